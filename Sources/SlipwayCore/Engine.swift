@@ -1,0 +1,84 @@
+import Foundation
+
+/// The deploy, rollback and quality engine: one workspace and its store. The command line,
+/// the console and CI all act through it, so they do exactly the same thing.
+public struct Engine: Sendable {
+    public var workspace: Workspace
+    public var store: EventStore
+    /// Nil when the workspace is not in a git repository (then `--version` is required).
+    public var git: GitRepository?
+    public var masker: SecretMasker
+    /// Where the engine writes progress and child output, line by line.
+    public var output: @Sendable (String) -> Void
+    /// `cli`, `console` or `ci`: recorded with every run.
+    public var origin: String
+
+    /// Opens the workspace at `root` (or the nearest one above `directory`) and its store.
+    public static func open(
+        workspace root: URL?, state: URL?, from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        origin: String = "cli", environment: [String: String] = ProcessInfo.processInfo.environment,
+        output: @escaping @Sendable (String) -> Void = { print($0) }
+    ) async throws(SlipwayError) -> Engine {
+        guard let location = root ?? Workspace.locate(from: directory) else {
+            throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
+        }
+        let workspace = try Workspace.load(at: location)
+        let secretNames = workspace.config.secrets + workspace.components.flatMap(\.settings.secrets)
+        let masker = SecretMasker(environment: environment, names: secretNames)
+        let store = try EventStore(
+            path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
+            actor: Actor.current(environment: environment), masker: masker)
+        let git = await GitRepository.containing(workspace.root)
+        return Engine(
+            workspace: workspace, store: store, git: git, masker: masker,
+            output: { output(masker.mask($0)) }, origin: Actor.origin(origin, environment: environment))
+    }
+
+    public var executor: RunExecutor { RunExecutor(store: store, masker: masker, output: output) }
+
+    /// The component's path relative to the git repository's root.
+    func repositoryPath(of component: Component) -> String {
+        guard let git else { return component.path }
+        let root = git.root.resolvingSymlinksInPath().path
+        let directory = component.directory.resolvingSymlinksInPath().path
+        return directory.hasPrefix(root + "/") ? String(directory.dropFirst(root.count + 1)) : component.path
+    }
+
+    /// The version to deploy: `requested` if given, else from git.
+    public func version(of component: Component, requested: String?) async throws(SlipwayError) -> (version: String, commit: String?) {
+        if let requested {
+            let version = try ReleaseVersion.validate(requested)
+            let commit = try await git?.lastCommit(touching: repositoryPath(of: component))
+            return (version, commit)
+        }
+        guard let git else {
+            throw .usage("\(workspace.root.path) is not in a git repository: give the version with --version V")
+        }
+        let path = repositoryPath(of: component)
+        let dirty = try await git.hasUncommittedChanges(in: path)
+        var lastCommit = try await git.lastCommit(touching: path)
+        if lastCommit == nil { lastCommit = try await git.headCommit() }
+        guard let commit = lastCommit else {
+            throw .usage("\(component.path) has no commit yet: commit it, or give the version with --version V")
+        }
+        return (ReleaseVersion.from(commit: commit, dirty: dirty), commit)
+    }
+
+    /// The folder a `local` release of `version` is built into once and kept.
+    public func releaseDirectory(of component: Component, version: String) -> URL {
+        workspace.stateDirectory.appendingPathComponent("releases/\(component.name)/\(version)")
+    }
+
+    /// The environment `name`, or the one the current git branch deploys to when nil.
+    public func environment(named name: String?) async throws(SlipwayError) -> EnvironmentSettings {
+        if let name { return try workspace.environment(named: name) }
+        guard let branch = try await git?.currentBranch() else {
+            throw .usage("no --env given and no git branch to take it from")
+        }
+        guard let environment = workspace.config.branches[branch] else {
+            let known = workspace.config.branches.sorted { $0.key < $1.key }.map { "\($0.key) -> \($0.value)" }
+            throw .usage("branch '\(branch)' deploys nowhere (branches: \(known.joined(separator: ", "))); give --env")
+        }
+        return try workspace.environment(named: environment)
+    }
+}

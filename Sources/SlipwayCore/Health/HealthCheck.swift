@@ -1,0 +1,64 @@
+/// Runs the `health-check` goal of every component live in an environment and records
+/// what it found, so that `status` and the console show the truth.
+public struct HealthCheck: Sendable {
+    public struct Outcome: Sendable, Equatable, Codable {
+        public var component: String
+        public var environment: String
+        public var version: String?
+        /// `healthy`, `unhealthy` or `unknown` (not deployed, or no way to check).
+        public var health: String
+        public var runID: String?
+        public var reason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case component, environment, version, health, runID = "run_id", reason
+        }
+    }
+
+    public var engine: Engine
+
+    public init(engine: Engine) {
+        self.engine = engine
+    }
+
+    public func checkAll(environment name: String, cancellation: CancellationFlag = CancellationFlag()) async throws(SlipwayError) -> [Outcome] {
+        let environment = try engine.workspace.environment(named: name)
+        let states = try engine.store.projection().states
+        var outcomes: [Outcome] = []
+        for component in engine.workspace.components {
+            let state = states[.init(component: component.name, environment: environment.name)]
+            var outcome = Outcome(
+                component: component.name, environment: environment.name, version: state?.liveVersion, health: "unknown")
+            guard let version = state?.liveVersion else {
+                outcome.reason = "not deployed"
+                outcomes.append(outcome)
+                continue
+            }
+            guard let method = try? DeployMethod.resolve(for: component, in: engine.workspace),
+                  method.provides("health-check", for: component) else {
+                outcome.reason = "no 'health-check' goal"
+                outcomes.append(outcome)
+                continue
+            }
+            var variables = [("ENV", environment.name), ("VERSION", version)]
+            if let color = state?.liveColor { variables.append(("COLOR", color)) }
+            var plan = RunPlan(kind: .healthCheck, component: component.name, environment: environment.name)
+            plan.version = version
+            plan.stages = [RunPlan.Stage(name: "health-check", command: method.command(
+                goal: "health-check", component: component, directory: component.directory, workspace: engine.workspace,
+                variables: variables, runID: plan.id))]
+            plan.successEvents = [NewEvent(
+                .healthChecked, component: component.name, environment: environment.name,
+                details: EventDetails(version: version, healthy: true))]
+            plan.failureEvents = [NewEvent(
+                .healthChecked, component: component.name, environment: environment.name,
+                details: EventDetails(version: version, reason: "health-check failed", healthy: false))]
+            let result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
+            outcome.runID = result.runID
+            outcome.health = result.succeeded ? "healthy" : (result.state == .failed ? "unhealthy" : "unknown")
+            outcome.reason = result.reason
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+}

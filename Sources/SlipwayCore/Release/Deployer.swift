@@ -1,0 +1,200 @@
+import Foundation
+
+/// Deploys and rolls back components: plans the stages (build, deploy to the idle colour,
+/// health check, switch traffic), refuses what must not happen, and executes the run.
+public struct Deployer: Sendable {
+    public var engine: Engine
+
+    public init(engine: Engine) {
+        self.engine = engine
+    }
+
+    /// The colours of a blue/green component: the live one and the idle one a deploy goes to.
+    public static func idleColor(live: String?) -> String { live == "blue" ? "green" : "blue" }
+
+    /// Plans a deploy (or a rollback) of `version`, run from `directory` (the component's own
+    /// folder, or a worktree of an older commit).
+    public func plan(
+        _ kind: RunKind, component: Component, environment: EnvironmentSettings, version: String, commit: String?,
+        forced: Bool, directory: URL? = nil
+    ) throws(SlipwayError) -> RunPlan {
+        let method = try DeployMethod.resolve(for: component, in: engine.workspace)
+        let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
+        let color = component.switchesTraffic ? Self.idleColor(live: state?.liveColor) : nil
+        var plan = RunPlan(kind: kind, component: component.name, environment: environment.name)
+        plan.version = version
+        plan.commit = commit
+        plan.forced = forced
+        plan.takesLock = true
+        var variables = [("ENV", environment.name), ("VERSION", version)]
+        if let color { variables.append(("COLOR", color)) }
+        var goals = ["build", "deploy"]
+        if component.settings.deployment.qualityGates.healthChecks { goals.append("health-check") }
+        if color != nil { goals.append("switch-traffic") }
+        plan.stages = goals.filter { $0 == "deploy" || method.provides($0, for: component) }.map { goal in
+            RunPlan.Stage(name: goal, command: method.command(
+                goal: goal, component: component, directory: directory ?? component.directory,
+                workspace: engine.workspace, variables: variables, runID: plan.id))
+        }
+        let tag = ReleaseTag(
+            component: component.name, environment: environment.name, version: version, commit: commit,
+            actor: engine.store.actor, time: Date(), runID: plan.id)
+        plan.successEvents = [
+            NewEvent(.deploySucceeded, component: component.name, environment: environment.name, details: EventDetails(
+                runKind: kind, version: version, commit: commit, color: color, forced: forced ? true : nil,
+                previousVersion: state?.liveVersion)),
+            NewEvent(.releaseTagged, component: component.name, environment: environment.name, details: EventDetails(
+                version: version, commit: commit, tag: tag.name)),
+        ]
+        if plan.stages.contains(where: { $0.name == "health-check" }) {
+            plan.successEvents.append(NewEvent(
+                .healthChecked, component: component.name, environment: environment.name,
+                details: EventDetails(version: version, healthy: true)))
+        }
+        return plan
+    }
+
+    /// Deploys `reference` to `environmentName`. Redeploying the live version needs `force`.
+    public func deploy(
+        _ reference: String, kind: Component.Kind? = nil, environment environmentName: String?, version requested: String?,
+        force: Bool, cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> RunResult {
+        let component = try engine.workspace.component(named: reference, kind: kind)
+        let environment = try await engine.environment(named: environmentName)
+        let (version, commit) = try await engine.version(of: component, requested: requested)
+        try refuseRedeploy(component: component, environment: environment.name, version: version, force: force)
+        let plan = try plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
+        return try await execute(plan, cancellation: cancellation)
+    }
+
+    /// Rolls back to `target` (default: the version live before the current one).
+    public func rollback(
+        _ reference: String, environment environmentName: String, to target: String?, force: Bool,
+        cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> RunResult {
+        let component = try engine.workspace.component(named: reference)
+        let environment = try engine.workspace.environment(named: environmentName)
+        let releases = try engine.store.releases(component: component.name, environment: environment.name)
+        let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
+        let version: String
+        if let target {
+            version = target
+        } else if let previous = state?.previousVersions.first {
+            version = previous
+        } else {
+            throw .failure("\(component.name) has no earlier release in \(environment.name) to roll back to")
+        }
+        guard let release = releases.first(where: { $0.version == version }) else {
+            let known = releases.map(\.version)
+            throw .usage("no release '\(version)' of \(component.name) in \(environment.name) "
+                + "(releases: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+        }
+        try refuseRedeploy(component: component, environment: environment.name, version: version, force: force)
+
+        let kept = FileManager.default.fileExists(atPath: engine.releaseDirectory(of: component, version: version).path)
+        if kept {
+            let plan = try plan(
+                .rollback, component: component, environment: environment, version: version, commit: release.commit,
+                forced: force)
+            return try await execute(plan, cancellation: cancellation)
+        }
+        guard !ReleaseVersion.isDirty(version) else {
+            throw .failure("cannot roll back to \(version): it was built from uncommitted changes and no kept release "
+                + "of it exists, so it cannot be rebuilt")
+        }
+        guard let git = engine.git, let commit = release.commit else {
+            throw .failure("cannot roll back to \(version): no kept release and no recorded commit to rebuild it from")
+        }
+        let worktree = FileManager.default.temporaryDirectory
+            .appendingPathComponent("slipway-rollback-\(component.name)-\(UUID().uuidString.prefix(8))")
+        try await git.addWorktree(at: worktree, commit: commit)
+        let relative = engine.repositoryPath(of: component)
+        let rebuilt = Component(
+            name: component.name, kind: component.kind, path: component.path,
+            directory: worktree.appendingPathComponent(relative), technology: component.technology,
+            target: component.target,
+            makefile: MakefileMetadata.load(
+                from: worktree.appendingPathComponent(relative).appendingPathComponent("Makefile"),
+                directory: worktree.appendingPathComponent(relative)) ?? component.makefile,
+            settings: component.settings)
+        engine.output("rebuilding \(version) from commit \(commit.prefix(12)) in a temporary worktree")
+        do {
+            let plan = try plan(
+                .rollback, component: rebuilt, environment: environment, version: version, commit: commit, forced: force)
+            let result = try await execute(plan, cancellation: cancellation)
+            await git.removeWorktree(at: worktree)
+            return result
+        } catch {
+            await git.removeWorktree(at: worktree)
+            throw error
+        }
+    }
+
+    /// Deploys every component to `environment`, `parallelism` at a time. Components whose
+    /// version is already live are skipped unless `force`.
+    public func deployAll(
+        environment environmentName: String?, force: Bool, cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> [String: RunResult] {
+        let environment = try await engine.environment(named: environmentName)
+        let workspace = engine.workspace
+        for component in workspace.components { _ = try DeployMethod.resolve(for: component, in: workspace) }
+        var pending: [(Component, String, String?)] = []
+        let states = try engine.store.projection().states
+        for component in workspace.components {
+            let (version, commit) = try await engine.version(of: component, requested: nil)
+            if !force, states[.init(component: component.name, environment: environment.name)]?.liveVersion == version {
+                engine.output("\(component.name): \(version) is already live in \(environment.name)")
+                continue
+            }
+            pending.append((component, version, commit))
+        }
+        let plans = try pending.map { component, version, commit throws(SlipwayError) in
+            try plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
+        }
+        let limit = workspace.config.parallelism
+        let engine = self.engine
+        return await withTaskGroup(of: (String, RunResult).self) { group in
+            var results: [String: RunResult] = [:]
+            var next = 0
+            func startNext() {
+                guard next < plans.count else { return }
+                let plan = plans[next]
+                next += 1
+                let name = plan.component ?? "?"
+                var executor = engine.executor
+                executor.output = { line in engine.output("\(name) | \(line)") }
+                group.addTask {
+                    do {
+                        return (name, try await executor.execute(plan, origin: engine.origin, cancellation: cancellation))
+                    } catch {
+                        let message = (error as? SlipwayError)?.message ?? "\(error)"
+                        engine.output("\(name) | slipway: \(message)")
+                        return (name, RunResult(runID: plan.id, state: .failed, failedStage: nil, reason: message))
+                    }
+                }
+            }
+            for _ in 0..<limit { startNext() }
+            for await (name, result) in group {
+                results[name] = result
+                startNext()
+            }
+            return results
+        }
+    }
+
+    private func refuseRedeploy(component: Component, environment: String, version: String, force: Bool) throws(SlipwayError) {
+        let live = try engine.store.projection().states[.init(component: component.name, environment: environment)]?.liveVersion
+        if live == version && !force {
+            throw .usage("\(component.name) \(version) is already live in \(environment); use --force to redeploy it")
+        }
+    }
+
+    private func execute(_ plan: RunPlan, cancellation: CancellationFlag) async throws(SlipwayError) -> RunResult {
+        let result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
+        if result.succeeded, engine.workspace.config.tags == .git, let git = engine.git,
+           let commit = plan.commit, let component = plan.component, let environment = plan.environment, let version = plan.version {
+            try await git.tag("\(component)/\(environment)/\(version)", commit: commit)
+        }
+        return result
+    }
+}

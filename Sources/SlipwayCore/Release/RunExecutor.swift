@@ -1,0 +1,113 @@
+import Foundation
+import Synchronization
+
+/// Executes a `RunPlan` in this process: records it, holds its lock, beats its heartbeat,
+/// streams each stage's output to the store and to `output`, and records how it ended.
+public struct RunExecutor: Sendable {
+    public var store: EventStore
+    public var masker: SecretMasker
+    /// Where output lines go as they come (already masked), e.g. the terminal.
+    public var output: @Sendable (String) -> Void
+    /// Seconds between heartbeats (and checks for a cancel request).
+    public var heartbeatInterval: Duration = .milliseconds(500)
+
+    public init(store: EventStore, masker: SecretMasker, output: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.masker = masker
+        self.output = output
+    }
+
+    public func execute(
+        _ plan: RunPlan, origin: String, cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> RunResult {
+        let identity = ProcessIdentity.current
+        let now = Date()
+        let record = RunRecord(
+            id: plan.id, kind: plan.kind, component: plan.component, environment: plan.environment,
+            version: plan.version, state: .running, actor: store.actor, origin: origin, host: identity.host,
+            pid: identity.pid, pidStartTime: identity.startTime, startedAt: now, heartbeatAt: now,
+            finishedAt: nil, cancelRequested: false, reason: nil)
+        try store.begin(
+            record, lock: plan.takesLock,
+            details: EventDetails(
+                runKind: plan.kind, version: plan.version, commit: plan.commit, forced: plan.forced ? true : nil,
+                origin: origin, pid: Int(identity.pid)))
+        output("run \(plan.id): \(plan.title)")
+
+        let store = self.store
+        let interval = heartbeatInterval
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                if (try? store.heartbeat(runID: plan.id)) == true { cancellation.set() }
+                try? await Task.sleep(for: interval)
+            }
+        }
+        defer { heartbeat.cancel() }
+
+        let sequence = LineCounter()
+        var failedStage: String?
+        var reason: String?
+        var state = RunRecord.State.succeeded
+        for stage in plan.stages {
+            if cancellation.isSet {
+                state = .cancelled
+                reason = "cancelled before \(stage.name)"
+                break
+            }
+            let started = Date()
+            try store.append(NewEvent(
+                .stageStarted, component: plan.component, environment: plan.environment, runID: plan.id,
+                details: EventDetails(runKind: plan.kind, stage: stage.name)))
+            emit("==> \(stage.name): \(stage.command.displayText)", runID: plan.id, sequence: sequence)
+            let status: Int32
+            do {
+                status = try await ChildProcess.run(stage.command, cancellation: cancellation) { line in
+                    emit(line, runID: plan.id, sequence: sequence)
+                }
+            } catch {
+                emit("slipway: \(error.message)", runID: plan.id, sequence: sequence)
+                status = 127
+            }
+            let outcome = status == 0 ? "succeeded" : (cancellation.isSet ? "cancelled" : "failed")
+            try store.append(NewEvent(
+                .stageFinished, component: plan.component, environment: plan.environment, runID: plan.id,
+                details: EventDetails(
+                    runKind: plan.kind, stage: stage.name, outcome: outcome, exitCode: Int(status),
+                    seconds: Date().timeIntervalSince(started))))
+            if status != 0 {
+                failedStage = stage.name
+                if cancellation.isSet {
+                    state = .cancelled
+                    reason = "cancelled during \(stage.name)"
+                } else {
+                    state = .failed
+                    reason = "\(stage.name) failed with exit code \(status)"
+                }
+                break
+            }
+        }
+
+        var events = state == .succeeded ? plan.successEvents : (state == .failed ? plan.failureEvents : [])
+        for index in events.indices { events[index].runID = plan.id }
+        events.append(NewEvent(
+            .runFinished, component: plan.component, environment: plan.environment, runID: plan.id,
+            details: EventDetails(
+                runKind: plan.kind, version: plan.version, stage: failedStage, outcome: state.rawValue, reason: reason)))
+        try store.finish(runID: plan.id, state: state, reason: reason, events: events)
+        output("run \(plan.id): \(state.rawValue)\(reason.map { " (\($0))" } ?? "")")
+        return RunResult(runID: plan.id, state: state, failedStage: failedStage, reason: reason)
+    }
+
+    private func emit(_ line: String, runID: String, sequence: LineCounter) {
+        let masked = masker.mask(line)
+        try? store.appendOutput(runID: runID, firstSequence: sequence.next(), lines: [masked])
+        output(masked)
+    }
+}
+
+/// Numbers a run's output lines in the order they are emitted.
+private final class LineCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func next() -> Int { value.add(1, ordering: .relaxed).oldValue }
+}

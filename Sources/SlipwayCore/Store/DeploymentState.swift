@@ -1,0 +1,45 @@
+import Foundation
+
+/// What is known of one component in one environment, folded from its events.
+public struct DeploymentState: Codable, Sendable, Equatable {
+    public struct DeployOutcome: Codable, Sendable, Equatable {
+        public var runID: String
+        public var kind: RunKind
+        public var version: String?
+        public var outcome: String
+        public var time: Date
+    }
+
+    public struct HealthReading: Codable, Sendable, Equatable {
+        public var healthy: Bool
+        public var time: Date
+        public var detail: String?
+    }
+
+    public struct RunInProgress: Codable, Sendable, Equatable {
+        public var runID: String
+        public var kind: RunKind
+        public var version: String?
+        public var since: Date
+    }
+
+    public var component: String
+    public var environment: String
+    public var liveVersion: String?
+    public var liveCommit: String?
+    public var liveColor: String?
+    /// Versions that were live before, most recent first.
+    public var previousVersions: [String] = []
+    public var lastDeploy: DeployOutcome?
+    public var lastHealth: HealthReading?
+    public var runsInProgress: [RunInProgress] = []
+    public var lastEventID: Int64 = 0
+
+    public init(component: String, environment: String) {
+        self.component = component
+        self.environment = environment
+    }
+
+    /// How many earlier versions are remembered.
+    static let historyLimit = 20
+}

@@ -1,0 +1,55 @@
+/// The payload of an event. One flat shape for every kind keeps the projection's fold and
+/// its SQL fast path (which reads fields with `json_extract`) in step; absent fields are not written.
+public struct EventDetails: Codable, Sendable, Equatable {
+    public var runKind: RunKind?
+    public var version: String?
+    public var commit: String?
+    public var color: String?
+    public var stage: String?
+    public var outcome: String?
+    public var exitCode: Int?
+    public var reason: String?
+    public var forced: Bool?
+    public var healthy: Bool?
+    public var origin: String?
+    public var pid: Int?
+    public var tag: String?
+    public var previousVersion: String?
+    public var seconds: Double?
+
+    public init(
+        runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
+        stage: String? = nil, outcome: String? = nil, exitCode: Int? = nil, reason: String? = nil,
+        forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
+        previousVersion: String? = nil, seconds: Double? = nil
+    ) {
+        self.runKind = runKind
+        self.version = version
+        self.commit = commit
+        self.color = color
+        self.stage = stage
+        self.outcome = outcome
+        self.exitCode = exitCode
+        self.reason = reason
+        self.forced = forced
+        self.healthy = healthy
+        self.origin = origin
+        self.pid = pid
+        self.tag = tag
+        self.previousVersion = previousVersion
+        self.seconds = seconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runKind = "run_kind", version, commit, color, stage, outcome, exitCode = "exit_code", reason, forced
+        case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
+    }
+}
+
+/// What a run does.
+public enum RunKind: String, Codable, Sendable, CaseIterable {
+    case deploy
+    case rollback
+    case test
+    case healthCheck = "health-check"
+}

@@ -1,0 +1,13 @@
+/// The kinds of event this version of Slipway writes and understands. Events of other kinds
+/// (written by a newer Slipway) are kept and shown raw.
+public enum EventKind: String, Sendable, CaseIterable, Codable {
+    case runStarted = "run.started"
+    case stageStarted = "stage.started"
+    case stageFinished = "stage.finished"
+    case runFinished = "run.finished"
+    case cancelRequested = "run.cancel_requested"
+    case deploySucceeded = "deploy.succeeded"
+    case releaseTagged = "release.tagged"
+    case healthChecked = "health.checked"
+    case deployRefused = "deploy.refused"
+}

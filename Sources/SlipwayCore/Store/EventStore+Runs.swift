@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+
+/// Runs, their deploy locks, heartbeats and output: the operational side of the store.
+extension EventStore {
+    /// Records `run` as started and, when it deploys, takes the component's deploy lock, in one
+    /// transaction. A lock held by a live run refuses; one left by a dead run is freed first.
+    public func begin(_ run: RunRecord, lock: Bool, details: EventDetails) throws(SlipwayError) {
+        do {
+            try pool.write { db in
+                _ = try self.reapInterruptedRuns(in: db)
+                if lock, let component = run.component, let environment = run.environment {
+                    if let holder = try DeployLock.fetchOne(db, key: ["component": component, "environment": environment]) {
+                        let holderRun = try RunRecord.fetchOne(db, key: holder.runID)
+                        let since = ISO8601DateFormatter().string(from: holder.acquiredAt)
+                        let process = holderRun.map { " (pid \($0.pid) on \($0.host))" } ?? ""
+                        let refusal = "deploy lock for \(component) in \(environment) is held by run \(holder.runID) "
+                            + "of \(holder.actor)\(process) since \(since); wait for it or run 'slipway cancel \(holder.runID)'"
+                        _ = try self.append([NewEvent(
+                            .deployRefused, component: component, environment: environment, runID: run.id,
+                            details: EventDetails(runKind: run.kind, version: run.version, reason: refusal))], in: db)
+                        throw SlipwayError.failure(refusal)
+                    }
+                    try DeployLock(
+                        component: component, environment: environment, runID: run.id, actor: run.actor,
+                        acquiredAt: run.startedAt
+                    ).insert(db)
+                }
+                try run.insert(db)
+                _ = try self.append([NewEvent(
+                    .runStarted, component: run.component, environment: run.environment, runID: run.id,
+                    details: details, time: run.startedAt)], in: db)
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Marks the run finished, frees its lock and appends `events` (which end with `run.finished`).
+    public func finish(runID: String, state: RunRecord.State, reason: String?, events: [NewEvent]) throws(SlipwayError) {
+        do {
+            try pool.write { db in
+                try db.execute(
+                    sql: "UPDATE runs SET state = ?, finished_at = ?, reason = ? WHERE id = ? AND state = 'running'",
+                    arguments: [state.rawValue, Date(), reason.map(self.masker.mask), runID])
+                try db.execute(sql: "DELETE FROM locks WHERE run_id = ?", arguments: [runID])
+                _ = try self.append(events, in: db)
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Refreshes the run's heartbeat; answers whether someone asked to cancel it.
+    public func heartbeat(runID: String) throws(SlipwayError) -> Bool {
+        do {
+            return try pool.write { db in
+                try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Date(), runID])
+                return try Bool.fetchOne(db, sql: "SELECT cancel_requested FROM runs WHERE id = ?", arguments: [runID]) ?? false
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Asks a running run to stop. The run's own process notices at its next heartbeat.
+    public func requestCancel(runID: String) throws(SlipwayError) -> RunRecord {
+        do {
+            return try pool.write { db in
+                guard let run = try RunRecord.fetchOne(db, key: runID) else {
+                    throw SlipwayError.usage("unknown run '\(runID)' (see 'slipway runs')")
+                }
+                guard run.state == .running else {
+                    throw SlipwayError.failure("run \(runID) is not running: it \(run.state.rawValue)")
+                }
+                try db.execute(sql: "UPDATE runs SET cancel_requested = 1 WHERE id = ?", arguments: [runID])
+                _ = try self.append([NewEvent(
+                    .cancelRequested, component: run.component, environment: run.environment, runID: runID,
+                    details: EventDetails(runKind: run.kind, version: run.version))], in: db)
+                return run
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Marks runs whose process is gone as interrupted and frees their locks.
+    @discardableResult
+    public func reapInterruptedRuns() throws(SlipwayError) -> [RunRecord] {
+        do {
+            return try pool.write { db in try self.reapInterruptedRuns(in: db) }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    func reapInterruptedRuns(in db: Database) throws -> [RunRecord] {
+        let now = Date()
+        let dead = try RunRecord.filter(Column("state") == RunRecord.State.running.rawValue).fetchAll(db)
+            .filter { !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
+        for run in dead {
+            let reason = "the process running it (pid \(run.pid) on \(run.host)) is gone"
+            try db.execute(
+                sql: "UPDATE runs SET state = 'interrupted', finished_at = ?, reason = ? WHERE id = ?",
+                arguments: [now, reason, run.id])
+            try db.execute(sql: "DELETE FROM locks WHERE run_id = ?", arguments: [run.id])
+            _ = try append([NewEvent(
+                .runFinished, component: run.component, environment: run.environment, runID: run.id,
+                details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason))], in: db)
+        }
+        return dead
+    }
+
+    /// Runs, newest first.
+    public func runs(limit: Int = 50) throws(SlipwayError) -> [RunRecord] {
+        do {
+            return try pool.read { db in
+                try RunRecord.order(Column("started_at").desc, Column("id").desc).limit(limit).fetchAll(db)
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func run(id: String) throws(SlipwayError) -> RunRecord {
+        let found: RunRecord?
+        do {
+            found = try pool.read { db in try RunRecord.fetchOne(db, key: id) }
+        } catch {
+            throw failure(error)
+        }
+        guard let found else { throw .usage("unknown run '\(id)' (see 'slipway runs')") }
+        return found
+    }
+
+    public func lock(component: String, environment: String) throws(SlipwayError) -> DeployLock? {
+        do {
+            return try pool.read { db in
+                try DeployLock.fetchOne(db, key: ["component": component, "environment": environment])
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    // MARK: Output
+
+    /// Stores lines of a run's output (masking secrets), numbered from `firstSequence`.
+    public func appendOutput(runID: String, firstSequence: Int, lines: [String], time: Date = Date()) throws(SlipwayError) {
+        guard !lines.isEmpty else { return }
+        do {
+            try pool.write { db in
+                let insert = try db.cachedStatement(sql: "INSERT INTO run_output (run_id, seq, time, line) VALUES (?, ?, ?, ?)")
+                let milliseconds = Int64((time.timeIntervalSince1970 * 1000).rounded())
+                for (offset, line) in lines.enumerated() {
+                    try insert.execute(arguments: [runID, firstSequence + offset, milliseconds, self.masker.mask(line)])
+                }
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// A run's output after line `sequence`, oldest first.
+    public func output(runID: String, after sequence: Int = -1) throws(SlipwayError) -> [OutputLine] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT seq, time, line FROM run_output WHERE run_id = ? AND seq > ? ORDER BY seq",
+                    arguments: [runID, sequence]
+                ).map { OutputLine(sequence: $0["seq"], time: Date(milliseconds: $0["time"]), text: $0["line"]) }
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+import GRDB
+
+/// The embedded event store: an append-only log of every action, the fleet projection folded
+/// from it, and the runs, locks and output that operations share across processes.
+///
+/// SQLite in WAL mode, so any number of consoles and CLI processes read while one writes.
+public final class EventStore: Sendable {
+    public let path: URL
+    public let actor: String
+    let pool: DatabasePool
+    let masker: SecretMasker
+
+    /// Opens (creating when absent) the store at `path`, mode 0600.
+    public init(path: URL, actor: String = Actor.current(), masker: SecretMasker = SecretMasker(values: [])) throws(SlipwayError) {
+        self.path = path
+        self.actor = actor
+        self.masker = masker
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(
+                at: path.deletingLastPathComponent(), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            if !manager.fileExists(atPath: path.path) {
+                guard manager.createFile(atPath: path.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw SlipwayError.failure("cannot create the store at \(path.path)")
+                }
+            }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(15)
+            configuration.label = "slipway"
+            pool = try DatabasePool(path: path.path, configuration: configuration)
+        } catch let error as SlipwayError {
+            throw error
+        } catch {
+            throw .failure("cannot open the store at \(path.path): \(error)")
+        }
+        try migrate()
+    }
+
+    private func migrate() throws(SlipwayError) {
+        let migrator = StoreSchema.migrator
+        do {
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw SlipwayError.failure(
+                    "the store at \(path.path) was written by a newer Slipway (schema \(try storedMigrations().sorted().last ?? "?")); "
+                        + "this slipway knows up to \(migrator.migrations.last ?? "?"): upgrade slipway or use --state")
+            }
+            try migrator.migrate(pool)
+        } catch let error as SlipwayError {
+            throw error
+        } catch {
+            throw .failure("cannot migrate the store at \(path.path): \(error)")
+        }
+    }
+
+    private func storedMigrations() throws -> Set<String> {
+        try pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) }
+    }
+
+    func failure(_ error: any Error) -> SlipwayError {
+        if let error = error as? SlipwayError { return error }
+        return .failure("store \(path.path): \(error)")
+    }
+
+    // MARK: Events
+
+    /// Appends `events` in one transaction and folds them into the projection.
+    @discardableResult
+    public func append(_ events: [NewEvent]) throws(SlipwayError) -> [Event] {
+        do {
+            return try pool.write { db in try self.append(events, in: db) }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    @discardableResult
+    public func append(_ event: NewEvent) throws(SlipwayError) -> Event {
+        try append([event])[0]
+    }
+
+    func append(_ events: [NewEvent], in db: Database) throws -> [Event] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO events (time, actor, kind, schema_version, component, environment, run_id, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let now = Date()
+        var appended: [Event] = []
+        appended.reserveCapacity(events.count)
+        var keys = Set<Projection.Key>()
+        for event in events {
+            let milliseconds = Int64(((event.time ?? now).timeIntervalSince1970 * 1000).rounded())
+            let payload = masker.mask(String(decoding: try encoder.encode(event.details), as: UTF8.self))
+            try insert.execute(arguments: [
+                milliseconds, actor, event.kind.rawValue, StoreSchema.eventSchemaVersion, event.component,
+                event.environment, event.runID, payload,
+            ])
+            appended.append(Event(
+                id: db.lastInsertedRowID, time: Date(milliseconds: milliseconds), actor: actor, kind: event.kind.rawValue,
+                schemaVersion: StoreSchema.eventSchemaVersion, component: event.component,
+                environment: event.environment, runID: event.runID, payload: payload))
+            if let component = event.component, let environment = event.environment {
+                keys.insert(.init(component: component, environment: environment))
+            }
+        }
+        guard !keys.isEmpty else { return appended }
+        var projection = Projection(states: try loadStates(keys, in: db))
+        for event in appended { projection.apply(event) }
+        try save(projection.states.filter { keys.contains($0.key) }.map(\.value), in: db)
+        return appended
+    }
+
+    /// Events with an id above `id`, oldest first.
+    public func events(after id: Int64 = 0, limit: Int = 1000, component: String? = nil) throws(SlipwayError) -> [Event] {
+        do {
+            return try pool.read { db in
+                var sql = "SELECT * FROM events WHERE id > ?"
+                var arguments: StatementArguments = [id]
+                if let component {
+                    sql += " AND component = ?"
+                    arguments += [component]
+                }
+                sql += " ORDER BY id LIMIT ?"
+                arguments += [limit]
+                return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.event(from:))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// The newest events, newest first.
+    public func latestEvents(limit: Int) throws(SlipwayError) -> [Event] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
+                    .map(Self.event(from:))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func events(forRun runID: String) throws(SlipwayError) -> [Event] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM events WHERE run_id = ? ORDER BY id", arguments: [runID])
+                    .map(Self.event(from:))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// The id of the newest event: a cheap way for a watcher to notice another process's writes.
+    public func latestEventID() throws(SlipwayError) -> Int64 {
+        do {
+            return try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0 }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    static func event(from row: Row) -> Event {
+        Event(
+            id: row["id"], time: Date(milliseconds: row["time"]), actor: row["actor"], kind: row["kind"],
+            schemaVersion: row["schema_version"], component: row["component"], environment: row["environment"],
+            runID: row["run_id"], payload: row["payload"])
+    }
+
+    // MARK: Projection
+
+    private static let stateEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    private static let stateDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+
+    private func loadStates(_ keys: Set<Projection.Key>, in db: Database) throws -> [Projection.Key: DeploymentState] {
+        var states: [Projection.Key: DeploymentState] = [:]
+        let select = try db.cachedStatement(sql: "SELECT state FROM deployment_state WHERE component = ? AND environment = ?")
+        for key in keys {
+            if let text = try String.fetchOne(select, arguments: [key.component, key.environment]) {
+                states[key] = try Self.stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+            }
+        }
+        return states
+    }
+
+    private func save(_ states: [DeploymentState], in db: Database) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO deployment_state (component, environment, state) VALUES (?, ?, ?)
+            ON CONFLICT (component, environment) DO UPDATE SET state = excluded.state
+            """)
+        for state in states {
+            let text = String(decoding: try Self.stateEncoder.encode(state), as: UTF8.self)
+            try upsert.execute(arguments: [state.component, state.environment, text])
+        }
+    }
+
+    /// The projection as kept up to date by every append.
+    public func projection() throws(SlipwayError) -> Projection {
+        do {
+            return try pool.read { db in
+                var projection = Projection()
+                for row in try Row.fetchAll(db, sql: "SELECT state FROM deployment_state") {
+                    let text: String = row["state"]
+                    let state = try Self.stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+                    projection.states[.init(component: state.component, environment: state.environment)] = state
+                }
+                return projection
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// The projection folded from scratch over every event, without touching the stored one.
+    ///
+    /// Only the fields the fold reads are taken out of each payload, by SQLite's `json_extract`,
+    /// so a million events fold in seconds.
+    public func foldedProjection() throws(SlipwayError) -> Projection {
+        do {
+            return try pool.read { db in try self.fold(in: db) }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    private func fold(in db: Database) throws -> Projection {
+        let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked]
+        var projection = Projection()
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, time, kind, component, environment, run_id,
+                   json_extract(payload, '$.run_kind'), json_extract(payload, '$.version'),
+                   json_extract(payload, '$.commit'), json_extract(payload, '$.color'),
+                   json_extract(payload, '$.outcome'), json_extract(payload, '$.healthy'),
+                   json_extract(payload, '$.reason')
+            FROM events
+            WHERE component IS NOT NULL AND environment IS NOT NULL
+            ORDER BY id
+            """)
+        while let row = try cursor.next() {
+            guard let kind = EventKind(rawValue: row[2]) else { continue }
+            var details = EventDetails()
+            if foldedKinds.contains(kind) {
+                details.runKind = (row[6] as String?).flatMap(RunKind.init(rawValue:))
+                details.version = row[7]
+                details.commit = row[8]
+                details.color = row[9]
+                details.outcome = row[10]
+                details.healthy = (row[11] as Int?).map { $0 != 0 }
+                details.reason = row[12]
+            }
+            projection.apply(
+                id: row[0], time: Date(milliseconds: row[1]), kind: kind, component: row[3], environment: row[4],
+                runID: row[5], details: details)
+        }
+        return projection
+    }
+
+    /// Throws the stored projection away and folds it again from every event.
+    @discardableResult
+    public func rebuildProjection() throws(SlipwayError) -> Projection {
+        do {
+            return try pool.write { db in
+                let projection = try self.fold(in: db)
+                try db.execute(sql: "DELETE FROM deployment_state")
+                try self.save(Array(projection.states.values), in: db)
+                return projection
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    // MARK: Releases
+
+    /// The release tags of `component` in `environment`, newest first, one per version.
+    public func releases(component: String, environment: String) throws(SlipwayError) -> [ReleaseTag] {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT * FROM events WHERE component = ? AND environment = ? AND kind = ? ORDER BY id DESC
+                    """, arguments: [component, environment, EventKind.releaseTagged.rawValue])
+                var seen = Set<String>()
+                return rows.map(Self.event(from:)).compactMap { event in
+                    guard let details = event.details, let version = details.version, seen.insert(version).inserted else {
+                        return nil
+                    }
+                    return ReleaseTag(
+                        component: component, environment: environment, version: version, commit: details.commit,
+                        actor: event.actor, time: event.time, runID: event.runID)
+                }
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+}
+
+extension Date {
+    init(milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The fleet as folded from events: one `DeploymentState` per component and environment.
+///
+/// `apply` is a pure fold step. The store runs it incrementally on every append and from
+/// scratch on `slipway store rebuild`; both must give the same states.
+public struct Projection: Sendable, Equatable {
+    public struct Key: Hashable, Sendable, Comparable {
+        public var component: String
+        public var environment: String
+
+        public init(component: String, environment: String) {
+            self.component = component
+            self.environment = environment
+        }
+
+        public static func < (lhs: Key, rhs: Key) -> Bool {
+            (lhs.component, lhs.environment) < (rhs.component, rhs.environment)
+        }
+    }
+
+    public var states: [Key: DeploymentState] = [:]
+
+    public init(states: [Key: DeploymentState] = [:]) {
+        self.states = states
+    }
+
+    /// Folds one event in. Events without a component and environment do not change the fleet.
+    public mutating func apply(
+        id: Int64, time: Date, kind: EventKind, component: String?, environment: String?, runID: String?,
+        details: EventDetails
+    ) {
+        guard let component, let environment else { return }
+        let key = Key(component: component, environment: environment)
+        var state = states[key] ?? DeploymentState(component: component, environment: environment)
+        state.lastEventID = id
+        switch kind {
+        case .runStarted:
+            if let runID, let runKind = details.runKind {
+                state.runsInProgress.append(
+                    .init(runID: runID, kind: runKind, version: details.version, since: time))
+            }
+        case .runFinished:
+            state.runsInProgress.removeAll { $0.runID == runID }
+            if let runID, let runKind = details.runKind, runKind == .deploy || runKind == .rollback {
+                state.lastDeploy = .init(
+                    runID: runID, kind: runKind, version: details.version, outcome: details.outcome ?? "unknown",
+                    time: time)
+            }
+        case .deploySucceeded:
+            if let version = details.version {
+                if let live = state.liveVersion, live != version {
+                    state.previousVersions.removeAll { $0 == live }
+                    state.previousVersions.insert(live, at: 0)
+                }
+                state.previousVersions.removeAll { $0 == version }
+                if state.previousVersions.count > DeploymentState.historyLimit {
+                    state.previousVersions.removeLast(state.previousVersions.count - DeploymentState.historyLimit)
+                }
+                state.liveVersion = version
+                state.liveCommit = details.commit
+                state.liveColor = details.color
+            }
+        case .healthChecked:
+            state.lastHealth = .init(healthy: details.healthy ?? false, time: time, detail: details.reason)
+        case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused:
+            break
+        }
+        states[key] = state
+    }
+
+    public mutating func apply(_ event: Event) {
+        guard let kind = event.knownKind, let details = event.details else { return }
+        apply(
+            id: event.id, time: event.time, kind: kind, component: event.component, environment: event.environment,
+            runID: event.runID, details: details)
+    }
+
+    /// States in a stable order: by component, then environment.
+    public var sortedStates: [DeploymentState] {
+        states.sorted { $0.key < $1.key }.map(\.value)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// A deploy, rollback, test or health-check run: its identity, its process and its heartbeat.
+public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public enum State: String, Codable, Sendable {
+        case running
+        case succeeded
+        case failed
+        case cancelled
+        case interrupted
+
+        public var isFinal: Bool { self != .running }
+    }
+
+    public static let databaseTableName = "runs"
+
+    public var id: String
+    public var kind: RunKind
+    public var component: String?
+    public var environment: String?
+    public var version: String?
+    public var state: State
+    public var actor: String
+    public var origin: String
+    public var host: String
+    public var pid: Int32
+    public var pidStartTime: String
+    public var startedAt: Date
+    public var heartbeatAt: Date
+    public var finishedAt: Date?
+    public var cancelRequested: Bool
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, component, environment, version, state, actor, origin, host, pid
+        case pidStartTime = "pid_start_time", startedAt = "started_at", heartbeatAt = "heartbeat_at"
+        case finishedAt = "finished_at", cancelRequested = "cancel_requested", reason
+    }
+
+    public var process: ProcessIdentity { ProcessIdentity(host: host, pid: pid, startTime: pidStartTime) }
+
+    /// A short, unique, sortable id such as `r20261129093012-3fa9`.
+    public static func newID(now: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMddHHmmss"
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return "r\(formatter.string(from: now))-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
+    }
+}
+
+/// The deploy lock of one component in one environment.
+public struct DeployLock: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "locks"
+
+    public var component: String
+    public var environment: String
+    public var runID: String
+    public var actor: String
+    public var acquiredAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case component, environment, runID = "run_id", actor, acquiredAt = "acquired_at"
+    }
+}
+
+/// A released version of a component in an environment: `<component>/<env>/<version>`.
+public struct ReleaseTag: Sendable, Equatable, Codable {
+    public var component: String
+    public var environment: String
+    public var version: String
+    public var commit: String?
+    public var actor: String
+    public var time: Date
+    public var runID: String?
+
+    public var name: String { "\(component)/\(environment)/\(version)" }
+}
+
+/// One line of a run's output, secrets already masked.
+public struct OutputLine: Sendable, Equatable, Codable {
+    public var sequence: Int
+    public var time: Date
+    public var text: String
+}

@@ -1,0 +1,74 @@
+import GRDB
+
+/// The engine's own schema. It only ever grows by forward, additive migrations, so an older
+/// store opens in a newer Slipway; a newer store is refused by an older one.
+enum StoreSchema {
+    /// Version written into every event, so that readers can upcast old payloads.
+    static let eventSchemaVersion = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-events-runs-locks") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY,
+                    time INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    schema_version INTEGER NOT NULL,
+                    component TEXT,
+                    environment TEXT,
+                    run_id TEXT,
+                    payload TEXT NOT NULL
+                );
+                CREATE INDEX events_by_component ON events(component, environment, kind);
+                CREATE INDEX events_by_run ON events(run_id);
+                CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TABLE deployment_state (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    PRIMARY KEY (component, environment)
+                );
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    component TEXT,
+                    environment TEXT,
+                    version TEXT,
+                    state TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    pid INTEGER NOT NULL,
+                    pid_start_time TEXT NOT NULL,
+                    started_at DATETIME NOT NULL,
+                    heartbeat_at DATETIME NOT NULL,
+                    finished_at DATETIME,
+                    cancel_requested BOOLEAN NOT NULL DEFAULT 0,
+                    reason TEXT
+                );
+                CREATE INDEX runs_by_state ON runs(state);
+                CREATE TABLE run_output (
+                    run_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    time INTEGER NOT NULL,
+                    line TEXT NOT NULL,
+                    PRIMARY KEY (run_id, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE locks (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    acquired_at DATETIME NOT NULL,
+                    PRIMARY KEY (component, environment)
+                );
+                """)
+        }
+        return migrator
+    }
+}

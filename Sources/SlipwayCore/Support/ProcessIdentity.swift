@@ -1,0 +1,38 @@
+import Foundation
+
+/// Who and where a run executes: enough to tell later whether that process is still alive.
+public struct ProcessIdentity: Sendable, Equatable {
+    public var host: String
+    public var pid: Int32
+    /// The kernel's start time of `pid` (clock ticks since boot), which tells a reused pid apart.
+    public var startTime: String
+
+    public static var current: ProcessIdentity {
+        let pid = getpid()
+        return ProcessIdentity(host: hostName, pid: pid, startTime: startTime(of: pid) ?? "")
+    }
+
+    public static var hostName: String {
+        ProcessInfo.processInfo.hostName
+    }
+
+    /// Field 22 of `/proc/PID/stat`, read after the command name (which may hold spaces).
+    public static func startTime(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After ")" come fields 3...; field 22 is at offset 19.
+        guard fields.count > 19 else { return nil }
+        return String(fields[19])
+    }
+
+    /// Whether the process is still running, as far as this machine can tell: for a process on
+    /// this host, by pid and start time; for one elsewhere, by a heartbeat newer than `staleAfter`.
+    public func isAlive(lastHeartbeat: Date, now: Date = Date(), staleAfter: TimeInterval = 15) -> Bool {
+        if host == Self.hostName {
+            guard let current = Self.startTime(of: pid) else { return false }
+            return startTime.isEmpty || current == startTime
+        }
+        return now.timeIntervalSince(lastHeartbeat) < staleAfter
+    }
+}

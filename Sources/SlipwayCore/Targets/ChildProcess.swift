@@ -1,0 +1,60 @@
+import Foundation
+import Subprocess
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a stage's command in its own process group, streaming each output line (standard
+/// output and error merged) as it comes, and stopping the whole group when cancelled.
+public enum ChildProcess {
+    /// Seconds between SIGTERM and SIGKILL when a cancelled command does not stop.
+    public static let stopGracePeriod: Duration = .seconds(5)
+
+    /// Runs `command` to its end and returns its exit status (128 + signal when killed).
+    public static func run(
+        _ command: StageCommand, cancellation: CancellationFlag, onLine: @escaping @Sendable (String) -> Void
+    ) async throws(SlipwayError) -> Int32 {
+        var options = PlatformOptions()
+        // A group of its own, so cancelling stops the recipe's children too.
+        options.processGroupID = 0
+        var environment: [Environment.Key: String?] = [:]
+        for (key, value) in command.environment { environment[Environment.Key(stringLiteral: key)] = value }
+        do {
+            let result = try await Subprocess.run(
+                .name(command.executable),
+                arguments: Arguments(command.arguments),
+                environment: .inherit.updating(environment),
+                workingDirectory: FilePath(command.directory.path),
+                platformOptions: options,
+                input: .none,
+                output: .sequence,
+                error: .combinedWithOutput
+            ) { execution in
+                let pid = execution.processIdentifier.value
+                let watcher = Task {
+                    while !Task.isCancelled && !cancellation.isSet {
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                    guard cancellation.isSet else { return }
+                    kill(-pid, SIGTERM)
+                    try? await Task.sleep(for: stopGracePeriod)
+                    kill(-pid, SIGKILL)
+                }
+                defer { watcher.cancel() }
+                for try await line in execution.standardOutput.strings() {
+                    onLine(line)
+                }
+            }
+            switch result.terminationStatus {
+            case .exited(let code): return code
+            case .signaled(let signal): return 128 + signal
+            }
+        } catch let error as SubprocessError {
+            throw .failure("cannot run \(command.executable): \(error)")
+        } catch {
+            throw .failure("cannot run \(command.executable): \(error)")
+        }
+    }
+}

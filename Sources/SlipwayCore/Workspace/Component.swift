@@ -1,0 +1,26 @@
+import Foundation
+
+/// An app or a service: a folder directly under `apps/` or `services/` that owns its deployment.
+public struct Component: Sendable, Equatable, Identifiable {
+    public enum Kind: String, Sendable, Codable {
+        case app
+        case service
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Path relative to the workspace root, such as `apps/landing-page`.
+    public var path: String
+    public var directory: URL
+    public var technology: String
+    public var target: String
+    public var makefile: MakefileMetadata?
+    public var settings: ComponentSettings
+
+    public var id: String { name }
+
+    /// Whether the component opts into blue/green by defining a `switch-traffic` goal.
+    public var switchesTraffic: Bool { makefile?.goals.contains("switch-traffic") ?? false }
+
+    public func hasGoal(_ goal: String) -> Bool { makefile?.goals.contains(goal) ?? false }
+}

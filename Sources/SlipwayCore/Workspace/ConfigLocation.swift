@@ -1,0 +1,19 @@
+/// A place in a configuration file, printed the way compilers do: `file:line:col`.
+public struct ConfigLocation: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+
+    /// A configuration error at this place, with the usage exit code.
+    public func error(_ message: String) -> SlipwayError {
+        .usage("\(self): \(message)")
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Yams
+
+/// A node of a parsed YAML configuration file that remembers where it came from,
+/// so that every type or key error can name `file:line:col`.
+struct ConfigNode {
+    let node: Node
+    let file: String
+
+    var location: ConfigLocation {
+        ConfigLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
+    /// Parses `text`; an empty document gives `nil`.
+    static func parse(_ text: String, file: String) throws(SlipwayError) -> ConfigNode? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return nil }
+            return ConfigNode(node: node, file: file)
+        } catch let error as YamlError {
+            throw describe(error, file: file)
+        } catch {
+            throw .usage("\(file):1:1: \(error)")
+        }
+    }
+
+    private static func describe(_ error: YamlError, file: String) -> SlipwayError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return .usage("\(file):\(mark.line):\(mark.column): invalid YAML: \(detail)")
+        case .reader(let problem, _, _, _):
+            return .usage("\(file):1:1: invalid YAML: \(problem)")
+        default:
+            return .usage("\(file):1:1: invalid YAML: \(error)")
+        }
+    }
+
+    var isNull: Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    /// The entries of a mapping, in file order, with each key rewritten to its
+    /// canonical snake_case name. Keys outside `keys` (and not an alias of one) are refused.
+    func mapping(
+        allowing keys: [String],
+        aliases: [String: String] = [:],
+        context: String
+    ) throws(SlipwayError) -> [String: ConfigNode] {
+        var result: [String: ConfigNode] = [:]
+        for (key, value, keyNode) in try entries(context: context) {
+            let canonical = aliases[key] ?? key
+            guard keys.contains(canonical) else {
+                throw keyNode.location.error(
+                    "unknown key '\(key)' in \(context) (known: \(keys.joined(separator: ", ")))")
+            }
+            guard result[canonical] == nil else {
+                throw keyNode.location.error("duplicate key '\(key)' in \(context)")
+            }
+            result[canonical] = value
+        }
+        return result
+    }
+
+    /// The raw entries of a mapping, in file order.
+    func entries(context: String) throws(SlipwayError) -> [(key: String, value: ConfigNode, keyNode: ConfigNode)] {
+        if isNull { return [] }
+        guard case .mapping(let mapping) = node else {
+            throw location.error("\(context) must be a mapping, found \(kindName)")
+        }
+        var result: [(key: String, value: ConfigNode, keyNode: ConfigNode)] = []
+        for (key, value) in mapping {
+            let keyNode = ConfigNode(node: key, file: file)
+            guard case .scalar(let scalar) = key else {
+                throw keyNode.location.error("keys in \(context) must be plain names")
+            }
+            result.append((scalar.string, ConfigNode(node: value, file: file), keyNode))
+        }
+        return result
+    }
+
+    var kindName: String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar(let scalar): return "'\(scalar.string)'"
+        case .alias: return "an alias"
+        }
+    }
+
+    func string(_ what: String) throws(SlipwayError) -> String {
+        guard case .scalar(let scalar) = node, !isNull else {
+            throw location.error("\(what) must be a string, found \(isNull ? "nothing" : kindName)")
+        }
+        return scalar.string
+    }
+
+    func bool(_ what: String) throws(SlipwayError) -> Bool {
+        guard case .scalar = node, let value = node.bool else {
+            throw location.error("\(what) must be true or false, found \(kindName)")
+        }
+        return value
+    }
+
+    func int(_ what: String, in range: ClosedRange<Int>) throws(SlipwayError) -> Int {
+        guard case .scalar = node, let value = node.int else {
+            throw location.error("\(what) must be a whole number, found \(kindName)")
+        }
+        guard range.contains(value) else {
+            throw location.error("\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(value)")
+        }
+        return value
+    }
+
+    /// A percentage as written (`1` or `1%` is one percent), checked against 0...100.
+    func percent(_ what: String) throws(SlipwayError) -> Double {
+        guard case .scalar(let scalar) = node else {
+            throw location.error("\(what) must be a percentage, found \(kindName)")
+        }
+        var text = scalar.string.trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix("%") { text.removeLast() }
+        guard let value = Double(text), value >= 0, value <= 100 else {
+            throw location.error("\(what) must be a percentage between 0 and 100, found '\(scalar.string)'")
+        }
+        return value
+    }
+
+    /// A duration such as `90s`, `5m`, `1h30m` or `500ms`, in seconds.
+    func duration(_ what: String) throws(SlipwayError) -> Double {
+        guard case .scalar(let scalar) = node, let seconds = DurationText.seconds(scalar.string) else {
+            throw location.error("\(what) must be a duration such as 90s, 5m or 1h, found \(kindName)")
+        }
+        return seconds
+    }
+
+    func stringList(_ what: String) throws(SlipwayError) -> [String] {
+        if isNull { return [] }
+        if case .scalar = node { return [try string(what)] }
+        guard case .sequence(let sequence) = node else {
+            throw location.error("\(what) must be a list of strings, found \(kindName)")
+        }
+        var result: [String] = []
+        for element in sequence {
+            result.append(try ConfigNode(node: element, file: file).string("each entry of \(what)"))
+        }
+        return result
+    }
+}

@@ -1,0 +1,84 @@
+/// How a component is released: the seed's `DeploymentConfig`, in snake_case, with the
+/// seed's camelCase names accepted as written.
+public struct DeploymentSettings: Sendable, Equatable {
+    public enum Strategy: String, Sendable, CaseIterable {
+        case blueGreen = "blue-green"
+        case canary
+    }
+
+    public var strategy: Strategy = .blueGreen
+    /// Percent of traffic the canary gets first.
+    public var canaryPercentage: Double = 5
+    /// Seconds each canary step is watched.
+    public var monitoringPeriod: Double = 30 * 60
+    /// Percent of failed requests that rolls a canary back.
+    public var rollbackErrorRate: Double = 1
+    /// Percent of p95 latency above the stable colour that rolls a canary back.
+    public var rollbackLatencyIncrease: Double = 10
+    public var qualityGates = QualityGateSettings()
+
+    public init() {}
+
+    static let keys = ["strategy", "canary_percentage", "monitoring_period", "rollback_thresholds", "quality_gates"]
+    static let aliases = [
+        "canaryPercentage": "canary_percentage",
+        "monitoringPeriod": "monitoring_period",
+        "rollbackThresholds": "rollback_thresholds",
+        "qualityGates": "quality_gates",
+    ]
+
+    /// These settings with the keys present in `entries` applied on top.
+    func overlaid(with entries: [String: ConfigNode]) throws(SlipwayError) -> DeploymentSettings {
+        var settings = self
+        if let node = entries["strategy"] {
+            let text = try node.string("strategy")
+            guard let strategy = Strategy(rawValue: text) else {
+                throw node.location.error("unknown strategy '\(text)' (known: blue-green, canary)")
+            }
+            settings.strategy = strategy
+        }
+        if let node = entries["canary_percentage"] { settings.canaryPercentage = try node.percent("canary_percentage") }
+        if let node = entries["monitoring_period"] { settings.monitoringPeriod = try node.duration("monitoring_period") }
+        if let node = entries["rollback_thresholds"] {
+            let thresholds = try node.mapping(
+                allowing: ["error_rate", "latency_increase"],
+                aliases: ["errorRate": "error_rate", "latencyIncrease": "latency_increase"],
+                context: "rollback_thresholds")
+            if let rate = thresholds["error_rate"] { settings.rollbackErrorRate = try rate.percent("error_rate") }
+            if let increase = thresholds["latency_increase"] {
+                settings.rollbackLatencyIncrease = try increase.percent("latency_increase")
+            }
+        }
+        if let node = entries["quality_gates"] {
+            settings.qualityGates = try settings.qualityGates.overlaid(with: node)
+        }
+        return settings
+    }
+}
+
+/// The seed's `qualityGates`: which checks must pass before a deploy.
+public struct QualityGateSettings: Sendable, Equatable {
+    public var sonarqube = true
+    /// Minimum percent of new code covered by tests.
+    public var testCoverage: Double = 80
+    public var securityScan = true
+    public var healthChecks = true
+
+    public init() {}
+
+    func overlaid(with node: ConfigNode) throws(SlipwayError) -> QualityGateSettings {
+        let entries = try node.mapping(
+            allowing: ["sonarqube", "test_coverage", "security_scan", "health_checks"],
+            aliases: [
+                "sonarQube": "sonarqube", "testCoverage": "test_coverage",
+                "securityScan": "security_scan", "healthChecks": "health_checks",
+            ],
+            context: "quality_gates")
+        var settings = self
+        if let value = entries["sonarqube"] { settings.sonarqube = try value.bool("sonarqube") }
+        if let value = entries["test_coverage"] { settings.testCoverage = try value.percent("test_coverage") }
+        if let value = entries["security_scan"] { settings.securityScan = try value.bool("security_scan") }
+        if let value = entries["health_checks"] { settings.healthChecks = try value.bool("health_checks") }
+        return settings
+    }
+}

@@ -1,0 +1,53 @@
+/// One deployment environment, as the seed's `environments:` block describes it.
+public struct EnvironmentSettings: Sendable, Equatable {
+    public var name: String
+    public var database: String?
+    public var workersEnv: String?
+    /// `basic` or `full`.
+    public var monitoring: String?
+    /// Whether the SonarQube-style quality gate runs for deploys here.
+    public var sonarqube: Bool
+    public var backupSchedule: String?
+
+    public init(name: String, sonarqube: Bool = true) {
+        self.name = name
+        self.sonarqube = sonarqube
+    }
+
+    /// The seed's three environments, used when the workspace names none.
+    public static let defaults = [
+        EnvironmentSettings(name: "development", sonarqube: false),
+        EnvironmentSettings(name: "staging"),
+        EnvironmentSettings(name: "production"),
+    ]
+
+    static func parse(name: String, node: ConfigNode) throws(SlipwayError) -> EnvironmentSettings {
+        let entries = try node.mapping(
+            allowing: ["database", "workers_env", "monitoring", "sonarqube", "backup_schedule"],
+            aliases: ["workersEnv": "workers_env", "backupSchedule": "backup_schedule", "sonarQube": "sonarqube"],
+            context: "environment '\(name)'")
+        var settings = EnvironmentSettings(name: name, sonarqube: name != "development")
+        settings.database = try entries["database"]?.string("database")
+        settings.workersEnv = try entries["workers_env"]?.string("workers_env")
+        if let node = entries["monitoring"] {
+            let value = try node.string("monitoring")
+            guard ["basic", "full", "none"].contains(value) else {
+                throw node.location.error("monitoring must be basic, full or none, found '\(value)'")
+            }
+            settings.monitoring = value
+        }
+        if let node = entries["sonarqube"] {
+            if let flag = node.node.bool {
+                settings.sonarqube = flag
+            } else {
+                let value = try node.string("sonarqube")
+                guard value == "enabled" || value == "disabled" else {
+                    throw node.location.error("sonarqube must be enabled or disabled, found '\(value)'")
+                }
+                settings.sonarqube = value == "enabled"
+            }
+        }
+        settings.backupSchedule = try entries["backup_schedule"]?.string("backup_schedule")
+        return settings
+    }
+}

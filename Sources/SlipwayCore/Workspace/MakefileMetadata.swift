@@ -1,0 +1,119 @@
+import Foundation
+
+/// What Slipway reads from a component's Makefile: the seed's metadata variables and the
+/// goals it defines. Variables are read as make assigns them (`:=`, `::=`, `?=`, `=`, `+=`).
+public struct MakefileMetadata: Sendable, Equatable {
+    public var variables: [String: String] = [:]
+    public var goals: Set<String> = []
+
+    public init(variables: [String: String] = [:], goals: Set<String> = []) {
+        self.variables = variables
+        self.goals = goals
+    }
+
+    public var appName: String? { variables["APP_NAME"] }
+    public var technology: String? { variables["APP_TYPE"] }
+    public var target: String? { variables["DEPLOYMENT_TARGET"] }
+
+    /// Reads the Makefile at `url`, following `include` lines (relative to `directory`, where
+    /// make runs) so that goals defined in shared `deploy/*.mk` files count.
+    public static func load(from url: URL, directory: URL) -> MakefileMetadata? {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        var metadata = MakefileMetadata()
+        metadata.read(text, directory: directory, depth: 0)
+        return metadata
+    }
+
+    public static func parse(_ text: String) -> MakefileMetadata {
+        var metadata = MakefileMetadata()
+        metadata.read(text, directory: nil, depth: 0)
+        return metadata
+    }
+
+    private mutating func read(_ text: String, directory: URL?, depth: Int) {
+        for rawLine in Self.joinedContinuations(text) {
+            if rawLine.hasPrefix("\t") { continue }
+            let line = Self.stripComment(rawLine)
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            if let directory, depth < 5, let included = Self.includedFiles(trimmed, variables: variables) {
+                for path in included {
+                    let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+                    if let text = try? String(contentsOf: url, encoding: .utf8) {
+                        read(text, directory: directory, depth: depth + 1)
+                    }
+                }
+                continue
+            }
+            if let assignment = Self.parseAssignment(trimmed) {
+                let (name, op, value) = assignment
+                switch op {
+                case "?=": if variables[name] == nil { variables[name] = value }
+                case "+=": variables[name] = [variables[name], value].compactMap { $0 }.joined(separator: " ")
+                default: variables[name] = value
+                }
+                continue
+            }
+            if let colon = trimmed.firstIndex(of: ":"), !trimmed[colon...].hasPrefix(":=") {
+                let targets = trimmed[..<colon].split(separator: " ")
+                for target in targets where !target.hasPrefix(".") && !target.contains("%") && !target.contains("$") {
+                    goals.insert(String(target))
+                }
+            }
+        }
+    }
+
+    /// The files named by an `include`/`-include`/`sinclude` line, with `$(VAR)` expanded.
+    private static func includedFiles(_ line: String, variables: [String: String]) -> [String]? {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard let first = words.first, ["include", "-include", "sinclude"].contains(String(first)) else { return nil }
+        return words.dropFirst().map { word in
+            var expanded = String(word)
+            for (name, value) in variables {
+                expanded = expanded.replacingOccurrences(of: "$(\(name))", with: value)
+                    .replacingOccurrences(of: "${\(name)}", with: value)
+            }
+            return expanded
+        }
+    }
+
+    private static func joinedContinuations(_ text: String) -> [String] {
+        var lines: [String] = []
+        var pending = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasSuffix("\\") {
+                pending += line.dropLast() + " "
+            } else {
+                lines.append(pending + line)
+                pending = ""
+            }
+        }
+        if !pending.isEmpty { lines.append(pending) }
+        return lines
+    }
+
+    /// Drops a trailing `# comment` unless the `#` is escaped, as make does.
+    private static func stripComment(_ line: String) -> String {
+        var previous: Character = " "
+        for index in line.indices {
+            if line[index] == "#" && previous != "\\" { return String(line[..<index]) }
+            previous = line[index]
+        }
+        return line
+    }
+
+    private static func parseAssignment(_ line: String) -> (String, String, String)? {
+        for op in ["::=", ":=", "?=", "+=", "!=", "="] {
+            guard let range = line.range(of: op) else { continue }
+            var name = line[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("export ") { name = String(name.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            if name.hasPrefix("override ") { name = String(name.dropFirst(9)).trimmingCharacters(in: .whitespaces) }
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
+                return nil
+            }
+            let value = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            return (name, op == "::=" ? ":=" : op, value)
+        }
+        return nil
+    }
+}

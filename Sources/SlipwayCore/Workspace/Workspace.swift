@@ -1,0 +1,136 @@
+import Foundation
+
+/// A monorepo of apps and services, discovered with no configuration at all.
+public struct Workspace: Sendable {
+    public var root: URL
+    public var config: WorkspaceConfig
+    public var components: [Component]
+
+    public static let configFileName = "slipway.yml"
+
+    public var apps: [Component] { components.filter { $0.kind == .app } }
+    public var services: [Component] { components.filter { $0.kind == .service } }
+    public var stateDirectory: URL { root.appendingPathComponent(".slipway") }
+
+    /// Names of components, environments and releases: safe as a path segment and a make argument.
+    public static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, isLowerAlphanumeric(first) else { return false }
+        return name.unicodeScalars.allSatisfy { isLowerAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    }
+
+    private static func isLowerAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+    }
+
+    /// The nearest folder at or above `start` holding `slipway.yml`, `apps/` or `services/`.
+    public static func locate(from start: URL) -> URL? {
+        var directory = start.standardizedFileURL
+        while true {
+            for marker in [configFileName, "apps", "services"]
+            where FileManager.default.fileExists(atPath: directory.appendingPathComponent(marker).path) {
+                return directory
+            }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { return nil }
+            directory = parent
+        }
+    }
+
+    /// Loads the workspace at `root`: its configuration and every component.
+    public static func load(at root: URL) throws(SlipwayError) -> Workspace {
+        let root = root.standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .usage("workspace '\(root.path)' is not a folder")
+        }
+        let configURL = root.appendingPathComponent(configFileName)
+        var config = WorkspaceConfig()
+        var overrides: [String: ConfigNode] = [:]
+        if let text = try readIfPresent(configURL) {
+            (config, overrides) = try WorkspaceConfig.read(text, file: configFileName)
+        }
+        var components: [Component] = []
+        for kind in [Component.Kind.app, .service] {
+            let folder = kind == .app ? "apps" : "services"
+            for name in try folderNames(in: root.appendingPathComponent(folder)) {
+                let path = "\(folder)/\(name)"
+                guard isValidName(name) else {
+                    throw .usage("\(path): component name '\(name)' must match [a-z0-9][a-z0-9._-]*")
+                }
+                if let other = components.first(where: { $0.name == name }) {
+                    throw .usage("\(path): component name '\(name)' is also used by \(other.path); names must be unique")
+                }
+                components.append(try loadComponent(
+                    name: name, kind: kind, path: path, root: root, config: config, override: overrides[name]))
+            }
+        }
+        for (unknown, node) in overrides where !components.contains(where: { $0.name == unknown }) {
+            let location = node.location
+            throw location.error("unknown component '\(unknown)' in components (known: \(components.map(\.name).joined(separator: ", ")))")
+        }
+        return Workspace(root: root, config: config, components: components)
+    }
+
+    private static func loadComponent(
+        name: String, kind: Component.Kind, path: String, root: URL, config: WorkspaceConfig, override: ConfigNode?
+    ) throws(SlipwayError) -> Component {
+        let directory = root.appendingPathComponent(path)
+        let makefile = MakefileMetadata.load(from: directory.appendingPathComponent("Makefile"), directory: directory)
+        var settings = config.componentDefaults
+        if let override {
+            settings = try ComponentSettings.parse(override, base: settings, environments: config.environmentNames)
+        }
+        let settingsFile = "\(path)/\(configFileName)"
+        if let text = try readIfPresent(root.appendingPathComponent(settingsFile)),
+           let node = try ConfigNode.parse(text, file: settingsFile) {
+            settings = try ComponentSettings.parse(node, base: settings, environments: config.environmentNames)
+        }
+        let technology = settings.technology ?? makefile?.technology ?? PlatformInference.technology(in: directory)
+        let target = settings.target ?? makefile?.target ?? PlatformInference.target(in: directory)
+        return Component(
+            name: name, kind: kind, path: path, directory: directory, technology: technology, target: target,
+            makefile: makefile, settings: settings)
+    }
+
+    private static func folderNames(in directory: URL) throws(SlipwayError) -> [String] {
+        guard FileManager.default.fileExists(atPath: directory.path) else { return [] }
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            throw .failure("cannot read \(directory.path): \(error.localizedDescription)")
+        }
+        return entries.filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".")
+                && FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
+    }
+
+    private static func readIfPresent(_ url: URL) throws(SlipwayError) -> String? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            return try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw .usage("\(url.path): cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    /// The component called `reference`, written as `accounts` or `services/accounts`.
+    public func component(named reference: String, kind: Component.Kind? = nil) throws(SlipwayError) -> Component {
+        let name = reference.hasPrefix("apps/") || reference.hasPrefix("services/")
+            ? String(reference.split(separator: "/", maxSplits: 1).last ?? "") : reference
+        let candidates = kind.map { kind in components.filter { $0.kind == kind } } ?? components
+        if let component = candidates.first(where: { $0.name == name && (reference == name || reference == $0.path) }) {
+            return component
+        }
+        let noun = kind.map { $0 == .app ? "app" : "service" } ?? "component"
+        let known = candidates.map(\.name).joined(separator: ", ")
+        throw .usage("unknown \(noun) '\(reference)' (known: \(known.isEmpty ? "none" : known))")
+    }
+
+    public func environment(named name: String) throws(SlipwayError) -> EnvironmentSettings {
+        try config.environment(named: name)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// The workspace's own `slipway.yml`: environments, branch promotion, tags, secrets and the
+/// defaults every component starts from.
+public struct WorkspaceConfig: Sendable {
+    public enum TagMode: String, Sendable {
+        /// Release tags live in the event store only.
+        case store
+        /// Release tags are also written as git tags.
+        case git
+    }
+
+    public var environments = EnvironmentSettings.defaults
+    /// Which environment a branch deploys to; other branches deploy nowhere.
+    public var branches = ["develop": "staging", "main": "production"]
+    public var readOnly = false
+    public var tags = TagMode.store
+    /// Names of environment variables whose values are masked everywhere.
+    public var secrets: [String] = []
+    /// Paths whose change counts as a change of every component.
+    public var globalPaths = ["slipway.yml", "deploy/**"]
+    /// Releases kept per component, besides the live and last good ones.
+    public var keepReleases = 5
+    /// Components deployed at once by `deploy-all`.
+    public var parallelism = 4
+    /// Defaults for every component.
+    public var componentDefaults = ComponentSettings()
+
+    public init() {}
+
+    public var environmentNames: [String] { environments.map(\.name) }
+
+    public func environment(named name: String) throws(SlipwayError) -> EnvironmentSettings {
+        guard let settings = environments.first(where: { $0.name == name }) else {
+            throw .usage("unknown environment '\(name)' (known: \(environmentNames.joined(separator: ", ")))")
+        }
+        return settings
+    }
+
+    static let keys = [
+        "environments", "branches", "read_only", "tags", "secrets", "global_paths", "keep_releases",
+        "parallelism", "components",
+    ] + ComponentSettings.sharedKeys
+
+    /// Reads `slipway.yml` text; `file` is the name used in error messages.
+    public static func parse(_ text: String, file: String) throws(SlipwayError) -> WorkspaceConfig {
+        try read(text, file: file).config
+    }
+
+    /// The configuration and its `components:` overrides by component name, which apply
+    /// before each component's own file.
+    static func read(_ text: String, file: String) throws(SlipwayError) -> (config: WorkspaceConfig, overrides: [String: ConfigNode]) {
+        var config = WorkspaceConfig()
+        var overrides: [String: ConfigNode] = [:]
+        guard let root = try ConfigNode.parse(text, file: file) else { return (config, overrides) }
+        let entries = try root.mapping(
+            allowing: keys,
+            aliases: DeploymentSettings.aliases.merging(["readOnly": "read_only", "globalPaths": "global_paths"]) { a, _ in a },
+            context: "slipway.yml")
+
+        if let node = entries["environments"] {
+            var environments: [EnvironmentSettings] = []
+            for (name, value, keyNode) in try node.entries(context: "environments") {
+                guard Workspace.isValidName(name) else {
+                    throw keyNode.location.error("environment name '\(name)' must match [a-z0-9][a-z0-9._-]*")
+                }
+                environments.append(try EnvironmentSettings.parse(name: name, node: value))
+            }
+            if !environments.isEmpty { config.environments = environments }
+        }
+        if let node = entries["branches"] {
+            var branches: [String: String] = [:]
+            for (branch, value, _) in try node.entries(context: "branches") {
+                let environment = try value.string("branches.\(branch)")
+                guard config.environmentNames.contains(environment) else {
+                    throw value.location.error(
+                        "unknown environment '\(environment)' (known: \(config.environmentNames.joined(separator: ", ")))")
+                }
+                branches[branch] = environment
+            }
+            config.branches = branches
+        } else {
+            config.branches = config.branches.filter { config.environmentNames.contains($0.value) }
+        }
+        if let node = entries["read_only"] { config.readOnly = try node.bool("read_only") }
+        if let node = entries["tags"] {
+            let text = try node.string("tags")
+            guard let mode = TagMode(rawValue: text) else {
+                throw node.location.error("tags must be store or git, found '\(text)'")
+            }
+            config.tags = mode
+        }
+        if let node = entries["secrets"] { config.secrets = try node.stringList("secrets") }
+        if let node = entries["global_paths"] { config.globalPaths = try node.stringList("global_paths") }
+        if let node = entries["keep_releases"] { config.keepReleases = try node.int("keep_releases", in: 1...1000) }
+        if let node = entries["parallelism"] { config.parallelism = try node.int("parallelism", in: 1...64) }
+        config.componentDefaults = try ComponentSettings().overlaid(with: entries)
+        if let node = entries["components"] {
+            for (name, value, _) in try node.entries(context: "components") {
+                overrides[name] = value
+            }
+        }
+        return (config, overrides)
+    }
+}
