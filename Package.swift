@@ -46,9 +46,14 @@ let package = Package(
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-bench"
         ),
+        .target(
+            name: "SlipwayTestSupport",
+            dependencies: ["SlipwayCore"],
+            path: "Tests/SlipwayTestSupport"
+        ),
         .testTarget(
             name: "SlipwayCoreTests",
-            dependencies: ["SlipwayCore"]
+            dependencies: ["SlipwayCore", "SlipwayTestSupport"]
         ),
         .testTarget(
             name: "SlipwayConsoleTests",
@@ -56,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCLITests",
-            dependencies: ["SlipwayCore", "slipway"]
+            dependencies: ["SlipwayCore", "SlipwayTestSupport", "slipway"]
         ),
     ],
     swiftLanguageModes: [.v6]

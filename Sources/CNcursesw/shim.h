@@ -12,6 +12,8 @@
 #error "libncursesw headers are missing: install them with 'apt-get install libncurses-dev'"
 #endif
 #include <locale.h>
+#include <langinfo.h>
+#include <string.h>
 
 static const attr_t slipway_attr_normal = A_NORMAL;
 static const attr_t slipway_attr_bold = A_BOLD;
@@ -39,6 +41,17 @@ static inline int slipway_key_end(void) { return KEY_END; }
 static inline int slipway_key_enter(void) { return KEY_ENTER; }
 static inline int slipway_key_resize(void) { return KEY_RESIZE; }
 static inline int slipway_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int slipway_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int slipway_err(void) { return ERR; }
+
+/// Adopts the locale from LANG / LC_* (curses needs it before newterm to draw UTF-8).
+static inline void slipway_adopt_environment_locale(void) { setlocale(LC_ALL, ""); }
+
+/// Whether the adopted locale encodes text as UTF-8, so symbols like ● can be drawn.
+static inline int slipway_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
 
 /// Writes one cell: a single Unicode scalar with attributes and a colour pair.
 static inline int slipway_put_cell(int y, int x, wchar_t ch, attr_t attrs, short pair) {

@@ -14,9 +14,43 @@ public struct FleetRow: Sendable, Equatable, Codable {
     public var runningRun: String?
     public var lastOutcome: String?
 
+    public init(
+        component: String, kind: Component.Kind, environment: String, technology: String, target: String,
+        liveVersion: String? = nil, liveColor: String? = nil, health: String = "unknown", url: String? = nil,
+        runningRun: String? = nil, lastOutcome: String? = nil
+    ) {
+        self.component = component
+        self.kind = kind
+        self.environment = environment
+        self.technology = technology
+        self.target = target
+        self.liveVersion = liveVersion
+        self.liveColor = liveColor
+        self.health = health
+        self.url = url
+        self.runningRun = runningRun
+        self.lastOutcome = lastOutcome
+    }
+
     enum CodingKeys: String, CodingKey {
         case component, kind, environment, technology, target, liveVersion = "live_version", liveColor = "live_color"
         case health, url, runningRun = "running_run", lastOutcome = "last_outcome"
+    }
+
+    /// Absent values are written as `null`, so every key is always there for scripts.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(component, forKey: .component)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(environment, forKey: .environment)
+        try container.encode(technology, forKey: .technology)
+        try container.encode(target, forKey: .target)
+        try container.encode(liveVersion, forKey: .liveVersion)
+        try container.encode(liveColor, forKey: .liveColor)
+        try container.encode(health, forKey: .health)
+        try container.encode(url, forKey: .url)
+        try container.encode(runningRun, forKey: .runningRun)
+        try container.encode(lastOutcome, forKey: .lastOutcome)
     }
 
     /// Rows for every component and environment, in workspace then environment order.

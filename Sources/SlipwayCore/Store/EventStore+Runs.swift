@@ -6,20 +6,17 @@ extension EventStore {
     /// Records `run` as started and, when it deploys, takes the component's deploy lock, in one
     /// transaction. A lock held by a live run refuses; one left by a dead run is freed first.
     public func begin(_ run: RunRecord, lock: Bool, details: EventDetails) throws(SlipwayError) {
+        let refusal: String?
         do {
-            try pool.write { db in
+            refusal = try pool.write { db -> String? in
                 _ = try self.reapInterruptedRuns(in: db)
                 if lock, let component = run.component, let environment = run.environment {
                     if let holder = try DeployLock.fetchOne(db, key: ["component": component, "environment": environment]) {
                         let holderRun = try RunRecord.fetchOne(db, key: holder.runID)
                         let since = ISO8601DateFormatter().string(from: holder.acquiredAt)
                         let process = holderRun.map { " (pid \($0.pid) on \($0.host))" } ?? ""
-                        let refusal = "deploy lock for \(component) in \(environment) is held by run \(holder.runID) "
+                        return "deploy lock for \(component) in \(environment) is held by run \(holder.runID) "
                             + "of \(holder.actor)\(process) since \(since); wait for it or run 'slipway cancel \(holder.runID)'"
-                        _ = try self.append([NewEvent(
-                            .deployRefused, component: component, environment: environment, runID: run.id,
-                            details: EventDetails(runKind: run.kind, version: run.version, reason: refusal))], in: db)
-                        throw SlipwayError.failure(refusal)
                     }
                     try DeployLock(
                         component: component, environment: environment, runID: run.id, actor: run.actor,
@@ -30,9 +27,17 @@ extension EventStore {
                 _ = try self.append([NewEvent(
                     .runStarted, component: run.component, environment: run.environment, runID: run.id,
                     details: details, time: run.startedAt)], in: db)
+                return nil
             }
         } catch {
             throw failure(error)
+        }
+        if let refusal {
+            // The refusal is part of the audit trail too.
+            try append(NewEvent(
+                .deployRefused, component: run.component, environment: run.environment, runID: run.id,
+                details: EventDetails(runKind: run.kind, version: run.version, reason: refusal)))
+            throw .failure(refusal)
         }
     }
 

@@ -32,6 +32,29 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var cancelRequested: Bool
     public var reason: String?
 
+    public init(
+        id: String, kind: RunKind, component: String?, environment: String?, version: String?, state: State,
+        actor: String, origin: String, host: String, pid: Int32, pidStartTime: String, startedAt: Date,
+        heartbeatAt: Date, finishedAt: Date? = nil, cancelRequested: Bool = false, reason: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.component = component
+        self.environment = environment
+        self.version = version
+        self.state = state
+        self.actor = actor
+        self.origin = origin
+        self.host = host
+        self.pid = pid
+        self.pidStartTime = pidStartTime
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.finishedAt = finishedAt
+        self.cancelRequested = cancelRequested
+        self.reason = reason
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, kind, component, environment, version, state, actor, origin, host, pid
         case pidStartTime = "pid_start_time", startedAt = "started_at", heartbeatAt = "heartbeat_at"

@@ -45,7 +45,7 @@ public struct Workspace: Sendable {
         }
         let configURL = root.appendingPathComponent(configFileName)
         var config = WorkspaceConfig()
-        var overrides: [String: ConfigNode] = [:]
+        var overrides: [String: (key: ConfigLocation, node: ConfigNode)] = [:]
         if let text = try readIfPresent(configURL) {
             (config, overrides) = try WorkspaceConfig.read(text, file: configFileName)
         }
@@ -61,11 +61,11 @@ public struct Workspace: Sendable {
                     throw .usage("\(path): component name '\(name)' is also used by \(other.path); names must be unique")
                 }
                 components.append(try loadComponent(
-                    name: name, kind: kind, path: path, root: root, config: config, override: overrides[name]))
+                    name: name, kind: kind, path: path, root: root, config: config, override: overrides[name]?.node))
             }
         }
-        for (unknown, node) in overrides where !components.contains(where: { $0.name == unknown }) {
-            let location = node.location
+        for (unknown, override) in overrides where !components.contains(where: { $0.name == unknown }) {
+            let location = override.key
             throw location.error("unknown component '\(unknown)' in components (known: \(components.map(\.name).joined(separator: ", ")))")
         }
         return Workspace(root: root, config: config, components: components)

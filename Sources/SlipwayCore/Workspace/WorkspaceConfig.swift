@@ -49,9 +49,9 @@ public struct WorkspaceConfig: Sendable {
 
     /// The configuration and its `components:` overrides by component name, which apply
     /// before each component's own file.
-    static func read(_ text: String, file: String) throws(SlipwayError) -> (config: WorkspaceConfig, overrides: [String: ConfigNode]) {
+    static func read(_ text: String, file: String) throws(SlipwayError) -> (config: WorkspaceConfig, overrides: [String: (key: ConfigLocation, node: ConfigNode)]) {
         var config = WorkspaceConfig()
-        var overrides: [String: ConfigNode] = [:]
+        var overrides: [String: (key: ConfigLocation, node: ConfigNode)] = [:]
         guard let root = try ConfigNode.parse(text, file: file) else { return (config, overrides) }
         let entries = try root.mapping(
             allowing: keys,
@@ -96,8 +96,8 @@ public struct WorkspaceConfig: Sendable {
         if let node = entries["parallelism"] { config.parallelism = try node.int("parallelism", in: 1...64) }
         config.componentDefaults = try ComponentSettings().overlaid(with: entries)
         if let node = entries["components"] {
-            for (name, value, _) in try node.entries(context: "components") {
-                overrides[name] = value
+            for (name, value, keyNode) in try node.entries(context: "components") {
+                overrides[name] = (keyNode.location, value)
             }
         }
         return (config, overrides)

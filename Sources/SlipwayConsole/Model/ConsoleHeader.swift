@@ -1,0 +1,9 @@
+/// What the header line says about where the console is looking and who is looking.
+struct ConsoleHeader: Equatable, Sendable {
+    var workspace: String
+    /// Nil when detached or not in a git repository.
+    var branch: String?
+    var commit: String?
+    var actor: String
+    var agent = "n/a"
+}

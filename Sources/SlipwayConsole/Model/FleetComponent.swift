@@ -1,0 +1,45 @@
+import SlipwayCore
+
+/// One line of the fleet screen: a component and its deployment in every environment.
+struct FleetComponent: Equatable, Sendable {
+    var name: String
+    var kind: Component.Kind
+    var technology: String
+    var target: String
+    /// By environment name.
+    var deployments: [String: FleetRow]
+
+    var isDeploying: Bool { deployments.values.contains { $0.runningRun != nil } }
+
+    /// Whether `filter` occurs, ignoring case, in anything the line shows.
+    func matches(_ filter: String) -> Bool {
+        guard !filter.isEmpty else { return true }
+        let shown = [name, kind.rawValue, technology, target]
+            + deployments.values.flatMap { [$0.liveVersion, $0.liveColor, $0.health].compactMap(\.self) }
+        return shown.contains { $0.localizedCaseInsensitiveContains(filter) }
+    }
+
+    /// Groups the engine's component x environment rows into lines, in workspace order.
+    static func group(_ rows: [FleetRow]) -> [FleetComponent] {
+        var lines: [FleetComponent] = []
+        var index: [String: Int] = [:]
+        for row in rows {
+            let key = "\(row.kind.rawValue)/\(row.component)"
+            if let position = index[key] {
+                lines[position].deployments[row.environment] = row
+            } else {
+                index[key] = lines.count
+                lines.append(FleetComponent(
+                    name: row.component, kind: row.kind, technology: row.technology, target: row.target,
+                    deployments: [row.environment: row]))
+            }
+        }
+        return lines
+    }
+
+    /// The environments in the order the rows name them first (the workspace's order).
+    static func environments(in rows: [FleetRow]) -> [String] {
+        var seen = Set<String>()
+        return rows.map(\.environment).filter { seen.insert($0).inserted }
+    }
+}

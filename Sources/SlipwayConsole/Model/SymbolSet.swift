@@ -1,0 +1,19 @@
+/// The glyphs the screens draw: Unicode where the locale is UTF-8, else ASCII look-alikes.
+enum SymbolSet: Equatable, Sendable {
+    case unicode
+    case ascii
+
+    var healthy: String { self == .unicode ? "●" : "o" }
+    var unhealthy: String { self == .unicode ? "✗" : "x" }
+    var unknown: String { "?" }
+    var inProgress: String { self == .unicode ? "⟳" : "*" }
+    var ellipsis: String { self == .unicode ? "…" : "~" }
+
+    func health(_ health: String) -> String {
+        switch health {
+        case "healthy": healthy
+        case "unhealthy": unhealthy
+        default: unknown
+        }
+    }
+}

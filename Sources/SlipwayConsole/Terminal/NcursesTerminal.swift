@@ -1,0 +1,112 @@
+import CNcursesw
+import Foundation
+import SlipwayCore
+
+/// The only code that talks to ncurses: opens the terminal, copies frames to it and reads
+/// keys. Not thread-safe, like ncurses itself: use it from one thread only.
+final class NcursesTerminal {
+    let symbols: SymbolSet
+    private let screen: OpaquePointer
+    private let tty: UnsafeMutablePointer<FILE>
+    private let window: UnsafeMutablePointer<WINDOW>
+    /// False under `NO_COLOR` and on monochrome terminals: then roles draw as plain text.
+    private let usesColor: Bool
+    private var previous: Frame?
+    private var isOpen = true
+
+    /// Opens `device` with `newterm`, which, unlike `initscr`, reports a bad terminal instead
+    /// of exiting the process. Tests draw to `/dev/null` as `xterm-256color` and read back.
+    init(
+        device: String = "/dev/tty", terminalType: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(SlipwayError) {
+        slipway_adopt_environment_locale()
+        symbols = slipway_locale_is_utf8() != 0 ? .unicode : .ascii
+        guard let tty = fopen(device, "r+") else {
+            throw .failure("the console cannot open \(device): \(String(cString: strerror(errno)))")
+        }
+        guard let screen = newterm(terminalType, tty, tty) else {
+            fclose(tty)
+            let name = (terminalType ?? environment["TERM"]).map { "'\($0)'" } ?? "(TERM is not set)"
+            throw .failure("the console cannot use terminal \(name): set TERM to one in terminfo, such as xterm-256color")
+        }
+        self.tty = tty
+        self.screen = screen
+        window = slipway_stdscr()
+        cbreak()
+        noecho()
+        keypad(window, true)
+        // Without this a lone `esc` waits a second to be told apart from an arrow key.
+        set_escdelay(25)
+        curs_set(0)
+        usesColor = has_colors() && environment["NO_COLOR", default: ""].isEmpty
+        if usesColor {
+            start_color()
+            use_default_colors()
+            for role in ColorRole.allCases where role != .plain {
+                init_pair(Int16(role.rawValue), Self.color(of: role), -1)
+            }
+        }
+    }
+
+    deinit { close() }
+
+    var size: TerminalSize { TerminalSize(rows: Int(slipway_lines()), columns: Int(slipway_cols())) }
+
+    /// Writes the cells that differ from the last frame (all of them after a resize) and lets
+    /// ncurses send the terminal only what changed on screen.
+    func draw(_ frame: Frame) {
+        let full = previous.map { $0.rows != frame.rows || $0.columns != frame.columns } ?? true
+        if full { werase(window) }
+        for row in 0..<frame.rows {
+            for column in 0..<frame.columns {
+                let cell = frame[row, column]
+                if !full, let previous, previous[row, column] == cell { continue }
+                put(cell, row: row, column: column)
+            }
+        }
+        wrefresh(window)
+        previous = frame
+    }
+
+    /// The next key or resize, or nil when none came within `milliseconds`.
+    func read(timeout milliseconds: Int32) -> ConsoleMessage? {
+        wtimeout(window, milliseconds)
+        var code: wint_t = 0
+        let status = wget_wch(window, &code)
+        return TerminalInput.message(status: status, code: UInt32(code)) { size }
+    }
+
+    /// Restores the terminal; safe to call more than once.
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        endwin()
+        delscreen(screen)
+        fclose(tty)
+    }
+
+    private func put(_ cell: Cell, row: Int, column: Int) {
+        let scalar = cell.character.unicodeScalars.first ?? " "
+        let attributes: attr_t = switch cell.style.emphasis {
+        case .normal: slipway_attr_normal
+        case .bold: slipway_attr_bold
+        case .reverse: slipway_attr_reverse
+        case .dim: slipway_attr_dim
+        }
+        let pair = usesColor ? Int16(cell.style.role.rawValue) : 0
+        _ = slipway_put_cell(Int32(row), Int32(column), wchar_t(bitPattern: scalar.value), attributes, pair)
+    }
+
+    private static func color(of role: ColorRole) -> Int16 {
+        let color: Int32 = switch role {
+        case .plain: -1
+        case .title: COLOR_CYAN
+        case .healthy, .green: COLOR_GREEN
+        case .unhealthy: COLOR_RED
+        case .inProgress: COLOR_YELLOW
+        case .blue: COLOR_BLUE
+        }
+        return Int16(color)
+    }
+}

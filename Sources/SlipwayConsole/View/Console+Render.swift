@@ -1,0 +1,137 @@
+extension Console {
+    /// Rows above the list: the header line, the screen line and the column headings.
+    private static let listTop = 3
+
+    /// The whole screen for `state`. Pure, so tests assert on it as text.
+    static func render(_ state: ConsoleState) -> Frame {
+        var frame = Frame(rows: state.size.rows, columns: state.size.columns)
+        guard !state.size.isTooSmall else {
+            let minimum = TerminalSize.minimum
+            let message = "terminal too small (need \(minimum.columns)x\(minimum.rows))"
+            frame.put(message, row: frame.rows / 2, column: max(0, (frame.columns - message.count) / 2))
+            return frame
+        }
+        drawHeader(state, into: &frame)
+        drawScreenLine(state, into: &frame)
+        drawList(listView(for: state), state, into: &frame)
+        drawStatus(state, into: &frame)
+        drawFooter(state, into: &frame)
+        return frame
+    }
+
+    private static func listView(for state: ConsoleState) -> any ListView {
+        switch state.screen {
+        case .fleet:
+            FleetTable(
+                components: state.visibleComponents, all: FleetComponent.group(state.rows),
+                environments: state.environments, symbols: state.symbols, workspace: state.header.workspace)
+        case .runs:
+            RunsTable(runs: state.visibleRuns, symbols: state.symbols)
+        case .help:
+            HelpTable(bindings: state.visibleBindings)
+        }
+    }
+
+    /// `slipway  <workspace>  main@1a2b3c4  actor: ana  agent: n/a          09:30:12 UTC`
+    private static func drawHeader(_ state: ConsoleState, into frame: inout Frame) {
+        let header = state.header
+        let clock = "\(TimeText.clock(state.now)) UTC"
+        let revision: String = switch (header.branch, header.commit.map { String($0.prefix(7)) }) {
+        case (nil, nil): "no git"
+        case (let branch?, let commit): "\(branch)@\(commit ?? "-")"
+        case (nil, let commit?): "detached@\(commit)"
+        }
+        let limit = frame.columns - clock.count - 1
+        // Whole segments are left out from the right, and the path is cut, to keep the clock.
+        var details = ""
+        for segment in ["  \(revision)", "  actor: \(header.actor)", "  agent: \(header.agent)"] {
+            guard "slipway  ".count + 16 + details.count + segment.count <= limit else { break }
+            details += segment
+        }
+        let pathWidth = max(8, limit - "slipway  ".count - details.count)
+        var x = frame.put("slipway", row: 0, column: 0, width: min(limit, 9), style: .colored(.title, .bold))
+        let path = TextLayout.truncateLeading(header.workspace, to: pathWidth, ellipsis: state.symbols.ellipsis)
+        x = frame.put(path, row: 0, column: x, width: max(0, min(path.count, limit - x)))
+        frame.put(details, row: 0, column: x, width: max(0, limit - x))
+        frame.put(clock, row: 0, column: frame.columns - clock.count, style: .bold)
+    }
+
+    /// The screens as tabs, what the current one holds, and the read-only badge.
+    private static func drawScreenLine(_ state: ConsoleState, into frame: inout Frame) {
+        let tabs: [(ConsoleScreen, ConsoleAction)] = [(.fleet, .showFleet), (.runs, .showRuns), (.help, .toggleHelp)]
+        var x = 0
+        for (screen, action) in tabs {
+            let key = Bindings.all.first { $0.action == action }?.footerLabel ?? ""
+            let style: CellStyle = screen == state.screen ? .colored(.title, .bold) : .dim
+            x = frame.put("\(key) \(screen.title)", row: 1, column: x, style: style)
+            x = frame.put("  ", row: 1, column: x)
+        }
+        frame.put(summary(of: state), row: 1, column: x + 1)
+        if state.readOnly {
+            let badge = "read-only"
+            frame.put(badge, row: 1, column: frame.columns - badge.count, style: .colored(.inProgress, .bold))
+        }
+    }
+
+    private static func summary(of state: ConsoleState) -> String {
+        switch state.screen {
+        case .fleet:
+            let total = FleetComponent.group(state.rows).count
+            let shown = state.visibleComponents.count
+            let components = shown == total ? "\(total) components" : "\(shown) of \(total) components"
+            return "\(components), \(state.environments.count) environments"
+        case .runs:
+            let shown = state.visibleRuns.count
+            return shown == state.runs.count ? "\(shown) runs" : "\(shown) of \(state.runs.count) runs"
+        case .help:
+            return "\(Bindings.all.count) key bindings"
+        }
+    }
+
+    /// The list scrolled so the selection shows, the selected line in reverse video.
+    private static func drawList(_ list: any ListView, _ state: ConsoleState, into frame: inout Frame) {
+        list.drawHeading(into: &frame, row: listTop - 1)
+        guard list.count > 0 else {
+            let message: String
+            if !state.hasLoaded && state.screen != .help {
+                message = "loading" + state.symbols.ellipsis
+            } else if !state.list.filter.isEmpty {
+                message = "nothing matches /\(state.list.filter)"
+            } else {
+                message = list.emptyMessage
+            }
+            frame.put(message, row: listTop, column: 0, style: .dim)
+            return
+        }
+        let selection = min(max(0, state.selection), list.count - 1)
+        let first = max(0, selection - state.pageSize + 1)
+        for index in first..<min(list.count, first + state.pageSize) {
+            let row = listTop + index - first
+            list.drawItem(at: index, into: &frame, row: row)
+            if index == selection { frame.highlight(row: row) }
+        }
+    }
+
+    private static func drawStatus(_ state: ConsoleState, into frame: inout Frame) {
+        let row = frame.rows - 2
+        if state.isFiltering {
+            frame.put("/\(state.list.filter)_", row: row, column: 0, style: .bold)
+        } else if let message = state.statusMessage {
+            frame.put(message, row: row, column: 0, style: .colored(.inProgress))
+        } else if !state.list.filter.isEmpty {
+            frame.put("filter /\(state.list.filter)  (esc clears)", row: row, column: 0, style: .dim)
+        }
+    }
+
+    /// Hints from the binding table; a hint that does not fit whole is left out.
+    private static func drawFooter(_ state: ConsoleState, into frame: inout Frame) {
+        let row = frame.rows - 1
+        var x = 0
+        for binding in Bindings.footer(in: state.isFiltering ? .filtering : .browsing) {
+            let width = binding.footerLabel.count + 1 + binding.description.count
+            guard x + width <= frame.columns else { break }
+            x = frame.put(binding.footerLabel, row: row, column: x, style: .colored(.title, .bold))
+            x = frame.put(" \(binding.description)  ", row: row, column: x)
+        }
+    }
+}

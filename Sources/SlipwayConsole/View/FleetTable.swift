@@ -1,0 +1,85 @@
+import SlipwayCore
+
+/// The fleet screen's table: one line per component, one column group per environment
+/// (live version, colour, health, deploy in progress), then technology and target.
+struct FleetTable: ListView {
+    static let versionWidth = 12
+    static let colorWidth = 5
+    static let gap = 2
+    /// Version, space, colour, space, health mark, progress mark.
+    static let groupWidth = versionWidth + 1 + colorWidth + 1 + 2
+
+    let components: [FleetComponent]
+    let environments: [String]
+    let symbols: SymbolSet
+    let workspace: String
+    private let nameWidth: Int
+    private let technologyWidth: Int
+    private let targetWidth: Int
+
+    /// Column widths come from `all` components, so the columns stay put while a filter
+    /// narrows the list to `components`.
+    init(
+        components: [FleetComponent], all: [FleetComponent], environments: [String], symbols: SymbolSet,
+        workspace: String
+    ) {
+        self.components = components
+        self.environments = environments
+        self.symbols = symbols
+        self.workspace = workspace
+        nameWidth = TextLayout.columnWidth(all.map(\.name), heading: "COMPONENT", limit: 24)
+        technologyWidth = TextLayout.columnWidth(all.map(\.technology), heading: "TECHNOLOGY", limit: 14)
+        targetWidth = TextLayout.columnWidth(all.map(\.target), heading: "TARGET", limit: 18)
+    }
+
+    var count: Int { components.count }
+
+    var emptyMessage: String { "no components in \(workspace): add apps/<name> or services/<name>" }
+
+    func drawHeading(into frame: inout Frame, row: Int) {
+        var x = frame.put("COMPONENT", row: row, column: 0, width: nameWidth + Self.gap, style: .bold)
+        for environment in environments {
+            let title = TextLayout.truncate(environment, to: Self.groupWidth, ellipsis: symbols.ellipsis)
+            x = frame.put(title, row: row, column: x, width: Self.groupWidth + Self.gap, style: .bold)
+        }
+        x = frame.put("TECHNOLOGY", row: row, column: x, width: technologyWidth + Self.gap, style: .bold)
+        frame.put("TARGET", row: row, column: x, width: targetWidth, style: .bold)
+    }
+
+    func drawItem(at index: Int, into frame: inout Frame, row: Int) {
+        let component = components[index]
+        let name = TextLayout.truncate(component.name, to: nameWidth, ellipsis: symbols.ellipsis)
+        var x = frame.put(name, row: row, column: 0, width: nameWidth + Self.gap)
+        for environment in environments {
+            x = drawDeployment(component.deployments[environment], into: &frame, row: row, column: x)
+        }
+        let technology = TextLayout.truncate(component.technology, to: technologyWidth, ellipsis: symbols.ellipsis)
+        x = frame.put(technology, row: row, column: x, width: technologyWidth + Self.gap)
+        let target = TextLayout.truncate(component.target, to: targetWidth, ellipsis: symbols.ellipsis)
+        frame.put(target, row: row, column: x, width: targetWidth)
+    }
+
+    private func drawDeployment(_ deployment: FleetRow?, into frame: inout Frame, row: Int, column: Int) -> Int {
+        let version = deployment?.liveVersion.map {
+            TextLayout.truncate($0, to: Self.versionWidth, ellipsis: symbols.ellipsis)
+        }
+        var x = frame.put(
+            version ?? "-", row: row, column: column, width: Self.versionWidth + 1, style: version == nil ? .dim : .plain)
+        let color = deployment?.liveColor ?? "-"
+        let colorStyle: CellStyle = switch color {
+        case "blue": .colored(.blue)
+        case "green": .colored(.green)
+        default: .dim
+        }
+        x = frame.put(color, row: row, column: x, width: Self.colorWidth + 1, style: colorStyle)
+        let health = deployment?.health ?? "unknown"
+        let healthStyle: CellStyle = switch health {
+        case "healthy": .colored(.healthy)
+        case "unhealthy": .colored(.unhealthy, .bold)
+        default: .dim
+        }
+        x = frame.put(symbols.health(health), row: row, column: x, width: 1, style: healthStyle)
+        let progress = deployment?.runningRun == nil ? "" : symbols.inProgress
+        return frame.put(progress, row: row, column: x, width: 1 + Self.gap, style: .colored(.inProgress, .bold))
+    }
+}

@@ -1,0 +1,25 @@
+/// The `?` screen: every row of the binding table, so help can never miss a key.
+struct HelpTable: ListView {
+    static let keysWidth = 16
+    static let gap = 2
+
+    let bindings: [Binding]
+
+    var count: Int { bindings.count }
+
+    var emptyMessage: String { "no key bindings" }
+
+    func drawHeading(into frame: inout Frame, row: Int) {
+        var x = frame.put("KEYS", row: row, column: 0, width: Self.keysWidth + Self.gap, style: .bold)
+        x = frame.put("ACTION", row: row, column: x, width: 24, style: .bold)
+        frame.put("WHEN", row: row, column: x, style: .bold)
+    }
+
+    func drawItem(at index: Int, into frame: inout Frame, row: Int) {
+        let binding = bindings[index]
+        var x = frame.put(binding.keyLabel, row: row, column: 0, width: Self.keysWidth + Self.gap, style: .bold)
+        x = frame.put(binding.description, row: row, column: x, width: 24)
+        let when = binding.context == .filtering ? "while typing a filter" : "browsing"
+        frame.put(when, row: row, column: x, style: .dim)
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Times as the console shows them: always UTC, so every operator sees the same clock.
+enum TimeText {
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar
+    }()
+
+    /// `09:30:12`
+    static func clock(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
+        return [parts.hour, parts.minute, parts.second].map { pad($0 ?? 0) }.joined(separator: ":")
+    }
+
+    /// `11-29 09:30:12`: a run's start, short enough for the runs table.
+    static func stamp(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.month, .day], from: date)
+        return "\(pad(parts.month ?? 0))-\(pad(parts.day ?? 0)) \(clock(date))"
+    }
+
+    private static func pad(_ number: Int) -> String {
+        number < 10 ? "0\(number)" : "\(number)"
+    }
+}

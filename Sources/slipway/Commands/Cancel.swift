@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import SlipwayCore
+
+struct Cancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop a running run cleanly and record it.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The run id.") var run: String
+    @Option(help: "Seconds to wait for the run to stop.") var timeout: Double = 30
+
+    func run() async throws {
+        let store = try await global.openEngine().store
+        _ = try store.requestCancel(runID: run)
+        print("asked run \(run) to stop")
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            try store.reapInterruptedRuns()
+            let record = try store.run(id: run)
+            if record.state.isFinal {
+                print("run \(run): \(record.state.rawValue)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw SlipwayError.failure("run \(run) did not stop within \(Int(timeout))s; it is still asked to")
+    }
+}

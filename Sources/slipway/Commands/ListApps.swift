@@ -1,0 +1,14 @@
+import ArgumentParser
+import SlipwayCore
+
+struct ListApps: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list-apps", abstract: "List the apps under apps/.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let workspace = try await global.openEngine(json: json).workspace
+        try ComponentListing(components: workspace.apps).print(json: json)
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import SlipwayConsole
+import SlipwayCore
+
+/// `slipway`: with no subcommand and a terminal, the console; otherwise one of the universal
+/// commands. Deliberately no `version:` here: it would swallow the deploy commands' `--version V`.
+struct SlipwayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slipway",
+        abstract: "Deploy, roll back, test and watch the apps and services of a monorepo.",
+        discussion: """
+            With no subcommand on a terminal, opens the console. Exit codes: 0 done, 1 the operation \
+            failed, 2 usage or configuration error.
+            """,
+        subcommands: [
+            ConsoleCommand.self, ListApps.self, ListServices.self, Status.self, TestApp.self, TestService.self,
+            TestAll.self, DeployApp.self, DeployService.self, DeployAll.self, HealthCheckAll.self, SetupEnv.self,
+            Releases.self, Rollback.self, Runs.self, Cancel.self, Events.self, ConfigCommand.self,
+            StoreCommand.self, Demo.self, VersionCommand.self,
+        ])
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            FileHandle.standardError.write(Data((Self.helpMessage() + "\n").utf8))
+            throw ExitCode(2)
+        }
+        try await ConsoleCommand.open(global: global, readOnly: false)
+    }
+}
+
+@main
+enum Entry {
+    static func main() async {
+        do {
+            var command = try SlipwayCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch {
+            exit(report(error))
+        }
+    }
+
+    /// Prints `error` as one line on stderr and returns the exit code: usage errors (which
+    /// argument-parser would exit with 64) become 2.
+    static func report(_ error: any Error) -> Int32 {
+        if let error = error as? SlipwayError {
+            printError(error.message)
+            return error.exitCode
+        }
+        if let exitCode = error as? ExitCode { return exitCode.rawValue }
+        let code = SlipwayCommand.exitCode(for: error)
+        if code == .success {
+            print(SlipwayCommand.fullMessage(for: error))
+            return 0
+        }
+        let message = SlipwayCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        printError("\(message) (see 'slipway help')")
+        return 2
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("slipway: error: \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SlipwayTestSupport
+import Testing
+
+@Suite struct RunLifecycleTests {
+    /// Starts a deploy that waits while `hold` exists, and returns once its run is recorded as running.
+    func startHeldDeploy(_ slipway: SlipwayProcess, _ workspace: TemporaryWorkspace, hold: URL) throws -> (Process, String) {
+        _ = FileManager.default.createFile(atPath: hold.path, contents: nil)
+        let process = try slipway.start(
+            ["deploy-service", "accounts", "--env", "staging"], environment: ["HOLD_FILE": hold.path],
+            log: workspace.root.appendingPathComponent("held.log"))
+        var runID = ""
+        let started = try eventually {
+            let runs = try slipway.json("runs") as? [[String: Any]] ?? []
+            guard let running = runs.first(where: { $0["state"] as? String == "running" }) else { return false }
+            runID = running["id"] as? String ?? ""
+            return FileManager.default.fileExists(atPath: hold.path + ".pid")
+        }
+        #expect(started)
+        return (process, runID)
+    }
+
+    func shellPID(_ hold: URL) -> Int32? {
+        (try? String(contentsOfFile: hold.path + ".pid", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    @Test func aSecondConcurrentDeployIsRefusedWithTheHolder() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let hold = workspace.root.appendingPathComponent("hold")
+        let (first, runID) = try startHeldDeploy(slipway, workspace, hold: hold)
+        defer { try? FileManager.default.removeItem(at: hold); first.waitUntilExit() }
+
+        let second = try slipway("deploy-service", "accounts", "--env", "staging", "--force")
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("deploy lock for accounts in staging is held by run \(runID) of tester"))
+        #expect(try slipway("events", "--json").stdout.contains(#""kind":"deploy.refused""#), "the refusal is audited")
+        #expect(try slipway("deploy-service", "accounts", "--env", "production").status == 0, "other environments are not locked")
+
+        try FileManager.default.removeItem(at: hold)
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+    }
+
+    @Test func aRunKilledWithSIGKILLIsInterruptedAndItsLockFreed() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let hold = workspace.root.appendingPathComponent("hold")
+        let (process, runID) = try startHeldDeploy(slipway, workspace, hold: hold)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // The recipe lives in its own process group; let it end so nothing is left behind.
+        try FileManager.default.removeItem(at: hold)
+        if let pid = shellPID(hold) { #expect(eventually { kill(pid, 0) != 0 }) }
+
+        let runs = try #require(try slipway.json("runs") as? [[String: Any]])
+        let run = try #require(runs.first { $0["id"] as? String == runID })
+        #expect(run["state"] as? String == "interrupted")
+        let again = try slipway("deploy-service", "accounts", "--env", "staging")
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    @Test func cancelStopsARunCleanlyAndRecordsIt() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let hold = workspace.root.appendingPathComponent("hold")
+        let (process, runID) = try startHeldDeploy(slipway, workspace, hold: hold)
+        defer { try? FileManager.default.removeItem(at: hold) }
+        let pid = shellPID(hold)
+
+        let cancel = try slipway("cancel", runID)
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        #expect(cancel.stdout.contains("run \(runID): cancelled"))
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        if let pid { #expect(eventually { kill(pid, 0) != 0 }, "the recipe's shell was stopped") }
+
+        let shown = try #require(try slipway.json("runs", "show", runID) as? [String: Any])
+        #expect(shown["state"] as? String == "cancelled")
+        let events = try slipway("events", "--json").stdout
+        #expect(events.contains("run.cancel_requested"))
+        #expect(try slipway("cancel", runID).status == 1, "a finished run cannot be cancelled")
+        #expect(try slipway("deploy-service", "accounts", "--env", "staging").status == 0, "the lock was released")
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import SlipwayTestSupport
+
+/// The built `slipway` binary, run against a test's own workspace.
+struct SlipwayProcess {
+    /// `$SLIPWAY_BIN`, else the `slipway` built beside this test bundle.
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["SLIPWAY_BIN"] { return URL(fileURLWithPath: path) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("slipway")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/slipway")
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let workspace: TemporaryWorkspace
+    var environment: [String: String] = ["SLIPWAY_ACTOR": "tester"]
+
+    init(_ workspace: TemporaryWorkspace) {
+        self.workspace = workspace
+    }
+
+    private func process(_ arguments: [String], extra: [String: String]) -> Process {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = workspace.root
+        var environment = ProcessInfo.processInfo.environment.merging(self.environment) { _, new in new }
+        environment.removeValue(forKey: "CI")
+        process.environment = environment.merging(extra) { _, new in new }
+        return process
+    }
+
+    /// Runs `slipway ARGUMENTS` to its end.
+    @discardableResult
+    func callAsFunction(_ arguments: String..., environment extra: [String: String] = [:]) throws -> Result {
+        try run(arguments, environment: extra)
+    }
+
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+        let process = process(arguments, extra: extra)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes concurrently so neither fills up and blocks the child.
+        let errorData = LockedData()
+        let reader = Thread { errorData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let outputData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorData.isSet { usleep(1000) }
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData.value, as: UTF8.self))
+    }
+
+    /// Starts `slipway ARGUMENTS` in the background, its output going to `log`.
+    func start(_ arguments: [String], environment extra: [String: String] = [:], log: URL) throws -> Process {
+        let process = process(arguments, extra: extra)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `slipway ARGUMENTS --json` and decodes its output.
+    func json(_ arguments: String...) throws -> Any {
+        let process = process(arguments + ["--json"], extra: [:])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONSerialization.jsonObject(with: data)
+    }
+}
+
+/// Waits up to `seconds` for `condition`, polling; generous by design (behaviour, not timing).
+func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(100_000)
+    }
+    return try condition()
+}
+
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+
+    func set(_ value: Data) { lock.withLock { data = value } }
+    var isSet: Bool { lock.withLock { data != nil } }
+    var value: Data { lock.withLock { data ?? Data() } }
+}

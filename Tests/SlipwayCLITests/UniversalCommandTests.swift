@@ -1,0 +1,131 @@
+import Foundation
+import SlipwayTestSupport
+import Testing
+
+@Suite struct UniversalCommandTests {
+    @Test func listAppsAndServicesAsJSON() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let apps = try #require(try slipway.json("list-apps") as? [[String: String]])
+        #expect(apps == [["name": "web", "kind": "app", "path": "apps/web", "technology": "nodejs", "target": "fake-cloud"]])
+        let services = try #require(try slipway.json("list-services") as? [[String: String]])
+        #expect(services.map { $0["name"] } == ["accounts"])
+        #expect(services.first?["kind"] == "service")
+    }
+
+    @Test func deployStreamsOutputStoresItAndRecordsEvents() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let version = try FakeCloudWorkspace.version(workspace, "services/accounts")
+        let result = try slipway("deploy-service", "services/accounts", "--env", "staging")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("deploying accounts \(version) to staging content=accounts-1"))
+
+        let runs = try #require(try slipway.json("runs") as? [[String: Any]])
+        let run = try #require(runs.first)
+        #expect(run["state"] as? String == "succeeded")
+        #expect(run["actor"] as? String == "tester")
+        let shown = try #require(try slipway.json("runs", "show", run["id"] as! String) as? [String: Any])
+        let output = try #require(shown["output"] as? [String])
+        #expect(output.contains { $0.contains("deploying accounts \(version) to staging") })
+        let stages = try #require(shown["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["name"] as? String } == ["build", "deploy", "health-check"])
+
+        let events = try slipway("events", "--json").stdout.split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let kinds = events.compactMap { $0["kind"] as? String }
+        #expect(kinds.contains("run.started") && kinds.contains("deploy.succeeded") && kinds.contains("release.tagged"))
+
+        let status = try #require(try slipway.json("status") as? [[String: Any]])
+        let staging = try #require(status.first { $0["component"] as? String == "accounts" && $0["environment"] as? String == "staging" })
+        #expect(staging["live_version"] as? String == version)
+        #expect(staging["health"] as? String == "healthy")
+        #expect(staging["live_color"] is NSNull)
+        #expect(staging["url"] is NSNull)
+    }
+
+    @Test func exitCodesSayWhatHappened() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("test-app", "web").status == 0)
+        #expect(try slipway("test-app", "web", environment: ["FAIL_TEST": "1"]).status == 1)
+        #expect(try slipway("test-all", environment: ["FAIL_TEST": "1"]).status == 1)
+        #expect(try slipway("deploy-app", "web", "--env", "production", environment: ["FAIL_DEPLOY": "production"]).status == 1)
+        #expect(try slipway("deploy-app", "web", "--env", "staging").status == 0)
+        #expect(try slipway("health-check-all", "--env", "staging").status == 0)
+        #expect(try slipway("health-check-all", "--env", "staging", environment: ["FAIL_HEALTH": "1"]).status == 1)
+    }
+
+    @Test func usageAndConfigurationErrorsExitTwoWithOneLine() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        for arguments in [["deploy-app"], ["no-such-command"], ["deploy-app", "web", "--bogus"], ["runs", "show"]] {
+            let result = try slipway.run(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+        }
+        let unknownApp = try slipway("deploy-app", "webb", "--env", "staging")
+        #expect(unknownApp.status == 2)
+        #expect(unknownApp.stderr == "slipway: error: unknown app 'webb' (known: web)\n")
+        let unknownEnvironment = try slipway("deploy-app", "web", "--env", "prod")
+        #expect(unknownEnvironment.status == 2)
+        #expect(unknownEnvironment.stderr.contains("unknown environment 'prod' (known: development, staging, production)"))
+        #expect(try slipway("status").status == 0)
+
+        try workspace.write(["slipway.yml": "environments:\n  staging:\n    sonarqube: sometimes\n"])
+        let broken = try slipway("config", "check")
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix("slipway: error: slipway.yml:3:16: sonarqube must be enabled or disabled"))
+    }
+
+    @Test func noSubcommandWithoutATerminalPrintsUsageAndExitsTwo() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let result = try SlipwayProcess(workspace)()
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("USAGE: slipway"))
+    }
+
+    @Test func redeployingTheLiveVersionNeedsForceAndIsRecorded() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("deploy-app", "web", "--env", "staging").status == 0)
+        let again = try slipway("deploy-app", "web", "--env", "staging")
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("is already live in staging; use --force"))
+        #expect(try slipway("deploy-app", "web", "--env", "staging", "--force").status == 0)
+        let events = try slipway("events", "--json").stdout
+        #expect(events.contains(#""forced":true"#))
+    }
+
+    @Test func secretsInOutputNeverReachTheStore() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let secret = "tok-\(UUID().uuidString)"
+        let result = try slipway("deploy-app", "web", "--env", "staging", environment: ["DEPLOY_TOKEN": secret])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains(secret))
+        #expect(result.stdout.contains("token=****"))
+        let directory = workspace.root.appendingPathComponent(".slipway")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+            #expect(data.range(of: Data(secret.utf8)) == nil, "\(name) holds the secret")
+        }
+    }
+
+    @Test func unsafeNamesAndVersionsNeverReachAShellOrLeaveTheirFolder() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let marker = workspace.root.appendingPathComponent("pwned")
+        for version in ["../../escape", "$(shell touch \(marker.path))", "v1; touch \(marker.path)", "a b"] {
+            let result = try slipway("deploy-app", "web", "--env", "staging", "--version", version)
+            #expect(result.status == 2, "\(version)")
+            #expect(result.stderr.contains("invalid version"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.deletingLastPathComponent().appendingPathComponent("escape").path))
+        try workspace.makeFolder("apps/bad;name")
+        let badName = try slipway("list-apps")
+        #expect(badName.status == 2)
+        #expect(badName.stderr.contains("apps/bad;name: component name 'bad;name' must match"))
+    }
+}

@@ -1,0 +1,36 @@
+import Testing
+@testable import SlipwayConsole
+
+@Suite struct FrameTests {
+    @Test func putClipsAtTheRightEdge() {
+        var frame = Frame(rows: 1, columns: 5)
+        frame.put("abcdefgh", row: 0, column: 2)
+        #expect(frame.text == "  abc")
+    }
+
+    @Test func putPadsToTheGivenWidth() {
+        var frame = Frame(rows: 1, columns: 8)
+        let next = frame.put("ab", row: 0, column: 0, width: 4, style: .bold)
+        #expect(next == 4)
+        #expect(frame[0, 3].style == .bold)
+        #expect(frame[0, 4].style == .plain)
+    }
+
+    @Test func controlCharactersCannotReachTheTerminal() {
+        var frame = Frame(rows: 1, columns: 6)
+        frame.put("a\u{1B}[2J", row: 0, column: 0)
+        #expect(frame.text == "a?[2J")
+    }
+
+    @Test func writingOutsideTheFrameIsIgnored() {
+        var frame = Frame(rows: 2, columns: 4)
+        frame.put("x", row: 5, column: 0)
+        frame.put("y", row: -1, column: 0)
+        #expect(frame.text == "\n")
+    }
+
+    @Test func truncationKeepsTheWidth() {
+        #expect(TextLayout.truncate("abcdefgh", to: 5, ellipsis: "~") == "abcd~")
+        #expect(TextLayout.truncateLeading("/a/very/long/path", to: 6, ellipsis: "…") == "…/path")
+    }
+}

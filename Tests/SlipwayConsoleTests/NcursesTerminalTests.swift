@@ -1,0 +1,69 @@
+import CNcursesw
+import Testing
+@testable import SlipwayConsole
+import SlipwayCore
+
+/// Draws to `/dev/null` as xterm-256color and reads the cells back from ncurses' screen.
+/// Serialized: ncurses has one current screen per process.
+@Suite(.serialized) struct NcursesTerminalTests {
+    private func open() throws -> NcursesTerminal {
+        try NcursesTerminal(device: "/dev/null", terminalType: "xterm-256color", environment: ["NO_COLOR": "1"])
+    }
+
+    private func screenLine(_ row: Int, width: Int) -> String {
+        var buffer = [wchar_t](repeating: 0, count: width + 1)
+        let count = mvwinnwstr(slipway_stdscr(), Int32(row), 0, &buffer, Int32(width))
+        let scalars = buffer.prefix(Int(max(0, count))).compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) }
+        var line = String(String.UnicodeScalarView(scalars))
+        while line.last == " " { line.removeLast() }
+        return line
+    }
+
+    private func isReverse(row: Int, column: Int) -> Bool {
+        wmove(slipway_stdscr(), Int32(row), Int32(column))
+        return winch(slipway_stdscr()) & slipway_attr_reverse != 0
+    }
+
+    @Test func drawsAFrameCellForCell() throws {
+        let terminal = try open()
+        defer { terminal.close() }
+        let size = terminal.size
+        var state = Fixtures.state(size: size)
+        state = Fixtures.pressing([.character("j")], in: state)
+        let frame = Console.render(state)
+        terminal.draw(frame)
+        for row in [0, 2, 3, 4, size.rows - 1] {
+            #expect(screenLine(row, width: size.columns) == frame.lines[row])
+        }
+        let billing = try #require(frame.line(containing: "billing")).row
+        #expect(isReverse(row: billing, column: 0))
+        #expect(!isReverse(row: billing - 1, column: 0))
+    }
+
+    @Test func redrawsWhatChangedAndClearsAfterAResize() throws {
+        let terminal = try open()
+        defer { terminal.close() }
+        let state = Fixtures.state(size: terminal.size)
+        terminal.draw(Console.render(state))
+        let moved = Fixtures.pressing([.character("G")], in: state)
+        terminal.draw(Console.render(moved))
+        #expect(!isReverse(row: 3, column: 0))
+        #expect(isReverse(row: 5, column: 0))
+        let small = Console.update(moved, .resize(rows: 9, columns: 40)).0
+        terminal.draw(Console.render(small))
+        #expect(screenLine(4, width: terminal.size.columns) == "    terminal too small (need 60x10)")
+        #expect(screenLine(0, width: terminal.size.columns).isEmpty)
+    }
+
+    @Test func anUnknownTerminalIsAnErrorNotAnExit() {
+        #expect(throws: SlipwayError.self) {
+            try NcursesTerminal(device: "/dev/null", terminalType: "no-such-terminal-type", environment: [:])
+        }
+    }
+
+    @Test func aMissingDeviceIsAnError() {
+        #expect(throws: SlipwayError.self) {
+            try NcursesTerminal(device: "/nonexistent/tty", environment: [:])
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+@Suite struct ConfigurationTests {
+    static let seedEnvironments = """
+        environments:
+          development:
+            database: "neon-dev-branch"
+            workers_env: "dev"
+            monitoring: "basic"
+            sonarqube: "disabled"
+            
+          staging:
+            database: "neon-staging-branch"
+            workers_env: "staging"
+            monitoring: "full"
+            sonarqube: "enabled"
+            
+          production:
+            database: "neon-main"
+            workers_env: "production"
+            monitoring: "full"
+            sonarqube: "enabled"
+            backup_schedule: "daily"
+        """
+
+    @Test func acceptsTheSeedsEnvironmentsBlockVerbatim() throws {
+        let config = try WorkspaceConfig.parse(Self.seedEnvironments, file: "slipway.yml")
+        #expect(config.environmentNames == ["development", "staging", "production"])
+        let production = try config.environment(named: "production")
+        #expect(production.database == "neon-main")
+        #expect(production.backupSchedule == "daily")
+        #expect(production.sonarqube)
+        #expect(try config.environment(named: "development").sonarqube == false)
+        #expect(try config.environment(named: "staging").workersEnv == "staging")
+        #expect(config.branches == ["develop": "staging", "main": "production"])
+    }
+
+    @Test func acceptsTheSeedsCamelCaseDeploymentConfig() throws {
+        let config = try WorkspaceConfig.parse("""
+            strategy: canary
+            canaryPercentage: 5
+            monitoringPeriod: 30m
+            rollbackThresholds:
+              errorRate: 1
+              latencyIncrease: 10
+            qualityGates:
+              sonarQube: true
+              testCoverage: 80
+              securityScan: true
+              healthChecks: false
+            """, file: "slipway.yml")
+        let deployment = config.componentDefaults.deployment
+        #expect(deployment.strategy == .canary)
+        #expect(deployment.canaryPercentage == 5)
+        #expect(deployment.monitoringPeriod == 1800)
+        #expect(deployment.rollbackErrorRate == 1)
+        #expect(deployment.rollbackLatencyIncrease == 10)
+        #expect(deployment.qualityGates.testCoverage == 80)
+        #expect(deployment.qualityGates.healthChecks == false)
+    }
+
+    @Test func theReferenceConfigurationLoads() throws {
+        let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("deploy/slipway.reference.yml")
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": try String(contentsOf: reference, encoding: .utf8)])
+        try workspace.makeFolder("services/accounts")
+        try workspace.makeFolder("services/admin")
+        let loaded = try Workspace.load(at: workspace.root)
+        let accounts = try loaded.component(named: "accounts")
+        #expect(accounts.settings.port == 8081)
+        #expect(accounts.settings.health.path == "/healthz")
+        #expect(accounts.settings.health.timeout == 2)
+        #expect(accounts.settings.deployment.strategy == .canary)
+        #expect(accounts.settings.urls["production"] == "https://accounts.example.com")
+        #expect(loaded.config.secrets == ["DATABASE_URL"])
+        #expect(try loaded.component(named: "admin").settings.deployment.strategy == .blueGreen)
+    }
+
+    @Test(arguments: [
+        ("environments:\n  staging:\n    database: [unclosed\n", "slipway.yml:4:1: invalid YAML"),
+        ("read_only: false\nparalelism: 4\n", "slipway.yml:2:1: unknown key 'paralelism' in slipway.yml"),
+        ("keep_releases: many\n", "slipway.yml:1:16: keep_releases must be a whole number, found 'many'"),
+        ("read_only: maybe\n", "slipway.yml:1:12: read_only must be true or false, found 'maybe'"),
+        ("monitoring_period: 30\n", "slipway.yml:1:20: monitoring_period must be a duration such as 90s, 5m or 1h"),
+        ("branches:\n  main: prodution\n", "slipway.yml:2:9: unknown environment 'prodution' (known: development, staging, production)"),
+        ("environments:\n  staging:\n    monitoring: loud\n", "slipway.yml:3:17: monitoring must be basic, full or none"),
+    ])
+    func errorsNameFileLineAndColumn(text: String, expected: String) throws {
+        let error = #expect(throws: SlipwayError.self) { try WorkspaceConfig.parse(text, file: "slipway.yml") }
+        #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "no error")")
+        #expect(error?.exitCode == 2)
+    }
+
+    @Test func aComponentFileNamingAnUnknownEnvironmentIsAnError() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "services/accounts/slipway.yml": "port: 8080\nenvironments:\n  prodution:\n    url: https://x\n",
+        ])
+        #expect(throws: SlipwayError.usage(
+            "services/accounts/slipway.yml:3:3: unknown environment 'prodution' (known: development, staging, production)"
+        )) {
+            try Workspace.load(at: workspace.root)
+        }
+    }
+
+    @Test func componentsOverridesMustNameComponents() throws {
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "components:\n  acounts:\n    port: 1\n"])
+        try workspace.makeFolder("services/accounts")
+        let error = #expect(throws: SlipwayError.self) { try Workspace.load(at: workspace.root) }
+        #expect(error?.message.hasPrefix("slipway.yml:2:3: unknown component 'acounts'") == true, "\(error?.message ?? "")")
+    }
+
+    @Test(arguments: [("90s", 90.0), ("5m", 300.0), ("1h30m", 5400.0), ("500ms", 0.5), ("1d", 86400.0)])
+    func durationsReadAsWritten(text: String, seconds: Double) {
+        #expect(DurationText.seconds(text) == seconds)
+    }
+
+    @Test func durationsNeedAUnit() {
+        #expect(DurationText.seconds("30") == nil)
+        #expect(DurationText.seconds("5 minutes") == nil)
+    }
+}

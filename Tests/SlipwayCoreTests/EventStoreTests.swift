@@ -1,0 +1,168 @@
+import Foundation
+import GRDB
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+@Suite struct EventStoreTests {
+    func deploy(_ store: EventStore, _ component: String, _ environment: String, _ version: String, color: String? = nil) throws {
+        let run = RunRecord.newID()
+        try store.append([
+            NewEvent(.runStarted, component: component, environment: environment, runID: run,
+                     details: EventDetails(runKind: .deploy, version: version)),
+            NewEvent(.deploySucceeded, component: component, environment: environment, runID: run,
+                     details: EventDetails(runKind: .deploy, version: version, commit: "c-\(version)", color: color)),
+            NewEvent(.runFinished, component: component, environment: environment, runID: run,
+                     details: EventDetails(runKind: .deploy, version: version, outcome: "succeeded")),
+        ])
+    }
+
+    @Test func storeFileIsPrivateAndInWALMode() throws {
+        let workspace = try TemporaryWorkspace()
+        let store = try EventStore(path: workspace.statePath)
+        try deploy(store, "accounts", "staging", "v1")
+        let mode = try FileManager.default.attributesOfItem(atPath: workspace.statePath.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let journal = try DatabaseQueue(path: workspace.statePath.path).read { db in
+            try String.fetchOne(db, sql: "PRAGMA journal_mode")
+        }
+        #expect(journal == "wal")
+    }
+
+    @Test func projectionFollowsDeploysAndKeepsPreviousVersions() throws {
+        let workspace = try TemporaryWorkspace()
+        let store = try EventStore(path: workspace.statePath)
+        try deploy(store, "accounts", "staging", "v1", color: "blue")
+        try deploy(store, "accounts", "staging", "v2", color: "green")
+        try deploy(store, "accounts", "production", "v1")
+        let state = try #require(try store.projection().states[.init(component: "accounts", environment: "staging")])
+        #expect(state.liveVersion == "v2")
+        #expect(state.liveColor == "green")
+        #expect(state.previousVersions == ["v1"])
+        #expect(state.lastDeploy?.outcome == "succeeded")
+        #expect(state.runsInProgress.isEmpty)
+    }
+
+    @Test func eventsAreAppendOnly() throws {
+        let workspace = try TemporaryWorkspace()
+        let store = try EventStore(path: workspace.statePath)
+        try deploy(store, "accounts", "staging", "v1")
+        let queue = try DatabaseQueue(path: workspace.statePath.path)
+        #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "DELETE FROM events") } }
+        #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "UPDATE events SET actor = 'x'") } }
+        #expect(try store.latestEventID() == 3)
+    }
+
+    @Test func aStoreFromANewerSchemaIsRefused() throws {
+        let workspace = try TemporaryWorkspace()
+        _ = try EventStore(path: workspace.statePath)
+        try DatabaseQueue(path: workspace.statePath.path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
+        let error = #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
+        #expect(error?.message.contains("was written by a newer Slipway") == true, "\(error?.message ?? "")")
+        #expect(error?.exitCode == 1)
+    }
+
+    @Test func unknownEventKindsAreKeptAndShownRaw() throws {
+        let workspace = try TemporaryWorkspace()
+        let store = try EventStore(path: workspace.statePath)
+        try deploy(store, "accounts", "staging", "v1")
+        try DatabaseQueue(path: workspace.statePath.path).write { db in
+            try db.execute(sql: """
+                INSERT INTO events (time, actor, kind, schema_version, component, environment, run_id, payload)
+                VALUES (0, 'future', 'canary.step_promoted', 2, 'accounts', 'staging', NULL, '{"weight":25}')
+                """)
+        }
+        let events = try store.events()
+        let unknown = try #require(events.last)
+        #expect(unknown.knownKind == nil)
+        #expect(unknown.details == nil)
+        #expect(unknown.payload == #"{"weight":25}"#)
+        #expect(try store.rebuildProjection().states[.init(component: "accounts", environment: "staging")]?.liveVersion == "v1")
+    }
+
+    @Test func secretsAreMaskedBeforeTheyAreStored() throws {
+        let workspace = try TemporaryWorkspace()
+        let masker = SecretMasker(environment: ["DEPLOY_TOKEN": "s3cr3t-value", "HOME": "/root"], names: [])
+        let store = try EventStore(path: workspace.statePath, masker: masker)
+        try store.append(NewEvent(.deployRefused, component: "a", environment: "staging",
+                                  details: EventDetails(reason: "token s3cr3t-value rejected")))
+        try store.appendOutput(runID: "r1", firstSequence: 0, lines: ["using s3cr3t-value now"])
+        #expect(try store.events().last?.payload.contains("s3cr3t-value") == false)
+        #expect(try store.output(runID: "r1").map(\.text) == ["using **** now"])
+        let raw = try Data(contentsOf: workspace.statePath) + ((try? Data(contentsOf: URL(fileURLWithPath: workspace.statePath.path + "-wal"))) ?? Data())
+        #expect(raw.range(of: Data("s3cr3t-value".utf8)) == nil)
+    }
+
+    /// Property: after any sequence of deploys, rollbacks, cancels, health checks and
+    /// interruptions, folding every event from scratch gives the incremental projection.
+    @Test(arguments: [1, 2, 3])
+    func rebuildEqualsIncrementalProjection(seed: UInt64) throws {
+        let workspace = try TemporaryWorkspace()
+        let store = try EventStore(path: workspace.statePath)
+        var random = SeededGenerator(seed: seed)
+        let components = ["accounts", "admin", "landing-page", "qis"]
+        let environments = ["development", "staging", "production"]
+        var open: [(String, String, String, RunKind)] = []
+        for step in 0..<1000 {
+            let component = components.randomElement(using: &random)!
+            let environment = environments.randomElement(using: &random)!
+            let version = "v\(Int.random(in: 1...12, using: &random))"
+            let run = "r\(seed)-\(step)"
+            var batch: [NewEvent] = []
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0..<3:
+                let kind: RunKind = Bool.random(using: &random) ? .deploy : .rollback
+                batch.append(NewEvent(.runStarted, component: component, environment: environment, runID: run,
+                                      details: EventDetails(runKind: kind, version: version)))
+                open.append((run, component, environment, kind))
+            case 3..<6 where !open.isEmpty:
+                let (runID, c, e, kind) = open.remove(at: Int.random(in: 0..<open.count, using: &random))
+                let outcome = ["succeeded", "failed", "cancelled", "interrupted"].randomElement(using: &random)!
+                if outcome == "succeeded" {
+                    batch.append(NewEvent(.stageFinished, component: c, environment: e, runID: runID,
+                                          details: EventDetails(runKind: kind, stage: "deploy", outcome: "succeeded")))
+                    batch.append(NewEvent(.deploySucceeded, component: c, environment: e, runID: runID, details: EventDetails(
+                        runKind: kind, version: version, commit: "c\(version)",
+                        color: Bool.random(using: &random) ? "blue" : nil)))
+                    batch.append(NewEvent(.releaseTagged, component: c, environment: e, runID: runID,
+                                          details: EventDetails(version: version, tag: "\(c)/\(e)/\(version)")))
+                }
+                batch.append(NewEvent(.runFinished, component: c, environment: e, runID: runID,
+                                      details: EventDetails(runKind: kind, version: version, outcome: outcome)))
+            case 6:
+                batch.append(NewEvent(.cancelRequested, component: component, environment: environment, runID: run,
+                                      details: EventDetails(runKind: .deploy)))
+            case 7:
+                batch.append(NewEvent(.healthChecked, component: component, environment: environment,
+                                      details: EventDetails(version: version, reason: "probe", healthy: Bool.random(using: &random))))
+            default:
+                batch.append(NewEvent(.deploySucceeded, component: component, environment: environment, runID: run,
+                                      details: EventDetails(runKind: .deploy, version: version)))
+            }
+            if !batch.isEmpty { try store.append(batch) }
+        }
+        let incremental = try store.projection()
+        #expect(incremental.states.count > 6)
+        let folded = try store.foldedProjection()
+        #expect(folded == incremental)
+        #expect(try store.rebuildProjection() == incremental)
+        #expect(try store.projection() == incremental)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so the property test replays exactly.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

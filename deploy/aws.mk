@@ -1,0 +1,29 @@
+# aws.mk: AWS ECS services (blue/green by task set colour), Lambda functions and S3 sites.
+
+AWS ?= aws
+AWS_REGION ?= eu-west-1
+ECS_CLUSTER ?= $(ENV)
+ECS_SERVICE ?= $(APP_NAME)-$(ENV)
+ECR_REPOSITORY ?= $(APP_NAME)
+TASK_DEFINITION ?= deploy/ecs-task-definition.json
+
+.PHONY: ecs-deploy ecs-switch-traffic lambda-deploy s3-deploy
+
+ecs-deploy:
+	$(call require,$(AWS))
+	$(call log,registering task definition $(VERSION) for $(ECS_SERVICE) ($(or $(COLOR),single)))
+	$(AWS) ecs register-task-definition --region $(AWS_REGION) --cli-input-json file://$(TASK_DEFINITION)
+	$(AWS) ecs update-service --region $(AWS_REGION) --cluster $(ECS_CLUSTER) --service $(ECS_SERVICE)$(if $(COLOR),-$(COLOR)) --force-new-deployment
+
+ecs-switch-traffic:
+	$(call require,$(AWS))
+	$(call log,switching $(ECS_SERVICE) traffic to $(COLOR))
+	$(AWS) elbv2 modify-listener --region $(AWS_REGION) --listener-arn $(LISTENER_ARN) --default-actions Type=forward,TargetGroupArn=$(TARGET_GROUP_$(COLOR))
+
+lambda-deploy:
+	$(call require,$(AWS))
+	$(AWS) lambda update-function-code --region $(AWS_REGION) --function-name $(APP_NAME)-$(ENV) --zip-file fileb://$(BUILD_DIR)/function.zip
+
+s3-deploy:
+	$(call require,$(AWS))
+	$(AWS) s3 sync $(BUILD_DIR) s3://$(APP_NAME)-$(ENV) --delete
