@@ -11,7 +11,13 @@ RELEASE_EXCLUDES ?= Makefile slipway.yml .slipway
 TEST_COMMAND ?= true
 BUILD_COMMAND ?= true
 
-.PHONY: test build deploy health-check
+# Blue/green on disk: a deploy links the release into the idle colour's slot, the health check
+# looks at that slot, and only switch-traffic moves `current`, so a release that fails its check
+# never becomes current.
+COLOR ?= blue
+SLOT := $(ENV_DIR)/$(COLOR)
+
+.PHONY: test build deploy health-check switch-traffic
 
 test:
 	$(call log,testing)
@@ -31,12 +37,16 @@ build:
 	fi
 
 deploy: build
-	$(call log,linking $(VERSION) as current in $(ENV))
+	$(call log,linking $(VERSION) into the $(COLOR) slot of $(ENV))
 	@mkdir -p "$(ENV_DIR)"
-	@ln -sfn "$(RELEASE_DIR)" "$(ENV_DIR)/current.new" && mv -T "$(ENV_DIR)/current.new" "$(ENV_DIR)/current"
+	@ln -sfn "$(RELEASE_DIR)" "$(SLOT).new" && mv -T "$(SLOT).new" "$(SLOT)"
 
 health-check:
-	@test "$$(readlink "$(ENV_DIR)/current")" = "$(RELEASE_DIR)" || { echo "[$(APP_NAME)] $(ENV) is not on $(VERSION)" >&2; exit 1; }
-	@grep -q "^version=$(VERSION)$$" "$(ENV_DIR)/current/RELEASE" || { echo "[$(APP_NAME)] release $(VERSION) is incomplete" >&2; exit 1; }
-	@if [ -x "$(ENV_DIR)/current/healthcheck" ]; then "$(ENV_DIR)/current/healthcheck"; fi
-	$(call log,healthy: $(VERSION) in $(ENV))
+	@test "$$(readlink "$(SLOT)")" = "$(RELEASE_DIR)" || { echo "[$(APP_NAME)] the $(COLOR) slot of $(ENV) does not hold $(VERSION)" >&2; exit 1; }
+	@grep -q "^version=$(VERSION)$$" "$(SLOT)/RELEASE" || { echo "[$(APP_NAME)] release $(VERSION) is incomplete" >&2; exit 1; }
+	@if [ -x "$(SLOT)/healthcheck" ]; then "$(SLOT)/healthcheck"; fi
+	$(call log,healthy: $(VERSION) in the $(COLOR) slot of $(ENV))
+
+switch-traffic:
+	$(call log,switching $(ENV) to $(COLOR))
+	@ln -sfn "$(COLOR)" "$(ENV_DIR)/current.new" && mv -T "$(ENV_DIR)/current.new" "$(ENV_DIR)/current"

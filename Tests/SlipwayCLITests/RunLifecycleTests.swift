@@ -16,7 +16,7 @@ import Testing
             runID = running["id"] as? String ?? ""
             return FileManager.default.fileExists(atPath: hold.path + ".pid")
         }
-        #expect(started)
+        #expect(started, "\((try? workspace.read("held.log")) ?? "no log")")
         return (process, runID)
     }
 

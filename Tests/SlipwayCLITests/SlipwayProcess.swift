@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayCore
 import SlipwayTestSupport
 
 /// The built `slipway` binary, run against a test's own workspace.
@@ -80,14 +81,11 @@ struct SlipwayProcess {
 
     /// Runs `slipway ARGUMENTS --json` and decodes its output.
     func json(_ arguments: String...) throws -> Any {
-        let process = process(arguments + ["--json"], extra: [:])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try JSONSerialization.jsonObject(with: data)
+        let result = try run(arguments + ["--json"])
+        guard result.status == 0 else {
+            throw SlipwayError.failure("slipway \(arguments.joined(separator: " ")) --json exited \(result.status): \(result.stderr)")
+        }
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
     }
 }
 

@@ -43,6 +43,18 @@ import Testing
         #expect(state.runsInProgress.isEmpty)
     }
 
+    @Test func manyProcessesMayOpenANewStoreAtOnce() async throws {
+        let workspace = try TemporaryWorkspace()
+        let path = workspace.statePath
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask { _ = try EventStore(path: path) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try EventStore(path: path).latestEventID() == 0)
+    }
+
     @Test func eventsAreAppendOnly() throws {
         let workspace = try TemporaryWorkspace()
         let store = try EventStore(path: workspace.statePath)

@@ -66,11 +66,9 @@ extension Console {
             x = frame.put("\(key) \(screen.title)", row: 1, column: x, style: style)
             x = frame.put("  ", row: 1, column: x)
         }
-        frame.put(summary(of: state), row: 1, column: x + 1)
-        if state.readOnly {
-            let badge = "read-only"
-            frame.put(badge, row: 1, column: frame.columns - badge.count, style: .colored(.inProgress, .bold))
-        }
+        let badge = state.readOnly ? "read-only" : ""
+        frame.put(summary(of: state), row: 1, column: x + 1, width: max(0, frame.columns - badge.count - x - 2))
+        frame.put(badge, row: 1, column: frame.columns - badge.count, style: .colored(.inProgress, .bold))
     }
 
     private static func summary(of state: ConsoleState) -> String {

@@ -20,7 +20,7 @@ public struct Deployer: Sendable {
     ) throws(SlipwayError) -> RunPlan {
         let method = try DeployMethod.resolve(for: component, in: engine.workspace)
         let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
-        let color = component.switchesTraffic ? Self.idleColor(live: state?.liveColor) : nil
+        let color = method.provides("switch-traffic", for: component) ? Self.idleColor(live: state?.liveColor) : nil
         var plan = RunPlan(kind: kind, component: component.name, environment: environment.name)
         plan.version = version
         plan.commit = commit

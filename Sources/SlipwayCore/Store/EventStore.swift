@@ -40,6 +40,13 @@ public final class EventStore: Sendable {
 
     private func migrate() throws(SlipwayError) {
         let migrator = StoreSchema.migrator
+        // GRDB checks and applies migrations in separate steps; a file lock keeps two processes
+        // opening a new store at once from both creating its tables.
+        let lock = open(path.path + ".migrate-lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw .failure("cannot create \(path.path).migrate-lock: \(String(cString: strerror(errno)))") }
+        defer { close(lock) }
+        flock(lock, LOCK_EX)
+        defer { flock(lock, LOCK_UN) }
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {

@@ -24,7 +24,8 @@ public enum DeployMethod: Sendable, Equatable {
     public func provides(_ goal: String, for component: Component) -> Bool {
         switch self {
         case .makefile: return component.hasGoal(goal)
-        case .localTemplate: return ["build", "deploy", "health-check", "test"].contains(goal) || component.hasGoal(goal)
+        case .localTemplate:
+            return ["build", "deploy", "health-check", "switch-traffic", "test"].contains(goal) || component.hasGoal(goal)
         }
     }
 

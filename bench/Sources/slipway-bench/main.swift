@@ -1,6 +1,6 @@
 // slipway-bench: the foundation issue's acceptance figures.
 //
-//   slipway-bench [all] [--work DIR] [--quick]   every benchmark below, then a table of results
+//   slipway-bench [all] [--work DIR] [--quick] [--settle S]   every benchmark below, then a table of results
 //   slipway-bench discovery [--components N] [--runs N] [--work DIR]
 //   slipway-bench append [--events N] [--batch N] [--reps N] [--work DIR]
 //   slipway-bench grow DB --to N [--batch N] [--via store|sqlite3]
@@ -8,7 +8,9 @@
 //
 // `all` runs `rebuild` as a child process of this binary so that the peak resident memory
 // (VmHWM) it reports belongs to the rebuild alone. Every file lives in a temporary folder
-// under /tmp (or --work), removed at the end.
+// under /tmp (or --work), removed at the end. Before each timed phase `all` waits (at most
+// --settle seconds, default 60; 0 skips) for the machine to be quiet, and it prints how busy the
+// machine was (all processes, this one included) during each phase.
 
 import Foundation
 import SlipwayCore
@@ -57,7 +59,51 @@ func procStatusKB(_ field: String) -> Int {
     return -1
 }
 
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+}
+
 func mib(kB: Int) -> String { fixed(Double(kB) / 1024, 1) }
+
+/// The machine's CPU time so far, from the `cpu` line of /proc/stat: (busy, total) in ticks.
+func cpuTicks() -> (busy: Double, total: Double) {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return (0, 0) }
+    let values = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard values.count >= 5 else { return (0, 0) }
+    let total = values.prefix(8).reduce(0, +)
+    return (total - values[3] - values[4], total)
+}
+
+/// How many cores the whole machine kept busy (this process included) between two readings.
+func busyCores(from start: (busy: Double, total: Double), to end: (busy: Double, total: Double)) -> Double {
+    let total = end.total - start.total
+    guard total > 0 else { return .nan }
+    return (end.busy - start.busy) / total * Double(ProcessInfo.processInfo.activeProcessorCount)
+}
+
+/// Waits (at most `limit` seconds) until the machine has been nearly idle for 3 s running, so
+/// that other people's builds do not land in the figures. Answers the seconds waited and
+/// whether it got quiet.
+func waitForQuiet(limit: Int) -> (seconds: Double, quiet: Bool) {
+    guard limit > 0 else { return (0, true) }
+    let start = now()
+    var quiet = 0
+    while seconds(since: start) < Double(limit) {
+        let before = cpuTicks()
+        Thread.sleep(forTimeInterval: 1)
+        quiet = busyCores(from: before, to: cpuTicks()) < 0.25 ? quiet + 1 : 0
+        if quiet >= 3 { return (seconds(since: start), true) }
+    }
+    return (seconds(since: start), false)
+}
+
+/// Runs `body` and reports the machine's busy cores meanwhile.
+func metered<T>(_ body: () throws -> T) rethrows -> (value: T, busy: Double) {
+    let before = cpuTicks()
+    let value = try body()
+    return (value, busyCores(from: before, to: cpuTicks()))
+}
 
 /// `--name value` options and positional arguments.
 struct Arguments {
@@ -283,6 +329,12 @@ struct DiscoveryResult {
     var unknownTarget: Int
     var times: [Double]
     var generation: Double
+    /// Best of 3: `MakefileMetadata.load` of every Makefile (with its includes), and
+    /// `PlatformInference` of every component without one, outside `Workspace.load`.
+    var makefileSeconds: Double
+    var makefiles: Int
+    var inferenceSeconds: Double
+    var busy: Double = .nan
 }
 
 func benchDiscovery(work: URL, count: Int, runs: Int) throws -> DiscoveryResult {
@@ -303,12 +355,34 @@ func benchDiscovery(work: URL, count: Int, runs: Int) throws -> DiscoveryResult 
     guard workspace.components.count == count else {
         throw BenchError("discovered \(workspace.components.count) components, expected \(count)")
     }
+    let withMakefile = workspace.components.filter { $0.makefile != nil }.map(\.directory)
+    let withoutMakefile = workspace.components.filter { $0.makefile == nil }.map(\.directory)
+    var makefileTimes: [Double] = []
+    var inferenceTimes: [Double] = []
+    for _ in 0..<3 {
+        var start = now()
+        for directory in withMakefile {
+            guard MakefileMetadata.load(from: directory.appendingPathComponent("Makefile"), directory: directory) != nil else {
+                throw BenchError("cannot read \(directory.path)/Makefile")
+            }
+        }
+        makefileTimes.append(seconds(since: start))
+        start = now()
+        var unknown = 0
+        for directory in withoutMakefile {
+            if PlatformInference.technology(in: directory) == "unknown" { unknown += 1 }
+            if PlatformInference.target(in: directory) == "unknown" { unknown += 1 }
+        }
+        inferenceTimes.append(seconds(since: start))
+        if unknown > withoutMakefile.count * 2 { throw BenchError("inference found nothing") }
+    }
     let result = DiscoveryResult(
         components: workspace.components.count,
         fromMakefile: workspace.components.filter { $0.makefile?.appName != nil }.count,
         unknownTechnology: workspace.components.filter { $0.technology == "unknown" }.count,
         unknownTarget: workspace.components.filter { $0.target == "unknown" }.count,
-        times: times, generation: generation)
+        times: times, generation: generation, makefileSeconds: makefileTimes.min() ?? .nan, makefiles: withMakefile.count,
+        inferenceSeconds: inferenceTimes.min() ?? .nan)
     try FileManager.default.removeItem(at: root)
     return result
 }
@@ -399,6 +473,61 @@ struct AppendResult {
     var storeTimes: [Double]
     var sqliteTimes: [Double]
     var sqlBytes: Int
+    var json: JSONCosts?
+    var busy: Double = .nan
+}
+
+/// The Foundation JSON work one `append` of the whole run does, measured apart (best of 3):
+/// encoding each payload, decoding it again (`Projection.apply(Event)` reads `Event.details`,
+/// which decodes the payload just encoded, with a new JSONDecoder each time), and decoding and
+/// encoding every touched `DeploymentState` once per batch (`loadStates` and `save`).
+struct JSONCosts {
+    var payloadEncode: Double
+    var payloadDecode: Double
+    var states: Double
+    var stateCount: Int
+    var batches: Int
+
+    var total: Double { payloadEncode + payloadDecode + states }
+
+    static func measure(events: Int, batch: Int, states: [DeploymentState]) throws -> JSONCosts {
+        let details = (0..<events).map { EventFactory.event($0).details }
+        let payloads = try details.map { try EventFactory.encoder.encode($0) }
+        let batches = (events + batch - 1) / batch
+        let stateEncoder = JSONEncoder()
+        stateEncoder.dateEncodingStrategy = .millisecondsSince1970
+        stateEncoder.outputFormatting = .sortedKeys
+        let stateDecoder = JSONDecoder()
+        stateDecoder.dateDecodingStrategy = .millisecondsSince1970
+        let stateTexts = try states.map { String(decoding: try stateEncoder.encode($0), as: UTF8.self) }
+        var encode: [Double] = []
+        var decode: [Double] = []
+        var state: [Double] = []
+        for _ in 0..<3 {
+            var start = now()
+            for detail in details {
+                // As EventStore.append: a String of the encoded Data, then masked (no secrets here).
+                _ = String(decoding: try EventFactory.encoder.encode(detail), as: UTF8.self)
+            }
+            encode.append(seconds(since: start))
+            start = now()
+            for payload in payloads {
+                guard (try? JSONDecoder().decode(EventDetails.self, from: payload)) != nil else { throw BenchError("decode") }
+            }
+            decode.append(seconds(since: start))
+            start = now()
+            for _ in 0..<batches {
+                for text in stateTexts {
+                    let decoded = try stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+                    _ = String(decoding: try stateEncoder.encode(decoded), as: UTF8.self)
+                }
+            }
+            state.append(seconds(since: start))
+        }
+        return JSONCosts(
+            payloadEncode: encode.min() ?? .nan, payloadDecode: decode.min() ?? .nan, states: state.min() ?? .nan,
+            stateCount: states.count, batches: batches)
+    }
 }
 
 /// Creates an empty store (the engine's schema, by its own migrations) and lets it close.
@@ -432,6 +561,7 @@ func benchAppend(work: URL, events: Int, batch: Int, reps: Int, keep: URL?) thro
     let sqlBytes = (try? FileManager.default.attributesOfItem(atPath: sql.path)[.size] as? Int) ?? 0
     var storeTimes: [Double] = []
     var sqliteTimes: [Double] = []
+    var states: [DeploymentState] = []
     for rep in 0..<reps {
         // EventStore, fresh store each time.
         let storeURL = work.appendingPathComponent("append-store.db")
@@ -441,6 +571,7 @@ func benchAppend(work: URL, events: Int, batch: Int, reps: Int, keep: URL?) thro
             storeTimes.append(try appendThroughStore(store, 0..<events, batch: batch))
             let latest = try store.latestEventID()
             guard latest == Int64(events) else { throw BenchError("store holds \(latest) events, expected \(events)") }
+            states = Array(try store.projection().states.values)
         }
         if rep == reps - 1, let keep {
             removeDatabase(keep)
@@ -463,7 +594,9 @@ func benchAppend(work: URL, events: Int, batch: Int, reps: Int, keep: URL?) thro
         removeDatabase(floorURL)
     }
     try FileManager.default.removeItem(at: sql)
-    return AppendResult(events: events, batch: batch, storeTimes: storeTimes, sqliteTimes: sqliteTimes, sqlBytes: sqlBytes)
+    return AppendResult(
+        events: events, batch: batch, storeTimes: storeTimes, sqliteTimes: sqliteTimes, sqlBytes: sqlBytes,
+        json: try JSONCosts.measure(events: events, batch: batch, states: states))
 }
 
 // MARK: - 3. Growing a store, and rebuilding its projection
@@ -607,7 +740,7 @@ func ownExecutable() -> String {
 
 func usage() -> String {
     """
-    usage: slipway-bench [all] [--work DIR] [--quick]
+    usage: slipway-bench [all] [--work DIR] [--quick] [--settle 60] [--via store|sqlite3]
            slipway-bench discovery [--components 1000] [--runs 9] [--work DIR]
            slipway-bench append [--events 100000] [--batch 1000] [--reps 3] [--work DIR]
            slipway-bench grow DB --to 1000000 [--batch 10000] [--via store|sqlite3]
@@ -619,14 +752,24 @@ func printDiscovery(_ result: DiscoveryResult) {
     print("discovery: \(result.components) components (\(result.fromMakefile) with a Makefile; unknown technology "
         + "\(result.unknownTechnology), unknown target \(result.unknownTarget)); generated in \(fixed(result.generation))s")
     print("  Workspace.load(at:) x\(result.times.count): "
-        + result.times.map { fixed($0 * 1000, 1) }.joined(separator: " ") + " ms")
+        + result.times.map { fixed($0 * 1000, 1) }.joined(separator: " ") + " ms"
+        + (result.busy.isNaN ? "" : "  (machine busy: \(fixed(result.busy, 1)) cores)"))
+    print("  apart: MakefileMetadata.load x\(result.makefiles) \(fixed(result.makefileSeconds * 1000, 1)) ms, "
+        + "PlatformInference x\(result.components - result.makefiles) \(fixed(result.inferenceSeconds * 1000, 1)) ms")
 }
 
 func printAppend(_ result: AppendResult) {
     print("append: \(grouped(result.events)) events in batches of \(grouped(result.batch)), \(result.storeTimes.count) rep(s); "
         + "SQL script \(grouped(result.sqlBytes)) bytes")
     print("  EventStore.append: " + result.storeTimes.map { fixed($0, 3) }.joined(separator: " ") + " s")
-    print("  sqlite3 CLI:       " + result.sqliteTimes.map { fixed($0, 3) }.joined(separator: " ") + " s")
+    print("  sqlite3 CLI:       " + result.sqliteTimes.map { fixed($0, 3) }.joined(separator: " ") + " s"
+        + (result.busy.isNaN ? "" : "  (machine busy: \(fixed(result.busy, 1)) cores)"))
+    if let json = result.json {
+        print("  apart, the JSON one run does: payload encode \(fixed(json.payloadEncode, 3)) s, payload re-decode "
+            + "\(fixed(json.payloadDecode, 3)) s, \(json.stateCount) states decoded+encoded x\(json.batches) batches "
+            + "\(fixed(json.states, 3)) s; total \(fixed(json.total, 3)) s "
+            + "(\(fixed(100 * json.total / median(result.storeTimes), 0))% of the median EventStore time)")
+    }
 }
 
 func runAll(_ arguments: Arguments) throws {
@@ -639,6 +782,7 @@ func runAll(_ arguments: Arguments) throws {
     let target = try arguments.int("--rebuild-events", quick ? 200_000 : 1_000_000)
     let rebuildRuns = try arguments.int("--rebuild-runs", quick ? 1 : 3)
     let via = arguments.options["--via"] ?? "store"
+    let settle = try arguments.options["--settle"] == "0" ? 0 : arguments.int("--settle", 60)
     let (work, owned) = try workFolder(arguments)
     defer { if owned { try? FileManager.default.removeItem(at: work) } }
 
@@ -648,13 +792,26 @@ func runAll(_ arguments: Arguments) throws {
     let date = ISO8601DateFormatter().string(from: Date())
     print("slipway-bench  \(date)  \(ProcessInfo.processInfo.activeProcessorCount) cores  Linux \(kernel)  "
         + "sqlite3 \(try run(sqlite3Path ?? "/usr/bin/sqlite3", ["--version"]).output.split(separator: " ").first ?? "?")")
-    print("work folder: \(work.path)\n")
+    print("work folder: \(work.path); load average \(loadAverage())\n")
+    func settleDown() {
+        guard settle > 0 else { return }
+        let (waited, quiet) = waitForQuiet(limit: settle)
+        if !quiet {
+            print("  (the machine is still busy after \(settle) s, load average \(loadAverage()): measuring anyway)")
+        } else if waited > 3.5 {
+            print("  (waited \(fixed(waited, 0)) s for the machine to go quiet)")
+        }
+    }
 
-    let discovery = try benchDiscovery(work: work, count: components, runs: discoveryRuns)
+    settleDown()
+    var (discovery, discoveryBusy) = try metered { try benchDiscovery(work: work, count: components, runs: discoveryRuns) }
+    discovery.busy = discoveryBusy
     printDiscovery(discovery)
 
     let db = work.appendingPathComponent("rebuild.db")
-    let append = try benchAppend(work: work, events: events, batch: batch, reps: reps, keep: db)
+    settleDown()
+    var (append, appendBusy) = try metered { try benchAppend(work: work, events: events, batch: batch, reps: reps, keep: db) }
+    append.busy = appendBusy
     printAppend(append)
 
     let growBatch = try arguments.int("--grow-batch", 10_000)
@@ -665,12 +822,14 @@ func runAll(_ arguments: Arguments) throws {
 
     var rebuilds: [RebuildResult] = []
     for index in 0..<rebuildRuns {
-        let child = try run(ownExecutable(), ["rebuild", db.path] + (index == 0 ? ["--fold"] : []))
+        settleDown()
+        let (child, busy) = try metered { try run(ownExecutable(), ["rebuild", db.path] + (index == 0 ? ["--fold"] : [])) }
         guard let result = RebuildResult(line: child.output) else { throw BenchError("rebuild child said: \(child.output)") }
         print("  rebuild (child process \(index + 1)): \(fixed(result.seconds, 3)) s, VmHWM \(mib(kB: result.hwmBeforeKB)) -> "
             + "\(mib(kB: result.hwmAfterKB)) MiB, \(result.states) states"
             + (result.foldSeconds.map { ", foldedProjection \(fixed($0, 3)) s" } ?? "")
-            + (result.matchesIncremental.map { $0 ? ", equals the incremental projection" : ", DIFFERS from the incremental projection" } ?? ""))
+            + (result.matchesIncremental.map { $0 ? ", equals the incremental projection" : ", DIFFERS from the incremental projection" } ?? "")
+            + " (machine busy: \(fixed(busy, 1)) cores)")
         rebuilds.append(result)
     }
     let floor = try sqliteFoldFloor(db: db)
@@ -721,12 +880,13 @@ func runAll(_ arguments: Arguments) throws {
     for (index, row) in rows.enumerated() {
         let cells = [row.0, row.1, row.2]
         let padded = cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-        print("| " + padded.joined(separator: " | ") + " | " + row.3 + " |")
+        print("| " + padded.joined(separator: " | ") + " | " + row.3.padding(toLength: 3, withPad: " ", startingAt: 0) + " |")
         if index == 0 {
             print("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|-----|")
         }
     }
-    print("\nstore for the rebuild: \(grouped(dbBytes)) bytes; goals are judged on the median")
+    print("\nstore for the rebuild: \(grouped(dbBytes)) bytes; goals are judged on the median; "
+        + "load average at the end \(loadAverage())")
 }
 
 func main() -> Int32 {
