@@ -1,0 +1,80 @@
+import Foundation
+import SlipwayTestSupport
+import Testing
+
+@Suite struct WorkspaceCommandTests {
+    @Test func deployAllDeploysEveryComponentAndSkipsThoseAlreadyLive() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let first = try slipway("deploy-all", "--env", "development")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("web | deploying web"))
+        #expect(first.stdout.contains("accounts | deploying accounts"))
+        #expect(first.stdout.contains("deploy-all: 2 deployed, 0 not"))
+        let second = try slipway("deploy-all", "--env", "development")
+        #expect(second.stdout.contains("is already live in development"))
+        #expect(second.stdout.contains("deploy-all: 0 deployed, 0 not"))
+    }
+
+    @Test func deployAllTakesTheEnvironmentFromTheBranch() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("deploy-all").stdout.contains("web | deploying web"), "main deploys to production")
+        let status = try #require(try slipway.json("status", "--env", "production") as? [[String: Any]])
+        #expect(status.allSatisfy { $0["live_version"] is String })
+        try workspace.git("checkout", "-q", "-b", "feature/x")
+        let feature = try slipway("deploy-all")
+        #expect(feature.status == 2)
+        #expect(feature.stderr.contains("branch 'feature/x' deploys nowhere"))
+    }
+
+    @Test func releaseTagsAreWrittenAsGitTagsWhenAsked() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        try workspace.write(["slipway.yml": "tags: git\n"])
+        try workspace.commitAll("tags")
+        let version = try FakeCloudWorkspace.version(workspace, "apps/web")
+        #expect(try SlipwayProcess(workspace)("deploy-app", "web", "--env", "staging").status == 0)
+        #expect(try workspace.git("tag", "-l").contains("web/staging/\(version)"))
+    }
+
+    @Test func eventsFollowWritesJSONLinesAsEventsHappen() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("status").status == 0)
+        let log = workspace.root.appendingPathComponent("follow.log")
+        let follower = try slipway.start(["events", "--follow", "--json"], log: log)
+        defer { follower.terminate(); follower.waitUntilExit() }
+        #expect(try slipway("deploy-app", "web", "--env", "staging").status == 0)
+        let seen = eventually {
+            let lines = ((try? workspace.read("follow.log")) ?? "").split(separator: "\n")
+            return lines.contains { $0.contains(#""kind":"deploy.succeeded""#) }
+                && lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }
+        }
+        #expect(seen)
+    }
+
+    @Test func storeRebuildGivesTheIncrementalProjection() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("deploy-all", "--env", "staging").status == 0)
+        let before = try slipway("status", "--json").stdout
+        let rebuild = try slipway("store", "rebuild")
+        #expect(rebuild.status == 0)
+        #expect(rebuild.stdout.contains("identical to the incremental projection"))
+        #expect(try slipway("status", "--json").stdout == before)
+    }
+
+    @Test func theDemoDeploysTheSeedsFourComponentsEverywhere() throws {
+        let workspace = try TemporaryWorkspace()
+        let slipway = SlipwayProcess(workspace)
+        let demo = try slipway("demo", "--dir", "demo", "--no-console")
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let status = try #require(try slipway.json("status", "--workspace", "demo") as? [[String: Any]])
+        #expect(Set(status.compactMap { $0["component"] as? String }) == ["landing-page", "qis-data-management", "accounts", "admin"])
+        #expect(status.count == 12)
+        #expect(status.allSatisfy { $0["live_version"] is String && $0["health"] as? String == "healthy" })
+        let runs = try #require(try slipway.json("runs", "--workspace", "demo") as? [[String: Any]])
+        #expect(runs.contains { $0["state"] as? String == "failed" }, "the demo shows a failed health check")
+        #expect(try slipway("demo", "--dir", "demo", "--no-console").stdout.contains("reusing the demo"))
+    }
+}
