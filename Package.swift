@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +32,19 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SlipwayRouter",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "SlipwayAgent",
+            dependencies: ["SlipwayCore", "SlipwayRouter"]
+        ),
+        .target(
             name: "SlipwayConsole",
             dependencies: ["SlipwayCore", "CNcursesw"]
         ),
@@ -38,6 +53,8 @@ let package = Package(
             dependencies: [
                 "SlipwayCore",
                 "SlipwayConsole",
+                "SlipwayAgent",
+                "SlipwayRouter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "SlipwayCoreTests",
             dependencies: ["SlipwayCore", "SlipwayTestSupport"]
+        ),
+        .testTarget(
+            name: "SlipwayRouterTests",
+            dependencies: ["SlipwayRouter"]
         ),
         .testTarget(
             name: "SlipwayConsoleTests",

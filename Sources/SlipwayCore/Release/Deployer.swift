@@ -18,23 +18,30 @@ public struct Deployer: Sendable {
         _ kind: RunKind, component: Component, environment: EnvironmentSettings, version: String, commit: String?,
         forced: Bool, directory: URL? = nil
     ) throws(SlipwayError) -> RunPlan {
-        let method = try DeployMethod.resolve(for: component, in: engine.workspace)
         let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
-        let color = method.provides("switch-traffic", for: component) ? Self.idleColor(live: state?.liveColor) : nil
         var plan = RunPlan(kind: kind, component: component.name, environment: environment.name)
         plan.version = version
         plan.commit = commit
         plan.forced = forced
         plan.takesLock = true
-        var variables = [("ENV", environment.name), ("VERSION", version)]
-        if let color { variables.append(("COLOR", color)) }
-        var goals = ["build", "deploy"]
-        if component.settings.deployment.qualityGates.healthChecks { goals.append("health-check") }
-        if color != nil { goals.append("switch-traffic") }
-        plan.stages = goals.filter { $0 == "deploy" || method.provides($0, for: component) }.map { goal in
-            RunPlan.Stage(name: goal, command: method.command(
-                goal: goal, component: component, directory: directory ?? component.directory,
-                workspace: engine.workspace, variables: variables, runID: plan.id))
+        let color: String?
+        if LocalDeployment.applies(to: component) {
+            color = Self.idleColor(live: state?.liveColor)
+            plan.stages = LocalDeployment(engine: engine, component: component, environment: environment.name).stages(
+                version: version, color: color!, liveColor: state?.liveColor, source: directory ?? component.directory)
+        } else {
+            let method = try DeployMethod.resolve(for: component, in: engine.workspace)
+            color = method.provides("switch-traffic", for: component) ? Self.idleColor(live: state?.liveColor) : nil
+            var variables = [("ENV", environment.name), ("VERSION", version)]
+            if let color { variables.append(("COLOR", color)) }
+            var goals = ["build", "deploy"]
+            if component.settings.deployment.qualityGates.healthChecks { goals.append("health-check") }
+            if color != nil { goals.append("switch-traffic") }
+            plan.stages = goals.filter { $0 == "deploy" || method.provides($0, for: component) }.map { goal in
+                RunPlan.Stage(name: goal, command: method.command(
+                    goal: goal, component: component, directory: directory ?? component.directory,
+                    workspace: engine.workspace, variables: variables, runID: plan.id))
+            }
         }
         let tag = ReleaseTag(
             component: component.name, environment: environment.name, version: version, commit: commit,
@@ -67,6 +74,54 @@ public struct Deployer: Sendable {
         return try await execute(plan, cancellation: cancellation)
     }
 
+    /// Moves traffic by hand to `color` (default: the idle one), after checking that slot is healthy.
+    public func switchTraffic(
+        _ reference: String, environment environmentName: String, to requested: String?, kind: RunKind = .switchTraffic,
+        cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> RunResult {
+        let component = try engine.workspace.component(named: reference)
+        let environment = try engine.workspace.environment(named: environmentName)
+        let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
+        let color = requested ?? Self.idleColor(live: state?.liveColor)
+        guard color == "blue" || color == "green" else { throw .usage("colour must be blue or green, not '\(color)'") }
+        var plan = RunPlan(kind: kind, component: component.name, environment: environment.name)
+        plan.takesLock = true
+        if LocalDeployment.applies(to: component) {
+            let local = LocalDeployment(engine: engine, component: component, environment: environment.name)
+            try local.agent.start()
+            let status = try local.agent.send(AgentRequest(.status))
+            guard let slot = status.slots?.first(where: {
+                $0.component == component.name && $0.environment == environment.name && $0.color == color && $0.state == "running"
+            }) else {
+                throw .failure("no running \(color) slot of \(component.name) in \(environment.name) to switch to")
+            }
+            plan.version = slot.version
+            plan.stages = [
+                RunPlan.Stage(name: "health-check", description: "GET \(component.settings.health.path) on the \(color) slot") { log throws(SlipwayError) in
+                    try local.probeUntilHealthy(port: slot.port, log: log)
+                },
+                RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
+                    try local.switchTraffic(to: color, log: log)
+                },
+            ]
+            plan.successEvents = [NewEvent(
+                .deploySucceeded, component: component.name, environment: environment.name,
+                details: EventDetails(runKind: kind, version: slot.version, color: color, previousVersion: state?.liveVersion))]
+        } else {
+            let method = try DeployMethod.resolve(for: component, in: engine.workspace)
+            guard method.provides("switch-traffic", for: component) else {
+                throw .usage("\(component.path) does not switch traffic: give it a 'switch-traffic' goal or target local with run:")
+            }
+            plan.version = state?.liveVersion
+            plan.stages = [RunPlan.Stage(name: "switch-traffic", command: method.command(
+                goal: "switch-traffic", component: component, directory: component.directory, workspace: engine.workspace,
+                variables: [("ENV", environment.name), ("COLOR", color)], runID: plan.id))]
+            plan.successEvents = [NewEvent(
+                .trafficSwitched, component: component.name, environment: environment.name, details: EventDetails(color: color))]
+        }
+        return try await execute(plan, cancellation: cancellation)
+    }
+
     /// Rolls back to `target` (default: the version live before the current one).
     public func rollback(
         _ reference: String, environment environmentName: String, to target: String?, force: Bool,
@@ -91,6 +146,17 @@ public struct Deployer: Sendable {
         }
         try refuseRedeploy(component: component, environment: environment.name, version: version, force: force)
 
+        if LocalDeployment.applies(to: component) {
+            let agent = LocalDeployment(engine: engine, component: component, environment: environment.name).agent
+            if agent.isRunning, let warm = try agent.send(AgentRequest(.status)).slots?.first(where: {
+                $0.component == component.name && $0.environment == environment.name && $0.version == version
+                    && $0.state == "running" && $0.color != state?.liveColor
+            }) {
+                engine.output("\(version) is still warm in the \(warm.color) slot: switching to it")
+                return try await switchTraffic(
+                    component.name, environment: environment.name, to: warm.color, kind: .rollback, cancellation: cancellation)
+            }
+        }
         let kept = FileManager.default.fileExists(atPath: engine.releaseDirectory(of: component, version: version).path)
         if kept {
             let plan = try plan(

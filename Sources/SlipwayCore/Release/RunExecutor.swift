@@ -58,15 +58,25 @@ public struct RunExecutor: Sendable {
             try store.append(NewEvent(
                 .stageStarted, component: plan.component, environment: plan.environment, runID: plan.id,
                 details: EventDetails(runKind: plan.kind, stage: stage.name)))
-            emit("==> \(stage.name): \(stage.command.displayText)", runID: plan.id, sequence: sequence)
+            emit("==> \(stage.name): \(stage.description)", runID: plan.id, sequence: sequence)
+            let log = StageLog(cancellation: cancellation) { line in emit(line, runID: plan.id, sequence: sequence) }
             let status: Int32
-            do {
-                status = try await ChildProcess.run(stage.command, cancellation: cancellation) { line in
-                    emit(line, runID: plan.id, sequence: sequence)
+            switch stage.work {
+            case .command(let command):
+                do {
+                    status = try await ChildProcess.run(command, cancellation: cancellation) { line in log(line) }
+                } catch {
+                    log("slipway: \(error.message)")
+                    status = 127
                 }
-            } catch {
-                emit("slipway: \(error.message)", runID: plan.id, sequence: sequence)
-                status = 127
+            case .native(_, let perform):
+                do {
+                    try await perform(log)
+                    status = 0
+                } catch {
+                    log("slipway: \(error.message)")
+                    status = 1
+                }
             }
             let outcome = status == 0 ? "succeeded" : (cancellation.isSet ? "cancelled" : "failed")
             try store.append(NewEvent(
@@ -103,6 +113,19 @@ public struct RunExecutor: Sendable {
         try? store.appendOutput(runID: runID, firstSequence: sequence.next(), lines: [masked])
         output(masked)
     }
+}
+
+/// Where a stage writes its progress: to the terminal and the run's stored output, masked.
+public struct StageLog: Sendable {
+    public let cancellation: CancellationFlag
+    private let write: @Sendable (String) -> Void
+
+    init(cancellation: CancellationFlag, write: @escaping @Sendable (String) -> Void) {
+        self.cancellation = cancellation
+        self.write = write
+    }
+
+    public func callAsFunction(_ line: String) { write(line) }
 }
 
 /// Numbers a run's output lines in the order they are emitted.

@@ -2,12 +2,35 @@
 /// that record its success or failure.
 public struct RunPlan: Sendable {
     public struct Stage: Sendable {
+        public enum Work: Sendable {
+            /// A command run as a child process (a make goal).
+            case command(StageCommand)
+            /// Work the engine does itself (start a slot, probe it, switch traffic); it writes
+            /// progress through the log and throws to fail the stage.
+            case native(description: String, perform: @Sendable (StageLog) async throws(SlipwayError) -> Void)
+        }
+
         public var name: String
-        public var command: StageCommand
+        public var work: Work
 
         public init(name: String, command: StageCommand) {
             self.name = name
-            self.command = command
+            self.work = .command(command)
+        }
+
+        public init(
+            name: String, description: String,
+            perform: @escaping @Sendable (StageLog) async throws(SlipwayError) -> Void
+        ) {
+            self.name = name
+            self.work = .native(description: description, perform: perform)
+        }
+
+        public var description: String {
+            switch work {
+            case .command(let command): return command.displayText
+            case .native(let description, _): return description
+            }
         }
     }
 

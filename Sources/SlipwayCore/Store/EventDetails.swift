@@ -52,4 +52,5 @@ public enum RunKind: String, Codable, Sendable, CaseIterable {
     case rollback
     case test
     case healthCheck = "health-check"
+    case switchTraffic = "switch"
 }

@@ -10,4 +10,8 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case releaseTagged = "release.tagged"
     case healthChecked = "health.checked"
     case deployRefused = "deploy.refused"
+    case slotStarted = "slot.started"
+    case slotStopped = "slot.stopped"
+    case slotCrashed = "slot.crashed"
+    case trafficSwitched = "traffic.switched"
 }

@@ -246,7 +246,7 @@ public final class EventStore: Sendable {
     }
 
     private func fold(in db: Database) throws -> Projection {
-        let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked]
+        let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked, .trafficSwitched]
         var projection = Projection()
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, time, kind, component, environment, run_id,

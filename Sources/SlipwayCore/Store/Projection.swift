@@ -63,7 +63,19 @@ public struct Projection: Sendable, Equatable {
             }
         case .healthChecked:
             state.lastHealth = .init(healthy: details.healthy ?? false, time: time, detail: details.reason)
-        case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused:
+        case .trafficSwitched:
+            // A switch moves what is live at once, also back to a warm slot.
+            state.liveColor = details.color ?? state.liveColor
+            if let version = details.version, version != state.liveVersion {
+                if let live = state.liveVersion {
+                    state.previousVersions.removeAll { $0 == live }
+                    state.previousVersions.insert(live, at: 0)
+                }
+                state.previousVersions.removeAll { $0 == version }
+                state.liveVersion = version
+            }
+        case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotStarted,
+             .slotStopped, .slotCrashed:
             break
         }
         states[key] = state

@@ -69,6 +69,44 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-local-slots-routes") { db in
+            try db.execute(sql: """
+                CREATE TABLE slots (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    color TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    port INTEGER NOT NULL,
+                    pid INTEGER NOT NULL,
+                    pid_start_time TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    directory TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    variables TEXT NOT NULL,
+                    log_path TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    restarts INTEGER NOT NULL DEFAULT 0,
+                    started_at DATETIME NOT NULL,
+                    PRIMARY KEY (component, environment, color)
+                );
+                CREATE TABLE routes (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    port INTEGER NOT NULL,
+                    live_color TEXT,
+                    green_weight INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (component, environment)
+                );
+                CREATE TABLE processes (
+                    role TEXT PRIMARY KEY,
+                    pid INTEGER NOT NULL,
+                    pid_start_time TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    socket TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -7,6 +7,12 @@ public struct ProcessIdentity: Sendable, Equatable {
     /// The kernel's start time of `pid` (clock ticks since boot), which tells a reused pid apart.
     public var startTime: String
 
+    public init(host: String, pid: Int32, startTime: String) {
+        self.host = host
+        self.pid = pid
+        self.startTime = startTime
+    }
+
     public static var current: ProcessIdentity {
         let pid = getpid()
         return ProcessIdentity(host: hostName, pid: pid, startTime: startTime(of: pid) ?? "")

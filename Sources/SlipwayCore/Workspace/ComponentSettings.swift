@@ -18,11 +18,13 @@ public struct ComponentSettings: Sendable, Equatable {
     public var secrets: [String] = []
     /// Public URL per environment, where the target has one.
     public var urls: [String: String] = [:]
+    /// Seconds after a switch during which failing health checks switch back by themselves.
+    public var postPromotion: Double = 60
 
     public init() {}
 
     /// Keys shared by the workspace file (as defaults) and component files.
-    static let sharedKeys = ["health"] + DeploymentSettings.keys
+    static let sharedKeys = ["health", "post_promotion"] + DeploymentSettings.keys
     static let keys = [
         "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments",
     ] + sharedKeys
@@ -32,7 +34,7 @@ public struct ComponentSettings: Sendable, Equatable {
     ) throws(SlipwayError) -> ComponentSettings {
         let entries = try node.mapping(
             allowing: keys,
-            aliases: DeploymentSettings.aliases.merging(["dependsOn": "depends_on"]) { a, _ in a },
+            aliases: DeploymentSettings.aliases.merging(["dependsOn": "depends_on", "postPromotion": "post_promotion"]) { a, _ in a },
             context: "component settings")
         var settings = try base.overlaid(with: entries)
         settings.technology = try entries["technology"]?.string("technology") ?? settings.technology
@@ -59,6 +61,7 @@ public struct ComponentSettings: Sendable, Equatable {
     func overlaid(with entries: [String: ConfigNode]) throws(SlipwayError) -> ComponentSettings {
         var settings = self
         if let node = entries["health"] { settings.health = try settings.health.overlaid(with: node) }
+        if let node = entries["post_promotion"] { settings.postPromotion = try node.duration("post_promotion") }
         settings.deployment = try settings.deployment.overlaid(with: entries)
         return settings
     }

@@ -406,7 +406,8 @@ enum EventFactory {
         let release = run / (components.count * environments.count) + 1
         let version = "v\(release)"
         let commit = String(format: "%07x", (UInt64(run) &* 2_654_435_761) & 0xfff_ffff)
-        let runID = String(format: "r%014d-%04x", 20_260_101_000_000 + run, run & 0xffff)
+        // Shaped like RunRecord.newID(): `r` + 14 digits + `-` + 4 hex digits.
+        let runID = "r\(20_260_101_000_000 + run)-" + String(format: "%04x", run & 0xffff)
         let time = Date(timeIntervalSince1970: Double(baseMilliseconds + Int64(index) * 1000) / 1000)
         switch index % 3 {
         case 0:

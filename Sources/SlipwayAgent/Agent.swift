@@ -1,0 +1,333 @@
+import Foundation
+import SlipwayCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `slipway agent`: one per workspace. It starts and supervises the router process and the
+/// slot processes, answers the CLI and the console on a unix socket, and records what it does.
+/// Every operation runs on one serial queue, so two switches of one component never interleave.
+public final class Agent: @unchecked Sendable {
+    let root: URL
+    let store: EventStore
+    let socketPath: String
+    let queue = DispatchQueue(label: "slipway.agent")
+    private var router: (any RouterLink)?
+    private var restartBackoff: [String: (attempts: Int, notBefore: Date)] = [:]
+    /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
+    private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
+    private let makeRouter: @Sendable (String) throws -> any RouterLink
+
+    init(root: URL, store: EventStore, socketPath: String, makeRouter: @escaping @Sendable (String) throws -> any RouterLink) {
+        self.root = root
+        self.store = store
+        self.socketPath = socketPath
+        self.makeRouter = makeRouter
+    }
+
+    /// Runs the agent of the workspace at `root` in this process, until `slipway agent stop`.
+    public static func run(workspace root: URL, state: URL) throws -> Never {
+        let store = try EventStore(path: state, actor: "agent")
+        let socketPath = AgentClient(workspace: root, statePath: state).socketPath
+        if AgentClient(workspace: root, statePath: state).isRunning {
+            throw SlipwayError.failure("an agent already answers on \(socketPath)")
+        }
+        try? FileManager.default.createDirectory(
+            atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let agent = Agent(root: root, store: store, socketPath: socketPath) { path in ControlledRouter(socketPath: path) }
+        try agent.serve()
+    }
+
+    var routerSocketPath: String { socketPath.replacingOccurrences(of: ".sock", with: ".router.sock") }
+
+    /// Serves until asked to stop; never returns.
+    func serve() throws -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        // Children (slots and the router) are reaped by the kernel; the agent never waits for them.
+        signal(SIGCHLD, SIG_IGN)
+        let listener = try UnixSocket.listen(at: socketPath)
+        try store.save(ProcessRecord(role: "agent", identity: .current, socket: socketPath))
+        queue.sync { adoptOrStartRouter() }
+        let supervisor = DispatchSource.makeTimerSource(queue: queue)
+        supervisor.schedule(deadline: .now() + 0.5, repeating: 0.5)
+        supervisor.setEventHandler { [self] in supervise() }
+        supervisor.resume()
+        while true {
+            let connection = accept(listener, nil, nil)
+            if connection < 0 { continue }
+            queue.async { [self] in handle(connection) }
+        }
+    }
+
+    private func handle(_ connection: Int32) {
+        defer { close(connection) }
+        let response: AgentResponse
+        do {
+            let line = try UnixSocket.readLine(from: connection, timeout: 10)
+            let request = try JSONDecoder().decode(AgentRequest.self, from: Data(line.utf8))
+            response = try perform(request)
+        } catch let error as SlipwayError {
+            response = AgentResponse(ok: false, error: error.message)
+        } catch {
+            response = AgentResponse(ok: false, error: "\(error)")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        if let data = try? encoder.encode(response) {
+            try? UnixSocket.write(line: String(decoding: data, as: UTF8.self), to: connection)
+        }
+        if response.ok, response.socket == "stopping" {
+            try? store.deleteProcess(role: "agent")
+            unlink(socketPath)
+            exit(0)
+        }
+    }
+
+    func crash(at step: String) {
+        if crashPoint == step { kill(getpid(), SIGKILL) }
+    }
+
+    // MARK: Operations
+
+    private func perform(_ request: AgentRequest) throws -> AgentResponse {
+        switch request.operation {
+        case .ping:
+            var response = AgentResponse(ok: true)
+            response.pid = getpid()
+            response.socket = socketPath
+            return response
+        case .status, .metrics:
+            return try status()
+        case .startSlot:
+            return try startSlot(request)
+        case .stopSlot:
+            try stopSlot(component: try required(request.component), environment: try required(request.environment),
+                         color: try required(request.color))
+            return AgentResponse(ok: true)
+        case .ensureRoute:
+            var response = AgentResponse(ok: true)
+            response.port = try ensureRoute(component: try required(request.component),
+                                            environment: try required(request.environment), port: request.port)
+            return response
+        case .switchTraffic:
+            try switchTraffic(component: try required(request.component), environment: try required(request.environment),
+                              color: try required(request.color), greenWeight: request.greenWeight)
+            return AgentResponse(ok: true)
+        case .stop:
+            for slot in try store.slots() where slot.state == "running" {
+                try stopSlot(component: slot.component, environment: slot.environment, color: slot.color)
+            }
+            router?.shutdown()
+            if let record = try store.process(role: "router") { DetachedProcess.stop(pid: record.pid, grace: 5) }
+            try store.deleteProcess(role: "router")
+            var response = AgentResponse(ok: true)
+            response.socket = "stopping"
+            return response
+        }
+    }
+
+    private func required(_ value: String?) throws -> String {
+        guard let value, !value.isEmpty else { throw SlipwayError.usage("the request lacks a field") }
+        return value
+    }
+
+    private func status() throws -> AgentResponse {
+        var response = AgentResponse(ok: true)
+        response.pid = getpid()
+        response.socket = socketPath
+        response.routerPID = try store.process(role: "router")?.pid
+        response.slots = try store.slots().map { slot in
+            AgentResponse.Slot(
+                component: slot.component, environment: slot.environment, color: slot.color, version: slot.version,
+                port: slot.port, pid: slot.pid,
+                state: slot.state == "running" && !DetachedProcess.isRunning(slot.pid) ? "crashed" : slot.state,
+                restarts: slot.restarts, logPath: slot.logPath)
+        }
+        response.routes = try store.routes().map { route in
+            let name = "\(route.component)/\(route.environment)"
+            return AgentResponse.Route(
+                component: route.component, environment: route.environment, url: "http://\(route.host):\(route.port)",
+                liveColor: route.liveColor, weights: ["blue": 100 - route.greenWeight, "green": route.greenWeight],
+                counts: try? router?.counts(name))
+        }
+        return response
+    }
+
+    private func startSlot(_ request: AgentRequest) throws -> AgentResponse {
+        let component = try required(request.component)
+        let environment = try required(request.environment)
+        let color = try required(request.color)
+        guard color == "blue" || color == "green" else { throw SlipwayError.usage("colour must be blue or green") }
+        let command = request.command ?? []
+        guard !command.isEmpty else { throw SlipwayError.usage("the slot needs a command") }
+        try stopSlot(component: component, environment: environment, color: color)
+        let port = try PortAllocator.freePort()
+        let logPath = root.appendingPathComponent(".slipway/logs/\(component)/\(environment)/\(color).log").path
+        var variables = request.variables ?? [:]
+        variables["PORT"] = String(port)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var slot = SlotRecord(
+            component: component, environment: environment, color: color, version: request.version ?? "?", port: port,
+            pid: 0, pidStartTime: "", host: ProcessIdentity.hostName, directory: request.directory ?? root.path,
+            command: String(decoding: try encoder.encode(command), as: UTF8.self),
+            variables: String(decoding: try encoder.encode(variables), as: UTF8.self), logPath: logPath,
+            state: "running", restarts: 0, startedAt: Date())
+        try launch(&slot)
+        try store.save(slot, event: NewEvent(
+            .slotStarted, component: component, environment: environment,
+            details: EventDetails(version: slot.version, color: color, pid: Int(slot.pid))))
+        var response = AgentResponse(ok: true)
+        response.port = port
+        response.pid = slot.pid
+        return response
+    }
+
+    /// Starts the slot's process for `slot` (detached, in its own session) and fills in its pid.
+    private func launch(_ slot: inout SlotRecord) throws {
+        let command = try JSONDecoder().decode([String].self, from: Data(slot.command.utf8))
+        let variables = try JSONDecoder().decode([String: String].self, from: Data(slot.variables.utf8))
+        try FileManager.default.createDirectory(
+            atPath: (slot.logPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var arguments = [DetachedProcess.currentExecutable, "slot", "--log", slot.logPath, "--directory", slot.directory]
+        for (key, value) in variables.sorted(by: { $0.key < $1.key }) { arguments += ["--variable", "\(key)=\(value)"] }
+        arguments += ["--"] + command
+        let pid = try DetachedProcess.spawn(arguments, environment: ProcessInfo.processInfo.environment)
+        slot.pid = pid
+        slot.pidStartTime = ProcessIdentity.startTime(of: pid) ?? ""
+        slot.startedAt = Date()
+    }
+
+    private func stopSlot(component: String, environment: String, color: String) throws {
+        guard var slot = try store.slots().first(where: {
+            $0.component == component && $0.environment == environment && $0.color == color
+        }), slot.state == "running" else { return }
+        DetachedProcess.stop(pid: slot.pid)
+        slot.state = "stopped"
+        try store.save(slot, event: NewEvent(
+            .slotStopped, component: component, environment: environment,
+            details: EventDetails(version: slot.version, color: color)))
+        let route = try store.routes().first { $0.component == component && $0.environment == environment }
+        if route?.liveColor != color { try? router?.setUpstream("\(component)/\(environment)", color: color, port: nil) }
+    }
+
+    private func ensureRoute(component: String, environment: String, port requested: Int?) throws -> Int {
+        let existing = try store.routes().first { $0.component == component && $0.environment == environment }
+        let port = existing?.port ?? requested ?? 0
+        guard let router else { throw SlipwayError.failure("the router is not running") }
+        let bound = try router.ensureRoute("\(component)/\(environment)", host: "127.0.0.1", port: port)
+        if existing == nil || existing?.port != bound {
+            try store.save(RouteRecord(
+                component: component, environment: environment, host: "127.0.0.1", port: bound,
+                liveColor: existing?.liveColor, greenWeight: existing?.greenWeight ?? 0))
+        }
+        return bound
+    }
+
+    private func switchTraffic(component: String, environment: String, color: String, greenWeight: Int?) throws {
+        guard let router else { throw SlipwayError.failure("the router is not running") }
+        let slots = try store.slots().filter {
+            $0.component == component && $0.environment == environment && $0.state == "running"
+        }
+        guard let target = slots.first(where: { $0.color == color }), DetachedProcess.isRunning(target.pid) else {
+            throw SlipwayError.failure("no running \(color) slot of \(component) in \(environment) to switch to")
+        }
+        guard var route = try store.routes().first(where: { $0.component == component && $0.environment == environment }) else {
+            throw SlipwayError.failure("\(component) has no route in \(environment) yet")
+        }
+        let name = "\(component)/\(environment)"
+        crash(at: "switch-before-upstream")
+        for slot in slots { try router.setUpstream(name, color: slot.color, port: slot.port) }
+        let green = greenWeight ?? (color == "green" ? 100 : 0)
+        crash(at: "switch-before-weights")
+        try router.setWeights(name, green: green)
+        crash(at: "switch-before-record")
+        route.liveColor = green >= 50 ? "green" : "blue"
+        route.greenWeight = green
+        try store.save(route, event: NewEvent(
+            .trafficSwitched, component: component, environment: environment,
+            details: EventDetails(version: green == 0 || green == 100 ? target.version : nil, color: route.liveColor)))
+    }
+
+    // MARK: Supervision
+
+    private func adoptOrStartRouter() {
+        if let record = try? store.process(role: "router"), record.identity.isAlive(lastHeartbeat: Date()),
+           let link = try? makeRouter(record.socket), link.ping() {
+            router = link
+            return
+        }
+        do {
+            let pid = try DetachedProcess.spawn(
+                [DetachedProcess.currentExecutable, "router", "--control", routerSocketPath],
+                environment: ProcessInfo.processInfo.environment,
+                logPath: root.appendingPathComponent(".slipway/logs/router.log").path)
+            try store.save(ProcessRecord(
+                role: "router", identity: ProcessIdentity(host: ProcessIdentity.hostName, pid: pid,
+                                                          startTime: ProcessIdentity.startTime(of: pid) ?? ""),
+                socket: routerSocketPath))
+        } catch {
+            FileHandle.standardError.write(Data("slipway agent: cannot start the router: \(error)\n".utf8))
+            return
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let link = try? makeRouter(routerSocketPath), link.ping() {
+                router = link
+                do {
+                    try restoreRoutes(link)
+                } catch {
+                    FileHandle.standardError.write(Data("slipway agent: cannot restore the routes: \(error)\n".utf8))
+                }
+                return
+            }
+            usleep(50_000)
+        }
+    }
+
+    /// A new router process knows nothing: give it every stored route, upstream and split.
+    private func restoreRoutes(_ link: any RouterLink) throws {
+        let slots = try store.slots().filter { $0.state == "running" }
+        for route in try store.routes() {
+            let name = "\(route.component)/\(route.environment)"
+            _ = try link.ensureRoute(name, host: route.host, port: route.port)
+            for slot in slots where slot.component == route.component && slot.environment == route.environment {
+                try link.setUpstream(name, color: slot.color, port: slot.port)
+            }
+            try link.setWeights(name, green: route.greenWeight)
+        }
+    }
+
+    private func supervise() {
+        if router.map({ !$0.ping() }) ?? true { adoptOrStartRouter() }
+        guard let slots = try? store.slots() else { return }
+        let now = Date()
+        for var slot in slots where slot.state == "running" {
+            let key = "\(slot.component)/\(slot.environment)/\(slot.color)"
+            if DetachedProcess.isRunning(slot.pid) {
+                if now.timeIntervalSince(slot.startedAt) > 30 { restartBackoff[key] = nil }
+                continue
+            }
+            let backoff = restartBackoff[key] ?? (0, .distantPast)
+            guard now >= backoff.notBefore else { continue }
+            _ = try? store.append(NewEvent(
+                .slotCrashed, component: slot.component, environment: slot.environment,
+                details: EventDetails(version: slot.version, color: slot.color, reason: "the slot's process \(slot.pid) is gone; restarting",
+                                      pid: Int(slot.pid))))
+            let delay = min(30, 0.5 * pow(2, Double(backoff.attempts)))
+            restartBackoff[key] = (backoff.attempts + 1, now.addingTimeInterval(delay))
+            slot.restarts += 1
+            do {
+                try launch(&slot)
+                try store.save(slot, event: NewEvent(
+                    .slotStarted, component: slot.component, environment: slot.environment,
+                    details: EventDetails(version: slot.version, color: slot.color, reason: "restart \(slot.restarts)",
+                                          pid: Int(slot.pid))))
+            } catch {
+                FileHandle.standardError.write(Data("slipway agent: cannot restart \(key): \(error)\n".utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import SlipwayCore
+
+/// What the agent needs from the router process: routes by name (`component/environment`),
+/// one upstream port per colour, the split between colours, and the counters.
+protocol RouterLink: Sendable {
+    func ping() -> Bool
+    /// Makes sure the route listens on `host:port` (0 = any free port); returns the bound port.
+    func ensureRoute(_ name: String, host: String, port: Int) throws -> Int
+    func setUpstream(_ name: String, color: String, port: Int?) throws
+    func setWeights(_ name: String, green: Int) throws
+    func counts(_ name: String) throws -> [String: AgentResponse.ColorCounts]
+    func shutdown()
+}

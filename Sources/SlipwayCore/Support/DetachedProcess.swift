@@ -1,0 +1,80 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starts a process in a session of its own that outlives its parent: the agent, the router
+/// and the slots each run this way, so killing one never takes the others down.
+public enum DetachedProcess {
+    /// Spawns `arguments[0]` (a path) with `arguments`, standard input from /dev/null and
+    /// standard output and error appended to `logPath`; returns its pid.
+    public static func spawn(
+        _ arguments: [String], environment: [String: String], logPath: String = "/dev/null"
+    ) throws(SlipwayError) -> Int32 {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // glibc's POSIX_SPAWN_SETSID (0x80) is hidden behind _GNU_SOURCE, so Swift cannot see the name.
+        let setSessionID: Int32 = 0x80
+        posix_spawnattr_setflags(&attributes, Int16(setSessionID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            throw .failure("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
+        }
+        return pid
+    }
+
+    /// Sends SIGTERM to the process group of `pid`, then SIGKILL after `grace` seconds if it is
+    /// still there; answers whether it ended.
+    @discardableResult
+    public static func stop(pid: Int32, grace: Double = 10) -> Bool {
+        guard pid > 0 else { return true }
+        kill(-pid, SIGTERM)
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while Date() < deadline {
+            if !isRunning(pid) { return true }
+            usleep(20_000)
+        }
+        kill(-pid, SIGKILL)
+        kill(pid, SIGKILL)
+        usleep(50_000)
+        return !isRunning(pid)
+    }
+
+    /// Whether `pid` is a live process (a zombie that no one reaped counts as gone).
+    public static func isRunning(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)...].first
+        return state != "Z" && state != "X"
+    }
+
+    /// The path of the running `slipway` binary, to start its hidden subcommands.
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Newline-delimited messages over a unix domain socket: the agent's control channel.
+/// Paths must stay under 108 bytes (the kernel's `sun_path`); the socket file is mode 0600.
+public enum UnixSocket {
+    public static let maximumPathBytes = 107
+
+    private static func address(_ path: String) throws(SlipwayError) -> sockaddr_un {
+        guard path.utf8.count <= maximumPathBytes else {
+            throw .failure("socket path \(path) is \(path.utf8.count) bytes; it must stay under 108")
+        }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            buffer[path.utf8.count] = 0
+        }
+        return address
+    }
+
+    /// A listening socket at `path` (an old socket file there is replaced).
+    public static func listen(at path: String) throws(SlipwayError) -> Int32 {
+        var address = try address(path)
+        unlink(path)
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw .failure("socket: \(String(cString: strerror(errno)))") }
+        let previous = umask(0o177)
+        defer { umask(previous) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, Glibc.listen(descriptor, 64) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(descriptor)
+            throw .failure("cannot listen on \(path): \(message)")
+        }
+        chmod(path, 0o600)
+        return descriptor
+    }
+
+    public static func connect(to path: String) throws(SlipwayError) -> Int32 {
+        var address = try address(path)
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw .failure("socket: \(String(cString: strerror(errno)))") }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else {
+            let message = String(cString: strerror(errno))
+            close(descriptor)
+            throw .failure("cannot connect to \(path): \(message)")
+        }
+        return descriptor
+    }
+
+    public static func write(line: String, to descriptor: Int32) throws(SlipwayError) {
+        var bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .failure("write: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+
+    /// Reads one line, waiting at most `timeout` seconds in all.
+    public static func readLine(from descriptor: Int32, timeout: Double) throws(SlipwayError) -> String {
+        var data = [UInt8]()
+        let deadline = Date().addingTimeInterval(timeout)
+        var byte: UInt8 = 0
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { throw .failure("no answer within \(Int(timeout))s") }
+            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, Int32(remaining * 1000))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { continue }
+            let count = Glibc.read(descriptor, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw .failure("the connection closed before an answer") }
+            if byte == UInt8(ascii: "\n") { return String(decoding: data, as: UTF8.self) }
+            data.append(byte)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/// One request to the agent, as a line of JSON on its socket.
+public struct AgentRequest: Codable, Sendable, Equatable {
+    public enum Operation: String, Codable, Sendable {
+        case ping, status, stop
+        /// Start (or restart) a release in one colour's slot; answers its port.
+        case startSlot = "start_slot"
+        case stopSlot = "stop_slot"
+        /// Make sure the component's router listener exists; answers its port.
+        case ensureRoute = "ensure_route"
+        /// Send traffic to `color` (or split it by `green_weight`).
+        case switchTraffic = "switch"
+        case metrics
+    }
+
+    public var operation: Operation
+    public var component: String?
+    public var environment: String?
+    public var color: String?
+    public var version: String?
+    /// The command that runs the release, as arguments (never through a shell of Slipway's).
+    public var command: [String]?
+    public var directory: String?
+    public var variables: [String: String]?
+    public var port: Int?
+    public var greenWeight: Int?
+
+    public init(
+        _ operation: Operation, component: String? = nil, environment: String? = nil, color: String? = nil,
+        version: String? = nil, command: [String]? = nil, directory: String? = nil, variables: [String: String]? = nil,
+        port: Int? = nil, greenWeight: Int? = nil
+    ) {
+        self.operation = operation
+        self.component = component
+        self.environment = environment
+        self.color = color
+        self.version = version
+        self.command = command
+        self.directory = directory
+        self.variables = variables
+        self.port = port
+        self.greenWeight = greenWeight
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case operation = "op", component, environment, color, version, command, directory, variables, port
+        case greenWeight = "green_weight"
+    }
+}
+
+/// The agent's answer.
+public struct AgentResponse: Codable, Sendable, Equatable {
+    public struct Slot: Codable, Sendable, Equatable {
+        public var component: String
+        public var environment: String
+        public var color: String
+        public var version: String
+        public var port: Int
+        public var pid: Int32
+        public var state: String
+        public var restarts: Int
+        public var logPath: String
+
+        public init(
+            component: String, environment: String, color: String, version: String, port: Int, pid: Int32,
+            state: String, restarts: Int, logPath: String
+        ) {
+            self.component = component
+            self.environment = environment
+            self.color = color
+            self.version = version
+            self.port = port
+            self.pid = pid
+            self.state = state
+            self.restarts = restarts
+            self.logPath = logPath
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case component, environment, color, version, port, pid, state, restarts, logPath = "log_path"
+        }
+    }
+
+    public struct Route: Codable, Sendable, Equatable {
+        public var component: String
+        public var environment: String
+        public var url: String
+        public var liveColor: String?
+        public var weights: [String: Int]
+        public var counts: [String: ColorCounts]?
+
+        public init(
+            component: String, environment: String, url: String, liveColor: String?, weights: [String: Int],
+            counts: [String: ColorCounts]?
+        ) {
+            self.component = component
+            self.environment = environment
+            self.url = url
+            self.liveColor = liveColor
+            self.weights = weights
+            self.counts = counts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case component, environment, url, liveColor = "live_color", weights, counts
+        }
+    }
+
+    /// What the router counted for one colour since it started.
+    public struct ColorCounts: Codable, Sendable, Equatable {
+        public var requests: Int
+        public var errors5xx: Int
+        public var connectionErrors: Int
+        public var p95Milliseconds: Double?
+
+        public init(requests: Int, errors5xx: Int, connectionErrors: Int, p95Milliseconds: Double?) {
+            self.requests = requests
+            self.errors5xx = errors5xx
+            self.connectionErrors = connectionErrors
+            self.p95Milliseconds = p95Milliseconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case requests, errors5xx = "errors_5xx", connectionErrors = "connection_errors", p95Milliseconds = "p95_ms"
+        }
+    }
+
+    public var ok: Bool
+    public var error: String?
+    public var pid: Int32?
+    public var socket: String?
+    public var port: Int?
+    public var slots: [Slot]?
+    public var routes: [Route]?
+    public var routerPID: Int32?
+
+    public init(ok: Bool, error: String? = nil) {
+        self.ok = ok
+        self.error = error
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ok, error, pid, socket, port, slots, routes, routerPID = "router_pid"
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The process that holds one slot: it runs the release as its child (in a process group of
+/// its own), writes the child's output to the slot's rotating log, stops the child's whole
+/// group on SIGTERM, and exits with the child's status. The agent supervises this process, not
+/// the release, so the log keeps being written even while the agent is down.
+public enum SlotProcess {
+    public static func run(
+        command: [String], directory: URL, variables: [String: String], log: RotatingLog
+    ) async -> Int32 {
+        let cancellation = CancellationFlag()
+        SignalTrap.cancel(cancellation)
+        guard let executable = command.first else {
+            log.write("slipway: the slot has no command")
+            return 2
+        }
+        log.write("slipway: starting \(command.joined(separator: " ")) in \(directory.path)")
+        var environment: [String: String?] = [:]
+        for (key, value) in variables { environment[key] = value }
+        do {
+            let status = try await ChildProcess.run(
+                StageCommand(executable: executable, arguments: Array(command.dropFirst()), directory: directory,
+                             environment: environment),
+                cancellation: cancellation
+            ) { line in log.write(line) }
+            log.write("slipway: the release exited with status \(status)")
+            return status
+        } catch {
+            log.write("slipway: \(error.message)")
+            return 127
+        }
+    }
+}

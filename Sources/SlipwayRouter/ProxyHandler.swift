@@ -1,0 +1,341 @@
+import NIOCore
+import NIOHTTP1
+
+/// Proxies the requests of one client connection, one at a time (the HTTP server pipeline holds
+/// back pipelined ones): buffers the request, lets the route pick a colour and a pooled upstream
+/// connection, and streams the response back with `X-Slipway-Color`.
+final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private struct Request {
+        var head: HTTPRequestHead
+        var body: ByteBuffer?
+        let start: NIODeadline
+    }
+
+    /// A request handed to an upstream connection, until its response ends.
+    private final class Exchange {
+        let request: Request
+        let connection: UpstreamConnection
+        let wasPooled: Bool
+        var clientKeepAlive: Bool
+        var statusCode: Int?
+        var upstreamKeepAlive = false
+        var lastActivity = NIODeadline.now()
+        var timeout: Scheduled<Void>?
+
+        init(request: Request, connection: UpstreamConnection, wasPooled: Bool) {
+            self.request = request
+            self.connection = connection
+            self.wasPooled = wasPooled
+            self.clientKeepAlive = request.head.isKeepAlive
+        }
+
+        var color: SlotColor { connection.color }
+    }
+
+    private let route: Route
+    private var context: ChannelHandlerContext?
+    private var clientAddress: String?
+    private var receiving: Request?
+    private var exchange: Exchange?
+
+    init(route: Route) {
+        self.route = route
+    }
+
+    private var configuration: RouterConfiguration { route.configuration }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        clientAddress = context.channel.remoteAddress?.ipAddress
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: Client side
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init),
+                length > configuration.maximumRequestBodySize
+            {
+                rejectTooLarge(head, context: context)
+                return
+            }
+            if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                // The body is buffered here, so the router, not the upstream, invites it.
+                let goAhead = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(goAhead)), promise: nil)
+            }
+            receiving = Request(head: head, body: nil, start: .now())
+        case .body(var chunk):
+            // Reads through the optional, never a copy: a copy would make every append copy the body.
+            guard let head = receiving?.head else { return }
+            if (receiving?.body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maximumRequestBodySize {
+                rejectTooLarge(head, context: context)
+                return
+            }
+            if receiving?.body == nil {
+                receiving?.body = chunk
+            } else {
+                receiving?.body?.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let request = receiving else { return }
+            receiving = nil
+            forward(request, context: context)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        exchange?.connection.setReading(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.context = nil
+        receiving = nil
+        if let exchange {
+            self.exchange = nil
+            exchange.timeout?.cancel()
+            exchange.connection.abandon()
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Malformed requests were already answered with 400 by the server pipeline.
+        context.close(promise: nil)
+    }
+
+    // MARK: Forwarding
+
+    private func forward(_ request: Request, context: ChannelHandlerContext) {
+        switch route.lease(on: context.eventLoop) {
+        case .unavailable(let color):
+            fail(request, color: color, status: .badGateway, connectionFailed: false,
+                 message: "no \(color.rawValue) upstream is set", context: context)
+        case .pooled(let connection):
+            send(request, on: connection, wasPooled: true, context: context)
+        case .connect(let color, let target):
+            connect(request, color: color, target: target, context: context)
+        }
+    }
+
+    private func connect(_ request: Request, color: SlotColor, target: Route.Target, context: ChannelHandlerContext) {
+        UpstreamConnection.open(
+            to: target.address, color: color, generation: target.generation,
+            on: context.eventLoop, connectTimeout: TimeAmount(configuration.connectTimeout)
+        )
+        .assumeIsolated()
+        .whenComplete { result in
+            switch result {
+            case .success(let connection):
+                self.route.register(connection)
+                guard let context = self.context else {
+                    // The client left while we connected; the connection can serve someone else.
+                    self.route.release(connection, reusable: true)
+                    return
+                }
+                self.send(request, on: connection, wasPooled: false, context: context)
+            case .failure(let error):
+                guard let context = self.context else { return }
+                let timedOut = if case ChannelError.connectTimeout = error { true } else { false }
+                self.fail(
+                    request, color: color, status: timedOut ? .gatewayTimeout : .badGateway, connectionFailed: true,
+                    message: "cannot connect to the \(color.rawValue) upstream at \(target.address): \(error)",
+                    context: context)
+            }
+        }
+    }
+
+    private func send(_ request: Request, on connection: UpstreamConnection, wasPooled: Bool, context: ChannelHandlerContext) {
+        let exchange = Exchange(request: request, connection: connection, wasPooled: wasPooled)
+        exchange.timeout = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
+        self.exchange = exchange
+        connection.setReading(context.channel.isWritable)
+        connection.send(upstreamHead(for: request), body: request.body, to: self)
+    }
+
+    private func upstreamHead(for request: Request) -> HTTPRequestHead {
+        var head = request.head
+        head.version = .http1_1
+        head.headers.removeHopByHopHeaders()
+        head.headers.remove(name: "expect")
+        if let body = request.body {
+            head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        }
+        if let clientAddress {
+            let forwardedFor = head.headers["x-forwarded-for"].joined(separator: ", ")
+            head.headers.replaceOrAdd(
+                name: "x-forwarded-for", value: forwardedFor.isEmpty ? clientAddress : "\(forwardedFor), \(clientAddress)")
+        }
+        if !head.headers.contains(name: "x-forwarded-proto") {
+            head.headers.add(name: "x-forwarded-proto", value: "http")
+        }
+        if !head.headers.contains(name: "x-forwarded-host"), let host = head.headers.first(name: "host") {
+            head.headers.add(name: "x-forwarded-host", value: host)
+        }
+        return head
+    }
+
+    // MARK: Upstream side
+
+    func upstreamDidReceive(_ part: HTTPClientResponsePart) {
+        guard let context, let exchange else { return }
+        exchange.lastActivity = .now()
+        switch part {
+        case .head(let head):
+            exchange.statusCode = Int(head.status.code)
+            exchange.upstreamKeepAlive = head.isKeepAlive
+            context.write(wrapOutboundOut(.head(clientHead(from: head, for: exchange))), promise: nil)
+        case .body(let buffer):
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        case .end(let trailers):
+            self.exchange = nil
+            exchange.timeout?.cancel()
+            // Back to the pool before the client sees the end, so its next request finds it.
+            route.release(exchange.connection, reusable: exchange.upstreamKeepAlive)
+            route.record(
+                exchange.color, statusCode: exchange.statusCode ?? 0, connectionFailed: false,
+                since: exchange.request.start)
+            finishResponse(trailers: trailers, keepAlive: exchange.clientKeepAlive, context: context)
+        }
+    }
+
+    func upstreamDidFinishReading() {
+        context?.flush()
+    }
+
+    func upstreamDidFail() {
+        guard let context, let exchange else { return }
+        self.exchange = nil
+        exchange.timeout?.cancel()
+        if let statusCode = exchange.statusCode {
+            // Part of the response is out: all that is left is to cut the client off too.
+            route.record(exchange.color, statusCode: statusCode, connectionFailed: true, since: exchange.request.start)
+            context.close(promise: nil)
+        } else if exchange.wasPooled, exchange.request.head.method.isSafeToRetry {
+            // Most likely the upstream closed this idle keep-alive connection just as we reused
+            // it; one retry on a fresh connection to the same upstream is safe for this method.
+            let target = Route.Target(address: exchange.connection.address, generation: exchange.connection.generation)
+            connect(exchange.request, color: exchange.color, target: target, context: context)
+        } else {
+            fail(
+                exchange.request, color: exchange.color, status: .badGateway, connectionFailed: true,
+                message: "the \(exchange.color.rawValue) upstream closed the connection without answering",
+                context: context)
+        }
+    }
+
+    private func clientHead(from upstream: HTTPResponseHead, for exchange: Exchange) -> HTTPResponseHead {
+        var head = upstream
+        let version = exchange.request.head.version
+        head.version = version
+        head.headers.removeHopByHopHeaders()
+        head.headers.replaceOrAdd(name: "x-slipway-color", value: exchange.color.rawValue)
+        let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)
+        // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
+        let lengthKnown = head.headers.contains(name: "content-length") || exchange.request.head.method == .HEAD
+        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || lengthKnown)
+        if !exchange.clientKeepAlive {
+            head.headers.add(name: "connection", value: "close")
+        } else if !canChunk {
+            head.headers.add(name: "connection", value: "keep-alive")
+        }
+        return head
+    }
+
+    // MARK: Timeouts
+
+    private func scheduleTimeout(in delay: TimeAmount, context: ChannelHandlerContext) -> Scheduled<Void> {
+        context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.upstreamTimeoutFired()
+        }
+    }
+
+    /// The timer is set once per request and pushed back by upstream activity, instead of being
+    /// rescheduled for every part of a streamed response.
+    private func upstreamTimeoutFired() {
+        guard let context, let exchange else { return }
+        let limit = TimeAmount(configuration.upstreamTimeout)
+        let quiet = NIODeadline.now() - exchange.lastActivity
+        if quiet < limit {
+            exchange.timeout = scheduleTimeout(in: limit - quiet, context: context)
+            return
+        }
+        self.exchange = nil
+        exchange.connection.abandon()
+        if let statusCode = exchange.statusCode {
+            route.record(exchange.color, statusCode: statusCode, connectionFailed: false, since: exchange.request.start)
+            context.close(promise: nil)
+        } else {
+            fail(
+                exchange.request, color: exchange.color, status: .gatewayTimeout, connectionFailed: false,
+                message: "the \(exchange.color.rawValue) upstream did not answer within \(configuration.upstreamTimeout)",
+                context: context)
+        }
+    }
+
+    // MARK: Answers of the router's own
+
+    private func fail(
+        _ request: Request, color: SlotColor, status: HTTPResponseStatus, connectionFailed: Bool, message: String,
+        context: ChannelHandlerContext
+    ) {
+        route.record(color, statusCode: Int(status.code), connectionFailed: connectionFailed, since: request.start)
+        respond(status: status, color: color, message: message, to: request.head, keepAlive: request.head.isKeepAlive,
+                context: context)
+    }
+
+    private func rejectTooLarge(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        receiving = nil
+        // Closing afterwards spares us reading the rest of a body we will not use.
+        respond(
+            status: .payloadTooLarge, color: nil,
+            message: "request body is larger than \(configuration.maximumRequestBodySize) bytes",
+            to: head, keepAlive: false, context: context)
+    }
+
+    private func respond(
+        status: HTTPResponseStatus, color: SlotColor?, message: String, to request: HTTPRequestHead, keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
+        let body = context.channel.allocator.buffer(string: "slipway router: \(message)\n")
+        var head = HTTPResponseHead(version: request.version, status: status)
+        head.headers.add(name: "content-type", value: "text/plain; charset=utf-8")
+        head.headers.add(name: "content-length", value: String(body.readableBytes))
+        if let color {
+            head.headers.add(name: "x-slipway-color", value: color.rawValue)
+        }
+        head.headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if request.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        finishResponse(trailers: nil, keepAlive: keepAlive, context: context)
+    }
+
+    private func finishResponse(trailers: HTTPHeaders?, keepAlive: Bool, context: ChannelHandlerContext) {
+        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+        if !keepAlive {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}
+
+extension HTTPMethod {
+    /// Idempotent methods (RFC 9110 9.2.2): sending one twice does no more than sending it once.
+    fileprivate var isSafeToRetry: Bool {
+        switch self {
+        case .GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A keep-alive HTTP/1.1 connection to one colour's upstream, opened on the event loop of the
+/// client connection that needed it, so a proxied request never hops between threads.
+final class UpstreamConnection: Sendable {
+    let channel: any Channel
+    let color: SlotColor
+    let address: UpstreamAddress
+    /// Which `setUpstream` call this connection belongs to; a later one retires it.
+    let generation: Int
+    private let handler: NIOLoopBound<UpstreamResponseHandler>
+
+    private init(
+        channel: any Channel, color: SlotColor, address: UpstreamAddress, generation: Int,
+        handler: NIOLoopBound<UpstreamResponseHandler>
+    ) {
+        self.channel = channel
+        self.color = color
+        self.address = address
+        self.generation = generation
+        self.handler = handler
+    }
+
+    var eventLoop: any EventLoop { channel.eventLoop }
+
+    static func open(
+        to address: UpstreamAddress, color: SlotColor, generation: Int,
+        on eventLoop: any EventLoop, connectTimeout: TimeAmount
+    ) -> EventLoopFuture<UpstreamConnection> {
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
+                }
+            }
+            .connect(host: address.host, port: address.port)
+            .flatMapThrowing { channel in
+                let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
+                return UpstreamConnection(
+                    channel: channel, color: color, address: address, generation: generation,
+                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop)
+                )
+            }
+    }
+
+    /// Writes a whole request; the response goes to `receiver`. Call on the connection's loop.
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, to receiver: any UpstreamResponseReceiver) {
+        handler.value.receiver = receiver
+        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        if let body {
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+        }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    /// Pauses reading while the client cannot take more, so a large response is not buffered
+    /// in memory. Call on the connection's loop.
+    func setReading(_ isReading: Bool) {
+        try? channel.syncOptions?.setOption(.autoRead, value: isReading)
+    }
+
+    /// Closes the connection without reporting to the request that gave up on it.
+    func abandon() {
+        handler.value.receiver = nil
+        channel.close(promise: nil)
+    }
+}

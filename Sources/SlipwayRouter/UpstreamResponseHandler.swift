@@ -1,0 +1,49 @@
+import NIOCore
+import NIOHTTP1
+
+/// The request a pooled upstream connection is currently answering. Called on the connection's
+/// event loop, which is also the client connection's.
+protocol UpstreamResponseReceiver: AnyObject {
+    func upstreamDidReceive(_ part: HTTPClientResponsePart)
+    func upstreamDidFinishReading()
+    /// The connection closed before the response ended.
+    func upstreamDidFail()
+}
+
+/// Hands each part of an upstream response to the request waiting for it, and tells that request
+/// when the connection breaks first.
+final class UpstreamResponseHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    var receiver: (any UpstreamResponseReceiver)?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        guard let receiver else {
+            // Bytes nobody asked for: this connection can no longer be trusted with a request.
+            context.close(promise: nil)
+            return
+        }
+        if case .end = part {
+            self.receiver = nil
+        }
+        receiver.upstreamDidReceive(part)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        receiver?.upstreamDidFinishReading()
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // channelInactive follows the close and reports the failure once.
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let receiver = self.receiver
+        self.receiver = nil
+        receiver?.upstreamDidFail()
+        context.fireChannelInactive()
+    }
+}

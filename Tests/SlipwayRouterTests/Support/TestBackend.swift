@@ -1,0 +1,135 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A tiny upstream standing in for one colour's release. The path picks what it does:
+/// `/fail` answers 500, `/hold` waits for ``releaseHeldRequests()``, `/hang` never answers,
+/// `/echo` answers with the request body's size; anything else answers 200 with the name.
+final class TestBackend: Sendable {
+    final class Counters: Sendable {
+        struct State {
+            var accepted = 0
+            var open: [ObjectIdentifier: any Channel] = [:]
+            var held: [EventLoopPromise<Void>] = []
+        }
+
+        let state = Mutex(State())
+
+        func accept(_ channel: any Channel) {
+            state.withLock { state in
+                state.accepted += 1
+                state.open[ObjectIdentifier(channel)] = channel
+            }
+            channel.closeFuture.whenComplete { _ in
+                _ = self.state.withLock { $0.open.removeValue(forKey: ObjectIdentifier(channel)) }
+            }
+        }
+
+        func hold(_ promise: EventLoopPromise<Void>) {
+            state.withLock { $0.held.append(promise) }
+        }
+    }
+
+    let name: String
+    let port: Int
+    private let listener: any Channel
+    private let counters: Counters
+
+    private init(name: String, port: Int, listener: any Channel, counters: Counters) {
+        self.name = name
+        self.port = port
+        self.listener = listener
+        self.counters = counters
+    }
+
+    static func start(_ name: String) async throws -> TestBackend {
+        let counters = Counters()
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                counters.accept(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(BackendHandler(name: name, counters: counters))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return TestBackend(name: name, port: listener.localAddress!.port!, listener: listener, counters: counters)
+    }
+
+    var acceptedConnections: Int { counters.state.withLock { $0.accepted } }
+    var openConnections: Int { counters.state.withLock { $0.open.count } }
+    var heldRequests: Int { counters.state.withLock { $0.held.count } }
+
+    func releaseHeldRequests() {
+        let held = counters.state.withLock { state in
+            defer { state.held = [] }
+            return state.held
+        }
+        for promise in held {
+            promise.succeed()
+        }
+    }
+
+    /// Stops listening and drops every connection, as a killed process would.
+    func stop() async {
+        try? await listener.close().get()
+        let open = counters.state.withLock { Array($0.open.values) }
+        for channel in open {
+            try? await channel.close().get()
+        }
+    }
+}
+
+private final class BackendHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let name: String
+    let counters: TestBackend.Counters
+    private var head: HTTPRequestHead?
+    private var bodySize = 0
+
+    init(name: String, counters: TestBackend.Counters) {
+        self.name = name
+        self.counters = counters
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            bodySize = 0
+        case .body(let buffer):
+            bodySize += buffer.readableBytes
+        case .end:
+            guard let head else { return }
+            switch head.uri {
+            case "/fail":
+                respond(.internalServerError, body: name, to: head, context: context)
+            case "/echo":
+                respond(.ok, body: String(bodySize), to: head, context: context)
+            case "/hang":
+                break
+            case "/hold":
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                counters.hold(promise)
+                promise.futureResult.assumeIsolated().whenSuccess {
+                    self.respond(.ok, body: self.name, to: head, context: context)
+                }
+            default:
+                respond(.ok, body: name, to: head, context: context)
+            }
+        }
+    }
+
+    private func respond(_ status: HTTPResponseStatus, body: String, to request: HTTPRequestHead, context: ChannelHandlerContext) {
+        var head = HTTPResponseHead(version: request.version, status: status)
+        head.headers.add(name: "content-length", value: String(body.utf8.count))
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}

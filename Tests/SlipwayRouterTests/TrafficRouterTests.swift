@@ -1,0 +1,212 @@
+import NIOHTTP1
+import Testing
+
+@testable import SlipwayRouter
+
+@Suite("Traffic router", .timeLimit(.minutes(2)))
+struct TrafficRouterTests {
+    @Test("every request goes to the live colour, and the response says which")
+    func routesToTheLiveColor() async throws {
+        try await RoutedBackends.run { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+
+            let fromBlue = try await client.send(path: "/")
+            #expect(fromBlue.status == .ok)
+            #expect(fromBlue.body == "blue")
+            #expect(fromBlue.color == "blue")
+
+            try routed.router.setWeights(route: "web", .allGreen)
+            let fromGreen = try await client.send(path: "/")
+            #expect(fromGreen.body == "green")
+            #expect(fromGreen.color == "green")
+        }
+    }
+
+    @Test("20% green sends exactly 20 of 100 requests to green")
+    func splitsByWeightExactly() async throws {
+        try await RoutedBackends.run { routed in
+            try routed.router.setWeights(route: "web", TrafficWeights(green: 20))
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+
+            var answeredBy: [String: Int] = [:]
+            for _ in 0..<100 {
+                let response = try await client.send(path: "/")
+                #expect(response.color == response.body)
+                answeredBy[response.body, default: 0] += 1
+            }
+            #expect(answeredBy == ["blue": 80, "green": 20])
+        }
+    }
+
+    @Test("a switch lets the request in flight finish on blue and sends the next one to green")
+    func switchDrainsTheOldColor() async throws {
+        try await RoutedBackends.run { routed in
+            let slowClient = try await TestHTTPClient.connect(port: routed.port)
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer {
+                slowClient.close()
+                client.close()
+            }
+            let slow = Task { try await slowClient.send(path: "/hold") }
+            try await waitUntil("blue holds the slow request") { routed.blue.heldRequests == 1 }
+
+            try routed.router.setWeights(route: "web", .allGreen)
+            let afterSwitch = try await client.send(path: "/")
+            #expect(afterSwitch.body == "green")
+            #expect(afterSwitch.color == "green")
+
+            routed.blue.releaseHeldRequests()
+            let finished = try await slow.value
+            #expect(finished.status == .ok)
+            #expect(finished.body == "blue")
+            #expect(finished.color == "blue")
+        }
+    }
+
+    @Test("idle keep-alive connections to the old colour are closed by a switch")
+    func switchClosesIdleConnectionsOfTheOldColor() async throws {
+        try await RoutedBackends.run { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            _ = try await client.send(path: "/")
+            #expect(routed.blue.openConnections == 1)
+
+            try routed.router.setWeights(route: "web", .allGreen)
+            try await waitUntil("the router closes its idle blue connection") { routed.blue.openConnections == 0 }
+        }
+    }
+
+    @Test("a request still running on the old colour is cut off after the drain timeout")
+    func drainTimeoutClosesWhatIsStillOpen() async throws {
+        var configuration = RouterConfiguration.forTests
+        configuration.drainTimeout = .seconds(1)
+        try await RoutedBackends.run(configuration: configuration) { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            let hanging = Task { try await client.send(path: "/hang") }
+            try await waitUntil("blue has the hanging request") { routed.blue.openConnections == 1 }
+
+            try routed.router.setWeights(route: "web", .allGreen)
+            let response = try await hanging.value
+            #expect(response.status == .badGateway)
+            #expect(response.color == "blue")
+            try await waitUntil("the blue connection is closed") { routed.blue.openConnections == 0 }
+        }
+    }
+
+    @Test("a colour without an upstream answers 502 at once")
+    func answers502WithoutAnUpstream() async throws {
+        try await RoutedBackends.run { routed in
+            try routed.router.clearUpstream(route: "web", color: .green)
+            try routed.router.setWeights(route: "web", .allGreen)
+
+            let response = try await TestHTTPClient.get("/", port: routed.port)
+            #expect(response.status == .badGateway)
+            #expect(response.color == "green")
+        }
+    }
+
+    @Test("an upstream that refuses connections gets 502 at once")
+    func answers502WhenTheUpstreamIsDown() async throws {
+        try await RoutedBackends.run { routed in
+            let gone = try await TestBackend.start("gone")
+            await gone.stop()
+            try routed.router.setUpstream(route: "web", color: .blue, host: "127.0.0.1", port: gone.port)
+
+            let response = try await TestHTTPClient.get("/", port: routed.port)
+            #expect(response.status == .badGateway)
+            #expect(response.color == "blue")
+        }
+    }
+
+    @Test("an upstream killed after serving gets 502 at once, pooled connections and all")
+    func answers502WhenTheUpstreamIsKilled() async throws {
+        try await RoutedBackends.run { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            #expect(try await client.send(path: "/").status == .ok)
+
+            await routed.blue.stop()
+            let response = try await client.send(path: "/")
+            #expect(response.status == .badGateway)
+            #expect(response.color == "blue")
+        }
+    }
+
+    @Test("an upstream that does not answer within the timeout gets 504")
+    func answers504OnAHangingUpstream() async throws {
+        var configuration = RouterConfiguration.forTests
+        configuration.upstreamTimeout = .seconds(1)
+        try await RoutedBackends.run(configuration: configuration) { routed in
+            let response = try await TestHTTPClient.get("/hang", port: routed.port)
+            #expect(response.status == .gatewayTimeout)
+            #expect(response.color == "blue")
+        }
+    }
+
+    @Test("upstream connections are kept alive and reused")
+    func reusesUpstreamConnections() async throws {
+        try await RoutedBackends.run { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            for _ in 0..<20 {
+                #expect(try await client.send(path: "/").body == "blue")
+            }
+            for _ in 0..<5 {
+                #expect(try await TestHTTPClient.get("/", port: routed.port).body == "blue")
+            }
+            #expect(routed.blue.acceptedConnections < 25)
+        }
+    }
+
+    @Test("request bodies are forwarded, and one over the limit gets 413")
+    func limitsRequestBodies() async throws {
+        var configuration = RouterConfiguration.forTests
+        configuration.maximumRequestBodySize = 1024
+        try await RoutedBackends.run(configuration: configuration) { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            let accepted = try await client.send(.POST, path: "/echo", body: String(repeating: "x", count: 1024))
+            #expect(accepted.status == .ok)
+            #expect(accepted.body == "1024")
+
+            let refused = try await client.send(.POST, path: "/echo", body: String(repeating: "x", count: 1025))
+            #expect(refused.status == .payloadTooLarge)
+        }
+    }
+
+    @Test("a port already taken is refused with the address in the message")
+    func refusesATakenPort() async throws {
+        let router = TrafficRouter(configuration: .forTests, numberOfThreads: 1)
+        do {
+            let port = try await router.addRoute(name: "first")
+            let error = await #expect(throws: RouterError.self) {
+                try await router.addRoute(name: "second", port: port)
+            }
+            #expect(error == .addressInUse(host: "127.0.0.1", port: port))
+            #expect(error?.description.contains("127.0.0.1:\(port)") == true)
+            #expect(router.routes().map(\.name) == ["first"])
+        } catch {
+            try await router.shutdown()
+            throw error
+        }
+        try await router.shutdown()
+    }
+
+    @Test("removing a route frees its port and forgets it")
+    func removesARoute() async throws {
+        try await RoutedBackends.run { routed in
+            #expect(routed.router.routes().map(\.name) == ["web"])
+            try await routed.router.removeRoute("web")
+            #expect(routed.router.routes().isEmpty)
+            await #expect(throws: (any Error).self) {
+                try await TestHTTPClient.get("/", port: routed.port)
+            }
+            #expect(throws: RouterError.unknownRoute("web")) {
+                try routed.router.setWeights(route: "web", .allGreen)
+            }
+        }
+    }
+}
