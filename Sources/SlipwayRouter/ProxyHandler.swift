@@ -108,6 +108,16 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Idle counts from the last byte either way, so a connection is never cut just after its response;
+        // silence while a response is being fetched is the upstream's to answer for, not the client's.
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all, exchange == nil {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Malformed requests were already answered with 400 by the server pipeline.
         context.close(promise: nil)

@@ -19,13 +19,6 @@ public struct RouteSummary: Sendable, Equatable, Codable {
         self.greenUpstream = greenUpstream
     }
 
-    public func upstream(for color: SlotColor) -> UpstreamAddress? {
-        switch color {
-        case .blue: blueUpstream
-        case .green: greenUpstream
-        }
-    }
-
     private enum CodingKeys: String, CodingKey {
         case name, host, port
         case greenPercent = "green_percent"

@@ -8,6 +8,9 @@ public struct RouterConfiguration: Sendable, Equatable {
     /// How long requests in flight on a colour that lost its traffic may take to finish before
     /// their connections are closed.
     public var drainTimeout: Duration
+    /// How long a client connection may stay silent while no response is owed to it (between
+    /// requests, or in the middle of sending one) before it is closed.
+    public var clientIdleTimeout: Duration
     /// Request bodies are buffered (so a stale pooled connection can be retried); larger ones get 413.
     public var maximumRequestBodySize: Int
     /// Idle keep-alive connections kept per route and colour; more are closed when they come back.
@@ -17,12 +20,14 @@ public struct RouterConfiguration: Sendable, Equatable {
         upstreamTimeout: Duration = .seconds(60),
         connectTimeout: Duration = .seconds(5),
         drainTimeout: Duration = .seconds(30),
+        clientIdleTimeout: Duration = .seconds(75),
         maximumRequestBodySize: Int = 16 * 1024 * 1024,
         maximumIdleConnectionsPerColor: Int = 64
     ) {
         self.upstreamTimeout = upstreamTimeout
         self.connectTimeout = connectTimeout
         self.drainTimeout = drainTimeout
+        self.clientIdleTimeout = clientIdleTimeout
         self.maximumRequestBodySize = maximumRequestBodySize
         self.maximumIdleConnectionsPerColor = maximumIdleConnectionsPerColor
     }

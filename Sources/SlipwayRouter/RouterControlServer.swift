@@ -155,12 +155,3 @@ public final class RouterControlServer: Sendable {
         unlink(path)
     }
 }
-
-extension JSONEncoder {
-    /// Compact (one line per message, as the protocol needs) and with stable key order.
-    static var controlProtocol: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}

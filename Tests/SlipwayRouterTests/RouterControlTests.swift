@@ -46,7 +46,7 @@ struct RouterControlTests {
         }
         #expect(error == .socketPathTooLong(path: path, byteCount: 108))
         #expect(error?.description.contains("108") == true)
-        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!somethingExists(at: path))
         try await router.shutdown()
     }
 
@@ -55,40 +55,46 @@ struct RouterControlTests {
         try await withControlledRouter { client, _ in
             let blue = try await TestBackend.start("blue")
             let green = try await TestBackend.start("green")
-            defer {
-                Task {
-                    await blue.stop()
-                    await green.stop()
-                }
+            do {
+                try await driveThroughTheSocket(client, blue: blue, green: green)
+            } catch {
+                await blue.stop()
+                await green.stop()
+                throw error
             }
-            #expect(try await client.ping() == Int(getpid()))
-
-            let port = try await client.addRoute(name: "web")
-            try await client.setUpstream(route: "web", color: .blue, host: "127.0.0.1", port: blue.port)
-            try await client.setUpstream(route: "web", color: .green, host: "127.0.0.1", port: green.port)
-            #expect(try await TestHTTPClient.get("/", port: port).color == "blue")
-
-            try await client.setWeights(route: "web", .allGreen)
-            #expect(try await TestHTTPClient.get("/", port: port).color == "green")
-
-            let routes = try await client.routes()
-            #expect(routes == [
-                RouteSummary(
-                    name: "web", host: "127.0.0.1", port: port, weights: .allGreen,
-                    blueUpstream: UpstreamAddress(host: "127.0.0.1", port: blue.port),
-                    greenUpstream: UpstreamAddress(host: "127.0.0.1", port: green.port))
-            ])
-            let metrics = try await client.metrics(route: "web")
-            #expect(metrics.blue.requests == 1)
-            #expect(metrics.green.requests == 1)
-            #expect(metrics.green.latencySummary.count == 1)
-
-            try await client.clearUpstream(route: "web", color: .green)
-            #expect(try await TestHTTPClient.get("/", port: port).status == .badGateway)
-
-            try await client.removeRoute("web")
-            #expect(try await client.routes().isEmpty)
+            await blue.stop()
+            await green.stop()
         }
+    }
+
+    private func driveThroughTheSocket(_ client: RouterControlClient, blue: TestBackend, green: TestBackend) async throws {
+        #expect(try await client.ping() == Int(getpid()))
+
+        let port = try await client.addRoute(name: "web")
+        try await client.setUpstream(route: "web", color: .blue, host: "127.0.0.1", port: blue.port)
+        try await client.setUpstream(route: "web", color: .green, host: "127.0.0.1", port: green.port)
+        #expect(try await TestHTTPClient.get("/", port: port).color == "blue")
+
+        try await client.setWeights(route: "web", .allGreen)
+        #expect(try await TestHTTPClient.get("/", port: port).color == "green")
+
+        let routes = try await client.routes()
+        #expect(routes == [
+            RouteSummary(
+                name: "web", host: "127.0.0.1", port: port, weights: .allGreen,
+                blueUpstream: UpstreamAddress(host: "127.0.0.1", port: blue.port),
+                greenUpstream: UpstreamAddress(host: "127.0.0.1", port: green.port))
+        ])
+        let metrics = try await client.metrics(route: "web")
+        #expect(metrics.blue.requests == 1)
+        #expect(metrics.green.requests == 1)
+        #expect(metrics.green.latencySummary.count == 1)
+
+        try await client.clearUpstream(route: "web", color: .green)
+        #expect(try await TestHTTPClient.get("/", port: port).status == .badGateway)
+
+        try await client.removeRoute("web")
+        #expect(try await client.routes().isEmpty)
     }
 
     @Test("a failed request comes back as ok false with the reason")
@@ -139,16 +145,14 @@ struct RouterControlTests {
         }
 
         let path = temporarySocketPath()
-        let stale = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(unixDomainSocketPath: path).get()
-        try await stale.close().get()
-        #expect(FileManager.default.fileExists(atPath: path))
+        try makeStaleSocketFile(at: path)
+        #expect(somethingExists(at: path))
         let router = TrafficRouter(configuration: .forTests, numberOfThreads: 1)
         let server = try await RouterControlServer.bind(socketPath: path, router: router)
         server.close()
         try await server.run()
         try await router.shutdown()
-        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!somethingExists(at: path))
     }
 
     @Test("a router process runs until told to shut down, with idle clients connected")
@@ -165,7 +169,7 @@ struct RouterControlTests {
 
         try await client.shutdown()
         try await process.value
-        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!somethingExists(at: path))
         await #expect(throws: (any Error).self) {
             try await TestHTTPClient.get("/", port: port)
         }

@@ -62,6 +62,9 @@ struct TrafficRouterTests {
             #expect(finished.status == .ok)
             #expect(finished.body == "blue")
             #expect(finished.color == "blue")
+            try await waitUntil("the busy blue connection closes after its response") {
+                routed.blue.openConnections == 0
+            }
         }
     }
 
@@ -93,6 +96,25 @@ struct TrafficRouterTests {
             #expect(response.status == .badGateway)
             #expect(response.color == "blue")
             try await waitUntil("the blue connection is closed") { routed.blue.openConnections == 0 }
+        }
+    }
+
+    @Test("a client connection silent between requests is closed after the idle timeout")
+    func closesIdleClients() async throws {
+        var configuration = RouterConfiguration.forTests
+        configuration.clientIdleTimeout = .seconds(1)
+        configuration.upstreamTimeout = .seconds(3)
+        try await RoutedBackends.run(configuration: configuration) { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            // A response slower than the idle timeout is not cut off: the client owes nothing.
+            let slow = Task { try await client.send(path: "/hold") }
+            try await waitUntil("blue holds the request") { routed.blue.heldRequests == 1 }
+            try await Task.sleep(for: .seconds(2))
+            routed.blue.releaseHeldRequests()
+            #expect(try await slow.value.body == "blue")
+
+            try await waitUntil("the router closes the silent connection") { !client.isOpen }
         }
     }
 
@@ -168,12 +190,25 @@ struct TrafficRouterTests {
         try await RoutedBackends.run(configuration: configuration) { routed in
             let client = try await TestHTTPClient.connect(port: routed.port)
             defer { client.close() }
-            let accepted = try await client.send(.POST, path: "/echo", body: String(repeating: "x", count: 1024))
-            #expect(accepted.status == .ok)
-            #expect(accepted.body == "1024")
+            let fits = String(repeating: "x", count: 1024)
+            #expect(try await client.send(.POST, path: "/echo", body: fits).body == "1024")
+            #expect(try await client.send(.POST, path: "/echo", body: fits, announcesLength: false).body == "1024")
 
-            let refused = try await client.send(.POST, path: "/echo", body: String(repeating: "x", count: 1025))
-            #expect(refused.status == .payloadTooLarge)
+            // A refusal closes the connection, so each gets one of its own.
+            let tooLarge = fits + "x"
+            for announcesLength in [true, false] {
+                let refusedClient = try await TestHTTPClient.connect(port: routed.port)
+                defer { refusedClient.close() }
+                let refused = try await refusedClient.send(
+                    .POST, path: "/echo", body: tooLarge, announcesLength: announcesLength)
+                #expect(refused.status == .payloadTooLarge)
+            }
+
+            // Refused from the announced length alone: the client is never invited to send it.
+            let announcingClient = try await TestHTTPClient.connect(port: routed.port)
+            defer { announcingClient.close() }
+            let refusedUnsent = try await announcingClient.announce(.POST, path: "/echo", bodySize: 1025)
+            #expect(refusedUnsent.status == .payloadTooLarge)
         }
     }
 

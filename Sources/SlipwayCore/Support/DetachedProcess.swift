@@ -31,6 +31,12 @@ public enum DetachedProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Inherited descriptors would tie the new process to its parent's pipes and sockets:
+        // Foundation's Process, for one, waits for a socket its child holds to close before it
+        // sees the child exit, so a daemon keeping that socket would hang the parent's parent.
+        for descriptor in inheritableDescriptors() {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
 
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -44,6 +50,16 @@ public enum DetachedProcess {
             throw .failure("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
         }
         return pid
+    }
+
+    /// Open descriptors above standard error that an exec would keep (no close-on-exec flag).
+    private static func inheritableDescriptors() -> [Int32] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return [] }
+        return names.compactMap(Int32.init).filter { descriptor in
+            guard descriptor > 2 else { return false }
+            let flags = fcntl(descriptor, F_GETFD)
+            return flags >= 0 && flags & FD_CLOEXEC == 0
+        }
     }
 
     /// Sends SIGTERM to the process group of `pid`, then SIGKILL after `grace` seconds if it is

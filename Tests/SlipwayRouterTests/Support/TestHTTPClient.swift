@@ -2,15 +2,6 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-struct TestResponse: Sendable {
-    var status: HTTPResponseStatus
-    var headers: HTTPHeaders
-    var body: String
-
-    /// The colour the router says answered.
-    var color: String? { headers.first(name: "x-slipway-color") }
-}
-
 struct TestClientError: Error, CustomStringConvertible {
     var description: String
 }
@@ -51,31 +42,54 @@ final class TestHTTPClient: Sendable {
         return try await client.send(path: path)
     }
 
-    func send(_ method: HTTPMethod = .GET, path: String, body: String? = nil) async throws -> TestResponse {
+    /// Without `announcesLength` the body goes out chunked, so its size shows only as it streams.
+    func send(
+        _ method: HTTPMethod = .GET, path: String, body: String? = nil, announcesLength: Bool = true
+    ) async throws -> TestResponse {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+        if let body, announcesLength {
+            head.headers.add(name: "content-length", value: String(body.utf8.count))
+        }
+        return try await exchange(head, body: body, sendsBody: true)
+    }
+
+    /// Announces a body with `Expect: 100-continue` and waits for the final answer without ever
+    /// sending the body, as a client does that is told not to.
+    func announce(_ method: HTTPMethod, path: String, bodySize: Int) async throws -> TestResponse {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+        head.headers.add(name: "content-length", value: String(bodySize))
+        head.headers.add(name: "expect", value: "100-continue")
+        return try await exchange(head, body: nil, sendsBody: false)
+    }
+
+    private func exchange(_ head: HTTPRequestHead, body: String?, sendsBody: Bool) async throws -> TestResponse {
         let channel = self.channel
         let collector = self.collector
         let timeout = self.timeout
+        var request = head
+        request.headers.add(name: "host", value: "test.local")
+        let head = request
         return try await channel.eventLoop.flatSubmit {
             let promise = channel.eventLoop.makePromise(of: TestResponse.self)
             collector.value.expect(promise)
-            var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
-            head.headers.add(name: "host", value: "test.local")
-            if let body {
-                head.headers.add(name: "content-length", value: String(body.utf8.count))
-            }
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
             if let body {
                 channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil)
             }
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            if sendsBody {
+                channel.write(HTTPClientRequestPart.end(nil), promise: nil)
+            }
+            channel.flush()
             let timer = channel.eventLoop.scheduleTask(in: timeout) {
-                promise.fail(TestClientError(description: "no answer to \(method) \(path) within \(timeout)"))
+                promise.fail(TestClientError(description: "no answer to \(head.method) \(head.uri) within \(timeout)"))
                 channel.close(promise: nil)
             }
             promise.futureResult.whenComplete { _ in timer.cancel() }
             return promise.futureResult
         }.get()
     }
+
+    var isOpen: Bool { channel.isActive }
 
     func close() {
         channel.close(promise: nil)

@@ -1,5 +1,3 @@
-import Foundation
-
 struct ConditionNotMet: Error, CustomStringConvertible {
     var description: String
 }
@@ -16,9 +14,4 @@ func waitUntil(
         }
         try await Task.sleep(for: .milliseconds(10))
     }
-}
-
-/// A fresh socket path short enough for sun_path, removed by the caller.
-func temporarySocketPath() -> String {
-    "/tmp/slipway-router-test-\(UUID().uuidString.prefix(8)).sock"
 }

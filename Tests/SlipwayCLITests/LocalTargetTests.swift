@@ -1,0 +1,169 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// The `local` target for real: slots are python3 processes, the router is the real router process.
+@Suite(.serialized) struct LocalTargetTests {
+    struct Live {
+        var slipway: SlipwayProcess
+        var workspace: TemporaryWorkspace
+
+        func agentStatus() throws -> [String: Any] {
+            try #require(try slipway.json("agent", "status") as? [String: Any])
+        }
+
+        func routePort() throws -> Int {
+            let routes = try #require(try agentStatus()["routes"] as? [[String: Any]])
+            let url = try #require(routes.first?["url"] as? String)
+            return try #require(Int(url.split(separator: ":").last ?? ""))
+        }
+
+        func slots() throws -> [[String: Any]] {
+            try #require(try agentStatus()["slots"] as? [[String: Any]])
+        }
+
+        /// Stops the agent, the router and every slot, and checks nothing is left.
+        func stopAll() throws {
+            let stop = try slipway("agent", "stop")
+            #expect(stop.status == 0, "\(stop.stderr)")
+            let leftovers = try workspace.run("/usr/bin/env", ["pgrep", "-f", workspace.root.path]).output
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+    }
+
+    func start(settings: String = "", function: String = #function) throws -> Live {
+        let workspace = try LocalServiceWorkspace.create(settings: settings, function: function)
+        return Live(slipway: SlipwayProcess(workspace), workspace: workspace)
+    }
+
+    @Test func deployStartsTheReleaseBehindTheRouterAndSwitchesBlueGreen() throws {
+        let live = try start()
+        defer { try? live.stopAll() }
+        let first = try FakeCloudWorkspace.version(live.workspace, "services/api")
+        let deployed = try live.slipway("deploy-service", "api", "--env", "staging")
+        #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
+        let port = try live.routePort()
+        #expect(httpGet(port)?.body == "api \(first) blue\n")
+
+        try LocalServiceWorkspace.newVersion(live.workspace, note: "two")
+        let second = try FakeCloudWorkspace.version(live.workspace, "services/api")
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        #expect(httpGet(port)?.body == "api \(second) green\n", "the stable port now serves green")
+        #expect(try live.routePort() == port, "the router's port is stable")
+
+        #expect(try live.slipway("switch", "api", "--env", "staging").status == 0)
+        #expect(httpGet(port)?.body == "api \(first) blue\n", "switching back is instant: blue was kept warm")
+        let rollback = try live.slipway("rollback", "api", "--env", "staging", "--to", second)
+        #expect(rollback.stdout.contains("still warm in the green slot"))
+        #expect(httpGet(port)?.body == "api \(second) green\n")
+
+        let status = try #require(try live.slipway.json("status", "--env", "staging") as? [[String: Any]])
+        #expect(status.first?["live_color"] as? String == "green")
+        #expect(status.first?["live_version"] as? String == second)
+        let logs = try live.slipway("logs", "api", "--env", "staging", "--color", "blue")
+        #expect(logs.stdout.contains("slipway: starting sh -c exec python3 server.py"))
+    }
+
+    @Test func aReleaseThatNeverBecomesHealthyMovesNoTraffic() throws {
+        let live = try start(settings: "")
+        defer { try? live.stopAll() }
+        let first = try FakeCloudWorkspace.version(live.workspace, "services/api")
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        try live.workspace.write(["services/api/slipway.yml": try live.workspace.read("services/api/slipway.yml")
+            .replacingOccurrences(of: "attempts: 50", with: "attempts: 5")])
+        try LocalServiceWorkspace.newVersion(live.workspace, markers: ["UNHEALTHY"], note: "sick")
+        let refused = try live.slipway("deploy-service", "api", "--env", "staging")
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("never became healthy after 5 checks; last answer: 503 unhealthy on purpose"))
+        #expect(httpGet(try live.routePort())?.body == "api \(first) blue\n", "the old release keeps serving")
+        let green = try live.slots().first { $0["color"] as? String == "green" }
+        #expect(green?["state"] as? String == "stopped", "the failed slot was stopped")
+    }
+
+    @Test func aRunCommandThatExitsAtOnceAndAHangingHealthPathFailClearly() throws {
+        let live = try start(settings: "")
+        defer { try? live.stopAll() }
+        try live.workspace.write(["services/api/slipway.yml": try live.workspace.read("services/api/slipway.yml")
+            .replacingOccurrences(of: "attempts: 50", with: "attempts: 10")])
+        try LocalServiceWorkspace.newVersion(live.workspace, markers: ["EXIT"], note: "exits")
+        let exits = try live.slipway("deploy-service", "api", "--env", "staging")
+        #expect(exits.status == 1)
+        #expect(exits.stdout.contains("never became healthy"))
+        try LocalServiceWorkspace.newVersion(live.workspace, markers: ["HANG"], note: "hangs")
+        let hangs = try live.slipway("deploy-service", "api", "--env", "staging")
+        #expect(hangs.status == 1)
+        #expect(hangs.stdout.contains("no answer within 1.0s"))
+    }
+
+    @Test func theLiveProcessKilledGives502ThenARestartThatIsRecorded() throws {
+        let live = try start()
+        defer { try? live.stopAll() }
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let port = try live.routePort()
+        let slot = try #require(try live.slots().first)
+        let slotPID = try #require(slot["pid"] as? Int)
+        _ = try live.workspace.run("/usr/bin/env", ["pkill", "-KILL", "-P", String(slotPID)])
+        kill(Int32(slotPID), SIGKILL)
+        let answers = (0..<3).compactMap { _ in httpGet(port, timeout: 5)?.status }
+        #expect(answers.allSatisfy { $0 == 502 || $0 == 200 }, "\(answers): never a hang")
+        #expect(eventually { httpGet(port)?.status == 200 }, "the slot was restarted")
+        let events = try live.slipway("events", "--json").stdout
+        #expect(events.contains(#""kind":"slot.crashed""#))
+        #expect(try live.slots().first?["restarts"] as? Int == 1)
+    }
+
+    @Test func killingTheAgentKeepsServingAndANewAgentAdoptsTheProcesses() throws {
+        let live = try start()
+        defer { try? live.stopAll() }
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let port = try live.routePort()
+        let before = try live.agentStatus()
+        let agentPID = try #require(before["pid"] as? Int)
+        let routerPID = try #require(before["router_pid"] as? Int)
+        let slotPID = try #require(try live.slots().first?["pid"] as? Int)
+        kill(Int32(agentPID), SIGKILL)
+        #expect((0..<20).allSatisfy { _ in httpGet(port)?.status == 200 }, "no request dropped without the agent")
+        #expect(try live.slipway("switch", "api", "--env", "staging", "--to", "blue").status == 0, "a new agent starts on demand")
+        let after = try live.agentStatus()
+        #expect(after["pid"] as? Int != agentPID)
+        #expect(after["router_pid"] as? Int == routerPID, "the running router was adopted")
+        #expect(try live.slots().first?["pid"] as? Int == slotPID, "the running slot was adopted")
+    }
+
+    @Test func aConfiguredPortThatIsTakenIsAClearError() throws {
+        let blocker = try PortBlocker()
+        let live = try start(settings: "port: \(blocker.port)")
+        defer { try? live.stopAll() }
+        let result = try live.slipway("deploy-service", "api", "--env", "staging")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(blocker.port)"), "\(result.stdout)")
+    }
+}
+
+/// Holds a loopback port taken for the length of a test.
+final class PortBlocker {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && listen(descriptor, 1) == 0
+                    && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}
