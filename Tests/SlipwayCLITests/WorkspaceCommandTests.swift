@@ -67,14 +67,26 @@ import Testing
     @Test func theDemoDeploysTheSeedsFourComponentsEverywhere() throws {
         let workspace = try TemporaryWorkspace()
         let slipway = SlipwayProcess(workspace)
+        defer {
+            _ = try? slipway("agent", "stop", "--workspace", "demo")
+            let leftovers = (try? workspace.run("/usr/bin/env", ["pgrep", "-f", workspace.root.path]).output) ?? ""
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
         let demo = try slipway("demo", "--dir", "demo", "--no-console")
         #expect(demo.status == 0, "\(demo.stderr)")
         let status = try #require(try slipway.json("status", "--workspace", "demo") as? [[String: Any]])
         #expect(Set(status.compactMap { $0["component"] as? String }) == ["landing-page", "qis-data-management", "accounts", "admin"])
         #expect(status.count == 12)
         #expect(status.allSatisfy { $0["live_version"] is String && $0["health"] as? String == "healthy" })
+        for row in status {
+            let url = try #require(row["url"] as? String)
+            let page = httpGet(try #require(Int(url.split(separator: ":").last ?? "")))
+            #expect(page?.body.contains("version \(row["live_version"] as? String ?? "?")") == true, "\(url): \(page?.body ?? "no answer")")
+        }
         let runs = try #require(try slipway.json("runs", "--workspace", "demo") as? [[String: Any]])
-        #expect(runs.contains { $0["state"] as? String == "failed" }, "the demo shows a failed health check")
+        #expect(runs.filter { $0["state"] as? String == "failed" }.count == 2, "a refused deploy and a switch-back")
+        let switchedBack = try slipway("events", "--workspace", "demo").stdout
+        #expect(switchedBack.contains("switched back to blue"))
         #expect(try slipway("demo", "--dir", "demo", "--no-console").stdout.contains("reusing the demo"))
     }
 }

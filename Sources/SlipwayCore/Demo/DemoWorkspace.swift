@@ -33,19 +33,23 @@ public struct DemoWorkspace: Sendable {
         try await git(["config", "user.name", "Slipway Demo"])
         try await commit("Add the four components of ADR-015")
 
-        let engine = try await Engine.open(workspace: directory, state: nil, output: { _ in })
-        try await deploy(engine, ["landing-page", "qis-data-management", "accounts", "admin"], to: ["development", "staging", "production"])
+        let engine = try await reopen()
+        for environment in ["development", "staging", "production"] {
+            let results = try await Deployer(engine: engine).deployAll(environment: environment, force: false)
+            output("deploy-all to \(environment): " + results.sorted { $0.key < $1.key }
+                .map { "\($0.key) \($0.value.state.rawValue)" }.joined(separator: ", "))
+        }
 
-        try write(["services/accounts/server.js": Self.accountsServer(version: 2)])
+        try write(["services/accounts/server.py": Self.server(title: "Accounts", revision: 2)])
         try await commit("accounts: add session refresh")
         try await deploy(try await reopen(), ["accounts"], to: ["development", "staging"])
 
-        try write(["apps/landing-page/index.html": Self.landingPage(headline: "Ship every app the same way")])
-        try await commit("landing-page: new headline")
+        try write(["apps/landing-page/server.py": Self.server(title: "Landing page", revision: 2, failure: .unhealthy)])
+        try await commit("landing-page: new hero (its health check fails: the deploy is refused)")
         try await deploy(try await reopen(), ["landing-page"], to: ["development"])
 
-        try write(["apps/qis-data-management/app.py": Self.qisApp(broken: true)])
-        try await commit("qis-data-management: new importer (its health check fails)")
+        try write(["apps/qis-data-management/server.py": Self.server(title: "QIS data management", revision: 2, failure: .degradesAfterStart)])
+        try await commit("qis-data-management: new importer (fails after the switch: switched back by itself)")
         try await deploy(try await reopen(), ["qis-data-management"], to: ["development"])
         output("demo ready: 4 components, 3 environments, \(try await reopen().store.runs(limit: 1000).count) runs")
     }
@@ -155,20 +159,30 @@ public struct DemoWorkspace: Sendable {
             list-services: ; $(SLIPWAY) list-services
 
             """
-        files["apps/landing-page/Makefile"] = makefile(name: "landing-page", type: "nodejs", test: "test -s index.html")
+        let components: [(path: String, title: String, type: String)] = [
+            ("apps/landing-page", "Landing page", "nodejs"),
+            ("apps/qis-data-management", "QIS data management", "python"),
+            ("services/accounts", "Accounts", "nodejs"),
+            ("services/admin", "Admin", "docker"),
+        ]
+        for component in components {
+            let name = String(component.path.split(separator: "/").last!)
+            files["\(component.path)/Makefile"] = makefile(name: name, type: component.type, test: "python3 -m py_compile server.py")
+            files["\(component.path)/slipway.yml"] = """
+                # Runs on this machine: a small HTTP service behind Slipway's router.
+                run: exec python3 server.py
+                post_promotion: 3s
+                health:
+                  interval: 200ms
+                  attempts: 15
+
+                """
+            files["\(component.path)/server.py"] = server(title: component.title, revision: 1)
+        }
         files["apps/landing-page/package.json"] = #"{ "name": "landing-page", "version": "1.0.0", "private": true }"# + "\n"
-        files["apps/landing-page/index.html"] = landingPage(headline: "One deploy console for every app")
-        files["apps/landing-page/healthcheck"] = "#!/bin/sh\ngrep -q '<h1>' \"$(dirname \"$0\")/index.html\"\n"
-        files["apps/qis-data-management/Makefile"] = makefile(
-            name: "qis-data-management", type: "python", test: "python3 -m py_compile app.py")
-        files["apps/qis-data-management/requirements.txt"] = "# standard library only\n"
-        files["apps/qis-data-management/app.py"] = qisApp(broken: false)
-        files["apps/qis-data-management/healthcheck"] = "#!/bin/sh\nexec python3 \"$(dirname \"$0\")/app.py\" --check\n"
-        files["services/accounts/Makefile"] = makefile(name: "accounts", type: "nodejs", test: "test -s server.js")
         files["services/accounts/package.json"] = #"{ "name": "accounts", "version": "1.0.0", "private": true }"# + "\n"
-        files["services/accounts/server.js"] = accountsServer(version: 1)
-        files["services/admin/Makefile"] = makefile(name: "admin", type: "docker", test: "test -s Dockerfile")
-        files["services/admin/Dockerfile"] = "FROM python:3.11-slim\nCOPY . /app\nCMD [\"python3\", \"-m\", \"http.server\"]\n"
+        files["apps/qis-data-management/requirements.txt"] = "# standard library only\n"
+        files["services/admin/Dockerfile"] = "FROM python:3.11-slim\nCOPY . /app\nCMD [\"python3\", \"/app/server.py\"]\n"
         return files
     }
 
@@ -185,24 +199,55 @@ public struct DemoWorkspace: Sendable {
         """
     }
 
-    static func landingPage(headline: String) -> String {
-        "<!doctype html>\n<title>Landing page</title>\n<h1>\(headline)</h1>\n"
+    /// How a demo release misbehaves, so a newcomer sees Slipway's guards at work.
+    enum Failure {
+        case none
+        /// `/health` answers 503 from the start: the health gate refuses the deploy.
+        case unhealthy
+        /// Healthy for a second and a half, then every request fails: the post-promotion window switches back.
+        case degradesAfterStart
     }
 
-    static func qisApp(broken: Bool) -> String {
-        """
-        import sys
+    static func server(title: String, revision: Int, failure: Failure = .none) -> String {
+        let failing: String
+        switch failure {
+        case .none: failing = "False"
+        case .unhealthy: failing = "self.path == '/health'"
+        case .degradesAfterStart: failing = "time.time() - STARTED > 1.5"
+        }
+        return """
+            # \(title), revision \(revision): a small HTTP service for Slipway's demo (python3 standard library).
+            import http.server, os, time
 
-        def check():
-            \(broken ? "raise SystemExit('importer: cannot reach the QIS feed')" : "print('qis-data-management ok')")
+            STARTED = time.time()
+            VERSION = os.environ.get("SLIPWAY_VERSION", "dev")
+            COLOR = os.environ.get("SLIPWAY_COLOR", "none")
 
-        if __name__ == "__main__" and "--check" in sys.argv:
-            check()
+            class Handler(http.server.BaseHTTPRequestHandler):
+                protocol_version = "HTTP/1.1"
 
-        """
-    }
+                def do_GET(self):
+                    if \(failing):
+                        self.reply(503, "text/plain", "unavailable\\n")
+                    elif self.path == "/health":
+                        self.reply(200, "text/plain", "ok\\n")
+                    else:
+                        page = "<!doctype html><title>\(title)</title><h1>\(title)</h1><p>version %s, %s slot, revision \(revision)</p>\\n"
+                        self.reply(200, "text/html", page % (VERSION, COLOR))
 
-    static func accountsServer(version: Int) -> String {
-        "// accounts service, revision \(version)\nmodule.exports = { health: () => 'ok', revision: \(version) };\n"
+                def reply(self, status, kind, text):
+                    body = text.encode()
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+
+                def log_message(self, format, *args):
+                    print("%s %s" % (self.command, self.path), flush=True)
+
+            http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+
+            """
     }
 }

@@ -54,7 +54,8 @@ public struct FleetRow: Sendable, Equatable, Codable {
     }
 
     /// Rows for every component and environment, in workspace then environment order.
-    public static func rows(workspace: Workspace, projection: Projection) -> [FleetRow] {
+    /// `routes` give local components their router's address as the URL.
+    public static func rows(workspace: Workspace, projection: Projection, routes: [RouteRecord] = []) -> [FleetRow] {
         workspace.components.flatMap { component in
             workspace.config.environments.map { environment in
                 let state = projection.states[.init(component: component.name, environment: environment.name)]
@@ -67,7 +68,10 @@ public struct FleetRow: Sendable, Equatable, Codable {
                 return FleetRow(
                     component: component.name, kind: component.kind, environment: environment.name,
                     technology: component.technology, target: component.target, liveVersion: state?.liveVersion,
-                    liveColor: state?.liveColor, health: health, url: component.settings.urls[environment.name],
+                    liveColor: state?.liveColor, health: health,
+                    url: component.settings.urls[environment.name] ?? routes.first {
+                        $0.component == component.name && $0.environment == environment.name
+                    }.map { "http://\($0.host):\($0.port)" },
                     runningRun: state?.runsInProgress.first { $0.kind == .deploy || $0.kind == .rollback }?.runID,
                     lastOutcome: state?.lastDeploy?.outcome)
             }

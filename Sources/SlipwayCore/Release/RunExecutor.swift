@@ -61,6 +61,7 @@ public struct RunExecutor: Sendable {
             emit("==> \(stage.name): \(stage.description)", runID: plan.id, sequence: sequence)
             let log = StageLog(cancellation: cancellation) { line in emit(line, runID: plan.id, sequence: sequence) }
             let status: Int32
+            var failure: String?
             switch stage.work {
             case .command(let command):
                 do {
@@ -75,6 +76,7 @@ public struct RunExecutor: Sendable {
                     status = 0
                 } catch {
                     log("slipway: \(error.message)")
+                    failure = error.message
                     status = 1
                 }
             }
@@ -91,7 +93,7 @@ public struct RunExecutor: Sendable {
                     reason = "cancelled during \(stage.name)"
                 } else {
                     state = .failed
-                    reason = "\(stage.name) failed with exit code \(status)"
+                    reason = failure.map { "\(stage.name): \($0)" } ?? "\(stage.name) failed with exit code \(status)"
                 }
                 break
             }

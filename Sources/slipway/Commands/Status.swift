@@ -12,14 +12,15 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.openEngine(json: json)
         if let env { _ = try engine.workspace.environment(named: env) }
-        let rows = FleetRow.rows(workspace: engine.workspace, projection: try engine.store.projection())
+        let rows = FleetRow.rows(
+            workspace: engine.workspace, projection: try engine.store.projection(), routes: try engine.store.routes())
             .filter { env == nil || $0.environment == env }
         if json { return try JSONOutput.print(rows) }
         Table(
-            headers: ["COMPONENT", "ENVIRONMENT", "VERSION", "COLOR", "HEALTH", "RUNNING", "TARGET"],
+            headers: ["COMPONENT", "ENVIRONMENT", "VERSION", "COLOR", "HEALTH", "RUNNING", "TARGET", "URL"],
             rows: rows.map {
                 [$0.component, $0.environment, $0.liveVersion ?? "-", $0.liveColor ?? "-", $0.health,
-                 $0.runningRun ?? "-", $0.target]
+                 $0.runningRun ?? "-", $0.target, $0.url ?? "-"]
             }
         ).print()
     }

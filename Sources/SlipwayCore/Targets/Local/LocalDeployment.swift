@@ -124,7 +124,7 @@ public struct LocalDeployment: Sendable {
                 log("healthy: GET \(health.path) answered \(response.status) (attempt \(attempt))")
                 return
             case .success(let response):
-                last = "\(response.status) \(response.body.prefix(120))"
+                last = "\(response.status) \(response.body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(120))"
             case .failure(let error):
                 last = error.message
             }
@@ -153,7 +153,7 @@ public struct LocalDeployment: Sendable {
                 failures = 0
             case .success(let response):
                 failures += 1
-                log("post-promotion check failed: \(response.status) \(response.body.prefix(120))")
+                log("post-promotion check failed: \(response.status) \(response.body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(120))")
             case .failure(let error):
                 failures += 1
                 log("post-promotion check failed: \(error.message)")
