@@ -24,7 +24,7 @@ demo: build
 
 test: check-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-xctest
+	$(SWIFT) test --skip-build --disable-xctest --no-parallel
 
 bench:
 	bash bench/run.sh

@@ -179,6 +179,7 @@ public final class Agent: @unchecked Sendable {
         try store.save(slot, event: NewEvent(
             .slotStarted, component: component, environment: environment,
             details: EventDetails(version: slot.version, color: color, pid: Int(slot.pid))))
+        crash(at: "start-slot-after-record")
         var response = AgentResponse(ok: true)
         response.port = port
         response.pid = slot.pid
@@ -205,6 +206,7 @@ public final class Agent: @unchecked Sendable {
             $0.component == component && $0.environment == environment && $0.color == color
         }), slot.state == "running" else { return }
         DetachedProcess.stop(pid: slot.pid)
+        SlotProcess.stopOrphanedRelease(log: slot.logPath)
         slot.state = "stopped"
         try store.save(slot, event: NewEvent(
             .slotStopped, component: component, environment: environment,
@@ -257,6 +259,13 @@ public final class Agent: @unchecked Sendable {
         if let record = try? store.process(role: "router"), record.identity.isAlive(lastHeartbeat: Date()),
            let link = try? makeRouter(record.socket), link.ping() {
             router = link
+            // The store is the record of what was asked: an agent killed halfway through a switch
+            // leaves the router as the store says, with exactly one live colour.
+            do {
+                try restoreRoutes(link)
+            } catch {
+                FileHandle.standardError.write(Data("slipway agent: cannot restore the routes: \(error)\n".utf8))
+            }
             return
         }
         do {
@@ -319,6 +328,7 @@ public final class Agent: @unchecked Sendable {
             let delay = min(30, 0.5 * pow(2, Double(backoff.attempts)))
             restartBackoff[key] = (backoff.attempts + 1, now.addingTimeInterval(delay))
             slot.restarts += 1
+            SlotProcess.stopOrphanedRelease(log: slot.logPath)
             do {
                 try launch(&slot)
                 try store.save(slot, event: NewEvent(

@@ -40,6 +40,8 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
     private var clientAddress: String?
     private var receiving: Request?
     private var exchange: Exchange?
+    /// A request is on its way to an upstream (connecting), so the client is not idle.
+    private var connecting = false
 
     init(route: Route) {
         self.route = route
@@ -111,7 +113,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // Idle counts from the last byte either way, so a connection is never cut just after its response;
         // silence while a response is being fetched is the upstream's to answer for, not the client's.
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all, exchange == nil {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all, exchange == nil, !connecting, receiving == nil {
             context.close(promise: nil)
             return
         }
@@ -138,12 +140,14 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
     }
 
     private func connect(_ request: Request, color: SlotColor, target: Route.Target, context: ChannelHandlerContext) {
+        connecting = true
         UpstreamConnection.open(
             to: target.address, color: color, generation: target.generation,
             on: context.eventLoop, connectTimeout: TimeAmount(configuration.connectTimeout)
         )
         .assumeIsolated()
         .whenComplete { result in
+            self.connecting = false
             switch result {
             case .success(let connection):
                 self.route.register(connection)

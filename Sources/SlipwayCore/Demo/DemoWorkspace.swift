@@ -23,6 +23,9 @@ public struct DemoWorkspace: Sendable {
         if reset { try? manager.removeItem(at: directory) }
         if manager.fileExists(atPath: directory.appendingPathComponent(".slipway/state.db").path) {
             output("reusing the demo in \(directory.path) (--reset recreates it)")
+            // After a reboot its slots are gone: a new agent adopts what runs and restarts the rest.
+            let engine = try await reopen()
+            try AgentClient(workspace: engine.workspace.root, statePath: engine.store.path).start()
             return
         }
         try? manager.removeItem(at: directory)

@@ -85,7 +85,9 @@ public struct Deployer: Sendable {
         let color = requested ?? Self.idleColor(live: state?.liveColor)
         guard color == "blue" || color == "green" else { throw .usage("colour must be blue or green, not '\(color)'") }
         var plan = RunPlan(kind: kind, component: component.name, environment: environment.name)
-        plan.takesLock = true
+        // A switch waits its turn at the agent, which serialises every switch of a component,
+        // instead of being refused by a deploy lock: the last one asked for wins.
+        plan.takesLock = kind != .switchTraffic
         if LocalDeployment.applies(to: component) {
             let local = LocalDeployment(engine: engine, component: component, environment: environment.name)
             try local.agent.start()

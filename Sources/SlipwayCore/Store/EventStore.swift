@@ -26,27 +26,28 @@ public final class EventStore: Sendable {
                     throw SlipwayError.failure("cannot create the store at \(path.path)")
                 }
             }
+            // Opening a new store switches it to WAL and creates its tables; neither waits on
+            // SQLite's busy handler, so processes opening one store at once take turns here.
+            let lock = open(path.path + ".migrate-lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard lock >= 0 else {
+                throw SlipwayError.failure("cannot create \(path.path).migrate-lock: \(String(cString: strerror(errno)))")
+            }
+            defer { close(lock) }
+            flock(lock, LOCK_EX)
             var configuration = Configuration()
             configuration.busyMode = .timeout(15)
             configuration.label = "slipway"
             pool = try DatabasePool(path: path.path, configuration: configuration)
+            try migrate()
         } catch let error as SlipwayError {
             throw error
         } catch {
             throw .failure("cannot open the store at \(path.path): \(error)")
         }
-        try migrate()
     }
 
     private func migrate() throws(SlipwayError) {
         let migrator = StoreSchema.migrator
-        // GRDB checks and applies migrations in separate steps; a file lock keeps two processes
-        // opening a new store at once from both creating its tables.
-        let lock = open(path.path + ".migrate-lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw .failure("cannot create \(path.path).migrate-lock: \(String(cString: strerror(errno)))") }
-        defer { close(lock) }
-        flock(lock, LOCK_EX)
-        defer { flock(lock, LOCK_UN) }
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {

@@ -67,8 +67,8 @@ public enum DetachedProcess {
     @discardableResult
     public static func stop(pid: Int32, grace: Double = 10) -> Bool {
         guard pid > 0 else { return true }
-        kill(-pid, SIGTERM)
-        kill(pid, SIGTERM)
+        // Once, to the group the process leads: a second SIGTERM means "quit at once" to Slipway's own processes.
+        if kill(-pid, SIGTERM) != 0 { kill(pid, SIGTERM) }
         let deadline = Date().addingTimeInterval(grace)
         while Date() < deadline {
             if !isRunning(pid) { return true }

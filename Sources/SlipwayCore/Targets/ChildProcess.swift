@@ -14,7 +14,8 @@ public enum ChildProcess {
 
     /// Runs `command` to its end and returns its exit status (128 + signal when killed).
     public static func run(
-        _ command: StageCommand, cancellation: CancellationFlag, onLine: @escaping @Sendable (String) -> Void
+        _ command: StageCommand, cancellation: CancellationFlag, onStart: @escaping @Sendable (Int32) -> Void = { _ in },
+        onLine: @escaping @Sendable (String) -> Void
     ) async throws(SlipwayError) -> Int32 {
         var options = PlatformOptions()
         // A group of its own, so cancelling stops the recipe's children too.
@@ -33,6 +34,7 @@ public enum ChildProcess {
                 error: .combinedWithOutput
             ) { execution in
                 let pid = execution.processIdentifier.value
+                onStart(pid)
                 let watcher = Task {
                     while !Task.isCancelled && !cancellation.isSet {
                         try? await Task.sleep(for: .milliseconds(100))

@@ -6,7 +6,7 @@ import SlipwayCore
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent", abstract: "The workspace's agent: it supervises the local slots and the router.",
-        subcommands: [AgentStatus.self, AgentStop.self, AgentServe.self], defaultSubcommand: AgentStatus.self)
+        subcommands: [AgentStatus.self, AgentStart.self, AgentStop.self, AgentServe.self], defaultSubcommand: AgentStatus.self)
 }
 
 struct AgentStatus: AsyncParsableCommand {
@@ -39,6 +39,21 @@ struct AgentStatus: AsyncParsableCommand {
                 [$0.component, $0.environment, $0.color, $0.version, String($0.port), String($0.pid), $0.state, String($0.restarts)]
             }
         ).print()
+    }
+}
+
+struct AgentStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Start the agent (it adopts the router and slots already running).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let engine = try await global.openEngine()
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        try client.start()
+        let status = try client.send(AgentRequest(.ping))
+        print("agent: pid \(status.pid ?? 0), socket \(client.socketPath)")
     }
 }
 

@@ -5,6 +5,19 @@ import Foundation
 /// group on SIGTERM, and exits with the child's status. The agent supervises this process, not
 /// the release, so the log keeps being written even while the agent is down.
 public enum SlotProcess {
+    /// Where a slot writes the pid of the release it runs, so that if the slot itself is killed
+    /// outright, whoever restarts it can stop the release it left behind.
+    public static func childPIDPath(log: String) -> String { log + ".pid" }
+
+    /// Stops the release a dead slot left running (its whole process group), if any.
+    public static func stopOrphanedRelease(log: String) {
+        let path = childPIDPath(log: log)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return }
+        DetachedProcess.stop(pid: pid, grace: 2)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     public static func run(
         command: [String], directory: URL, variables: [String: String], log: RotatingLog
     ) async -> Int32 {
@@ -21,8 +34,10 @@ public enum SlotProcess {
             let status = try await ChildProcess.run(
                 StageCommand(executable: executable, arguments: Array(command.dropFirst()), directory: directory,
                              environment: environment),
-                cancellation: cancellation
+                cancellation: cancellation,
+                onStart: { pid in try? String(pid).write(toFile: childPIDPath(log: log.url.path), atomically: true, encoding: .utf8) }
             ) { line in log.write(line) }
+            try? FileManager.default.removeItem(atPath: childPIDPath(log: log.url.path))
             log.write("slipway: the release exited with status \(status)")
             return status
         } catch {

@@ -1,0 +1,50 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// The agent killed at named steps (`SLIPWAY_CRASH_AT`, honoured only when set): after a restart
+/// exactly one colour is live, it is healthy, and the router and the record agree.
+@Suite(.serialized) struct CrashPointTests {
+    @Test(arguments: ["switch-before-upstream", "switch-before-weights", "switch-before-record", "start-slot-after-record"])
+    func anAgentKilledMidwayLeavesOneHealthyLiveColour(step: String) throws {
+        let workspace = try LocalServiceWorkspace.create(settings: "")
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            _ = try? slipway("agent", "stop")
+            let leftovers = (try? workspace.run("/usr/bin/env", ["pgrep", "-f", workspace.root.path]).output) ?? ""
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        try LocalServiceWorkspace.newVersion(workspace, note: "two")
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let before = try #require(try slipway.json("agent", "status") as? [String: Any])
+        let agentPID = try #require(before["pid"] as? Int)
+        // Only an agent started with the variable crashes: stop this one so the next is started with it.
+        kill(Int32(agentPID), SIGKILL)
+
+        let crashing: SlipwayProcess.Result
+        if step.hasPrefix("switch") {
+            crashing = try slipway("switch", "api", "--env", "staging", "--to", "blue", environment: ["SLIPWAY_CRASH_AT": step])
+        } else {
+            try LocalServiceWorkspace.newVersion(workspace, note: "three")
+            crashing = try slipway("deploy-service", "api", "--env", "staging", environment: ["SLIPWAY_CRASH_AT": step])
+        }
+        #expect(crashing.status == 1, "the operation failed with the agent: \(crashing.stdout)\(crashing.stderr)")
+
+        #expect(try slipway("agent", "start").status == 0)
+        let after = try #require(try slipway.json("agent", "status") as? [String: Any])
+        #expect(after["pid"] as? Int != agentPID)
+        let route = try #require((after["routes"] as? [[String: Any]])?.first)
+        let weights = try #require(route["weights"] as? [String: Int])
+        #expect(weights["blue"] == 100 || weights["green"] == 100, "one colour takes all traffic: \(weights)")
+        let live = try #require(route["live_color"] as? String)
+        #expect(weights[live] == 100, "the record and the router agree")
+        let port = try #require(Int((route["url"] as? String)?.split(separator: ":").last ?? ""))
+        let answer = httpGet(port)
+        #expect(answer?.status == 200)
+        #expect(answer?.body.hasSuffix(" \(live)\n") == true, "the live colour answers: \(answer?.body ?? "nothing")")
+        let runs = try #require(try slipway.json("runs") as? [[String: Any]])
+        #expect(runs.allSatisfy { $0["state"] as? String != "running" }, "no run is left running")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Synchronization
+import Testing
+
+/// The zero-downtime proof: a bounded load loop through the router while traffic is switched,
+/// releases are deployed and the agent is killed.
+@Suite(.serialized) struct ZeroDowntimeTests {
+    struct Answer {
+        var sentAt: Date
+        var status: Int?
+        var color: String?
+    }
+
+    /// Sends GETs one after another until stopped (at most 60 s or 20,000 requests).
+    final class LoadLoop: @unchecked Sendable {
+        private let stopped = Atomic<Bool>(false)
+        private let lock = NSLock()
+        private var answers: [Answer] = []
+        private var thread: Thread?
+
+        func start(port: Int) {
+            let thread = Thread { [self] in
+                let deadline = Date().addingTimeInterval(60)
+                var count = 0
+                while !stopped.load(ordering: .relaxed), Date() < deadline, count < 20_000 {
+                    let sentAt = Date()
+                    let response = try? HTTPProbe(port: port, path: "/", timeout: 5).perform().get()
+                    let color = response?.body.split(separator: " ").last.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                    lock.withLock { answers.append(Answer(sentAt: sentAt, status: response?.status, color: color)) }
+                    count += 1
+                }
+            }
+            self.thread = thread
+            thread.start()
+        }
+
+        func stop() -> [Answer] {
+            stopped.store(true, ordering: .relaxed)
+            while thread?.isFinished == false { usleep(10_000) }
+            return lock.withLock { answers }
+        }
+    }
+
+    @Test func switchesDeploysAndAKilledAgentDropNoRequest() throws {
+        let workspace = try LocalServiceWorkspace.create(settings: "")
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            _ = try? slipway("agent", "stop")
+            let leftovers = (try? workspace.run("/usr/bin/env", ["pgrep", "-f", workspace.root.path]).output) ?? ""
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        try LocalServiceWorkspace.newVersion(workspace, note: "green")
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let status = try #require(try slipway.json("agent", "status") as? [String: Any])
+        let url = try #require((status["routes"] as? [[String: Any]])?.first?["url"] as? String)
+        let port = try #require(Int(url.split(separator: ":").last ?? ""))
+
+        let load = LoadLoop()
+        load.start(port: port)
+        // Windows in which every request sent must be answered by one colour: from a switch's return
+        // to the start of the next change.
+        var windows: [(from: Date, to: Date, color: String)] = []
+        var color = "green"
+        for round in 0..<50 {
+            color = color == "green" ? "blue" : "green"
+            let switched = try slipway("switch", "api", "--env", "staging", "--to", color)
+            #expect(switched.status == 0, "switch \(round): \(switched.stdout)\(switched.stderr)")
+            let returned = Date()
+            if round == 25 {
+                let agent = try #require(try slipway.json("agent", "status") as? [String: Any])
+                kill(Int32(try #require(agent["pid"] as? Int)), SIGKILL)
+            }
+            if round % 5 == 4 {
+                windows.append((returned, Date(), color))
+                try LocalServiceWorkspace.newVersion(workspace, note: "release \(round)")
+                let deployed = try slipway("deploy-service", "api", "--env", "staging")
+                #expect(deployed.status == 0, "deploy after switch \(round): \(deployed.stdout)\(deployed.stderr)")
+                color = color == "green" ? "blue" : "green"
+            } else {
+                usleep(50_000)
+                windows.append((returned, Date(), color))
+            }
+        }
+        let answers = load.stop()
+
+        #expect(answers.count > 100, "the load loop ran (\(answers.count) requests)")
+        let failed = answers.filter { $0.status != 200 }
+        #expect(failed.isEmpty, "\(failed.count) of \(answers.count) requests failed: \(failed.prefix(5).map { "\($0.status.map(String.init) ?? "no answer")" })")
+        for window in windows {
+            let wrong = answers.filter { $0.sentAt > window.from && $0.sentAt < window.to && $0.color != window.color }
+            #expect(wrong.isEmpty, "\(wrong.count) requests after a switch to \(window.color) were answered by the other colour")
+        }
+    }
+
+    @Test func twoSwitchesAtOnceAreSerializedAndTheLastOneWins() throws {
+        let workspace = try LocalServiceWorkspace.create(settings: "")
+        let slipway = SlipwayProcess(workspace)
+        defer { _ = try? slipway("agent", "stop") }
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        try LocalServiceWorkspace.newVersion(workspace, note: "green")
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let first = try slipway.start(["switch", "api", "--env", "staging", "--to", "blue"],
+                                      log: workspace.root.appendingPathComponent("first.log"))
+        let second = try slipway("switch", "api", "--env", "staging", "--to", "green")
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.status == 0, "\(second.stderr)")
+        let events = try slipway("events", "--json").stdout.split(separator: "\n").filter { $0.contains("traffic.switched") }
+        let last = try #require(events.last)
+        let route = try #require((try slipway.json("agent", "status") as? [String: Any])?["routes"] as? [[String: Any]])
+        #expect(route.first?["live_color"] as? String == (last.contains(#""color":"green""#) ? "green" : "blue"),
+                "the router and the record agree on the last switch")
+    }
+}
