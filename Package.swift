@@ -59,6 +59,11 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "slipway-router-bench",
+            dependencies: ["SlipwayRouter"],
+            path: "bench/Sources/slipway-router-bench"
+        ),
+        .executableTarget(
             name: "slipway-bench",
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-bench"
