@@ -64,7 +64,7 @@ import Testing
 
     @Test func headerShowsWorkspaceRevisionActorAgentAndUTCClock() {
         let header = Console.render(Fixtures.state()).lines[0]
-        #expect(header.hasPrefix("slipway  /srv/monorepo  main@1a2b3c4  actor: ana  agent: n/a"))
+        #expect(header.hasPrefix("slipway  /srv/monorepo  main@1a2b3c4  actor: ana  agent: down"))
         #expect(header.hasSuffix("09:30:12 UTC"))
     }
 

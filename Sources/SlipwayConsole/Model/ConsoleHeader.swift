@@ -5,5 +5,6 @@ struct ConsoleHeader: Equatable, Sendable {
     var branch: String?
     var commit: String?
     var actor: String
-    var agent = "n/a"
+    /// `up (pid N)` or `down`: whether the workspace's agent answers on its socket.
+    var agent = "down"
 }

@@ -38,7 +38,8 @@ struct StoreWatcher: Sendable {
                 if heartbeat || forced || eventID != lastEventID {
                     lastEventID = eventID
                     let projection = try engine.store.projection()
-                    let rows = FleetRow.rows(workspace: engine.workspace, projection: projection)
+                    let rows = FleetRow.rows(
+                        workspace: engine.workspace, projection: projection, routes: try engine.store.routes())
                     mailbox.post(.fleetLoaded(rows, try engine.store.runs(limit: Self.runLimit), header))
                 }
             } catch {
@@ -53,6 +54,10 @@ struct StoreWatcher: Sendable {
     private func loadHeader() async -> ConsoleHeader {
         let branch = (try? await engine.git?.currentBranch()) ?? nil
         let commit = (try? await engine.git?.headCommit()) ?? nil
-        return ConsoleHeader(workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.store.actor)
+        let agent = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let pid = (try? agent.send(AgentRequest(.ping), timeout: 2))?.pid
+        return ConsoleHeader(
+            workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.store.actor,
+            agent: pid.map { "up (pid \($0))" } ?? "down")
     }
 }

@@ -32,7 +32,7 @@ extension Console {
         }
     }
 
-    /// `slipway  <workspace>  main@1a2b3c4  actor: ana  agent: n/a          09:30:12 UTC`
+    /// `slipway  <workspace>  main@1a2b3c4  actor: ana  agent: down          09:30:12 UTC`
     private static func drawHeader(_ state: ConsoleState, into frame: inout Frame) {
         let header = state.header
         let clock = "\(TimeText.clock(state.now)) UTC"
