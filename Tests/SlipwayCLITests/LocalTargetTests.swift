@@ -25,9 +25,7 @@ import Testing
 
         /// Stops the agent, the router and every slot, and checks nothing is left.
         func stopAll() throws {
-            let stop = try slipway("agent", "stop")
-            #expect(stop.status == 0, "\(stop.stderr)")
-            let leftovers = try workspace.run("/usr/bin/env", ["pgrep", "-f", workspace.root.path]).output
+            let leftovers = slipway.stopAgentAndListLeftovers()
             #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
         }
     }

@@ -79,6 +79,30 @@ struct SlipwayProcess {
         return process
     }
 
+    /// Stops the workspace's agent, its router and slots, and answers what is still running with
+    /// the workspace in its command line or working folder (empty when nothing was left behind).
+    func stopAgentAndListLeftovers(workspace folder: String? = nil) -> String {
+        _ = try? run(["agent", "stop"] + (folder.map { ["--workspace", $0] } ?? []))
+        let root = workspace.root.path
+        let agentSocket = AgentClient.socketPath(
+            for: folder.map { workspace.root.appendingPathComponent($0) } ?? workspace.root,
+            environment: ProcessInfo.processInfo.environment)
+        let socketStem = agentSocket.replacingOccurrences(of: ".sock", with: "")
+        // The router's command line names only its socket, and a release's names only its script:
+        // look at command lines and working folders alike.
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { pid in
+            guard DetachedProcess.isRunning(pid) else { return false }
+            let commandLine = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?
+                .replacingOccurrences(of: "\0", with: " ") ?? ""
+            let folder = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")) ?? ""
+            return commandLine.contains(root) || commandLine.contains(socketStem) || folder.hasPrefix(root)
+        }.map { pid in
+            "\(pid): " + ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "")
+                .replacingOccurrences(of: "\0", with: " ")
+        }.joined(separator: "\n")
+    }
+
     /// Runs `slipway ARGUMENTS --json` and decodes its output.
     func json(_ arguments: String...) throws -> Any {
         let result = try run(arguments + ["--json"])

@@ -68,8 +68,7 @@ import Testing
         let workspace = try TemporaryWorkspace()
         let slipway = SlipwayProcess(workspace)
         defer {
-            _ = try? slipway("agent", "stop", "--workspace", "demo")
-            let leftovers = (try? workspace.run("/usr/bin/env", ["pgrep", "-f", workspace.root.path]).output) ?? ""
+            let leftovers = slipway.stopAgentAndListLeftovers(workspace: "demo")
             #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
         }
         let demo = try slipway("demo", "--dir", "demo", "--no-console")

@@ -47,8 +47,7 @@ import Testing
         let workspace = try LocalServiceWorkspace.create(settings: "")
         let slipway = SlipwayProcess(workspace)
         defer {
-            _ = try? slipway("agent", "stop")
-            let leftovers = (try? workspace.run("/usr/bin/env", ["pgrep", "-f", workspace.root.path]).output) ?? ""
+            let leftovers = slipway.stopAgentAndListLeftovers()
             #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
         }
         #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
