@@ -19,8 +19,5 @@ public struct Component: Sendable, Equatable, Identifiable {
 
     public var id: String { name }
 
-    /// Whether the component opts into blue/green by defining a `switch-traffic` goal.
-    public var switchesTraffic: Bool { makefile?.goals.contains("switch-traffic") ?? false }
-
     public func hasGoal(_ goal: String) -> Bool { makefile?.goals.contains(goal) ?? false }
 }

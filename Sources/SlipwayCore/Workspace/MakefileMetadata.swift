@@ -24,19 +24,13 @@ public struct MakefileMetadata: Sendable, Equatable {
         return metadata
     }
 
-    public static func parse(_ text: String) -> MakefileMetadata {
-        var metadata = MakefileMetadata()
-        metadata.read(text, directory: nil, depth: 0)
-        return metadata
-    }
-
-    private mutating func read(_ text: String, directory: URL?, depth: Int) {
+    private mutating func read(_ text: String, directory: URL, depth: Int) {
         for rawLine in Self.joinedContinuations(text) {
             if rawLine.hasPrefix("\t") { continue }
             let line = Self.stripComment(rawLine)
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
-            if let directory, depth < 5, let included = Self.includedFiles(trimmed, variables: variables) {
+            if depth < 5, let included = Self.includedFiles(trimmed, variables: variables) {
                 for path in included {
                     let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
                     if let text = try? String(contentsOf: url, encoding: .utf8) {
