@@ -18,6 +18,8 @@ public final class Agent: @unchecked Sendable {
     /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
     private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
     private let makeRouter: @Sendable (String) throws -> any RouterLink
+    /// How long requests in flight on a colour that lost its traffic may take, as the router's.
+    let drainTimeout: TimeInterval = 30
 
     init(root: URL, store: EventStore, socketPath: String, makeRouter: @escaping @Sendable (String) throws -> any RouterLink) {
         self.root = root
@@ -109,11 +111,13 @@ public final class Agent: @unchecked Sendable {
         case .ensureRoute:
             var response = AgentResponse(ok: true)
             response.port = try ensureRoute(component: try required(request.component),
-                                            environment: try required(request.environment), port: request.port)
+                                            environment: try required(request.environment), port: request.port,
+                                            host: request.host)
             return response
         case .switchTraffic:
             try switchTraffic(component: try required(request.component), environment: try required(request.environment),
-                              color: try required(request.color), greenWeight: request.greenWeight)
+                              color: try required(request.color), greenWeight: request.greenWeight,
+                              keepWarm: request.keepWarm ?? ComponentSettings().keepWarm)
             return AgentResponse(ok: true)
         case .stop:
             for slot in try store.slots() where slot.state == "running" {
@@ -143,7 +147,7 @@ public final class Agent: @unchecked Sendable {
                 component: slot.component, environment: slot.environment, color: slot.color, version: slot.version,
                 port: slot.port, pid: slot.pid,
                 state: slot.state == "running" && !DetachedProcess.isRunning(slot.pid) ? "crashed" : slot.state,
-                restarts: slot.restarts, logPath: slot.logPath)
+                restarts: slot.restarts, logPath: slot.logPath, warmUntil: slot.state == "running" ? slot.retireAt : nil)
         }
         response.routes = try store.routes().map { route in
             let name = "\(route.component)/\(route.environment)"
@@ -162,6 +166,7 @@ public final class Agent: @unchecked Sendable {
         guard color == "blue" || color == "green" else { throw SlipwayError.usage("colour must be blue or green") }
         let command = request.command ?? []
         guard !command.isEmpty else { throw SlipwayError.usage("the slot needs a command") }
+        waitForDrain(component: component, environment: environment, color: color)
         try stopSlot(component: component, environment: environment, color: color)
         let port = try PortAllocator.freePort()
         let logPath = root.appendingPathComponent(".slipway/logs/\(component)/\(environment)/\(color).log").path
@@ -201,34 +206,61 @@ public final class Agent: @unchecked Sendable {
         slot.startedAt = Date()
     }
 
-    private func stopSlot(component: String, environment: String, color: String) throws {
+    private func stopSlot(component: String, environment: String, color: String, reason: String? = nil) throws {
         guard var slot = try store.slots().first(where: {
             $0.component == component && $0.environment == environment && $0.color == color
         }), slot.state == "running" else { return }
         DetachedProcess.stop(pid: slot.pid)
         SlotProcess.stopOrphanedRelease(log: slot.logPath)
         slot.state = "stopped"
+        slot.retireAt = nil
         try store.save(slot, event: NewEvent(
             .slotStopped, component: component, environment: environment,
-            details: EventDetails(version: slot.version, color: color)))
+            details: EventDetails(version: slot.version, color: color, reason: reason)))
         let route = try store.routes().first { $0.component == component && $0.environment == environment }
         if route?.liveColor != color { try? router?.setUpstream("\(component)/\(environment)", color: color, port: nil) }
     }
 
-    private func ensureRoute(component: String, environment: String, port requested: Int?) throws -> Int {
+    private func ensureRoute(component: String, environment: String, port requested: Int?, host requestedHost: String?) throws -> Int {
         let existing = try store.routes().first { $0.component == component && $0.environment == environment }
         let port = existing?.port ?? requested ?? 0
+        let host = requestedHost ?? existing?.host ?? "127.0.0.1"
         guard let router else { throw SlipwayError.failure("the router is not running") }
-        let bound = try router.ensureRoute("\(component)/\(environment)", host: "127.0.0.1", port: port)
+        let name = "\(component)/\(environment)"
+        if let existing, existing.host != host {
+            // A new bind address: the listener moves (requests in flight drain), the split stays.
+            try router.removeRoute(name)
+            var moved = existing
+            moved.host = host
+            moved.port = try router.ensureRoute(name, host: host, port: existing.port)
+            for slot in try store.slots() where slot.component == component && slot.environment == environment && slot.state == "running" {
+                try router.setUpstream(name, color: slot.color, port: slot.port)
+            }
+            try router.setWeights(name, green: existing.greenWeight)
+            try store.save(moved)
+            return moved.port
+        }
+        let bound = try router.ensureRoute(name, host: host, port: port)
         if existing == nil || existing?.port != bound {
             try store.save(RouteRecord(
-                component: component, environment: environment, host: "127.0.0.1", port: bound,
+                component: component, environment: environment, host: host, port: bound,
                 liveColor: existing?.liveColor, greenWeight: existing?.greenWeight ?? 0))
         }
         return bound
     }
 
-    private func switchTraffic(component: String, environment: String, color: String, greenWeight: Int?) throws {
+    /// Waits (at most the router's drain timeout) until no request of `color` is in flight, so
+    /// stopping a colour that lost its traffic never cuts an answer off.
+    private func waitForDrain(component: String, environment: String, color: String) {
+        guard let router else { return }
+        let name = "\(component)/\(environment)"
+        let deadline = Date().addingTimeInterval(drainTimeout)
+        while Date() < deadline, let busy = try? router.inFlight(name, color: color), busy > 0 {
+            usleep(50_000)
+        }
+    }
+
+    private func switchTraffic(component: String, environment: String, color: String, greenWeight: Int?, keepWarm: Double) throws {
         guard let router else { throw SlipwayError.failure("the router is not running") }
         let slots = try store.slots().filter {
             $0.component == component && $0.environment == environment && $0.state == "running"
@@ -251,9 +283,42 @@ public final class Agent: @unchecked Sendable {
         try store.save(route, event: NewEvent(
             .trafficSwitched, component: component, environment: environment,
             details: EventDetails(version: green == 0 || green == 100 ? target.version : nil, color: route.liveColor)))
+        // A colour left without traffic stays warm for an instant switch-back, then goes.
+        let retireAt = Date().addingTimeInterval(keepWarm)
+        for var slot in slots {
+            let weight = slot.color == "green" ? green : 100 - green
+            let wanted = weight > 0 ? nil : (slot.retireAt ?? retireAt)
+            if slot.retireAt != wanted {
+                slot.retireAt = wanted
+                try store.save(slot)
+            }
+        }
     }
 
     // MARK: Supervision
+
+    /// Stops the slots whose `keep_warm` has passed, once the router has no request of theirs in
+    /// flight (or the drain timeout has passed too).
+    private func retireWarmSlots(_ slots: [SlotRecord], now: Date) {
+        guard let routes = try? store.routes() else { return }
+        for var slot in slots where slot.state == "running" {
+            guard let retireAt = slot.retireAt, retireAt <= now else { continue }
+            let route = routes.first { $0.component == slot.component && $0.environment == slot.environment }
+            let weight = slot.color == "green" ? route?.greenWeight ?? 0 : 100 - (route?.greenWeight ?? 0)
+            if weight > 0 {
+                slot.retireAt = nil
+                try? store.save(slot)
+                continue
+            }
+            let name = "\(slot.component)/\(slot.environment)"
+            if let busy = try? router?.inFlight(name, color: slot.color), busy > 0,
+               now < retireAt.addingTimeInterval(drainTimeout) {
+                continue
+            }
+            try? stopSlot(component: slot.component, environment: slot.environment, color: slot.color,
+                          reason: "kept warm until \(ISO8601DateFormatter().string(from: retireAt)); no traffic since")
+        }
+    }
 
     private func adoptOrStartRouter() {
         if let record = try? store.process(role: "router"), record.identity.isAlive(lastHeartbeat: Date()),
@@ -313,6 +378,7 @@ public final class Agent: @unchecked Sendable {
         if router.map({ !$0.ping() }) ?? true { adoptOrStartRouter() }
         guard let slots = try? store.slots() else { return }
         let now = Date()
+        retireWarmSlots(slots, now: now)
         for var slot in slots where slot.state == "running" {
             let key = "\(slot.component)/\(slot.environment)/\(slot.color)"
             if DetachedProcess.isRunning(slot.pid) {

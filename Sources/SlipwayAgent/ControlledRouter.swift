@@ -39,6 +39,11 @@ struct ControlledRouter: RouterLink {
         }
     }
 
+    func removeRoute(_ name: String) throws {
+        let client = self.client
+        try wait { try await client.removeRoute(name) }
+    }
+
     func setUpstream(_ name: String, color: String, port: Int?) throws {
         guard let slotColor = SlotColor(rawValue: color) else { throw SlipwayError.usage("unknown colour \(color)") }
         let client = self.client
@@ -69,6 +74,13 @@ struct ControlledRouter: RouterLink {
                 p95Milliseconds: summary.count == 0 ? nil : Double(summary.p95) / 1000)
         }
         return counts
+    }
+
+    func inFlight(_ name: String, color: String) throws -> Int {
+        guard let slotColor = SlotColor(rawValue: color) else { throw SlipwayError.usage("unknown colour \(color)") }
+        let client = self.client
+        let route = try wait { try await client.routes().first { $0.name == name } }
+        return route?.inFlight(for: slotColor) ?? 0
     }
 
     func shutdown() {

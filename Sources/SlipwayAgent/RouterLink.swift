@@ -6,8 +6,12 @@ protocol RouterLink: Sendable {
     func ping() -> Bool
     /// Makes sure the route listens on `host:port` (0 = any free port); returns the bound port.
     func ensureRoute(_ name: String, host: String, port: Int) throws -> Int
+    /// Removes the route; requests in flight finish within the drain timeout.
+    func removeRoute(_ name: String) throws
     func setUpstream(_ name: String, color: String, port: Int?) throws
     func setWeights(_ name: String, green: Int) throws
     func counts(_ name: String) throws -> [String: AgentResponse.ColorCounts]
+    /// Requests of `color` the router is still waiting on an answer for.
+    func inFlight(_ name: String, color: String) throws -> Int
     func shutdown()
 }

@@ -31,6 +31,11 @@ final class Route: Sendable {
         var metrics: RouteMetrics
         var isClosing = false
 
+        /// Open upstream connections of `color` that are not waiting in the pool: busy with a request.
+        func inFlight(_ color: SlotColor) -> Int {
+            open.values.count { $0.color == color } - idle.count { $0.color == color }
+        }
+
         /// Whether new requests may still use this connection: its colour keeps some traffic
         /// and still points where it pointed when the connection was opened.
         func isCurrent(_ connection: UpstreamConnection) -> Bool {
@@ -219,7 +224,9 @@ final class Route: Sendable {
             RouteSummary(
                 name: name, host: host, port: state.port, weights: state.picker.weights,
                 blueUpstream: state.upstreams[.blue]?.address,
-                greenUpstream: state.upstreams[.green]?.address
+                greenUpstream: state.upstreams[.green]?.address,
+                blueInFlight: state.inFlight(.blue),
+                greenInFlight: state.inFlight(.green)
             )
         }
     }

@@ -6,10 +6,14 @@ public struct RouteSummary: Sendable, Equatable, Codable {
     public var weights: TrafficWeights
     public var blueUpstream: UpstreamAddress?
     public var greenUpstream: UpstreamAddress?
+    /// Upstream connections busy with a request, per colour: a colour that lost its traffic has
+    /// drained when this reaches zero.
+    public var blueInFlight: Int
+    public var greenInFlight: Int
 
     public init(
         name: String, host: String, port: Int, weights: TrafficWeights,
-        blueUpstream: UpstreamAddress?, greenUpstream: UpstreamAddress?
+        blueUpstream: UpstreamAddress?, greenUpstream: UpstreamAddress?, blueInFlight: Int = 0, greenInFlight: Int = 0
     ) {
         self.name = name
         self.host = host
@@ -17,6 +21,15 @@ public struct RouteSummary: Sendable, Equatable, Codable {
         self.weights = weights
         self.blueUpstream = blueUpstream
         self.greenUpstream = greenUpstream
+        self.blueInFlight = blueInFlight
+        self.greenInFlight = greenInFlight
+    }
+
+    public func inFlight(for color: SlotColor) -> Int {
+        switch color {
+        case .blue: blueInFlight
+        case .green: greenInFlight
+        }
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -24,6 +37,8 @@ public struct RouteSummary: Sendable, Equatable, Codable {
         case greenPercent = "green_percent"
         case blueUpstream = "blue_upstream"
         case greenUpstream = "green_upstream"
+        case blueInFlight = "blue_in_flight"
+        case greenInFlight = "green_in_flight"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,6 +49,8 @@ public struct RouteSummary: Sendable, Equatable, Codable {
         weights = TrafficWeights(green: try container.decode(Int.self, forKey: .greenPercent))
         blueUpstream = try container.decodeIfPresent(UpstreamAddress.self, forKey: .blueUpstream)
         greenUpstream = try container.decodeIfPresent(UpstreamAddress.self, forKey: .greenUpstream)
+        blueInFlight = try container.decodeIfPresent(Int.self, forKey: .blueInFlight) ?? 0
+        greenInFlight = try container.decodeIfPresent(Int.self, forKey: .greenInFlight) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -44,5 +61,7 @@ public struct RouteSummary: Sendable, Equatable, Codable {
         try container.encode(weights.green, forKey: .greenPercent)
         try container.encodeIfPresent(blueUpstream, forKey: .blueUpstream)
         try container.encodeIfPresent(greenUpstream, forKey: .greenUpstream)
+        try container.encode(blueInFlight, forKey: .blueInFlight)
+        try container.encode(greenInFlight, forKey: .greenInFlight)
     }
 }

@@ -46,6 +46,16 @@ public struct Deployer: Sendable {
         let tag = ReleaseTag(
             component: component.name, environment: environment.name, version: version, commit: commit,
             actor: engine.store.actor, time: Date(), runID: plan.id)
+        if LocalDeployment.applies(to: component), !component.settings.autoPromote, let color {
+            // Healthy and waiting in the idle colour: the switch by hand tags it and makes it live.
+            plan.successEvents = [
+                NewEvent(.releaseReady, component: component.name, environment: environment.name, details: EventDetails(
+                    runKind: kind, version: version, commit: commit, color: color)),
+                NewEvent(.healthChecked, component: component.name, environment: environment.name,
+                         details: EventDetails(version: version, healthy: true)),
+            ]
+            return plan
+        }
         plan.successEvents = [
             NewEvent(.deploySucceeded, component: component.name, environment: environment.name, details: EventDetails(
                 runKind: kind, version: version, commit: commit, color: color, forced: forced ? true : nil,
@@ -98,10 +108,27 @@ public struct Deployer: Sendable {
                 throw .failure("no running \(color) slot of \(component.name) in \(environment.name) to switch to")
             }
             plan.version = slot.version
+            let healthGate = RunPlan.Stage(name: "health-check", description: "GET \(component.settings.health.path) on the \(color) slot") { log throws(SlipwayError) in
+                try local.probeUntilHealthy(port: slot.port, log: log)
+            }
+            if let ready = state?.ready, ready.color == color, ready.version == slot.version {
+                // Promoting a release that waited for this switch: it is watched and tagged as a deploy is.
+                plan.commit = ready.commit
+                plan.stages = [healthGate] + local.promotionStages(color: color, switchBackTo: state?.liveColor)
+                let tag = ReleaseTag(
+                    component: component.name, environment: environment.name, version: ready.version, commit: ready.commit,
+                    actor: engine.store.actor, time: Date(), runID: plan.id)
+                plan.successEvents = [
+                    NewEvent(.deploySucceeded, component: component.name, environment: environment.name, details: EventDetails(
+                        runKind: kind, version: ready.version, commit: ready.commit, color: color,
+                        previousVersion: state?.liveVersion)),
+                    NewEvent(.releaseTagged, component: component.name, environment: environment.name, details: EventDetails(
+                        version: ready.version, commit: ready.commit, tag: tag.name)),
+                ]
+                return try await execute(plan, cancellation: cancellation)
+            }
             plan.stages = [
-                RunPlan.Stage(name: "health-check", description: "GET \(component.settings.health.path) on the \(color) slot") { log throws(SlipwayError) in
-                    try local.probeUntilHealthy(port: slot.port, log: log)
-                },
+                healthGate,
                 RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
                     try local.switchTraffic(to: color, log: log)
                 },
@@ -260,9 +287,37 @@ public struct Deployer: Sendable {
     private func execute(_ plan: RunPlan, cancellation: CancellationFlag) async throws(SlipwayError) -> RunResult {
         let result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
         if result.succeeded, engine.workspace.config.tags == .git, let git = engine.git,
+           plan.successEvents.contains(where: { $0.kind == .releaseTagged }),
            let commit = plan.commit, let component = plan.component, let environment = plan.environment, let version = plan.version {
             try await git.tag("\(component)/\(environment)/\(version)", commit: commit)
         }
+        if result.succeeded, plan.kind == .deploy || plan.kind == .rollback, let name = plan.component,
+           let component = try? engine.workspace.component(named: name), LocalDeployment.applies(to: component) {
+            removeOldReleases(of: component)
+        }
         return result
+    }
+
+    /// Removes built releases of `component` beyond its `keep_releases`, never one still needed.
+    func removeOldReleases(of component: Component) {
+        let manager = FileManager.default
+        let directory = engine.workspace.stateDirectory.appendingPathComponent("releases/\(component.name)")
+        guard let names = try? manager.contentsOfDirectory(atPath: directory.path),
+              let states = try? engine.store.projection().states.values, let slots = try? engine.store.slots() else { return }
+        let built = names.filter { !$0.hasPrefix(".") }.compactMap { name -> ReleaseRetention.BuiltRelease? in
+            let marker = directory.appendingPathComponent(name).appendingPathComponent(".slipway-release").path
+            guard let date = (try? manager.attributesOfItem(atPath: marker))?[.modificationDate] as? Date else { return nil }
+            return ReleaseRetention.BuiltRelease(version: name, builtAt: date)
+        }
+        let protected = ReleaseRetention.protectedVersions(of: component.name, states: Array(states), slots: slots)
+        let retention = ReleaseRetention(keep: component.settings.keepReleases)
+        for version in retention.versionsToRemove(of: built, protecting: protected) {
+            do {
+                try manager.removeItem(at: directory.appendingPathComponent(version))
+                engine.output("removed release \(version) of \(component.name) (keep_releases: \(retention.keep))")
+            } catch {
+                engine.output("could not remove release \(version) of \(component.name): \(error.localizedDescription)")
+            }
+        }
     }
 }

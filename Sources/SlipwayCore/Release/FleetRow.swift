@@ -13,11 +13,19 @@ public struct FleetRow: Sendable, Equatable, Codable {
     /// The run deploying or rolling it back now, if any.
     public var runningRun: String?
     public var lastOutcome: String?
+    /// A healthy release waiting in the idle colour for a switch by hand.
+    public var ready: DeploymentState.ReadyRelease?
+
+    /// What the colour column says: the live colour, and a release waiting for a switch.
+    public var colorText: String {
+        guard let ready else { return liveColor ?? "-" }
+        return "\(liveColor ?? "-"); \(ready.color) \(ready.version) ready, waiting for switch"
+    }
 
     public init(
         component: String, kind: Component.Kind, environment: String, technology: String, target: String,
         liveVersion: String? = nil, liveColor: String? = nil, health: String = "unknown", url: String? = nil,
-        runningRun: String? = nil, lastOutcome: String? = nil
+        runningRun: String? = nil, lastOutcome: String? = nil, ready: DeploymentState.ReadyRelease? = nil
     ) {
         self.component = component
         self.kind = kind
@@ -30,11 +38,12 @@ public struct FleetRow: Sendable, Equatable, Codable {
         self.url = url
         self.runningRun = runningRun
         self.lastOutcome = lastOutcome
+        self.ready = ready
     }
 
     enum CodingKeys: String, CodingKey {
         case component, kind, environment, technology, target, liveVersion = "live_version", liveColor = "live_color"
-        case health, url, runningRun = "running_run", lastOutcome = "last_outcome"
+        case health, url, runningRun = "running_run", lastOutcome = "last_outcome", ready
     }
 
     /// Absent values are written as `null`, so every key is always there for scripts.
@@ -51,6 +60,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
         try container.encode(url, forKey: .url)
         try container.encode(runningRun, forKey: .runningRun)
         try container.encode(lastOutcome, forKey: .lastOutcome)
+        try container.encode(ready, forKey: .ready)
     }
 
     /// Rows for every component and environment, in workspace then environment order.
@@ -73,7 +83,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
                         $0.component == component.name && $0.environment == environment.name
                     }.map { "http://\($0.host):\($0.port)" },
                     runningRun: state?.runsInProgress.first { $0.kind == .deploy || $0.kind == .rollback }?.runID,
-                    lastOutcome: state?.lastDeploy?.outcome)
+                    lastOutcome: state?.lastDeploy?.outcome, ready: state?.ready)
             }
         }
     }

@@ -23,6 +23,14 @@ public struct DeploymentState: Codable, Sendable, Equatable {
         public var since: Date
     }
 
+    /// A healthy release in the idle colour, waiting for a switch by hand.
+    public struct ReadyRelease: Codable, Sendable, Equatable {
+        public var version: String
+        public var commit: String?
+        public var color: String
+        public var since: Date
+    }
+
     public var component: String
     public var environment: String
     public var liveVersion: String?
@@ -33,6 +41,7 @@ public struct DeploymentState: Codable, Sendable, Equatable {
     public var lastDeploy: DeployOutcome?
     public var lastHealth: HealthReading?
     public var runsInProgress: [RunInProgress] = []
+    public var ready: ReadyRelease?
     public var lastEventID: Int64 = 0
 
     public init(component: String, environment: String) {

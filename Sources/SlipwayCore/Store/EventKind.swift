@@ -14,4 +14,6 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case slotStopped = "slot.stopped"
     case slotCrashed = "slot.crashed"
     case trafficSwitched = "traffic.switched"
+    /// A healthy release waits in the idle colour for a switch by hand (`auto_promote: false`).
+    case releaseReady = "release.ready"
 }

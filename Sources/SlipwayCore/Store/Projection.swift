@@ -61,11 +61,13 @@ public struct Projection: Sendable, Equatable {
                 state.liveCommit = details.commit
                 state.liveColor = details.color
             }
+            state.ready = nil
         case .healthChecked:
             state.lastHealth = .init(healthy: details.healthy ?? false, time: time, detail: details.reason)
         case .trafficSwitched:
             // A switch moves what is live at once, also back to a warm slot.
             state.liveColor = details.color ?? state.liveColor
+            if state.ready?.color == state.liveColor { state.ready = nil }
             if let version = details.version, version != state.liveVersion {
                 if let live = state.liveVersion {
                     state.previousVersions.removeAll { $0 == live }
@@ -74,8 +76,16 @@ public struct Projection: Sendable, Equatable {
                 state.previousVersions.removeAll { $0 == version }
                 state.liveVersion = version
             }
-        case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotStarted,
-             .slotStopped, .slotCrashed:
+        case .releaseReady:
+            if let version = details.version, let color = details.color {
+                state.ready = .init(version: version, commit: details.commit, color: color, since: time)
+            }
+        case .slotStopped, .slotStarted:
+            // The ready release is gone once its slot stops or another release takes the slot.
+            if let ready = state.ready, ready.color == details.color, kind == .slotStopped || details.version != ready.version {
+                state.ready = nil
+            }
+        case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed:
             break
         }
         states[key] = state

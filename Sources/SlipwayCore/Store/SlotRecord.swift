@@ -24,11 +24,13 @@ public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var state: String
     public var restarts: Int
     public var startedAt: Date
+    /// When a colour that lost its traffic is stopped (after `keep_warm`); nil while it serves.
+    public var retireAt: Date?
 
     public init(
         component: String, environment: String, color: String, version: String, port: Int, pid: Int32,
         pidStartTime: String, host: String, directory: String, command: String, variables: String, logPath: String,
-        state: String, restarts: Int, startedAt: Date
+        state: String, restarts: Int, startedAt: Date, retireAt: Date? = nil
     ) {
         self.component = component
         self.environment = environment
@@ -45,11 +47,12 @@ public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
         self.state = state
         self.restarts = restarts
         self.startedAt = startedAt
+        self.retireAt = retireAt
     }
 
     enum CodingKeys: String, CodingKey {
         case component, environment, color, version, port, pid, pidStartTime = "pid_start_time", host, directory
-        case command, variables, logPath = "log_path", state, restarts, startedAt = "started_at"
+        case command, variables, logPath = "log_path", state, restarts, startedAt = "started_at", retireAt = "retire_at"
     }
 
     public var process: ProcessIdentity { ProcessIdentity(host: host, pid: pid, startTime: pidStartTime) }

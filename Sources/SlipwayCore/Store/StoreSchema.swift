@@ -107,6 +107,9 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-slot-retirement") { db in
+            try db.execute(sql: "ALTER TABLE slots ADD COLUMN retire_at DATETIME")
+        }
         return migrator
     }
 }

@@ -20,11 +20,29 @@ public struct ComponentSettings: Sendable, Equatable {
     public var urls: [String: String] = [:]
     /// Seconds after a switch during which failing health checks switch back by themselves.
     public var postPromotion: Double = 60
+    /// Commands run against the idle colour after its health gate and before any traffic moves
+    /// (Argo Rollouts' pre-promotion analysis); each gets the slot's address in `SLIPWAY_URL`.
+    public var prePromotion: [String] = []
+    /// Whether a healthy release takes traffic by itself; when false it waits for `slipway switch`.
+    public var autoPromote = true
+    /// Seconds the colour that lost its traffic keeps running, for an instant switch-back.
+    public var keepWarm: Double = 600
+    /// The address the component's router listens on (loopback unless said otherwise).
+    public var bindAddress = "127.0.0.1"
+    /// Built releases kept per component; the live and last good ones are never removed.
+    public var keepReleases = 5
 
     public init() {}
 
     /// Keys shared by the workspace file (as defaults) and component files.
-    static let sharedKeys = ["health", "post_promotion"] + DeploymentSettings.keys
+    static let sharedKeys = [
+        "health", "post_promotion", "pre_promotion", "auto_promote", "keep_warm", "keep_releases",
+        "bind_address",
+    ] + DeploymentSettings.keys
+    static let sharedAliases = DeploymentSettings.aliases.merging([
+        "postPromotion": "post_promotion", "prePromotion": "pre_promotion", "autoPromote": "auto_promote",
+        "keepWarm": "keep_warm", "keepReleases": "keep_releases", "bindAddress": "bind_address",
+    ]) { a, _ in a }
     static let keys = [
         "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments",
     ] + sharedKeys
@@ -34,7 +52,7 @@ public struct ComponentSettings: Sendable, Equatable {
     ) throws(SlipwayError) -> ComponentSettings {
         let entries = try node.mapping(
             allowing: keys,
-            aliases: DeploymentSettings.aliases.merging(["dependsOn": "depends_on", "postPromotion": "post_promotion"]) { a, _ in a },
+            aliases: sharedAliases.merging(["dependsOn": "depends_on"]) { a, _ in a },
             context: "component settings")
         var settings = try base.overlaid(with: entries)
         settings.technology = try entries["technology"]?.string("technology") ?? settings.technology
@@ -62,6 +80,17 @@ public struct ComponentSettings: Sendable, Equatable {
         var settings = self
         if let node = entries["health"] { settings.health = try settings.health.overlaid(with: node) }
         if let node = entries["post_promotion"] { settings.postPromotion = try node.duration("post_promotion") }
+        if let node = entries["pre_promotion"] { settings.prePromotion = try node.stringList("pre_promotion") }
+        if let node = entries["auto_promote"] { settings.autoPromote = try node.bool("auto_promote") }
+        if let node = entries["keep_warm"] { settings.keepWarm = try node.duration("keep_warm") }
+        if let node = entries["bind_address"] {
+            let address = try node.string("bind_address")
+            guard IPAddressText.isValid(address) else {
+                throw node.location.error("bind_address must be an IPv4 address, found '\(address)'")
+            }
+            settings.bindAddress = address
+        }
+        if let node = entries["keep_releases"] { settings.keepReleases = try node.int("keep_releases", in: 1...1000) }
         settings.deployment = try settings.deployment.overlaid(with: entries)
         return settings
     }

@@ -19,8 +19,6 @@ public struct WorkspaceConfig: Sendable {
     public var secrets: [String] = []
     /// Paths whose change counts as a change of every component.
     public var globalPaths = ["slipway.yml", "deploy/**"]
-    /// Releases kept per component, besides the live and last good ones.
-    public var keepReleases = 5
     /// Components deployed at once by `deploy-all`.
     public var parallelism = 4
     /// Defaults for every component.
@@ -38,7 +36,7 @@ public struct WorkspaceConfig: Sendable {
     }
 
     static let keys = [
-        "environments", "branches", "read_only", "tags", "secrets", "global_paths", "keep_releases",
+        "environments", "branches", "read_only", "tags", "secrets", "global_paths",
         "parallelism", "components",
     ] + ComponentSettings.sharedKeys
 
@@ -55,7 +53,7 @@ public struct WorkspaceConfig: Sendable {
         guard let root = try ConfigNode.parse(text, file: file) else { return (config, overrides) }
         let entries = try root.mapping(
             allowing: keys,
-            aliases: DeploymentSettings.aliases.merging(["readOnly": "read_only", "globalPaths": "global_paths"]) { a, _ in a },
+            aliases: ComponentSettings.sharedAliases.merging(["readOnly": "read_only", "globalPaths": "global_paths"]) { a, _ in a },
             context: "slipway.yml")
 
         if let node = entries["environments"] {
@@ -92,7 +90,6 @@ public struct WorkspaceConfig: Sendable {
         }
         if let node = entries["secrets"] { config.secrets = try node.stringList("secrets") }
         if let node = entries["global_paths"] { config.globalPaths = try node.stringList("global_paths") }
-        if let node = entries["keep_releases"] { config.keepReleases = try node.int("keep_releases", in: 1...1000) }
         if let node = entries["parallelism"] { config.parallelism = try node.int("parallelism", in: 1...64) }
         config.componentDefaults = try ComponentSettings().overlaid(with: entries)
         if let node = entries["components"] {

@@ -19,7 +19,7 @@ struct Status: AsyncParsableCommand {
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "VERSION", "COLOR", "HEALTH", "RUNNING", "TARGET", "URL"],
             rows: rows.map {
-                [$0.component, $0.environment, $0.liveVersion ?? "-", $0.liveColor ?? "-", $0.health,
+                [$0.component, $0.environment, $0.liveVersion ?? "-", $0.colorText, $0.health,
                  $0.runningRun ?? "-", $0.target, $0.url ?? "-"]
             }
         ).print()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One request to the agent, as a line of JSON on its socket.
 public struct AgentRequest: Codable, Sendable, Equatable {
     public enum Operation: String, Codable, Sendable {
@@ -23,11 +25,15 @@ public struct AgentRequest: Codable, Sendable, Equatable {
     public var variables: [String: String]?
     public var port: Int?
     public var greenWeight: Int?
+    /// Seconds the colour that loses its traffic in a switch keeps running.
+    public var keepWarm: Double?
+    /// The address a new route listens on.
+    public var host: String?
 
     public init(
         _ operation: Operation, component: String? = nil, environment: String? = nil, color: String? = nil,
         version: String? = nil, command: [String]? = nil, directory: String? = nil, variables: [String: String]? = nil,
-        port: Int? = nil, greenWeight: Int? = nil
+        port: Int? = nil, greenWeight: Int? = nil, keepWarm: Double? = nil, host: String? = nil
     ) {
         self.operation = operation
         self.component = component
@@ -39,11 +45,13 @@ public struct AgentRequest: Codable, Sendable, Equatable {
         self.variables = variables
         self.port = port
         self.greenWeight = greenWeight
+        self.keepWarm = keepWarm
+        self.host = host
     }
 
     enum CodingKeys: String, CodingKey {
         case operation = "op", component, environment, color, version, command, directory, variables, port
-        case greenWeight = "green_weight"
+        case greenWeight = "green_weight", keepWarm = "keep_warm", host
     }
 }
 
@@ -59,10 +67,12 @@ public struct AgentResponse: Codable, Sendable, Equatable {
         public var state: String
         public var restarts: Int
         public var logPath: String
+        /// When this colour, which has lost its traffic, is stopped.
+        public var warmUntil: Date?
 
         public init(
             component: String, environment: String, color: String, version: String, port: Int, pid: Int32,
-            state: String, restarts: Int, logPath: String
+            state: String, restarts: Int, logPath: String, warmUntil: Date? = nil
         ) {
             self.component = component
             self.environment = environment
@@ -73,10 +83,12 @@ public struct AgentResponse: Codable, Sendable, Equatable {
             self.state = state
             self.restarts = restarts
             self.logPath = logPath
+            self.warmUntil = warmUntil
         }
 
         enum CodingKeys: String, CodingKey {
             case component, environment, color, version, port, pid, state, restarts, logPath = "log_path"
+            case warmUntil = "warm_until"
         }
     }
 

@@ -40,8 +40,7 @@ public struct LocalDeployment: Sendable {
     public func stages(version: String, color: String, liveColor: String?, source: URL) -> [RunPlan.Stage] {
         let release = engine.releaseDirectory(of: component, version: version)
         let health = component.settings.health
-        let postPromotion = component.settings.postPromotion
-        return [
+        var stages = [
             RunPlan.Stage(name: "build", description: "release \(version) into \(release.path)") { log throws(SlipwayError) in
                 try buildRelease(from: source, into: release, log: log)
             },
@@ -58,6 +57,24 @@ public struct LocalDeployment: Sendable {
                     throw error
                 }
             },
+        ]
+        if !component.settings.prePromotion.isEmpty {
+            stages.append(RunPlan.Stage(
+                name: "pre-promotion", description: "\(component.settings.prePromotion.count) check(s) against the \(color) slot"
+            ) { log throws(SlipwayError) in
+                try await checkBeforePromotion(color: color, version: version, log: log)
+            })
+        }
+        guard component.settings.autoPromote else { return stages }
+        return stages + promotionStages(color: color, switchBackTo: liveColor)
+    }
+
+    /// The stages that give `color` the traffic and watch it: a deploy's last two, and a manual
+    /// promotion's (`auto_promote: false`) whole work after its health check.
+    public func promotionStages(color: String, switchBackTo liveColor: String?) -> [RunPlan.Stage] {
+        let health = component.settings.health
+        let postPromotion = component.settings.postPromotion
+        return [
             RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
                 try switchTraffic(to: color, log: log)
             },
@@ -65,6 +82,27 @@ public struct LocalDeployment: Sendable {
                 try watchAfterSwitch(for: postPromotion, switchBackTo: liveColor, log: log)
             },
         ]
+    }
+
+    /// Runs each `pre_promotion` command against the idle slot (Argo Rollouts' pre-promotion
+    /// analysis); the first that fails stops the slot, and no traffic moves.
+    func checkBeforePromotion(color: String, version: String, log: StageLog) async throws(SlipwayError) {
+        let port = try slotPort(color: color)
+        for check in component.settings.prePromotion {
+            log("pre-promotion: \(check)")
+            let command = StageCommand(
+                executable: "sh", arguments: ["-c", check], directory: component.directory,
+                environment: [
+                    "SLIPWAY_URL": "http://127.0.0.1:\(port)", "SLIPWAY_COLOR": color, "SLIPWAY_VERSION": version,
+                    "SLIPWAY_ENV": environment,
+                ])
+            let status = try await ChildProcess.run(command, cancellation: log.cancellation) { line in log(line) }
+            guard status == 0 else {
+                log("stopping the \(color) slot: no traffic moved")
+                _ = try? call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color))
+                throw .failure("pre-promotion check '\(check)' failed with status \(status); traffic stays where it was")
+            }
+        }
     }
 
     func buildRelease(from source: URL, into release: URL, log: StageLog) throws(SlipwayError) {
@@ -91,9 +129,11 @@ public struct LocalDeployment: Sendable {
     }
 
     func startSlot(version: String, color: String, release: URL, log: StageLog) throws(SlipwayError) -> Int {
+        let bind = component.settings.bindAddress
         let routePort = try call(AgentRequest(
-            .ensureRoute, component: component.name, environment: environment, port: component.settings.port)).port ?? 0
-        log("router for \(component.name) in \(environment) on http://127.0.0.1:\(routePort)")
+            .ensureRoute, component: component.name, environment: environment, port: component.settings.port,
+            host: bind)).port ?? 0
+        log("router for \(component.name) in \(environment) on http://\(bind):\(routePort)")
         let (command, directory) = runCommand(release: release)
         let response = try call(AgentRequest(
             .startSlot, component: component.name, environment: environment, color: color, version: version,
@@ -135,7 +175,9 @@ public struct LocalDeployment: Sendable {
     }
 
     func switchTraffic(to color: String, log: StageLog) throws(SlipwayError) {
-        _ = try call(AgentRequest(.switchTraffic, component: component.name, environment: environment, color: color))
+        _ = try call(AgentRequest(
+            .switchTraffic, component: component.name, environment: environment, color: color,
+            keepWarm: component.settings.keepWarm))
         log("traffic of \(component.name) in \(environment) now goes to \(color)")
     }
 
@@ -148,7 +190,9 @@ public struct LocalDeployment: Sendable {
         var failures = 0
         while Date() < deadline {
             if log.cancellation.isSet { throw .failure("cancelled during the post-promotion window") }
-            switch HTTPProbe(port: routePort, path: health.path, timeout: health.timeout).perform() {
+            var probe = HTTPProbe(port: routePort, path: health.path, timeout: health.timeout)
+            probe.host = IPAddressText.reachable(component.settings.bindAddress)
+            switch probe.perform() {
             case .success(let response) where (200..<300).contains(response.status):
                 failures = 0
             case .success(let response):
