@@ -5,6 +5,7 @@ import SlipwayTestSupport
 /// A git workspace with one `local` service: a small python3 HTTP server that answers with its
 /// version and colour, and misbehaves on demand through marker files committed with a version:
 /// `UNHEALTHY` (its /health answers 503), `HANG` (its /health never answers), `EXIT` (it exits at once).
+/// `/slow` answers after 6 seconds, to have a request in flight across a switch.
 enum LocalServiceWorkspace {
     static let server = """
         import http.server, os, sys, time
@@ -18,6 +19,8 @@ enum LocalServiceWorkspace {
                 if self.path == "/health" and os.path.exists("UNHEALTHY"):
                     self.reply(503, "unhealthy on purpose")
                     return
+                if self.path == "/slow":
+                    time.sleep(6)
                 self.reply(200, "api %s %s" % (os.environ["SLIPWAY_VERSION"], os.environ["SLIPWAY_COLOR"]))
             def reply(self, status, text):
                 body = (text + "\\n").encode()

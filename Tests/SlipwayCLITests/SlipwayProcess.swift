@@ -90,6 +90,16 @@ struct SlipwayProcess {
         let socketStem = agentSocket.replacingOccurrences(of: ".sock", with: "")
         // The router's command line names only its socket, and a release's names only its script:
         // look at command lines and working folders alike.
+        // A process still exiting (its command line already gone) is given a few seconds.
+        var leftovers = ""
+        _ = eventually(5) {
+            leftovers = Self.processes(under: root, socketStem: socketStem)
+            return leftovers.isEmpty
+        }
+        return leftovers
+    }
+
+    private static func processes(under root: String, socketStem: String) -> String {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return names.compactMap(Int32.init).filter { pid in
             guard DetachedProcess.isRunning(pid) else { return false }
