@@ -51,7 +51,10 @@ public final class Agent: @unchecked Sendable {
         signal(SIGCHLD, SIG_IGN)
         let listener = try UnixSocket.listen(at: socketPath)
         try store.save(ProcessRecord(role: "agent", identity: .current, socket: socketPath))
-        queue.sync { adoptOrStartRouter() }
+        queue.sync {
+            stopUnrecordedSlots()
+            adoptOrStartRouter()
+        }
         let supervisor = DispatchSource.makeTimerSource(queue: queue)
         supervisor.schedule(deadline: .now() + 0.5, repeating: 0.5)
         supervisor.setEventHandler { [self] in supervise() }
@@ -168,6 +171,7 @@ public final class Agent: @unchecked Sendable {
         guard !command.isEmpty else { throw SlipwayError.usage("the slot needs a command") }
         waitForDrain(component: component, environment: environment, color: color)
         try stopSlot(component: component, environment: environment, color: color)
+        crash(at: "start-slot-before-launch")
         let port = try PortAllocator.freePort()
         let logPath = root.appendingPathComponent(".slipway/logs/\(component)/\(environment)/\(color).log").path
         var variables = request.variables ?? [:]
@@ -181,6 +185,7 @@ public final class Agent: @unchecked Sendable {
             variables: String(decoding: try encoder.encode(variables), as: UTF8.self), logPath: logPath,
             state: "running", restarts: 0, startedAt: Date())
         try launch(&slot)
+        crash(at: "start-slot-before-record")
         try store.save(slot, event: NewEvent(
             .slotStarted, component: component, environment: environment,
             details: EventDetails(version: slot.version, color: color, pid: Int(slot.pid))))
@@ -210,13 +215,16 @@ public final class Agent: @unchecked Sendable {
         guard var slot = try store.slots().first(where: {
             $0.component == component && $0.environment == environment && $0.color == color
         }), slot.state == "running" else { return }
-        DetachedProcess.stop(pid: slot.pid)
-        SlotProcess.stopOrphanedRelease(log: slot.logPath)
+        // Recorded first: an agent killed in between leaves a process that is not recorded as
+        // running, which the next agent stops, rather than a record the supervisor would restart.
         slot.state = "stopped"
         slot.retireAt = nil
         try store.save(slot, event: NewEvent(
             .slotStopped, component: component, environment: environment,
             details: EventDetails(version: slot.version, color: color, reason: reason)))
+        crash(at: "stop-slot-after-record")
+        DetachedProcess.stop(pid: slot.pid)
+        SlotProcess.stopOrphanedRelease(log: slot.logPath)
         let route = try store.routes().first { $0.component == component && $0.environment == environment }
         if route?.liveColor != color { try? router?.setUpstream("\(component)/\(environment)", color: color, port: nil) }
     }
@@ -296,6 +304,27 @@ public final class Agent: @unchecked Sendable {
     }
 
     // MARK: Supervision
+
+    /// Stops slot processes that no record says should run: left by an agent killed between
+    /// starting a slot and recording it, or between recording a stop and stopping it.
+    private func stopUnrecordedSlots() {
+        guard let slots = try? store.slots() else { return }
+        let logs = root.appendingPathComponent(".slipway/logs").path
+        for (pid, log) in SlotProcess.processes(loggingUnder: logs) {
+            let record = slots.first { $0.logPath == log }
+            if let record, record.state == "running", record.pid == pid { continue }
+            DetachedProcess.stop(pid: pid)
+            SlotProcess.stopOrphanedRelease(log: log)
+            FileHandle.standardError.write(Data("slipway agent: stopped slot process \(pid) (\(log)): not recorded as running\n".utf8))
+            if let record {
+                _ = try? store.append(NewEvent(
+                    .slotStopped, component: record.component, environment: record.environment,
+                    details: EventDetails(color: record.color,
+                                          reason: "process \(pid) was not recorded as running; stopped by the new agent",
+                                          pid: Int(pid))))
+            }
+        }
+    }
 
     /// Stops the slots whose `keep_warm` has passed, once the router has no request of theirs in
     /// flight (or the drain timeout has passed too).

@@ -18,6 +18,20 @@ public enum SlotProcess {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// The slot processes on this machine whose log is under `folder`, with their log, found by
+    /// their command line (`slipway slot --log LOG ...`): how a restarted agent finds a slot it
+    /// started but did not get to record.
+    public static func processes(loggingUnder folder: String) -> [(pid: Int32, log: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard let slot = arguments.firstIndex(of: "slot"), slot + 2 < arguments.count, arguments[slot + 1] == "--log",
+                  arguments[slot + 2].hasPrefix(folder + "/") else { return nil }
+            return (pid, arguments[slot + 2])
+        }
+    }
+
     public static func run(
         command: [String], directory: URL, variables: [String: String], log: RotatingLog
     ) async -> Int32 {
