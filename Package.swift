@@ -75,7 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCoreTests",
-            dependencies: ["SlipwayCore", "SlipwayTestSupport"]
+            dependencies: ["SlipwayCore", "SlipwayTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SlipwayRouterTests",

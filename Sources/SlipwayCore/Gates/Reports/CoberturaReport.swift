@@ -33,8 +33,9 @@ enum CoberturaReport {
     private static func resolve(_ filename: String, sources: [String], directory: URL?) -> String {
         if filename.hasPrefix("/") || sources.isEmpty { return filename }
         let candidates = sources.map { source -> String in
-            let base = source.hasPrefix("/") || directory == nil ? source : directory!.appendingPathComponent(source).path
-            return (base.hasSuffix("/") ? base : base + "/") + filename
+            let base = source.hasPrefix("/") || directory == nil
+                ? URL(fileURLWithPath: source) : directory!.appendingPathComponent(source)
+            return base.appendingPathComponent(filename).standardizedFileURL.path
         }
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
     }

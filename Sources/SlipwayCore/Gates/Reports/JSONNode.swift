@@ -64,7 +64,8 @@ struct JSONNode {
     }
 
     func int() throws(SlipwayError) -> Int {
-        guard let number = value as? NSNumber, !(value is Bool), number.doubleValue == number.doubleValue.rounded() else {
+        // Foundation on Linux reads JSON true and false as numbers too, so they are not told apart here.
+        guard let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded() else {
             throw error("expected a whole number")
         }
         return number.intValue
@@ -72,7 +73,7 @@ struct JSONNode {
 
     /// A number, or a string holding one (SARIF and OSV write scores as strings).
     var number: Double? {
-        if let number = value as? NSNumber, !(value is Bool) { return number.doubleValue }
+        if let number = value as? NSNumber { return number.doubleValue }
         if let text = value as? String { return Double(text) }
         return nil
     }

@@ -26,9 +26,14 @@ enum LCOVReport {
     private struct Parser {
         let bytes: UnsafeRawBufferPointer
         let file: String
-        var summary = CoverageSummary()
         var lineNumber = 0
-        var current: (path: String, opened: Int, lines: [Int: Int], branches: [BranchKey: Int])?
+        /// Per file, in first-seen order; a file in several sections (one per test name) accumulates.
+        var paths: [String] = []
+        var lines: [[Int: Int]] = []
+        var branches: [[BranchKey: Int]] = []
+        var indexByPath: [String: Int] = [:]
+        /// The open section: which file, and the line its SF: is on.
+        var current: (index: Int, opened: Int)?
 
         init(bytes: UnsafeRawBufferPointer, file: String) {
             self.bytes = bytes
@@ -50,10 +55,19 @@ enum LCOVReport {
             }
             if let current {
                 throw fail(
-                    "SF:\(current.path) (opened on line \(current.opened)) has no end_of_record: the file is truncated",
+                    "SF:\(paths[current.index]) (opened on line \(current.opened)) has no end_of_record: the file is truncated",
                     line: lineNumber)
             }
             guard sections > 0 else { throw fail("no SF:...end_of_record section", line: max(lineNumber, 1)) }
+            var summary = CoverageSummary()
+            for index in paths.indices {
+                var counts: LineCounts?
+                if !branches[index].isEmpty {
+                    counts = LineCounts(
+                        found: branches[index].count, hit: branches[index].values.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+                }
+                summary.add(FileCoverage(path: paths[index], lines: lines[index], branches: counts))
+            }
             return summary
         }
 
@@ -73,26 +87,27 @@ enum LCOVReport {
         mutating func record(_ start: Int, _ stop: Int) throws(SlipwayError) -> Bool {
             guard stop > start else { return false }
             if starts(start, stop, with: "DA:") {
-                let fields = try numbers(start + 3, stop, count: 2, record: "DA")
-                try requireSection("DA")
-                current!.lines[fields.0] = max(current!.lines[fields.0] ?? 0, fields.1)
+                let fields = try numbers(start + 3, stop, record: "DA")
+                let index = try section("DA")
+                lines[index][fields.0] = max(lines[index][fields.0] ?? 0, fields.1)
             } else if starts(start, stop, with: "BRDA:") {
                 try branch(start + 5, stop)
             } else if starts(start, stop, with: "SF:") {
                 if let current {
-                    throw fail("SF: before the end_of_record of SF:\(current.path) (opened on line \(current.opened))")
+                    throw fail("SF: before the end_of_record of SF:\(paths[current.index]) (opened on line \(current.opened))")
                 }
                 let path = String(decoding: bytes[(start + 3)..<stop], as: UTF8.self)
                 guard !path.isEmpty else { throw fail("SF: without a path") }
-                current = (path, lineNumber, [:], [:])
-            } else if starts(start, stop, with: "end_of_record") {
-                guard let section = current else { throw fail("end_of_record without SF:") }
-                var branches: LineCounts?
-                if !section.branches.isEmpty {
-                    branches = LineCounts(
-                        found: section.branches.count, hit: section.branches.values.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+                let index = indexByPath[path] ?? paths.count
+                if index == paths.count {
+                    indexByPath[path] = index
+                    paths.append(path)
+                    lines.append([:])
+                    branches.append([:])
                 }
-                summary.add(FileCoverage(path: section.path, lines: section.lines, branches: branches))
+                current = (index, lineNumber)
+            } else if starts(start, stop, with: "end_of_record") {
+                guard current != nil else { throw fail("end_of_record without SF:") }
                 current = nil
                 return true
             }
@@ -101,8 +116,9 @@ enum LCOVReport {
             return false
         }
 
-        func requireSection(_ record: String) throws(SlipwayError) {
-            if current == nil { throw fail("\(record) record outside an SF: section") }
+        func section(_ record: String) throws(SlipwayError) -> Int {
+            guard let current else { throw fail("\(record) record outside an SF: section") }
+            return current.index
         }
 
         /// `BRDA:line,block,branch,taken` where taken is a count or `-` (never evaluated).
@@ -121,13 +137,13 @@ enum LCOVReport {
                 taken = try integer(&position, stop, record: "BRDA")
             }
             guard position == stop else { throw malformed("BRDA") }
-            try requireSection("BRDA")
+            let index = try section("BRDA")
             let key = BranchKey(line: values[0], block: values[1], branch: values[2])
-            current!.branches[key] = max(current!.branches[key] ?? 0, taken)
+            branches[index][key] = max(branches[index][key] ?? 0, taken)
         }
 
         /// `a,b` followed by nothing or `,checksum`.
-        func numbers(_ start: Int, _ stop: Int, count: Int, record: String) throws(SlipwayError) -> (Int, Int) {
+        func numbers(_ start: Int, _ stop: Int, record: String) throws(SlipwayError) -> (Int, Int) {
             var position = start
             let first = try integer(&position, stop, record: record)
             guard position < stop, bytes[position] == UInt8(ascii: ",") else { throw malformed(record) }
