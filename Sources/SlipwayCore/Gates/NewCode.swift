@@ -10,11 +10,19 @@ public struct NewCode: Sendable, Equatable {
         self.files = files
     }
 
-    /// Added lines holding more than whitespace: SonarQube's "new lines".
+    /// Added lines holding more than whitespace in source files: SonarQube's "new lines" (reports,
+    /// documents and configuration that changed alongside do not count).
     public var lineCount: Int {
-        files.values.reduce(0) { total, lines in
-            total + lines.values.filter { !$0.allSatisfy(\.isWhitespace) }.count
-        }
+        sourceLines.values.reduce(0) { $0 + $1.count }
+    }
+
+    /// Non-blank added lines of source files, per file.
+    public var sourceLines: [String: [Int: String]] {
+        files.filter { Self.isSource($0.key) }.mapValues { $0.filter { !$0.value.allSatisfy(\.isWhitespace) } }
+    }
+
+    static func isSource(_ path: String) -> Bool {
+        DuplicationDetector.sourceExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
 
     /// Reads `git diff -U0 base...HEAD` for the files under `path` (relative to the workspace root).

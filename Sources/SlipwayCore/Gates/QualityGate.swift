@@ -187,9 +187,9 @@ private struct Measurement {
             duplicated = DuplicationDetector().duplicatedLines(in: component.directory, root: gate.workspace.root)
         }
         var count = 0
-        for (path, lines) in newCode.files {
+        for (path, lines) in newCode.sourceLines {
             let marked = duplicated[path] ?? []
-            count += lines.filter { marked.contains($0.key) && !$0.value.allSatisfy(\.isWhitespace) }.count
+            count += lines.keys.filter(marked.contains).count
         }
         let total = newCode.lineCount
         let density = total == 0 ? 0 : Double(count) * 100 / Double(total)
