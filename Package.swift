@@ -68,6 +68,11 @@ let package = Package(
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-bench"
         ),
+        .executableTarget(
+            name: "slipway-gates-bench",
+            dependencies: ["SlipwayCore"],
+            path: "bench/Sources/slipway-gates-bench"
+        ),
         .target(
             name: "SlipwayTestSupport",
             dependencies: ["SlipwayCore"],
