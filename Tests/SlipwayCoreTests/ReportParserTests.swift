@@ -303,6 +303,18 @@ import Testing
         #expect(lcov.contains("truncated"))
     }
 
+    @Test(arguments: ["npm-audit.json", "pip-audit.json", "pip-audit-v1.json", "osv-scanner.json", "codeql.sarif"])
+    func truncatedFixturesFailNamingFileAndLine(name: String) throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/Reports/\(name)", withExtension: nil))
+        let data = try Data(contentsOf: url)
+        let half = data.prefix(data.count / 2)
+        let lines = half.split(separator: 0x0A, omittingEmptySubsequences: false).count
+        let message = try #require(Self.failure { try Report.parse(half, file: name) }, "half of \(name) parsed")
+        let line = Int(message.dropFirst(name.count + 1).prefix { $0.isNumber }) ?? -1
+        #expect(message.hasPrefix("\(name):\(line): invalid JSON"), "\(message)")
+        #expect(line == lines || line == lines - 1, "\(message) (the cut is on line \(lines))")
+    }
+
     @Test(arguments: [
         ("bad.info", "SF:/a.c\nDA:1,1\nDA:two,1\nend_of_record\n", 3, "malformed DA record 'DA:two,1'"),
         ("bad.info", "SF:/a.c\nBRDA:1,0\nend_of_record\n", 2, "malformed BRDA"),
@@ -314,6 +326,8 @@ import Testing
         ("bad.json", "{\"type\": \"llvm.coverage.json.export\",\n \"data\": [{\"files\": [{\"filename\": \"a\", \"segments\": [[1, 2]]}]}]}\n", 0, "data[0].files[0].segments[0]"),
         ("bad.json", "{\"runs\": [{\"results\": []}]}", 0, "runs[0]: missing 'tool'"),
         ("bad.json", "{\"auditReportVersion\": 2, \"vulnerabilities\": {\"x\": {\"severity\": \"dire\"}}}", 0, "unknown severity 'dire'"),
+        ("bad.json", "{\"dependencies\": [{\"version\": \"1\", \"vulns\": []}]}", 0, "dependencies[0]: missing 'name'"),
+        ("bad.json", "{\"results\": [{\"packages\": [{\"package\": {\"name\": \"x\"}, \"groups\": [{\"ids\": []}]}]}]}", 0, "results[0].packages[0].groups[0]: 'ids' is empty"),
         ("bad.json", "{\"hello\": 1}", 1, "unrecognized JSON report"),
         ("bad.json", "{\n\"runs\": [\n}", 3, "invalid JSON"),
         ("bad.txt", "hello\n", 1, "unrecognized report"),
