@@ -159,6 +159,16 @@ import Testing
         #expect(file.lines[11] == 1)
     }
 
+    @Test func swiftTestCodecovDropsBuildAndTestFiles() throws {
+        let report = try Self.fixture("swift-test-codecov.json")
+        #expect(report.format == .llvmCov)
+        let files = try #require(report.coverage?.files)
+        #expect(files.map(\.path) == ["/tmp/gates-scratch/pkg/Sources/Grader/Grader.swift"])
+        #expect(files[0].lineCounts == LineCounts(found: 13, hit: 8), "the file's own summary.lines: 13 lines, 8 covered")
+        #expect(files[0].lines[11] == 0 && files[0].lines[12] == 0 && files[0].lines[13] == 0, "unused() never ran")
+        #expect(files[0].lines[2] == 2, "grade ran twice")
+    }
+
     static func which(_ tool: String) throws -> String {
         let folder = try TemporaryWorkspace()
         let result = try folder.run("/usr/bin/env", ["sh", "-c", "command -v \(tool)"])
