@@ -90,6 +90,7 @@ import Testing
         let skipped = try slipway("gate", "web", "--env", "development")
         #expect(skipped.status == 0)
         #expect(skipped.stdout.contains("quality gate skipped for web in development"))
+        #expect(try #require(try slipway.json("runs") as? [[String: Any]]).isEmpty, "a skipped gate runs no goal")
         let unknown = try slipway("gate", "web", "--env", "qa")
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown environment 'qa'"))

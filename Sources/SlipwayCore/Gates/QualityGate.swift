@@ -24,14 +24,22 @@ public struct QualityGate: Sendable {
         return component.settings.environmentQualityGates[environment].map(settings.applying) ?? settings
     }
 
+    /// Why no condition applies to `component` in `environment`, or nil when some do; callers
+    /// skip producing reports nobody will read.
+    public func skipReason(component: Component, environment: String) throws(SlipwayError) -> String? {
+        let settings = try settings(for: component, environment: environment)
+        if !(try workspace.environment(named: environment).sonarqube) {
+            return "environment '\(environment)' has sonarqube: disabled"
+        }
+        if !settings.sonarqube && !settings.securityScan { return "quality_gates has sonarqube and security_scan off" }
+        return nil
+    }
+
     public func evaluate(component: Component, environment: String, base: String?) throws(SlipwayError) -> GateEvaluation {
         let settings = try settings(for: component, environment: environment)
         let conditions = GateCondition.conditions(for: settings)
-        if !(try workspace.environment(named: environment).sonarqube) {
-            return skipped(conditions, component, environment, why: "environment '\(environment)' has sonarqube: disabled")
-        }
-        if !settings.sonarqube && !settings.securityScan {
-            return skipped(conditions, component, environment, why: "quality_gates has sonarqube and security_scan off")
+        if let reason = try skipReason(component: component, environment: environment) {
+            return skipped(conditions, component, environment, why: reason)
         }
         let base = try resolveBase(base, environment: environment)
         let newCode = try NewCode.read(workspace: workspace.root, path: component.path, base: base)

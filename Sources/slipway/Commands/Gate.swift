@@ -24,8 +24,9 @@ struct Gate: AsyncParsableCommand {
         let workspace = engine.workspace
         let component = try workspace.component(named: self.component)
         let environment = try env ?? defaultEnvironment(workspace)
-        _ = try workspace.environment(named: environment)
-        if !noRun, let plan = ReportGoals.plan(for: component, in: workspace) {
+        let gate = QualityGate(workspace: workspace)
+        let skipped = try gate.skipReason(component: component, environment: environment) != nil
+        if !noRun, !skipped, let plan = ReportGoals.plan(for: component, in: workspace) {
             let cancellation = CancellationFlag()
             SignalTrap.cancel(cancellation)
             let result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
@@ -34,8 +35,7 @@ struct Gate: AsyncParsableCommand {
                     "\(component.name): make \(result.failedStage ?? "test") failed (run \(result.runID)); the gate was not evaluated")
             }
         }
-        let evaluation = try QualityGate(workspace: workspace).evaluate(
-            component: component, environment: environment, base: base)
+        let evaluation = try gate.evaluate(component: component, environment: environment, base: base)
         if json {
             try JSONOutput.print(evaluation)
         } else {
