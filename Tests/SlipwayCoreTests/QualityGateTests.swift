@@ -326,6 +326,17 @@ extension GateEvaluation {
         #expect(evaluation.passed)
     }
 
+    @Test func aWorkspaceOutsideGitIsAUsageError() throws {
+        let folder = try TemporaryWorkspace(files: ["apps/web/src/a.c": "int a;\n"])
+        let workspace = try Workspace.load(at: folder.root)
+        #expect(throws: SlipwayError.usage(
+            "\(folder.root.path) is not a git repository with a commit: the quality gate measures new code from git"))
+        {
+            try QualityGate(workspace: workspace).evaluate(
+                component: try workspace.component(named: "web"), environment: "staging", base: "main")
+        }
+    }
+
     @Test func badQualityGateSettingsNameFileLineAndColumn() throws {
         let folder = try TemporaryWorkspace(files: [
             "apps/web/.keep": "",

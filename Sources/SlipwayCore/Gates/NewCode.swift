@@ -25,6 +25,13 @@ public struct NewCode: Sendable, Equatable {
         DuplicationDetector.sourceExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
     }
 
+    /// Fails unless `root` is inside a git work tree with a commit: new code is measured from git.
+    static func requireRepository(_ root: URL) throws(SlipwayError) {
+        guard try git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], in: root).status == 0 else {
+            throw .usage("\(root.path) is not a git repository with a commit: the quality gate measures new code from git")
+        }
+    }
+
     /// Reads `git diff -U0 base...HEAD` for the files under `path` (relative to the workspace root).
     public static func read(workspace root: URL, path: String, base: String) throws(SlipwayError) -> NewCode {
         let verify = try git(["rev-parse", "--verify", "--quiet", "\(base)^{commit}"], in: root)

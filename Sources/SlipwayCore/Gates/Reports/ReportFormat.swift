@@ -10,9 +10,6 @@ public enum ReportFormat: String, Sendable, Encodable, CaseIterable {
     case pipAudit = "pip-audit"
     case osv
 
-    /// Whether reports of this format carry coverage (otherwise findings).
-    public var isCoverage: Bool { [.lcov, .cobertura, .llvmCov].contains(self) }
-
     /// The format of a JSON document's top level, or nil when it is none of ours.
     static func detect(json: Any) -> ReportFormat? {
         if let array = json as? [Any] {
@@ -38,6 +35,7 @@ public enum ReportFormat: String, Sendable, Encodable, CaseIterable {
         return ["TN:", "SF:", "VER:"].contains(where: head.hasPrefix) ? .lcov : nil
     }
 
+    /// Whitespace, or a byte of a UTF-8 byte order mark: what may come before a report's first record.
     static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0xEF || byte == 0xBB || byte == 0xBF
     }
