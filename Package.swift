@@ -68,6 +68,11 @@ let package = Package(
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-bench"
         ),
+        .executableTarget(
+            name: "slipway-gates-bench",
+            dependencies: ["SlipwayCore"],
+            path: "bench/Sources/slipway-gates-bench"
+        ),
         .target(
             name: "SlipwayTestSupport",
             dependencies: ["SlipwayCore"],
@@ -75,7 +80,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCoreTests",
-            dependencies: ["SlipwayCore", "SlipwayTestSupport"]
+            dependencies: ["SlipwayCore", "SlipwayTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SlipwayRouterTests",

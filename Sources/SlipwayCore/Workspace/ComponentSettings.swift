@@ -18,6 +18,8 @@ public struct ComponentSettings: Sendable, Equatable {
     public var secrets: [String] = []
     /// Public URL per environment, where the target has one.
     public var urls: [String: String] = [:]
+    /// Quality gate settings per environment, over the environment's and the component's own.
+    public var environmentQualityGates: [String: QualityGateSettings.Overrides] = [:]
     /// Seconds after a switch during which failing health checks switch back by themselves.
     public var postPromotion: Double = 60
     /// Commands run against the idle colour after its health gate and before any traffic moves
@@ -68,8 +70,13 @@ public struct ComponentSettings: Sendable, Equatable {
                     throw keyNode.location.error(
                         "unknown environment '\(name)' (known: \(environments.joined(separator: ", ")))")
                 }
-                let fields = try environment.mapping(allowing: ["url"], context: "environment '\(name)'")
+                let fields = try environment.mapping(
+                    allowing: ["url", "quality_gates"], aliases: ["qualityGates": "quality_gates"],
+                    context: "environment '\(name)'")
                 if let url = fields["url"] { settings.urls[name] = try url.string("url") }
+                if let gates = fields["quality_gates"] {
+                    settings.environmentQualityGates[name] = try QualityGateSettings.overrides(gates)
+                }
             }
         }
         return settings

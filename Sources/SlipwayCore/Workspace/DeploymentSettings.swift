@@ -55,30 +55,3 @@ public struct DeploymentSettings: Sendable, Equatable {
         return settings
     }
 }
-
-/// The seed's `qualityGates`: which checks must pass before a deploy.
-public struct QualityGateSettings: Sendable, Equatable {
-    public var sonarqube = true
-    /// Minimum percent of new code covered by tests.
-    public var testCoverage: Double = 80
-    public var securityScan = true
-    public var healthChecks = true
-
-    public init() {}
-
-    func overlaid(with node: ConfigNode) throws(SlipwayError) -> QualityGateSettings {
-        let entries = try node.mapping(
-            allowing: ["sonarqube", "test_coverage", "security_scan", "health_checks"],
-            aliases: [
-                "sonarQube": "sonarqube", "testCoverage": "test_coverage",
-                "securityScan": "security_scan", "healthChecks": "health_checks",
-            ],
-            context: "quality_gates")
-        var settings = self
-        if let value = entries["sonarqube"] { settings.sonarqube = try value.bool("sonarqube") }
-        if let value = entries["test_coverage"] { settings.testCoverage = try value.percent("test_coverage") }
-        if let value = entries["security_scan"] { settings.securityScan = try value.bool("security_scan") }
-        if let value = entries["health_checks"] { settings.healthChecks = try value.bool("health_checks") }
-        return settings
-    }
-}

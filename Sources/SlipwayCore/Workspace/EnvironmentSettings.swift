@@ -8,6 +8,8 @@ public struct EnvironmentSettings: Sendable, Equatable {
     /// Whether the SonarQube-style quality gate runs for deploys here.
     public var sonarqube: Bool
     public var backupSchedule: String?
+    /// Quality gate settings for every component deployed here, over the components' own.
+    public var qualityGates = QualityGateSettings.Overrides()
 
     public init(name: String, sonarqube: Bool = true) {
         self.name = name
@@ -23,8 +25,11 @@ public struct EnvironmentSettings: Sendable, Equatable {
 
     static func parse(name: String, node: ConfigNode) throws(SlipwayError) -> EnvironmentSettings {
         let entries = try node.mapping(
-            allowing: ["database", "workers_env", "monitoring", "sonarqube", "backup_schedule"],
-            aliases: ["workersEnv": "workers_env", "backupSchedule": "backup_schedule", "sonarQube": "sonarqube"],
+            allowing: ["database", "workers_env", "monitoring", "sonarqube", "backup_schedule", "quality_gates"],
+            aliases: [
+                "workersEnv": "workers_env", "backupSchedule": "backup_schedule", "sonarQube": "sonarqube",
+                "qualityGates": "quality_gates",
+            ],
             context: "environment '\(name)'")
         var settings = EnvironmentSettings(name: name, sonarqube: name != "development")
         settings.database = try entries["database"]?.string("database")
@@ -48,6 +53,7 @@ public struct EnvironmentSettings: Sendable, Equatable {
             }
         }
         settings.backupSchedule = try entries["backup_schedule"]?.string("backup_schedule")
+        if let node = entries["quality_gates"] { settings.qualityGates = try QualityGateSettings.overrides(node) }
         return settings
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Reads jscpd's JSON report (`jscpd --reporters json`): the lines each clone spans, in both places.
+enum JSCPDReport {
+    static func duplicatedLines(_ url: URL, name: String) throws(SlipwayError) -> [String: Set<Int>] {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw .failure("missing report \(name)") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .failure("\(name): cannot read: \(error.localizedDescription)")
+        }
+        let root = try JSONNode.parse(data, file: name)
+        var lines: [String: Set<Int>] = [:]
+        for duplicate in try root.required("duplicates").array() {
+            for side in ["firstFile", "secondFile"] {
+                let place = try duplicate.required(side)
+                let start = try place.required("start").int()
+                let end = try place.required("end").int()
+                guard start <= end else { throw place.error("start \(start) is after end \(end)") }
+                lines[try place.required("name").string(), default: []].formUnion(start...end)
+            }
+        }
+        return lines
+    }
+}
