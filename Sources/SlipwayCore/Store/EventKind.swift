@@ -14,4 +14,6 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case slotStopped = "slot.stopped"
     case slotCrashed = "slot.crashed"
     case trafficSwitched = "traffic.switched"
+    case jobStarted = "job.started"
+    case jobFinished = "job.finished"
 }
