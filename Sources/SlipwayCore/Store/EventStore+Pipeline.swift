@@ -8,12 +8,12 @@ extension EventStore {
         do {
             return try pool.read { db in
                 let row = try Row.fetchOne(db, sql: """
-                    SELECT runs.id AS id, json_extract(events.payload, '$.commit') AS commit
+                    SELECT runs.id AS id, json_extract(events.payload, '$.commit') AS head_commit
                     FROM runs JOIN events ON events.run_id = runs.id AND events.kind = 'run.started'
                     WHERE runs.kind = 'pipeline' AND runs.environment = ? AND runs.state = 'succeeded'
                     ORDER BY runs.started_at DESC, runs.id DESC LIMIT 1
                     """, arguments: [environment])
-                guard let row, let id: String = row["id"], let commit: String = row["commit"] else { return nil }
+                guard let row, let id: String = row["id"], let commit: String = row["head_commit"] else { return nil }
                 return (id, commit)
             }
         } catch {
