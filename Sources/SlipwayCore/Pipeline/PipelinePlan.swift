@@ -31,13 +31,15 @@ public struct PipelinePlan: Sendable, Equatable, Codable {
         self.deploys = deploys
         let changed = Dictionary(uniqueKeysWithValues: changes.components.map { ($0.name, $0) })
         var waves: [String: Int] = [:]
-        entries = graph.order(Set(changed.keys)).compactMap { name in
+        let ordered: [Entry] = graph.order(Set(changed.keys)).compactMap { name in
             guard let change = changed[name] else { return nil }
             let after = graph.order(graph.transitiveDependencies(of: name).intersection(changed.keys))
             let wave = 1 + (after.compactMap { waves[$0] }.max() ?? 0)
             waves[name] = wave
             return Entry(name: name, kind: change.kind, reason: change.reason, files: change.files, after: after, wave: wave)
         }
+        // Wave by wave, dependency order within: the order deploys start in.
+        entries = ordered.enumerated().sorted { ($0.element.wave, $0.offset) < ($1.element.wave, $1.offset) }.map(\.element)
     }
 
     /// The plan as `--dry-run` prints it.
