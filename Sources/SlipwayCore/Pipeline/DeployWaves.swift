@@ -21,13 +21,14 @@ struct DeployWaves: Sendable {
                 for entry in entries where !started.contains(entry.name) && running < limit {
                     guard entry.after.allSatisfy({ finished[$0] != nil }) else { continue }
                     started.insert(entry.name)
-                    if let blocker = entry.after.first(where: { finished[$0] == false }) {
+                    // The nearest failed dependency: `after` is in dependency order.
+                    if let blocker = entry.after.last(where: { finished[$0] == false }) {
                         skip(entry.name, because: "\(blocker) did not deploy")
                         finished[entry.name] = false
                         continue
                     }
                     if gated, journal.gatePassed(entry.name) != true {
-                        skip(entry.name, because: "did not pass its tests and gates")
+                        skip(entry.name, because: "did not pass its tests and gates", keepingNote: true)
                         finished[entry.name] = false
                         continue
                     }
@@ -52,8 +53,9 @@ struct DeployWaves: Sendable {
         }
     }
 
-    private func skip(_ name: String, because reason: String) {
-        journal.record(name, note: "skipped: \(reason)")
+    /// `keepingNote` keeps what an earlier stage said of it (why its gate failed).
+    private func skip(_ name: String, because reason: String, keepingNote: Bool = false) {
+        if !keepingNote { journal.record(name, note: "skipped: \(reason)") }
         _ = try? engine.store.append(PipelineRunner.jobEvent(
             .jobFinished, name, runID: runID, stage: Self.stage, outcome: "skipped", reason: reason, runKind: .deploy))
         log("\(name): skipped (\(reason))")
