@@ -15,8 +15,7 @@ public struct ChangeDetector: Sendable {
     public func detect(
         base: String, head: String, baseSource: String, includeUncommitted: Bool = false
     ) async throws(SlipwayError) -> ChangeSet {
-        let headCommit = try await resolve(head, what: "head")
-        let baseCommit = try await resolve(base, what: "base")
+        let (baseCommit, headCommit, checkedOut) = try await resolve(base: base, head: head)
         let mergeBase = try await git(["merge-base", baseCommit, headCommit]) { _ in
             .failure("base \(base) and head \(head) have no common ancestor: there is no base...head to diff")
         }
@@ -28,7 +27,8 @@ public struct ChangeDetector: Sendable {
         }
         var seen: Set<String> = []
         files = files.filter { seen.insert($0.path).inserted }
-        let present = try await componentFolders(at: headCommit, includeUncommitted: includeUncommitted)
+        let present = try await componentFolders(
+            at: headCommit, asLoaded: includeUncommitted || headCommit == checkedOut)
         return ChangeSet(
             base: base, head: headCommit, mergeBase: mergeBase, baseSource: baseSource, files: files.map(\.path),
             components: classify(files, components: workspace.components.filter { present.contains($0.path) }))
@@ -101,16 +101,26 @@ public struct ChangeDetector: Sendable {
         return files
     }
 
-    private func componentFolders(at commit: String, includeUncommitted: Bool) async throws(SlipwayError) -> Set<String> {
-        if includeUncommitted { return Set(workspace.components.map(\.path)) }
+    /// The component folders at `commit`. When that is what is checked out, the workspace as
+    /// loaded already is the head's (saving a git process per call).
+    private func componentFolders(at commit: String, asLoaded: Bool) async throws(SlipwayError) -> Set<String> {
+        if asLoaded { return Set(workspace.components.map(\.path)) }
         let listing = try await git(["ls-tree", "-d", "--name-only", "-z", commit, "apps/", "services/"])
         return Set(listing.split(separator: "\0").map(String.init))
     }
 
-    private func resolve(_ reference: String, what: String) async throws(SlipwayError) -> String {
-        try await git(["rev-parse", "--verify", "-q", "\(reference)^{commit}"]) { _ in
-            .usage("\(what) '\(reference)' is not a commit in \(workspace.root.path)")
+    /// The commits `base`, `head` and HEAD name, in one git process (HEAD is nil in a repository without commits).
+    private func resolve(base: String, head: String) async throws(SlipwayError) -> (String, String, String?) {
+        let result = try await GitRepository.run(
+            ["rev-parse", "\(base)^{commit}", "\(head)^{commit}", "HEAD"], in: workspace.root)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        if result.status == 0, lines.count == 3 { return (lines[0], lines[1], lines[2]) }
+        for (reference, what) in [(base, "base"), (head, "head")] {
+            let single = try await GitRepository.run(["rev-parse", "--verify", "-q", "\(reference)^{commit}"], in: workspace.root)
+            if single.status != 0 { throw .usage("\(what) '\(reference)' is not a commit in \(workspace.root.path)") }
         }
+        let baseCommit = try await git(["rev-parse", "\(base)^{commit}"])
+        return (baseCommit, try await git(["rev-parse", "\(head)^{commit}"]), nil)
     }
 
     private func git(

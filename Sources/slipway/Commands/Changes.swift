@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SlipwayCore
 
 struct Changes: AsyncParsableCommand {
@@ -13,9 +14,18 @@ struct Changes: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let engine = try await global.openEngine(json: json)
-        let (base, source) = try await PipelineBase.resolve(engine: engine, base: base, environment: env)
-        let changes = try await ChangeDetector(workspace: engine.workspace).detect(
+        let workspace: Workspace
+        let (base, source): (String, String)
+        if let given = self.base {
+            // A given base needs neither the store nor the engine: only the workspace and git.
+            workspace = try global.loadWorkspace()
+            (base, source) = (given, "given")
+        } else {
+            let engine = try await global.openEngine(json: json)
+            workspace = engine.workspace
+            (base, source) = try await PipelineBase.resolve(engine: engine, base: nil, environment: env)
+        }
+        let changes = try await ChangeDetector(workspace: workspace).detect(
             base: base, head: head, baseSource: source, includeUncommitted: includeUncommitted)
         if json {
             try JSONOutput.print(changes)
@@ -33,11 +43,22 @@ struct Changes: AsyncParsableCommand {
     }
 }
 
-/// The base `changes` and `pipeline` use: the one given, else the environment's default.
+/// The base `changes` uses without --base: the environment's default.
 enum PipelineBase {
     static func resolve(engine: Engine, base: String?, environment: String?) async throws(SlipwayError) -> (String, String) {
         if let base { return (base, "given") }
         let environment = try await engine.environment(named: environment)
         return try await engine.changeBase(environment: environment.name)
+    }
+}
+
+extension GlobalOptions {
+    /// The workspace alone, without its store: for commands that read only configuration and git.
+    func loadWorkspace() throws(SlipwayError) -> Workspace {
+        let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let root = workspace.map({ URL(fileURLWithPath: $0) }) ?? Workspace.locate(from: directory) else {
+            throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
+        }
+        return try Workspace.load(at: root)
     }
 }
