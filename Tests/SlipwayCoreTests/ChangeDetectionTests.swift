@@ -188,11 +188,13 @@ import Testing
 
     @Test func tenThousandChangedFiles() async throws {
         let workspace = try repository()
-        var files: [String: String] = [:]
-        for index in 0..<10_000 { files["apps/web/generated/\(index / 100)/file\(index).txt"] = "\(index)" }
-        files["services/billing/one.go"] = "1"
-        try workspace.write(files)
-        try workspace.commitAll("many")
+        // One commit of 10,001 files written straight into git with fast-import (no working tree to fill).
+        var stream = "commit refs/heads/main\ncommitter Test <test@slipway.local> 1700000000 +0000\ndata 4\nmany\nfrom main^0\n"
+        for index in 0..<10_000 { stream += "M 100644 inline apps/web/generated/\(index / 100)/file\(index).txt\ndata \(String(index).utf8.count)\n\(index)\n" }
+        stream += "M 100644 inline services/billing/one.go\ndata 1\n1\n"
+        let input = workspace.root.appendingPathComponent("stream")
+        try stream.write(to: input, atomically: true, encoding: .utf8)
+        #expect(try workspace.run("/bin/sh", ["-c", "git fast-import --quiet < stream"]).status == 0)
         let changes = try await detect(workspace)
         #expect(changes.files.count == 10_001)
         #expect(changes.component(named: "web")?.files.count == 10_000)
