@@ -73,6 +73,11 @@ let package = Package(
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-gates-bench"
         ),
+        .executableTarget(
+            name: "slipway-pipeline-bench",
+            dependencies: ["SlipwayCore"],
+            path: "bench/Sources/slipway-pipeline-bench"
+        ),
         .target(
             name: "SlipwayTestSupport",
             dependencies: ["SlipwayCore"],

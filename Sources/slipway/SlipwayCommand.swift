@@ -20,6 +20,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             StoreCommand.self, Demo.self, VersionCommand.self, Switch.self, Logs.self, AgentCommand.self,
             SlotCommand.self, RouterCommand.self,
             Report.self, Gate.self,
+            Changes.self, PipelineCommand.self, Promote.self, CIGroup.self,
         ])
 
     @OptionGroup var global: GlobalOptions

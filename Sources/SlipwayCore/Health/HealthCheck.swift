@@ -26,39 +26,46 @@ public struct HealthCheck: Sendable {
         let states = try engine.store.projection().states
         var outcomes: [Outcome] = []
         for component in engine.workspace.components {
-            let state = states[.init(component: component.name, environment: environment.name)]
-            var outcome = Outcome(
-                component: component.name, environment: environment.name, version: state?.liveVersion, health: "unknown")
-            guard let version = state?.liveVersion else {
-                outcome.reason = "not deployed"
-                outcomes.append(outcome)
-                continue
-            }
-            guard let method = try? DeployMethod.resolve(for: component, in: engine.workspace),
-                  method.provides("health-check", for: component) else {
-                outcome.reason = "no 'health-check' goal"
-                outcomes.append(outcome)
-                continue
-            }
-            var variables = [("ENV", environment.name), ("VERSION", version)]
-            if let color = state?.liveColor { variables.append(("COLOR", color)) }
-            var plan = RunPlan(kind: .healthCheck, component: component.name, environment: environment.name)
-            plan.version = version
-            plan.stages = [RunPlan.Stage(name: "health-check", command: method.command(
-                goal: "health-check", component: component, directory: component.directory, workspace: engine.workspace,
-                variables: variables, runID: plan.id))]
-            plan.successEvents = [NewEvent(
-                .healthChecked, component: component.name, environment: environment.name,
-                details: EventDetails(version: version, healthy: true))]
-            plan.failureEvents = [NewEvent(
-                .healthChecked, component: component.name, environment: environment.name,
-                details: EventDetails(version: version, reason: "health-check failed", healthy: false))]
-            let result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
-            outcome.runID = result.runID
-            outcome.health = result.succeeded ? "healthy" : (result.state == .failed ? "unhealthy" : "unknown")
-            outcome.reason = result.reason
-            outcomes.append(outcome)
+            outcomes.append(try await check(
+                component, environment: environment, state: states[.init(component: component.name, environment: environment.name)],
+                cancellation: cancellation))
         }
         return outcomes
+    }
+
+    /// Checks one component live in `environment` (whose fleet state is `state`) and records what it found.
+    public func check(
+        _ component: Component, environment: EnvironmentSettings, state: DeploymentState?,
+        cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> Outcome {
+        var outcome = Outcome(
+            component: component.name, environment: environment.name, version: state?.liveVersion, health: "unknown")
+        guard let version = state?.liveVersion else {
+            outcome.reason = "not deployed"
+            return outcome
+        }
+        guard let method = try? DeployMethod.resolve(for: component, in: engine.workspace),
+              method.provides("health-check", for: component) else {
+            outcome.reason = "no 'health-check' goal"
+            return outcome
+        }
+        var variables = [("ENV", environment.name), ("VERSION", version)]
+        if let color = state?.liveColor { variables.append(("COLOR", color)) }
+        var plan = RunPlan(kind: .healthCheck, component: component.name, environment: environment.name)
+        plan.version = version
+        plan.stages = [RunPlan.Stage(name: "health-check", command: method.command(
+            goal: "health-check", component: component, directory: component.directory, workspace: engine.workspace,
+            variables: variables, runID: plan.id))]
+        plan.successEvents = [NewEvent(
+            .healthChecked, component: component.name, environment: environment.name,
+            details: EventDetails(version: version, healthy: true))]
+        plan.failureEvents = [NewEvent(
+            .healthChecked, component: component.name, environment: environment.name,
+            details: EventDetails(version: version, reason: "health-check failed", healthy: false))]
+        let result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
+        outcome.runID = result.runID
+        outcome.health = result.succeeded ? "healthy" : (result.state == .failed ? "unhealthy" : "unknown")
+        outcome.reason = result.reason
+        return outcome
     }
 }

@@ -86,14 +86,20 @@ public struct RunExecutor: Sendable {
                 details: EventDetails(
                     runKind: plan.kind, stage: stage.name, outcome: outcome, exitCode: Int(status),
                     seconds: Date().timeIntervalSince(started))))
+            if status != 0, stage.continuesAfterFailure, !cancellation.isSet {
+                failedStage = failedStage ?? stage.name
+                state = .failed
+                reason = reason ?? failure.map { "\(stage.name): \($0)" } ?? "\(stage.name) failed"
+                continue
+            }
             if status != 0 {
-                failedStage = stage.name
+                failedStage = failedStage ?? stage.name
                 if cancellation.isSet {
                     state = .cancelled
                     reason = "cancelled during \(stage.name)"
                 } else {
                     state = .failed
-                    reason = failure.map { "\(stage.name): \($0)" } ?? "\(stage.name) failed with exit code \(status)"
+                    reason = reason ?? failure.map { "\(stage.name): \($0)" } ?? "\(stage.name) failed with exit code \(status)"
                 }
                 break
             }

@@ -12,6 +12,9 @@ public struct RunPlan: Sendable {
 
         public var name: String
         public var work: Work
+        /// Whether later stages still run when this one fails (a pipeline stage whose failed
+        /// jobs must not stop unrelated ones); the run fails all the same.
+        public var continuesAfterFailure = false
 
         public init(name: String, command: StageCommand) {
             self.name = name

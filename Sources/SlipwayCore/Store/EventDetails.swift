@@ -16,12 +16,14 @@ public struct EventDetails: Codable, Sendable, Equatable {
     public var tag: String?
     public var previousVersion: String?
     public var seconds: Double?
+    /// For a pipeline job: the run that did its work (a test, deploy or health-check run).
+    public var jobRun: String?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
         stage: String? = nil, outcome: String? = nil, exitCode: Int? = nil, reason: String? = nil,
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
-        previousVersion: String? = nil, seconds: Double? = nil
+        previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -38,11 +40,13 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.tag = tag
         self.previousVersion = previousVersion
         self.seconds = seconds
+        self.jobRun = jobRun
     }
 
     enum CodingKeys: String, CodingKey {
         case runKind = "run_kind", version, commit, color, stage, outcome, exitCode = "exit_code", reason, forced
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
+        case jobRun = "job_run"
     }
 }
 
@@ -53,4 +57,5 @@ public enum RunKind: String, Codable, Sendable, CaseIterable {
     case test
     case healthCheck = "health-check"
     case switchTraffic = "switch"
+    case pipeline
 }

@@ -16,4 +16,6 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case trafficSwitched = "traffic.switched"
     /// A healthy release waits in the idle colour for a switch by hand (`auto_promote: false`).
     case releaseReady = "release.ready"
+    case jobStarted = "job.started"
+    case jobFinished = "job.finished"
 }

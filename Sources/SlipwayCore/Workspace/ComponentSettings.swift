@@ -4,10 +4,13 @@ public struct ComponentSettings: Sendable, Equatable {
     public var technology: String?
     /// Overrides the target platform read from the Makefile or inferred from files.
     public var target: String?
-    /// Extra paths (paths-filter globs) whose change counts as a change of this component.
-    public var paths: [String] = []
+    /// Extra paths (paths-filter globs, with `!` exclusions and change-type keys) whose change
+    /// counts as a change of this component.
+    public var paths = PathFilter([])
     /// Components or paths this one depends on.
     public var dependsOn: [String] = []
+    /// Where `depends_on` was set, so a dependency cycle can be named at its place.
+    public var dependsOnLocation: ConfigLocation?
     /// The command that runs a release of a `local` component.
     public var run: String?
     /// The stable port of the component's router.
@@ -59,8 +62,11 @@ public struct ComponentSettings: Sendable, Equatable {
         var settings = try base.overlaid(with: entries)
         settings.technology = try entries["technology"]?.string("technology") ?? settings.technology
         settings.target = try entries["target"]?.string("target") ?? settings.target
-        if let value = entries["paths"] { settings.paths = try value.stringList("paths") }
-        if let value = entries["depends_on"] { settings.dependsOn = try value.stringList("depends_on") }
+        if let value = entries["paths"] { settings.paths = try value.pathFilter("paths") }
+        if let value = entries["depends_on"] {
+            settings.dependsOn = try value.stringList("depends_on")
+            settings.dependsOnLocation = value.location
+        }
         settings.run = try entries["run"]?.string("run") ?? settings.run
         if let value = entries["port"] { settings.port = try value.int("port", in: 1...65535) }
         if let value = entries["secrets"] { settings.secrets = try value.stringList("secrets") }

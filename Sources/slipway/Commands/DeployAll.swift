@@ -8,9 +8,19 @@ struct DeployAll: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "The environment (default: the one the current branch deploys to).") var env: String?
     @Flag(help: "Redeploy components whose version is already live.") var force = false
+    @Flag(help: "Deploy only what changed since the last successful pipeline run, in dependency order (a pipeline without gates).")
+    var changed = false
+    @Option(help: "With --changed: the base commit or ref.") var base: String?
 
     func run() async throws {
         let engine = try await global.openEngine()
+        if changed {
+            let environment = try await engine.environment(named: env)
+            try await PipelineTarget.run(
+                engine: engine, environment: environment, base: base, head: "HEAD", jobs: engine.workspace.config.parallelism,
+                runsGates: false, dryRun: false, note: nil)
+            return
+        }
         let cancellation = CancellationFlag()
         SignalTrap.cancel(cancellation)
         let results = try await Deployer(engine: engine).deployAll(environment: env, force: force, cancellation: cancellation)

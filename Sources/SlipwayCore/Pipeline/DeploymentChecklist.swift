@@ -1,0 +1,50 @@
+/// The seed's checklist before a production deploy: gates passed, tests passed, migrations
+/// validated, health checks passing in staging. A failed item stops the deploy.
+public struct DeploymentChecklist: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        public enum Status: String, Sendable {
+            case passed
+            case failed
+            case notConfigured = "not configured"
+        }
+
+        public var name: String
+        public var status: Status
+        public var detail: String
+    }
+
+    public var component: String
+    public var items: [Item]
+
+    /// Whether a deploy to `environment` needs the checklist.
+    public static func applies(to environment: String) -> Bool { environment == "production" }
+
+    /// `gatesPassed`/`testsPassed` are nil when no pipeline ran them for this version.
+    public init(component: String, version: String, gatesPassed: Bool?, testsPassed: Bool?, staging: DeploymentState?) {
+        self.component = component
+        func item(_ name: String, _ result: Bool?, _ detail: String) -> Item {
+            Item(name: name, status: result.map { $0 ? .passed : .failed } ?? .notConfigured, detail: detail)
+        }
+        let live = staging?.liveVersion
+        let healthy = live == version && staging?.lastHealth?.healthy == true
+        items = [
+            item("gates passed", gatesPassed ?? false, gatesPassed == nil ? "no pipeline ran them for \(version)" : ""),
+            item("tests passed", testsPassed ?? false, testsPassed == nil ? "no pipeline ran them for \(version)" : ""),
+            Item(name: "migrations validated", status: .notConfigured, detail: "no migrations configured"),
+            Item(
+                name: "health checks passing in staging", status: healthy ? .passed : .failed,
+                detail: live == nil ? "not deployed in staging"
+                    : live != version ? "staging runs \(live!), not \(version)"
+                    : staging?.lastHealth.map { $0.healthy ? "healthy" : "unhealthy" } ?? "never checked"),
+        ]
+    }
+
+    public var passed: Bool { !items.contains { $0.status == .failed } }
+
+    public var lines: [String] {
+        ["production checklist for \(component):"] + items.map { item in
+            let mark = item.status == .passed ? "[x]" : item.status == .failed ? "[ ]" : "[-]"
+            return "  \(mark) \(item.name): \(item.status.rawValue)\(item.detail.isEmpty ? "" : " (\(item.detail))")"
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// The quality gate a pipeline asks after a component's tests passed: the seam where the
+/// SonarQube-style gate evaluation plugs in.
+public protocol GateEvaluating: Sendable {
+    /// `environment` is nil on a branch that deploys nowhere; `base` is the commit changes are measured from.
+    func evaluate(component: Component, environment: EnvironmentSettings?, base: String) async throws(SlipwayError) -> GateVerdict
+}
+
+/// A gate's answer: whether the component may go on, and one line saying why.
+public struct GateVerdict: Sendable, Equatable {
+    public var passed: Bool
+    public var summary: String
+
+    public init(passed: Bool, summary: String) {
+        self.passed = passed
+        self.summary = summary
+    }
+}
+
+/// The gate while no report-based evaluation is wired in: a component whose tests passed passes.
+public struct TestsOnlyGate: GateEvaluating {
+    public init() {}
+
+    public func evaluate(component: Component, environment: EnvironmentSettings?, base: String) async throws(SlipwayError) -> GateVerdict {
+        GateVerdict(passed: true, summary: "gates: tests only")
+    }
+}

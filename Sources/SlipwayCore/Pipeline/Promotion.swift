@@ -1,0 +1,94 @@
+import Foundation
+
+/// Moves the release live and healthy in one environment to the next, exactly that release:
+/// same version, built from its recorded commit.
+public struct Promotion: Sendable {
+    public struct Outcome: Sendable {
+        public var version: String
+        public var checklist: DeploymentChecklist?
+        public var result: RunResult?
+    }
+
+    public var engine: Engine
+
+    public init(engine: Engine) {
+        self.engine = engine
+    }
+
+    public func promote(
+        _ reference: String, from source: String, to destination: String, cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> Outcome {
+        let component = try engine.workspace.component(named: reference)
+        let from = try engine.workspace.environment(named: source)
+        let to = try engine.workspace.environment(named: destination)
+        guard from.name != to.name else { throw .usage("--from and --to are both \(from.name)") }
+        let states = try engine.store.projection().states
+        let staged = states[.init(component: component.name, environment: from.name)]
+        guard let version = staged?.liveVersion else {
+            throw .failure("\(component.name) has no release live in \(from.name) to promote")
+        }
+        if let last = staged?.lastDeploy, last.outcome != "succeeded", last.version == version {
+            throw .failure("\(component.name) \(version) failed in \(from.name) (run \(last.runID)): not promoting it")
+        }
+        guard let health = staged?.lastHealth, health.healthy else {
+            let why = staged?.lastHealth == nil ? "was never health-checked" : "is unhealthy"
+            throw .failure("\(component.name) \(version) \(why) in \(from.name): not promoting it "
+                + "(run 'slipway health-check-all --env \(from.name)')")
+        }
+        if states[.init(component: component.name, environment: to.name)]?.liveVersion == version {
+            throw .usage("\(component.name) \(version) is already live in \(to.name)")
+        }
+        var checklist: DeploymentChecklist?
+        if DeploymentChecklist.applies(to: to.name) {
+            let passed = try engine.store.gatesPassed(component: component.name, version: version)
+            let list = DeploymentChecklist(
+                component: component.name, version: version, gatesPassed: passed, testsPassed: passed, staging: staged)
+            for line in list.lines { engine.output(line) }
+            checklist = list
+            guard list.passed else { return Outcome(version: version, checklist: list, result: nil) }
+        }
+        let result = try await deploy(component, version: version, commit: staged?.liveCommit, to: to, cancellation: cancellation)
+        return Outcome(version: version, checklist: checklist, result: result)
+    }
+
+    /// Deploys `version` from the working tree when that is what it holds, else from a temporary
+    /// worktree of the release's commit, so the destination gets exactly what the source runs.
+    private func deploy(
+        _ component: Component, version: String, commit: String?, to environment: EnvironmentSettings,
+        cancellation: CancellationFlag
+    ) async throws(SlipwayError) -> RunResult {
+        let deployer = Deployer(engine: engine)
+        let current = try? await engine.version(of: component, requested: nil).version
+        let kept = FileManager.default.fileExists(atPath: engine.releaseDirectory(of: component, version: version).path)
+        if current == version || kept {
+            let plan = try deployer.plan(
+                .deploy, component: component, environment: environment, version: version, commit: commit, forced: false)
+            return try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
+        }
+        guard let git = engine.git, let commit else {
+            throw .failure("cannot promote \(version): the working tree holds another version and no commit is recorded for it")
+        }
+        let worktree = FileManager.default.temporaryDirectory
+            .appendingPathComponent("slipway-promote-\(component.name)-\(UUID().uuidString.prefix(8))")
+        try await git.addWorktree(at: worktree, commit: commit)
+        defer { try? FileManager.default.removeItem(at: worktree) }
+        let directory = worktree.appendingPathComponent(engine.repositoryPath(of: component))
+        var release = component
+        release.directory = directory
+        release.makefile = MakefileMetadata.load(from: directory.appendingPathComponent("Makefile"), directory: directory)
+            ?? component.makefile
+        engine.output("building \(version) from commit \(commit.prefix(12)) in a temporary worktree")
+        let result: RunResult
+        do {
+            let plan = try deployer.plan(
+                .deploy, component: release, environment: environment, version: version, commit: commit, forced: false,
+                directory: directory)
+            result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
+        } catch {
+            await git.removeWorktree(at: worktree)
+            throw error
+        }
+        await git.removeWorktree(at: worktree)
+        return result
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import SlipwayCore
+
+struct Changes: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "changes", abstract: "List the components changed between two commits (base...head).")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The environment whose last successful pipeline run is the default base.") var env: String?
+    @Option(help: "The base commit or ref (default: the last successful pipeline run for the environment, else the merge-base with its branch).") var base: String?
+    @Option(help: "The head commit or ref.") var head = "HEAD"
+    @Flag(help: "Count uncommitted and untracked files as changed too.") var includeUncommitted = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let workspace: Workspace
+        let (base, source): (String, String)
+        if let given = self.base {
+            // A given base needs neither the store nor the engine: only the workspace and git.
+            workspace = try global.loadWorkspace()
+            (base, source) = (given, "given")
+        } else {
+            let engine = try await global.openEngine(json: json)
+            workspace = engine.workspace
+            (base, source) = try await PipelineBase.resolve(engine: engine, base: nil, environment: env)
+        }
+        let changes = try await ChangeDetector(workspace: workspace).detect(
+            base: base, head: head, baseSource: source, includeUncommitted: includeUncommitted)
+        if json {
+            try JSONOutput.print(changes)
+            return
+        }
+        print("\(changes.files.count) files changed in \(changes.mergeBase.prefix(12))...\(changes.head.prefix(12)) (\(source))")
+        Table(
+            headers: ["COMPONENT", "KIND", "REASON", "FILES"],
+            rows: changes.components.map { component in
+                let files = component.files.count == 1 ? component.files[0] : "\(component.files.count) files"
+                return [component.name, component.kind.rawValue, component.reason.rawValue,
+                        files + (component.via.map { " via \($0.joined(separator: ", "))" } ?? "")]
+            }
+        ).print()
+    }
+}
+
+/// The base `changes` uses without --base: the environment's default.
+enum PipelineBase {
+    static func resolve(engine: Engine, base: String?, environment: String?) async throws(SlipwayError) -> (String, String) {
+        if let base { return (base, "given") }
+        let environment = try await engine.environment(named: environment)
+        return try await engine.changeBase(environment: environment.name)
+    }
+}
+
+extension GlobalOptions {
+    /// The workspace alone, without its store: for commands that read only configuration and git.
+    func loadWorkspace() throws(SlipwayError) -> Workspace {
+        let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        guard let root = workspace.map({ URL(fileURLWithPath: $0) }) ?? Workspace.locate(from: directory) else {
+            throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
+        }
+        return try Workspace.load(at: root)
+    }
+}
