@@ -19,6 +19,23 @@ import Testing
         try store.runs().filter { $0.kind == .pipeline }
     }
 
+    /// The pipeline asks the report-based quality gate: components that wrote no coverage report
+    /// fail closed, naming the file, and nothing deploys.
+    @Test func theQualityGateFailsClosedOnAMissingCoverageReport() throws {
+        let (workspace, root) = try PipelineWorkspace.create()
+        try workspace.write(["slipway.yml": "branches:\n  develop: staging\n  main: production\nquality_gates:\n  security_scan: false\n"])
+        try workspace.commitAll("gates on")
+        let slipway = SlipwayProcess(workspace)
+        let result = try slipway.run(["pipeline", "--env", "staging", "--base", root], environment: PipelineWorkspace.environment(workspace))
+        #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+        let store = try EventStore(path: workspace.statePath)
+        let run = try #require(try pipelineRuns(store).first)
+        let gates = try jobs(store, run: run.id).filter { $0.stage == "quality-gates" }
+        #expect(gates.count == 6 && gates.allSatisfy { $0.outcome == "failed" }, "\(gates)")
+        #expect(gates.allSatisfy { $0.reason.contains("tests passed") && $0.reason.contains("coverage/lcov.info") }, "\(gates.map(\.reason))")
+        #expect(try store.projection().states.values.allSatisfy { $0.liveVersion == nil }, "nothing deployed")
+    }
+
     @Test func aGateFailureSkipsItsDependentsAndUnrelatedComponentsDeploy() throws {
         let (workspace, root) = try PipelineWorkspace.create()
         let slipway = SlipwayProcess(workspace)

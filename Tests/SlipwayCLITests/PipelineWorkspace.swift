@@ -35,9 +35,13 @@ enum PipelineWorkspace {
         """
     }
 
+    /// These components write no coverage or scan reports: the report-based gate is tested in
+    /// QualityGateTests and GateCommandTests, and here gate failures come from PipelineSeamTests.
+    static let gatesOff = "quality_gates:\n  sonarqube: false\n  security_scan: false\n"
+
     static func create(function: String = #function) throws -> (TemporaryWorkspace, root: String) {
         let workspace = try TemporaryWorkspace(
-            files: ["slipway.yml": "branches:\n  develop: staging\n  main: production\n"], function: function)
+            files: ["slipway.yml": "branches:\n  develop: staging\n  main: production\n" + gatesOff], function: function)
         try workspace.commitAll("empty")
         try workspace.write([".gitignore": ".slipway/\nstate/\n"])
         try workspace.makeFolder("state")

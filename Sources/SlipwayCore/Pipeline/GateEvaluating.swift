@@ -15,12 +15,3 @@ public struct GateVerdict: Sendable, Equatable {
         self.summary = summary
     }
 }
-
-/// The gate while no report-based evaluation is wired in: a component whose tests passed passes.
-public struct TestsOnlyGate: GateEvaluating {
-    public init() {}
-
-    public func evaluate(component: Component, environment: EnvironmentSettings?, base: String) async throws(SlipwayError) -> GateVerdict {
-        GateVerdict(passed: true, summary: "gates: tests only")
-    }
-}

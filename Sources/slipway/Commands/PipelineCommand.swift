@@ -73,8 +73,7 @@ enum PipelineTarget {
         options.head = head
         options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         options.runsGates = runsGates
-        // The report-based gate is wired in separately; until then tests decide.
-        let runner = PipelineRunner(engine: engine, gate: TestsOnlyGate())
+        let runner = PipelineRunner(engine: engine, gate: ReportGate(engine: engine))
         if dryRun {
             for line in try await runner.plan(options).lines { print(line) }
             return

@@ -237,7 +237,7 @@ func benchDeploy(_ arguments: [String]) async throws {
         options.jobs = jobs
         options.runsGates = false
         let start = ContinuousClock.now
-        let outcome = try await PipelineRunner(engine: engine, gate: TestsOnlyGate()).run(options)
+        let outcome = try await PipelineRunner(engine: engine, gate: ReportGate(engine: engine)).run(options)
         inProcess.append(seconds(since: start))
         guard outcome.result.succeeded, outcome.jobs.values.filter({ $0.hasPrefix("deployed") }).count == components else {
             throw BenchError("the pipeline did not deploy all \(components): \(outcome.result.reason ?? "")")
