@@ -63,6 +63,15 @@ import Testing
         #expect(logs.stdout.contains("slipway: starting sh -c exec python3 server.py"))
     }
 
+    /// A service with `run:` and no Makefile is deployed natively by deploy-all too.
+    @Test func deployAllDeploysAServiceThatOnlyHasARunCommand() throws {
+        let live = try start()
+        defer { try? live.stopAll() }
+        let deployed = try live.slipway("deploy-all", "--env", "staging")
+        #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
+        #expect(httpGet(try live.routePort())?.status == 200)
+    }
+
     @Test func aReleaseThatNeverBecomesHealthyMovesNoTraffic() throws {
         let live = try start(settings: "")
         defer { try? live.stopAll() }

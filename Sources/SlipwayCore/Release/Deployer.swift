@@ -232,7 +232,9 @@ public struct Deployer: Sendable {
     ) async throws(SlipwayError) -> [String: RunResult] {
         let environment = try await engine.environment(named: environmentName)
         let workspace = engine.workspace
-        for component in workspace.components { _ = try DeployMethod.resolve(for: component, in: workspace) }
+        for component in workspace.components where !LocalDeployment.applies(to: component) {
+            _ = try DeployMethod.resolve(for: component, in: workspace)
+        }
         var pending: [(Component, String, String?)] = []
         let states = try engine.store.projection().states
         for component in workspace.components {
