@@ -126,8 +126,7 @@ final class Route: Sendable {
     func record(_ color: SlotColor, statusCode: Int, connectionFailed: Bool, since start: NIODeadline) {
         let microseconds = UInt64(max(0, (NIODeadline.now() - start).nanoseconds / 1000))
         state.withLock { state in
-            state.metrics[color].record(
-                statusCode: statusCode, connectionFailed: connectionFailed, microseconds: microseconds)
+            state.metrics.record(color, statusCode: statusCode, connectionFailed: connectionFailed, microseconds: microseconds)
         }
     }
 

@@ -24,9 +24,10 @@ public final class TrafficRouter: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let table = Mutex(Table())
 
-    public init(configuration: RouterConfiguration = RouterConfiguration(), numberOfThreads: Int = System.coreCount) {
+    /// - Parameter numberOfThreads: event loops; nil takes one per core the process may run on.
+    public init(configuration: RouterConfiguration = RouterConfiguration(), numberOfThreads: Int? = nil) {
         self.configuration = configuration
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: numberOfThreads)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: numberOfThreads ?? System.schedulableCoreCount)
     }
 
     /// Starts listening for a route. Port 0 picks a free port.
@@ -75,7 +76,8 @@ public final class TrafficRouter: Sendable {
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
                             IdleStateHandler(allTimeout: TimeAmount(route.configuration.clientIdleTimeout)))
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                            withPipeliningAssistance: false, withErrorHandling: true)
                         try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
                     }
                 }
