@@ -60,6 +60,9 @@ final class UpstreamConnection: Sendable {
     /// Pauses reading while the client cannot take more, so a large response is not buffered
     /// in memory. Call on the connection's loop.
     func setReading(_ isReading: Bool) {
+        // Setting a channel option goes through an existential and a cast; most calls change nothing.
+        guard handler.value.isReading != isReading else { return }
+        handler.value.isReading = isReading
         try? channel.syncOptions?.setOption(.autoRead, value: isReading)
     }
 
