@@ -56,6 +56,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     /// One timer per connection, armed by the first request and pushed back by later activity,
     /// rather than one scheduled and cancelled for every request.
     private var upstreamTimer: Scheduled<Void>?
+    /// When the client last sent something or was handed the end of a response. Tracked here
+    /// rather than by NIO's `IdleStateHandler`, which makes a promise and a callback for every write.
+    private var lastClientActivity = NIODeadline.now()
+    private var idleTimer: Scheduled<Void>?
 
     init(route: Route) {
         self.route = route
@@ -66,10 +70,13 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
+        scheduleIdleCheck(in: TimeAmount(configuration.clientIdleTimeout), context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        idleTimer?.cancel()
+        idleTimer = nil
     }
 
     // MARK: Client side
@@ -84,6 +91,11 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         } else {
             handle(part, context: context)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        lastClientActivity = .now()
+        context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
@@ -141,6 +153,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         waiting.removeAll()
         upstreamTimer?.cancel()
         upstreamTimer = nil
+        idleTimer?.cancel()
+        idleTimer = nil
         if let exchange {
             self.exchange = nil
             exchange.connection.abandon()
@@ -153,12 +167,6 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
-        case let idle as IdleStateHandler.IdleStateEvent where idle == .all:
-            // Idle counts from the last byte either way, so a connection is never cut just after its response;
-            // silence while a response is being fetched is the upstream's to answer for, not the client's.
-            if isIdle {
-                context.close(promise: nil)
-            }
         case is ChannelShouldQuiesceEvent:
             // A request being received or answered is finished first; the response then says close.
             quiescing = true
@@ -322,6 +330,29 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     // MARK: Timeouts
 
+    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.idleCheckFired()
+        }
+    }
+
+    /// Idle counts from the last byte either way, so a connection is never cut just after its
+    /// response; silence while a response is being fetched, or while the client is still taking
+    /// one it could not keep up with, is not the client's idleness.
+    private func idleCheckFired() {
+        idleTimer = nil
+        guard let context else { return }
+        let limit = TimeAmount(configuration.clientIdleTimeout)
+        let quiet = NIODeadline.now() - lastClientActivity
+        if !isIdle || !context.channel.isWritable {
+            scheduleIdleCheck(in: limit, context: context)
+        } else if quiet < limit {
+            scheduleIdleCheck(in: limit - quiet, context: context)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
     private func scheduleTimeout(in delay: TimeAmount, context: ChannelHandlerContext) -> Scheduled<Void> {
         context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
             self.upstreamTimeoutFired()
@@ -392,6 +423,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     }
 
     private func finishResponse(trailers: HTTPHeaders?, keepAlive: Bool, context: ChannelHandlerContext) {
+        lastClientActivity = .now()
         guard keepAlive, !quiescing else {
             waiting.removeAll()
             let channel = context.channel

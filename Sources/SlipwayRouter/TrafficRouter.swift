@@ -74,8 +74,6 @@ public final class TrafficRouter: Sendable {
                         return channel.close()
                     }
                     return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            IdleStateHandler(allTimeout: TimeAmount(route.configuration.clientIdleTimeout)))
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withPipeliningAssistance: false, withErrorHandling: true)
                         try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
