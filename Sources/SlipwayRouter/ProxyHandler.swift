@@ -60,6 +60,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     /// rather than by NIO's `IdleStateHandler`, which makes a promise and a callback for every write.
     private var lastClientActivity = NIODeadline.now()
     private var idleTimer: Scheduled<Void>?
+    private var flushBatch: UpstreamFlushBatch?
 
     init(route: Route) {
         self.route = route
@@ -70,6 +71,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
+        flushBatch = route.flushBatches.batch(for: context.eventLoop)
         scheduleIdleCheck(in: TimeAmount(configuration.clientIdleTimeout), context: context)
     }
 
@@ -238,7 +240,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             upstreamTimer = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
         }
         connection.setReading(context.channel.isWritable)
-        connection.send(upstreamHead(for: request), body: request.body, to: self)
+        connection.send(upstreamHead(for: request), body: request.body, to: self, flushingWith: flushBatch)
     }
 
     private func upstreamHead(for request: Request) -> HTTPRequestHead {

@@ -22,12 +22,14 @@ public final class TrafficRouter: Sendable {
 
     public let configuration: RouterConfiguration
     private let group: MultiThreadedEventLoopGroup
+    private let flushBatches: UpstreamFlushBatches
     private let table = Mutex(Table())
 
     /// - Parameter numberOfThreads: event loops; nil takes one per core the process may run on.
     public init(configuration: RouterConfiguration = RouterConfiguration(), numberOfThreads: Int? = nil) {
         self.configuration = configuration
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: numberOfThreads ?? System.schedulableCoreCount)
+        self.flushBatches = UpstreamFlushBatches(group: group)
     }
 
     /// Starts listening for a route. Port 0 picks a free port.
@@ -41,7 +43,8 @@ public final class TrafficRouter: Sendable {
             }
             table.reserved.insert(name)
         }
-        let route = Route(name: name, host: host, configuration: configuration, timerLoop: group.next())
+        let route = Route(
+            name: name, host: host, configuration: configuration, flushBatches: flushBatches, timerLoop: group.next())
         let listener: any Channel
         do {
             listener = try await bind(route, host: host, port: port)

@@ -48,13 +48,22 @@ final class UpstreamConnection: Sendable {
     }
 
     /// Writes a whole request; the response goes to `receiver`. Call on the connection's loop.
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, to receiver: any UpstreamResponseReceiver) {
+    /// With `batch` (the loop's), the flush waits for the end of the loop iteration.
+    func send(
+        _ head: HTTPRequestHead, body: ByteBuffer?, to receiver: any UpstreamResponseReceiver,
+        flushingWith batch: UpstreamFlushBatch?
+    ) {
         handler.value.receiver = receiver
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         if let body {
             channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
         }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        channel.write(HTTPClientRequestPart.end(nil), promise: nil)
+        if let batch {
+            batch.add(channel)
+        } else {
+            channel.flush()
+        }
     }
 
     /// Pauses reading while the client cannot take more, so a large response is not buffered
