@@ -61,6 +61,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private var lastClientActivity = NIODeadline.now()
     private var idleTimer: Scheduled<Void>?
     private var flushBatch: UpstreamFlushBatch?
+    /// Parts of a response were written to the client since the last flush.
+    private var hasUnflushedResponse = false
 
     init(route: Route) {
         self.route = route
@@ -269,14 +271,15 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     func upstreamDidReceive(_ part: HTTPClientResponsePart) {
         guard let context, let exchange else { return }
-        exchange.lastActivity = .now()
         switch part {
         case .head(let head):
             exchange.statusCode = Int(head.status.code)
             exchange.upstreamKeepAlive = head.isKeepAlive
             context.write(wrapOutboundOut(.head(clientHead(from: head, for: exchange))), promise: nil)
+            hasUnflushedResponse = true
         case .body(let buffer):
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            hasUnflushedResponse = true
         case .end(let trailers):
             self.exchange = nil
             // Back to the pool before the client sees the end, so its next request finds it.
@@ -288,8 +291,14 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         }
     }
 
+    /// Once per read from the upstream rather than per part: the activity that holds off the
+    /// upstream timeout, and the flush of a response that is still streaming.
     func upstreamDidFinishReading() {
-        context?.flush()
+        exchange?.lastActivity = .now()
+        if hasUnflushedResponse {
+            hasUnflushedResponse = false
+            context?.flush()
+        }
     }
 
     func upstreamDidFail() {
@@ -426,6 +435,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     private func finishResponse(trailers: HTTPHeaders?, keepAlive: Bool, context: ChannelHandlerContext) {
         lastClientActivity = .now()
+        hasUnflushedResponse = false
         guard keepAlive, !quiescing else {
             waiting.removeAll()
             let channel = context.channel
