@@ -169,6 +169,25 @@ struct TrafficRouterTests {
         }
     }
 
+    @Test("later requests on a kept-alive connection get 504 too")
+    func answers504ForALaterRequestOnTheSameConnection() async throws {
+        var configuration = RouterConfiguration.forTests
+        configuration.upstreamTimeout = .seconds(1)
+        try await RoutedBackends.run(configuration: configuration) { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            // The connection's one timer is armed by the first request, still runs for the second,
+            // and is armed again for the third after it fired.
+            #expect(try await client.send(path: "/").status == .ok)
+            for _ in 0..<2 {
+                let response = try await client.send(path: "/hang")
+                #expect(response.status == .gatewayTimeout)
+                #expect(response.color == "blue")
+            }
+            #expect(client.isOpen)
+        }
+    }
+
     @Test("upstream connections are kept alive and reused")
     func reusesUpstreamConnections() async throws {
         try await RoutedBackends.run { routed in
