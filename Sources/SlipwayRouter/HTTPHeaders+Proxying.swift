@@ -8,12 +8,35 @@ extension HTTPHeaders {
     /// Drops the headers that describe one connection rather than the message (RFC 9110 7.6.1),
     /// including any the Connection header names; each side of the proxy frames its own.
     mutating func removeHopByHopHeaders() {
-        // Header names hold no whitespace, so dropping it all trims each listed name.
-        let named = self["connection"].flatMap { $0.split(separator: ",") }.map {
-            String($0.filter { !$0.isWhitespace })
+        // One pass to find what is there (on every request and response, so no Unicode-aware
+        // comparisons and nothing allocated when there is nothing to drop), then one removal each.
+        var present: [String] = []
+        for (name, value) in self {
+            if Self.hopByHopNames.contains(where: { name.equalsIgnoringASCIICase($0) }) {
+                present.append(name)
+            }
+            if name.equalsIgnoringASCIICase("connection") {
+                for token in value.utf8.split(separator: UInt8(ascii: ",")) {
+                    let trimmed = token.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                    let end = trimmed.lastIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+                    if let end, let listed = String(trimmed[...end]) {
+                        present.append(listed)
+                    }
+                }
+            }
         }
-        for name in Self.hopByHopNames + named {
+        for name in present {
             remove(name: name)
         }
+    }
+}
+
+extension String {
+    /// Header names are ASCII; this spares the Unicode machinery of `lowercased()`.
+    fileprivate func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        utf8.count == other.utf8.count
+            && zip(utf8, other.utf8).allSatisfy { a, b in
+                a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+            }
     }
 }

@@ -1,11 +1,16 @@
 import NIOCore
 import NIOHTTP1
 
-/// Proxies the requests of one client connection, one at a time (the HTTP server pipeline holds
-/// back pipelined ones): buffers the request, lets the route pick a colour and a pooled upstream
-/// connection, and streams the response back with `X-Slipway-Color`.
-final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
+/// Proxies the requests of one client connection, one at a time: buffers the request, lets the
+/// route pick a colour and a pooled upstream connection, and streams the response back with
+/// `X-Slipway-Color`.
+///
+/// Pipelined requests are held back here rather than by NIO's `HTTPServerPipelineHandler`, which
+/// stops reading the socket while any response is owed and so costs two `epoll_ctl` calls per
+/// request. Here reading stops only while parts of a pipelined request are actually waiting.
+final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     private struct Request {
@@ -23,7 +28,6 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
         var statusCode: Int?
         var upstreamKeepAlive = false
         var lastActivity = NIODeadline.now()
-        var timeout: Scheduled<Void>?
 
         init(request: Request, connection: UpstreamConnection, wasPooled: Bool) {
             self.request = request
@@ -42,6 +46,23 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
     private var exchange: Exchange?
     /// A request is on its way to an upstream (connecting), so the client is not idle.
     private var connecting = false
+    /// Parts of pipelined requests that arrived while a response was owed, in order.
+    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    private var isReplaying = false
+    /// A read the channel asked for while parts were waiting; issued once they are handled.
+    private var readWithheld = false
+    /// The route is closing: serve what was started, then close.
+    private var quiescing = false
+    /// One timer per connection, armed by the first request and pushed back by later activity,
+    /// rather than one scheduled and cancelled for every request.
+    private var upstreamTimer: Scheduled<Void>?
+    /// When the client last sent something or was handed the end of a response. Tracked here
+    /// rather than by NIO's `IdleStateHandler`, which makes a promise and a callback for every write.
+    private var lastClientActivity = NIODeadline.now()
+    private var idleTimer: Scheduled<Void>?
+    private var flushBatch: UpstreamFlushBatch?
+    /// Parts of a response were written to the client since the last flush.
+    private var hasUnflushedResponse = false
 
     init(route: Route) {
         self.route = route
@@ -52,16 +73,45 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
+        flushBatch = route.flushBatches.batch(for: context.eventLoop)
+        scheduleIdleCheck(in: TimeAmount(configuration.clientIdleTimeout), context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        idleTimer?.cancel()
+        idleTimer = nil
     }
 
     // MARK: Client side
 
+    /// A request is being answered (or its upstream connection opened).
+    private var isBusy: Bool { exchange != nil || connecting }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if isBusy || !waiting.isEmpty {
+            waiting.append(part)
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        lastClientActivity = .now()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if waiting.isEmpty {
+            context.read()
+        } else {
+            readWithheld = true
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             if let length = head.headers.first(name: "content-length").flatMap(Int.init),
                 length > configuration.maximumRequestBodySize
@@ -69,7 +119,9 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
                 rejectTooLarge(head, context: context)
                 return
             }
-            if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            if head.headers.contains(name: "expect"),
+                head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
+            {
                 // The body is buffered here, so the router, not the upstream, invites it.
                 let goAhead = HTTPResponseHead(version: head.version, status: .continue)
                 context.writeAndFlush(wrapOutboundOut(.head(goAhead)), promise: nil)
@@ -102,27 +154,42 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
     func channelInactive(context: ChannelHandlerContext) {
         self.context = nil
         receiving = nil
+        waiting.removeAll()
+        upstreamTimer?.cancel()
+        upstreamTimer = nil
+        idleTimer?.cancel()
+        idleTimer = nil
         if let exchange {
             self.exchange = nil
-            exchange.timeout?.cancel()
             exchange.connection.abandon()
         }
         context.fireChannelInactive()
     }
 
+    /// Nothing owed to the client and nothing of a request received.
+    private var isIdle: Bool { !isBusy && receiving == nil && waiting.isEmpty }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Idle counts from the last byte either way, so a connection is never cut just after its response;
-        // silence while a response is being fetched is the upstream's to answer for, not the client's.
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .all, exchange == nil, !connecting, receiving == nil {
-            context.close(promise: nil)
-            return
+        switch event {
+        case is ChannelShouldQuiesceEvent:
+            // A request being received or answered is finished first; the response then says close.
+            quiescing = true
+            if isIdle {
+                context.close(promise: nil)
+            }
+        default:
+            context.fireUserInboundEventTriggered(event)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Malformed requests were already answered with 400 by the server pipeline.
-        context.close(promise: nil)
+        // A malformed request was answered with 400 by the server pipeline, unless a response was
+        // owed; that one is finished first.
+        if isBusy {
+            quiescing = true
+        } else {
+            context.close(promise: nil)
+        }
     }
 
     // MARK: Forwarding
@@ -170,10 +237,12 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
 
     private func send(_ request: Request, on connection: UpstreamConnection, wasPooled: Bool, context: ChannelHandlerContext) {
         let exchange = Exchange(request: request, connection: connection, wasPooled: wasPooled)
-        exchange.timeout = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
         self.exchange = exchange
+        if upstreamTimer == nil {
+            upstreamTimer = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
+        }
         connection.setReading(context.channel.isWritable)
-        connection.send(upstreamHead(for: request), body: request.body, to: self)
+        connection.send(upstreamHead(for: request), body: request.body, to: self, flushingWith: flushBatch)
     }
 
     private func upstreamHead(for request: Request) -> HTTPRequestHead {
@@ -202,17 +271,17 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
 
     func upstreamDidReceive(_ part: HTTPClientResponsePart) {
         guard let context, let exchange else { return }
-        exchange.lastActivity = .now()
         switch part {
         case .head(let head):
             exchange.statusCode = Int(head.status.code)
             exchange.upstreamKeepAlive = head.isKeepAlive
             context.write(wrapOutboundOut(.head(clientHead(from: head, for: exchange))), promise: nil)
+            hasUnflushedResponse = true
         case .body(let buffer):
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            hasUnflushedResponse = true
         case .end(let trailers):
             self.exchange = nil
-            exchange.timeout?.cancel()
             // Back to the pool before the client sees the end, so its next request finds it.
             route.release(exchange.connection, reusable: exchange.upstreamKeepAlive)
             route.record(
@@ -222,14 +291,19 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
         }
     }
 
+    /// Once per read from the upstream rather than per part: the activity that holds off the
+    /// upstream timeout, and the flush of a response that is still streaming.
     func upstreamDidFinishReading() {
-        context?.flush()
+        exchange?.lastActivity = .now()
+        if hasUnflushedResponse {
+            hasUnflushedResponse = false
+            context?.flush()
+        }
     }
 
     func upstreamDidFail() {
         guard let context, let exchange else { return }
         self.exchange = nil
-        exchange.timeout?.cancel()
         if let statusCode = exchange.statusCode {
             // Part of the response is out: all that is left is to cut the client off too.
             route.record(exchange.color, statusCode: statusCode, connectionFailed: true, since: exchange.request.start)
@@ -256,7 +330,7 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
         let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)
         // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
         let lengthKnown = head.headers.contains(name: "content-length") || exchange.request.head.method == .HEAD
-        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || lengthKnown)
+        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || lengthKnown) && !quiescing
         if !exchange.clientKeepAlive {
             head.headers.add(name: "connection", value: "close")
         } else if !canChunk {
@@ -267,20 +341,44 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
 
     // MARK: Timeouts
 
+    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
+            self.idleCheckFired()
+        }
+    }
+
+    /// Idle counts from the last byte either way, so a connection is never cut just after its
+    /// response; silence while a response is being fetched, or while the client is still taking
+    /// one it could not keep up with, is not the client's idleness.
+    private func idleCheckFired() {
+        idleTimer = nil
+        guard let context else { return }
+        let limit = TimeAmount(configuration.clientIdleTimeout)
+        let quiet = NIODeadline.now() - lastClientActivity
+        if !isIdle || !context.channel.isWritable {
+            scheduleIdleCheck(in: limit, context: context)
+        } else if quiet < limit {
+            scheduleIdleCheck(in: limit - quiet, context: context)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
     private func scheduleTimeout(in delay: TimeAmount, context: ChannelHandlerContext) -> Scheduled<Void> {
         context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
             self.upstreamTimeoutFired()
         }
     }
 
-    /// The timer is set once per request and pushed back by upstream activity, instead of being
-    /// rescheduled for every part of a streamed response.
+    /// The timer is pushed back by activity (a new request starts with fresh activity), instead
+    /// of being rescheduled for every request and every part of a streamed response.
     private func upstreamTimeoutFired() {
+        upstreamTimer = nil
         guard let context, let exchange else { return }
         let limit = TimeAmount(configuration.upstreamTimeout)
         let quiet = NIODeadline.now() - exchange.lastActivity
         if quiet < limit {
-            exchange.timeout = scheduleTimeout(in: limit - quiet, context: context)
+            upstreamTimer = scheduleTimeout(in: limit - quiet, context: context)
             return
         }
         self.exchange = nil
@@ -303,8 +401,8 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
         context: ChannelHandlerContext
     ) {
         route.record(color, statusCode: Int(status.code), connectionFailed: connectionFailed, since: request.start)
-        respond(status: status, color: color, message: message, to: request.head, keepAlive: request.head.isKeepAlive,
-                context: context)
+        respond(status: status, color: color, message: message, to: request.head,
+                keepAlive: request.head.isKeepAlive && !quiescing, context: context)
     }
 
     private func rejectTooLarge(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -336,10 +434,31 @@ final class ProxyHandler: ChannelInboundHandler, UpstreamResponseReceiver {
     }
 
     private func finishResponse(trailers: HTTPHeaders?, keepAlive: Bool, context: ChannelHandlerContext) {
-        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-        if !keepAlive {
+        lastClientActivity = .now()
+        hasUnflushedResponse = false
+        guard keepAlive, !quiescing else {
+            waiting.removeAll()
             let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(trailers))).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+        replayWaitingParts(context: context)
+    }
+
+    /// Handles the parts of pipelined requests that waited for the response just finished, until
+    /// one of them needs an upstream again, then reads on if nothing is left waiting.
+    private func replayWaitingParts(context: ChannelHandlerContext) {
+        // A request answered at once (502) finishes inside `handle`; the outer loop goes on.
+        guard !isReplaying else { return }
+        isReplaying = true
+        while !isBusy, let part = waiting.popFirst() {
+            handle(part, context: context)
+        }
+        isReplaying = false
+        if waiting.isEmpty, readWithheld {
+            readWithheld = false
+            context.read()
         }
     }
 }

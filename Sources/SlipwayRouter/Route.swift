@@ -48,14 +48,19 @@ final class Route: Sendable {
     let name: String
     let host: String
     let configuration: RouterConfiguration
+    let flushBatches: UpstreamFlushBatches
     /// Runs the drain deadlines.
     private let timerLoop: any EventLoop
     private let state: Mutex<State>
 
-    init(name: String, host: String, configuration: RouterConfiguration, timerLoop: any EventLoop) {
+    init(
+        name: String, host: String, configuration: RouterConfiguration, flushBatches: UpstreamFlushBatches,
+        timerLoop: any EventLoop
+    ) {
         self.name = name
         self.host = host
         self.configuration = configuration
+        self.flushBatches = flushBatches
         self.timerLoop = timerLoop
         self.state = Mutex(State(metrics: RouteMetrics(route: name)))
     }
@@ -126,8 +131,7 @@ final class Route: Sendable {
     func record(_ color: SlotColor, statusCode: Int, connectionFailed: Bool, since start: NIODeadline) {
         let microseconds = UInt64(max(0, (NIODeadline.now() - start).nanoseconds / 1000))
         state.withLock { state in
-            state.metrics[color].record(
-                statusCode: statusCode, connectionFailed: connectionFailed, microseconds: microseconds)
+            state.metrics.record(color, statusCode: statusCode, connectionFailed: connectionFailed, microseconds: microseconds)
         }
     }
 

@@ -25,6 +25,15 @@ public struct RouteMetrics: Sendable, Equatable, Codable {
         }
     }
 
+    /// Counts one finished request. Mutates the stored colour in place: going through the
+    /// subscript would copy its histogram (about 30 KiB) on every request.
+    mutating func record(_ color: SlotColor, statusCode: Int, connectionFailed: Bool, microseconds: UInt64) {
+        switch color {
+        case .blue: blue.record(statusCode: statusCode, connectionFailed: connectionFailed, microseconds: microseconds)
+        case .green: green.record(statusCode: statusCode, connectionFailed: connectionFailed, microseconds: microseconds)
+        }
+    }
+
     /// The counters for the interval since `earlier`, per colour.
     public func since(_ earlier: RouteMetrics) -> RouteMetrics {
         RouteMetrics(route: route, blue: blue.since(earlier.blue), green: green.since(earlier.green))

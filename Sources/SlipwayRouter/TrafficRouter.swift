@@ -22,11 +22,14 @@ public final class TrafficRouter: Sendable {
 
     public let configuration: RouterConfiguration
     private let group: MultiThreadedEventLoopGroup
+    private let flushBatches: UpstreamFlushBatches
     private let table = Mutex(Table())
 
-    public init(configuration: RouterConfiguration = RouterConfiguration(), numberOfThreads: Int = System.coreCount) {
+    /// - Parameter numberOfThreads: event loops; nil takes one per core the process may run on.
+    public init(configuration: RouterConfiguration = RouterConfiguration(), numberOfThreads: Int? = nil) {
         self.configuration = configuration
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: numberOfThreads)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: numberOfThreads ?? System.schedulableCoreCount)
+        self.flushBatches = UpstreamFlushBatches(group: group)
     }
 
     /// Starts listening for a route. Port 0 picks a free port.
@@ -40,7 +43,8 @@ public final class TrafficRouter: Sendable {
             }
             table.reserved.insert(name)
         }
-        let route = Route(name: name, host: host, configuration: configuration, timerLoop: group.next())
+        let route = Route(
+            name: name, host: host, configuration: configuration, flushBatches: flushBatches, timerLoop: group.next())
         let listener: any Channel
         do {
             listener = try await bind(route, host: host, port: port)
@@ -73,9 +77,10 @@ public final class TrafficRouter: Sendable {
                         return channel.close()
                     }
                     return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            IdleStateHandler(allTimeout: TimeAmount(route.configuration.clientIdleTimeout)))
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        // Headers going out come from NIO's parser (which rejects what the validator
+                        // would) or are the router's own, so validating them again costs for nothing.
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                            withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
                         try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
                     }
                 }

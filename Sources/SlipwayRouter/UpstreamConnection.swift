@@ -33,7 +33,8 @@ final class UpstreamConnection: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // Request headers come from NIO's parser on the client side, or are the router's own.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
                 }
             }
@@ -48,18 +49,30 @@ final class UpstreamConnection: Sendable {
     }
 
     /// Writes a whole request; the response goes to `receiver`. Call on the connection's loop.
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, to receiver: any UpstreamResponseReceiver) {
+    /// With `batch` (the loop's), the flush waits for the end of the loop iteration.
+    func send(
+        _ head: HTTPRequestHead, body: ByteBuffer?, to receiver: any UpstreamResponseReceiver,
+        flushingWith batch: UpstreamFlushBatch?
+    ) {
         handler.value.receiver = receiver
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         if let body {
             channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
         }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        channel.write(HTTPClientRequestPart.end(nil), promise: nil)
+        if let batch {
+            batch.add(channel)
+        } else {
+            channel.flush()
+        }
     }
 
     /// Pauses reading while the client cannot take more, so a large response is not buffered
     /// in memory. Call on the connection's loop.
     func setReading(_ isReading: Bool) {
+        // Setting a channel option goes through an existential and a cast; most calls change nothing.
+        guard handler.value.isReading != isReading else { return }
+        handler.value.isReading = isReading
         try? channel.syncOptions?.setOption(.autoRead, value: isReading)
     }
 

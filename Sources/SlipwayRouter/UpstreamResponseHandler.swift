@@ -7,6 +7,8 @@ final class UpstreamResponseHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
 
     var receiver: (any UpstreamResponseReceiver)?
+    /// The channel's `autoRead`, as last set through ``UpstreamConnection/setReading(_:)``.
+    var isReading = true
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)

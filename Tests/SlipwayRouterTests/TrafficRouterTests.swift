@@ -169,6 +169,25 @@ struct TrafficRouterTests {
         }
     }
 
+    @Test("later requests on a kept-alive connection get 504 too")
+    func answers504ForALaterRequestOnTheSameConnection() async throws {
+        var configuration = RouterConfiguration.forTests
+        configuration.upstreamTimeout = .seconds(1)
+        try await RoutedBackends.run(configuration: configuration) { routed in
+            let client = try await TestHTTPClient.connect(port: routed.port)
+            defer { client.close() }
+            // The connection's one timer is armed by the first request, still runs for the second,
+            // and is armed again for the third after it fired.
+            #expect(try await client.send(path: "/").status == .ok)
+            for _ in 0..<2 {
+                let response = try await client.send(path: "/hang")
+                #expect(response.status == .gatewayTimeout)
+                #expect(response.color == "blue")
+            }
+            #expect(client.isOpen)
+        }
+    }
+
     @Test("upstream connections are kept alive and reused")
     func reusesUpstreamConnections() async throws {
         try await RoutedBackends.run { routed in
@@ -243,6 +262,59 @@ struct TrafficRouterTests {
             #expect(throws: RouterError.unknownRoute("web")) {
                 try routed.router.setWeights(route: "web", .allGreen)
             }
+        }
+    }
+    @Test("pipelined requests are answered in order, each by its own upstream request")
+    func answersPipelinedRequestsInOrder() async throws {
+        try await RoutedBackends.run { routed in
+            try routed.router.setWeights(route: "web", TrafficWeights(green: 50))
+            func request(_ method: HTTPMethod, _ path: String, body: String? = nil, close: Bool = false)
+                -> PipelinedExchange.Request
+            {
+                var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+                head.headers.add(name: "host", value: "test.local")
+                if let body {
+                    head.headers.add(name: "content-length", value: String(body.utf8.count))
+                }
+                if close {
+                    head.headers.add(name: "connection", value: "close")
+                }
+                return PipelinedExchange.Request(head: head, body: body)
+            }
+            let requests = [
+                request(.POST, "/echo", body: "hello"), request(.GET, "/fail"), request(.GET, "/"),
+                request(.GET, "/", close: true),
+            ]
+            let responses = try await PipelinedExchange.send(requests, port: routed.port)
+            #expect(responses.map(\.status) == [.ok, .internalServerError, .ok, .ok])
+            #expect(responses.map(\.body) == ["5", "green", "blue", "green"])
+            #expect(responses.map(\.color) == ["blue", "green", "blue", "green"])
+        }
+    }
+
+    @Test("removing a route lets the request in flight finish, then closes its connection")
+    func removingARouteDrainsTheRequestInFlight() async throws {
+        try await RoutedBackends.run { routed in
+            let slowClient = try await TestHTTPClient.connect(port: routed.port)
+            let idleClient = try await TestHTTPClient.connect(port: routed.port)
+            defer {
+                slowClient.close()
+                idleClient.close()
+            }
+            _ = try await idleClient.send(path: "/")
+            let slow = Task { try await slowClient.send(path: "/hold") }
+            try await waitUntil("blue holds the slow request") { routed.blue.heldRequests == 1 }
+
+            let removal = Task { try await routed.router.removeRoute("web") }
+            try await waitUntil("the idle client is closed at once") { !idleClient.isOpen }
+            #expect(slowClient.isOpen)
+            routed.blue.releaseHeldRequests()
+            let finished = try await slow.value
+            #expect(finished.status == .ok)
+            #expect(finished.body == "blue")
+            #expect(finished.headers.first(name: "connection") == "close")
+            try await removal.value
+            try await waitUntil("the slow client is closed after its response") { !slowClient.isOpen }
         }
     }
 }
