@@ -57,7 +57,7 @@ enum Fixtures {
         symbols: SymbolSet = .unicode, readOnly: Bool = false
     ) -> ConsoleState {
         let initial = ConsoleState(header: header, readOnly: readOnly, size: size, now: now, symbols: symbols)
-        return Console.update(initial, .fleetLoaded(rows, runs, header)).0
+        return Console.update(initial, .loaded(ConsoleSnapshot(rows: rows, runs: runs), header)).0
     }
 
     /// The state after pressing `keys` in order.

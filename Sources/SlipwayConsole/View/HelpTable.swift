@@ -19,7 +19,12 @@ struct HelpTable: ListView {
         let binding = bindings[index]
         var x = frame.put(binding.keyLabel, row: row, column: 0, width: Self.keysWidth + Self.gap, style: .bold)
         x = frame.put(binding.description, row: row, column: x, width: 24)
-        let when = binding.context == .filtering ? "while typing a filter" : "browsing"
+        let when = switch binding.context {
+        case .browsing: binding.screens.isEmpty ? "every screen" : binding.screens.map(\.title).joined(separator: ", ")
+        case .filtering: "while typing a filter"
+        case .command: "while typing a : command"
+        case .confirming: "while confirming an action"
+        }
         frame.put(when, row: row, column: x, style: .dim)
     }
 }
