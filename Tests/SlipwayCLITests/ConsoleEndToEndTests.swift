@@ -40,7 +40,7 @@ import Testing
         let console = try TmuxConsole(
             Self.command("--workspace demo", environment: ["XDG_CONFIG_HOME": workspace.root.path]),
             directory: workspace.root)
-        defer { _ = try? console.tmux(["kill-server"]) }
+        defer { console.stop() }
         #expect(console.waitFor { $0.contains("qis-data-management") && $0.contains("agent: up") })
 
         // Filter, then open the component.
@@ -90,8 +90,10 @@ import Testing
         #expect(console.waitFor("roll back accounts in staging to \(version)?"))
         try console.press("y")
         #expect(console.waitFor(60) { screen in
-            screen.split(separator: "\n").contains { $0.hasPrefix(version) && $0.hasSuffix("live") }
-        })
+            screen.split(separator: "\n").contains {
+                $0.hasPrefix(version) && $0.trimmingCharacters(in: .whitespaces).hasSuffix("live")
+            }
+        }, "\(console.screen())\n\((try? String(contentsOf: demo.appendingPathComponent(".slipway/logs/console-actions.log"), encoding: .utf8)) ?? "")")
 
         // Command mode with completion, then help.
         try console.press(":")
@@ -119,7 +121,6 @@ import Testing
         #expect(console.waitFor("EXIT=0"))
         let modes = try #require(console.line(containing: "icanon"))
         #expect(modes.split(separator: " ").sorted() == ["echo", "icanon"], "terminal not restored: \(modes)")
-        _ = demo
     }
 
     @Test func otherProcessesShowUpAndGuardsChangeNothing() throws {
@@ -134,6 +135,7 @@ import Testing
 
         // Read-only: the switch is not offered, and refused when pressed.
         let readOnly = try TmuxConsole(Self.command("--workspace demo console --read-only"), directory: workspace.root)
+        defer { readOnly.stop() }
         #expect(readOnly.waitFor { $0.contains("accounts") && $0.contains("read-only") })
         #expect(!(readOnly.screen().split(separator: "\n").last ?? "").contains("switch"))
         try readOnly.press("Enter", "j", "s")
@@ -148,6 +150,7 @@ import Testing
 
         // Production without the typed name changes nothing; a deploy from another window shows up live.
         let console = try TmuxConsole(Self.command("--workspace demo"), directory: workspace.root)
+        defer { console.stop() }
         #expect(console.waitFor { $0.contains("accounts") && $0.contains("agent: up") })
         try console.press(":")
         try console.type("switch accounts production")

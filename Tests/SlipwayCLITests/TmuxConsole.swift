@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayCore
 
 /// The console running in a tmux server of a test's own (`tmux -L NAME`), driven by keys and
 /// read back as the text on screen.
@@ -13,28 +14,39 @@ final class TmuxConsole {
     }
 
     deinit {
-        _ = try? tmux(["kill-server"])
+        stop()
     }
 
-    /// Runs tmux on this server and answers its output. Spawned and reaped by hand, with its
-    /// output in a file: Foundation's Process waits for descriptors the forked tmux server keeps.
+    /// Kills the server and waits (a few seconds at most) until it is gone.
+    func stop() {
+        _ = try? tmux(["kill-server"])
+        for _ in 0..<50 where !serverProcesses().isEmpty {
+            usleep(100_000)
+        }
+    }
+
+    /// The live processes of this server (found by the `-L NAME` in their command lines).
+    private func serverProcesses() -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { pid in
+            let commandLine = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            return commandLine.contains("\0-L\0\(server)\0") && DetachedProcess.isRunning(pid)
+        }
+    }
+
+    /// Runs tmux on this server and answers its output. Spawned with default signal handling
+    /// and reaped by hand, its output in a file: Foundation's Process would wait for the
+    /// descriptors a forked tmux server keeps, and a test runner's ignored signals would stop
+    /// tmux from working.
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(server)-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = (["/usr/bin/env", "tmux", "-L", server] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
-        guard status == 0 else { throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO) }
-        var exitStatus: Int32 = 0
-        while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+        let pid = try DetachedProcess.spawn(
+            ["/usr/bin/env", "tmux", "-L", server] + arguments, environment: ProcessInfo.processInfo.environment,
+            logPath: output.path)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     }
 
