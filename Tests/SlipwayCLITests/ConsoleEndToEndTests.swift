@@ -95,6 +95,12 @@ import Testing
             }
         }, "\(console.screen())\n\((try? String(contentsOf: demo.appendingPathComponent(".slipway/logs/console-actions.log"), encoding: .utf8)) ?? "")")
 
+        // The rollback's own process ends by itself, after the console showed the result.
+        #expect(try eventually(60) {
+            let runs = try #require(try slipway.json("runs", "--workspace", "demo") as? [[String: Any]])
+            return !runs.contains { $0["state"] as? String == "running" }
+        })
+
         // Command mode with completion, then help.
         try console.press(":")
         try console.type("dep")

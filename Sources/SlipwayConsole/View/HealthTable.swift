@@ -12,16 +12,15 @@ enum HealthTable {
         let columns: [Column] = [
             Column(heading: "COMPONENT", limit: 24, value: \.component),
             Column(heading: "ENV", limit: 12, value: \.environment),
-            Column(heading: "HEALTH", limit: 11, value: { "\(symbols.health($0.health)) \($0.health)" }, style: { row in
+            Column(heading: "HEALTH", limit: 9, value: { "\(symbols.health($0.health)) \($0.health)" }, style: { row in
                 switch row.health {
                 case "healthy": .colored(.healthy)
                 case "unhealthy": .colored(.unhealthy, .bold)
                 default: .dim
                 }
             }),
-            Column(heading: "LAST PROBE", limit: 30, value: { row in
-                guard let reading = snapshot.state(row.component, row.environment)?.lastHealth else { return "-" }
-                return TimeText.stamp(reading.time) + (reading.detail.map { " \($0)" } ?? "")
+            Column(heading: "PROBED", limit: 8, value: { row in
+                snapshot.state(row.component, row.environment)?.lastHealth.map { TimeText.clock($0.time) } ?? "-"
             }),
             Column(heading: "P95", limit: 9, value: { row in
                 guard let color = row.liveColor, let p95 = counts(row)[color]?.p95Milliseconds else { return "-" }
@@ -34,12 +33,13 @@ enum HealthTable {
                 let errors = all.reduce(0) { $0 + $1.errors5xx + $1.connectionErrors }
                 return String(format: "%.1f%%", Double(errors) * 100 / Double(requests))
             }),
-            Column(heading: "ROUTER REQ/ERR", limit: 30, value: { row in
+            // Requests/errors per colour, `b` blue and `g` green, kept short for 80 columns.
+            Column(heading: "REQ/ERR", limit: 24, value: { row in
                 let counts = counts(row)
                 guard !counts.isEmpty else { return "-" }
                 return ["blue", "green"].compactMap { color in
-                    counts[color].map { "\(color) \($0.requests)/\($0.errors5xx + $0.connectionErrors)" }
-                }.joined(separator: "  ")
+                    counts[color].map { "\(color.prefix(1)) \($0.requests)/\($0.errors5xx + $0.connectionErrors)" }
+                }.joined(separator: " ")
             }),
         ]
         return ColumnTable(
