@@ -125,6 +125,7 @@ import Testing
 
         try console.press("q")
         #expect(console.waitFor("EXIT=0"))
+        #expect(console.waitFor("icanon"))
         let modes = try #require(console.line(containing: "icanon"))
         #expect(modes.split(separator: " ").sorted() == ["echo", "icanon"], "terminal not restored: \(modes)")
     }
@@ -186,6 +187,7 @@ import Testing
             directory: workspace.root)
         #expect(failing.waitFor("EXIT=1"))
         #expect(failing.screen().contains("slipway: error: cannot read the store: disk I/O error"))
+        #expect(failing.waitFor("icanon"))
         #expect(try #require(failing.line(containing: "icanon")).split(separator: " ").sorted() == ["echo", "icanon"])
 
         let console = try TmuxConsole(Self.command("console"), directory: workspace.root)
@@ -195,6 +197,7 @@ import Testing
         let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
         kill(pid, SIGTERM)
         #expect(console.waitFor("EXIT=143"))
+        #expect(console.waitFor("icanon"))
         #expect(try #require(console.line(containing: "icanon")).split(separator: " ").sorted() == ["echo", "icanon"])
     }
 

@@ -75,7 +75,8 @@ enum ConsoleCommandLine {
         case (3, "deploy"), (3, "rollback"): versions(words[1], words[2])
         default: []
         }
-        let matches = options.filter { $0.hasPrefix(partial) }
+        var seen = Set<String>()
+        let matches = options.filter { $0.hasPrefix(partial) && seen.insert($0).inserted }
         guard let first = matches.first else { return (text, []) }
         let prefix = (words + [matches.count == 1 ? first + " " : commonPrefix(matches)]).joined(separator: " ")
         return (prefix, matches.count == 1 ? [] : matches)
