@@ -116,7 +116,7 @@ extension Console {
     static func runCommand(in state: inout ConsoleState) -> [ConsoleEffect] {
         let text = state.command ?? ""
         state.command = nil
-        let components = FleetComponent.group(state.rows).map(\.name)
+        let components = state.snapshot.components.map(\.name)
         switch ConsoleCommandLine.parse(text, components: components, environments: state.environments) {
         case .failure(let error):
             state.statusMessage = error.message
@@ -141,7 +141,7 @@ extension Console {
         let releasesFor = (state.component, state.releasesEnvironment)
         let snapshot = state.snapshot
         let (text, candidates) = ConsoleCommandLine.complete(
-            state.command ?? "", components: FleetComponent.group(state.rows).map(\.name),
+            state.command ?? "", components: state.snapshot.components.map(\.name),
             environments: state.environments
         ) { component, environment in
             if releasesFor == (component, environment) { return releases.map(\.version) }

@@ -74,12 +74,13 @@ struct ConsoleState: Equatable, Sendable {
     /// How many list lines fit between the header and the footer.
     var pageSize: Int { max(1, size.rows - Self.chromeRows) }
 
-    var environments: [String] { FleetComponent.environments(in: rows) }
+    var environments: [String] { snapshot.environments }
 
     private func filter(_ screen: ConsoleScreen) -> String { lists[screen]?.filter ?? "" }
 
     var visibleComponents: [FleetComponent] {
-        FleetComponent.group(rows).filter { $0.matches(filter(.fleet)) }
+        let filter = filter(.fleet)
+        return filter.isEmpty ? snapshot.components : snapshot.components.filter { $0.matches(filter) }
     }
 
     var visibleRuns: [RunRecord] {

@@ -32,7 +32,7 @@ extension Console {
         switch state.screen {
         case .fleet:
             FleetTable(
-                components: state.visibleComponents, all: FleetComponent.group(state.rows),
+                components: state.visibleComponents, all: state.snapshot.components,
                 environments: state.environments, symbols: state.symbols, workspace: state.header.workspace)
         case .runs:
             RunsTable(runs: state.visibleRuns, symbols: state.symbols)
@@ -94,7 +94,7 @@ extension Console {
     private static func summary(of state: ConsoleState) -> String {
         switch state.screen {
         case .fleet:
-            let total = FleetComponent.group(state.rows).count
+            let total = state.snapshot.components.count
             let shown = state.visibleComponents.count
             let components = shown == total ? "\(total) components" : "\(shown) of \(total) components"
             return "\(components), \(state.environments.count) environments"
