@@ -31,6 +31,7 @@ struct StoreWatcher: Sendable {
     func watch() async {
         let clock = ContinuousClock()
         var lastEventID: Int64?
+        var follower = FleetFollower(eventLimit: Self.eventLimit)
         var lastHeartbeat: ContinuousClock.Instant?
         var header = ConsoleHeader(workspace: engine.workspace.root.path, actor: engine.store.actor)
         var metrics: [AgentResponse.Route]?
@@ -58,7 +59,8 @@ struct StoreWatcher: Sendable {
                 let changed = eventID != lastEventID
                 if heartbeat || forced || changed {
                     lastEventID = eventID
-                    mailbox.post(.loaded(try snapshot(metrics: metrics), header))
+                    try follower.catchUp(engine.store, full: heartbeat || forced)
+                    mailbox.post(.loaded(try snapshot(follower, metrics: metrics), header))
                 }
                 try readFocus(&progress, eventID: eventID)
                 isFirstLoad = false
@@ -75,14 +77,14 @@ struct StoreWatcher: Sendable {
         }
     }
 
-    private func snapshot(metrics: [AgentResponse.Route]?) throws(SlipwayError) -> ConsoleSnapshot {
-        let projection = try engine.store.projection()
+    private func snapshot(_ follower: FleetFollower, metrics: [AgentResponse.Route]?) throws(SlipwayError) -> ConsoleSnapshot {
+        let projection = follower.projection
         let routes = try engine.store.routes()
         return ConsoleSnapshot(
             rows: FleetRow.rows(workspace: engine.workspace, projection: projection, routes: routes),
             runs: try engine.store.runs(limit: Self.runLimit), states: projection.states,
             slots: try engine.store.slots(), routes: routes, metrics: metrics,
-            events: try engine.store.latestEvents(limit: Self.eventLimit))
+            events: follower.events)
     }
 
     private func readFocus(_ progress: inout FocusProgress, eventID: Int64) throws(SlipwayError) {
