@@ -5,6 +5,7 @@
 
 Prints one table: launch to first complete frame, keypress to frame, idle CPU, peak memory.
 """
+import atexit
 import os
 import statistics
 import subprocess
@@ -16,10 +17,11 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Session:
-    """One tool in a detached tmux server of its own, 200x50."""
+    """One tool in a detached tmux server of its own, 200x50; closed at exit whatever happens."""
 
     def __init__(self, command, directory, environment=""):
         self.server = f"bench-{uuid.uuid4().hex[:8]}"
+        atexit.register(self.close)
         # Not captured: the server tmux starts would hold the pipe open for as long as it runs.
         subprocess.run(["tmux", "-L", self.server, "new-session", "-d", "-s", "main", "-x", "200", "-y", "50",
                         "-c", directory, f"exec {environment} {command}"],
