@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "SlipwayConsole",
-            dependencies: ["SlipwayCore", "CNcursesw"]
+            dependencies: ["SlipwayCore", "CNcursesw", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "slipway",

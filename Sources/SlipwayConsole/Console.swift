@@ -1,24 +1,28 @@
 import Foundation
 import SlipwayCore
 
-/// The interactive console: the fleet, the runs and help, following the shared store live.
+/// The interactive console: fleet, runs, health, audit, components, releases and logs,
+/// following the shared store live.
 public enum Console {
-    /// Runs the console on the terminal until the operator quits. Errors opening the
-    /// terminal are thrown, with the terminal restored.
-    public static func run(engine: Engine, readOnly: Bool) async throws {
+    /// Runs the console on the terminal until the operator quits or a signal arrives. The
+    /// terminal is restored in every case, also when an error is thrown.
+    public static func run(engine: Engine, settings: ConsoleSettings) async throws -> ConsoleExit {
         let mailbox = ConsoleMailbox()
-        let watcher = Task { await StoreWatcher(engine: engine, readOnly: readOnly, mailbox: mailbox).watch() }
+        let signals = SignalWatch()
+        signals.start()
+        let watcher = Task {
+            await StoreWatcher(engine: engine, readOnly: settings.readOnly, mailbox: mailbox).watch()
+        }
         defer { watcher.cancel() }
         let loop = ConsoleLoop(
             header: ConsoleHeader(workspace: engine.workspace.root.path, actor: engine.store.actor),
-            readOnly: readOnly, mailbox: mailbox)
+            settings: settings, mailbox: mailbox, launcher: ActionLauncher(engine: engine), signals: signals)
         // ncurses blocks while waiting for a key, so it gets a thread of its own rather than
         // one of the few the concurrency runtime shares.
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ConsoleExit, any Error>) in
             let thread = Thread {
                 do {
-                    try loop.run()
-                    continuation.resume()
+                    continuation.resume(returning: try loop.run())
                 } catch {
                     continuation.resume(throwing: error)
                 }

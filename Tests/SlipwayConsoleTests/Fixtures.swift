@@ -1,6 +1,6 @@
 import Foundation
 @testable import SlipwayConsole
-import SlipwayCore
+@testable import SlipwayCore
 
 /// A small fleet and the helpers the frame tests share.
 enum Fixtures {
@@ -57,7 +57,7 @@ enum Fixtures {
         symbols: SymbolSet = .unicode, readOnly: Bool = false
     ) -> ConsoleState {
         let initial = ConsoleState(header: header, readOnly: readOnly, size: size, now: now, symbols: symbols)
-        return Console.update(initial, .fleetLoaded(rows, runs, header)).0
+        return Console.update(initial, .loaded(ConsoleSnapshot(rows: rows, runs: runs), header)).0
     }
 
     /// The state after pressing `keys` in order.
@@ -82,4 +82,97 @@ extension Frame {
 
     /// The rows drawn in reverse video.
     var reverseRows: [Int] { (0..<rows).filter(isReverse(row:)) }
+}
+
+/// A fleet with everything the deeper screens show: slots, routes, router counts, events,
+/// releases and a run's output.
+enum RichFixtures {
+    static let now = Fixtures.now
+
+    static func slot(_ environment: String, _ color: String, _ version: String) -> SlotRecord {
+        SlotRecord(
+            component: "accounts", environment: environment, color: color, version: version, port: 40000,
+            pid: 7, pidStartTime: "1", host: "build-1", directory: "/srv", command: "[]", variables: "{}",
+            logPath: "/srv/logs/accounts/\(environment)/\(color).log", state: "running", restarts: 0,
+            startedAt: now - 300)
+    }
+
+    static func event(
+        _ id: Int64, _ kind: EventKind, environment: String = "staging", details: EventDetails, actor: String = "ana"
+    ) -> Event {
+        let payload = String(decoding: try! JSONEncoder().encode(details), as: UTF8.self)
+        return Event(
+            id: id, time: now - Double(100 - id), actor: actor, kind: kind.rawValue, schemaVersion: 1,
+            component: "accounts", environment: environment, runID: "r1", payload: payload)
+    }
+
+    static var snapshot: ConsoleSnapshot {
+        var states: [Projection.Key: DeploymentState] = [:]
+        for row in Fixtures.fleet where row.liveVersion != nil {
+            var state = DeploymentState(component: row.component, environment: row.environment)
+            state.liveVersion = row.liveVersion
+            state.liveColor = row.liveColor
+            state.previousVersions = ["0c1d2e3f4a5b"]
+            state.lastHealth = .init(healthy: row.health == "healthy", time: now - 60, detail: nil)
+            states[.init(component: row.component, environment: row.environment)] = state
+        }
+        return ConsoleSnapshot(
+            rows: Fixtures.fleet, runs: Fixtures.runs, states: states,
+            slots: [
+                slot("staging", "blue", "0c1d2e3f4a5b"), slot("staging", "green", "3f9a2c1b7d4e"),
+                slot("production", "blue", "0c1d2e3f4a5b"),
+            ],
+            routes: [
+                RouteRecord(component: "accounts", environment: "staging", host: "127.0.0.1", port: 8080, liveColor: "green", greenWeight: 100),
+                RouteRecord(component: "accounts", environment: "production", host: "127.0.0.1", port: 8081, liveColor: "blue", greenWeight: 0),
+            ],
+            metrics: [
+                AgentResponse.Route(
+                    component: "accounts", environment: "staging", url: "http://127.0.0.1:8080", liveColor: "green",
+                    weights: ["blue": 0, "green": 100],
+                    counts: [
+                        "blue": .init(requests: 120, errors5xx: 0, connectionErrors: 0, p95Milliseconds: 4.2),
+                        "green": .init(requests: 80, errors5xx: 2, connectionErrors: 0, p95Milliseconds: 3.5),
+                    ]),
+            ],
+            events: [
+                event(3, .runFinished, details: EventDetails(runKind: .deploy, version: "3f9a2c1b7d4e", outcome: "succeeded")),
+                event(2, .trafficSwitched, details: EventDetails(version: "3f9a2c1b7d4e", color: "green"), actor: "agent"),
+                event(1, .runStarted, details: EventDetails(runKind: .deploy, version: "3f9a2c1b7d4e")),
+            ])
+    }
+
+    static let releases = [
+        ReleaseTag(component: "accounts", environment: "staging", version: "3f9a2c1b7d4e", commit: "3f9a2c1b7d4e9", actor: "ana", time: now - 100, runID: nil),
+        ReleaseTag(component: "accounts", environment: "staging", version: "0c1d2e3f4a5b", commit: "0c1d2e3f4a5b6", actor: "bo", time: now - 5000, runID: nil),
+    ]
+
+    static func state(size: TerminalSize = TerminalSize(rows: 24, columns: 80), symbols: SymbolSet = .unicode, readOnly: Bool = false) -> ConsoleState {
+        let initial = ConsoleState(header: Fixtures.header, readOnly: readOnly, size: size, now: now, symbols: symbols)
+        return Console.update(initial, .loaded(snapshot, Fixtures.header)).0
+    }
+
+    /// `state` on `screen`, reached by keys, with the releases and log lines the watcher would send.
+    static func on(_ screen: ConsoleScreen, _ state: ConsoleState) -> ConsoleState {
+        let keys: [ConsoleKey] = switch screen {
+        case .fleet: []
+        case .runs: [.character("2")]
+        case .health: [.character("3")]
+        case .audit: [.character("4")]
+        case .help: [.character("?")]
+        case .component: [.enter]
+        case .releases: [.enter, .character("j"), .character("r")]
+        case .log: [.character("2"), .enter]
+        }
+        var state = Fixtures.pressing(keys, in: state)
+        if screen == .releases {
+            state = Console.update(state, .releasesLoaded(component: "accounts", environment: "staging", releases)).0
+        }
+        if screen == .log, let source = state.log?.source {
+            let lines = ["==> build: release 3f9a2c1b7d4e", "==> deploy: start in the green slot", "healthy: GET /health answered 200"]
+                .enumerated().map { LogLine(time: now + Double($0.offset), text: $0.element) }
+            state = Console.update(state, .logLoaded(source, lines, replacing: true)).0
+        }
+        return state
+    }
 }

@@ -86,7 +86,7 @@ import Testing
 
     @Test func scrollsToKeepTheSelectionVisible() throws {
         let rows = (1...30).map { Fixtures.row("component-\($0)", "staging") }
-        let state = Fixtures.pressing([.character("G")], in: Fixtures.state(rows: rows, size: TerminalSize(rows: 10, columns: 80)))
+        let state = Fixtures.pressing([.character("G")], in: Fixtures.state(rows: rows, size: TerminalSize(rows: 15, columns: 80)))
         let frame = Console.render(state)
         let last = try #require(frame.line(containing: "component-30")).row
         #expect(frame.reverseRows == [last])

@@ -2,14 +2,40 @@ import Testing
 @testable import SlipwayConsole
 
 @Suite struct HelpAndFooterTests {
-    @Test func helpListsEveryBinding() throws {
-        let state = Fixtures.pressing([.character("?")], in: Fixtures.state(size: TerminalSize(rows: 40, columns: 100)))
+    /// The state on `screen`, reached the way an operator gets there.
+    static func on(_ screen: ConsoleScreen, size: TerminalSize = TerminalSize(rows: 60, columns: 120)) -> ConsoleState {
+        let keys: [ConsoleKey] = switch screen {
+        case .fleet, .help: []
+        case .runs: [.character("2")]
+        case .health: [.character("3")]
+        case .audit: [.character("4")]
+        case .component: [.enter]
+        case .releases: [.enter, .character("r")]
+        case .log: [.character("2"), .enter]
+        }
+        return Fixtures.pressing(keys, in: Fixtures.state(size: size))
+    }
+
+    @Test(arguments: ConsoleScreen.allCases.filter { $0 != .help })
+    func helpListsEveryBindingOfTheScreenUnderIt(screen: ConsoleScreen) throws {
+        let state = Fixtures.pressing([.character("?")], in: Self.on(screen))
+        #expect(state.screen == .help)
         let lines = Console.render(state).lines
-        for binding in Bindings.all {
+        for binding in Bindings.all where binding.context != .browsing || binding.applies(to: screen) {
             #expect(
                 lines.contains { $0.hasPrefix(binding.keyLabel + " ") && $0.contains(binding.description) },
-                "help is missing \(binding.keyLabel) \(binding.description)")
+                "help on \(screen) is missing \(binding.keyLabel) \(binding.description)")
         }
+        for binding in Bindings.all where binding.context == .browsing && !binding.applies(to: screen) {
+            #expect(!lines.contains { $0.hasPrefix(binding.keyLabel + " ") && $0.contains(binding.description) })
+        }
+    }
+
+    @Test func helpInReadOnlyModeLeavesOutChangingActions() {
+        let state = Fixtures.pressing([.enter, .character("?")], in: Fixtures.state(size: TerminalSize(rows: 60, columns: 120), readOnly: true))
+        let text = Console.render(state).text
+        #expect(text.contains("releases"))
+        for word in ["deploy", "switch", "rollback"] { #expect(!text.contains("  \(word)  ")) }
     }
 
     @Test func questionMarkTogglesHelp() {
@@ -19,12 +45,16 @@ import Testing
         #expect(Fixtures.pressing([.escape], in: open).screen == .fleet)
     }
 
-    @Test func footerShowsTheHintsTheBindingTableMarksForIt() {
-        let footer = Console.render(Fixtures.state()).lines.last ?? ""
-        #expect(footer == "j down  k up  1 fleet  2 runs  / filter  ? help  q quit")
-        for binding in Bindings.all where !binding.shownInFooter {
-            #expect(!footer.contains(binding.description))
-        }
+    @Test func footerShowsTheHintsOfTheScreen() {
+        let footer = Console.render(Fixtures.state(size: TerminalSize(rows: 24, columns: 200))).lines.last ?? ""
+        #expect(footer == "j down  k up  enter open  r releases  d deploy  s switch  b rollback  l logs  / filter  : command  ? help  q quit")
+        let log = Console.render(Self.on(.log, size: TerminalSize(rows: 24, columns: 200))).lines.last ?? ""
+        #expect(log == "j down  k up  f follow on/off  w wrap on/off  t timestamps  / filter  : command  ? help  q quit")
+    }
+
+    @Test func footerInReadOnlyModeHidesChangingActions() {
+        let state = Fixtures.state(size: TerminalSize(rows: 24, columns: 200), readOnly: true)
+        #expect(Console.render(state).lines.last == "j down  k up  enter open  r releases  l logs  / filter  : command  ? help  q quit")
     }
 
     @Test func footerShowsFilteringHintsWhileFiltering() {
@@ -33,16 +63,18 @@ import Testing
     }
 
     @Test func footerLeavesOutHintsThatDoNotFitWhole() {
-        var bindings = Bindings.footer(in: .browsing).map { "\($0.footerLabel) \($0.description)" }
-        let footer = Console.render(Fixtures.state(size: TerminalSize(rows: 10, columns: 60))).lines.last ?? ""
-        while bindings.joined(separator: "  ").count > 60 { bindings.removeLast() }
-        #expect(footer == bindings.joined(separator: "  "))
+        var hints = Bindings.all.available(in: .browsing, on: .fleet, readOnly: false).filter(\.shownInFooter)
+            .map { "\($0.footerLabel) \($0.description)" }
+        let footer = Console.render(Fixtures.state(size: TerminalSize(rows: 15, columns: 60))).lines.last ?? ""
+        while hints.joined(separator: "  ").count > 60 { hints.removeLast() }
+        #expect(footer == hints.joined(separator: "  "))
     }
 
-    @Test func noKeyIsBoundTwiceInOneContext() {
-        for context in [Binding.Context.browsing, .filtering] {
-            let keys = Bindings.all.filter { $0.context == context }.flatMap(\.keys)
-            #expect(Set(keys).count == keys.count)
+    @Test(arguments: ConsoleScreen.allCases)
+    func noKeyIsBoundTwiceOnOneScreen(screen: ConsoleScreen) {
+        for context in [Binding.Context.browsing, .filtering, .command, .confirming] {
+            let keys = Bindings.all.filter { $0.context == context && $0.applies(to: screen) }.flatMap(\.keys)
+            #expect(Set(keys).count == keys.count, "\(context) on \(screen)")
         }
     }
 }

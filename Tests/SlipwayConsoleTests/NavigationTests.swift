@@ -46,22 +46,22 @@ import Testing
         #expect(Console.update(Fixtures.state(), .key(.character("x"))).1.isEmpty)
     }
 
-    @Test func rAsksForAReload() {
-        let (state, effects) = Console.update(Fixtures.state(), .key(.character("r")))
+    @Test func controlRAsksForAReload() {
+        let (state, effects) = Console.update(Fixtures.state(), .key(.character("\u{12}")))
         #expect(effects == [.reload])
         #expect(Console.render(state).lines[22] == "reloading…")
     }
 
     @Test func aSmallerFleetPullsTheSelectionIn() {
         let state = Fixtures.pressing([.character("G")], in: Fixtures.state())
-        let (reloaded, _) = Console.update(state, .fleetLoaded(Array(Fixtures.fleet.prefix(3)), [], Fixtures.header))
+        let (reloaded, _) = Console.update(state, .loaded(ConsoleSnapshot(rows: Array(Fixtures.fleet.prefix(3)), runs: []), Fixtures.header))
         #expect(reloaded.selection == 0)
     }
 
     @Test func aLoadFailureShowsUntilTheNextLoad() {
         let (failed, _) = Console.update(Fixtures.state(), .loadFailed("store /x/state.db: disk I/O error"))
         #expect(Console.render(failed).lines[22] == "store /x/state.db: disk I/O error")
-        let (loaded, _) = Console.update(failed, .fleetLoaded(Fixtures.fleet, Fixtures.runs, Fixtures.header))
+        let (loaded, _) = Console.update(failed, .loaded(ConsoleSnapshot(rows: Fixtures.fleet, runs: Fixtures.runs), Fixtures.header))
         #expect(Console.render(loaded).lines[22].isEmpty)
     }
 }

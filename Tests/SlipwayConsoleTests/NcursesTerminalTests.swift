@@ -51,7 +51,7 @@ import SlipwayCore
         #expect(isReverse(row: 5, column: 0))
         let small = Console.update(moved, .resize(rows: 9, columns: 40)).0
         terminal.draw(Console.render(small))
-        #expect(screenLine(4, width: terminal.size.columns) == "    terminal too small (need 60x10)")
+        #expect(screenLine(4, width: terminal.size.columns) == "    terminal too small (need 60x15)")
         #expect(screenLine(0, width: terminal.size.columns).isEmpty)
     }
 

@@ -3,14 +3,14 @@ import Testing
 @testable import SlipwayConsole
 
 @Suite struct SmallTerminalTests {
-    @Test(arguments: [TerminalSize(rows: 24, columns: 59), TerminalSize(rows: 9, columns: 80)])
+    @Test(arguments: [TerminalSize(rows: 24, columns: 59), TerminalSize(rows: 14, columns: 80)])
     func tooSmallATerminalShowsAMessage(size: TerminalSize) {
         let frame = Console.render(Fixtures.state(size: size))
-        #expect(frame.text.trimmingCharacters(in: .whitespacesAndNewlines) == "terminal too small (need 60x10)")
+        #expect(frame.text.trimmingCharacters(in: .whitespacesAndNewlines) == "terminal too small (need 60x15)")
     }
 
     @Test func theMinimumSizeShowsTheFleet() {
-        let frame = Console.render(Fixtures.state(size: TerminalSize(rows: 10, columns: 60)))
+        let frame = Console.render(Fixtures.state(size: TerminalSize(rows: 15, columns: 60)))
         #expect(frame.line(containing: "accounts") != nil)
         #expect(frame.line(containing: "too small") == nil)
     }

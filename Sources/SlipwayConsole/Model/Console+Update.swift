@@ -10,42 +10,76 @@ extension Console {
             state.size = TerminalSize(rows: max(0, rows), columns: max(0, columns))
         case .tick(let date):
             state.now = date
-        case .fleetLoaded(let rows, let runs, let header):
-            state.rows = rows
-            state.runs = runs
+        case .loaded(let snapshot, let header):
+            state.snapshot = snapshot
             state.header = header
             state.hasLoaded = true
-            state.statusMessage = nil
+            state.loadProblem = nil
+            if state.statusMessage?.hasPrefix("reloading") == true { state.statusMessage = nil }
+        case .releasesLoaded(let component, let environment, let tags):
+            if state.component == component, state.releasesEnvironment == environment { state.releases = tags }
+        case .logLoaded(let source, let lines, let replacing):
+            if state.log?.source == source { state.log?.receive(lines, replacing: replacing) }
         case .loadFailed(let reason):
+            state.loadProblem = reason
+        case .actionStarted(let reason):
             state.statusMessage = reason
+        case .fatal(let reason):
+            state.statusMessage = reason
+            state.shouldQuit = true
+            effects = [.fail(reason)]
         }
         clampSelection(in: &state)
         return (state, effects)
     }
 
     private static func press(_ key: ConsoleKey, in state: inout ConsoleState) -> [ConsoleEffect] {
-        guard state.isFiltering else {
-            guard let binding = Bindings.binding(for: key, in: .browsing) else { return [] }
+        let context = state.context
+        if let binding = state.bindings.binding(for: key, in: context, on: state.screen),
+           !(context == .confirming && state.pending?.needsTypedName == true && key.isText) {
             return perform(binding.action, in: &state)
         }
-        if let binding = Bindings.binding(for: key, in: .filtering) {
-            return perform(binding.action, in: &state)
-        }
-        // While filtering, every printable key is text (so `q` and `j` can be searched for).
-        if case .character(let character) = key {
-            if !character.isControl {
-                state.list.filter.append(character)
-                state.list.selection = 0
+        guard case .character(let character) = key, !character.isControl else {
+            // Movement keeps working while a filter is typed, so the operator can pick a match.
+            if context == .filtering, let binding = state.bindings.binding(for: key, in: .browsing, on: state.screen),
+               binding.action.isMovement {
+                return perform(binding.action, in: &state)
             }
             return []
         }
-        if let binding = Bindings.binding(for: key, in: .browsing), binding.action.isMovement {
-            return perform(binding.action, in: &state)
+        // While typing, every printable key is text (so `q` and `j` can be searched for).
+        switch context {
+        case .filtering:
+            if state.screen == .log {
+                state.log?.search.append(character)
+            } else {
+                state.list.filter.append(character)
+                state.list.selection = 0
+            }
+        case .command:
+            state.command?.append(character)
+        case .confirming:
+            if state.pending?.needsTypedName == true {
+                state.pending?.typed.append(character)
+            } else {
+                state.pending = nil
+                state.statusMessage = "cancelled: nothing changed"
+            }
+        case .browsing:
+            break
         }
         return []
     }
 
     private static func perform(_ action: ConsoleAction, in state: inout ConsoleState) -> [ConsoleEffect] {
+        if action.isChanging, state.readOnly {
+            state.statusMessage = readOnlyRefusal(action.rawValue)
+            return []
+        }
+        if state.screen == .log, action.isMovement {
+            scrollLog(action, in: &state)
+            return []
+        }
         let last = max(0, state.itemCount - 1)
         switch action {
         case .moveDown: state.list.selection = min(state.selection + 1, last)
@@ -56,32 +90,180 @@ extension Console {
         case .pageUp: state.list.selection = max(state.selection - state.pageSize, 0)
         case .showFleet: state.screens = [.fleet]
         case .showRuns: state.screens = [.fleet, .runs]
+        case .showHealth: state.screens = [.fleet, .health]
+        case .showAudit: state.screens = [.fleet, .audit]
         case .toggleHelp:
             if state.screen == .help { state.screens.removeLast() } else { state.screens.append(.help) }
-        case .startFilter: state.isFiltering = true
+        case .open: open(in: &state)
+        case .showReleases: showReleases(in: &state)
+        case .deploy, .switchTraffic, .rollback, .retry: propose(action, in: &state)
+        case .logs: showLogs(in: &state)
+        case .toggleFollow:
+            if var log = state.log {
+                log.follow.toggle()
+                if !log.follow { log.top = max(0, log.lines.count - state.pageSize) }
+                state.log = log
+            }
+        case .toggleWrap: state.log?.wrap.toggle()
+        case .toggleTimestamps: state.log?.timestamps.toggle()
+        case .nextMatch: jumpToMatch(in: &state)
+        case .startFilter:
+            state.isFiltering = true
+            if state.screen == .log { state.log?.search = "" }
+        case .startCommand:
+            state.command = ""
+            state.statusMessage = nil
         case .reload:
             state.statusMessage = "reloading" + state.symbols.ellipsis
             return [.reload]
-        case .back:
-            if !state.list.filter.isEmpty {
-                state.list = ListState()
-            } else if state.screens.count > 1 {
-                state.screens.removeLast()
-            }
+        case .back: back(in: &state)
         case .quit:
             state.shouldQuit = true
             return [.quit]
-        case .applyFilter: state.isFiltering = false
+        case .applyFilter:
+            state.isFiltering = false
+            if state.screen == .log { jumpToMatch(in: &state) }
         case .clearFilter:
             state.isFiltering = false
+            if state.screen == .log { state.log?.search = "" } else { state.list = ListState() }
+        case .deleteBackward: deleteBackward(in: &state)
+        case .runCommand: return runCommand(in: &state)
+        case .completeCommand: complete(in: &state)
+        case .cancelCommand:
+            state.command = nil
+            state.statusMessage = nil
+        case .confirm: return confirm(in: &state)
+        case .cancelConfirmation:
+            state.pending = nil
+            state.statusMessage = "cancelled: nothing changed"
+        }
+        return []
+    }
+
+    private static func back(in state: inout ConsoleState) {
+        if state.screen == .log, state.log?.search.isEmpty == false {
+            state.log?.search = ""
+        } else if !state.list.filter.isEmpty {
             state.list = ListState()
-        case .deleteBackward:
-            if !state.list.filter.isEmpty {
+        } else if state.screens.count > 1 {
+            let leaving = state.screens.removeLast()
+            if leaving == .log { state.log = nil }
+            if leaving == .releases { state.releases = [] }
+        }
+    }
+
+    private static func deleteBackward(in state: inout ConsoleState) {
+        switch state.context {
+        case .command:
+            if state.command?.isEmpty == false { state.command?.removeLast() }
+        case .confirming:
+            if state.pending?.typed.isEmpty == false { state.pending?.typed.removeLast() }
+        default:
+            if state.screen == .log {
+                if state.log?.search.isEmpty == false { state.log?.search.removeLast() }
+            } else if !state.list.filter.isEmpty {
                 state.list.filter.removeLast()
                 state.list.selection = 0
             }
         }
-        return []
+    }
+
+    // MARK: Drilling down
+
+    private static func open(in state: inout ConsoleState) {
+        switch state.screen {
+        case .fleet:
+            guard let component = selectedComponent(in: state) else { return }
+            state.component = component
+            state.lists[.component] = ListState()
+            state.screens.append(.component)
+        case .runs:
+            guard state.visibleRuns.indices.contains(state.selection) else { return }
+            let run = state.visibleRuns[state.selection]
+            state.log = LogPane(source: .run(run.id))
+            state.screens.append(.log)
+            if run.state == .interrupted || run.state == .failed {
+                state.statusMessage = "run \(run.state.rawValue): x retries it, b rolls back"
+            }
+        case .component:
+            showReleases(in: &state)
+        default:
+            break
+        }
+    }
+
+    private static func showReleases(in state: inout ConsoleState) {
+        guard let (component, environment) = target(in: state) else { return }
+        state.component = component
+        state.releasesEnvironment = environment
+        state.releases = []
+        state.lists[.releases] = ListState()
+        state.screens.append(.releases)
+    }
+
+    private static func showLogs(in state: inout ConsoleState) {
+        guard let (component, environment) = target(in: state) else { return }
+        let live = state.snapshot.state(component, environment)?.liveColor
+        let slots = state.snapshot.slots(component, environment)
+        guard let slot = slots.first(where: { $0.color == live }) ?? slots.first else {
+            state.statusMessage = "no slot of \(component) in \(environment) has a log"
+            return
+        }
+        state.log = LogPane(source: .slot(
+            component: component, environment: environment, color: slot.color, path: slot.logPath))
+        state.screens.append(.log)
+    }
+
+    private static func selectedComponent(in state: ConsoleState) -> String? {
+        let components = state.visibleComponents
+        return components.indices.contains(state.lists[.fleet]?.selection ?? 0)
+            ? components[state.lists[.fleet]?.selection ?? 0].name : nil
+    }
+
+    /// The component and environment an action on the current screen applies to: the
+    /// component screen's selected row, or the fleet's selected component in the `:env` environment.
+    static func target(in state: ConsoleState) -> (component: String, environment: String)? {
+        switch state.screen {
+        case .component:
+            let rows = state.componentRows
+            guard rows.indices.contains(state.selection) else { return nil }
+            return (rows[state.selection].component, rows[state.selection].environment)
+        case .fleet:
+            guard let component = selectedComponent(in: state) else { return nil }
+            guard let environment = state.environment else { return nil }
+            return (component, environment)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Log pane
+
+    private static func scrollLog(_ action: ConsoleAction, in state: inout ConsoleState) {
+        guard var log = state.log else { return }
+        let last = max(0, log.lines.count - state.pageSize)
+        let top = log.follow ? last : log.top
+        log.top = switch action {
+        case .moveDown: min(top + 1, last)
+        case .moveUp: max(top - 1, 0)
+        case .pageDown: min(top + state.pageSize, last)
+        case .pageUp: max(top - state.pageSize, 0)
+        case .moveToTop: 0
+        default: last
+        }
+        // Scrolling up stops following; going to the end starts it again, as in `less +F`.
+        log.follow = action == .moveToBottom || (log.follow && log.top == last)
+        state.log = log
+    }
+
+    private static func jumpToMatch(in state: inout ConsoleState) {
+        guard let log = state.log, !log.search.isEmpty else { return }
+        guard let match = log.nextMatch() else {
+            state.statusMessage = "no line contains '\(log.search)'"
+            return
+        }
+        state.log?.follow = false
+        state.log?.top = match
     }
 
     /// Keeps every screen's cursor on a line that exists after the lists changed.
@@ -91,6 +273,14 @@ extension Console {
     }
 }
 
-private extension Character {
+extension ConsoleKey {
+    /// Whether the key types a character (rather than acting) while text is being typed.
+    var isText: Bool {
+        if case .character(let character) = self { return !character.isControl }
+        return false
+    }
+}
+
+extension Character {
     var isControl: Bool { unicodeScalars.allSatisfy { $0.properties.generalCategory == .control } }
 }

@@ -1,26 +1,54 @@
-/// What a key binding does; `update` performs it.
-enum ConsoleAction: Equatable, Sendable {
-    case moveDown
-    case moveUp
-    case moveToTop
-    case moveToBottom
-    case pageDown
-    case pageUp
-    case showFleet
-    case showRuns
-    case toggleHelp
-    case startFilter
+/// What a key binding does; `update` performs it. The raw value is the name the user
+/// config's `keys:` remaps.
+enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
+    case moveDown = "down"
+    case moveUp = "up"
+    case moveToTop = "top"
+    case moveToBottom = "bottom"
+    case pageDown = "page-down"
+    case pageUp = "page-up"
+    case showFleet = "fleet"
+    case showRuns = "runs"
+    case showHealth = "health"
+    case showAudit = "audit"
+    case open
+    case showReleases = "releases"
+    case deploy
+    case switchTraffic = "switch"
+    case rollback
+    case retry
+    case logs
+    case toggleFollow = "follow"
+    case toggleWrap = "wrap"
+    case toggleTimestamps = "timestamps"
+    case nextMatch = "next-match"
+    case toggleHelp = "help"
+    case startFilter = "filter"
+    case startCommand = "command"
     case reload
     case back
     case quit
-    case applyFilter
-    case clearFilter
-    case deleteBackward
+    case applyFilter = "keep-filter"
+    case clearFilter = "clear-filter"
+    case deleteBackward = "delete-backward"
+    case runCommand = "run-command"
+    case completeCommand = "complete"
+    case cancelCommand = "cancel-command"
+    case confirm
+    case cancelConfirmation = "cancel-confirmation"
 
     /// Movement keeps working while a filter is typed, so the operator can pick a match.
     var isMovement: Bool {
         switch self {
         case .moveDown, .moveUp, .moveToTop, .moveToBottom, .pageDown, .pageUp: true
+        default: false
+        }
+    }
+
+    /// Actions that change a deployment: hidden and refused in read-only mode.
+    var isChanging: Bool {
+        switch self {
+        case .deploy, .switchTraffic, .rollback, .retry: true
         default: false
         }
     }

@@ -7,6 +7,12 @@ enum ConsoleMessage: Equatable, Sendable {
     case key(ConsoleKey)
     case resize(rows: Int, columns: Int)
     case tick(Date)
-    case fleetLoaded([FleetRow], [RunRecord], ConsoleHeader)
+    case loaded(ConsoleSnapshot, ConsoleHeader)
+    case releasesLoaded(component: String, environment: String, [ReleaseTag])
+    case logLoaded(LogSource, [LogLine], replacing: Bool)
     case loadFailed(String)
+    /// An action the console started: its process is running, or it could not start.
+    case actionStarted(String)
+    /// The engine failed so that the console cannot go on: it restores the terminal and exits.
+    case fatal(String)
 }

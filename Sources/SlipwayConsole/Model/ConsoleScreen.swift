@@ -1,14 +1,16 @@
 /// The screens of the console; the state keeps a stack of them so `esc` goes back.
-enum ConsoleScreen: Hashable, Sendable, CaseIterable {
+enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
     case fleet
     case runs
+    case health
+    case audit
     case help
+    case component
+    case releases
+    case log
 
-    var title: String {
-        switch self {
-        case .fleet: "fleet"
-        case .runs: "runs"
-        case .help: "help"
-        }
-    }
+    var title: String { rawValue }
+
+    /// The screens `1`-`4` jump to; the others are reached from them.
+    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit]
 }

@@ -11,30 +11,57 @@ struct ConsoleState: Equatable, Sendable {
     var lists: [ConsoleScreen: ListState] = [:]
     /// Whether keys are typed into the current screen's filter.
     var isFiltering = false
-    var rows: [FleetRow] = []
-    var runs: [RunRecord] = []
+    /// The text of a `:` command being typed.
+    var command: String?
+    var pending: PendingAction?
+    var snapshot = ConsoleSnapshot()
     var header: ConsoleHeader
     /// False until the first load arrives, so an empty fleet is not mistaken for a loading one.
     var hasLoaded = false
+    /// What the last thing done said, until the next one.
     var statusMessage: String?
+    /// Why the last read of the store failed; cleared by the next good one.
+    var loadProblem: String?
     var readOnly: Bool
     var shouldQuit = false
     var size: TerminalSize
     var now: Date
     var symbols: SymbolSet
+    var bindings: [Binding]
+    /// The component the component and releases screens show.
+    var component: String?
+    /// The environment `:env` chose: actions from the fleet screen apply to it.
+    var environment: String?
+    /// The releases screen's environment and tags.
+    var releasesEnvironment: String?
+    var releases: [ReleaseTag] = []
+    var log: LogPane?
 
     init(
         header: ConsoleHeader, readOnly: Bool = false, size: TerminalSize = TerminalSize(rows: 24, columns: 80),
-        now: Date = Date(timeIntervalSince1970: 0), symbols: SymbolSet = .unicode
+        now: Date = Date(timeIntervalSince1970: 0), symbols: SymbolSet = .unicode, bindings: [Binding] = Bindings.all
     ) {
         self.header = header
         self.readOnly = readOnly
         self.size = size
         self.now = now
         self.symbols = symbols
+        self.bindings = bindings
     }
 
+    var rows: [FleetRow] { snapshot.rows }
+    var runs: [RunRecord] { snapshot.runs }
+
     var screen: ConsoleScreen { screens.last ?? .fleet }
+
+    /// The screen help describes: the one under it.
+    var helpSubject: ConsoleScreen { screens.last { $0 != .help } ?? .fleet }
+
+    var context: Binding.Context {
+        if pending != nil { return .confirming }
+        if command != nil { return .command }
+        return isFiltering ? .filtering : .browsing
+    }
 
     /// The current screen's cursor and filter.
     var list: ListState {
@@ -47,15 +74,17 @@ struct ConsoleState: Equatable, Sendable {
     /// How many list lines fit between the header and the footer.
     var pageSize: Int { max(1, size.rows - Self.chromeRows) }
 
-    var environments: [String] { FleetComponent.environments(in: rows) }
+    var environments: [String] { snapshot.environments }
+
+    private func filter(_ screen: ConsoleScreen) -> String { lists[screen]?.filter ?? "" }
 
     var visibleComponents: [FleetComponent] {
-        let filter = lists[.fleet]?.filter ?? ""
-        return FleetComponent.group(rows).filter { $0.matches(filter) }
+        let filter = filter(.fleet)
+        return filter.isEmpty ? snapshot.components : snapshot.components.filter { $0.matches(filter) }
     }
 
     var visibleRuns: [RunRecord] {
-        let filter = lists[.runs]?.filter ?? ""
+        let filter = filter(.runs)
         guard !filter.isEmpty else { return runs }
         return runs.filter { run in
             [run.id, run.kind.rawValue, run.component, run.environment, run.version, run.state.rawValue, run.actor]
@@ -63,20 +92,76 @@ struct ConsoleState: Equatable, Sendable {
         }
     }
 
+    var visibleHealth: [FleetRow] {
+        let filter = filter(.health)
+        guard !filter.isEmpty else { return rows }
+        return rows.filter { row in
+            [row.component, row.environment, row.health, row.liveColor ?? ""].contains {
+                $0.localizedCaseInsensitiveContains(filter)
+            }
+        }
+    }
+
+    var visibleAudit: [AuditEntry] {
+        let filter = filter(.audit)
+        let entries = snapshot.events.compactMap(AuditEntry.init)
+        return filter.isEmpty ? entries : entries.filter { $0.matches(filter) }
+    }
+
+    var visibleReleases: [ReleaseTag] {
+        let filter = filter(.releases)
+        guard !filter.isEmpty else { return releases }
+        return releases.filter { [$0.version, $0.commit ?? "", $0.actor].contains { $0.localizedCaseInsensitiveContains(filter) } }
+    }
+
     var visibleBindings: [Binding] {
-        let filter = lists[.help]?.filter ?? ""
-        guard !filter.isEmpty else { return Bindings.all }
-        return Bindings.all.filter {
+        let filter = filter(.help)
+        let subject = helpSubject
+        let shown = bindings.filter { binding in
+            !(readOnly && binding.action.isChanging)
+                && (binding.context != .browsing || binding.applies(to: subject))
+        }
+        guard !filter.isEmpty else { return shown }
+        return shown.filter {
             $0.keyLabel.localizedCaseInsensitiveContains(filter) || $0.description.localizedCaseInsensitiveContains(filter)
         }
     }
+
+    /// The component screen's rows: the focused component in every environment.
+    var componentRows: [FleetRow] { rows.filter { $0.component == component } }
 
     /// The number of lines in the current screen's list, after its filter.
     var itemCount: Int {
         switch screen {
         case .fleet: visibleComponents.count
         case .runs: visibleRuns.count
+        case .health: visibleHealth.count
+        case .audit: visibleAudit.count
         case .help: visibleBindings.count
+        case .component: componentRows.count
+        case .releases: visibleReleases.count
+        case .log: log?.lines.count ?? 0
         }
     }
+
+    /// What the watcher should read besides the top screens.
+    var focus: ConsoleFocus {
+        var focus = ConsoleFocus()
+        if screens.contains(.releases), let component, let environment = releasesEnvironment {
+            focus.releases = ConsoleFocus.Releases(component: component, environment: environment)
+        }
+        if screen == .log { focus.log = log?.source }
+        return focus
+    }
+}
+
+/// What the store watcher reads for the screens below the top ones.
+struct ConsoleFocus: Equatable, Sendable {
+    struct Releases: Equatable, Sendable {
+        var component: String
+        var environment: String
+    }
+
+    var releases: Releases?
+    var log: LogSource?
 }

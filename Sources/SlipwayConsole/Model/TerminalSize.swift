@@ -1,7 +1,7 @@
 /// The terminal's size in cells.
 struct TerminalSize: Equatable, Sendable {
     /// Below this the screens cannot lay out a table, header and footer.
-    static let minimum = TerminalSize(rows: 10, columns: 60)
+    static let minimum = TerminalSize(rows: 15, columns: 60)
 
     var rows: Int
     var columns: Int

@@ -1,26 +1,41 @@
 import Foundation
+import SlipwayCore
+
+/// How the console ended.
+public enum ConsoleExit: Equatable, Sendable {
+    /// The operator quit.
+    case quit
+    /// SIGINT or SIGTERM arrived; the terminal was restored first.
+    case signal(Int32)
+}
 
 /// The terminal thread's loop: read a key or time out, fold messages through `update`,
-/// perform effects, and redraw only when the state changed (the clock changes it once a second).
+/// hand effects to the runtime, and redraw only when the state changed (the clock changes it
+/// once a second).
 struct ConsoleLoop {
     /// The longest wait for a key, so messages from the watcher show within this time.
     static let longestWait: Int32 = 250
 
     let header: ConsoleHeader
-    let readOnly: Bool
+    let settings: ConsoleSettings
     let mailbox: ConsoleMailbox
+    let launcher: ActionLauncher
+    let signals: SignalWatch
 
-    func run() throws {
-        let terminal = try NcursesTerminal()
+    func run() throws -> ConsoleExit {
+        let terminal = try NcursesTerminal(theme: settings.usesColor ? settings.theme : .standard)
         defer { terminal.close() }
         var state = ConsoleState(
-            header: header, readOnly: readOnly, size: terminal.size, now: Date(), symbols: terminal.symbols)
+            header: header, readOnly: settings.readOnly, size: terminal.size, now: Date(), symbols: terminal.symbols,
+            bindings: settings.bindings)
         var drawn: ConsoleState?
         var second = Self.second(of: state.now)
         while true {
+            if let number = signals.caught { return .signal(number) }
             if drawn != state {
                 terminal.draw(Console.render(state))
                 drawn = state
+                mailbox.focus = state.focus
             }
             var messages: [ConsoleMessage] = []
             if let input = terminal.read(timeout: Self.wait(until: second + 1)) {
@@ -38,7 +53,16 @@ struct ConsoleLoop {
                 for effect in effects {
                     switch effect {
                     case .reload: mailbox.requestReload()
-                    case .quit: return
+                    case .launch(let arguments):
+                        // Off the terminal thread: keys are answered while the process starts.
+                        let launcher = launcher
+                        let mailbox = mailbox
+                        Thread.detachNewThread {
+                            mailbox.post(.actionStarted(launcher.launch(arguments)))
+                            mailbox.requestReload()
+                        }
+                    case .quit: return .quit
+                    case .fail(let reason): throw SlipwayError.failure(reason)
                     }
                 }
             }

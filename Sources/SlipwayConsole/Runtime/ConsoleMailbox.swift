@@ -1,9 +1,11 @@
 import Synchronization
 
-/// Hands messages from the store watcher to the terminal thread, and reload requests back.
+/// Hands messages from the store watcher to the terminal thread, and reload requests and
+/// the screens' focus back.
 final class ConsoleMailbox: Sendable {
     private let messages = Mutex<[ConsoleMessage]>([])
     private let reloadRequested = Mutex(false)
+    private let currentFocus = Mutex(ConsoleFocus())
 
     func post(_ message: ConsoleMessage) {
         messages.withLock { $0.append(message) }
@@ -26,5 +28,10 @@ final class ConsoleMailbox: Sendable {
             defer { requested = false }
             return requested
         }
+    }
+
+    var focus: ConsoleFocus {
+        get { currentFocus.withLock { $0 } }
+        set { currentFocus.withLock { $0 = newValue } }
     }
 }

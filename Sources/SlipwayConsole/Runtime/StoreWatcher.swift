@@ -1,22 +1,42 @@
+import Foundation
 import SlipwayCore
 
 /// Follows the shared store off the terminal thread: it reloads when another process (or
-/// this one) appended an event, on request, and every few seconds as a heartbeat.
+/// this one) appended an event, on request, and every few seconds as a heartbeat. It also
+/// reads what the focused screen needs: a component's releases, a run's output, a slot's log.
 struct StoreWatcher: Sendable {
     static let pollInterval = Duration.milliseconds(500)
-    /// Also refreshes branch and commit, and reaps runs whose process died.
+    /// Also refreshes branch and commit and the router's counts, and reaps runs whose process died.
     static let heartbeatInterval = Duration.seconds(5)
     static let runLimit = 200
+    static let eventLimit = 300
+    static let slotLogLines = 2000
+    /// Test hook: when set, the first read of the store fails with this message, as an engine
+    /// error would, so a test can see the console restore the terminal and exit.
+    static let failureHook = "SLIPWAY_TEST_CONSOLE_ENGINE_ERROR"
 
     let engine: Engine
     let readOnly: Bool
     let mailbox: ConsoleMailbox
+    var environment = ProcessInfo.processInfo.environment
+
+    /// What was last sent for the focused screen, so only news is read and sent.
+    private struct FocusProgress {
+        var focus = ConsoleFocus()
+        var releasesEventID: Int64?
+        var outputSequence = -1
+        var slotLogStamp: String?
+    }
 
     func watch() async {
         let clock = ContinuousClock()
         var lastEventID: Int64?
+        var follower = FleetFollower(eventLimit: Self.eventLimit)
         var lastHeartbeat: ContinuousClock.Instant?
         var header = ConsoleHeader(workspace: engine.workspace.root.path, actor: engine.store.actor)
+        var metrics: [AgentResponse.Route]?
+        var progress = FocusProgress()
+        var isFirstLoad = true
         while !Task.isCancelled {
             let forced = mailbox.takeReloadRequest()
             let heartbeat = lastHeartbeat.map { clock.now - $0 >= Self.heartbeatInterval } ?? true
@@ -26,24 +46,30 @@ struct StoreWatcher: Sendable {
                 // Reaping writes events, which a read-only console must not do.
                 if !readOnly {
                     do {
-                        try engine.store.reapInterruptedRuns()
+                        _ = try engine.store.reapInterruptedRuns()
                     } catch {
                         problem = "cannot reap interrupted runs: \(error.message)"
                     }
                 }
-                header = await loadHeader()
+                (header, metrics) = await loadHeaderAndMetrics()
             }
-            do {
+            do throws(SlipwayError) {
+                if isFirstLoad, let message = environment[Self.failureHook] { throw SlipwayError.failure(message) }
                 let eventID = try engine.store.latestEventID()
-                if heartbeat || forced || eventID != lastEventID {
+                let changed = eventID != lastEventID
+                if heartbeat || forced || changed {
                     lastEventID = eventID
-                    let projection = try engine.store.projection()
-                    let rows = FleetRow.rows(
-                        workspace: engine.workspace, projection: projection, routes: try engine.store.routes())
-                    mailbox.post(.fleetLoaded(rows, try engine.store.runs(limit: Self.runLimit), header))
+                    try follower.catchUp(engine.store, full: heartbeat || forced)
+                    mailbox.post(.loaded(try snapshot(follower, metrics: metrics), header))
                 }
+                try readFocus(&progress, eventID: eventID)
+                isFirstLoad = false
             } catch {
-                problem = error.message
+                guard !isFirstLoad else {
+                    mailbox.post(.fatal("cannot read the store: \(error.message)"))
+                    return
+                }
+                problem = "cannot read the store: \(error.message)"
             }
             // After the load, which clears the status line, so the problem stays in view.
             if let problem { mailbox.post(.loadFailed(problem)) }
@@ -51,13 +77,55 @@ struct StoreWatcher: Sendable {
         }
     }
 
-    private func loadHeader() async -> ConsoleHeader {
+    private func snapshot(_ follower: FleetFollower, metrics: [AgentResponse.Route]?) throws(SlipwayError) -> ConsoleSnapshot {
+        let projection = follower.projection
+        let routes = try engine.store.routes()
+        return ConsoleSnapshot(
+            rows: FleetRow.rows(workspace: engine.workspace, projection: projection, routes: routes),
+            runs: try engine.store.runs(limit: Self.runLimit), states: projection.states,
+            slots: try engine.store.slots(), routes: routes, metrics: metrics,
+            events: follower.events)
+    }
+
+    private func readFocus(_ progress: inout FocusProgress, eventID: Int64) throws(SlipwayError) {
+        let focus = mailbox.focus
+        if focus != progress.focus { progress = FocusProgress(focus: focus) }
+        if let releases = focus.releases, progress.releasesEventID != eventID {
+            progress.releasesEventID = eventID
+            let tags = try engine.store.releases(component: releases.component, environment: releases.environment)
+            mailbox.post(.releasesLoaded(component: releases.component, environment: releases.environment, tags))
+        }
+        switch focus.log {
+        case .run(let id):
+            let lines = try engine.store.output(runID: id, after: progress.outputSequence)
+            if let last = lines.last {
+                mailbox.post(.logLoaded(
+                    .run(id), lines.map { LogLine(time: $0.time, text: $0.text) }, replacing: progress.outputSequence < 0))
+                progress.outputSequence = last.sequence
+            }
+        case .slot(let component, let environment, let color, let path):
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let stamp = "\(attributes?[.size] ?? 0)-\(attributes?[.modificationDate] ?? 0)"
+            if stamp != progress.slotLogStamp {
+                progress.slotLogStamp = stamp
+                let lines = RotatingLog.tail(of: URL(fileURLWithPath: path), limit: Self.slotLogLines)
+                mailbox.post(.logLoaded(
+                    .slot(component: component, environment: environment, color: color, path: path),
+                    lines.map { LogLine(time: nil, text: $0) }, replacing: true))
+            }
+        case nil:
+            break
+        }
+    }
+
+    private func loadHeaderAndMetrics() async -> (ConsoleHeader, [AgentResponse.Route]?) {
         let branch = (try? await engine.git?.currentBranch()) ?? nil
         let commit = (try? await engine.git?.headCommit()) ?? nil
         let agent = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
-        let pid = (try? agent.send(AgentRequest(.ping), timeout: 2))?.pid
-        return ConsoleHeader(
+        let status = try? agent.send(AgentRequest(.metrics), timeout: 2)
+        let header = ConsoleHeader(
             workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.store.actor,
-            agent: pid.map { "up (pid \($0))" } ?? "down")
+            agent: status?.pid.map { "up (pid \($0))" } ?? "down")
+        return (header, status.map { $0.routes ?? [] })
     }
 }

@@ -18,7 +18,7 @@ final class NcursesTerminal {
     /// of exiting the process. Tests draw to `/dev/null` as `xterm-256color` and read back.
     init(
         device: String = "/dev/tty", terminalType: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, theme: Theme = .standard
     ) throws(SlipwayError) {
         slipway_adopt_environment_locale()
         symbols = slipway_locale_is_utf8() != 0 ? .unicode : .ascii
@@ -43,8 +43,11 @@ final class NcursesTerminal {
         if usesColor {
             start_color()
             use_default_colors()
-            for role in ColorRole.allCases where role != .plain {
-                init_pair(Int16(role.rawValue), Self.color(of: role), -1)
+            let available = Int(slipway_colors())
+            let background = Int16(theme.background.number(available: available))
+            for role in ColorRole.allCases {
+                let foreground = theme.colors[role].map { Int16($0.number(available: available)) } ?? -1
+                init_pair(Int16(role.rawValue + 1), foreground, background)
             }
         }
     }
@@ -94,19 +97,8 @@ final class NcursesTerminal {
         case .reverse: slipway_attr_reverse
         case .dim: slipway_attr_dim
         }
-        let pair = usesColor ? Int16(cell.style.role.rawValue) : 0
+        // Pair 0 cannot be redefined, so plain text takes its own pair for a theme's background.
+        let pair = usesColor ? Int16(cell.style.role.rawValue + 1) : 0
         _ = slipway_put_cell(Int32(row), Int32(column), wchar_t(bitPattern: scalar.value), attributes, pair)
-    }
-
-    private static func color(of role: ColorRole) -> Int16 {
-        let color: Int32 = switch role {
-        case .plain: -1
-        case .title: COLOR_CYAN
-        case .healthy, .green: COLOR_GREEN
-        case .unhealthy: COLOR_RED
-        case .inProgress: COLOR_YELLOW
-        case .blue: COLOR_BLUE
-        }
-        return Int16(color)
     }
 }

@@ -31,6 +31,7 @@ enum TerminalInput {
 
     static func character(_ code: UInt32) -> ConsoleKey? {
         switch code {
+        case 9: .tab
         case 10, 13: .enter
         case 27: .escape
         case 8, 127: .backspace

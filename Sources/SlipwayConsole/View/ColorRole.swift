@@ -8,4 +8,17 @@ enum ColorRole: Int, CaseIterable, Sendable {
     case inProgress
     case blue
     case green
+
+    /// The role's name in theme files.
+    var name: String {
+        switch self {
+        case .plain: "plain"
+        case .title: "title"
+        case .healthy: "healthy"
+        case .unhealthy: "unhealthy"
+        case .inProgress: "in_progress"
+        case .blue: "blue"
+        case .green: "green"
+        }
+    }
 }

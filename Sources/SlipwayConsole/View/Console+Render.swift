@@ -13,7 +13,16 @@ extension Console {
         }
         drawHeader(state, into: &frame)
         drawScreenLine(state, into: &frame)
-        drawList(listView(for: state), state, into: &frame)
+        switch state.screen {
+        case .component:
+            ComponentView(state: state).draw(into: &frame, top: listTop)
+        case .log:
+            if let log = state.log {
+                LogView(log: log, symbols: state.symbols).draw(into: &frame, top: listTop, height: state.pageSize)
+            }
+        default:
+            drawList(listView(for: state), state, into: &frame)
+        }
         drawStatus(state, into: &frame)
         drawFooter(state, into: &frame)
         return frame
@@ -23,11 +32,19 @@ extension Console {
         switch state.screen {
         case .fleet:
             FleetTable(
-                components: state.visibleComponents, all: FleetComponent.group(state.rows),
+                components: state.visibleComponents, all: state.snapshot.components,
                 environments: state.environments, symbols: state.symbols, workspace: state.header.workspace)
         case .runs:
             RunsTable(runs: state.visibleRuns, symbols: state.symbols)
-        case .help:
+        case .health:
+            HealthTable.make(state.visibleHealth, snapshot: state.snapshot, symbols: state.symbols)
+        case .audit:
+            AuditTable.make(state.visibleAudit, symbols: state.symbols)
+        case .releases:
+            ReleasesTable.make(
+                state.visibleReleases, component: state.component ?? "", environment: state.releasesEnvironment ?? "",
+                snapshot: state.snapshot, symbols: state.symbols)
+        case .help, .component, .log:
             HelpTable(bindings: state.visibleBindings)
         }
     }
@@ -58,13 +75,16 @@ extension Console {
 
     /// The screens as tabs, what the current one holds, and the read-only badge.
     private static func drawScreenLine(_ state: ConsoleState, into frame: inout Frame) {
-        let tabs: [(ConsoleScreen, ConsoleAction)] = [(.fleet, .showFleet), (.runs, .showRuns), (.help, .toggleHelp)]
+        let tabs: [(ConsoleScreen, ConsoleAction)] = [
+            (.fleet, .showFleet), (.runs, .showRuns), (.health, .showHealth), (.audit, .showAudit), (.help, .toggleHelp),
+        ]
         var x = 0
+        let current = state.screens.last { ConsoleScreen.top.contains($0) || $0 == .help } ?? .fleet
         for (screen, action) in tabs {
-            let key = Bindings.all.first { $0.action == action }?.footerLabel ?? ""
-            let style: CellStyle = screen == state.screen ? .colored(.title, .bold) : .dim
+            let key = state.bindings.first { $0.action == action }?.footerLabel ?? ""
+            let style: CellStyle = screen == current ? .colored(.title, .bold) : .dim
             x = frame.put("\(key) \(screen.title)", row: 1, column: x, style: style)
-            x = frame.put("  ", row: 1, column: x)
+            x = frame.put(" ", row: 1, column: x)
         }
         let badge = state.readOnly ? "read-only" : ""
         frame.put(summary(of: state), row: 1, column: x + 1, width: max(0, frame.columns - badge.count - x - 2))
@@ -74,15 +94,26 @@ extension Console {
     private static func summary(of state: ConsoleState) -> String {
         switch state.screen {
         case .fleet:
-            let total = FleetComponent.group(state.rows).count
+            let total = state.snapshot.components.count
             let shown = state.visibleComponents.count
             let components = shown == total ? "\(total) components" : "\(shown) of \(total) components"
             return "\(components), \(state.environments.count) environments"
         case .runs:
             let shown = state.visibleRuns.count
             return shown == state.runs.count ? "\(shown) runs" : "\(shown) of \(state.runs.count) runs"
+        case .health:
+            let reporting = state.snapshot.metrics == nil ? "agent down: no router counts" : "router counts from the agent"
+            return "\(state.visibleHealth.count) deployments, \(reporting)"
+        case .audit:
+            return "\(state.visibleAudit.count) actions"
         case .help:
-            return "\(Bindings.all.count) key bindings"
+            return "keys of the \(state.helpSubject.title) screen"
+        case .component:
+            return "\(state.component ?? "") in \(state.environments.count) environments"
+        case .releases:
+            return "\(state.component ?? "") in \(state.releasesEnvironment ?? ""): \(state.releases.count) releases"
+        case .log:
+            return "\(state.log?.lines.count ?? 0) lines"
         }
     }
 
@@ -112,9 +143,16 @@ extension Console {
 
     private static func drawStatus(_ state: ConsoleState, into frame: inout Frame) {
         let row = frame.rows - 2
-        if state.isFiltering {
-            frame.put("/\(state.list.filter)_", row: row, column: 0, style: .bold)
-        } else if let message = state.statusMessage {
+        if let pending = state.pending {
+            let style: CellStyle = pending.needsTypedName ? .colored(.unhealthy, .bold) : .colored(.inProgress, .bold)
+            frame.put(pending.prompt, row: row, column: 0, style: style)
+        } else if let command = state.command {
+            let x = frame.put(":\(command)_", row: row, column: 0, style: .bold)
+            frame.put(state.statusMessage ?? "", row: row, column: x + 2, style: .dim)
+        } else if state.isFiltering {
+            let filter = state.screen == .log ? state.log?.search ?? "" : state.list.filter
+            frame.put("/\(filter)_", row: row, column: 0, style: .bold)
+        } else if let message = state.statusMessage ?? state.loadProblem {
             frame.put(message, row: row, column: 0, style: .colored(.inProgress))
         } else if !state.list.filter.isEmpty {
             frame.put("filter /\(state.list.filter)  (esc clears)", row: row, column: 0, style: .dim)
@@ -125,7 +163,8 @@ extension Console {
     private static func drawFooter(_ state: ConsoleState, into frame: inout Frame) {
         let row = frame.rows - 1
         var x = 0
-        for binding in Bindings.footer(in: state.isFiltering ? .filtering : .browsing) {
+        for binding in state.bindings.available(in: state.context, on: state.screen, readOnly: state.readOnly)
+            where binding.shownInFooter {
             let width = binding.footerLabel.count + 1 + binding.description.count
             guard x + width <= frame.columns else { break }
             x = frame.put(binding.footerLabel, row: row, column: x, style: .colored(.title, .bold))

@@ -8,8 +8,10 @@ public enum Actor {
         return environment["USER"] ?? "unknown"
     }
 
-    /// Where an action was started from: `ci` when a CI variable is set, else what the caller says.
+    /// Where an action was started from: `ci` when a CI variable is set, else `$SLIPWAY_ORIGIN`
+    /// (the console sets it for the processes it starts), else what the caller says.
     public static func origin(_ fallback: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        environment["CI"].map { $0.isEmpty || $0 == "false" ? fallback : "ci" } ?? fallback
+        let fallback = environment["SLIPWAY_ORIGIN"].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        return environment["CI"].map { $0.isEmpty || $0 == "false" ? fallback : "ci" } ?? fallback
     }
 }

@@ -21,6 +21,14 @@ struct ConsoleCommand: AsyncParsableCommand {
             throw SlipwayError.usage("the console needs a terminal; use the subcommands (see 'slipway help') without one")
         }
         let engine = try await global.openEngine(origin: "console", output: { _ in })
-        try await Console.run(engine: engine, readOnly: readOnly || engine.workspace.config.readOnly)
+        let settings: ConsoleSettings
+        do {
+            settings = try ConsoleSettings.load(readOnly: readOnly || engine.workspace.config.readOnly)
+        } catch {
+            throw SlipwayError.usage(error.message)
+        }
+        if case .signal(let number) = try await Console.run(engine: engine, settings: settings) {
+            throw ExitCode(128 + number)
+        }
     }
 }

@@ -1,0 +1,45 @@
+import Foundation
+import SlipwayCore
+
+/// One line of the audit screen: an action someone took and how it ended.
+struct AuditEntry: Equatable, Sendable {
+    var time: Date
+    var actor: String
+    var action: String
+    var component: String
+    var environment: String
+    var outcome: String
+
+    /// The entry for an event that records an action, nil for the rest (stages, slots, probes).
+    init?(_ event: Event) {
+        guard let kind = event.knownKind, let details = event.details else { return nil }
+        let run = details.runKind?.rawValue ?? "run"
+        switch kind {
+        case .runStarted:
+            action = run
+            outcome = "started" + (details.version.map { " \($0)" } ?? "")
+        case .runFinished:
+            action = run
+            outcome = (details.outcome ?? "finished") + (details.reason.map { ": \($0)" } ?? "")
+        case .cancelRequested:
+            action = "cancel"
+            outcome = "requested"
+        case .deployRefused:
+            action = "deploy"
+            outcome = "refused" + (details.reason.map { ": \($0)" } ?? "")
+        case .trafficSwitched:
+            action = "switch"
+            outcome = "to \(details.color ?? "-")" + (details.version.map { " (\($0))" } ?? "")
+        default:
+            return nil
+        }
+        time = event.time
+        actor = event.actor
+        component = event.component ?? "-"
+        environment = event.environment ?? "-"
+    }
+
+    func matches(_ filter: String) -> Bool {
+        [actor, action, component, environment, outcome].contains { $0.localizedCaseInsensitiveContains(filter) }
+    }
+}

@@ -1,0 +1,154 @@
+import SlipwayCore
+
+/// Changing actions: each becomes a `PendingAction` to confirm, then a `slipway` process.
+extension Console {
+    static func readOnlyRefusal(_ what: String) -> String {
+        "read-only: \(what) is not allowed here (--read-only or read_only: true)"
+    }
+
+    static func propose(_ action: ConsoleAction, in state: inout ConsoleState) {
+        if state.screen == .runs {
+            proposeForRun(action, in: &state)
+            return
+        }
+        if state.screen == .releases {
+            proposeRollbackToSelectedRelease(in: &state)
+            return
+        }
+        guard let (component, environment) = target(in: state) else {
+            state.statusMessage = state.screen == .fleet
+                ? "choose the environment first: enter opens the component, or :env NAME"
+                : "nothing selected"
+            return
+        }
+        let command: ConsoleCommandLine.Command = switch action {
+        case .deploy: .deploy(component: component, environment: environment, version: nil)
+        case .switchTraffic: .switchTraffic(component: component, environment: environment)
+        default: .rollback(component: component, environment: environment, version: nil)
+        }
+        ask(command, in: &state)
+    }
+
+    private static func proposeRollbackToSelectedRelease(in state: inout ConsoleState) {
+        let releases = state.visibleReleases
+        guard let component = state.component, let environment = state.releasesEnvironment,
+              releases.indices.contains(state.selection) else { return }
+        let version = releases[state.selection].version
+        if state.snapshot.state(component, environment)?.liveVersion == version {
+            state.statusMessage = "\(version) is already live in \(environment)"
+            return
+        }
+        ask(.rollback(component: component, environment: environment, version: version), in: &state)
+    }
+
+    private static func proposeForRun(_ action: ConsoleAction, in state: inout ConsoleState) {
+        let runs = state.visibleRuns
+        guard runs.indices.contains(state.selection) else { return }
+        let run = runs[state.selection]
+        guard let component = run.component, let environment = run.environment else {
+            state.statusMessage = "run \(run.id) is not about one component in one environment"
+            return
+        }
+        guard run.state != .running else {
+            state.statusMessage = "run \(run.id) is still running"
+            return
+        }
+        if action == .rollback {
+            ask(.rollback(component: component, environment: environment, version: nil), in: &state)
+            return
+        }
+        switch run.kind {
+        case .deploy: ask(.deploy(component: component, environment: environment, version: run.version), in: &state)
+        case .rollback: ask(.rollback(component: component, environment: environment, version: run.version), in: &state)
+        case .switchTraffic: ask(.switchTraffic(component: component, environment: environment), in: &state)
+        case .test, .healthCheck: state.statusMessage = "\(run.kind.rawValue) runs are retried from the command line"
+        }
+    }
+
+    /// Turns `command` into the confirmation it needs (or runs `:env` and `:q` at once).
+    static func ask(_ command: ConsoleCommandLine.Command, in state: inout ConsoleState) {
+        let kind = state.rows.first { $0.component == componentName(of: command) }?.kind ?? .app
+        let pending: PendingAction
+        switch command {
+        case .quit, .environment:
+            return
+        case .deploy(let component, let environment, let version):
+            pending = PendingAction(
+                summary: "deploy \(component) \(version ?? "(from git)") to \(environment)",
+                arguments: [kind == .service ? "deploy-service" : "deploy-app", component, "--env", environment]
+                    + (version.map { ["--version", $0] } ?? []),
+                environment: environment)
+        case .switchTraffic(let component, let environment):
+            pending = PendingAction(
+                summary: "switch \(component) in \(environment) to its idle colour",
+                arguments: ["switch", component, "--env", environment], environment: environment)
+        case .rollback(let component, let environment, let version):
+            pending = PendingAction(
+                summary: "roll back \(component) in \(environment) to \(version ?? "the previous version")",
+                arguments: ["rollback", component, "--env", environment] + (version.map { ["--to", $0] } ?? []),
+                environment: environment)
+        }
+        state.pending = pending
+        state.statusMessage = nil
+    }
+
+    private static func componentName(of command: ConsoleCommandLine.Command) -> String? {
+        switch command {
+        case .deploy(let component, _, _), .switchTraffic(let component, _), .rollback(let component, _, _): component
+        case .environment, .quit: nil
+        }
+    }
+
+    static func confirm(in state: inout ConsoleState) -> [ConsoleEffect] {
+        guard let pending = state.pending else { return [] }
+        if pending.needsTypedName, pending.typed != pending.environment {
+            state.pending = nil
+            state.statusMessage = "not confirmed (typed '\(pending.typed)', not '\(pending.environment)'): nothing changed"
+            return []
+        }
+        state.pending = nil
+        state.statusMessage = "starting: slipway \(pending.arguments.joined(separator: " "))"
+        return [.launch(pending.arguments)]
+    }
+
+    // MARK: Command mode
+
+    static func runCommand(in state: inout ConsoleState) -> [ConsoleEffect] {
+        let text = state.command ?? ""
+        state.command = nil
+        let components = state.snapshot.components.map(\.name)
+        switch ConsoleCommandLine.parse(text, components: components, environments: state.environments) {
+        case .failure(let error):
+            state.statusMessage = error.message
+        case .success(.quit):
+            state.shouldQuit = true
+            return [.quit]
+        case .success(.environment(let environment)):
+            state.environment = environment
+            state.statusMessage = "actions from the fleet now apply to \(environment)"
+        case .success(let command):
+            if state.readOnly {
+                state.statusMessage = readOnlyRefusal(text.split(separator: " ").first.map(String.init) ?? text)
+                return []
+            }
+            ask(command, in: &state)
+        }
+        return []
+    }
+
+    static func complete(in state: inout ConsoleState) {
+        let releases = state.releases
+        let releasesFor = (state.component, state.releasesEnvironment)
+        let snapshot = state.snapshot
+        let (text, candidates) = ConsoleCommandLine.complete(
+            state.command ?? "", components: state.snapshot.components.map(\.name),
+            environments: state.environments
+        ) { component, environment in
+            if releasesFor == (component, environment) { return releases.map(\.version) }
+            let deployment = snapshot.state(component, environment)
+            return (deployment?.liveVersion.map { [$0] } ?? []) + (deployment?.previousVersions ?? [])
+        }
+        state.command = text
+        state.statusMessage = candidates.isEmpty ? nil : candidates.joined(separator: "  ")
+    }
+}

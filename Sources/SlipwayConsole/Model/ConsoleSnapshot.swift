@@ -1,0 +1,50 @@
+import SlipwayCore
+
+/// What one read of the store (and the agent) gave: everything the top screens show.
+struct ConsoleSnapshot: Equatable, Sendable {
+    let rows: [FleetRow]
+    /// The rows grouped into the fleet's lines, and the environments in workspace order: made
+    /// once per load (off the terminal thread), not on every key.
+    let components: [FleetComponent]
+    let environments: [String]
+    /// Newest first.
+    var runs: [RunRecord]
+    var states: [Projection.Key: DeploymentState]
+    var slots: [SlotRecord]
+    var routes: [RouteRecord]
+    /// The router's per-colour counts as the agent reports them; nil when the agent is down.
+    var metrics: [AgentResponse.Route]?
+    /// The most recent events, newest first.
+    var events: [Event]
+
+    init(
+        rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
+        slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = []
+    ) {
+        self.rows = rows
+        components = FleetComponent.group(rows)
+        environments = FleetComponent.environments(in: rows)
+        self.runs = runs
+        self.states = states
+        self.slots = slots
+        self.routes = routes
+        self.metrics = metrics
+        self.events = events
+    }
+
+    func state(_ component: String, _ environment: String) -> DeploymentState? {
+        states[Projection.Key(component: component, environment: environment)]
+    }
+
+    func route(_ component: String, _ environment: String) -> RouteRecord? {
+        routes.first { $0.component == component && $0.environment == environment }
+    }
+
+    func metrics(_ component: String, _ environment: String) -> AgentResponse.Route? {
+        metrics?.first { $0.component == component && $0.environment == environment }
+    }
+
+    func slots(_ component: String, _ environment: String) -> [SlotRecord] {
+        slots.filter { $0.component == component && $0.environment == environment }
+    }
+}

@@ -1,0 +1,38 @@
+import SlipwayCore
+
+/// Keeps the console's copy of the projection and the latest events up to date by folding only
+/// the events appended since the last read, rather than decoding every deployment's state again.
+/// The store's projection is the same fold (`Projection.apply`), so both agree; a full read
+/// still happens on every heartbeat and after a large gap.
+struct FleetFollower {
+    /// More new events than this at once: read the stored projection instead of folding them.
+    static let gapLimit = 1000
+
+    private(set) var projection = Projection()
+    /// Newest first, at most `eventLimit`.
+    private(set) var events: [Event] = []
+    private(set) var lastEventID: Int64?
+    let eventLimit: Int
+
+    init(eventLimit: Int) {
+        self.eventLimit = eventLimit
+    }
+
+    /// Reads what changed; `full` reads everything again.
+    mutating func catchUp(_ store: EventStore, full: Bool) throws(SlipwayError) {
+        if !full, let lastEventID {
+            let new = try store.events(after: lastEventID, limit: Self.gapLimit)
+            if new.count < Self.gapLimit {
+                for event in new { projection.apply(event) }
+                events = Array((new.reversed() + events).prefix(eventLimit))
+                self.lastEventID = new.last?.id ?? lastEventID
+                return
+            }
+        }
+        // The projection first, then the events: an event appended in between is left for the
+        // next heartbeat's full read, rather than folded twice.
+        projection = try store.projection()
+        events = try store.latestEvents(limit: eventLimit)
+        lastEventID = events.first?.id ?? 0
+    }
+}

@@ -1,0 +1,29 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Catches SIGINT and SIGTERM so the terminal thread can restore the terminal before exiting,
+/// instead of the process dying with the terminal left in raw mode.
+final class SignalWatch: @unchecked Sendable {
+    private let received = Atomic<Int32>(0)
+    /// Kept so the sources live as long as the watch; written once, before any handler runs.
+    private var sources: [any DispatchSourceSignal] = []
+
+    func start() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                _ = received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// The first signal caught, if any.
+    var caught: Int32? {
+        let number = received.load(ordering: .relaxed)
+        return number == 0 ? nil : number
+    }
+}

@@ -1,0 +1,99 @@
+import SlipwayCore
+
+/// The component screen: one component in every environment (live colour, health, traffic
+/// share, run in progress), both slots of each, and its last events.
+struct ComponentView {
+    static let environmentWidth = 13
+
+    let state: ConsoleState
+
+    /// Draws from `top`; the environment rows are the screen's list, selected in reverse video.
+    func draw(into frame: inout Frame, top: Int) {
+        let rows = state.componentRows
+        let symbols = state.symbols
+        var x = 0
+        for (heading, width) in [("ENV", Self.environmentWidth), ("LIVE", 7), ("HEALTH", 12), ("TRAFFIC", 22), ("RUN", 24)] {
+            x = frame.put(heading, row: top - 1, column: x, width: width, style: .bold)
+        }
+        guard !rows.isEmpty else {
+            frame.put(state.hasLoaded ? "no component '\(state.component ?? "")'" : "loading" + symbols.ellipsis,
+                      row: top, column: 0, style: .dim)
+            return
+        }
+        var row = top
+        for (index, deployment) in rows.enumerated() {
+            drawEnvironment(deployment, into: &frame, row: row)
+            if index == state.selection { frame.highlight(row: row) }
+            row += 1
+        }
+        row += 1
+        let bottom = frame.rows - 2
+        guard row < bottom else { return }
+        frame.put("SLOTS", row: row, column: 0, style: .bold)
+        row += 1
+        for deployment in rows {
+            for slot in state.snapshot.slots(deployment.component, deployment.environment).sorted(by: { $0.color < $1.color }) {
+                guard row < bottom else { return }
+                drawSlot(slot, live: deployment.liveColor == slot.color ? deployment.health : nil, into: &frame, row: row)
+                row += 1
+            }
+        }
+        if state.snapshot.slots.allSatisfy({ $0.component != state.component }) {
+            guard row < bottom else { return }
+            frame.put("no slots (target \(rows[0].target) has none here)", row: row, column: 0, style: .dim)
+            row += 1
+        }
+        row += 1
+        guard row < bottom else { return }
+        frame.put("LAST EVENTS", row: row, column: 0, style: .bold)
+        row += 1
+        for event in state.snapshot.events where event.component == state.component {
+            guard row < bottom else { return }
+            var x = frame.put(TimeText.stamp(event.time), row: row, column: 0, width: 16)
+            x = frame.put(event.actor, row: row, column: x, width: 10)
+            x = frame.put(event.environment ?? "-", row: row, column: x, width: Self.environmentWidth)
+            x = frame.put(event.kind, row: row, column: x, width: 20)
+            frame.put(Self.detail(of: event), row: row, column: x, style: .dim)
+            row += 1
+        }
+    }
+
+    private func drawEnvironment(_ deployment: FleetRow, into frame: inout Frame, row: Int) {
+        var x = frame.put(deployment.environment, row: row, column: 0, width: Self.environmentWidth)
+        let color = deployment.liveColor ?? "-"
+        x = frame.put(color, row: row, column: x, width: 7, style: Self.style(ofColor: color))
+        let health = "\(state.symbols.health(deployment.health)) \(deployment.health)"
+        x = frame.put(health, row: row, column: x, width: 12, style: deployment.health == "unhealthy" ? .colored(.unhealthy) : .plain)
+        let traffic = state.snapshot.route(deployment.component, deployment.environment).map {
+            "blue \(100 - $0.greenWeight)%  green \($0.greenWeight)%"
+        } ?? "-"
+        x = frame.put(traffic, row: row, column: x, width: 22)
+        let run = deployment.runningRun.map { "\(state.symbols.inProgress) \($0)" } ?? "-"
+        frame.put(run, row: row, column: x, width: 24, style: deployment.runningRun == nil ? .dim : .colored(.inProgress, .bold))
+    }
+
+    private func drawSlot(_ slot: SlotRecord, live health: String?, into frame: inout Frame, row: Int) {
+        var x = frame.put(slot.environment, row: row, column: 0, width: Self.environmentWidth)
+        x = frame.put(slot.color, row: row, column: x, width: 7, style: Self.style(ofColor: slot.color))
+        x = frame.put(TextLayout.truncate(slot.version, to: 14, ellipsis: state.symbols.ellipsis), row: row, column: x, width: 15)
+        let role = health.map { "live, \($0)" } ?? "idle"
+        x = frame.put("\(slot.state), \(role)", row: row, column: x, width: 24)
+        x = frame.put("since \(TimeText.stamp(slot.startedAt))", row: row, column: x, width: 22)
+        frame.put("restarts \(slot.restarts)", row: row, column: x, style: .dim)
+    }
+
+    static func style(ofColor color: String) -> CellStyle {
+        switch color {
+        case "blue": .colored(.blue)
+        case "green": .colored(.green)
+        default: .dim
+        }
+    }
+
+    static func detail(of event: Event) -> String {
+        guard let details = event.details else { return "" }
+        return [
+            details.runKind?.rawValue, details.stage, details.version, details.color, details.outcome, details.reason,
+        ].compactMap(\.self).joined(separator: " ")
+    }
+}

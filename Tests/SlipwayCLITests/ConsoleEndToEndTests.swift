@@ -1,0 +1,216 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// The console driven under tmux on the live demo workspace, as an operator would drive it.
+@Suite(.serialized) struct ConsoleEndToEndTests {
+    /// `slipway ARGUMENTS` as a shell command line with the test's environment.
+    private static func command(_ arguments: String, environment: [String: String] = [:]) -> String {
+        let variables = ["SLIPWAY_ACTOR": "tester", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "tmux-256color"]
+            .merging(environment) { _, new in new }
+            .map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        return "env \(variables) '\(SlipwayProcess.binary.path)' \(arguments)"
+    }
+
+    /// The demo in the test's workspace, with a new commit of accounts ready to deploy.
+    private static func demo(_ workspace: TemporaryWorkspace, _ slipway: SlipwayProcess) throws -> URL {
+        let result = try slipway("demo", "--dir", "demo", "--no-console")
+        try #require(result.status == 0, "\(result.stderr)")
+        let demo = workspace.root.appendingPathComponent("demo")
+        let server = demo.appendingPathComponent("services/accounts/server.py")
+        try (try String(contentsOf: server, encoding: .utf8) + "\n# e2e change\n").write(to: server, atomically: true, encoding: .utf8)
+        _ = try workspace.run("/usr/bin/env", ["git", "-C", demo.path, "commit", "-q", "-am", "accounts: e2e change"])
+        return demo
+    }
+
+    private static func runCount(_ slipway: SlipwayProcess, kind: String) throws -> Int {
+        let runs = try #require(try slipway.json("runs", "--workspace", "demo") as? [[String: Any]])
+        return runs.filter { $0["kind"] as? String == kind }.count
+    }
+
+    @Test func anOperatorDeploysSwitchesAndRollsBackFromTheConsole() throws {
+        let workspace = try TemporaryWorkspace()
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers(workspace: "demo")
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        let demo = try Self.demo(workspace, slipway)
+        let console = try TmuxConsole(
+            Self.command("--workspace demo", environment: ["XDG_CONFIG_HOME": workspace.root.path]),
+            directory: workspace.root)
+        defer { console.stop() }
+        #expect(console.waitFor { $0.contains("qis-data-management") && $0.contains("agent: up") })
+
+        // Filter, then open the component.
+        try console.press("/")
+        try console.type("acc")
+        try console.press("Enter")
+        #expect(console.waitFor("1 of 4 components"))
+        #expect(!console.screen().contains("qis-data-management"))
+        try console.press("Enter")
+        #expect(console.waitFor("SLOTS"))
+        #expect(console.screen().contains("accounts in 3 environments"))
+
+        // Deploy to staging, confirmed with y, and follow its stages in the runs screen's log pane.
+        try console.press("j", "d")
+        #expect(console.waitFor("deploy accounts (from git) to staging?"))
+        try console.press("y")
+        #expect(console.waitFor("started (pid"))
+        try console.press("2")
+        #expect(console.waitFor(20) { $0.split(separator: "\n").contains { $0.contains("deploy") && $0.contains("running") } })
+        try console.press("g", "Enter")
+        #expect(console.waitFor("output of run"))
+        #expect(console.waitFor("==> deploy:"))
+        #expect(console.waitFor(60, { $0.contains("post-promotion window") }))
+        let log = console.screen()
+        let stages = ["==> build:", "==> deploy:", "==> health-check:", "==> switch-traffic:", "==> post-promotion:"]
+        let positions = stages.compactMap { log.range(of: $0)?.lowerBound }
+        #expect(positions.count == stages.count && positions == positions.sorted(), "\(log)")
+
+        // Back to the component; switch staging's traffic by hand and see the colour change.
+        try console.press("1", "Enter", "j")
+        #expect(console.waitFor("SLOTS"))
+        let before = try #require(console.line(containing: "staging  "))
+        let colorBefore = before.contains("staging      green") ? "green" : "blue"
+        let colorAfter = colorBefore == "green" ? "blue" : "green"
+        try console.press("s")
+        #expect(console.waitFor("switch accounts in staging to its idle colour?"))
+        try console.press("y")
+        #expect(console.waitFor(30) { $0.contains("staging      \(colorAfter)") })
+
+        // Roll back from the releases screen to the oldest release (the other two are in the slots).
+        try console.press("r")
+        #expect(console.waitFor("accounts in staging: 3 releases"))
+        try console.press("G")
+        let lines = console.screen().split(separator: "\n").map(String.init)
+        let version = try #require(lines[5].split(separator: " ").first.map(String.init))
+        try console.press("Enter")
+        #expect(console.waitFor("roll back accounts in staging to \(version)?"))
+        try console.press("y")
+        #expect(console.waitFor(60) { screen in
+            screen.split(separator: "\n").contains {
+                $0.hasPrefix(version) && $0.trimmingCharacters(in: .whitespaces).hasSuffix("live")
+            }
+        }, "\(console.screen())\n\((try? String(contentsOf: demo.appendingPathComponent(".slipway/logs/console-actions.log"), encoding: .utf8)) ?? "")")
+
+        // The rollback's own process ends by itself, after the console showed the result.
+        #expect(try eventually(60) {
+            let runs = try #require(try slipway.json("runs", "--workspace", "demo") as? [[String: Any]])
+            return !runs.contains { $0["state"] as? String == "running" }
+        })
+
+        // Command mode with completion, then help.
+        try console.press(":")
+        try console.type("dep")
+        try console.press("Tab")
+        try console.type("acc")
+        try console.press("Tab")
+        #expect(console.waitFor(":deploy accounts _"))
+        try console.press("Escape", ":")
+        try console.type("env production")
+        try console.press("Enter")
+        #expect(console.waitFor("actions from the fleet now apply to production"))
+        try console.press("?")
+        #expect(console.waitFor("keys of the releases screen"))
+        #expect(console.screen().contains("roll back to this"))
+        try console.press("?")
+
+        // Too small, then big again.
+        try console.resize(width: 40, height: 10)
+        #expect(console.waitFor("terminal too small"))
+        try console.resize(width: 120, height: 40)
+        #expect(console.waitFor("VERSION"))
+
+        try console.press("q")
+        #expect(console.waitFor("EXIT=0"))
+        #expect(console.waitFor("icanon"))
+        let modes = try #require(console.line(containing: "icanon"))
+        #expect(modes.split(separator: " ").sorted() == ["echo", "icanon"], "terminal not restored: \(modes)")
+    }
+
+    @Test func otherProcessesShowUpAndGuardsChangeNothing() throws {
+        let workspace = try TemporaryWorkspace()
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers(workspace: "demo")
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        _ = try Self.demo(workspace, slipway)
+        let switches = try Self.runCount(slipway, kind: "switch")
+
+        // Read-only: the switch is not offered, and refused when pressed.
+        let readOnly = try TmuxConsole(Self.command("--workspace demo console --read-only"), directory: workspace.root)
+        defer { readOnly.stop() }
+        #expect(readOnly.waitFor { $0.contains("accounts") && $0.contains("read-only") })
+        #expect(!(readOnly.screen().split(separator: "\n").last ?? "").contains("switch"))
+        try readOnly.press("Enter", "j", "s")
+        #expect(readOnly.waitFor("read-only: switch is not allowed"))
+        try readOnly.press(":")
+        try readOnly.type("switch accounts staging")
+        try readOnly.press("Enter")
+        #expect(readOnly.waitFor("read-only: switch is not allowed"))
+        try readOnly.press("q")
+        #expect(readOnly.waitFor("EXIT=0"))
+        #expect(try Self.runCount(slipway, kind: "switch") == switches)
+
+        // Production without the typed name changes nothing; a deploy from another window shows up live.
+        let console = try TmuxConsole(Self.command("--workspace demo"), directory: workspace.root)
+        defer { console.stop() }
+        #expect(console.waitFor { $0.contains("accounts") && $0.contains("agent: up") })
+        try console.press(":")
+        try console.type("switch accounts production")
+        try console.press("Enter")
+        #expect(console.waitFor("type 'production' and enter to confirm"))
+        try console.type("prod")
+        try console.press("Enter")
+        #expect(console.waitFor("not confirmed (typed 'prod', not 'production'): nothing changed"))
+        try console.press("2")
+        try console.openWindow(Self.command("deploy-app landing-page --env staging --workspace demo"), directory: workspace.root)
+        #expect(console.waitFor(30) { screen in
+            screen.split(separator: "\n").contains { $0.contains("landing-page") && $0.contains("running") }
+        })
+        #expect(console.waitFor(120, window: 1) { $0.contains("EXIT=") })
+        #expect(console.waitFor(10) { screen in
+            screen.split(separator: "\n").contains { $0.contains("landing-page") && $0.contains("failed") }
+        })
+        try console.press("q")
+        #expect(console.waitFor("EXIT=0"))
+        #expect(try Self.runCount(slipway, kind: "switch") == switches)
+    }
+
+    @Test func theTerminalIsRestoredAfterAnEngineErrorAndOnSIGTERM() throws {
+        let workspace = try TemporaryWorkspace(files: ["apps/web/Makefile": "test:\n\ttrue\n"])
+        let failing = try TmuxConsole(
+            Self.command("console", environment: ["SLIPWAY_TEST_CONSOLE_ENGINE_ERROR": "disk I/O error"]),
+            directory: workspace.root)
+        #expect(failing.waitFor("EXIT=1"))
+        #expect(failing.screen().contains("slipway: error: cannot read the store: disk I/O error"))
+        #expect(failing.waitFor("icanon"))
+        #expect(try #require(failing.line(containing: "icanon")).split(separator: " ").sorted() == ["echo", "icanon"])
+
+        let console = try TmuxConsole(Self.command("console"), directory: workspace.root)
+        #expect(console.waitFor("web"))
+        let shell = try #require(console.panePID)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        kill(pid, SIGTERM)
+        #expect(console.waitFor("EXIT=143"))
+        #expect(console.waitFor("icanon"))
+        #expect(try #require(console.line(containing: "icanon")).split(separator: " ").sorted() == ["echo", "icanon"])
+    }
+
+    @Test func aBadThemeIsAFileLineColumnError() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "apps/web/Makefile": "test:\n\ttrue\n",
+            "config/slipway/config.yml": "theme: broken\n",
+            "config/slipway/themes/broken.yml": "title: cyan\nhealthy: not-a-colour\n",
+        ])
+        let console = try TmuxConsole(
+            Self.command("console", environment: ["XDG_CONFIG_HOME": workspace.root.appendingPathComponent("config").path]),
+            directory: workspace.root)
+        #expect(console.waitFor("EXIT=2"))
+        #expect(console.screen().contains("broken.yml:2:10: 'not-a-colour' is not a colour"))
+    }
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Times the slipway console against tig and htop under tmux, each in a tmux server of its own.
+
+    measure.py WORK SLIPWAY [--runs 5] [--keys 20] [--idle 60]
+
+Prints one table: launch to first complete frame, keypress to frame, idle CPU, peak memory.
+"""
+import atexit
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class Session:
+    """One tool in a detached tmux server of its own, 200x50; closed at exit whatever happens."""
+
+    def __init__(self, command, directory, environment=""):
+        self.server = f"bench-{uuid.uuid4().hex[:8]}"
+        atexit.register(self.close)
+        # Not captured: the server tmux starts would hold the pipe open for as long as it runs.
+        subprocess.run(["tmux", "-L", self.server, "new-session", "-d", "-s", "main", "-x", "200", "-y", "50",
+                        "-c", directory, f"exec {environment} {command}"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        self.pid = int(self.tmux("display-message", "-p", "-t", "main", "#{pane_pid}").strip())
+
+    def tmux(self, *arguments):
+        return subprocess.run(["tmux", "-L", self.server, *arguments], capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL).stdout
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-e", "-t", "main")
+
+    def wait(self, condition, timeout=120):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if condition(text):
+                return text
+            time.sleep(0.002)
+        raise SystemExit(f"timed out waiting for the screen; last:\n{self.screen()}")
+
+    def cpu_seconds(self):
+        fields = open(f"/proc/{self.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def peak_memory_mb(self):
+        for line in open(f"/proc/{self.pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self):
+        self.tmux("kill-server")
+
+
+def first_frame(command, directory, ready, environment="", runs=5):
+    times = []
+    for _ in range(runs):
+        start = time.monotonic()
+        session = Session(command, directory, environment)
+        session.wait(ready)
+        times.append(time.monotonic() - start)
+        session.close()
+        time.sleep(0.5)
+    return times
+
+
+def keypress(session, ready, keys):
+    """Presses j `keys` times; each time, how long until the screen differs."""
+    session.wait(ready)
+    time.sleep(1)
+    times = []
+    for _ in range(keys):
+        before = session.screen()
+        start = time.monotonic()
+        session.tmux("send-keys", "-t", "main", "j")
+        session.wait(lambda text: text != before, timeout=10)
+        times.append(time.monotonic() - start)
+        time.sleep(0.1)
+    return times
+
+
+def idle(session, ready, seconds, store=None):
+    """CPU seconds used over `seconds` once ready; with `store`, a health event is appended every second."""
+    session.wait(ready)
+    time.sleep(2)
+    before = session.cpu_seconds()
+    end = time.monotonic() + seconds
+    tick = 0
+    while time.monotonic() < end:
+        if store:
+            tick += 1
+            subprocess.run(["sqlite3", store,
+                            "INSERT INTO events (time, actor, kind, schema_version, component, environment, payload) "
+                            f"VALUES ({int(time.time() * 1000)}, 'bench', 'health.checked', 1, 'svc-{tick % 500:04d}', "
+                            "'production', '{\"healthy\":true}');"], check=True)
+        time.sleep(1)
+    return (session.cpu_seconds() - before) / seconds * 100
+
+
+def main():
+    work, slipway = sys.argv[1], sys.argv[2]
+    args = dict(zip(sys.argv[3::2], sys.argv[4::2]))
+    runs, keys, seconds = int(args.get("--runs", 5)), int(args.get("--keys", 20)), int(args.get("--idle", 60))
+    workspace, repository = os.path.join(work, "workspace"), os.path.join(work, "repository")
+    environment = "env LANG=C.UTF-8 SLIPWAY_ACTOR=bench"
+    console = f"'{slipway}' --workspace '{workspace}' console --read-only"
+    console_ready = lambda text: "500 components" in text and "svc-0000" in text
+    tig_ready = lambda text: "commit 99999" in text
+
+    console_first = first_frame(console, workspace, console_ready, environment, runs)
+    tig_first = first_frame("tig", repository, tig_ready, "env LANG=C.UTF-8", runs)
+
+    session = Session(console, workspace, environment)
+    console_keys = keypress(session, console_ready, keys)
+    console_idle = idle(session, console_ready, seconds, os.path.join(workspace, ".slipway/state.db"))
+    console_memory = session.peak_memory_mb()
+    session.close()
+
+    session = Session("tig", repository, "env LANG=C.UTF-8")
+    tig_keys = keypress(session, tig_ready, keys)
+    time.sleep(3)  # tig reads the rest of the history in the background
+    tig_memory = session.peak_memory_mb()
+    session.close()
+
+    session = Session("htop -d 5", work, "env LANG=C.UTF-8")
+    htop_idle = idle(session, lambda text: "Load average" in text, seconds)
+    htop_memory = session.peak_memory_mb()
+    session.close()
+
+    ms = lambda values: f"median {statistics.median(values) * 1000:.0f} ms, best {min(values) * 1000:.0f} ms"
+    print(f"{'':32} {'slipway console':34} peer")
+    print(f"{'launch to first frame':32} {ms(console_first):34} tig: {ms(tig_first)}")
+    print(f"{'keypress (j) to frame':32} {ms(console_keys):34} tig: {ms(tig_keys)}")
+    print(f"{'idle CPU over ' + str(seconds) + ' s':32} {console_idle:.2f}% (health event each 1 s)   htop -d 5: {htop_idle:.2f}%")
+    print(f"{'peak memory (VmHWM)':32} {console_memory:.1f} MB{'':26} tig: {tig_memory:.1f} MB, htop: {htop_memory:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
