@@ -91,6 +91,15 @@ public enum DetachedProcess {
 
     /// The path of the running `slipway` binary, to start its hidden subcommands.
     public static var currentExecutable: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        executable(fromLink: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+    }
+
+    /// A long-lived agent whose binary was rebuilt under it sees its `/proc/self/exe` end in
+    /// " (deleted)": the new binary at the same path is the one to start.
+    static func executable(fromLink link: String) -> String {
+        let suffix = " (deleted)"
+        guard link.hasSuffix(suffix) else { return link }
+        let path = String(link.dropLast(suffix.count))
+        return FileManager.default.isExecutableFile(atPath: path) ? path : link
     }
 }
