@@ -2,6 +2,7 @@
 //
 //   slipway-pipeline-bench changes --slipway BIN [--components 1000] [--commits 5000] [--ranges 200] [--work DIR]
 //   slipway-pipeline-bench deploy [--slipway BIN] [--components 16] [--jobs 4] [--seconds 1] [--reps 3] [--work DIR]
+//   slipway-pipeline-bench spawn                  one git process through swift-subprocess and through Foundation
 //
 // `changes` generates a monorepo with `git fast-import` (deterministic: a fixed seed) and, for the
 // same commit ranges, times `slipway changes --base A --head B --json` against plain
@@ -264,11 +265,25 @@ func benchDeploy(_ arguments: [String]) async throws {
     }
 }
 
+/// How long one git process takes to run through the engine's spawner and through Foundation's.
+func benchSpawn(_ arguments: [String]) async throws {
+    let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let count = 20
+    var start = ContinuousClock.now
+    for _ in 0..<count { _ = await GitRepository.containing(directory) }
+    let engine = seconds(since: start) / Double(count)
+    start = ContinuousClock.now
+    for _ in 0..<count { try run("/usr/bin/git", ["rev-parse", "--show-toplevel"], in: directory) }
+    let foundation = seconds(since: start) / Double(count)
+    print("git rev-parse --show-toplevel, mean of \(count): engine (swift-subprocess) \(fixed(engine * 1000, 1)) ms, Foundation.Process \(fixed(foundation * 1000, 1)) ms")
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
     case "changes": try await benchChanges(Array(arguments.dropFirst()))
     case "deploy": try await benchDeploy(Array(arguments.dropFirst()))
+    case "spawn": try await benchSpawn(Array(arguments.dropFirst()))
     default:
         print("usage: slipway-pipeline-bench changes --slipway BIN [...] | deploy [--slipway BIN] [...]")
         exit(2)
