@@ -16,10 +16,19 @@ public struct ChangeDetector: Sendable {
         base: String, head: String, baseSource: String, includeUncommitted: Bool = false
     ) async throws(SlipwayError) -> ChangeSet {
         let (baseCommit, headCommit, checkedOut) = try await resolve(base: base, head: head)
-        let mergeBase = try await git(["merge-base", baseCommit, headCommit]) { _ in
-            .failure("base \(base) and head \(head) have no common ancestor: there is no base...head to diff")
+        // The merge-base and the diff (which finds it again) run at once: one process's wait, not two.
+        async let mergeBaseRun = attempt(["merge-base", baseCommit, headCommit])
+        async let diffRun = attempt(["diff", "--name-status", "-M", "-z", "--relative", "\(baseCommit)...\(headCommit)"])
+        let (mergeBaseResult, diffResult) = await (mergeBaseRun, diffRun)
+        let mergeBase = try mergeBaseResult.get()
+        guard mergeBase.status == 0 else {
+            throw .failure("base \(base) and head \(head) have no common ancestor: there is no base...head to diff")
         }
-        var files = Self.parseNameStatus(try await git(["diff", "--name-status", "-M", "-z", "--relative", mergeBase, headCommit]))
+        let diff = try diffResult.get()
+        guard diff.status == 0 else {
+            throw .failure("git diff: \(diff.output.split(separator: "\n").first.map(String.init) ?? "exit \(diff.status)")")
+        }
+        var files = Self.parseNameStatus(diff.output)
         if includeUncommitted {
             files += Self.parseNameStatus(try await git(["diff", "--name-status", "-M", "-z", "--relative", "HEAD"]))
             let untracked = try await git(["ls-files", "--others", "--exclude-standard", "-z"])
@@ -30,7 +39,8 @@ public struct ChangeDetector: Sendable {
         let present = try await componentFolders(
             at: headCommit, asLoaded: includeUncommitted || headCommit == checkedOut)
         return ChangeSet(
-            base: base, head: headCommit, mergeBase: mergeBase, baseSource: baseSource, files: files.map(\.path),
+            base: base, head: headCommit, mergeBase: mergeBase.output.trimmingCharacters(in: .whitespacesAndNewlines),
+            baseSource: baseSource, files: files.map(\.path),
             components: classify(files, components: workspace.components.filter { present.contains($0.path) }))
     }
 
@@ -121,6 +131,14 @@ public struct ChangeDetector: Sendable {
         }
         let baseCommit = try await git(["rev-parse", "\(base)^{commit}"])
         return (baseCommit, try await git(["rev-parse", "\(head)^{commit}"]), nil)
+    }
+
+    private func attempt(_ arguments: [String]) async -> Result<(status: Int32, output: String), SlipwayError> {
+        do throws(SlipwayError) {
+            return .success(try await GitRepository.run(arguments, in: workspace.root))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func git(
