@@ -54,12 +54,16 @@ public struct ChangeDetector: Sendable {
             let folder = file.path[..<parts[1].endIndex]
             byFolder[folder, default: []].append(file.path)
         }
+        let candidates = files.map(PathFilter.Candidate.init)
+        func matching(_ filter: PathFilter) -> [String] {
+            candidates.filter(filter.matches).map(\.file.path)
+        }
         var changed: [String: ChangeSet.ChangedComponent] = [:]
         for component in components {
             if let own = byFolder[Substring(component.path)] {
                 changed[component.name] = .init(name: component.name, kind: component.kind, reason: .files, files: own)
             } else if !component.settings.paths.isEmpty {
-                let matched = files.filter(component.settings.paths.matches).map(\.path)
+                let matched = matching(component.settings.paths)
                 if !matched.isEmpty {
                     changed[component.name] = .init(name: component.name, kind: component.kind, reason: .paths, files: matched)
                 }
@@ -72,7 +76,7 @@ public struct ChangeDetector: Sendable {
                 let via = (graph.dependencies[component.name] ?? []).filter { changed[$0] != nil }
                 var through = via.flatMap { changed[$0]?.files ?? [] }
                 if let filter = graph.pathDependencies[component.name], !filter.isEmpty {
-                    through += files.filter(filter.matches).map(\.path)
+                    through += matching(filter)
                 }
                 guard !through.isEmpty else { continue }
                 var seen: Set<String> = []
@@ -84,7 +88,7 @@ public struct ChangeDetector: Sendable {
             if !added { break }
         }
         let global = PathFilter(patterns: workspace.config.globalPaths)
-        let globalFiles = files.filter(global.matches).map(\.path)
+        let globalFiles = matching(global)
         if !globalFiles.isEmpty {
             for component in components where changed[component.name] == nil {
                 changed[component.name] = .init(name: component.name, kind: component.kind, reason: .global, files: globalFiles)
