@@ -57,6 +57,13 @@ struct RefusingGate: GateEvaluating {
         let table = try slipway("changes", "--base", root)
         #expect(table.status == 0)
         #expect(table.stdout.contains("web") && table.stdout.contains("files"))
+        // Without --base: the environment's branch (main deploys to production; no develop branch here).
+        let defaulted = try #require(try slipway.json("changes", "--env", "production") as? [String: Any])
+        #expect(defaulted["base_source"] as? String == "merge-base with main")
+        #expect((defaulted["components"] as? [Any])?.isEmpty == true)
+        let noBranch = try slipway("changes", "--env", "staging")
+        #expect(noBranch.status == 2 && noBranch.stderr.contains("no base for staging"), "\(noBranch.stderr)")
+
         let bad = try slipway("changes", "--base", "no-such-ref")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("base 'no-such-ref' is not a commit"))

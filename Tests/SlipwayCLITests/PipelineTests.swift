@@ -155,6 +155,12 @@ import Testing
         #expect(try store.runs().filter { $0.kind == .deploy }.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("state/deploys.log").path))
 
+        // Pull requests run with --no-deploy: tests and gates only, whatever the branch.
+        let pullRequest = try slipway.run(["pipeline", "--no-deploy", "--base", root, "--dry-run"], environment: environment)
+        #expect(pullRequest.stdout.contains("(no environment: tests and gates only)"))
+        #expect(pullRequest.stdout.contains("would test and gate, in this order:"))
+        #expect(try slipway.run(["pipeline", "--no-deploy", "--env", "staging", "--base", root]).status == 2)
+
         let develop = try slipway.run(["pipeline", "--branch", "develop", "--base", root, "--dry-run"], environment: environment)
         #expect(develop.stdout.contains("branch 'develop' deploys to staging"))
         #expect(develop.stdout.contains("pipeline to staging"))

@@ -5,7 +5,8 @@ import SlipwayTestSupport
 /// accounts <- billing <- web, accounts <- admin, and search and docs on their own.
 /// Faults are explicit files in `$STATE_DIR` (outside the components, so versions stay clean):
 /// `fail-test-NAME` fails its tests, `unhealthy-NAME` holding a version fails that version's
-/// second health check (the validate stage's, after the deploy's own).
+/// second health check (the validate stage's, after the deploy's own), and while `hold-NAME`
+/// exists its deploy waits (at most a minute).
 enum PipelineWorkspace {
     static let components = [
         ("services/accounts", ""), ("services/billing", "depends_on: [accounts]\n"), ("apps/web", "depends_on: [billing]\n"),
@@ -26,6 +27,7 @@ enum PipelineWorkspace {
         deploy:
         \t@echo "deploying $(APP_NAME) $(VERSION) to $(ENV)"
         \t@echo "$(APP_NAME) $(VERSION) $(ENV)" >> "$$STATE_DIR/deploys.log"
+        \t@i=0; while [ -e "$$STATE_DIR/hold-$(APP_NAME)" ] && [ $$i -lt 600 ]; do sleep 0.1; i=$$((i+1)); done
         health-check:
         \t@n=$$(cat "$$STATE_DIR/checks-$(APP_NAME)-$(VERSION)" 2>/dev/null || echo 0); n=$$((n+1)); \\
         \techo $$n > "$$STATE_DIR/checks-$(APP_NAME)-$(VERSION)"; \\

@@ -16,10 +16,19 @@ public struct ChangeDetector: Sendable {
         base: String, head: String, baseSource: String, includeUncommitted: Bool = false
     ) async throws(SlipwayError) -> ChangeSet {
         let (baseCommit, headCommit, checkedOut) = try await resolve(base: base, head: head)
-        let mergeBase = try await git(["merge-base", baseCommit, headCommit]) { _ in
-            .failure("base \(base) and head \(head) have no common ancestor: there is no base...head to diff")
+        // The merge-base and the diff (which finds it again) run at once: one process's wait, not two.
+        async let mergeBaseRun = attempt(["merge-base", baseCommit, headCommit])
+        async let diffRun = attempt(["diff", "--name-status", "-M", "-z", "--relative", "\(baseCommit)...\(headCommit)"])
+        let (mergeBaseResult, diffResult) = await (mergeBaseRun, diffRun)
+        let mergeBase = try mergeBaseResult.get()
+        guard mergeBase.status == 0 else {
+            throw .failure("base \(base) and head \(head) have no common ancestor: there is no base...head to diff")
         }
-        var files = Self.parseNameStatus(try await git(["diff", "--name-status", "-M", "-z", "--relative", mergeBase, headCommit]))
+        let diff = try diffResult.get()
+        guard diff.status == 0 else {
+            throw .failure("git diff: \(diff.output.split(separator: "\n").first.map(String.init) ?? "exit \(diff.status)")")
+        }
+        var files = Self.parseNameStatus(diff.output)
         if includeUncommitted {
             files += Self.parseNameStatus(try await git(["diff", "--name-status", "-M", "-z", "--relative", "HEAD"]))
             let untracked = try await git(["ls-files", "--others", "--exclude-standard", "-z"])
@@ -30,7 +39,8 @@ public struct ChangeDetector: Sendable {
         let present = try await componentFolders(
             at: headCommit, asLoaded: includeUncommitted || headCommit == checkedOut)
         return ChangeSet(
-            base: base, head: headCommit, mergeBase: mergeBase, baseSource: baseSource, files: files.map(\.path),
+            base: base, head: headCommit, mergeBase: mergeBase.output.trimmingCharacters(in: .whitespacesAndNewlines),
+            baseSource: baseSource, files: files.map(\.path),
             components: classify(files, components: workspace.components.filter { present.contains($0.path) }))
     }
 
@@ -44,12 +54,16 @@ public struct ChangeDetector: Sendable {
             let folder = file.path[..<parts[1].endIndex]
             byFolder[folder, default: []].append(file.path)
         }
+        let candidates = files.map(PathFilter.Candidate.init)
+        func matching(_ filter: PathFilter) -> [String] {
+            candidates.filter(filter.matches).map(\.file.path)
+        }
         var changed: [String: ChangeSet.ChangedComponent] = [:]
         for component in components {
             if let own = byFolder[Substring(component.path)] {
                 changed[component.name] = .init(name: component.name, kind: component.kind, reason: .files, files: own)
             } else if !component.settings.paths.isEmpty {
-                let matched = files.filter(component.settings.paths.matches).map(\.path)
+                let matched = matching(component.settings.paths)
                 if !matched.isEmpty {
                     changed[component.name] = .init(name: component.name, kind: component.kind, reason: .paths, files: matched)
                 }
@@ -62,7 +76,7 @@ public struct ChangeDetector: Sendable {
                 let via = (graph.dependencies[component.name] ?? []).filter { changed[$0] != nil }
                 var through = via.flatMap { changed[$0]?.files ?? [] }
                 if let filter = graph.pathDependencies[component.name], !filter.isEmpty {
-                    through += files.filter(filter.matches).map(\.path)
+                    through += matching(filter)
                 }
                 guard !through.isEmpty else { continue }
                 var seen: Set<String> = []
@@ -74,7 +88,7 @@ public struct ChangeDetector: Sendable {
             if !added { break }
         }
         let global = PathFilter(patterns: workspace.config.globalPaths)
-        let globalFiles = files.filter(global.matches).map(\.path)
+        let globalFiles = matching(global)
         if !globalFiles.isEmpty {
             for component in components where changed[component.name] == nil {
                 changed[component.name] = .init(name: component.name, kind: component.kind, reason: .global, files: globalFiles)
@@ -121,6 +135,14 @@ public struct ChangeDetector: Sendable {
         }
         let baseCommit = try await git(["rev-parse", "\(base)^{commit}"])
         return (baseCommit, try await git(["rev-parse", "\(head)^{commit}"]), nil)
+    }
+
+    private func attempt(_ arguments: [String]) async -> Result<(status: Int32, output: String), SlipwayError> {
+        do throws(SlipwayError) {
+            return .success(try await GitRepository.run(arguments, in: workspace.root))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func git(

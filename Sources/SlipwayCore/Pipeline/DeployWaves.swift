@@ -17,7 +17,8 @@ struct DeployWaves: Sendable {
         let entries = plan.entries
         await withTaskGroup(of: (String, Bool).self) { group in
             var running = 0
-            while finished.count < entries.count {
+            // Each pass starts or finishes at least one component, so this many passes are enough.
+            for _ in 0...(2 * entries.count) where finished.count < entries.count {
                 for entry in entries where !started.contains(entry.name) && running < limit {
                     guard entry.after.allSatisfy({ finished[$0] != nil }) else { continue }
                     started.insert(entry.name)
@@ -40,7 +41,8 @@ struct DeployWaves: Sendable {
                     running += 1
                     group.addTask { (entry.name, await deploy(entry.name, gated: gated)) }
                 }
-                guard running > 0 else { continue }
+                // Nothing running and nothing startable cannot happen (`after` lies within the plan).
+                guard running > 0 else { break }
                 if let (name, deployed) = await group.next() {
                     running -= 1
                     finished[name] = deployed

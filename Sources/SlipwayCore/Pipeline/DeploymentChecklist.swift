@@ -22,14 +22,15 @@ public struct DeploymentChecklist: Sendable, Equatable {
     /// `gatesPassed`/`testsPassed` are nil when no pipeline ran them for this version.
     public init(component: String, version: String, gatesPassed: Bool?, testsPassed: Bool?, staging: DeploymentState?) {
         self.component = component
-        func item(_ name: String, _ result: Bool?, _ detail: String) -> Item {
-            Item(name: name, status: result.map { $0 ? .passed : .failed } ?? .notConfigured, detail: detail)
+        func item(_ name: String, _ passed: Bool?) -> Item {
+            Item(name: name, status: passed == true ? .passed : .failed,
+                 detail: passed == nil ? "no pipeline ran them for \(version)" : "")
         }
         let live = staging?.liveVersion
         let healthy = live == version && staging?.lastHealth?.healthy == true
         items = [
-            item("gates passed", gatesPassed ?? false, gatesPassed == nil ? "no pipeline ran them for \(version)" : ""),
-            item("tests passed", testsPassed ?? false, testsPassed == nil ? "no pipeline ran them for \(version)" : ""),
+            item("gates passed", gatesPassed),
+            item("tests passed", testsPassed),
             Item(name: "migrations validated", status: .notConfigured, detail: "no migrations configured"),
             Item(
                 name: "health checks passing in staging", status: healthy ? .passed : .failed,

@@ -34,11 +34,11 @@ public struct GitHubWorkflow: Sendable, Equatable {
         let map = branches.sorted { $0.key < $1.key }.map { "\($0.key) -> \($0.value)" }.joined(separator: ", ")
         // On a push, the previous tip is the fallback base; the store (cached between runs) keeps
         // the last successful run, so a failed run's components are still changed next time.
-        // GitHub sets CI=true, so runs are recorded with origin `ci`.
+        // GitHub sets CI=true, so runs are recorded with origin `ci`. Event values reach the
+        // script through the environment, never spliced into it.
         let push = """
-            before="${{ github.event.before }}"
-            if [ -n "$before" ] && [ "$before" != "0000000000000000000000000000000000000000" ] && git cat-file -e "$before^{commit}" 2>/dev/null; then
-              fallback="$before"
+            if [ -n "$BEFORE" ] && [ "$BEFORE" != "0000000000000000000000000000000000000000" ] && git cat-file -e "$BEFORE^{commit}" 2>/dev/null; then
+              fallback="$BEFORE"
             else
               fallback="$(git rev-list --max-parents=0 HEAD | tail -n 1)"
             fi
@@ -83,6 +83,8 @@ public struct GitHubWorkflow: Sendable, Equatable {
                     run: \(Self.block(install, indent: 10))
                   - name: Pipeline (push)
                     if: github.event_name != 'pull_request'
+                    env:
+                      BEFORE: ${{ github.event.before }}
                     run: \(Self.block(push, indent: 10))
                   - name: Pipeline (pull request, tests and gates only)
                     if: github.event_name == 'pull_request'

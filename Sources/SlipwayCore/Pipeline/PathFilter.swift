@@ -14,8 +14,8 @@ public struct PathFilter: Sendable, Equatable {
             self.changes = changes
         }
 
-        func applies(to file: ChangedFile) -> Bool {
-            (changes?.contains(file.change) ?? true) && glob.matches(file.path)
+        func applies(to file: Candidate) -> Bool {
+            (changes?.contains(file.change) ?? true) && glob.matches(segments: file.segments)
         }
     }
 
@@ -31,7 +31,23 @@ public struct PathFilter: Sendable, Equatable {
 
     public var isEmpty: Bool { !rules.contains { !$0.excludes } }
 
+    /// A changed file with its path split once, for matching against many filters.
+    public struct Candidate: Sendable {
+        public var file: ChangedFile
+        var segments: [ArraySlice<UInt8>]
+        var change: ChangedFile.Change { file.change }
+
+        public init(_ file: ChangedFile) {
+            self.file = file
+            segments = PathGlob.segments(of: file.path)
+        }
+    }
+
     public func matches(_ file: ChangedFile) -> Bool {
+        matches(Candidate(file))
+    }
+
+    public func matches(_ file: Candidate) -> Bool {
         var included = false
         for rule in rules where rule.applies(to: file) {
             if rule.excludes { return false }

@@ -18,8 +18,16 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
     public var description: String { pattern }
 
     public func matches(_ path: String) -> Bool {
-        let segments = Array(path.utf8).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
-        return alternatives.contains { Self.match(pattern: $0[...], path: segments[...]) }
+        matches(segments: Self.segments(of: path))
+    }
+
+    /// A path split into its names once, to be matched against many globs.
+    public static func segments(of path: String) -> [ArraySlice<UInt8>] {
+        Array(path.utf8).split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+    }
+
+    public func matches(segments: [ArraySlice<UInt8>]) -> Bool {
+        alternatives.contains { Self.match(pattern: $0[...], path: segments[...]) }
     }
 
     private static let doubleStar = Array("**".utf8)

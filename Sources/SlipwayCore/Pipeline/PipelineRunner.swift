@@ -27,7 +27,8 @@ public struct PipelineRunner: Sendable {
     public struct Outcome: Sendable, Equatable {
         public var runID: String
         public var result: RunResult
-        /// Component name to `deployed`, `skipped: why`, `failed: why`, `rolled back`, `tested`...
+        /// Component name to how it ended: `deployed V`, `already live: V`, `gated` (tests and gates
+        /// only), `skipped: why`, `failed: why`, `rolled back to V`.
         public var jobs: [String: String]
     }
 

@@ -23,7 +23,8 @@ struct Changes: AsyncParsableCommand {
         } else {
             let engine = try await global.openEngine(json: json)
             workspace = engine.workspace
-            (base, source) = try await PipelineBase.resolve(engine: engine, base: nil, environment: env)
+            let environment = try await engine.environment(named: env)
+            (base, source) = try await engine.changeBase(environment: environment.name)
         }
         let changes = try await ChangeDetector(workspace: workspace).detect(
             base: base, head: head, baseSource: source, includeUncommitted: includeUncommitted)
@@ -40,15 +41,6 @@ struct Changes: AsyncParsableCommand {
                         files + (component.via.map { " via \($0.joined(separator: ", "))" } ?? "")]
             }
         ).print()
-    }
-}
-
-/// The base `changes` uses without --base: the environment's default.
-enum PipelineBase {
-    static func resolve(engine: Engine, base: String?, environment: String?) async throws(SlipwayError) -> (String, String) {
-        if let base { return (base, "given") }
-        let environment = try await engine.environment(named: environment)
-        return try await engine.changeBase(environment: environment.name)
     }
 }
 

@@ -2,6 +2,7 @@
 //
 //   slipway-pipeline-bench changes --slipway BIN [--components 1000] [--commits 5000] [--ranges 200] [--work DIR]
 //   slipway-pipeline-bench deploy [--slipway BIN] [--components 16] [--jobs 4] [--seconds 1] [--reps 3] [--work DIR]
+//   slipway-pipeline-bench spawn                  one git process through swift-subprocess and through Foundation
 //
 // `changes` generates a monorepo with `git fast-import` (deterministic: a fixed seed) and, for the
 // same commit ranges, times `slipway changes --base A --head B --json` against plain
@@ -176,10 +177,24 @@ func benchChanges(_ arguments: [String]) async throws {
     let workspace = try Workspace.load(at: work)
     let detector = try ChangeDetector(workspace: workspace)
     var engineTimes: [Double] = []
+    var classifyTimes: [Double] = []
     for (base, head) in ranges {
         start = ContinuousClock.now
-        _ = try await detector.detect(base: base, head: head, baseSource: "given")
+        let changes = try await detector.detect(base: base, head: head, baseSource: "given")
         engineTimes.append(seconds(since: start))
+        let files = changes.files.map { ChangedFile(path: $0, change: .modified) }
+        start = ContinuousClock.now
+        _ = detector.classify(files, components: workspace.components)
+        classifyTimes.append(seconds(since: start))
+    }
+    // The git work the detector asks for, as plain processes, to tell it from the engine's own.
+    var gitWorkTimes: [Double] = []
+    for (base, head) in ranges {
+        start = ContinuousClock.now
+        try run("/usr/bin/git", ["rev-parse", "\(base)^{commit}", "\(head)^{commit}", "HEAD"], in: work)
+        try run("/usr/bin/git", ["merge-base", base, head], in: work)
+        try run("/usr/bin/git", ["diff", "--name-status", "-M", "-z", "--relative", "\(base)...\(head)"], in: work)
+        gitWorkTimes.append(seconds(since: start))
     }
     start = ContinuousClock.now
     _ = try Workspace.load(at: work)
@@ -194,6 +209,9 @@ func benchChanges(_ arguments: [String]) async throws {
     print("| `git diff --name-only A...B` (process) | \(fixed(gitTotal)) | \(fixed(median(gitTimes) * 1000, 1)) | 1.00x |")
     print("| `slipway changes --base A --head B --json` (process) | \(fixed(slipwayTotal)) | \(fixed(median(slipwayTimes) * 1000, 1)) | \(fixed(slipwayTotal / gitTotal))x |")
     print("| ChangeDetector.detect in-process (workspace loaded once) | \(fixed(engineTotal)) | \(fixed(median(engineTimes) * 1000, 1)) | \(fixed(engineTotal / gitTotal))x |")
+    let gitWorkTotal = gitWorkTimes.reduce(0, +)
+    print("| its git commands alone (rev-parse, merge-base, diff -M; processes one after another) | \(fixed(gitWorkTotal)) | \(fixed(median(gitWorkTimes) * 1000, 1)) | \(fixed(gitWorkTotal / gitTotal))x |")
+    print("of which classifying the files (globs, dependencies, global paths): median \(fixed(median(classifyTimes) * 1000, 1)) ms per range")
     print("loading the \(components)-component workspace once: \(fixed(loadTime * 1000, 1)) ms")
 }
 
@@ -264,11 +282,25 @@ func benchDeploy(_ arguments: [String]) async throws {
     }
 }
 
+/// How long one git process takes to run through the engine's spawner and through Foundation's.
+func benchSpawn(_ arguments: [String]) async throws {
+    let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let count = 20
+    var start = ContinuousClock.now
+    for _ in 0..<count { _ = await GitRepository.containing(directory) }
+    let engine = seconds(since: start) / Double(count)
+    start = ContinuousClock.now
+    for _ in 0..<count { try run("/usr/bin/git", ["rev-parse", "--show-toplevel"], in: directory) }
+    let foundation = seconds(since: start) / Double(count)
+    print("git rev-parse --show-toplevel, mean of \(count): engine (swift-subprocess) \(fixed(engine * 1000, 1)) ms, Foundation.Process \(fixed(foundation * 1000, 1)) ms")
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
     case "changes": try await benchChanges(Array(arguments.dropFirst()))
     case "deploy": try await benchDeploy(Array(arguments.dropFirst()))
+    case "spawn": try await benchSpawn(Array(arguments.dropFirst()))
     default:
         print("usage: slipway-pipeline-bench changes --slipway BIN [...] | deploy [--slipway BIN] [...]")
         exit(2)
