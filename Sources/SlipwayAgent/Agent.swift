@@ -98,8 +98,10 @@ public final class Agent: @unchecked Sendable {
             response.pid = getpid()
             response.socket = socketPath
             return response
-        case .status, .metrics:
-            return try status()
+        case .status:
+            return try status(buckets: false)
+        case .metrics:
+            return try status(buckets: true)
         case .startSlot:
             return try startSlot(request)
         case .stopSlot:
@@ -133,7 +135,9 @@ public final class Agent: @unchecked Sendable {
         return value
     }
 
-    private func status() throws -> AgentResponse {
+    /// Slots and routes; `buckets` adds each colour's latency histogram, which only interval
+    /// analysis (the canary) needs.
+    private func status(buckets: Bool) throws -> AgentResponse {
         var response = AgentResponse(ok: true)
         response.pid = getpid()
         response.socket = socketPath
@@ -150,7 +154,11 @@ public final class Agent: @unchecked Sendable {
             return AgentResponse.Route(
                 component: route.component, environment: route.environment, url: "http://\(route.host):\(route.port)",
                 liveColor: route.liveColor, weights: ["blue": 100 - route.greenWeight, "green": route.greenWeight],
-                counts: try? router?.counts(name))
+                counts: (try? router?.counts(name))?.mapValues { counts in
+                    var counts = counts
+                    if !buckets { counts.latencyBuckets = nil }
+                    return counts
+                })
         }
         return response
     }

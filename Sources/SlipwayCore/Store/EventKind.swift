@@ -14,4 +14,6 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case slotStopped = "slot.stopped"
     case slotCrashed = "slot.crashed"
     case trafficSwitched = "traffic.switched"
+    /// A canary moved a step, paused, resumed, was promoted or rolled back; `reason` says which.
+    case canaryChanged = "canary.changed"
 }

@@ -107,6 +107,29 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-canary") { db in
+            try db.execute(sql: """
+                CREATE TABLE canaries (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    canary_color TEXT NOT NULL,
+                    stable_color TEXT NOT NULL,
+                    progress TEXT NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    PRIMARY KEY (component, environment)
+                );
+                CREATE TABLE canary_commands (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    requested_at DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

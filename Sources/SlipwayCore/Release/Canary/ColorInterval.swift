@@ -21,3 +21,18 @@ public struct ColorInterval: Sendable, Equatable, Codable {
         case requests, failures, p95Milliseconds = "p95_ms"
     }
 }
+
+extension ColorInterval {
+    /// What one colour did between two of the router's cumulative snapshots. A snapshot older
+    /// than `earlier` (the router restarted) counts whole.
+    public init(from earlier: AgentResponse.ColorCounts?, to later: AgentResponse.ColorCounts) {
+        let restarted = earlier.map { $0.requests > later.requests } ?? true
+        let base = restarted ? nil : earlier
+        let failures = (later.failures ?? later.errors5xx) - (base.map { $0.failures ?? $0.errors5xx } ?? 0)
+        let buckets = LatencyBuckets(later.latencyBuckets ?? [])
+            .since(LatencyBuckets(base?.latencyBuckets ?? []))
+        self.init(
+            requests: later.requests - (base?.requests ?? 0), failures: max(0, failures),
+            p95Milliseconds: buckets.value(atPercentile: 95).map { Double($0) / 1000 })
+    }
+}

@@ -58,13 +58,25 @@ public struct LocalDeployment: Sendable {
                     throw error
                 }
             },
-            RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
-                try switchTraffic(to: color, log: log)
-            },
+            trafficStage(version: version, color: color, liveColor: liveColor),
             RunPlan.Stage(name: "post-promotion", description: "watch \(health.path) for \(DurationText.format(postPromotion))") { log throws(SlipwayError) in
                 try watchAfterSwitch(for: postPromotion, switchBackTo: liveColor, log: log)
             },
         ]
+    }
+
+    /// How traffic moves to the new release: all at once, or (strategy canary, with a live
+    /// colour to compare against) in judged steps.
+    func trafficStage(version: String, color: String, liveColor: String?) -> RunPlan.Stage {
+        let deployment = component.settings.deployment
+        if deployment.strategy == .canary, let liveColor {
+            return CanaryRollout(
+                deployment: self, version: version, canaryColor: color, stableColor: liveColor, policy: deployment.canaryPolicy
+            ).stage
+        }
+        return RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
+            try switchTraffic(to: color, log: log)
+        }
     }
 
     func buildRelease(from source: URL, into release: URL, log: StageLog) throws(SlipwayError) {
