@@ -49,8 +49,14 @@ import Testing
             return (process.terminationStatus, output)
         }
 
+        /// Stops everything; a process caught in the middle of exiting (empty command line) is
+        /// given a few seconds to go before it counts as left behind.
         func stopAll() {
-            let leftovers = slipway.stopAgentAndListLeftovers()
+            var leftovers = slipway.stopAgentAndListLeftovers()
+            _ = eventually(5) {
+                leftovers = slipway.stopAgentAndListLeftovers()
+                return leftovers.isEmpty
+            }
             #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
         }
     }
