@@ -18,6 +18,8 @@ public final class Agent: @unchecked Sendable {
     /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
     private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
     private let makeRouter: @Sendable (String) throws -> any RouterLink
+    /// Seconds between two SLI collections; `SLIPWAY_SLI_INTERVAL` is the test hook that shortens it.
+    private let sliInterval = ProcessInfo.processInfo.environment["SLIPWAY_SLI_INTERVAL"].flatMap(Double.init) ?? 10
 
     init(root: URL, store: EventStore, socketPath: String, makeRouter: @escaping @Sendable (String) throws -> any RouterLink) {
         self.root = root
@@ -54,6 +56,13 @@ public final class Agent: @unchecked Sendable {
         supervisor.schedule(deadline: .now() + 0.5, repeating: 0.5)
         supervisor.setEventHandler { [self] in supervise() }
         supervisor.resume()
+        let collector = SLICollector(root: root, store: store)
+        let sliTimer = DispatchSource.makeTimerSource(queue: queue)
+        sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
+        sliTimer.setEventHandler { [self] in
+            if let router { collector.collect(from: router) }
+        }
+        sliTimer.resume()
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 { continue }

@@ -19,7 +19,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             Releases.self, Rollback.self, Runs.self, Cancel.self, Events.self, ConfigCommand.self,
             StoreCommand.self, Demo.self, VersionCommand.self, Switch.self, Logs.self, AgentCommand.self,
             SlotCommand.self, RouterCommand.self,
-            CanaryCommand.self,
+            CanaryCommand.self, SLOCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

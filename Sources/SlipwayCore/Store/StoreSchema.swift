@@ -130,6 +130,20 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-slo") { db in
+            try db.execute(sql: """
+                CREATE TABLE sli_minutes (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    objective TEXT NOT NULL,
+                    minute INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    bad INTEGER NOT NULL,
+                    PRIMARY KEY (component, environment, objective, minute)
+                ) WITHOUT ROWID;
+                CREATE INDEX sli_minutes_by_minute ON sli_minutes (minute);
+                """)
+        }
         return migrator
     }
 }

@@ -20,11 +20,12 @@ public struct ComponentSettings: Sendable, Equatable {
     public var urls: [String: String] = [:]
     /// Seconds after a switch during which failing health checks switch back by themselves.
     public var postPromotion: Double = 60
+    public var slo = SLOSettings()
 
     public init() {}
 
     /// Keys shared by the workspace file (as defaults) and component files.
-    static let sharedKeys = ["health", "post_promotion"] + DeploymentSettings.keys
+    static let sharedKeys = ["health", "post_promotion", "slo"] + DeploymentSettings.keys
     static let keys = [
         "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments",
     ] + sharedKeys
@@ -62,6 +63,7 @@ public struct ComponentSettings: Sendable, Equatable {
         var settings = self
         if let node = entries["health"] { settings.health = try settings.health.overlaid(with: node) }
         if let node = entries["post_promotion"] { settings.postPromotion = try node.duration("post_promotion") }
+        if let node = entries["slo"] { settings.slo = try settings.slo.overlaid(with: node) }
         settings.deployment = try settings.deployment.overlaid(with: entries)
         return settings
     }
