@@ -42,7 +42,12 @@ let package = Package(
         ),
         .target(
             name: "SlipwayAgent",
-            dependencies: ["SlipwayCore", "SlipwayRouter"]
+            dependencies: [
+                "SlipwayCore", "SlipwayRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "SlipwayConsole",

@@ -18,6 +18,7 @@ public final class Agent: @unchecked Sendable {
     /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
     private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
     private let makeRouter: @Sendable (String) throws -> any RouterLink
+    private var metrics: MetricsEndpoint?
     /// Seconds between two SLI collections; `SLIPWAY_SLI_INTERVAL` is the test hook that shortens it.
     private let sliInterval = ProcessInfo.processInfo.environment["SLIPWAY_SLI_INTERVAL"].flatMap(Double.init) ?? 10
 
@@ -63,6 +64,7 @@ public final class Agent: @unchecked Sendable {
             if let router { collector.collect(from: router) }
         }
         sliTimer.resume()
+        startMetricsEndpoint()
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 { continue }
@@ -148,6 +150,7 @@ public final class Agent: @unchecked Sendable {
     /// analysis (the canary) needs.
     private func status(buckets: Bool) throws -> AgentResponse {
         var response = AgentResponse(ok: true)
+        response.metricsURL = metrics?.url
         response.pid = getpid()
         response.socket = socketPath
         response.routerPID = try store.process(role: "router")?.pid
@@ -268,6 +271,35 @@ public final class Agent: @unchecked Sendable {
         try store.save(route, event: NewEvent(
             .trafficSwitched, component: component, environment: environment,
             details: EventDetails(version: green == 0 || green == 100 ? target.version : nil, color: route.liveColor)))
+    }
+
+    // MARK: Metrics
+
+    /// Serves `/metrics` on loopback (`SLIPWAY_METRICS_PORT`, default any free port); the agent
+    /// works on without it when the port cannot be had.
+    private func startMetricsEndpoint() {
+        let port = ProcessInfo.processInfo.environment["SLIPWAY_METRICS_PORT"].flatMap(Int.init) ?? 0
+        do {
+            let endpoint = try MetricsEndpoint(host: "127.0.0.1", port: port) { [self] reply in
+                queue.async { reply(self.metricsText()) }
+            }
+            queue.sync { metrics = endpoint }
+        } catch {
+            FileHandle.standardError.write(Data("slipway agent: cannot serve /metrics on port \(port): \(error)\n".utf8))
+        }
+    }
+
+    private func metricsText() -> String {
+        var colors: [PrometheusExposition.ColorSample] = []
+        for route in (try? store.routes()) ?? [] {
+            guard let counts = try? router?.counts("\(route.component)/\(route.environment)") else { continue }
+            for (color, counts) in counts.sorted(by: { $0.key < $1.key }) {
+                colors.append(.init(component: route.component, environment: route.environment, color: color, counts: counts))
+            }
+        }
+        let workspace = (try? Workspace.load(at: root))
+        let slo = workspace.flatMap { try? SLOReport(store: store, workspace: $0, environment: nil) }?.entries ?? []
+        return PrometheusExposition(colors: colors, slo: slo).text
     }
 
     // MARK: Supervision

@@ -142,6 +142,8 @@ public struct AgentResponse: Codable, Sendable, Equatable {
     public var slots: [Slot]?
     public var routes: [Route]?
     public var routerPID: Int32?
+    /// Where the agent serves `/metrics` in the Prometheus text format.
+    public var metricsURL: String?
 
     public init(ok: Bool, error: String? = nil) {
         self.ok = ok
@@ -150,5 +152,6 @@ public struct AgentResponse: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case ok, error, pid, socket, port, slots, routes, routerPID = "router_pid"
+        case metricsURL = "metrics_url"
     }
 }
