@@ -58,12 +58,19 @@ public final class Agent: @unchecked Sendable {
         supervisor.setEventHandler { [self] in supervise() }
         supervisor.resume()
         let collector = SLICollector(root: root, store: store)
+        let watch = SLOWatch(root: root, store: store)
         let sliTimer = DispatchSource.makeTimerSource(queue: queue)
         sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
         sliTimer.setEventHandler { [self] in
             if let router { collector.collect(from: router) }
+            watch.evaluate()
         }
         sliTimer.resume()
+        let sinks = AlertSinks(root: root, store: store)
+        let outboxTimer = DispatchSource.makeTimerSource(queue: sinks.queue)
+        outboxTimer.schedule(deadline: .now() + 0.5, repeating: 0.5)
+        outboxTimer.setEventHandler { sinks.drain() }
+        outboxTimer.resume()
         startMetricsEndpoint()
         while true {
             let connection = accept(listener, nil, nil)

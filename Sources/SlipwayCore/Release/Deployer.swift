@@ -70,6 +70,7 @@ public struct Deployer: Sendable {
         let environment = try await engine.environment(named: environmentName)
         let (version, commit) = try await engine.version(of: component, requested: requested)
         try refuseRedeploy(component: component, environment: environment.name, version: version, force: force)
+        try BudgetGate(engine: engine).check(component, environment: environment.name)
         let plan = try plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
         return try await execute(plan, cancellation: cancellation)
     }

@@ -16,4 +16,6 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case trafficSwitched = "traffic.switched"
     /// A canary moved a step, paused, resumed, was promoted or rolled back; `reason` says which.
     case canaryChanged = "canary.changed"
+    /// An alert was raised: `outcome` is its severity, `reason` its message.
+    case alertRaised = "alert.raised"
 }

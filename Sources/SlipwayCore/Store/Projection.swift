@@ -75,7 +75,7 @@ public struct Projection: Sendable, Equatable {
                 state.liveVersion = version
             }
         case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotStarted,
-             .slotStopped, .slotCrashed, .canaryChanged:
+             .slotStopped, .slotCrashed, .canaryChanged, .alertRaised:
             break
         }
         states[key] = state

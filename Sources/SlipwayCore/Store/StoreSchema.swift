@@ -144,6 +144,21 @@ enum StoreSchema {
                 CREATE INDEX sli_minutes_by_minute ON sli_minutes (minute);
                 """)
         }
+        migrator.registerMigration("v3-alert-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sink TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    delivered_at DATETIME,
+                    last_error TEXT,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX alert_outbox_due ON alert_outbox (delivered_at, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

@@ -5,11 +5,13 @@ public struct SLOSettings: Sendable, Equatable {
     public var availability: Double = 99.5
     /// Latency objectives: `target` percent of requests within `seconds`.
     public var latency: [(seconds: Double, target: Double)] = [(2, 95), (5, 99)]
+    /// Whether deploys (not rollbacks) to production are refused while an objective's budget is spent.
+    public var refuseDeploysWhenSpent = false
 
     public init() {}
 
     public static func == (lhs: SLOSettings, rhs: SLOSettings) -> Bool {
-        lhs.availability == rhs.availability && lhs.latency.map(\.seconds) == rhs.latency.map(\.seconds)
+        lhs.availability == rhs.availability && lhs.refuseDeploysWhenSpent == rhs.refuseDeploysWhenSpent && lhs.latency.map(\.seconds) == rhs.latency.map(\.seconds)
             && lhs.latency.map(\.target) == rhs.latency.map(\.target)
     }
 
@@ -24,8 +26,11 @@ public struct SLOSettings: Sendable, Equatable {
     }
 
     func overlaid(with node: ConfigNode) throws(SlipwayError) -> SLOSettings {
-        let entries = try node.mapping(allowing: ["availability", "latency"], context: "slo")
+        let entries = try node.mapping(allowing: ["availability", "latency", "refuse_deploys_when_spent"], context: "slo")
         var settings = self
+        if let value = entries["refuse_deploys_when_spent"] {
+            settings.refuseDeploysWhenSpent = try value.bool("slo.refuse_deploys_when_spent")
+        }
         if let value = entries["availability"] { settings.availability = try value.percent("slo.availability") }
         if let value = entries["latency"] {
             guard case .sequence(let sequence) = value.node else {
