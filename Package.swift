@@ -73,6 +73,11 @@ let package = Package(
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-bench"
         ),
+        .executableTarget(
+            name: "slipway-slo-bench",
+            dependencies: ["SlipwayCore"],
+            path: "bench/Sources/slipway-slo-bench"
+        ),
         .target(
             name: "SlipwayTestSupport",
             dependencies: ["SlipwayCore"],
