@@ -118,6 +118,36 @@ import Testing
         #expect(httpGet(port)?.body.hasSuffix(" green\n") == true)
     }
 
+    @Test func aPersonCanPauseResumeAndPromoteFromTheCommandLine() throws {
+        let live = try start(canary: """
+              steps: [10, 50, 100]
+              interval: 1s
+              min_requests: 1
+            """, monitoringPeriod: "1h")
+        defer { live.stopAll() }
+        let port = try live.routePort()
+        try CanaryServiceWorkspace.newVersion(live.workspace, files: [:], note: "steered")
+        let traffic = SteadyTraffic(port: port, clients: 2)
+        let result = try live.deploy { () throws in
+            #expect(eventually(60) { ((try? live.canaryStatus())?["passed"] as? Int ?? 0) >= 1 }, "judged at least once")
+            #expect(try live.slipway("canary", "pause", "api", "--env", "staging").status == 0)
+            #expect(eventually(30) { (try? live.canaryStatus()["phase"] as? String) == "paused" })
+            #expect(try live.canaryStatus()["reason"] as? String == "paused by tester")
+            #expect(try live.slipway("canary", "resume", "api", "--env", "staging").status == 0)
+            #expect(eventually(30) { (try? live.canaryStatus()["phase"] as? String) == "running" })
+            #expect(try live.canaryStatus()["weights"] as? [String: Int] == ["blue": 90, "green": 10], "still the first step")
+            #expect(try live.slipway("canary", "promote", "api", "--env", "staging").status == 0)
+        }
+        traffic.stop()
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("tester asked to promote the canary"))
+        #expect(Self.canaryWeights(in: result.output) == [10, 100], "promoted straight from the first step")
+        #expect(try live.route()["weights"] as? [String: Int] == ["blue": 0, "green": 100])
+        let text = try live.slipway("canary", "status", "api", "--env", "staging")
+        #expect(text.stdout.contains("canary"), "\(text.stdout)")
+        #expect(text.stdout.contains("promoted"))
+    }
+
     /// The weights the canary was given, in order, from lines `N% of api in staging now goes to green`.
     static func canaryWeights(in output: String) -> [Int] {
         let pattern = /(\d+)% of api in staging now goes to green/
