@@ -20,12 +20,12 @@ public struct SLOReport: Sendable, Equatable, Codable {
         for subject in try store.sliSubjects() where environment == nil || subject.environment == environment {
             let settings = workspace.components.first { $0.name == subject.component }?.settings.slo ?? SLOSettings()
             for objective in settings.objectives {
-                let minutes = try store.sliMinutes(
+                let sums = try store.sliSums(
                     component: subject.component, environment: subject.environment, objective: objective.name,
-                    since: minute - objective.windowMinutes)
+                    lengths: [objective.windowMinutes, 60], before: minute)
                 entries.append(Entry(
                     component: subject.component, environment: subject.environment,
-                    status: SLOStatus(objective: objective, series: SLOSeries(minutes), at: minute)))
+                    status: SLOStatus(objective: objective, window: sums[0], lastHour: sums[1])))
             }
         }
     }

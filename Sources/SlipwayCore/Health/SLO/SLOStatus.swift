@@ -11,11 +11,18 @@ public struct SLOStatus: Sendable, Equatable, Codable {
     public var daysToExhaustion: Double?
 
     public init(objective: ServiceLevelObjective, series: SLOSeries, at end: Int) {
+        self.init(
+            objective: objective, window: series.counts(last: objective.windowMinutes, before: end),
+            lastHour: series.counts(last: 60, before: end))
+    }
+
+    /// From the counts of the objective's window and of the last hour, as the store sums them.
+    public init(objective: ServiceLevelObjective, window: (total: Int, bad: Int), lastHour: (total: Int, bad: Int)) {
         self.objective = objective
-        let ratio = series.badRatio(last: objective.windowMinutes, before: end)
+        let ratio = window.total == 0 ? nil : Double(window.bad) / Double(window.total)
         current = ratio.map { (1 - $0) * 100 }
         budgetRemaining = objective.budget > 0 ? 1 - (ratio ?? 0) / objective.budget : 1
-        burnRate = Self.burnRate(series, objective: objective, minutes: 60, before: end)
+        burnRate = objective.budget > 0 && lastHour.total > 0 ? Double(lastHour.bad) / Double(lastHour.total) / objective.budget : 0
         if budgetRemaining <= 0 {
             daysToExhaustion = 0
         } else if burnRate > 0 {
