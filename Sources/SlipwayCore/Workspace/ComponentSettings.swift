@@ -47,7 +47,7 @@ public struct ComponentSettings: Sendable, Equatable {
     ] + DeploymentSettings.keys
     static let sharedAliases = DeploymentSettings.aliases.merging([
         "postPromotion": "post_promotion", "prePromotion": "pre_promotion", "autoPromote": "auto_promote",
-        "keepWarm": "keep_warm", "keepReleases": "keep_releases", "bindAddress": "bind_address", "slo",
+        "keepWarm": "keep_warm", "keepReleases": "keep_releases", "bindAddress": "bind_address",
     ]) { a, _ in a }
     static let keys = [
         "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments",
