@@ -72,6 +72,23 @@ import Testing
         #expect(httpGet(try live.routePort())?.status == 200)
     }
 
+    /// health-check-all probes a natively run service through its router, as users reach it.
+    @Test func healthCheckAllProbesTheLiveColourThroughTheRouter() throws {
+        let live = try start()
+        defer { try? live.stopAll() }
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let checked = try live.slipway("health-check-all", "--env", "staging")
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        let version = try FakeCloudWorkspace.version(live.workspace, "services/api")
+        let release = live.workspace.root.appendingPathComponent(".slipway/releases/api/\(version)/UNHEALTHY")
+        try "on purpose\n".write(to: release, atomically: true, encoding: .utf8)
+        let failed = try live.slipway("health-check-all", "--env", "staging")
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("answered 503"), "\(failed.stdout)")
+        let rows = try #require(try live.slipway.json("status", "--env", "staging") as? [[String: Any]])
+        #expect(rows.first?["health"] as? String == "unhealthy")
+    }
+
     @Test func aReleaseThatNeverBecomesHealthyMovesNoTraffic() throws {
         let live = try start(settings: "")
         defer { try? live.stopAll() }

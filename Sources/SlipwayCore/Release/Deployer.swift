@@ -125,6 +125,8 @@ public struct Deployer: Sendable {
                         previousVersion: state?.liveVersion)),
                     NewEvent(.releaseTagged, component: component.name, environment: environment.name, details: EventDetails(
                         version: ready.version, commit: ready.commit, tag: tag.name)),
+                    NewEvent(.healthChecked, component: component.name, environment: environment.name,
+                             details: EventDetails(version: ready.version, healthy: true)),
                 ]
                 return try await execute(plan, cancellation: cancellation)
             }
@@ -136,7 +138,10 @@ public struct Deployer: Sendable {
             ]
             plan.successEvents = [NewEvent(
                 .deploySucceeded, component: component.name, environment: environment.name,
-                details: EventDetails(runKind: kind, version: slot.version, color: color, previousVersion: state?.liveVersion))]
+                details: EventDetails(runKind: kind, version: slot.version, color: color, previousVersion: state?.liveVersion)),
+                // The switch health-checked the colour it moved traffic to.
+                NewEvent(.healthChecked, component: component.name, environment: environment.name,
+                         details: EventDetails(version: slot.version, healthy: true))]
         } else {
             let method = try DeployMethod.resolve(for: component, in: engine.workspace)
             guard method.provides("switch-traffic", for: component) else {

@@ -165,6 +165,23 @@ public struct LocalDeployment: Sendable {
         return slot.port
     }
 
+    /// One check of what users reach: the router's stable address, and the live colour behind it.
+    func checkLive(log: StageLog) throws(SlipwayError) {
+        let health = component.settings.health
+        let port = try call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
+        var probe = HTTPProbe(port: port, path: health.path, timeout: health.timeout)
+        probe.host = IPAddressText.reachable(component.settings.bindAddress)
+        switch probe.perform() {
+        case .success(let response) where (200..<300).contains(response.status):
+            log("healthy: GET \(health.path) through the router answered \(response.status)")
+        case .success(let response):
+            throw .failure("GET \(health.path) through the router answered \(response.status) "
+                + response.body.trimmingCharacters(in: .whitespacesAndNewlines).prefix(120))
+        case .failure(let error):
+            throw .failure(error.message)
+        }
+    }
+
     /// Probes until a 2xx, at most `attempts` times; throws with the last answer.
     func probeUntilHealthy(port: Int, log: StageLog) throws(SlipwayError) {
         let health = component.settings.health
