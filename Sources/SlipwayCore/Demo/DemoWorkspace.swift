@@ -35,6 +35,8 @@ public struct DemoWorkspace: Sendable {
         try await git(["config", "user.email", "demo@slipway.local"])
         try await git(["config", "user.name", "Slipway Demo"])
         try await commit("Add the four components of ADR-015")
+        // `develop` (staging's branch) stays here, so `slipway pipeline --env staging` has changes to ship.
+        try await git(["branch", "develop"])
 
         let engine = try await reopen()
         for environment in ["development", "staging", "production"] {
@@ -110,7 +112,7 @@ public struct DemoWorkspace: Sendable {
 
     static func files(templates: [String: String]) -> [String: String] {
         var files = templates
-        files[".gitignore"] = ".slipway/\n"
+        files[".gitignore"] = ".slipway/\n__pycache__/\n"
         files["slipway.yml"] = """
             # The demo workspace's configuration. The environments block is ADR-015's, as written.
             environments:
@@ -143,6 +145,11 @@ public struct DemoWorkspace: Sendable {
             rollbackThresholds:
               errorRate: 1
               latencyIncrease: 10
+            # The demo's services write no coverage or scan reports, so the SonarQube-style gate is off
+            # here (quality_gates in deploy/slipway.reference.yml); the pipeline still runs their tests.
+            quality_gates:
+              sonarqube: false
+              security_scan: false
 
             """
         files["Makefile"] = """

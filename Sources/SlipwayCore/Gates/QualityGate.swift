@@ -61,7 +61,7 @@ public struct QualityGate: Sendable {
     }
 
     /// The base given, else the branch that deploys to `environment` (or its `origin/` copy).
-    func resolveBase(_ base: String?, environment: String) throws(SlipwayError) -> String {
+    public func resolveBase(_ base: String?, environment: String) throws(SlipwayError) -> String {
         try NewCode.requireRepository(workspace.root)
         if let base { return base }
         let branches = workspace.config.branches.filter { $0.value == environment }.keys.sorted()

@@ -42,13 +42,13 @@ public struct PipelinePlan: Sendable, Equatable, Codable {
         entries = ordered.enumerated().sorted { ($0.element.wave, $0.offset) < ($1.element.wave, $1.offset) }.map(\.element)
     }
 
-    /// The plan as `--dry-run` prints it.
-    public var lines: [String] {
+    /// The plan as `--dry-run` prints it ("would ..."), or as a run announces it ("will ...").
+    public func lines(dryRun: Bool) -> [String] {
         var lines = ["pipeline \(environment.map { "to \($0)" } ?? "(no environment: tests and gates only)"): "
             + "changes \(base.prefix(12))...\(head.prefix(12))"]
         guard !entries.isEmpty else { return lines + ["nothing changed: nothing to test or deploy"] }
         let action = deploys ? (runsGates ? "test, gate and deploy" : "deploy") : "test and gate"
-        lines.append("would \(action), in this order:")
+        lines.append("\(dryRun ? "would" : "will") \(action), in this order:")
         for entry in entries {
             let files = entry.files.count == 1 ? entry.files[0] : "\(entry.files.count) files"
             var line = "  wave \(entry.wave)  \(entry.name) (\(entry.kind.rawValue)): \(entry.reason.rawValue), \(files)"

@@ -64,7 +64,7 @@ public struct PipelineRunner: Sendable {
         run.stages.append(RunPlan.Stage(
             name: "detect-changes", description: "changes \(plan.base.prefix(12))...\(plan.head.prefix(12)) (\(options.baseSource))"
         ) { log throws(SlipwayError) in
-            for line in plan.lines.dropFirst() { log(line) }
+            for line in plan.lines(dryRun: false).dropFirst() { log(line) }
             for entry in plan.entries {
                 try engine.store.append(Self.jobEvent(
                     .jobFinished, entry.name, runID: runID, stage: "detect-changes", outcome: "changed",

@@ -18,7 +18,7 @@ struct Demo: AsyncParsableCommand {
             global.workspace = directory.path
             try await ConsoleCommand.open(global: global, readOnly: false)
         } else {
-            print("demo ready in \(directory.path): try 'slipway --workspace \(dir) status'")
+            print("demo ready in \(directory.path): try '\(DetachedProcess.currentExecutable) --workspace \(dir) status'")
         }
     }
 }

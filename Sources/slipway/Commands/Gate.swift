@@ -26,6 +26,8 @@ struct Gate: AsyncParsableCommand {
         let environment = try env ?? defaultEnvironment(workspace)
         let gate = QualityGate(workspace: workspace)
         let skipped = try gate.skipReason(component: component, environment: environment) != nil
+        // A base that cannot be found is a usage error before any goal runs, not after.
+        let base = skipped ? self.base : try gate.resolveBase(self.base, environment: environment)
         if !noRun, !skipped, let plan = ReportGoals.plan(for: component, in: workspace) {
             let cancellation = CancellationFlag()
             SignalTrap.cancel(cancellation)

@@ -75,7 +75,7 @@ enum PipelineTarget {
         options.runsGates = runsGates
         let runner = PipelineRunner(engine: engine, gate: ReportGate(engine: engine))
         if dryRun {
-            for line in try await runner.plan(options).lines { print(line) }
+            for line in try await runner.plan(options).lines(dryRun: true) { print(line) }
             return
         }
         let cancellation = CancellationFlag()
