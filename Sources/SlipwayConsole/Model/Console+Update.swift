@@ -20,6 +20,8 @@ extension Console {
             if state.component == component, state.releasesEnvironment == environment { state.releases = tags }
         case .logLoaded(let source, let lines, let replacing):
             if state.log?.source == source { state.log?.receive(lines, replacing: replacing) }
+        case .runEventsLoaded(let runID, let events):
+            state.runStages = RunStages(runID: runID, events: events)
         case .loadFailed(let reason):
             state.loadProblem = reason
         case .actionStarted(let reason):

@@ -36,6 +36,8 @@ struct ConsoleState: Equatable, Sendable {
     var releasesEnvironment: String?
     var releases: [ReleaseTag] = []
     var log: LogPane?
+    /// The stages of the run selected on the runs screen, as the watcher last read them.
+    var runStages: RunStages?
 
     init(
         header: ConsoleHeader, readOnly: Bool = false, size: TerminalSize = TerminalSize(rows: 24, columns: 80),
@@ -71,8 +73,21 @@ struct ConsoleState: Equatable, Sendable {
 
     var selection: Int { list.selection }
 
-    /// How many list lines fit between the header and the footer.
-    var pageSize: Int { max(1, size.rows - Self.chromeRows) }
+    /// How many lines fit between the header and the footer.
+    var bodyRows: Int { max(1, size.rows - Self.chromeRows) }
+
+    /// How many list lines show at once: the runs screen keeps the rows below its list for the
+    /// selected run's stages.
+    var pageSize: Int { screen == .runs ? runListHeight : bodyRows }
+
+    var runListHeight: Int { min(max(1, visibleRuns.count), max(3, bodyRows / 3)) }
+
+    /// The run selected on the runs screen.
+    var selectedRun: RunRecord? {
+        let runs = visibleRuns
+        let selection = lists[.runs]?.selection ?? 0
+        return runs.indices.contains(selection) ? runs[selection] : nil
+    }
 
     var environments: [String] { snapshot.environments }
 
@@ -151,6 +166,7 @@ struct ConsoleState: Equatable, Sendable {
             focus.releases = ConsoleFocus.Releases(component: component, environment: environment)
         }
         if screen == .log { focus.log = log?.source }
+        if screen == .runs { focus.run = selectedRun?.id }
         return focus
     }
 }
@@ -164,4 +180,6 @@ struct ConsoleFocus: Equatable, Sendable {
 
     var releases: Releases?
     var log: LogSource?
+    /// The run whose stages the runs screen shows.
+    var run: String?
 }

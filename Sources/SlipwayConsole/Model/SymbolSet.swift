@@ -6,6 +6,7 @@ enum SymbolSet: Equatable, Sendable {
     var healthy: String { self == .unicode ? "●" : "o" }
     var unhealthy: String { self == .unicode ? "✗" : "x" }
     var unknown: String { "?" }
+    var done: String { self == .unicode ? "✓" : "+" }
     var inProgress: String { self == .unicode ? "⟳" : "*" }
     var ellipsis: String { self == .unicode ? "…" : "~" }
 

@@ -3,7 +3,7 @@ import SlipwayCore
 
 /// Follows the shared store off the terminal thread: it reloads when another process (or
 /// this one) appended an event, on request, and every few seconds as a heartbeat. It also
-/// reads what the focused screen needs: a component's releases, a run's output, a slot's log.
+/// reads what the focused screen needs: a component's releases, a run's stages or output, a slot's log.
 struct StoreWatcher: Sendable {
     static let pollInterval = Duration.milliseconds(500)
     /// Also refreshes branch and commit and the router's counts, and reaps runs whose process died.
@@ -24,6 +24,7 @@ struct StoreWatcher: Sendable {
     private struct FocusProgress {
         var focus = ConsoleFocus()
         var releasesEventID: Int64?
+        var runEventID: Int64?
         var outputSequence = -1
         var slotLogStamp: String?
     }
@@ -94,6 +95,10 @@ struct StoreWatcher: Sendable {
             progress.releasesEventID = eventID
             let tags = try engine.store.releases(component: releases.component, environment: releases.environment)
             mailbox.post(.releasesLoaded(component: releases.component, environment: releases.environment, tags))
+        }
+        if let run = focus.run, progress.runEventID != eventID {
+            progress.runEventID = eventID
+            mailbox.post(.runEventsLoaded(runID: run, try engine.store.events(forRun: run)))
         }
         switch focus.log {
         case .run(let id):

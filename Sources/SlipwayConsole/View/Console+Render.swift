@@ -16,6 +16,13 @@ extension Console {
         switch state.screen {
         case .component:
             ComponentView(state: state).draw(into: &frame, top: listTop)
+        case .runs:
+            drawList(listView(for: state), state, into: &frame)
+            if let run = state.selectedRun {
+                let top = listTop + state.runListHeight + 1
+                RunStagesView(run: run, stages: state.runStages, now: state.now, symbols: state.symbols)
+                    .draw(into: &frame, top: top, height: frame.rows - 2 - top)
+            }
         case .log:
             if let log = state.log {
                 LogView(log: log, symbols: state.symbols).draw(into: &frame, top: listTop, height: state.pageSize)
