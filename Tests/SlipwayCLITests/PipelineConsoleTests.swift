@@ -18,7 +18,7 @@ import Testing
         try PipelineWorkspace.fault(workspace, "fail-test-docs")
         let server = "slipway-pipeline-\(UUID().uuidString.prefix(8))"
         defer {
-            // The console quits on q; tmux's SIGHUP alone does not end it.
+            // Quit as an operator does; the server's going away would end it too (ConsoleHangupTests).
             _ = try? tmux(server, ["send-keys", "q"], in: workspace)
             _ = eventually(10) { (try? workspace.run("/usr/bin/env", ["tmux", "-L", server, "has-session"]).status) != 0 }
             _ = try? tmux(server, ["kill-server"], in: workspace)
