@@ -104,7 +104,10 @@ extension Console {
             let total = state.snapshot.components.count
             let shown = state.visibleComponents.count
             let components = shown == total ? "\(total) components" : "\(shown) of \(total) components"
-            return "\(components), \(state.environments.count) environments"
+            // Releases waiting for a switch come first, so 80 columns still show them.
+            let waiting = state.rows.filter { $0.ready != nil }.count
+            let releases = waiting == 0 ? "" : "\(waiting) \(state.symbols.waiting) waiting for switch, "
+            return "\(releases)\(components), \(state.environments.count) environments"
         case .runs:
             let shown = state.visibleRuns.count
             return shown == state.runs.count ? "\(shown) runs" : "\(shown) of \(state.runs.count) runs"
