@@ -42,7 +42,12 @@ let package = Package(
         ),
         .target(
             name: "SlipwayAgent",
-            dependencies: ["SlipwayCore", "SlipwayRouter"]
+            dependencies: [
+                "SlipwayCore", "SlipwayRouter",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "SlipwayConsole",
@@ -77,6 +82,11 @@ let package = Package(
             name: "slipway-pipeline-bench",
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-pipeline-bench"
+        ),
+        .executableTarget(
+            name: "slipway-slo-bench",
+            dependencies: ["SlipwayCore"],
+            path: "bench/Sources/slipway-slo-bench"
         ),
         .target(
             name: "SlipwayTestSupport",

@@ -20,6 +20,9 @@ public final class Agent: @unchecked Sendable {
     private let makeRouter: @Sendable (String) throws -> any RouterLink
     /// How long requests in flight on a colour that lost its traffic may take, as the router's.
     let drainTimeout: TimeInterval = 30
+    private var metrics: MetricsEndpoint?
+    /// Seconds between two SLI collections; `SLIPWAY_SLI_INTERVAL` is the test hook that shortens it.
+    private let sliInterval = ProcessInfo.processInfo.environment["SLIPWAY_SLI_INTERVAL"].flatMap(Double.init) ?? 10
 
     init(root: URL, store: EventStore, socketPath: String, makeRouter: @escaping @Sendable (String) throws -> any RouterLink) {
         self.root = root
@@ -59,6 +62,21 @@ public final class Agent: @unchecked Sendable {
         supervisor.schedule(deadline: .now() + 0.5, repeating: 0.5)
         supervisor.setEventHandler { [self] in supervise() }
         supervisor.resume()
+        let collector = SLICollector(root: root, store: store)
+        let watch = SLOWatch(root: root, store: store)
+        let sliTimer = DispatchSource.makeTimerSource(queue: queue)
+        sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
+        sliTimer.setEventHandler { [self] in
+            if let router { collector.collect(from: router) }
+            watch.evaluate()
+        }
+        sliTimer.resume()
+        let sinks = AlertSinks(root: root, store: store)
+        let outboxTimer = DispatchSource.makeTimerSource(queue: sinks.queue)
+        outboxTimer.schedule(deadline: .now() + 0.5, repeating: 0.5)
+        outboxTimer.setEventHandler { sinks.drain() }
+        outboxTimer.resume()
+        startMetricsEndpoint()
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 { continue }
@@ -103,8 +121,10 @@ public final class Agent: @unchecked Sendable {
             response.pid = getpid()
             response.socket = socketPath
             return response
-        case .status, .metrics:
-            return try status()
+        case .status:
+            return try status(buckets: false)
+        case .metrics:
+            return try status(buckets: true)
         case .startSlot:
             return try startSlot(request)
         case .stopSlot:
@@ -140,8 +160,11 @@ public final class Agent: @unchecked Sendable {
         return value
     }
 
-    private func status() throws -> AgentResponse {
+    /// Slots and routes; `buckets` adds each colour's latency histogram, which only interval
+    /// analysis (the canary) needs.
+    private func status(buckets: Bool) throws -> AgentResponse {
         var response = AgentResponse(ok: true)
+        response.metricsURL = metrics?.url
         response.pid = getpid()
         response.socket = socketPath
         response.routerPID = try store.process(role: "router")?.pid
@@ -157,7 +180,11 @@ public final class Agent: @unchecked Sendable {
             return AgentResponse.Route(
                 component: route.component, environment: route.environment, url: "http://\(route.host):\(route.port)",
                 liveColor: route.liveColor, weights: ["blue": 100 - route.greenWeight, "green": route.greenWeight],
-                counts: try? router?.counts(name))
+                counts: (try? router?.counts(name))?.mapValues { counts in
+                    var counts = counts
+                    if !buckets { counts.latencyBuckets = nil }
+                    return counts
+                })
         }
         return response
     }
@@ -301,6 +328,35 @@ public final class Agent: @unchecked Sendable {
                 try store.save(slot)
             }
         }
+    }
+
+    // MARK: Metrics
+
+    /// Serves `/metrics` on loopback (`SLIPWAY_METRICS_PORT`, default any free port); the agent
+    /// works on without it when the port cannot be had.
+    private func startMetricsEndpoint() {
+        let port = ProcessInfo.processInfo.environment["SLIPWAY_METRICS_PORT"].flatMap(Int.init) ?? 0
+        do {
+            let endpoint = try MetricsEndpoint(host: "127.0.0.1", port: port) { [self] reply in
+                queue.async { reply(self.metricsText()) }
+            }
+            queue.sync { metrics = endpoint }
+        } catch {
+            FileHandle.standardError.write(Data("slipway agent: cannot serve /metrics on port \(port): \(error)\n".utf8))
+        }
+    }
+
+    private func metricsText() -> String {
+        var colors: [PrometheusExposition.ColorSample] = []
+        for route in (try? store.routes()) ?? [] {
+            guard let counts = try? router?.counts("\(route.component)/\(route.environment)") else { continue }
+            for (color, counts) in counts.sorted(by: { $0.key < $1.key }) {
+                colors.append(.init(component: route.component, environment: route.environment, color: color, counts: counts))
+            }
+        }
+        let workspace = (try? Workspace.load(at: root))
+        let slo = workspace.flatMap { try? SLOReport(store: store, workspace: $0, environment: nil) }?.entries ?? []
+        return PrometheusExposition(colors: colors, slo: slo).text
     }
 
     // MARK: Supervision

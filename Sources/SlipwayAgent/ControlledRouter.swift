@@ -71,7 +71,9 @@ struct ControlledRouter: RouterLink {
             counts[color.rawValue] = AgentResponse.ColorCounts(
                 requests: Int(colorMetrics.requests), errors5xx: Int(colorMetrics.serverErrors),
                 connectionErrors: Int(colorMetrics.connectionErrors),
-                p95Milliseconds: summary.count == 0 ? nil : Double(summary.p95) / 1000)
+                p95Milliseconds: summary.count == 0 ? nil : Double(summary.p95) / 1000,
+                failures: Int(colorMetrics.failedRequests),
+                latencyBuckets: colorMetrics.latency.recordedValues().map { [$0.value, $0.count] })
         }
         return counts
     }

@@ -9,6 +9,8 @@ public struct ColorMetrics: Sendable, Equatable {
     public private(set) var serverErrors: UInt64 = 0
     /// Requests whose upstream connection could not be opened or broke before the response ended.
     public private(set) var connectionErrors: UInt64 = 0
+    /// Requests that ended in a 5xx or a broken upstream connection, each counted once.
+    public private(set) var failedRequests: UInt64 = 0
     /// Time from the request head to the end of the response, in microseconds.
     public private(set) var latency: Histogram<UInt64> = ColorMetrics.emptyHistogram()
 
@@ -39,6 +41,7 @@ public struct ColorMetrics: Sendable, Equatable {
         interval.requests = requests - earlier.requests
         interval.serverErrors = serverErrors - min(serverErrors, earlier.serverErrors)
         interval.connectionErrors = connectionErrors - min(connectionErrors, earlier.connectionErrors)
+        interval.failedRequests = failedRequests - min(failedRequests, earlier.failedRequests)
         for bucket in latency.recordedValues() {
             let before = earlier.latency.countForValue(bucket.value)
             if bucket.count > before {
@@ -56,6 +59,9 @@ public struct ColorMetrics: Sendable, Equatable {
         if connectionFailed {
             connectionErrors += 1
         }
+        if statusCode >= 500 || connectionFailed {
+            failedRequests += 1
+        }
         // Values past the trackable range count as the highest one rather than vanishing.
         _ = latency.record(min(microseconds, latency.highestTrackableValue))
     }
@@ -72,6 +78,7 @@ extension ColorMetrics: Codable {
         case requests
         case serverErrors = "server_errors"
         case connectionErrors = "connection_errors"
+        case failedRequests = "failed_requests"
         case latency = "latency_us"
         case latencyBuckets = "latency_buckets"
     }
@@ -83,6 +90,7 @@ extension ColorMetrics: Codable {
         requests = try container.decode(UInt64.self, forKey: .requests)
         serverErrors = try container.decode(UInt64.self, forKey: .serverErrors)
         connectionErrors = try container.decode(UInt64.self, forKey: .connectionErrors)
+        failedRequests = try container.decodeIfPresent(UInt64.self, forKey: .failedRequests) ?? serverErrors
         for pair in try container.decode([[UInt64]].self, forKey: .latencyBuckets) {
             guard pair.count == 2 else {
                 throw DecodingError.dataCorruptedError(
@@ -97,6 +105,7 @@ extension ColorMetrics: Codable {
         try container.encode(requests, forKey: .requests)
         try container.encode(serverErrors, forKey: .serverErrors)
         try container.encode(connectionErrors, forKey: .connectionErrors)
+        try container.encode(failedRequests, forKey: .failedRequests)
         try container.encode(latencySummary, forKey: .latency)
         try container.encode(latency.recordedValues().map { [$0.value, $0.count] }, forKey: .latencyBuckets)
     }

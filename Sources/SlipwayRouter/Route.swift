@@ -129,6 +129,7 @@ final class Route: Sendable {
     }
 
     func record(_ color: SlotColor, statusCode: Int, connectionFailed: Bool, since start: NIODeadline) {
+        guard configuration.recordsMetrics else { return }
         let microseconds = UInt64(max(0, (NIODeadline.now() - start).nanoseconds / 1000))
         state.withLock { state in
             state.metrics.record(color, statusCode: statusCode, connectionFailed: connectionFailed, microseconds: microseconds)

@@ -15,6 +15,8 @@ public struct RouterConfiguration: Sendable, Equatable {
     public var maximumRequestBodySize: Int
     /// Idle keep-alive connections kept per route and colour; more are closed when they come back.
     public var maximumIdleConnectionsPerColor: Int
+    /// Whether each request's status and latency are counted; off only to measure what counting costs.
+    public var recordsMetrics: Bool
 
     public init(
         upstreamTimeout: Duration = .seconds(60),
@@ -22,7 +24,8 @@ public struct RouterConfiguration: Sendable, Equatable {
         drainTimeout: Duration = .seconds(30),
         clientIdleTimeout: Duration = .seconds(75),
         maximumRequestBodySize: Int = 16 * 1024 * 1024,
-        maximumIdleConnectionsPerColor: Int = 64
+        maximumIdleConnectionsPerColor: Int = 64,
+        recordsMetrics: Bool = true
     ) {
         self.upstreamTimeout = upstreamTimeout
         self.connectTimeout = connectTimeout
@@ -30,5 +33,6 @@ public struct RouterConfiguration: Sendable, Equatable {
         self.clientIdleTimeout = clientIdleTimeout
         self.maximumRequestBodySize = maximumRequestBodySize
         self.maximumIdleConnectionsPerColor = maximumIdleConnectionsPerColor
+        self.recordsMetrics = recordsMetrics
     }
 }

@@ -21,6 +21,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             SlotCommand.self, RouterCommand.self,
             Report.self, Gate.self,
             Changes.self, PipelineCommand.self, Promote.self, CIGroup.self,
+            CanaryCommand.self, SLOCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

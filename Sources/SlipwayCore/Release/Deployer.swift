@@ -80,6 +80,7 @@ public struct Deployer: Sendable {
         let environment = try await engine.environment(named: environmentName)
         let (version, commit) = try await engine.version(of: component, requested: requested)
         try refuseRedeploy(component: component, environment: environment.name, version: version, force: force)
+        try BudgetGate(engine: engine).check(component, environment: environment.name)
         let plan = try plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
         return try await execute(plan, cancellation: cancellation)
     }
@@ -114,7 +115,7 @@ public struct Deployer: Sendable {
             if let ready = state?.ready, ready.color == color, ready.version == slot.version {
                 // Promoting a release that waited for this switch: it is watched and tagged as a deploy is.
                 plan.commit = ready.commit
-                plan.stages = [healthGate] + local.promotionStages(color: color, switchBackTo: state?.liveColor)
+                plan.stages = [healthGate] + local.promotionStages(version: ready.version, color: color, switchBackTo: state?.liveColor)
                 let tag = ReleaseTag(
                     component: component.name, environment: environment.name, version: ready.version, commit: ready.commit,
                     actor: engine.store.actor, time: Date(), runID: plan.id)

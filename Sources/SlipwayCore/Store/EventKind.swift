@@ -18,4 +18,8 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case releaseReady = "release.ready"
     case jobStarted = "job.started"
     case jobFinished = "job.finished"
+    /// A canary moved a step, paused, resumed, was promoted or rolled back; `reason` says which.
+    case canaryChanged = "canary.changed"
+    /// An alert was raised: `outcome` is its severity, `reason` its message.
+    case alertRaised = "alert.raised"
 }

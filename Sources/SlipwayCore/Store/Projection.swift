@@ -86,7 +86,7 @@ public struct Projection: Sendable, Equatable {
                 state.ready = nil
             }
         case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed,
-             .jobStarted, .jobFinished:
+             .jobStarted, .jobFinished, .canaryChanged, .alertRaised:
             break
         }
         states[key] = state

@@ -110,6 +110,58 @@ enum StoreSchema {
         migrator.registerMigration("v3-slot-retirement") { db in
             try db.execute(sql: "ALTER TABLE slots ADD COLUMN retire_at DATETIME")
         }
+        migrator.registerMigration("v3-canary") { db in
+            try db.execute(sql: """
+                CREATE TABLE canaries (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    canary_color TEXT NOT NULL,
+                    stable_color TEXT NOT NULL,
+                    progress TEXT NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    PRIMARY KEY (component, environment)
+                );
+                CREATE TABLE canary_commands (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    requested_at DATETIME NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v3-slo") { db in
+            try db.execute(sql: """
+                CREATE TABLE sli_minutes (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    objective TEXT NOT NULL,
+                    minute INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    bad INTEGER NOT NULL,
+                    PRIMARY KEY (component, environment, objective, minute)
+                ) WITHOUT ROWID;
+                CREATE INDEX sli_minutes_by_minute ON sli_minutes (minute);
+                """)
+        }
+        migrator.registerMigration("v3-alert-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    sink TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    delivered_at DATETIME,
+                    last_error TEXT,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX alert_outbox_due ON alert_outbox (delivered_at, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

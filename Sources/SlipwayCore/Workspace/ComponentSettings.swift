@@ -36,13 +36,14 @@ public struct ComponentSettings: Sendable, Equatable {
     public var bindAddress = "127.0.0.1"
     /// Built releases kept per component; the live and last good ones are never removed.
     public var keepReleases = 5
+    public var slo = SLOSettings()
 
     public init() {}
 
     /// Keys shared by the workspace file (as defaults) and component files.
     static let sharedKeys = [
         "health", "post_promotion", "pre_promotion", "auto_promote", "keep_warm", "keep_releases",
-        "bind_address",
+        "bind_address", "slo",
     ] + DeploymentSettings.keys
     static let sharedAliases = DeploymentSettings.aliases.merging([
         "postPromotion": "post_promotion", "prePromotion": "pre_promotion", "autoPromote": "auto_promote",
@@ -104,6 +105,7 @@ public struct ComponentSettings: Sendable, Equatable {
             settings.bindAddress = address
         }
         if let node = entries["keep_releases"] { settings.keepReleases = try node.int("keep_releases", in: 1...1000) }
+        if let node = entries["slo"] { settings.slo = try settings.slo.overlaid(with: node) }
         settings.deployment = try settings.deployment.overlaid(with: entries)
         return settings
     }

@@ -16,10 +16,11 @@ public struct DeploymentSettings: Sendable, Equatable {
     /// Percent of p95 latency above the stable colour that rolls a canary back.
     public var rollbackLatencyIncrease: Double = 10
     public var qualityGates = QualityGateSettings()
+    public var canary = CanarySettings()
 
     public init() {}
 
-    static let keys = ["strategy", "canary_percentage", "monitoring_period", "rollback_thresholds", "quality_gates"]
+    static let keys = ["strategy", "canary_percentage", "monitoring_period", "rollback_thresholds", "quality_gates", "canary"]
     static let aliases = [
         "canaryPercentage": "canary_percentage",
         "monitoringPeriod": "monitoring_period",
@@ -52,6 +53,7 @@ public struct DeploymentSettings: Sendable, Equatable {
         if let node = entries["quality_gates"] {
             settings.qualityGates = try settings.qualityGates.overlaid(with: node)
         }
+        if let node = entries["canary"] { settings.canary = try settings.canary.overlaid(with: node) }
         return settings
     }
 }

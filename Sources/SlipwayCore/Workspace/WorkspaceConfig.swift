@@ -23,6 +23,7 @@ public struct WorkspaceConfig: Sendable {
     public var parallelism = 4
     /// Defaults for every component.
     public var componentDefaults = ComponentSettings()
+    public var alerts = AlertSettings()
 
     public init() {}
 
@@ -37,7 +38,7 @@ public struct WorkspaceConfig: Sendable {
 
     static let keys = [
         "environments", "branches", "read_only", "tags", "secrets", "global_paths",
-        "parallelism", "components",
+        "parallelism", "components", "alerts",
     ] + ComponentSettings.sharedKeys
 
     /// Reads `slipway.yml` text; `file` is the name used in error messages.
@@ -91,6 +92,7 @@ public struct WorkspaceConfig: Sendable {
         if let node = entries["secrets"] { config.secrets = try node.stringList("secrets") }
         if let node = entries["global_paths"] { config.globalPaths = try node.stringList("global_paths") }
         if let node = entries["parallelism"] { config.parallelism = try node.int("parallelism", in: 1...64) }
+        if let node = entries["alerts"] { config.alerts = try config.alerts.overlaid(with: node) }
         config.componentDefaults = try ComponentSettings().overlaid(with: entries)
         if let node = entries["components"] {
             for (name, value, keyNode) in try node.entries(context: "components") {

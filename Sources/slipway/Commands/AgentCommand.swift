@@ -69,9 +69,13 @@ struct AgentStop: AsyncParsableCommand {
         guard client.isRunning || hasProcesses else { return print("agent: not running") }
         // An agent that was killed left its router and slots behind: a new one adopts them, then stops them.
         try client.start()
+        let pid = try client.send(AgentRequest(.ping)).pid
         _ = try client.send(AgentRequest(.stop))
         let deadline = Date().addingTimeInterval(15)
-        while client.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        // The socket goes quiet before the process is gone: "stopped" waits for both.
+        while (client.isRunning || pid.map(DetachedProcess.isRunning) == true) && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         print("agent: stopped")
     }
 }

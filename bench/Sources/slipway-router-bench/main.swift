@@ -2,7 +2,7 @@
 //
 //     slipway-router-bench ports N
 //         prints N free loopback TCP ports, one a line
-//     slipway-router-bench router --control SOCK
+//     slipway-router-bench router --control SOCK [--metrics off]
 //         the router process: RouterProcess.run, the same body as `slipway router --control SOCK`
 //     slipway-router-bench setup --control SOCK --route NAME --blue PORT [--green PORT]
 //         adds a route on a free port, points its colours at 127.0.0.1:PORT, all traffic to blue;
@@ -297,7 +297,9 @@ case "ports":
     let count = Int(arguments.positional.first ?? "1") ?? 1
     for port in freePorts(count) { print(port) }
 case "router":
-    try await RouterProcess.run(controlSocket: arguments.string("control"))
+    try await RouterProcess.run(
+        controlSocket: arguments.string("control"),
+        configuration: RouterConfiguration(recordsMetrics: arguments.options["metrics"] != "off"))
 case "setup":
     let client = RouterControlClient(socketPath: arguments.string("control"))
     let route = arguments.string("route")

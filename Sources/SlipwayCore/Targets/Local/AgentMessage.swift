@@ -123,16 +123,26 @@ public struct AgentResponse: Codable, Sendable, Equatable {
         public var errors5xx: Int
         public var connectionErrors: Int
         public var p95Milliseconds: Double?
+        /// Requests answered 5xx or whose connection failed, each once; nil from an older agent.
+        public var failures: Int?
+        /// The latency histogram as `[microseconds, count]` buckets, only in answers to `metrics`.
+        public var latencyBuckets: [[UInt64]]?
 
-        public init(requests: Int, errors5xx: Int, connectionErrors: Int, p95Milliseconds: Double?) {
+        public init(
+            requests: Int, errors5xx: Int, connectionErrors: Int, p95Milliseconds: Double?, failures: Int? = nil,
+            latencyBuckets: [[UInt64]]? = nil
+        ) {
             self.requests = requests
             self.errors5xx = errors5xx
             self.connectionErrors = connectionErrors
             self.p95Milliseconds = p95Milliseconds
+            self.failures = failures
+            self.latencyBuckets = latencyBuckets
         }
 
         enum CodingKeys: String, CodingKey {
             case requests, errors5xx = "errors_5xx", connectionErrors = "connection_errors", p95Milliseconds = "p95_ms"
+            case failures, latencyBuckets = "latency_buckets"
         }
     }
 
@@ -144,6 +154,8 @@ public struct AgentResponse: Codable, Sendable, Equatable {
     public var slots: [Slot]?
     public var routes: [Route]?
     public var routerPID: Int32?
+    /// Where the agent serves `/metrics` in the Prometheus text format.
+    public var metricsURL: String?
 
     public init(ok: Bool, error: String? = nil) {
         self.ok = ok
@@ -152,5 +164,6 @@ public struct AgentResponse: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case ok, error, pid, socket, port, slots, routes, routerPID = "router_pid"
+        case metricsURL = "metrics_url"
     }
 }

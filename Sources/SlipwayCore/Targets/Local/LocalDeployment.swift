@@ -66,18 +66,16 @@ public struct LocalDeployment: Sendable {
             })
         }
         guard component.settings.autoPromote else { return stages }
-        return stages + promotionStages(color: color, switchBackTo: liveColor)
+        return stages + promotionStages(version: version, color: color, switchBackTo: liveColor)
     }
 
     /// The stages that give `color` the traffic and watch it: a deploy's last two, and a manual
     /// promotion's (`auto_promote: false`) whole work after its health check.
-    public func promotionStages(color: String, switchBackTo liveColor: String?) -> [RunPlan.Stage] {
+    public func promotionStages(version: String, color: String, switchBackTo liveColor: String?) -> [RunPlan.Stage] {
         let health = component.settings.health
         let postPromotion = component.settings.postPromotion
         return [
-            RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
-                try switchTraffic(to: color, log: log)
-            },
+            trafficStage(version: version, color: color, liveColor: liveColor),
             RunPlan.Stage(name: "post-promotion", description: "watch \(health.path) for \(DurationText.format(postPromotion))") { log throws(SlipwayError) in
                 try watchAfterSwitch(for: postPromotion, switchBackTo: liveColor, log: log)
             },
@@ -102,6 +100,20 @@ public struct LocalDeployment: Sendable {
                 _ = try? call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color))
                 throw .failure("pre-promotion check '\(check)' failed with status \(status); traffic stays where it was")
             }
+        }
+    }
+
+    /// How traffic moves to the new release: all at once, or (strategy canary, with a live
+    /// colour to compare against) in judged steps.
+    func trafficStage(version: String, color: String, liveColor: String?) -> RunPlan.Stage {
+        let deployment = component.settings.deployment
+        if deployment.strategy == .canary, let liveColor {
+            return CanaryRollout(
+                deployment: self, version: version, canaryColor: color, stableColor: liveColor, policy: deployment.canaryPolicy
+            ).stage
+        }
+        return RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
+            try switchTraffic(to: color, log: log)
         }
     }
 

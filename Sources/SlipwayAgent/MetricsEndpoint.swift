@@ -1,0 +1,66 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The agent's `/metrics`: an HTTP server on loopback whose one page is the Prometheus text
+/// the agent makes on its own queue (so it never reads state mid-change).
+final class MetricsEndpoint: Sendable {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let channel: any Channel
+
+    /// Listens on `host:port` (0: any free port); `page` makes the text and hands it to its completion.
+    init(host: String, port: Int, page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) throws {
+        channel = try ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(page: page))
+                }
+            }
+            .bind(host: host, port: port)
+            .wait()
+    }
+
+    var url: String { "http://127.0.0.1:\(channel.localAddress?.port ?? 0)/metrics" }
+}
+
+private final class MetricsHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let page: @Sendable (@escaping @Sendable (String) -> Void) -> Void
+
+    init(page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) {
+        self.page = page
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(let head) = unwrapInboundIn(data) else { return }
+        let keepAlive = head.isKeepAlive
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(context, eventLoop: loop)
+        guard head.method == .GET, head.uri.split(separator: "?").first == "/metrics" else {
+            respond(bound.value, status: .notFound, body: "only /metrics here\n", keepAlive: keepAlive)
+            return
+        }
+        page { text in
+            loop.execute { self.respond(bound.value, status: .ok, body: text, keepAlive: keepAlive) }
+        }
+    }
+
+    private func respond(_ context: ChannelHandlerContext, status: HTTPResponseStatus, body: String, keepAlive: Bool) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import SlipwayCore
+
+/// Turns the router's cumulative per-colour counters into per-minute SLI aggregates in the store:
+/// each pass diffs every route against the previous pass and adds the difference to the current
+/// minute. Runs on the agent's queue.
+final class SLICollector {
+    let root: URL
+    let store: EventStore
+    /// The previous snapshot per route and colour.
+    private var previous: [String: AgentResponse.ColorCounts] = [:]
+
+    init(root: URL, store: EventStore) {
+        self.root = root
+        self.store = store
+    }
+
+    func collect(from router: any RouterLink, now: Date = Date()) {
+        guard let routes = try? store.routes() else { return }
+        // Objectives come from the workspace's settings; a broken file leaves the seed's defaults.
+        let workspace = try? Workspace.load(at: root)
+        let minute = EventStore.minute(of: now)
+        var increments: [EventStore.SLIIncrement] = []
+        for route in routes {
+            let name = "\(route.component)/\(route.environment)"
+            guard let counts = try? router.counts(name) else { continue }
+            let objectives = (workspace?.components.first { $0.name == route.component }?.settings.slo ?? SLOSettings()).objectives
+            for (color, later) in counts {
+                let key = "\(name)/\(color)"
+                let earlier = previous[key]
+                previous[key] = later
+                // The first pass only takes the baseline: what came before was counted by an earlier agent, or never.
+                guard earlier != nil else { continue }
+                for objective in objectives {
+                    let (total, bad) = objective.counts(from: earlier, to: later)
+                    guard total > 0 else { continue }
+                    increments.append(EventStore.SLIIncrement(
+                        component: route.component, environment: route.environment, objective: objective.name,
+                        minute: SLIMinute(minute: minute, total: total, bad: bad)))
+                }
+            }
+        }
+        if !increments.isEmpty {
+            do {
+                try store.add(increments, now: now)
+            } catch {
+                FileHandle.standardError.write(Data("slipway agent: cannot store SLI minutes: \(error)\n".utf8))
+            }
+        }
+    }
+}

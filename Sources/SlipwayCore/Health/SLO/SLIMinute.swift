@@ -1,0 +1,14 @@
+/// One minute of one indicator: how many events were counted and how many of them were bad
+/// (a 5xx, a request slower than the objective's threshold, a lag sample over its bound).
+public struct SLIMinute: Sendable, Equatable, Codable {
+    /// Minutes since 1970-01-01 UTC.
+    public var minute: Int
+    public var total: Int
+    public var bad: Int
+
+    public init(minute: Int, total: Int, bad: Int) {
+        self.minute = minute
+        self.total = total
+        self.bad = bad
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// The canary of one component and environment as its deploy last saved it, so `canary status`
+/// and the console read it from another process. One row per component and environment: the latest.
+public struct CanaryRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "canaries"
+
+    public var component: String
+    public var environment: String
+    public var runID: String
+    public var version: String
+    public var canaryColor: String
+    public var stableColor: String
+    /// The ``CanaryProgress`` as JSON.
+    public var progress: String
+    public var updatedAt: Date
+
+    public init(
+        component: String, environment: String, runID: String, version: String, canaryColor: String, stableColor: String,
+        progress: CanaryProgress, updatedAt: Date
+    ) {
+        self.component = component
+        self.environment = environment
+        self.runID = runID
+        self.version = version
+        self.canaryColor = canaryColor
+        self.stableColor = stableColor
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        self.progress = (try? encoder.encode(progress)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        self.updatedAt = updatedAt
+    }
+
+    /// The saved progress; nil if it was written by an incompatible Slipway.
+    public var decodedProgress: CanaryProgress? {
+        try? JSONDecoder().decode(CanaryProgress.self, from: Data(progress.utf8))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case component, environment, runID = "run_id", version, canaryColor = "canary_color", stableColor = "stable_color"
+        case progress, updatedAt = "updated_at"
+    }
+}
+
+/// A person's word to a running canary: `pause`, `resume`, `promote` or `abort`.
+public struct CanaryCommand: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "canary_commands"
+
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case pause, resume, promote, abort
+    }
+
+    public var id: Int64?
+    public var component: String
+    public var environment: String
+    public var command: Kind
+    public var actor: String
+    public var requestedAt: Date
+
+    public init(component: String, environment: String, command: Kind, actor: String, requestedAt: Date) {
+        self.component = component
+        self.environment = environment
+        self.command = command
+        self.actor = actor
+        self.requestedAt = requestedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, component, environment, command, actor, requestedAt = "requested_at"
+    }
+}
