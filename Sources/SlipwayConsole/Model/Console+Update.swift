@@ -100,6 +100,7 @@ extension Console {
         case .showReleases: showReleases(in: &state)
         case .deploy, .switchTraffic, .rollback, .retry: propose(action, in: &state)
         case .logs: showLogs(in: &state)
+        case .canaryPromote, .canaryPause, .canaryResume, .canaryAbort: proposeCanary(action, in: &state)
         case .toggleFollow:
             if var log = state.log {
                 log.follow.toggle()

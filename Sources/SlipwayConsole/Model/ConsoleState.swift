@@ -77,8 +77,17 @@ struct ConsoleState: Equatable, Sendable {
     var bodyRows: Int { max(1, size.rows - Self.chromeRows) }
 
     /// How many list lines show at once: the runs screen keeps the rows below its list for the
-    /// selected run's stages.
-    var pageSize: Int { screen == .runs ? runListHeight : bodyRows }
+    /// selected run's stages, the health screen for the objectives.
+    var pageSize: Int {
+        switch screen {
+        case .runs: runListHeight
+        case .health: healthListHeight
+        default: bodyRows
+        }
+    }
+
+    /// The health screen keeps the lower half for the objectives.
+    var healthListHeight: Int { min(max(1, visibleHealth.count), max(3, bodyRows / 2 - 1)) }
 
     var runListHeight: Int { min(max(1, visibleRuns.count), max(3, bodyRows / 3)) }
 
@@ -115,6 +124,11 @@ struct ConsoleState: Equatable, Sendable {
                 $0.localizedCaseInsensitiveContains(filter)
             }
         }
+    }
+
+    var visibleObjectives: [SLOLine] {
+        let filter = filter(.health)
+        return filter.isEmpty ? snapshot.objectives : snapshot.objectives.filter { $0.matches(filter) }
     }
 
     var visibleAudit: [AuditEntry] {

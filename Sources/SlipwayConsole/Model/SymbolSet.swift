@@ -7,6 +7,7 @@ enum SymbolSet: Equatable, Sendable {
     var unhealthy: String { self == .unicode ? "✗" : "x" }
     var unknown: String { "?" }
     var done: String { self == .unicode ? "✓" : "+" }
+    var alarm: String { self == .unicode ? "⚠" : "!" }
     /// A release waiting in the idle colour for a switch by hand.
     var waiting: String { self == .unicode ? "⇡" : "^" }
     var inProgress: String { self == .unicode ? "⟳" : "*" }

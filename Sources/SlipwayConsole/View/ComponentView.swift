@@ -28,6 +28,12 @@ struct ComponentView {
         }
         row += 1
         let bottom = frame.rows - 2
+        // Canaries come before the slots: while one runs, it is what the operator watches.
+        for deployment in rows {
+            guard let canary = state.snapshot.canary(deployment.component, deployment.environment) else { continue }
+            let view = CanaryView(canary: canary, now: state.now, symbols: state.symbols, keyHint: canaryKeyHint(canary))
+            row = view.draw(into: &frame, row: row, bottom: bottom) + 1
+        }
         guard row < bottom else { return }
         frame.put("SLOTS", row: row, column: 0, style: .bold)
         row += 1
@@ -56,6 +62,18 @@ struct ComponentView {
             frame.put(Self.detail(of: event), row: row, column: x, style: .dim)
             row += 1
         }
+    }
+
+    /// `P promote  p pause  u resume  A abort (on the selected environment)`, from the binding table.
+    private func canaryKeyHint(_ canary: CanaryPanel) -> String? {
+        guard canary.isLive, !state.readOnly else { return nil }
+        let actions: [ConsoleAction] = [.canaryPromote, .canaryPause, .canaryResume, .canaryAbort]
+        let keys = actions.compactMap { action in
+            state.bindings.first { $0.action == action && $0.applies(to: .component) }.map {
+                "\($0.footerLabel) \($0.description.replacingOccurrences(of: "canary: ", with: ""))"
+            }
+        }
+        return keys.joined(separator: "  ") + "  (on the selected environment)"
     }
 
     private func drawEnvironment(_ deployment: FleetRow, into frame: inout Frame, row: Int) {
