@@ -4,6 +4,9 @@ import SlipwayCore
 /// The health screen's objectives: the figures of `slipway slo` per component, environment and
 /// objective, and the last hour's bad ratio per minute as a sparkline.
 struct SLOTable {
+    /// Where a sparkline on a line of its own starts.
+    static let underIndent = 16
+
     let lines: [SLOLine]
     let symbols: SymbolSet
 
@@ -42,17 +45,26 @@ struct SLOTable {
             return
         }
         table.drawHeading(into: &frame, row: top + 1)
-        let sparklineColumn = table.widths.reduce(0) { $0 + $1 + ColumnTable<SLOLine>.gap }
-        let room = max(0, min(SLOLine.sparklineMinutes, frame.columns - sparklineColumn))
-        if room > 0 { frame.put("LAST \(room) MIN", row: top + 1, column: sparklineColumn, width: room, style: .bold) }
-        for (index, line) in lines.prefix(height - 2).enumerated() {
-            let row = top + 2 + index
+        // The sparkline follows the figures when at least a third of the hour fits beside them,
+        // else it takes a line of its own under them (80 columns).
+        let besideColumn = table.widths.reduce(0) { $0 + $1 + ColumnTable<SLOLine>.gap }
+        let beside = frame.columns - besideColumn >= SLOLine.sparklineMinutes / 3
+        let column = beside ? besideColumn : Self.underIndent
+        let room = max(0, min(SLOLine.sparklineMinutes, frame.columns - column))
+        if beside { frame.put("LAST \(room) MIN", row: top + 1, column: column, width: room, style: .bold) }
+        var row = top + 2
+        for (index, line) in lines.enumerated() {
+            guard row + (beside ? 0 : 1) < top + height else { break }
             table.drawItem(at: index, into: &frame, row: row)
-            guard room > 0 else { continue }
+            if !beside {
+                row += 1
+                frame.put("last \(room) min", row: row, column: 0, width: column, style: .dim)
+            }
             let ceiling = max(line.badRatios.compactMap(\.self).max() ?? 0, line.status.objective.budget)
             let recent = Array(line.badRatios.suffix(room))
-            frame.put(Sparkline.text(recent, ceiling: ceiling, symbols: symbols), row: row, column: sparklineColumn,
+            frame.put(Sparkline.text(recent, ceiling: ceiling, symbols: symbols), row: row, column: column,
                       style: line.status.burnRate > 1 ? .colored(.unhealthy) : .colored(.healthy))
+            row += 1
         }
     }
 }
