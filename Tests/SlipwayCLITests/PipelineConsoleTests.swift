@@ -9,14 +9,16 @@ import Testing
         try workspace.run("/usr/bin/env", ["tmux", "-L", server] + arguments).output
     }
 
+    /// docs fails its tests, so the run has a failed gate and a skipped deploy to show.
     @Test func theRunsScreenShowsThePipelineAndItsJobsLive() throws {
         let (workspace, root) = try PipelineWorkspace.create()
         let slipway = SlipwayProcess(workspace)
         let state = workspace.root.appendingPathComponent("state")
         try PipelineWorkspace.fault(workspace, "hold-web")
+        try PipelineWorkspace.fault(workspace, "fail-test-docs")
         let server = "slipway-pipeline-\(UUID().uuidString.prefix(8))"
         defer {
-            // The console quits on q; tmux's SIGHUP alone does not end it.
+            // Quit as an operator does; the server's going away would end it too (ConsoleHangupTests).
             _ = try? tmux(server, ["send-keys", "q"], in: workspace)
             _ = eventually(10) { (try? workspace.run("/usr/bin/env", ["tmux", "-L", server, "has-session"]).status) != 0 }
             _ = try? tmux(server, ["kill-server"], in: workspace)
@@ -51,10 +53,30 @@ import Testing
         #expect(row("deploy", "billing", "succeeded")(screen()), "\(screen())")
         #expect(row("test", "web", "succeeded")(screen()), "\(screen())")
 
+        // The pipeline's own stages, and its jobs under them, while web's deploy is held.
+        _ = try tmux(server, ["send-keys", "/"], in: workspace)
+        _ = try tmux(server, ["send-keys", "-l", "pipeline"], in: workspace)
+        _ = try tmux(server, ["send-keys", "Enter"], in: workspace)
+        #expect(eventually(30) { row("STAGES of", "pipeline", "running")(screen()) }, "\(screen())")
+        #expect(eventually(30) { row("deploy-apps", "running")(screen()) }, "\(screen())")
+        let live = screen()
+        #expect(row("detect-changes", "succeeded")(live), "\(live)")
+        #expect(row("quality-gates", "failed")(live), "\(live)")
+        #expect(row("docs", "failed", "tests failed")(live), "\(live)")
+        #expect(row("docs", "skipped")(live), "\(live)")
+        #expect(row("web", "running")(live), "\(live)")
+        #expect(row("billing", "succeeded")(live), "\(live)")
+        let order = ["detect-changes", "quality-gates", "deploy-apps"].compactMap { live.range(of: $0)?.lowerBound }
+        #expect(order.count == 3 && order == order.sorted(), "\(live)")
+        #expect(!live.contains("validate-deploy"), "validation waits for the deploys")
+
         try FileManager.default.removeItem(at: state.appendingPathComponent("hold-web"))
-        #expect(eventually(60) { row("pipeline", "staging", "succeeded")(screen()) }, "\(screen())")
+        #expect(eventually(60) { row("validate-deploy", "succeeded")(screen()) }, "\(screen())")
+        #expect(eventually(30) { row("pipeline", "staging", "failed")(screen()) }, "\(screen())")
+        #expect(row("web", "succeeded")(screen()), "\(screen())")
+        _ = try tmux(server, ["send-keys", "Escape"], in: workspace)
         #expect(eventually(30) { row("health-check", "web", "succeeded")(screen()) }, "\(screen())")
         pipeline.waitUntilExit()
-        #expect(pipeline.terminationStatus == 0, "\((try? workspace.read("pipeline.log")) ?? "")")
+        #expect(pipeline.terminationStatus == 1, "docs failed its tests: \((try? workspace.read("pipeline.log")) ?? "")")
     }
 }

@@ -30,6 +30,12 @@ struct AuditEntry: Equatable, Sendable {
         case .trafficSwitched:
             action = "switch"
             outcome = "to \(details.color ?? "-")" + (details.version.map { " (\($0))" } ?? "")
+        case .alertRaised:
+            action = "alert"
+            outcome = [details.outcome, details.change, details.reason].compactMap(\.self).joined(separator: " ")
+        case .canaryChanged:
+            action = "canary"
+            outcome = details.reason ?? "changed"
         default:
             return nil
         }

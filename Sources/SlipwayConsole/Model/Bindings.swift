@@ -29,6 +29,19 @@ enum Bindings {
             screens: deployable + [.runs]),
         Binding(keys: [.character("x")], action: .retry, description: "retry run", shownInFooter: true, screens: [.runs]),
         Binding(keys: [.character("l")], action: .logs, description: "logs", shownInFooter: true, screens: deployable),
+        // Canary steering: hinted in the component screen's canary panel, where they apply.
+        Binding(
+            keys: [.character("P")], action: .canaryPromote, description: "canary: promote", shownInFooter: false,
+            screens: [.component]),
+        Binding(
+            keys: [.character("p")], action: .canaryPause, description: "canary: pause", shownInFooter: false,
+            screens: [.component]),
+        Binding(
+            keys: [.character("u")], action: .canaryResume, description: "canary: resume", shownInFooter: false,
+            screens: [.component]),
+        Binding(
+            keys: [.character("A")], action: .canaryAbort, description: "canary: abort", shownInFooter: false,
+            screens: [.component]),
         Binding(keys: [.character("f")], action: .toggleFollow, description: "follow on/off", shownInFooter: true, screens: [.log]),
         Binding(keys: [.character("w")], action: .toggleWrap, description: "wrap on/off", shownInFooter: true, screens: [.log]),
         Binding(

@@ -79,8 +79,11 @@ extension Console {
                     + (version.map { ["--version", $0] } ?? []),
                 environment: environment)
         case .switchTraffic(let component, let environment):
+            // The idle colour is the one a waiting release sits in, so the switch promotes it.
+            let ready = state.rows.first { $0.component == component && $0.environment == environment }?.ready
             pending = PendingAction(
-                summary: "switch \(component) in \(environment) to its idle colour",
+                summary: ready.map { "promote \(component) \($0.version) in \(environment): switch traffic to \($0.color)" }
+                    ?? "switch \(component) in \(environment) to its idle colour",
                 arguments: ["switch", component, "--env", environment], environment: environment)
         case .rollback(let component, let environment, let version):
             pending = PendingAction(

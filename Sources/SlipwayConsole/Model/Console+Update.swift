@@ -20,6 +20,8 @@ extension Console {
             if state.component == component, state.releasesEnvironment == environment { state.releases = tags }
         case .logLoaded(let source, let lines, let replacing):
             if state.log?.source == source { state.log?.receive(lines, replacing: replacing) }
+        case .runEventsLoaded(let runID, let events):
+            state.runStages = RunStages(runID: runID, events: events)
         case .loadFailed(let reason):
             state.loadProblem = reason
         case .actionStarted(let reason):
@@ -98,6 +100,7 @@ extension Console {
         case .showReleases: showReleases(in: &state)
         case .deploy, .switchTraffic, .rollback, .retry: propose(action, in: &state)
         case .logs: showLogs(in: &state)
+        case .canaryPromote, .canaryPause, .canaryResume, .canaryAbort: proposeCanary(action, in: &state)
         case .toggleFollow:
             if var log = state.log {
                 log.follow.toggle()

@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// What a key binding does; `update` performs it. The raw value is the name the user
 /// config's `keys:` remaps.
 enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
@@ -18,6 +20,10 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case rollback
     case retry
     case logs
+    case canaryPromote = "canary-promote"
+    case canaryPause = "canary-pause"
+    case canaryResume = "canary-resume"
+    case canaryAbort = "canary-abort"
     case toggleFollow = "follow"
     case toggleWrap = "wrap"
     case toggleTimestamps = "timestamps"
@@ -38,6 +44,17 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case cancelConfirmation = "cancel-confirmation"
 
     /// Movement keeps working while a filter is typed, so the operator can pick a match.
+    /// The `slipway canary` subcommand of a canary action.
+    var canaryCommand: CanaryCommand.Kind? {
+        switch self {
+        case .canaryPromote: .promote
+        case .canaryPause: .pause
+        case .canaryResume: .resume
+        case .canaryAbort: .abort
+        default: nil
+        }
+    }
+
     var isMovement: Bool {
         switch self {
         case .moveDown, .moveUp, .moveToTop, .moveToBottom, .pageDown, .pageUp: true
@@ -48,7 +65,7 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     /// Actions that change a deployment: hidden and refused in read-only mode.
     var isChanging: Bool {
         switch self {
-        case .deploy, .switchTraffic, .rollback, .retry: true
+        case .deploy, .switchTraffic, .rollback, .retry, .canaryPromote, .canaryPause, .canaryResume, .canaryAbort: true
         default: false
         }
     }

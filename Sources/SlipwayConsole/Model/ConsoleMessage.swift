@@ -10,6 +10,8 @@ enum ConsoleMessage: Equatable, Sendable {
     case loaded(ConsoleSnapshot, ConsoleHeader)
     case releasesLoaded(component: String, environment: String, [ReleaseTag])
     case logLoaded(LogSource, [LogLine], replacing: Bool)
+    /// Every event of one run, oldest first.
+    case runEventsLoaded(runID: String, [Event])
     case loadFailed(String)
     /// An action the console started: its process is running, or it could not start.
     case actionStarted(String)

@@ -16,10 +16,17 @@ struct ConsoleSnapshot: Equatable, Sendable {
     var metrics: [AgentResponse.Route]?
     /// The most recent events, newest first.
     var events: [Event]
+    /// The latest canary of each component and environment that had one.
+    var canaries: [CanaryPanel]
+    /// Every objective with recorded minutes, in component and environment order.
+    var objectives: [SLOLine]
+    /// Most severe first.
+    var alerts: [FiringAlert]
 
     init(
         rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
-        slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = []
+        slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
+        canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], alerts: [FiringAlert] = []
     ) {
         self.rows = rows
         components = FleetComponent.group(rows)
@@ -30,6 +37,13 @@ struct ConsoleSnapshot: Equatable, Sendable {
         self.routes = routes
         self.metrics = metrics
         self.events = events
+        self.canaries = canaries
+        self.objectives = objectives
+        self.alerts = alerts
+    }
+
+    func canary(_ component: String, _ environment: String) -> CanaryPanel? {
+        canaries.first { $0.component == component && $0.environment == environment }
     }
 
     func state(_ component: String, _ environment: String) -> DeploymentState? {

@@ -36,6 +36,8 @@ struct ConsoleState: Equatable, Sendable {
     var releasesEnvironment: String?
     var releases: [ReleaseTag] = []
     var log: LogPane?
+    /// The stages of the run selected on the runs screen, as the watcher last read them.
+    var runStages: RunStages?
 
     init(
         header: ConsoleHeader, readOnly: Bool = false, size: TerminalSize = TerminalSize(rows: 24, columns: 80),
@@ -71,8 +73,30 @@ struct ConsoleState: Equatable, Sendable {
 
     var selection: Int { list.selection }
 
-    /// How many list lines fit between the header and the footer.
-    var pageSize: Int { max(1, size.rows - Self.chromeRows) }
+    /// How many lines fit between the header and the footer.
+    var bodyRows: Int { max(1, size.rows - Self.chromeRows) }
+
+    /// How many list lines show at once: the runs screen keeps the rows below its list for the
+    /// selected run's stages, the health screen for the objectives.
+    var pageSize: Int {
+        switch screen {
+        case .runs: runListHeight
+        case .health: healthListHeight
+        default: bodyRows
+        }
+    }
+
+    /// The health screen keeps the lower half for the objectives.
+    var healthListHeight: Int { min(max(1, visibleHealth.count), max(3, bodyRows / 2 - 1)) }
+
+    var runListHeight: Int { min(max(1, visibleRuns.count), max(3, bodyRows / 3)) }
+
+    /// The run selected on the runs screen.
+    var selectedRun: RunRecord? {
+        let runs = visibleRuns
+        let selection = lists[.runs]?.selection ?? 0
+        return runs.indices.contains(selection) ? runs[selection] : nil
+    }
 
     var environments: [String] { snapshot.environments }
 
@@ -100,6 +124,11 @@ struct ConsoleState: Equatable, Sendable {
                 $0.localizedCaseInsensitiveContains(filter)
             }
         }
+    }
+
+    var visibleObjectives: [SLOLine] {
+        let filter = filter(.health)
+        return filter.isEmpty ? snapshot.objectives : snapshot.objectives.filter { $0.matches(filter) }
     }
 
     var visibleAudit: [AuditEntry] {
@@ -151,6 +180,7 @@ struct ConsoleState: Equatable, Sendable {
             focus.releases = ConsoleFocus.Releases(component: component, environment: environment)
         }
         if screen == .log { focus.log = log?.source }
+        if screen == .runs { focus.run = selectedRun?.id }
         return focus
     }
 }
@@ -164,4 +194,6 @@ struct ConsoleFocus: Equatable, Sendable {
 
     var releases: Releases?
     var log: LogSource?
+    /// The run whose stages the runs screen shows.
+    var run: String?
 }

@@ -6,6 +6,10 @@ enum SymbolSet: Equatable, Sendable {
     var healthy: String { self == .unicode ? "●" : "o" }
     var unhealthy: String { self == .unicode ? "✗" : "x" }
     var unknown: String { "?" }
+    var done: String { self == .unicode ? "✓" : "+" }
+    var alarm: String { self == .unicode ? "⚠" : "!" }
+    /// A release waiting in the idle colour for a switch by hand.
+    var waiting: String { self == .unicode ? "⇡" : "^" }
     var inProgress: String { self == .unicode ? "⟳" : "*" }
     var ellipsis: String { self == .unicode ? "…" : "~" }
 

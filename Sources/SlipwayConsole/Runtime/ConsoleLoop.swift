@@ -5,7 +5,8 @@ import SlipwayCore
 public enum ConsoleExit: Equatable, Sendable {
     /// The operator quit.
     case quit
-    /// SIGINT or SIGTERM arrived; the terminal was restored first.
+    /// SIGINT, SIGTERM or SIGHUP arrived (SIGHUP also stands for a terminal found gone); the
+    /// terminal was restored first.
     case signal(Int32)
 }
 
@@ -45,6 +46,9 @@ struct ConsoleLoop {
             let now = Date()
             if Self.second(of: now) != second {
                 second = Self.second(of: now)
+                // A hung-up terminal answers every read at once: without this check a console
+                // that missed the SIGHUP would spin with nowhere to draw.
+                guard terminal.isConnected else { return .signal(SIGHUP) }
                 messages.append(.tick(now))
             }
             for message in messages {

@@ -2,15 +2,18 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Catches SIGINT and SIGTERM so the terminal thread can restore the terminal before exiting,
-/// instead of the process dying with the terminal left in raw mode.
+/// Catches SIGINT, SIGTERM and SIGHUP so the terminal thread can restore the terminal before
+/// exiting, instead of the process dying with the terminal left in raw mode. SIGHUP (the
+/// terminal or tmux server went away) is caught rather than left to its default because a
+/// parent that ignores it (a test runner, nohup) would pass the ignoring on, and the console
+/// would go on running with no terminal.
 final class SignalWatch: @unchecked Sendable {
     private let received = Atomic<Int32>(0)
     /// Kept so the sources live as long as the watch; written once, before any handler runs.
     private var sources: [any DispatchSourceSignal] = []
 
     func start() {
-        for number in [SIGINT, SIGTERM] {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in

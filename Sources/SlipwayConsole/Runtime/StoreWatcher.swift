@@ -3,7 +3,7 @@ import SlipwayCore
 
 /// Follows the shared store off the terminal thread: it reloads when another process (or
 /// this one) appended an event, on request, and every few seconds as a heartbeat. It also
-/// reads what the focused screen needs: a component's releases, a run's output, a slot's log.
+/// reads what the focused screen needs: a component's releases, a run's stages or output, a slot's log.
 struct StoreWatcher: Sendable {
     static let pollInterval = Duration.milliseconds(500)
     /// Also refreshes branch and commit and the router's counts, and reaps runs whose process died.
@@ -24,6 +24,7 @@ struct StoreWatcher: Sendable {
     private struct FocusProgress {
         var focus = ConsoleFocus()
         var releasesEventID: Int64?
+        var runEventID: Int64?
         var outputSequence = -1
         var slotLogStamp: String?
     }
@@ -36,6 +37,7 @@ struct StoreWatcher: Sendable {
         var header = ConsoleHeader(workspace: engine.workspace.root.path, actor: engine.store.actor)
         var metrics: [AgentResponse.Route]?
         var progress = FocusProgress()
+        var service = ServiceLevels()
         var isFirstLoad = true
         while !Task.isCancelled {
             let forced = mailbox.takeReloadRequest()
@@ -58,9 +60,12 @@ struct StoreWatcher: Sendable {
                 let eventID = try engine.store.latestEventID()
                 let changed = eventID != lastEventID
                 if heartbeat || forced || changed {
+                    let previous = lastEventID ?? 0
                     lastEventID = eventID
                     try follower.catchUp(engine.store, full: heartbeat || forced)
-                    mailbox.post(.loaded(try snapshot(follower, metrics: metrics), header))
+                    let newAlert = follower.events.prefix { $0.id > previous }.contains { $0.knownKind == .alertRaised }
+                    try service.refresh(engine, force: forced || newAlert || isFirstLoad)
+                    mailbox.post(.loaded(try snapshot(follower, metrics: metrics, service: service), header))
                 }
                 try readFocus(&progress, eventID: eventID)
                 isFirstLoad = false
@@ -77,14 +82,49 @@ struct StoreWatcher: Sendable {
         }
     }
 
-    private func snapshot(_ follower: FleetFollower, metrics: [AgentResponse.Route]?) throws(SlipwayError) -> ConsoleSnapshot {
+    private func snapshot(
+        _ follower: FleetFollower, metrics: [AgentResponse.Route]?, service: ServiceLevels
+    ) throws(SlipwayError) -> ConsoleSnapshot {
         let projection = follower.projection
         let routes = try engine.store.routes()
+        let runs = try engine.store.runs(limit: Self.runLimit)
+        let canaries = try engine.store.canaries().compactMap { record in
+            let state = try? runs.first { $0.id == record.runID }?.state ?? engine.store.run(id: record.runID).state
+            return CanaryPanel(record, runState: state)
+        }
         return ConsoleSnapshot(
             rows: FleetRow.rows(workspace: engine.workspace, projection: projection, routes: routes),
-            runs: try engine.store.runs(limit: Self.runLimit), states: projection.states,
+            runs: runs, states: projection.states,
             slots: try engine.store.slots(), routes: routes, metrics: metrics,
-            events: follower.events)
+            events: follower.events, canaries: canaries, objectives: service.objectives, alerts: service.alerts)
+    }
+
+    /// The SLO figures and firing alerts, read again when a minute completes (the figures are
+    /// over complete minutes) or an alert event arrives, not on every event.
+    private struct ServiceLevels {
+        static let alertEventLimit = 500
+
+        var objectives: [SLOLine] = []
+        var alerts: [FiringAlert] = []
+        var minute: Int?
+
+        mutating func refresh(_ engine: Engine, force: Bool, now: Date = Date()) throws(SlipwayError) {
+            let current = EventStore.minute(of: now)
+            if force || minute != current {
+                alerts = FiringAlert.firing(in: try engine.store.latestEvents(kind: .alertRaised, limit: Self.alertEventLimit))
+            }
+            guard minute != current else { return }
+            minute = current
+            let report = try SLOReport(store: engine.store, workspace: engine.workspace, environment: nil, now: now)
+            objectives = try report.entries.map { entry throws(SlipwayError) in
+                let minutes = try engine.store.sliMinutes(
+                    component: entry.component, environment: entry.environment, objective: entry.status.objective.name,
+                    since: report.minute - SLOLine.sparklineMinutes)
+                return SLOLine(
+                    component: entry.component, environment: entry.environment, status: entry.status, minutes: minutes,
+                    end: report.minute)
+            }
+        }
     }
 
     private func readFocus(_ progress: inout FocusProgress, eventID: Int64) throws(SlipwayError) {
@@ -94,6 +134,10 @@ struct StoreWatcher: Sendable {
             progress.releasesEventID = eventID
             let tags = try engine.store.releases(component: releases.component, environment: releases.environment)
             mailbox.post(.releasesLoaded(component: releases.component, environment: releases.environment, tags))
+        }
+        if let run = focus.run, progress.runEventID != eventID {
+            progress.runEventID = eventID
+            mailbox.post(.runEventsLoaded(runID: run, try engine.store.events(forRun: run)))
         }
         switch focus.log {
         case .run(let id):

@@ -72,6 +72,13 @@ final class NcursesTerminal {
         previous = frame
     }
 
+    /// False once the terminal hung up (its tmux server or emulator went away): the kernel
+    /// then fails its ioctls with EIO (a device that is no terminal at all, as in tests, is not hung up).
+    var isConnected: Bool {
+        var attributes = termios()
+        return tcgetattr(fileno(tty), &attributes) == 0 || errno != EIO
+    }
+
     /// The next key or resize, or nil when none came within `milliseconds`.
     func read(timeout milliseconds: Int32) -> ConsoleMessage? {
         wtimeout(window, milliseconds)

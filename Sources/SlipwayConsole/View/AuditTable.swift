@@ -11,7 +11,7 @@ enum AuditTable {
                 Column(heading: "COMPONENT", limit: 20, value: \.component),
                 Column(heading: "ENV", limit: 12, value: \.environment),
                 Column(heading: "OUTCOME", limit: 60, value: \.outcome, style: { entry in
-                    if entry.outcome.hasPrefix("failed") || entry.outcome.hasPrefix("refused") {
+                    if entry.outcome.hasPrefix("failed") || entry.outcome.hasPrefix("refused") || entry.outcome.hasPrefix("page") {
                         return .colored(.unhealthy)
                     }
                     return entry.outcome.hasPrefix("succeeded") ? .colored(.healthy) : .plain

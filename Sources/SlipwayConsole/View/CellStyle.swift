@@ -14,6 +14,10 @@ struct CellStyle: Hashable, Sendable {
     static let bold = CellStyle(emphasis: .bold)
     static let dim = CellStyle(emphasis: .dim)
 
+    func with(_ emphasis: Emphasis) -> CellStyle {
+        CellStyle(emphasis: emphasis, role: role)
+    }
+
     static func colored(_ role: ColorRole, _ emphasis: Emphasis = .normal) -> CellStyle {
         CellStyle(emphasis: emphasis, role: role)
     }

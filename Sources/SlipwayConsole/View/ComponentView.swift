@@ -1,7 +1,7 @@
 import SlipwayCore
 
 /// The component screen: one component in every environment (live colour, health, traffic
-/// share, run in progress), both slots of each, and its last events.
+/// share, run in progress or release waiting for a switch), both slots of each, and its last events.
 struct ComponentView {
     static let environmentWidth = 13
 
@@ -12,7 +12,7 @@ struct ComponentView {
         let rows = state.componentRows
         let symbols = state.symbols
         var x = 0
-        for (heading, width) in [("ENV", Self.environmentWidth), ("LIVE", 7), ("HEALTH", 12), ("TRAFFIC", 22), ("RUN", 24)] {
+        for (heading, width) in [("ENV", Self.environmentWidth), ("LIVE", 7), ("HEALTH", 12), ("TRAFFIC", 22), ("RUN / WAITING", 24)] {
             x = frame.put(heading, row: top - 1, column: x, width: width, style: .bold)
         }
         guard !rows.isEmpty else {
@@ -28,6 +28,12 @@ struct ComponentView {
         }
         row += 1
         let bottom = frame.rows - 2
+        // Canaries come before the slots: while one runs, it is what the operator watches.
+        for deployment in rows {
+            guard let canary = state.snapshot.canary(deployment.component, deployment.environment) else { continue }
+            let view = CanaryView(canary: canary, now: state.now, symbols: state.symbols, keyHint: canaryKeyHint(canary))
+            row = view.draw(into: &frame, row: row, bottom: bottom) + 1
+        }
         guard row < bottom else { return }
         frame.put("SLOTS", row: row, column: 0, style: .bold)
         row += 1
@@ -58,6 +64,18 @@ struct ComponentView {
         }
     }
 
+    /// `P promote  p pause  u resume  A abort (on the selected environment)`, from the binding table.
+    private func canaryKeyHint(_ canary: CanaryPanel) -> String? {
+        guard canary.isLive, !state.readOnly else { return nil }
+        let actions: [ConsoleAction] = [.canaryPromote, .canaryPause, .canaryResume, .canaryAbort]
+        let keys = actions.compactMap { action in
+            state.bindings.first { $0.action == action && $0.applies(to: .component) }.map {
+                "\($0.footerLabel) \($0.description.replacingOccurrences(of: "canary: ", with: ""))"
+            }
+        }
+        return keys.joined(separator: "  ") + "  (on the selected environment)"
+    }
+
     private func drawEnvironment(_ deployment: FleetRow, into frame: inout Frame, row: Int) {
         var x = frame.put(deployment.environment, row: row, column: 0, width: Self.environmentWidth)
         let color = deployment.liveColor ?? "-"
@@ -68,16 +86,25 @@ struct ComponentView {
             "blue \(100 - $0.greenWeight)%  green \($0.greenWeight)%"
         } ?? "-"
         x = frame.put(traffic, row: row, column: x, width: 22)
-        let run = deployment.runningRun.map { "\(state.symbols.inProgress) \($0)" } ?? "-"
-        frame.put(run, row: row, column: x, width: 24, style: deployment.runningRun == nil ? .dim : .colored(.inProgress, .bold))
+        if let run = deployment.runningRun {
+            frame.put("\(state.symbols.inProgress) \(run)", row: row, column: x, width: 24, style: .colored(.inProgress, .bold))
+        } else if let ready = deployment.ready {
+            let text = "\(ready.color) \(ready.version) ready, waiting for switch"
+            frame.put(TextLayout.truncate(text, to: frame.columns - x, ellipsis: state.symbols.ellipsis),
+                      row: row, column: x, style: Self.style(ofColor: ready.color).with(.bold))
+        } else {
+            frame.put("-", row: row, column: x, width: 24, style: .dim)
+        }
     }
 
     private func drawSlot(_ slot: SlotRecord, live health: String?, into frame: inout Frame, row: Int) {
         var x = frame.put(slot.environment, row: row, column: 0, width: Self.environmentWidth)
         x = frame.put(slot.color, row: row, column: x, width: 7, style: Self.style(ofColor: slot.color))
         x = frame.put(TextLayout.truncate(slot.version, to: 14, ellipsis: state.symbols.ellipsis), row: row, column: x, width: 15)
-        let role = health.map { "live, \($0)" } ?? "idle"
-        x = frame.put("\(slot.state), \(role)", row: row, column: x, width: 24)
+        let ready = state.snapshot.state(slot.component, slot.environment)?.ready
+        let waiting = health == nil && ready?.color == slot.color && ready?.version == slot.version
+        let role = health.map { "live, \($0)" } ?? (waiting ? "idle, waiting for switch" : "idle")
+        x = frame.put("\(slot.state), \(role)", row: row, column: x, width: waiting ? 35 : 24)
         x = frame.put("since \(TimeText.stamp(slot.startedAt))", row: row, column: x, width: 22)
         frame.put("restarts \(slot.restarts)", row: row, column: x, style: .dim)
     }

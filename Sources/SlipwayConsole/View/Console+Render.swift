@@ -16,6 +16,18 @@ extension Console {
         switch state.screen {
         case .component:
             ComponentView(state: state).draw(into: &frame, top: listTop)
+        case .runs:
+            drawList(listView(for: state), state, into: &frame)
+            if let run = state.selectedRun {
+                let top = listTop + state.runListHeight + 1
+                RunStagesView(run: run, stages: state.runStages, now: state.now, symbols: state.symbols)
+                    .draw(into: &frame, top: top, height: frame.rows - 2 - top)
+            }
+        case .health:
+            drawList(listView(for: state), state, into: &frame)
+            let top = listTop + state.healthListHeight + 1
+            SLOTable(lines: state.visibleObjectives, symbols: state.symbols)
+                .draw(into: &frame, top: top, height: frame.rows - 2 - top)
         case .log:
             if let log = state.log {
                 LogView(log: log, symbols: state.symbols).draw(into: &frame, top: listTop, height: state.pageSize)
@@ -87,7 +99,13 @@ extension Console {
             x = frame.put(" ", row: 1, column: x)
         }
         let badge = state.readOnly ? "read-only" : ""
-        frame.put(summary(of: state), row: 1, column: x + 1, width: max(0, frame.columns - badge.count - x - 2))
+        // Firing alerts before the summary's end: they must show at any width.
+        let alerts = state.snapshot.alerts
+        let alarm = alerts.isEmpty ? "" : "\(state.symbols.alarm) \(alerts.count) alert\(alerts.count == 1 ? "" : "s") firing"
+        let right = badge.count + (alarm.isEmpty ? 0 : alarm.count + 2)
+        frame.put(summary(of: state), row: 1, column: x + 1, width: max(0, frame.columns - right - x - 2))
+        let alarmStyle: CellStyle = alerts.first?.severity == .page ? .colored(.unhealthy, .bold) : .colored(.inProgress, .bold)
+        frame.put(alarm, row: 1, column: frame.columns - right, style: alarmStyle)
         frame.put(badge, row: 1, column: frame.columns - badge.count, style: .colored(.inProgress, .bold))
     }
 
@@ -97,7 +115,10 @@ extension Console {
             let total = state.snapshot.components.count
             let shown = state.visibleComponents.count
             let components = shown == total ? "\(total) components" : "\(shown) of \(total) components"
-            return "\(components), \(state.environments.count) environments"
+            // Releases waiting for a switch come first, so 80 columns still show them.
+            let waiting = state.rows.filter { $0.ready != nil }.count
+            let releases = waiting == 0 ? "" : "\(waiting) \(state.symbols.waiting) waiting for switch, "
+            return "\(releases)\(components), \(state.environments.count) environments"
         case .runs:
             let shown = state.visibleRuns.count
             return shown == state.runs.count ? "\(shown) runs" : "\(shown) of \(state.runs.count) runs"

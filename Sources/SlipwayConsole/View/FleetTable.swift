@@ -1,7 +1,8 @@
 import SlipwayCore
 
 /// The fleet screen's table: one line per component, one column group per environment
-/// (live version, colour, health, deploy in progress), then technology and target.
+/// (live version, colour, health, deploy in progress or release waiting for a switch), then
+/// technology and target.
 struct FleetTable: ListView {
     static let versionWidth = 12
     static let colorWidth = 5
@@ -79,7 +80,11 @@ struct FleetTable: ListView {
         default: .dim
         }
         x = frame.put(symbols.health(health), row: row, column: x, width: 1, style: healthStyle)
-        let progress = deployment?.runningRun == nil ? "" : symbols.inProgress
-        return frame.put(progress, row: row, column: x, width: 1 + Self.gap, style: .colored(.inProgress, .bold))
+        if deployment?.runningRun != nil {
+            return frame.put(symbols.inProgress, row: row, column: x, width: 1 + Self.gap, style: .colored(.inProgress, .bold))
+        }
+        // A release waiting for a switch (`auto_promote: false`), in the colour it waits in.
+        guard let ready = deployment?.ready else { return frame.put("", row: row, column: x, width: 1 + Self.gap) }
+        return frame.put(symbols.waiting, row: row, column: x, width: 1 + Self.gap, style: ComponentView.style(ofColor: ready.color))
     }
 }

@@ -18,12 +18,17 @@ public struct EventDetails: Codable, Sendable, Equatable {
     public var seconds: Double?
     /// For a pipeline job: the run that did its work (a test, deploy or health-check run).
     public var jobRun: String?
+    /// For an alert: `fired`, `cleared`, `budget_crossed` or `deploy_blocked`, and its objective,
+    /// so readers (the console's header) tell which alerts are firing without parsing the message.
+    public var change: String?
+    public var objective: String?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
         stage: String? = nil, outcome: String? = nil, exitCode: Int? = nil, reason: String? = nil,
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
-        previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil
+        previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
+        objective: String? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -41,12 +46,15 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.previousVersion = previousVersion
         self.seconds = seconds
         self.jobRun = jobRun
+        self.change = change
+        self.objective = objective
     }
 
     enum CodingKeys: String, CodingKey {
         case runKind = "run_kind", version, commit, color, stage, outcome, exitCode = "exit_code", reason, forced
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
         case jobRun = "job_run"
+        case change, objective
     }
 }
 

@@ -18,7 +18,9 @@ extension EventStore {
             try pool.write { db in
                 _ = try self.append([NewEvent(
                     .alertRaised, component: alert.component, environment: alert.environment,
-                    details: EventDetails(stage: alert.rule, outcome: alert.severity.rawValue, reason: alert.message))], in: db)
+                    details: EventDetails(
+                        stage: alert.rule, outcome: alert.severity.rawValue, reason: alert.message, change: alert.change,
+                        objective: alert.objective))], in: db)
                 for sink in sinks {
                     try db.execute(
                         sql: "INSERT INTO alert_outbox (sink, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",

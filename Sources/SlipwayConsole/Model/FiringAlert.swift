@@ -1,0 +1,36 @@
+import Foundation
+import SlipwayCore
+
+/// A burn-rate alert that fired and has not cleared, as the header counts them.
+struct FiringAlert: Equatable, Sendable {
+    var component: String
+    var environment: String
+    var objective: String
+    var rule: String
+    var severity: AlertSeverity
+    var message: String
+    var since: Date
+
+    /// The alerts still firing after `events` (alert events in any order): each rule of each
+    /// objective fires and clears in turn, so its newest event decides.
+    static func firing(in events: [Event]) -> [FiringAlert] {
+        var firing: [String: FiringAlert] = [:]
+        for event in events.sorted(by: { $0.id < $1.id }) where event.knownKind == .alertRaised {
+            guard let details = event.details, let change = details.change, let rule = details.stage else { continue }
+            let objective = details.objective ?? ""
+            let key = [event.component ?? "", event.environment ?? "", objective, rule].joined(separator: "\u{1f}")
+            switch change {
+            case "fired":
+                firing[key] = FiringAlert(
+                    component: event.component ?? "-", environment: event.environment ?? "-", objective: objective,
+                    rule: rule, severity: AlertSeverity(rawValue: details.outcome ?? "") ?? .info,
+                    message: details.reason ?? "", since: event.time)
+            case "cleared":
+                firing[key] = nil
+            default:
+                continue
+            }
+        }
+        return firing.values.sorted { ($0.severity, $0.since) > ($1.severity, $1.since) }
+    }
+}

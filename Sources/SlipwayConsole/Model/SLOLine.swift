@@ -1,0 +1,32 @@
+import SlipwayCore
+
+/// One objective of one component in one environment on the health screen: the figures of
+/// `slipway slo` and the last hour's minutes for a sparkline.
+struct SLOLine: Equatable, Sendable {
+    /// Minutes the sparkline covers.
+    static let sparklineMinutes = 60
+
+    var component: String
+    var environment: String
+    var status: SLOStatus
+    /// The bad ratio of each of the last `sparklineMinutes` complete minutes, oldest first; nil
+    /// for a minute without events.
+    var badRatios: [Double?]
+
+    /// `minutes` as the store gives them (any order, with gaps), up to the minute before `end`.
+    init(component: String, environment: String, status: SLOStatus, minutes: [SLIMinute], end: Int) {
+        self.component = component
+        self.environment = environment
+        self.status = status
+        var ratios = [Double?](repeating: nil, count: Self.sparklineMinutes)
+        let first = end - Self.sparklineMinutes
+        for minute in minutes where minute.minute >= first && minute.minute < end && minute.total > 0 {
+            ratios[minute.minute - first] = Double(minute.bad) / Double(minute.total)
+        }
+        badRatios = ratios
+    }
+
+    func matches(_ filter: String) -> Bool {
+        [component, environment, status.objective.name].contains { $0.localizedCaseInsensitiveContains(filter) }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import SlipwayCore
+
+/// The health screen's objectives: the figures of `slipway slo` per component, environment and
+/// objective, and the last hour's bad ratio per minute as a sparkline.
+struct SLOTable {
+    /// Where a sparkline on a line of its own starts.
+    static let underIndent = 16
+
+    let lines: [SLOLine]
+    let symbols: SymbolSet
+
+    private var table: ColumnTable<SLOLine> {
+        typealias Column = ColumnTable<SLOLine>.Column
+        return ColumnTable(
+            items: lines,
+            columns: [
+                Column(heading: "COMPONENT", limit: 18, value: \.component),
+                Column(heading: "ENV", limit: 11, value: \.environment),
+                Column(heading: "OBJECTIVE", limit: 14, value: \.status.objective.name),
+                Column(heading: "TARGET", limit: 7, value: { String(format: "%.1f%%", $0.status.objective.target) }),
+                Column(heading: "CURRENT", limit: 8, value: { $0.status.current.map { String(format: "%.2f%%", $0) } ?? "-" }),
+                Column(heading: "BUDGET", limit: 7, value: { String(format: "%.0f%%", $0.status.budgetRemaining * 100) }, style: { line in
+                    line.status.budgetRemaining <= 0 ? .colored(.unhealthy, .bold)
+                        : line.status.budgetRemaining < 0.25 ? .colored(.inProgress) : .plain
+                }),
+                Column(heading: "BURN", limit: 6, value: { String(format: "%.2f", $0.status.burnRate) }, style: { line in
+                    line.status.burnRate > 1 ? .colored(.unhealthy, .bold) : .plain
+                }),
+                Column(heading: "EMPTY IN", limit: 8, value: { line in
+                    line.status.daysToExhaustion.map { String(format: "%.1fd", $0) } ?? "never"
+                }),
+            ],
+            symbols: symbols, emptyMessage: "no SLI data yet: the agent records it while local components serve traffic")
+    }
+
+    /// Draws the title on `top` and the table below it, within `height` rows.
+    func draw(into frame: inout Frame, top: Int, height: Int) {
+        guard height > 0 else { return }
+        frame.put("SERVICE LEVEL OBJECTIVES (budget left, burn rate over 1h, time to exhaustion)", row: top, column: 0, style: .bold)
+        guard height > 1 else { return }
+        let table = table
+        guard !lines.isEmpty else {
+            frame.put(table.emptyMessage, row: top + 1, column: 0, style: .dim)
+            return
+        }
+        table.drawHeading(into: &frame, row: top + 1)
+        // The sparkline follows the figures when at least a third of the hour fits beside them,
+        // else it takes a line of its own under them (80 columns).
+        let besideColumn = table.widths.reduce(0) { $0 + $1 + ColumnTable<SLOLine>.gap }
+        let beside = frame.columns - besideColumn >= SLOLine.sparklineMinutes / 3
+        let column = beside ? besideColumn : Self.underIndent
+        let room = max(0, min(SLOLine.sparklineMinutes, frame.columns - column))
+        if beside { frame.put("LAST \(room) MIN", row: top + 1, column: column, width: room, style: .bold) }
+        var row = top + 2
+        for (index, line) in lines.enumerated() {
+            guard row + (beside ? 0 : 1) < top + height else { break }
+            table.drawItem(at: index, into: &frame, row: row)
+            if !beside {
+                row += 1
+                frame.put("last \(room) min", row: row, column: 0, width: column, style: .dim)
+            }
+            let ceiling = max(line.badRatios.compactMap(\.self).max() ?? 0, line.status.objective.budget)
+            let recent = Array(line.badRatios.suffix(room))
+            frame.put(Sparkline.text(recent, ceiling: ceiling, symbols: symbols), row: row, column: column,
+                      style: line.status.burnRate > 1 ? .colored(.unhealthy) : .colored(.healthy))
+            row += 1
+        }
+    }
+}

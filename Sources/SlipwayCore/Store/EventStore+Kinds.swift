@@ -1,0 +1,17 @@
+import Foundation
+import GRDB
+
+extension EventStore {
+    /// The newest events of `kind`, newest first: what the console reads alerts from, without
+    /// decoding the rest of the log.
+    public func latestEvents(kind: EventKind, limit: Int) throws(SlipwayError) -> [Event] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM events WHERE kind = ? ORDER BY id DESC LIMIT ?", arguments: [kind.rawValue, limit])
+                    .map(Self.event(from:))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+}
