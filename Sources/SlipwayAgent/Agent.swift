@@ -64,10 +64,12 @@ public final class Agent: @unchecked Sendable {
         supervisor.resume()
         let collector = SLICollector(root: root, store: store)
         let watch = SLOWatch(root: root, store: store)
+        let lagScraper = EventLagScraper(root: root, store: store)
         let sliTimer = DispatchSource.makeTimerSource(queue: queue)
         sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
         sliTimer.setEventHandler { [self] in
             if let router { collector.collect(from: router) }
+            lagScraper.scrape()
             watch.evaluate()
         }
         sliTimer.resume()

@@ -15,19 +15,33 @@ public struct AlertStateRecord: Codable, Sendable, Equatable, FetchableRecord, P
     public var budgetRemaining: Double
     public var evaluatedAt: Date
 
-    public init(component: String, environment: String, alerting: SLOAlerting, evaluatedAt: Date) {
+    /// The state of a rule set kept under the name `objective` (an objective, or an alarm).
+    public init(
+        component: String, environment: String, objective: String, firing: Set<String>, budgetRemaining: Double = 1,
+        evaluatedAt: Date
+    ) {
         self.component = component
         self.environment = environment
-        objective = alerting.objective.name
-        firing = (try? JSONEncoder().encode(alerting.firing.sorted())).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        budgetRemaining = alerting.lastBudgetRemaining
+        self.objective = objective
+        self.firing = (try? JSONEncoder().encode(firing.sorted())).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        self.budgetRemaining = budgetRemaining
         self.evaluatedAt = evaluatedAt
+    }
+
+    public init(component: String, environment: String, alerting: SLOAlerting, evaluatedAt: Date) {
+        self.init(
+            component: component, environment: environment, objective: alerting.objective.name, firing: alerting.firing,
+            budgetRemaining: alerting.lastBudgetRemaining, evaluatedAt: evaluatedAt)
+    }
+
+    /// The names of the rules firing.
+    public var firingRules: Set<String> {
+        Set((try? JSONDecoder().decode([String].self, from: Data(firing.utf8))) ?? [])
     }
 
     /// `objective`'s alerting as stored, with the rules of today's settings.
     public func alerting(objective: ServiceLevelObjective, rules: [BurnRateRule] = BurnRateRule.standard) -> SLOAlerting {
-        let names = (try? JSONDecoder().decode([String].self, from: Data(firing.utf8))) ?? []
-        return SLOAlerting(objective: objective, rules: rules, firing: Set(names), lastBudgetRemaining: budgetRemaining)
+        SLOAlerting(objective: objective, rules: rules, firing: firingRules, lastBudgetRemaining: budgetRemaining)
     }
 
     enum CodingKeys: String, CodingKey {
