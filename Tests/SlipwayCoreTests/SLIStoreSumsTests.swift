@@ -59,4 +59,33 @@ import Testing
             component: "api", environment: "production", objective: "availability", lengths: [50], before: 200)
         #expect(tail[0].total == 500 && tail[0].bad == 50, "\(tail[0])")
     }
+
+    /// A store written before the running sums (v3) gets them from its minutes when it is opened.
+    @Test func aStoreFromBeforeTheRunningSumsGetsThemWhenOpened() throws {
+        let workspace = try TemporaryWorkspace()
+        _ = try EventStore(path: workspace.statePath, actor: "tester")
+        // Back to the v3 shape of sli_minutes, with minutes of two objectives in it.
+        let downgrade = """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("ALTER TABLE sli_minutes DROP COLUMN total_through")
+            db.execute("ALTER TABLE sli_minutes DROP COLUMN bad_through")
+            db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v4-sli-running-sums'")
+            for minute, total, bad in [(100, 10, 1), (103, 20, 2), (107, 5, 5)]:
+                db.execute("INSERT INTO sli_minutes VALUES ('api', 'production', 'availability', ?, ?, ?)", (minute, total, bad))
+            db.execute("INSERT INTO sli_minutes VALUES ('api', 'production', 'latency-2s', 104, 1000, 1000)")
+            db.commit()
+            """
+        let result = try workspace.run("/usr/bin/env", ["python3", "-c", downgrade, workspace.statePath.path])
+        try #require(result.status == 0, "\(result.output)")
+
+        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let sums = try store.sliSums(
+            component: "api", environment: "production", objective: "availability", lengths: [10, 5, 1], before: 108)
+        #expect(sums.map(\.total) == [35, 25, 5])
+        #expect(sums.map(\.bad) == [8, 7, 5])
+        let latency = try store.sliSums(
+            component: "api", environment: "production", objective: "latency-2s", lengths: [10], before: 108)
+        #expect(latency.first?.total == 1000)
+    }
 }
