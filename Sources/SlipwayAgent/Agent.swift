@@ -64,10 +64,12 @@ public final class Agent: @unchecked Sendable {
         supervisor.resume()
         let collector = SLICollector(root: root, store: store)
         let watch = SLOWatch(root: root, store: store)
+        let lagScraper = EventLagScraper(root: root, store: store)
         let sliTimer = DispatchSource.makeTimerSource(queue: queue)
         sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
         sliTimer.setEventHandler { [self] in
             if let router { collector.collect(from: router) }
+            lagScraper.scrape()
             watch.evaluate()
         }
         sliTimer.resume()
@@ -238,7 +240,7 @@ public final class Agent: @unchecked Sendable {
         slot.startedAt = Date()
     }
 
-    private func stopSlot(component: String, environment: String, color: String, reason: String? = nil) throws {
+    func stopSlot(component: String, environment: String, color: String, reason: String? = nil) throws {
         guard var slot = try store.slots().first(where: {
             $0.component == component && $0.environment == environment && $0.color == color
         }), slot.state == "running" else { return }
@@ -286,7 +288,7 @@ public final class Agent: @unchecked Sendable {
 
     /// Waits (at most the router's drain timeout) until no request of `color` is in flight, so
     /// stopping a colour that lost its traffic never cuts an answer off.
-    private func waitForDrain(component: String, environment: String, color: String) {
+    func waitForDrain(component: String, environment: String, color: String) {
         guard let router else { return }
         let name = "\(component)/\(environment)"
         let deadline = Date().addingTimeInterval(drainTimeout)
@@ -295,7 +297,7 @@ public final class Agent: @unchecked Sendable {
         }
     }
 
-    private func switchTraffic(component: String, environment: String, color: String, greenWeight: Int?, keepWarm: Double) throws {
+    func switchTraffic(component: String, environment: String, color: String, greenWeight: Int?, keepWarm: Double) throws {
         guard let router else { throw SlipwayError.failure("the router is not running") }
         let slots = try store.slots().filter {
             $0.component == component && $0.environment == environment && $0.state == "running"
@@ -461,9 +463,12 @@ public final class Agent: @unchecked Sendable {
 
     private func supervise() {
         if router.map({ !$0.ping() }) ?? true { adoptOrStartRouter() }
-        guard let slots = try? store.slots() else { return }
+        guard let warm = try? store.slots() else { return }
         let now = Date()
-        retireWarmSlots(slots, now: now)
+        retireWarmSlots(warm, now: now)
+        abortOrphanedCanaries(now: now)
+        // Read again: a slot just retired or aborted is stopped, not crashed, and must not be restarted.
+        guard let slots = try? store.slots() else { return }
         for var slot in slots where slot.state == "running" {
             let key = "\(slot.component)/\(slot.environment)/\(slot.color)"
             if DetachedProcess.isRunning(slot.pid) {

@@ -2,12 +2,14 @@ import Foundation
 import SlipwayCore
 
 /// Evaluates every objective with stored minutes once a minute and raises what changed as
-/// alerts (burn-rate rules firing or clearing, budget thresholds crossed). The state lives in
-/// memory: a new agent reports afresh what is true when it starts.
+/// alerts (burn-rate rules firing or clearing, budget thresholds crossed). The state is kept in
+/// the store with the alerts, so a new agent goes on from where the last one stopped instead of
+/// raising again every alert that is still true.
 final class SLOWatch {
     let root: URL
     let store: EventStore
-    private var alerting: [String: SLOAlerting] = [:]
+    /// Nil until the first evaluation recorded, which starts from the store's state.
+    private var alerting: [String: SLOAlerting]?
     private var lastMinute: Int?
 
     init(root: URL, store: EventStore) {
@@ -17,28 +19,16 @@ final class SLOWatch {
 
     func evaluate(now: Date = Date()) {
         let minute = EventStore.minute(of: now)
-        guard lastMinute != minute, let workspace = try? Workspace.load(at: root),
-              let subjects = try? store.sliSubjects() else { return }
-        lastMinute = minute
-        for subject in subjects {
-            let settings = workspace.components.first { $0.name == subject.component }?.settings.slo ?? SLOSettings()
-            for objective in settings.objectives {
-                let key = "\(subject.component)/\(subject.environment)/\(objective.name)"
-                guard let minutes = try? store.sliMinutes(
-                    component: subject.component, environment: subject.environment, objective: objective.name,
-                    since: minute - objective.windowMinutes) else { continue }
-                var state = alerting[key] ?? SLOAlerting(objective: objective)
-                for change in state.evaluate(SLOSeries(minutes), at: minute) {
-                    do {
-                        try store.raise(
-                            Alert(change, component: subject.component, environment: subject.environment, time: now),
-                            sinks: workspace.config.alerts.sinks)
-                    } catch {
-                        FileHandle.standardError.write(Data("slipway agent: cannot raise an alert: \(error)\n".utf8))
-                    }
-                }
-                alerting[key] = state
-            }
+        guard lastMinute != minute, let workspace = try? Workspace.load(at: root) else { return }
+        do {
+            let stored = alerting == nil ? try store.alertStates() : []
+            let evaluation = try SLOEvaluation(store: store, workspace: workspace, earlier: alerting ?? [:], stored: stored, now: now)
+            try store.save(evaluation.changed, raising: evaluation.alerts, sinks: workspace.config.alerts.sinks)
+            alerting = evaluation.states
+            lastMinute = minute
+        } catch {
+            // Not recorded, so not taken: the next tick evaluates this minute again from the last recorded state.
+            FileHandle.standardError.write(Data("slipway agent: cannot evaluate the alerts: \(error)\n".utf8))
         }
     }
 }

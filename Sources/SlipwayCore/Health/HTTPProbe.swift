@@ -17,6 +17,8 @@ public struct HTTPProbe: Sendable {
     public var path: String
     /// Seconds the whole probe may take.
     public var timeout: Double
+    /// Characters of the body kept: a health answer needs few, a metrics page more.
+    public var bodyLimit = 200
 
     public init(port: Int, path: String, timeout: Double) {
         self.port = port
@@ -71,7 +73,7 @@ public struct HTTPProbe: Sendable {
             return .failure(.failure("GET \(path) on port \(port): not an HTTP answer"))
         }
         let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
-        return .success(Response(status: status, body: String(body.prefix(200))))
+        return .success(Response(status: status, body: String(body.prefix(bodyLimit))))
     }
 
     private func wait(for events: Int16, on descriptor: Int32, until deadline: Date) -> Bool {

@@ -14,10 +14,10 @@ public struct BudgetGate: Sendable {
         guard environment == "production", component.settings.slo.refuseDeploysWhenSpent else { return }
         let minute = EventStore.minute(of: now)
         for objective in component.settings.slo.objectives {
-            let minutes = try engine.store.sliMinutes(
+            let sums = try engine.store.sliSums(
                 component: component.name, environment: environment, objective: objective.name,
-                since: minute - objective.windowMinutes)
-            let status = SLOStatus(objective: objective, series: SLOSeries(minutes), at: minute)
+                lengths: [objective.windowMinutes, 60], before: minute)
+            let status = SLOStatus(objective: objective, window: sums[0], lastHour: sums[1])
             guard status.current != nil, status.budgetRemaining <= 0 else { continue }
             let message = "deploy of \(component.name) to \(environment) refused: the error budget of \(objective.name) is spent "
                 + "(\(Int((status.budgetRemaining * 100).rounded()))% left); roll back instead, or set slo.refuse_deploys_when_spent: false"

@@ -242,11 +242,20 @@ public struct Deployer: Sendable {
             _ = try DeployMethod.resolve(for: component, in: workspace)
         }
         var pending: [(Component, String, String?)] = []
+        // Components whose spent error budget refuses the deploy: not started, counted as failed.
+        var refused: [String: RunResult] = [:]
         let states = try engine.store.projection().states
         for component in workspace.components {
             let (version, commit) = try await engine.version(of: component, requested: nil)
             if !force, states[.init(component: component.name, environment: environment.name)]?.liveVersion == version {
                 engine.output("\(component.name): \(version) is already live in \(environment.name)")
+                continue
+            }
+            do {
+                try BudgetGate(engine: engine).check(component, environment: environment.name)
+            } catch {
+                engine.output("\(component.name): slipway: \(error.message)")
+                refused[component.name] = RunResult(runID: "-", state: .failed, failedStage: nil, reason: error.message)
                 continue
             }
             pending.append((component, version, commit))
@@ -257,7 +266,7 @@ public struct Deployer: Sendable {
         let limit = workspace.config.parallelism
         let engine = self.engine
         return await withTaskGroup(of: (String, RunResult).self) { group in
-            var results: [String: RunResult] = [:]
+            var results = refused
             var next = 0
             func startNext() {
                 guard next < plans.count else { return }

@@ -15,20 +15,22 @@ extension EventStore {
     /// Records `alert` as an event and queues it for `sinks`, in one transaction.
     public func raise(_ alert: Alert, sinks: [String]) throws(SlipwayError) {
         do {
-            try pool.write { db in
-                _ = try self.append([NewEvent(
-                    .alertRaised, component: alert.component, environment: alert.environment,
-                    details: EventDetails(
-                        stage: alert.rule, outcome: alert.severity.rawValue, reason: alert.message, change: alert.change,
-                        objective: alert.objective))], in: db)
-                for sink in sinks {
-                    try db.execute(
-                        sql: "INSERT INTO alert_outbox (sink, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-                        arguments: [sink, alert.json, alert.time, alert.time])
-                }
-            }
+            try pool.write { db in try self.raise(alert, sinks: sinks, in: db) }
         } catch {
             throw failure(error)
+        }
+    }
+
+    func raise(_ alert: Alert, sinks: [String], in db: Database) throws {
+        _ = try append([NewEvent(
+            .alertRaised, component: alert.component, environment: alert.environment,
+            details: EventDetails(
+                stage: alert.rule, outcome: alert.severity.rawValue, reason: alert.message, change: alert.change,
+                objective: alert.objective))], in: db)
+        for sink in sinks {
+            try db.execute(
+                sql: "INSERT INTO alert_outbox (sink, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [sink, alert.json, alert.time, alert.time])
         }
     }
 

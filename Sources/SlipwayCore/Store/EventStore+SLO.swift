@@ -22,20 +22,41 @@ extension EventStore {
         }
     }
 
-    /// Adds `increments` to their minutes and drops minutes older than the retention.
+    /// Adds `increments` to their minutes, keeps the running sums of the minutes at and after
+    /// each one right, and drops minutes older than the retention.
     public func add(_ increments: [SLIIncrement], now: Date = Date()) throws(SlipwayError) {
         do {
             try pool.write { db in
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO sli_minutes (component, environment, objective, minute, total, bad) VALUES (?, ?, ?, ?, ?, ?)
+                // A new minute starts from the running sums before it: those of the minute before, or,
+                // when it is the first one kept, those the next minute started from.
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO sli_minutes (component, environment, objective, minute, total, bad, total_through, bad_through)
+                    SELECT ?1, ?2, ?3, ?4, ?5, ?6, COALESCE(prior_minute.total, next_minute.total, 0) + ?5, COALESCE(prior_minute.bad, next_minute.bad, 0) + ?6
+                    FROM (SELECT 1)
+                    LEFT JOIN (
+                        SELECT total_through AS total, bad_through AS bad FROM sli_minutes
+                        WHERE component = ?1 AND environment = ?2 AND objective = ?3 AND minute < ?4 ORDER BY minute DESC LIMIT 1
+                    ) AS prior_minute
+                    LEFT JOIN (
+                        SELECT total_through - total AS total, bad_through - bad AS bad FROM sli_minutes
+                        WHERE component = ?1 AND environment = ?2 AND objective = ?3 AND minute > ?4 ORDER BY minute LIMIT 1
+                    ) AS next_minute
+                    WHERE true
                     ON CONFLICT (component, environment, objective, minute)
-                    DO UPDATE SET total = total + excluded.total, bad = bad + excluded.bad
+                    DO UPDATE SET total = total + excluded.total, bad = bad + excluded.bad,
+                        total_through = total_through + excluded.total, bad_through = bad_through + excluded.bad
+                    """)
+                let later = try db.cachedStatement(sql: """
+                    UPDATE sli_minutes SET total_through = total_through + ?5, bad_through = bad_through + ?6
+                    WHERE component = ?1 AND environment = ?2 AND objective = ?3 AND minute > ?4
                     """)
                 for increment in increments {
-                    try statement.execute(arguments: [
+                    let arguments: StatementArguments = [
                         increment.component, increment.environment, increment.objective, increment.minute.minute,
                         increment.minute.total, increment.minute.bad,
-                    ])
+                    ]
+                    try insert.execute(arguments: arguments)
+                    try later.execute(arguments: arguments)
                 }
                 try db.execute(
                     sql: "DELETE FROM sli_minutes WHERE minute < ?",
@@ -62,24 +83,29 @@ extension EventStore {
     }
 
     /// Total and bad events of one objective in the `length` complete minutes before `end`, for
-    /// each length, summed by SQLite in one pass instead of shipping every minute out.
+    /// each length: the running sums of the window's last minute less those its first minute
+    /// started from, two index look-ups per window whatever its length.
     public func sliSums(
         component: String, environment: String, objective: String, lengths: [Int], before end: Int
     ) throws(SlipwayError) -> [(total: Int, bad: Int)] {
-        guard let longest = lengths.max() else { return [] }
-        let columns = lengths.map { _ in
-            "COALESCE(SUM(CASE WHEN minute >= ? THEN total END), 0), COALESCE(SUM(CASE WHEN minute >= ? THEN bad END), 0)"
-        }.joined(separator: ", ")
-        var arguments: [any DatabaseValueConvertible] = lengths.flatMap { [end - $0, end - $0] }
-        arguments += [component, environment, objective, end - longest, end]
-        let sql = "SELECT \(columns) FROM sli_minutes "
-            + "WHERE component = ? AND environment = ? AND objective = ? AND minute >= ? AND minute < ?"
         do {
             return try pool.read { db in
-                guard let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) else {
-                    return lengths.map { _ in (0, 0) }
+                let last = try db.cachedStatement(sql: """
+                    SELECT total_through, bad_through FROM sli_minutes
+                    WHERE component = ? AND environment = ? AND objective = ? AND minute >= ? AND minute < ?
+                    ORDER BY minute DESC LIMIT 1
+                    """)
+                let first = try db.cachedStatement(sql: """
+                    SELECT total_through - total, bad_through - bad FROM sli_minutes
+                    WHERE component = ? AND environment = ? AND objective = ? AND minute >= ? AND minute < ?
+                    ORDER BY minute LIMIT 1
+                    """)
+                return try lengths.map { length in
+                    let arguments: StatementArguments = [component, environment, objective, end - length, end]
+                    guard let upper = try Row.fetchOne(last, arguments: arguments),
+                          let lower = try Row.fetchOne(first, arguments: arguments) else { return (0, 0) }
+                    return ((upper[0] as Int) - (lower[0] as Int), (upper[1] as Int) - (lower[1] as Int))
                 }
-                return lengths.indices.map { index in (row[index * 2] as Int, row[index * 2 + 1] as Int) }
             }
         } catch {
             throw failure(error)

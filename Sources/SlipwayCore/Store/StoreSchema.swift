@@ -162,6 +162,36 @@ enum StoreSchema {
                 CREATE INDEX alert_outbox_due ON alert_outbox (delivered_at, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v4-sli-running-sums") { db in
+            // Each minute also carries the running sums of its objective up to and including it,
+            // so any window's counts are two index look-ups instead of a scan of its minutes.
+            try db.execute(sql: """
+                ALTER TABLE sli_minutes ADD COLUMN total_through INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sli_minutes ADD COLUMN bad_through INTEGER NOT NULL DEFAULT 0;
+                UPDATE sli_minutes SET total_through = running.total_through, bad_through = running.bad_through
+                FROM (
+                    SELECT component, environment, objective, minute,
+                        SUM(total) OVER subject AS total_through, SUM(bad) OVER subject AS bad_through
+                    FROM sli_minutes
+                    WINDOW subject AS (PARTITION BY component, environment, objective ORDER BY minute)
+                ) AS running
+                WHERE sli_minutes.component = running.component AND sli_minutes.environment = running.environment
+                    AND sli_minutes.objective = running.objective AND sli_minutes.minute = running.minute;
+                """)
+        }
+        migrator.registerMigration("v4-alert-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert_states (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    objective TEXT NOT NULL,
+                    firing TEXT NOT NULL,
+                    budget_remaining DOUBLE NOT NULL,
+                    evaluated_at DATETIME NOT NULL,
+                    PRIMARY KEY (component, environment, objective)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -7,12 +7,14 @@ public struct SLOSettings: Sendable, Equatable {
     public var latency: [(seconds: Double, target: Double)] = [(2, 95), (5, 99)]
     /// Whether deploys (not rollbacks) to production are refused while an objective's budget is spent.
     public var refuseDeploysWhenSpent = false
+    /// The event-processing lag, for components that declare `event_lag:`.
+    public var eventLag: EventLagSettings?
 
     public init() {}
 
     public static func == (lhs: SLOSettings, rhs: SLOSettings) -> Bool {
         lhs.availability == rhs.availability && lhs.refuseDeploysWhenSpent == rhs.refuseDeploysWhenSpent && lhs.latency.map(\.seconds) == rhs.latency.map(\.seconds)
-            && lhs.latency.map(\.target) == rhs.latency.map(\.target)
+            && lhs.latency.map(\.target) == rhs.latency.map(\.target) && lhs.eventLag == rhs.eventLag
     }
 
     /// The objectives, named for the CLI, the store and `/metrics`.
@@ -23,11 +25,14 @@ public struct SLOSettings: Sendable, Equatable {
                     name: "latency-\(DurationText.format(bound.seconds))", indicator: .latency, target: bound.target,
                     thresholdSeconds: bound.seconds)
             }
+            + (eventLag.map { [$0.objective] } ?? [])
     }
 
     func overlaid(with node: ConfigNode) throws(SlipwayError) -> SLOSettings {
-        let entries = try node.mapping(allowing: ["availability", "latency", "refuse_deploys_when_spent"], context: "slo")
+        let entries = try node.mapping(
+            allowing: ["availability", "latency", "refuse_deploys_when_spent", "event_lag"], context: "slo")
         var settings = self
+        if let value = entries["event_lag"] { settings.eventLag = try EventLagSettings().overlaid(with: value) }
         if let value = entries["refuse_deploys_when_spent"] {
             settings.refuseDeploysWhenSpent = try value.bool("slo.refuse_deploys_when_spent")
         }

@@ -7,7 +7,9 @@
 // latency 5 s) of `days` x 1440 minutes are generated (not timed), then SLOSeries + SLOStatus +
 // SLOAlerting.evaluate are timed. Store phase (with --store): the availability minutes of every
 // subject go into a fresh EventStore, then `SLOReport` (what `slipway slo` and `/metrics` run) is
-// timed over all of them. VmHWM is read from /proc/self/status.
+// timed over all of them, then the agent's once-a-minute alert evaluation (`SLOEvaluation`, window
+// sums in SQLite) side by side with its peer, the evaluation that read every minute of every
+// objective into an `SLOSeries`. VmHWM is read from /proc/self/status.
 
 import Foundation
 import SlipwayCore
@@ -83,4 +85,24 @@ if let index = CommandLine.arguments.firstIndex(of: "--store"), index + 1 < Comm
         print(String(format: "store run %d: SLOReport over %d subjects (%d entries) in %.2f s; VmHWM %d MB",
                      run, components * environments, report.entries.count, elapsed(start), peakKB() / 1024))
     }
+    for run in 1...3 {
+        let start = ContinuousClock.now
+        let evaluation = try SLOEvaluation(store: store, workspace: workspace, earlier: [:], now: Date())
+        print(String(format: "store run %d: SLOEvaluation (agent alerts, sums in SQLite) over %d subjects (%d objectives, %d alerts) in %.3f s; VmHWM %d MB",
+                     run, components * environments, evaluation.states.count, evaluation.alerts.count, elapsed(start), peakKB() / 1024))
+    }
+    let start = ContinuousClock.now
+    var peerAlerts = 0
+    let minute = EventStore.minute(of: Date())
+    for subject in try store.sliSubjects() {
+        for objective in objectives {
+            let read = try store.sliMinutes(
+                component: subject.component, environment: subject.environment, objective: objective.name,
+                since: minute - objective.windowMinutes)
+            var alerting = SLOAlerting(objective: objective)
+            peerAlerts += alerting.evaluate(SLOSeries(read), at: minute).count
+        }
+    }
+    print(String(format: "peer: the same evaluation reading every minute into SLOSeries (%d alerts) in %.3f s; VmHWM %d MB",
+                 peerAlerts, elapsed(start), peakKB() / 1024))
 }

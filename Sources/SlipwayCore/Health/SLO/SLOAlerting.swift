@@ -14,12 +14,32 @@ public struct SLOAlerting: Sendable, Equatable, Codable {
         self.rules = rules
     }
 
+    /// Takes up where an earlier evaluation left off (as stored by the agent): rules no longer
+    /// in `rules` are dropped.
+    public init(
+        objective: ServiceLevelObjective, rules: [BurnRateRule] = BurnRateRule.standard, firing: Set<String>,
+        lastBudgetRemaining: Double
+    ) {
+        self.init(objective: objective, rules: rules)
+        self.firing = firing.intersection(rules.map(\.name))
+        self.lastBudgetRemaining = lastBudgetRemaining
+    }
+
+    /// The window lengths ``evaluate(_:)`` reads.
+    public var windowLengths: [Int] { SLOWindows.lengths(for: objective, rules: rules) }
+
     /// Evaluates at minute `end` (over the complete minutes before it) and returns what changed.
     public mutating func evaluate(_ series: SLOSeries, at end: Int) -> [SLOAlert] {
+        evaluate(SLOWindows(series, lengths: windowLengths, before: end))
+    }
+
+    /// Evaluates over the windows' counts (which must hold ``windowLengths``) and returns what changed.
+    public mutating func evaluate(_ windows: SLOWindows) -> [SLOAlert] {
+        let end = windows.end
         var alerts: [SLOAlert] = []
         for rule in rules {
-            let long = SLOStatus.burnRate(series, objective: objective, minutes: rule.longMinutes, before: end)
-            let short = SLOStatus.burnRate(series, objective: objective, minutes: rule.shortMinutes, before: end)
+            let long = windows.burnRate(last: rule.longMinutes, objective: objective)
+            let short = windows.burnRate(last: rule.shortMinutes, objective: objective)
             if firing.contains(rule.name) {
                 guard short < rule.factor else { continue }
                 firing.remove(rule.name)
@@ -36,7 +56,10 @@ public struct SLOAlerting: Sendable, Equatable, Codable {
                         + "\(BurnRateRule.window(rule.shortMinutes)) (limit \(Self.format(rule.factor))x)"))
             }
         }
-        let remaining = SLOStatus(objective: objective, series: series, at: end).budgetRemaining
+        let window = windows.counts(last: objective.windowMinutes)
+        let hour = windows.counts(last: 60)
+        let remaining = SLOStatus(
+            objective: objective, window: (window.total, window.bad), lastHour: (hour.total, hour.bad)).budgetRemaining
         for threshold in Self.budgetThresholds where lastBudgetRemaining > threshold && remaining <= threshold {
             let percent = Int(threshold * 100)
             alerts.append(SLOAlert(

@@ -32,11 +32,6 @@ public struct SLOStatus: Sendable, Equatable, Codable {
         }
     }
 
-    static func burnRate(_ series: SLOSeries, objective: ServiceLevelObjective, minutes: Int, before end: Int) -> Double {
-        guard objective.budget > 0, let ratio = series.badRatio(last: minutes, before: end) else { return 0 }
-        return ratio / objective.budget
-    }
-
     enum CodingKeys: String, CodingKey {
         case objective, current, budgetRemaining = "budget_remaining", burnRate = "burn_rate"
         case daysToExhaustion = "days_to_exhaustion"

@@ -1,0 +1,53 @@
+import Foundation
+import SlipwayCore
+
+/// A canary is driven by its deploy's process. When that process dies (kill -9, a machine
+/// restart), the router keeps the step's split and nothing would ever send the traffic back:
+/// the agent notices the run is gone and aborts the canary itself.
+extension Agent {
+    /// Aborts every unfinished canary whose driving run is no longer running: every request back
+    /// to the stable colour, the canary's slot stopped, the canary recorded as rolled back.
+    func abortOrphanedCanaries(now: Date = Date()) {
+        guard let canaries = try? store.canaries() else { return }
+        let open = canaries.filter { $0.decodedProgress.map { !$0.isFinished } ?? false }
+        guard !open.isEmpty else { return }
+        // Marks runs whose process is gone as interrupted, as a new deploy would.
+        _ = try? store.reapInterruptedRuns()
+        for canary in open {
+            guard let run = try? store.run(id: canary.runID), run.state != .running,
+                  var progress = canary.decodedProgress else { continue }
+            let reason = "its deploy (run \(run.id), pid \(run.pid) on \(run.host)) \(run.state.rawValue); aborted by the agent"
+            // A later run of the component has taken over its slots and traffic: record the canary
+            // as over, but leave the traffic to that run.
+            let later = (try? store.runs(limit: 100))?.first {
+                $0.component == canary.component && $0.environment == canary.environment && $0.id != run.id
+                    && $0.startedAt > run.startedAt
+            }
+            do {
+                if let later {
+                    _ = progress.rollBack(reason: "\(reason); run \(later.id) has taken over since")
+                } else {
+                    try switchTraffic(
+                        component: canary.component, environment: canary.environment, color: canary.stableColor,
+                        greenWeight: canary.stableColor == "green" ? 100 : 0, keepWarm: 0)
+                    waitForDrain(component: canary.component, environment: canary.environment, color: canary.canaryColor)
+                    try stopSlot(component: canary.component, environment: canary.environment, color: canary.canaryColor,
+                                 reason: "the canary was aborted: \(reason)")
+                    _ = progress.rollBack(reason: reason)
+                }
+                try store.save(
+                    CanaryRecord(
+                        component: canary.component, environment: canary.environment, runID: canary.runID,
+                        version: canary.version, canaryColor: canary.canaryColor, stableColor: canary.stableColor,
+                        progress: progress, updatedAt: now),
+                    event: NewEvent(
+                        .canaryChanged, component: canary.component, environment: canary.environment, runID: canary.runID,
+                        details: EventDetails(version: canary.version, color: canary.stableColor,
+                                              reason: "rolled back: \(progress.reason ?? reason)")))
+            } catch {
+                FileHandle.standardError.write(Data(
+                    "slipway agent: cannot abort the canary of \(canary.component) in \(canary.environment): \(error)\n".utf8))
+            }
+        }
+    }
+}
