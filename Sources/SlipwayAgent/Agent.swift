@@ -33,6 +33,14 @@ public final class Agent: @unchecked Sendable {
 
     /// Runs the agent of the workspace at `root` in this process, until `slipway agent stop`.
     public static func run(workspace root: URL, state: URL) throws -> Never {
+        // One agent per workspace, whatever the socket says: the lock is held for the agent's life
+        // and dropped by the kernel however it ends. (A busy agent once missed a ping and a second
+        // one took over its socket.)
+        let lockPath = state.deletingLastPathComponent().appendingPathComponent("agent.lock").path
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            throw SlipwayError.failure("an agent already runs for this workspace (\(lockPath) is locked)")
+        }
         let store = try EventStore(path: state, actor: "agent")
         let socketPath = AgentClient(workspace: root, statePath: state).socketPath
         if AgentClient(workspace: root, statePath: state).isRunning {
@@ -82,17 +90,19 @@ public final class Agent: @unchecked Sendable {
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 { continue }
-            queue.async { [self] in handle(connection) }
+            DispatchQueue.global().async { [self] in handle(connection) }
         }
     }
 
+    /// Reads a request off the serial queue, so a slow client never holds the agent up, and
+    /// answers a ping at once, so a busy agent is never taken for a dead one.
     private func handle(_ connection: Int32) {
         defer { close(connection) }
         let response: AgentResponse
         do {
             let line = try UnixSocket.readLine(from: connection, timeout: 10)
             let request = try JSONDecoder().decode(AgentRequest.self, from: Data(line.utf8))
-            response = try perform(request)
+            response = request.operation == .ping ? pong() : try queue.sync { try perform(request) }
         } catch let error as SlipwayError {
             response = AgentResponse(ok: false, error: error.message)
         } catch {
@@ -119,10 +129,7 @@ public final class Agent: @unchecked Sendable {
     private func perform(_ request: AgentRequest) throws -> AgentResponse {
         switch request.operation {
         case .ping:
-            var response = AgentResponse(ok: true)
-            response.pid = getpid()
-            response.socket = socketPath
-            return response
+            return pong()
         case .status:
             return try status(buckets: false)
         case .metrics:
@@ -155,6 +162,13 @@ public final class Agent: @unchecked Sendable {
             response.socket = "stopping"
             return response
         }
+    }
+
+    private func pong() -> AgentResponse {
+        var response = AgentResponse(ok: true)
+        response.pid = getpid()
+        response.socket = socketPath
+        return response
     }
 
     private func required(_ value: String?) throws -> String {

@@ -63,6 +63,20 @@ import Testing
         #expect(logs.stdout.contains("slipway: starting sh -c exec python3 server.py"))
     }
 
+    /// One agent per workspace: a second one refuses to start while the first holds the lock,
+    /// even if the first is too busy to answer a ping.
+    @Test func aSecondAgentForTheSameWorkspaceRefusesToStart() throws {
+        let live = try start()
+        defer { try? live.stopAll() }
+        #expect(try live.slipway("agent", "start").status == 0)
+        let first = try live.agentStatus()["pid"] as? Int
+        let second = try live.slipway(
+            "agent", "serve", "--workspace", live.workspace.root.path, "--state", live.workspace.statePath.path)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("an agent already runs for this workspace"), "\(second.stderr)")
+        #expect(try live.agentStatus()["pid"] as? Int == first, "the first agent still answers")
+    }
+
     /// A service with `run:` and no Makefile is deployed natively by deploy-all too.
     @Test func deployAllDeploysAServiceThatOnlyHasARunCommand() throws {
         let live = try start()

@@ -44,9 +44,30 @@ public struct AgentClient: Sendable {
         (try? send(AgentRequest(.ping), timeout: 2)) != nil
     }
 
+    /// Whether an agent process holds the workspace's agent lock (it may be too busy to answer).
+    var isLocked: Bool {
+        let lock = open(statePath.deletingLastPathComponent().appendingPathComponent("agent.lock").path, O_RDWR | O_CLOEXEC)
+        guard lock >= 0 else { return false }
+        defer { close(lock) }
+        if flock(lock, LOCK_EX | LOCK_NB) == 0 {
+            flock(lock, LOCK_UN)
+            return false
+        }
+        return true
+    }
+
     /// Starts the agent (detached, in its own session) unless one answers, and waits until it does.
     public func start() throws(SlipwayError) {
         if isRunning { return }
+        if isLocked {
+            // An agent holds the workspace but did not answer in time: wait for it rather than
+            // starting a second one.
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline {
+                if isRunning { return }
+                usleep(100_000)
+            }
+        }
         try? FileManager.default.createDirectory(
             atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
