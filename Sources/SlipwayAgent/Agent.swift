@@ -14,6 +14,8 @@ public final class Agent: @unchecked Sendable {
     let socketPath: String
     let queue = DispatchQueue(label: "slipway.agent")
     private var router: (any RouterLink)?
+    /// Set (on the queue) by `stop`.
+    private var isStopping = false
     private var restartBackoff: [String: (attempts: Int, notBefore: Date)] = [:]
     /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
     private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
@@ -76,6 +78,7 @@ public final class Agent: @unchecked Sendable {
         let sliTimer = DispatchSource.makeTimerSource(queue: queue)
         sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
         sliTimer.setEventHandler { [self] in
+            guard !isStopping else { return }
             if let router { collector.collect(from: router) }
             lagScraper.scrape()
             watch.evaluate()
@@ -152,6 +155,9 @@ public final class Agent: @unchecked Sendable {
                               keepWarm: request.keepWarm ?? ComponentSettings().keepWarm)
             return AgentResponse(ok: true)
         case .stop:
+            // From here on the timers on the queue do nothing: a supervision pass between this
+            // answer and the exit would find the router gone and start a new one.
+            isStopping = true
             for slot in try store.slots() where slot.state == "running" {
                 try stopSlot(component: slot.component, environment: slot.environment, color: slot.color)
             }
@@ -476,6 +482,7 @@ public final class Agent: @unchecked Sendable {
     }
 
     private func supervise() {
+        guard !isStopping else { return }
         if router.map({ !$0.ping() }) ?? true { adoptOrStartRouter() }
         guard let warm = try? store.slots() else { return }
         let now = Date()

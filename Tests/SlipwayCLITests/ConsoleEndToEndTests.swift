@@ -57,7 +57,7 @@ import Testing
         try console.press("j", "d")
         #expect(console.waitFor("deploy accounts (from git) to staging?"))
         try console.press("y")
-        #expect(console.waitFor("started (pid"))
+        #expect(console.waitFor("started: slipway deploy-service accounts --env staging"))
         try console.press("2")
         #expect(console.waitFor(20) { $0.split(separator: "\n").contains { $0.contains("deploy") && $0.contains("running") } })
         try console.press("g", "Enter")
@@ -72,6 +72,12 @@ import Testing
         // Back to the component; switch staging's traffic by hand and see the colour change.
         try console.press("1", "Enter", "j")
         #expect(console.waitFor("SLOTS"))
+        // Deploying the version now live is refused, and the console says why, not only its log.
+        try console.press("d")
+        #expect(console.waitFor("deploy accounts (from git) to staging?"))
+        try console.press("y")
+        #expect(console.waitFor(30) { $0.contains("failed: slipway deploy-service accounts") && $0.contains("already live") },
+                "\(console.screen())")
         let before = try #require(console.line(containing: "staging  "))
         let colorBefore = before.contains("staging      green") ? "green" : "blue"
         let colorAfter = colorBefore == "green" ? "blue" : "green"
@@ -93,7 +99,7 @@ import Testing
             screen.split(separator: "\n").contains {
                 $0.hasPrefix(version) && $0.trimmingCharacters(in: .whitespaces).hasSuffix("live")
             }
-        }, "\(console.screen())\n\((try? String(contentsOf: demo.appendingPathComponent(".slipway/logs/console-actions.log"), encoding: .utf8)) ?? "")")
+        }, "\(console.screen())")
 
         // The rollback's own process ends by itself, after the console showed the result.
         #expect(try eventually(60) {

@@ -13,7 +13,7 @@ enum ConsoleMessage: Equatable, Sendable {
     /// Every event of one run, oldest first.
     case runEventsLoaded(runID: String, [Event])
     case loadFailed(String)
-    /// An action the console started: its process is running, or it could not start.
+    /// An action the console started: its process is running, could not start, or ended (how).
     case actionStarted(String)
     /// The engine failed so that the console cannot go on: it restores the terminal and exits.
     case fatal(String)

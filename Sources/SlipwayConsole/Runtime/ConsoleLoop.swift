@@ -62,8 +62,10 @@ struct ConsoleLoop {
                         let launcher = launcher
                         let mailbox = mailbox
                         Thread.detachNewThread {
-                            mailbox.post(.actionStarted(launcher.launch(arguments)))
-                            mailbox.requestReload()
+                            launcher.launch(arguments) { line in
+                                mailbox.post(.actionStarted(line))
+                                mailbox.requestReload()
+                            }
                         }
                     case .quit: return .quit
                     case .fail(let reason): throw SlipwayError.failure(reason)
