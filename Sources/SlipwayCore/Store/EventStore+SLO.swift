@@ -112,12 +112,24 @@ extension EventStore {
         }
     }
 
-    /// The (component, environment) pairs with stored minutes.
+    /// The (component, environment) pairs with stored minutes: one index seek per pair (a skip
+    /// scan), not a pass over every minute stored.
     public func sliSubjects() throws(SlipwayError) -> [(component: String, environment: String)] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT DISTINCT component, environment FROM sli_minutes ORDER BY component, environment")
-                    .map { ($0["component"], $0["environment"]) }
+                let next = try db.cachedStatement(sql: """
+                    SELECT component, environment FROM sli_minutes WHERE (component, environment) > (?, ?)
+                    ORDER BY component, environment LIMIT 1
+                    """)
+                var subjects: [(component: String, environment: String)] = []
+                var row = try Row.fetchOne(
+                    db, sql: "SELECT component, environment FROM sli_minutes ORDER BY component, environment LIMIT 1")
+                while let found = row {
+                    let subject: (component: String, environment: String) = (found["component"], found["environment"])
+                    subjects.append(subject)
+                    row = try Row.fetchOne(next, arguments: [subject.component, subject.environment])
+                }
+                return subjects
             }
         } catch {
             throw failure(error)

@@ -1,7 +1,7 @@
 // slipway-slo-bench: SLO computation over 30 days of per-minute data for 100 components x 3
 // environments (the SLO issue's benchmark).
 //
-//   slipway-slo-bench [--components 100] [--environments 3] [--days 30] [--store DIR]
+//   slipway-slo-bench [--components 100] [--environments 3] [--days 30] [--store DIR [--reuse]]
 //
 // Pure phase: for each component and environment, three objectives (availability, latency 2 s,
 // latency 5 s) of `days` x 1440 minutes are generated (not timed), then SLOSeries + SLOStatus +
@@ -66,15 +66,19 @@ if let index = CommandLine.arguments.firstIndex(of: "--store"), index + 1 < Comm
     let folder = URL(fileURLWithPath: CommandLine.arguments[index + 1])
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let store = try EventStore(path: folder.appendingPathComponent("state.db"), actor: "bench")
+    // --reuse: a store filled by an earlier run with the same sizes is timed again without refilling.
+    let reuse = try CommandLine.arguments.contains("--reuse") && !store.sliSubjects().isEmpty
     let fill = ContinuousClock.now
-    for subject in 0..<(components * environments) {
+    for subject in 0..<(components * environments) where !reuse {
         try store.add(series(subject: subject, objective: 0).map {
             EventStore.SLIIncrement(
                 component: "component-\(subject / environments)", environment: "env-\(subject % environments)",
                 objective: "availability", minute: $0)
         })
     }
-    print(String(format: "store: %d availability rows written in %.1f s (not part of the figure)",
+    print(reuse
+        ? "store: reused the rows of an earlier run (not refilled)"
+        : String(format: "store: %d availability rows written in %.1f s (not part of the figure)",
                  components * environments * minutes, elapsed(fill)))
     let workspaceFolder = folder.appendingPathComponent("workspace")
     try FileManager.default.createDirectory(at: workspaceFolder, withIntermediateDirectories: true)
