@@ -36,7 +36,7 @@ import Testing
             let leftovers = slipway.stopAgentAndListLeftovers(workspace: "demo")
             #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
         }
-        let demo = try Self.demo(workspace, slipway)
+        _ = try Self.demo(workspace, slipway)
         let console = try TmuxConsole(
             Self.command("--workspace demo", environment: ["XDG_CONFIG_HOME": workspace.root.path]),
             directory: workspace.root)
