@@ -82,6 +82,13 @@ struct SlipwayProcess {
     /// Stops the workspace's agent, its router and slots, and answers what is still running with
     /// the workspace in its command line or working folder (empty when nothing was left behind).
     func stopAgentAndListLeftovers(workspace folder: String? = nil) -> String {
+        // Runs started by the console go on after it quits, and a run that still needs the agent
+        // starts one again: let them end before stopping it.
+        let state = (folder.map { workspace.root.appendingPathComponent($0) } ?? workspace.root)
+            .appendingPathComponent(".slipway/state.db")
+        if FileManager.default.fileExists(atPath: state.path), let store = try? EventStore(path: state) {
+            _ = eventually(60) { ((try? store.runs()) ?? []).allSatisfy { $0.state != .running } }
+        }
         _ = try? run(["agent", "stop"] + (folder.map { ["--workspace", $0] } ?? []))
         let root = workspace.root.path
         let agentSocket = AgentClient.socketPath(

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import GRDB
 
@@ -64,12 +65,16 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var process: ProcessIdentity { ProcessIdentity(host: host, pid: pid, startTime: pidStartTime) }
 
     /// A short, unique, sortable id such as `r20261129093012-3fa9`.
+    private static let nextSuffix = Atomic<UInt16>(UInt16.random(in: 0...UInt16.max))
+
     public static func newID(now: Date = Date()) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMddHHmmss"
-        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        // A pipeline starts dozens of runs a second from one process: a counter from a random
+        // start keeps those apart (random suffixes alone collided once in CI).
+        let suffix = String(nextSuffix.wrappingAdd(1, ordering: .relaxed).oldValue, radix: 16)
         return "r\(formatter.string(from: now))-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
     }
 }
