@@ -10,6 +10,8 @@ struct FiringAlert: Equatable, Sendable {
     var severity: AlertSeverity
     var message: String
     var since: Date
+    /// The event that fired it: orders alerts fired within the same millisecond.
+    var eventID: Int64
 
     /// The alerts still firing after `events` (alert events in any order): each rule of each
     /// objective fires and clears in turn, so its newest event decides.
@@ -24,13 +26,13 @@ struct FiringAlert: Equatable, Sendable {
                 firing[key] = FiringAlert(
                     component: event.component ?? "-", environment: event.environment ?? "-", objective: objective,
                     rule: rule, severity: AlertSeverity(rawValue: details.outcome ?? "") ?? .info,
-                    message: details.reason ?? "", since: event.time)
+                    message: details.reason ?? "", since: event.time, eventID: event.id)
             case "cleared":
                 firing[key] = nil
             default:
                 continue
             }
         }
-        return firing.values.sorted { ($0.severity, $0.since) > ($1.severity, $1.since) }
+        return firing.values.sorted { ($0.severity, $0.since, $0.eventID) > ($1.severity, $1.since, $1.eventID) }
     }
 }
