@@ -13,6 +13,7 @@ public final class Agent: @unchecked Sendable {
     let store: EventStore
     let socketPath: String
     let queue = DispatchQueue(label: "slipway.agent")
+    let runs: RequestedRuns
     private var router: (any RouterLink)?
     /// Set (on the queue) by `stop`.
     private var isStopping = false
@@ -31,6 +32,7 @@ public final class Agent: @unchecked Sendable {
         self.store = store
         self.socketPath = socketPath
         self.makeRouter = makeRouter
+        runs = RequestedRuns(root: root, statePath: store.path, store: store)
     }
 
     /// Runs the agent of the workspace at `root` in this process, until `slipway agent stop`.
@@ -68,6 +70,7 @@ public final class Agent: @unchecked Sendable {
             stopUnrecordedSlots()
             adoptOrStartRouter()
         }
+        runs.takeOverOrphans()
         let supervisor = DispatchSource.makeTimerSource(queue: queue)
         supervisor.schedule(deadline: .now() + 0.5, repeating: 0.5)
         supervisor.setEventHandler { [self] in supervise() }
@@ -105,7 +108,15 @@ public final class Agent: @unchecked Sendable {
         do {
             let line = try UnixSocket.readLine(from: connection, timeout: 10)
             let request = try JSONDecoder().decode(AgentRequest.self, from: Data(line.utf8))
-            response = request.operation == .ping ? pong() : try queue.sync { try perform(request) }
+            switch request.operation {
+            case .ping:
+                response = pong()
+            case .execute:
+                runs.execute(requestID: try required(request.requestID), environment: request.variables ?? [:])
+                response = AgentResponse(ok: true)
+            default:
+                response = try queue.sync { try perform(request) }
+            }
         } catch let error as SlipwayError {
             response = AgentResponse(ok: false, error: error.message)
         } catch {
@@ -123,8 +134,14 @@ public final class Agent: @unchecked Sendable {
         }
     }
 
+    /// Kills the agent at `step` when `SLIPWAY_CRASH_AT` names it, once per store: the agent that
+    /// takes over inherits the variable and must get past that step.
     func crash(at step: String) {
-        if crashPoint == step { kill(getpid(), SIGKILL) }
+        guard crashPoint == step else { return }
+        let marker = store.path.deletingLastPathComponent().appendingPathComponent("crashed-at-\(step)").path
+        guard !FileManager.default.fileExists(atPath: marker) else { return }
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)
+        kill(getpid(), SIGKILL)
     }
 
     // MARK: Operations
@@ -133,6 +150,8 @@ public final class Agent: @unchecked Sendable {
         switch request.operation {
         case .ping:
             return pong()
+        case .execute:
+            throw SlipwayError.usage("execute is answered off the queue")
         case .status:
             return try status(buckets: false)
         case .metrics:

@@ -45,7 +45,7 @@ struct ControlledRouter: RouterLink {
     }
 
     func setUpstream(_ name: String, color: String, port: Int?) throws {
-        guard let slotColor = SlotColor(rawValue: color) else { throw SlipwayError.usage("unknown colour \(color)") }
+        guard let slotColor = SlipwayRouter.SlotColor(rawValue: color) else { throw SlipwayError.usage("unknown colour \(color)") }
         let client = self.client
         try wait {
             if let port {
@@ -65,7 +65,7 @@ struct ControlledRouter: RouterLink {
         let client = self.client
         let metrics = try wait { try await client.metrics(route: name) }
         var counts: [String: AgentResponse.ColorCounts] = [:]
-        for color in [SlotColor.blue, .green] {
+        for color in [SlipwayRouter.SlotColor.blue, .green] {
             let colorMetrics = metrics[color]
             let summary = colorMetrics.latencySummary
             counts[color.rawValue] = AgentResponse.ColorCounts(
@@ -79,7 +79,7 @@ struct ControlledRouter: RouterLink {
     }
 
     func inFlight(_ name: String, color: String) throws -> Int {
-        guard let slotColor = SlotColor(rawValue: color) else { throw SlipwayError.usage("unknown colour \(color)") }
+        guard let slotColor = SlipwayRouter.SlotColor(rawValue: color) else { throw SlipwayError.usage("unknown colour \(color)") }
         let client = self.client
         let route = try wait { try await client.routes().first { $0.name == name } }
         return route?.inFlight(for: slotColor) ?? 0

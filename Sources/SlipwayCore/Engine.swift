@@ -12,6 +12,10 @@ public struct Engine: Sendable {
     public var output: @Sendable (String) -> Void
     /// `cli`, `console` or `ci`: recorded with every run.
     public var origin: String
+    /// Where watches, health gates and canaries read the time and wait.
+    public var clock: any EngineClock = SystemClock()
+    /// The environment of whoever asked: a run the agent executes gets it (tokens included).
+    public var environment: [String: String] = [:]
 
     /// Opens the workspace at `root` (or the nearest one above `directory`) and its store.
     public static func open(
@@ -31,7 +35,8 @@ public struct Engine: Sendable {
         let git = await GitRepository.containing(workspace.root)
         return Engine(
             workspace: workspace, store: store, git: git, masker: masker,
-            output: { output(masker.mask($0)) }, origin: Actor.origin(origin, environment: environment))
+            output: { output(masker.mask($0)) }, origin: Actor.origin(origin, environment: environment),
+            environment: environment)
     }
 
     public var executor: RunExecutor { RunExecutor(store: store, masker: masker, output: output) }

@@ -7,13 +7,15 @@ struct DeployOptions: ParsableArguments {
     @Option(help: "The version (default: the commit that last changed the component, -dirty when changed since).")
     var version: String?
     @Flag(help: "Redeploy even when this version is already live.") var force = false
+    @OptionGroup var run: RunOptions
 
     func run(global: GlobalOptions, reference: String, kind: Component.Kind) async throws {
         let engine = try await global.openEngine()
-        let cancellation = CancellationFlag()
-        SignalTrap.cancel(cancellation)
-        let result = try await Deployer(engine: engine).deploy(
-            reference, kind: kind, environment: env, version: version, force: force, cancellation: cancellation)
-        if !result.succeeded { throw ExitCode(1) }
+        // Checked here, so a typo is answered at once and never recorded as a request.
+        let component = try engine.workspace.component(named: reference, kind: kind)
+        let environment = try await engine.environment(named: env).name
+        try await run.perform(
+            .deploy(.init(component: component.name, kind: kind, environment: environment, version: version, force: force)),
+            engine: engine)
     }
 }

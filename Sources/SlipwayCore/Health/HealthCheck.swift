@@ -51,7 +51,7 @@ public struct HealthCheck: Sendable {
             plan.stages = [RunPlan.Stage(
                 name: "health-check", description: "GET \(component.settings.health.path) through the router"
             ) { log throws(SlipwayError) in
-                try local.checkLive(log: log)
+                try await local.checkLive(log: log)
             }]
         } else {
             guard let method = try? DeployMethod.resolve(for: component, in: engine.workspace),

@@ -4,13 +4,36 @@ import Foundation
 /// health check, switch traffic), refuses what must not happen, and executes the run.
 public struct Deployer: Sendable {
     public var engine: Engine
+    /// The id the next run takes: a request's, so whoever asked follows the run by it.
+    public var runID: String?
 
-    public init(engine: Engine) {
+    public init(engine: Engine, runID: String? = nil) {
         self.engine = engine
+        self.runID = runID
     }
 
-    /// The colours of a blue/green component: the live one and the idle one a deploy goes to.
-    public static func idleColor(live: String?) -> String { live == "blue" ? "green" : "blue" }
+    /// Executes a recorded request in this process (the agent does; so does `--local`).
+    public func perform(_ request: RunRequest, cancellation: CancellationFlag = CancellationFlag()) async throws(SlipwayError) -> RunResult {
+        switch request {
+        case .deploy(let deploy):
+            return try await self.deploy(
+                deploy.component, kind: deploy.kind, environment: deploy.environment, version: deploy.version,
+                force: deploy.force, cancellation: cancellation)
+        case .switchTraffic(let request):
+            return try await switchTraffic(
+                request.component, environment: request.environment, to: request.color, cancellation: cancellation)
+        case .rollback(let rollback):
+            return try await self.rollback(
+                rollback.component, environment: rollback.environment, to: rollback.version, force: rollback.force,
+                cancellation: cancellation)
+        }
+    }
+
+    func newPlan(_ kind: RunKind, component: String, environment: String) -> RunPlan {
+        RunPlan(id: runID ?? RunRecord.newID(), kind: kind, component: component, environment: environment)
+    }
+
+    static func liveColor(_ state: DeploymentState?) -> SlotColor? { state?.liveColor.flatMap(SlotColor.init(rawValue:)) }
 
     /// Plans a deploy (or a rollback) of `version`, run from `directory` (the component's own
     /// folder, or a worktree of an older commit).
@@ -19,21 +42,22 @@ public struct Deployer: Sendable {
         forced: Bool, directory: URL? = nil
     ) throws(SlipwayError) -> RunPlan {
         let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
-        var plan = RunPlan(kind: kind, component: component.name, environment: environment.name)
+        var plan = newPlan(kind, component: component.name, environment: environment.name)
         plan.version = version
         plan.commit = commit
         plan.forced = forced
         plan.takesLock = true
-        let color: String?
+        let live = Self.liveColor(state)
+        let color: SlotColor?
         if LocalDeployment.applies(to: component) {
-            color = Self.idleColor(live: state?.liveColor)
+            color = SlotColor.idle(whenLive: live)
             plan.stages = LocalDeployment(engine: engine, component: component, environment: environment.name).stages(
-                version: version, color: color!, liveColor: state?.liveColor, source: directory ?? component.directory)
+                version: version, color: SlotColor.idle(whenLive: live), liveColor: live, source: directory ?? component.directory)
         } else {
             let method = try DeployMethod.resolve(for: component, in: engine.workspace)
-            color = method.provides("switch-traffic", for: component) ? Self.idleColor(live: state?.liveColor) : nil
+            color = method.provides("switch-traffic", for: component) ? SlotColor.idle(whenLive: live) : nil
             var variables = [("ENV", environment.name), ("VERSION", version)]
-            if let color { variables.append(("COLOR", color)) }
+            if let color { variables.append(("COLOR", color.rawValue)) }
             var goals = ["build", "deploy"]
             if component.settings.deployment.qualityGates.healthChecks { goals.append("health-check") }
             if color != nil { goals.append("switch-traffic") }
@@ -46,19 +70,23 @@ public struct Deployer: Sendable {
         let tag = ReleaseTag(
             component: component.name, environment: environment.name, version: version, commit: commit,
             actor: engine.store.actor, time: Date(), runID: plan.id)
-        if LocalDeployment.applies(to: component), !component.settings.autoPromote, let color {
+        let local = LocalDeployment.applies(to: component)
+        if local, !component.settings.autoPromote, let color {
             // Healthy and waiting in the idle colour: the switch by hand tags it and makes it live.
             plan.successEvents = [
                 NewEvent(.releaseReady, component: component.name, environment: environment.name, details: EventDetails(
-                    runKind: kind, version: version, commit: commit, color: color)),
+                    runKind: kind, version: version, commit: commit, color: color.rawValue)),
                 NewEvent(.healthChecked, component: component.name, environment: environment.name,
                          details: EventDetails(version: version, healthy: true)),
             ]
+            plan.checkpoint = RunCheckpoint(
+                shape: .deploy, version: version, commit: commit, color: color, previousColor: live,
+                source: (directory ?? component.directory).path, successEvents: plan.successEvents)
             return plan
         }
         plan.successEvents = [
             NewEvent(.deploySucceeded, component: component.name, environment: environment.name, details: EventDetails(
-                runKind: kind, version: version, commit: commit, color: color, forced: forced ? true : nil,
+                runKind: kind, version: version, commit: commit, color: color?.rawValue, forced: forced ? true : nil,
                 previousVersion: state?.liveVersion)),
             NewEvent(.releaseTagged, component: component.name, environment: environment.name, details: EventDetails(
                 version: version, commit: commit, tag: tag.name)),
@@ -67,6 +95,11 @@ public struct Deployer: Sendable {
             plan.successEvents.append(NewEvent(
                 .healthChecked, component: component.name, environment: environment.name,
                 details: EventDetails(version: version, healthy: true)))
+        }
+        if local, let color {
+            plan.checkpoint = RunCheckpoint(
+                shape: .deploy, version: version, commit: commit, color: color, previousColor: live,
+                source: (directory ?? component.directory).path, successEvents: plan.successEvents)
         }
         return plan
     }
@@ -87,62 +120,19 @@ public struct Deployer: Sendable {
 
     /// Moves traffic by hand to `color` (default: the idle one), after checking that slot is healthy.
     public func switchTraffic(
-        _ reference: String, environment environmentName: String, to requested: String?, kind: RunKind = .switchTraffic,
+        _ reference: String, environment environmentName: String, to requested: SlotColor?, kind: RunKind = .switchTraffic,
         cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
         let component = try engine.workspace.component(named: reference)
         let environment = try engine.workspace.environment(named: environmentName)
         let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
-        let color = requested ?? Self.idleColor(live: state?.liveColor)
-        guard color == "blue" || color == "green" else { throw .usage("colour must be blue or green, not '\(color)'") }
-        var plan = RunPlan(kind: kind, component: component.name, environment: environment.name)
-        // A switch waits its turn at the agent, which serialises every switch of a component,
-        // instead of being refused by a deploy lock: the last one asked for wins.
-        plan.takesLock = kind != .switchTraffic
-        if LocalDeployment.applies(to: component) {
-            let local = LocalDeployment(engine: engine, component: component, environment: environment.name)
-            try local.agent.start()
-            let status = try local.agent.send(AgentRequest(.status))
-            guard let slot = status.slots?.first(where: {
-                $0.component == component.name && $0.environment == environment.name && $0.color == color && $0.state == "running"
-            }) else {
-                throw .failure("no running \(color) slot of \(component.name) in \(environment.name) to switch to")
-            }
-            plan.version = slot.version
-            let healthGate = RunPlan.Stage(name: "health-check", description: "GET \(component.settings.health.path) on the \(color) slot") { log throws(SlipwayError) in
-                try local.probeUntilHealthy(port: slot.port, log: log)
-            }
-            if let ready = state?.ready, ready.color == color, ready.version == slot.version {
-                // Promoting a release that waited for this switch: it is watched and tagged as a deploy is.
-                plan.commit = ready.commit
-                plan.stages = [healthGate] + local.promotionStages(version: ready.version, color: color, switchBackTo: state?.liveColor)
-                let tag = ReleaseTag(
-                    component: component.name, environment: environment.name, version: ready.version, commit: ready.commit,
-                    actor: engine.store.actor, time: Date(), runID: plan.id)
-                plan.successEvents = [
-                    NewEvent(.deploySucceeded, component: component.name, environment: environment.name, details: EventDetails(
-                        runKind: kind, version: ready.version, commit: ready.commit, color: color,
-                        previousVersion: state?.liveVersion)),
-                    NewEvent(.releaseTagged, component: component.name, environment: environment.name, details: EventDetails(
-                        version: ready.version, commit: ready.commit, tag: tag.name)),
-                    NewEvent(.healthChecked, component: component.name, environment: environment.name,
-                             details: EventDetails(version: ready.version, healthy: true)),
-                ]
-                return try await execute(plan, cancellation: cancellation)
-            }
-            plan.stages = [
-                healthGate,
-                RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
-                    try local.switchTraffic(to: color, log: log)
-                },
-            ]
-            plan.successEvents = [NewEvent(
-                .deploySucceeded, component: component.name, environment: environment.name,
-                details: EventDetails(runKind: kind, version: slot.version, color: color, previousVersion: state?.liveVersion)),
-                // The switch health-checked the colour it moved traffic to.
-                NewEvent(.healthChecked, component: component.name, environment: environment.name,
-                         details: EventDetails(version: slot.version, healthy: true))]
-        } else {
+        let live = Self.liveColor(state)
+        let color = requested ?? SlotColor.idle(whenLive: live)
+        var plan = newPlan(kind, component: component.name, environment: environment.name)
+        // A switch moves traffic as a deploy does: it holds the same lock, so it never lands in
+        // the middle of another run's watch.
+        plan.takesLock = true
+        guard LocalDeployment.applies(to: component) else {
             let method = try DeployMethod.resolve(for: component, in: engine.workspace)
             guard method.provides("switch-traffic", for: component) else {
                 throw .usage("\(component.path) does not switch traffic: give it a 'switch-traffic' goal or target local with run:")
@@ -150,10 +140,48 @@ public struct Deployer: Sendable {
             plan.version = state?.liveVersion
             plan.stages = [RunPlan.Stage(name: "switch-traffic", command: method.command(
                 goal: "switch-traffic", component: component, directory: component.directory, workspace: engine.workspace,
-                variables: [("ENV", environment.name), ("COLOR", color)], runID: plan.id))]
+                variables: [("ENV", environment.name), ("COLOR", color.rawValue)], runID: plan.id))]
             plan.successEvents = [NewEvent(
-                .trafficSwitched, component: component.name, environment: environment.name, details: EventDetails(color: color))]
+                .trafficSwitched, component: component.name, environment: environment.name, details: EventDetails(color: color.rawValue))]
+            return try await execute(plan, cancellation: cancellation)
         }
+        let local = LocalDeployment(engine: engine, component: component, environment: environment.name)
+        guard let slot = try await local.runningSlot(color: color) else {
+            throw .failure("no running \(color) slot of \(component.name) in \(environment.name) to switch to")
+        }
+        plan.version = slot.version
+        if let ready = state?.ready, ready.color == color.rawValue, ready.version == slot.version {
+            // Promoting a release that waited for this switch: it is watched and tagged as a deploy is.
+            plan.commit = ready.commit
+            plan.stages = [local.healthGate(color: color)] + local.promotionStages(version: ready.version, color: color, switchBackTo: live)
+            let tag = ReleaseTag(
+                component: component.name, environment: environment.name, version: ready.version, commit: ready.commit,
+                actor: engine.store.actor, time: Date(), runID: plan.id)
+            plan.successEvents = [
+                NewEvent(.deploySucceeded, component: component.name, environment: environment.name, details: EventDetails(
+                    runKind: kind, version: ready.version, commit: ready.commit, color: color.rawValue,
+                    previousVersion: state?.liveVersion)),
+                NewEvent(.releaseTagged, component: component.name, environment: environment.name, details: EventDetails(
+                    version: ready.version, commit: ready.commit, tag: tag.name)),
+                NewEvent(.healthChecked, component: component.name, environment: environment.name,
+                         details: EventDetails(version: ready.version, healthy: true)),
+            ]
+            plan.checkpoint = RunCheckpoint(
+                shape: .promotion, version: ready.version, commit: ready.commit, color: color, previousColor: live,
+                successEvents: plan.successEvents)
+            return try await execute(plan, cancellation: cancellation)
+        }
+        plan.stages = [local.healthGate(color: color), local.switchStage(to: color)]
+        plan.successEvents = [
+            NewEvent(.deploySucceeded, component: component.name, environment: environment.name,
+                     details: EventDetails(runKind: kind, version: slot.version, color: color.rawValue, previousVersion: state?.liveVersion)),
+            // The switch health-checked the colour it moved traffic to.
+            NewEvent(.healthChecked, component: component.name, environment: environment.name,
+                     details: EventDetails(version: slot.version, healthy: true)),
+        ]
+        plan.checkpoint = RunCheckpoint(
+            shape: .switchTraffic, version: slot.version, commit: nil, color: color, previousColor: live,
+            successEvents: plan.successEvents)
         return try await execute(plan, cancellation: cancellation)
     }
 
@@ -182,14 +210,12 @@ public struct Deployer: Sendable {
         try refuseRedeploy(component: component, environment: environment.name, version: version, force: force)
 
         if LocalDeployment.applies(to: component) {
-            let agent = LocalDeployment(engine: engine, component: component, environment: environment.name).agent
-            if agent.isRunning, let warm = try agent.send(AgentRequest(.status)).slots?.first(where: {
-                $0.component == component.name && $0.environment == environment.name && $0.version == version
-                    && $0.state == "running" && $0.color != state?.liveColor
-            }) {
-                engine.output("\(version) is still warm in the \(warm.color) slot: switching to it")
+            let local = LocalDeployment(engine: engine, component: component, environment: environment.name)
+            let idle = SlotColor.idle(whenLive: Self.liveColor(state))
+            if local.agent.isRunning, let warm = try await local.runningSlot(color: idle), warm.version == version {
+                engine.output("\(version) is still warm in the \(idle) slot: switching to it")
                 return try await switchTraffic(
-                    component.name, environment: environment.name, to: warm.color, kind: .rollback, cancellation: cancellation)
+                    component.name, environment: environment.name, to: idle, kind: .rollback, cancellation: cancellation)
             }
         }
         let kept = FileManager.default.fileExists(atPath: engine.releaseDirectory(of: component, version: version).path)

@@ -32,8 +32,25 @@ public struct RunExecutor: Sendable {
             details: EventDetails(
                 runKind: plan.kind, version: plan.version, commit: plan.commit, forced: plan.forced ? true : nil,
                 origin: origin, pid: Int(identity.pid)))
-        output("run \(plan.id): \(plan.title)")
+        if let checkpoint = plan.checkpoint { try store.saveCheckpoint(checkpoint, requestID: plan.id) }
+        return try await run(plan, from: 0, headline: "run \(plan.id): \(plan.title)", cancellation: cancellation)
+    }
 
+    /// Goes on with a run whose executor died, from stage `index` (the one it was in), in this
+    /// process; its earlier stages succeeded and are not run again.
+    public func resume(
+        _ plan: RunPlan, from index: Int, cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> RunResult {
+        let stage = index < plan.stages.count ? plan.stages[index].name : nil
+        try store.adopt(runID: plan.id, by: .current, stage: stage)
+        return try await run(
+            plan, from: index, headline: "run \(plan.id): resumed by agent \(getpid())\(stage.map { " at \($0)" } ?? "")",
+            cancellation: cancellation)
+    }
+
+    private func run(
+        _ plan: RunPlan, from first: Int, headline: String, cancellation: CancellationFlag
+    ) async throws(SlipwayError) -> RunResult {
         let store = self.store
         let interval = heartbeatInterval
         let heartbeat = Task {
@@ -44,11 +61,13 @@ public struct RunExecutor: Sendable {
         }
         defer { heartbeat.cancel() }
 
-        let sequence = LineCounter()
+        // Lines said before the run began (by whoever executes a request) come first.
+        let sequence = LineCounter(after: (try? store.lastOutputSequence(runID: plan.id)) ?? -1)
+        emit(headline, runID: plan.id, sequence: sequence)
         var failedStage: String?
         var reason: String?
         var state = RunRecord.State.succeeded
-        for stage in plan.stages {
+        for stage in plan.stages[min(first, plan.stages.count)...] {
             if cancellation.isSet {
                 state = .cancelled
                 reason = "cancelled before \(stage.name)"
@@ -111,8 +130,9 @@ public struct RunExecutor: Sendable {
             .runFinished, component: plan.component, environment: plan.environment, runID: plan.id,
             details: EventDetails(
                 runKind: plan.kind, version: plan.version, stage: failedStage, outcome: state.rawValue, reason: reason)))
+        // Said before the run is marked finished, so whoever follows it reads this line too.
+        emit("run \(plan.id): \(state.rawValue)\(reason.map { " (\($0))" } ?? "")", runID: plan.id, sequence: sequence)
         try store.finish(runID: plan.id, state: state, reason: reason, events: events)
-        output("run \(plan.id): \(state.rawValue)\(reason.map { " (\($0))" } ?? "")")
         return RunResult(runID: plan.id, state: state, failedStage: failedStage, reason: reason)
     }
 
@@ -138,7 +158,12 @@ public struct StageLog: Sendable {
 
 /// Numbers a run's output lines in the order they are emitted.
 private final class LineCounter: Sendable {
-    private let value = Atomic<Int>(0)
+    private let value: Atomic<Int>
+
+    /// Numbers lines from the one after `last` (a resumed run goes on after its stored output).
+    init(after last: Int) {
+        value = Atomic(last + 1)
+    }
 
     func next() -> Int { value.add(1, ordering: .relaxed).oldValue }
 }

@@ -51,6 +51,8 @@ public struct RunPlan: Sendable {
     public var successEvents: [NewEvent] = []
     /// Appended with `run.finished` when a stage failed.
     public var failureEvents: [NewEvent] = []
+    /// What another agent needs to make these stages again, when the run can be resumed.
+    public var checkpoint: RunCheckpoint?
 
     public init(id: String = RunRecord.newID(), kind: RunKind, component: String?, environment: String?) {
         self.id = id

@@ -24,7 +24,7 @@ public struct Event: Sendable, Equatable, Identifiable {
 }
 
 /// An event about to be appended.
-public struct NewEvent: Sendable {
+public struct NewEvent: Sendable, Codable, Equatable {
     public var kind: EventKind
     public var component: String?
     public var environment: String?

@@ -22,13 +22,15 @@ public struct EventDetails: Codable, Sendable, Equatable {
     /// so readers (the console's header) tell which alerts are firing without parsing the message.
     public var change: String?
     public var objective: String?
+    /// For `run.requested`: what was asked, with its parameters.
+    public var request: RunRequest?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
         stage: String? = nil, outcome: String? = nil, exitCode: Int? = nil, reason: String? = nil,
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
         previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
-        objective: String? = nil
+        objective: String? = nil, request: RunRequest? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -48,13 +50,14 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.jobRun = jobRun
         self.change = change
         self.objective = objective
+        self.request = request
     }
 
     enum CodingKeys: String, CodingKey {
         case runKind = "run_kind", version, commit, color, stage, outcome, exitCode = "exit_code", reason, forced
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
         case jobRun = "job_run"
-        case change, objective
+        case change, objective, request
     }
 }
 

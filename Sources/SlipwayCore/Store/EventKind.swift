@@ -1,6 +1,10 @@
 /// The kinds of event this version of Slipway writes and understands. Events of other kinds
 /// (written by a newer Slipway) are kept and shown raw.
 public enum EventKind: String, Sendable, CaseIterable, Codable {
+    /// A changing action asked for; the agent executes it (see `RunRequest`).
+    case runRequested = "run.requested"
+    /// A new agent took over a run whose agent died, from its checkpoint.
+    case runResumed = "run.resumed"
     case runStarted = "run.started"
     case stageStarted = "stage.started"
     case stageFinished = "stage.finished"

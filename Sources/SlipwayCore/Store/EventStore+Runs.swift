@@ -101,8 +101,10 @@ extension EventStore {
 
     func reapInterruptedRuns(in db: Database) throws -> [RunRecord] {
         let now = Date()
+        // A run an agent executes is not reaped: the next agent takes it over from its checkpoint.
+        let takenOver = try Set(String.fetchAll(db, sql: "SELECT id FROM run_requests WHERE state = 'claimed'"))
         let dead = try RunRecord.filter(Column("state") == RunRecord.State.running.rawValue).fetchAll(db)
-            .filter { !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
+            .filter { !takenOver.contains($0.id) && !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
         for run in dead {
             let reason = "the process running it (pid \(run.pid) on \(run.host)) is gone"
             try db.execute(
@@ -161,6 +163,26 @@ extension EventStore {
                     try insert.execute(arguments: [runID, firstSequence + offset, milliseconds, self.masker.mask(line)])
                 }
             }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// The number of a run's last stored output line (-1 when none).
+    public func lastOutputSequence(runID: String) throws(SlipwayError) -> Int {
+        do {
+            return try pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM run_output WHERE run_id = ?", arguments: [runID]) ?? -1
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// The run `id`, or nil when it has not begun.
+    public func runIfBegun(id: String) throws(SlipwayError) -> RunRecord? {
+        do {
+            return try pool.read { db in try RunRecord.fetchOne(db, key: id) }
         } catch {
             throw failure(error)
         }

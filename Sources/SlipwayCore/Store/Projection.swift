@@ -85,7 +85,7 @@ public struct Projection: Sendable, Equatable {
             if let ready = state.ready, ready.color == details.color, kind == .slotStopped || details.version != ready.version {
                 state.ready = nil
             }
-        case .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed,
+        case .runRequested, .runResumed, .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed,
              .jobStarted, .jobFinished, .canaryChanged, .alertRaised:
             break
         }

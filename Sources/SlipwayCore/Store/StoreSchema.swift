@@ -192,6 +192,27 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v5-run-requests") { db in
+            // A request is kept apart from its run: it exists before the agent begins the run, and
+            // its checkpoint lets another agent make the run's stages again.
+            try db.execute(sql: """
+                CREATE TABLE run_requests (
+                    id TEXT PRIMARY KEY,
+                    request TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    requested_at DATETIME NOT NULL,
+                    state TEXT NOT NULL,
+                    executor_pid INTEGER,
+                    executor_start TEXT,
+                    no_wait BOOLEAN NOT NULL DEFAULT 0,
+                    checkpoint TEXT,
+                    error TEXT,
+                    error_is_usage BOOLEAN NOT NULL DEFAULT 0
+                );
+                CREATE INDEX run_requests_by_state ON run_requests(state);
+                """)
+        }
         return migrator
     }
 }

@@ -10,13 +10,12 @@ struct Rollback: AsyncParsableCommand {
     @Option(help: "The environment.") var env: String
     @Option(help: "The version to roll back to.") var to: String?
     @Flag(help: "Allow rolling back to the version that is live.") var force = false
+    @OptionGroup var run: RunOptions
 
     func run() async throws {
         let engine = try await global.openEngine()
-        let cancellation = CancellationFlag()
-        SignalTrap.cancel(cancellation)
-        let result = try await Deployer(engine: engine).rollback(
-            component, environment: env, to: to, force: force, cancellation: cancellation)
-        if !result.succeeded { throw ExitCode(1) }
+        let name = try engine.workspace.component(named: component).name
+        let environment = try engine.workspace.environment(named: env).name
+        try await run.perform(.rollback(.init(component: name, environment: environment, version: to, force: force)), engine: engine)
     }
 }

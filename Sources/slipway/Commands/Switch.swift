@@ -9,12 +9,13 @@ struct Switch: AsyncParsableCommand {
     @Argument(help: "The component.") var component: String
     @Option(help: "The environment.") var env: String
     @Option(help: "blue or green (default: the idle colour).") var to: String?
+    @OptionGroup var run: RunOptions
 
     func run() async throws {
+        let color = try to.map { text throws(SlipwayError) in try SlotColor.parse(text) }
         let engine = try await global.openEngine()
-        let cancellation = CancellationFlag()
-        SignalTrap.cancel(cancellation)
-        let result = try await Deployer(engine: engine).switchTraffic(component, environment: env, to: to, cancellation: cancellation)
-        if !result.succeeded { throw ExitCode(1) }
+        let name = try engine.workspace.component(named: component).name
+        let environment = try engine.workspace.environment(named: env).name
+        try await run.perform(.switchTraffic(.init(component: name, environment: environment, color: color)), engine: engine)
     }
 }

@@ -1,31 +1,53 @@
 import Foundation
 
-/// A canary on the local target, after its slot passed the health gate: walks the router's
-/// weights through the policy's steps, judges every interval from the router's per-colour
-/// counters, obeys `canary pause|resume|promote|abort`, and on failure sends every request back
-/// to the stable colour and stops the canary's slot.
+/// What a canary needs of a target that moves traffic by weight: set a split, read each
+/// colour's cumulative counters, and send everything back. The local target does it through the
+/// agent's router; a test gives a stand-in whose figures it chooses.
+public protocol WeightedTraffic: Sendable {
+    /// Gives `canary` `percent` of the traffic, the other colour the rest.
+    func setWeight(_ percent: Int, to canary: SlotColor) async throws(SlipwayError)
+    /// Each colour's counters since the router started (`blue`/`green` keys).
+    func counters() async throws(SlipwayError) -> [String: AgentResponse.ColorCounts]
+    /// Every request to `stable`, and the canary's release stopped.
+    func rollBack(to stable: SlotColor, stopping canary: SlotColor, log: StageLog) async throws(SlipwayError)
+}
+
+/// A canary after its slot passed the health gate: walks the target's weights through the
+/// policy's steps, judges every interval from the per-colour counters, obeys `canary
+/// pause|resume|promote|abort`, and on failure sends every request back to the stable colour and
+/// stops the canary's slot. Time comes from the engine's clock, so a test runs a 30-minute
+/// canary in virtual time.
 public struct CanaryRollout: Sendable {
-    public var deployment: LocalDeployment
+    public var traffic: any WeightedTraffic
+    public var store: EventStore
+    public var clock: any EngineClock
+    public var component: String
+    public var environment: String
     public var version: String
-    public var canaryColor: String
-    public var stableColor: String
+    public var canaryColor: SlotColor
+    public var stableColor: SlotColor
     public var policy: CanaryPolicy
-    /// The clock, injectable so the step machine's timing can be driven by a test.
-    public var now: @Sendable () -> Date = { Date() }
     /// A paused canary nobody resumes within this many seconds is rolled back, so no deploy waits forever.
     public var pauseLimit: Double = 24 * 3600
+    /// How often commands (pause, promote, ...) are looked for between checks.
+    public var pollInterval: Double = 0.05
 
-    public init(deployment: LocalDeployment, version: String, canaryColor: String, stableColor: String, policy: CanaryPolicy) {
-        self.deployment = deployment
+    public init(
+        traffic: any WeightedTraffic, store: EventStore, clock: any EngineClock, component: String, environment: String,
+        version: String, canaryColor: SlotColor, stableColor: SlotColor, policy: CanaryPolicy
+    ) {
+        self.traffic = traffic
+        self.store = store
+        self.clock = clock
+        self.component = component
+        self.environment = environment
         self.version = version
         self.canaryColor = canaryColor
         self.stableColor = stableColor
         self.policy = policy
     }
 
-    var component: String { deployment.component.name }
-    var environment: String { deployment.environment }
-    var store: EventStore { deployment.engine.store }
+    func now() -> Date { clock.now() }
 
     public var stage: RunPlan.Stage {
         RunPlan.Stage(
@@ -33,12 +55,12 @@ public struct CanaryRollout: Sendable {
             description: "move traffic to \(canaryColor) in steps of \(policy.steps.map { "\($0)%" }.joined(separator: ", ")), "
                 + "judged every \(DurationText.format(policy.interval))"
         ) { log throws(SlipwayError) in
-            try run(log: log)
+            try await run(log: log)
         }
     }
 
     /// Runs the canary to promotion; throws when it was rolled back.
-    public func run(log: StageLog) throws(SlipwayError) {
+    public func run(log: StageLog) async throws(SlipwayError) {
         let runID = try store.lock(component: component, environment: environment)?.runID ?? "unknown"
         // Commands left from an earlier canary are not meant for this one.
         _ = try store.takeCanaryCommands(component: component, environment: environment)
@@ -47,19 +69,19 @@ public struct CanaryRollout: Sendable {
             try store.save(
                 CanaryRecord(
                     component: component, environment: environment, runID: runID, version: version,
-                    canaryColor: canaryColor, stableColor: stableColor, progress: progress, updatedAt: now()),
+                    canaryColor: canaryColor.rawValue, stableColor: stableColor.rawValue, progress: progress, updatedAt: now()),
                 event: change.map {
                     NewEvent(.canaryChanged, component: component, environment: environment, runID: runID,
-                             details: EventDetails(version: version, color: canaryColor, reason: $0))
+                             details: EventDetails(version: version, color: canaryColor.rawValue, reason: $0))
                 })
         }
         if policy.steps.first == 100 {
             _ = progress.promote()
         } else {
-            try setWeight(progress.weight, log: log)
+            try await setWeight(progress.weight, log: log)
             try record(progress, "step 1 of \(policy.steps.count): \(progress.weight)% to \(canaryColor)")
         }
-        var baseline = try snapshot()
+        var baseline = try await traffic.counters()
         var nextCheck = now().addingTimeInterval(policy.interval)
         var pausedAt: Date?
         while !progress.isFinished {
@@ -76,16 +98,16 @@ public struct CanaryRollout: Sendable {
                 if progress.phase == .running, pausedAt != nil {
                     // Traffic seen while paused was not watched by anyone: start a fresh interval.
                     pausedAt = nil
-                    baseline = try snapshot()
+                    baseline = try await traffic.counters()
                     nextCheck = now().addingTimeInterval(policy.interval)
                     try record(progress, "resumed by \(command.actor) at \(progress.weight)%")
                 }
             }
             if progress.phase == .running, now() >= nextCheck {
-                let latest = try snapshot()
+                let latest = try await traffic.counters()
                 let check = CanaryAnalysis.judge(
-                    canary: ColorInterval(from: baseline[canaryColor], to: latest[canaryColor] ?? Self.empty),
-                    stable: ColorInterval(from: baseline[stableColor], to: latest[stableColor] ?? Self.empty),
+                    canary: ColorInterval(from: baseline[canaryColor.rawValue], to: latest[canaryColor.rawValue] ?? Self.empty),
+                    stable: ColorInterval(from: baseline[stableColor.rawValue], to: latest[stableColor.rawValue] ?? Self.empty),
                     policy: policy)
                 baseline = latest
                 nextCheck = now().addingTimeInterval(policy.interval)
@@ -102,7 +124,7 @@ public struct CanaryRollout: Sendable {
             case .none:
                 try record(progress, nil)
             case .setWeight(let weight):
-                try setWeight(weight, log: log)
+                try await setWeight(weight, log: log)
                 try record(progress, "step \(progress.stepIndex + 1) of \(policy.steps.count): \(weight)% to \(canaryColor)")
             case .pause(let reason):
                 log("canary paused at \(progress.weight)%: \(reason); resume, promote or abort it with slipway canary")
@@ -110,17 +132,15 @@ public struct CanaryRollout: Sendable {
             case .promote, .rollBack:
                 break
             }
-            if !progress.isFinished { usleep(50_000) }
+            if !progress.isFinished { try? await clock.sleep(seconds: pollInterval) }
         }
         if progress.phase == .promoted {
-            try setWeight(100, log: log)
+            try await setWeight(100, log: log)
             try record(progress, "promoted: \(canaryColor) serves every request")
             return
         }
         let reason = progress.reason ?? "rolled back"
-        try deployment.switchTraffic(to: stableColor, log: log)
-        log("stopping the \(canaryColor) slot")
-        _ = try? deployment.call(AgentRequest(.stopSlot, component: component, environment: environment, color: canaryColor))
+        try await traffic.rollBack(to: stableColor, stopping: canaryColor, log: log)
         try record(progress, "rolled back: \(reason)")
         throw .failure("canary of \(version) rolled back: \(reason)")
     }
@@ -128,20 +148,9 @@ public struct CanaryRollout: Sendable {
     static let empty = AgentResponse.ColorCounts(requests: 0, errors5xx: 0, connectionErrors: 0, p95Milliseconds: nil)
 
     /// Gives the canary `weight` percent of the component's traffic.
-    func setWeight(_ weight: Int, log: StageLog) throws(SlipwayError) {
-        let green = canaryColor == "green" ? weight : 100 - weight
-        _ = try deployment.call(AgentRequest(
-            .switchTraffic, component: component, environment: environment, color: canaryColor, greenWeight: green))
+    func setWeight(_ weight: Int, log: StageLog) async throws(SlipwayError) {
+        try await traffic.setWeight(weight, to: canaryColor)
         log("\(weight)% of \(component) in \(environment) now goes to \(canaryColor) (\(version))")
-    }
-
-    /// The router's cumulative counters of both colours, with their latency buckets.
-    func snapshot() throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
-        let routes = try deployment.call(AgentRequest(.metrics)).routes ?? []
-        guard let route = routes.first(where: { $0.component == component && $0.environment == environment }) else {
-            throw .failure("the router has no route for \(component) in \(environment)")
-        }
-        return route.counts ?? [:]
     }
 
     func describe(_ check: CanaryAnalysis.Check, weight: Int) -> String {

@@ -12,6 +12,9 @@ public struct AgentRequest: Codable, Sendable, Equatable {
         /// Send traffic to `color` (or split it by `green_weight`).
         case switchTraffic = "switch"
         case metrics
+        /// Execute the recorded run request `request_id`, with `variables` as the requester's
+        /// environment (secrets included: they live only in the agent's memory for that run).
+        case execute
     }
 
     public var operation: Operation
@@ -29,11 +32,13 @@ public struct AgentRequest: Codable, Sendable, Equatable {
     public var keepWarm: Double?
     /// The address a new route listens on.
     public var host: String?
+    /// The recorded request to execute.
+    public var requestID: String?
 
     public init(
         _ operation: Operation, component: String? = nil, environment: String? = nil, color: String? = nil,
         version: String? = nil, command: [String]? = nil, directory: String? = nil, variables: [String: String]? = nil,
-        port: Int? = nil, greenWeight: Int? = nil, keepWarm: Double? = nil, host: String? = nil
+        port: Int? = nil, greenWeight: Int? = nil, keepWarm: Double? = nil, host: String? = nil, requestID: String? = nil
     ) {
         self.operation = operation
         self.component = component
@@ -47,11 +52,12 @@ public struct AgentRequest: Codable, Sendable, Equatable {
         self.greenWeight = greenWeight
         self.keepWarm = keepWarm
         self.host = host
+        self.requestID = requestID
     }
 
     enum CodingKeys: String, CodingKey {
         case operation = "op", component, environment, color, version, command, directory, variables, port
-        case greenWeight = "green_weight", keepWarm = "keep_warm", host
+        case greenWeight = "green_weight", keepWarm = "keep_warm", host, requestID = "request_id"
     }
 }
 

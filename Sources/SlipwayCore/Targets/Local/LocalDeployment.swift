@@ -21,12 +21,17 @@ public struct LocalDeployment: Sendable {
     }
 
     var agent: AgentClient { AgentClient(workspace: engine.workspace.root, statePath: engine.store.path) }
+    var clock: any EngineClock { engine.clock }
 
     /// Asks the agent, starting (or restarting) it first when none answers: a new agent adopts
-    /// the router and slots the old one left running.
-    func call(_ request: AgentRequest) throws(SlipwayError) -> AgentResponse {
-        try agent.start()
-        return try agent.send(request)
+    /// the router and slots the old one left running. The socket call runs off the cooperative
+    /// threads, which the agent's own runs share.
+    func call(_ request: AgentRequest) async throws(SlipwayError) -> AgentResponse {
+        let agent = self.agent
+        return try await BlockingWork.run { () throws(SlipwayError) -> AgentResponse in
+            try agent.start()
+            return try agent.send(request)
+        }
     }
 
     /// The command that runs a release, and where it runs.
@@ -36,8 +41,10 @@ public struct LocalDeployment: Sendable {
                 component.directory)
     }
 
+    // MARK: Stages
+
     /// Stages of a deploy of `version` to the idle colour `color`, switching away from `liveColor`.
-    public func stages(version: String, color: String, liveColor: String?, source: URL) -> [RunPlan.Stage] {
+    public func stages(version: String, color: SlotColor, liveColor: SlotColor?, source: URL) -> [RunPlan.Stage] {
         let release = engine.releaseDirectory(of: component, version: version)
         let health = component.settings.health
         var stages = [
@@ -45,15 +52,15 @@ public struct LocalDeployment: Sendable {
                 try buildRelease(from: source, into: release, log: log)
             },
             RunPlan.Stage(name: "deploy", description: "start \(version) in the \(color) slot") { log throws(SlipwayError) in
-                _ = try startSlot(version: version, color: color, release: release, log: log)
+                _ = try await startSlot(version: version, color: color, release: release, log: log)
             },
             RunPlan.Stage(name: "health-check", description: "GET \(health.path) on the \(color) slot until 2xx") { log throws(SlipwayError) in
-                let port = try slotPort(color: color)
+                let port = try await slotPort(color: color)
                 do throws(SlipwayError) {
-                    try probeUntilHealthy(port: port, log: log)
+                    try await probeUntilHealthy(port: port, log: log)
                 } catch {
                     log("stopping the \(color) slot: no traffic moved")
-                    _ = try? call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color))
+                    _ = try? await call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color.rawValue))
                     throw error
                 }
             },
@@ -69,35 +76,62 @@ public struct LocalDeployment: Sendable {
         return stages + promotionStages(version: version, color: color, switchBackTo: liveColor)
     }
 
+    /// The health gate of a switch by hand: `GET health.path` on the slot that gets the traffic.
+    public func healthGate(color: SlotColor) -> RunPlan.Stage {
+        RunPlan.Stage(name: "health-check", description: "GET \(component.settings.health.path) on the \(color) slot") { log throws(SlipwayError) in
+            try await probeUntilHealthy(port: try await slotPort(color: color), log: log)
+        }
+    }
+
+    /// Moves every request to `color` at once.
+    public func switchStage(to color: SlotColor) -> RunPlan.Stage {
+        RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
+            try await switchTraffic(to: color, log: log)
+        }
+    }
+
     /// The stages that give `color` the traffic and watch it: a deploy's last two, and a manual
     /// promotion's (`auto_promote: false`) whole work after its health check.
-    public func promotionStages(version: String, color: String, switchBackTo liveColor: String?) -> [RunPlan.Stage] {
-        let health = component.settings.health
-        let postPromotion = component.settings.postPromotion
-        return [
-            trafficStage(version: version, color: color, liveColor: liveColor),
-            RunPlan.Stage(name: "post-promotion", description: "watch \(health.path) for \(DurationText.format(postPromotion))") { log throws(SlipwayError) in
-                try watchAfterSwitch(for: postPromotion, switchBackTo: liveColor, log: log)
-            },
-        ]
+    public func promotionStages(version: String, color: SlotColor, switchBackTo liveColor: SlotColor?) -> [RunPlan.Stage] {
+        [trafficStage(version: version, color: color, liveColor: liveColor), postPromotionStage(switchBackTo: liveColor)]
+    }
+
+    /// Watches the live address for the component's `post_promotion` window, which ends at
+    /// `deadline` when a new agent resumes the watch (nil: the window starts now).
+    public func postPromotionStage(switchBackTo liveColor: SlotColor?, deadline: Date? = nil) -> RunPlan.Stage {
+        let window = component.settings.postPromotion
+        let path = component.settings.health.path
+        return RunPlan.Stage(name: "post-promotion", description: "watch \(path) for \(DurationText.format(window))") { log throws(SlipwayError) in
+            let end = deadline ?? clock.now().addingTimeInterval(window)
+            try await watchAfterSwitch(until: end, window: window, switchBackTo: liveColor, log: log)
+        }
+    }
+
+    /// A canary whose agent died mid-step cannot be judged on figures nobody watched: it ends
+    /// safe, every request back on `stable` and the canary's slot stopped.
+    public func abandonedCanaryStage(canary: SlotColor, stable: SlotColor) -> RunPlan.Stage {
+        RunPlan.Stage(name: "canary", description: "end the canary left by a dead agent safely") { log throws(SlipwayError) in
+            try await rollBack(to: stable, stopping: canary, log: log)
+            throw .failure("the agent running the canary died; traffic is back on \(stable)")
+        }
     }
 
     /// Runs each `pre_promotion` command against the idle slot (Argo Rollouts' pre-promotion
     /// analysis); the first that fails stops the slot, and no traffic moves.
-    func checkBeforePromotion(color: String, version: String, log: StageLog) async throws(SlipwayError) {
-        let port = try slotPort(color: color)
+    func checkBeforePromotion(color: SlotColor, version: String, log: StageLog) async throws(SlipwayError) {
+        let port = try await slotPort(color: color)
         for check in component.settings.prePromotion {
             log("pre-promotion: \(check)")
             let command = StageCommand(
                 executable: "sh", arguments: ["-c", check], directory: component.directory,
                 environment: [
-                    "SLIPWAY_URL": "http://127.0.0.1:\(port)", "SLIPWAY_COLOR": color, "SLIPWAY_VERSION": version,
+                    "SLIPWAY_URL": "http://127.0.0.1:\(port)", "SLIPWAY_COLOR": color.rawValue, "SLIPWAY_VERSION": version,
                     "SLIPWAY_ENV": environment,
                 ])
             let status = try await ChildProcess.run(command, cancellation: log.cancellation) { line in log(line) }
             guard status == 0 else {
                 log("stopping the \(color) slot: no traffic moved")
-                _ = try? call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color))
+                _ = try? await call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color.rawValue))
                 throw .failure("pre-promotion check '\(check)' failed with status \(status); traffic stays where it was")
             }
         }
@@ -105,17 +139,18 @@ public struct LocalDeployment: Sendable {
 
     /// How traffic moves to the new release: all at once, or (strategy canary, with a live
     /// colour to compare against) in judged steps.
-    func trafficStage(version: String, color: String, liveColor: String?) -> RunPlan.Stage {
+    func trafficStage(version: String, color: SlotColor, liveColor: SlotColor?) -> RunPlan.Stage {
         let deployment = component.settings.deployment
         if deployment.strategy == .canary, let liveColor {
             return CanaryRollout(
-                deployment: self, version: version, canaryColor: color, stableColor: liveColor, policy: deployment.canaryPolicy
+                traffic: self, store: engine.store, clock: clock, component: component.name, environment: environment,
+                version: version, canaryColor: color, stableColor: liveColor, policy: deployment.canaryPolicy
             ).stage
         }
-        return RunPlan.Stage(name: "switch-traffic", description: "send traffic to \(color)") { log throws(SlipwayError) in
-            try switchTraffic(to: color, log: log)
-        }
+        return switchStage(to: color)
     }
+
+    // MARK: Steps
 
     func buildRelease(from source: URL, into release: URL, log: StageLog) throws(SlipwayError) {
         let manager = FileManager.default
@@ -140,38 +175,49 @@ public struct LocalDeployment: Sendable {
         log("built \(release.path)")
     }
 
-    func startSlot(version: String, color: String, release: URL, log: StageLog) throws(SlipwayError) -> Int {
+    func startSlot(version: String, color: SlotColor, release: URL, log: StageLog) async throws(SlipwayError) -> Int {
         let bind = component.settings.bindAddress
-        let routePort = try call(AgentRequest(
+        let routePort = try await call(AgentRequest(
             .ensureRoute, component: component.name, environment: environment, port: component.settings.port,
             host: bind)).port ?? 0
         log("router for \(component.name) in \(environment) on http://\(bind):\(routePort)")
         let (command, directory) = runCommand(release: release)
-        let response = try call(AgentRequest(
-            .startSlot, component: component.name, environment: environment, color: color, version: version,
+        let response = try await call(AgentRequest(
+            .startSlot, component: component.name, environment: environment, color: color.rawValue, version: version,
             command: command, directory: directory.path,
-            variables: ["SLIPWAY_COLOR": color, "SLIPWAY_VERSION": version, "SLIPWAY_ENV": environment]))
+            variables: ["SLIPWAY_COLOR": color.rawValue, "SLIPWAY_VERSION": version, "SLIPWAY_ENV": environment]))
         log("started \(version) in the \(color) slot on port \(response.port ?? 0) (pid \(response.pid ?? 0))")
         return response.port ?? 0
     }
 
-    func slotPort(color: String) throws(SlipwayError) -> Int {
-        let status = try call(AgentRequest(.status))
-        guard let slot = status.slots?.first(where: {
-            $0.component == component.name && $0.environment == environment && $0.color == color && $0.state == "running"
-        }) else {
+    /// The slot of `color` if it is running.
+    func runningSlot(color: SlotColor) async throws(SlipwayError) -> AgentResponse.Slot? {
+        try await call(AgentRequest(.status)).slots?.first {
+            $0.component == component.name && $0.environment == environment && $0.color == color.rawValue && $0.state == "running"
+        }
+    }
+
+    func slotPort(color: SlotColor) async throws(SlipwayError) -> Int {
+        guard let slot = try await runningSlot(color: color) else {
             throw .failure("the \(color) slot of \(component.name) in \(environment) is not running")
         }
         return slot.port
     }
 
-    /// One check of what users reach: the router's stable address, and the live colour behind it.
-    func checkLive(log: StageLog) throws(SlipwayError) {
+    /// One probe, off the cooperative threads.
+    func probe(port: Int, throughRouter: Bool) async -> Result<HTTPProbe.Response, SlipwayError> {
         let health = component.settings.health
-        let port = try call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
         var probe = HTTPProbe(port: port, path: health.path, timeout: health.timeout)
-        probe.host = IPAddressText.reachable(component.settings.bindAddress)
-        switch probe.perform() {
+        if throughRouter { probe.host = IPAddressText.reachable(component.settings.bindAddress) }
+        let request = probe
+        return (try? await BlockingWork.run { () throws(SlipwayError) in request.perform() }) ?? .failure(.failure("no answer"))
+    }
+
+    /// One check of what users reach: the router's stable address, and the live colour behind it.
+    func checkLive(log: StageLog) async throws(SlipwayError) {
+        let health = component.settings.health
+        let port = try await call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
+        switch await probe(port: port, throughRouter: true) {
         case .success(let response) where (200..<300).contains(response.status):
             log("healthy: GET \(health.path) through the router answered \(response.status)")
         case .success(let response):
@@ -183,12 +229,12 @@ public struct LocalDeployment: Sendable {
     }
 
     /// Probes until a 2xx, at most `attempts` times; throws with the last answer.
-    func probeUntilHealthy(port: Int, log: StageLog) throws(SlipwayError) {
+    func probeUntilHealthy(port: Int, log: StageLog) async throws(SlipwayError) {
         let health = component.settings.health
         var last = "no answer"
         for attempt in 1...health.attempts {
             if log.cancellation.isSet { throw .failure("cancelled during the health check") }
-            switch HTTPProbe(port: port, path: health.path, timeout: health.timeout).perform() {
+            switch await probe(port: port, throughRouter: false) {
             case .success(let response) where (200..<300).contains(response.status):
                 log("healthy: GET \(health.path) answered \(response.status) (attempt \(attempt))")
                 return
@@ -198,30 +244,37 @@ public struct LocalDeployment: Sendable {
                 last = error.message
             }
             if attempt == 1 || attempt % 5 == 0 { log("not healthy yet (attempt \(attempt)/\(health.attempts)): \(last)") }
-            if attempt < health.attempts { usleep(useconds_t(health.interval * 1_000_000)) }
+            if attempt < health.attempts { try? await clock.sleep(seconds: health.interval) }
         }
         throw .failure("\(component.name) never became healthy after \(health.attempts) checks; last answer: \(last)")
     }
 
-    func switchTraffic(to color: String, log: StageLog) throws(SlipwayError) {
-        _ = try call(AgentRequest(
-            .switchTraffic, component: component.name, environment: environment, color: color,
+    func switchTraffic(to color: SlotColor, log: StageLog) async throws(SlipwayError) {
+        _ = try await call(AgentRequest(
+            .switchTraffic, component: component.name, environment: environment, color: color.rawValue,
             keepWarm: component.settings.keepWarm))
         log("traffic of \(component.name) in \(environment) now goes to \(color)")
     }
 
-    /// Watches the live address for `seconds`; three failing checks in a row switch back.
-    func watchAfterSwitch(for seconds: Double, switchBackTo previous: String?, log: StageLog) throws(SlipwayError) {
-        guard seconds > 0 else { return }
-        let routePort = try call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
+    /// Watches the live address until `deadline`; three failing checks in a row switch back. A
+    /// deadline already passed (the agent watching died and nobody watched the rest of the
+    /// window) cannot vouch for the release: traffic goes back too.
+    func watchAfterSwitch(until deadline: Date, window: Double, switchBackTo previous: SlotColor?, log: StageLog) async throws(SlipwayError) {
+        guard window > 0 else { return }
+        if clock.now() >= deadline {
+            guard let previous else {
+                log("the post-promotion window passed while no agent watched, and there is no earlier colour to switch back to")
+                return
+            }
+            try await switchTraffic(to: previous, log: log)
+            throw .failure("the post-promotion window passed while no agent watched; switched back to \(previous)")
+        }
+        let routePort = try await call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
         let health = component.settings.health
-        let deadline = Date().addingTimeInterval(seconds)
         var failures = 0
-        while Date() < deadline {
+        while clock.now() < deadline {
             if log.cancellation.isSet { throw .failure("cancelled during the post-promotion window") }
-            var probe = HTTPProbe(port: routePort, path: health.path, timeout: health.timeout)
-            probe.host = IPAddressText.reachable(component.settings.bindAddress)
-            switch probe.perform() {
+            switch await probe(port: routePort, throughRouter: true) {
             case .success(let response) where (200..<300).contains(response.status):
                 failures = 0
             case .success(let response):
@@ -235,11 +288,34 @@ public struct LocalDeployment: Sendable {
                 guard let previous else {
                     throw .failure("post-promotion checks failed and there is no earlier colour to switch back to")
                 }
-                try switchTraffic(to: previous, log: log)
+                try await switchTraffic(to: previous, log: log)
                 throw .failure("post-promotion checks failed 3 times in a row; switched back to \(previous)")
             }
-            usleep(useconds_t(health.interval * 1_000_000))
+            try? await clock.sleep(seconds: health.interval)
         }
-        log("post-promotion window of \(DurationText.format(seconds)) passed")
+        log("post-promotion window of \(DurationText.format(window)) passed")
+    }
+}
+
+/// The router's weights, through the agent.
+extension LocalDeployment: WeightedTraffic {
+    public func setWeight(_ percent: Int, to canary: SlotColor) async throws(SlipwayError) {
+        let green = canary == .green ? percent : 100 - percent
+        _ = try await call(AgentRequest(
+            .switchTraffic, component: component.name, environment: environment, color: canary.rawValue, greenWeight: green))
+    }
+
+    public func counters() async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
+        let routes = try await call(AgentRequest(.metrics)).routes ?? []
+        guard let route = routes.first(where: { $0.component == component.name && $0.environment == environment }) else {
+            throw .failure("the router has no route for \(component.name) in \(environment)")
+        }
+        return route.counts ?? [:]
+    }
+
+    public func rollBack(to stable: SlotColor, stopping canary: SlotColor, log: StageLog) async throws(SlipwayError) {
+        try await switchTraffic(to: stable, log: log)
+        log("stopping the \(canary) slot")
+        _ = try? await call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: canary.rawValue))
     }
 }

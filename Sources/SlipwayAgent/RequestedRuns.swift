@@ -1,0 +1,128 @@
+import Foundation
+import Synchronization
+import SlipwayCore
+
+/// Executes recorded run requests in the agent: one task per request, in turns per component
+/// and environment, each with its requester's environment; and takes over the runs of an agent
+/// that died, from their checkpoints.
+final class RequestedRuns: Sendable {
+    let root: URL
+    let statePath: URL
+    let store: EventStore
+    let turns = TrafficTurns()
+    /// Requests being executed (or waiting for their turn) in this agent.
+    private let active = Atomic<Int>(0)
+
+    var isBusy: Bool { active.load(ordering: .relaxed) > 0 }
+
+    init(root: URL, statePath: URL, store: EventStore) {
+        self.root = root
+        self.statePath = statePath
+        self.store = store
+    }
+
+    /// Starts executing `requestID` unless another live agent already does.
+    func execute(requestID: String, environment: [String: String]) {
+        active.add(1, ordering: .relaxed)
+        Task {
+            await run(requestID: requestID, environment: environment)
+            active.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// Requests left by a dead agent: each is resumed from its checkpoint, begun again when its
+    /// run had not begun, or, without a checkpoint, recorded as interrupted. Pending requests
+    /// whose requester has had time to hand them over are taken too.
+    func takeOverOrphans() {
+        guard let orphans = try? store.orphanedRequests() else { return }
+        let environment = ProcessInfo.processInfo.environment
+        for orphan in orphans where orphan.state == .claimed || Date().timeIntervalSince(orphan.requestedAt) > 10 {
+            execute(requestID: orphan.id, environment: environment)
+        }
+    }
+
+    private func run(requestID: String, environment: [String: String]) async {
+        guard let record = try? store.claim(requestID: requestID, by: .current) else { return }
+        let engine: Engine
+        do {
+            engine = try await openEngine(for: record, environment: environment)
+        } catch {
+            try? store.finish(requestID: record.id, refusal: error)
+            return
+        }
+        let key: String
+        do {
+            key = "\(try engine.workspace.component(named: record.request.component).name)/\(record.request.environment)"
+        } catch {
+            try? store.finish(requestID: record.id, refusal: error)
+            return
+        }
+        if record.noWait, let holder = await turns.holder(of: key), holder != record.id {
+            try? store.finish(requestID: record.id, refusal: .failure(
+                "\(record.request.component) in \(record.request.environment) is being changed by run \(holder); "
+                    + "wait for it (leave out --no-wait) or run 'slipway cancel \(holder)'"))
+            return
+        }
+        await turns.acquire(key, for: record.id)
+        await perform(record, engine: engine)
+        await turns.release(key)
+    }
+
+    private func perform(_ record: RequestRecord, engine: Engine) async {
+        do {
+            if let run = try store.runIfBegun(id: record.id) {
+                if run.state.isFinal {
+                    try store.finish(requestID: record.id)
+                    return
+                }
+                try await resume(record, run: run, engine: engine)
+            } else {
+                guard try store.request(id: record.id).state == .claimed else { return }
+                _ = try await Deployer(engine: engine, runID: record.id).perform(record.request)
+            }
+            try store.finish(requestID: record.id)
+        } catch {
+            if (try? store.runIfBegun(id: record.id)) == nil {
+                try? store.finish(requestID: record.id, refusal: error)
+            } else {
+                try? store.finish(requestID: record.id)
+            }
+        }
+    }
+
+    private func resume(_ record: RequestRecord, run: RunRecord, engine: Engine) async throws(SlipwayError) {
+        guard let (plan, index) = try RunResumption(engine: engine).plan(for: record, run: run) else {
+            let reason = "the agent executing it (pid \(run.pid)) died, and its stages are not known to be safe to repeat"
+            try store.finish(runID: run.id, state: .interrupted, reason: reason, events: [NewEvent(
+                .runFinished, component: run.component, environment: run.environment, runID: run.id,
+                details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason))])
+            return
+        }
+        _ = try await engine.executor.resume(plan, from: index)
+    }
+
+    /// The engine as the requester would have opened it, its lines before the run begins kept
+    /// in the run's output (the requester follows that, not the agent's log).
+    private func openEngine(for record: RequestRecord, environment: [String: String]) async throws(SlipwayError) -> Engine {
+        let store = self.store
+        let id = record.id
+        let begun = Atomic<Bool>(false)
+        var environment = environment
+        environment["SLIPWAY_ACTOR"] = record.actor
+        environment["SLIPWAY_ORIGIN"] = record.origin
+        var engine = try await Engine.open(
+            workspace: root, state: statePath, origin: record.origin, environment: environment,
+            output: { line in
+                // The run's own lines are stored by its executor; only what comes before is kept here.
+                guard !begun.load(ordering: .relaxed) else { return }
+                if (try? store.runIfBegun(id: id)) != nil {
+                    begun.store(true, ordering: .relaxed)
+                    return
+                }
+                let next = ((try? store.lastOutputSequence(runID: id)) ?? -1) + 1
+                try? store.appendOutput(runID: id, firstSequence: next, lines: [line])
+            })
+        engine.origin = record.origin
+        return engine
+    }
+}

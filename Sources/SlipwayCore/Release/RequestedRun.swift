@@ -1,0 +1,74 @@
+import Foundation
+
+/// A run asked of the agent: whoever asked follows it through the store, by its id, and can
+/// die at any moment without stopping it.
+public struct RequestedRun: Sendable {
+    public let id: String
+    let engine: Engine
+    /// Seconds between two reads of the store while following.
+    var pollInterval = 0.1
+
+    /// Prints the run's output as it comes and returns how it ended. `cancellation` (Ctrl-C)
+    /// cancels the request, or the run once it has begun, and goes on following to its end. When
+    /// the agent executing it is gone, a new one is started: it takes the run over.
+    public func follow(cancellation: CancellationFlag = CancellationFlag()) async throws(SlipwayError) -> RunResult {
+        let store = engine.store
+        var printed = -1
+        var cancelAsked = false
+        var waitingSaid = false
+        var lastRestart = Date.distantPast
+        let began = Date()
+        while true {
+            if cancellation.isSet, !cancelAsked {
+                cancelAsked = true
+                if try store.cancelBeforeRun(requestID: id) {
+                    engine.output("request \(id): cancelled before its run began")
+                    return RunResult(runID: id, state: .cancelled, failedStage: nil, reason: "cancelled before it began")
+                }
+                _ = try? store.requestCancel(runID: id)
+            }
+            let request = try store.request(id: id)
+            if let refusal = request.refusal { throw refusal }
+            if request.state == .cancelled {
+                return RunResult(runID: id, state: .cancelled, failedStage: nil, reason: "cancelled before it began")
+            }
+            let run = try store.runIfBegun(id: id)
+            for line in try store.output(runID: id, after: printed) {
+                engine.output(line.text)
+                printed = line.sequence
+            }
+            if let run, run.state.isFinal {
+                for line in try store.output(runID: id, after: printed) { engine.output(line.text) }
+                return RunResult(runID: id, state: run.state, failedStage: nil, reason: run.reason)
+            }
+            let executorGone = run.map { !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt) }
+                ?? (request.state == .claimed ? request.executorIsGone : Date().timeIntervalSince(began) > 5)
+            if executorGone, Date().timeIntervalSince(lastRestart) > 5 {
+                lastRestart = Date()
+                engine.output("the agent executing run \(id) is gone: starting one to take it over")
+                let agent = AgentClient(workspace: engine.workspace.root, statePath: store.path)
+                try await BlockingWork.run { () throws(SlipwayError) in try agent.start() }
+            } else if run == nil, !waitingSaid, Date().timeIntervalSince(began) > 1,
+                      let holder = try store.lock(component: request.request.component, environment: request.request.environment) {
+                waitingSaid = true
+                engine.output("waiting for its turn: run \(holder.runID) of \(holder.actor) is changing \(request.request.component) in \(request.request.environment)")
+            }
+            try? await engine.clock.sleep(seconds: pollInterval)
+        }
+    }
+}
+
+extension Engine {
+    /// Records `request` and hands it to the workspace's agent (started when none runs), with
+    /// this process's environment for that run only. Follow the handle to see it through.
+    public func request(_ request: RunRequest, noWait: Bool = false) async throws(SlipwayError) -> RequestedRun {
+        let record = try store.record(request, origin: origin, noWait: noWait)
+        let agent = AgentClient(workspace: workspace.root, statePath: store.path, environment: environment)
+        let message = AgentRequest(.execute, variables: environment, requestID: record.id)
+        try await BlockingWork.run { () throws(SlipwayError) in
+            try agent.start()
+            _ = try agent.send(message)
+        }
+        return RequestedRun(id: record.id, engine: self)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// A recorded `RunRequest`: who asked, from where, and how far its execution got.
+public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public enum State: String, Codable, Sendable {
+        /// Recorded; no agent has taken it yet.
+        case pending
+        /// An agent executes it (or did, until it died: then another takes it over).
+        case claimed
+        /// Its run ended, whatever the outcome.
+        case done
+        /// Refused before its run began (unknown component, already live, ...): see `error`.
+        case rejected
+        /// Cancelled before its run began.
+        case cancelled
+    }
+
+    public static let databaseTableName = "run_requests"
+
+    /// Also the id of the run that executes it.
+    public var id: String
+    public var request: RunRequest
+    public var actor: String
+    public var origin: String
+    public var requestedAt: Date
+    public var state: State
+    public var executorPID: Int32?
+    public var executorStart: String?
+    /// Refuse rather than wait when another run is changing the component's traffic.
+    public var noWait: Bool
+    public var checkpoint: RunCheckpoint?
+    public var error: String?
+    public var errorIsUsage: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, request, actor, origin, requestedAt = "requested_at", state, executorPID = "executor_pid"
+        case executorStart = "executor_start", noWait = "no_wait", checkpoint, error, errorIsUsage = "error_is_usage"
+    }
+
+    /// The refusal, as the error it was.
+    public var refusal: SlipwayError? {
+        error.map { SlipwayError(errorIsUsage ? .usage : .failure, $0) }
+    }
+
+    /// Whether the agent that claimed it is gone (then another agent takes it over).
+    public var executorIsGone: Bool {
+        guard let executorPID else { return true }
+        return !ProcessIdentity(host: ProcessIdentity.hostName, pid: executorPID, startTime: executorStart ?? "")
+            .isAlive(lastHeartbeat: .distantPast)
+    }
+}
