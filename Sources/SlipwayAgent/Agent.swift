@@ -62,8 +62,8 @@ public final class Agent: @unchecked Sendable {
     /// Serves until asked to stop; never returns.
     func serve() throws -> Never {
         signal(SIGPIPE, SIG_IGN)
-        // Children (slots and the router) are reaped by the kernel; the agent never waits for them.
-        signal(SIGCHLD, SIG_IGN)
+        // Slots and the router are reaped on each supervision pass (DetachedProcess.reapExited);
+        // SIGCHLD keeps its default, so the goals and git commands a run starts can be waited for.
         let listener = try UnixSocket.listen(at: socketPath)
         try store.save(ProcessRecord(role: "agent", identity: .current, socket: socketPath))
         queue.sync {
@@ -87,6 +87,14 @@ public final class Agent: @unchecked Sendable {
             watch.evaluate()
         }
         sliTimer.resume()
+        let liveHealth = LiveHealthWatch(root: root, store: store)
+        let healthTimer = DispatchSource.makeTimerSource(queue: liveHealth.queue)
+        healthTimer.schedule(deadline: .now() + 0.5, repeating: 0.25)
+        healthTimer.setEventHandler { [self] in
+            guard !isStopping else { return }
+            liveHealth.probeDue()
+        }
+        healthTimer.resume()
         let sinks = AlertSinks(root: root, store: store)
         let outboxTimer = DispatchSource.makeTimerSource(queue: sinks.queue)
         outboxTimer.schedule(deadline: .now() + 0.5, repeating: 0.5)
@@ -501,6 +509,7 @@ public final class Agent: @unchecked Sendable {
     }
 
     private func supervise() {
+        DetachedProcess.reapExited()
         guard !isStopping else { return }
         if router.map({ !$0.ping() }) ?? true { adoptOrStartRouter() }
         guard let warm = try? store.slots() else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,6 +8,19 @@ import Glibc
 /// Starts a process in a session of its own that outlives its parent: the agent, the router
 /// and the slots each run this way, so killing one never takes the others down.
 public enum DetachedProcess {
+    /// Children this process started detached, reaped by `reapExited` (never waited for).
+    private static let spawned = Mutex<Set<Int32>>([])
+
+    /// Reaps the detached children that have exited, so none stays a zombie. The agent calls it
+    /// on every supervision pass; it leaves other children (git, make goals) to whoever waits for them.
+    public static func reapExited() {
+        spawned.withLock { pids in
+            for pid in pids where waitpid(pid, nil, WNOHANG) != 0 {
+                pids.remove(pid)
+            }
+        }
+    }
+
     /// Spawns `arguments[0]` (a path) with `arguments`, standard input from /dev/null and
     /// standard output and error appended to `logPath`; returns its pid.
     public static func spawn(
@@ -49,6 +63,7 @@ public enum DetachedProcess {
         guard status == 0 else {
             throw .failure("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
         }
+        spawned.withLock { _ = $0.insert(pid) }
         return pid
     }
 

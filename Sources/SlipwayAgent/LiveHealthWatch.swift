@@ -1,0 +1,62 @@
+import Foundation
+import SlipwayCore
+
+/// Probes every live release through its router, each at its component's `health.interval`,
+/// so `status`, the console and `slo` show a failing release as unhealthy within seconds
+/// without anyone running `health-check-all`. Runs on a queue of its own: a slow probe never
+/// holds up the agent's other work.
+final class LiveHealthWatch: @unchecked Sendable {
+    let root: URL
+    let store: EventStore
+    let queue = DispatchQueue(label: "slipway.agent.health")
+    private var health: [String: LiveHealth] = [:]
+    private var lastProbe: [String: Date] = [:]
+    private var workspace: (loaded: Date, value: Workspace)?
+
+    init(root: URL, store: EventStore) {
+        self.root = root
+        self.store = store
+    }
+
+    /// One pass: probes the routes whose interval has passed. Call it on `queue`.
+    func probeDue(now: Date = Date()) {
+        if workspace.map({ now.timeIntervalSince($0.loaded) > 10 }) ?? true, let loaded = try? Workspace.load(at: root) {
+            workspace = (now, loaded)
+        }
+        guard let workspace = workspace?.value, let routes = try? store.routes(), let slots = try? store.slots() else { return }
+        var states: [Projection.Key: DeploymentState]?
+        for route in routes {
+            guard let live = route.liveColor,
+                  let slot = slots.first(where: {
+                      $0.component == route.component && $0.environment == route.environment && $0.color == live && $0.state == "running"
+                  }),
+                  let component = try? workspace.component(named: route.component) else { continue }
+            let settings = component.settings.health
+            let key = "\(route.component)/\(route.environment)"
+            guard now.timeIntervalSince(lastProbe[key] ?? .distantPast) >= settings.interval else { continue }
+            lastProbe[key] = now
+            var probe = HTTPProbe(port: route.port, path: settings.path, timeout: settings.timeout)
+            probe.host = IPAddressText.reachable(route.host)
+            let answer = probe.perform()
+            let healthy: Bool
+            let detail: String
+            switch answer {
+            case .success(let response):
+                healthy = (200..<300).contains(response.status)
+                detail = "live probe: GET \(settings.path) answered \(response.status)"
+            case .failure(let error):
+                healthy = false
+                detail = "live probe: GET \(settings.path): \(error.message)"
+            }
+            if health[key] == nil {
+                states = states ?? (try? store.projection().states)
+                health[key] = LiveHealth(
+                    recorded: states?[.init(component: route.component, environment: route.environment)]?.lastHealth?.healthy)
+            }
+            guard let change = health[key]?.take(healthy: healthy) else { continue }
+            _ = try? store.append(NewEvent(
+                .healthChecked, component: route.component, environment: route.environment,
+                details: EventDetails(version: slot.version, color: live, reason: detail, healthy: change)))
+        }
+    }
+}
