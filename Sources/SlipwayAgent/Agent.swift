@@ -18,6 +18,12 @@ public final class Agent: @unchecked Sendable {
     /// Set (on the queue) by `stop`.
     private var isStopping = false
     private var restartBackoff: [String: (attempts: Int, notBefore: Date)] = [:]
+    /// Since when the agent has had nothing to do: no route, no running slot, no request.
+    private var idleSince: Date?
+    /// An agent of a workspace without routes (Makefile targets only) exits after this long idle;
+    /// the next request starts one again.
+    let idleExit: TimeInterval = 30
+    private var lastOrphanScan = Date.distantPast
     /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
     private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
     private let makeRouter: @Sendable (String) throws -> any RouterLink
@@ -410,6 +416,26 @@ public final class Agent: @unchecked Sendable {
 
     // MARK: Supervision
 
+    private func exitWhenIdle(now: Date) {
+        let idle = !runs.isBusy && (try? store.routes().isEmpty) == true
+            && (try? store.slots().contains { $0.state == "running" }) == false
+            && (try? store.orphanedRequests().isEmpty) == true
+        guard idle else {
+            idleSince = nil
+            return
+        }
+        let since = idleSince ?? now
+        idleSince = since
+        guard now.timeIntervalSince(since) >= idleExit else { return }
+        isStopping = true
+        router?.shutdown()
+        if let record = try? store.process(role: "router") { DetachedProcess.stop(pid: record.pid, grace: 5) }
+        try? store.deleteProcess(role: "router")
+        try? store.deleteProcess(role: "agent")
+        unlink(socketPath)
+        exit(0)
+    }
+
     /// Stops slot processes that no record says should run: left by an agent killed between
     /// starting a slot and recording it, or between recording a stop and stopping it.
     private func stopUnrecordedSlots() {
@@ -511,9 +537,14 @@ public final class Agent: @unchecked Sendable {
     private func supervise() {
         DetachedProcess.reapExited()
         guard !isStopping else { return }
+        let now = Date()
+        if now.timeIntervalSince(lastOrphanScan) > 2 {
+            lastOrphanScan = now
+            runs.takeOverOrphans()
+        }
+        exitWhenIdle(now: now)
         if router.map({ !$0.ping() }) ?? true { adoptOrStartRouter() }
         guard let warm = try? store.slots() else { return }
-        let now = Date()
         retireWarmSlots(warm, now: now)
         abortOrphanedCanaries(now: now)
         // Read again: a slot just retired or aborted is stopped, not crashed, and must not be restarted.

@@ -32,11 +32,11 @@ final class RequestedRuns: Sendable {
 
     /// Requests left by a dead agent: each is resumed from its checkpoint, begun again when its
     /// run had not begun, or, without a checkpoint, recorded as interrupted. Pending requests
-    /// whose requester has had time to hand them over are taken too.
+    /// whose requester has had time to hand them over (3 s) are taken too.
     func takeOverOrphans() {
         guard let orphans = try? store.orphanedRequests() else { return }
         let environment = ProcessInfo.processInfo.environment
-        for orphan in orphans where orphan.state == .claimed || Date().timeIntervalSince(orphan.requestedAt) > 10 {
+        for orphan in orphans where orphan.state == .claimed || Date().timeIntervalSince(orphan.requestedAt) > 3 {
             execute(requestID: orphan.id, environment: environment)
         }
     }
@@ -58,14 +58,26 @@ final class RequestedRuns: Sendable {
             return
         }
         if record.noWait, let holder = await turns.holder(of: key), holder != record.id {
-            try? store.finish(requestID: record.id, refusal: .failure(
-                "\(record.request.component) in \(record.request.environment) is being changed by run \(holder); "
-                    + "wait for it (leave out --no-wait) or run 'slipway cancel \(holder)'"))
+            refuse(record, heldBy: holder)
             return
         }
         await turns.acquire(key, for: record.id)
         await perform(record, engine: engine)
         await turns.release(key)
+    }
+
+    /// Refuses a `--no-wait` request while `holder` changes the same traffic, naming it, as the
+    /// deploy lock's refusal does; the refusal is part of the audit trail.
+    private func refuse(_ record: RequestRecord, heldBy holder: String) {
+        let request = record.request
+        let lock = try? store.lock(component: request.component, environment: request.environment)
+        let owner = lock.map { " of \($0.actor) since \(ISO8601DateFormatter().string(from: $0.acquiredAt))" } ?? ""
+        let reason = "deploy lock for \(request.component) in \(request.environment) is held by run \(lock?.runID ?? holder)\(owner); "
+            + "wait for it (leave out --no-wait) or run 'slipway cancel \(lock?.runID ?? holder)'"
+        _ = try? store.append(NewEvent(
+            .deployRefused, component: request.component, environment: request.environment, runID: record.id,
+            details: EventDetails(runKind: request.runKind, reason: reason)))
+        try? store.finish(requestID: record.id, refusal: .failure(reason))
     }
 
     private func perform(_ record: RequestRecord, engine: Engine) async {

@@ -39,7 +39,11 @@ public struct Engine: Sendable {
             environment: environment)
     }
 
-    public var executor: RunExecutor { RunExecutor(store: store, masker: masker, output: output) }
+    public var executor: RunExecutor {
+        var executor = RunExecutor(store: store, masker: masker, output: output)
+        executor.environment = environment.isEmpty ? nil : environment
+        return executor
+    }
 
     /// The component's path relative to the git repository's root.
     func repositoryPath(of component: Component) -> String {

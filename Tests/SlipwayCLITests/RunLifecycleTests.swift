@@ -31,7 +31,7 @@ import Testing
         let (first, runID) = try startHeldDeploy(slipway, workspace, hold: hold)
         defer { try? FileManager.default.removeItem(at: hold); first.waitUntilExit() }
 
-        let second = try slipway("deploy-service", "accounts", "--env", "staging", "--force")
+        let second = try slipway("deploy-service", "accounts", "--env", "staging", "--force", "--no-wait")
         #expect(second.status == 1)
         #expect(second.stderr.contains("deploy lock for accounts in staging is held by run \(runID) of tester"))
         #expect(try slipway("events", "--json").stdout.contains(#""kind":"deploy.refused""#), "the refusal is audited")
@@ -42,11 +42,42 @@ import Testing
         #expect(first.terminationStatus == 0)
     }
 
-    @Test func aRunKilledWithSIGKILLIsInterruptedAndItsLockFreed() throws {
+    /// The run belongs to the agent: killing the command that asked for it leaves it running to its end.
+    @Test func aCommandKilledWithSIGKILLLeavesItsRunToTheAgent() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        defer { _ = slipway.stopAgentAndListLeftovers() }
+        let hold = workspace.root.appendingPathComponent("hold")
+        let (process, runID) = try startHeldDeploy(slipway, workspace, hold: hold)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let runs = try #require(try slipway.json("runs") as? [[String: Any]])
+        #expect(runs.first { $0["id"] as? String == runID }?["state"] as? String == "running")
+
+        try FileManager.default.removeItem(at: hold)
+        #expect(try eventually(30) {
+            let runs = try slipway.json("runs") as? [[String: Any]] ?? []
+            return runs.first { $0["id"] as? String == runID }?["state"] as? String == "succeeded"
+        })
+        let again = try slipway("deploy-service", "accounts", "--env", "staging", "--force")
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    /// `--local` keeps the old way for CI machines that want no agent: the run dies with its process.
+    @Test func aLocalRunKilledWithSIGKILLIsInterruptedAndItsLockFreed() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)
         let hold = workspace.root.appendingPathComponent("hold")
-        let (process, runID) = try startHeldDeploy(slipway, workspace, hold: hold)
+        _ = FileManager.default.createFile(atPath: hold.path, contents: nil)
+        let process = try slipway.start(
+            ["deploy-service", "accounts", "--env", "staging", "--local"], environment: ["HOLD_FILE": hold.path],
+            log: workspace.root.appendingPathComponent("held.log"))
+        var runID = ""
+        #expect(try eventually {
+            let runs = try slipway.json("runs") as? [[String: Any]] ?? []
+            runID = runs.first { $0["state"] as? String == "running" }?["id"] as? String ?? ""
+            return !runID.isEmpty && FileManager.default.fileExists(atPath: hold.path + ".pid")
+        })
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         // The recipe lives in its own process group; let it end so nothing is left behind.
@@ -56,7 +87,7 @@ import Testing
         let runs = try #require(try slipway.json("runs") as? [[String: Any]])
         let run = try #require(runs.first { $0["id"] as? String == runID })
         #expect(run["state"] as? String == "interrupted")
-        let again = try slipway("deploy-service", "accounts", "--env", "staging")
+        let again = try slipway("deploy-service", "accounts", "--env", "staging", "--local")
         #expect(again.status == 0, "\(again.stderr)")
     }
 

@@ -10,6 +10,8 @@ public struct RunExecutor: Sendable {
     public var output: @Sendable (String) -> Void
     /// Seconds between heartbeats (and checks for a cancel request).
     public var heartbeatInterval: Duration = .milliseconds(500)
+    /// The environment commands start from: the requester's (nil: this process's).
+    public var environment: [String: String]?
 
     public init(store: EventStore, masker: SecretMasker, output: @escaping @Sendable (String) -> Void) {
         self.store = store
@@ -82,7 +84,8 @@ public struct RunExecutor: Sendable {
             let status: Int32
             var failure: String?
             switch stage.work {
-            case .command(let command):
+            case .command(var command):
+                command.baseEnvironment = command.baseEnvironment ?? environment
                 do {
                     status = try await ChildProcess.run(command, cancellation: cancellation) { line in log(line) }
                 } catch {
@@ -148,7 +151,7 @@ public struct StageLog: Sendable {
     public let cancellation: CancellationFlag
     private let write: @Sendable (String) -> Void
 
-    init(cancellation: CancellationFlag, write: @escaping @Sendable (String) -> Void) {
+    public init(cancellation: CancellationFlag, write: @escaping @Sendable (String) -> Void) {
         self.cancellation = cancellation
         self.write = write
     }

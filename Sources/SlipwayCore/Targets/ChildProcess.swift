@@ -22,11 +22,20 @@ public enum ChildProcess {
         options.processGroupID = 0
         var environment: [Environment.Key: String?] = [:]
         for (key, value) in command.environment { environment[Environment.Key(stringLiteral: key)] = value }
+        let startingFrom: Environment
+        if let base = command.baseEnvironment {
+            var merged: [Environment.Key: String] = [:]
+            for (key, value) in base { merged[Environment.Key(stringLiteral: key)] = value }
+            for (key, value) in environment { merged[key] = value }
+            startingFrom = .custom(merged)
+        } else {
+            startingFrom = .inherit.updating(environment)
+        }
         do {
             let result = try await Subprocess.run(
                 .name(command.executable),
                 arguments: Arguments(command.arguments),
-                environment: .inherit.updating(environment),
+                environment: startingFrom,
                 workingDirectory: FilePath(command.directory.path),
                 platformOptions: options,
                 input: .none,

@@ -6,8 +6,11 @@ public struct StageCommand: Sendable, Equatable {
     public var executable: String
     public var arguments: [String]
     public var directory: URL
-    /// Variables added to (or, when nil, removed from) the inherited environment.
+    /// Variables added to (or, when nil, removed from) the environment it starts from.
     public var environment: [String: String?]
+    /// The environment it starts from: the requester's, for a run the agent executes; nil for
+    /// this process's own.
+    public var baseEnvironment: [String: String]?
 
     public init(executable: String, arguments: [String], directory: URL, environment: [String: String?] = [:]) {
         self.executable = executable

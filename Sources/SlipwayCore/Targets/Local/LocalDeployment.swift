@@ -122,12 +122,13 @@ public struct LocalDeployment: Sendable {
         let port = try await slotPort(color: color)
         for check in component.settings.prePromotion {
             log("pre-promotion: \(check)")
-            let command = StageCommand(
+            var command = StageCommand(
                 executable: "sh", arguments: ["-c", check], directory: component.directory,
                 environment: [
                     "SLIPWAY_URL": "http://127.0.0.1:\(port)", "SLIPWAY_COLOR": color.rawValue, "SLIPWAY_VERSION": version,
                     "SLIPWAY_ENV": environment,
                 ])
+            command.baseEnvironment = engine.environment.isEmpty ? nil : engine.environment
             let status = try await ChildProcess.run(command, cancellation: log.cancellation) { line in log(line) }
             guard status == 0 else {
                 log("stopping the \(color) slot: no traffic moved")

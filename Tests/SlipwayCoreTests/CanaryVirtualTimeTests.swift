@@ -1,0 +1,97 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Synchronization
+import Testing
+
+/// A clock whose time moves only when someone waits on it: a 30-minute canary runs in
+/// milliseconds of test time.
+final class VirtualClock: EngineClock {
+    private let current: Mutex<Date>
+
+    init(start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
+        current = Mutex(start)
+    }
+
+    func now() -> Date { current.withLock { $0 } }
+
+    func sleep(seconds: Double) async throws {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
+        await Task.yield()
+    }
+}
+
+/// A stand-in for the router's weights and counters: each read adds 100 requests per colour,
+/// the canary failing at `canaryFailureRate`.
+final class StandInTraffic: WeightedTraffic {
+    struct State {
+        var weights: [Int] = []
+        var requests = 0
+        var rolledBackTo: SlotColor?
+    }
+
+    let canaryFailureRate: Double
+    let state = Mutex(State())
+
+    init(canaryFailureRate: Double) {
+        self.canaryFailureRate = canaryFailureRate
+    }
+
+    func setWeight(_ percent: Int, to canary: SlotColor) async throws(SlipwayError) {
+        state.withLock { $0.weights.append(percent) }
+    }
+
+    func counters() async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
+        let requests = state.withLock { state in
+            state.requests += 100
+            return state.requests
+        }
+        let failures = Int(Double(requests) * canaryFailureRate)
+        return [
+            "green": .init(requests: requests, errors5xx: failures, connectionErrors: 0, p95Milliseconds: nil, failures: failures),
+            "blue": .init(requests: requests, errors5xx: 0, connectionErrors: 0, p95Milliseconds: nil, failures: 0),
+        ]
+    }
+
+    func rollBack(to stable: SlotColor, stopping canary: SlotColor, log: StageLog) async throws(SlipwayError) {
+        state.withLock { $0.rolledBackTo = stable }
+    }
+}
+
+@Suite struct CanaryVirtualTimeTests {
+    /// The seed's canary: 5% first, then 25, 50, 100, each held for 10 minutes.
+    let policy = CanaryPolicy(steps: [5, 25, 50, 100], monitoringPeriod: 1800, interval: 600, threshold: 2, minRequests: 50)
+
+    func rollout(_ traffic: StandInTraffic, clock: VirtualClock) throws -> (CanaryRollout, TemporaryWorkspace) {
+        let workspace = try TemporaryWorkspace()
+        let store = try EventStore(path: workspace.statePath)
+        var rollout = CanaryRollout(
+            traffic: traffic, store: store, clock: clock, component: "api", environment: "production", version: "v2",
+            canaryColor: .green, stableColor: .blue, policy: policy)
+        // Commands are looked for every 30 s of virtual time: 20 looks per interval.
+        rollout.pollInterval = 30
+        return (rollout, workspace)
+    }
+
+    @Test func aHealthyThirtyMinuteCanaryIsPromotedInVirtualTime() async throws {
+        let clock = VirtualClock()
+        let start = clock.now()
+        let traffic = StandInTraffic(canaryFailureRate: 0)
+        let (rollout, _) = try rollout(traffic, clock: clock)
+        try await rollout.run(log: StageLog(cancellation: CancellationFlag()) { _ in })
+        #expect(traffic.state.withLock { $0.weights } == [5, 25, 50, 100])
+        #expect(traffic.state.withLock { $0.rolledBackTo } == nil)
+        #expect(clock.now().timeIntervalSince(start) >= 1800, "three 10-minute intervals passed on the clock")
+    }
+
+    @Test func aFailingCanaryIsRolledBackToTheStableColour() async throws {
+        let clock = VirtualClock()
+        let traffic = StandInTraffic(canaryFailureRate: 0.05)
+        let (rollout, _) = try rollout(traffic, clock: clock)
+        await #expect(throws: SlipwayError.self) {
+            try await rollout.run(log: StageLog(cancellation: CancellationFlag()) { _ in })
+        }
+        #expect(traffic.state.withLock { $0.rolledBackTo } == .blue)
+        #expect(!traffic.state.withLock { $0.weights }.contains(100), "the canary never got every request")
+    }
+}
