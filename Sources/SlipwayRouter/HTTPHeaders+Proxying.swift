@@ -33,7 +33,7 @@ extension HTTPHeaders {
 
 extension String {
     /// Header names are ASCII; this spares the Unicode machinery of `lowercased()`.
-    fileprivate func equalsIgnoringASCIICase(_ other: String) -> Bool {
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
         utf8.count == other.utf8.count
             && zip(utf8, other.utf8).allSatisfy { a, b in
                 a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))

@@ -59,13 +59,24 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     /// When the client last sent something or was handed the end of a response. Tracked here
     /// rather than by NIO's `IdleStateHandler`, which makes a promise and a callback for every write.
     private var lastClientActivity = NIODeadline.now()
-    private var idleTimer: Scheduled<Void>?
+    /// When the request head being waited for began: the connection's opening for the first, the
+    /// first bytes of it for later ones. Nil between requests and once the head is in.
+    private var headStart: NIODeadline?
+    /// A request part came out of the bytes of the current read.
+    private var readMadePart = false
+    /// The client timeouts (header, idle, body), one timer per connection, never rescheduled by a
+    /// request; see ``armClientTimer(context:)``.
+    private var clientTimer: Scheduled<Void>?
+    private let shortestClientTimeout: TimeAmount
     private var flushBatch: UpstreamFlushBatch?
     /// Parts of a response were written to the client since the last flush.
     private var hasUnflushedResponse = false
 
     init(route: Route) {
         self.route = route
+        let configuration = route.configuration
+        shortestClientTimeout = TimeAmount(
+            min(configuration.clientHeaderTimeout, configuration.clientIdleTimeout, configuration.clientBodyTimeout))
     }
 
     private var configuration: RouterConfiguration { route.configuration }
@@ -74,13 +85,14 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         self.context = context
         clientAddress = context.channel.remoteAddress?.ipAddress
         flushBatch = route.flushBatches.batch(for: context.eventLoop)
-        scheduleIdleCheck(in: TimeAmount(configuration.clientIdleTimeout), context: context)
+        headStart = lastClientActivity
+        armClientTimer(context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        idleTimer?.cancel()
-        idleTimer = nil
+        clientTimer?.cancel()
+        clientTimer = nil
     }
 
     // MARK: Client side
@@ -90,6 +102,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        readMadePart = true
         if isBusy || !waiting.isEmpty {
             waiting.append(part)
         } else {
@@ -99,6 +112,14 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         lastClientActivity = .now()
+        if readMadePart {
+            // A head came in (parts start with one), so the head waited for is complete.
+            readMadePart = false
+            headStart = nil
+        } else if headStart == nil, isIdle {
+            // Bytes the parser holds without a part yet: the start of the next head.
+            headStart = lastClientActivity
+        }
         context.fireChannelReadComplete()
     }
 
@@ -112,7 +133,17 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
-        case .head(let head):
+        case .head(var head):
+            switch head.target {
+            case .valid:
+                break
+            case .sameHost(let path):
+                // Upstreams get the origin form they expect; the Host header already names the host.
+                head.uri = path
+            case .invalid(let reason):
+                reject(head, status: .badRequest, message: reason, context: context)
+                return
+            }
             if let length = head.headers.first(name: "content-length").flatMap(Int.init),
                 length > configuration.maximumRequestBodySize
             {
@@ -157,8 +188,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         waiting.removeAll()
         upstreamTimer?.cancel()
         upstreamTimer = nil
-        idleTimer?.cancel()
-        idleTimer = nil
+        clientTimer?.cancel()
+        clientTimer = nil
         if let exchange {
             self.exchange = nil
             exchange.connection.abandon()
@@ -339,27 +370,47 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         return head
     }
 
-    // MARK: Timeouts
+    // MARK: Client timeouts
 
-    private func scheduleIdleCheck(in delay: TimeAmount, context: ChannelHandlerContext) {
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) {
-            self.idleCheckFired()
+    /// When the client's time runs out for what it is sending, or nil while it owes nothing: a
+    /// response is being fetched, or the client is still taking one it could not keep up with.
+    /// Idle and body silences count from the last byte either way, so a connection is never cut
+    /// just after its response; a head is due whole, however it trickles in.
+    private func clientDeadline(context: ChannelHandlerContext) -> NIODeadline? {
+        guard !isBusy, waiting.isEmpty, context.channel.isWritable else { return nil }
+        if receiving != nil {
+            return lastClientActivity + TimeAmount(configuration.clientBodyTimeout)
+        }
+        if let headStart {
+            return headStart + TimeAmount(configuration.clientHeaderTimeout)
+        }
+        return lastClientActivity + TimeAmount(configuration.clientIdleTimeout)
+    }
+
+    /// Fires at the latest one shortest timeout after now. Every deadline set later is at least
+    /// that far from its own start, so none is missed, and no request needs to touch the timer.
+    private func armClientTimer(context: ChannelHandlerContext) {
+        let latest = NIODeadline.now() + shortestClientTimeout
+        let fireAt = clientDeadline(context: context).map { min($0, latest) } ?? latest
+        clientTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: fireAt) {
+            self.clientTimerFired()
         }
     }
 
-    /// Idle counts from the last byte either way, so a connection is never cut just after its
-    /// response; silence while a response is being fetched, or while the client is still taking
-    /// one it could not keep up with, is not the client's idleness.
-    private func idleCheckFired() {
-        idleTimer = nil
+    private func clientTimerFired() {
+        clientTimer = nil
         guard let context else { return }
-        let limit = TimeAmount(configuration.clientIdleTimeout)
-        let quiet = NIODeadline.now() - lastClientActivity
-        if !isIdle || !context.channel.isWritable {
-            scheduleIdleCheck(in: limit, context: context)
-        } else if quiet < limit {
-            scheduleIdleCheck(in: limit - quiet, context: context)
+        guard let deadline = clientDeadline(context: context), deadline <= .now() else {
+            armClientTimer(context: context)
+            return
+        }
+        if let request = receiving {
+            // The head is in, so the client can be told why its request went nowhere.
+            reject(
+                request.head, status: .requestTimeout,
+                message: "the request body stopped arriving for \(configuration.clientBodyTimeout)", context: context)
         } else {
+            // Between requests, or a head never finished: nothing to answer, as nginx does.
             context.close(promise: nil)
         }
     }
@@ -406,12 +457,18 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     }
 
     private func rejectTooLarge(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        reject(
+            head, status: .payloadTooLarge,
+            message: "request body is larger than \(configuration.maximumRequestBodySize) bytes", context: context)
+    }
+
+    /// Answers a request that goes to no upstream, and closes: the rest of what the client sends
+    /// (a body we will not use, say) is not worth reading.
+    private func reject(
+        _ head: HTTPRequestHead, status: HTTPResponseStatus, message: String, context: ChannelHandlerContext
+    ) {
         receiving = nil
-        // Closing afterwards spares us reading the rest of a body we will not use.
-        respond(
-            status: .payloadTooLarge, color: nil,
-            message: "request body is larger than \(configuration.maximumRequestBodySize) bytes",
-            to: head, keepAlive: false, context: context)
+        respond(status: status, color: nil, message: message, to: head, keepAlive: false, context: context)
     }
 
     private func respond(

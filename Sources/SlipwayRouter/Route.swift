@@ -28,6 +28,8 @@ final class Route: Sendable {
         var idle: [UpstreamConnection] = []
         var open: [ObjectIdentifier: UpstreamConnection] = [:]
         var clients: [ObjectIdentifier: any Channel] = [:]
+        /// Clients being served, out of `clients`; the others are being told 503.
+        var admittedClients = 0
         var metrics: RouteMetrics
         var isClosing = false
 
@@ -145,22 +147,36 @@ final class Route: Sendable {
 
     // MARK: Client connections
 
-    /// Remembers a client connection so that removing the route can drain it. Returns false
-    /// once the route is closing: the caller closes the connection.
-    func track(client channel: any Channel) -> Bool {
-        let accepted = state.withLock { state in
-            guard !state.isClosing else { return false }
+    /// Whether a new client connection is served.
+    enum Admission {
+        case admitted
+        /// The route has ``RouterConfiguration/maximumClientConnections`` already: answer 503.
+        case overLimit
+        /// The route is being removed: close the connection.
+        case closing
+    }
+
+    /// Remembers a client connection so that removing the route can drain it, and counts it
+    /// against the route's cap unless it is over it.
+    func track(client channel: any Channel) -> Admission {
+        let admission = state.withLock { state -> Admission in
+            guard !state.isClosing else { return .closing }
             state.clients[ObjectIdentifier(channel)] = channel
-            return true
+            guard state.admittedClients < configuration.maximumClientConnections else { return .overLimit }
+            state.admittedClients += 1
+            return .admitted
         }
-        if accepted {
-            channel.closeFuture.whenComplete { _ in
-                _ = self.state.withLock { state in
-                    state.clients.removeValue(forKey: ObjectIdentifier(channel))
+        if case .closing = admission { return admission }
+        let admitted = if case .admitted = admission { true } else { false }
+        channel.closeFuture.whenComplete { _ in
+            self.state.withLock { state in
+                state.clients.removeValue(forKey: ObjectIdentifier(channel))
+                if admitted {
+                    state.admittedClients -= 1
                 }
             }
         }
-        return accepted
+        return admission
     }
 
     // MARK: Switching

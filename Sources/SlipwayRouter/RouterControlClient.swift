@@ -72,10 +72,13 @@ public struct RouterControlClient: Sendable {
         try Self.required(try await perform(.ping).pid, "pid")
     }
 
+    /// - Parameter limits: the route's own client timeouts and connection cap; by default the router's.
     /// - Returns: the port the route listens on.
     @discardableResult
-    public func addRoute(name: String, host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
-        try Self.required(try await perform(.addRoute(name: name, host: host, port: port)).port, "port")
+    public func addRoute(
+        name: String, host: String = "127.0.0.1", port: Int = 0, limits: RouteLimits = RouteLimits()
+    ) async throws -> Int {
+        try Self.required(try await perform(.addRoute(name: name, host: host, port: port, limits: limits)).port, "port")
     }
 
     public func removeRoute(_ name: String) async throws {

@@ -97,8 +97,9 @@ public final class RouterControlServer: Sendable {
             switch try request.get() {
             case .ping:
                 return RouterControlResponse(pid: Int(getpid()))
-            case .addRoute(let name, let host, let port):
-                return RouterControlResponse(port: try await router.addRoute(name: name, host: host, port: port))
+            case .addRoute(let name, let host, let port, let limits):
+                return RouterControlResponse(
+                    port: try await router.addRoute(name: name, host: host, port: port, limits: limits))
             case .removeRoute(let name):
                 try await router.removeRoute(name)
             case .setUpstream(let route, let color, let host, let port):

@@ -33,9 +33,12 @@ public final class TrafficRouter: Sendable {
     }
 
     /// Starts listening for a route. Port 0 picks a free port.
+    /// - Parameter limits: the route's own client timeouts and connection cap; by default the router's.
     /// - Returns: the port the route listens on.
     @discardableResult
-    public func addRoute(name: String, host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
+    public func addRoute(
+        name: String, host: String = "127.0.0.1", port: Int = 0, limits: RouteLimits = RouteLimits()
+    ) async throws -> Int {
         try table.withLock { table in
             guard !table.isShutDown else { throw RouterError.routerShutDown }
             guard table.routes[name] == nil, !table.reserved.contains(name) else {
@@ -44,7 +47,8 @@ public final class TrafficRouter: Sendable {
             table.reserved.insert(name)
         }
         let route = Route(
-            name: name, host: host, configuration: configuration, flushBatches: flushBatches, timerLoop: group.next())
+            name: name, host: host, configuration: configuration.applying(limits), flushBatches: flushBatches,
+            timerLoop: group.next())
         let listener: any Channel
         do {
             listener = try await bind(route, host: host, port: port)
@@ -73,7 +77,8 @@ public final class TrafficRouter: Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    guard route.track(client: channel) else {
+                    let admission = route.track(client: channel)
+                    if case .closing = admission {
                         return channel.close()
                     }
                     return channel.eventLoop.makeCompletedFuture {
@@ -81,7 +86,12 @@ public final class TrafficRouter: Sendable {
                         // would) or are the router's own, so validating them again costs for nothing.
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                             withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
-                        try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
+                        if case .overLimit = admission {
+                            try channel.pipeline.syncOperations.addHandler(
+                                ConnectionLimitResponder(route: route.name, configuration: route.configuration))
+                        } else {
+                            try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
+                        }
                     }
                 }
                 .childChannelOption(.maxMessagesPerRead, value: 16)

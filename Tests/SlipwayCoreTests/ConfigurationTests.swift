@@ -94,6 +94,66 @@ import Testing
         #expect(error?.exitCode == 2)
     }
 
+    // The YAML escapes (`\r`, `\u001B`, ...) put raw control characters in the values; the
+    // expected messages show them escaped again.
+    @Test(arguments: [
+        (#"health: {path: "/health\r\nX-Injected: 1"}"#,
+         #"slipway.yml:1:16: health.path must not contain control characters, found \r in '/health\r\nX-Injected: 1'"#),
+        (#"alerts: {webhook: "https://hooks.example.com/\u001B[2J"}"#,
+         #"slipway.yml:1:19: alerts.webhook must not contain control characters, found \u{1B} in 'https://hooks.example.com/\u{1B}[2J'"#),
+        ("environments:\n  staging:\n    database: \"neon\\tmain\"\n",
+         #"slipway.yml:3:15: database must not contain control characters, found \t in 'neon\tmain'"#),
+        (#"secrets: ["API\u0000_TOKEN"]"#,
+         #"slipway.yml:1:11: each entry of secrets must not contain control characters, found \0 in 'API\0_TOKEN'"#),
+        (#"global_paths: ["deploy/\n**"]"#,
+         #"slipway.yml:1:16: each entry of global_paths must not contain control characters, found \n in 'deploy/\n**'"#),
+        (#"slo: {event_lag: {path: "/metrics\u0085"}}"#,
+         #"slipway.yml:1:25: slo.event_lag.path must not contain control characters, found \u{85} in '/metrics\u{85}'"#),
+        ("branches:\n  \"main\\r\": production\n",
+         #"slipway.yml:2:3: a key in branches must not contain control characters, found \r in 'main\r'"#),
+    ])
+    func controlCharactersAreRefusedAtTheirPlace(text: String, expected: String) throws {
+        let error = #expect(throws: SlipwayError.self) { try WorkspaceConfig.parse(text, file: "slipway.yml") }
+        #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "no error")")
+        #expect(error?.exitCode == 2)
+    }
+
+    @Test func valuesInErrorsAreEscapedOnOneLine() throws {
+        let error = #expect(throws: SlipwayError.self) {
+            try WorkspaceConfig.parse(#"keep_releases: "5\r\nX: \u001B[31m""#, file: "slipway.yml")
+        }
+        let message = try #require(error?.message)
+        #expect(message == #"slipway.yml:1:16: keep_releases must be a whole number, found '5\r\nX: \u{1B}[31m'"#)
+        #expect(!message.unicodeScalars.contains { $0.properties.generalCategory == .control })
+    }
+
+    @Test func aComponentsHealthPathWithAHeaderInItIsRefused() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "services/accounts/slipway.yml": "health:\n  path: \"/health\\r\\nX-Injected: 1\"\n",
+        ])
+        #expect(throws: SlipwayError.usage(
+            #"services/accounts/slipway.yml:2:9: health.path must not contain control characters, found \r in '/health\r\nX-Injected: 1'"#
+        )) {
+            try Workspace.load(at: workspace.root)
+        }
+    }
+
+    @Test func commandsMaySpanLinesButHoldNoOtherControlCharacter() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "services/accounts/slipway.yml": "run: \"set -e\\n\\tpython3 app.py\"\npre_promotion: [\"curl -f\\n$SLIPWAY_URL\"]\n",
+            "services/admin/slipway.yml": "run: \"python3 app.py\\r\"\n",
+        ])
+        #expect(throws: SlipwayError.usage(
+            #"services/admin/slipway.yml:1:6: run must not contain control characters, found \r in 'python3 app.py\r'"#
+        )) {
+            try Workspace.load(at: workspace.root)
+        }
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("services/admin"))
+        let accounts = try Workspace.load(at: workspace.root).component(named: "accounts")
+        #expect(accounts.settings.run == "set -e\n\tpython3 app.py")
+        #expect(accounts.settings.prePromotion == ["curl -f\n$SLIPWAY_URL"])
+    }
+
     @Test func aComponentFileNamingAnUnknownEnvironmentIsAnError() throws {
         let workspace = try TemporaryWorkspace(files: [
             "services/accounts/slipway.yml": "port: 8080\nenvironments:\n  prodution:\n    url: https://x\n",

@@ -132,6 +132,42 @@ struct RouterControlTests {
         }
     }
 
+    @Test("add_route carries a route's own client timeouts and connection cap, each optional")
+    func addRouteCarriesLimits() throws {
+        let limits = RouteLimits(
+            clientHeaderTimeout: .milliseconds(1500), clientIdleTimeout: .seconds(30), clientBodyTimeout: .seconds(10),
+            maximumClientConnections: 500)
+        let request = RouterControlRequest.addRoute(name: "web", host: "127.0.0.1", port: 0, limits: limits)
+        let line = String(decoding: try JSONEncoder.controlProtocol.encode(request), as: UTF8.self)
+        #expect(line.contains(#""client_header_timeout":1.5"#))
+        #expect(line.contains(#""maximum_client_connections":500"#))
+        #expect(try JSONDecoder().decode(RouterControlRequest.self, from: Data(line.utf8)) == request)
+
+        let bare = #"{"command":"add_route","route":"web","client_idle_timeout":5}"#
+        #expect(try JSONDecoder().decode(RouterControlRequest.self, from: Data(bare.utf8))
+            == .addRoute(name: "web", host: "127.0.0.1", port: 0, limits: RouteLimits(clientIdleTimeout: .seconds(5))))
+    }
+
+    @Test("a route added through the socket with a header timeout closes a silent client after it")
+    func addsARouteWithLimitsThroughTheSocket() async throws {
+        try await withControlledRouter { client, _ in
+            let answers = try await exchangeLines(
+                [
+                    #"{"command":"add_route","route":"web","client_header_timeout":0}"#,
+                    #"{"command":"add_route","route":"web","maximum_client_connections":0}"#,
+                ],
+                socketPath: client.socketPath)
+            #expect(answers.count == 2)
+            #expect(answers[0].contains("must be seconds between 0 and 86400, got 0"))
+            #expect(answers[1].contains("must be at least 1, got 0"))
+
+            let port = try await client.addRoute(name: "web", limits: RouteLimits(clientHeaderTimeout: .seconds(1)))
+            let connection = try await RawConnection.connect(port: port)
+            defer { connection.close() }
+            try await waitUntil("the route closes the silent connection") { !connection.isOpen }
+        }
+    }
+
     @Test("a live socket is refused and a stale one replaced")
     func guardsTheSocketPath() async throws {
         try await withControlledRouter { client, _ in

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Replaces secret values with `****` in everything Slipway stores, prints or shows.
+/// Replaces secret values with `****` in everything Slipway stores, prints or shows, together
+/// with their base64 (standard and URL-safe, padded or not, alone or inside a longer encoded
+/// string such as a Basic authorization) and percent-encoded forms.
 ///
 /// Secrets are the values of variables named under `secrets:` in config and of every
 /// environment variable whose name ends in `_TOKEN`, `_KEY`, `_SECRET` or `PASSWORD`.
@@ -8,11 +10,20 @@ public struct SecretMasker: Sendable {
     public static let mask = "****"
     /// Values shorter than this are not masked: masking `1` or `no` would garble every line.
     public static let minimumLength = 4
+    /// Base64 fragments shorter than this are not masked: a short run of letters from a short
+    /// secret's encoding would turn up in unrelated text.
+    static let minimumEncodedLength = 6
 
     private let values: [String]
+    /// The values and every encoded form of them, longest first, so a value inside a longer
+    /// form never leaves part of that form showing.
+    private let forms: [String]
+    private let valueBytes: [[UInt8]]
 
     public init(values: [String]) {
         self.values = Set(values.filter { $0.count >= Self.minimumLength }).sorted { $0.count > $1.count }
+        self.forms = Set(self.values + self.values.flatMap(Self.base64Forms)).sorted { $0.count > $1.count }
+        self.valueBytes = self.values.map { Array($0.utf8) }
     }
 
     public static func isSecretName(_ name: String) -> Bool {
@@ -34,9 +45,97 @@ public struct SecretMasker: Sendable {
     public func mask(_ text: String) -> String {
         guard !values.isEmpty else { return text }
         var result = text
-        for value in values where result.contains(value) {
-            result = result.replacingOccurrences(of: value, with: Self.mask)
+        for form in forms where result.contains(form) {
+            result = result.replacingOccurrences(of: form, with: Self.mask)
+        }
+        if result.contains("%") || result.contains("+") {
+            result = maskPercentEncoded(result)
         }
         return result
+    }
+
+    // MARK: Base64
+
+    /// The value's encodings in both alphabets: whole (padded and not), and the characters that
+    /// are the same whatever bytes come before and after it, for each of the three positions
+    /// it can take in a 3-byte group of a longer encoded string.
+    private static func base64Forms(of value: String) -> [String] {
+        let bytes = Array(value.utf8)
+        let whole = Data(bytes).base64EncodedString()
+        var standard = [whole, String(whole.reversed().drop { $0 == "=" }.reversed())]
+        for offset in 0..<3 {
+            standard.append(alignedFragment(of: bytes, after: offset))
+        }
+        let forms = standard + standard.map(urlSafe)
+        return forms.filter { $0.count >= minimumEncodedLength }
+    }
+
+    /// The base64 characters that depend on `bytes` alone when `offset` unknown bytes precede
+    /// them in their 3-byte group and unknown bytes follow.
+    private static func alignedFragment(of bytes: [UInt8], after offset: Int) -> String {
+        let encoded = Array(Data(Array(repeating: 0, count: offset) + bytes).base64EncodedString())
+        // A character is 6 bits: those holding any bit of the bytes before or after are dropped.
+        let leading = (offset * 8 + 5) / 6
+        let trailingBytes = (offset + bytes.count) % 3
+        let fullGroups = (offset + bytes.count) / 3
+        let end = fullGroups * 4 + trailingBytes * 8 / 6
+        guard end > leading else { return "" }
+        return String(encoded[leading..<end])
+    }
+
+    private static func urlSafe(_ base64: String) -> String {
+        String(base64.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
+    }
+
+    // MARK: Percent encoding
+
+    /// Masks every run of `text` that percent-decodes to a value (`%2F` or `%2f` for `/`, `+`
+    /// for a space, any byte escaped or not, as the many URL encoders differ).
+    private func maskPercentEncoded(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        var masked = false
+        while index < bytes.count {
+            if let length = valueBytes.lazy.compactMap({ Self.percentEncodedLength(of: $0, in: bytes, at: index) }).first {
+                output.append(contentsOf: Self.mask.utf8)
+                index += length
+                masked = true
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return masked ? String(decoding: output, as: UTF8.self) : text
+    }
+
+    /// How many bytes of `text` from `start` spell `value`, each of its bytes as itself or escaped.
+    private static func percentEncodedLength(of value: [UInt8], in text: [UInt8], at start: Int) -> Int? {
+        var position = start
+        for byte in value {
+            guard position < text.count else { return nil }
+            if text[position] == byte {
+                position += 1
+            } else if text[position] == UInt8(ascii: "%"), position + 2 < text.count,
+                let high = hexDigit(text[position + 1]), let low = hexDigit(text[position + 2]), high << 4 | low == byte
+            {
+                position += 3
+            } else if byte == UInt8(ascii: " "), text[position] == UInt8(ascii: "+") {
+                position += 1
+            } else {
+                return nil
+            }
+        }
+        return position - start
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

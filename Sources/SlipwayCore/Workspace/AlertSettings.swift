@@ -25,7 +25,7 @@ public struct AlertSettings: Sendable, Equatable {
             }
             settings.webhook = url
         }
-        if let value = entries["command"] { settings.command = try value.string("alerts.command") }
+        if let value = entries["command"] { settings.command = try value.command("alerts.command") }
         if let value = entries["timeout"] { settings.timeout = try value.duration("alerts.timeout") }
         return settings
     }

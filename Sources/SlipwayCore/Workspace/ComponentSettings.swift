@@ -68,7 +68,7 @@ public struct ComponentSettings: Sendable, Equatable {
             settings.dependsOn = try value.stringList("depends_on")
             settings.dependsOnLocation = value.location
         }
-        settings.run = try entries["run"]?.string("run") ?? settings.run
+        settings.run = try entries["run"]?.command("run") ?? settings.run
         if let value = entries["port"] { settings.port = try value.int("port", in: 1...65535) }
         if let value = entries["secrets"] { settings.secrets = try value.stringList("secrets") }
         if let value = entries["environments"] {
@@ -94,7 +94,7 @@ public struct ComponentSettings: Sendable, Equatable {
         var settings = self
         if let node = entries["health"] { settings.health = try settings.health.overlaid(with: node) }
         if let node = entries["post_promotion"] { settings.postPromotion = try node.duration("post_promotion") }
-        if let node = entries["pre_promotion"] { settings.prePromotion = try node.stringList("pre_promotion") }
+        if let node = entries["pre_promotion"] { settings.prePromotion = try node.commandList("pre_promotion") }
         if let node = entries["auto_promote"] { settings.autoPromote = try node.bool("auto_promote") }
         if let node = entries["keep_warm"] { settings.keepWarm = try node.duration("keep_warm") }
         if let node = entries["bind_address"] {

@@ -12,8 +12,9 @@ public struct ConfigLocation: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(file):\(line):\(column)" }
 
-    /// A configuration error at this place, with the usage exit code.
+    /// A configuration error at this place, with the usage exit code. Control characters of
+    /// the values quoted in `message` are escaped, so the error is one line.
     public func error(_ message: String) -> SlipwayError {
-        .usage("\(self): \(message)")
+        .usage(ConfigText.escaped("\(self): \(message)"))
     }
 }

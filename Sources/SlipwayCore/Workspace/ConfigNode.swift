@@ -19,21 +19,25 @@ struct ConfigNode {
         } catch let error as YamlError {
             throw describe(error, file: file)
         } catch {
-            throw .usage("\(file):1:1: \(error)")
+            throw .usage(ConfigText.escaped("\(file):1:1: \(error)"))
         }
     }
 
     private static func describe(_ error: YamlError, file: String) -> SlipwayError {
+        .usage(ConfigText.escaped(message(error, file: file)))
+    }
+
+    private static func message(_ error: YamlError, file: String) -> String {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return .usage("\(file):\(mark.line):\(mark.column): invalid YAML: \(detail)")
+            return "\(file):\(mark.line):\(mark.column): invalid YAML: \(detail)"
         case .reader(let problem, _, _, _):
-            return .usage("\(file):1:1: invalid YAML: \(problem)")
+            return "\(file):1:1: invalid YAML: \(problem)"
         default:
-            return .usage("\(file):1:1: invalid YAML: \(error)")
+            return "\(file):1:1: invalid YAML: \(error)"
         }
     }
 
@@ -76,6 +80,7 @@ struct ConfigNode {
             guard case .scalar(let scalar) = key else {
                 throw keyNode.location.error("keys in \(context) must be plain names")
             }
+            try keyNode.refuseControlCharacters(in: scalar.string, "a key in \(context)")
             result.append((scalar.string, ConfigNode(node: value, file: file), keyNode))
         }
         return result
@@ -90,11 +95,35 @@ struct ConfigNode {
         }
     }
 
+    /// A path, URL, header, name or other one-line value: control characters are refused.
     func string(_ what: String) throws(SlipwayError) -> String {
+        let text = try anyString(what)
+        try refuseControlCharacters(in: text, what)
+        return text
+    }
+
+    /// A shell command (`run`, `pre_promotion`): a script may span lines and hold tabs, but no
+    /// other control character.
+    func command(_ what: String) throws(SlipwayError) -> String {
+        let text = try anyString(what)
+        try refuseControlCharacters(in: text, what, allowing: ["\n", "\t"])
+        return text
+    }
+
+    private func anyString(_ what: String) throws(SlipwayError) -> String {
         guard case .scalar(let scalar) = node, !isNull else {
             throw location.error("\(what) must be a string, found \(isNull ? "nothing" : kindName)")
         }
         return scalar.string
+    }
+
+    private func refuseControlCharacters(
+        in text: String, _ what: String, allowing allowed: Set<Unicode.Scalar> = []
+    ) throws(SlipwayError) {
+        if let control = ConfigText.firstControl(in: text, allowing: allowed) {
+            throw location.error(
+                "\(what) must not contain control characters, found \(ConfigText.escape(control)) in '\(text)'")
+        }
     }
 
     func bool(_ what: String) throws(SlipwayError) -> Bool {
@@ -136,14 +165,24 @@ struct ConfigNode {
     }
 
     func stringList(_ what: String) throws(SlipwayError) -> [String] {
+        try list(what) { node, what throws(SlipwayError) in try node.string(what) }
+    }
+
+    func commandList(_ what: String) throws(SlipwayError) -> [String] {
+        try list(what) { node, what throws(SlipwayError) in try node.command(what) }
+    }
+
+    private func list(
+        _ what: String, _ element: (ConfigNode, String) throws(SlipwayError) -> String
+    ) throws(SlipwayError) -> [String] {
         if isNull { return [] }
-        if case .scalar = node { return [try string(what)] }
+        if case .scalar = node { return [try element(self, what)] }
         guard case .sequence(let sequence) = node else {
             throw location.error("\(what) must be a list of strings, found \(kindName)")
         }
         var result: [String] = []
-        for element in sequence {
-            result.append(try ConfigNode(node: element, file: file).string("each entry of \(what)"))
+        for entry in sequence {
+            result.append(try element(ConfigNode(node: entry, file: file), "each entry of \(what)"))
         }
         return result
     }

@@ -55,7 +55,7 @@ public struct Workspace: Sendable {
             for name in try folderNames(in: root.appendingPathComponent(folder)) {
                 let path = "\(folder)/\(name)"
                 guard isValidName(name) else {
-                    throw .usage("\(path): component name '\(name)' must match [a-z0-9][a-z0-9._-]*")
+                    throw .usage(ConfigText.escaped("\(path): component name '\(name)' must match [a-z0-9][a-z0-9._-]*"))
                 }
                 if let other = components.first(where: { $0.name == name }) {
                     throw .usage("\(path): component name '\(name)' is also used by \(other.path); names must be unique")
@@ -127,7 +127,7 @@ public struct Workspace: Sendable {
         }
         let noun = kind.map { $0 == .app ? "app" : "service" } ?? "component"
         let known = candidates.map(\.name).joined(separator: ", ")
-        throw .usage("unknown \(noun) '\(reference)' (known: \(known.isEmpty ? "none" : known))")
+        throw .usage(ConfigText.escaped("unknown \(noun) '\(reference)' (known: \(known.isEmpty ? "none" : known))"))
     }
 
     public func environment(named name: String) throws(SlipwayError) -> EnvironmentSettings {

@@ -31,7 +31,7 @@ public struct WorkspaceConfig: Sendable {
 
     public func environment(named name: String) throws(SlipwayError) -> EnvironmentSettings {
         guard let settings = environments.first(where: { $0.name == name }) else {
-            throw .usage("unknown environment '\(name)' (known: \(environmentNames.joined(separator: ", ")))")
+            throw .usage(ConfigText.escaped("unknown environment '\(name)' (known: \(environmentNames.joined(separator: ", ")))"))
         }
         return settings
     }
