@@ -26,10 +26,10 @@ demo: build
 	$(SLIPWAY) demo --dir $(WORKSPACE)
 
 # The tests run the tools of .venv/ (and its python3) first on PATH. They need no git identity:
-# each repository they commit to sets its own.
+# each repository they commit to sets its own. TEST_ARGS picks tests: TEST_ARGS='--filter ReportParserTests'.
 test: test-deps
 	$(SWIFT) build --build-tests
-	PATH="$(CURDIR)/.venv/bin:$$PATH" $(SWIFT) test --skip-build --disable-xctest --no-parallel
+	PATH="$(CURDIR)/.venv/bin:$$PATH" $(SWIFT) test --skip-build --disable-xctest --no-parallel $(TEST_ARGS)
 
 bench:
 	bash bench/run.sh
