@@ -31,8 +31,17 @@ if [ "$goal" = test ]; then
     need_command gcc gcc
     need_command lcov lcov
     need_command gcovr gcovr
-    # The virtualenv needs ensurepip, which Debian ships apart from python3.
-    [ -x .venv/bin/python3 ] || python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+fi
+
+requirements=scripts/test-requirements.txt
+stamp=.venv/installed-requirements.txt
+venv_ready() { [ -x .venv/bin/python3 ] && .venv/bin/python3 -c '' 2>/dev/null; }
+python_tools=present new_venv=no
+if [ "$goal" = test ] && ! { venv_ready && cmp -s "$requirements" "$stamp"; }; then
+    python_tools=missing
+    venv_ready && .venv/bin/python3 -m pip --version >/dev/null 2>&1 || new_venv=yes
+    # A new virtualenv needs ensurepip, which Debian ships apart from python3.
+    [ "$new_venv" = no ] || python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -48,13 +57,9 @@ fi
 
 [ "$goal" = test ] || exit 0
 
-requirements=scripts/test-requirements.txt
-stamp=.venv/installed-requirements.txt
-if [ -x .venv/bin/python3 ] && .venv/bin/python3 -c '' 2>/dev/null && cmp -s "$requirements" "$stamp"; then
-    exit 0
-fi
+[ "$python_tools" = present ] && exit 0
 echo "make test: installing the Python test tools of $requirements into .venv/" >&2
-if ! { [ -x .venv/bin/python3 ] && .venv/bin/python3 -c '' 2>/dev/null; }; then
+if [ "$new_venv" = yes ]; then
     rm -rf .venv
     python3 -m venv .venv
 fi
