@@ -11,7 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 goal=${1:-test}
-case "$goal" in demo | test) ;; *) echo "usage: $0 demo|test" >&2; exit 2 ;; esac
+case "$goal" in
+demo) what="building slipway" ;;
+test) what="make test" ;;
+*) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
 
 missing=()
 need_header() { # need_header PACKAGE HEADER...
@@ -46,11 +50,11 @@ fi
 
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
-        echo "make $goal: installing ${missing[*]} with apt-get" >&2
+        echo "$what: installing ${missing[*]} with apt-get" >&2
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "make $goal needs Debian packages that are missing: run 'sudo apt-get install -y ${missing[*]}', then 'make $goal' again" >&2
+        echo "$what needs Debian packages that are missing: run 'sudo apt-get install -y ${missing[*]}', then make again" >&2
         exit 2
     fi
 fi
