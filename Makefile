@@ -7,14 +7,17 @@ WORKSPACE ?= slipway-demo
 ENV ?= development
 RUN = $(SLIPWAY) --workspace $(WORKSPACE)
 
-.PHONY: build demo test check-deps bench \
+.PHONY: build demo test check-deps test-deps bench \
 	deploy-all deploy-app deploy-service test-all test-app health-check-all setup-env list-apps list-services
 
+# What the build (`demo`) or the tests (`test`) need beyond the Swift toolchain, make, git and
+# python3: scripts/setup-deps.sh installs what is missing (Debian packages with apt-get as root,
+# otherwise it prints the command to run; the tests' Python tools into .venv/).
 check-deps:
-	@test -f /usr/include/ncursesw/curses.h || test -f /usr/include/ncurses.h || { \
-		echo "libncursesw headers are missing: install them with 'sudo apt-get install libncurses-dev'" >&2; exit 2; }
-	@test -f /usr/include/sqlite3.h || { \
-		echo "SQLite headers are missing: install them with 'sudo apt-get install libsqlite3-dev'" >&2; exit 2; }
+	@scripts/setup-deps.sh demo
+
+test-deps:
+	@scripts/setup-deps.sh test
 
 build: check-deps
 	$(SWIFT) build --product slipway
@@ -22,9 +25,11 @@ build: check-deps
 demo: build
 	$(SLIPWAY) demo --dir $(WORKSPACE)
 
-test: check-deps
+# The tests run the tools of .venv/ (and its python3) first on PATH. They need no git identity:
+# each repository they commit to sets its own. TEST_ARGS picks tests: TEST_ARGS='--filter ReportParserTests'.
+test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --disable-xctest --no-parallel
+	PATH="$(CURDIR)/.venv/bin:$$PATH" $(SWIFT) test --skip-build --disable-xctest --no-parallel $(TEST_ARGS)
 
 bench:
 	bash bench/run.sh

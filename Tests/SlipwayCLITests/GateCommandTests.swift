@@ -47,7 +47,13 @@ import Testing
         return folder
     }
 
+    /// What the app's `make coverage` and `make scan` run.
+    static func requireTools() throws {
+        try ExternalTool.require("gcc", "lcov", "semgrep")
+    }
+
     @Test func gateRunsTheGoalsThenPasses() throws {
+        try Self.requireTools()
         let folder = try Self.cApp(calls: 24)
         let slipway = SlipwayProcess(folder)
         let result = try slipway("gate", "web", "--env", "staging", "--json")
@@ -70,6 +76,7 @@ import Testing
     }
 
     @Test func gateFailsWithExitOneAndSaysWhy() throws {
+        try Self.requireTools()
         let folder = try Self.cApp(calls: 6, unsafe: true)
         let result = try SlipwayProcess(folder)("gate", "web", "--env", "staging")
         #expect(result.status == 1)
@@ -97,6 +104,7 @@ import Testing
     }
 
     @Test func reportPrintsWhatTheGateReads() throws {
+        try Self.requireTools()
         let folder = try Self.cApp(calls: 6, unsafe: true)
         let slipway = SlipwayProcess(folder)
         #expect(try slipway("gate", "web", "--env", "staging").status == 1)

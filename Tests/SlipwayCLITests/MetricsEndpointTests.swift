@@ -17,6 +17,7 @@ import Testing
         """
 
     @Test func metricsParseWithThePrometheusClientAndAgreeWithTheRouter() throws {
+        try ExternalTool.requirePython(module: "prometheus_client")
         let workspace = try CanaryServiceWorkspace.create(
             canary: "  interval: 1s", monitoringPeriod: "1s", files: ["FAIL_EVERY": "4"])
         var slipway = SlipwayProcess(workspace)

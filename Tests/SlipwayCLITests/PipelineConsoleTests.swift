@@ -11,6 +11,7 @@ import Testing
 
     /// docs fails its tests, so the run has a failed gate and a skipped deploy to show.
     @Test func theRunsScreenShowsThePipelineAndItsJobsLive() throws {
+        try ExternalTool.require("tmux")
         let (workspace, root) = try PipelineWorkspace.create()
         let slipway = SlipwayProcess(workspace)
         let state = workspace.root.appendingPathComponent("state")

@@ -80,11 +80,7 @@ struct RefusingGate: GateEvaluating {
         #expect(text.contains("slipway pipeline --branch \"$GITHUB_REF_NAME\" --fallback-base \"$fallback\""))
         #expect(text.contains("slipway pipeline --no-deploy --base \"origin/$GITHUB_BASE_REF\""))
 
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["\(home)/.local/bin"]
-        let tool = try #require(
-            candidates.map { "\($0)/check-jsonschema" }.first { FileManager.default.isExecutableFile(atPath: $0) },
-            "check-jsonschema is not installed (.ci/run installs it from PyPI)")
+        let tool = try ExternalTool.require("check-jsonschema")
         let check = try workspace.run(tool, ["--builtin-schema", "vendor.github-workflows", file.path])
         #expect(check.status == 0, "\(check.output)")
 

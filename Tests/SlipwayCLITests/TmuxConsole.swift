@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayCore
+import SlipwayTestSupport
 
 /// The console running in a tmux server of a test's own (`tmux -L NAME`), driven by keys and
 /// read back as the text on screen.
@@ -9,6 +10,7 @@ final class TmuxConsole {
     /// Starts `command` (a shell command line) in a detached session of `width` x `height`.
     /// After the console exits the pane prints `EXIT=<code>` and the terminal's modes, and stays.
     init(_ command: String, width: Int = 120, height: Int = 40, directory: URL) throws {
+        try ExternalTool.require("tmux")
         let wrapped = "\(command); echo EXIT=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e '-*echo' -e '-*icanon' | tr '\\n' ' '; echo; sleep 120"
         try tmux(["new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)", "-c", directory.path, wrapped])
     }

@@ -22,6 +22,7 @@ import Testing
 
     /// Compiles and runs the C program with gcc's coverage, then captures it with lcov.
     static func gccCoverage(in folder: TemporaryWorkspace) throws {
+        try ExternalTool.require("gcc", "lcov")
         try folder.write(["prog.c": program])
         for command in [
             ["gcc", "--coverage", "-O0", "prog.c", "-o", "prog"], ["./prog"],
@@ -69,6 +70,7 @@ import Testing
     }
 
     @Test func gcovrCoberturaAgreesWithLcovOnTheSameRun() throws {
+        try ExternalTool.require("gcovr")
         let folder = try TemporaryWorkspace()
         try Self.gccCoverage(in: folder)
         let result = try folder.run("/usr/bin/env", ["gcovr", "-r", ".", "--cobertura", "cobertura.xml"])
@@ -84,6 +86,7 @@ import Testing
     }
 
     @Test func coveragePyCoberturaAgreesWithItsOwnJSON() throws {
+        try ExternalTool.require("coverage")
         let folder = try TemporaryWorkspace(files: [
             "calc.py": """
                 def grade(x):
@@ -176,6 +179,7 @@ import Testing
     }
 
     @Test func semgrepSARIFWithALocalRule() throws {
+        try ExternalTool.require("semgrep")
         let folder = try TemporaryWorkspace(files: [
             "rules.yml": """
                 rules:
@@ -293,6 +297,7 @@ import Testing
     }
 
     @Test func truncatedRealReportsFailNamingFileAndLine() throws {
+        try ExternalTool.require("gcovr")
         let folder = try TemporaryWorkspace()
         try Self.gccCoverage(in: folder)
         try #require(try folder.run("/usr/bin/env", ["gcovr", "-r", ".", "--cobertura", "cobertura.xml"]).status == 0)

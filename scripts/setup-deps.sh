@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Installs what `make demo` (`setup-deps.sh demo`) or `make test` (`setup-deps.sh test`) needs
+# and is missing, beyond the Swift toolchain, make, git and python3:
+# - Debian packages: with apt-get when running as root; otherwise prints the one command to run
+#   and exits 2.
+# - for `test`, the Python tools of scripts/test-requirements.txt, in the project-local virtualenv
+#   .venv/ (git-ignored; `make test` puts .venv/bin first on PATH). pip runs only when the
+#   requirements changed since the last install or the environment is gone.
+# With everything present it only checks, in well under a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+goal=${1:-test}
+case "$goal" in
+demo) what="building slipway" ;;
+test) what="make test" ;;
+*) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+missing=()
+need_header() { # need_header PACKAGE HEADER...
+    local package=$1 header
+    shift
+    for header in "$@"; do [ -f "$header" ] && return 0; done
+    missing+=("$package")
+}
+need_command() { # need_command PACKAGE COMMAND
+    command -v "$2" >/dev/null 2>&1 || missing+=("$1")
+}
+
+need_header libncurses-dev /usr/include/ncursesw/curses.h /usr/include/ncurses.h
+need_header libsqlite3-dev /usr/include/sqlite3.h
+if [ "$goal" = test ]; then
+    need_command tmux tmux
+    need_command gcc gcc
+    need_command lcov lcov
+    need_command gcovr gcovr
+fi
+
+requirements=scripts/test-requirements.txt
+stamp=.venv/installed-requirements.txt
+venv_ready() { [ -x .venv/bin/python3 ] && .venv/bin/python3 -c '' 2>/dev/null; }
+python_tools=present new_venv=no
+if [ "$goal" = test ] && ! { venv_ready && cmp -s "$requirements" "$stamp"; }; then
+    python_tools=missing
+    venv_ready && .venv/bin/python3 -m pip --version >/dev/null 2>&1 || new_venv=yes
+    # A new virtualenv needs ensurepip, which Debian ships apart from python3.
+    [ "$new_venv" = no ] || python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "$what: installing ${missing[*]} with apt-get" >&2
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "$what needs Debian packages that are missing: run 'sudo apt-get install -y ${missing[*]}', then make again" >&2
+        exit 2
+    fi
+fi
+
+[ "$goal" = test ] || exit 0
+
+[ "$python_tools" = present ] && exit 0
+echo "make test: installing the Python test tools of $requirements into .venv/" >&2
+if [ "$new_venv" = yes ]; then
+    rm -rf .venv
+    python3 -m venv .venv
+fi
+.venv/bin/python3 -m pip install --quiet --disable-pip-version-check -r "$requirements"
+cp "$requirements" "$stamp"
