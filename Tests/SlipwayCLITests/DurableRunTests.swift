@@ -49,8 +49,12 @@ import Testing
         }
     }
 
-    func start(settings: String) throws -> Live {
-        let workspace = try LocalServiceWorkspace.create(settings: settings)
+    /// A workspace whose service is watched for `postPromotion` after each switch.
+    func start(postPromotion: String = "1s") throws -> Live {
+        let workspace = try LocalServiceWorkspace.create()
+        try workspace.write(["services/api/slipway.yml": try workspace.read("services/api/slipway.yml")
+            .replacingOccurrences(of: "post_promotion: 1s", with: "post_promotion: \(postPromotion)")])
+        try workspace.commitAll("watch for \(postPromotion)")
         return Live(slipway: SlipwayProcess(workspace), workspace: workspace)
     }
 
@@ -71,7 +75,7 @@ import Testing
     }
 
     @Test func aCLIKilledRightAfterItAskedStillFinishesTheRun() throws {
-        let live = try start(settings: "")
+        let live = try start()
         defer { live.stopAll() }
         #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
         let (process, runID) = try startDeploy(live, note: "two")
@@ -89,7 +93,7 @@ import Testing
     }
 
     @Test func anAgentKilledInThePostPromotionWindowIsTakenOverAndTheRunSucceeds() throws {
-        let live = try start(settings: "post_promotion: 4s")
+        let live = try start(postPromotion: "4s")
         defer { live.stopAll() }
         #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
         let (process, runID) = try startDeploy(live, note: "two")
@@ -110,7 +114,7 @@ import Testing
     }
 
     @Test func aWatchWhoseDeadlinePassedWithNoAgentEndsWithTrafficOnTheLastGoodColour() throws {
-        let live = try start(settings: "post_promotion: 3s")
+        let live = try start(postPromotion: "3s")
         defer { live.stopAll() }
         #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
         let first = try FakeCloudWorkspace.version(live.workspace, "services/api")
@@ -132,7 +136,7 @@ import Testing
     }
 
     @Test func aSwitchDuringAnotherRunsWatchWaitsItsTurnOrIsRefusedWithNoWait() throws {
-        let live = try start(settings: "post_promotion: 4s")
+        let live = try start(postPromotion: "4s")
         defer { live.stopAll() }
         #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
         let (process, runID) = try startDeploy(live, note: "two")
@@ -149,15 +153,15 @@ import Testing
         let events = try live.slipway("events", "--json", "--limit", "500").stdout.split(separator: "\n")
         let deployEnded = try #require(events.firstIndex { $0.contains(#""kind":"run.finished""#) && $0.contains(runID) })
         let switched = try #require(events.lastIndex { $0.contains(#""kind":"traffic.switched""#) })
-        // Newest first: the switch came after the deploy had ended.
-        #expect(switched < deployEnded)
+        // Oldest first: the switch came after the deploy had ended.
+        #expect(switched > deployEnded)
         let route = try live.route()
         #expect(route.live == "blue" && route.weights["blue"] == 100)
         #expect(try live.status()["live_color"] as? String == "blue", "the record follows the last confirmed switch")
     }
 
     @Test func aFailingLiveReleaseShowsAsUnhealthyWithNobodyDeploying() throws {
-        let live = try start(settings: "")
+        let live = try start()
         defer { live.stopAll() }
         #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
         #expect(try live.status()["health"] as? String == "healthy")
