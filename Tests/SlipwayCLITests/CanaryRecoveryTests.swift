@@ -3,8 +3,9 @@ import SlipwayCore
 import SlipwayTestSupport
 import Testing
 
-/// FIELD-NOTES failure scenario 5 for canaries: the deploy driving a canary is killed, and the
-/// agent, not a person, sends every request back to the stable colour.
+/// FIELD-NOTES failure scenario 5 for canaries: what drives a canary dies (an in-process deploy,
+/// or the agent executing it), and the agent, not a person, sends every request back to the
+/// stable colour.
 @Suite(.serialized) struct CanaryRecoveryTests {
     @Test func aCanaryWhoseDeployIsKilledIsAbortedByTheAgent() throws {
         let workspace = try CanaryServiceWorkspace.create(canary: """
@@ -32,7 +33,8 @@ import Testing
 
         try CanaryServiceWorkspace.newVersion(workspace, files: [:], note: "orphaned")
         let log = workspace.root.appendingPathComponent("deploy.log")
-        let deploy = try slipway.start(["deploy-service", "api", "--env", "staging"], log: log)
+        // In process (--local): the deploy itself drives the canary, as on a CI machine without an agent.
+        let deploy = try slipway.start(["deploy-service", "api", "--env", "staging", "--local"], log: log)
         let atFirstStep = eventually(60) {
             canary()?["phase"] as? String == "running"
                 && ((try? route())??["weights"] as? [String: Int]) == ["blue": 75, "green": 25]
@@ -55,5 +57,37 @@ import Testing
         let url = try #require(try route()?["url"] as? String)
         let port = try #require(url.split(separator: ":").last.flatMap { Int($0) })
         #expect(httpGet(port)?.body.hasSuffix(" blue\n") == true, "stable answers")
+    }
+
+    @Test func aCanaryWhoseAgentDiesEndsOnTheStableColour() throws {
+        let workspace = try CanaryServiceWorkspace.create(canary: """
+              steps: [25, 50, 100]
+              interval: 1s
+              min_requests: 1
+            """, monitoringPeriod: "1h")
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        try #require(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        func agentStatus() throws -> [String: Any]? { try slipway.json("agent", "status") as? [String: Any] }
+        func weights() -> [String: Int]? { ((try? agentStatus())??["routes"] as? [[String: Any]])?.first?["weights"] as? [String: Int] }
+
+        try CanaryServiceWorkspace.newVersion(workspace, files: [:], note: "agent dies")
+        let log = workspace.root.appendingPathComponent("deploy.log")
+        let deploy = try slipway.start(["deploy-service", "api", "--env", "staging"], log: log)
+        try #require(eventually(60) { weights() == ["blue": 75, "green": 25] }, "the canary reached its first step")
+        let agent = try #require(try agentStatus()?["pid"] as? Int)
+        kill(Int32(agent), SIGKILL)
+
+        // The deploy's command starts a new agent, which ends the canary nobody judged, safely.
+        deploy.waitUntilExit()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(deploy.terminationStatus == 1, "\(output)")
+        #expect(output.contains("the agent running the canary died; traffic is back on blue"), "\(output)")
+        #expect(weights() == ["blue": 100, "green": 0])
+        let slots = try #require(try agentStatus()?["slots"] as? [[String: Any]])
+        #expect(slots.first { $0["color"] as? String == "green" }?["state"] as? String == "stopped")
     }
 }

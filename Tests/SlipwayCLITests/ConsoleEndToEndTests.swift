@@ -57,7 +57,7 @@ import Testing
         try console.press("j", "d")
         #expect(console.waitFor("deploy accounts (from git) to staging?"))
         try console.press("y")
-        #expect(console.waitFor("started: slipway deploy-service accounts --env staging"))
+        #expect(console.waitFor("asked: deploy accounts to staging"))
         try console.press("2")
         #expect(console.waitFor(20) { $0.split(separator: "\n").contains { $0.contains("deploy") && $0.contains("running") } })
         try console.press("g", "Enter")
@@ -76,7 +76,7 @@ import Testing
         try console.press("d")
         #expect(console.waitFor("deploy accounts (from git) to staging?"))
         try console.press("y")
-        #expect(console.waitFor(30) { $0.contains("failed: slipway deploy-service accounts") && $0.contains("already live") },
+        #expect(console.waitFor(30) { $0.contains("failed: deploy accounts to staging") && $0.contains("already live") },
                 "\(console.screen())")
         let before = try #require(console.line(containing: "staging  "))
         let colorBefore = before.contains("staging      green") ? "green" : "blue"

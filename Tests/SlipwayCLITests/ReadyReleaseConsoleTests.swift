@@ -33,7 +33,7 @@ import Testing
         try console.press("s")
         #expect(console.waitFor("promote api \(second) in staging: switch traffic to green?"), "\(console.screen())")
         try console.press("y")
-        #expect(console.waitFor("started: slipway switch"))
+        #expect(console.waitFor("asked: switch"))
         // Promoted: green is live with the second version, nothing waits any more.
         #expect(console.waitFor(60) { screen in
             screen.split(separator: "\n").contains { $0.hasPrefix("staging") && $0.contains("green") && $0.contains("healthy") }

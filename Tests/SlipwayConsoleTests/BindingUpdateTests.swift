@@ -1,3 +1,4 @@
+import SlipwayCore
 import Testing
 @testable import SlipwayConsole
 
@@ -63,16 +64,16 @@ import Testing
         #expect(asking.pending?.summary == "switch accounts in staging to its idle colour")
         #expect(Console.render(asking).text.contains("y/enter confirms"))
         let (_, effects) = Console.update(asking, .key(.character("y")))
-        #expect(effects == [.launch(["switch", "accounts", "--env", "staging"])])
+        #expect(effects == [.request(.run(.switchTraffic(.init(component: "accounts", environment: "staging", color: nil))))])
         let (cancelled, nothing) = Console.update(asking, .key(.character("n")))
         #expect(nothing.isEmpty && cancelled.pending == nil && cancelled.statusMessage == "cancelled: nothing changed")
     }
 
     @Test func deployAndRollbackBuildTheirCommandLines() {
         let deploy = press([.character("j"), .character("d"), .enter], on: .component).1
-        #expect(deploy == [.launch(["deploy-app", "accounts", "--env", "staging"])])
+        #expect(deploy == [.request(.run(.deploy(.init(component: "accounts", kind: .app, environment: "staging", version: nil, force: false))))])
         let rollback = press([.character("j"), .character("b"), .character("y")], on: .component).1
-        #expect(rollback == [.launch(["rollback", "accounts", "--env", "staging"])])
+        #expect(rollback == [.request(.run(.rollback(.init(component: "accounts", environment: "staging", version: nil, force: false))))])
     }
 
     @Test func productionNeedsItsNameTyped() {
@@ -87,7 +88,7 @@ import Testing
         #expect(refused.statusMessage == "not confirmed (typed 'prod', not 'production'): nothing changed")
         let typed = Fixtures.pressing(Fixtures.typing("productionx") + [.backspace], in: asking)
         let (_, effects) = Console.update(typed, .key(.enter))
-        #expect(effects == [.launch(["switch", "accounts", "--env", "production"])])
+        #expect(effects == [.request(.run(.switchTraffic(.init(component: "accounts", environment: "production", color: nil))))])
         #expect(Console.update(asking, .key(.escape)).0.pending == nil)
     }
 
@@ -109,16 +110,16 @@ import Testing
 
     @Test func enterOnAReleaseOffersRollingBackToIt() {
         let (asking, _) = press([.character("j"), .enter], on: .releases)
-        #expect(asking.pending?.arguments == ["rollback", "accounts", "--env", "staging", "--to", "0c1d2e3f4a5b"])
+        #expect(asking.pending?.request == .run(.rollback(.init(component: "accounts", environment: "staging", version: "0c1d2e3f4a5b", force: false))))
         let live = press([.enter], on: .releases).0
         #expect(live.pending == nil && live.statusMessage == "3f9a2c1b7d4e is already live in staging")
     }
 
     @Test func retryAndRollbackOnAFinishedRun() {
         let (retry, _) = press([.character("j"), .character("x")], on: .runs)
-        #expect(retry.pending?.arguments == ["deploy-app", "landing-page", "--env", "production", "--version", "3f9a2c1b7d4e"])
+        #expect(retry.pending?.request == .run(.deploy(.init(component: "landing-page", kind: .app, environment: "production", version: "3f9a2c1b7d4e", force: false))))
         let (rollback, _) = press([.character("j"), .character("b")], on: .runs)
-        #expect(rollback.pending?.arguments == ["rollback", "landing-page", "--env", "production"])
+        #expect(rollback.pending?.request == .run(.rollback(.init(component: "landing-page", environment: "production", version: nil, force: false))))
         let running = press([.character("x")], on: .runs).0
         #expect(running.pending == nil && running.statusMessage == "run r20261129093000-0003 is still running")
         let test = press([.character("G"), .character("x")], on: .runs).0
@@ -148,7 +149,7 @@ import Testing
         state = Fixtures.pressing(Fixtures.typing("p") + [.tab], in: state)
         #expect(state.command == "switch accounts production ")
         let (asking, _) = Console.update(state, .key(.enter))
-        #expect(asking.pending?.arguments == ["switch", "accounts", "--env", "production"])
+        #expect(asking.pending?.request == .run(.switchTraffic(.init(component: "accounts", environment: "production", color: nil))))
         #expect(Console.render(asking).text.contains("type 'production'"))
     }
 
@@ -184,7 +185,7 @@ import Testing
         state = Fixtures.pressing([.enter, .character("j"), .character("s")], in: state)
         #expect(state.pending == nil)
         state = Console.update(state, .key(.character("S"))).0
-        #expect(state.pending?.arguments.first == "switch")
+        #expect(state.pending?.request.title.hasPrefix("switch") == true)
         #expect(Console.update(RichFixtures.state(), .key(.character("Q"))).1.isEmpty)
         var remapped = RichFixtures.state()
         remapped.bindings = bindings

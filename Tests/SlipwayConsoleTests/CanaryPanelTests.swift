@@ -99,11 +99,11 @@ import Testing
         (.character("u"), "resume", "resume the canary of accounts in staging"),
         (.character("A"), "abort", "abort the canary of accounts in staging: all traffic back to blue"),
     ])
-    func eachActionIsConfirmedThenRunsSlipwayCanary(key: ConsoleKey, verb: String, summary: String) throws {
+    func eachActionIsConfirmedThenCommandsTheCanary(key: ConsoleKey, verb: String, summary: String) throws {
         let asked = Fixtures.pressing([.character("j"), key], in: Self.state())
         #expect(try #require(asked.pending).summary == summary)
         let (_, effects) = Console.update(asked, .key(.character("y")))
-        #expect(effects == [.launch(["canary", verb, "accounts", "--env", "staging"])])
+        #expect(effects == [.request(.canary(try #require(CanaryCommand.Kind(rawValue: verb)), component: "accounts", environment: "staging"))])
         let (cancelled, none) = Console.update(asked, .key(.escape))
         #expect(none.isEmpty && cancelled.pending == nil)
     }
@@ -115,7 +115,7 @@ import Testing
         #expect(nothing.isEmpty && wrong.statusMessage?.hasPrefix("not confirmed") == true)
         let typed = Fixtures.pressing(Fixtures.typing("production"), in: asked)
         let (_, effects) = Console.update(typed, .key(.enter))
-        #expect(effects == [.launch(["canary", "abort", "accounts", "--env", "production"])])
+        #expect(effects == [.request(.canary(.abort, component: "accounts", environment: "production"))])
     }
 
     @Test func refusedInReadOnlyModeAndWithoutACanaryInProgress() {

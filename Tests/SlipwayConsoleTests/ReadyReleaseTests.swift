@@ -67,7 +67,7 @@ import Testing
         #expect(pending.summary == "promote accounts 3f9a2c1b7d4e in staging: switch traffic to green")
         #expect(Console.render(state).text.contains("promote accounts 3f9a2c1b7d4e in staging: switch traffic to green? y/enter"))
         let (confirmed, effects) = Console.update(state, .key(.character("y")))
-        #expect(effects == [.launch(["switch", "accounts", "--env", "staging"])])
+        #expect(effects == [.request(.run(.switchTraffic(.init(component: "accounts", environment: "staging", color: nil))))])
         #expect(confirmed.pending == nil)
     }
 

@@ -1,6 +1,6 @@
 import SlipwayCore
 
-/// Changing actions: each becomes a `PendingAction` to confirm, then a `slipway` process.
+/// Changing actions: each becomes a `PendingAction` to confirm, then a request to the engine.
 extension Console {
     static func readOnlyRefusal(_ what: String) -> String {
         "read-only: \(what) is not allowed here (--read-only or read_only: true)"
@@ -75,8 +75,7 @@ extension Console {
         case .deploy(let component, let environment, let version):
             pending = PendingAction(
                 summary: "deploy \(component) \(version ?? "(from git)") to \(environment)",
-                arguments: [kind == .service ? "deploy-service" : "deploy-app", component, "--env", environment]
-                    + (version.map { ["--version", $0] } ?? []),
+                request: .run(.deploy(.init(component: component, kind: kind, environment: environment, version: version, force: false))),
                 environment: environment)
         case .switchTraffic(let component, let environment):
             // The idle colour is the one a waiting release sits in, so the switch promotes it.
@@ -84,11 +83,12 @@ extension Console {
             pending = PendingAction(
                 summary: ready.map { "promote \(component) \($0.version) in \(environment): switch traffic to \($0.color)" }
                     ?? "switch \(component) in \(environment) to its idle colour",
-                arguments: ["switch", component, "--env", environment], environment: environment)
+                request: .run(.switchTraffic(.init(component: component, environment: environment, color: nil))),
+                environment: environment)
         case .rollback(let component, let environment, let version):
             pending = PendingAction(
                 summary: "roll back \(component) in \(environment) to \(version ?? "the previous version")",
-                arguments: ["rollback", component, "--env", environment] + (version.map { ["--to", $0] } ?? []),
+                request: .run(.rollback(.init(component: component, environment: environment, version: version, force: false))),
                 environment: environment)
         }
         state.pending = pending
@@ -110,8 +110,8 @@ extension Console {
             return []
         }
         state.pending = nil
-        state.statusMessage = "starting: slipway \(pending.arguments.joined(separator: " "))"
-        return [.launch(pending.arguments)]
+        state.statusMessage = "asking: \(pending.request.title)"
+        return [.request(pending.request)]
     }
 
     // MARK: Command mode

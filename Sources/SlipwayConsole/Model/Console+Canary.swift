@@ -1,7 +1,7 @@
 import SlipwayCore
 
-/// Steering a canary from the component screen: each action becomes a detached
-/// `slipway canary VERB COMPONENT --env ENV`, confirmed like any other change.
+/// Steering a canary from the component screen: each action becomes a command to the canary in
+/// progress, confirmed like any other change.
 extension Console {
     static func proposeCanary(_ action: ConsoleAction, in state: inout ConsoleState) {
         guard let command = action.canaryCommand else { return }
@@ -20,7 +20,7 @@ extension Console {
         case .abort: "abort the canary of \(component) in \(environment): all traffic back to \(canary.stableColor)"
         }
         state.pending = PendingAction(
-            summary: summary, arguments: ["canary", command.rawValue, component, "--env", environment],
+            summary: summary, request: .canary(command, component: component, environment: environment),
             environment: environment)
         state.statusMessage = nil
     }

@@ -2,8 +2,8 @@
 enum ConsoleEffect: Equatable, Sendable {
     /// Read the store again.
     case reload
-    /// Start `slipway ARGUMENTS` as a process of its own, which outlives the console.
-    case launch([String])
+    /// Ask the engine: a run is recorded and executed by the agent, so it outlives the console.
+    case request(ConsoleRequest)
     /// Restore the terminal and return from `Console.run`.
     case quit
     /// Restore the terminal and throw `reason` from `Console.run`.

@@ -3,8 +3,8 @@
 struct PendingAction: Equatable, Sendable {
     /// What will happen, in words: `switch accounts in production to its idle colour`.
     var summary: String
-    /// The `slipway` arguments that do it, run as a process of its own.
-    var arguments: [String]
+    /// What the engine is asked to do once it is confirmed.
+    var request: ConsoleRequest
     var environment: String
     var typed = ""
 

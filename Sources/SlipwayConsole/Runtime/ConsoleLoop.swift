@@ -20,7 +20,7 @@ struct ConsoleLoop {
     let header: ConsoleHeader
     let settings: ConsoleSettings
     let mailbox: ConsoleMailbox
-    let launcher: ActionLauncher
+    let sender: RequestSender
     let signals: SignalWatch
 
     func run() throws -> ConsoleExit {
@@ -57,12 +57,12 @@ struct ConsoleLoop {
                 for effect in effects {
                     switch effect {
                     case .reload: mailbox.requestReload()
-                    case .launch(let arguments):
-                        // Off the terminal thread: keys are answered while the process starts.
-                        let launcher = launcher
+                    case .request(let request):
+                        // Off the terminal thread: keys are answered while the engine works.
+                        let sender = sender
                         let mailbox = mailbox
-                        Thread.detachNewThread {
-                            launcher.launch(arguments) { line in
+                        Task.detached {
+                            await sender.send(request) { line in
                                 mailbox.post(.actionStarted(line))
                                 mailbox.requestReload()
                             }
