@@ -27,6 +27,7 @@ public struct Engine: Sendable {
             throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
         }
         let workspace = try Workspace.load(at: location)
+        try validateTargets(of: workspace)
         let secretNames = workspace.config.secrets + workspace.components.flatMap(\.settings.secrets)
         let masker = SecretMasker(environment: environment, names: secretNames)
         let store = try EventStore(

@@ -3,6 +3,17 @@ import SlipwayTestSupport
 import Testing
 
 @Suite struct WorkspaceCommandTests {
+    /// A Makefile target can only switch: a canary there is a config error at its line, not a
+    /// surprise at deploy time.
+    @Test func aCanaryOnATargetThatCannotWeighTrafficIsAConfigError() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        try workspace.write(["services/accounts/slipway.yml": "paths: [shared/]\nstrategy: canary\n"])
+        let result = try SlipwayProcess(workspace)("status")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("services/accounts/slipway.yml:2:11: strategy canary needs a target that moves traffic by weight"),
+                "\(result.stderr)")
+    }
+
     @Test func deployAllDeploysEveryComponentAndSkipsThoseAlreadyLive() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)

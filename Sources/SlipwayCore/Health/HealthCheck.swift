@@ -46,25 +46,11 @@ public struct HealthCheck: Sendable {
         }
         var plan = RunPlan(kind: .healthCheck, component: component.name, environment: environment.name)
         plan.version = version
-        if LocalDeployment.applies(to: component) {
-            let local = LocalDeployment(engine: engine, component: component, environment: environment.name)
-            plan.stages = [RunPlan.Stage(
-                name: "health-check", description: "GET \(component.settings.health.path) through the router"
-            ) { log throws(SlipwayError) in
-                try await local.checkLive(log: log)
-            }]
-        } else {
-            guard let method = try? DeployMethod.resolve(for: component, in: engine.workspace),
-                  method.provides("health-check", for: component) else {
-                outcome.reason = "no 'health-check' goal"
-                return outcome
-            }
-            var variables = [("ENV", environment.name), ("VERSION", version)]
-            if let color = state?.liveColor { variables.append(("COLOR", color)) }
-            plan.stages = [RunPlan.Stage(name: "health-check", command: method.command(
-                goal: "health-check", component: component, directory: component.directory, workspace: engine.workspace,
-                variables: variables, runID: plan.id))]
+        guard let stage = (try? engine.target(for: component, environment: environment.name))?.liveCheck(state: state, runID: plan.id) else {
+            outcome.reason = "no 'health-check' goal"
+            return outcome
         }
+        plan.stages = [stage]
         plan.successEvents = [NewEvent(
             .healthChecked, component: component.name, environment: environment.name,
             details: EventDetails(version: version, healthy: true))]

@@ -7,6 +7,8 @@ public struct DeploymentSettings: Sendable, Equatable {
     }
 
     public var strategy: Strategy = .blueGreen
+    /// Where `strategy` was set, for errors about it that only the target can tell.
+    public var strategyLocation: ConfigLocation?
     /// Percent of traffic the canary gets first.
     public var canaryPercentage: Double = 5
     /// Seconds each canary step is watched.
@@ -37,6 +39,7 @@ public struct DeploymentSettings: Sendable, Equatable {
                 throw node.location.error("unknown strategy '\(text)' (known: blue-green, canary)")
             }
             settings.strategy = strategy
+            settings.strategyLocation = node.location
         }
         if let node = entries["canary_percentage"] { settings.canaryPercentage = try node.percent("canary_percentage") }
         if let node = entries["monitoring_period"] { settings.monitoringPeriod = try node.duration("monitoring_period") }

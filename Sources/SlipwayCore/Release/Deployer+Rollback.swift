@@ -1,0 +1,73 @@
+import Foundation
+
+/// A rollback: to a colour still warm (a switch, instant), to a release kept on disk (a
+/// redeploy), or to one rebuilt from its recorded commit in a temporary worktree.
+extension Deployer {
+    /// Rolls back to `target` (default: the version live before the current one).
+    public func rollback(
+        _ reference: String, environment environmentName: String, to target: String?, force: Bool,
+        cancellation: CancellationFlag = CancellationFlag()
+    ) async throws(SlipwayError) -> RunResult {
+        let component = try engine.workspace.component(named: reference)
+        let environment = try engine.workspace.environment(named: environmentName)
+        let releases = try engine.store.releases(component: component.name, environment: environment.name)
+        let state = try engine.store.projection().states[.init(component: component.name, environment: environment.name)]
+        let version: String
+        if let target {
+            version = target
+        } else if let previous = state?.previousVersions.first {
+            version = previous
+        } else {
+            throw .failure("\(component.name) has no earlier release in \(environment.name) to roll back to")
+        }
+        guard let release = releases.first(where: { $0.version == version }) else {
+            let known = releases.map(\.version)
+            throw .usage("no release '\(version)' of \(component.name) in \(environment.name) "
+                + "(releases: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+        }
+        try refuseRedeploy(component: component, state: state, version: version, force: force)
+
+        let target = try engine.target(for: component, environment: environment.name)
+        if let warm = await target.warmColor(running: version, live: Self.liveColor(state)) {
+            engine.output("\(version) is still warm in the \(warm) slot: switching to it")
+            return try await switchTraffic(
+                component.name, environment: environment.name, to: warm, kind: .rollback, cancellation: cancellation)
+        }
+        if target.keepsRelease(version) {
+            let plan = try plan(
+                .rollback, component: component, environment: environment, version: version, commit: release.commit,
+                forced: force)
+            return try await execute(plan, cancellation: cancellation)
+        }
+        guard !ReleaseVersion.isDirty(version) else {
+            throw .failure("cannot roll back to \(version): it was built from uncommitted changes and no kept release "
+                + "of it exists, so it cannot be rebuilt")
+        }
+        guard let git = engine.git, let commit = release.commit else {
+            throw .failure("cannot roll back to \(version): no kept release and no recorded commit to rebuild it from")
+        }
+        let worktree = FileManager.default.temporaryDirectory
+            .appendingPathComponent("slipway-rollback-\(component.name)-\(UUID().uuidString.prefix(8))")
+        try await git.addWorktree(at: worktree, commit: commit)
+        let relative = engine.repositoryPath(of: component)
+        let rebuilt = Component(
+            name: component.name, kind: component.kind, path: component.path,
+            directory: worktree.appendingPathComponent(relative), technology: component.technology,
+            target: component.target,
+            makefile: MakefileMetadata.load(
+                from: worktree.appendingPathComponent(relative).appendingPathComponent("Makefile"),
+                directory: worktree.appendingPathComponent(relative)) ?? component.makefile,
+            settings: component.settings)
+        engine.output("rebuilding \(version) from commit \(commit.prefix(12)) in a temporary worktree")
+        do {
+            let plan = try plan(
+                .rollback, component: rebuilt, environment: environment, version: version, commit: commit, forced: force)
+            let result = try await execute(plan, cancellation: cancellation)
+            await git.removeWorktree(at: worktree)
+            return result
+        } catch {
+            await git.removeWorktree(at: worktree)
+            throw error
+        }
+    }
+}

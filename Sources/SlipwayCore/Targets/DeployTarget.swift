@@ -1,0 +1,85 @@
+import Foundation
+
+/// How a target moves live traffic from one release to another.
+public enum TrafficControl: Sendable, Equatable {
+    /// It cannot: a deploy replaces what runs (a Makefile target without `switch-traffic`).
+    case none
+    /// All at once between two colours.
+    case switchColors
+    /// By weight between two colours, so a canary can take a share.
+    case weighted
+}
+
+/// A platform a component's releases run on, as the deployer, health checks, canaries and
+/// rollbacks see it: what it can do, and the stages that do it. Nothing outside `Targets/`
+/// asks which kind a component is; `Engine.target(for:environment:)` picks the implementation.
+public protocol DeployTarget: Sendable {
+    var component: Component { get }
+    var environment: String { get }
+    var traffic: TrafficControl { get }
+    /// Whether a healthy release waits in its colour for a switch by hand (`auto_promote: false`).
+    var waitsForSwitch: Bool { get }
+
+    /// The stages that take `version` live (or ready) in `color` (nil: no blue/green), built
+    /// from `source`, away from `live`.
+    func releaseStages(version: String, color: SlotColor?, live: SlotColor?, source: URL, runID: String) -> [RunPlan.Stage]
+
+    /// What a switch by hand to `color` does; throws when the target cannot switch or the colour
+    /// is not there to switch to.
+    func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove
+
+    /// The colour other than `live` still running `version`, for a rollback without a redeploy.
+    func warmColor(running version: String, live: SlotColor?) async -> SlotColor?
+
+    /// A check of what users reach now, for `health-check-all`; nil when the target has none.
+    func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage?
+
+    /// Whether `version` is built and kept, so a rollback to it needs no rebuild from git.
+    func keepsRelease(_ version: String) -> Bool
+
+    /// Removes built releases beyond `keep_releases`, never one still needed; says what it removed.
+    func pruneReleases(output: (String) -> Void)
+}
+
+/// A switch by hand, as the target plans it.
+public struct TrafficMove: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Traffic moves to a release already running in that colour.
+        case switchTo(version: String?)
+        /// A release that waited for this switch goes live, watched and tagged as a deploy is.
+        case promotion(DeploymentState.ReadyRelease)
+    }
+
+    public var kind: Kind
+    public var stages: [RunPlan.Stage]
+    /// The target records the move itself (the local router confirms each switch); otherwise the
+    /// run's success records it.
+    public var confirmedByTarget: Bool
+
+    public init(kind: Kind, stages: [RunPlan.Stage], confirmedByTarget: Bool) {
+        self.kind = kind
+        self.stages = stages
+        self.confirmedByTarget = confirmedByTarget
+    }
+}
+
+extension Engine {
+    /// The target `component` deploys to in `environment`.
+    public func target(for component: Component, environment: String) throws(SlipwayError) -> any DeployTarget {
+        if LocalDeployment.applies(to: component) {
+            return LocalDeployment(engine: self, component: component, environment: environment)
+        }
+        return MakeTarget(engine: self, component: component, environment: environment, method: try DeployMethod.resolve(for: component, in: workspace))
+    }
+
+    /// Refuses settings the component's target cannot honour: a canary needs traffic by weight.
+    static func validateTargets(of workspace: Workspace) throws(SlipwayError) {
+        for component in workspace.components where component.settings.deployment.strategy == .canary {
+            guard !LocalDeployment.applies(to: component) else { continue }
+            let message = "strategy canary needs a target that moves traffic by weight; \(component.path) deploys to "
+                + "'\(component.target)' through its Makefile, which can only switch (run it natively with target local and run:)"
+            if let location = component.settings.deployment.strategyLocation { throw location.error(message) }
+            throw .usage(message)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+@testable import SlipwayCore
+import Testing
+
+/// The pure parts of planning a run: what a release, a switch and the live probes record.
+@Suite struct ReleasePlanningTests {
+    let release = Release(
+        kind: .deploy, component: "api", environment: "staging", version: "v2", commit: "c2", color: .green, forced: false,
+        previousVersion: "v1", actor: "ana", runID: "r1")
+
+    @Test func aReleaseThatGoesLiveIsRecordedDeployedTaggedAndHealthy() {
+        let events = release.successEvents(waitsForSwitch: false, healthChecked: true)
+        #expect(events.map(\.kind) == [.deploySucceeded, .releaseTagged, .healthChecked])
+        #expect(events[0].details.color == "green" && events[0].details.previousVersion == "v1")
+        #expect(events[1].details.tag?.contains("v2") == true)
+    }
+
+    @Test func aReleaseWithoutAHealthCheckIsNotRecordedHealthy() {
+        #expect(release.successEvents(waitsForSwitch: false, healthChecked: false).map(\.kind) == [.deploySucceeded, .releaseTagged])
+    }
+
+    @Test func aReleaseWaitingForItsSwitchIsReadyNotLiveNorTagged() {
+        let events = release.successEvents(waitsForSwitch: true, healthChecked: true)
+        #expect(events.map(\.kind) == [.releaseReady, .healthChecked])
+        #expect(events[0].details.color == "green")
+    }
+
+    @Test func aSwitchTheRouterConfirmsRecordsTheReleaseLiveAndHealthy() {
+        let events = Deployer.switchEvents(
+            kind: .switchTraffic, component: "api", environment: "staging", version: "v1", color: .blue, previousVersion: "v2",
+            confirmedByTarget: true)
+        #expect(events.map(\.kind) == [.deploySucceeded, .healthChecked])
+        #expect(events[0].details.version == "v1" && events[0].details.color == "blue")
+    }
+
+    @Test func aSwitchByAMakefileGoalRecordsTheSwitchItself() {
+        let events = Deployer.switchEvents(
+            kind: .switchTraffic, component: "api", environment: "staging", version: nil, color: .blue, previousVersion: "v2",
+            confirmedByTarget: false)
+        #expect(events.map(\.kind) == [.trafficSwitched])
+    }
+
+    @Test func liveHealthTurnsUnhealthyAfterTwoFailuresInARowAndHealthyOnTheFirstGoodProbe() {
+        var health = LiveHealth(recorded: true)
+        #expect(health.take(healthy: false) == nil, "one blip is not an outage")
+        #expect(health.take(healthy: true) == nil)
+        #expect(health.take(healthy: false) == nil)
+        #expect(health.take(healthy: false) == false)
+        #expect(health.take(healthy: false) == nil, "recorded once")
+        #expect(health.take(healthy: true) == true)
+    }
+
+    @Test func liveHealthRecordsTheFirstProbeWhenNothingWasRecorded() {
+        var health = LiveHealth(recorded: nil)
+        #expect(health.take(healthy: true) == true)
+    }
+
+    @Test func theIdleColourIsTheOtherOneAndBlueFirst() {
+        #expect(SlotColor.idle(whenLive: nil) == .blue)
+        #expect(SlotColor.idle(whenLive: .blue) == .green)
+        #expect(SlotColor.idle(whenLive: .green) == .blue)
+        #expect(throws: SlipwayError.usage("colour must be blue or green, not 'red'")) { try SlotColor.parse("red") }
+    }
+}
