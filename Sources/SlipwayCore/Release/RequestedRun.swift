@@ -32,6 +32,8 @@ public struct RequestedRun: Sendable {
             if request.state == .cancelled {
                 return RunResult(runID: id, state: .cancelled, failedStage: nil, reason: "cancelled before it began")
             }
+            // An agent this process started is its child: reap it if it died, so it is seen gone.
+            DetachedProcess.reapExited()
             let run = try store.runIfBegun(id: id)
             for line in try store.output(runID: id, after: printed) {
                 engine.output(line.text)

@@ -36,7 +36,8 @@ public struct ProcessIdentity: Sendable, Equatable {
     /// this host, by pid and start time; for one elsewhere, by a heartbeat newer than `staleAfter`.
     public func isAlive(lastHeartbeat: Date, now: Date = Date(), staleAfter: TimeInterval = 15) -> Bool {
         if host == Self.hostName {
-            guard let current = Self.startTime(of: pid) else { return false }
+            // A zombie (an agent this process started and nobody reaped yet) is gone too.
+            guard DetachedProcess.isRunning(pid), let current = Self.startTime(of: pid) else { return false }
             return startTime.isEmpty || current == startTime
         }
         return now.timeIntervalSince(lastHeartbeat) < staleAfter
