@@ -38,6 +38,9 @@ struct SlipwayCommand: AsyncParsableCommand {
 @main
 enum Entry {
     static func main() async {
+        // A closed pipe (an agent killed mid-answer, `slipway events | head`) is an error to
+        // report on the write that met it, never a silent death by signal 13.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try SlipwayCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

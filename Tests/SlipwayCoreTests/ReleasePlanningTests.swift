@@ -62,3 +62,31 @@ import Testing
         #expect(throws: SlipwayError.usage("colour must be blue or green, not 'red'")) { try SlotColor.parse("red") }
     }
 }
+
+/// Requests as the store keeps them: one flat object per request, read back equal.
+@Suite struct RunRequestCodingTests {
+    @Test(arguments: [
+        RunRequest.deploy(.init(component: "api", kind: .service, environment: "staging", version: "v2", force: true)),
+        RunRequest.deploy(.init(component: "web", kind: nil, environment: "production", version: nil, force: false)),
+        RunRequest.switchTraffic(.init(component: "api", environment: "staging", color: .blue)),
+        RunRequest.switchTraffic(.init(component: "api", environment: "staging", color: nil)),
+        RunRequest.rollback(.init(component: "api", environment: "production", version: "v1", force: false)),
+    ])
+    func aRequestReadsBackAsItWasWritten(request: RunRequest) throws {
+        let data = try JSONEncoder().encode(request)
+        #expect(try JSONDecoder().decode(RunRequest.self, from: data) == request)
+    }
+
+    @Test func theStoredFormIsOneFlatObject() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(RunRequest.switchTraffic(.init(component: "api", environment: "staging", color: .green))), as: UTF8.self)
+        #expect(text == #"{"action":"switch","color":"green","component":"api","environment":"staging"}"#)
+    }
+
+    @Test func anUnknownActionIsRefused() {
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(RunRequest.self, from: Data(#"{"action":"test","component":"a","environment":"b"}"#.utf8))
+        }
+    }
+}

@@ -1,5 +1,7 @@
 /// A changing action asked of the engine, recorded in the store as `run.requested` and executed
-/// by the agent (or in process with `--local`). Its JSON form is what the store keeps.
+/// by the agent (or in process with `--local`). Its JSON form, what the store keeps, is one flat
+/// object: `{"action": "deploy" | "switch" | "rollback", "component": ..., "environment": ...,
+/// "version"?, "force"?, "kind"?, "color"?}`.
 public enum RunRequest: Codable, Sendable, Equatable {
     case deploy(Deploy)
     case switchTraffic(Switch)
@@ -82,6 +84,50 @@ public enum RunRequest: Codable, Sendable, Equatable {
             "switch \(request.component) in \(request.environment)\(request.color.map { " to \($0)" } ?? "")"
         case .rollback(let rollback):
             "rollback \(rollback.component) in \(rollback.environment)\(rollback.version.map { " to \($0)" } ?? "")"
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case action, component, environment, version, force, kind, color
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let component = try container.decode(String.self, forKey: .component)
+        let environment = try container.decode(String.self, forKey: .environment)
+        let version = try container.decodeIfPresent(String.self, forKey: .version)
+        let force = try container.decodeIfPresent(Bool.self, forKey: .force) ?? false
+        switch try container.decode(RunKind.self, forKey: .action) {
+        case .deploy:
+            self = .deploy(.init(
+                component: component, kind: try container.decodeIfPresent(Component.Kind.self, forKey: .kind),
+                environment: environment, version: version, force: force))
+        case .switchTraffic:
+            self = .switchTraffic(.init(
+                component: component, environment: environment, color: try container.decodeIfPresent(SlotColor.self, forKey: .color)))
+        case .rollback:
+            self = .rollback(.init(component: component, environment: environment, version: version, force: force))
+        case let other:
+            throw DecodingError.dataCorruptedError(
+                forKey: .action, in: container, debugDescription: "'\(other.rawValue)' is not an action a request asks for")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(runKind, forKey: .action)
+        try container.encode(component, forKey: .component)
+        try container.encode(environment, forKey: .environment)
+        switch self {
+        case .deploy(let deploy):
+            try container.encodeIfPresent(deploy.kind, forKey: .kind)
+            try container.encodeIfPresent(deploy.version, forKey: .version)
+            try container.encode(deploy.force, forKey: .force)
+        case .switchTraffic(let request):
+            try container.encodeIfPresent(request.color, forKey: .color)
+        case .rollback(let rollback):
+            try container.encodeIfPresent(rollback.version, forKey: .version)
+            try container.encode(rollback.force, forKey: .force)
         }
     }
 }
