@@ -4,7 +4,7 @@ import Testing
 
 /// The pure parts of planning a run: what a release, a switch and the live probes record.
 @Suite struct ReleasePlanningTests {
-    let release = Release(
+    let release = PlannedRelease(
         kind: .deploy, component: "api", environment: "staging", version: "v2", commit: "c2", color: .green, forced: false,
         previousVersion: "v1", actor: "ana", runID: "r1")
 

@@ -34,7 +34,7 @@ extension Deployer {
         let color = target.traffic == .none ? nil : SlotColor.idle(whenLive: live)
         let source = directory ?? component.directory
         plan.stages = target.releaseStages(version: version, color: color, live: live, source: source, runID: plan.id)
-        let release = Release(
+        let release = PlannedRelease(
             kind: kind, component: component.name, environment: environment.name, version: version, commit: commit, color: color,
             forced: forced, previousVersion: state?.liveVersion, actor: engine.store.actor, runID: plan.id)
         plan.successEvents = release.successEvents(
@@ -50,7 +50,7 @@ extension Deployer {
 }
 
 /// A release about to go live, and what its success records: a pure function of the plan.
-struct Release: Sendable, Equatable {
+struct PlannedRelease: Sendable, Equatable {
     var kind: RunKind
     var component: String
     var environment: String

@@ -24,7 +24,7 @@ extension Deployer {
         case .promotion(let ready):
             plan.version = ready.version
             plan.commit = ready.commit
-            let release = Release(
+            let release = PlannedRelease(
                 kind: kind, component: component.name, environment: environment.name, version: ready.version, commit: ready.commit,
                 color: color, forced: false, previousVersion: state?.liveVersion, actor: engine.store.actor, runID: plan.id)
             plan.successEvents = release.successEvents(waitsForSwitch: false, healthChecked: true)
