@@ -191,7 +191,7 @@ public final class Agent: @unchecked Sendable {
             // From here on the timers on the queue do nothing: a supervision pass between this
             // answer and the exit would find the router gone and start a new one.
             isStopping = true
-            for slot in try store.slots() where slot.state == "running" {
+            for slot in try store.slots() where slot.state == .running {
                 try stopSlot(component: slot.component, environment: slot.environment, color: slot.color)
             }
             router?.shutdown()
@@ -227,8 +227,8 @@ public final class Agent: @unchecked Sendable {
             AgentResponse.Slot(
                 component: slot.component, environment: slot.environment, color: slot.color, version: slot.version,
                 port: slot.port, pid: slot.pid,
-                state: slot.state == "running" && !DetachedProcess.isRunning(slot.pid) ? "crashed" : slot.state,
-                restarts: slot.restarts, logPath: slot.logPath, warmUntil: slot.state == "running" ? slot.retireAt : nil)
+                state: slot.state == .running && !DetachedProcess.isRunning(slot.pid) ? .crashed : slot.state,
+                restarts: slot.restarts, logPath: slot.logPath, warmUntil: slot.state == .running ? slot.retireAt : nil)
         }
         response.routes = try store.routes().map { route in
             let name = "\(route.component)/\(route.environment)"
@@ -265,7 +265,7 @@ public final class Agent: @unchecked Sendable {
             pid: 0, pidStartTime: "", host: ProcessIdentity.hostName, directory: request.directory ?? root.path,
             command: String(decoding: try encoder.encode(command), as: UTF8.self),
             variables: String(decoding: try encoder.encode(variables), as: UTF8.self), logPath: logPath,
-            state: "running", restarts: 0, startedAt: Date())
+            state: .running, restarts: 0, startedAt: Date())
         try launch(&slot)
         crash(at: "start-slot-before-record")
         try store.save(slot, event: NewEvent(
@@ -296,10 +296,10 @@ public final class Agent: @unchecked Sendable {
     func stopSlot(component: String, environment: String, color: String, reason: String? = nil) throws {
         guard var slot = try store.slots().first(where: {
             $0.component == component && $0.environment == environment && $0.color == color
-        }), slot.state == "running" else { return }
+        }), slot.state == .running else { return }
         // Recorded first: an agent killed in between leaves a process that is not recorded as
         // running, which the next agent stops, rather than a record the supervisor would restart.
-        slot.state = "stopped"
+        slot.state = .stopped
         slot.retireAt = nil
         try store.save(slot, event: NewEvent(
             .slotStopped, component: component, environment: environment,
@@ -323,7 +323,7 @@ public final class Agent: @unchecked Sendable {
             var moved = existing
             moved.host = host
             moved.port = try router.ensureRoute(name, host: host, port: existing.port)
-            for slot in try store.slots() where slot.component == component && slot.environment == environment && slot.state == "running" {
+            for slot in try store.slots() where slot.component == component && slot.environment == environment && slot.state == .running {
                 try router.setUpstream(name, color: slot.color, port: slot.port)
             }
             try router.setWeights(name, green: existing.greenWeight)
@@ -353,7 +353,7 @@ public final class Agent: @unchecked Sendable {
     func switchTraffic(component: String, environment: String, color: String, greenWeight: Int?, keepWarm: Double) throws {
         guard let router else { throw SlipwayError.failure("the router is not running") }
         let slots = try store.slots().filter {
-            $0.component == component && $0.environment == environment && $0.state == "running"
+            $0.component == component && $0.environment == environment && $0.state == .running
         }
         guard let target = slots.first(where: { $0.color == color }), DetachedProcess.isRunning(target.pid) else {
             throw SlipwayError.failure("no running \(color) slot of \(component) in \(environment) to switch to")
@@ -418,7 +418,7 @@ public final class Agent: @unchecked Sendable {
 
     private func exitWhenIdle(now: Date) {
         let idle = !runs.isBusy && (try? store.routes().isEmpty) == true
-            && (try? store.slots().contains { $0.state == "running" }) == false
+            && (try? store.slots().contains { $0.state == .running }) == false
             && (try? store.orphanedRequests().isEmpty) == true
         guard idle else {
             idleSince = nil
@@ -443,7 +443,7 @@ public final class Agent: @unchecked Sendable {
         let logs = root.appendingPathComponent(".slipway/logs").path
         for (pid, log) in SlotProcess.processes(loggingUnder: logs) {
             let record = slots.first { $0.logPath == log }
-            if let record, record.state == "running", record.pid == pid { continue }
+            if let record, record.state == .running, record.pid == pid { continue }
             DetachedProcess.stop(pid: pid)
             SlotProcess.stopOrphanedRelease(log: log)
             FileHandle.standardError.write(Data("slipway agent: stopped slot process \(pid) (\(log)): not recorded as running\n".utf8))
@@ -461,7 +461,7 @@ public final class Agent: @unchecked Sendable {
     /// flight (or the drain timeout has passed too).
     private func retireWarmSlots(_ slots: [SlotRecord], now: Date) {
         guard let routes = try? store.routes() else { return }
-        for var slot in slots where slot.state == "running" {
+        for var slot in slots where slot.state == .running {
             guard let retireAt = slot.retireAt, retireAt <= now else { continue }
             let route = routes.first { $0.component == slot.component && $0.environment == slot.environment }
             let weight = slot.color == "green" ? route?.greenWeight ?? 0 : 100 - (route?.greenWeight ?? 0)
@@ -523,7 +523,7 @@ public final class Agent: @unchecked Sendable {
 
     /// A new router process knows nothing: give it every stored route, upstream and split.
     private func restoreRoutes(_ link: any RouterLink) throws {
-        let slots = try store.slots().filter { $0.state == "running" }
+        let slots = try store.slots().filter { $0.state == .running }
         for route in try store.routes() {
             let name = "\(route.component)/\(route.environment)"
             _ = try link.ensureRoute(name, host: route.host, port: route.port)
@@ -549,7 +549,7 @@ public final class Agent: @unchecked Sendable {
         abortOrphanedCanaries(now: now)
         // Read again: a slot just retired or aborted is stopped, not crashed, and must not be restarted.
         guard let slots = try? store.slots() else { return }
-        for var slot in slots where slot.state == "running" {
+        for var slot in slots where slot.state == .running {
             let key = "\(slot.component)/\(slot.environment)/\(slot.color)"
             if DetachedProcess.isRunning(slot.pid) {
                 if now.timeIntervalSince(slot.startedAt) > 30 { restartBackoff[key] = nil }

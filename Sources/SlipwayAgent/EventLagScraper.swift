@@ -42,7 +42,7 @@ final class EventLagScraper {
         var updated = alarms ?? [:]
         for (route, settings) in declaring {
             guard let live = route.liveColor, let slot = slots.first(where: {
-                $0.component == route.component && $0.environment == route.environment && $0.color == live && $0.state == "running"
+                $0.component == route.component && $0.environment == route.environment && $0.color == live && $0.state == .running
             }) else { continue }
             var probe = HTTPProbe(port: slot.port, path: settings.path, timeout: 1)
             probe.bodyLimit = 1 << 16

@@ -28,7 +28,7 @@ final class LiveHealthWatch: @unchecked Sendable {
         for route in routes {
             guard let live = route.liveColor,
                   let slot = slots.first(where: {
-                      $0.component == route.component && $0.environment == route.environment && $0.color == live && $0.state == "running"
+                      $0.component == route.component && $0.environment == route.environment && $0.color == live && $0.state == .running
                   }),
                   let component = try? workspace.component(named: route.component) else { continue }
             let settings = component.settings.health

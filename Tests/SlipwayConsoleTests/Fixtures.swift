@@ -93,7 +93,7 @@ enum RichFixtures {
         SlotRecord(
             component: "accounts", environment: environment, color: color, version: version, port: 40000,
             pid: 7, pidStartTime: "1", host: "build-1", directory: "/srv", command: "[]", variables: "{}",
-            logPath: "/srv/logs/accounts/\(environment)/\(color).log", state: "running", restarts: 0,
+            logPath: "/srv/logs/accounts/\(environment)/\(color).log", state: .running, restarts: 0,
             startedAt: now - 300)
     }
 

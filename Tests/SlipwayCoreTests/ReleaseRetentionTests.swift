@@ -30,11 +30,11 @@ import Testing
         }()
         let slot = SlotRecord(
             component: "api", environment: "development", color: "blue", version: "v3", port: 1, pid: 1, pidStartTime: "",
-            host: "", directory: "", command: "[]", variables: "{}", logPath: "", state: "running", restarts: 0,
+            host: "", directory: "", command: "[]", variables: "{}", logPath: "", state: .running, restarts: 0,
             startedAt: Date())
         var stopped = slot
         stopped.version = "v4"
-        stopped.state = "stopped"
+        stopped.state = .stopped
         let protected = ReleaseRetention.protectedVersions(
             of: "api", states: [staging, production, other], slots: [slot, stopped])
         #expect(protected == ["v6", "v5", "v2", "v3"])

@@ -21,7 +21,7 @@ public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var variables: String
     public var logPath: String
     /// `running` (supervised and restarted when it dies) or `stopped`.
-    public var state: String
+    public var state: SlotState
     public var restarts: Int
     public var startedAt: Date
     /// When a colour that lost its traffic is stopped (after `keep_warm`); nil while it serves.
@@ -30,7 +30,7 @@ public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public init(
         component: String, environment: String, color: String, version: String, port: Int, pid: Int32,
         pidStartTime: String, host: String, directory: String, command: String, variables: String, logPath: String,
-        state: String, restarts: Int, startedAt: Date, retireAt: Date? = nil
+        state: SlotState, restarts: Int, startedAt: Date, retireAt: Date? = nil
     ) {
         self.component = component
         self.environment = environment

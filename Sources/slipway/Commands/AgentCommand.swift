@@ -36,7 +36,7 @@ struct AgentStatus: AsyncParsableCommand {
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "COLOR", "VERSION", "PORT", "PID", "STATE", "RESTARTS"],
             rows: (status.slots ?? []).map {
-                [$0.component, $0.environment, $0.color, $0.version, String($0.port), String($0.pid), $0.state, String($0.restarts)]
+                [$0.component, $0.environment, $0.color, $0.version, String($0.port), String($0.pid), $0.state.rawValue, String($0.restarts)]
             }
         ).print()
     }
@@ -65,7 +65,7 @@ struct AgentStop: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.openEngine()
         let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
-        let hasProcesses = try engine.store.process(role: "router") != nil || engine.store.slots().contains { $0.state == "running" }
+        let hasProcesses = try engine.store.process(role: "router") != nil || engine.store.slots().contains { $0.state == .running }
         guard client.isRunning || hasProcesses else { return print("agent: not running") }
         // An agent that was killed left its router and slots behind: a new one adopts them, then stops them.
         try client.start()

@@ -70,7 +70,7 @@ public struct AgentResponse: Codable, Sendable, Equatable {
         public var version: String
         public var port: Int
         public var pid: Int32
-        public var state: String
+        public var state: SlotState
         public var restarts: Int
         public var logPath: String
         /// When this colour, which has lost its traffic, is stopped.
@@ -78,7 +78,7 @@ public struct AgentResponse: Codable, Sendable, Equatable {
 
         public init(
             component: String, environment: String, color: String, version: String, port: Int, pid: Int32,
-            state: String, restarts: Int, logPath: String, warmUntil: Date? = nil
+            state: SlotState, restarts: Int, logPath: String, warmUntil: Date? = nil
         ) {
             self.component = component
             self.environment = environment

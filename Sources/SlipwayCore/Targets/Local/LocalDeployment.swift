@@ -194,7 +194,7 @@ public struct LocalDeployment: Sendable {
     /// The slot of `color` if it is running.
     func runningSlot(color: SlotColor) async throws(SlipwayError) -> AgentResponse.Slot? {
         try await call(AgentRequest(.status)).slots?.first {
-            $0.component == component.name && $0.environment == environment && $0.color == color.rawValue && $0.state == "running"
+            $0.component == component.name && $0.environment == environment && $0.color == color.rawValue && $0.state == .running
         }
     }
 
