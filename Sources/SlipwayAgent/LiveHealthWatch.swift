@@ -1,7 +1,7 @@
 import Foundation
 import SlipwayCore
 
-/// Probes every live release through its router, each at its component's `health.interval`,
+/// Probes every live release (the slot with the traffic), each at its component's `health.interval`,
 /// so `status`, the console and `slo` show a failing release as unhealthy within seconds
 /// without anyone running `health-check-all`. Runs on a queue of its own: a slow probe never
 /// holds up the agent's other work.
@@ -35,9 +35,9 @@ final class LiveHealthWatch: @unchecked Sendable {
             let key = "\(route.component)/\(route.environment)"
             guard now.timeIntervalSince(lastProbe[key] ?? .distantPast) >= settings.interval else { continue }
             lastProbe[key] = now
-            var probe = HTTPProbe(port: route.port, path: settings.path, timeout: settings.timeout)
-            probe.host = IPAddressText.reachable(route.host)
-            let answer = probe.perform()
+            // The live slot itself, not through the router: a probe is not a user's request and
+            // must not count in the router's figures, the SLIs or a canary's judgement.
+            let answer = HTTPProbe(port: slot.port, path: settings.path, timeout: settings.timeout).perform()
             let healthy: Bool
             let detail: String
             switch answer {

@@ -105,9 +105,14 @@ import Testing
         #expect(result.status == 0)
         #expect(!result.stdout.contains(secret))
         #expect(result.stdout.contains("token=****"))
+        // Every file under .slipway/: the store and its WAL, and the agent's logs, which executed the run.
         let directory = workspace.root.appendingPathComponent(".slipway")
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
-            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+        let files = FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String } ?? []
+        for name in files {
+            var isDirectory: ObjCBool = false
+            let path = directory.appendingPathComponent(name).path
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
             #expect(data.range(of: Data(secret.utf8)) == nil, "\(name) holds the secret")
         }
     }
