@@ -173,4 +173,23 @@ import Testing
         try FileManager.default.removeItem(at: marker)
         #expect(try eventually(15) { try live.status()["health"] as? String == "healthy" })
     }
+
+    /// A console killed right after it recorded its request, before any agent had it: the next
+    /// agent takes the request over and runs it, with who asked and from where.
+    @Test func aRequestWhoseAskerDiedBeforeHandingItOverIsRunByTheNextAgent() throws {
+        let live = try start()
+        defer { live.stopAll() }
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        try LocalServiceWorkspace.newVersion(live.workspace, note: "two")
+        let store = try EventStore(path: live.workspace.statePath, actor: "ana")
+        let request = try store.record(
+            .deploy(.init(component: "api", kind: .service, environment: "staging", version: nil, force: false)), origin: "console")
+
+        #expect(try live.slipway("agent", "start").status == 0)
+        #expect(eventually(60) { (try? live.run(request.id))?["state"] as? String == "succeeded" })
+        let run = try live.run(request.id)
+        #expect(run["actor"] as? String == "ana" && run["origin"] as? String == "console", "\(run)")
+        let version = try FakeCloudWorkspace.version(live.workspace, "services/api")
+        #expect(httpGet(try live.route().port)?.body == "api \(version) green\n")
+    }
 }
