@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// The audit screen: every recorded action, newest first.
 enum AuditTable {
     static func make(_ entries: [AuditEntry], symbols: SymbolSet) -> ColumnTable<AuditEntry> {

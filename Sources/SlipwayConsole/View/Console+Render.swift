@@ -1,3 +1,5 @@
+import SlipwayCore
+
 extension Console {
     /// Rows above the list: the header line, the screen line and the column headings.
     private static let listTop = 3

@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// The log pane: a run's output or a slot's log, following the end unless scrolled.
 struct LogView {
     let log: LogPane

@@ -1,21 +1,27 @@
 import Foundation
 
-/// Times as the console shows them: always UTC, so every operator sees the same clock.
-enum TimeText {
+/// Times as Slipway writes them for people, always in UTC so every operator sees the same
+/// clock: RFC 3339 on the command line, short forms in the console.
+public enum TimeText {
     private static let calendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
         return calendar
     }()
 
+    /// `2026-12-03T09:30:12Z`
+    public static func rfc3339(_ date: Date) -> String {
+        ISO8601DateFormatter().string(from: date)
+    }
+
     /// `09:30:12`
-    static func clock(_ date: Date) -> String {
+    public static func clock(_ date: Date) -> String {
         let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
         return [parts.hour, parts.minute, parts.second].map { pad($0 ?? 0) }.joined(separator: ":")
     }
 
     /// `11-29 09:30:12`: a run's start, short enough for the runs table.
-    static func stamp(_ date: Date) -> String {
+    public static func stamp(_ date: Date) -> String {
         let parts = calendar.dateComponents([.month, .day], from: date)
         return "\(pad(parts.month ?? 0))-\(pad(parts.day ?? 0)) \(clock(date))"
     }
