@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayCore
 
 /// Colours for the console's roles, from a YAML file of `role: colour`.
 struct Theme: Equatable, Sendable {
@@ -13,23 +14,25 @@ struct Theme: Equatable, Sendable {
 
     /// Parses a theme file; every role not named keeps its standard colour.
     static func parse(_ text: String, file: String) throws(SlipwayConsoleError) -> Theme {
-        var theme = standard
-        guard let document = try YAMLValue.parse(text, file: file) else { return theme }
-        for (key, name, value) in try document.entries("a theme") {
-            let text = try value.string("the colour of \(name)")
-            guard let color = ThemeColor(text) else {
-                throw value.error("'\(text)' is not a colour: use a name (\(ThemeColor.names.prefix(8).joined(separator: ", ")), bright-...), 0-255, #rrggbb or default")
+        try SlipwayConsoleError.reading { () throws(SlipwayError) -> Theme in
+            var theme = standard
+            guard let document = try ConfigNode.parse(text, file: file) else { return theme }
+            for (name, value, key) in try document.entries(context: "a theme") {
+                let text = try value.string("the colour of \(name)")
+                guard let color = ThemeColor(text) else {
+                    throw value.location.error("'\(text)' is not a colour: use a name (\(ThemeColor.names.prefix(8).joined(separator: ", ")), bright-...), 0-255, #rrggbb or default")
+                }
+                if name == "background" {
+                    theme.background = color
+                } else if let role = ColorRole.allCases.first(where: { $0.name == name && $0 != .plain }) {
+                    theme.colors[role] = color
+                } else {
+                    let known = ColorRole.allCases.filter { $0 != .plain }.map(\.name) + ["background"]
+                    throw key.location.error("unknown role '\(name)' (known: \(known.joined(separator: ", ")))")
+                }
             }
-            if name == "background" {
-                theme.background = color
-            } else if let role = ColorRole.allCases.first(where: { $0.name == name && $0 != .plain }) {
-                theme.colors[role] = color
-            } else {
-                let known = ColorRole.allCases.filter { $0 != .plain }.map(\.name) + ["background"]
-                throw key.error("unknown role '\(name)' (known: \(known.joined(separator: ", ")))")
-            }
+            return theme
         }
-        return theme
     }
 
     /// The theme called `name`: a file path, or `<name>.yml` in the user's themes folder or Slipway's `themes/`.

@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayCore
 
 /// The operator's own console settings: `$XDG_CONFIG_HOME/slipway/config.yml`, else
 /// `~/.config/slipway/config.yml`.
@@ -34,30 +35,32 @@ struct UserConfig: Equatable, Sendable {
     }
 
     static func parse(_ text: String, file: String, folder: URL) throws(SlipwayConsoleError) -> UserConfig {
-        var config = UserConfig(folder: folder)
-        guard let document = try YAMLValue.parse(text, file: file) else { return config }
-        for (key, name, value) in try document.entries("the console config") {
-            switch name {
-            case "theme": config.theme = try value.string("theme")
-            case "read_only": config.readOnly = try value.bool("read_only")
-            case "keys": config.keys = try keys(value)
-            default: throw key.error("unknown key '\(name)' in the console config (known: theme, read_only, keys)")
+        try SlipwayConsoleError.reading { () throws(SlipwayError) -> UserConfig in
+            var config = UserConfig(folder: folder)
+            guard let document = try ConfigNode.parse(text, file: file) else { return config }
+            for (name, value, key) in try document.entries(context: "the console config") {
+                switch name {
+                case "theme": config.theme = try value.string("theme")
+                case "read_only": config.readOnly = try value.bool("read_only")
+                case "keys": config.keys = try keys(value)
+                default: throw key.location.error("unknown key '\(name)' in the console config (known: theme, read_only, keys)")
+                }
             }
+            return config
         }
-        return config
     }
 
-    private static func keys(_ value: YAMLValue) throws(SlipwayConsoleError) -> [ConsoleAction: [ConsoleKey]] {
+    private static func keys(_ value: ConfigNode) throws(SlipwayError) -> [ConsoleAction: [ConsoleKey]] {
         var keys: [ConsoleAction: [ConsoleKey]] = [:]
-        for (key, name, value) in try value.entries("keys") {
+        for (name, value, key) in try value.entries(context: "keys") {
             guard let action = ConsoleAction(rawValue: name) else {
                 let known = Set(Bindings.all.filter { $0.context == .browsing }.map(\.action.rawValue)).sorted()
-                throw key.error("unknown action '\(name)' (known: \(known.joined(separator: ", ")))")
+                throw key.location.error("unknown action '\(name)' (known: \(known.joined(separator: ", ")))")
             }
             var mapped: [ConsoleKey] = []
-            for text in try value.strings("the keys of \(name)") {
+            for text in try value.stringList("the keys of \(name)") {
                 guard let consoleKey = ConsoleKey(name: text) else {
-                    throw value.error("'\(text)' is not a key: one character, ^X, or up, down, pgup, pgdn, home, end, enter, esc, tab, space")
+                    throw value.location.error("'\(text)' is not a key: one character, ^X, or up, down, pgup, pgdn, home, end, enter, esc, tab, space")
                 }
                 mapped.append(consoleKey)
             }

@@ -2,17 +2,18 @@ import Foundation
 import Yams
 
 /// A node of a parsed YAML configuration file that remembers where it came from,
-/// so that every type or key error can name `file:line:col`.
-struct ConfigNode {
+/// so that every type or key error can name `file:line:col`. The workspace's files and the
+/// console's (user config, themes) are read through it alike.
+public struct ConfigNode {
     let node: Node
     let file: String
 
-    var location: ConfigLocation {
+    public var location: ConfigLocation {
         ConfigLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
     /// Parses `text`; an empty document gives `nil`.
-    static func parse(_ text: String, file: String) throws(SlipwayError) -> ConfigNode? {
+    public static func parse(_ text: String, file: String) throws(SlipwayError) -> ConfigNode? {
         do {
             guard let node = try Yams.compose(yaml: text) else { return nil }
             return ConfigNode(node: node, file: file)
@@ -69,7 +70,7 @@ struct ConfigNode {
     }
 
     /// The raw entries of a mapping, in file order.
-    func entries(context: String) throws(SlipwayError) -> [(key: String, value: ConfigNode, keyNode: ConfigNode)] {
+    public func entries(context: String) throws(SlipwayError) -> [(key: String, value: ConfigNode, keyNode: ConfigNode)] {
         if isNull { return [] }
         guard case .mapping(let mapping) = node else {
             throw location.error("\(context) must be a mapping, found \(kindName)")
@@ -96,7 +97,7 @@ struct ConfigNode {
     }
 
     /// A path, URL, header, name or other one-line value: control characters are refused.
-    func string(_ what: String) throws(SlipwayError) -> String {
+    public func string(_ what: String) throws(SlipwayError) -> String {
         let text = try anyString(what)
         try refuseControlCharacters(in: text, what)
         return text
@@ -126,7 +127,7 @@ struct ConfigNode {
         }
     }
 
-    func bool(_ what: String) throws(SlipwayError) -> Bool {
+    public func bool(_ what: String) throws(SlipwayError) -> Bool {
         guard case .scalar = node, let value = node.bool else {
             throw location.error("\(what) must be true or false, found \(kindName)")
         }
@@ -164,7 +165,7 @@ struct ConfigNode {
         return seconds
     }
 
-    func stringList(_ what: String) throws(SlipwayError) -> [String] {
+    public func stringList(_ what: String) throws(SlipwayError) -> [String] {
         try list(what) { node, what throws(SlipwayError) in try node.string(what) }
     }
 
