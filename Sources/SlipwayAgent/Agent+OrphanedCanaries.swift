@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SlipwayCore
 
 /// A canary is driven by its deploy's process. When that process dies (kill -9, a machine
@@ -45,8 +46,7 @@ extension Agent {
                         details: EventDetails(version: canary.version, color: canary.stableColor,
                                               reason: "rolled back: \(progress.reason ?? reason)")))
             } catch {
-                FileHandle.standardError.write(Data(
-                    "slipway agent: cannot abort the canary of \(canary.component) in \(canary.environment): \(error)\n".utf8))
+                AgentLog.logger.error("cannot abort the canary of \(canary.component) in \(canary.environment): \(error)")
             }
         }
     }

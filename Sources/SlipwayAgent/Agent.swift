@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SlipwayCore
 
 #if canImport(Glibc)
@@ -397,7 +398,7 @@ public final class Agent: @unchecked Sendable {
             }
             queue.sync { metrics = endpoint }
         } catch {
-            FileHandle.standardError.write(Data("slipway agent: cannot serve /metrics on port \(port): \(error)\n".utf8))
+            AgentLog.logger.error("cannot serve /metrics on port \(port): \(error)")
         }
     }
 
@@ -446,7 +447,7 @@ public final class Agent: @unchecked Sendable {
             if let record, record.state == .running, record.pid == pid { continue }
             DetachedProcess.stop(pid: pid)
             SlotProcess.stopOrphanedRelease(log: log)
-            FileHandle.standardError.write(Data("slipway agent: stopped slot process \(pid) (\(log)): not recorded as running\n".utf8))
+            AgentLog.logger.notice("stopped slot process \(pid) (\(log)): not recorded as running")
             if let record {
                 _ = try? store.append(NewEvent(
                     .slotStopped, component: record.component, environment: record.environment,
@@ -489,7 +490,7 @@ public final class Agent: @unchecked Sendable {
             do {
                 try restoreRoutes(link)
             } catch {
-                FileHandle.standardError.write(Data("slipway agent: cannot restore the routes: \(error)\n".utf8))
+                AgentLog.logger.error("cannot restore the routes: \(error)")
             }
             return
         }
@@ -503,7 +504,7 @@ public final class Agent: @unchecked Sendable {
                                                           startTime: ProcessIdentity.startTime(of: pid) ?? ""),
                 socket: routerSocketPath))
         } catch {
-            FileHandle.standardError.write(Data("slipway agent: cannot start the router: \(error)\n".utf8))
+            AgentLog.logger.error("cannot start the router: \(error)")
             return
         }
         let deadline = Date().addingTimeInterval(10)
@@ -513,7 +514,7 @@ public final class Agent: @unchecked Sendable {
                 do {
                     try restoreRoutes(link)
                 } catch {
-                    FileHandle.standardError.write(Data("slipway agent: cannot restore the routes: \(error)\n".utf8))
+                    AgentLog.logger.error("cannot restore the routes: \(error)")
                 }
                 return
             }
@@ -572,7 +573,7 @@ public final class Agent: @unchecked Sendable {
                     details: EventDetails(version: slot.version, color: slot.color, reason: "restart \(slot.restarts)",
                                           pid: Int(slot.pid))))
             } catch {
-                FileHandle.standardError.write(Data("slipway agent: cannot restart \(key): \(error)\n".utf8))
+                AgentLog.logger.error("cannot restart \(key): \(error)")
             }
         }
     }

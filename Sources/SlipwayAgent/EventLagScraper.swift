@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SlipwayCore
 
 /// Reads the event-processing lag gauge of every component that declares `slo.event_lag`, from
@@ -68,7 +69,7 @@ final class EventLagScraper {
             try store.save(states, raising: alerts, sinks: workspace.config.alerts.sinks)
             alarms = updated
         } catch {
-            FileHandle.standardError.write(Data("slipway agent: cannot record the event lag: \(error)\n".utf8))
+            AgentLog.logger.error("cannot record the event lag: \(error)")
         }
     }
 }

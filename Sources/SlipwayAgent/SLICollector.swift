@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SlipwayCore
 
 /// Turns the router's cumulative per-colour counters into per-minute SLI aggregates in the store:
@@ -44,7 +45,7 @@ final class SLICollector {
             do {
                 try store.add(increments, now: now)
             } catch {
-                FileHandle.standardError.write(Data("slipway agent: cannot store SLI minutes: \(error)\n".utf8))
+                AgentLog.logger.error("cannot store SLI minutes: \(error)")
             }
         }
     }

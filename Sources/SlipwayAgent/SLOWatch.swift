@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SlipwayCore
 
 /// Evaluates every objective with stored minutes once a minute and raises what changed as
@@ -28,7 +29,7 @@ final class SLOWatch {
             lastMinute = minute
         } catch {
             // Not recorded, so not taken: the next tick evaluates this minute again from the last recorded state.
-            FileHandle.standardError.write(Data("slipway agent: cannot evaluate the alerts: \(error)\n".utf8))
+            AgentLog.logger.error("cannot evaluate the alerts: \(error)")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SlipwayConsole
 import SlipwayCore
 
@@ -41,6 +42,13 @@ enum Entry {
         // A closed pipe (an agent killed mid-answer, `slipway events | head`) is an error to
         // report on the write that met it, never a silent death by signal 13.
         signal(SIGPIPE, SIG_IGN)
+        // Diagnostics (the agent's, mostly) on stderr, from SLIPWAY_LOG_LEVEL (default info).
+        let level = ProcessInfo.processInfo.environment["SLIPWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try SlipwayCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
