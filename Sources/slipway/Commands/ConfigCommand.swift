@@ -5,26 +5,3 @@ struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config", abstract: "Work with the workspace's configuration.", subcommands: [ConfigCheck.self])
 }
-
-struct ConfigCheck: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Check slipway.yml and every component's configuration; exit 2 on any error.")
-
-    @OptionGroup var global: GlobalOptions
-
-    func run() async throws {
-        let engine = try await global.openEngine()
-        let workspace = engine.workspace
-        var problems = 0
-        for component in workspace.components {
-            do {
-                _ = try DeployMethod.resolve(for: component, in: workspace)
-            } catch {
-                print("warning: \(error.message)")
-                problems += 1
-            }
-        }
-        print("config ok: \(workspace.components.count) components, environments \(workspace.config.environmentNames.joined(separator: ", "))"
-            + (problems > 0 ? "; \(problems) cannot be deployed yet" : ""))
-    }
-}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Foundation
+import SlipwayAgent
+import SlipwayCore
+
+struct AgentServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the agent in this process (started on demand).", shouldDisplay: false)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let engine = try await global.openEngine()
+        try Agent.run(workspace: engine.workspace.root, state: engine.store.path)
+    }
+}

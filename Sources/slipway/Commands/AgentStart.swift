@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+import SlipwayAgent
+import SlipwayCore
+
+struct AgentStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Start the agent (it adopts the router and slots already running).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let engine = try await global.openEngine()
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        try client.start()
+        let status = try client.send(AgentRequest(.ping))
+        print("agent: pid \(status.pid ?? 0), socket \(client.socketPath)")
+    }
+}

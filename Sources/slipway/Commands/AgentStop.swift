@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import SlipwayAgent
+import SlipwayCore
+
+struct AgentStop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop the agent, its slots and the router.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let engine = try await global.openEngine()
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let hasProcesses = try engine.store.process(role: "router") != nil || engine.store.slots().contains { $0.state == .running }
+        guard client.isRunning || hasProcesses else { return print("agent: not running") }
+        // An agent that was killed left its router and slots behind: a new one adopts them, then stops them.
+        try client.start()
+        let pid = try client.send(AgentRequest(.ping)).pid
+        _ = try client.send(AgentRequest(.stop))
+        let deadline = Date().addingTimeInterval(15)
+        // The socket goes quiet before the process is gone: "stopped" waits for both.
+        while (client.isRunning || pid.map(DetachedProcess.isRunning) == true) && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        print("agent: stopped")
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import SlipwayCore
+
+struct RunsShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one run: its stages and output.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The run id.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let store = try await global.openEngine(json: json).store
+        let run = try store.run(id: id)
+        let stages = try store.events(forRun: id).filter { $0.knownKind == .stageFinished }.compactMap(\.details)
+        let output = try store.output(runID: id)
+        if json {
+            var summary = RunSummary(run)
+            summary.stages = stages.map { .init(name: $0.stage ?? "?", outcome: $0.outcome ?? "?", exitCode: $0.exitCode, seconds: $0.seconds) }
+            summary.output = output.map(\.text)
+            return try JSONOutput.print(summary)
+        }
+        print("run \(run.id): \(run.kind.rawValue) \(run.component ?? "") \(run.version ?? "") \(run.environment.map { "-> \($0)" } ?? "")")
+        print("state: \(run.state.rawValue)\(run.reason.map { " (\($0))" } ?? "")")
+        print("by \(run.actor) from \(run.origin), pid \(run.pid) on \(run.host), started \(TimeText.rfc3339(run.startedAt))")
+        for stage in stages {
+            print("stage \(stage.stage ?? "?"): \(stage.outcome ?? "?") exit \(stage.exitCode ?? -1) in \(String(format: "%.1f", stage.seconds ?? 0))s")
+        }
+        print("--- output")
+        for line in output { print(line.text) }
+    }
+}
