@@ -57,9 +57,6 @@ public final class Agent: @unchecked Sendable {
         if AgentClient(workspace: root, statePath: state).isRunning {
             throw SlipwayError.failure("an agent already answers on \(socketPath)")
         }
-        try? FileManager.default.createDirectory(
-            atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700])
         let agent = Agent(root: root, store: store, socketPath: socketPath) { path in ControlledRouter(socketPath: path) }
         try agent.serve()
     }
@@ -119,6 +116,8 @@ public final class Agent: @unchecked Sendable {
     /// answers a ping at once, so a busy agent is never taken for a dead one.
     private func handle(_ connection: Int32) {
         defer { close(connection) }
+        // Only this user's processes may ask anything of the agent.
+        guard UnixSocket.peerUID(connection) == getuid() else { return }
         let response: AgentResponse
         do {
             let line = try UnixSocket.readLine(from: connection, timeout: 10)

@@ -22,9 +22,10 @@ public enum UnixSocket {
         return address
     }
 
-    /// A listening socket at `path` (an old socket file there is replaced).
+    /// A listening socket at `path` (an old socket file there is replaced), in a private folder.
     public static func listen(at path: String) throws(SlipwayError) -> Int32 {
         var address = try address(path)
+        try PrivateDirectory.prepare((path as NSString).deletingLastPathComponent)
         unlink(path)
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw .failure("socket: \(String(cString: strerror(errno)))") }
@@ -42,8 +43,11 @@ public enum UnixSocket {
         return descriptor
     }
 
+    /// A connection to the socket at `path`, in a private folder, answered by a process of this user.
     public static func connect(to path: String) throws(SlipwayError) -> Int32 {
         var address = try address(path)
+        let folder = (path as NSString).deletingLastPathComponent
+        if FileManager.default.fileExists(atPath: folder) { try PrivateDirectory.verify(folder) }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw .failure("socket: \(String(cString: strerror(errno)))") }
         let connected = withUnsafePointer(to: &address) {
@@ -56,7 +60,20 @@ public enum UnixSocket {
             close(descriptor)
             throw .failure("cannot connect to \(path): \(message)")
         }
+        if let owner = peerUID(descriptor), owner != getuid() {
+            close(descriptor)
+            throw .failure("the process listening on \(path) runs as uid \(owner), not as you: refusing to talk to it")
+        }
         return descriptor
+    }
+
+    /// The uid of the process at the other end of a connected socket (SO_PEERCRED).
+    public static func peerUID(_ descriptor: Int32) -> uid_t? {
+        // glibc's `struct ucred` (pid, uid, gid) is hidden behind _GNU_SOURCE: read its layout as is.
+        var credentials: (pid: pid_t, uid: uid_t, gid: gid_t) = (0, 0, 0)
+        var length = socklen_t(MemoryLayout<(pid_t, uid_t, gid_t)>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }
+        return credentials.uid
     }
 
     public static func write(line: String, to descriptor: Int32) throws(SlipwayError) {

@@ -68,9 +68,7 @@ public struct AgentClient: Sendable {
                 usleep(100_000)
             }
         }
-        try? FileManager.default.createDirectory(
-            atPath: (socketPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700])
+        try PrivateDirectory.prepare((socketPath as NSString).deletingLastPathComponent)
         let logDirectory = workspace.appendingPathComponent(".slipway/logs")
         try? FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         _ = try DetachedProcess.spawn(
