@@ -94,6 +94,61 @@ import Testing
         }
     }
 
+    /// A deploy whose command or agent dies at each step still ends properly, and the router
+    /// answers every request meanwhile: the command killed right after the switch, the agent
+    /// killed in the health gate, and the agent killed in the post-promotion window.
+    @Test func processesKilledDuringDeploysDropNoRequest() throws {
+        let workspace = try LocalServiceWorkspace.create()
+        try workspace.write(["services/api/slipway.yml": try workspace.read("services/api/slipway.yml")
+            .replacingOccurrences(of: "post_promotion: 1s", with: "post_promotion: 3s")])
+        try workspace.commitAll("watch for 3s")
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        func agentStatus() throws -> [String: Any] { try #require(try slipway.json("agent", "status") as? [String: Any]) }
+        func started(_ stage: String, _ runID: String) throws -> Bool {
+            try slipway("events", "--json", "--limit", "200").stdout.split(separator: "\n").contains {
+                $0.contains(#""kind":"stage.started""#) && $0.contains(#""stage":"\#(stage)""#) && $0.contains(runID)
+            }
+        }
+        let url = try #require((try agentStatus()["routes"] as? [[String: Any]])?.first?["url"] as? String)
+        let port = try #require(Int(url.split(separator: ":").last ?? ""))
+        let load = LoadLoop()
+        load.start(port: port)
+
+        for (round, (stage, victim)) in [("post-promotion", "command"), ("health-check", "agent"), ("post-promotion", "agent")].enumerated() {
+            try LocalServiceWorkspace.newVersion(workspace, note: "round \(round)")
+            let deploy = try slipway.start(
+                ["deploy-service", "api", "--env", "staging"], log: workspace.root.appendingPathComponent("round-\(round).log"))
+            var runID = ""
+            #expect(try eventually(60) {
+                runID = ((try slipway.json("runs") as? [[String: Any]])?.first { $0["state"] as? String == "running" }?["id"] as? String) ?? ""
+                return try !runID.isEmpty && started(stage, runID)
+            }, "round \(round) reached \(stage)")
+            if victim == "command" {
+                kill(deploy.processIdentifier, SIGKILL)
+            } else {
+                kill(Int32(try #require(try agentStatus()["pid"] as? Int)), SIGKILL)
+            }
+            deploy.waitUntilExit()
+            if victim == "command" { #expect(try slipway("agent", "start").status == 0) }
+            #expect(try eventually(60) {
+                ((try slipway.json("runs", "show", runID) as? [String: Any])?["state"] as? String) == "succeeded"
+            }, "round \(round): the run ended properly: \((try? workspace.read("round-\(round).log")) ?? "")")
+            let status = try #require((try slipway.json("status", "--env", "staging") as? [[String: Any]])?.first)
+            let route = try #require((try agentStatus()["routes"] as? [[String: Any]])?.first)
+            let live = try #require(status["live_color"] as? String)
+            #expect((route["weights"] as? [String: Int])?[live] == 100, "round \(round): status and router agree")
+        }
+        let answers = load.stop()
+        #expect(answers.count > 100, "the load loop ran (\(answers.count) requests)")
+        let failed = answers.filter { $0.status != 200 }
+        #expect(failed.isEmpty, "\(failed.count) of \(answers.count) requests failed")
+    }
+
     @Test func twoSwitchesAtOnceAreSerializedAndTheLastOneWins() throws {
         let workspace = try LocalServiceWorkspace.create(settings: "")
         let slipway = SlipwayProcess(workspace)
