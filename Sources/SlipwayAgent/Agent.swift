@@ -72,6 +72,7 @@ public final class Agent: @unchecked Sendable {
         try store.save(ProcessRecord(role: "agent", identity: .current, socket: socketPath))
         queue.sync {
             stopUnrecordedSlots()
+            startParkedSlots()
             adoptOrStartRouter()
         }
         runs.takeOverOrphans()
@@ -191,8 +192,15 @@ public final class Agent: @unchecked Sendable {
             // From here on the timers on the queue do nothing: a supervision pass between this
             // answer and the exit would find the router gone and start a new one.
             isStopping = true
+            // The colours with traffic are parked: the next agent starts them again, so
+            // `agent stop` then `agent start` gives the fleet back as it was.
+            let routes = try store.routes()
             for slot in try store.slots() where slot.state == .running {
-                try stopSlot(component: slot.component, environment: slot.environment, color: slot.color)
+                let route = routes.first { $0.component == slot.component && $0.environment == slot.environment }
+                let weight = slot.color == "green" ? route?.greenWeight ?? 0 : 100 - (route?.greenWeight ?? 0)
+                try stopSlot(
+                    component: slot.component, environment: slot.environment, color: slot.color,
+                    reason: "the agent was stopped", as: route != nil && weight > 0 ? .parked : .stopped)
             }
             router?.shutdown()
             if let record = try store.process(role: "router") { DetachedProcess.stop(pid: record.pid, grace: 5) }
@@ -293,13 +301,13 @@ public final class Agent: @unchecked Sendable {
         slot.startedAt = Date()
     }
 
-    func stopSlot(component: String, environment: String, color: String, reason: String? = nil) throws {
+    func stopSlot(component: String, environment: String, color: String, reason: String? = nil, as state: SlotState = .stopped) throws {
         guard var slot = try store.slots().first(where: {
             $0.component == component && $0.environment == environment && $0.color == color
         }), slot.state == .running else { return }
         // Recorded first: an agent killed in between leaves a process that is not recorded as
         // running, which the next agent stops, rather than a record the supervisor would restart.
-        slot.state = .stopped
+        slot.state = state
         slot.retireAt = nil
         try store.save(slot, event: NewEvent(
             .slotStopped, component: component, environment: environment,
@@ -434,6 +442,23 @@ public final class Agent: @unchecked Sendable {
         try? store.deleteProcess(role: "agent")
         unlink(socketPath)
         exit(0)
+    }
+
+    /// Starts again the slots that had traffic when the last agent was stopped.
+    private func startParkedSlots() {
+        guard let slots = try? store.slots() else { return }
+        for var slot in slots where slot.state == .parked {
+            do {
+                try launch(&slot)
+                slot.state = .running
+                try store.save(slot, event: NewEvent(
+                    .slotStarted, component: slot.component, environment: slot.environment,
+                    details: EventDetails(version: slot.version, color: slot.color, reason: "started again with the agent",
+                                          pid: Int(slot.pid))))
+            } catch {
+                AgentLog.logger.error("cannot start \(slot.component)/\(slot.environment)/\(slot.color) again: \(error)")
+            }
+        }
     }
 
     /// Stops slot processes that no record says should run: left by an agent killed between

@@ -48,6 +48,7 @@ final class LiveHealthWatch: @unchecked Sendable {
                 healthy = false
                 detail = "live probe: GET \(settings.path): \(error.message)"
             }
+            try? store.save(LiveProbe(component: route.component, environment: route.environment, checkedAt: now, healthy: healthy))
             if health[key] == nil {
                 states = states ?? (try? store.projection().states)
                 health[key] = LiveHealth(

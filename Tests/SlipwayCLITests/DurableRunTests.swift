@@ -192,4 +192,23 @@ import Testing
         let version = try FakeCloudWorkspace.version(live.workspace, "services/api")
         #expect(httpGet(try live.route().port)?.body == "api \(version) green\n")
     }
+
+    /// `agent stop` takes the fleet down and says so (health `stale`, not a green mark from before);
+    /// `agent start` brings every release that had traffic back, as it was.
+    @Test func agentStopShowsStaleHealthAndAgentStartRestoresTheFleet() throws {
+        let live = try start()
+        defer { live.stopAll() }
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let version = try FakeCloudWorkspace.version(live.workspace, "services/api")
+        let port = try live.route().port
+        #expect(try live.slipway("agent", "stop").status == 0)
+        let stopped = try live.status()
+        #expect(stopped["health"] as? String == "stale", "\(stopped)")
+        #expect(stopped["health_checked_at"] is String)
+        #expect(httpGet(port, timeout: 2) == nil, "nothing serves while the agent is stopped")
+
+        #expect(try live.slipway("agent", "start").status == 0)
+        #expect(eventually(30) { httpGet(port)?.body == "api \(version) blue\n" }, "the live release is back on its port")
+        #expect(try eventually(30) { try live.status()["health"] as? String == "healthy" })
+    }
 }

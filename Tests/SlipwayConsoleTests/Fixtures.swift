@@ -11,25 +11,26 @@ enum Fixtures {
 
     static func row(
         _ component: String, _ environment: String, version: String? = nil, color: String? = nil,
-        health: String = "unknown", running: String? = nil, technology: String = "node", target: String = "local"
+        health: HealthState = .unknown, running: String? = nil, technology: String = "node", target: String = "local"
     ) -> FleetRow {
         FleetRow(
             component: component, kind: .app, environment: environment, technology: technology, target: target,
-            liveVersion: version, liveColor: color, health: health, url: nil, runningRun: running, lastOutcome: nil)
+            liveVersion: version, liveColor: color, health: health, healthCheckedAt: health == .unknown ? nil : now - 60,
+            url: nil, runningRun: running, lastOutcome: nil)
     }
 
     /// accounts is live and healthy everywhere, billing is being deployed to staging,
     /// landing-page is unhealthy in production and absent elsewhere.
     static let fleet: [FleetRow] = [
-        row("accounts", "development", version: "3f9a2c1b7d4e", color: "blue", health: "healthy", technology: "swift"),
-        row("accounts", "staging", version: "3f9a2c1b7d4e", color: "green", health: "healthy", technology: "swift"),
-        row("accounts", "production", version: "0c1d2e3f4a5b", color: "blue", health: "healthy", technology: "swift"),
-        row("billing", "development", version: "77aa88bb99cc", color: "green", health: "healthy", target: "aws-ecs"),
-        row("billing", "staging", version: "66aa88bb99cc", color: "blue", health: "unknown", running: "r1", target: "aws-ecs"),
+        row("accounts", "development", version: "3f9a2c1b7d4e", color: "blue", health: .healthy, technology: "swift"),
+        row("accounts", "staging", version: "3f9a2c1b7d4e", color: "green", health: .healthy, technology: "swift"),
+        row("accounts", "production", version: "0c1d2e3f4a5b", color: "blue", health: .healthy, technology: "swift"),
+        row("billing", "development", version: "77aa88bb99cc", color: "green", health: .healthy, target: "aws-ecs"),
+        row("billing", "staging", version: "66aa88bb99cc", color: "blue", health: .unknown, running: "r1", target: "aws-ecs"),
         row("billing", "production", target: "aws-ecs"),
         row("landing-page", "development", target: "cloudflare-pages"),
         row("landing-page", "staging", target: "cloudflare-pages"),
-        row("landing-page", "production", version: "5e5e5e5e5e5e", color: "green", health: "unhealthy",
+        row("landing-page", "production", version: "5e5e5e5e5e5e", color: "green", health: .unhealthy,
             target: "cloudflare-pages"),
     ]
 
@@ -113,7 +114,7 @@ enum RichFixtures {
             state.liveVersion = row.liveVersion
             state.liveColor = row.liveColor
             state.previousVersions = ["0c1d2e3f4a5b"]
-            state.lastHealth = .init(healthy: row.health == "healthy", time: now - 60, detail: nil)
+            state.lastHealth = .init(healthy: row.health == .healthy, time: now - 60, detail: nil)
             states[.init(component: row.component, environment: row.environment)] = state
         }
         return ConsoleSnapshot(

@@ -50,10 +50,24 @@ import Testing
     }
 
     @Test func cutsALongVersionToTwelveColumns() throws {
-        let rows = [Fixtures.row("accounts", "staging", version: "3f9a2c1b7d4e-dirty", color: "blue", health: "healthy")]
+        let rows = [Fixtures.row("accounts", "staging", version: "3f9a2c1b7d4e-dirty", color: "blue", health: .healthy)]
         let line = try #require(Console.render(Fixtures.state(rows: rows)).line(containing: "accounts")).text
         #expect(line.contains("3f9a2c1b7d4… blue"))
         #expect(!line.contains("dirty"))
+    }
+
+    /// Health nobody vouches for now never shows the healthy mark: unknown is `?`, stale (agent down) `◌`.
+    @Test func unknownAndStaleHealthHaveMarksOfTheirOwn() throws {
+        let rows = [
+            Fixtures.row("accounts", "staging", version: "3f9a2c1b7d4e", color: "blue", health: .stale),
+            Fixtures.row("billing", "staging", version: "3f9a2c1b7d4e", color: "green", health: .unknown),
+        ]
+        let frame = Console.render(Fixtures.state(rows: rows))
+        let accounts = try #require(frame.line(containing: "accounts")).text
+        let billing = try #require(frame.line(containing: "billing")).text
+        #expect(accounts.contains("3f9a2c1b7d4e blue  ◌"), "\(accounts)")
+        #expect(billing.contains("3f9a2c1b7d4e green ?"), "\(billing)")
+        #expect(!accounts.contains("●") && !billing.contains("●"))
     }
 
     @Test func drawsTheSelectedComponentInReverseVideo() throws {

@@ -12,7 +12,7 @@ import Testing
     /// accounts in staging: blue 0c1d2e3f4a5b live, green 3f9a2c1b7d4e waiting.
     static func state(size: TerminalSize = TerminalSize(rows: 24, columns: 80), symbols: SymbolSet = .unicode) -> ConsoleState {
         var rows = Fixtures.fleet
-        rows[1] = Fixtures.row("accounts", "staging", version: "0c1d2e3f4a5b", color: "blue", health: "healthy", technology: "swift")
+        rows[1] = Fixtures.row("accounts", "staging", version: "0c1d2e3f4a5b", color: "blue", health: .healthy, technology: "swift")
         rows[1].ready = ready
         var staging = DeploymentState(component: "accounts", environment: "staging")
         staging.liveVersion = "0c1d2e3f4a5b"

@@ -90,3 +90,44 @@ import Testing
         }
     }
 }
+
+/// Health as a fact with an age, as `status` and the console show it.
+@Suite struct FleetHealthTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func state(healthy: Bool, checked secondsAgo: Double) -> DeploymentState {
+        var state = DeploymentState(component: "api", environment: "staging")
+        state.liveVersion = "v1"
+        state.lastHealth = .init(healthy: healthy, time: now - secondsAgo, detail: nil)
+        return state
+    }
+
+    func probe(_ secondsAgo: Double) -> LiveProbe {
+        LiveProbe(component: "api", environment: "staging", checkedAt: now - secondsAgo, healthy: true)
+    }
+
+    @Test func aFreshProbeVouchesForTheRecordedHealth() {
+        let (health, checkedAt) = FleetRow.health(
+            of: state(healthy: true, checked: 600), probedBy: (probe(1), true), interval: 1, now: now)
+        #expect(health == .healthy && checkedAt == now - 1)
+    }
+
+    @Test func noRecentProbeIsUnknownNotHealthy() {
+        let (health, _) = FleetRow.health(of: state(healthy: true, checked: 600), probedBy: (probe(60), true), interval: 1, now: now)
+        #expect(health == .unknown)
+    }
+
+    @Test func anAgentThatIsDownMakesHealthStale() {
+        let (health, _) = FleetRow.health(of: state(healthy: true, checked: 1), probedBy: (probe(1), false), interval: 1, now: now)
+        #expect(health == .stale)
+    }
+
+    @Test func aReleaseNobodyProbesShowsItsLastRecordedCheck() {
+        let (health, checkedAt) = FleetRow.health(of: state(healthy: false, checked: 3600), probedBy: nil, interval: 1, now: now)
+        #expect(health == .unhealthy && checkedAt == now - 3600)
+    }
+
+    @Test func nothingLiveIsUnknown() {
+        #expect(FleetRow.health(of: nil, probedBy: nil, interval: 1, now: now).0 == .unknown)
+    }
+}

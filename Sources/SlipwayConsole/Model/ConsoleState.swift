@@ -120,7 +120,7 @@ struct ConsoleState: Equatable, Sendable {
         let filter = filter(.health)
         guard !filter.isEmpty else { return rows }
         return rows.filter { row in
-            [row.component, row.environment, row.health, row.liveColor ?? ""].contains {
+            [row.component, row.environment, row.health.rawValue, row.liveColor ?? ""].contains {
                 $0.localizedCaseInsensitiveContains(filter)
             }
         }

@@ -15,7 +15,7 @@ struct FleetComponent: Equatable, Sendable {
     func matches(_ filter: String) -> Bool {
         guard !filter.isEmpty else { return true }
         let shown = [name, kind.rawValue, technology, target]
-            + deployments.values.flatMap { [$0.liveVersion, $0.liveColor, $0.health].compactMap(\.self) }
+            + deployments.values.flatMap { [$0.liveVersion, $0.liveColor, $0.health.rawValue].compactMap(\.self) }
         return shown.contains { $0.localizedCaseInsensitiveContains(filter) }
     }
 

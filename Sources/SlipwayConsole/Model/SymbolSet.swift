@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// The glyphs the screens draw: Unicode where the locale is UTF-8, else ASCII look-alikes.
 enum SymbolSet: Equatable, Sendable {
     case unicode
@@ -6,6 +8,8 @@ enum SymbolSet: Equatable, Sendable {
     var healthy: String { self == .unicode ? "●" : "o" }
     var unhealthy: String { self == .unicode ? "✗" : "x" }
     var unknown: String { "?" }
+    /// Health nobody can vouch for now: the agent that probes is down.
+    var stale: String { self == .unicode ? "◌" : "-" }
     var done: String { self == .unicode ? "✓" : "+" }
     var alarm: String { self == .unicode ? "⚠" : "!" }
     /// A release waiting in the idle colour for a switch by hand.
@@ -13,11 +17,12 @@ enum SymbolSet: Equatable, Sendable {
     var inProgress: String { self == .unicode ? "⟳" : "*" }
     var ellipsis: String { self == .unicode ? "…" : "~" }
 
-    func health(_ health: String) -> String {
+    func health(_ health: HealthState) -> String {
         switch health {
-        case "healthy": healthy
-        case "unhealthy": unhealthy
-        default: unknown
+        case .healthy: healthy
+        case .unhealthy: unhealthy
+        case .unknown: unknown
+        case .stale: stale
         }
     }
 }

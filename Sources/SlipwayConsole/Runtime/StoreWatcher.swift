@@ -93,7 +93,9 @@ struct StoreWatcher: Sendable {
             return CanaryPanel(record, runState: state)
         }
         return ConsoleSnapshot(
-            rows: FleetRow.rows(workspace: engine.workspace, projection: projection, routes: routes),
+            rows: FleetRow.rows(
+                workspace: engine.workspace, projection: projection, routes: routes, probes: try engine.store.liveProbes(),
+                agentIsAlive: engine.store.agentIsAlive()),
             runs: runs, states: projection.states,
             slots: try engine.store.slots(), routes: routes, metrics: metrics,
             events: follower.events, canaries: canaries, objectives: service.objectives, alerts: service.alerts)

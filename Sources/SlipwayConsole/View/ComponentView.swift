@@ -80,8 +80,8 @@ struct ComponentView {
         var x = frame.put(deployment.environment, row: row, column: 0, width: Self.environmentWidth)
         let color = deployment.liveColor ?? "-"
         x = frame.put(color, row: row, column: x, width: 7, style: Self.style(ofColor: color))
-        let health = "\(state.symbols.health(deployment.health)) \(deployment.health)"
-        x = frame.put(health, row: row, column: x, width: 12, style: deployment.health == "unhealthy" ? .colored(.unhealthy) : .plain)
+        let health = "\(state.symbols.health(deployment.health)) \(deployment.health.rawValue)"
+        x = frame.put(health, row: row, column: x, width: 12, style: deployment.health == .unhealthy ? .colored(.unhealthy) : .plain)
         let traffic = state.snapshot.route(deployment.component, deployment.environment).map {
             "blue \(100 - $0.greenWeight)%  green \($0.greenWeight)%"
         } ?? "-"
@@ -97,13 +97,13 @@ struct ComponentView {
         }
     }
 
-    private func drawSlot(_ slot: SlotRecord, live health: String?, into frame: inout Frame, row: Int) {
+    private func drawSlot(_ slot: SlotRecord, live health: HealthState?, into frame: inout Frame, row: Int) {
         var x = frame.put(slot.environment, row: row, column: 0, width: Self.environmentWidth)
         x = frame.put(slot.color, row: row, column: x, width: 7, style: Self.style(ofColor: slot.color))
         x = frame.put(TextLayout.truncate(slot.version, to: 14, ellipsis: state.symbols.ellipsis), row: row, column: x, width: 15)
         let ready = state.snapshot.state(slot.component, slot.environment)?.ready
         let waiting = health == nil && ready?.color == slot.color && ready?.version == slot.version
-        let role = health.map { "live, \($0)" } ?? (waiting ? "idle, waiting for switch" : "idle")
+        let role = health.map { "live, \($0.rawValue)" } ?? (waiting ? "idle, waiting for switch" : "idle")
         x = frame.put("\(slot.state), \(role)", row: row, column: x, width: waiting ? 35 : 24)
         x = frame.put("since \(TimeText.stamp(slot.startedAt))", row: row, column: x, width: 22)
         frame.put("restarts \(slot.restarts)", row: row, column: x, style: .dim)

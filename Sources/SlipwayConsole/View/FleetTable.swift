@@ -73,11 +73,11 @@ struct FleetTable: ListView {
         default: .dim
         }
         x = frame.put(color, row: row, column: x, width: Self.colorWidth + 1, style: colorStyle)
-        let health = deployment?.health ?? "unknown"
+        let health = deployment?.health ?? .unknown
         let healthStyle: CellStyle = switch health {
-        case "healthy": .colored(.healthy)
-        case "unhealthy": .colored(.unhealthy, .bold)
-        default: .dim
+        case .healthy: .colored(.healthy)
+        case .unhealthy: .colored(.unhealthy, .bold)
+        case .unknown, .stale: .dim
         }
         x = frame.put(symbols.health(health), row: row, column: x, width: 1, style: healthStyle)
         if deployment?.runningRun != nil {

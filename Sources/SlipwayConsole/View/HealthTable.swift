@@ -12,16 +12,14 @@ enum HealthTable {
         let columns: [Column] = [
             Column(heading: "COMPONENT", limit: 24, value: \.component),
             Column(heading: "ENV", limit: 12, value: \.environment),
-            Column(heading: "HEALTH", limit: 9, value: { "\(symbols.health($0.health)) \($0.health)" }, style: { row in
+            Column(heading: "HEALTH", limit: 9, value: { "\(symbols.health($0.health)) \($0.health.rawValue)" }, style: { row in
                 switch row.health {
-                case "healthy": .colored(.healthy)
-                case "unhealthy": .colored(.unhealthy, .bold)
-                default: .dim
+                case .healthy: .colored(.healthy)
+                case .unhealthy: .colored(.unhealthy, .bold)
+                case .unknown, .stale: .dim
                 }
             }),
-            Column(heading: "PROBED", limit: 8, value: { row in
-                snapshot.state(row.component, row.environment)?.lastHealth.map { TimeText.clock($0.time) } ?? "-"
-            }),
+            Column(heading: "PROBED", limit: 8, value: { row in row.healthCheckedAt.map(TimeText.clock) ?? "-" }),
             Column(heading: "P95", limit: 9, value: { row in
                 guard let color = row.liveColor, let p95 = counts(row)[color]?.p95Milliseconds else { return "-" }
                 return String(format: "%.1fms", p95)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One component in one environment, as `status` and the console's fleet screen show it.
 public struct FleetRow: Sendable, Equatable, Codable {
     public var component: String
@@ -7,8 +9,10 @@ public struct FleetRow: Sendable, Equatable, Codable {
     public var target: String
     public var liveVersion: String?
     public var liveColor: String?
-    /// `healthy`, `unhealthy` or `unknown`.
-    public var health: String
+    public var health: HealthState
+    /// When the health shown was last checked (the agent's latest probe for a release behind its
+    /// router, else the last recorded check).
+    public var healthCheckedAt: Date?
     public var url: String?
     /// The run deploying or rolling it back now, if any.
     public var runningRun: String?
@@ -24,7 +28,8 @@ public struct FleetRow: Sendable, Equatable, Codable {
 
     public init(
         component: String, kind: Component.Kind, environment: String, technology: String, target: String,
-        liveVersion: String? = nil, liveColor: String? = nil, health: String = "unknown", url: String? = nil,
+        liveVersion: String? = nil, liveColor: String? = nil, health: HealthState = .unknown, healthCheckedAt: Date? = nil,
+        url: String? = nil,
         runningRun: String? = nil, lastOutcome: String? = nil, ready: DeploymentState.ReadyRelease? = nil
     ) {
         self.component = component
@@ -35,6 +40,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
         self.liveVersion = liveVersion
         self.liveColor = liveColor
         self.health = health
+        self.healthCheckedAt = healthCheckedAt
         self.url = url
         self.runningRun = runningRun
         self.lastOutcome = lastOutcome
@@ -43,7 +49,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case component, kind, environment, technology, target, liveVersion = "live_version", liveColor = "live_color"
-        case health, url, runningRun = "running_run", lastOutcome = "last_outcome", ready
+        case health, healthCheckedAt = "health_checked_at", url, runningRun = "running_run", lastOutcome = "last_outcome", ready
     }
 
     /// Absent values are written as `null`, so every key is always there for scripts.
@@ -57,6 +63,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
         try container.encode(liveVersion, forKey: .liveVersion)
         try container.encode(liveColor, forKey: .liveColor)
         try container.encode(health, forKey: .health)
+        try container.encode(healthCheckedAt, forKey: .healthCheckedAt)
         try container.encode(url, forKey: .url)
         try container.encode(runningRun, forKey: .runningRun)
         try container.encode(lastOutcome, forKey: .lastOutcome)
@@ -64,27 +71,43 @@ public struct FleetRow: Sendable, Equatable, Codable {
     }
 
     /// Rows for every component and environment, in workspace then environment order.
-    /// `routes` give local components their router's address as the URL.
-    public static func rows(workspace: Workspace, projection: Projection, routes: [RouteRecord] = []) -> [FleetRow] {
+    /// `routes` give local components their router's address as the URL; `probes` are the agent's
+    /// latest probes, and `agentIsAlive` whether it still probes.
+    public static func rows(
+        workspace: Workspace, projection: Projection, routes: [RouteRecord] = [], probes: [LiveProbe] = [],
+        agentIsAlive: Bool = true, now: Date = Date()
+    ) -> [FleetRow] {
         workspace.components.flatMap { component in
             workspace.config.environments.map { environment in
                 let state = projection.states[.init(component: component.name, environment: environment.name)]
-                let health: String
-                if let reading = state?.lastHealth, state?.liveVersion != nil {
-                    health = reading.healthy ? "healthy" : "unhealthy"
-                } else {
-                    health = "unknown"
-                }
+                let route = routes.first { $0.component == component.name && $0.environment == environment.name }
+                let probe = probes.first { $0.component == component.name && $0.environment == environment.name }
+                let (health, checkedAt) = Self.health(
+                    of: state, probedBy: route == nil ? nil : (probe, agentIsAlive), interval: component.settings.health.interval,
+                    now: now)
                 return FleetRow(
                     component: component.name, kind: component.kind, environment: environment.name,
                     technology: component.technology, target: component.target, liveVersion: state?.liveVersion,
-                    liveColor: state?.liveColor, health: health,
-                    url: component.settings.urls[environment.name] ?? routes.first {
-                        $0.component == component.name && $0.environment == environment.name
-                    }.map { "http://\($0.host):\($0.port)" },
+                    liveColor: state?.liveColor, health: health, healthCheckedAt: checkedAt,
+                    url: component.settings.urls[environment.name] ?? route.map { "http://\($0.host):\($0.port)" },
                     runningRun: state?.runsInProgress.first { $0.kind == .deploy || $0.kind == .rollback }?.runID,
                     lastOutcome: state?.lastDeploy?.outcome, ready: state?.ready)
             }
         }
+    }
+
+    /// Health as a fact with an age. A release the agent probes (`probedBy` given) is `stale`
+    /// while the agent is down, and `unknown` when neither a probe nor a recorded check is younger
+    /// than three intervals (5 s at least); others show their last recorded check.
+    static func health(
+        of state: DeploymentState?, probedBy probing: (probe: LiveProbe?, agentIsAlive: Bool)?, interval: Double, now: Date
+    ) -> (HealthState, Date?) {
+        guard state?.liveVersion != nil, let reading = state?.lastHealth else { return (.unknown, nil) }
+        let recorded: HealthState = reading.healthy ? .healthy : .unhealthy
+        guard let probing else { return (recorded, reading.time) }
+        let checkedAt = max(probing.probe?.checkedAt ?? .distantPast, reading.time)
+        guard probing.agentIsAlive else { return (.stale, checkedAt) }
+        guard now.timeIntervalSince(checkedAt) <= max(3 * interval, 5) else { return (.unknown, checkedAt) }
+        return (recorded, checkedAt)
     }
 }

@@ -213,6 +213,19 @@ enum StoreSchema {
                 CREATE INDEX run_requests_by_state ON run_requests(state);
                 """)
         }
+        migrator.registerMigration("v6-live-health") { db in
+            // The agent's latest probe of each live release, written on every probe, so health
+            // shows with its age; events record only its changes.
+            try db.execute(sql: """
+                CREATE TABLE live_health (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    checked_at DATETIME NOT NULL,
+                    healthy BOOLEAN NOT NULL,
+                    PRIMARY KEY (component, environment)
+                );
+                """)
+        }
         return migrator
     }
 }

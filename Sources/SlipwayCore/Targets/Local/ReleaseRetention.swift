@@ -35,7 +35,7 @@ public struct ReleaseRetention: Sendable, Equatable {
             if let live = state.liveVersion { versions.insert(live) }
             if let lastGood = state.previousVersions.first { versions.insert(lastGood) }
         }
-        for slot in slots where slot.component == component && slot.state == .running {
+        for slot in slots where slot.component == component && (slot.state == .running || slot.state == .parked) {
             versions.insert(slot.version)
         }
         return versions
