@@ -257,6 +257,19 @@ public struct LocalDeployment: Sendable {
         log("traffic of \(component.name) in \(environment) now goes to \(color)")
     }
 
+    /// Sends the traffic back to `previous` and records what its release answers now, so the
+    /// record never keeps the failed release's health for the colour that took over.
+    func switchBack(to previous: SlotColor, log: StageLog) async throws(SlipwayError) {
+        try await switchTraffic(to: previous, log: log)
+        guard let slot = try? await runningSlot(color: previous) else { return }
+        let answer = await probe(port: slot.port, throughRouter: false)
+        let healthy = (try? answer.get()).map { (200..<300).contains($0.status) } ?? false
+        log("\(previous) (\(slot.version)) answered GET \(component.settings.health.path) \(healthy ? "healthy" : "unhealthy")")
+        _ = try? engine.store.append(NewEvent(
+            .healthChecked, component: component.name, environment: environment,
+            details: EventDetails(version: slot.version, color: previous.rawValue, reason: "after switching back", healthy: healthy)))
+    }
+
     /// Watches the live address until `deadline`; three failing checks in a row switch back. A
     /// deadline already passed (the agent watching died and nobody watched the rest of the
     /// window) cannot vouch for the release: traffic goes back too.
@@ -267,7 +280,7 @@ public struct LocalDeployment: Sendable {
                 log("the post-promotion window passed while no agent watched, and there is no earlier colour to switch back to")
                 return
             }
-            try await switchTraffic(to: previous, log: log)
+            try await switchBack(to: previous, log: log)
             throw .failure("the post-promotion window passed while no agent watched; switched back to \(previous)")
         }
         let routePort = try await call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
@@ -289,7 +302,7 @@ public struct LocalDeployment: Sendable {
                 guard let previous else {
                     throw .failure("post-promotion checks failed and there is no earlier colour to switch back to")
                 }
-                try await switchTraffic(to: previous, log: log)
+                try await switchBack(to: previous, log: log)
                 throw .failure("post-promotion checks failed 3 times in a row; switched back to \(previous)")
             }
             try? await clock.sleep(seconds: health.interval)
