@@ -90,7 +90,7 @@ final class RequestedRuns: Sendable {
                 try await resume(record, run: run, engine: engine)
             } else {
                 guard try store.request(id: record.id).state == .claimed else { return }
-                _ = try await Deployer(engine: engine, runID: record.id).perform(record.request)
+                _ = try await engine.perform(record.request, runID: record.id)
             }
             try store.finish(requestID: record.id)
         } catch {

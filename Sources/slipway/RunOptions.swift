@@ -22,7 +22,7 @@ struct RunOptions: ParsableArguments {
         SignalTrap.cancel(cancellation)
         let result: RunResult
         if inProcess {
-            result = try await Deployer(engine: engine).perform(request, cancellation: cancellation)
+            result = try await engine.perform(request, cancellation: cancellation)
         } else {
             result = try await engine.request(request, noWait: noWait).follow(cancellation: cancellation)
         }

@@ -71,6 +71,7 @@ import Testing
         RunRequest.switchTraffic(.init(component: "api", environment: "staging", color: .blue)),
         RunRequest.switchTraffic(.init(component: "api", environment: "staging", color: nil)),
         RunRequest.rollback(.init(component: "api", environment: "production", version: "v1", force: false)),
+        RunRequest.promote(.init(component: "api", from: "staging", to: "production")),
     ])
     func aRequestReadsBackAsItWasWritten(request: RunRequest) throws {
         let data = try JSONEncoder().encode(request)

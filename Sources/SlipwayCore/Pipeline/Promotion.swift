@@ -10,9 +10,12 @@ public struct Promotion: Sendable {
     }
 
     public var engine: Engine
+    /// The id its deploy run takes: a request's, so whoever asked follows the run by it.
+    public var runID: String?
 
-    public init(engine: Engine) {
+    public init(engine: Engine, runID: String? = nil) {
         self.engine = engine
+        self.runID = runID
     }
 
     public func promote(
@@ -57,7 +60,7 @@ public struct Promotion: Sendable {
         _ component: Component, version: String, commit: String?, to environment: EnvironmentSettings,
         cancellation: CancellationFlag
     ) async throws(SlipwayError) -> RunResult {
-        let deployer = Deployer(engine: engine)
+        let deployer = Deployer(engine: engine, runID: runID)
         let current = try? await engine.version(of: component, requested: nil).version
         let kept = FileManager.default.fileExists(atPath: engine.releaseDirectory(of: component, version: version).path)
         if current == version || kept {

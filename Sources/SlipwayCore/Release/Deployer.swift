@@ -28,6 +28,8 @@ public struct Deployer: Sendable {
             return try await self.rollback(
                 rollback.component, environment: rollback.environment, to: rollback.version, force: rollback.force,
                 cancellation: cancellation)
+        case .promote:
+            return try await engine.perform(request, runID: runID, cancellation: cancellation)
         }
     }
 

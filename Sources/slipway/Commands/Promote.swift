@@ -11,15 +11,15 @@ struct Promote: AsyncParsableCommand {
     @Option(help: "The environment the release is live in.") var from = "staging"
     @Option(help: "The environment to deploy it to.") var to = "production"
 
+    @OptionGroup var run: RunOptions
+
     func run() async throws {
         let engine = try await global.openEngine()
-        let cancellation = CancellationFlag()
-        SignalTrap.cancel(cancellation)
-        let outcome = try await Promotion(engine: engine).promote(component, from: from, to: to, cancellation: cancellation)
-        guard let result = outcome.result else {
-            throw SlipwayError.failure("not promoting \(component) \(outcome.version): the production checklist failed")
-        }
-        if !result.succeeded { throw ExitCode(1) }
-        print("promoted \(component) \(outcome.version) from \(from) to \(to)")
+        let name = try engine.workspace.component(named: component).name
+        _ = try engine.workspace.environment(named: from)
+        _ = try engine.workspace.environment(named: to)
+        guard from != to else { throw SlipwayError.usage("--from and --to are both \(from)") }
+        try await run.perform(.promote(.init(component: name, from: from, to: to)), engine: engine)
+        print("promoted \(name) from \(from) to \(to)")
     }
 }

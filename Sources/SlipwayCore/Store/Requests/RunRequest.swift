@@ -1,11 +1,14 @@
 /// A changing action asked of the engine, recorded in the store as `run.requested` and executed
 /// by the agent (or in process with `--local`). Its JSON form, what the store keeps, is one flat
-/// object: `{"action": "deploy" | "switch" | "rollback", "component": ..., "environment": ...,
-/// "version"?, "force"?, "kind"?, "color"?}`.
+/// object: `{"action": "deploy" | "switch" | "rollback" | "promote", "component": ...,
+/// "environment": ..., "version"?, "force"?, "kind"?, "color"?, "from"?}` (a promotion's
+/// environment is where it goes).
 public enum RunRequest: Codable, Sendable, Equatable {
     case deploy(Deploy)
     case switchTraffic(Switch)
     case rollback(Rollback)
+    /// The release live and healthy in `from`, deployed exactly to `to`.
+    case promote(Promote)
 
     public struct Deploy: Codable, Sendable, Equatable {
         public var component: String
@@ -50,20 +53,35 @@ public enum RunRequest: Codable, Sendable, Equatable {
         }
     }
 
+    public struct Promote: Codable, Sendable, Equatable {
+        public var component: String
+        public var from: String
+        public var to: String
+
+        public init(component: String, from: String, to: String) {
+            self.component = component
+            self.from = from
+            self.to = to
+        }
+    }
+
     /// The component as the requester named it.
     public var component: String {
         switch self {
         case .deploy(let deploy): deploy.component
         case .switchTraffic(let request): request.component
         case .rollback(let rollback): rollback.component
+        case .promote(let promote): promote.component
         }
     }
 
+    /// The environment whose traffic the request changes.
     public var environment: String {
         switch self {
         case .deploy(let deploy): deploy.environment
         case .switchTraffic(let request): request.environment
         case .rollback(let rollback): rollback.environment
+        case .promote(let promote): promote.to
         }
     }
 
@@ -72,6 +90,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .deploy: .deploy
         case .switchTraffic: .switchTraffic
         case .rollback: .rollback
+        case .promote: .deploy
         }
     }
 
@@ -84,11 +103,29 @@ public enum RunRequest: Codable, Sendable, Equatable {
             "switch \(request.component) in \(request.environment)\(request.color.map { " to \($0)" } ?? "")"
         case .rollback(let rollback):
             "rollback \(rollback.component) in \(rollback.environment)\(rollback.version.map { " to \($0)" } ?? "")"
+        case .promote(let promote):
+            "promote \(promote.component) from \(promote.from) to \(promote.to)"
         }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case action, component, environment, version, force, kind, color
+        case action, component, environment, version, force, kind, color, from
+    }
+
+    private enum Action: String, Codable {
+        case deploy
+        case switchTraffic = "switch"
+        case rollback
+        case promote
+    }
+
+    private var action: Action {
+        switch self {
+        case .deploy: .deploy
+        case .switchTraffic: .switchTraffic
+        case .rollback: .rollback
+        case .promote: .promote
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,7 +134,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
         let environment = try container.decode(String.self, forKey: .environment)
         let version = try container.decodeIfPresent(String.self, forKey: .version)
         let force = try container.decodeIfPresent(Bool.self, forKey: .force) ?? false
-        switch try container.decode(RunKind.self, forKey: .action) {
+        switch try container.decode(Action.self, forKey: .action) {
         case .deploy:
             self = .deploy(.init(
                 component: component, kind: try container.decodeIfPresent(Component.Kind.self, forKey: .kind),
@@ -107,15 +144,14 @@ public enum RunRequest: Codable, Sendable, Equatable {
                 component: component, environment: environment, color: try container.decodeIfPresent(SlotColor.self, forKey: .color)))
         case .rollback:
             self = .rollback(.init(component: component, environment: environment, version: version, force: force))
-        case let other:
-            throw DecodingError.dataCorruptedError(
-                forKey: .action, in: container, debugDescription: "'\(other.rawValue)' is not an action a request asks for")
+        case .promote:
+            self = .promote(.init(component: component, from: try container.decode(String.self, forKey: .from), to: environment))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(runKind, forKey: .action)
+        try container.encode(action, forKey: .action)
         try container.encode(component, forKey: .component)
         try container.encode(environment, forKey: .environment)
         switch self {
@@ -128,6 +164,8 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .rollback(let rollback):
             try container.encodeIfPresent(rollback.version, forKey: .version)
             try container.encode(rollback.force, forKey: .force)
+        case .promote(let promote):
+            try container.encode(promote.from, forKey: .from)
         }
     }
 }
