@@ -62,6 +62,16 @@ enum Entry {
         }
     }
 
+    /// "did you mean" for a mistyped command: `Unexpected argument 'delpoy-all'` near `deploy-all`
+    /// (the first unexpected word is the command that was meant).
+    static func suggestion(for message: String) -> String {
+        guard message.lowercased().contains("unexpected argument"), let typed = message.split(separator: "'").dropFirst().first else {
+            return ""
+        }
+        let commands = SlipwayCommand.configuration.subcommands.map { $0._commandName }
+        return NearestName.suggestion(for: String(typed), among: commands).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
     /// Prints `error` as one line on stderr and returns the exit code: usage errors (which
     /// argument-parser would exit with 64) become 2.
     static func report(_ error: any Error) -> Int32 {
@@ -76,7 +86,7 @@ enum Entry {
             return 0
         }
         let message = SlipwayCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        printError("\(message) (see 'slipway help')")
+        printError("\(message)\(suggestion(for: message)) (see 'slipway help')")
         return 2
     }
 

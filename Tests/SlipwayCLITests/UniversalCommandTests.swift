@@ -66,7 +66,10 @@ import Testing
         }
         let unknownApp = try slipway("deploy-app", "webb", "--env", "staging")
         #expect(unknownApp.status == 2)
-        #expect(unknownApp.stderr == "slipway: error: unknown app 'webb' (known: web)\n")
+        #expect(unknownApp.stderr == "slipway: error: unknown app 'webb'; did you mean 'web'? (known: web)\n")
+        let typo = try slipway("delpoy-all", "--env", "staging")
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("did you mean 'deploy-all'?"), "\(typo.stderr)")
         let unknownEnvironment = try slipway("deploy-app", "web", "--env", "prod")
         #expect(unknownEnvironment.status == 2)
         #expect(unknownEnvironment.stderr.contains("unknown environment 'prod' (known: development, staging, production)"))

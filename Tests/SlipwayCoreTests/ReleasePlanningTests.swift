@@ -132,3 +132,14 @@ import Testing
         #expect(FleetRow.health(of: nil, probedBy: nil, interval: 1, now: now).0 == .unknown)
     }
 }
+
+@Suite struct NearestNameTests {
+    @Test func aTypoWithinTwoEditsIsSuggested() {
+        #expect(NearestName.suggestion(for: "acounts", among: ["accounts", "admin"]) == "accounts")
+        #expect(NearestName.suggestion(for: "delpoy-all", among: ["deploy-all", "deploy-app"]) == "deploy-all")
+    }
+
+    @Test func nothingCloseIsNoSuggestion() {
+        #expect(NearestName.suggestion(for: "zzz", among: ["accounts", "admin"]) == nil)
+    }
+}

@@ -93,10 +93,10 @@ import Testing
         try workspace.makeFolder("apps/web")
         try workspace.makeFolder("services/accounts")
         let loaded = try Workspace.load(at: workspace.root)
-        #expect(throws: SlipwayError.usage("unknown app 'accounts' (known: web)")) {
+        #expect(throws: SlipwayError.usage("unknown app 'accounts'; accounts is a service: use deploy-service (known: web)")) {
             try loaded.component(named: "accounts", kind: .app)
         }
-        #expect(throws: SlipwayError.usage("unknown component 'apps/accounts' (known: web, accounts)")) {
+        #expect(throws: SlipwayError.usage("unknown component 'apps/accounts'; did you mean 'services/accounts'? (known: web, accounts)")) {
             try loaded.component(named: "apps/accounts")
         }
     }

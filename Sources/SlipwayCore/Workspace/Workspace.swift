@@ -127,7 +127,16 @@ public struct Workspace: Sendable {
         }
         let noun = kind.map { $0 == .app ? "app" : "service" } ?? "component"
         let known = candidates.map(\.name).joined(separator: ", ")
-        throw .usage(ConfigText.escaped("unknown \(noun) '\(reference)' (known: \(known.isEmpty ? "none" : known))"))
+        var hint = ""
+        if let other = components.first(where: { $0.name == name }) {
+            // The right name in the wrong place: say where it is, or which command deploys it.
+            hint = kind == nil
+                ? "; did you mean '\(other.path)'?"
+                : "; \(other.name) is a\(other.kind == .app ? "n app: use deploy-app" : " service: use deploy-service")"
+        } else if let nearest = NearestName.suggestion(for: name, among: candidates.map(\.name)) {
+            hint = "; did you mean '\(nearest)'?"
+        }
+        throw .usage(ConfigText.escaped("unknown \(noun) '\(reference)'\(hint) (known: \(known.isEmpty ? "none" : known))"))
     }
 
     public func environment(named name: String) throws(SlipwayError) -> EnvironmentSettings {
