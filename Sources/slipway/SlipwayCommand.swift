@@ -62,14 +62,14 @@ enum Entry {
         }
     }
 
-    /// "did you mean" for a mistyped command: `Unexpected argument 'delpoy-all'` near `deploy-all`
-    /// (the first unexpected word is the command that was meant).
+    /// "did you mean" for a mistyped command (`delpoy-all` near `deploy-all`): the first word of
+    /// the command line, when it is no command, whatever argument-parser complained of first.
     static func suggestion(for message: String) -> String {
-        guard message.lowercased().contains("unexpected argument"), let typed = message.split(separator: "'").dropFirst().first else {
+        let commands = SlipwayCommand.configuration.subcommands.map { $0._commandName }
+        guard let typed = CommandLine.arguments.dropFirst().first, !typed.hasPrefix("-"), !commands.contains(typed) else {
             return ""
         }
-        let commands = SlipwayCommand.configuration.subcommands.map { $0._commandName }
-        return NearestName.suggestion(for: String(typed), among: commands).map { "; did you mean '\($0)'?" } ?? ""
+        return NearestName.suggestion(for: typed, among: commands).map { "; did you mean '\($0)'?" } ?? ""
     }
 
     /// Prints `error` as one line on stderr and returns the exit code: usage errors (which
