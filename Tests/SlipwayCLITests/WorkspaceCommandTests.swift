@@ -3,6 +3,16 @@ import SlipwayTestSupport
 import Testing
 
 @Suite struct WorkspaceCommandTests {
+    /// "No canary" is an answer, in JSON as in text, not a failure.
+    @Test func canaryStatusWithNoCanarySaysSo() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let status = try #require(try slipway.json("canary", "status", "accounts", "--env", "staging") as? [String: Any])
+        #expect(status["message"] as? String == "no canary")
+        #expect(status["canary"] is NSNull)
+        #expect(try slipway("canary", "status", "accounts", "--env", "staging").stdout.contains("has had no canary in staging"))
+    }
+
     /// A Makefile target can only switch: a canary there is a config error at its line, not a
     /// surprise at deploy time.
     @Test func aCanaryOnATargetThatCannotWeighTrafficIsAConfigError() throws {

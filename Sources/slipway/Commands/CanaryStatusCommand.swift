@@ -16,7 +16,10 @@ struct CanaryStatusCommand: AsyncParsableCommand {
         guard let record = try engine.store.canary(component: component, environment: environment),
               let status = CanaryStatus(record)
         else {
-            throw SlipwayError.failure("\(component) has had no canary in \(environment)")
+            // Not an error for a script asking: "no canary" is an answer, in JSON too.
+            if json { return print(#"{"canary":null,"component":"\#(component)","environment":"\#(environment)","message":"no canary"}"#) }
+            print("\(component) has had no canary in \(environment)")
+            return
         }
         if json { return try JSONOutput.print(status) }
         let weights = [status.stableColor, status.canaryColor].map { "\($0) \(status.weights[$0] ?? 0)%" }
