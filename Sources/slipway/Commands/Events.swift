@@ -15,6 +15,10 @@ struct Events: AsyncParsableCommand {
         let store = try await global.openEngine(json: json).store
         let latest = try store.latestEventID()
         var lastID = max(0, latest - Int64(limit))
+        if lastID > 0, !json {
+            // Said on stderr, so the lines on stdout stay events only.
+            FileHandle.standardError.write(Data("(the newest \(limit) of \(latest) events; --limit N shows more)\n".utf8))
+        }
         let page = 1000
         while true {
             let events = try store.events(after: lastID, limit: page, component: component)
