@@ -70,6 +70,17 @@ import Testing
         #expect(!accounts.contains("●") && !billing.contains("●"))
     }
 
+    /// A failed last deploy is marked on the fleet, not drawn like the others.
+    @Test func aFailedLastDeployIsMarked() throws {
+        var failed = Fixtures.row("accounts", "staging", version: "3f9a2c1b7d4e", color: "blue", health: .healthy)
+        failed.lastOutcome = "failed"
+        var fine = Fixtures.row("billing", "staging", version: "3f9a2c1b7d4e", color: "blue", health: .healthy)
+        fine.lastOutcome = "succeeded"
+        let frame = Console.render(Fixtures.state(rows: [failed, fine]))
+        #expect(try #require(frame.line(containing: "accounts")).text.contains("blue  ●⚠"))
+        #expect(!(try #require(frame.line(containing: "billing")).text.contains("⚠")))
+    }
+
     @Test func drawsTheSelectedComponentInReverseVideo() throws {
         let frame = Console.render(Fixtures.pressing([.character("j")], in: Fixtures.state()))
         let billing = try #require(frame.line(containing: "billing")).row

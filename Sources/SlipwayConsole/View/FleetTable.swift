@@ -83,6 +83,10 @@ struct FleetTable: ListView {
         if deployment?.runningRun != nil {
             return frame.put(symbols.inProgress, row: row, column: x, width: 1 + Self.gap, style: .colored(.inProgress, .bold))
         }
+        // The last deploy failed (the release before it still serves): never shown like a success.
+        if deployment?.ready == nil, let outcome = deployment?.lastOutcome, outcome == "failed" || outcome == "interrupted" {
+            return frame.put(symbols.alarm, row: row, column: x, width: 1 + Self.gap, style: .colored(.unhealthy, .bold))
+        }
         // A release waiting for a switch (`auto_promote: false`), in the colour it waits in.
         guard let ready = deployment?.ready else { return frame.put("", row: row, column: x, width: 1 + Self.gap) }
         return frame.put(symbols.waiting, row: row, column: x, width: 1 + Self.gap, style: ComponentView.style(ofColor: ready.color))
