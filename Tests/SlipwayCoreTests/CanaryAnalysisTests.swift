@@ -42,7 +42,7 @@ import Testing
         ("canary:\n  steps: [0, 100]\n", "slipway.yml:2:11: each of canary.steps must be between 1 and 100, found 0"),
         ("canary:\n  interval: soon\n", "slipway.yml:2:13: canary.interval must be a duration such as 90s, 5m or 1h, found 'soon'"),
         ("canary:\n  threshold: 0\n", "slipway.yml:2:14: canary.threshold must be between 1 and 1000, found 0"),
-        ("canary:\n  min_request: 5\n", "slipway.yml:2:3: unknown key 'min_request' in canary (known: steps, interval, threshold, min_requests)"),
+        ("canary:\n  min_request: 5\n", "slipway.yml:2:3: unknown key 'min_request' in canary; did you mean 'min_requests'? (known: steps, interval, threshold, min_requests)"),
     ])
     func badCanarySettingsNameTheirPlace(text: String, message: String) {
         #expect(throws: SlipwayError.usage(message)) { try WorkspaceConfig.parse(text, file: "slipway.yml") }

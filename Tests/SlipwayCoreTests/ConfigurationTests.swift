@@ -81,7 +81,7 @@ import Testing
 
     @Test(arguments: [
         ("environments:\n  staging:\n    database: [unclosed\n", "slipway.yml:4:1: invalid YAML"),
-        ("read_only: false\nparalelism: 4\n", "slipway.yml:2:1: unknown key 'paralelism' in slipway.yml"),
+        ("read_only: false\nparalelism: 4\n", "slipway.yml:2:1: unknown key 'paralelism' in slipway.yml; did you mean 'parallelism'?"),
         ("keep_releases: many\n", "slipway.yml:1:16: keep_releases must be a whole number, found 'many'"),
         ("read_only: maybe\n", "slipway.yml:1:12: read_only must be true or false, found 'maybe'"),
         ("monitoring_period: 30\n", "slipway.yml:1:20: monitoring_period must be a duration such as 90s, 5m or 1h"),

@@ -58,8 +58,9 @@ public struct ConfigNode {
         for (key, value, keyNode) in try entries(context: context) {
             let canonical = aliases[key] ?? key
             guard keys.contains(canonical) else {
+                let hint = NearestName.suggestion(for: key, among: keys).map { "; did you mean '\($0)'?" } ?? ""
                 throw keyNode.location.error(
-                    "unknown key '\(key)' in \(context) (known: \(keys.joined(separator: ", ")))")
+                    "unknown key '\(key)' in \(context)\(hint) (known: \(keys.joined(separator: ", ")))")
             }
             guard result[canonical] == nil else {
                 throw keyNode.location.error("duplicate key '\(key)' in \(context)")
