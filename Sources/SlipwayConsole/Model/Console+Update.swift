@@ -5,13 +5,18 @@ extension Console {
         var effects: [ConsoleEffect] = []
         switch message {
         case .key(let key):
+            let (screen, selection) = (state.screen, state.selection)
             effects = press(key, in: &state)
+            // Once the operator moves, what arrived above is no longer news.
+            if state.screen == screen, state.selection != selection { state.list.arrivedAbove = 0 }
         case .resize(let rows, let columns):
             state.size = TerminalSize(rows: max(0, rows), columns: max(0, columns))
         case .tick(let date):
             state.now = date
         case .loaded(let snapshot, let header):
+            let before = selectedItems(in: state)
             state.snapshot = snapshot
+            keepSelection(on: before, in: &state)
             state.header = header
             state.hasLoaded = true
             state.loadProblem = nil
@@ -270,6 +275,26 @@ extension Console {
     }
 
     /// Keeps every screen's cursor on a line that exists after the lists changed.
+    /// Each list's selected item, by id, with its place.
+    private static func selectedItems(in state: ConsoleState) -> [ConsoleScreen: (id: String, index: Int)] {
+        var selected: [ConsoleScreen: (id: String, index: Int)] = [:]
+        for (screen, list) in state.lists {
+            guard let ids = state.itemIDs(of: screen), ids.indices.contains(list.selection) else { continue }
+            selected[screen] = (ids[list.selection], list.selection)
+        }
+        return selected
+    }
+
+    /// Keeps every list's selection on the item it was on (a run, not a row number), counting
+    /// what arrived above it, so `b` or `x` never acts on another item than the one highlighted.
+    private static func keepSelection(on before: [ConsoleScreen: (id: String, index: Int)], in state: inout ConsoleState) {
+        for (screen, item) in before {
+            guard let ids = state.itemIDs(of: screen), let index = ids.firstIndex(of: item.id), index != item.index else { continue }
+            state.lists[screen]?.selection = index
+            state.lists[screen]?.arrivedAbove += max(0, index - item.index)
+        }
+    }
+
     private static func clampSelection(in state: inout ConsoleState) {
         let last = max(0, state.itemCount - 1)
         if state.selection > last { state.list.selection = last }

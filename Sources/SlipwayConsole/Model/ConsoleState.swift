@@ -159,6 +159,20 @@ struct ConsoleState: Equatable, Sendable {
     /// The component screen's rows: the focused component in every environment.
     var componentRows: [FleetRow] { rows.filter { $0.component == component } }
 
+    /// What identifies each line of `screen`'s list across reloads (run ids, component names,
+    /// ...), in list order; nil for lists that only change when the operator changes them.
+    func itemIDs(of screen: ConsoleScreen) -> [String]? {
+        switch screen {
+        case .fleet: visibleComponents.map(\.name)
+        case .runs: visibleRuns.map(\.id)
+        case .health: visibleHealth.map { "\($0.component)/\($0.environment)" }
+        case .audit: visibleAudit.map { "\($0.time.timeIntervalSince1970) \($0.actor) \($0.action) \($0.component) \($0.environment) \($0.outcome)" }
+        case .component: componentRows.map(\.environment)
+        case .releases: visibleReleases.map(\.version)
+        case .help, .log: nil
+        }
+    }
+
     /// The number of lines in the current screen's list, after its filter.
     var itemCount: Int {
         switch screen {

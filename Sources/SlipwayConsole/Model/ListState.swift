@@ -3,4 +3,7 @@
 struct ListState: Equatable, Sendable {
     var selection = 0
     var filter = ""
+    /// Items that arrived above the selected one since the operator last moved: the selection
+    /// stays on its item, and the screen says how many came in above it.
+    var arrivedAbove = 0
 }

@@ -112,6 +112,11 @@ extension Console {
     }
 
     private static func summary(of state: ConsoleState) -> String {
+        let arrived = state.list.arrivedAbove
+        return listSummary(of: state) + (arrived > 0 ? ", \(arrived) new above" : "")
+    }
+
+    private static func listSummary(of state: ConsoleState) -> String {
         switch state.screen {
         case .fleet:
             let total = state.snapshot.components.count
