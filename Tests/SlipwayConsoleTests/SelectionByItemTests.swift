@@ -32,3 +32,16 @@ import Testing
         #expect(state.visibleComponents[state.selection].name == selected)
     }
 }
+
+/// Status messages belong to the screen they were said on, and fade.
+@Suite struct StatusMessageTests {
+    @Test func aMessageShowsOnlyOnItsScreenAndFades() throws {
+        var state = Fixtures.pressing([.character("2")], in: Fixtures.state())
+        state = Console.update(state, .actionStarted("run failed: x retries it, b rolls back")).0
+        #expect(Console.render(state).lines.contains { $0.contains("x retries it") })
+        let fleet = Fixtures.pressing([.character("1")], in: state)
+        #expect(!Console.render(fleet).lines.contains { $0.contains("x retries it") }, "not on the fleet, where b means rollback of a component")
+        let later = Console.update(state, .tick(Fixtures.now + ConsoleState.statusLifetime + 1)).0
+        #expect(!Console.render(later).lines.contains { $0.contains("x retries it") }, "faded")
+    }
+}

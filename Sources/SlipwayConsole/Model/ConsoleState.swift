@@ -18,8 +18,25 @@ struct ConsoleState: Equatable, Sendable {
     var header: ConsoleHeader
     /// False until the first load arrives, so an empty fleet is not mistaken for a loading one.
     var hasLoaded = false
-    /// What the last thing done said, until the next one.
-    var statusMessage: String?
+    /// What the last thing done said. It belongs to the screen it was said on, and fades.
+    var statusMessage: String? {
+        didSet {
+            statusScreen = screen
+            statusSaidAt = now
+        }
+    }
+    private(set) var statusScreen: ConsoleScreen?
+    private(set) var statusSaidAt: Date?
+    /// Seconds a status message stays on screen.
+    static let statusLifetime: TimeInterval = 15
+
+    /// The status line as the current screen shows it: only on the screen it is about, and only
+    /// for `statusLifetime` (a hint such as "x retries it" means something else elsewhere).
+    var shownStatus: String? {
+        guard let message = statusMessage, statusScreen == screen, let said = statusSaidAt,
+              now.timeIntervalSince(said) < Self.statusLifetime else { return nil }
+        return message
+    }
     /// Why the last read of the store failed; cleared by the next good one.
     var loadProblem: String?
     var readOnly: Bool

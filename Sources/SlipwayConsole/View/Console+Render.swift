@@ -176,11 +176,11 @@ extension Console {
             frame.put(pending.prompt, row: row, column: 0, style: style)
         } else if let command = state.command {
             let x = frame.put(":\(command)_", row: row, column: 0, style: .bold)
-            frame.put(state.statusMessage ?? "", row: row, column: x + 2, style: .dim)
+            frame.put(state.shownStatus ?? "", row: row, column: x + 2, style: .dim)
         } else if state.isFiltering {
             let filter = state.screen == .log ? state.log?.search ?? "" : state.list.filter
             frame.put("/\(filter)_", row: row, column: 0, style: .bold)
-        } else if let message = state.statusMessage ?? state.loadProblem {
+        } else if let message = state.shownStatus ?? state.loadProblem {
             frame.put(message, row: row, column: 0, style: .colored(.inProgress))
         } else if !state.list.filter.isEmpty {
             frame.put("filter /\(state.list.filter)  (esc clears)", row: row, column: 0, style: .dim)
