@@ -82,7 +82,7 @@ import Testing
         let colorBefore = before.contains("staging      green") ? "green" : "blue"
         let colorAfter = colorBefore == "green" ? "blue" : "green"
         try console.press("s")
-        #expect(console.waitFor("switch accounts in staging to its idle colour?"))
+        #expect(console.waitFor("switch accounts in staging: \(colorBefore) "))
         try console.press("y")
         #expect(console.waitFor(30) { $0.contains("staging      \(colorAfter)") })
 
@@ -93,7 +93,7 @@ import Testing
         let lines = console.screen().split(separator: "\n").map(String.init)
         let version = try #require(lines[5].split(separator: " ").first.map(String.init))
         try console.press("Enter")
-        #expect(console.waitFor("roll back accounts in staging to \(version)?"))
+        #expect(console.waitFor(" to \(version)?"))
         try console.press("y")
         #expect(console.waitFor(60) { screen in
             screen.split(separator: "\n").contains {

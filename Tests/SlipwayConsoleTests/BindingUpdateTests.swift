@@ -61,7 +61,7 @@ import Testing
     @Test func switchNeedsYAndThenStartsSlipwaySwitch() {
         let (asking, none) = press([.character("j"), .character("s")], on: .component)
         #expect(none.isEmpty)
-        #expect(asking.pending?.summary == "switch accounts in staging to its idle colour")
+        #expect(asking.pending?.summary == "switch accounts in staging: green 3f9a2c1b7d4e -> blue 0c1d2e3f4a5b (a rollback)")
         #expect(Console.render(asking).text.contains("y/enter confirms"))
         let (_, effects) = Console.update(asking, .key(.character("y")))
         #expect(effects == [.request(.run(.switchTraffic(.init(component: "accounts", environment: "staging", color: nil))))])

@@ -82,17 +82,32 @@ extension Console {
             let ready = state.rows.first { $0.component == component && $0.environment == environment }?.ready
             pending = PendingAction(
                 summary: ready.map { "promote \(component) \($0.version) in \(environment): switch traffic to \($0.color)" }
-                    ?? "switch \(component) in \(environment) to its idle colour",
+                    ?? switchSummary(component, environment, in: state),
                 request: .run(.switchTraffic(.init(component: component, environment: environment, color: nil))),
                 environment: environment)
         case .rollback(let component, let environment, let version):
+            let live = state.snapshot.state(component, environment)?.liveVersion
             pending = PendingAction(
-                summary: "roll back \(component) in \(environment) to \(version ?? "the previous version")",
+                summary: "roll back \(component) in \(environment)\(live.map { " from \($0)" } ?? "") to \(version ?? "the previous version")",
                 request: .run(.rollback(.init(component: component, environment: environment, version: version, force: false))),
                 environment: environment)
         }
         state.pending = pending
         state.statusMessage = nil
+    }
+
+    /// What a switch does, in full: from which colour and release to which, and whether that
+    /// goes back to an older release (a rollback in effect).
+    static func switchSummary(_ component: String, _ environment: String, in state: ConsoleState) -> String {
+        let deployment = state.snapshot.state(component, environment)
+        let live = deployment?.liveColor
+        let idle = live == "blue" ? "green" : "blue"
+        guard let slot = state.snapshot.slots(component, environment).first(where: { $0.color == idle && $0.state == .running }) else {
+            return "switch \(component) in \(environment) to \(idle): no release is running there"
+        }
+        let from = live.map { "\($0) \(deployment?.liveVersion ?? "?")" } ?? "nothing"
+        let older = deployment?.previousVersions.contains(slot.version) == true ? " (a rollback)" : ""
+        return "switch \(component) in \(environment): \(from) -> \(idle) \(slot.version)\(older)"
     }
 
     private static func componentName(of command: ConsoleCommandLine.Command) -> String? {
