@@ -45,3 +45,10 @@ import Testing
         #expect(!Console.render(later).lines.contains { $0.contains("x retries it") }, "faded")
     }
 }
+
+@Suite struct TargetEnvironmentTests {
+    @Test func afterEnvTheFleetSaysWhereActionsGo() {
+        let state = Fixtures.pressing([.character(":")] + Fixtures.typing("env production") + [.enter], in: Fixtures.state())
+        #expect(Console.render(state).lines[1].contains("actions go to production"), "\(Console.render(state).lines[1])")
+    }
+}

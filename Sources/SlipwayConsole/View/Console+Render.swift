@@ -125,7 +125,9 @@ extension Console {
             // Releases waiting for a switch come first, so 80 columns still show them.
             let waiting = state.rows.filter { $0.ready != nil }.count
             let releases = waiting == 0 ? "" : "\(waiting) \(state.symbols.waiting) waiting for switch, "
-            return "\(releases)\(components), \(state.environments.count) environments"
+            // After `:env`, the fleet's actions go to that environment: say so where they are taken.
+            let target = state.environment.map { ", actions go to \($0)" } ?? ""
+            return "\(releases)\(components), \(state.environments.count) environments\(target)"
         case .runs:
             let shown = state.visibleRuns.count
             return shown == state.runs.count ? "\(shown) runs" : "\(shown) of \(state.runs.count) runs"
