@@ -57,7 +57,9 @@ import Testing
         let runtime = try runtimeFolder(workspace)
         let socket = AgentClient.socketPath(for: workspace.root, environment: ["XDG_RUNTIME_DIR": runtime.path])
         try PrivateDirectory.prepare((socket as NSString).deletingLastPathComponent)
-        // Bound by root in the private folder, then listening as nobody: its peer credentials are nobody's.
+        // Bound by root in the private folder, then listening as nobody: its peer credentials are
+        // nobody's. It says it listens with a file in /tmp, where nobody may write.
+        let listening = "/tmp/slipway-impostor-\(UUID().uuidString)"
         let impostor = Process()
         impostor.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         impostor.arguments = ["python3", "-c", """
@@ -66,22 +68,26 @@ import Testing
             s.bind(sys.argv[1])
             os.setgid(65534); os.setuid(65534)
             s.listen(5)
-            s.settimeout(20)
-            try:
-                c, _ = s.accept(); c.sendall(b'{"ok":true,"pid":1}\\n'); time.sleep(1)
-            except Exception:
-                pass
-            """, socket]
+            open(sys.argv[2], "w").close()
+            s.settimeout(1)
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                try:
+                    c, _ = s.accept()
+                    c.sendall(b'{"ok":true,"pid":1}\\n')
+                    c.close()
+                except socket.timeout:
+                    pass
+            """, socket, listening]
         try impostor.run()
-        defer { impostor.terminate(); impostor.waitUntilExit() }
-        #expect(eventually(10) { FileManager.default.fileExists(atPath: socket) })
-        Thread.sleep(forTimeInterval: 0.5)
-        let client = AgentClient(workspace: workspace.root, statePath: workspace.statePath, environment: ["XDG_RUNTIME_DIR": runtime.path])
-        #expect(throws: SlipwayError.self) { try client.send(AgentRequest(.status), timeout: 5) }
-        do {
-            _ = try client.send(AgentRequest(.status), timeout: 5)
-        } catch {
-            #expect(error.message.contains("runs as uid 65534, not as you"), "\(error.message)")
+        defer {
+            impostor.terminate()
+            impostor.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: listening)
         }
+        #expect(eventually(10) { FileManager.default.fileExists(atPath: listening) }, "the impostor listens")
+        let client = AgentClient(workspace: workspace.root, statePath: workspace.statePath, environment: ["XDG_RUNTIME_DIR": runtime.path])
+        let refusal = #expect(throws: SlipwayError.self) { try client.send(AgentRequest(.status), timeout: 5) }
+        #expect(refusal?.message.contains("runs as uid 65534, not as you") == true, "\(refusal?.message ?? "no error")")
     }
 }
