@@ -11,6 +11,9 @@ final class LiveHealthWatch: @unchecked Sendable {
     let queue = DispatchQueue(label: "slipway.agent.health")
     private var health: [String: LiveHealth] = [:]
     private var lastProbe: [String: Date] = [:]
+    /// When each route's probe was last written, and what it said: a probe every 100 ms need
+    /// not be a write every 100 ms, since health is called unknown only after 5 s.
+    private var lastSaved: [String: (at: Date, healthy: Bool)] = [:]
     private var workspace: (loaded: Date, value: Workspace)?
 
     init(root: URL, store: EventStore) {
@@ -48,7 +51,11 @@ final class LiveHealthWatch: @unchecked Sendable {
                 healthy = false
                 detail = "live probe: GET \(settings.path): \(error.message)"
             }
-            try? store.save(LiveProbe(component: route.component, environment: route.environment, checkedAt: now, healthy: healthy))
+            let savedRecently = lastSaved[key].map { $0.healthy == healthy && now.timeIntervalSince($0.at) < 1 } ?? false
+            if !savedRecently {
+                try? store.save(LiveProbe(component: route.component, environment: route.environment, checkedAt: now, healthy: healthy))
+                lastSaved[key] = (now, healthy)
+            }
             if health[key] == nil {
                 states = states ?? (try? store.projection().states)
                 health[key] = LiveHealth(

@@ -7,17 +7,24 @@ import Testing
 /// or the agent executing it), and the agent, not a person, sends every request back to the
 /// stable colour.
 @Suite(.serialized) struct CanaryRecoveryTests {
-    @Test func aCanaryWhoseDeployIsKilledIsAbortedByTheAgent() throws {
+    /// A canary of three steps judged every second on any traffic at all.
+    func canaryWorkspace(function: String = #function) throws -> (TemporaryWorkspace, SlipwayProcess) {
         let workspace = try CanaryServiceWorkspace.create(canary: """
               steps: [25, 50, 100]
               interval: 1s
               min_requests: 1
-            """, monitoringPeriod: "1h")
-        let slipway = SlipwayProcess(workspace)
-        defer {
-            let leftovers = slipway.stopAgentAndListLeftovers()
-            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
-        }
+            """, monitoringPeriod: "1h", function: function)
+        return (workspace, SlipwayProcess(workspace))
+    }
+
+    func expectNothingLeft(_ slipway: SlipwayProcess) {
+        let leftovers = slipway.stopAgentAndListLeftovers()
+        #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+    }
+
+    @Test func aCanaryWhoseDeployIsKilledIsAbortedByTheAgent() throws {
+        let (workspace, slipway) = try canaryWorkspace()
+        defer { expectNothingLeft(slipway) }
         let first = try slipway("deploy-service", "api", "--env", "staging")
         try #require(first.status == 0, "\(first.stdout)\(first.stderr)")
         func route() throws -> [String: Any]? {
@@ -60,16 +67,8 @@ import Testing
     }
 
     @Test func aCanaryWhoseAgentDiesEndsOnTheStableColour() throws {
-        let workspace = try CanaryServiceWorkspace.create(canary: """
-              steps: [25, 50, 100]
-              interval: 1s
-              min_requests: 1
-            """, monitoringPeriod: "1h")
-        let slipway = SlipwayProcess(workspace)
-        defer {
-            let leftovers = slipway.stopAgentAndListLeftovers()
-            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
-        }
+        let (workspace, slipway) = try canaryWorkspace()
+        defer { expectNothingLeft(slipway) }
         try #require(try slipway("deploy-service", "api", "--env", "staging").status == 0)
         func agentStatus() throws -> [String: Any]? { try slipway.json("agent", "status") as? [String: Any] }
         func weights() -> [String: Int]? { ((try? agentStatus())??["routes"] as? [[String: Any]])?.first?["weights"] as? [String: Int] }

@@ -127,26 +127,17 @@ extension EventStore {
         }
     }
 
-    /// The stages of a run that finished, with their outcome, in order.
-    public func finishedStages(runID: String) throws(SlipwayError) -> [(stage: String, outcome: String, startedAt: Date?)] {
+    /// The stages of a run that finished and succeeded.
+    public func succeededStages(runID: String) throws(SlipwayError) -> Set<String> {
         do {
             return try pool.read { db in
-                var started: [String: Date] = [:]
-                var finished: [(String, String, Date?)] = []
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT kind, time, payload FROM events WHERE run_id = ? AND kind IN ('stage.started', 'stage.finished') ORDER BY id",
-                    arguments: [runID])
-                {
-                    let payload: String = row["payload"]
+                let payloads = try String.fetchAll(
+                    db, sql: "SELECT payload FROM events WHERE run_id = ? AND kind = 'stage.finished'", arguments: [runID])
+                return Set(payloads.compactMap { payload in
                     guard let details = try? JSONDecoder().decode(EventDetails.self, from: Data(payload.utf8)),
-                          let stage = details.stage else { continue }
-                    if (row["kind"] as String) == EventKind.stageStarted.rawValue {
-                        started[stage] = Date(milliseconds: row["time"])
-                    } else {
-                        finished.append((stage, details.outcome ?? "unknown", started[stage]))
-                    }
-                }
-                return finished
+                          details.outcome == "succeeded" else { return nil }
+                    return details.stage
+                })
             }
         } catch {
             throw failure(error)

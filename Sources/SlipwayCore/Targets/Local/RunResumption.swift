@@ -30,7 +30,7 @@ public struct RunResumption: Sendable {
         case .switchTraffic:
             stages = [local.healthGate(color: checkpoint.color), local.switchStage(to: checkpoint.color)]
         }
-        let succeeded = Set(try engine.store.finishedStages(runID: run.id).filter { $0.outcome == "succeeded" }.map(\.stage))
+        let succeeded = try engine.store.succeededStages(runID: run.id)
         let index = stages.firstIndex { !succeeded.contains($0.name) } ?? stages.count
         if index < stages.count {
             switch stages[index].name {
