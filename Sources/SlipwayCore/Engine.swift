@@ -26,8 +26,8 @@ public struct Engine: Sendable {
         guard let location = root ?? Workspace.locate(from: directory) else {
             throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
         }
-        let workspace = try Workspace.load(at: location)
-        try validateTargets(of: workspace)
+        var workspace = try Workspace.load(at: location)
+        setAsideUnsupportedStrategies(in: &workspace)
         let secretNames = workspace.config.secrets + workspace.components.flatMap(\.settings.secrets)
         let masker = SecretMasker(environment: environment, names: secretNames)
         let store = try EventStore(

@@ -10,14 +10,23 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The event store file (default: <workspace>/.slipway/state.db).")
     var state: String?
 
-    func openEngine(origin: String = "cli", output: @escaping @Sendable (String) -> Void = { line in print(line) })
-        async throws(SlipwayError) -> Engine
-    {
+    /// Opens the workspace and its store; `warnings` says on stderr which component folders were
+    /// set aside (commands go on without them).
+    func openEngine(
+        origin: String = "cli", warnings: Bool = true, output: @escaping @Sendable (String) -> Void = { line in print(line) }
+    ) async throws(SlipwayError) -> Engine {
         let engine = try await Engine.open(
             workspace: workspace.map { URL(fileURLWithPath: $0) }, state: state.map { URL(fileURLWithPath: $0) },
             origin: origin, output: output)
+        if warnings { Self.warn(about: engine.workspace.problems) }
         try engine.store.reapInterruptedRuns()
         return engine
+    }
+
+    static func warn(about problems: [ComponentProblem]) {
+        for problem in problems {
+            FileHandle.standardError.write(Data("slipway: warning: \(problem.warning)\n".utf8))
+        }
     }
 
     /// For commands that print JSON: engine progress goes to stderr so stdout stays parseable.

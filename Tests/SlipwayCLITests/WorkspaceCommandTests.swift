@@ -18,10 +18,50 @@ import Testing
     @Test func aCanaryOnATargetThatCannotWeighTrafficIsAConfigError() throws {
         let workspace = try FakeCloudWorkspace.create()
         try workspace.write(["services/accounts/slipway.yml": "paths: [shared/]\nstrategy: canary\n"])
-        let result = try SlipwayProcess(workspace)("status")
+        let result = try SlipwayProcess(workspace)("deploy-service", "accounts", "--env", "staging")
         #expect(result.status == 2)
         #expect(result.stderr.contains("services/accounts/slipway.yml:2:11: strategy canary needs a target that moves traffic by weight"),
                 "\(result.stderr)")
+        #expect(try SlipwayProcess(workspace)("config", "check").status == 2)
+    }
+
+    /// One bad folder never stops commands about the others: it is a warning on every command, an
+    /// error in `config check` and in any command that names it, and nothing in its name runs.
+    @Test func aBadComponentFolderIsSetAsideAndTheRestWorks() throws {
+        let workspace = try LocalServiceWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        #expect(try slipway("deploy-service", "api", "--env", "production").status == 0)
+        try LocalServiceWorkspace.newVersion(workspace, note: "two")
+        #expect(try slipway("deploy-service", "api", "--env", "production").status == 0)
+        try workspace.write([
+            "services/sp ace/Makefile": "deploy:\n\ttrue\n",
+            "services/$(touch x)/Makefile": "deploy:\n\ttrue\n",
+            "services/web/slipway.yml": "target: local\nrun: exec python3 server.py\nport: 99999\n",
+        ])
+        try workspace.commitAll("bad folders")
+
+        for arguments in [["status"], ["list-services"], ["runs"], ["changes", "--base", "HEAD~1"]] {
+            let result = try slipway.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("warning: services/sp ace: component name 'sp ace' must match"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("warning: services/web/slipway.yml:3:7: port"), "\(arguments): \(result.stderr)")
+        }
+        #expect(try slipway("list-services").stdout.contains("api"))
+        let switched = try slipway("switch", "api", "--env", "production")
+        #expect(switched.status == 0, "the emergency switch works: \(switched.stderr)")
+
+        let named = try slipway("deploy-service", "web", "--env", "staging")
+        #expect(named.status == 2)
+        #expect(named.stderr.contains("slipway: error: services/web/slipway.yml:3:7: port"), "\(named.stderr)")
+        let check = try slipway("config", "check")
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("3 components cannot be loaded"), "\(check.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("x").path), "nothing in a folder's name ran")
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("services/api/x").path))
     }
 
     @Test func deployAllDeploysEveryComponentAndSkipsThoseAlreadyLive() throws {

@@ -51,6 +51,8 @@ extension GlobalOptions {
         guard let root = workspace.map({ URL(fileURLWithPath: $0) }) ?? Workspace.locate(from: directory) else {
             throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
         }
-        return try Workspace.load(at: root)
+        let loaded = try Workspace.load(at: root)
+        Self.warn(about: loaded.problems)
+        return loaded
     }
 }
