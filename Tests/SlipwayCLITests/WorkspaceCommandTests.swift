@@ -64,6 +64,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("services/api/x").path))
     }
 
+    /// A damaged store is named, its SQLite message escaped, and `store check` exits 1 on it.
+    @Test func aDamagedStoreIsSaidEscapedAndStoreCheckFails() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("store", "check").status == 1, "no store yet")
+        #expect(try slipway("status").status == 0)
+        let check = try slipway("store", "check")
+        #expect(check.status == 0 && check.stdout.hasPrefix("store ok: "), "\(check.stdout)")
+        let state = workspace.root.appendingPathComponent(".slipway/state.db")
+        var bytes = try Data(contentsOf: state)
+        let name = try #require(bytes.range(of: Data("grdb_migrations".utf8)))
+        bytes[name.lowerBound + 9] = 0xFF
+        try bytes.write(to: state)
+        let status = try slipway("status")
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("/.slipway/state.db is damaged (SQLite error 11: malformed database schema (grdb_migr\\u{FFFD}tions)); "
+            + "run 'slipway store check'"), "\(status.stderr)")
+        let damaged = try slipway("store", "check")
+        #expect(damaged.status == 1)
+        #expect(damaged.stdout.contains("problem: ") && damaged.stderr.contains("has 1 problem"), "\(damaged.stdout)\(damaged.stderr)")
+    }
+
     @Test func deployAllDeploysEveryComponentAndSkipsThoseAlreadyLive() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)

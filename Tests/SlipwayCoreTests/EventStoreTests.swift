@@ -163,3 +163,33 @@ import Testing
         #expect(try store.projection() == incremental)
     }
 }
+
+/// `store check` finds a drifted projection and a damaged file, and says so escaped.
+@Suite struct StoreCheckTests {
+    @Test func findsADriftedProjectionAndADamagedFile() throws {
+        let workspace = try TemporaryWorkspace()
+        do {
+            let store = try EventStore(path: workspace.statePath)
+            try store.append(NewEvent(.deploySucceeded, component: "api", environment: "staging", runID: "r1",
+                                      details: EventDetails(runKind: .deploy, version: "v1")))
+        }
+        let sound = StoreCheck.run(path: workspace.statePath)
+        #expect(sound.isSound && sound.events == 1, "\(sound.problems)")
+
+        let queue = try DatabaseQueue(path: workspace.statePath.path)
+        try queue.write { db in try db.execute(sql: "UPDATE deployment_state SET state = replace(state, 'v1', 'v9')") }
+        try queue.close()
+        let drifted = StoreCheck.run(path: workspace.statePath)
+        #expect(drifted.problems == ["the stored projection differs from the events folded again: run 'slipway store rebuild'"])
+
+        var bytes = try Data(contentsOf: workspace.statePath)
+        let name = try #require(bytes.range(of: Data("grdb_migrations".utf8)))
+        bytes[name.lowerBound + 9] = 0xFF
+        try bytes.write(to: workspace.statePath)
+        let damaged = StoreCheck.run(path: workspace.statePath)
+        let problem = try #require(damaged.problems.first)
+        #expect(problem.contains("is damaged (SQLite error 11: malformed database schema (grdb_migr\\u{FFFD}tions))"), "\(problem)")
+        #expect(!problem.unicodeScalars.contains { $0 == "\u{FFFD}" || $0.properties.generalCategory == .control })
+        #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
+    }
+}

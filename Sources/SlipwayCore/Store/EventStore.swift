@@ -42,7 +42,7 @@ public final class EventStore: Sendable {
         } catch let error as SlipwayError {
             throw error
         } catch {
-            throw .failure("cannot open the store at \(path.path): \(error)")
+            throw StoreFault.error(error, path: path, doing: "cannot open the store")
         }
     }
 
@@ -59,7 +59,7 @@ public final class EventStore: Sendable {
         } catch let error as SlipwayError {
             throw error
         } catch {
-            throw .failure("cannot migrate the store at \(path.path): \(error)")
+            throw StoreFault.error(error, path: path, doing: "cannot migrate the store")
         }
     }
 
@@ -68,8 +68,7 @@ public final class EventStore: Sendable {
     }
 
     func failure(_ error: any Error) -> SlipwayError {
-        if let error = error as? SlipwayError { return error }
-        return .failure("store \(path.path): \(error)")
+        StoreFault.error(error, path: path)
     }
 
     // MARK: Events
