@@ -21,6 +21,7 @@ public struct Engine: Sendable {
     public static func open(
         workspace root: URL?, state: URL?, from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
         origin: String = "cli", environment: [String: String] = ProcessInfo.processInfo.environment,
+        lockTimeout: TimeInterval = 15, lockNotice: @escaping @Sendable (String) -> Void = { _ in },
         output: @escaping @Sendable (String) -> Void = { print($0) }
     ) async throws(SlipwayError) -> Engine {
         guard let location = root ?? Workspace.locate(from: directory) else {
@@ -32,7 +33,7 @@ public struct Engine: Sendable {
         let masker = SecretMasker(environment: environment, names: secretNames)
         let store = try EventStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
-            actor: Actor.current(environment: environment), masker: masker)
+            actor: Actor.current(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
         let git = await GitRepository.containing(workspace.root)
         return Engine(
             workspace: workspace, store: store, git: git, masker: masker,

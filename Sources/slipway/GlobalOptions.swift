@@ -10,16 +10,28 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The event store file (default: <workspace>/.slipway/state.db).")
     var state: String?
 
+    @Option(name: .long, help: ArgumentHelp("How long a write waits for another process' lock on the store before giving up.", valueName: "duration"))
+    var lockTimeout = "15s"
+
     /// Opens the workspace and its store; `warnings` says on stderr which component folders were
     /// set aside (commands go on without them).
     func openEngine(
         origin: String = "cli", warnings: Bool = true, output: @escaping @Sendable (String) -> Void = { line in print(line) }
     ) async throws(SlipwayError) -> Engine {
+        guard let timeout = DurationText.seconds(lockTimeout) else {
+            throw .usage("--lock-timeout: '\(lockTimeout)' is not a duration (e.g. 30s, 2m)")
+        }
         let engine = try await Engine.open(
             workspace: workspace.map { URL(fileURLWithPath: $0) }, state: state.map { URL(fileURLWithPath: $0) },
-            origin: origin, output: output)
+            origin: origin, lockTimeout: timeout,
+            lockNotice: { FileHandle.standardError.write(Data("slipway: \($0)\n".utf8)) }, output: output)
         if warnings { Self.warn(about: engine.workspace.problems) }
-        try engine.store.reapInterruptedRuns()
+        do {
+            try engine.store.reapInterruptedRuns()
+        } catch {
+            // Housekeeping only: a store another process holds must not stop a command that reads.
+            FileHandle.standardError.write(Data("slipway: warning: interrupted runs not marked yet: \(error.message)\n".utf8))
+        }
         return engine
     }
 

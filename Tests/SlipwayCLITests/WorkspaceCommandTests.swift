@@ -72,7 +72,13 @@ import Testing
         #expect(try slipway("status").status == 0)
         let check = try slipway("store", "check")
         #expect(check.status == 0 && check.stdout.hasPrefix("store ok: "), "\(check.stdout)")
+        // The schema's pages go from the (persistent) WAL into the main file, and are damaged there.
         let state = workspace.root.appendingPathComponent(".slipway/state.db")
+        let checkpoint = Process()
+        checkpoint.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        checkpoint.arguments = ["python3", "-c", "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')", state.path]
+        try checkpoint.run()
+        checkpoint.waitUntilExit()
         var bytes = try Data(contentsOf: state)
         let name = try #require(bytes.range(of: Data("grdb_migrations".utf8)))
         bytes[name.lowerBound + 9] = 0xFF
@@ -84,6 +90,48 @@ import Testing
         let damaged = try slipway("store", "check")
         #expect(damaged.status == 1)
         #expect(damaged.stdout.contains("problem: ") && damaged.stderr.contains("has 1 problem"), "\(damaged.stdout)\(damaged.stderr)")
+    }
+
+    /// Another process holding the store's write lock: readers do not wait at all; a command that
+    /// must write says who holds it and gives up after --lock-timeout, having changed nothing.
+    @Test func aHeldWriteLockStopsOnlyWritersAndTheySayWhoHoldsIt() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("deploy-app", "web", "--env", "staging").status == 0)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")
+            print("held", flush=True)
+            sys.stdin.read()
+            """, workspace.root.appendingPathComponent(".slipway/state.db").path]
+        let input = Pipe(), output = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = output
+        try holder.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held"))
+
+        let status = try slipway("status", "--lock-timeout", "60s")
+        #expect(status.status == 0 && status.stdout.contains("web"), "\(status.stderr)")
+        #expect(!status.stderr.contains("waiting for the store"), "a reader waited: \(status.stderr)")
+        let runsBefore = try slipway("runs").stdout
+
+        let deploy = try slipway("deploy-app", "web", "--env", "production", "--local", "--lock-timeout", "2s")
+        #expect(deploy.status == 1)
+        #expect(deploy.stderr.contains("waiting for the store ") && deploy.stderr.contains("pid \(holder.processIdentifier) (python3) holds its write lock; giving up after 2s (--lock-timeout)"),
+                "\(deploy.stderr)")
+        #expect(deploy.stderr.contains("stayed locked by another process"), "\(deploy.stderr)")
+        #expect(try slipway("runs").stdout == runsBefore, "nothing was half-done")
+
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(try slipway("deploy-app", "web", "--env", "production", "--local").status == 0)
     }
 
     @Test func deployAllDeploysEveryComponentAndSkipsThoseAlreadyLive() throws {

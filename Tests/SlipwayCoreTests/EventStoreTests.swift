@@ -193,3 +193,21 @@ import Testing
         #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
     }
 }
+
+/// Who holds a lock, read from `/proc/locks` lines.
+@Suite struct FileLockHolderTests {
+    @Test func writersAreTheWriteLocksOnTheFilesOtherThanOurOwn() {
+        let locks = """
+            1: POSIX  ADVISORY  WRITE 13354 fe:00:5448987 1073741824 1073742335
+            2: POSIX  ADVISORY  WRITE 13388 fe:00:16401744 120 120
+            3: POSIX  ADVISORY  READ 13388 fe:00:16401744 123 123
+            4: POSIX  ADVISORY  READ 11288 fe:00:16401744 128 128
+            5: POSIX  ADVISORY  WRITE 13388 fe:00:16401744 121 121
+            6: POSIX  ADVISORY  WRITE 400 fe:00:16401744 122 122
+            7: FLOCK  ADVISORY  WRITE 7360 fe:00:16220431 0 EOF
+            """
+        #expect(FileLockHolder.writers(ofInodes: [16_401_744], in: locks, excluding: 400) == [13388])
+        #expect(FileLockHolder.writers(ofInodes: [16_220_431, 5_448_987], in: locks, excluding: 1) == [13354, 7360])
+        #expect(FileLockHolder.writers(ofInodes: [1], in: locks, excluding: 1).isEmpty)
+    }
+}
