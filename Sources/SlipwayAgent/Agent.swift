@@ -228,6 +228,7 @@ public final class Agent: @unchecked Sendable {
     private func status(buckets: Bool) throws -> AgentResponse {
         var response = AgentResponse(ok: true)
         response.metricsURL = metrics?.url
+        response.metricsTokenFile = metrics?.token.file.path
         response.pid = getpid()
         response.socket = socketPath
         response.routerPID = try store.process(role: "router")?.pid
@@ -400,7 +401,8 @@ public final class Agent: @unchecked Sendable {
     private func startMetricsEndpoint() {
         let port = ProcessInfo.processInfo.environment["SLIPWAY_METRICS_PORT"].flatMap(Int.init) ?? 0
         do {
-            let endpoint = try MetricsEndpoint(host: "127.0.0.1", port: port) { [self] reply in
+            let token = try MetricsToken.load(in: store.path.deletingLastPathComponent())
+            let endpoint = try MetricsEndpoint(host: "127.0.0.1", port: port, token: token) { [self] reply in
                 queue.async { reply(self.metricsText()) }
             }
             queue.sync { metrics = endpoint }

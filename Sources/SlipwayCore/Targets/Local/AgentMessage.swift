@@ -162,6 +162,8 @@ public struct AgentResponse: Codable, Sendable, Equatable {
     public var routerPID: Int32?
     /// Where the agent serves `/metrics` in the Prometheus text format.
     public var metricsURL: String?
+    /// The file (mode 0600) holding the bearer token `/metrics` asks for.
+    public var metricsTokenFile: String?
 
     public init(ok: Bool, error: String? = nil) {
         self.ok = ok
@@ -170,6 +172,6 @@ public struct AgentResponse: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case ok, error, pid, socket, port, slots, routes, routerPID = "router_pid"
-        case metricsURL = "metrics_url"
+        case metricsURL = "metrics_url", metricsTokenFile = "metrics_token_file"
     }
 }
