@@ -77,6 +77,8 @@ struct StoreWatcher: Sendable {
                 }
                 problem = "cannot read the store: \(error.message)"
             }
+            // What is shown comes from a file that is no longer the store: say so on every pass.
+            if heartbeat || forced, let lost = engine.store.fileProblem { problem = lost }
             // After the load, which clears the status line, so the problem stays in view.
             if let problem { mailbox.post(.loadFailed(problem)) }
             try? await Task.sleep(for: Self.pollInterval)

@@ -11,6 +11,7 @@ public final class EventStore: Sendable {
     public let actor: String
     let pool: DatabasePool
     let masker: SecretMasker
+    let fileGuard: StoreFileGuard
 
     /// Opens (creating when absent) the store at `path`, mode 0600. A write that finds another
     /// process holding the store's write lock waits up to `lockTimeout` seconds, and after a
@@ -52,7 +53,10 @@ public final class EventStore: Sendable {
                 guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
             }
             configuration.label = "slipway"
+            // The file as it is now, created above when absent: commits are refused once it changes.
+            fileGuard = StoreFileGuard(path: path.path)
             pool = try DatabasePool(path: path.path, configuration: configuration)
+            pool.add(transactionObserver: fileGuard, extent: .databaseLifetime)
             try migrate()
         } catch let error as SlipwayError {
             throw error
@@ -89,6 +93,9 @@ public final class EventStore: Sendable {
     func failure(_ error: any Error) -> SlipwayError {
         StoreFault.error(error, path: path)
     }
+
+    /// Why this store's file is no longer the one opened (removed or replaced), or nil.
+    public var fileProblem: String? { fileGuard.fault?.message }
 
     // MARK: Events
 

@@ -6,6 +6,7 @@ import GRDB
 enum StoreFault {
     static func error(_ error: any Error, path: URL, doing what: String? = nil) -> SlipwayError {
         if let error = error as? SlipwayError { return error }
+        if let replaced = error as? StoreFileGuard.FileReplaced { return .failure(replaced.message) }
         let doing = what.map { "\($0): " } ?? ""
         guard let database = error as? DatabaseError else {
             return .failure("\(doing)store \(path.path): \(escaped("\(error)"))")
