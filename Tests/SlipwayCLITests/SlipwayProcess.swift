@@ -122,6 +122,10 @@ struct SlipwayProcess {
 
     /// Runs `slipway ARGUMENTS --json` and decodes its output.
     func json(_ arguments: String...) throws -> Any {
+        try json(arguments)
+    }
+
+    func json(_ arguments: [String]) throws -> Any {
         let result = try run(arguments + ["--json"])
         guard result.status == 0 else {
             throw SlipwayError.failure("slipway \(arguments.joined(separator: " ")) --json exited \(result.status): \(result.stderr)")

@@ -147,6 +147,31 @@ import Testing
         #expect(second.stdout.contains("deploy-all: 0 deployed, 0 not"))
     }
 
+    /// The store keeps every event: `status --at` shows the fleet of a past moment.
+    @Test func statusAtAPastMomentShowsTheFleetAsItWas() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("deploy-app", "web", "--env", "staging", "--version", "v1").status == 0)
+        // Moments are written to the second: leave a second on both sides of the one asked about.
+        Thread.sleep(forTimeInterval: 1.1)
+        let between = Date()
+        Thread.sleep(forTimeInterval: 1.1)
+        #expect(try slipway("deploy-app", "web", "--env", "staging", "--version", "v2").status == 0)
+        func liveVersion(_ arguments: String...) throws -> String? {
+            let rows = try slipway.json(["status", "--env", "staging"] + arguments) as? [[String: Any]]
+            return rows?.first { $0["component"] as? String == "web" }?["live_version"] as? String
+        }
+        #expect(try liveVersion() == "v2")
+        #expect(try liveVersion("--at", between.formatted(.iso8601)) == "v1")
+        #expect(try liveVersion("--at=-1h") == nil, "before anything was deployed")
+        #expect(try liveVersion("--at", "1h ago") == nil)
+        #expect(try liveVersion("--at=-0s") == "v2")
+        let text = try slipway("status", "--at", between.formatted(.iso8601))
+        #expect(text.stdout.hasPrefix("as of \(between.formatted(.iso8601))"), "\(text.stdout)")
+        let bad = try slipway("status", "--at", "yesterday")
+        #expect(bad.status == 2 && bad.stderr.contains("--at: 'yesterday' is not a moment"), "\(bad.stderr)")
+    }
+
     @Test func deployAllTakesTheEnvironmentFromTheBranch() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)

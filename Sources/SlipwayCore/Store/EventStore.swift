@@ -271,7 +271,17 @@ public final class EventStore: Sendable {
         }
     }
 
-    private func fold(in db: Database) throws -> Projection {
+    /// The projection as it was at `moment`: every event up to it folded, none after. The store
+    /// keeps every event, so the fleet of any past moment can be looked at.
+    public func projection(at moment: Date) throws(SlipwayError) -> Projection {
+        do {
+            return try pool.read { db in try self.fold(in: db, until: moment) }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    private func fold(in db: Database, until moment: Date? = nil) throws -> Projection {
         let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked, .trafficSwitched]
         var projection = Projection()
         let cursor = try Row.fetchCursor(db, sql: """
@@ -281,9 +291,9 @@ public final class EventStore: Sendable {
                    json_extract(payload, '$.outcome'), json_extract(payload, '$.healthy'),
                    json_extract(payload, '$.reason')
             FROM events
-            WHERE component IS NOT NULL AND environment IS NOT NULL
+            WHERE component IS NOT NULL AND environment IS NOT NULL AND time <= ?
             ORDER BY id
-            """)
+            """, arguments: [moment.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? Int64.max])
         while let row = try cursor.next() {
             guard let kind = EventKind(rawValue: row[2]) else { continue }
             var details = EventDetails()

@@ -7,19 +7,36 @@ struct Status: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this environment.") var env: String?
+    @Option(help: ArgumentHelp(
+        "The fleet as it was at a past moment, folded from the events: 2026-12-03T14:05:00Z, '2026-12-03 14:05' (UTC), '2h ago' or --at=-2h.",
+        valueName: "time"))
+    var at: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        let moment = try at.map { text throws(SlipwayError) in
+            guard let moment = MomentText.parse(text) else {
+                throw .usage("--at: '\(text)' is not a moment (2026-12-03T14:05:00Z, '2026-12-03 14:05' in UTC, '2h ago' or -2h)")
+            }
+            return moment
+        }
         let engine = try await global.openEngine(json: json)
         if let env { _ = try engine.workspace.environment(named: env) }
-        let rows = FleetRow.rows(
-            workspace: engine.workspace, projection: try engine.store.projection(), routes: try engine.store.routes(),
-            probes: try engine.store.liveProbes(), agentIsAlive: engine.store.agentIsAlive())
-            .filter { env == nil || $0.environment == env }
-        if json { return try JSONOutput.print(rows) }
+        let rows: [FleetRow]
+        if let moment {
+            // The past has no live probes: health is the last check recorded before that moment.
+            rows = FleetRow.rows(workspace: engine.workspace, projection: try engine.store.projection(at: moment), now: moment)
+        } else {
+            rows = FleetRow.rows(
+                workspace: engine.workspace, projection: try engine.store.projection(), routes: try engine.store.routes(),
+                probes: try engine.store.liveProbes(), agentIsAlive: engine.store.agentIsAlive())
+        }
+        let shown = rows.filter { env == nil || $0.environment == env }
+        if json { return try JSONOutput.print(shown) }
+        if let moment { print("as of \(moment.formatted(.iso8601)), from the events recorded by then") }
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "VERSION", "COLOR", "HEALTH", "RUNNING", "TARGET", "URL"],
-            rows: rows.map {
+            rows: shown.map {
                 [$0.component, $0.environment, $0.liveVersion ?? "-", $0.colorText, $0.health.rawValue,
                  $0.runningRun ?? "-", $0.target, $0.url ?? "-"]
             }
