@@ -98,12 +98,16 @@ let package = Package(
         ),
         .target(
             name: "SlipwayTestSupport",
-            dependencies: ["SlipwayCore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "SlipwayCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Tests/SlipwayTestSupport"
         ),
         .testTarget(
             name: "SlipwayCoreTests",
-            dependencies: ["SlipwayCore", "SlipwayTestSupport"],
+            dependencies: ["SlipwayCore", "SlipwayTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Subprocess
+import SystemPackage
 import Testing
 
 /// A throwaway PostgreSQL cluster for one test suite's run: `initdb` and `pg_ctl` in a folder of
@@ -26,8 +28,8 @@ public final class PostgresCluster: Sendable {
 
     /// The folder of initdb, pg_ctl and postgres: `pg_config --bindir`, else the newest
     /// /usr/lib/postgresql/*/bin.
-    static func binaryFolder() throws -> URL {
-        if let pgConfig = ExternalTool.path("pg_config"), let output = try? runProgram(pgConfig, ["--bindir"]), output.status == 0 {
+    static func binaryFolder() async throws -> URL {
+        if let pgConfig = ExternalTool.path("pg_config"), let output = try? await runProgram(pgConfig, ["--bindir"]), output.status == 0 {
             let folder = output.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if FileManager.default.isExecutableFile(atPath: folder + "/initdb") { return URL(fileURLWithPath: folder) }
         }
@@ -40,8 +42,8 @@ public final class PostgresCluster: Sendable {
         throw ExternalTool.Missing(description: "PostgreSQL's initdb was not found (pg_config --bindir, /usr/lib/postgresql/*/bin): run make test, which installs Debian's postgresql")
     }
 
-    public static func start() throws -> PostgresCluster {
-        let binaries = try binaryFolder()
+    public static func start() async throws -> PostgresCluster {
+        let binaries = try await binaryFolder()
         // A short path: the socket's path must fit in 107 bytes.
         var template = Array("/tmp/slipway-pg-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw ExternalTool.Missing(description: "cannot make a temporary folder") }
@@ -50,20 +52,20 @@ public final class PostgresCluster: Sendable {
         let cluster = PostgresCluster(directory: directory, binaries: binaries, user: user)
         do {
             if let user {
-                let chown = try runProgram("/bin/chown", ["\(user):\(user)", directory.path])
+                let chown = try await runProgram("/bin/chown", ["\(user):\(user)", directory.path])
                 guard chown.status == 0 else { throw ExternalTool.Missing(description: "chown \(user) failed: \(chown.text)") }
             }
             let data = directory.appendingPathComponent("data").path
-            try cluster.runServerTool("initdb", [
+            try await cluster.runServerTool("initdb", [
                 "-D", data, "--auth=trust", "--username=postgres", "--no-sync", "--encoding=UTF8", "--locale=C",
             ])
-            try cluster.runServerTool("pg_ctl", [
+            try await cluster.runServerTool("pg_ctl", [
                 "-D", data, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "120",
                 "-o", "-k \(directory.path) -c listen_addresses= -c fsync=off -c full_page_writes=off -c max_connections=50",
                 "start",
             ])
         } catch {
-            cluster.stop()
+            await cluster.stop()
             throw error
         }
         return cluster
@@ -76,10 +78,10 @@ public final class PostgresCluster: Sendable {
     }
 
     /// Stops the server at once and removes its folder.
-    public func stop() {
+    public func stop() async {
         let data = directory.appendingPathComponent("data")
         if FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) {
-            _ = try? runServerTool("pg_ctl", ["-D", data.path, "-m", "immediate", "-w", "stop"])
+            _ = try? await runServerTool("pg_ctl", ["-D", data.path, "-m", "immediate", "-w", "stop"])
         }
         try? FileManager.default.removeItem(at: directory)
     }
@@ -119,11 +121,16 @@ public final class PostgresCluster: Sendable {
         URLComponents(string: url).map { String($0.path.dropFirst()) } ?? url
     }
 
-    func withConnection<Result>(database: String, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    /// A superuser connection to `database`; the caller closes it.
+    public func connect(database: String) async throws -> PostgresConnection {
         let configuration = PostgresConnection.Configuration(
             unixSocketPath: directory.appendingPathComponent(".s.PGSQL.5432").path, username: "postgres", password: nil,
             database: database)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Self.logger)
+        return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Self.logger)
+    }
+
+    func withConnection<Result>(database: String, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let connection = try await connect(database: database)
         do {
             let result = try await body(connection)
             try await connection.close()
@@ -134,32 +141,34 @@ public final class PostgresCluster: Sendable {
         }
     }
 
-    static let logger = Logger(label: "slipway.test.postgres")
+    public static let logger = Logger(label: "slipway.test.postgres")
 
     /// Runs a server program as the cluster's OS user.
     @discardableResult
-    func runServerTool(_ name: String, _ arguments: [String]) throws -> String {
+    func runServerTool(_ name: String, _ arguments: [String]) async throws -> String {
         let program = binaries.appendingPathComponent(name).path
-        let output = try user.map { try Self.runProgram("/usr/sbin/runuser", ["-u", $0, "--", program] + arguments) }
-            ?? Self.runProgram(program, arguments)
+        let output = if let user {
+            try await Self.runProgram("/usr/sbin/runuser", ["-u", user, "--", program] + arguments)
+        } else {
+            try await Self.runProgram(program, arguments)
+        }
         guard output.status == 0 else {
             throw ExternalTool.Missing(description: "\(name) failed (\(output.status)): \(output.text.suffix(600))")
         }
         return output.text
     }
 
-    static func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, text: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a program to its end with swift-subprocess (Foundation's Process can miss the exit
+    /// of a child that swift-subprocess's monitor, used by the engine, reaped first).
+    static func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: Int32, text: String) {
+        let result = try await Subprocess.run(
+            .path(FilePath(path)), arguments: Arguments(arguments), input: .none,
+            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
+        let status: Int32 = switch result.terminationStatus {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + signal
+        }
+        return (status, result.standardOutput + result.standardError)
     }
 }
 
@@ -170,14 +179,14 @@ public struct PostgresClusterTrait: SuiteTrait, TestScoping {
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
-        let cluster = try PostgresCluster.start()
+        let cluster = try await PostgresCluster.start()
         do {
             try await PostgresCluster.$current.withValue(cluster) { try await function() }
         } catch {
-            cluster.stop()
+            await cluster.stop()
             throw error
         }
-        cluster.stop()
+        await cluster.stop()
     }
 }
 

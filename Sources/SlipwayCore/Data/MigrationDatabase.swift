@@ -9,7 +9,7 @@ public struct MigrationDatabase: Sendable {
     public static let historyTable = "flyway_schema_history"
     /// The advisory lock key every Slipway apply takes on a database (an arbitrary constant:
     /// "slipway" in ASCII), so two applies never interleave.
-    static let lockKey: Int64 = 0x73_6C_69_70_77_61_79
+    public static let lockKey: Int64 = 0x73_6C_69_70_77_61_79
 
     let connection: PostgresConnection
     let logger: Logger
