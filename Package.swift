@@ -100,8 +100,6 @@ let package = Package(
             name: "SlipwayTestSupport",
             dependencies: [
                 "SlipwayCore", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/SlipwayTestSupport"
         ),

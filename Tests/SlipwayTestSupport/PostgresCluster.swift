@@ -1,8 +1,6 @@
 import Foundation
 import Logging
 import PostgresNIO
-import Subprocess
-import SystemPackage
 import Testing
 
 /// A throwaway PostgreSQL cluster for one test suite's run: `initdb` and `pg_ctl` in a folder of
@@ -158,17 +156,32 @@ public final class PostgresCluster: Sendable {
         return output.text
     }
 
-    /// Runs a program to its end with swift-subprocess (Foundation's Process can miss the exit
-    /// of a child that swift-subprocess's monitor, used by the engine, reaped first).
+    /// Runs a program to its end, its output in a temporary file. posix_spawn and a waitpid on
+    /// that one child, because Foundation's Process can miss an exit once swift-subprocess (which
+    /// the engine uses) has installed its SIGCHLD handler in the same test process, and a pipe
+    /// could be held open by the server the program starts.
     static func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: Int32, text: String) {
-        let result = try await Subprocess.run(
-            .path(FilePath(path)), arguments: Arguments(arguments), input: .none,
-            output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
-        let status: Int32 = switch result.terminationStatus {
-        case .exited(let code): code
-        case .signaled(let signal): 128 + signal
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-pg-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw ExternalTool.Missing(description: "cannot start \(path): \(String(cString: strerror(spawned)))")
         }
-        return (status, result.standardOutput + result.standardError)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (code, text)
     }
 }
 
