@@ -51,12 +51,21 @@ struct MigrationApplyTests {
         var url: String
         var database: String
         var lines = Lines()
+        /// The production database's connection string, when the test gives production one.
+        var productionURL: String?
 
         init(_ migrations: [String: String]) async throws {
             url = try await PostgresCluster.shared().createDatabase()
             database = PostgresCluster.databaseName(of: url)
             var files = [
-                "slipway.yml": "databases:\n  main:\n    url_env: MAIN_DB_URL\nenvironments:\n  staging:\n    database: main\n",
+                "slipway.yml": """
+                    databases:
+                      main: {url_env: MAIN_DB_URL}
+                      prod: {url_env: PROD_DB_URL}
+                    environments:
+                      staging: {database: main}
+                      production: {database: prod}
+                    """,
                 "services/accounts/slipway.yml": "database: {migrations: migrations/}\n",
             ]
             for (name, text) in migrations { files["services/accounts/migrations/\(name)"] = text }
@@ -66,13 +75,13 @@ struct MigrationApplyTests {
         func engine() async throws -> Engine {
             let lines = self.lines
             return try await Engine.open(
-                workspace: workspace.root, state: workspace.statePath, environment: ["MAIN_DB_URL": url],
-                output: { lines.append($0) })
+                workspace: workspace.root, state: workspace.statePath,
+                environment: ["MAIN_DB_URL": url, "PROD_DB_URL": productionURL ?? ""], output: { lines.append($0) })
         }
 
-        func apply() async throws -> MigrationApplyResult {
+        func apply(_ environment: String = "staging") async throws -> MigrationApplyResult {
             let engine = try await engine()
-            return try await engine.applyMigrations(engine.migrationTarget(of: engine.workspace.component(named: "accounts"), environment: "staging"))
+            return try await engine.applyMigrations(engine.migrationTarget(of: engine.workspace.component(named: "accounts"), environment: environment))
         }
 
         func plan() async throws -> MigrationPlan {
@@ -275,5 +284,32 @@ struct MigrationApplyTests {
         let event = try await setup.migrationEvents().last
         #expect(event?.allowances == ["services/accounts/migrations/V2__drop.sql:3:15 drop-column: unread since release 41"])
         #expect(event?.version == "2")
+    }
+
+    @Test func productionAppliesOnlyWhatStagingAppliedWithTheSameChecksum() async throws {
+        var setup = try await Setup(["V1__a.sql": "CREATE TABLE a (id int);\n"])
+        setup.productionURL = try await PostgresCluster.shared().createDatabase()
+        let production = PostgresCluster.databaseName(of: setup.productionURL ?? "")
+        let unvalidated = await #expect(throws: SlipwayError.self) { try await setup.apply("production") }
+        #expect(unvalidated?.message == "not applied: services/accounts/migrations/V1__a.sql (version 1) has not been applied successfully in staging: apply it there first (slipway migrate apply --env staging)")
+        #expect(unvalidated?.exitCode == 1)
+        #expect(try await PostgresCluster.shared().strings("SELECT to_regclass('a')::text", database: production) == [nil])
+
+        _ = try await setup.apply("staging")
+        #expect(try await setup.apply("production").applied.map(\.script) == ["V1__a.sql"])
+
+        try setup.write("V2__b.sql", "CREATE TABLE b (id int);\n")
+        _ = try await setup.apply("staging")
+        try setup.write("V2__b.sql", "CREATE TABLE b (id bigint);\n")
+        let different = await #expect(throws: SlipwayError.self) { try await setup.apply("production") }
+        #expect(different?.message.hasPrefix("not applied: services/accounts/migrations/V2__b.sql is not the file staging applied (checksum ") == true,
+                "\(different?.message ?? "")")
+        #expect(try await PostgresCluster.shared().strings("SELECT to_regclass('b')::text", database: production) == [nil])
+
+        var unreachable = setup
+        unreachable.url = ""
+        let noStaging = await #expect(throws: SlipwayError.self) { try await unreachable.apply("production") }
+        #expect(noStaging?.message == "production applies only migrations validated in staging, and staging's database cannot be reached: MAIN_DB_URL is not set: it holds the connection string of database 'main' (environment staging)")
+        #expect(noStaging?.exitCode == 2)
     }
 }

@@ -46,8 +46,10 @@ extension Engine {
     }
 
     /// Validates and applies the pending migrations under the database's lock, then records the
-    /// outcome in the audit log. Unexcused lint findings in a pending file refuse the apply.
+    /// outcome in the audit log. Unexcused lint findings in a pending file refuse the apply, and
+    /// so, in production, does a file staging has not applied successfully with the same checksum.
     public func applyMigrations(_ target: MigrationTarget) async throws(SlipwayError) -> MigrationApplyResult {
+        let staging = try await stagingHistory(for: target)
         let database = try await MigrationDatabase.connect(target.url, name: target.databaseName)
         let output = self.output
         var result = MigrationApplyResult(
@@ -70,6 +72,9 @@ extension Engine {
                         "not applied: \(first)\(more); make it additive or add `-- slipway:allow \(first.rule.rawValue): <reason>` to the statement")
                 }
                 result.allowances = findings
+                if let staging {
+                    try Self.requireValidated(pending, in: staging, catalog: target.catalog)
+                }
                 for file in pending {
                     attempted = true
                     let path = target.catalog.path(of: file)
@@ -90,6 +95,50 @@ extension Engine {
         await database.close()
         if !result.applied.isEmpty { try record(result, target: target, failure: nil) }
         return result
+    }
+
+    /// Staging's history when `target` is production (the environment the deployment checklist
+    /// guards) and the workspace has a staging environment; nil otherwise.
+    private func stagingHistory(for target: MigrationTarget) async throws(SlipwayError) -> [SchemaHistoryEntry]? {
+        guard DeploymentChecklist.applies(to: target.environment),
+              workspace.config.environmentNames.contains(Self.validatingEnvironment) else { return nil }
+        let staging: MigrationTarget
+        do {
+            staging = try migrationTarget(of: target.component, environment: Self.validatingEnvironment)
+        } catch {
+            throw .usage("production applies only migrations validated in staging, and staging's database cannot be reached: \(error.message)")
+        }
+        let database = try await MigrationDatabase.connect(staging.url, name: staging.databaseName)
+        do {
+            let history = try await database.history()
+            await database.close()
+            return history
+        } catch {
+            await database.close()
+            throw error
+        }
+    }
+
+    /// The environment whose successful apply validates a migration for production.
+    static let validatingEnvironment = "staging"
+
+    /// Refuses the first of `pending` that staging's history lacks, or holds as failed or with
+    /// another checksum (the file changed after staging applied it).
+    static func requireValidated(_ pending: [MigrationFile], in staging: [SchemaHistoryEntry], catalog: MigrationCatalog) throws(SlipwayError) {
+        for file in pending {
+            let entry = staging.last { $0.type == "SQL" && $0.migrationVersion == file.version }
+            let path = catalog.path(of: file)
+            guard let entry, entry.success else {
+                throw .failure(
+                    "not applied: \(path) (version \(file.version)) has not been applied successfully in \(validatingEnvironment): "
+                        + "apply it there first (slipway migrate apply --env \(validatingEnvironment))")
+            }
+            guard entry.checksum == file.checksum else {
+                throw .failure(
+                    "not applied: \(path) is not the file \(validatingEnvironment) applied (checksum \(entry.checksum.map(String.init) ?? "none") there, "
+                        + "\(file.checksum) here): apply the same file in \(validatingEnvironment) first")
+            }
+        }
     }
 
     private func record(_ result: MigrationApplyResult, target: MigrationTarget, failure: String?) throws(SlipwayError) {
