@@ -92,6 +92,11 @@ let package = Package(
             path: "bench/Sources/slipway-pipeline-bench"
         ),
         .executableTarget(
+            name: "slipway-migrate-bench",
+            dependencies: ["SlipwayCore"],
+            path: "bench/Sources/slipway-migrate-bench"
+        ),
+        .executableTarget(
             name: "slipway-slo-bench",
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-slo-bench"
