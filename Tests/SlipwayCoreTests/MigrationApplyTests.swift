@@ -312,4 +312,32 @@ struct MigrationApplyTests {
         #expect(noStaging?.message == "production applies only migrations validated in staging, and staging's database cannot be reached: MAIN_DB_URL is not set: it holds the connection string of database 'main' (environment staging)")
         #expect(noStaging?.exitCode == 2)
     }
+
+    @Test func theChecklistItemPassesOnlyWhenStagingValidatedAndProductionApplied() async throws {
+        var setup = try await Setup(["V1__a.sql": "CREATE TABLE a (id int);\n"])
+        setup.productionURL = try await PostgresCluster.shared().createDatabase()
+        func item() async throws -> DeploymentChecklist.Item {
+            let engine = try await setup.engine()
+            return await engine.migrationsValidated(of: try engine.workspace.component(named: "accounts"))
+        }
+        var current = try await item()
+        #expect(current.status == .failed)
+        #expect(current.detail == "services/accounts/migrations/V1__a.sql (version 1) has not been applied successfully in staging: apply it there first (slipway migrate apply --env staging)")
+
+        _ = try await setup.apply("staging")
+        current = try await item()
+        #expect(current.status == .failed)
+        #expect(current.detail == "1 pending in production, first services/accounts/migrations/V1__a.sql: run slipway migrate apply --env production")
+
+        _ = try await setup.apply("production")
+        current = try await item()
+        #expect(current.status == .passed)
+        #expect(current.detail == "schema at version 1, validated in staging")
+
+        try setup.write("V1__a.sql", "CREATE TABLE a (id bigint);\n")
+        #expect(try await item().status == .failed)
+
+        try setup.workspace.write(["services/accounts/slipway.yml": "port: 9000\n"])
+        #expect(try await item().status == .notConfigured)
+    }
 }

@@ -141,6 +141,32 @@ extension Engine {
         }
     }
 
+    /// The production checklist's "migrations validated" item: passed when every migration file
+    /// of the component is applied in staging (same checksum) and in production, so the code about
+    /// to go live finds its schema there (expand before deploy); failed, with the reason, otherwise.
+    public func migrationsValidated(of component: Component) async -> DeploymentChecklist.Item {
+        guard component.settings.database != nil else { return DeploymentChecklist.noMigrations }
+        func failed(_ detail: String) -> DeploymentChecklist.Item {
+            DeploymentChecklist.Item(name: DeploymentChecklist.noMigrations.name, status: .failed, detail: detail)
+        }
+        do throws(SlipwayError) {
+            let production = try migrationTarget(of: component, environment: "production")
+            guard let staging = try await stagingHistory(for: production) else {
+                return failed("no \(Self.validatingEnvironment) environment to validate them in")
+            }
+            let plan = try await migrationPlan(production)
+            if let problem = plan.problems.first { return failed(problem) }
+            try Self.requireValidated(production.catalog.versioned, in: staging, catalog: production.catalog)
+            if let next = plan.pending.first {
+                return failed("\(plan.pending.count) pending in production, first \(production.catalog.path(of: next)): run slipway migrate apply --env production")
+            }
+            let version = plan.current.map { "schema at version \($0)" } ?? "no migrations yet"
+            return DeploymentChecklist.Item(name: DeploymentChecklist.noMigrations.name, status: .passed, detail: "\(version), validated in staging")
+        } catch {
+            return failed(error.message.hasPrefix("not applied: ") ? String(error.message.dropFirst("not applied: ".count)) : error.message)
+        }
+    }
+
     private func record(_ result: MigrationApplyResult, target: MigrationTarget, failure: String?) throws(SlipwayError) {
         try store.append(NewEvent(
             .migrationApplied, component: target.component.name, environment: target.environment,
