@@ -18,6 +18,7 @@ public final class Agent: @unchecked Sendable {
     private var router: (any RouterLink)?
     /// Set (on the queue) by `stop`.
     private var isStopping = false
+    private var toldStoreProblem = false
     private var restartBackoff: [String: (attempts: Int, notBefore: Date)] = [:]
     /// Since when the agent has had nothing to do: no route, no running slot, no request.
     private var idleSince: Date?
@@ -147,6 +148,11 @@ public final class Agent: @unchecked Sendable {
             unlink(socketPath)
             exit(0)
         }
+        if response.ok, response.records != nil {
+            // Handed over: the next agent, on the new store, supervises the slots and router.
+            unlink(socketPath)
+            exit(0)
+        }
     }
 
     /// Kills the agent at `step` when `SLIPWAY_CRASH_AT` names it, once per store: the agent that
@@ -167,6 +173,11 @@ public final class Agent: @unchecked Sendable {
             return pong()
         case .execute:
             throw SlipwayError.usage("execute is answered off the queue")
+        case .handOver:
+            isStopping = true
+            var response = AgentResponse(ok: true)
+            response.records = AgentRecords(routes: try store.routes(), slots: try store.slots(), router: try store.process(role: "router"))
+            return response
         case .status:
             return try status(buckets: false)
         case .metrics:
@@ -228,6 +239,8 @@ public final class Agent: @unchecked Sendable {
     private func status(buckets: Bool) throws -> AgentResponse {
         var response = AgentResponse(ok: true)
         response.metricsURL = metrics?.url
+        response.metricsTokenFile = metrics?.token.file.path
+        response.storeProblem = store.fileProblem
         response.pid = getpid()
         response.socket = socketPath
         response.routerPID = try store.process(role: "router")?.pid
@@ -400,7 +413,8 @@ public final class Agent: @unchecked Sendable {
     private func startMetricsEndpoint() {
         let port = ProcessInfo.processInfo.environment["SLIPWAY_METRICS_PORT"].flatMap(Int.init) ?? 0
         do {
-            let endpoint = try MetricsEndpoint(host: "127.0.0.1", port: port) { [self] reply in
+            let token = try MetricsToken.load(in: store.path.deletingLastPathComponent())
+            let endpoint = try MetricsEndpoint(host: "127.0.0.1", port: port, token: token) { [self] reply in
                 queue.async { reply(self.metricsText()) }
             }
             queue.sync { metrics = endpoint }
@@ -562,6 +576,11 @@ public final class Agent: @unchecked Sendable {
     private func supervise() {
         DetachedProcess.reapExited()
         guard !isStopping else { return }
+        if let problem = store.fileProblem {
+            // Said once; the guard refuses every write meanwhile, and slots and the router serve on.
+            if !toldStoreProblem { AgentLog.logger.error("\(problem)") }
+            toldStoreProblem = true
+        }
         let now = Date()
         if now.timeIntervalSince(lastOrphanScan) > 2 {
             lastOrphanScan = now

@@ -4,19 +4,22 @@ import NIOHTTP1
 import NIOPosix
 
 /// The agent's `/metrics`: an HTTP server on loopback whose one page is the Prometheus text
-/// the agent makes on its own queue (so it never reads state mid-change).
+/// the agent makes on its own queue (so it never reads state mid-change), served to requests
+/// bearing the token (401 otherwise).
 final class MetricsEndpoint: Sendable {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let channel: any Channel
+    let token: MetricsToken
 
     /// Listens on `host:port` (0: any free port); `page` makes the text and hands it to its completion.
-    init(host: String, port: Int, page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) throws {
+    init(host: String, port: Int, token: MetricsToken, page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) throws {
+        self.token = token
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(page: page))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(token: token, page: page))
                 }
             }
             .bind(host: host, port: port)
@@ -30,9 +33,11 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    let token: MetricsToken
     let page: @Sendable (@escaping @Sendable (String) -> Void) -> Void
 
-    init(page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) {
+    init(token: MetricsToken, page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) {
+        self.token = token
         self.page = page
     }
 
@@ -43,6 +48,11 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
         let bound = NIOLoopBound(context, eventLoop: loop)
         guard head.method == .GET, head.uri.split(separator: "?").first == "/metrics" else {
             respond(bound.value, status: .notFound, body: "only /metrics here\n", keepAlive: keepAlive)
+            return
+        }
+        guard token.admits(head.headers.first(name: "authorization")) else {
+            respond(bound.value, status: .unauthorized, body: "/metrics needs 'Authorization: Bearer' with the token in \(token.file.path)\n",
+                    keepAlive: keepAlive)
             return
         }
         page { text in

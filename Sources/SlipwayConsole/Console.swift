@@ -15,7 +15,8 @@ public enum Console {
         }
         defer { watcher.cancel() }
         let loop = ConsoleLoop(
-            header: ConsoleHeader(workspace: engine.workspace.root.path, actor: engine.store.actor),
+            header: ConsoleHeader(
+                workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path)),
             settings: settings, mailbox: mailbox, sender: RequestSender(engine: engine), signals: signals)
         // ncurses blocks while waiting for a key, so it gets a thread of its own rather than
         // one of the few the concurrency runtime shares.

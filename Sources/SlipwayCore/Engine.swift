@@ -21,19 +21,20 @@ public struct Engine: Sendable {
     public static func open(
         workspace root: URL?, state: URL?, from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
         origin: String = "cli", environment: [String: String] = ProcessInfo.processInfo.environment,
+        lockTimeout: TimeInterval = 15, lockNotice: @escaping @Sendable (String) -> Void = { _ in },
         output: @escaping @Sendable (String) -> Void = { print($0) }
     ) async throws(SlipwayError) -> Engine {
         guard let location = root ?? Workspace.locate(from: directory) else {
             throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
         }
-        let workspace = try Workspace.load(at: location)
-        try validateTargets(of: workspace)
+        var workspace = try Workspace.load(at: location)
+        setAsideUnsupportedStrategies(in: &workspace)
         let secretNames = workspace.config.secretNames + workspace.components.flatMap(\.settings.secrets)
         let passwords = workspace.config.databases.values.compactMap { environment[$0.urlEnv].flatMap(DatabaseURL.password(in:)) }
         let masker = SecretMasker(environment: environment, names: secretNames, also: passwords)
         let store = try EventStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
-            actor: Actor.current(environment: environment), masker: masker)
+            actor: Actor.current(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
         let git = await GitRepository.containing(workspace.root)
         return Engine(
             workspace: workspace, store: store, git: git, masker: masker,

@@ -5,12 +5,15 @@ import Testing
 
 /// The agent's `/metrics`, read by the Prometheus client library's own parser.
 @Suite(.serialized) struct MetricsEndpointTests {
-    /// Parses the page at `url` with `prometheus_client.parser` and prints each sample as
-    /// `name labels-json value`, one a line; any line the parser refuses fails the script.
+    /// Parses the page at `url` (asked with the token in the file given) with
+    /// `prometheus_client.parser` and prints each sample as `name labels-json value`, one a line;
+    /// any line the parser refuses fails the script.
     static let parser = """
         import json, sys, urllib.request
         from prometheus_client.parser import text_string_to_metric_families
-        text = urllib.request.urlopen(sys.argv[1], timeout=10).read().decode()
+        token = open(sys.argv[2]).read().strip()
+        request = urllib.request.Request(sys.argv[1], headers={"Authorization": "Bearer " + token})
+        text = urllib.request.urlopen(request, timeout=10).read().decode()
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
                 print(family.type, sample.name, json.dumps(sample.labels, sort_keys=True), float(sample.value))
@@ -46,7 +49,13 @@ import Testing
         let blueRequests = try #require(counts["blue"]?["requests"] as? Int)
 
         try workspace.write(["parse.py": Self.parser])
-        let parsed = try workspace.run("/usr/bin/env", ["python3", "parse.py", metricsURL])
+        // The page is the token holder's alone: loopback TCP is open to every local user.
+        let tokenFile = try #require(status["metrics_token_file"] as? String)
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: tokenFile)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        let metricsPort = try #require(URL(string: metricsURL)?.port)
+        #expect(httpGet(metricsPort, "/metrics")?.status == 401, "no token, no page")
+        let parsed = try workspace.run("/usr/bin/env", ["python3", "parse.py", metricsURL, tokenFile])
         try #require(parsed.status == 0, "prometheus_client refused the page: \(parsed.output)")
         let lines = parsed.output.split(separator: "\n").map(String.init)
         let blue = #"{"color": "blue", "component": "api", "environment": "staging"}"#

@@ -150,9 +150,11 @@ import Testing
         let settings = workspace.root.appendingPathComponent("services/api/slipway.yml")
         let good = try String(contentsOf: settings, encoding: .utf8)
         try workspace.write(["services/api/slipway.yml": "target: local\nrun: exec python3 server.py\nbind_address: localhost\n"])
-        let bad = try slipway("status")
+        let bad = try slipway("config", "check")
+        let status = try slipway("status")
         try good.write(to: settings, atomically: true, encoding: .utf8)
         #expect(bad.status == 2)
+        #expect(status.status == 0 && status.stderr.contains("warning: services/api/slipway.yml:3:15: bind_address"), "\(status.stderr)")
         #expect(bad.stderr.contains("slipway.yml:3:15: bind_address must be an IPv4 address, found 'localhost'"), "\(bad.stderr)")
     }
 }

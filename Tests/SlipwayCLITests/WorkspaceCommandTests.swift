@@ -18,10 +18,120 @@ import Testing
     @Test func aCanaryOnATargetThatCannotWeighTrafficIsAConfigError() throws {
         let workspace = try FakeCloudWorkspace.create()
         try workspace.write(["services/accounts/slipway.yml": "paths: [shared/]\nstrategy: canary\n"])
-        let result = try SlipwayProcess(workspace)("status")
+        let result = try SlipwayProcess(workspace)("deploy-service", "accounts", "--env", "staging")
         #expect(result.status == 2)
         #expect(result.stderr.contains("services/accounts/slipway.yml:2:11: strategy canary needs a target that moves traffic by weight"),
                 "\(result.stderr)")
+        #expect(try SlipwayProcess(workspace)("config", "check").status == 2)
+    }
+
+    /// One bad folder never stops commands about the others: it is a warning on every command, an
+    /// error in `config check` and in any command that names it, and nothing in its name runs.
+    @Test func aBadComponentFolderIsSetAsideAndTheRestWorks() throws {
+        let workspace = try LocalServiceWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        #expect(try slipway("deploy-service", "api", "--env", "production").status == 0)
+        try LocalServiceWorkspace.newVersion(workspace, note: "two")
+        #expect(try slipway("deploy-service", "api", "--env", "production").status == 0)
+        try workspace.write([
+            "services/sp ace/Makefile": "deploy:\n\ttrue\n",
+            "services/$(touch x)/Makefile": "deploy:\n\ttrue\n",
+            "services/web/slipway.yml": "target: local\nrun: exec python3 server.py\nport: 99999\n",
+        ])
+        try workspace.commitAll("bad folders")
+
+        for arguments in [["status"], ["list-services"], ["runs"], ["changes", "--base", "HEAD~1"]] {
+            let result = try slipway.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("warning: services/sp ace: component name 'sp ace' must match"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("warning: services/web/slipway.yml:3:7: port"), "\(arguments): \(result.stderr)")
+        }
+        #expect(try slipway("list-services").stdout.contains("api"))
+        let switched = try slipway("switch", "api", "--env", "production")
+        #expect(switched.status == 0, "the emergency switch works: \(switched.stderr)")
+
+        let named = try slipway("deploy-service", "web", "--env", "staging")
+        #expect(named.status == 2)
+        #expect(named.stderr.contains("slipway: error: services/web/slipway.yml:3:7: port"), "\(named.stderr)")
+        let check = try slipway("config", "check")
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("3 components cannot be loaded"), "\(check.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("x").path), "nothing in a folder's name ran")
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent("services/api/x").path))
+    }
+
+    /// A damaged store is named, its SQLite message escaped, and `store check` exits 1 on it.
+    @Test func aDamagedStoreIsSaidEscapedAndStoreCheckFails() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("store", "check").status == 1, "no store yet")
+        #expect(try slipway("status").status == 0)
+        let check = try slipway("store", "check")
+        #expect(check.status == 0 && check.stdout.hasPrefix("store ok: "), "\(check.stdout)")
+        // The schema's pages go from the (persistent) WAL into the main file, and are damaged there.
+        let state = workspace.root.appendingPathComponent(".slipway/state.db")
+        let checkpoint = Process()
+        checkpoint.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        checkpoint.arguments = ["python3", "-c", "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA wal_checkpoint(TRUNCATE)')", state.path]
+        try checkpoint.run()
+        checkpoint.waitUntilExit()
+        var bytes = try Data(contentsOf: state)
+        let name = try #require(bytes.range(of: Data("grdb_migrations".utf8)))
+        bytes[name.lowerBound + 9] = 0xFF
+        try bytes.write(to: state)
+        let status = try slipway("status")
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("/.slipway/state.db is damaged (SQLite error 11: malformed database schema (grdb_migr\\u{FFFD}tions)); "
+            + "run 'slipway store check'"), "\(status.stderr)")
+        let damaged = try slipway("store", "check")
+        #expect(damaged.status == 1)
+        #expect(damaged.stdout.contains("problem: ") && damaged.stderr.contains("has 1 problem"), "\(damaged.stdout)\(damaged.stderr)")
+    }
+
+    /// Another process holding the store's write lock: readers do not wait at all; a command that
+    /// must write says who holds it and gives up after --lock-timeout, having changed nothing.
+    @Test func aHeldWriteLockStopsOnlyWritersAndTheySayWhoHoldsIt() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("deploy-app", "web", "--env", "staging").status == 0)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")
+            print("held", flush=True)
+            sys.stdin.read()
+            """, workspace.root.appendingPathComponent(".slipway/state.db").path]
+        let input = Pipe(), output = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = output
+        try holder.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("held"))
+
+        let status = try slipway("status", "--lock-timeout", "60s")
+        #expect(status.status == 0 && status.stdout.contains("web"), "\(status.stderr)")
+        #expect(!status.stderr.contains("waiting for the store"), "a reader waited: \(status.stderr)")
+        let runsBefore = try slipway("runs").stdout
+
+        let deploy = try slipway("deploy-app", "web", "--env", "production", "--local", "--lock-timeout", "2s")
+        #expect(deploy.status == 1)
+        #expect(deploy.stderr.contains("waiting for the store ") && deploy.stderr.contains("pid \(holder.processIdentifier) (python3) holds its write lock; giving up after 2s (--lock-timeout)"),
+                "\(deploy.stderr)")
+        #expect(deploy.stderr.contains("stayed locked by another process"), "\(deploy.stderr)")
+        #expect(try slipway("runs").stdout == runsBefore, "nothing was half-done")
+
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(try slipway("deploy-app", "web", "--env", "production", "--local").status == 0)
     }
 
     @Test func deployAllDeploysEveryComponentAndSkipsThoseAlreadyLive() throws {

@@ -39,6 +39,17 @@ import Testing
         }
     }
 
+    /// A component folder the workspace set aside is said in the header, on every screen.
+    @Test func theHeaderNamesComponentFoldersSetAside() {
+        var state = RichFixtures.state(size: TerminalSize(rows: 24, columns: 120), symbols: .unicode)
+        state.header.skipped = ["services/sp ace", "services/web"]
+        for screen in [ConsoleScreen.fleet, .runs, .health] {
+            let frame = Console.render(RichFixtures.on(screen, state))
+            #expect(frame.line(containing: "⚠ skipped: services/sp ace, services/web")?.row == 0, "\(screen): \(frame.text)")
+        }
+        #expect(!Console.render(RichFixtures.state(size: TerminalSize(rows: 24, columns: 120))).text.contains("skipped"))
+    }
+
     @Test func unicodeModeDrawsHealthAndProgressSymbols() {
         let fleet = Console.render(RichFixtures.state(size: TerminalSize(rows: 24, columns: 120), symbols: .unicode)).text
         #expect(fleet.contains("●") && fleet.contains("⟳") && fleet.contains("✗"))

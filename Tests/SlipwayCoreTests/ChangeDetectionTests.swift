@@ -69,7 +69,7 @@ import Testing
     @Test func unknownChangeTypeIsAConfigErrorWithItsPlace() throws {
         let workspace = try repository(extra: ["apps/admin/slipway.yml": "paths:\n  - edited: \"x/**\"\n"])
         #expect {
-            try Workspace.load(at: workspace.root)
+            try Workspace.load(at: workspace.root).checked()
         } throws: { error in
             let message = (error as? SlipwayError)?.message ?? ""
             return message.hasPrefix("apps/admin/slipway.yml:2:5: unknown change type 'edited'") && (error as? SlipwayError)?.exitCode == 2

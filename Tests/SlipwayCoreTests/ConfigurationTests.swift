@@ -136,7 +136,7 @@ import Testing
         #expect(throws: SlipwayError.usage(
             #"services/accounts/slipway.yml:2:9: health.path must not contain control characters, found \r in '/health\r\nX-Injected: 1'"#
         )) {
-            try Workspace.load(at: workspace.root)
+            try Workspace.load(at: workspace.root).checked()
         }
     }
 
@@ -148,7 +148,7 @@ import Testing
         #expect(throws: SlipwayError.usage(
             #"services/admin/slipway.yml:1:6: run must not contain control characters, found \r in 'python3 app.py\r'"#
         )) {
-            try Workspace.load(at: workspace.root)
+            try Workspace.load(at: workspace.root).checked()
         }
         try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("services/admin"))
         let accounts = try Workspace.load(at: workspace.root).component(named: "accounts")
@@ -163,14 +163,14 @@ import Testing
         #expect(throws: SlipwayError.usage(
             "services/accounts/slipway.yml:3:3: unknown environment 'prodution' (known: development, staging, production)"
         )) {
-            try Workspace.load(at: workspace.root)
+            try Workspace.load(at: workspace.root).checked()
         }
     }
 
     @Test func componentsOverridesMustNameComponents() throws {
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": "components:\n  acounts:\n    port: 1\n"])
         try workspace.makeFolder("services/accounts")
-        let error = #expect(throws: SlipwayError.self) { try Workspace.load(at: workspace.root) }
+        let error = #expect(throws: SlipwayError.self) { try Workspace.load(at: workspace.root).checked() }
         #expect(error?.message.hasPrefix("slipway.yml:2:3: unknown component 'acounts'") == true, "\(error?.message ?? "")")
     }
 

@@ -164,17 +164,50 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64) so the property test replays exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
+/// `store check` finds a drifted projection and a damaged file, and says so escaped.
+@Suite struct StoreCheckTests {
+    @Test func findsADriftedProjectionAndADamagedFile() throws {
+        let workspace = try TemporaryWorkspace()
+        do {
+            let store = try EventStore(path: workspace.statePath)
+            try store.append(NewEvent(.deploySucceeded, component: "api", environment: "staging", runID: "r1",
+                                      details: EventDetails(runKind: .deploy, version: "v1")))
+        }
+        let sound = StoreCheck.run(path: workspace.statePath)
+        #expect(sound.isSound && sound.events == 1, "\(sound.problems)")
 
-    init(seed: UInt64) { state = seed }
+        let queue = try DatabaseQueue(path: workspace.statePath.path)
+        try queue.write { db in try db.execute(sql: "UPDATE deployment_state SET state = replace(state, 'v1', 'v9')") }
+        try queue.close()
+        let drifted = StoreCheck.run(path: workspace.statePath)
+        #expect(drifted.problems == ["the stored projection differs from the events folded again: run 'slipway store rebuild'"])
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var bytes = try Data(contentsOf: workspace.statePath)
+        let name = try #require(bytes.range(of: Data("grdb_migrations".utf8)))
+        bytes[name.lowerBound + 9] = 0xFF
+        try bytes.write(to: workspace.statePath)
+        let damaged = StoreCheck.run(path: workspace.statePath)
+        let problem = try #require(damaged.problems.first)
+        #expect(problem.contains("is damaged (SQLite error 11: malformed database schema (grdb_migr\\u{FFFD}tions))"), "\(problem)")
+        #expect(!problem.unicodeScalars.contains { $0 == "\u{FFFD}" || $0.properties.generalCategory == .control })
+        #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
+    }
+}
+
+/// Who holds a lock, read from `/proc/locks` lines.
+@Suite struct FileLockHolderTests {
+    @Test func writersAreTheWriteLocksOnTheFilesOtherThanOurOwn() {
+        let locks = """
+            1: POSIX  ADVISORY  WRITE 13354 fe:00:5448987 1073741824 1073742335
+            2: POSIX  ADVISORY  WRITE 13388 fe:00:16401744 120 120
+            3: POSIX  ADVISORY  READ 13388 fe:00:16401744 123 123
+            4: POSIX  ADVISORY  READ 11288 fe:00:16401744 128 128
+            5: POSIX  ADVISORY  WRITE 13388 fe:00:16401744 121 121
+            6: POSIX  ADVISORY  WRITE 400 fe:00:16401744 122 122
+            7: FLOCK  ADVISORY  WRITE 7360 fe:00:16220431 0 EOF
+            """
+        #expect(FileLockHolder.writers(ofInodes: [16_401_744], in: locks, excluding: 400) == [13388])
+        #expect(FileLockHolder.writers(ofInodes: [16_220_431, 5_448_987], in: locks, excluding: 1) == [13354, 7360])
+        #expect(FileLockHolder.writers(ofInodes: [1], in: locks, excluding: 1).isEmpty)
     }
 }

@@ -346,15 +346,15 @@ extension GateEvaluation {
             "slipway.yml:4:7: unknown key 'coverage_goal' in quality_gates (known: sonarqube, test_coverage, security_scan, "
                 + "health_checks, duplication, reliability_rating, security_rating, maintainability_rating, minimum_new_lines, reports)"))
         {
-            try Workspace.load(at: folder.root)
+            try Workspace.load(at: folder.root).checked()
         }
         try folder.write(["slipway.yml": "quality_gates:\n  security_rating: F\n"])
         #expect(throws: SlipwayError.usage("slipway.yml:2:20: security_rating must be a rating A to E, found 'F'")) {
-            try Workspace.load(at: folder.root)
+            try Workspace.load(at: folder.root).checked()
         }
         try folder.write(["slipway.yml": "quality_gates:\n  reports:\n    coverage: {a: 1}\n"])
         #expect(throws: SlipwayError.usage("slipway.yml:3:15: coverage must be a list of strings, found a mapping")) {
-            try Workspace.load(at: folder.root)
+            try Workspace.load(at: folder.root).checked()
         }
     }
 }

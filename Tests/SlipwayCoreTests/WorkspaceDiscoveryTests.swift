@@ -67,7 +67,7 @@ import Testing
         let workspace = try TemporaryWorkspace()
         try workspace.makeFolder("apps/\(name)")
         #expect(throws: SlipwayError.usage("apps/\(name): component name '\(name)' must match [a-z0-9][a-z0-9._-]*")) {
-            try Workspace.load(at: workspace.root)
+            try Workspace.load(at: workspace.root).checked()
         }
     }
 
@@ -75,7 +75,7 @@ import Testing
         let workspace = try TemporaryWorkspace()
         try workspace.makeFolder("apps/accounts")
         try workspace.makeFolder("services/accounts")
-        let error = #expect(throws: SlipwayError.self) { try Workspace.load(at: workspace.root) }
+        let error = #expect(throws: SlipwayError.self) { try Workspace.load(at: workspace.root).checked() }
         #expect(error?.message.hasPrefix("services/accounts: component name 'accounts' is also used by apps/accounts") == true)
         #expect(error?.exitCode == 2)
     }

@@ -7,4 +7,7 @@ struct ConsoleHeader: Equatable, Sendable {
     var actor: String
     /// `up (pid N)` or `down`: whether the workspace's agent answers on its socket.
     var agent = "down"
+    /// Component folders the workspace set aside (a bad name or configuration): said on every
+    /// screen, since the fleet does not show them.
+    var skipped: [String] = []
 }

@@ -34,7 +34,8 @@ struct StoreWatcher: Sendable {
         var lastEventID: Int64?
         var follower = FleetFollower(eventLimit: Self.eventLimit)
         var lastHeartbeat: ContinuousClock.Instant?
-        var header = ConsoleHeader(workspace: engine.workspace.root.path, actor: engine.store.actor)
+        var header = ConsoleHeader(
+            workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path))
         var metrics: [AgentResponse.Route]?
         var progress = FocusProgress()
         var service = ServiceLevels()
@@ -76,6 +77,8 @@ struct StoreWatcher: Sendable {
                 }
                 problem = "cannot read the store: \(error.message)"
             }
+            // What is shown comes from a file that is no longer the store: say so on every pass.
+            if heartbeat || forced, let lost = engine.store.fileProblem { problem = lost }
             // After the load, which clears the status line, so the problem stays in view.
             if let problem { mailbox.post(.loadFailed(problem)) }
             try? await Task.sleep(for: Self.pollInterval)
@@ -171,7 +174,7 @@ struct StoreWatcher: Sendable {
         let status = try? agent.send(AgentRequest(.metrics), timeout: 2)
         let header = ConsoleHeader(
             workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.store.actor,
-            agent: status?.pid.map { "up (pid \($0))" } ?? "down")
+            agent: status?.pid.map { "up (pid \($0))" } ?? "down", skipped: engine.workspace.problems.map(\.path))
         return (header, status.map { $0.routes ?? [] })
     }
 }

@@ -75,7 +75,8 @@ extension Console {
         let limit = frame.columns - clock.count - 1
         // Whole segments are left out from the right, and the path is cut, to keep the clock.
         var details = ""
-        for segment in ["  \(revision)", "  actor: \(header.actor)", "  agent: \(header.agent)"] {
+        let skipped = header.skipped.isEmpty ? [] : ["  \(state.symbols.alarm) skipped: \(header.skipped.joined(separator: ", "))"]
+        for segment in skipped + ["  \(revision)", "  actor: \(header.actor)", "  agent: \(header.agent)"] {
             guard "slipway  ".count + 16 + details.count + segment.count <= limit else { break }
             details += segment
         }

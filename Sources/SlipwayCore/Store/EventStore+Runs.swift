@@ -93,6 +93,13 @@ extension EventStore {
     @discardableResult
     public func reapInterruptedRuns() throws(SlipwayError) -> [RunRecord] {
         do {
+            // Most of the time nothing is to be reaped: only then take the write lock.
+            let now = Date()
+            let anyDead = try pool.read { db in
+                try RunRecord.filter(Column("state") == RunRecord.State.running.rawValue).fetchAll(db)
+                    .contains { !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
+            }
+            guard anyDead else { return [] }
             return try pool.write { db in try self.reapInterruptedRuns(in: db) }
         } catch {
             throw failure(error)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The embedded event store: an append-only log of every action, the fleet projection folded
 /// from it, and the runs, locks and output that operations share across processes.
@@ -10,9 +11,15 @@ public final class EventStore: Sendable {
     public let actor: String
     let pool: DatabasePool
     let masker: SecretMasker
+    let fileGuard: StoreFileGuard
 
-    /// Opens (creating when absent) the store at `path`, mode 0600.
-    public init(path: URL, actor: String = Actor.current(), masker: SecretMasker = SecretMasker(values: [])) throws(SlipwayError) {
+    /// Opens (creating when absent) the store at `path`, mode 0600. A write that finds another
+    /// process holding the store's write lock waits up to `lockTimeout` seconds, and after a
+    /// second says who holds it through `lockNotice`.
+    public init(
+        path: URL, actor: String = Actor.current(), masker: SecretMasker = SecretMasker(values: []),
+        lockTimeout: TimeInterval = 15, lockNotice: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(SlipwayError) {
         self.path = path
         self.actor = actor
         self.masker = masker
@@ -35,14 +42,26 @@ public final class EventStore: Sendable {
             defer { close(lock) }
             flock(lock, LOCK_EX)
             var configuration = Configuration()
-            configuration.busyMode = .timeout(15)
+            let wait = StoreLockWait(path: path, timeout: lockTimeout, notice: lockNotice)
+            configuration.busyMode = .callback { tries in wait.shouldRetry(tries: tries) }
+            // Persistent WAL: the -wal file stays when the last connection closes, so the next
+            // process opens the store without a write (GRDB writes to recreate an empty WAL), and
+            // a reader never waits on another process' write lock.
+            configuration.prepareDatabase { db in
+                var persist: CInt = 1
+                let code = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+                guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+            }
             configuration.label = "slipway"
+            // The file as it is now, created above when absent: commits are refused once it changes.
+            fileGuard = StoreFileGuard(path: path.path)
             pool = try DatabasePool(path: path.path, configuration: configuration)
+            pool.add(transactionObserver: fileGuard, extent: .databaseLifetime)
             try migrate()
         } catch let error as SlipwayError {
             throw error
         } catch {
-            throw .failure("cannot open the store at \(path.path): \(error)")
+            throw StoreFault.error(error, path: path, doing: "cannot open the store")
         }
     }
 
@@ -55,11 +74,15 @@ public final class EventStore: Sendable {
                     "the store at \(path.path) was written by a newer Slipway (schema \(try storedMigrations().sorted().last ?? "?")); "
                         + "this slipway knows up to \(migrator.migrations.last ?? "?"): upgrade slipway or use --state")
             }
-            try migrator.migrate(pool)
+            // Migrating takes the write lock even when there is nothing to do: a reader of an
+            // up-to-date store must not wait on a writer.
+            if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) {
+                try migrator.migrate(pool)
+            }
         } catch let error as SlipwayError {
             throw error
         } catch {
-            throw .failure("cannot migrate the store at \(path.path): \(error)")
+            throw StoreFault.error(error, path: path, doing: "cannot migrate the store")
         }
     }
 
@@ -68,9 +91,11 @@ public final class EventStore: Sendable {
     }
 
     func failure(_ error: any Error) -> SlipwayError {
-        if let error = error as? SlipwayError { return error }
-        return .failure("store \(path.path): \(error)")
+        StoreFault.error(error, path: path)
     }
+
+    /// Why this store's file is no longer the one opened (removed or replaced), or nil.
+    public var fileProblem: String? { fileGuard.fault?.message }
 
     // MARK: Events
 

@@ -72,14 +72,13 @@ extension Engine {
         return MakeTarget(engine: self, component: component, environment: environment, method: try DeployMethod.resolve(for: component, in: workspace))
     }
 
-    /// Refuses settings the component's target cannot honour: a canary needs traffic by weight.
-    static func validateTargets(of workspace: Workspace) throws(SlipwayError) {
+    /// Sets aside components whose settings their target cannot honour: a canary needs traffic by weight.
+    static func setAsideUnsupportedStrategies(in workspace: inout Workspace) {
         for component in workspace.components where component.settings.deployment.strategy == .canary {
             guard !LocalDeployment.applies(to: component) else { continue }
             let message = "strategy canary needs a target that moves traffic by weight; \(component.path) deploys to "
                 + "'\(component.target)' through its Makefile, which can only switch (run it natively with target local and run:)"
-            if let location = component.settings.deployment.strategyLocation { throw location.error(message) }
-            throw .usage(message)
+            workspace.setAside(component, because: component.settings.deployment.strategyLocation?.error(message) ?? .usage(message))
         }
     }
 }

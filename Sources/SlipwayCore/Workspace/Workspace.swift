@@ -5,6 +5,8 @@ public struct Workspace: Sendable {
     public var root: URL
     public var config: WorkspaceConfig
     public var components: [Component]
+    /// Component folders set aside because they could not be loaded, with why.
+    public var problems: [ComponentProblem] = []
 
     public static let configFileName = "slipway.yml"
 
@@ -50,25 +52,45 @@ public struct Workspace: Sendable {
             (config, overrides) = try WorkspaceConfig.read(text, file: configFileName)
         }
         var components: [Component] = []
+        var problems: [ComponentProblem] = []
         for kind in [Component.Kind.app, .service] {
             let folder = kind == .app ? "apps" : "services"
             for name in try folderNames(in: root.appendingPathComponent(folder)) {
                 let path = "\(folder)/\(name)"
-                guard isValidName(name) else {
-                    throw .usage(ConfigText.escaped("\(path): component name '\(name)' must match [a-z0-9][a-z0-9._-]*"))
+                do throws(SlipwayError) {
+                    guard isValidName(name) else {
+                        throw .usage(ConfigText.escaped("\(path): component name '\(name)' must match [a-z0-9][a-z0-9._-]*"))
+                    }
+                    if let other = components.first(where: { $0.name == name }) {
+                        throw .usage("\(path): component name '\(name)' is also used by \(other.path); names must be unique")
+                    }
+                    components.append(try loadComponent(
+                        name: name, kind: kind, path: path, root: root, config: config, override: overrides[name]?.node))
+                } catch {
+                    problems.append(ComponentProblem(path: ConfigText.escaped(path), name: name, error: error))
                 }
-                if let other = components.first(where: { $0.name == name }) {
-                    throw .usage("\(path): component name '\(name)' is also used by \(other.path); names must be unique")
-                }
-                components.append(try loadComponent(
-                    name: name, kind: kind, path: path, root: root, config: config, override: overrides[name]?.node))
             }
         }
-        for (unknown, override) in overrides where !components.contains(where: { $0.name == unknown }) {
+        for (unknown, override) in overrides
+        where !components.contains(where: { $0.name == unknown }) && !problems.contains(where: { $0.name == unknown }) {
             let location = override.key
             throw location.error("unknown component '\(unknown)' in components (known: \(components.map(\.name).joined(separator: ", ")))")
         }
-        return Workspace(root: root, config: config, components: components)
+        var workspace = Workspace(root: root, config: config, components: components)
+        workspace.problems = problems
+        return workspace
+    }
+
+    /// The workspace, or the first set-aside component's error: for checks that accept no bad folder.
+    public func checked() throws(SlipwayError) -> Workspace {
+        if let problem = problems.first { throw problem.error }
+        return self
+    }
+
+    /// Takes `component` out of the workspace, with the reason every command will print.
+    public mutating func setAside(_ component: Component, because error: SlipwayError) {
+        components.removeAll { $0.name == component.name }
+        problems.append(ComponentProblem(path: component.path, name: component.name, error: error))
     }
 
     private static func loadComponent(
@@ -125,6 +147,7 @@ public struct Workspace: Sendable {
         if let component = candidates.first(where: { $0.name == name && (reference == name || reference == $0.path) }) {
             return component
         }
+        if let problem = problems.first(where: { $0.isNamed(by: reference) }) { throw problem.error }
         let noun = kind.map { $0 == .app ? "app" : "service" } ?? "component"
         let known = candidates.map(\.name).joined(separator: ", ")
         var hint = ""

@@ -20,6 +20,7 @@ struct AgentStatus: AsyncParsableCommand {
         let status = try client.send(AgentRequest(.status))
         if json { return try JSONOutput.print(status) }
         print("agent: pid \(status.pid ?? 0), socket \(status.socket ?? "?"), router pid \(status.routerPID.map(String.init) ?? "-")")
+        if let problem = status.storeProblem { print("agent: not writing: \(problem)") }
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "URL", "LIVE", "WEIGHTS"],
             rows: (status.routes ?? []).map {

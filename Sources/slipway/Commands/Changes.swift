@@ -47,10 +47,8 @@ struct Changes: AsyncParsableCommand {
 extension GlobalOptions {
     /// The workspace alone, without its store: for commands that read only configuration and git.
     func loadWorkspace() throws(SlipwayError) -> Workspace {
-        let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        guard let root = workspace.map({ URL(fileURLWithPath: $0) }) ?? Workspace.locate(from: directory) else {
-            throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
-        }
-        return try Workspace.load(at: root)
+        let loaded = try Workspace.load(at: workspaceRoot())
+        Self.warn(about: loaded.problems)
+        return loaded
     }
 }

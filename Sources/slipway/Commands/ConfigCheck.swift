@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SlipwayCore
 
 struct ConfigCheck: AsyncParsableCommand {
@@ -8,8 +9,15 @@ struct ConfigCheck: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let engine = try await global.openEngine()
+        let engine = try await global.openEngine(warnings: false)
         let workspace = engine.workspace
+        for problem in workspace.problems {
+            FileHandle.standardError.write(Data("slipway: error: \(problem.error.message)\n".utf8))
+        }
+        if !workspace.problems.isEmpty {
+            let count = workspace.problems.count
+            throw SlipwayError.usage("\(count) component\(count == 1 ? "" : "s") cannot be loaded; the others are fine")
+        }
         var problems = 0
         for component in workspace.components {
             do {

@@ -1,18 +1,52 @@
 import ArgumentParser
+import Foundation
 import SlipwayCore
 
 struct StoreRebuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rebuild", abstract: "Fold the projection again from every event.")
+        commandName: "rebuild",
+        abstract: "Fold the projection again from every event; or, with --from-agent, recover a removed store from what the agent knows.")
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Write the routes, slots and live colours the running agent knows into a new store (after the store file was removed), and start a new agent on it.")
+    var fromAgent = false
 
     func run() async throws {
+        if fromAgent { return try await recoverFromAgent() }
         let store = try await global.openEngine().store
         let before = try store.projection()
         let rebuilt = try store.rebuildProjection()
         let same = before == rebuilt
         print("rebuilt \(rebuilt.states.count) component states from \(try store.latestEventID()) events"
             + (same ? "; identical to the incremental projection" : "; the incremental projection differed and was replaced"))
+    }
+
+    private func recoverFromAgent() async throws {
+        let root = try global.workspaceRoot().standardizedFileURL
+        let path = global.statePath(in: root)
+        if FileManager.default.fileExists(atPath: path.path) {
+            let events = try EventStore(path: path).latestEventID()
+            guard events == 0 else {
+                throw SlipwayError.usage("the store at \(path.path) holds \(events) events: move it aside to recover into a new one")
+            }
+        }
+        let agent = AgentClient(workspace: root, statePath: path)
+        guard agent.isRunning else {
+            throw SlipwayError.failure("no agent runs for this workspace (socket \(agent.socketPath)): there is nothing to recover from")
+        }
+        let oldPID = try agent.send(AgentRequest(.ping)).pid
+        let answer = try agent.send(AgentRequest(.handOver))
+        guard let records = answer.records else {
+            throw SlipwayError.failure("the agent did not hand its records over: \(answer.error ?? "no answer")")
+        }
+        // The old agent exits after answering; the new one must not find it on the socket.
+        for _ in 0..<100 where agent.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        let store = try EventStore(path: path)
+        let recovered = try store.recover(records, reason: "recovered from the agent (pid \(oldPID.map(String.init) ?? "?")) after the store was lost")
+        try agent.start()
+        let live = records.routes.filter { $0.liveColor != nil }.count
+        print("recovered \(records.routes.count) routes (\(live) live), \(records.slots.count) slots and "
+            + "\(records.router == nil ? "no router" : "the router") into \(path.path) as \(recovered.count) events; "
+            + "the history before the loss is gone (restore a backup for it)")
     }
 }

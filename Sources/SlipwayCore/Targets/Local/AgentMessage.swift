@@ -15,6 +15,9 @@ public struct AgentRequest: Codable, Sendable, Equatable {
         /// Execute the recorded run request `request_id`, with `variables` as the requester's
         /// environment (secrets included: they live only in the agent's memory for that run).
         case execute
+        /// Answer every route, slot and router record the agent holds, then exit leaving the slots
+        /// and the router running: what `store rebuild --from-agent` writes into a new store.
+        case handOver = "hand_over"
     }
 
     public var operation: Operation
@@ -162,6 +165,12 @@ public struct AgentResponse: Codable, Sendable, Equatable {
     public var routerPID: Int32?
     /// Where the agent serves `/metrics` in the Prometheus text format.
     public var metricsURL: String?
+    /// The file (mode 0600) holding the bearer token `/metrics` asks for.
+    public var metricsTokenFile: String?
+    /// Why the agent no longer writes to its store (its file was removed or replaced).
+    public var storeProblem: String?
+    /// The records a `hand_over` answers.
+    public var records: AgentRecords?
 
     public init(ok: Bool, error: String? = nil) {
         self.ok = ok
@@ -170,6 +179,6 @@ public struct AgentResponse: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case ok, error, pid, socket, port, slots, routes, routerPID = "router_pid"
-        case metricsURL = "metrics_url"
+        case metricsURL = "metrics_url", metricsTokenFile = "metrics_token_file", storeProblem = "store_problem", records
     }
 }

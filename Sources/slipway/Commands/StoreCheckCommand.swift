@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import SlipwayCore
+
+struct StoreCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the store file with SQLite's integrity check and its projection against the events; exit 1 on any problem.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        // Not through the engine: a store too damaged to open is what this command is for.
+        let path = try global.state.map { URL(fileURLWithPath: $0) }
+            ?? global.loadWorkspace().stateDirectory.appendingPathComponent("state.db")
+        let check = StoreCheck.run(path: path)
+        for problem in check.problems { print("problem: \(problem)") }
+        guard check.isSound else {
+            throw SlipwayError.failure("the store \(path.path) has \(check.problems.count) problem\(check.problems.count == 1 ? "" : "s")")
+        }
+        print("store ok: \(path.path), \(check.events) events, integrity ok, projection equals the events folded again")
+    }
+}
