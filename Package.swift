@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +32,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -87,18 +92,25 @@ let package = Package(
             path: "bench/Sources/slipway-pipeline-bench"
         ),
         .executableTarget(
+            name: "slipway-migrate-bench",
+            dependencies: ["SlipwayCore"],
+            path: "bench/Sources/slipway-migrate-bench"
+        ),
+        .executableTarget(
             name: "slipway-slo-bench",
             dependencies: ["SlipwayCore"],
             path: "bench/Sources/slipway-slo-bench"
         ),
         .target(
             name: "SlipwayTestSupport",
-            dependencies: ["SlipwayCore"],
+            dependencies: [
+                "SlipwayCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/SlipwayTestSupport"
         ),
         .testTarget(
             name: "SlipwayCoreTests",
-            dependencies: ["SlipwayCore", "SlipwayTestSupport"],
+            dependencies: ["SlipwayCore", "SlipwayTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -35,6 +35,10 @@ if [ "$goal" = test ]; then
     need_command gcc gcc
     need_command lcov lcov
     need_command gcovr gcovr
+    # The migration tests start throwaway PostgreSQL clusters with initdb and pg_ctl.
+    if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+        missing+=(postgresql)
+    fi
 fi
 
 requirements=scripts/test-requirements.txt

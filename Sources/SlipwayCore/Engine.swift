@@ -29,8 +29,9 @@ public struct Engine: Sendable {
         }
         var workspace = try Workspace.load(at: location)
         setAsideUnsupportedStrategies(in: &workspace)
-        let secretNames = workspace.config.secrets + workspace.components.flatMap(\.settings.secrets)
-        let masker = SecretMasker(environment: environment, names: secretNames)
+        let secretNames = workspace.config.secretNames + workspace.components.flatMap(\.settings.secrets)
+        let passwords = workspace.config.databases.values.compactMap { environment[$0.urlEnv].flatMap(DatabaseURL.password(in:)) }
+        let masker = SecretMasker(environment: environment, names: secretNames, also: passwords)
         let store = try EventStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
             actor: Actor.current(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)

@@ -77,6 +77,8 @@ import Testing
         #expect(accounts.settings.urls["production"] == "https://accounts.example.com")
         #expect(loaded.config.secrets == ["DATABASE_URL"])
         #expect(try loaded.component(named: "admin").settings.deployment.strategy == .blueGreen)
+        #expect(loaded.config.databases["neon-main"]?.urlEnv == "NEON_MAIN_URL")
+        #expect(accounts.settings.database?.migrations == "migrations")
     }
 
     @Test(arguments: [

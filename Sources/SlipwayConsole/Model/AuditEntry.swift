@@ -36,6 +36,11 @@ struct AuditEntry: Equatable, Sendable {
         case .canaryChanged:
             action = "canary"
             outcome = details.reason ?? "changed"
+        case .migrationApplied:
+            action = "migrate"
+            let allowed = (details.allowances ?? []).isEmpty ? "" : " (\(details.allowances?.count ?? 0) allowed by comment)"
+            outcome = (details.outcome ?? "applied") + (details.version.map { " to \($0)" } ?? "") + allowed
+                + (details.reason.map { ": \($0)" } ?? "")
         default:
             return nil
         }

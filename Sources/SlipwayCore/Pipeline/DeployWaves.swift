@@ -85,7 +85,7 @@ struct DeployWaves: Sendable {
                 let staging = try engine.store.projection().states[.init(component: name, environment: "staging")]
                 let checklist = DeploymentChecklist(
                     component: name, version: version, gatesPassed: journal.gatePassed(name), testsPassed: journal.gatePassed(name),
-                    staging: staging)
+                    staging: staging, migrations: await engine.migrationsValidated(of: component))
                 for line in checklist.lines { log(line) }
                 guard checklist.passed else {
                     let failed = checklist.items.filter { $0.status == .failed }.map(\.name).joined(separator: ", ")

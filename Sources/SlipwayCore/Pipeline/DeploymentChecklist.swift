@@ -19,8 +19,15 @@ public struct DeploymentChecklist: Sendable, Equatable {
     /// Whether a deploy to `environment` needs the checklist.
     public static func applies(to environment: String) -> Bool { environment == "production" }
 
-    /// `gatesPassed`/`testsPassed` are nil when no pipeline ran them for this version.
-    public init(component: String, version: String, gatesPassed: Bool?, testsPassed: Bool?, staging: DeploymentState?) {
+    /// The "migrations validated" item of a component that declares no database.
+    public static let noMigrations = Item(name: "migrations validated", status: .notConfigured, detail: "no migrations configured")
+
+    /// `gatesPassed`/`testsPassed` are nil when no pipeline ran them for this version; `migrations`
+    /// is `Engine.migrationsValidated(of:)`.
+    public init(
+        component: String, version: String, gatesPassed: Bool?, testsPassed: Bool?, staging: DeploymentState?,
+        migrations: Item = noMigrations
+    ) {
         self.component = component
         func item(_ name: String, _ passed: Bool?) -> Item {
             Item(name: name, status: passed == true ? .passed : .failed,
@@ -31,7 +38,7 @@ public struct DeploymentChecklist: Sendable, Equatable {
         items = [
             item("gates passed", gatesPassed),
             item("tests passed", testsPassed),
-            Item(name: "migrations validated", status: .notConfigured, detail: "no migrations configured"),
+            migrations,
             Item(
                 name: "health checks passing in staging", status: healthy ? .passed : .failed,
                 detail: live == nil ? "not deployed in staging"

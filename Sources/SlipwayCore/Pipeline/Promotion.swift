@@ -45,7 +45,8 @@ public struct Promotion: Sendable {
         if DeploymentChecklist.applies(to: to.name) {
             let passed = try engine.store.gatesPassed(component: component.name, version: version)
             let list = DeploymentChecklist(
-                component: component.name, version: version, gatesPassed: passed, testsPassed: passed, staging: staged)
+                component: component.name, version: version, gatesPassed: passed, testsPassed: passed, staging: staged,
+                migrations: await engine.migrationsValidated(of: component))
             for line in list.lines { engine.output(line) }
             checklist = list
             guard list.passed else { return Outcome(version: version, checklist: list, result: nil) }

@@ -24,13 +24,17 @@ public struct EventDetails: Codable, Sendable, Equatable {
     public var objective: String?
     /// For `run.requested`: what was asked, with its parameters.
     public var request: RunRequest?
+    /// For `migration.applied`: the scripts applied, and each lint finding a `slipway:allow`
+    /// comment excused in them (`file:line:col rule: reason`).
+    public var migrations: [String]?
+    public var allowances: [String]?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
         stage: String? = nil, outcome: String? = nil, exitCode: Int? = nil, reason: String? = nil,
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
         previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
-        objective: String? = nil, request: RunRequest? = nil
+        objective: String? = nil, request: RunRequest? = nil, migrations: [String]? = nil, allowances: [String]? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -51,13 +55,15 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.change = change
         self.objective = objective
         self.request = request
+        self.migrations = migrations
+        self.allowances = allowances
     }
 
     enum CodingKeys: String, CodingKey {
         case runKind = "run_kind", version, commit, color, stage, outcome, exitCode = "exit_code", reason, forced
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
         case jobRun = "job_run"
-        case change, objective, request
+        case change, objective, request, migrations, allowances
     }
 }
 

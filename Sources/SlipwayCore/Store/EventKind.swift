@@ -26,4 +26,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case canaryChanged = "canary.changed"
     /// An alert was raised: `outcome` is its severity, `reason` its message.
     case alertRaised = "alert.raised"
+    /// `slipway migrate apply` ran: `outcome` succeeded or failed, `version` the schema's version
+    /// after it, `migrations` the files applied and `allowances` the lint exceptions they used.
+    case migrationApplied = "migration.applied"
 }

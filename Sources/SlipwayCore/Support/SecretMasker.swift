@@ -32,12 +32,13 @@ public struct SecretMasker: Sendable {
             || upper.hasSuffix("PASSWORD")
     }
 
-    /// The masker for `environment`, with the variables in `names` treated as secret too.
-    public init(environment: [String: String], names: [String]) {
+    /// The masker for `environment`, with the variables in `names` treated as secret too, and
+    /// `also` (parts of secrets that may show on their own, such as a connection string's password).
+    public init(environment: [String: String], names: [String], also: [String] = []) {
         let named = Set(names)
         self.init(values: environment.compactMap { name, value in
             named.contains(name) || Self.isSecretName(name) ? value : nil
-        })
+        } + also)
     }
 
     public var isEmpty: Bool { values.isEmpty }

@@ -1,7 +1,10 @@
 /// One deployment environment, as the seed's `environments:` block describes it.
 public struct EnvironmentSettings: Sendable, Equatable {
     public var name: String
+    /// The name of the environment's database, an entry of the workspace's `databases:`.
     public var database: String?
+    /// Where `database` was set, for errors about it.
+    public var databaseLocation: ConfigLocation?
     public var workersEnv: String?
     /// `basic` or `full`.
     public var monitoring: String?
@@ -33,6 +36,7 @@ public struct EnvironmentSettings: Sendable, Equatable {
             context: "environment '\(name)'")
         var settings = EnvironmentSettings(name: name, sonarqube: name != "development")
         settings.database = try entries["database"]?.string("database")
+        settings.databaseLocation = entries["database"]?.location
         settings.workersEnv = try entries["workers_env"]?.string("workers_env")
         if let node = entries["monitoring"] {
             let value = try node.string("monitoring")

@@ -24,8 +24,13 @@ public struct WorkspaceConfig: Sendable {
     /// Defaults for every component.
     public var componentDefaults = ComponentSettings()
     public var alerts = AlertSettings()
+    /// Where each database's connection string comes from, by the name environments give it.
+    public var databases: [String: DatabaseSettings] = [:]
 
     public init() {}
+
+    /// Every variable whose value is masked: `secrets:` and each database's `url_env`.
+    public var secretNames: [String] { secrets + databases.values.map(\.urlEnv).sorted() }
 
     public var environmentNames: [String] { environments.map(\.name) }
 
@@ -38,7 +43,7 @@ public struct WorkspaceConfig: Sendable {
 
     static let keys = [
         "environments", "branches", "read_only", "tags", "secrets", "global_paths",
-        "parallelism", "components", "alerts",
+        "parallelism", "components", "alerts", "databases",
     ] + ComponentSettings.sharedKeys
 
     /// Reads `slipway.yml` text; `file` is the name used in error messages.
@@ -57,13 +62,29 @@ public struct WorkspaceConfig: Sendable {
             aliases: ComponentSettings.sharedAliases.merging(["readOnly": "read_only", "globalPaths": "global_paths"]) { a, _ in a },
             context: "slipway.yml")
 
+        if let node = entries["databases"] {
+            for (name, value, keyNode) in try node.entries(context: "databases") {
+                guard Workspace.isValidName(name) else {
+                    throw keyNode.location.error("database name '\(name)' must match [a-z0-9][a-z0-9._-]*")
+                }
+                config.databases[name] = try DatabaseSettings.parse(name: name, node: value)
+            }
+        }
         if let node = entries["environments"] {
             var environments: [EnvironmentSettings] = []
             for (name, value, keyNode) in try node.entries(context: "environments") {
                 guard Workspace.isValidName(name) else {
                     throw keyNode.location.error("environment name '\(name)' must match [a-z0-9][a-z0-9._-]*")
                 }
-                environments.append(try EnvironmentSettings.parse(name: name, node: value))
+                let environment = try EnvironmentSettings.parse(name: name, node: value)
+                // With a databases: block, an environment's database must be one of it; without
+                // one, the name stays informational as before.
+                if !config.databases.isEmpty, let database = environment.database, config.databases[database] == nil {
+                    let location = environment.databaseLocation ?? value.location
+                    throw location.error(
+                        "unknown database '\(database)' (known: \(config.databases.keys.sorted().joined(separator: ", ")))")
+                }
+                environments.append(environment)
             }
             if !environments.isEmpty { config.environments = environments }
         }

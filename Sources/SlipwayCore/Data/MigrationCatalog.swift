@@ -1,0 +1,67 @@
+import Foundation
+
+/// A component's migrations folder: its versioned files in version order and the compensating
+/// script of each version that has one.
+public struct MigrationCatalog: Sendable, Equatable {
+    /// The folder as the workspace names it (`services/accounts/migrations`), for messages.
+    public var folder: String
+    public var versioned: [MigrationFile]
+    public var compensating: [MigrationVersion: MigrationFile]
+
+    public init(folder: String, versioned: [MigrationFile], compensating: [MigrationVersion: MigrationFile] = [:]) {
+        self.folder = folder
+        self.versioned = versioned.sorted { $0.version < $1.version }
+        self.compensating = compensating
+    }
+
+    public func path(of file: MigrationFile) -> String { "\(folder)/\(file.script)" }
+
+    /// Reads every `.sql` file under `directory` (subfolders too, as Flyway does). Other files
+    /// are left alone; a `.sql` file that is no migration's name is refused, so a typo never
+    /// leaves a migration silently unapplied.
+    public static func load(_ directory: URL, folder: String) throws(SlipwayError) -> MigrationCatalog {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .usage("\(folder): no migrations folder")
+        }
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else {
+            throw .failure("\(folder): cannot read the folder")
+        }
+        var versioned: [MigrationFile] = []
+        var compensating: [MigrationVersion: MigrationFile] = [:]
+        let scripts = enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".sql") }.sorted()
+        for script in scripts {
+            let path = "\(folder)/\(script)"
+            guard let (kind, version, description) = try MigrationFile.parseName((script as NSString).lastPathComponent, at: path)
+            else { continue }
+            let text: String
+            do {
+                text = String(decoding: try Data(contentsOf: directory.appendingPathComponent(script)), as: UTF8.self)
+            } catch {
+                throw .failure("\(path): cannot read: \(error.localizedDescription)")
+            }
+            let file = MigrationFile(kind: kind, version: version, description: description, script: script, text: text)
+            switch kind {
+            case .versioned:
+                if let other = versioned.first(where: { $0.version == version }) {
+                    throw .usage("\(path): version \(version) is also the version of \(folder)/\(other.script); each version must be unique")
+                }
+                versioned.append(file)
+            case .compensating:
+                if let other = compensating[version] {
+                    throw .usage("\(path): version \(version) already has the compensating script \(folder)/\(other.script)")
+                }
+                compensating[version] = file
+            }
+        }
+        for (version, file) in compensating where !versioned.contains(where: { $0.version == version }) {
+            throw .usage("\(folder)/\(file.script): compensating script of V\(version), which does not exist")
+        }
+        return MigrationCatalog(folder: folder, versioned: versioned, compensating: compensating)
+    }
+
+    /// Findings of `migrate lint` for `files` (default: every versioned file).
+    public func lint(_ files: [MigrationFile]? = nil) -> [MigrationLintFinding] {
+        (files ?? versioned).flatMap { MigrationLinter.lint($0.text, file: path(of: $0)) }
+    }
+}
