@@ -37,6 +37,8 @@ public struct ComponentSettings: Sendable, Equatable {
     /// Built releases kept per component; the live and last good ones are never removed.
     public var keepReleases = 5
     public var slo = SLOSettings()
+    /// Where the `aws-ecs` and `aws-lambda` targets find the component's resources.
+    public var aws: AWSSettings?
 
     public init() {}
 
@@ -50,7 +52,7 @@ public struct ComponentSettings: Sendable, Equatable {
         "keepWarm": "keep_warm", "keepReleases": "keep_releases", "bindAddress": "bind_address",
     ]) { a, _ in a }
     static let keys = [
-        "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments",
+        "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments", "aws",
     ] + sharedKeys
 
     static func parse(
@@ -71,6 +73,7 @@ public struct ComponentSettings: Sendable, Equatable {
         settings.run = try entries["run"]?.command("run") ?? settings.run
         if let value = entries["port"] { settings.port = try value.int("port", in: 1...65535) }
         if let value = entries["secrets"] { settings.secrets = try value.stringList("secrets") }
+        if let value = entries["aws"] { settings.aws = try AWSSettings.parse(value) }
         if let value = entries["environments"] {
             for (name, environment, keyNode) in try value.entries(context: "environments") {
                 guard environments.contains(name) else {

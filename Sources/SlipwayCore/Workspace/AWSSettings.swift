@@ -1,0 +1,58 @@
+/// The `aws:` block of a component deployed to `aws-ecs` or `aws-lambda`: where its services,
+/// target groups, listener or function are. Credentials are never here: the `aws` CLI reads them
+/// from the standard places (`AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, ...).
+public struct AWSSettings: Sendable, Equatable {
+    /// A pair of names, one per colour (`{blue: ..., green: ...}`).
+    public struct ColorPair: Sendable, Equatable {
+        public var blue: String
+        public var green: String
+
+        public subscript(color: SlotColor) -> String { color == .blue ? blue : green }
+    }
+
+    /// Nil: the `aws` CLI's own (`AWS_REGION`, the profile's).
+    public var region: String?
+    public var cluster: String?
+    public var services: ColorPair?
+    public var targetGroups: ColorPair?
+    public var listener: String?
+    /// The image repository; a release's image is `<image>:<version>`.
+    public var image: String?
+    /// The Lambda function.
+    public var function: String?
+    /// The Lambda alias that takes the traffic.
+    public var alias = "live"
+    /// The Lambda deployment package, relative to the component's folder (its `build` goal makes it).
+    public var package = "function.zip"
+    /// Where the block was written, so a missing key is named at its place.
+    public var location: ConfigLocation?
+
+    public init() {}
+
+    static let keys = ["region", "cluster", "services", "target_groups", "listener", "image", "function", "alias", "package"]
+
+    static func parse(_ node: ConfigNode) throws(SlipwayError) -> AWSSettings {
+        let entries = try node.mapping(
+            allowing: keys, aliases: ["targetGroups": "target_groups", "functionName": "function"], context: "aws")
+        var settings = AWSSettings()
+        settings.location = node.location
+        settings.region = try entries["region"]?.string("aws.region")
+        settings.cluster = try entries["cluster"]?.string("aws.cluster")
+        if let value = entries["services"] { settings.services = try pair(value, "aws.services") }
+        if let value = entries["target_groups"] { settings.targetGroups = try pair(value, "aws.target_groups") }
+        settings.listener = try entries["listener"]?.string("aws.listener")
+        settings.image = try entries["image"]?.string("aws.image")
+        settings.function = try entries["function"]?.string("aws.function")
+        if let value = entries["alias"] { settings.alias = try value.string("aws.alias") }
+        if let value = entries["package"] { settings.package = try value.string("aws.package") }
+        return settings
+    }
+
+    private static func pair(_ node: ConfigNode, _ what: String) throws(SlipwayError) -> ColorPair {
+        let entries = try node.mapping(allowing: ["blue", "green"], context: what)
+        guard let blue = entries["blue"], let green = entries["green"] else {
+            throw node.location.error("\(what) needs both blue and green")
+        }
+        return ColorPair(blue: try blue.string("\(what).blue"), green: try green.string("\(what).green"))
+    }
+}
