@@ -34,9 +34,9 @@ public struct AWSCommandLine: Sendable {
     }
 
     func run(_ service: String, _ operation: String, _ arguments: [String]) async throws(SlipwayError) -> String {
-        var words = [service, operation] + arguments + ["--output", "json", "--no-cli-pager"]
+        var words = [service, operation] + arguments + ["--output", "json"]
         if let region { words += ["--region", region] }
-        // No pager: the CLI must never wait for a terminal.
+        // No pager (aws CLI v2): the CLI must never wait for a terminal.
         let startingFrom: Environment
         if environment.isEmpty {
             startingFrom = .inherit.updating(["AWS_PAGER": ""])

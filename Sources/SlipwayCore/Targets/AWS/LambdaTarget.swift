@@ -104,6 +104,10 @@ public struct LambdaTarget: Sendable {
             }
             try await aws.perform("lambda", "update-function-code", ["--function-name", function, "--zip-file", "fileb://\(file.path)"])
             try await aws.perform("lambda", "wait", ["function-updated", "--function-name", function])
+            // Lambda publishes nothing new when neither code nor configuration changed: the
+            // description makes each release a version of its own.
+            try await aws.perform("lambda", "update-function-configuration", ["--function-name", function, "--description", version])
+            try await aws.perform("lambda", "wait", ["function-updated", "--function-name", function])
             let number = try await aws.call(
                 "lambda", "publish-version", ["--function-name", function, "--description", version], as: AWSAnswer.PublishedVersion.self
             ).version
