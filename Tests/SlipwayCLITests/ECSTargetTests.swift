@@ -99,13 +99,11 @@ import Testing
             canary: {steps: [50, 100], interval: 8s, threshold: 1, min_requests: 10}
             """)
         let slipway = slipway(workspace, moto)
-        #expect(try slipway("deploy-service", "orders", "--env", "staging", "--version", "v1", "--local").status == 0)
-        #expect(try ecs.weights() == [0, 100], "with nothing live to compare with, the first release switches")
 
-        /// Deploys `version` as a canary in blue (green is live) and, while the canary holds its
-        /// first step, keeps feeding CloudWatch: blue's requests fail `canaryErrors` in 100,
-        /// green's never. Fed again and again, so no interval is empty whenever it starts.
-        func canary(_ version: String, canaryErrors: Int) throws -> (status: Int32, log: String) {
+        /// Deploys `version` as a canary in the idle colour and, while the canary holds its first
+        /// step (50%), keeps feeding CloudWatch: the canary's requests fail `canaryErrors` in 100,
+        /// the stable colour's never. Fed again and again, so no interval is empty whenever it starts.
+        func canary(_ version: String, in color: String, canaryErrors: Int) throws -> (status: Int32, log: String) {
             let log = workspace.root.appendingPathComponent("canary-\(version).log")
             let process = try slipway.start(["deploy-service", "orders", "--env", "staging", "--version", version, "--local"], log: log)
             defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
@@ -114,7 +112,7 @@ import Testing
             while process.isRunning && Date() < deadline {
                 if try ecs.weights() == [50, 50] {
                     sawStep = true
-                    try ecs.putMetrics(["blue": (100, canaryErrors), "green": (100, 0)])
+                    try ecs.putMetrics([color: (100, canaryErrors), color == "blue" ? "green" : "blue": (100, 0)])
                 } else {
                     usleep(200_000)
                 }
@@ -124,15 +122,18 @@ import Testing
             return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
         }
 
-        let bad = try canary("v2", canaryErrors: 40)
+        // Blue is live in the fixture: the first canary is green.
+        let good = try canary("v1", in: "green", canaryErrors: 0)
+        #expect(good.status == 0, "\(good.log)")
+        #expect(good.log.contains("100% of orders in staging now goes to green (v1)"), "\(good.log)")
+        #expect(try ecs.weights() == [0, 100], "promoted: green serves every request")
+        #expect(try ecs.image(of: "green") == "\(Self.image):v1")
+
+        let bad = try canary("v2", in: "blue", canaryErrors: 40)
         #expect(bad.status == 1, "\(bad.log)")
         #expect(bad.log.contains("canary of v2 rolled back"), "\(bad.log)")
         #expect(try ecs.weights() == [0, 100], "every request is back on green")
         #expect(try ecs.image(of: "green") == "\(Self.image):v1")
-
-        let good = try canary("v3", canaryErrors: 0)
-        #expect(good.status == 0, "\(good.log)")
-        #expect(try ecs.weights() == [100, 0], "promoted: blue serves every request")
-        #expect(try ecs.image(of: "blue") == "\(Self.image):v3")
+        #expect(try ecs.image(of: "blue") == "\(Self.image):v2", "the canary's service keeps its release, as a warm colour")
     }
 }

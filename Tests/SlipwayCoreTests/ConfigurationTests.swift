@@ -68,6 +68,8 @@ import Testing
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": try String(contentsOf: reference, encoding: .utf8)])
         try workspace.makeFolder("services/accounts")
         try workspace.makeFolder("services/admin")
+        try workspace.makeFolder("services/orders")
+        try workspace.makeFolder("services/orders-events")
         let loaded = try Workspace.load(at: workspace.root)
         let accounts = try loaded.component(named: "accounts")
         #expect(accounts.settings.port == 8081)
@@ -77,6 +79,13 @@ import Testing
         #expect(accounts.settings.urls["production"] == "https://accounts.example.com")
         #expect(loaded.config.secrets == ["DATABASE_URL"])
         #expect(try loaded.component(named: "admin").settings.deployment.strategy == .blueGreen)
+        let orders = try #require(try loaded.component(named: "orders").settings.aws)
+        #expect(orders.cluster == "main")
+        #expect(orders.services == AWSSettings.ColorPair(blue: "orders-blue", green: "orders-green"))
+        #expect(orders.listener?.contains(":listener/app/web/") == true)
+        let events = try #require(try loaded.component(named: "orders-events").settings.aws)
+        #expect(events.function == "orders-events")
+        #expect(events.alias == "live")
     }
 
     @Test(arguments: [

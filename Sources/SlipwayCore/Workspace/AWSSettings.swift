@@ -7,6 +7,11 @@ public struct AWSSettings: Sendable, Equatable {
         public var blue: String
         public var green: String
 
+        public init(blue: String, green: String) {
+            self.blue = blue
+            self.green = green
+        }
+
         public subscript(color: SlotColor) -> String { color == .blue ? blue : green }
     }
 
