@@ -126,7 +126,8 @@ struct ECSFixture {
         for (color, figure) in figures.sorted(by: { $0.key < $1.key }) {
             let group = color == "blue" ? blueGroup : greenGroup
             let targetGroup = String(group[group.range(of: "targetgroup/")!.lowerBound...])
-            let dimensions = "[{\"Name\":\"TargetGroup\",\"Value\":\"\(targetGroup)\"},{\"Name\":\"LoadBalancer\",\"Value\":\"\(balancer)\"}]"
+            // In Slipway's order (by name): moto matches a query's dimensions in the order they were put.
+            let dimensions = "[{\"Name\":\"LoadBalancer\",\"Value\":\"\(balancer)\"},{\"Name\":\"TargetGroup\",\"Value\":\"\(targetGroup)\"}]"
             data.append("{\"MetricName\":\"RequestCount\",\"Dimensions\":\(dimensions),\"Value\":\(figure.requests),\"Unit\":\"Count\"}")
             data.append("{\"MetricName\":\"HTTPCode_Target_5XX_Count\",\"Dimensions\":\(dimensions),\"Value\":\(figure.errors),\"Unit\":\"Count\"}")
         }

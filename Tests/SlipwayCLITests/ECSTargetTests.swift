@@ -81,9 +81,10 @@ import Testing
 
         // Refused halfway: the release rolled out to green, then the listener's change was refused.
         try moto.deny("ModifyListener")
-        let halfway = try slipway("deploy-service", "orders", "--env", "staging", "--version", "v1", "--local")
+        let halfway = try slipway("deploy-service", "orders", "--env", "staging", "--version", "v1", "--local",
+                                  environment: ["AWS_ACCESS_KEY_ID": "AKIDHALFWAY"])
         #expect(halfway.status == 1)
-        #expect(halfway.stdout.contains("AWS refused the credentials of AWS_ACCESS_KEY_ID testing (InvalidClientTokenId) "
+        #expect(halfway.stdout.contains("AWS refused the credentials of AWS_ACCESS_KEY_ID AKIDHALFWAY (InvalidClientTokenId) "
             + "on aws elbv2 modify-listener; traffic stays where it was"), "\(halfway.stdout)")
         try moto.deny()
         #expect(try ecs.weights() == [100, 0], "the traffic stayed on blue")

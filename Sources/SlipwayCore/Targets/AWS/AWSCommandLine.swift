@@ -35,7 +35,8 @@ public struct AWSCommandLine: Sendable {
 
     func run(_ service: String, _ operation: String, _ arguments: [String]) async throws(SlipwayError) -> String {
         var words = [service, operation] + arguments + ["--output", "json"]
-        if let region { words += ["--region", region] }
+        // aws CLI v1 reads only AWS_DEFAULT_REGION; v2 reads AWS_REGION too.
+        if let region = region ?? variable("AWS_REGION"), !region.isEmpty { words += ["--region", region] }
         // No pager (aws CLI v2): the CLI must never wait for a terminal.
         let startingFrom: Environment
         if environment.isEmpty {
@@ -76,11 +77,15 @@ public struct AWSCommandLine: Sendable {
         return .failure("aws \(call) failed: \(line)")
     }
 
+    /// A variable of the environment the CLI runs in.
+    func variable(_ name: String) -> String? {
+        environment.isEmpty ? ProcessInfo.processInfo.environment[name] : environment[name]
+    }
+
     /// Which credential the CLI used, as the operator set it.
     var credential: String {
-        let value = { (name: String) in environment.isEmpty ? ProcessInfo.processInfo.environment[name] : environment[name] }
-        if let key = value("AWS_ACCESS_KEY_ID"), !key.isEmpty { return "the credentials of AWS_ACCESS_KEY_ID \(key)" }
-        if let profile = value("AWS_PROFILE"), !profile.isEmpty { return "the credentials of AWS_PROFILE '\(profile)'" }
+        if let key = variable("AWS_ACCESS_KEY_ID"), !key.isEmpty { return "the credentials of AWS_ACCESS_KEY_ID \(key)" }
+        if let profile = variable("AWS_PROFILE"), !profile.isEmpty { return "the credentials of AWS_PROFILE '\(profile)'" }
         return "the aws CLI's default credentials (~/.aws/credentials)"
     }
 

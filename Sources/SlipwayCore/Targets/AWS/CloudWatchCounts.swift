@@ -49,7 +49,7 @@ public struct CloudWatchCounts: Sendable {
             let latency = results["latency_\(color.rawValue)"]
             let total = Int((requests?.values ?? []).compactMap { $0 }.reduce(0, +))
             let failures = Int((errors?.values ?? []).compactMap { $0 }.reduce(0, +))
-            var perMinute: [String: Double] = [:]
+            var perMinute: [MetricData.Time: Double] = [:]
             for (time, value) in zip(requests?.timestamps ?? [], requests?.values ?? []) { perMinute[time] = value ?? 0 }
             var buckets: [[UInt64]] = []
             for (time, value) in zip(latency?.timestamps ?? [], latency?.values ?? []) {
@@ -70,9 +70,24 @@ public struct CloudWatchCounts: Sendable {
     }
 
     struct MetricData: Decodable {
+        /// A datapoint's time, only ever compared with another's: the CLI prints it as text or,
+        /// depending on its version and protocol, as seconds since 1970.
+        struct Time: Decodable, Hashable {
+            var text: String
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let seconds = try? container.decode(Double.self) {
+                    text = String(seconds)
+                } else {
+                    text = try container.decode(String.self)
+                }
+            }
+        }
+
         struct Result: Decodable {
             var id: String
-            var timestamps: [String]
+            var timestamps: [Time]
             var values: [Double?]
 
             enum CodingKeys: String, CodingKey {
