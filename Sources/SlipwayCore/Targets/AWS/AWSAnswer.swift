@@ -8,9 +8,6 @@ public enum AWSAnswer {
 
         public var taskDefinitionArn: String
         public var containerDefinitions: [Container]
-
-        /// The tag of the first container's image, which is the release's version.
-        public var imageTag: String? { containerDefinitions.compactMap(\.image).first.flatMap(ECSTarget.tag(of:)) }
     }
 
     public struct TaskDefinitionAnswer: Decodable, Sendable {

@@ -83,12 +83,15 @@ public struct ECSTarget: Sendable {
         return service
     }
 
-    /// The version (image tag) the colour's service runs, nil when it runs none Slipway knows.
+    /// The version the colour's service runs: the tag of its `aws.image` container (or of its
+    /// only one); nil when it runs none Slipway knows.
     func version(in color: SlotColor) async throws(SlipwayError) -> String? {
         guard let arn = try await service(color).taskDefinition else { return nil }
-        return try await aws.call(
+        let images = try await aws.call(
             "ecs", "describe-task-definition", ["--task-definition", arn], as: AWSAnswer.TaskDefinitionAnswer.self
-        ).taskDefinition.imageTag
+        ).taskDefinition.containerDefinitions.compactMap(\.image)
+        let release = images.first { Self.repository(of: $0) == image } ?? (images.count == 1 ? images.first : nil)
+        return release.flatMap(Self.tag(of:))
     }
 
     /// The tag of an image reference (`repo:tag`), nil for a digest or no tag.

@@ -13,11 +13,10 @@ struct LambdaCanaryTraffic: WeightedTraffic {
     var since: Date
 
     func setWeight(_ percent: Int, to color: SlotColor) async throws(SlipwayError) {
-        let log = StageLog(cancellation: CancellationFlag()) { _ in }
         if percent >= 100 {
-            try await target.route(to: canary, weights: [:], log: log)
+            try await target.route(to: canary, weights: [:])
         } else {
-            try await target.route(to: stable, weights: percent > 0 ? [canary: Double(percent) / 100] : [:], log: log)
+            try await target.route(to: stable, weights: percent > 0 ? [canary: Double(percent) / 100] : [:])
         }
     }
 
@@ -33,7 +32,7 @@ struct LambdaCanaryTraffic: WeightedTraffic {
     }
 
     func rollBack(to stable: SlotColor, stopping canary: SlotColor, log: StageLog) async throws(SlipwayError) {
-        try await target.route(to: self.stable, weights: [:], log: log)
+        try await target.route(to: self.stable, weights: [:])
         log("alias \(target.alias) of \(target.function) is back on version \(self.stable) only")
     }
 }

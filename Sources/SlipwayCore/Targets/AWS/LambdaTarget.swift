@@ -64,7 +64,7 @@ public struct LambdaTarget: Sendable {
 
     /// Points the alias at `version` with `weights` (version -> share, 0...1) to others, creating
     /// it the first time, and reads it back.
-    func route(to version: String, weights: [String: Double], log: StageLog) async throws(SlipwayError) {
+    func route(to version: String, weights: [String: Double]) async throws(SlipwayError) {
         let routing = "{\"AdditionalVersionWeights\":{"
             + weights.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}}"
         let arguments = ["--function-name", function, "--name", alias, "--function-version", version, "--routing-config", routing]
@@ -118,7 +118,7 @@ public struct LambdaTarget: Sendable {
     func switchStage(version: String) -> RunPlan.Stage {
         RunPlan.Stage(name: "switch-traffic", description: "alias \(alias) of \(function) to \(version)") { log throws(SlipwayError) in
             guard let number = try await published(version) else { throw .failure("\(version) of \(function) is not published") }
-            try await route(to: number, weights: [:], log: log)
+            try await route(to: number, weights: [:])
             log("alias \(alias) of \(function) now sends every request to version \(number) (\(version))")
         }
     }
