@@ -148,7 +148,10 @@ public struct ECSTarget: Sendable {
     func register(source: URL, version: String, log: StageLog) async throws(SlipwayError) -> String {
         let input = try taskDefinitionInput(source: source, version: version)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-task-definition-\(UUID().uuidString).json")
-        do { try input.write(to: file) } catch { throw .failure("cannot write \(file.path): \(error.localizedDescription)") }
+        // Owner-only: a task definition may hold environment values.
+        guard FileManager.default.createFile(atPath: file.path, contents: input, attributes: [.posixPermissions: 0o600]) else {
+            throw .failure("cannot write \(file.path)")
+        }
         defer { try? FileManager.default.removeItem(at: file) }
         let arn = try await aws.call(
             "ecs", "register-task-definition", ["--cli-input-json", "file://\(file.path)"], as: AWSAnswer.TaskDefinitionAnswer.self
