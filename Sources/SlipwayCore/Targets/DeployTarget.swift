@@ -93,6 +93,18 @@ extension Engine {
         return MakeTarget(engine: self, component: component, environment: environment, method: try DeployMethod.resolve(for: component, in: workspace))
     }
 
+    /// Targets Slipway deploys itself when the component's Makefile has no `deploy` goal.
+    static let nativeCloudTargets = ["aws-ecs", "aws-lambda"]
+
+    /// Throws what stands in the way of deploying `component` (what `config check` warns about).
+    public func checkDeployable(_ component: Component) throws(SlipwayError) {
+        if Self.nativeCloudTargets.contains(component.target), !component.hasGoal("deploy") {
+            _ = try target(for: component, environment: workspace.config.environmentNames.first ?? "development")
+            return
+        }
+        _ = try DeployMethod.resolve(for: component, in: workspace)
+    }
+
     /// Refuses settings the component's target cannot honour: a canary needs traffic by weight,
     /// an AWS target its `aws:` block.
     static func validateTargets(of workspace: Workspace) throws(SlipwayError) {
@@ -104,7 +116,7 @@ extension Engine {
             }
         }
         for component in workspace.components where component.settings.deployment.strategy == .canary {
-            let weighted = ["aws-ecs", "aws-lambda"].contains(component.target) && !component.hasGoal("deploy")
+            let weighted = nativeCloudTargets.contains(component.target) && !component.hasGoal("deploy")
             guard !LocalDeployment.applies(to: component), !weighted else { continue }
             let message = "strategy canary needs a target that moves traffic by weight; \(component.path) deploys to "
                 + "'\(component.target)' through its Makefile, which can only switch (run it natively with target local and run:)"
