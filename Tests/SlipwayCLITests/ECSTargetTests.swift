@@ -48,6 +48,10 @@ import Testing
         // the store says blue is live, the listener says green.
         try moto.aws("elbv2", "modify-listener", "--listener-arn", ecs.listener, "--default-actions",
                      ECSFixture.forward(blue: 0, green: 100, blueGroup: ecs.blueGroup, greenGroup: ecs.greenGroup))
+        let status = try #require(try slipway.json("status", "--env", "staging", "--refresh") as? [[String: Any]])
+        #expect(status.first?["live_color"] as? String == "blue")
+        #expect(status.first?["platform_color"] as? String == "green")
+        #expect(status.first?["drift"] as? Bool == true, "status says the store and the listener disagree")
         let next = try slipway("deploy-service", "orders", "--env", "staging", "--version", "v3", "--local")
         #expect(next.status == 0, "\(next.stdout)\(next.stderr)")
         #expect(next.stdout.contains("the platform sends the traffic to green, the store says blue; going by the platform"))

@@ -97,4 +97,28 @@ import Testing
                 "\(error?.message ?? "no error")")
         #expect(error?.exitCode == 2)
     }
+
+    @Test func anEnvironmentsAWSBlockOverridesTheComponentsKeyByKey() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "services/orders/slipway.yml": """
+                target: aws-ecs
+                aws:
+                  region: eu-west-2
+                  cluster: staging
+                  services: {blue: orders-blue, green: orders-green}
+                  target_groups: {blue: tb, green: tg}
+                  listener: staging-listener
+                  image: orders
+                environments:
+                  production:
+                    aws: {cluster: production, listener: production-listener}
+                """,
+        ])
+        let settings = try Workspace.load(at: workspace.root).component(named: "orders").settings
+        #expect(settings.aws(in: "staging")?.cluster == "staging")
+        #expect(settings.aws(in: "production")?.cluster == "production")
+        #expect(settings.aws(in: "production")?.listener == "production-listener")
+        #expect(settings.aws(in: "production")?.services == settings.aws(in: "staging")?.services, "the rest is the component's")
+        #expect(settings.aws(in: "production")?.region == "eu-west-2")
+    }
 }

@@ -83,6 +83,8 @@ import Testing
         #expect(orders.cluster == "main")
         #expect(orders.services == AWSSettings.ColorPair(blue: "orders-blue", green: "orders-green"))
         #expect(orders.listener?.contains(":listener/app/web/") == true)
+        let production = try #require(try loaded.component(named: "orders").settings.aws(in: "production"))
+        #expect(production.cluster == "production" && production.services == orders.services)
         let events = try #require(try loaded.component(named: "orders-events").settings.aws)
         #expect(events.function == "orders-events")
         #expect(events.alias == "live")

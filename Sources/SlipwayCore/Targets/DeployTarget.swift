@@ -108,11 +108,14 @@ extension Engine {
     /// Refuses settings the component's target cannot honour: a canary needs traffic by weight,
     /// an AWS target its `aws:` block.
     static func validateTargets(of workspace: Workspace) throws(SlipwayError) {
-        for component in workspace.components where !component.hasGoal("deploy") && component.settings.aws != nil {
-            switch component.target {
-            case "aws-ecs": _ = try ECSTarget.settings(of: component)
-            case "aws-lambda": _ = try LambdaTarget.settings(of: component)
-            default: break
+        for component in workspace.components where !component.hasGoal("deploy")
+            && (component.settings.aws != nil || !component.settings.environmentAWS.isEmpty) {
+            for environment in workspace.config.environmentNames where component.settings.aws(in: environment) != nil {
+                switch component.target {
+                case "aws-ecs": _ = try ECSTarget.settings(of: component, in: environment)
+                case "aws-lambda": _ = try LambdaTarget.settings(of: component, in: environment)
+                default: break
+                }
             }
         }
         for component in workspace.components where component.settings.deployment.strategy == .canary {

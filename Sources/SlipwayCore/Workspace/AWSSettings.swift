@@ -36,20 +36,22 @@ public struct AWSSettings: Sendable, Equatable {
 
     static let keys = ["region", "cluster", "services", "target_groups", "listener", "image", "function", "alias", "package"]
 
-    static func parse(_ node: ConfigNode) throws(SlipwayError) -> AWSSettings {
+    /// These settings with the keys `node` gives on top (an environment's own `aws:` block
+    /// over the component's).
+    func overlaid(with node: ConfigNode) throws(SlipwayError) -> AWSSettings {
         let entries = try node.mapping(
-            allowing: keys, aliases: ["targetGroups": "target_groups", "functionName": "function"], context: "aws")
-        var settings = AWSSettings()
+            allowing: Self.keys, aliases: ["targetGroups": "target_groups", "functionName": "function"], context: "aws")
+        var settings = self
         settings.location = node.location
-        settings.region = try entries["region"]?.string("aws.region")
-        settings.cluster = try entries["cluster"]?.string("aws.cluster")
-        if let value = entries["services"] { settings.services = try pair(value, "aws.services") }
-        if let value = entries["target_groups"] { settings.targetGroups = try pair(value, "aws.target_groups") }
-        settings.listener = try entries["listener"]?.string("aws.listener")
-        settings.image = try entries["image"]?.string("aws.image")
-        settings.function = try entries["function"]?.string("aws.function")
-        if let value = entries["alias"] { settings.alias = try value.string("aws.alias") }
-        if let value = entries["package"] { settings.package = try value.string("aws.package") }
+        settings.region = try entries["region"]?.string("aws.region") ?? region
+        settings.cluster = try entries["cluster"]?.string("aws.cluster") ?? cluster
+        if let value = entries["services"] { settings.services = try Self.pair(value, "aws.services") }
+        if let value = entries["target_groups"] { settings.targetGroups = try Self.pair(value, "aws.target_groups") }
+        settings.listener = try entries["listener"]?.string("aws.listener") ?? listener
+        settings.image = try entries["image"]?.string("aws.image") ?? image
+        settings.function = try entries["function"]?.string("aws.function") ?? function
+        settings.alias = try entries["alias"]?.string("aws.alias") ?? alias
+        settings.package = try entries["package"]?.string("aws.package") ?? package
         return settings
     }
 

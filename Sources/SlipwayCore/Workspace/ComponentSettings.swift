@@ -39,6 +39,12 @@ public struct ComponentSettings: Sendable, Equatable {
     public var slo = SLOSettings()
     /// Where the `aws-ecs` and `aws-lambda` targets find the component's resources.
     public var aws: AWSSettings?
+    /// Per environment, the `aws:` block over the component's (each environment its own services,
+    /// listener or function).
+    public var environmentAWS: [String: AWSSettings] = [:]
+
+    /// The AWS resources of `environment`.
+    public func aws(in environment: String) -> AWSSettings? { environmentAWS[environment] ?? aws }
 
     public init() {}
 
@@ -73,7 +79,7 @@ public struct ComponentSettings: Sendable, Equatable {
         settings.run = try entries["run"]?.command("run") ?? settings.run
         if let value = entries["port"] { settings.port = try value.int("port", in: 1...65535) }
         if let value = entries["secrets"] { settings.secrets = try value.stringList("secrets") }
-        if let value = entries["aws"] { settings.aws = try AWSSettings.parse(value) }
+        if let value = entries["aws"] { settings.aws = try AWSSettings().overlaid(with: value) }
         if let value = entries["environments"] {
             for (name, environment, keyNode) in try value.entries(context: "environments") {
                 guard environments.contains(name) else {
@@ -81,9 +87,10 @@ public struct ComponentSettings: Sendable, Equatable {
                         "unknown environment '\(name)' (known: \(environments.joined(separator: ", ")))")
                 }
                 let fields = try environment.mapping(
-                    allowing: ["url", "quality_gates"], aliases: ["qualityGates": "quality_gates"],
+                    allowing: ["url", "quality_gates", "aws"], aliases: ["qualityGates": "quality_gates"],
                     context: "environment '\(name)'")
                 if let url = fields["url"] { settings.urls[name] = try url.string("url") }
+                if let aws = fields["aws"] { settings.environmentAWS[name] = try (settings.aws ?? AWSSettings()).overlaid(with: aws) }
                 if let gates = fields["quality_gates"] {
                     settings.environmentQualityGates[name] = try QualityGateSettings.overrides(gates)
                 }

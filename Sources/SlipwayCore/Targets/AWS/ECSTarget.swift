@@ -20,7 +20,7 @@ public struct ECSTarget: Sendable {
     public static let taskDefinitionFile = "ecs-task-definition.json"
 
     public init(engine: Engine, component: Component, environment: String) throws(SlipwayError) {
-        let settings = try Self.settings(of: component)
+        let settings = try Self.settings(of: component, in: environment)
         self.engine = engine
         self.component = component
         self.environment = environment
@@ -33,9 +33,9 @@ public struct ECSTarget: Sendable {
     }
 
     /// The component's `aws:` block, refused when a key the target needs is missing.
-    static func settings(of component: Component) throws(SlipwayError) -> AWSSettings {
-        guard let settings = component.settings.aws else {
-            throw .usage("\(component.path) deploys to aws-ecs but has neither an aws: block in its slipway.yml "
+    static func settings(of component: Component, in environment: String) throws(SlipwayError) -> AWSSettings {
+        guard let settings = component.settings.aws(in: environment) else {
+            throw .usage("\(component.path) deploys to aws-ecs but has neither an aws: block in its slipway.yml for \(environment) "
                 + "(cluster, services, target_groups, listener, image; see deploy/slipway.reference.yml) nor a 'deploy' goal in its Makefile")
         }
         let missing = [

@@ -13,7 +13,7 @@ public struct LambdaTarget: Sendable {
     var aws: AWSCommandLine
 
     public init(engine: Engine, component: Component, environment: String) throws(SlipwayError) {
-        let settings = try Self.settings(of: component)
+        let settings = try Self.settings(of: component, in: environment)
         self.engine = engine
         self.component = component
         self.environment = environment
@@ -23,9 +23,9 @@ public struct LambdaTarget: Sendable {
         aws = AWSCommandLine(region: settings.region, environment: engine.environment)
     }
 
-    static func settings(of component: Component) throws(SlipwayError) -> AWSSettings {
-        guard let settings = component.settings.aws else {
-            throw .usage("\(component.path) deploys to aws-lambda but has neither an aws: block in its slipway.yml "
+    static func settings(of component: Component, in environment: String) throws(SlipwayError) -> AWSSettings {
+        guard let settings = component.settings.aws(in: environment) else {
+            throw .usage("\(component.path) deploys to aws-lambda but has neither an aws: block in its slipway.yml for \(environment) "
                 + "(function, alias; see deploy/slipway.reference.yml) nor a 'deploy' goal in its Makefile")
         }
         guard settings.function != nil else {
