@@ -106,10 +106,14 @@ extension LambdaTargetTests {
             let deadline = Date().addingTimeInterval(180)
             var seen: [[String: Double]] = []
             while process.isRunning && Date() < deadline {
-                let weights = try Self.additionalWeights(moto)
-                guard !weights.isEmpty else { usleep(200_000); continue }
+                // One reading of the alias: the stable version and the weights as one state.
+                let alias = try Self.alias(moto)
+                let weights = (alias["RoutingConfig"] as? [String: Any])?["AdditionalVersionWeights"] as? [String: Double] ?? [:]
+                guard let stable = alias["FunctionVersion"] as? String, stable != number, !weights.isEmpty else {
+                    usleep(200_000)
+                    continue
+                }
                 if seen.last != weights { seen.append(weights) }
-                let stable = try Self.alias(moto)["FunctionVersion"] as? String ?? "?"
                 try Self.putMetrics(moto, [number: (100, canaryErrors), stable: (100, 0)])
             }
             process.waitUntilExit()
