@@ -5,15 +5,20 @@ AWS_REGION ?= eu-west-1
 ECS_CLUSTER ?= $(ENV)
 ECS_SERVICE ?= $(APP_NAME)-$(ENV)
 ECR_REPOSITORY ?= $(APP_NAME)
-TASK_DEFINITION ?= deploy/ecs-task-definition.json
+TASK_DEFINITION ?= $(firstword $(wildcard ecs-task-definition.json deploy/ecs-task-definition.json) ecs-task-definition.json)
 
 .PHONY: ecs-deploy ecs-switch-traffic lambda-deploy s3-deploy
 
+# Registers a revision of the task definition and gives that revision to the colour's service:
+# update-service without --task-definition would only restart the revision it already runs.
 ecs-deploy:
 	$(call require,$(AWS))
 	$(call log,registering task definition $(VERSION) for $(ECS_SERVICE) ($(or $(COLOR),single)))
-	$(AWS) ecs register-task-definition --region $(AWS_REGION) --cli-input-json file://$(TASK_DEFINITION)
-	$(AWS) ecs update-service --region $(AWS_REGION) --cluster $(ECS_CLUSTER) --service $(ECS_SERVICE)$(if $(COLOR),-$(COLOR)) --force-new-deployment
+	@revision=$$($(AWS) ecs register-task-definition --region $(AWS_REGION) --cli-input-json file://$(TASK_DEFINITION) \
+		--query taskDefinition.taskDefinitionArn --output text) && \
+	echo "[$(APP_NAME)] registered $$revision" && \
+	$(AWS) ecs update-service --region $(AWS_REGION) --cluster $(ECS_CLUSTER) --service $(ECS_SERVICE)$(if $(COLOR),-$(COLOR)) \
+		--task-definition "$$revision" --query service.taskDefinition --output text
 
 ecs-switch-traffic:
 	$(call require,$(AWS))

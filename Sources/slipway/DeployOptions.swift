@@ -14,6 +14,7 @@ struct DeployOptions: ParsableArguments {
         // Checked here, so a typo is answered at once and never recorded as a request.
         let component = try engine.workspace.component(named: reference, kind: kind)
         let environment = try await engine.environment(named: env).name
+        if let version { _ = try ReleaseVersion.validate(version) }
         try await run.perform(
             .deploy(.init(component: component.name, kind: kind, environment: environment, version: version, force: force)),
             engine: engine)

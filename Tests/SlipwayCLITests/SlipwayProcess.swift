@@ -120,6 +120,11 @@ struct SlipwayProcess {
         }.joined(separator: "\n")
     }
 
+    /// Whether an agent answers on the workspace's socket.
+    var agentIsRunning: Bool {
+        AgentClient(workspace: workspace.root, statePath: workspace.root.appendingPathComponent(".slipway/state.db")).isRunning
+    }
+
     /// Runs `slipway ARGUMENTS --json` and decodes its output.
     func json(_ arguments: String...) throws -> Any {
         try json(arguments)

@@ -123,11 +123,16 @@ import Testing
     @Test func unsafeNamesAndVersionsNeverReachAShellOrLeaveTheirFolder() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
         let marker = workspace.root.appendingPathComponent("pwned")
         for version in ["../../escape", "$(shell touch \(marker.path))", "v1; touch \(marker.path)", "a b"] {
             let result = try slipway("deploy-app", "web", "--env", "staging", "--version", version)
             #expect(result.status == 2, "\(version)")
             #expect(result.stderr.contains("invalid version"))
+            #expect(!slipway.agentIsRunning, "a refused version starts no agent")
         }
         #expect(!FileManager.default.fileExists(atPath: marker.path))
         #expect(!FileManager.default.fileExists(atPath: workspace.root.deletingLastPathComponent().appendingPathComponent("escape").path))

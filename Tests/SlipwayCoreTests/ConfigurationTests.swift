@@ -68,6 +68,8 @@ import Testing
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": try String(contentsOf: reference, encoding: .utf8)])
         try workspace.makeFolder("services/accounts")
         try workspace.makeFolder("services/admin")
+        try workspace.makeFolder("services/orders")
+        try workspace.makeFolder("services/orders-events")
         let loaded = try Workspace.load(at: workspace.root)
         let accounts = try loaded.component(named: "accounts")
         #expect(accounts.settings.port == 8081)
@@ -79,6 +81,15 @@ import Testing
         #expect(try loaded.component(named: "admin").settings.deployment.strategy == .blueGreen)
         #expect(loaded.config.databases["neon-main"]?.urlEnv == "NEON_MAIN_URL")
         #expect(accounts.settings.database?.migrations == "migrations")
+        let orders = try #require(try loaded.component(named: "orders").settings.aws)
+        #expect(orders.cluster == "main")
+        #expect(orders.services == AWSSettings.ColorPair(blue: "orders-blue", green: "orders-green"))
+        #expect(orders.listener?.contains(":listener/app/web/") == true)
+        let production = try #require(try loaded.component(named: "orders").settings.aws(in: "production"))
+        #expect(production.cluster == "production" && production.services == orders.services)
+        let events = try #require(try loaded.component(named: "orders-events").settings.aws)
+        #expect(events.function == "orders-events")
+        #expect(events.alias == "live")
     }
 
     @Test(arguments: [

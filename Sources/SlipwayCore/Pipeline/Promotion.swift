@@ -65,7 +65,7 @@ public struct Promotion: Sendable {
         let current = try? await engine.version(of: component, requested: nil).version
         let kept = FileManager.default.fileExists(atPath: engine.releaseDirectory(of: component, version: version).path)
         if current == version || kept {
-            let plan = try deployer.plan(
+            let plan = try await deployer.plan(
                 .deploy, component: component, environment: environment, version: version, commit: commit, forced: false)
             return try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
         }
@@ -84,7 +84,7 @@ public struct Promotion: Sendable {
         engine.output("building \(version) from commit \(commit.prefix(12)) in a temporary worktree")
         let result: RunResult
         do {
-            let plan = try deployer.plan(
+            let plan = try await deployer.plan(
                 .deploy, component: release, environment: environment, version: version, commit: commit, forced: false,
                 directory: directory)
             result = try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)

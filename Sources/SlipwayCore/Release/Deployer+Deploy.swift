@@ -13,7 +13,7 @@ extension Deployer {
         let (version, commit) = try await engine.version(of: component, requested: requested)
         try refuseRedeploy(component: component, state: try state(of: component, in: environment.name), version: version, force: force)
         try BudgetGate(engine: engine).check(component, environment: environment.name)
-        let plan = try plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
+        let plan = try await plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
         return try await execute(plan, cancellation: cancellation)
     }
 
@@ -22,7 +22,7 @@ extension Deployer {
     public func plan(
         _ kind: RunKind, component: Component, environment: EnvironmentSettings, version: String, commit: String?,
         forced: Bool, directory: URL? = nil
-    ) throws(SlipwayError) -> RunPlan {
+    ) async throws(SlipwayError) -> RunPlan {
         let state = try state(of: component, in: environment.name)
         let target = try engine.target(for: component, environment: environment.name)
         var plan = newPlan(kind, component: component.name, environment: environment.name)
@@ -30,7 +30,7 @@ extension Deployer {
         plan.commit = commit
         plan.forced = forced
         plan.takesLock = true
-        let live = Self.liveColor(state)
+        let live = try await liveColor(of: target, state: state)
         let color = target.traffic == .none ? nil : SlotColor.idle(whenLive: live)
         let source = directory ?? component.directory
         plan.stages = target.releaseStages(version: version, color: color, live: live, source: source, runID: plan.id)
@@ -40,7 +40,7 @@ extension Deployer {
         plan.successEvents = release.successEvents(
             waitsForSwitch: target.waitsForSwitch && color != nil,
             healthChecked: plan.stages.contains { $0.name == "health-check" })
-        if target.traffic == .weighted, let color {
+        if target.traffic == .weighted, target.resumesFromCheckpoint, let color {
             plan.checkpoint = RunCheckpoint(
                 shape: .deploy, version: version, commit: commit, color: color, previousColor: live, source: source.path,
                 successEvents: plan.successEvents)

@@ -30,8 +30,9 @@ extension Deployer {
             }
             pending.append((component, version, commit))
         }
-        let plans = try pending.map { component, version, commit throws(SlipwayError) in
-            try plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
+        var plans: [RunPlan] = []
+        for (component, version, commit) in pending {
+            plans.append(try await plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force))
         }
         let limit = workspace.config.parallelism
         let engine = self.engine

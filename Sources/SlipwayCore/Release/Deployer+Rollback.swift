@@ -28,13 +28,13 @@ extension Deployer {
         try refuseRedeploy(component: component, state: state, version: version, force: force)
 
         let target = try engine.target(for: component, environment: environment.name)
-        if let warm = await target.warmColor(running: version, live: Self.liveColor(state)) {
+        if let warm = await target.warmColor(running: version, live: try await liveColor(of: target, state: state)) {
             engine.output("\(version) is still warm in the \(warm) slot: switching to it")
             return try await switchTraffic(
                 component.name, environment: environment.name, to: warm, kind: .rollback, cancellation: cancellation)
         }
         if target.keepsRelease(version) {
-            let plan = try plan(
+            let plan = try await plan(
                 .rollback, component: component, environment: environment, version: version, commit: release.commit,
                 forced: force)
             return try await execute(plan, cancellation: cancellation)
@@ -60,7 +60,7 @@ extension Deployer {
             settings: component.settings)
         engine.output("rebuilding \(version) from commit \(commit.prefix(12)) in a temporary worktree")
         do {
-            let plan = try plan(
+            let plan = try await plan(
                 .rollback, component: rebuilt, environment: environment, version: version, commit: commit, forced: force)
             let result = try await execute(plan, cancellation: cancellation)
             await git.removeWorktree(at: worktree)

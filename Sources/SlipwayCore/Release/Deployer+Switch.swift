@@ -11,14 +11,14 @@ extension Deployer {
         let component = try engine.workspace.component(named: reference)
         let environment = try engine.workspace.environment(named: environmentName)
         let state = try state(of: component, in: environment.name)
-        let live = Self.liveColor(state)
+        let target = try engine.target(for: component, environment: environment.name)
+        let live = try await liveColor(of: target, state: state)
         let color = requested ?? SlotColor.idle(whenLive: live)
         var plan = newPlan(kind, component: component.name, environment: environment.name)
         // A switch moves traffic as a deploy does: it holds the same lock, so it never lands in
         // the middle of another run's watch.
         plan.takesLock = true
-        let move = try await engine.target(for: component, environment: environment.name)
-            .trafficMove(to: color, state: state, runID: plan.id)
+        let move = try await target.trafficMove(to: color, state: state, runID: plan.id)
         plan.stages = move.stages
         switch move.kind {
         case .promotion(let ready):
@@ -36,7 +36,7 @@ extension Deployer {
             plan.successEvents = Self.switchEvents(
                 kind: kind, component: component.name, environment: environment.name, version: version, color: color,
                 previousVersion: state?.liveVersion, confirmedByTarget: move.confirmedByTarget)
-            if move.confirmedByTarget, let version {
+            if move.confirmedByTarget, target.resumesFromCheckpoint, let version {
                 plan.checkpoint = RunCheckpoint(
                     shape: .switchTraffic, version: version, commit: nil, color: color, previousColor: live,
                     successEvents: plan.successEvents)

@@ -43,6 +43,19 @@ public struct Deployer: Sendable {
 
     static func liveColor(_ state: DeploymentState?) -> SlotColor? { state?.liveColor.flatMap(SlotColor.init(rawValue:)) }
 
+    /// The live colour as the platform has it when the target can read it back (a switch
+    /// interrupted after the platform changed but before the store recorded it is not guessed
+    /// at), else as the store has it.
+    func liveColor(of target: any DeployTarget, state: DeploymentState?) async throws(SlipwayError) -> SlotColor? {
+        let recorded = Self.liveColor(state)
+        guard let platform = try await target.platformLiveColor() else { return recorded }
+        if let recorded, recorded != platform {
+            engine.output("\(target.component.name) in \(target.environment): the platform sends the traffic to \(platform), "
+                + "the store says \(recorded); going by the platform")
+        }
+        return platform
+    }
+
     func refuseRedeploy(component: Component, state: DeploymentState?, version: String, force: Bool) throws(SlipwayError) {
         if state?.liveVersion == version && !force {
             throw .usage("\(component.name) \(version) is already live in \(state?.environment ?? "?"); use --force to redeploy it")

@@ -19,11 +19,23 @@ public struct FleetRow: Sendable, Equatable, Codable {
     public var lastOutcome: String?
     /// A healthy release waiting in the idle colour for a switch by hand.
     public var ready: DeploymentState.ReadyRelease?
+    /// The colour the platform itself sends the traffic to, when `status --refresh` read it back.
+    public private(set) var platformColor: String?
+    /// Whether the platform and the store disagree on the live colour (a switch they did not both see).
+    public private(set) var drift = false
+
+    /// Takes in the live colour read back from the platform.
+    public mutating func record(platformColor color: String) {
+        platformColor = color
+        drift = liveColor != nil && liveColor != color
+    }
 
     /// What the colour column says: the live colour, and a release waiting for a switch.
     public var colorText: String {
-        guard let ready else { return liveColor ?? "-" }
-        return "\(liveColor ?? "-"); \(ready.color) \(ready.version) ready, waiting for switch"
+        var text = liveColor ?? "-"
+        if drift, let platformColor { text += " (drift: the platform sends traffic to \(platformColor))" }
+        guard let ready else { return text }
+        return "\(text); \(ready.color) \(ready.version) ready, waiting for switch"
     }
 
     public init(
@@ -50,6 +62,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case component, kind, environment, technology, target, liveVersion = "live_version", liveColor = "live_color"
         case health, healthCheckedAt = "health_checked_at", url, runningRun = "running_run", lastOutcome = "last_outcome", ready
+        case platformColor = "platform_color", drift
     }
 
     /// Absent values are written as `null`, so every key is always there for scripts.
@@ -68,6 +81,8 @@ public struct FleetRow: Sendable, Equatable, Codable {
         try container.encode(runningRun, forKey: .runningRun)
         try container.encode(lastOutcome, forKey: .lastOutcome)
         try container.encode(ready, forKey: .ready)
+        try container.encode(platformColor, forKey: .platformColor)
+        try container.encode(drift, forKey: .drift)
     }
 
     /// Rows for every component and environment, in workspace then environment order.

@@ -39,6 +39,19 @@ public protocol DeployTarget: Sendable {
 
     /// Removes built releases beyond `keep_releases`, never one still needed; says what it removed.
     func pruneReleases(output: (String) -> Void)
+
+    /// The colour the platform itself sends the traffic to, read back from it (a cloud
+    /// listener's weights); nil when the store is the only record (the local router's switches
+    /// are confirmed into the store as they happen).
+    func platformLiveColor() async throws(SlipwayError) -> SlotColor?
+
+    /// Whether another agent can make this run's remaining stages again from its checkpoint.
+    var resumesFromCheckpoint: Bool { get }
+}
+
+extension DeployTarget {
+    public func platformLiveColor() async throws(SlipwayError) -> SlotColor? { nil }
+    public var resumesFromCheckpoint: Bool { false }
 }
 
 /// A switch by hand, as the target plans it.
@@ -69,13 +82,49 @@ extension Engine {
         if LocalDeployment.applies(to: component) {
             return LocalDeployment(engine: self, component: component, environment: environment)
         }
+        // A Makefile's own deploy goal wins, as the seed's Makefile interface (deploy/aws.mk) expects.
+        if !component.hasGoal("deploy") {
+            switch component.target {
+            case "aws-ecs": return try ECSTarget(engine: self, component: component, environment: environment)
+            case "aws-lambda": return try LambdaTarget(engine: self, component: component, environment: environment)
+            default: break
+            }
+        }
         return MakeTarget(engine: self, component: component, environment: environment, method: try DeployMethod.resolve(for: component, in: workspace))
     }
 
-    /// Sets aside components whose settings their target cannot honour: a canary needs traffic by weight.
+    /// Targets Slipway deploys itself when the component's Makefile has no `deploy` goal.
+    static let nativeCloudTargets = ["aws-ecs", "aws-lambda"]
+
+    /// Throws what stands in the way of deploying `component` (what `config check` warns about).
+    public func checkDeployable(_ component: Component) throws(SlipwayError) {
+        if Self.nativeCloudTargets.contains(component.target), !component.hasGoal("deploy") {
+            _ = try target(for: component, environment: workspace.config.environmentNames.first ?? "development")
+            return
+        }
+        _ = try DeployMethod.resolve(for: component, in: workspace)
+    }
+
+    /// Sets aside components whose settings their target cannot honour: a canary needs traffic by
+    /// weight, an AWS target its `aws:` block.
     static func setAsideUnsupportedStrategies(in workspace: inout Workspace) {
+        for component in workspace.components where !component.hasGoal("deploy")
+            && (component.settings.aws != nil || !component.settings.environmentAWS.isEmpty) {
+            do throws(SlipwayError) {
+                for environment in workspace.config.environmentNames where component.settings.aws(in: environment) != nil {
+                    switch component.target {
+                    case "aws-ecs": _ = try ECSTarget.settings(of: component, in: environment)
+                    case "aws-lambda": _ = try LambdaTarget.settings(of: component, in: environment)
+                    default: break
+                    }
+                }
+            } catch {
+                workspace.setAside(component, because: error)
+            }
+        }
         for component in workspace.components where component.settings.deployment.strategy == .canary {
-            guard !LocalDeployment.applies(to: component) else { continue }
+            let weighted = nativeCloudTargets.contains(component.target) && !component.hasGoal("deploy")
+            guard !LocalDeployment.applies(to: component), !weighted else { continue }
             let message = "strategy canary needs a target that moves traffic by weight; \(component.path) deploys to "
                 + "'\(component.target)' through its Makefile, which can only switch (run it natively with target local and run:)"
             workspace.setAside(component, because: component.settings.deployment.strategyLocation?.error(message) ?? .usage(message))

@@ -39,6 +39,14 @@ public struct ComponentSettings: Sendable, Equatable {
     public var slo = SLOSettings()
     /// The component's database migrations, when it has a database.
     public var database: ComponentDatabaseSettings?
+    /// Where the `aws-ecs` and `aws-lambda` targets find the component's resources.
+    public var aws: AWSSettings?
+    /// Per environment, the `aws:` block over the component's (each environment its own services,
+    /// listener or function).
+    public var environmentAWS: [String: AWSSettings] = [:]
+
+    /// The AWS resources of `environment`.
+    public func aws(in environment: String) -> AWSSettings? { environmentAWS[environment] ?? aws }
 
     public init() {}
 
@@ -52,7 +60,7 @@ public struct ComponentSettings: Sendable, Equatable {
         "keepWarm": "keep_warm", "keepReleases": "keep_releases", "bindAddress": "bind_address",
     ]) { a, _ in a }
     static let keys = [
-        "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments", "database",
+        "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments", "database", "aws",
     ] + sharedKeys
 
     static func parse(
@@ -74,6 +82,7 @@ public struct ComponentSettings: Sendable, Equatable {
         if let value = entries["port"] { settings.port = try value.int("port", in: 1...65535) }
         if let value = entries["secrets"] { settings.secrets = try value.stringList("secrets") }
         if let value = entries["database"] { settings.database = try ComponentDatabaseSettings.parse(value) }
+        if let value = entries["aws"] { settings.aws = try AWSSettings().overlaid(with: value) }
         if let value = entries["environments"] {
             for (name, environment, keyNode) in try value.entries(context: "environments") {
                 guard environments.contains(name) else {
@@ -81,9 +90,10 @@ public struct ComponentSettings: Sendable, Equatable {
                         "unknown environment '\(name)' (known: \(environments.joined(separator: ", ")))")
                 }
                 let fields = try environment.mapping(
-                    allowing: ["url", "quality_gates"], aliases: ["qualityGates": "quality_gates"],
+                    allowing: ["url", "quality_gates", "aws"], aliases: ["qualityGates": "quality_gates"],
                     context: "environment '\(name)'")
                 if let url = fields["url"] { settings.urls[name] = try url.string("url") }
+                if let aws = fields["aws"] { settings.environmentAWS[name] = try (settings.aws ?? AWSSettings()).overlaid(with: aws) }
                 if let gates = fields["quality_gates"] {
                     settings.environmentQualityGates[name] = try QualityGateSettings.overrides(gates)
                 }

@@ -21,7 +21,7 @@ struct ConfigCheck: AsyncParsableCommand {
         var problems = 0
         for component in workspace.components {
             do {
-                _ = try DeployMethod.resolve(for: component, in: workspace)
+                try engine.checkDeployable(component)
             } catch {
                 print("warning: \(error.message)")
                 problems += 1

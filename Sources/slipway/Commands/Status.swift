@@ -12,6 +12,8 @@ struct Status: AsyncParsableCommand {
         valueName: "time"))
     var at: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Read the live colour back from platforms that keep it (aws-ecs: the listener's weights) and say where the store disagrees.")
+    var refresh = false
 
     func run() async throws {
         let moment = try at.map { text throws(SlipwayError) in
@@ -22,7 +24,7 @@ struct Status: AsyncParsableCommand {
         }
         let engine = try await global.openEngine(json: json)
         if let env { _ = try engine.workspace.environment(named: env) }
-        let rows: [FleetRow]
+        var rows: [FleetRow]
         if let moment {
             // The past has no live probes: health is the last check recorded before that moment.
             rows = FleetRow.rows(workspace: engine.workspace, projection: try engine.store.projection(at: moment), now: moment)
@@ -31,7 +33,16 @@ struct Status: AsyncParsableCommand {
                 workspace: engine.workspace, projection: try engine.store.projection(), routes: try engine.store.routes(),
                 probes: try engine.store.liveProbes(), agentIsAlive: engine.store.agentIsAlive())
         }
-        let shown = rows.filter { env == nil || $0.environment == env }
+        rows = rows.filter { env == nil || $0.environment == env }
+        if refresh, moment == nil {
+            for index in rows.indices {
+                let component = try engine.workspace.component(named: rows[index].component)
+                // A component that cannot be deployed yet has no platform to ask.
+                guard let target = try? engine.target(for: component, environment: rows[index].environment) else { continue }
+                if let color = try await target.platformLiveColor() { rows[index].record(platformColor: color.rawValue) }
+            }
+        }
+        let shown = rows
         if json { return try JSONOutput.print(shown) }
         if let moment { print("as of \(moment.formatted(.iso8601)), from the events recorded by then") }
         Table(

@@ -5,6 +5,7 @@ import Foundation
 extension LocalDeployment: DeployTarget {
     public var traffic: TrafficControl { .weighted }
     public var waitsForSwitch: Bool { !component.settings.autoPromote }
+    public var resumesFromCheckpoint: Bool { true }
 
     public func releaseStages(version: String, color: SlotColor?, live: SlotColor?, source: URL, runID: String) -> [RunPlan.Stage] {
         stages(version: version, color: color ?? SlotColor.idle(whenLive: live), liveColor: live, source: source)

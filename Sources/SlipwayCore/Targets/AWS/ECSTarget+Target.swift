@@ -1,0 +1,45 @@
+import Foundation
+
+/// The `aws-ecs` target as the deployer sees it: the listener's weights move traffic, so a
+/// canary can walk its steps; the previous release stays in the other colour's service for an
+/// instant rollback.
+extension ECSTarget: DeployTarget {
+    public var traffic: TrafficControl { .weighted }
+    public var waitsForSwitch: Bool { false }
+
+    public func releaseStages(version: String, color: SlotColor?, live: SlotColor?, source: URL, runID: String) -> [RunPlan.Stage] {
+        let color = color ?? SlotColor.idle(whenLive: live)
+        return [deployStage(version: version, color: color, source: source), healthStage(color),
+                trafficStage(version: version, color: color, live: live)]
+    }
+
+    public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
+        TrafficMove(kind: .switchTo(version: try await version(in: color)), stages: [healthStage(color), switchStage(to: color)],
+                    confirmedByTarget: true)
+    }
+
+    /// The colour the listener does not favour, when its service still runs `version`.
+    public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? {
+        guard let weights = try? await weights(), let live = weights.live else { return nil }
+        let idle = SlotColor.idle(whenLive: live)
+        guard (try? await self.version(in: idle)) == version else { return nil }
+        return idle
+    }
+
+    public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? {
+        RunPlan.Stage(name: "health-check", description: "target health of the colour the listener favours") { log throws(SlipwayError) in
+            guard let live = try await weights().live else { throw .failure("the listener favours neither colour") }
+            try await waitHealthy(live, log: log)
+        }
+    }
+
+    /// ECS keeps every revision, but the task definition of an older release is registered again
+    /// from its own commit's file: a rollback that is not warm rebuilds from git.
+    public func keepsRelease(_ version: String) -> Bool { false }
+
+    public func pruneReleases(output: (String) -> Void) {}
+
+    public func platformLiveColor() async throws(SlipwayError) -> SlotColor? {
+        try await weights().live
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The `aws-lambda` target as the deployer sees it. Its colours are only the deployer's names for
+/// the release going live and the one it replaces: the alias' routing is the traffic, and a
+/// rollback moves the alias back to a version Lambda keeps.
+extension LambdaTarget: DeployTarget {
+    public var traffic: TrafficControl { .weighted }
+    public var waitsForSwitch: Bool { false }
+
+    public func releaseStages(version: String, color: SlotColor?, live: SlotColor?, source: URL, runID: String) -> [RunPlan.Stage] {
+        let color = color ?? SlotColor.idle(whenLive: live)
+        return [buildStage(version: version, source: source, runID: runID), publishStage(version: version, source: source),
+                trafficStage(version: version, color: color, live: live)].compactMap { $0 }
+    }
+
+    public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
+        throw .usage("\(component.path) moves alias \(alias) of \(function) between published versions, not colours: "
+            + "use slipway rollback \(component.name) --env \(environment) [--to VERSION]")
+    }
+
+    public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }
+
+    public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? { nil }
+
+    /// Every published version stays in Lambda: a rollback moves the alias, with no rebuild.
+    public func keepsRelease(_ version: String) -> Bool { true }
+
+    public func pruneReleases(output: (String) -> Void) {}
+}
