@@ -28,7 +28,11 @@ struct GlobalOptions: ParsableArguments {
         let engine = try await Engine.open(
             workspace: workspace.map { URL(fileURLWithPath: $0) }, state: state.map { URL(fileURLWithPath: $0) },
             origin: origin, lockTimeout: timeout,
-            lockNotice: { FileHandle.standardError.write(Data("slipway: \($0)\n".utf8)) }, output: output)
+            // The console owns the terminal: a write it waits for ends in a status-line error instead.
+            lockNotice: { notice in
+                guard origin != "console" else { return }
+                FileHandle.standardError.write(Data("slipway: \(notice)\n".utf8))
+            }, output: output)
         if warnings { Self.warn(about: engine.workspace.problems) }
         do {
             try engine.store.reapInterruptedRuns()
