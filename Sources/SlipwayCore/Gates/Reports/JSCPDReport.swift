@@ -10,6 +10,10 @@ enum JSCPDReport {
         } catch {
             throw .failure("\(name): cannot read: \(error.localizedDescription)")
         }
+        return try duplicatedLines(data, name: name)
+    }
+
+    static func duplicatedLines(_ data: Data, name: String) throws(SlipwayError) -> [String: Set<Int>] {
         let root = try JSONNode.parse(data, file: name)
         var lines: [String: Set<Int>] = [:]
         for duplicate in try root.required("duplicates").array() {
