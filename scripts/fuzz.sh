@@ -40,6 +40,8 @@ fi
 fuzzer="$("$SWIFT" build "${flags[@]}" --show-bin-path)/slipway-fuzz"
 echo "fuzz: built in $(( $(date +%s) - start )) s"
 
+# Swift's own crash backtracer trips AddressSanitizer and hides the report; libFuzzer prints the stack.
+export SWIFT_BACKTRACE=enable=no
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=()
