@@ -42,6 +42,7 @@ echo "fuzz: built in $(( $(date +%s) - start )) s"
 
 # Swift's own crash backtracer trips AddressSanitizer and hides the report; libFuzzer prints the stack.
 export SWIFT_BACKTRACE=enable=no
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=()
