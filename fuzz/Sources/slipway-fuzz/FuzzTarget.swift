@@ -12,6 +12,7 @@ enum FuzzTarget: String, CaseIterable {
     case jscpd
     case pathGlob = "path-glob"
     case makefile
+    case router
 
     func run(_ data: Data) {
         switch self {
@@ -22,6 +23,7 @@ enum FuzzTarget: String, CaseIterable {
         case .jscpd: Self.jscpd(data)
         case .pathGlob: Self.pathGlob(data)
         case .makefile: Self.makefile(data)
+        case .router: RouterRequest.handle(data)
         }
     }
 
