@@ -7,7 +7,7 @@ WORKSPACE ?= slipway-demo
 ENV ?= development
 RUN = $(SLIPWAY) --workspace $(WORKSPACE)
 
-.PHONY: build demo test check-deps test-deps bench \
+.PHONY: build demo test fuzz check-deps test-deps bench \
 	deploy-all deploy-app deploy-service test-all test-app health-check-all setup-env list-apps list-services
 
 # What the build (`demo`) or the tests (`test`) need beyond the Swift toolchain, make, git and
@@ -26,10 +26,17 @@ demo: build
 	$(SLIPWAY) demo --dir $(WORKSPACE)
 
 # The tests run the tools of .venv/ (and its python3) first on PATH. They need no git identity:
-# each repository they commit to sets its own. TEST_ARGS picks tests: TEST_ARGS='--filter ReportParserTests'.
+# each repository they commit to sets its own. TEST_ARGS picks tests: TEST_ARGS='--filter ReportParserTests'
+# (and skips the fuzzers, which run 20 s each after the whole suite).
 test: test-deps
 	$(SWIFT) build --build-tests
 	PATH="$(CURDIR)/.venv/bin:$$PATH" $(SWIFT) test --skip-build --disable-xctest --no-parallel $(TEST_ARGS)
+	$(if $(TEST_ARGS),,SWIFT=$(SWIFT) scripts/fuzz.sh --ci)
+
+# The libFuzzer targets of fuzz/, each for FUZZ_SECONDS (CI runs them 20 s each from `make test`).
+FUZZ_SECONDS ?= 300
+fuzz:
+	SWIFT=$(SWIFT) scripts/fuzz.sh --seconds $(FUZZ_SECONDS)
 
 bench:
 	bash bench/run.sh

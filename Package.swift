@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "slipway", targets: ["slipway"]),
         .library(name: "SlipwayCore", targets: ["SlipwayCore"]),
+        .library(name: "SlipwayRouter", targets: ["SlipwayRouter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -30,6 +30,13 @@ import Testing
         #expect(PathGlob(pattern).matches(path) == expected, "\(pattern) vs \(path)")
     }
 
+    /// Found by the path-glob fuzzer (fuzz/regressions/path-glob): a backwards range trapped.
+    @Test func aBackwardsRangeMatchesNothing() {
+        #expect(!PathGlob("lib/[z-a].c").matches("lib/b.c"))
+        #expect(!PathGlob("lib/[z-a].c").matches("lib/z.c"))
+        #expect(PathGlob("lib/[!z-a].c").matches("lib/b.c"))
+    }
+
     @Test func exclusionsAndChangeTypes() {
         let filter = PathFilter([
             .init("packages/shared/**"), .init("!**/*.md"), .init("docs/**", changes: [.added, .renamed]),

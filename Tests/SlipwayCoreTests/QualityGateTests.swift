@@ -156,6 +156,21 @@ extension GateEvaluation {
         #expect(result.status == .error)
     }
 
+    /// Each line of a clone is marked, so a damaged report's span of two billion lines hung the gate.
+    @Test(.timeLimit(.minutes(1))) func aJscpdCloneLongerThanAnySourceFileIsRefused() throws {
+        let gate = try GateWorkspace(component: "quality_gates:\n  reports:\n    duplication: reports/jscpd.json\n")
+        try gate.addNewCode(lines: 30)
+        try gate.writeCleanScans()
+        try gate.writeCoverage(newLines: 30, covered: 30)
+        try gate.folder.write(["apps/web/reports/jscpd.json": """
+            {"duplicates": [{"firstFile": {"name": "src/new.c", "start": 1, "end": 2000000000},
+              "secondFile": {"name": "src/old.c", "start": 10, "end": 15}}]}
+            """])
+        let result = try #require(try gate.evaluate().result(.newDuplicatedLinesDensity))
+        #expect(result.status == .error)
+        #expect(result.why.hasSuffix("duplicates[0].firstFile: lines 1 to 2000000000 are not a clone in a source file"), "\(result.why)")
+    }
+
     @Test func ratingsAndSASTFindingsPassAndFail() throws {
         let gate = try GateWorkspace()
         try gate.addNewCode(lines: 30)

@@ -354,6 +354,18 @@ import Testing
         #expect(message.contains(expected), "\(message)")
     }
 
+    /// Found by the report fuzzer (fuzz/regressions/report): Foundation's XMLParser trapped on an
+    /// attribute name that is not UTF-8.
+    @Test func coberturaThatIsNotUTF8FailsNamingTheLine() throws {
+        let head = Data("<?xml version=\"1.0\"?>\n<coverage>\n<packages><package><classes>\n<class filename=\"a.py\"><lines>\n<line br".utf8)
+        let data = head + Data([0xFF, 0xFF]) + Data("anch=\"true\" number=\"1\" hits=\"1\"/>\n</lines></class></classes></package></packages></coverage>\n".utf8)
+        let message = try #require(Self.failure { try Report.parse(data, file: "bad.xml") })
+        #expect(message == "bad.xml:5: invalid XML: not UTF-8 (byte 0xFF)")
+        let latin1 = Data("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<coverage><packages><package><classes><class filename=\"caf".utf8)
+            + Data([0xE9]) + Data(".py\"><lines><line number=\"1\" hits=\"2\"/></lines></class></classes></package></packages></coverage>\n".utf8)
+        #expect(try Report.parse(latin1, file: "latin1.xml").coverage?.files.first?.path == "caf\u{E9}.py")
+    }
+
     @Test func aMissingFileIsAUsageError() throws {
         let folder = try TemporaryWorkspace()
         let path = folder.root.appendingPathComponent("nope.info").path

@@ -107,7 +107,9 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
             }
             first = false
             if index + 2 < pattern.endIndex, pattern[index + 1] == UInt8(ascii: "-"), pattern[index + 2] != UInt8(ascii: "]") {
-                if (character...pattern[index + 2]).contains(byte) { matched = true }
+                // A range written backwards (`[z-a]`) holds nothing, as in the shell.
+                let last = pattern[index + 2]
+                if character <= last, (character...last).contains(byte) { matched = true }
                 index += 3
             } else {
                 if character == byte { matched = true }

@@ -19,12 +19,17 @@ public struct MakefileMetadata: Sendable, Equatable {
     /// make runs) so that goals defined in shared `deploy/*.mk` files count.
     public static func load(from url: URL, directory: URL) -> MakefileMetadata? {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        return parse(text, directory: directory) { try? String(contentsOf: $0, encoding: .utf8) }
+    }
+
+    /// Reads Makefile `text`; `contents` gives an included file's text, nil when it cannot be read.
+    static func parse(_ text: String, directory: URL, contents: (URL) -> String?) -> MakefileMetadata {
         var metadata = MakefileMetadata()
-        metadata.read(text, directory: directory, depth: 0)
+        metadata.read(text, directory: directory, depth: 0, contents: contents)
         return metadata
     }
 
-    private mutating func read(_ text: String, directory: URL, depth: Int) {
+    private mutating func read(_ text: String, directory: URL, depth: Int, contents: (URL) -> String?) {
         for rawLine in Self.joinedContinuations(text) {
             if rawLine.hasPrefix("\t") { continue }
             let line = Self.stripComment(rawLine)
@@ -33,8 +38,8 @@ public struct MakefileMetadata: Sendable, Equatable {
             if depth < 5, let included = Self.includedFiles(trimmed, variables: variables) {
                 for path in included {
                     let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
-                    if let text = try? String(contentsOf: url, encoding: .utf8) {
-                        read(text, directory: directory, depth: depth + 1)
+                    if let text = contents(url) {
+                        read(text, directory: directory, depth: depth + 1, contents: contents)
                     }
                 }
                 continue

@@ -6,6 +6,12 @@ import FoundationXML
 /// Reads Cobertura XML (coverage.py `coverage xml`, gcovr `--cobertura`, JaCoCo converters).
 enum CoberturaReport {
     static func parse(_ data: Data, file: String, directory: URL?) throws(SlipwayError) -> CoverageSummary {
+        // libxml2 hands names that are not UTF-8 on to Foundation's XMLParser, which traps on them:
+        // a report in UTF-8 (as declared, or by default) is checked before it is parsed.
+        if declaresUTF8(data), let offset = firstInvalidUTF8(data) {
+            let line = data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw .failure("\(file):\(line): invalid XML: not UTF-8 (byte 0x\(String(data[data.startIndex + offset], radix: 16, uppercase: true)))")
+        }
         let reader = Reader()
         let parser = XMLParser(data: data)
         parser.delegate = reader
@@ -26,6 +32,30 @@ enum CoberturaReport {
                 branches: entry.branches.isEmpty ? nil : entry.branches.values.reduce(LineCounts(found: 0, hit: 0), +)))
         }
         return summary
+    }
+
+    /// Whether the XML declaration names UTF-8 or no encoding (XML's default).
+    private static func declaresUTF8(_ data: Data) -> Bool {
+        let head = String(decoding: data.prefix(200), as: UTF8.self)
+        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
+            let encoding = head[..<end.lowerBound].range(of: "encoding=")
+        else { return true }
+        let value = head[encoding.upperBound..<end.lowerBound].dropFirst().prefix { $0 != "\"" && $0 != "'" }
+        return ["utf-8", "utf8"].contains(value.lowercased())
+    }
+
+    /// The offset of the first byte that does not belong to a UTF-8 character.
+    private static func firstInvalidUTF8(_ data: Data) -> Int? {
+        var decoder = Unicode.UTF8()
+        var bytes = data.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
     }
 
     /// A class's `filename` is relative to one of `sources`: the first where the file exists,
