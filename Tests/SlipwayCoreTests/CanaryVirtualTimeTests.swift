@@ -73,25 +73,34 @@ final class StandInTraffic: WeightedTraffic {
         return (rollout, workspace)
     }
 
+    /// What the store's last canary event says: reading it also keeps the workspace, and so the
+    /// store's folder, alive until the rollout is done.
+    func lastCanaryReason(in workspace: TemporaryWorkspace) throws -> String? {
+        try EventStore(path: workspace.statePath).events(component: "api")
+            .last { $0.kind == EventKind.canaryChanged.rawValue }?.details?.reason
+    }
+
     @Test func aHealthyThirtyMinuteCanaryIsPromotedInVirtualTime() async throws {
         let clock = VirtualClock()
         let start = clock.now()
         let traffic = StandInTraffic(canaryFailureRate: 0)
-        let (rollout, _) = try rollout(traffic, clock: clock)
+        let (rollout, workspace) = try rollout(traffic, clock: clock)
         try await rollout.run(log: StageLog(cancellation: CancellationFlag()) { _ in })
         #expect(traffic.state.withLock { $0.weights } == [5, 25, 50, 100])
         #expect(traffic.state.withLock { $0.rolledBackTo } == nil)
         #expect(clock.now().timeIntervalSince(start) >= 1800, "three 10-minute intervals passed on the clock")
+        #expect(try lastCanaryReason(in: workspace)?.hasPrefix("promoted") == true)
     }
 
     @Test func aFailingCanaryIsRolledBackToTheStableColour() async throws {
         let clock = VirtualClock()
         let traffic = StandInTraffic(canaryFailureRate: 0.05)
-        let (rollout, _) = try rollout(traffic, clock: clock)
+        let (rollout, workspace) = try rollout(traffic, clock: clock)
         await #expect(throws: SlipwayError.self) {
             try await rollout.run(log: StageLog(cancellation: CancellationFlag()) { _ in })
         }
         #expect(traffic.state.withLock { $0.rolledBackTo } == .blue)
         #expect(!traffic.state.withLock { $0.weights }.contains(100), "the canary never got every request")
+        #expect(try lastCanaryReason(in: workspace)?.hasPrefix("rolled back") == true)
     }
 }
