@@ -14,7 +14,7 @@ struct OverrideOptions: ParsableArguments {
             throw .usage("--reason must be one line of text")
         }
         guard overrideGates else {
-            if reason != nil, !allowed { throw .usage("--reason goes with --override-gates") }
+            if reason != nil, !allowed { throw .usage("--reason goes with --override-gates (or, for a rollback, --force)") }
             return nil
         }
         guard let reason else { throw .usage("--override-gates needs --reason TEXT: why this version skips its gates") }
