@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 
 /// Runs the seed's pipeline as one recorded run: detect-changes -> quality-gates -> migrate (for
-/// components with a database: expand before deploy) -> deploy-apps -> validate-deploy. Each component's test, deploy, health check and rollback is a run of its
-/// own, recorded as a job of the pipeline run, so the fleet and the locks stay as a plain deploy keeps them.
+/// components with a database: expand before deploy) -> deploy-apps -> validate-deploy. Each
+/// component's test, migrations, deploy, health check and rollback is a job of the pipeline run,
+/// so the fleet and the locks stay as a plain deploy keeps them.
 public struct PipelineRunner: Sendable {
     public struct Options: Sendable {
         /// Nil on a branch that deploys nowhere: tests and gates only.
@@ -175,7 +176,7 @@ public struct PipelineRunner: Sendable {
             log("\(name): migrations \(summary)")
             return false
         } catch {
-            journal.record(name, migrated: false, note: "failed: migrations: \(error.message)")
+            journal.recordMigrationFailure(name, note: "failed: migrations: \(error.message)")
             _ = try? engine.store.append(jobEvent(.jobFinished, name, runID: runID, stage: stage, outcome: "failed", reason: error.message))
             log("\(name): migrations failed: \(error.message)")
             return true
@@ -242,9 +243,9 @@ final class PipelineJournal: Sendable {
 
     func gatePassed(_ name: String) -> Bool? { contents.withLock { $0.gatePassed[name] } }
 
-    func record(_ name: String, migrated: Bool, note: String) {
+    func recordMigrationFailure(_ name: String, note: String) {
         contents.withLock {
-            if !migrated { $0.migrationFailed.insert(name) }
+            $0.migrationFailed.insert(name)
             $0.notes[name] = note
         }
     }

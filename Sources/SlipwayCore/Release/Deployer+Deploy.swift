@@ -13,9 +13,9 @@ extension Deployer {
         let environment = try await engine.environment(named: environmentName)
         let (version, commit) = try await engine.version(of: component, requested: requested)
         try refuseRedeploy(component: component, state: try state(of: component, in: environment.name), version: version, force: force)
+        try BudgetGate(engine: engine).check(component, environment: environment.name)
         try ProductionGate(engine: engine).check(
             component, environment: environment.name, version: version, override: overrideGates, route: "deploy")
-        try BudgetGate(engine: engine).check(component, environment: environment.name)
         let plan = try await plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
         return try await execute(plan, cancellation: cancellation)
     }

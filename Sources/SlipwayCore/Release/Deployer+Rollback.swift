@@ -27,10 +27,16 @@ extension Deployer {
                 + "(releases: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
         }
         try refuseRedeploy(component: component, state: state, version: version, force: force)
-        // A version that passed its gates before rolls back in one step; one that never did needs an override.
-        try ProductionGate(engine: engine).check(
-            component, environment: environment.name, version: version, override: overrideGates, route: "rollback")
+        // A version that passed its gates before rolls back in one step; one that never did needs an
+        // override, recorded only once the schema check let the rollback through too.
+        let gate = ProductionGate(engine: engine)
+        if overrideGates == nil {
+            try gate.check(component, environment: environment.name, version: version, override: nil, route: "rollback")
+        }
         try checkSchema(component: component, environment: environment.name, release: release, force: force, reason: reason)
+        if let overrideGates {
+            try gate.check(component, environment: environment.name, version: version, override: overrideGates, route: "rollback")
+        }
 
         let target = try engine.target(for: component, environment: environment.name)
         if let warm = await target.warmColor(running: version, live: try await liveColor(of: target, state: state)) {
