@@ -9,9 +9,11 @@ extension Engine {
         switch request {
         case .promote(let promote):
             let outcome = try await Promotion(engine: self, runID: runID)
-                .promote(promote.component, from: promote.from, to: promote.to, cancellation: cancellation)
+                .promote(promote.component, from: promote.from, to: promote.to, overrideGates: promote.overrideGates, cancellation: cancellation)
             guard let result = outcome.result else {
-                throw .failure("not promoting \(promote.component) \(outcome.version): the \(promote.to) checklist failed")
+                let failed = outcome.checklist?.items.filter { $0.status == .failed }.map(\.name).joined(separator: ", ") ?? "?"
+                throw .failure("not promoting \(promote.component) \(outcome.version): the \(promote.to) checklist failed (\(failed)); "
+                    + "fix it, or --override-gates --reason TEXT")
             }
             return result
         case .deploy, .switchTraffic, .rollback:

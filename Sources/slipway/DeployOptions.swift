@@ -7,6 +7,7 @@ struct DeployOptions: ParsableArguments {
     @Option(help: "The version (default: the commit that last changed the component, -dirty when changed since).")
     var version: String?
     @Flag(help: "Redeploy even when this version is already live.") var force = false
+    @OptionGroup var override: OverrideOptions
     @OptionGroup var run: RunOptions
 
     func run(global: GlobalOptions, reference: String, kind: Component.Kind) async throws {
@@ -15,8 +16,11 @@ struct DeployOptions: ParsableArguments {
         let component = try engine.workspace.component(named: reference, kind: kind)
         let environment = try await engine.environment(named: env).name
         if let version { _ = try ReleaseVersion.validate(version) }
+        let overrideGates = try override.gateOverride()
         try await run.perform(
-            .deploy(.init(component: component.name, kind: kind, environment: environment, version: version, force: force)),
+            .deploy(.init(
+                component: component.name, kind: kind, environment: environment, version: version, force: force,
+                overrideGates: overrideGates)),
             engine: engine)
     }
 }

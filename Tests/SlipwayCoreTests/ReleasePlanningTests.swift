@@ -72,6 +72,13 @@ import Testing
         RunRequest.switchTraffic(.init(component: "api", environment: "staging", color: nil)),
         RunRequest.rollback(.init(component: "api", environment: "production", version: "v1", force: false)),
         RunRequest.promote(.init(component: "api", from: "staging", to: "production")),
+        RunRequest.deploy(.init(
+            component: "api", kind: .service, environment: "production", version: "v3", force: false,
+            overrideGates: .init(reason: "hotfix"))),
+        RunRequest.rollback(.init(
+            component: "api", environment: "production", version: "v1", force: true, reason: "v1 ignores the new column",
+            overrideGates: .init(reason: "v1 predates the pipeline"))),
+        RunRequest.promote(.init(component: "api", from: "staging", to: "production", overrideGates: .init(reason: "docs only"))),
     ])
     func aRequestReadsBackAsItWasWritten(request: RunRequest) throws {
         let data = try JSONEncoder().encode(request)

@@ -41,6 +41,13 @@ struct AuditEntry: Equatable, Sendable {
             let allowed = (details.allowances ?? []).isEmpty ? "" : " (\(details.allowances?.count ?? 0) allowed by comment)"
             outcome = (details.outcome ?? "applied") + (details.version.map { " to \($0)" } ?? "") + allowed
                 + (details.reason.map { ": \($0)" } ?? "")
+        case .backupCreated, .storeRestored:
+            action = kind == .backupCreated ? "backup" : "restore"
+            outcome = (details.tag ?? "store") + (details.reason.map { ": \($0)" } ?? "")
+        case .checkOverridden:
+            action = "override"
+            outcome = [details.stage, details.version, details.reason.map { "because \($0)" }].compactMap(\.self).joined(separator: " ")
+                + (details.outcome.map { ": \($0)" } ?? "")
         default:
             return nil
         }

@@ -39,8 +39,12 @@ public struct DemoWorkspace: Sendable {
         try await git(["branch", "develop"])
 
         let engine = try await reopen()
+        // Production takes only gated versions (production_gates: required); the first release
+        // goes there before any pipeline ran, which the audit shows as an override.
+        let firstRelease = ProductionGate.Override(reason: "the demo's first release, before any pipeline ran")
         for environment in ["development", "staging", "production"] {
-            let results = try await Deployer(engine: engine).deployAll(environment: environment, force: false)
+            let results = try await Deployer(engine: engine).deployAll(
+                environment: environment, force: false, overrideGates: environment == "production" ? firstRelease : nil)
             output("deploy-all to \(environment): " + results.sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value.state.rawValue)" }.joined(separator: ", "))
         }
@@ -140,6 +144,8 @@ public struct DemoWorkspace: Sendable {
               main: production
 
             secrets: [DATABASE_URL]
+            # Every route into production checks that a pipeline run tested and gated that exact version.
+            production_gates: required
             strategy: blue-green
             monitoringPeriod: 30m
             rollbackThresholds:

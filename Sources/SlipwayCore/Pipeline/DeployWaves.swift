@@ -33,6 +33,11 @@ struct DeployWaves: Sendable {
                         finished[entry.name] = false
                         continue
                     }
+                    if journal.migrationFailed(entry.name) {
+                        skip(entry.name, because: "its migrations failed", keepingNote: true)
+                        finished[entry.name] = false
+                        continue
+                    }
                     if cancellation.isSet {
                         skip(entry.name, because: "the run was cancelled")
                         finished[entry.name] = false

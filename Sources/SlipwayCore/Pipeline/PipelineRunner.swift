@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
 
-/// Runs the seed's pipeline as one recorded run: detect-changes -> quality-gates -> deploy-apps
-/// -> validate-deploy. Each component's test, deploy, health check and rollback is a run of its
-/// own, recorded as a job of the pipeline run, so the fleet and the locks stay as a plain deploy keeps them.
+/// Runs the seed's pipeline as one recorded run: detect-changes -> quality-gates -> migrate (for
+/// components with a database: expand before deploy) -> deploy-apps -> validate-deploy. Each
+/// component's test, migrations, deploy, health check and rollback is a job of the pipeline run,
+/// so the fleet and the locks stay as a plain deploy keeps them.
 public struct PipelineRunner: Sendable {
     public struct Options: Sendable {
         /// Nil on a branch that deploys nowhere: tests and gates only.
@@ -84,6 +85,21 @@ public struct PipelineRunner: Sendable {
             run.stages.append(stage)
         }
         if let environment = options.environment {
+            let migrating = plan.entries.map(\.name).filter { (try? engine.workspace.component(named: $0))?.settings.database != nil }
+            if !migrating.isEmpty {
+                var migrate = RunPlan.Stage(name: "migrate", description: "migrations of \(migrating.count) components into \(environment.name)") { log throws(SlipwayError) in
+                    var failed = 0
+                    // One at a time: each database's apply holds its lock, and their output stays readable.
+                    for name in migrating where !options.runsGates || journal.gatePassed(name) == true {
+                        if await Self.migrateJob(name, engine: engine, environment: environment, runID: runID, journal: journal, log: log) {
+                            failed += 1
+                        }
+                    }
+                    if failed > 0 { throw .failure("\(failed) of \(migrating.count) components failed their migrations") }
+                }
+                migrate.continuesAfterFailure = true
+                run.stages.append(migrate)
+            }
             var deploy = RunPlan.Stage(name: "deploy-apps", description: "deploy to \(environment.name) in dependency order, \(jobs) at a time") { log throws(SlipwayError) in
                 try await DeployWaves(engine: engine, plan: plan, environment: environment, runID: runID, journal: journal, log: log)
                     .run(limit: jobs, gated: options.runsGates, cancellation: cancellation)
@@ -142,6 +158,31 @@ public struct PipelineRunner: Sendable {
         }
     }
 
+    /// Applies one component's pending migrations to `environment`'s database (production takes
+    /// only what staging applied). Answers whether it failed; a failure keeps its code from deploying.
+    private static func migrateJob(
+        _ name: String, engine: Engine, environment: EnvironmentSettings, runID: String, journal: PipelineJournal, log: StageLog
+    ) async -> Bool {
+        let stage = "migrate"
+        var engine = engine
+        engine.output = { line in log("\(name) | \(line)") }
+        do {
+            let component = try engine.workspace.component(named: name)
+            try engine.store.append(jobEvent(.jobStarted, name, runID: runID, stage: stage))
+            let result = try await engine.applyMigrations(try engine.migrationTarget(of: component, environment: environment.name))
+            let schema = result.version.map { "schema at version \($0)" } ?? "no migrations"
+            let summary = result.applied.isEmpty ? "up to date, \(schema)" : "applied \(result.applied.count), \(schema)"
+            try engine.store.append(jobEvent(.jobFinished, name, runID: runID, stage: stage, outcome: "succeeded", reason: summary))
+            log("\(name): migrations \(summary)")
+            return false
+        } catch {
+            journal.recordMigrationFailure(name, note: "failed: migrations: \(error.message)")
+            _ = try? engine.store.append(jobEvent(.jobFinished, name, runID: runID, stage: stage, outcome: "failed", reason: error.message))
+            log("\(name): migrations failed: \(error.message)")
+            return true
+        }
+    }
+
     static func jobEvent(
         _ kind: EventKind, _ component: String, runID: String, stage: String, outcome: String? = nil, reason: String? = nil,
         runKind: RunKind? = nil, version: String? = nil, jobRun: String? = nil
@@ -186,6 +227,7 @@ final class PipelineJournal: Sendable {
 
     private struct Contents {
         var gatePassed: [String: Bool] = [:]
+        var migrationFailed: Set<String> = []
         var notes: [String: String] = [:]
         var deployed: [Deployed] = []
     }
@@ -200,6 +242,15 @@ final class PipelineJournal: Sendable {
     }
 
     func gatePassed(_ name: String) -> Bool? { contents.withLock { $0.gatePassed[name] } }
+
+    func recordMigrationFailure(_ name: String, note: String) {
+        contents.withLock {
+            $0.migrationFailed.insert(name)
+            $0.notes[name] = note
+        }
+    }
+
+    func migrationFailed(_ name: String) -> Bool { contents.withLock { $0.migrationFailed.contains(name) } }
 
     func recordDeployed(_ deployed: Deployed) {
         contents.withLock {

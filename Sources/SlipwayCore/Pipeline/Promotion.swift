@@ -19,7 +19,8 @@ public struct Promotion: Sendable {
     }
 
     public func promote(
-        _ reference: String, from source: String, to destination: String, cancellation: CancellationFlag = CancellationFlag()
+        _ reference: String, from source: String, to destination: String, overrideGates: ProductionGate.Override? = nil,
+        cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> Outcome {
         let component = try engine.workspace.component(named: reference)
         let from = try engine.workspace.environment(named: source)
@@ -49,7 +50,13 @@ public struct Promotion: Sendable {
                 migrations: await engine.migrationsValidated(of: component))
             for line in list.lines { engine.output(line) }
             checklist = list
-            guard list.passed else { return Outcome(version: version, checklist: list, result: nil) }
+            if !list.passed {
+                guard let overrideGates else { return Outcome(version: version, checklist: list, result: nil) }
+                let failed = list.items.filter { $0.status == .failed }.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
+                try ProductionGate(engine: engine).record(
+                    overrideGates, component: component, environment: to.name, version: version,
+                    missing: "checklist failed: \(failed)", route: "promote")
+            }
         }
         let result = try await deploy(component, version: version, commit: staged?.liveCommit, to: to, cancellation: cancellation)
         return Outcome(version: version, checklist: checklist, result: result)

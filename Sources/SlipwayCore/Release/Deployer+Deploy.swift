@@ -3,25 +3,29 @@ import Foundation
 /// A deploy (or a rollback that redeploys): the release built and started in the idle colour,
 /// gated, and given the traffic, or left waiting for a switch by hand.
 extension Deployer {
-    /// Deploys `reference` to `environmentName`. Redeploying the live version needs `force`.
+    /// Deploys `reference` to `environmentName`. Redeploying the live version needs `force`; a
+    /// version no pipeline gated goes to production only with `overrideGates` when they are required.
     public func deploy(
         _ reference: String, kind: Component.Kind? = nil, environment environmentName: String?, version requested: String?,
-        force: Bool, cancellation: CancellationFlag = CancellationFlag()
+        force: Bool, overrideGates: ProductionGate.Override? = nil, cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
         let component = try engine.workspace.component(named: reference, kind: kind)
         let environment = try await engine.environment(named: environmentName)
         let (version, commit) = try await engine.version(of: component, requested: requested)
         try refuseRedeploy(component: component, state: try state(of: component, in: environment.name), version: version, force: force)
         try BudgetGate(engine: engine).check(component, environment: environment.name)
+        try ProductionGate(engine: engine).check(
+            component, environment: environment.name, version: version, override: overrideGates, route: "deploy")
         let plan = try await plan(.deploy, component: component, environment: environment, version: version, commit: commit, forced: force)
         return try await execute(plan, cancellation: cancellation)
     }
 
     /// Plans a deploy (or a rollback) of `version`, run from `directory` (the component's own
-    /// folder, or a worktree of an older commit).
+    /// folder, or a worktree of an older commit). A deploy's release records the highest migration
+    /// in its source; a rollback's carries `schema`, the one its release recorded when first deployed.
     public func plan(
         _ kind: RunKind, component: Component, environment: EnvironmentSettings, version: String, commit: String?,
-        forced: Bool, directory: URL? = nil
+        forced: Bool, directory: URL? = nil, schema: String? = nil
     ) async throws(SlipwayError) -> RunPlan {
         let state = try state(of: component, in: environment.name)
         let target = try engine.target(for: component, environment: environment.name)
@@ -36,7 +40,8 @@ extension Deployer {
         plan.stages = target.releaseStages(version: version, color: color, live: live, source: source, runID: plan.id)
         let release = PlannedRelease(
             kind: kind, component: component.name, environment: environment.name, version: version, commit: commit, color: color,
-            forced: forced, previousVersion: state?.liveVersion, actor: engine.store.actor, runID: plan.id)
+            forced: forced, previousVersion: state?.liveVersion, actor: engine.store.actor, runID: plan.id,
+            schema: kind == .rollback ? schema : engine.highestMigration(of: component, in: source)?.text)
         plan.successEvents = release.successEvents(
             waitsForSwitch: target.waitsForSwitch && color != nil,
             healthChecked: plan.stages.contains { $0.name == "health-check" })
@@ -61,6 +66,7 @@ struct PlannedRelease: Sendable, Equatable {
     var previousVersion: String?
     var actor: String
     var runID: String
+    var schema: String? = nil
 
     /// A release that waits for a switch is ready, not live, and not yet tagged; one that went
     /// live is recorded as deployed and tagged, and as healthy when a health check gated it.
@@ -81,7 +87,7 @@ struct PlannedRelease: Sendable, Equatable {
                 runKind: kind, version: version, commit: commit, color: color?.rawValue, forced: forced ? true : nil,
                 previousVersion: previousVersion)),
             NewEvent(.releaseTagged, component: component, environment: environment, details: EventDetails(
-                version: version, commit: commit, tag: tag.name)),
+                version: version, commit: commit, tag: tag.name, schema: schema)),
         ] + (healthChecked ? [healthy] : [])
     }
 }

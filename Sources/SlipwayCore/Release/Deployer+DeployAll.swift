@@ -5,14 +5,15 @@ extension Deployer {
     /// Deploys every component to `environment`, `parallelism` at a time. Components whose
     /// version is already live are skipped unless `force`.
     public func deployAll(
-        environment environmentName: String?, force: Bool, cancellation: CancellationFlag = CancellationFlag()
+        environment environmentName: String?, force: Bool, overrideGates: ProductionGate.Override? = nil,
+        cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> [String: RunResult] {
         let environment = try await engine.environment(named: environmentName)
         let workspace = engine.workspace
         // Every component's target is known before anything starts.
         for component in workspace.components { _ = try engine.target(for: component, environment: environment.name) }
         var pending: [(Component, String, String?)] = []
-        // Components whose spent error budget refuses the deploy: not started, counted as failed.
+        // Components a spent error budget or missing gates refuse: not started, counted as failed.
         var refused: [String: RunResult] = [:]
         let states = try engine.store.projection().states
         for component in workspace.components {
@@ -23,6 +24,8 @@ extension Deployer {
             }
             do {
                 try BudgetGate(engine: engine).check(component, environment: environment.name)
+                try ProductionGate(engine: engine).check(
+                    component, environment: environment.name, version: version, override: overrideGates, route: "deploy-all")
             } catch {
                 engine.output("\(component.name): slipway: \(error.message)")
                 refused[component.name] = RunResult(runID: "-", state: .failed, failedStage: nil, reason: error.message)

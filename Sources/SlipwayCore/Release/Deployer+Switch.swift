@@ -26,7 +26,8 @@ extension Deployer {
             plan.commit = ready.commit
             let release = PlannedRelease(
                 kind: kind, component: component.name, environment: environment.name, version: ready.version, commit: ready.commit,
-                color: color, forced: false, previousVersion: state?.liveVersion, actor: engine.store.actor, runID: plan.id)
+                color: color, forced: false, previousVersion: state?.liveVersion, actor: engine.store.actor, runID: plan.id,
+                schema: engine.highestMigration(of: component, in: component.directory)?.text)
             plan.successEvents = release.successEvents(waitsForSwitch: false, healthChecked: true)
             plan.checkpoint = RunCheckpoint(
                 shape: .promotion, version: ready.version, commit: ready.commit, color: color, previousColor: live,

@@ -20,14 +20,14 @@ public struct Deployer: Sendable {
         case .deploy(let deploy):
             return try await self.deploy(
                 deploy.component, kind: deploy.kind, environment: deploy.environment, version: deploy.version,
-                force: deploy.force, cancellation: cancellation)
+                force: deploy.force, overrideGates: deploy.overrideGates, cancellation: cancellation)
         case .switchTraffic(let request):
             return try await switchTraffic(
                 request.component, environment: request.environment, to: request.color, cancellation: cancellation)
         case .rollback(let rollback):
             return try await self.rollback(
                 rollback.component, environment: rollback.environment, to: rollback.version, force: rollback.force,
-                cancellation: cancellation)
+                reason: rollback.reason, overrideGates: rollback.overrideGates, cancellation: cancellation)
         case .promote:
             return try await engine.perform(request, runID: runID, cancellation: cancellation)
         }

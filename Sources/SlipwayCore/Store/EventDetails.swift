@@ -28,13 +28,17 @@ public struct EventDetails: Codable, Sendable, Equatable {
     /// comment excused in them (`file:line:col rule: reason`).
     public var migrations: [String]?
     public var allowances: [String]?
+    /// For `release.tagged`: the highest migration version in the release's commit, for a
+    /// component with `database: {migrations:}`; what a rollback to it compares with.
+    public var schema: String?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
         stage: String? = nil, outcome: String? = nil, exitCode: Int? = nil, reason: String? = nil,
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
         previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
-        objective: String? = nil, request: RunRequest? = nil, migrations: [String]? = nil, allowances: [String]? = nil
+        objective: String? = nil, request: RunRequest? = nil, migrations: [String]? = nil, allowances: [String]? = nil,
+        schema: String? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -57,13 +61,14 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.request = request
         self.migrations = migrations
         self.allowances = allowances
+        self.schema = schema
     }
 
     enum CodingKeys: String, CodingKey {
         case runKind = "run_kind", version, commit, color, stage, outcome, exitCode = "exit_code", reason, forced
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
         case jobRun = "job_run"
-        case change, objective, request, migrations, allowances
+        case change, objective, request, migrations, allowances, schema
     }
 }
 

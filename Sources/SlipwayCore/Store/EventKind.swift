@@ -29,4 +29,12 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     /// `slipway migrate apply` ran: `outcome` succeeded or failed, `version` the schema's version
     /// after it, `migrations` the files applied and `allowances` the lint exceptions they used.
     case migrationApplied = "migration.applied"
+    /// `slipway backup create --store` copied the store: `tag` is the backup's id.
+    case backupCreated = "backup.created"
+    /// `slipway backup restore --store` put a backup in the store's place: the first event after
+    /// it, `tag` the backup's id and `reason` where the store it replaced was kept.
+    case storeRestored = "store.restored"
+    /// A person went past a check that refused a change: `stage` names the check, `outcome`
+    /// what it refused, `reason` the person's reason (`--force --reason`, `--override-gates --reason`).
+    case checkOverridden = "check.overridden"
 }

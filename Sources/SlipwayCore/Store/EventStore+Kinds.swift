@@ -15,3 +15,19 @@ extension EventStore {
         }
     }
 }
+
+extension EventStore {
+    /// Every event of `kind` about `component` in `environment`, oldest first.
+    public func events(kind: EventKind, component: String, environment: String) throws(SlipwayError) -> [Event] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM events WHERE component = ? AND environment = ? AND kind = ? ORDER BY id",
+                    arguments: [component, environment, kind.rawValue]
+                ).map(Self.event(from:))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+}

@@ -245,18 +245,20 @@ public final class EventStore: Sendable {
     /// The projection as kept up to date by every append.
     public func projection() throws(SlipwayError) -> Projection {
         do {
-            return try pool.read { db in
-                var projection = Projection()
-                for row in try Row.fetchAll(db, sql: "SELECT state FROM deployment_state") {
-                    let text: String = row["state"]
-                    let state = try Self.stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
-                    projection.states[.init(component: state.component, environment: state.environment)] = state
-                }
-                return projection
-            }
+            return try pool.read { db in try Self.storedProjection(in: db) }
         } catch {
             throw failure(error)
         }
+    }
+
+    static func storedProjection(in db: Database) throws -> Projection {
+        var projection = Projection()
+        for row in try Row.fetchAll(db, sql: "SELECT state FROM deployment_state") {
+            let text: String = row["state"]
+            let state = try stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+            projection.states[.init(component: state.component, environment: state.environment)] = state
+        }
+        return projection
     }
 
     /// The projection folded from scratch over every event, without touching the stored one.
@@ -265,7 +267,7 @@ public final class EventStore: Sendable {
     /// so a million events fold in seconds.
     public func foldedProjection() throws(SlipwayError) -> Projection {
         do {
-            return try pool.read { db in try self.fold(in: db) }
+            return try pool.read { db in try Self.fold(in: db) }
         } catch {
             throw failure(error)
         }
@@ -275,13 +277,13 @@ public final class EventStore: Sendable {
     /// keeps every event, so the fleet of any past moment can be looked at.
     public func projection(at moment: Date) throws(SlipwayError) -> Projection {
         do {
-            return try pool.read { db in try self.fold(in: db, until: moment) }
+            return try pool.read { db in try Self.fold(in: db, until: moment) }
         } catch {
             throw failure(error)
         }
     }
 
-    private func fold(in db: Database, until moment: Date? = nil) throws -> Projection {
+    static func fold(in db: Database, until moment: Date? = nil) throws -> Projection {
         let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked, .trafficSwitched]
         var projection = Projection()
         let cursor = try Row.fetchCursor(db, sql: """
@@ -318,7 +320,7 @@ public final class EventStore: Sendable {
     public func rebuildProjection() throws(SlipwayError) -> Projection {
         do {
             return try pool.write { db in
-                let projection = try self.fold(in: db)
+                let projection = try Self.fold(in: db)
                 try db.execute(sql: "DELETE FROM deployment_state")
                 try self.save(Array(projection.states.values), in: db)
                 return projection
@@ -344,7 +346,7 @@ public final class EventStore: Sendable {
                     }
                     return ReleaseTag(
                         component: component, environment: environment, version: version, commit: details.commit,
-                        actor: event.actor, time: event.time, runID: event.runID)
+                        actor: event.actor, time: event.time, runID: event.runID, schema: details.schema)
                 }
             }
         } catch {

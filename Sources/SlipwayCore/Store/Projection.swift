@@ -86,7 +86,7 @@ public struct Projection: Sendable, Equatable {
                 state.ready = nil
             }
         case .runRequested, .runResumed, .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed,
-             .jobStarted, .jobFinished, .canaryChanged, .alertRaised, .migrationApplied:
+             .jobStarted, .jobFinished, .canaryChanged, .alertRaised, .migrationApplied, .backupCreated, .storeRestored, .checkOverridden:
             break
         }
         states[key] = state

@@ -103,6 +103,8 @@ public struct ReleaseTag: Sendable, Equatable, Codable {
     public var actor: String
     public var time: Date
     public var runID: String?
+    /// The highest migration version in the release's commit (nil: no migrations, or not recorded).
+    public var schema: String? = nil
 
     public var name: String { "\(component)/\(environment)/\(version)" }
 }

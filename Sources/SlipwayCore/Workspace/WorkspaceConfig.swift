@@ -10,6 +10,12 @@ public struct WorkspaceConfig: Sendable {
         case git
     }
 
+    /// Whether production takes only versions a recorded pipeline run tested and gated.
+    public enum ProductionGates: String, Sendable {
+        case off
+        case required
+    }
+
     public var environments = EnvironmentSettings.defaults
     /// Which environment a branch deploys to; other branches deploy nowhere.
     public var branches = ["develop": "staging", "main": "production"]
@@ -26,6 +32,10 @@ public struct WorkspaceConfig: Sendable {
     public var alerts = AlertSettings()
     /// Where each database's connection string comes from, by the name environments give it.
     public var databases: [String: DatabaseSettings] = [:]
+    /// Backups of Slipway's own store.
+    public var backups = BackupSettings()
+    /// Off by default, so a workspace without a pipeline still deploys; the demo requires them.
+    public var productionGates = ProductionGates.off
 
     public init() {}
 
@@ -43,7 +53,7 @@ public struct WorkspaceConfig: Sendable {
 
     static let keys = [
         "environments", "branches", "read_only", "tags", "secrets", "global_paths",
-        "parallelism", "components", "alerts", "databases",
+        "parallelism", "components", "alerts", "databases", "backups", "production_gates",
     ] + ComponentSettings.sharedKeys
 
     /// Reads `slipway.yml` text; `file` is the name used in error messages.
@@ -114,6 +124,14 @@ public struct WorkspaceConfig: Sendable {
         if let node = entries["global_paths"] { config.globalPaths = try node.stringList("global_paths") }
         if let node = entries["parallelism"] { config.parallelism = try node.int("parallelism", in: 1...64) }
         if let node = entries["alerts"] { config.alerts = try config.alerts.overlaid(with: node) }
+        if let node = entries["backups"] { config.backups = try config.backups.overlaid(with: node) }
+        if let node = entries["production_gates"] {
+            let text = try node.string("production_gates")
+            guard let gates = ProductionGates(rawValue: text) else {
+                throw node.location.error("production_gates must be required or off, found '\(text)'")
+            }
+            config.productionGates = gates
+        }
         config.componentDefaults = try ComponentSettings().overlaid(with: entries)
         if let node = entries["components"] {
             for (name, value, keyNode) in try node.entries(context: "components") {

@@ -11,8 +11,13 @@ struct DeployAll: AsyncParsableCommand {
     @Flag(help: "Deploy only what changed since the last successful pipeline run, in dependency order (a pipeline without gates).")
     var changed = false
     @Option(help: "With --changed: the base commit or ref.") var base: String?
+    @OptionGroup var override: OverrideOptions
 
     func run() async throws {
+        let overrideGates = try override.gateOverride()
+        if changed, overrideGates != nil {
+            throw SlipwayError.usage("--override-gates goes with deploy-all, not --changed (a pipeline run: gate it instead)")
+        }
         let engine = try await global.openEngine()
         if changed {
             let environment = try await engine.environment(named: env)
@@ -23,7 +28,8 @@ struct DeployAll: AsyncParsableCommand {
         }
         let cancellation = CancellationFlag()
         SignalTrap.cancel(cancellation)
-        let results = try await Deployer(engine: engine).deployAll(environment: env, force: force, cancellation: cancellation)
+        let results = try await Deployer(engine: engine).deployAll(
+            environment: env, force: force, overrideGates: overrideGates, cancellation: cancellation)
         let failed = results.filter { !$0.value.succeeded }.keys.sorted()
         print("deploy-all: \(results.count - failed.count) deployed, \(failed.count) not"
             + (failed.isEmpty ? "" : " (\(failed.joined(separator: ", ")))"))

@@ -11,6 +11,7 @@ struct Promote: AsyncParsableCommand {
     @Option(help: "The environment the release is live in.") var from = "staging"
     @Option(help: "The environment to deploy it to.") var to = "production"
 
+    @OptionGroup var override: OverrideOptions
     @OptionGroup var run: RunOptions
 
     func run() async throws {
@@ -19,7 +20,8 @@ struct Promote: AsyncParsableCommand {
         _ = try engine.workspace.environment(named: from)
         _ = try engine.workspace.environment(named: to)
         guard from != to else { throw SlipwayError.usage("--from and --to are both \(from)") }
-        try await run.perform(.promote(.init(component: name, from: from, to: to)), engine: engine)
+        let overrideGates = try override.gateOverride()
+        try await run.perform(.promote(.init(component: name, from: from, to: to, overrideGates: overrideGates)), engine: engine)
         print("promoted \(name) from \(from) to \(to)")
     }
 }

@@ -9,13 +9,20 @@ struct Rollback: AsyncParsableCommand {
     @Argument(help: "The component.") var component: String
     @Option(help: "The environment.") var env: String
     @Option(help: "The version to roll back to.") var to: String?
-    @Flag(help: "Allow rolling back to the version that is live.") var force = false
+    @Flag(help: "Allow rolling back to the version that is live, or over a migration old code may not run on (with --reason).")
+    var force = false
+    @OptionGroup var override: OverrideOptions
     @OptionGroup var run: RunOptions
 
     func run() async throws {
         let engine = try await global.openEngine()
         let name = try engine.workspace.component(named: component).name
         let environment = try engine.workspace.environment(named: env).name
-        try await run.perform(.rollback(.init(component: name, environment: environment, version: to, force: force)), engine: engine)
+        let overrideGates = try override.gateOverride(reasonAlone: force)
+        try await run.perform(
+            .rollback(.init(
+                component: name, environment: environment, version: to, force: force, reason: override.reason,
+                overrideGates: overrideGates)),
+            engine: engine)
     }
 }

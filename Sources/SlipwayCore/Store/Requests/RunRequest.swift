@@ -1,7 +1,7 @@
 /// A changing action asked of the engine, recorded in the store as `run.requested` and executed
 /// by the agent (or in process with `--local`). Its JSON form, what the store keeps, is one flat
 /// object: `{"action": "deploy" | "switch" | "rollback" | "promote", "component": ...,
-/// "environment": ..., "version"?, "force"?, "kind"?, "color"?, "from"?}` (a promotion's
+/// "environment": ..., "version"?, "force"?, "reason"?, "override_gates"?, "kind"?, "color"?, "from"?}` (a promotion's
 /// environment is where it goes).
 public enum RunRequest: Codable, Sendable, Equatable {
     case deploy(Deploy)
@@ -17,13 +17,18 @@ public enum RunRequest: Codable, Sendable, Equatable {
         public var environment: String
         public var version: String?
         public var force: Bool
+        public var overrideGates: ProductionGate.Override?
 
-        public init(component: String, kind: Component.Kind?, environment: String, version: String?, force: Bool) {
+        public init(
+            component: String, kind: Component.Kind?, environment: String, version: String?, force: Bool,
+            overrideGates: ProductionGate.Override? = nil
+        ) {
             self.component = component
             self.kind = kind
             self.environment = environment
             self.version = version
             self.force = force
+            self.overrideGates = overrideGates
         }
     }
 
@@ -44,12 +49,20 @@ public enum RunRequest: Codable, Sendable, Equatable {
         public var environment: String
         public var version: String?
         public var force: Bool
+        /// Why a forced rollback goes over a migration old code cannot run on: recorded in the audit.
+        public var reason: String?
+        public var overrideGates: ProductionGate.Override?
 
-        public init(component: String, environment: String, version: String?, force: Bool) {
+        public init(
+            component: String, environment: String, version: String?, force: Bool, reason: String? = nil,
+            overrideGates: ProductionGate.Override? = nil
+        ) {
             self.component = component
             self.environment = environment
             self.version = version
             self.force = force
+            self.reason = reason
+            self.overrideGates = overrideGates
         }
     }
 
@@ -57,11 +70,13 @@ public enum RunRequest: Codable, Sendable, Equatable {
         public var component: String
         public var from: String
         public var to: String
+        public var overrideGates: ProductionGate.Override?
 
-        public init(component: String, from: String, to: String) {
+        public init(component: String, from: String, to: String, overrideGates: ProductionGate.Override? = nil) {
             self.component = component
             self.from = from
             self.to = to
+            self.overrideGates = overrideGates
         }
     }
 
@@ -109,7 +124,8 @@ public enum RunRequest: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case action, component, environment, version, force, kind, color, from
+        case action, component, environment, version, force, kind, color, from, reason
+        case overrideGates = "override_gates"
     }
 
     private enum Action: String, Codable {
@@ -134,18 +150,22 @@ public enum RunRequest: Codable, Sendable, Equatable {
         let environment = try container.decode(String.self, forKey: .environment)
         let version = try container.decodeIfPresent(String.self, forKey: .version)
         let force = try container.decodeIfPresent(Bool.self, forKey: .force) ?? false
+        let overrideGates = try container.decodeIfPresent(String.self, forKey: .overrideGates).map(ProductionGate.Override.init(reason:))
         switch try container.decode(Action.self, forKey: .action) {
         case .deploy:
             self = .deploy(.init(
                 component: component, kind: try container.decodeIfPresent(Component.Kind.self, forKey: .kind),
-                environment: environment, version: version, force: force))
+                environment: environment, version: version, force: force, overrideGates: overrideGates))
         case .switchTraffic:
             self = .switchTraffic(.init(
                 component: component, environment: environment, color: try container.decodeIfPresent(SlotColor.self, forKey: .color)))
         case .rollback:
-            self = .rollback(.init(component: component, environment: environment, version: version, force: force))
+            self = .rollback(.init(
+                component: component, environment: environment, version: version, force: force,
+                reason: try container.decodeIfPresent(String.self, forKey: .reason), overrideGates: overrideGates))
         case .promote:
-            self = .promote(.init(component: component, from: try container.decode(String.self, forKey: .from), to: environment))
+            self = .promote(.init(
+                component: component, from: try container.decode(String.self, forKey: .from), to: environment, overrideGates: overrideGates))
         }
     }
 
@@ -159,13 +179,17 @@ public enum RunRequest: Codable, Sendable, Equatable {
             try container.encodeIfPresent(deploy.kind, forKey: .kind)
             try container.encodeIfPresent(deploy.version, forKey: .version)
             try container.encode(deploy.force, forKey: .force)
+            try container.encodeIfPresent(deploy.overrideGates?.reason, forKey: .overrideGates)
         case .switchTraffic(let request):
             try container.encodeIfPresent(request.color, forKey: .color)
         case .rollback(let rollback):
             try container.encodeIfPresent(rollback.version, forKey: .version)
             try container.encode(rollback.force, forKey: .force)
+            try container.encodeIfPresent(rollback.reason, forKey: .reason)
+            try container.encodeIfPresent(rollback.overrideGates?.reason, forKey: .overrideGates)
         case .promote(let promote):
             try container.encode(promote.from, forKey: .from)
+            try container.encodeIfPresent(promote.overrideGates?.reason, forKey: .overrideGates)
         }
     }
 }

@@ -45,7 +45,7 @@ public struct AgentClient: Sendable {
     }
 
     /// Whether an agent process holds the workspace's agent lock (it may be too busy to answer).
-    var isLocked: Bool {
+    public var isLocked: Bool {
         let lock = open(statePath.deletingLastPathComponent().appendingPathComponent("agent.lock").path, O_RDWR | O_CLOEXEC)
         guard lock >= 0 else { return false }
         defer { close(lock) }

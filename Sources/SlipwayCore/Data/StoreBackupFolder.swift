@@ -1,0 +1,232 @@
+import Foundation
+import GRDB
+
+/// The backups of Slipway's own store, one folder each under `.slipway/backups/`: the copy
+/// (`store.db`, a self-contained SQLite file) and `backup.json`.
+public struct StoreBackupFolder: Sendable {
+    public var root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// The folder beside the store at `statePath` (`<workspace>/.slipway/backups`).
+    public init(statePath: URL) {
+        root = statePath.deletingLastPathComponent().appendingPathComponent("backups")
+    }
+
+    static let copyName = "store.db"
+    static let metadataName = "backup.json"
+
+    public func copy(of backup: StoreBackup) -> URL {
+        root.appendingPathComponent(backup.id).appendingPathComponent(Self.copyName)
+    }
+
+    /// Copies `store` with SQLite's online backup: the copy is one read transaction's snapshot,
+    /// so writers (the agent, other commands) go on meanwhile and none of their transactions
+    /// is split.
+    public func create(from store: EventStore, now: Date = Date(), note: String? = nil) throws(SlipwayError) -> StoreBackup {
+        let id = try freshID(now: now)
+        let manager = FileManager.default
+        // Built under a hidden name and renamed at the end: a half-made backup is never listed.
+        let partial = root.appendingPathComponent(".\(id).partial")
+        do {
+            try manager.createDirectory(at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let copyPath = partial.appendingPathComponent(Self.copyName)
+            let destination = try DatabaseQueue(path: copyPath.path)
+            try store.pool.backup(to: destination)
+            // The copy inherits WAL mode; a rollback journal keeps it one file that opens read-only.
+            let events = try destination.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = DELETE")
+                return try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0
+            }
+            try destination.close()
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: copyPath.path)
+            let size = (try manager.attributesOfItem(atPath: copyPath.path)[.size] as? NSNumber)?.int64Value ?? 0
+            let backup = StoreBackup(
+                id: id, created: now, events: events, bytes: size, source: store.path.path,
+                slipwayVersion: SlipwayVersion.current, note: note)
+            try write(backup, in: partial)
+            try manager.moveItem(at: partial, to: root.appendingPathComponent(id))
+            return backup
+        } catch {
+            try? manager.removeItem(at: partial)
+            throw StoreFault.error(error, path: store.path, doing: "cannot back up the store")
+        }
+    }
+
+    /// Every backup, oldest first; folders without a readable `backup.json` are not backups.
+    public func list() throws(SlipwayError) -> [StoreBackup] {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: root.path) else { return [] }
+        let names: [String]
+        do {
+            names = try manager.contentsOfDirectory(atPath: root.path)
+        } catch {
+            throw .failure("cannot read the backups folder \(root.path): \(error.localizedDescription)")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return names.filter { !$0.hasPrefix(".") }.compactMap { name in
+            let metadata = root.appendingPathComponent(name).appendingPathComponent(Self.metadataName)
+            guard let data = try? Data(contentsOf: metadata), let backup = try? decoder.decode(StoreBackup.self, from: data),
+                  backup.id == name
+            else { return nil }
+            return backup
+        }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+    }
+
+    public func backup(id: String) throws(SlipwayError) -> StoreBackup {
+        let all = try list()
+        guard let backup = all.first(where: { $0.id == id }) else {
+            let known = all.isEmpty ? "there are none in \(root.path)" : "known: \(all.suffix(5).map(\.id).joined(separator: ", "))"
+            throw .usage(ConfigText.escaped("no store backup '\(id)' (\(known))"))
+        }
+        return backup
+    }
+
+    /// Opens the copy read-only: SQLite's integrity check, event ids without a gap, the events
+    /// the metadata promises, and the stored projection equal to its events folded again.
+    public func verify(_ backup: StoreBackup) -> StoreCheck {
+        let path = copy(of: backup)
+        var check = StoreCheck(path: path)
+        guard FileManager.default.fileExists(atPath: path.path) else {
+            check.problems.append("the copy \(path.path) is missing")
+            return check
+        }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path.path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let findings = try String.fetchAll(db, sql: "PRAGMA integrity_check(\(StoreCheck.findingLimit))")
+                guard findings == ["ok"] else {
+                    check.problems += findings.map { "integrity: \(StoreFault.escaped($0))" }
+                    return
+                }
+                let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(MIN(id), 1), COALESCE(MAX(id), 0) FROM events")
+                let (count, first, last): (Int64, Int64, Int64) = (row?[0] ?? 0, row?[1] ?? 1, row?[2] ?? 0)
+                check.events = last
+                if first != 1 || count != last {
+                    check.problems.append("the events are not contiguous: \(count) events with ids \(first) to \(last)")
+                }
+                if last != backup.events {
+                    check.problems.append("the copy holds events up to \(last), its metadata says \(backup.events)")
+                }
+                if try EventStore.fold(in: db) != EventStore.storedProjection(in: db) {
+                    check.problems.append("the stored projection differs from the events folded again")
+                }
+            }
+        } catch {
+            check.problems.append(StoreFault.error(error, path: path).message)
+        }
+        return check
+    }
+
+    /// Puts `backup` in the place of the store at `statePath`, keeping the store it replaces as
+    /// a backup of its own (moved, not copied: a damaged store is kept as it was), then records
+    /// `store.restored` in the restored store. Whoever calls this has made sure no agent runs.
+    public func restore(_ backup: StoreBackup, to statePath: URL, now: Date = Date()) throws(SlipwayError) -> (restored: EventStore, keptAside: StoreBackup?) {
+        let check = verify(backup)
+        guard check.isSound else {
+            throw .failure("the backup \(backup.id) does not verify (\(check.problems[0])): restore another one")
+        }
+        let manager = FileManager.default
+        var keptAside: StoreBackup?
+        do {
+            if manager.fileExists(atPath: statePath.path) {
+                keptAside = try keepAside(statePath, replacedBy: backup, now: now)
+            }
+            let incoming = statePath.appendingPathExtension("restoring")
+            try? manager.removeItem(at: incoming)
+            try manager.copyItem(at: copy(of: backup), to: incoming)
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: incoming.path)
+            for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: statePath.path + suffix) }
+            try manager.moveItem(at: incoming, to: statePath)
+        } catch let error as SlipwayError {
+            throw error
+        } catch {
+            throw .failure("cannot restore the backup \(backup.id) to \(statePath.path): \(error.localizedDescription)")
+        }
+        let store = try EventStore(path: statePath)
+        let aside = keptAside.map { "the store it replaced is backup \($0.id)" } ?? "there was no store before"
+        try store.append(NewEvent(.storeRestored, details: EventDetails(
+            reason: "restored backup \(backup.id) of \(TimeText.rfc3339(backup.created)) (events up to \(backup.events)); \(aside)",
+            tag: backup.id)))
+        return (store, keptAside)
+    }
+
+    /// Moves the store's files (main, WAL and shared memory together, so nothing committed is
+    /// lost) into a backup folder of their own, folded into one file when SQLite can.
+    private func keepAside(_ statePath: URL, replacedBy backup: StoreBackup, now: Date) throws -> StoreBackup {
+        let manager = FileManager.default
+        let id = try freshID(now: now)
+        let folder = root.appendingPathComponent(id)
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let copyPath = folder.appendingPathComponent(Self.copyName)
+        for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: statePath.path + suffix) {
+            try manager.moveItem(atPath: statePath.path + suffix, toPath: copyPath.path + suffix)
+        }
+        var events: Int64 = 0
+        if let queue = try? DatabaseQueue(path: copyPath.path) {
+            events = (try? queue.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") }) ?? 0
+            // Another process still reading the old file keeps it in WAL mode: its -wal stays beside it.
+            try? queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try? queue.close()
+        }
+        let size = (try? manager.attributesOfItem(atPath: copyPath.path)[.size] as? NSNumber)?.int64Value ?? 0
+        let aside = StoreBackup(
+            id: id, created: now, events: events, bytes: size, source: statePath.path, slipwayVersion: SlipwayVersion.current,
+            note: "the store replaced by restoring \(backup.id)")
+        try write(aside, in: folder)
+        return aside
+    }
+
+    /// Removes the backups `retention` no longer keeps, oldest first, never `keeping`.
+    public func prune(_ retention: BackupSettings.Retention, now: Date = Date(), keeping kept: String? = nil) throws(SlipwayError) -> [StoreBackup] {
+        let all = try list()
+        let expired: [StoreBackup]
+        switch retention {
+        case .count(let count):
+            expired = Array(all.dropLast(count))
+        case .days(let days):
+            let limit = now.addingTimeInterval(-Double(days) * 86_400)
+            expired = all.filter { $0.created < limit }
+        }
+        var removed: [StoreBackup] = []
+        for backup in expired where backup.id != kept {
+            do {
+                try FileManager.default.removeItem(at: root.appendingPathComponent(backup.id))
+            } catch {
+                throw .failure("cannot remove the expired backup \(root.appendingPathComponent(backup.id).path): \(error.localizedDescription)")
+            }
+            removed.append(backup)
+        }
+        return removed
+    }
+
+    /// `store-20261204T032412.123Z`, and a suffix when two are made within one millisecond.
+    private func freshID(now: Date) throws(SlipwayError) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
+        let stem = "store-\(formatter.string(from: now))"
+        var id = stem
+        var suffix = 1
+        while FileManager.default.fileExists(atPath: root.appendingPathComponent(id).path)
+            || FileManager.default.fileExists(atPath: root.appendingPathComponent(".\(id).partial").path) {
+            suffix += 1
+            id = "\(stem)-\(suffix)"
+        }
+        return id
+    }
+
+    private func write(_ backup: StoreBackup, in folder: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(backup).write(to: folder.appendingPathComponent(Self.metadataName), options: .atomic)
+    }
+}
