@@ -52,4 +52,14 @@ import Testing
         #expect(status.hasPrefix("filter /acc  (esc clears)"), "\(status)")
         #expect(status.contains("cannot read the store"))
     }
+
+    @Test func theObjectivesSayWhichColumnsTheyLeftOut() throws {
+        let state = Fixtures.pressing([.character("3")], in: HealthObjectivesTests.state(size: Self.narrow))
+        let frame = Console.render(state)
+        let title = try #require(frame.line(containing: "OBJECTIVES")).text
+        #expect(title.hasPrefix("OBJECTIVES 1-1 of 2; hidden: "), "\(frame.text)")
+        for line in frame.lines {
+            #expect(line.count <= Self.narrow.columns)
+        }
+    }
 }

@@ -64,12 +64,12 @@ struct SLOTable {
         } ?? 0
         let first = max(0, min(focus, lines.count - capacity))
         let last = min(lines.count, first + capacity)
-        // When they do not all fit, which show matters more than the legend.
-        let shown = lines.count > capacity
-            ? "SERVICE LEVEL OBJECTIVES \(first + 1)-\(last) of \(lines.count), following the selection" : Self.title
-        let hidden = table.hidden.isEmpty ? "" : "; hidden: \(table.hidden.joined(separator: ", "))"
-        frame.put(TextLayout.truncate(shown + hidden, to: frame.columns, ellipsis: symbols.ellipsis),
-                  row: top, column: 0, style: .bold)
+        // When they do not all fit, which show matters more than the legend, and what columns
+        // were left out more than both.
+        let range = lines.count > capacity ? " \(first + 1)-\(last) of \(lines.count)" : ""
+        let title = !table.hidden.isEmpty ? "OBJECTIVES\(range); hidden: \(table.hidden.joined(separator: ", "))"
+            : range.isEmpty ? Self.title : "SERVICE LEVEL OBJECTIVES\(range), following the selection"
+        frame.put(TextLayout.truncate(title, to: frame.columns, ellipsis: symbols.ellipsis), row: top, column: 0, style: .bold)
         var row = top + 2
         for index in first..<last {
             let line = lines[index]
