@@ -57,7 +57,10 @@ import Testing
         let state = Fixtures.pressing([.character("3")], in: HealthObjectivesTests.state(size: Self.narrow))
         let frame = Console.render(state)
         let title = try #require(frame.line(containing: "OBJECTIVES")).text
-        #expect(title.hasPrefix("OBJECTIVES 1-1 of 2; hidden: "), "\(frame.text)")
+        #expect(title.hasPrefix("OBJECTIVES 1-1 of 2; hidden: TARGET, CURRENT"), "\(frame.text)")
+        let heading = try #require(frame.line(containing: "OBJECTIVE ")).text
+        #expect(heading.contains("BUDGET") && !heading.contains("TARGET"), "what is wrong before what was aimed at: \(heading)")
+        #expect(try #require(frame.lines.first { $0.hasPrefix("accounts") && $0.contains("availability") }).contains("spent"))
         for line in frame.lines {
             #expect(line.count <= Self.narrow.columns)
         }

@@ -24,13 +24,16 @@ struct ColumnTable<Item>: ListView {
     let symbols: SymbolSet
     let emptyMessage: String
 
-    init(items: [Item], columns: [Column], symbols: SymbolSet, emptyMessage: String, width: Int = .max) {
+    /// `leftOut` names columns the caller already dropped for want of width, said with the rest.
+    init(
+        items: [Item], columns: [Column], symbols: SymbolSet, emptyMessage: String, width: Int = .max, leftOut: [String] = []
+    ) {
         self.items = items
         self.symbols = symbols
         self.emptyMessage = emptyMessage
         var shown: [Column] = []
         var widths: [Int] = []
-        var hidden: [String] = []
+        var hidden = leftOut
         var used = 0
         for column in columns {
             let natural = TextLayout.columnWidth(items.map(column.value), heading: column.heading, limit: column.limit)

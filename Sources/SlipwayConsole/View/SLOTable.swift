@@ -12,27 +12,35 @@ struct SLOTable {
 
     static let title = "SERVICE LEVEL OBJECTIVES (budget left, burn rate over 1h, time to exhaustion)"
 
+    /// The figures that say what is wrong (budget, burn, time left) outrank the target and the
+    /// current ratio: when one of them does not fit, those two go first.
     private func makeTable(width: Int) -> ColumnTable<SLOLine> {
+        let table = makeTable(width: width, without: [])
+        guard table.hidden.contains(where: ["BUDGET", "BURN", "EMPTY IN"].contains) else { return table }
+        return makeTable(width: width, without: ["TARGET", "CURRENT"])
+    }
+
+    private func makeTable(width: Int, without: Set<String>) -> ColumnTable<SLOLine> {
         typealias Column = ColumnTable<SLOLine>.Column
+        let columns: [Column] = [
+            Column(heading: "COMPONENT", limit: 18, value: \.component),
+            Column(heading: "ENV", limit: 11, value: \.environment),
+            Column(heading: "OBJECTIVE", limit: 14, value: \.status.objective.name),
+            Column(heading: "TARGET", limit: 7, value: { String(format: "%.1f%%", $0.status.objective.target) }),
+            Column(heading: "CURRENT", limit: 8, value: { $0.status.current.map { String(format: "%.2f%%", $0) } ?? "-" }),
+            Column(heading: "BUDGET", limit: 7, value: \.budgetText, style: { line in
+                line.status.budgetRemaining <= 0 ? .colored(.unhealthy, .bold)
+                    : line.status.budgetRemaining < 0.25 ? .colored(.inProgress) : .plain
+            }),
+            Column(heading: "BURN", limit: 6, value: { String(format: "%.2f", $0.status.burnRate) }, style: { line in
+                line.status.burnRate > 1 ? .colored(.unhealthy, .bold) : .plain
+            }),
+            Column(heading: "EMPTY IN", limit: 8, value: \.exhaustionText),
+        ]
         return ColumnTable(
-            items: lines,
-            columns: [
-                Column(heading: "COMPONENT", limit: 18, value: \.component),
-                Column(heading: "ENV", limit: 11, value: \.environment),
-                Column(heading: "OBJECTIVE", limit: 14, value: \.status.objective.name),
-                Column(heading: "TARGET", limit: 7, value: { String(format: "%.1f%%", $0.status.objective.target) }),
-                Column(heading: "CURRENT", limit: 8, value: { $0.status.current.map { String(format: "%.2f%%", $0) } ?? "-" }),
-                Column(heading: "BUDGET", limit: 7, value: \.budgetText, style: { line in
-                    line.status.budgetRemaining <= 0 ? .colored(.unhealthy, .bold)
-                        : line.status.budgetRemaining < 0.25 ? .colored(.inProgress) : .plain
-                }),
-                Column(heading: "BURN", limit: 6, value: { String(format: "%.2f", $0.status.burnRate) }, style: { line in
-                    line.status.burnRate > 1 ? .colored(.unhealthy, .bold) : .plain
-                }),
-                Column(heading: "EMPTY IN", limit: 8, value: \.exhaustionText),
-            ],
-            symbols: symbols, emptyMessage: "no SLI data yet: the agent records it while local components serve traffic",
-            width: width)
+            items: lines, columns: columns.filter { !without.contains($0.heading) }, symbols: symbols,
+            emptyMessage: "no SLI data yet: the agent records it while local components serve traffic", width: width,
+            leftOut: columns.map(\.heading).filter(without.contains))
     }
 
     /// Draws the title on `top` and the table below it, within `height` rows. The table scrolls
