@@ -4,8 +4,9 @@ import Testing
 @testable import SlipwayCore
 
 /// The console started by `slipway demo` leaves no zombie under it and says on exit what keeps
-/// running and how to stop it.
-@Suite struct ChildProcessesTests {
+/// running and how to stop it. Serialized: reaping its own child, the second test would reap
+/// the first one's zombie too.
+@Suite(.serialized) struct ChildProcessesTests {
     /// The state letter of `pid` in /proc (`Z` for a zombie), nil once it is gone.
     static func state(of pid: Int32) -> Character? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
