@@ -219,4 +219,74 @@ import Testing
         #expect(console.waitFor("EXIT=2"))
         #expect(console.screen().contains("broken.yml:2:10: 'not-a-colour' is not a colour"))
     }
+
+    /// `slipway demo` at the smallest size: whole environments left out and named, the filter and
+    /// the way out in view, no zombie under the console, and a word on exit about what keeps running.
+    @Test func theDemoAt60x15SaysWhatItHidesAndWhatKeepsRunning() throws {
+        let workspace = try TemporaryWorkspace()
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers(workspace: "demo")
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        _ = try Self.demo(workspace, slipway)
+        let console = try TmuxConsole(Self.command("demo --dir demo"), width: 60, height: 15, directory: workspace.root)
+        defer { console.stop() }
+        // At 60 columns the header has no room for the agent's state: wait for the fleet's marks.
+        #expect(console.waitFor { $0.contains("qis-data-management") && $0.contains("envs hidden") }, "\(console.screen())")
+        let fleet = console.screen()
+        #expect(fleet.contains("envs hidden: staging, production"), "\(fleet)")
+        // The pane keeps the blanks ncurses drew at the end of a line.
+        let lines = fleet.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.contains { $0.hasSuffix("? help  q quit") }, "\(fleet)")
+        #expect(!lines.contains { $0.hasSuffix(" gre") || $0.hasSuffix(" blu") }, "a colour cut at the edge: \(fleet)")
+
+        try console.press("/")
+        try console.type("acc")
+        try console.press("Enter")
+        #expect(console.waitFor("filter /acc"))
+        try console.press("3")
+        #expect(console.waitFor("PROBED"))
+        let health = console.screen()
+        let cutUnit = try Regex(#"\d\.\dm( |$)"#)
+        #expect(!health.split(separator: "\n").contains { $0.firstMatch(of: cutUnit) != nil }, "a figure cut mid-unit: \(health)")
+        #expect(health.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasSuffix("? help  q quit") }, "\(health)")
+        #expect(health.contains("hidden: "), "the health screen says which columns it left out: \(health)")
+
+        // Children the console's process started and that ended are reaped while it runs: a
+        // zombie may show between a child's exit and its wait, but none stays past a heartbeat.
+        let consolePID = try #require(Self.processes { $0.contains("\0demo\0--dir\0demo") }.first)
+        let before = Set(Self.zombieChildren(of: consolePID))
+        Thread.sleep(forTimeInterval: 6)
+        let lasting = before.intersection(Self.zombieChildren(of: consolePID))
+        #expect(lasting.isEmpty, "zombies under the console: \(lasting.map { Self.commandName(of: $0) })")
+
+        try console.press("q")
+        #expect(console.waitFor("EXIT=0"))
+        #expect(console.screen().contains("keep running in the background (the agent, the router and"), "\(console.screen())")
+        #expect(console.screen().contains("--workspace demo agent stop"))
+    }
+
+    /// The pids whose command line (NUL-separated) satisfies `matches`.
+    private static func processes(_ matches: (String) -> Bool) -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { pid in
+            let commandLine = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            return matches("\0" + commandLine) && DetachedProcess.isRunning(pid)
+        }
+    }
+
+    private static func commandName(of pid: Int32) -> String {
+        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func zombieChildren(of parent: Int32) -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && fields[0] == "Z" && Int32(fields[1]) == parent
+        }
+    }
 }

@@ -160,6 +160,8 @@ enum RichFixtures {
         case .runs: [.character("2")]
         case .health: [.character("3")]
         case .audit: [.character("4")]
+        case .alerts: [.character("5")]
+        case .detail: [.character("4"), .enter]
         case .help: [.character("?")]
         case .component: [.enter]
         case .releases: [.enter, .character("j"), .character("r")]

@@ -74,9 +74,9 @@ import Testing
         // At 80 columns the sparkline takes the line below.
         let sparkline = size.columns >= 200 ? accounts : frame.lines[row + 1]
         if size.columns < 200 { #expect(sparkline.hasPrefix("last 60 min")) }
-        // 100 bad of 6000 against a 0.5% budget: 98.33% good, -233% budget left, burn 3.33, spent.
+        // 100 bad of 6000 against a 0.5% budget: 98.33% good, the budget spent (-233%), burn 3.33.
         let words = accounts.split(separator: " ")
-        #expect(Array(words.prefix(8)) == ["accounts", "production", "availability", "99.5%", "98.33%", "-233%", "3.33", "0.0d"], "\(accounts)")
+        #expect(Array(words.prefix(8)) == ["accounts", "production", "availability", "99.5%", "98.33%", "spent", "3.33", "spent"], "\(accounts)")
         let high = symbols == .unicode ? "█" : "#"
         let low = symbols == .unicode ? "▁" : "_"
         #expect(sparkline.hasSuffix(String(repeating: low, count: 50) + String(repeating: high, count: 10)), "\(sparkline)")
@@ -139,7 +139,7 @@ import Testing
         let state = Fixtures.pressing([.character("4")], in: Self.state(
             size: TerminalSize(rows: 24, columns: 160), events: [Self.alertEvent(2, change: "fired", severity: "page")]))
         let frame = Console.render(state)
-        let line = try #require(frame.line(containing: "alert"))
+        let line = try #require(frame.line(containing: "page fired"))
         #expect(line.text.contains("agent") && line.text.contains("accounts") && line.text.contains("production"))
         #expect(line.text.contains("page fired accounts in production: availability: burning"), "\(line.text)")
         let filtered = Console.render(Fixtures.pressing([.character("/")] + Fixtures.typing("page") + [.enter], in: state))

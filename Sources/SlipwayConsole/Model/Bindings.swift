@@ -1,7 +1,7 @@
 /// The one key binding table: `update` dispatches through it, and the footer hints and the
 /// `?` help screen are generated from it, so the three never disagree.
 enum Bindings {
-    private static let lists: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .help, .component, .releases]
+    private static let lists: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .help, .component, .releases]
     private static let deployable: [ConsoleScreen] = [.fleet, .component]
 
     static let all: [Binding] = [
@@ -14,6 +14,8 @@ enum Bindings {
         Binding(
             keys: [.enter], action: .open, description: "open", shownInFooter: true,
             screens: [.fleet, .runs, .component]),
+        Binding(
+            keys: [.enter], action: .showDetails, description: "details", shownInFooter: true, screens: [.audit, .alerts]),
         Binding(
             keys: [.enter], action: .rollback, description: "roll back to this", shownInFooter: true,
             screens: [.releases]),
@@ -52,6 +54,7 @@ enum Bindings {
         Binding(keys: [.character("2")], action: .showRuns, description: "runs", shownInFooter: false),
         Binding(keys: [.character("3")], action: .showHealth, description: "health", shownInFooter: false),
         Binding(keys: [.character("4")], action: .showAudit, description: "audit", shownInFooter: false),
+        Binding(keys: [.character("5")], action: .showAlerts, description: "alerts", shownInFooter: false),
         Binding(
             keys: [.character("/")], action: .startFilter, description: "filter", shownInFooter: true,
             screens: lists + [.log]),

@@ -99,9 +99,10 @@ extension Console {
         case .showRuns: state.screens = [.fleet, .runs]
         case .showHealth: state.screens = [.fleet, .health]
         case .showAudit: state.screens = [.fleet, .audit]
+        case .showAlerts: state.screens = [.fleet, .alerts]
         case .toggleHelp:
             if state.screen == .help { state.screens.removeLast() } else { state.screens.append(.help) }
-        case .open: open(in: &state)
+        case .open, .showDetails: open(in: &state)
         case .showReleases: showReleases(in: &state)
         case .deploy, .switchTraffic, .rollback, .retry: propose(action, in: &state)
         case .logs: showLogs(in: &state)
@@ -157,6 +158,7 @@ extension Console {
             let leaving = state.screens.removeLast()
             if leaving == .log { state.log = nil }
             if leaving == .releases { state.releases = [] }
+            if leaving == .detail { state.detail = nil }
         }
     }
 
@@ -195,9 +197,24 @@ extension Console {
             }
         case .component:
             showReleases(in: &state)
+        case .alerts:
+            let alerts = state.visibleAlerts
+            guard alerts.indices.contains(state.selection) else { return }
+            let alert = alerts[state.selection]
+            showDetail(DetailPane(alert, objective: state.objective(of: alert), now: state.now), in: &state)
+        case .audit:
+            let entries = state.visibleAudit
+            guard entries.indices.contains(state.selection) else { return }
+            showDetail(DetailPane(entries[state.selection]), in: &state)
         default:
             break
         }
+    }
+
+    private static func showDetail(_ detail: DetailPane, in state: inout ConsoleState) {
+        state.detail = detail
+        state.lists[.detail] = ListState()
+        state.screens.append(.detail)
     }
 
     private static func showReleases(in state: inout ConsoleState) {

@@ -13,7 +13,9 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case showRuns = "runs"
     case showHealth = "health"
     case showAudit = "audit"
+    case showAlerts = "alerts"
     case open
+    case showDetails = "details"
     case showReleases = "releases"
     case deploy
     case switchTraffic = "switch"

@@ -4,13 +4,16 @@ enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
     case runs
     case health
     case audit
+    case alerts
     case help
     case component
     case releases
     case log
+    /// Every field of one alert or audit entry, wrapped: what a table line cuts.
+    case detail
 
     var title: String { rawValue }
 
-    /// The screens `1`-`4` jump to; the others are reached from them.
-    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit]
+    /// The screens `1`-`5` jump to; the others are reached from them.
+    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts]
 }

@@ -55,6 +55,8 @@ struct ConsoleState: Equatable, Sendable {
     var log: LogPane?
     /// The stages of the run selected on the runs screen, as the watcher last read them.
     var runStages: RunStages?
+    /// What the detail screen shows: the alert or audit entry enter was pressed on.
+    var detail: DetailPane?
 
     init(
         header: ConsoleHeader, readOnly: Bool = false, size: TerminalSize = TerminalSize(rows: 24, columns: 80),
@@ -154,6 +156,18 @@ struct ConsoleState: Equatable, Sendable {
         return filter.isEmpty ? entries : entries.filter { $0.matches(filter) }
     }
 
+    var visibleAlerts: [FiringAlert] {
+        let filter = filter(.alerts)
+        return filter.isEmpty ? snapshot.alerts : snapshot.alerts.filter { $0.matches(filter) }
+    }
+
+    /// The figures of the objective `alert` is about, when the store has them.
+    func objective(of alert: FiringAlert) -> SLOLine? {
+        snapshot.objectives.first {
+            $0.component == alert.component && $0.environment == alert.environment && $0.status.objective.name == alert.objective
+        }
+    }
+
     var visibleReleases: [ReleaseTag] {
         let filter = filter(.releases)
         guard !filter.isEmpty else { return releases }
@@ -184,9 +198,10 @@ struct ConsoleState: Equatable, Sendable {
         case .runs: visibleRuns.map(\.id)
         case .health: visibleHealth.map { "\($0.component)/\($0.environment)" }
         case .audit: visibleAudit.map { "\($0.time.timeIntervalSince1970) \($0.actor) \($0.action) \($0.component) \($0.environment) \($0.outcome)" }
+        case .alerts: visibleAlerts.map { "\($0.component)/\($0.environment)/\($0.objective)/\($0.rule)" }
         case .component: componentRows.map(\.environment)
         case .releases: visibleReleases.map(\.version)
-        case .help, .log: nil
+        case .help, .log, .detail: nil
         }
     }
 
@@ -197,6 +212,8 @@ struct ConsoleState: Equatable, Sendable {
         case .runs: visibleRuns.count
         case .health: visibleHealth.count
         case .audit: visibleAudit.count
+        case .alerts: visibleAlerts.count
+        case .detail: detail?.fields.count ?? 0
         case .help: visibleBindings.count
         case .component: componentRows.count
         case .releases: visibleReleases.count

@@ -35,4 +35,13 @@ struct FiringAlert: Equatable, Sendable {
         }
         return firing.values.sorted { ($0.severity, $0.since, $0.eventID) > ($1.severity, $1.since, $1.eventID) }
     }
+
+    func matches(_ filter: String) -> Bool {
+        [component, environment, objective, rule, severity.rawValue, message].contains {
+            $0.localizedCaseInsensitiveContains(filter)
+        }
+    }
+
+    /// Whether it makes the deployment it is about unhealthy in effect: a page, not a ticket.
+    var isPaging: Bool { severity >= .page }
 }

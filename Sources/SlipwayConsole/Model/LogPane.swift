@@ -19,6 +19,24 @@ enum LogSource: Hashable, Sendable {
 struct LogLine: Equatable, Sendable {
     var time: Date?
     var text: String
+
+    init(time: Date?, text: String) {
+        self.time = time
+        self.text = text
+    }
+
+    /// A slot log's line, which the slot stamps `2026-11-29T09:30:12.345Z text`: the stamp
+    /// becomes the line's time, so `t` shows or hides it like a run's; an unstamped line is kept whole.
+    init(stamped line: String) {
+        let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if parts.count == 2, let time = formatter.date(from: String(parts[0])) {
+            self.init(time: time, text: String(parts[1]))
+        } else {
+            self.init(time: nil, text: line)
+        }
+    }
 }
 
 /// The log pane: its lines, whether it follows new ones, and how it shows them.

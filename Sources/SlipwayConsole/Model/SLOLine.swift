@@ -26,6 +26,17 @@ struct SLOLine: Equatable, Sendable {
         badRatios = ratios
     }
 
+    /// The budget left; an exhausted one is "spent", never a figure like `-5900%`.
+    var budgetText: String {
+        status.budgetRemaining <= 0 ? "spent" : String(format: "%.0f%%", status.budgetRemaining * 100)
+    }
+
+    /// Days until the budget runs out at the current burn; "spent" once it has (not `0.0d`).
+    var exhaustionText: String {
+        guard status.budgetRemaining > 0 else { return "spent" }
+        return status.daysToExhaustion.map { String(format: "%.1fd", $0) } ?? "never"
+    }
+
     func matches(_ filter: String) -> Bool {
         [component, environment, status.objective.name].contains { $0.localizedCaseInsensitiveContains(filter) }
     }

@@ -6,7 +6,8 @@ import SlipwayCore
 /// reads what the focused screen needs: a component's releases, a run's stages or output, a slot's log.
 struct StoreWatcher: Sendable {
     static let pollInterval = Duration.milliseconds(500)
-    /// Also refreshes branch and commit and the router's counts, and reaps runs whose process died.
+    /// Also refreshes branch and commit and the router's counts, reaps runs whose process died
+    /// and child processes that exited.
     static let heartbeatInterval = Duration.seconds(5)
     static let runLimit = 200
     static let eventLimit = 300
@@ -46,6 +47,9 @@ struct StoreWatcher: Sendable {
             var problem: String?
             if heartbeat || forced {
                 lastHeartbeat = clock.now
+                // An agent this process started (`slipway demo` does) that stopped would stay a
+                // `<defunct>` zombie under the console for as long as it runs.
+                DetachedProcess.reapExited()
                 // Reaping writes events, which a read-only console must not do.
                 if !readOnly {
                     do {
@@ -160,7 +164,7 @@ struct StoreWatcher: Sendable {
                 let lines = RotatingLog.tail(of: URL(fileURLWithPath: path), limit: Self.slotLogLines)
                 mailbox.post(.logLoaded(
                     .slot(component: component, environment: environment, color: color, path: path),
-                    lines.map { LogLine(time: nil, text: $0) }, replacing: true))
+                    lines.map(LogLine.init(stamped:)), replacing: true))
             }
         case nil:
             break

@@ -1,31 +1,66 @@
-/// A table of simple text columns, each as wide as its widest value within a limit.
+/// A table of simple text columns, each as wide as its widest value within a limit. Columns
+/// that do not fit the width are left out whole and named in `hiddenNote`: a figure cut at the
+/// edge (`52.7m` for `52.7ms`) would say something false. Only a column marked `cuttable`
+/// (a name or a sentence) may be shortened, with an ellipsis, to the room left.
 struct ColumnTable<Item>: ListView {
     struct Column {
         var heading: String
         var limit: Int
         var value: (Item) -> String
         var style: (Item) -> CellStyle = { _ in .plain }
+        var cuttable = false
     }
 
     static var gap: Int { 2 }
+    /// The narrowest a cuttable column is shortened to before it is left out instead.
+    static var narrowestCut: Int { 8 }
 
     let items: [Item]
+    /// The columns shown, in order, with their widths.
     let columns: [Column]
     let widths: [Int]
+    /// The headings of the columns left out for want of width.
+    let hidden: [String]
     let symbols: SymbolSet
     let emptyMessage: String
 
-    init(items: [Item], columns: [Column], symbols: SymbolSet, emptyMessage: String) {
+    /// `leftOut` names columns the caller already dropped for want of width, said with the rest.
+    init(
+        items: [Item], columns: [Column], symbols: SymbolSet, emptyMessage: String, width: Int = .max, leftOut: [String] = []
+    ) {
         self.items = items
-        self.columns = columns
         self.symbols = symbols
         self.emptyMessage = emptyMessage
-        widths = columns.map { column in
-            TextLayout.columnWidth(items.map(column.value), heading: column.heading, limit: column.limit)
+        var shown: [Column] = []
+        var widths: [Int] = []
+        var hidden = leftOut
+        var used = 0
+        for column in columns {
+            let natural = TextLayout.columnWidth(items.map(column.value), heading: column.heading, limit: column.limit)
+            let room = width - used - (shown.isEmpty ? 0 : Self.gap)
+            let fitted = natural <= room ? natural
+                : column.cuttable && room >= max(Self.narrowestCut, column.heading.count) ? room : nil
+            guard let fitted else {
+                hidden.append(column.heading)
+                continue
+            }
+            used += (shown.isEmpty ? 0 : Self.gap) + fitted
+            shown.append(column)
+            widths.append(fitted)
         }
+        self.columns = shown
+        self.widths = widths
+        self.hidden = hidden
     }
 
     var count: Int { items.count }
+
+    var hiddenNote: String? {
+        hidden.isEmpty ? nil : "\(hidden.count) column\(hidden.count == 1 ? "" : "s") hidden: \(hidden.joined(separator: ", "))"
+    }
+
+    /// The columns' total width, gaps included.
+    var width: Int { widths.reduce(0, +) + Self.gap * max(0, widths.count - 1) }
 
     func drawHeading(into frame: inout Frame, row: Int) {
         var x = 0

@@ -1,3 +1,4 @@
+import Foundation
 import SlipwayCore
 
 /// The component screen: one component in every environment (live colour, health, traffic
@@ -103,10 +104,26 @@ struct ComponentView {
         x = frame.put(TextLayout.truncate(slot.version, to: 14, ellipsis: state.symbols.ellipsis), row: row, column: x, width: 15)
         let ready = state.snapshot.state(slot.component, slot.environment)?.ready
         let waiting = health == nil && ready?.color == slot.color && ready?.version == slot.version
+        guard slot.state == .running else {
+            // A stopped slot's start time says nothing about how long it has been down.
+            let since = stoppedAt(slot).map { " since \(TimeText.stamp($0))" } ?? ""
+            x = frame.put("\(slot.state.rawValue)\(since)", row: row, column: x, width: 46, style: .dim)
+            frame.put("restarts \(slot.restarts)", row: row, column: x, style: .dim)
+            return
+        }
         let role = health.map { "live, \($0.rawValue)" } ?? (waiting ? "idle, waiting for switch" : "idle")
         x = frame.put("\(slot.state), \(role)", row: row, column: x, width: waiting ? 35 : 24)
         x = frame.put("since \(TimeText.stamp(slot.startedAt))", row: row, column: x, width: 22)
         frame.put("restarts \(slot.restarts)", row: row, column: x, style: .dim)
+    }
+
+    /// When `slot` last stopped or crashed, from the recent events (nil when that is older than them).
+    private func stoppedAt(_ slot: SlotRecord) -> Date? {
+        state.snapshot.events.first { event in
+            (event.knownKind == .slotStopped || event.knownKind == .slotCrashed) && event.component == slot.component
+                && event.environment == slot.environment && event.details?.color == slot.color
+                && event.time >= slot.startedAt
+        }?.time
     }
 
     static func style(ofColor color: String) -> CellStyle {

@@ -28,11 +28,17 @@ extension Console {
         case .health:
             drawList(listView(for: state), state, into: &frame)
             let top = listTop + state.healthListHeight + 1
+            let selected = state.visibleHealth.indices.contains(state.selection) ? state.visibleHealth[state.selection] : nil
             SLOTable(lines: state.visibleObjectives, symbols: state.symbols)
-                .draw(into: &frame, top: top, height: frame.rows - 2 - top)
+                .draw(into: &frame, top: top, height: frame.rows - 2 - top,
+                      following: selected.map { ($0.component, $0.environment) })
         case .log:
             if let log = state.log {
                 LogView(log: log, symbols: state.symbols).draw(into: &frame, top: listTop, height: state.pageSize)
+            }
+        case .detail:
+            if let detail = state.detail {
+                DetailView(detail: detail, selection: state.selection).draw(into: &frame, top: listTop, height: state.pageSize)
             }
         default:
             drawList(listView(for: state), state, into: &frame)
@@ -43,23 +49,28 @@ extension Console {
     }
 
     private static func listView(for state: ConsoleState) -> any ListView {
+        let width = state.size.columns
         switch state.screen {
         case .fleet:
-            FleetTable(
+            return FleetTable(
                 components: state.visibleComponents, all: state.snapshot.components,
-                environments: state.environments, symbols: state.symbols, workspace: state.header.workspace)
+                environments: state.environments, symbols: state.symbols, workspace: state.header.workspace,
+                width: width, preferred: state.environment, alerts: state.snapshot.alerts)
         case .runs:
-            RunsTable(runs: state.visibleRuns, symbols: state.symbols)
+            return RunsTable.make(state.visibleRuns, symbols: state.symbols, width: width)
         case .health:
-            HealthTable.make(state.visibleHealth, snapshot: state.snapshot, symbols: state.symbols)
+            return HealthTable.make(state.visibleHealth, snapshot: state.snapshot, now: state.now, symbols: state.symbols, width: width)
         case .audit:
-            AuditTable.make(state.visibleAudit, symbols: state.symbols)
+            return AuditTable.make(state.visibleAudit, symbols: state.symbols, width: width)
+        case .alerts:
+            return AlertsTable.make(
+                state.visibleAlerts, objective: state.objective(of:), now: state.now, symbols: state.symbols, width: width)
         case .releases:
-            ReleasesTable.make(
+            return ReleasesTable.make(
                 state.visibleReleases, component: state.component ?? "", environment: state.releasesEnvironment ?? "",
-                snapshot: state.snapshot, symbols: state.symbols)
-        case .help, .component, .log:
-            HelpTable(bindings: state.visibleBindings)
+                snapshot: state.snapshot, symbols: state.symbols, width: width)
+        case .help, .component, .log, .detail:
+            return HelpTable(bindings: state.visibleBindings)
         }
     }
 
@@ -91,22 +102,31 @@ extension Console {
     /// The screens as tabs, what the current one holds, and the read-only badge.
     private static func drawScreenLine(_ state: ConsoleState, into frame: inout Frame) {
         let tabs: [(ConsoleScreen, ConsoleAction)] = [
-            (.fleet, .showFleet), (.runs, .showRuns), (.health, .showHealth), (.audit, .showAudit), (.help, .toggleHelp),
+            (.fleet, .showFleet), (.runs, .showRuns), (.health, .showHealth), (.audit, .showAudit), (.alerts, .showAlerts),
+            (.help, .toggleHelp),
         ]
-        var x = 0
-        let current = state.screens.last { ConsoleScreen.top.contains($0) || $0 == .help } ?? .fleet
-        for (screen, action) in tabs {
-            let key = state.bindings.first { $0.action == action }?.footerLabel ?? ""
-            let style: CellStyle = screen == current ? .colored(.title, .bold) : .dim
-            x = frame.put("\(key) \(screen.title)", row: 1, column: x, style: style)
-            x = frame.put(" ", row: 1, column: x)
-        }
         let badge = state.readOnly ? "read-only" : ""
         // Firing alerts before the summary's end: they must show at any width.
         let alerts = state.snapshot.alerts
         let alarm = alerts.isEmpty ? "" : "\(state.symbols.alarm) \(alerts.count) alert\(alerts.count == 1 ? "" : "s") firing"
         let right = badge.count + (alarm.isEmpty ? 0 : alarm.count + 2)
-        frame.put(summary(of: state), row: 1, column: x + 1, width: max(0, frame.columns - right - x - 2))
+        // The summary ends a blank before what is on the right.
+        let rightRoom = right + (right > 0 ? 1 : 0)
+        let current = state.screens.last { ConsoleScreen.top.contains($0) || $0 == .help } ?? .fleet
+        let labels = tabs.map { screen, action in
+            (screen, state.bindings.first { $0.action == action }?.footerLabel ?? "")
+        }
+        // When the tabs, the summary and the alarm do not fit, only the current tab keeps its
+        // name: the summary says what the screen holds and the alarm what is wrong.
+        let summary = summary(of: state)
+        let wide = labels.reduce(0) { $0 + $1.1.count + $1.0.title.count + 2 } + 1 + summary.count + rightRoom <= frame.columns
+        var x = 0
+        for (screen, key) in labels {
+            let style: CellStyle = screen == current ? .colored(.title, .bold) : .dim
+            x = frame.put(wide || screen == current ? "\(key) \(screen.title)" : key, row: 1, column: x, style: style)
+            x = frame.put(" ", row: 1, column: x)
+        }
+        frame.put(summary, row: 1, column: x + 1, width: max(0, frame.columns - rightRoom - x - 1))
         let alarmStyle: CellStyle = alerts.first?.severity == .page ? .colored(.unhealthy, .bold) : .colored(.inProgress, .bold)
         frame.put(alarm, row: 1, column: frame.columns - right, style: alarmStyle)
         frame.put(badge, row: 1, column: frame.columns - badge.count, style: .colored(.inProgress, .bold))
@@ -137,6 +157,12 @@ extension Console {
             return "\(state.visibleHealth.count) deployments, \(reporting)"
         case .audit:
             return "\(state.visibleAudit.count) actions"
+        case .alerts:
+            let shown = state.visibleAlerts.count
+            let total = state.snapshot.alerts.count
+            return shown == total ? "\(total) firing" : "\(shown) of \(total) firing"
+        case .detail:
+            return "\(state.detail?.fields.count ?? 0) fields, esc goes back"
         case .help:
             return "keys of the \(state.helpSubject.title) screen"
         case .component:
@@ -163,12 +189,20 @@ extension Console {
             frame.put(message, row: listTop, column: 0, style: .dim)
             return
         }
+        // What did not fit takes the list's last line, so it is said on every page.
+        let note = list.hiddenNote
+        let rows = max(1, state.pageSize - (note == nil ? 0 : 1))
         let selection = min(max(0, state.selection), list.count - 1)
-        let first = max(0, selection - state.pageSize + 1)
-        for index in first..<min(list.count, first + state.pageSize) {
+        let first = max(0, selection - rows + 1)
+        let last = min(list.count, first + rows)
+        for index in first..<last {
             let row = listTop + index - first
             list.drawItem(at: index, into: &frame, row: row)
             if index == selection { frame.highlight(row: row) }
+        }
+        if let note {
+            frame.put(TextLayout.truncate(note, to: frame.columns, ellipsis: state.symbols.ellipsis),
+                      row: listTop + last - first, column: 0, style: .dim)
         }
     }
 
@@ -183,21 +217,36 @@ extension Console {
         } else if state.isFiltering {
             let filter = state.screen == .log ? state.log?.search ?? "" : state.list.filter
             frame.put("/\(filter)_", row: row, column: 0, style: .bold)
-        } else if let message = state.shownStatus ?? state.loadProblem {
-            frame.put(message, row: row, column: 0, style: .colored(.inProgress))
-        } else if !state.list.filter.isEmpty {
-            frame.put("filter /\(state.list.filter)  (esc clears)", row: row, column: 0, style: .dim)
+        } else {
+            // An active filter is always said, first, so a message never hides it.
+            let filter = state.list.filter.isEmpty || state.screen == .log ? "" : "filter /\(state.list.filter)  (esc clears)"
+            var x = frame.put(filter, row: row, column: 0, style: .dim)
+            if !filter.isEmpty { x += 2 }
+            let message = state.shownStatus ?? state.loadProblem ?? ""
+            frame.put(TextLayout.truncate(message, to: frame.columns - x, ellipsis: state.symbols.ellipsis), row: row,
+                      column: x, style: .colored(.inProgress))
         }
     }
 
-    /// Hints from the binding table; a hint that does not fit whole is left out.
+    /// Hints from the binding table; a hint that does not fit whole is left out, but never the
+    /// way to help and the way out (`? help`, `q quit`), which keep their room at the end.
     private static func drawFooter(_ state: ConsoleState, into frame: inout Frame) {
         let row = frame.rows - 1
+        let hints = state.bindings.available(in: state.context, on: state.screen, readOnly: state.readOnly)
+            .filter(\.shownInFooter)
+        let essential = hints.filter { $0.action == .toggleHelp || $0.action == .quit }
+        let others = hints.filter { $0.action != .toggleHelp && $0.action != .quit }
+        func width(_ binding: Binding) -> Int { binding.footerLabel.count + 1 + binding.description.count + 2 }
+        let reserved = essential.reduce(0) { $0 + width($1) }
+        var shown: [Binding] = []
+        var used = reserved
+        for binding in others {
+            guard used + width(binding) - 2 <= frame.columns else { break }
+            shown.append(binding)
+            used += width(binding)
+        }
         var x = 0
-        for binding in state.bindings.available(in: state.context, on: state.screen, readOnly: state.readOnly)
-            where binding.shownInFooter {
-            let width = binding.footerLabel.count + 1 + binding.description.count
-            guard x + width <= frame.columns else { break }
+        for binding in hints where shown.contains(where: { $0.action == binding.action }) || essential.contains(where: { $0.action == binding.action }) {
             x = frame.put(binding.footerLabel, row: row, column: x, style: .colored(.title, .bold))
             x = frame.put(" \(binding.description)  ", row: row, column: x)
         }

@@ -11,31 +11,58 @@ struct FleetTable: ListView {
     static let groupWidth = versionWidth + 1 + colorWidth + 1 + 2
 
     let components: [FleetComponent]
+    /// The environments shown, in workspace order.
     let environments: [String]
+    /// Those left out for want of width.
+    let hiddenEnvironments: [String]
     let symbols: SymbolSet
     let workspace: String
+    /// The firing alerts: a deployment with one is never drawn plain green.
+    let alerts: [FiringAlert]
     private let nameWidth: Int
     private let technologyWidth: Int
     private let targetWidth: Int
+    private let showsTechnology: Bool
+    private let showsTarget: Bool
 
     /// Column widths come from `all` components, so the columns stay put while a filter
-    /// narrows the list to `components`.
+    /// narrows the list to `components`. Environments that do not fit `width` are left out whole
+    /// (never a colour cut to `gre`), the one `:env` chose (`preferred`) last.
     init(
         components: [FleetComponent], all: [FleetComponent], environments: [String], symbols: SymbolSet,
-        workspace: String
+        workspace: String, width: Int = .max, preferred: String? = nil, alerts: [FiringAlert] = []
     ) {
         self.components = components
-        self.environments = environments
+        self.alerts = alerts
         self.symbols = symbols
         self.workspace = workspace
         nameWidth = TextLayout.columnWidth(all.map(\.name), heading: "COMPONENT", limit: 24)
         technologyWidth = TextLayout.columnWidth(all.map(\.technology), heading: "TECHNOLOGY", limit: 14)
         targetWidth = TextLayout.columnWidth(all.map(\.target), heading: "TARGET", limit: 18)
+        let group = Self.groupWidth + Self.gap
+        let fitting = max(1, (width - nameWidth - Self.gap) / group)
+        let order = environments.filter { $0 == preferred } + environments.filter { $0 != preferred }
+        let kept = Set(order.prefix(fitting))
+        self.environments = environments.filter(kept.contains)
+        hiddenEnvironments = environments.filter { !kept.contains($0) }
+        let used = nameWidth + Self.gap + group * self.environments.count
+        showsTechnology = used + technologyWidth <= width
+        showsTarget = showsTechnology && used + technologyWidth + Self.gap + targetWidth <= width
     }
 
     var count: Int { components.count }
 
     var emptyMessage: String { "no components in \(workspace): add apps/<name> or services/<name>" }
+
+    var hiddenNote: String? {
+        let columns = (showsTechnology ? [] : ["TECHNOLOGY"]) + (showsTarget ? [] : ["TARGET"])
+        let environments = hiddenEnvironments.isEmpty ? nil
+            : "+\(hiddenEnvironments.count) env\(hiddenEnvironments.count == 1 ? "" : "s") hidden: "
+                + hiddenEnvironments.joined(separator: ", ")
+        let others = columns.isEmpty ? nil : "\(columns.joined(separator: ", ")) hidden"
+        let notes = [environments, others].compactMap(\.self)
+        return notes.isEmpty ? nil : notes.joined(separator: "; ") + " (widen the terminal to see)"
+    }
 
     func drawHeading(into frame: inout Frame, row: Int) {
         var x = frame.put("COMPONENT", row: row, column: 0, width: nameWidth + Self.gap, style: .bold)
@@ -43,7 +70,9 @@ struct FleetTable: ListView {
             let title = TextLayout.truncate(environment, to: Self.groupWidth, ellipsis: symbols.ellipsis)
             x = frame.put(title, row: row, column: x, width: Self.groupWidth + Self.gap, style: .bold)
         }
+        guard showsTechnology else { return }
         x = frame.put("TECHNOLOGY", row: row, column: x, width: technologyWidth + Self.gap, style: .bold)
+        guard showsTarget else { return }
         frame.put("TARGET", row: row, column: x, width: targetWidth, style: .bold)
     }
 
@@ -54,8 +83,10 @@ struct FleetTable: ListView {
         for environment in environments {
             x = drawDeployment(component.deployments[environment], into: &frame, row: row, column: x)
         }
+        guard showsTechnology else { return }
         let technology = TextLayout.truncate(component.technology, to: technologyWidth, ellipsis: symbols.ellipsis)
         x = frame.put(technology, row: row, column: x, width: technologyWidth + Self.gap)
+        guard showsTarget else { return }
         let target = TextLayout.truncate(component.target, to: targetWidth, ellipsis: symbols.ellipsis)
         frame.put(target, row: row, column: x, width: targetWidth)
     }
@@ -74,12 +105,21 @@ struct FleetTable: ListView {
         }
         x = frame.put(color, row: row, column: x, width: Self.colorWidth + 1, style: colorStyle)
         let health = deployment?.health ?? .unknown
+        let alert = deployment.flatMap { deployment in
+            alerts.filter { $0.component == deployment.component && $0.environment == deployment.environment }
+                .max { $0.severity < $1.severity }
+        }
         let healthStyle: CellStyle = switch health {
-        case .healthy: .colored(.healthy)
+        case .healthy: alert == nil ? .colored(.healthy) : .colored(.inProgress, .bold)
         case .unhealthy: .colored(.unhealthy, .bold)
         case .unknown, .stale: .dim
         }
-        x = frame.put(symbols.health(health), row: row, column: x, width: 1, style: healthStyle)
+        // A page firing outranks a passing probe: the service answers, but its users are failing.
+        if let alert, alert.isPaging {
+            x = frame.put(symbols.alarm, row: row, column: x, width: 1, style: .colored(.unhealthy, .bold))
+        } else {
+            x = frame.put(symbols.health(health), row: row, column: x, width: 1, style: healthStyle)
+        }
         if deployment?.runningRun != nil {
             return frame.put(symbols.inProgress, row: row, column: x, width: 1 + Self.gap, style: .colored(.inProgress, .bold))
         }

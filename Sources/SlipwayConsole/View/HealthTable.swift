@@ -4,22 +4,33 @@ import SlipwayCore
 /// The health screen: per component and environment, the last probe, and what the router
 /// counted per colour. A figure the store or the agent does not have shows as `-`.
 enum HealthTable {
-    static func make(_ rows: [FleetRow], snapshot: ConsoleSnapshot, symbols: SymbolSet) -> ColumnTable<FleetRow> {
+    static func make(
+        _ rows: [FleetRow], snapshot: ConsoleSnapshot, now: Date, symbols: SymbolSet, width: Int
+    ) -> ColumnTable<FleetRow> {
         typealias Column = ColumnTable<FleetRow>.Column
         func counts(_ row: FleetRow) -> [String: AgentResponse.ColorCounts] {
             snapshot.metrics(row.component, row.environment)?.counts ?? [:]
         }
+        func alerts(_ row: FleetRow) -> [FiringAlert] {
+            snapshot.alerts.filter { $0.component == row.component && $0.environment == row.environment }
+        }
         let columns: [Column] = [
-            Column(heading: "COMPONENT", limit: 24, value: \.component),
+            Column(heading: "COMPONENT", limit: 24, value: \.component, cuttable: true),
             Column(heading: "ENV", limit: 12, value: \.environment),
-            Column(heading: "HEALTH", limit: 9, value: { "\(symbols.health($0.health)) \($0.health.rawValue)" }, style: { row in
-                switch row.health {
+            // The worst alert firing on it beside the probe's word: a passing probe does not make
+            // a burning budget healthy.
+            Column(heading: "HEALTH", limit: 19, value: { row in
+                guard let alert = alerts(row).first else { return "\(symbols.health(row.health)) \(row.health.rawValue)" }
+                return "\(symbols.alarm) \(row.health.rawValue), \(alert.severity.rawValue)"
+            }, style: { row in
+                if let alert = alerts(row).first { return alert.isPaging ? .colored(.unhealthy, .bold) : .colored(.inProgress, .bold) }
+                return switch row.health {
                 case .healthy: .colored(.healthy)
                 case .unhealthy: .colored(.unhealthy, .bold)
                 case .unknown, .stale: .dim
                 }
             }),
-            Column(heading: "PROBED", limit: 8, value: { row in row.healthCheckedAt.map(TimeText.clock) ?? "-" }),
+            Column(heading: "PROBED", limit: 8, value: { row in row.healthCheckedAt.map { TimeText.age(of: $0, now: now) } ?? "-" }),
             Column(heading: "P95", limit: 9, value: { row in
                 guard let color = row.liveColor, let p95 = counts(row)[color]?.p95Milliseconds else { return "-" }
                 return String(format: "%.1fms", p95)
@@ -41,6 +52,6 @@ enum HealthTable {
             }),
         ]
         return ColumnTable(
-            items: rows, columns: columns, symbols: symbols, emptyMessage: "no components to check")
+            items: rows, columns: columns, symbols: symbols, emptyMessage: "no components to check", width: width)
     }
 }

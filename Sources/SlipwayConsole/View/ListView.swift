@@ -6,4 +6,10 @@ protocol ListView {
     var emptyMessage: String { get }
     func drawHeading(into frame: inout Frame, row: Int)
     func drawItem(at index: Int, into frame: inout Frame, row: Int)
+    /// What the table left out for want of width, said under it; nil when everything shows.
+    var hiddenNote: String? { get }
+}
+
+extension ListView {
+    var hiddenNote: String? { nil }
 }

@@ -1,58 +1,23 @@
 import SlipwayCore
 
 /// The runs screen's table, newest first as the store returns them.
-struct RunsTable: ListView {
-    private struct Column {
-        var heading: String
-        var width: Int
-        var value: (RunRecord) -> String
-    }
-
-    static let gap = 2
-
-    let runs: [RunRecord]
-    let symbols: SymbolSet
-    private let columns: [Column]
-
-    init(runs: [RunRecord], symbols: SymbolSet) {
-        self.runs = runs
-        self.symbols = symbols
-        let specifications: [(String, Int, (RunRecord) -> String)] = [
-            ("ID", 22, \.id),
-            ("KIND", 12, \.kind.rawValue),
-            ("COMPONENT", 20, { $0.component ?? "-" }),
-            ("ENV", 12, { $0.environment ?? "-" }),
-            ("VERSION", 12, { $0.version ?? "-" }),
-            ("STATE", 11, \.state.rawValue),
-            ("ACTOR", 12, \.actor),
-            ("STARTED", 14, { TimeText.stamp($0.startedAt) }),
-        ]
-        columns = specifications.map { heading, limit, value in
-            Column(
-                heading: heading, width: TextLayout.columnWidth(runs.map(value), heading: heading, limit: limit),
-                value: value)
-        }
-    }
-
-    var count: Int { runs.count }
-
-    var emptyMessage: String { "no runs yet: deploys, rollbacks, tests and health checks appear here" }
-
-    func drawHeading(into frame: inout Frame, row: Int) {
-        var x = 0
-        for column in columns {
-            x = frame.put(column.heading, row: row, column: x, width: column.width + Self.gap, style: .bold)
-        }
-    }
-
-    func drawItem(at index: Int, into frame: inout Frame, row: Int) {
-        let run = runs[index]
-        var x = 0
-        for column in columns {
-            let text = TextLayout.truncate(column.value(run), to: column.width, ellipsis: symbols.ellipsis)
-            let style = column.heading == "STATE" ? Self.style(of: run.state) : .plain
-            x = frame.put(text, row: row, column: x, width: column.width + Self.gap, style: style)
-        }
+enum RunsTable {
+    static func make(_ runs: [RunRecord], symbols: SymbolSet, width: Int) -> ColumnTable<RunRecord> {
+        typealias Column = ColumnTable<RunRecord>.Column
+        return ColumnTable(
+            items: runs,
+            columns: [
+                Column(heading: "ID", limit: 22, value: \.id),
+                Column(heading: "KIND", limit: 12, value: \.kind.rawValue),
+                Column(heading: "COMPONENT", limit: 20, value: { $0.component ?? "-" }, cuttable: true),
+                Column(heading: "ENV", limit: 12, value: { $0.environment ?? "-" }),
+                Column(heading: "VERSION", limit: 12, value: { $0.version ?? "-" }),
+                Column(heading: "STATE", limit: 11, value: \.state.rawValue, style: { style(of: $0.state) }),
+                Column(heading: "ACTOR", limit: 12, value: \.actor),
+                Column(heading: "STARTED", limit: 14, value: { TimeText.stamp($0.startedAt) }),
+            ],
+            symbols: symbols, emptyMessage: "no runs yet: deploys, rollbacks, tests and health checks appear here",
+            width: width)
     }
 
     private static func style(of state: RunRecord.State) -> CellStyle {

@@ -26,6 +26,18 @@ public enum TimeText {
         return "\(pad(parts.month ?? 0))-\(pad(parts.day ?? 0)) \(clock(date))"
     }
 
+    /// `3s ago`, `4m ago`, `2h ago`, `3d ago`: how old a fact is, which a clock time makes the
+    /// reader work out (and a probe from yesterday reads like one from a minute ago).
+    public static func age(of date: Date, now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date).rounded(.down)))
+        return switch seconds {
+        case ..<60: "\(seconds)s ago"
+        case ..<3600: "\(seconds / 60)m ago"
+        case ..<86400: "\(seconds / 3600)h ago"
+        default: "\(seconds / 86400)d ago"
+        }
+    }
+
     private static func pad(_ number: Int) -> String {
         number < 10 ? "0\(number)" : "\(number)"
     }

@@ -16,9 +16,24 @@ struct Demo: AsyncParsableCommand {
         if !noConsole, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
             var global = try GlobalOptions.parse([])
             global.workspace = directory.path
-            try await ConsoleCommand.open(global: global, readOnly: false)
+            do {
+                try await ConsoleCommand.open(global: global, readOnly: false)
+            } catch {
+                sayWhatKeepsRunning(in: directory)
+                throw error
+            }
+            sayWhatKeepsRunning(in: directory)
         } else {
             print("demo ready in \(directory.path): try '\(DetachedProcess.currentExecutable) --workspace \(dir) status'")
         }
+    }
+
+    /// The demo's agent, router and slots go on after the console closes: never without a word.
+    private func sayWhatKeepsRunning(in directory: URL) {
+        guard let store = try? EventStore(path: directory.appendingPathComponent(".slipway/state.db")),
+              let processes = try? BackgroundProcesses.running(in: store),
+              let farewell = processes.farewell(stopCommand: "\(DetachedProcess.currentExecutable) --workspace \(dir) agent stop")
+        else { return }
+        print("demo: \(farewell)")
     }
 }
