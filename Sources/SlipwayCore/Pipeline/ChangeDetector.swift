@@ -25,14 +25,14 @@ public struct ChangeDetector: Sendable {
     }
 
     /// The changes between `base` and `head` (commits or refs); `baseSource` says why this base.
-    /// `problems` are head's component folders that were set aside (bad name or configuration).
     public func detect(
         base: String, head: String, baseSource: String, includeUncommitted: Bool = false
     ) async throws(SlipwayError) -> ChangeSet {
         try await detectWithProblems(base: base, head: head, baseSource: baseSource, includeUncommitted: includeUncommitted).changes
     }
 
-    /// `detect`, with the component folders that were set aside, for the caller to warn about.
+    /// `detect`, with the component folders that were set aside (a bad name or configuration at
+    /// head), for the caller to warn about.
     public func detectWithProblems(
         base: String, head: String, baseSource: String, includeUncommitted: Bool = false
     ) async throws(SlipwayError) -> (changes: ChangeSet, problems: [ComponentProblem]) {

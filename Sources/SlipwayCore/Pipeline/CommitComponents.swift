@@ -15,10 +15,12 @@ struct CommitComponents: Sendable {
     /// Two git processes: `ls-tree` for the files, then `cat-file --batch` for the few it reads.
     static func read(_ revision: String, workspace root: URL) async throws(SlipwayError) -> CommitComponents? {
         let commit = "\(revision)^{commit}"
+        // Every file under the component folders is listed: read as bytes, without the 16 MB cap of
+        // text output, for monorepos of a few hundred thousand files.
         let listing = try await GitRepository.run(
-            ["ls-tree", "-r", "-z", commit, "--", Workspace.configFileName, "apps", "services", "packages"], in: root)
+            ["ls-tree", "-r", "-z", commit, "--", Workspace.configFileName, "apps", "services", "packages"], input: "", in: root)
         guard listing.status == 0 else { return nil }
-        let tree = Listing(listing.output)
+        let tree = Listing(String(decoding: listing.output, as: UTF8.self))
 
         // Blobs by name, once each: components often share a file's content.
         let wanted = Set([tree.config].compactMap { $0 } + tree.settings.values + tree.manifests.values).sorted()
