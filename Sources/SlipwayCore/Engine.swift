@@ -35,7 +35,7 @@ public struct Engine: Sendable {
         let store = try EventStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
             actor: Actor.current(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
-        let git = await GitRepository.containing(workspace.root)
+        let git = GitRepository.enclosing(workspace.root)
         return Engine(
             workspace: workspace, store: store, git: git, masker: masker,
             output: { output(masker.mask($0)) }, origin: Actor.origin(origin, environment: environment),

@@ -155,6 +155,36 @@ import Testing
         #expect(deleted.files.sorted() == ["apps/admin/Makefile", "apps/admin/index.js"])
     }
 
+    @Test func componentsAreThoseOfTheHeadCommitNotOfTheWorkingTree() async throws {
+        let workspace = try repository(extra: [
+            "apps/admin/slipway.yml": "paths: [\"docs/admin/**\"]\n", "docs/admin/guide.md": "1",
+        ])
+        try workspace.write(["apps/admin/index.js": "2", "docs/admin/guide.md": "2"])
+        try workspace.commitAll("admin")
+        let atAdmin = try workspace.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        // Deleted from the working tree only: HEAD still holds it.
+        #expect(try workspace.run("/bin/rm", ["-rf", "apps/admin"]).status == 0)
+        #expect(reasons(try await detect(workspace)) == ["admin": .files])
+
+        // Deleted in a later commit: a range ending before that still has it, with its settings then.
+        try workspace.commitAll("delete admin")
+        try workspace.write(["docs/admin/guide.md": "3"])
+        try workspace.commitAll("guide")
+        #expect(reasons(try await detect(workspace, base: "HEAD~3", head: atAdmin)) == ["admin": .files])
+        try workspace.git("checkout", "-q", "-b", "old", atAdmin)
+        try workspace.write(["docs/admin/guide.md": "4"])
+        try workspace.commitAll("guide on old")
+        let old = try workspace.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        try workspace.git("checkout", "-q", "main")
+        #expect(reasons(try await detect(workspace, head: old)) == ["admin": .paths])
+
+        // A component only in the working tree is not one of the head's, even when a global path changes.
+        try workspace.write(["apps/draft/Makefile": Self.makefile, "slipway.yml": "parallelism: 3\n"])
+        try workspace.git("add", "slipway.yml")
+        try workspace.git("commit", "-q", "-m", "config")
+        #expect(Set(try await detect(workspace).components.map(\.name)) == ["web", "accounts", "billing"])
+    }
+
     @Test func mergeCommitsAndABaseThatIsNotAnAncestor() async throws {
         let workspace = try repository()
         let start = try workspace.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,26 +1,51 @@
 import Foundation
 
 /// Finds the components a range of commits changed, the way the seed's detect-changes job
-/// does with paths-filter: `git diff base...head`, renames counted on both sides.
+/// does with paths-filter: `git diff base...head`, renames counted on both sides. The components
+/// are those of head's tree as git holds it; the working tree's count only with uncommitted changes.
 public struct ChangeDetector: Sendable {
-    public var workspace: Workspace
-    public var graph: DependencyGraph
+    /// The workspace folder, where git runs.
+    public var root: URL
+    /// The working tree's workspace and its graph: only changes that count uncommitted files read them.
+    private var workingTree: (workspace: Workspace, graph: DependencyGraph)?
 
     public init(workspace: Workspace) throws(SlipwayError) {
-        self.workspace = workspace
-        graph = try DependencyGraph(workspace: workspace)
+        self.init(workspace: workspace, graph: try DependencyGraph(workspace: workspace))
+    }
+
+    /// A detector for the loaded `workspace`, whose dependency graph is `graph`.
+    public init(workspace: Workspace, graph: DependencyGraph) {
+        root = workspace.root
+        workingTree = (workspace, graph)
+    }
+
+    /// A detector that loads nothing of the working tree until uncommitted changes are asked for.
+    public init(root: URL) {
+        self.root = root.standardizedFileURL
     }
 
     /// The changes between `base` and `head` (commits or refs); `baseSource` says why this base.
     public func detect(
         base: String, head: String, baseSource: String, includeUncommitted: Bool = false
     ) async throws(SlipwayError) -> ChangeSet {
-        let (baseCommit, headCommit, checkedOut) = try await resolve(base: base, head: head)
-        // The merge-base and the diff (which finds it again) run at once: one process's wait, not two.
-        async let mergeBaseRun = attempt(["merge-base", baseCommit, headCommit])
-        async let diffRun = attempt(["diff", "--name-status", "-M", "-z", "--relative", "\(baseCommit)...\(headCommit)"])
-        let (mergeBaseResult, diffResult) = await (mergeBaseRun, diffRun)
+        try await detectWithProblems(base: base, head: head, baseSource: baseSource, includeUncommitted: includeUncommitted).changes
+    }
+
+    /// `detect`, with the component folders that were set aside (a bad name or configuration at
+    /// head), for the caller to warn about.
+    public func detectWithProblems(
+        base: String, head: String, baseSource: String, includeUncommitted: Bool = false
+    ) async throws(SlipwayError) -> (changes: ChangeSet, problems: [ComponentProblem]) {
+        // The merge-base, the diff (which finds it again) and head's tree run at once: one wait, not three.
+        async let mergeBaseRun = attempt(["merge-base", base, head])
+        async let diffRun = attempt(["diff", "--name-status", "-M", "-z", "--relative", "\(base)...\(head)"])
+        async let headRun = committed(head, needed: !includeUncommitted)
+        let (mergeBaseResult, diffResult, headResult) = await (mergeBaseRun, diffRun, headRun)
         let mergeBase = try mergeBaseResult.get()
+        let headComponents = try headResult.get()
+        if mergeBase.status != 0 || (headComponents == nil && !includeUncommitted) {
+            try await refuseNonCommits(base: base, head: head)
+        }
         guard mergeBase.status == 0 else {
             throw .failure("base \(base) and head \(head) have no common ancestor: there is no base...head to diff")
         }
@@ -29,23 +54,36 @@ public struct ChangeDetector: Sendable {
             throw .failure("git diff: \(diff.output.split(separator: "\n").first.map(String.init) ?? "exit \(diff.status)")")
         }
         var files = Self.parseNameStatus(diff.output)
+        let components: (list: [Component], graph: DependencyGraph, globalPaths: [String], problems: [ComponentProblem])
+        let headCommit: String
         if includeUncommitted {
             files += Self.parseNameStatus(try await git(["diff", "--name-status", "-M", "-z", "--relative", "HEAD"]))
             let untracked = try await git(["ls-files", "--others", "--exclude-standard", "-z"])
             files += untracked.split(separator: "\0").map { ChangedFile(path: String($0), change: .added) }
+            // Uncommitted changes are the working tree's: its components are the ones they change.
+            let (workspace, graph) = try loadedWorkingTree()
+            components = (workspace.components, graph, workspace.config.globalPaths, workspace.problems)
+            headCommit = try await git(["rev-parse", "\(head)^{commit}"])
+        } else if let headComponents {
+            components = (headComponents.components, headComponents.graph, headComponents.globalPaths, headComponents.problems)
+            headCommit = headComponents.commit
+        } else {
+            throw .usage("head '\(head)' is not a commit in \(root.path)")
         }
         var seen: Set<String> = []
         files = files.filter { seen.insert($0.path).inserted }
-        let present = try await componentFolders(
-            at: headCommit, asLoaded: includeUncommitted || headCommit == checkedOut)
-        return ChangeSet(
+        let changes = ChangeSet(
             base: base, head: headCommit, mergeBase: mergeBase.output.trimmingCharacters(in: .whitespacesAndNewlines),
             baseSource: baseSource, files: files.map(\.path),
-            components: classify(files, components: workspace.components.filter { present.contains($0.path) }))
+            components: Self.classify(files, components: components.list, graph: components.graph, globalPaths: components.globalPaths))
+        return (changes, components.problems)
     }
 
-    /// Which components `files` change, and why.
-    public func classify(_ files: [ChangedFile], components: [Component]) -> [ChangeSet.ChangedComponent] {
+    /// Which components `files` change, and why: `graph` says what each depends on, `globalPaths`
+    /// what changes every component.
+    public static func classify(
+        _ files: [ChangedFile], components: [Component], graph: DependencyGraph, globalPaths: [String]
+    ) -> [ChangeSet.ChangedComponent] {
         // Components live at apps/NAME and services/NAME: index files by their first two names.
         var byFolder: [Substring: [String]] = [:]
         for file in files {
@@ -87,7 +125,7 @@ public struct ChangeDetector: Sendable {
             }
             if !added { break }
         }
-        let global = PathFilter(patterns: workspace.config.globalPaths)
+        let global = PathFilter(patterns: globalPaths)
         let globalFiles = matching(global)
         if !globalFiles.isEmpty {
             for component in components where changed[component.name] == nil {
@@ -115,31 +153,33 @@ public struct ChangeDetector: Sendable {
         return files
     }
 
-    /// The component folders at `commit`. When that is what is checked out, the workspace as
-    /// loaded already is the head's (saving a git process per call).
-    private func componentFolders(at commit: String, asLoaded: Bool) async throws(SlipwayError) -> Set<String> {
-        if asLoaded { return Set(workspace.components.map(\.path)) }
-        let listing = try await git(["ls-tree", "-d", "--name-only", "-z", commit, "apps/", "services/"])
-        return Set(listing.split(separator: "\0").map(String.init))
+    /// Head's components from git's tree, when they are needed.
+    private func committed(_ head: String, needed: Bool) async -> Result<CommitComponents?, SlipwayError> {
+        guard needed else { return .success(nil) }
+        do throws(SlipwayError) {
+            return .success(try await CommitComponents.read(head, workspace: root))
+        } catch {
+            return .failure(error)
+        }
     }
 
-    /// The commits `base`, `head` and HEAD name, in one git process (HEAD is nil in a repository without commits).
-    private func resolve(base: String, head: String) async throws(SlipwayError) -> (String, String, String?) {
-        let result = try await GitRepository.run(
-            ["rev-parse", "\(base)^{commit}", "\(head)^{commit}", "HEAD"], in: workspace.root)
-        let lines = result.output.split(separator: "\n").map(String.init)
-        if result.status == 0, lines.count == 3 { return (lines[0], lines[1], lines[2]) }
+    private func loadedWorkingTree() throws(SlipwayError) -> (workspace: Workspace, graph: DependencyGraph) {
+        if let workingTree { return workingTree }
+        let workspace = try Workspace.load(at: root)
+        return (workspace, try DependencyGraph(workspace: workspace))
+    }
+
+    /// Says which of `base` and `head` names no commit, if one does.
+    private func refuseNonCommits(base: String, head: String) async throws(SlipwayError) {
         for (reference, what) in [(base, "base"), (head, "head")] {
-            let single = try await GitRepository.run(["rev-parse", "--verify", "-q", "\(reference)^{commit}"], in: workspace.root)
-            if single.status != 0 { throw .usage("\(what) '\(reference)' is not a commit in \(workspace.root.path)") }
+            let single = try await GitRepository.run(["rev-parse", "--verify", "-q", "\(reference)^{commit}"], in: root)
+            if single.status != 0 { throw .usage("\(what) '\(reference)' is not a commit in \(root.path)") }
         }
-        let baseCommit = try await git(["rev-parse", "\(base)^{commit}"])
-        return (baseCommit, try await git(["rev-parse", "\(head)^{commit}"]), nil)
     }
 
     private func attempt(_ arguments: [String]) async -> Result<(status: Int32, output: String), SlipwayError> {
         do throws(SlipwayError) {
-            return .success(try await GitRepository.run(arguments, in: workspace.root))
+            return .success(try await GitRepository.run(arguments, in: root))
         } catch {
             return .failure(error)
         }
@@ -149,7 +189,7 @@ public struct ChangeDetector: Sendable {
         _ arguments: [String],
         failure: (String) -> SlipwayError = { .failure($0) }
     ) async throws(SlipwayError) -> String {
-        let result = try await GitRepository.run(arguments, in: workspace.root)
+        let result = try await GitRepository.run(arguments, in: root)
         guard result.status == 0 else {
             let line = result.output.split(separator: "\n").first.map(String.init) ?? "exit \(result.status)"
             throw failure("git \(arguments.first ?? ""): \(line)")

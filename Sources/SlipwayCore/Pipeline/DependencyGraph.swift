@@ -9,19 +9,28 @@ public struct DependencyGraph: Sendable {
     public let pathDependencies: [String: PathFilter]
 
     public init(workspace: Workspace) throws(SlipwayError) {
-        let components = workspace.components
+        var manifests: [String: PackageManifest] = [:]
+        for component in workspace.components {
+            manifests[component.name] = PackageManifest.load(from: component.directory)
+        }
+        try self.init(
+            components: workspace.components, manifests: manifests,
+            packages: PackageManifest.workspacePackages(in: workspace.root))
+    }
+
+    /// The graph of `components`, given their `package.json` manifests by component name and the
+    /// workspace packages by package name.
+    init(
+        components: [Component], manifests: [String: PackageManifest],
+        packages: [String: (folder: String, manifest: PackageManifest)]
+    ) throws(SlipwayError) {
         names = components.map(\.name)
         let known = Set(names)
         var dependencies: [String: [String]] = [:]
         var paths: [String: [PathFilter.Rule]] = [:]
-
-        let packages = PackageManifest.workspacePackages(in: workspace.root)
         var componentByPackage: [String: String] = [:]
-        var manifests: [String: PackageManifest] = [:]
         for component in components {
-            guard let manifest = PackageManifest.load(from: component.directory) else { continue }
-            manifests[component.name] = manifest
-            if let name = manifest.name { componentByPackage[name] = component.name }
+            if let name = manifests[component.name]?.name { componentByPackage[name] = component.name }
         }
 
         for component in components {

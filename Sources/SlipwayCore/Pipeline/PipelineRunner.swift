@@ -43,12 +43,13 @@ public struct PipelineRunner: Sendable {
 
     /// The change set and the plan, without running anything.
     public func plan(_ options: Options) async throws(SlipwayError) -> PipelinePlan {
-        let detector = try ChangeDetector(workspace: engine.workspace)
-        let changes = try await detector.detect(
+        // The plan orders what the working tree can deploy: its own components' graph.
+        let graph = try DependencyGraph(workspace: engine.workspace)
+        let changes = try await ChangeDetector(workspace: engine.workspace, graph: graph).detect(
             base: options.base, head: options.head, baseSource: options.baseSource,
             includeUncommitted: options.includeUncommitted)
         return PipelinePlan(
-            changes: changes, graph: detector.graph, environment: options.environment?.name,
+            changes: changes, graph: graph, environment: options.environment?.name,
             runsGates: options.runsGates, deploys: options.environment != nil)
     }
 

@@ -14,6 +14,20 @@ public struct GitRepository: Sendable {
         return GitRepository(root: URL(fileURLWithPath: result.output.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
+    /// The repository holding `directory` as git finds it, the nearest folder upward with a `.git`
+    /// folder or file, without starting git: every command that opens the engine asks.
+    public static func enclosing(_ directory: URL) -> GitRepository? {
+        var folder = directory.standardizedFileURL.resolvingSymlinksInPath()
+        while true {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) {
+                return GitRepository(root: folder)
+            }
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { return nil }
+            folder = parent
+        }
+    }
+
     @discardableResult
     static func run(_ arguments: [String], in directory: URL) async throws(SlipwayError) -> (status: Int32, output: String) {
         do {
@@ -29,6 +43,28 @@ public struct GitRepository: Sendable {
             }
             let output = status == 0 ? result.standardOutput : result.standardError
             return (status, output)
+        } catch {
+            throw .failure("cannot run git: \(error)")
+        }
+    }
+
+    /// Runs git with `input` on its standard input, for its standard output as bytes (such as the
+    /// blobs of `cat-file --batch`); a failure's output is its standard error.
+    static func run(
+        _ arguments: [String], input: String, in directory: URL
+    ) async throws(SlipwayError) -> (status: Int32, output: [UInt8], error: String) {
+        do {
+            let result = try await Subprocess.run(
+                .name("git"), arguments: Arguments(arguments),
+                environment: .inherit.updating(["GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"]),
+                workingDirectory: FilePath(directory.path), input: .string(input),
+                output: .bytes(limit: 256 << 20), error: .string(limit: 1 << 20))
+            let status: Int32
+            switch result.terminationStatus {
+            case .exited(let code): status = code
+            case .signaled(let signal): status = 128 + signal
+            }
+            return (status, result.standardOutput, result.standardError)
         } catch {
             throw .failure("cannot run git: \(error)")
         }

@@ -51,34 +51,66 @@ public struct Workspace: Sendable {
         if let text = try readIfPresent(configURL) {
             (config, overrides) = try WorkspaceConfig.read(text, file: configFileName)
         }
+        let (components, problems) = try components(
+            apps: try folderNames(in: root.appendingPathComponent("apps")),
+            services: try folderNames(in: root.appendingPathComponent("services")),
+            overrides: overrides
+        ) { name, kind, path throws(SlipwayError) in
+            try loadComponent(name: name, kind: kind, path: path, root: root, config: config, override: overrides[name]?.node)
+        }
+        var workspace = Workspace(root: root, config: config, components: components)
+        workspace.problems = problems
+        return workspace
+    }
+
+    /// The components of the folders under `apps/` and `services/` (sorted names), in that order,
+    /// as `load` reads each; a bad name, a duplicate or a configuration error sets a folder aside.
+    static func components(
+        apps: [String], services: [String], overrides: [String: (key: ConfigLocation, node: ConfigNode)],
+        load: (_ name: String, _ kind: Component.Kind, _ path: String) throws(SlipwayError) -> Component
+    ) throws(SlipwayError) -> (components: [Component], problems: [ComponentProblem]) {
         var components: [Component] = []
+        var names: [String: String] = [:]
         var problems: [ComponentProblem] = []
-        for kind in [Component.Kind.app, .service] {
-            let folder = kind == .app ? "apps" : "services"
-            for name in try folderNames(in: root.appendingPathComponent(folder)) {
+        for (kind, folder, folderNames) in [(Component.Kind.app, "apps", apps), (.service, "services", services)] {
+            for name in folderNames {
                 let path = "\(folder)/\(name)"
                 do throws(SlipwayError) {
                     guard isValidName(name) else {
                         throw .usage(ConfigText.escaped("\(path): component name '\(name)' must match [a-z0-9][a-z0-9._-]*"))
                     }
-                    if let other = components.first(where: { $0.name == name }) {
-                        throw .usage("\(path): component name '\(name)' is also used by \(other.path); names must be unique")
+                    if let other = names[name] {
+                        throw .usage("\(path): component name '\(name)' is also used by \(other); names must be unique")
                     }
-                    components.append(try loadComponent(
-                        name: name, kind: kind, path: path, root: root, config: config, override: overrides[name]?.node))
+                    components.append(try load(name, kind, path))
+                    names[name] = path
                 } catch {
                     problems.append(ComponentProblem(path: ConfigText.escaped(path), name: name, error: error))
                 }
             }
         }
         for (unknown, override) in overrides
-        where !components.contains(where: { $0.name == unknown }) && !problems.contains(where: { $0.name == unknown }) {
+        where names[unknown] == nil && !problems.contains(where: { $0.name == unknown }) {
             let location = override.key
             throw location.error("unknown component '\(unknown)' in components (known: \(components.map(\.name).joined(separator: ", ")))")
         }
-        var workspace = Workspace(root: root, config: config, components: components)
-        workspace.problems = problems
-        return workspace
+        return (components, problems)
+    }
+
+    /// A component's settings: the workspace defaults, then its `components:` entry, then the
+    /// text of its own `slipway.yml` (nil when it has none).
+    static func settings(
+        path: String, config: WorkspaceConfig, override: ConfigNode?, ownText: String?
+    ) throws(SlipwayError) -> ComponentSettings {
+        var settings = config.componentDefaults
+        if let override {
+            settings = try ComponentSettings.parse(override, base: settings, environments: config.environmentNames)
+        }
+        let settingsFile = "\(path)/\(configFileName)"
+        if let ownText, let node = try ConfigNode.parse(ownText, file: settingsFile) {
+            settings = try ComponentSettings.parse(node, base: settings, environments: config.environmentNames)
+        }
+        return settings
     }
 
     /// The workspace, or the first set-aside component's error: for checks that accept no bad folder.
@@ -98,15 +130,9 @@ public struct Workspace: Sendable {
     ) throws(SlipwayError) -> Component {
         let directory = root.appendingPathComponent(path)
         let makefile = MakefileMetadata.load(from: directory.appendingPathComponent("Makefile"), directory: directory)
-        var settings = config.componentDefaults
-        if let override {
-            settings = try ComponentSettings.parse(override, base: settings, environments: config.environmentNames)
-        }
-        let settingsFile = "\(path)/\(configFileName)"
-        if let text = try readIfPresent(root.appendingPathComponent(settingsFile)),
-           let node = try ConfigNode.parse(text, file: settingsFile) {
-            settings = try ComponentSettings.parse(node, base: settings, environments: config.environmentNames)
-        }
+        let settings = try settings(
+            path: path, config: config, override: override,
+            ownText: try readIfPresent(root.appendingPathComponent("\(path)/\(configFileName)")))
         let technology = settings.technology ?? makefile?.technology ?? PlatformInference.technology(in: directory)
         let target = settings.target ?? makefile?.target ?? PlatformInference.target(in: directory)
         return Component(

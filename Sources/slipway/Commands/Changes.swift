@@ -14,20 +14,28 @@ struct Changes: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let workspace: Workspace
+        let detector: ChangeDetector
         let (base, source): (String, String)
+        var warned: [ComponentProblem] = []
         if let given = self.base {
-            // A given base needs neither the store nor the engine: only the workspace and git.
-            workspace = try global.loadWorkspace()
+            // A given base needs neither the store nor the engine; committed changes not even the
+            // working tree: head's components come from git.
+            if includeUncommitted {
+                let workspace = try global.loadWorkspace()
+                (detector, warned) = (try ChangeDetector(workspace: workspace), workspace.problems)
+            } else {
+                detector = ChangeDetector(root: try global.workspaceRoot())
+            }
             (base, source) = (given, "given")
         } else {
             let engine = try await global.openEngine(json: json)
-            workspace = engine.workspace
+            (detector, warned) = (try ChangeDetector(workspace: engine.workspace), engine.workspace.problems)
             let environment = try await engine.environment(named: env)
             (base, source) = try await engine.changeBase(environment: environment.name)
         }
-        let changes = try await ChangeDetector(workspace: workspace).detect(
+        let (changes, problems) = try await detector.detectWithProblems(
             base: base, head: head, baseSource: source, includeUncommitted: includeUncommitted)
+        GlobalOptions.warn(about: problems.filter { !warned.contains($0) })
         if json {
             try JSONOutput.print(changes)
             return
