@@ -3,6 +3,8 @@
 enum Bindings {
     private static let lists: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .help, .component, .releases]
     private static let deployable: [ConsoleScreen] = [.fleet, .component]
+    /// The screens that can show a past moment.
+    private static let travelling: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .component]
 
     static let all: [Binding] = [
         Binding(keys: [.character("j"), .down], action: .moveDown, description: "down", shownInFooter: true),
@@ -48,6 +50,14 @@ enum Bindings {
             keys: [.character("t")], action: .toggleTimestamps, description: "timestamps", shownInFooter: true,
             screens: [.log]),
         Binding(keys: [.character("n")], action: .nextMatch, description: "next match", shownInFooter: false, screens: [.log]),
+        Binding(
+            keys: [.character("t")], action: .travel, description: "past view", shownInFooter: true, screens: travelling),
+        Binding(
+            keys: [.character("[")], action: .stepBack, description: "one event back", shownInFooter: false,
+            screens: travelling),
+        Binding(
+            keys: [.character("]")], action: .stepForward, description: "one event forward", shownInFooter: false,
+            screens: travelling),
         Binding(keys: [.character("1")], action: .showFleet, description: "fleet", shownInFooter: false),
         Binding(keys: [.character("2")], action: .showRuns, description: "runs", shownInFooter: false),
         Binding(keys: [.character("3")], action: .showHealth, description: "health", shownInFooter: false),

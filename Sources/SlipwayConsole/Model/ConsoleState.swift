@@ -37,6 +37,8 @@ struct ConsoleState: Equatable, Sendable {
               now.timeIntervalSince(said) < Self.statusLifetime else { return nil }
         return message
     }
+    /// Set while the console shows a past moment instead of now.
+    var past: PastView?
     /// Why the last read of the store failed; cleared by the next good one.
     var loadProblem: String?
     var readOnly: Bool
@@ -67,6 +69,9 @@ struct ConsoleState: Equatable, Sendable {
         self.symbols = symbols
         self.bindings = bindings
     }
+
+    /// Changing actions are hidden and refused: in read-only mode, and in the past.
+    var isReadOnlyNow: Bool { readOnly || past != nil }
 
     var rows: [FleetRow] { snapshot.rows }
     var runs: [RunRecord] { snapshot.runs }
@@ -164,7 +169,7 @@ struct ConsoleState: Equatable, Sendable {
         let filter = filter(.help)
         let subject = helpSubject
         let shown = bindings.filter { binding in
-            !(readOnly && binding.action.isChanging)
+            !(isReadOnlyNow && binding.action.isChanging)
                 && (binding.context != .browsing || binding.applies(to: subject))
         }
         guard !filter.isEmpty else { return shown }

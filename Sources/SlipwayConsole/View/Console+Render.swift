@@ -65,6 +65,10 @@ extension Console {
 
     /// `slipway  <workspace>  main@1a2b3c4  actor: ana  agent: down          09:30:12 UTC`
     private static func drawHeader(_ state: ConsoleState, into frame: inout Frame) {
+        if let past = state.past {
+            drawPastHeader(past, state, into: &frame)
+            return
+        }
         let header = state.header
         let clock = "\(TimeText.clock(state.now)) UTC"
         let revision: String = switch (header.branch, header.commit.map { String($0.prefix(7)) }) {
@@ -86,6 +90,26 @@ extension Console {
         x = frame.put(path, row: 0, column: x, width: max(0, min(path.count, limit - x)))
         frame.put(details, row: 0, column: x, width: max(0, limit - x))
         frame.put(clock, row: 0, column: frame.columns - clock.count, style: .bold)
+    }
+
+    /// `◷ PAST 2026-12-03 14:05:10 UTC — esc returns to now  event #812  [ ] step`, in reverse
+    /// video over the whole line; the clock of now only where it fits.
+    private static func drawPastHeader(_ past: PastView, _ state: ConsoleState, into frame: inout Frame) {
+        let symbols = state.symbols
+        let moment = past.mark.map { "\(TimeText.dateTime($0.time)) UTC" } ?? "loading\(symbols.ellipsis)"
+        var text = "\(symbols.past) PAST \(moment) \(symbols.dash) esc returns to now"
+        let loading = past.isLoading && past.mark != nil ? "  loading\(symbols.ellipsis)" : ""
+        for segment in [past.mark.map { "  event #\($0.id)" } ?? "", loading, "  [ ] step  :at TIME"]
+            where text.count + segment.count <= frame.columns {
+            text += segment
+        }
+        let style = CellStyle.colored(.inProgress, .reverse)
+        frame.put(String(repeating: " ", count: frame.columns), row: 0, column: 0, style: style)
+        frame.put(text, row: 0, column: 0, width: frame.columns, style: style.with(.bold))
+        let clock = "now \(TimeText.clock(state.now)) UTC"
+        if text.count + clock.count + 2 <= frame.columns {
+            frame.put(clock, row: 0, column: frame.columns - clock.count, style: style)
+        }
     }
 
     /// The screens as tabs, what the current one holds, and the read-only badge.
@@ -194,7 +218,7 @@ extension Console {
     private static func drawFooter(_ state: ConsoleState, into frame: inout Frame) {
         let row = frame.rows - 1
         var x = 0
-        for binding in state.bindings.available(in: state.context, on: state.screen, readOnly: state.readOnly)
+        for binding in state.bindings.available(in: state.context, on: state.screen, readOnly: state.isReadOnlyNow)
             where binding.shownInFooter {
             let width = binding.footerLabel.count + 1 + binding.description.count
             guard x + width <= frame.columns else { break }
