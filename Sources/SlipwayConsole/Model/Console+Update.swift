@@ -31,6 +31,8 @@ extension Console {
         case .runEventsLoaded(let runID, let events):
             let shown = state.past?.mark.map { mark in events.filter { $0.id <= mark.id } } ?? events
             state.runStages = RunStages(runID: runID, events: shown)
+        case .diffLoaded(let diff):
+            state.diff = diff
         case .pastLoaded(let target, let mark, let snapshot):
             receivePast(target, mark, snapshot, in: &state)
         case .loadFailed(let reason):

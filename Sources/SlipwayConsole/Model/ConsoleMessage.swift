@@ -14,6 +14,7 @@ enum ConsoleMessage: Equatable, Sendable {
     case runEventsLoaded(runID: String, [Event])
     /// The store as it was at `target`'s event; no mark when there is no such event.
     case pastLoaded(PastView.Target, EventMark?, ConsoleSnapshot)
+    case diffLoaded(LoadedDiff)
     case loadFailed(String)
     /// An action the console started: its process is running, could not start, or ended (how).
     case actionStarted(String)

@@ -104,6 +104,7 @@ struct ConsoleState: Equatable, Sendable {
         switch screen {
         case .runs: runListHeight
         case .health: healthListHeight
+        case .releases: releaseListHeight
         default: bodyRows
         }
     }
@@ -111,7 +112,13 @@ struct ConsoleState: Equatable, Sendable {
     /// The health screen keeps the lower half for the objectives.
     var healthListHeight: Int { min(max(1, visibleHealth.count), max(3, bodyRows / 2 - 1)) }
 
+    /// The releases screen keeps the lower half for the highlighted release's diff.
+    var releaseListHeight: Int { min(max(1, visibleReleases.count), max(3, bodyRows / 2 - 1)) }
+
     var runListHeight: Int { min(max(1, visibleRuns.count), max(3, bodyRows / 3)) }
+
+    /// The release diff read last; shown only while it answers `diffRequest`.
+    var diff: LoadedDiff?
 
     /// The run selected on the runs screen.
     var selectedRun: RunRecord? {
@@ -217,7 +224,35 @@ struct ConsoleState: Equatable, Sendable {
         }
         if screen == .log { focus.log = log?.source }
         if screen == .runs { focus.run = selectedRun?.id }
+        focus.diff = diffRequest
         return focus
+    }
+
+    /// What the confirmation waiting (a deploy or rollback), else the releases screen's
+    /// highlighted release, would change.
+    var diffRequest: ConsoleFocus.Diff? {
+        if let pending, case .run(let request) = pending.request {
+            switch request {
+            case .deploy(let deploy):
+                return ConsoleFocus.Diff(component: deploy.component, environment: deploy.environment, version: deploy.version)
+            case .rollback(let rollback):
+                // A rollback without a version goes to the one before the live one.
+                let previous = snapshot.state(rollback.component, rollback.environment)?.previousVersions.first
+                guard let version = rollback.version ?? previous else { return nil }
+                return ConsoleFocus.Diff(component: rollback.component, environment: rollback.environment, version: version)
+            case .switchTraffic, .promote:
+                return nil
+            }
+        }
+        guard pending == nil, screen == .releases, let component, let environment = releasesEnvironment,
+              visibleReleases.indices.contains(selection) else { return nil }
+        return ConsoleFocus.Diff(component: component, environment: environment, version: visibleReleases[selection].version)
+    }
+
+    /// The loaded diff answering what is asked now, if it has arrived.
+    var shownDiff: LoadedDiff? {
+        guard let diff, let request = diffRequest, diff.request == request else { return nil }
+        return diff
     }
 }
 
@@ -232,4 +267,13 @@ struct ConsoleFocus: Equatable, Sendable {
     var log: LogSource?
     /// The run whose stages the runs screen shows.
     var run: String?
+    /// The release diff the releases screen or a confirmation shows.
+    var diff: Diff?
+
+    /// A version of a component compared with the one live in an environment (nil: HEAD's version).
+    struct Diff: Hashable, Sendable {
+        var component: String
+        var environment: String
+        var version: String?
+    }
 }

@@ -27,6 +27,7 @@ struct StoreWatcher: Sendable {
         var runEventID: Int64?
         var outputSequence = -1
         var slotLogStamp: String?
+        var diffEventID: Int64?
     }
 
     func watch() async {
@@ -69,6 +70,7 @@ struct StoreWatcher: Sendable {
                     mailbox.post(.loaded(try snapshot(follower, metrics: metrics, service: service), header))
                 }
                 try readFocus(&progress, eventID: eventID)
+                await readDiff(&progress, eventID: eventID)
                 isFirstLoad = false
             } catch {
                 guard !isFirstLoad else {
@@ -165,6 +167,20 @@ struct StoreWatcher: Sendable {
         case nil:
             break
         }
+    }
+
+    /// The release diff the focused screen asks for, again when the live versions may have moved.
+    private func readDiff(_ progress: inout FocusProgress, eventID: Int64) async {
+        guard let request = progress.focus.diff, progress.diffEventID != eventID else { return }
+        progress.diffEventID = eventID
+        var loaded = LoadedDiff(request: request)
+        do throws(SlipwayError) {
+            let component = try engine.workspace.component(named: request.component)
+            loaded.diff = try await engine.releaseDiff(component, environment: request.environment, to: request.version)
+        } catch {
+            loaded.problem = error.message
+        }
+        mailbox.post(.diffLoaded(loaded))
     }
 
     private func loadHeaderAndMetrics() async -> (ConsoleHeader, [AgentResponse.Route]?) {

@@ -30,6 +30,12 @@ extension Console {
             let top = listTop + state.healthListHeight + 1
             SLOTable(lines: state.visibleObjectives, symbols: state.symbols)
                 .draw(into: &frame, top: top, height: frame.rows - 2 - top)
+        case .releases:
+            drawList(listView(for: state), state, into: &frame)
+            let top = listTop + state.releaseListHeight + 1
+            ReleaseDiffView(diff: state.shownDiff, live: state.component.flatMap { component in
+                state.releasesEnvironment.flatMap { state.snapshot.state(component, $0)?.liveVersion }
+            }).draw(into: &frame, top: top, height: frame.rows - 2 - top)
         case .log:
             if let log = state.log {
                 LogView(log: log, symbols: state.symbols).draw(into: &frame, top: listTop, height: state.pageSize)
@@ -200,7 +206,7 @@ extension Console {
         let row = frame.rows - 2
         if let pending = state.pending {
             let style: CellStyle = pending.needsTypedName ? .colored(.unhealthy, .bold) : .colored(.inProgress, .bold)
-            frame.put(pending.prompt, row: row, column: 0, style: style)
+            frame.put(pending.prompt(changes: state.shownDiff?.summary), row: row, column: 0, style: style)
         } else if let command = state.command {
             let x = frame.put(":\(command)_", row: row, column: 0, style: .bold)
             frame.put(state.shownStatus ?? "", row: row, column: x + 2, style: .dim)

@@ -80,3 +80,32 @@ public struct GitRepository: Sendable {
         _ = try await git(["tag", "-f", name, commit])
     }
 }
+
+extension GitRepository {
+    /// The empty tree: what a diff from "nothing live yet" starts from.
+    static let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+    /// The full hash of `revision` (a commit, an abbreviated hash, a tag, a branch), or nil when
+    /// it names no commit.
+    public func commit(named revision: String) async throws(SlipwayError) -> String? {
+        guard !revision.hasPrefix("-") else { return nil }
+        let result = try await Self.run(["rev-parse", "--verify", "-q", "\(revision)^{commit}"], in: root)
+        return result.status == 0 ? result.output.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    /// `git log` of the commits in `to` and not in `from` touching `path`, newest first, one a line:
+    /// abbreviated hash, subject and author separated by U+001F.
+    public func log(from: String?, to: String, path: String) async throws(SlipwayError) -> String {
+        try await git(["log", "--format=%h%x1f%s%x1f%an", from.map { "\($0)..\(to)" } ?? to, "--", path])
+    }
+
+    /// `git diff --name-status` of `path` between two commits (`from` nil: from nothing).
+    public func nameStatus(from: String?, to: String, path: String) async throws(SlipwayError) -> String {
+        try await git(["diff", "--name-status", "--no-renames", from ?? Self.emptyTree, to, "--", path])
+    }
+
+    /// Whether `ancestor` is `commit` or one of its ancestors.
+    public func isAncestor(_ ancestor: String, of commit: String) async throws(SlipwayError) -> Bool {
+        try await Self.run(["merge-base", "--is-ancestor", ancestor, commit], in: root).status == 0
+    }
+}
