@@ -109,3 +109,29 @@ extension GitRepository {
         try await Self.run(["merge-base", "--is-ancestor", ancestor, commit], in: root).status == 0
     }
 }
+
+extension GitRepository {
+    /// When `commit` was made.
+    public func commitDate(_ commit: String) async throws(SlipwayError) -> Date {
+        Date(timeIntervalSince1970: Double(try await git(["log", "-1", "--format=%ct", commit])) ?? 0)
+    }
+
+    /// Commits touching `path` in `ahead` and not in `behind`, and the reverse.
+    public func distance(behind: String, ahead: String, path: String) async throws(SlipwayError) -> (missing: Int, extra: Int) {
+        let counts = try await git(["rev-list", "--left-right", "--count", "\(behind)...\(ahead)", "--", path])
+            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        return (counts.count == 2 ? counts[1] : 0, counts.first ?? 0)
+    }
+
+    /// The branch releases are cut from: `main`, else `master`, else the current one.
+    public func defaultBranch() async throws(SlipwayError) -> String? {
+        for branch in ["main", "master"] where try await commit(named: "refs/heads/\(branch)") != nil { return branch }
+        return try await currentBranch()
+    }
+
+    /// `git log` of the commits on `branch` touching `path` that none of `excluded` contains,
+    /// in the format of `log(from:to:path:)`.
+    public func log(on branch: String, excluding excluded: [String], path: String) async throws(SlipwayError) -> String {
+        try await git(["log", "--format=%h%x1f%s%x1f%an", branch] + (excluded.isEmpty ? [] : ["--not"] + excluded) + ["--", path])
+    }
+}
