@@ -9,6 +9,7 @@ import Testing
         case .runs: [.character("2")]
         case .health: [.character("3")]
         case .audit: [.character("4")]
+        case .drift: [.character("5")]
         case .component: [.enter]
         case .releases: [.enter, .character("r")]
         case .log: [.character("2"), .enter]

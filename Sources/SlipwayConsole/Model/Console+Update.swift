@@ -33,6 +33,10 @@ extension Console {
             state.runStages = RunStages(runID: runID, events: shown)
         case .diffLoaded(let diff):
             state.diff = diff
+        case .driftLoaded(let report):
+            let before = selectedItems(in: state)
+            state.drift = report
+            keepSelection(on: before, in: &state)
         case .pastLoaded(let target, let mark, let snapshot):
             receivePast(target, mark, snapshot, in: &state)
         case .loadFailed(let reason):
@@ -111,6 +115,7 @@ extension Console {
         case .showRuns: state.screens = [.fleet, .runs]
         case .showHealth: state.screens = [.fleet, .health]
         case .showAudit: state.screens = [.fleet, .audit]
+        case .showDrift: state.screens = [.fleet, .drift]
         case .travel, .stepBack, .stepForward: return travel(action, in: &state)
         case .toggleHelp:
             if state.screen == .help { state.screens.removeLast() } else { state.screens.append(.help) }

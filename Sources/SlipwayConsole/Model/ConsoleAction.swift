@@ -13,6 +13,7 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case showRuns = "runs"
     case showHealth = "health"
     case showAudit = "audit"
+    case showDrift = "drift"
     case open
     case showReleases = "releases"
     case deploy

@@ -15,6 +15,7 @@ enum ConsoleMessage: Equatable, Sendable {
     /// The store as it was at `target`'s event; no mark when there is no such event.
     case pastLoaded(PastView.Target, EventMark?, ConsoleSnapshot)
     case diffLoaded(LoadedDiff)
+    case driftLoaded(DriftReport)
     case loadFailed(String)
     /// An action the console started: its process is running, could not start, or ended (how).
     case actionStarted(String)

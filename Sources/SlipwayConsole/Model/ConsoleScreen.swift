@@ -4,6 +4,7 @@ enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
     case runs
     case health
     case audit
+    case drift
     case help
     case component
     case releases
@@ -11,6 +12,6 @@ enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
 
     var title: String { rawValue }
 
-    /// The screens `1`-`4` jump to; the others are reached from them.
-    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit]
+    /// The screens `1`-`5` jump to; the others are reached from them.
+    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .drift]
 }

@@ -117,6 +117,8 @@ struct ConsoleState: Equatable, Sendable {
 
     var runListHeight: Int { min(max(1, visibleRuns.count), max(3, bodyRows / 3)) }
 
+    /// The drift screen's matrix, as the watcher last read it from the store and git.
+    var drift: DriftReport?
     /// The release diff read last; shown only while it answers `diffRequest`.
     var diff: LoadedDiff?
 
@@ -166,6 +168,12 @@ struct ConsoleState: Equatable, Sendable {
         return filter.isEmpty ? entries : entries.filter { $0.matches(filter) }
     }
 
+    var visibleDrift: [DriftReport.Component] {
+        let filter = filter(.drift)
+        let components = drift?.components ?? []
+        return filter.isEmpty ? components : components.filter { $0.component.localizedCaseInsensitiveContains(filter) }
+    }
+
     var visibleReleases: [ReleaseTag] {
         let filter = filter(.releases)
         guard !filter.isEmpty else { return releases }
@@ -198,6 +206,7 @@ struct ConsoleState: Equatable, Sendable {
         case .audit: visibleAudit.map { "\($0.time.timeIntervalSince1970) \($0.actor) \($0.action) \($0.component) \($0.environment) \($0.outcome)" }
         case .component: componentRows.map(\.environment)
         case .releases: visibleReleases.map(\.version)
+        case .drift: visibleDrift.map(\.component)
         case .help, .log: nil
         }
     }
@@ -212,6 +221,7 @@ struct ConsoleState: Equatable, Sendable {
         case .help: visibleBindings.count
         case .component: componentRows.count
         case .releases: visibleReleases.count
+        case .drift: visibleDrift.count
         case .log: log?.lines.count ?? 0
         }
     }
@@ -225,6 +235,7 @@ struct ConsoleState: Equatable, Sendable {
         if screen == .log { focus.log = log?.source }
         if screen == .runs { focus.run = selectedRun?.id }
         focus.diff = diffRequest
+        focus.drift = screen == .drift
         return focus
     }
 
@@ -269,6 +280,8 @@ struct ConsoleFocus: Equatable, Sendable {
     var run: String?
     /// The release diff the releases screen or a confirmation shows.
     var diff: Diff?
+    /// Whether the drift screen is open, so the watcher asks git.
+    var drift = false
 
     /// A version of a component compared with the one live in an environment (nil: HEAD's version).
     struct Diff: Hashable, Sendable {

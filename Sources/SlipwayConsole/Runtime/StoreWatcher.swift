@@ -28,6 +28,7 @@ struct StoreWatcher: Sendable {
         var outputSequence = -1
         var slotLogStamp: String?
         var diffEventID: Int64?
+        var driftEventID: Int64?
     }
 
     func watch() async {
@@ -71,6 +72,7 @@ struct StoreWatcher: Sendable {
                 }
                 try readFocus(&progress, eventID: eventID)
                 await readDiff(&progress, eventID: eventID)
+                await readDrift(&progress, eventID: eventID, again: heartbeat || forced)
                 isFirstLoad = false
             } catch {
                 guard !isFirstLoad else {
@@ -181,6 +183,18 @@ struct StoreWatcher: Sendable {
             loaded.problem = error.message
         }
         mailbox.post(.diffLoaded(loaded))
+    }
+
+    /// The drift matrix while its screen is open: again when an event arrives, and on the
+    /// heartbeat for commits made meanwhile.
+    private func readDrift(_ progress: inout FocusProgress, eventID: Int64, again: Bool) async {
+        guard progress.focus.drift, again || progress.driftEventID != eventID else { return }
+        progress.driftEventID = eventID
+        do throws(SlipwayError) {
+            mailbox.post(.driftLoaded(try await engine.drift()))
+        } catch {
+            mailbox.post(.loadFailed("cannot read the drift: \(error.message)"))
+        }
     }
 
     private func loadHeaderAndMetrics() async -> (ConsoleHeader, [AgentResponse.Route]?) {

@@ -60,6 +60,10 @@ extension Console {
             HealthTable.make(state.visibleHealth, snapshot: state.snapshot, symbols: state.symbols)
         case .audit:
             AuditTable.make(state.visibleAudit, symbols: state.symbols)
+        case .drift:
+            DriftTable.make(
+                state.visibleDrift, environments: state.environments, symbols: state.symbols,
+                emptyMessage: state.drift == nil ? "reading git" + state.symbols.ellipsis : "no components")
         case .releases:
             ReleasesTable.make(
                 state.visibleReleases, component: state.component ?? "", environment: state.releasesEnvironment ?? "",
@@ -121,7 +125,8 @@ extension Console {
     /// The screens as tabs, what the current one holds, and the read-only badge.
     private static func drawScreenLine(_ state: ConsoleState, into frame: inout Frame) {
         let tabs: [(ConsoleScreen, ConsoleAction)] = [
-            (.fleet, .showFleet), (.runs, .showRuns), (.health, .showHealth), (.audit, .showAudit), (.help, .toggleHelp),
+            (.fleet, .showFleet), (.runs, .showRuns), (.health, .showHealth), (.audit, .showAudit), (.drift, .showDrift),
+            (.help, .toggleHelp),
         ]
         var x = 0
         let current = state.screens.last { ConsoleScreen.top.contains($0) || $0 == .help } ?? .fleet
@@ -167,6 +172,10 @@ extension Console {
             return "\(state.visibleHealth.count) deployments, \(reporting)"
         case .audit:
             return "\(state.visibleAudit.count) actions"
+        case .drift:
+            guard let drift = state.drift else { return "reading git" + state.symbols.ellipsis }
+            let unreleased = drift.components.filter { !$0.unreleased.isEmpty }.count
+            return "\(drift.components.count) components against git, \(unreleased) with commits on \(drift.branch) in no environment"
         case .help:
             return "keys of the \(state.helpSubject.title) screen"
         case .component:
