@@ -15,7 +15,7 @@ import Testing
         case .runs: ["r20261129093000-0003", "running", "failed"]
         case .health: ["PROBED", "P95", "ERRORS", "REQ/ERR", "3.5ms", "1.0%", "b 120/0 g 80/2", "09:29:12"]
         case .audit: ["ACTOR", "OUTCOME", "succeeded", "to green (3f9a2c1b7d4e)", "started 3f9a2c1b7d4e"]
-        case .drift: ["DEVELOPMENT", "accounts", "3f9a2c1b7d4e 2.0d", "0c1d2e3f4a5b 9.0d 3 behind", "1 commit, newest"]
+        case .drift: ["DEVELOPMENT", "accounts", "3f9a2c1b7d4e 2.0d", "0c1d2e3f4a5b 9.0d 3 behind"]
         case .help: ["KEYS", "ACTION", "keys of the fleet screen", "quit"]
         case .component: ["accounts in 3 environments", "SLOTS", "LAST EVENTS", "blue 0%  green 100%", "running, live"]
         case .releases: ["accounts in staging: 2 releases", "3f9a2c1b7d4e", "0c1d2e3f4a5b", "green live", "bo"]
