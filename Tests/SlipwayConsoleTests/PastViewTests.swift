@@ -16,7 +16,7 @@ import Testing
         rows[1].liveVersion = "0ld0ld0ld0ld"
         return ConsoleSnapshot(
             rows: rows, runs: [Fixtures.run("r20261129090000-0001", version: "0ld0ld0ld0ld", startedAt: then - 60)],
-            events: [RichFixtures.event(812, .deploySucceeded, details: EventDetails(runKind: .deploy, version: "0ld0ld0ld0ld"))])
+            events: [RichFixtures.event(812, .runStarted, details: EventDetails(runKind: .deploy, version: "0ld0ld0ld0ld"))])
     }
 
     /// The fleet after `t` and the answer to it.

@@ -10,10 +10,11 @@ struct PastLoader: Sendable {
     func load(_ target: PastView.Target) -> ConsoleMessage {
         do throws(SlipwayError) {
             let store = engine.store
-            let mark: EventMark? = switch target {
-            case .moment(let date): try store.lastEvent(atOrBefore: date)
-            case .newest: try store.latestEvent()
-            case .step(let from, let by): try store.event(steps: by, from: from)
+            let mark: EventMark?
+            switch target {
+            case .moment(let date): mark = try store.lastEvent(atOrBefore: date)
+            case .newest: mark = try store.latestEvent()
+            case .step(let from, let by): mark = try store.event(steps: by, from: from)
             }
             guard let mark else { return .pastLoaded(target, nil, ConsoleSnapshot()) }
             let projection = try store.projection(through: mark.id)

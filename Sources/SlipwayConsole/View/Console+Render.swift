@@ -115,7 +115,7 @@ extension Console {
         }
         let style = CellStyle.colored(.inProgress, .reverse)
         frame.put(String(repeating: " ", count: frame.columns), row: 0, column: 0, style: style)
-        frame.put(text, row: 0, column: 0, width: frame.columns, style: style.with(.bold))
+        frame.put(text, row: 0, column: 0, width: frame.columns, style: style)
         let clock = "now \(TimeText.clock(state.now)) UTC"
         if text.count + clock.count + 2 <= frame.columns {
             frame.put(clock, row: 0, column: frame.columns - clock.count, style: style)

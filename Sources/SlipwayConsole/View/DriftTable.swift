@@ -23,7 +23,7 @@ enum DriftTable {
         return ColumnTable(
             items: components,
             columns: [Column(heading: "COMPONENT", limit: 24, value: \.component)] + columns + [
-                Column(heading: "NOT LIVE ANYWHERE", limit: 40, value: { component in
+                Column(heading: "NOT LIVE ANYWHERE", limit: 60, value: { component in
                     guard let newest = component.unreleased.first else { return "-" }
                     let count = component.unreleased.count
                     return "\(count) commit\(count == 1 ? "" : "s"), newest \(newest.hash) \(newest.subject)"

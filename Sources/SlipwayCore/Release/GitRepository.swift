@@ -113,7 +113,8 @@ extension GitRepository {
 extension GitRepository {
     /// When `commit` was made.
     public func commitDate(_ commit: String) async throws(SlipwayError) -> Date {
-        Date(timeIntervalSince1970: Double(try await git(["log", "-1", "--format=%ct", commit])) ?? 0)
+        let seconds = try await git(["log", "-1", "--format=%ct", commit])
+        return Date(timeIntervalSince1970: Double(seconds) ?? 0)
     }
 
     /// Commits touching `path` in `ahead` and not in `behind`, and the reverse.
@@ -125,7 +126,9 @@ extension GitRepository {
 
     /// The branch releases are cut from: `main`, else `master`, else the current one.
     public func defaultBranch() async throws(SlipwayError) -> String? {
-        for branch in ["main", "master"] where try await commit(named: "refs/heads/\(branch)") != nil { return branch }
+        for branch in ["main", "master"] {
+            if try await commit(named: "refs/heads/\(branch)") != nil { return branch }
+        }
         return try await currentBranch()
     }
 

@@ -14,12 +14,16 @@ extension EventStore {
     /// the newest event; nil only for an empty log.
     public func event(steps: Int, from id: Int64) throws(SlipwayError) -> EventMark? {
         let (comparison, order, edge) = steps < 0 ? ("<", "DESC", "ASC") : (">", "ASC", "DESC")
-        let found = steps == 0
-            ? try mark(sql: "SELECT id, time FROM events WHERE id <= ? ORDER BY id DESC LIMIT 1", [id])
-            : try mark(
+        let found: EventMark?
+        if steps == 0 {
+            found = try mark(sql: "SELECT id, time FROM events WHERE id <= ? ORDER BY id DESC LIMIT 1", [id])
+        } else {
+            found = try mark(
                 sql: "SELECT id, time FROM events WHERE id \(comparison) ? ORDER BY id \(order) LIMIT 1 OFFSET ?",
                 [id, abs(steps) - 1])
-        return try found ?? mark(sql: "SELECT id, time FROM events ORDER BY id \(edge) LIMIT 1", [])
+        }
+        if let found { return found }
+        return try mark(sql: "SELECT id, time FROM events ORDER BY id \(edge) LIMIT 1", [])
     }
 
     /// The newest event.
