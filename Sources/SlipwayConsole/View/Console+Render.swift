@@ -130,7 +130,8 @@ extension Console {
         ]
         var x = 0
         let current = state.screens.last { ConsoleScreen.top.contains($0) || $0 == .help } ?? .fleet
-        for (screen, action) in tabs {
+        // The drift tab only where there is room for it beside the summary (its key works anyway).
+        for (screen, action) in tabs where screen != .drift || current == .drift || frame.columns >= 100 {
             let key = state.bindings.first { $0.action == action }?.footerLabel ?? ""
             let style: CellStyle = screen == current ? .colored(.title, .bold) : .dim
             x = frame.put("\(key) \(screen.title)", row: 1, column: x, style: style)
