@@ -176,7 +176,8 @@ extension Console {
         case .drift:
             guard let drift = state.drift else { return "reading git" + state.symbols.ellipsis }
             let unreleased = drift.components.filter { !$0.unreleased.isEmpty }.count
-            return "\(drift.components.count) components against git, \(unreleased) with commits on \(drift.branch) in no environment"
+            let count = drift.components.count
+            return "\(count) component\(count == 1 ? "" : "s") against git, \(unreleased) with commits on \(drift.branch) in no environment"
         case .help:
             return "keys of the \(state.helpSubject.title) screen"
         case .component:
