@@ -5,6 +5,7 @@
 #   bash bench/console.sh                  release build, 5 launches, 20 keys, 60 s idle
 #   bash bench/console.sh --idle 10        shorter idle window (other options: --runs N, --keys N)
 #   SLIPWAY_BIN=.build/debug/slipway bash bench/console.sh   a given binary, no build
+#   (SLIPWAY_BENCH_BIN likewise for slipway-bench, which times the past view on 1,000,000 events)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in tmux tig htop sqlite3 python3 git; do
@@ -20,3 +21,11 @@ echo "==> $(nproc) cores, $(tmux -V), $(tig --version | head -1), $(htop --versi
 echo "==> generating 500 components x 3 environments, 100,000 events and a 100,000-commit repository"
 python3 bench/console/generate.py "$work" "$SLIPWAY_BIN"
 python3 bench/console/measure.py "$work" "$SLIPWAY_BIN" "$@"
+# The past view's query (issue 16) on a store ten times larger: any moment of 1,000,000 events.
+if [ -z "${SLIPWAY_BENCH_BIN:-}" ]; then
+    swift build -c release --scratch-path .build-bench --product slipway-bench
+    SLIPWAY_BENCH_BIN="$(swift build -c release --scratch-path .build-bench --show-bin-path)/slipway-bench"
+fi
+echo "==> generating 500 components x 3 environments and 1,000,000 events (store only)"
+python3 bench/console/generate.py "$work/million" "$SLIPWAY_BIN" --events 1000000 --store-only yes
+"$SLIPWAY_BENCH_BIN" past "$work/million/workspace/.slipway/state.db" --samples 40

@@ -17,7 +17,8 @@ public enum Console {
         let loop = ConsoleLoop(
             header: ConsoleHeader(
                 workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path)),
-            settings: settings, mailbox: mailbox, sender: RequestSender(engine: engine), signals: signals)
+            settings: settings, mailbox: mailbox, sender: RequestSender(engine: engine),
+            past: PastLoader(engine: engine), signals: signals)
         // ncurses blocks while waiting for a key, so it gets a thread of its own rather than
         // one of the few the concurrency runtime shares.
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ConsoleExit, any Error>) in

@@ -17,7 +17,7 @@ struct SlipwayCommand: AsyncParsableCommand {
         subcommands: [
             ConsoleCommand.self, ListApps.self, ListServices.self, Status.self, TestApp.self, TestService.self,
             TestAll.self, DeployApp.self, DeployService.self, DeployAll.self, HealthCheckAll.self, SetupEnv.self,
-            Releases.self, Rollback.self, Runs.self, Cancel.self, Events.self, ConfigCommand.self,
+            Releases.self, Diff.self, Drift.self, Rollback.self, Runs.self, Cancel.self, Events.self, ConfigCommand.self,
             StoreCommand.self, Demo.self, VersionCommand.self, Switch.self, Logs.self, AgentCommand.self,
             SlotCommand.self, RouterCommand.self,
             Report.self, Gate.self,

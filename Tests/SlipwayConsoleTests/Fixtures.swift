@@ -143,6 +143,24 @@ enum RichFixtures {
             ])
     }
 
+    /// accounts: staging three commits behind development, production not in git; one commit on main live nowhere.
+    static var drift: DriftReport {
+        var facts = DriftFacts(branch: "main")
+        facts.commits[.init(component: "accounts", version: "3f9a2c1b7d4e")] = .init(hash: "3f9a2c1b7d4e9", date: now - 2 * 86_400)
+        facts.commits[.init(component: "accounts", version: "0c1d2e3f4a5b")] = .init(hash: "0c1d2e3f4a5b6", date: now - 9 * 86_400)
+        facts.spans[.init(component: "accounts", behind: "0c1d2e3f4a5b6", ahead: "3f9a2c1b7d4e9")] = (missing: 3, extra: 0)
+        facts.unreleased["accounts"] = [.init(hash: "9a9a9a9", subject: "accounts: faster login", author: "Ana")]
+        var states: [Projection.Key: DeploymentState] = [:]
+        for (environment, version) in [("development", "3f9a2c1b7d4e"), ("staging", "0c1d2e3f4a5b"), ("production", "5e5e5e5e5e5e")] {
+            var state = DeploymentState(component: "accounts", environment: environment)
+            state.liveVersion = version
+            states[.init(component: "accounts", environment: environment)] = state
+        }
+        return DriftReport(
+            components: ["accounts", "billing"], environments: ["development", "staging", "production"], states: states,
+            facts: facts, now: now)
+    }
+
     static let releases = [
         ReleaseTag(component: "accounts", environment: "staging", version: "3f9a2c1b7d4e", commit: "3f9a2c1b7d4e9", actor: "ana", time: now - 100, runID: nil),
         ReleaseTag(component: "accounts", environment: "staging", version: "0c1d2e3f4a5b", commit: "0c1d2e3f4a5b6", actor: "bo", time: now - 5000, runID: nil),
@@ -162,6 +180,7 @@ enum RichFixtures {
         case .audit: [.character("4")]
         case .alerts: [.character("5")]
         case .detail: [.character("4"), .enter]
+        case .drift: [.character("6")]
         case .help: [.character("?")]
         case .component: [.enter]
         case .releases: [.enter, .character("j"), .character("r")]
@@ -170,6 +189,9 @@ enum RichFixtures {
         var state = Fixtures.pressing(keys, in: state)
         if screen == .releases {
             state = Console.update(state, .releasesLoaded(component: "accounts", environment: "staging", releases)).0
+        }
+        if screen == .drift {
+            state = Console.update(state, .driftLoaded(drift)).0
         }
         if screen == .log, let source = state.log?.source {
             let lines = ["==> build: release 3f9a2c1b7d4e", "==> deploy: start in the green slot", "healthy: GET /health answered 200"]

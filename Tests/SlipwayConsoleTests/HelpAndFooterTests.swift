@@ -12,6 +12,7 @@ import Testing
         case .health: [.character("3")]
         case .audit: [.character("4")]
         case .alerts: [.character("5")]
+        case .drift: [.character("6")]
         case .component: [.enter]
         case .releases: [.enter, .character("r")]
         case .log: [.character("2"), .enter]

@@ -17,6 +17,7 @@ import Testing
         case .audit: ["ACTOR", "OUTCOME", "succeeded", "to green (3f9a2c1b7d4e)", "started 3f9a2c1b7d4e"]
         case .alerts: ["SEVERITY", "no alert is firing", "0 firing"]
         case .detail: ["deploy by ana", "outcome", "succeeded", "environment", "staging"]
+        case .drift: ["DEVELOPMENT", "accounts", "3f9a2c1b7d4e 2.0d", "0c1d2e3f4a5b 9.0d 3 behind"]
         case .help: ["KEYS", "ACTION", "keys of the fleet screen", "quit"]
         case .component: ["accounts in 3 environments", "SLOTS", "LAST EVENTS", "blue 0%  green 100%", "running, live"]
         case .releases: ["accounts in staging: 2 releases", "3f9a2c1b7d4e", "0c1d2e3f4a5b", "green live", "bo"]

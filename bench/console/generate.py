@@ -3,7 +3,7 @@
 environments whose store holds 100,000 events (deploy runs, round robin), and a git
 repository with as many commits, for tig.
 
-    generate.py WORK SLIPWAY [--components 500] [--events 100000]
+    generate.py WORK SLIPWAY [--components 500] [--events 100000] [--store-only yes]
 """
 import json
 import os
@@ -52,6 +52,8 @@ def main():
     sql = "BEGIN;\n" + "\n".join(rows) + "\nCOMMIT;\n"
     subprocess.run(["sqlite3", os.path.join(workspace, ".slipway/state.db")], input=sql.encode(), check=True)
     subprocess.run([slipway, "--workspace", workspace, "store", "rebuild"], check=True, stdout=subprocess.DEVNULL)
+    if args.get("--store-only") == "yes":
+        return
 
     # tig's peer: a repository with the same number of commits, written by fast-import.
     repository = os.path.join(work, "repository")

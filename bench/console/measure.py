@@ -85,6 +85,25 @@ def keypress(session, ready, keys):
     return times
 
 
+def past_steps(session, keys):
+    """Enters the past view with t (how long until the header shows a moment), then presses [
+    `keys` times; each time, how long until the header shows the event before."""
+    start = time.monotonic()
+    session.tmux("send-keys", "-t", "main", "t")
+    session.wait(lambda text: "PAST 2" in text and "event #" in text, timeout=30)
+    enter = time.monotonic() - start
+    times = []
+    for _ in range(keys):
+        before = session.screen().split("\n")[0]
+        start = time.monotonic()
+        session.tmux("send-keys", "-t", "main", "[")
+        session.wait(lambda text: text.split("\n")[0] != before and "loading" not in text.split("\n")[0], timeout=30)
+        times.append(time.monotonic() - start)
+        time.sleep(0.1)
+    session.tmux("send-keys", "-t", "main", "Escape")
+    return enter, times
+
+
 def idle(session, ready, seconds, store=None):
     """CPU seconds used over `seconds` once ready; with `store`, a health event is appended every second."""
     session.wait(ready)
@@ -118,6 +137,7 @@ def main():
 
     session = Session(console, workspace, environment)
     console_keys = keypress(session, console_ready, keys)
+    past_enter, past_keys = past_steps(session, keys)
     console_idle = idle(session, console_ready, seconds, os.path.join(workspace, ".slipway/state.db"))
     console_memory = session.peak_memory_mb()
     session.close()
@@ -137,6 +157,8 @@ def main():
     print(f"{'':32} {'slipway console':34} peer")
     print(f"{'launch to first frame':32} {ms(console_first):34} tig: {ms(tig_first)}")
     print(f"{'keypress (j) to frame':32} {ms(console_keys):34} tig: {ms(tig_keys)}")
+    print(f"{'past view: t to moment shown':32} {past_enter * 1000:.0f} ms")
+    print(f"{'past view: [ to event before':32} {ms(past_keys)}")
     print(f"{'idle CPU over ' + str(seconds) + ' s':32} {console_idle:.2f}% (health event each 1 s)   htop -d 5: {htop_idle:.2f}%")
     print(f"{'peak memory (VmHWM)':32} {console_memory:.1f} MB{'':26} tig: {tig_memory:.1f} MB, htop: {htop_memory:.1f} MB")
 

@@ -1,8 +1,10 @@
 /// The one key binding table: `update` dispatches through it, and the footer hints and the
 /// `?` help screen are generated from it, so the three never disagree.
 enum Bindings {
-    private static let lists: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .help, .component, .releases]
+    private static let lists: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .drift, .help, .component, .releases]
     private static let deployable: [ConsoleScreen] = [.fleet, .component]
+    /// The screens that can show a past moment.
+    private static let travelling: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .component]
 
     static let all: [Binding] = [
         Binding(keys: [.character("j"), .down], action: .moveDown, description: "down", shownInFooter: true),
@@ -50,11 +52,20 @@ enum Bindings {
             keys: [.character("t")], action: .toggleTimestamps, description: "timestamps", shownInFooter: true,
             screens: [.log]),
         Binding(keys: [.character("n")], action: .nextMatch, description: "next match", shownInFooter: false, screens: [.log]),
+        Binding(
+            keys: [.character("t")], action: .travel, description: "past view", shownInFooter: false, screens: travelling),
+        Binding(
+            keys: [.character("[")], action: .stepBack, description: "one event back", shownInFooter: false,
+            screens: travelling),
+        Binding(
+            keys: [.character("]")], action: .stepForward, description: "one event forward", shownInFooter: false,
+            screens: travelling),
         Binding(keys: [.character("1")], action: .showFleet, description: "fleet", shownInFooter: false),
         Binding(keys: [.character("2")], action: .showRuns, description: "runs", shownInFooter: false),
         Binding(keys: [.character("3")], action: .showHealth, description: "health", shownInFooter: false),
         Binding(keys: [.character("4")], action: .showAudit, description: "audit", shownInFooter: false),
         Binding(keys: [.character("5")], action: .showAlerts, description: "alerts", shownInFooter: false),
+        Binding(keys: [.character("6")], action: .showDrift, description: "drift", shownInFooter: false),
         Binding(
             keys: [.character("/")], action: .startFilter, description: "filter", shownInFooter: true,
             screens: lists + [.log]),

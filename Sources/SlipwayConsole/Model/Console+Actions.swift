@@ -70,7 +70,7 @@ extension Console {
         let kind = state.rows.first { $0.component == componentName(of: command) }?.kind ?? .app
         let pending: PendingAction
         switch command {
-        case .quit, .environment:
+        case .quit, .environment, .travel:
             return
         case .deploy(let component, let environment, let version):
             pending = PendingAction(
@@ -113,7 +113,7 @@ extension Console {
     private static func componentName(of command: ConsoleCommandLine.Command) -> String? {
         switch command {
         case .deploy(let component, _, _), .switchTraffic(let component, _), .rollback(let component, _, _): component
-        case .environment, .quit: nil
+        case .environment, .travel, .quit: nil
         }
     }
 
@@ -135,18 +135,25 @@ extension Console {
         let text = state.command ?? ""
         state.command = nil
         let components = state.snapshot.components.map(\.name)
-        switch ConsoleCommandLine.parse(text, components: components, environments: state.environments) {
+        switch ConsoleCommandLine.parse(text, components: components, environments: state.environments, now: state.now) {
         case .failure(let error):
             state.statusMessage = error.message
         case .success(.quit):
             state.shouldQuit = true
             return [.quit]
+        case .success(.travel(let moment)):
+            return travel(to: .moment(moment), in: &state)
         case .success(.environment(let environment)):
             state.environment = environment
             state.statusMessage = "actions from the fleet now apply to \(environment)"
         case .success(let command):
+            let verb = text.split(separator: " ").first.map(String.init) ?? text
             if state.readOnly {
-                state.statusMessage = readOnlyRefusal(text.split(separator: " ").first.map(String.init) ?? text)
+                state.statusMessage = readOnlyRefusal(verb)
+                return []
+            }
+            if state.past != nil {
+                state.statusMessage = PastView.refusal(verb)
                 return []
             }
             ask(command, in: &state)

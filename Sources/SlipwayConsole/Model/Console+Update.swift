@@ -14,9 +14,12 @@ extension Console {
         case .tick(let date):
             state.now = date
         case .loaded(let snapshot, let header):
-            let before = selectedItems(in: state)
-            state.snapshot = snapshot
-            keepSelection(on: before, in: &state)
+            // In the past view, now is kept for the way back; the screens stay at their moment.
+            if state.past != nil {
+                state.past?.present = snapshot
+            } else {
+                replaceSnapshot(with: snapshot, in: &state)
+            }
             state.header = header
             state.hasLoaded = true
             state.loadProblem = nil
@@ -26,7 +29,16 @@ extension Console {
         case .logLoaded(let source, let lines, let replacing):
             if state.log?.source == source { state.log?.receive(lines, replacing: replacing) }
         case .runEventsLoaded(let runID, let events):
-            state.runStages = RunStages(runID: runID, events: events)
+            let shown = state.past?.mark.map { mark in events.filter { $0.id <= mark.id } } ?? events
+            state.runStages = RunStages(runID: runID, events: shown)
+        case .diffLoaded(let diff):
+            state.diff = diff
+        case .driftLoaded(let report):
+            let before = selectedItems(in: state)
+            state.drift = report
+            keepSelection(on: before, in: &state)
+        case .pastLoaded(let target, let mark, let snapshot):
+            receivePast(target, mark, snapshot, in: &state)
         case .loadFailed(let reason):
             state.loadProblem = reason
         case .actionStarted(let reason):
@@ -83,6 +95,10 @@ extension Console {
             state.statusMessage = readOnlyRefusal(action.rawValue)
             return []
         }
+        if action.isChanging, state.past != nil {
+            state.statusMessage = PastView.refusal(action.rawValue)
+            return []
+        }
         if state.screen == .log, action.isMovement {
             scrollLog(action, in: &state)
             return []
@@ -100,6 +116,8 @@ extension Console {
         case .showHealth: state.screens = [.fleet, .health]
         case .showAudit: state.screens = [.fleet, .audit]
         case .showAlerts: state.screens = [.fleet, .alerts]
+        case .showDrift: state.screens = [.fleet, .drift]
+        case .travel, .stepBack, .stepForward: return travel(action, in: &state)
         case .toggleHelp:
             if state.screen == .help { state.screens.removeLast() } else { state.screens.append(.help) }
         case .open, .showDetails: open(in: &state)
@@ -125,7 +143,7 @@ extension Console {
         case .reload:
             state.statusMessage = "reloading" + state.symbols.ellipsis
             return [.reload]
-        case .back: back(in: &state)
+        case .back: return back(in: &state)
         case .quit:
             state.shouldQuit = true
             return [.quit]
@@ -149,17 +167,20 @@ extension Console {
         return []
     }
 
-    private static func back(in state: inout ConsoleState) {
+    private static func back(in state: inout ConsoleState) -> [ConsoleEffect] {
         if state.screen == .log, state.log?.search.isEmpty == false {
             state.log?.search = ""
         } else if !state.list.filter.isEmpty {
             state.list = ListState()
+        } else if state.past != nil, state.screen != .help, state.screen != .log {
+            return returnToNow(in: &state)
         } else if state.screens.count > 1 {
             let leaving = state.screens.removeLast()
             if leaving == .log { state.log = nil }
             if leaving == .releases { state.releases = [] }
             if leaving == .detail { state.detail = nil }
         }
+        return []
     }
 
     private static func deleteBackward(in state: inout ConsoleState) {
@@ -293,7 +314,7 @@ extension Console {
 
     /// Keeps every screen's cursor on a line that exists after the lists changed.
     /// Each list's selected item, by id, with its place.
-    private static func selectedItems(in state: ConsoleState) -> [ConsoleScreen: (id: String, index: Int)] {
+    static func selectedItems(in state: ConsoleState) -> [ConsoleScreen: (id: String, index: Int)] {
         var selected: [ConsoleScreen: (id: String, index: Int)] = [:]
         for (screen, list) in state.lists {
             guard let ids = state.itemIDs(of: screen), ids.indices.contains(list.selection) else { continue }
@@ -304,7 +325,7 @@ extension Console {
 
     /// Keeps every list's selection on the item it was on (a run, not a row number), counting
     /// what arrived above it, so `b` or `x` never acts on another item than the one highlighted.
-    private static func keepSelection(on before: [ConsoleScreen: (id: String, index: Int)], in state: inout ConsoleState) {
+    static func keepSelection(on before: [ConsoleScreen: (id: String, index: Int)], in state: inout ConsoleState) {
         for (screen, item) in before {
             guard let ids = state.itemIDs(of: screen), let index = ids.firstIndex(of: item.id), index != item.index else { continue }
             state.lists[screen]?.selection = index

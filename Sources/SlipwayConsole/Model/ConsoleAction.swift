@@ -14,6 +14,7 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case showHealth = "health"
     case showAudit = "audit"
     case showAlerts = "alerts"
+    case showDrift = "drift"
     case open
     case showDetails = "details"
     case showReleases = "releases"
@@ -30,6 +31,9 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case toggleWrap = "wrap"
     case toggleTimestamps = "timestamps"
     case nextMatch = "next-match"
+    case travel = "past"
+    case stepBack = "step-back"
+    case stepForward = "step-forward"
     case toggleHelp = "help"
     case startFilter = "filter"
     case startCommand = "command"

@@ -1,3 +1,6 @@
+import Foundation
+import SlipwayCore
+
 /// The `:` command line: what it accepts, and completion of its words.
 enum ConsoleCommandLine {
     enum Command: Equatable, Sendable {
@@ -5,15 +8,17 @@ enum ConsoleCommandLine {
         case switchTraffic(component: String, environment: String)
         case rollback(component: String, environment: String, version: String?)
         case environment(String)
+        /// The past view at a moment.
+        case travel(Date)
         case quit
     }
 
-    static let verbs = ["deploy", "switch", "rollback", "env", "q", "quit"]
-    static let usage = ":deploy C ENV [V], :switch C ENV, :rollback C ENV [V], :env ENV, :q"
+    static let verbs = ["deploy", "switch", "rollback", "env", "at", "q", "quit"]
+    static let usage = ":deploy C ENV [V], :switch C ENV, :rollback C ENV [V], :env ENV, :at TIME, :q"
 
-    /// The command `text` names, or a one-line reason it is not one.
+    /// The command `text` names, or a one-line reason it is not one; `now` is what `-2h` counts from.
     static func parse(
-        _ text: String, components: [String], environments: [String]
+        _ text: String, components: [String], environments: [String], now: Date
     ) -> Result<Command, CommandError> {
         let words = text.split(separator: " ").map(String.init)
         guard let verb = words.first else { return .failure(CommandError("type a command: \(usage)")) }
@@ -41,6 +46,13 @@ enum ConsoleCommandLine {
         case "env":
             if let error = arity(2) { return .failure(error) }
             return environment(1).map { .environment($0) }
+        case "at":
+            let moment = words.dropFirst().joined(separator: " ")
+            guard let date = MomentText.parse(moment, now: now) else {
+                return .failure(CommandError(
+                    ":at: '\(moment)' is not a moment (2026-12-03 14:05 in UTC, 2026-12-03T14:05:00Z, -2h or 2h ago)"))
+            }
+            return .success(.travel(date))
         case "deploy", "rollback", "switch":
             if let error = arity(verb == "switch" ? 3 : 4) { return .failure(error) }
             return component(1).flatMap { name in

@@ -4,6 +4,8 @@ enum ConsoleEffect: Equatable, Sendable {
     case reload
     /// Ask the engine: a run is recorded and executed by the agent, so it outlives the console.
     case request(ConsoleRequest)
+    /// Load the fleet, runs and events as they were at a past moment, off the terminal thread.
+    case loadPast(PastView.Target)
     /// Restore the terminal and return from `Console.run`.
     case quit
     /// Restore the terminal and throw `reason` from `Console.run`.

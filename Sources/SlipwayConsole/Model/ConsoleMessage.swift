@@ -12,6 +12,10 @@ enum ConsoleMessage: Equatable, Sendable {
     case logLoaded(LogSource, [LogLine], replacing: Bool)
     /// Every event of one run, oldest first.
     case runEventsLoaded(runID: String, [Event])
+    /// The store as it was at `target`'s event; no mark when there is no such event.
+    case pastLoaded(PastView.Target, EventMark?, ConsoleSnapshot)
+    case diffLoaded(LoadedDiff)
+    case driftLoaded(DriftReport)
     case loadFailed(String)
     /// An action the console started: its process is running, could not start, or ended (how).
     case actionStarted(String)

@@ -5,6 +5,7 @@ enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
     case health
     case audit
     case alerts
+    case drift
     case help
     case component
     case releases
@@ -14,6 +15,6 @@ enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
 
     var title: String { rawValue }
 
-    /// The screens `1`-`5` jump to; the others are reached from them.
-    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts]
+    /// The screens `1`-`6` jump to; the others are reached from them.
+    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .drift]
 }

@@ -37,6 +37,8 @@ struct ConsoleState: Equatable, Sendable {
               now.timeIntervalSince(said) < Self.statusLifetime else { return nil }
         return message
     }
+    /// Set while the console shows a past moment instead of now.
+    var past: PastView?
     /// Why the last read of the store failed; cleared by the next good one.
     var loadProblem: String?
     var readOnly: Bool
@@ -70,6 +72,9 @@ struct ConsoleState: Equatable, Sendable {
         self.bindings = bindings
     }
 
+    /// Changing actions are hidden and refused: in read-only mode, and in the past.
+    var isReadOnlyNow: Bool { readOnly || past != nil }
+
     var rows: [FleetRow] { snapshot.rows }
     var runs: [RunRecord] { snapshot.runs }
 
@@ -101,6 +106,7 @@ struct ConsoleState: Equatable, Sendable {
         switch screen {
         case .runs: runListHeight
         case .health: healthListHeight
+        case .releases: releaseListHeight
         default: bodyRows
         }
     }
@@ -108,7 +114,15 @@ struct ConsoleState: Equatable, Sendable {
     /// The health screen keeps the lower half for the objectives.
     var healthListHeight: Int { min(max(1, visibleHealth.count), max(3, bodyRows / 2 - 1)) }
 
+    /// The releases screen keeps the lower half for the highlighted release's diff.
+    var releaseListHeight: Int { min(max(1, visibleReleases.count), max(3, bodyRows / 2 - 1)) }
+
     var runListHeight: Int { min(max(1, visibleRuns.count), max(3, bodyRows / 3)) }
+
+    /// The drift screen's matrix, as the watcher last read it from the store and git.
+    var drift: DriftReport?
+    /// The release diff read last; shown only while it answers `diffRequest`.
+    var diff: LoadedDiff?
 
     /// The run selected on the runs screen.
     var selectedRun: RunRecord? {
@@ -168,6 +182,12 @@ struct ConsoleState: Equatable, Sendable {
         }
     }
 
+    var visibleDrift: [DriftReport.Component] {
+        let filter = filter(.drift)
+        let components = drift?.components ?? []
+        return filter.isEmpty ? components : components.filter { $0.component.localizedCaseInsensitiveContains(filter) }
+    }
+
     var visibleReleases: [ReleaseTag] {
         let filter = filter(.releases)
         guard !filter.isEmpty else { return releases }
@@ -178,7 +198,7 @@ struct ConsoleState: Equatable, Sendable {
         let filter = filter(.help)
         let subject = helpSubject
         let shown = bindings.filter { binding in
-            !(readOnly && binding.action.isChanging)
+            !(isReadOnlyNow && binding.action.isChanging)
                 && (binding.context != .browsing || binding.applies(to: subject))
         }
         guard !filter.isEmpty else { return shown }
@@ -201,6 +221,7 @@ struct ConsoleState: Equatable, Sendable {
         case .alerts: visibleAlerts.map { "\($0.component)/\($0.environment)/\($0.objective)/\($0.rule)" }
         case .component: componentRows.map(\.environment)
         case .releases: visibleReleases.map(\.version)
+        case .drift: visibleDrift.map(\.component)
         case .help, .log, .detail: nil
         }
     }
@@ -217,6 +238,7 @@ struct ConsoleState: Equatable, Sendable {
         case .help: visibleBindings.count
         case .component: componentRows.count
         case .releases: visibleReleases.count
+        case .drift: visibleDrift.count
         case .log: log?.lines.count ?? 0
         }
     }
@@ -229,7 +251,36 @@ struct ConsoleState: Equatable, Sendable {
         }
         if screen == .log { focus.log = log?.source }
         if screen == .runs { focus.run = selectedRun?.id }
+        focus.diff = diffRequest
+        focus.drift = screen == .drift
         return focus
+    }
+
+    /// What the confirmation waiting (a deploy or rollback), else the releases screen's
+    /// highlighted release, would change.
+    var diffRequest: ConsoleFocus.Diff? {
+        if let pending, case .run(let request) = pending.request {
+            switch request {
+            case .deploy(let deploy):
+                return ConsoleFocus.Diff(component: deploy.component, environment: deploy.environment, version: deploy.version)
+            case .rollback(let rollback):
+                // A rollback without a version goes to the one before the live one.
+                let previous = snapshot.state(rollback.component, rollback.environment)?.previousVersions.first
+                guard let version = rollback.version ?? previous else { return nil }
+                return ConsoleFocus.Diff(component: rollback.component, environment: rollback.environment, version: version)
+            case .switchTraffic, .promote:
+                return nil
+            }
+        }
+        guard pending == nil, screen == .releases, let component, let environment = releasesEnvironment,
+              visibleReleases.indices.contains(selection) else { return nil }
+        return ConsoleFocus.Diff(component: component, environment: environment, version: visibleReleases[selection].version)
+    }
+
+    /// The loaded diff answering what is asked now, if it has arrived.
+    var shownDiff: LoadedDiff? {
+        guard let diff, let request = diffRequest, diff.request == request else { return nil }
+        return diff
     }
 }
 
@@ -244,4 +295,15 @@ struct ConsoleFocus: Equatable, Sendable {
     var log: LogSource?
     /// The run whose stages the runs screen shows.
     var run: String?
+    /// The release diff the releases screen or a confirmation shows.
+    var diff: Diff?
+    /// Whether the drift screen is open, so the watcher asks git.
+    var drift = false
+
+    /// A version of a component compared with the one live in an environment (nil: HEAD's version).
+    struct Diff: Hashable, Sendable {
+        var component: String
+        var environment: String
+        var version: String?
+    }
 }

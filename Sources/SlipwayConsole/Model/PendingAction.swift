@@ -13,9 +13,11 @@ struct PendingAction: Equatable, Sendable {
 
     var needsTypedName: Bool { Self.guardedEnvironments.contains(environment) }
 
-    var prompt: String {
-        needsTypedName
-            ? "\(summary)? type '\(environment)' and enter to confirm, esc cancels: \(typed)_"
-            : "\(summary)? y/enter confirms, n/esc cancels"
+    /// The question, with what the release changes (`3 commits, 5 files, 1 migration`) once known.
+    func prompt(changes: String? = nil) -> String {
+        let what = summary + (changes.map { " (\($0))" } ?? "")
+        return needsTypedName
+            ? "\(what)? type '\(environment)' and enter to confirm, esc cancels: \(typed)_"
+            : "\(what)? y/enter confirms, n/esc cancels"
     }
 }

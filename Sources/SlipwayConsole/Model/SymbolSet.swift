@@ -15,6 +15,9 @@ enum SymbolSet: Equatable, Sendable {
     /// A release waiting in the idle colour for a switch by hand.
     var waiting: String { self == .unicode ? "⇡" : "^" }
     var inProgress: String { self == .unicode ? "⟳" : "*" }
+    /// Marks the past view, so it is never taken for now.
+    var past: String { self == .unicode ? "◷" : "@" }
+    var dash: String { self == .unicode ? "—" : "-" }
     var ellipsis: String { self == .unicode ? "…" : "~" }
 
     func health(_ health: HealthState) -> String {

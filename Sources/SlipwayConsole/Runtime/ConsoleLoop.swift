@@ -21,6 +21,7 @@ struct ConsoleLoop {
     let settings: ConsoleSettings
     let mailbox: ConsoleMailbox
     let sender: RequestSender
+    let past: PastLoader
     let signals: SignalWatch
 
     func run() throws -> ConsoleExit {
@@ -67,6 +68,11 @@ struct ConsoleLoop {
                                 mailbox.requestReload()
                             }
                         }
+                    case .loadPast(let target):
+                        // A fold of up to a checkpoint interval of events: never on the terminal thread.
+                        let past = past
+                        let mailbox = mailbox
+                        Task.detached { mailbox.post(past.load(target)) }
                     case .quit: return .quit
                     case .fail(let reason): throw SlipwayError.failure(reason)
                     }

@@ -28,6 +28,8 @@ struct StoreWatcher: Sendable {
         var runEventID: Int64?
         var outputSequence = -1
         var slotLogStamp: String?
+        var diffEventID: Int64?
+        var driftEventID: Int64?
     }
 
     func watch() async {
@@ -73,6 +75,8 @@ struct StoreWatcher: Sendable {
                     mailbox.post(.loaded(try snapshot(follower, metrics: metrics, service: service), header))
                 }
                 try readFocus(&progress, eventID: eventID)
+                await readDiff(&progress, eventID: eventID)
+                await readDrift(&progress, eventID: eventID, again: heartbeat || forced)
                 isFirstLoad = false
             } catch {
                 guard !isFirstLoad else {
@@ -168,6 +172,32 @@ struct StoreWatcher: Sendable {
             }
         case nil:
             break
+        }
+    }
+
+    /// The release diff the focused screen asks for, again when the live versions may have moved.
+    private func readDiff(_ progress: inout FocusProgress, eventID: Int64) async {
+        guard let request = progress.focus.diff, progress.diffEventID != eventID else { return }
+        progress.diffEventID = eventID
+        var loaded = LoadedDiff(request: request)
+        do throws(SlipwayError) {
+            let component = try engine.workspace.component(named: request.component)
+            loaded.diff = try await engine.releaseDiff(component, environment: request.environment, to: request.version)
+        } catch {
+            loaded.problem = error.message
+        }
+        mailbox.post(.diffLoaded(loaded))
+    }
+
+    /// The drift matrix while its screen is open: again when an event arrives, and on the
+    /// heartbeat for commits made meanwhile.
+    private func readDrift(_ progress: inout FocusProgress, eventID: Int64, again: Bool) async {
+        guard progress.focus.drift, again || progress.driftEventID != eventID else { return }
+        progress.driftEventID = eventID
+        do throws(SlipwayError) {
+            mailbox.post(.driftLoaded(try await engine.drift()))
+        } catch {
+            mailbox.post(.loadFailed("cannot read the drift: \(error.message)"))
         }
     }
 

@@ -32,6 +32,12 @@ extension Console {
             SLOTable(lines: state.visibleObjectives, symbols: state.symbols)
                 .draw(into: &frame, top: top, height: frame.rows - 2 - top,
                       following: selected.map { ($0.component, $0.environment) })
+        case .releases:
+            drawList(listView(for: state), state, into: &frame)
+            let top = listTop + state.releaseListHeight + 1
+            ReleaseDiffView(diff: state.shownDiff, live: state.component.flatMap { component in
+                state.releasesEnvironment.flatMap { state.snapshot.state(component, $0)?.liveVersion }
+            }).draw(into: &frame, top: top, height: frame.rows - 2 - top)
         case .log:
             if let log = state.log {
                 LogView(log: log, symbols: state.symbols).draw(into: &frame, top: listTop, height: state.pageSize)
@@ -65,6 +71,10 @@ extension Console {
         case .alerts:
             return AlertsTable.make(
                 state.visibleAlerts, objective: state.objective(of:), now: state.now, symbols: state.symbols, width: width)
+        case .drift:
+            return DriftTable.make(
+                state.visibleDrift, environments: state.environments, symbols: state.symbols,
+                emptyMessage: state.drift == nil ? "reading git" + state.symbols.ellipsis : "no components")
         case .releases:
             return ReleasesTable.make(
                 state.visibleReleases, component: state.component ?? "", environment: state.releasesEnvironment ?? "",
@@ -76,6 +86,10 @@ extension Console {
 
     /// `slipway  <workspace>  main@1a2b3c4  actor: ana  agent: down          09:30:12 UTC`
     private static func drawHeader(_ state: ConsoleState, into frame: inout Frame) {
+        if let past = state.past {
+            drawPastHeader(past, state, into: &frame)
+            return
+        }
         let header = state.header
         let clock = "\(TimeText.clock(state.now)) UTC"
         let revision: String = switch (header.branch, header.commit.map { String($0.prefix(7)) }) {
@@ -99,11 +113,31 @@ extension Console {
         frame.put(clock, row: 0, column: frame.columns - clock.count, style: .bold)
     }
 
+    /// `◷ PAST 2026-12-03 14:05:10 UTC — esc returns to now  event #812  [ ] step`, in reverse
+    /// video over the whole line; the clock of now only where it fits.
+    private static func drawPastHeader(_ past: PastView, _ state: ConsoleState, into frame: inout Frame) {
+        let symbols = state.symbols
+        let moment = past.mark.map { "\(TimeText.dateTime($0.time)) UTC" } ?? "loading\(symbols.ellipsis)"
+        var text = "\(symbols.past) PAST \(moment) \(symbols.dash) esc returns to now"
+        let loading = past.isLoading && past.mark != nil ? "  loading\(symbols.ellipsis)" : ""
+        for segment in [past.mark.map { "  event #\($0.id)" } ?? "", loading, "  [ ] step  :at TIME"]
+            where text.count + segment.count <= frame.columns {
+            text += segment
+        }
+        let style = CellStyle.colored(.inProgress, .reverse)
+        frame.put(String(repeating: " ", count: frame.columns), row: 0, column: 0, style: style)
+        frame.put(text, row: 0, column: 0, width: frame.columns, style: style)
+        let clock = "now \(TimeText.clock(state.now)) UTC"
+        if text.count + clock.count + 2 <= frame.columns {
+            frame.put(clock, row: 0, column: frame.columns - clock.count, style: style)
+        }
+    }
+
     /// The screens as tabs, what the current one holds, and the read-only badge.
     private static func drawScreenLine(_ state: ConsoleState, into frame: inout Frame) {
         let tabs: [(ConsoleScreen, ConsoleAction)] = [
             (.fleet, .showFleet), (.runs, .showRuns), (.health, .showHealth), (.audit, .showAudit), (.alerts, .showAlerts),
-            (.help, .toggleHelp),
+            (.drift, .showDrift), (.help, .toggleHelp),
         ]
         let badge = state.readOnly ? "read-only" : ""
         // Firing alerts before the summary's end: they must show at any width.
@@ -113,7 +147,8 @@ extension Console {
         // The summary ends a blank before what is on the right.
         let rightRoom = right + (right > 0 ? 1 : 0)
         let current = state.screens.last { ConsoleScreen.top.contains($0) || $0 == .help } ?? .fleet
-        let labels = tabs.map { screen, action in
+        // The drift tab only where there is room for it beside the summary (its key works anyway).
+        let labels = tabs.filter { screen, _ in screen != .drift || current == .drift || frame.columns >= 100 }.map { screen, action in
             (screen, state.bindings.first { $0.action == action }?.footerLabel ?? "")
         }
         // When the tabs, the summary and the alarm do not fit, only the current tab keeps its
@@ -163,6 +198,11 @@ extension Console {
             return shown == total ? "\(total) firing" : "\(shown) of \(total) firing"
         case .detail:
             return "\(state.detail?.fields.count ?? 0) fields, esc goes back"
+        case .drift:
+            guard let drift = state.drift else { return "reading git" + state.symbols.ellipsis }
+            let unreleased = drift.components.filter { !$0.unreleased.isEmpty }.count
+            let count = drift.components.count
+            return "\(count) component\(count == 1 ? "" : "s") against git, \(unreleased) with commits on \(drift.branch) in no environment"
         case .help:
             return "keys of the \(state.helpSubject.title) screen"
         case .component:
@@ -210,7 +250,7 @@ extension Console {
         let row = frame.rows - 2
         if let pending = state.pending {
             let style: CellStyle = pending.needsTypedName ? .colored(.unhealthy, .bold) : .colored(.inProgress, .bold)
-            frame.put(pending.prompt, row: row, column: 0, style: style)
+            frame.put(pending.prompt(changes: state.shownDiff?.summary), row: row, column: 0, style: style)
         } else if let command = state.command {
             let x = frame.put(":\(command)_", row: row, column: 0, style: .bold)
             frame.put(state.shownStatus ?? "", row: row, column: x + 2, style: .dim)
@@ -232,7 +272,7 @@ extension Console {
     /// way to help and the way out (`? help`, `q quit`), which keep their room at the end.
     private static func drawFooter(_ state: ConsoleState, into frame: inout Frame) {
         let row = frame.rows - 1
-        let hints = state.bindings.available(in: state.context, on: state.screen, readOnly: state.readOnly)
+        let hints = state.bindings.available(in: state.context, on: state.screen, readOnly: state.isReadOnlyNow)
             .filter(\.shownInFooter)
         let essential = hints.filter { $0.action == .toggleHelp || $0.action == .quit }
         let others = hints.filter { $0.action != .toggleHelp && $0.action != .quit }

@@ -116,3 +116,61 @@ public struct GitRepository: Sendable {
         _ = try await git(["tag", "-f", name, commit])
     }
 }
+
+extension GitRepository {
+    /// The empty tree: what a diff from "nothing live yet" starts from.
+    static let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+    /// The full hash of `revision` (a commit, an abbreviated hash, a tag, a branch), or nil when
+    /// it names no commit.
+    public func commit(named revision: String) async throws(SlipwayError) -> String? {
+        guard !revision.hasPrefix("-") else { return nil }
+        let result = try await Self.run(["rev-parse", "--verify", "-q", "\(revision)^{commit}"], in: root)
+        return result.status == 0 ? result.output.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    /// `git log` of the commits in `to` and not in `from` touching `path`, newest first, one a line:
+    /// abbreviated hash, subject and author separated by U+001F.
+    public func log(from: String?, to: String, path: String) async throws(SlipwayError) -> String {
+        try await git(["log", "--format=%h%x1f%s%x1f%an", from.map { "\($0)..\(to)" } ?? to, "--", path])
+    }
+
+    /// `git diff --name-status` of `path` between two commits (`from` nil: from nothing).
+    public func nameStatus(from: String?, to: String, path: String) async throws(SlipwayError) -> String {
+        try await git(["diff", "--name-status", "--no-renames", from ?? Self.emptyTree, to, "--", path])
+    }
+
+    /// Whether `ancestor` is `commit` or one of its ancestors.
+    public func isAncestor(_ ancestor: String, of commit: String) async throws(SlipwayError) -> Bool {
+        try await Self.run(["merge-base", "--is-ancestor", ancestor, commit], in: root).status == 0
+    }
+}
+
+extension GitRepository {
+    /// When `commit` was made.
+    public func commitDate(_ commit: String) async throws(SlipwayError) -> Date {
+        let seconds = try await git(["log", "-1", "--format=%ct", commit])
+        return Date(timeIntervalSince1970: Double(seconds) ?? 0)
+    }
+
+    /// Commits touching `path` in `ahead` and not in `behind`, and the reverse.
+    public func distance(behind: String, ahead: String, path: String) async throws(SlipwayError) -> (missing: Int, extra: Int) {
+        let counts = try await git(["rev-list", "--left-right", "--count", "\(behind)...\(ahead)", "--", path])
+            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        return (counts.count == 2 ? counts[1] : 0, counts.first ?? 0)
+    }
+
+    /// The branch releases are cut from: `main`, else `master`, else the current one.
+    public func defaultBranch() async throws(SlipwayError) -> String? {
+        for branch in ["main", "master"] {
+            if try await commit(named: "refs/heads/\(branch)") != nil { return branch }
+        }
+        return try await currentBranch()
+    }
+
+    /// `git log` of the commits on `branch` touching `path` that none of `excluded` contains,
+    /// in the format of `log(from:to:path:)`.
+    public func log(on branch: String, excluding excluded: [String], path: String) async throws(SlipwayError) -> String {
+        try await git(["log", "--format=%h%x1f%s%x1f%an", branch] + (excluded.isEmpty ? [] : ["--not"] + excluded) + ["--", path])
+    }
+}

@@ -12,15 +12,19 @@ public final class EventStore: Sendable {
     let pool: DatabasePool
     let masker: SecretMasker
     let fileGuard: StoreFileGuard
+    /// Events between two checkpoints of the projection: a past moment folds at most this many.
+    let checkpointInterval: Int64
 
     /// Opens (creating when absent) the store at `path`, mode 0600. A write that finds another
     /// process holding the store's write lock waits up to `lockTimeout` seconds, and after a
     /// second says who holds it through `lockNotice`.
     public init(
         path: URL, actor: String = Actor.current(), masker: SecretMasker = SecretMasker(values: []),
-        lockTimeout: TimeInterval = 15, lockNotice: @escaping @Sendable (String) -> Void = { _ in }
+        lockTimeout: TimeInterval = 15, lockNotice: @escaping @Sendable (String) -> Void = { _ in },
+        checkpointInterval: Int64 = 25_000
     ) throws(SlipwayError) {
         self.path = path
+        self.checkpointInterval = checkpointInterval
         self.actor = actor
         self.masker = masker
         let manager = FileManager.default
@@ -140,10 +144,18 @@ public final class EventStore: Sendable {
                 keys.insert(.init(component: component, environment: environment))
             }
         }
-        guard !keys.isEmpty else { return appended }
-        var projection = Projection(states: try loadStates(keys, in: db))
-        for event in appended { projection.apply(event) }
-        try save(projection.states.filter { keys.contains($0.key) }.map(\.value), in: db)
+        if !keys.isEmpty {
+            var projection = Projection(states: try loadStates(keys, in: db))
+            for event in appended { projection.apply(event) }
+            try save(projection.states.filter { keys.contains($0.key) }.map(\.value), in: db)
+        }
+        if let first = appended.first?.id, let last = appended.last?.id,
+           last / checkpointInterval > (first - 1) / checkpointInterval {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO projection_checkpoints (event_id, component, environment, state)
+                SELECT ?, component, environment, state FROM deployment_state
+                """, arguments: [last])
+        }
         return appended
     }
 
@@ -242,6 +254,16 @@ public final class EventStore: Sendable {
         }
     }
 
+    private func saveCheckpoint(_ projection: Projection, at id: Int64, in db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO projection_checkpoints (event_id, component, environment, state) VALUES (?, ?, ?, ?)
+            """)
+        for state in projection.states.values {
+            let text = String(decoding: try Self.stateEncoder.encode(state), as: UTF8.self)
+            try insert.execute(arguments: [id, state.component, state.environment, text])
+        }
+    }
+
     /// The projection as kept up to date by every append.
     public func projection() throws(SlipwayError) -> Projection {
         do {
@@ -273,19 +295,45 @@ public final class EventStore: Sendable {
         }
     }
 
-    /// The projection as it was at `moment`: every event up to it folded, none after. The store
-    /// keeps every event, so the fleet of any past moment can be looked at.
+    /// The projection as it was at `moment`: every event recorded by then folded, none after.
+    /// The store keeps every event, so the fleet of any past moment can be looked at.
     public func projection(at moment: Date) throws(SlipwayError) -> Projection {
+        guard let event = try lastEvent(atOrBefore: moment) else { return Projection() }
+        return try projection(through: event.id)
+    }
+
+    /// The projection right after event `id`: the nearest checkpoint at or before it, and the
+    /// events after the checkpoint folded in.
+    public func projection(through id: Int64) throws(SlipwayError) -> Projection {
         do {
-            return try pool.read { db in try Self.fold(in: db, until: moment) }
+            return try pool.read { db in
+                var start = Projection()
+                let checkpoint = try Int64.fetchOne(
+                    db, sql: "SELECT MAX(event_id) FROM projection_checkpoints WHERE event_id <= ?", arguments: [id])
+                if let checkpoint {
+                    for row in try Row.fetchAll(
+                        db, sql: "SELECT state FROM projection_checkpoints WHERE event_id = ?", arguments: [checkpoint]) {
+                        let text: String = row["state"]
+                        let state = try Self.stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+                        start.states[.init(component: state.component, environment: state.environment)] = state
+                    }
+                }
+                return try Self.fold(in: db, from: start, after: checkpoint ?? 0, through: id)
+            }
         } catch {
             throw failure(error)
         }
     }
 
-    static func fold(in db: Database, until moment: Date? = nil) throws -> Projection {
+    /// Folds the events after `after` up to `through` onto `start`, calling `checkpoint` after
+    /// the first event past each `interval`. Static, so a backup's copy can be folded too.
+    static func fold(
+        in db: Database, from start: Projection = Projection(), after: Int64 = 0, through: Int64 = Int64.max,
+        every interval: Int64 = 25_000, checkpoint: ((Int64, Projection) throws -> Void)? = nil
+    ) throws -> Projection {
         let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked, .trafficSwitched]
-        var projection = Projection()
+        var projection = start
+        var lastCheckpoint = after / interval
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, time, kind, component, environment, run_id,
                    json_extract(payload, '$.run_kind'), json_extract(payload, '$.version'),
@@ -293,9 +341,9 @@ public final class EventStore: Sendable {
                    json_extract(payload, '$.outcome'), json_extract(payload, '$.healthy'),
                    json_extract(payload, '$.reason')
             FROM events
-            WHERE component IS NOT NULL AND environment IS NOT NULL AND time <= ?
+            WHERE component IS NOT NULL AND environment IS NOT NULL AND id > ? AND id <= ?
             ORDER BY id
-            """, arguments: [moment.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) } ?? Int64.max])
+            """, arguments: [after, through])
         while let row = try cursor.next() {
             guard let kind = EventKind(rawValue: row[2]) else { continue }
             var details = EventDetails()
@@ -308,19 +356,27 @@ public final class EventStore: Sendable {
                 details.healthy = (row[11] as Int?).map { $0 != 0 }
                 details.reason = row[12]
             }
+            let id: Int64 = row[0]
             projection.apply(
-                id: row[0], time: Date(milliseconds: row[1]), kind: kind, component: row[3], environment: row[4],
+                id: id, time: Date(milliseconds: row[1]), kind: kind, component: row[3], environment: row[4],
                 runID: row[5], details: details)
+            if let checkpoint, id / interval > lastCheckpoint {
+                lastCheckpoint = id / interval
+                try checkpoint(id, projection)
+            }
         }
         return projection
     }
 
-    /// Throws the stored projection away and folds it again from every event.
+    /// Throws the stored projection and its checkpoints away and folds them again from every event.
     @discardableResult
     public func rebuildProjection() throws(SlipwayError) -> Projection {
         do {
             return try pool.write { db in
-                let projection = try Self.fold(in: db)
+                try db.execute(sql: "DELETE FROM projection_checkpoints")
+                let projection = try Self.fold(in: db, every: self.checkpointInterval) { id, projection in
+                    try self.saveCheckpoint(projection, at: id, in: db)
+                }
                 try db.execute(sql: "DELETE FROM deployment_state")
                 try self.save(Array(projection.states.values), in: db)
                 return projection

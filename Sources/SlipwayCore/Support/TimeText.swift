@@ -20,6 +20,12 @@ public enum TimeText {
         return [parts.hour, parts.minute, parts.second].map { pad($0 ?? 0) }.joined(separator: ":")
     }
 
+    /// `2026-11-29 09:30:12`: a moment in full, without the `T` and `Z` of RFC 3339.
+    public static func dateTime(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return "\(parts.year ?? 0)-\(pad(parts.month ?? 0))-\(pad(parts.day ?? 0)) \(clock(date))"
+    }
+
     /// `11-29 09:30:12`: a run's start, short enough for the runs table.
     public static func stamp(_ date: Date) -> String {
         let parts = calendar.dateComponents([.month, .day], from: date)

@@ -5,6 +5,7 @@
 //   slipway-bench append [--events N] [--batch N] [--reps N] [--work DIR]
 //   slipway-bench grow DB --to N [--batch N] [--via store|sqlite3]
 //   slipway-bench rebuild DB [--fold]            one rebuild, in a process of its own (for VmHWM)
+//   slipway-bench past DB [--samples N]          the console's past view: moments spread over the log
 //
 // `all` runs `rebuild` as a child process of this binary so that the peak resident memory
 // (VmHWM) it reports belongs to the rebuild alone. Every file lives in a temporary folder
@@ -747,6 +748,46 @@ func sqliteFoldFloor(db: URL) throws -> (withJSON: Double, withoutJSON: Double) 
     return (a.min() ?? .nan, b.min() ?? .nan)
 }
 
+/// The console's past-view query (`PastLoader`) at `samples` moments spread evenly over the log:
+/// the last event by then, the projection through it (checkpoint and fold), the runs started by
+/// then and the 300 events up to it. Also the fold of every event, which a past moment cost
+/// before checkpoints.
+func pastMoments(db: URL, samples: Int) throws -> String {
+    let store = try EventStore(path: db, actor: benchActor)
+    guard let first = try store.event(steps: 0, from: 1), let last = try store.latestEvent() else {
+        throw BenchError("\(db.path) holds no events")
+    }
+    var projection: [Double] = []
+    var whole: [Double] = []
+    var states = 0
+    for index in 0..<samples {
+        let fraction = Double(index) / Double(max(1, samples - 1))
+        let moment = first.time + last.time.timeIntervalSince(first.time) * fraction
+        let start = now()
+        guard let mark = try store.lastEvent(atOrBefore: moment) else { continue }
+        let folded = try store.projection(through: mark.id)
+        projection.append(seconds(since: start))
+        _ = try store.runs(asOf: mark.time, limit: 200)
+        _ = try store.latestEvents(limit: 300, through: mark.id)
+        whole.append(seconds(since: start))
+        states = folded.states.count
+    }
+    let foldStart = now()
+    _ = try store.foldedProjection()
+    let fold = seconds(since: foldStart)
+    func ms(_ values: [Double]) -> String {
+        let sorted = values.sorted()
+        let p95 = sorted.isEmpty ? Double.nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]
+        return "median \(fixed(median(values) * 1000, 1)) ms, p95 \(fixed(p95 * 1000, 1)) ms, max \(fixed((sorted.last ?? .nan) * 1000, 1)) ms"
+    }
+    return """
+        past view over \(grouped(Int(last.id))) events, \(states) deployments, \(projection.count) moments:
+          moment -> projection:                 \(ms(projection))
+          with runs and 300 events (the view):  \(ms(whole))
+          fold of every event (no checkpoint):  \(fixed(fold * 1000, 0)) ms
+        """
+}
+
 func ownExecutable() -> String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 }
@@ -760,6 +801,7 @@ func usage() -> String {
            slipway-bench append [--events 100000] [--batch 1000] [--reps 3] [--work DIR]
            slipway-bench grow DB --to 1000000 [--batch 10000] [--via store|sqlite3]
            slipway-bench rebuild DB [--fold]
+           slipway-bench past DB [--samples 40]
     """
 }
 
@@ -940,6 +982,9 @@ func main() -> Int32 {
             guard arguments.positional.count == 2 else { throw BenchError(usage()) }
             let result = try rebuildOnce(db: URL(fileURLWithPath: arguments.positional[1]), fold: arguments.flags.contains("--fold"))
             print(result.line)
+        case "past":
+            guard arguments.positional.count == 2 else { throw BenchError(usage()) }
+            print(try pastMoments(db: URL(fileURLWithPath: arguments.positional[1]), samples: try arguments.int("--samples", 40)))
         default:
             throw BenchError(usage())
         }
