@@ -28,6 +28,9 @@ import Testing
                                     minute: SLIMinute(minute: minute, total: 1000, bad: recent ? 50 : 0)))
             increments.append(.init(component: "web", environment: "production", objective: "availability",
                                     minute: SLIMinute(minute: minute, total: 10, bad: 0)))
+            // 10% bad against a 1% budget: spent nine times over.
+            increments.append(.init(component: "api", environment: "production", objective: "availability",
+                                    minute: SLIMinute(minute: minute, total: 1000, bad: 100)))
         }
         try store.add(increments)
 
@@ -54,6 +57,9 @@ import Testing
         #expect(table.status == 0)
         #expect(table.stdout.contains("availability"))
         #expect(table.stdout.contains("45.0d"), "\(table.stdout)")
+        let spent = try #require(table.stdout.split(separator: "\n").first { $0.contains("production") && $0.contains("availability") && $0.contains("api") })
+        #expect(spent.components(separatedBy: "spent").count == 3, "budget and time left both say spent: \(spent)")
+        #expect(!spent.contains("-900"), "never a negative budget: \(spent)")
         #expect(try slipway("slo", "--env", "prod").status == 2, "an unknown environment is a usage error")
     }
 

@@ -28,12 +28,12 @@ struct SLOLine: Equatable, Sendable {
 
     /// The budget left; an exhausted one is "spent", never a figure like `-5900%`.
     var budgetText: String {
-        status.budgetRemaining <= 0 ? "spent" : String(format: "%.0f%%", status.budgetRemaining * 100)
+        status.isBudgetSpent ? "spent" : String(format: "%.0f%%", status.budgetRemaining * 100)
     }
 
     /// Days until the budget runs out at the current burn; "spent" once it has (not `0.0d`).
     var exhaustionText: String {
-        guard status.budgetRemaining > 0 else { return "spent" }
+        guard !status.isBudgetSpent else { return "spent" }
         return status.daysToExhaustion.map { String(format: "%.1fd", $0) } ?? "never"
     }
 

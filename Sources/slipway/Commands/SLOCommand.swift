@@ -25,8 +25,9 @@ struct SLOCommand: AsyncParsableCommand {
                 return [
                     entry.component, entry.environment, status.objective.name, String(format: "%.2f%%", status.objective.target),
                     status.current.map { String(format: "%.3f%%", $0) } ?? "-",
-                    String(format: "%.1f%%", status.budgetRemaining * 100), String(format: "%.2f", status.burnRate),
-                    status.daysToExhaustion.map { String(format: "%.1fd", $0) } ?? "never",
+                    status.isBudgetSpent ? "spent" : String(format: "%.1f%%", status.budgetRemaining * 100),
+                    String(format: "%.2f", status.burnRate),
+                    status.isBudgetSpent ? "spent" : status.daysToExhaustion.map { String(format: "%.1fd", $0) } ?? "never",
                 ]
             }
         ).print()

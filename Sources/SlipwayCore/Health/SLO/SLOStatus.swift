@@ -32,6 +32,10 @@ public struct SLOStatus: Sendable, Equatable, Codable {
         }
     }
 
+    /// The window's bad events used the whole budget (or more): shown as "spent", never as a
+    /// negative figure like `-5900%`.
+    public var isBudgetSpent: Bool { budgetRemaining <= 0 }
+
     enum CodingKeys: String, CodingKey {
         case objective, current, budgetRemaining = "budget_remaining", burnRate = "burn_rate"
         case daysToExhaustion = "days_to_exhaustion"
