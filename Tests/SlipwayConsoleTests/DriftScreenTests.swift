@@ -25,4 +25,14 @@ import Testing
             Issue.record("no 'not in git' cell")
         }
     }
+
+    @Test func aNarrowDriftScreenShortensTheSentenceAndLeavesOutWholeVersions() {
+        let opened = Fixtures.pressing([.character("6")], in: RichFixtures.state(size: TerminalSize(rows: 24, columns: 80)))
+        let frame = Console.render(Console.update(opened, .driftLoaded(RichFixtures.drift)).0)
+        let accounts = frame.line(containing: "accounts  ")?.text ?? ""
+        #expect(accounts.count <= 80)
+        #expect(accounts.contains("1 commit, newest") && accounts.hasSuffix("…"), "the sentence is shortened with an ellipsis: \(frame.text)")
+        #expect(frame.line(containing: "hidden: PRODUCTION") != nil, "the left-out environment is named: \(frame.text)")
+        #expect(!accounts.contains("3 beh "), "a version cell is whole or absent")
+    }
 }

@@ -74,7 +74,7 @@ extension Console {
         case .drift:
             return DriftTable.make(
                 state.visibleDrift, environments: state.environments, symbols: state.symbols,
-                emptyMessage: state.drift == nil ? "reading git" + state.symbols.ellipsis : "no components")
+                emptyMessage: state.drift == nil ? "reading git" + state.symbols.ellipsis : "no components", width: width)
         case .releases:
             return ReleasesTable.make(
                 state.visibleReleases, component: state.component ?? "", environment: state.releasesEnvironment ?? "",

@@ -5,7 +5,8 @@ import SlipwayCore
 /// commits it is behind the environment before it, and the commits no environment runs.
 enum DriftTable {
     static func make(
-        _ components: [DriftReport.Component], environments: [String], symbols: SymbolSet, emptyMessage: String
+        _ components: [DriftReport.Component], environments: [String], symbols: SymbolSet, emptyMessage: String,
+        width: Int = .max
     ) -> ColumnTable<DriftReport.Component> {
         typealias Column = ColumnTable<DriftReport.Component>.Column
         let columns = environments.map { environment in
@@ -22,14 +23,14 @@ enum DriftTable {
         }
         return ColumnTable(
             items: components,
-            columns: [Column(heading: "COMPONENT", limit: 24, value: \.component)] + columns + [
+            columns: [Column(heading: "COMPONENT", limit: 24, value: \.component, cuttable: true)] + columns + [
                 Column(heading: "NOT LIVE ANYWHERE", limit: 60, value: { component in
                     guard let newest = component.unreleased.first else { return "-" }
                     let count = component.unreleased.count
                     return "\(count) commit\(count == 1 ? "" : "s"), newest \(newest.hash) \(newest.subject)"
-                }, style: { $0.unreleased.isEmpty ? .plain : .colored(.inProgress) }),
+                }, style: { $0.unreleased.isEmpty ? .plain : .colored(.inProgress) }, cuttable: true),
             ],
-            symbols: symbols, emptyMessage: emptyMessage)
+            symbols: symbols, emptyMessage: emptyMessage, width: width)
     }
 
     /// `3f9a2c1b7d4e 2.5d 3 behind` or `0c1d2e3f4a5b not in git`.
