@@ -32,10 +32,14 @@ public final class EventStore: Sendable {
             try manager.createDirectory(
                 at: path.deletingLastPathComponent(), withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
-            if !manager.fileExists(atPath: path.path) {
-                guard manager.createFile(atPath: path.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                    throw SlipwayError.failure("cannot create the store at \(path.path)")
-                }
+            // O_EXCL, never FileManager.createFile: that writes a new file and renames it over the
+            // path, so a process opening a new store at the same time could replace the store
+            // another had just created (the file guard below caught exactly that).
+            let created = open(path.path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if created >= 0 {
+                close(created)
+            } else if errno != EEXIST {
+                throw SlipwayError.failure("cannot create the store at \(path.path): \(String(cString: strerror(errno)))")
             }
             // Opening a new store switches it to WAL and creates its tables; neither waits on
             // SQLite's busy handler, so processes opening one store at once take turns here.
