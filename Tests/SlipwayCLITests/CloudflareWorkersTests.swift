@@ -187,4 +187,34 @@ extension CloudflareWorkersTests {
         #expect(deploy.stdout.contains("Cloudflare already has what POST"), "\(deploy.stdout)")
         #expect(try Self.deployments(standin) == [["v1": 100]], "reconciled from the platform, not deployed twice")
     }
+
+    @Test func aCanaryWithoutAnalyticsPausesForAPersonAndAnAbortSendsEveryRequestBack() throws {
+        let (standin, workspace, slipway) = try worker(settings: """
+              retry_deadline: 2s
+            strategy: canary
+            monitoring_period: 2s
+            canary: {steps: [50, 100], interval: 2s, threshold: 1, min_requests: 10}
+            """)
+        #expect(try slipway("deploy-service", "edge", "--env", "staging", "--version", "v1", "--local").status == 0)
+        try release(workspace, "v2")
+        try standin.fault("POST", path: "/graphql", status: 503, count: 100_000)
+
+        let log = workspace.root.appendingPathComponent("canary.log")
+        let process = try slipway.start(["deploy-service", "edge", "--env", "staging", "--version", "v2", "--local"], log: log)
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        func canary() -> [String: Any] {
+            ((try? slipway.json("canary", "status", "edge", "--env", "staging")) as? [String: Any]) ?? [:]
+        }
+        #expect(eventually(120) { canary()["phase"] as? String == "paused" }, "\(canary())")
+        #expect((canary()["reason"] as? String ?? "").contains("canary requests in the interval"), "inconclusive: \(canary())")
+        #expect(try standin.split("edge-staging") == ["v2": 50, "v1": 50], "paused, not rolled back or promoted by itself")
+
+        let abort = try slipway("canary", "abort", "edge", "--env", "staging")
+        #expect(abort.status == 0, "\(abort.stdout)\(abort.stderr)")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(try standin.split("edge-staging") == ["v1": 100], "every request back on v1")
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(output.contains("no figures from the Workers analytics"), "\(output)")
+    }
 }
