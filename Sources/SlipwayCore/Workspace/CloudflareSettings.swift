@@ -6,7 +6,6 @@ public struct CloudflareSettings: Sendable, Equatable {
     public var accountID: String?
     /// The Worker's name; in a Workers environment (`workers_env`) wrangler's `<script>-<env>`.
     public var script: String?
-    public var project: String?
     /// The module uploaded as the Worker's main module, relative to the component's folder.
     public var main = "index.js"
     public var compatibilityDate: String?
@@ -27,7 +26,7 @@ public struct CloudflareSettings: Sendable, Equatable {
     public init() {}
 
     static let keys = [
-        "account_id", "script", "project", "main", "compatibility_date", "zone", "record", "blue", "green", "ttl",
+        "account_id", "script", "main", "compatibility_date", "zone", "record", "blue", "green", "ttl",
         "request_timeout", "retry_deadline",
     ]
 
@@ -45,7 +44,6 @@ public struct CloudflareSettings: Sendable, Equatable {
         settings.location = node.location
         settings.accountID = try entries["account_id"]?.string("cloudflare.account_id") ?? accountID
         settings.script = try entries["script"]?.string("cloudflare.script") ?? script
-        settings.project = try entries["project"]?.string("cloudflare.project") ?? project
         settings.main = try entries["main"]?.string("cloudflare.main") ?? main
         settings.compatibilityDate = try entries["compatibility_date"]?.string("cloudflare.compatibility_date") ?? compatibilityDate
         settings.zone = try entries["zone"]?.string("cloudflare.zone") ?? zone
