@@ -148,13 +148,19 @@ extension EventStore {
         }
     }
 
-    /// The (component, environment) pairs with stored minutes: one index seek per pair (a skip
-    /// scan), not a pass over every minute stored.
+    /// The (component, environment) pairs with stored minutes: one or two index seeks per pair (a
+    /// skip scan), not a pass over every minute stored. The seeks bound one column at a time:
+    /// SQLite seeks `(component, environment) > (?, ?)` to the component alone and then steps
+    /// over every minute of the pair, which made this listing most of an evaluation pass.
     public func sliSubjects() throws(SlipwayError) -> [(component: String, environment: String)] {
         do {
             return try pool.read { db in
-                let next = try db.cachedStatement(sql: """
-                    SELECT component, environment FROM sli_minutes WHERE (component, environment) > (?, ?)
+                let nextEnvironment = try db.cachedStatement(sql: """
+                    SELECT component, environment FROM sli_minutes WHERE component = ? AND environment > ?
+                    ORDER BY environment LIMIT 1
+                    """)
+                let nextComponent = try db.cachedStatement(sql: """
+                    SELECT component, environment FROM sli_minutes WHERE component > ?
                     ORDER BY component, environment LIMIT 1
                     """)
                 var subjects: [(component: String, environment: String)] = []
@@ -163,7 +169,8 @@ extension EventStore {
                 while let found = row {
                     let subject: (component: String, environment: String) = (found["component"], found["environment"])
                     subjects.append(subject)
-                    row = try Row.fetchOne(next, arguments: [subject.component, subject.environment])
+                    row = try Row.fetchOne(nextEnvironment, arguments: [subject.component, subject.environment])
+                        ?? Row.fetchOne(nextComponent, arguments: [subject.component])
                 }
                 return subjects
             }

@@ -11,9 +11,9 @@
 // with one INSERT ... SELECT a subject, minutes instead of `add`'s ten), then, interleaved `--runs`
 // times: the agent's alert evaluation pass (`SLOEvaluation`), the bare SQLite look-ups that pass
 // makes (C API, one read transaction, no Swift objects), the bare look-ups the pass made before
-// issue 15 (two per window, 16 per objective), and `SLOReport` (`slipway slo`, `/metrics`). Then
-// the pass's answers are checked against the evaluation that reads every minute of the first
-// `--check` subjects into an `SLOSeries` (the peer of the first SLO session).
+// issue 15 (the subjects listed as before, then two per window, 16 per objective), and `SLOReport`
+// (`slipway slo`, `/metrics`). Then the pass's answers are checked against the evaluation that
+// reads every minute of the first `--check` subjects into an `SLOSeries` (the first SLO peer).
 // VmHWM is read from /proc/self/status.
 
 import Foundation
@@ -111,6 +111,13 @@ func lookUp(_ statement: OpaquePointer, _ texts: [String], _ integers: [Int], co
     return (0..<columns).map { Int(sqlite3_column_int64(statement, Int32($0))) }
 }
 
+/// Binds `texts` and steps once; whether a row came (read it from the statement).
+func lookUpText(_ statement: OpaquePointer, _ texts: [String]) -> Void? {
+    sqlite3_reset(statement)
+    for (offset, text) in texts.enumerated() { sqlite3_bind_text(statement, Int32(offset + 1), text, -1, transient()) }
+    return sqlite3_step(statement) == SQLITE_ROW ? () : nil
+}
+
 func loadAverage() -> String {
     ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").first.map(String.init) ?? "?"
 }
@@ -164,22 +171,32 @@ if let index = CommandLine.arguments.firstIndex(of: "--store"), index + 1 < Comm
     let lengths = objectives.map { SLOWindows.lengths(for: $0, rules: BurnRateRule.standard) }
 
     let firstSubject = bare.prepare("SELECT component, environment FROM sli_minutes ORDER BY component, environment LIMIT 1")
-    let nextSubject = bare.prepare("""
+    let nextEnvironment = bare.prepare("""
+        SELECT component, environment FROM sli_minutes WHERE component = ? AND environment > ? ORDER BY environment LIMIT 1
+        """)
+    let nextComponent = bare.prepare("""
+        SELECT component, environment FROM sli_minutes WHERE component > ? ORDER BY component, environment LIMIT 1
+        """)
+    // The listing of before: one row-value seek per pair, which SQLite runs over every minute of the pair.
+    let nextPair = bare.prepare("""
         SELECT component, environment FROM sli_minutes WHERE (component, environment) > (?, ?)
         ORDER BY component, environment LIMIT 1
         """)
-    /// The subjects, by the skip scan the store makes.
-    func bareSubjects() -> [(String, String)] {
+    /// The subjects, by the skip scan the store makes (or made, `old`).
+    func bareSubjects(old: Bool = false) -> [(String, String)] {
         var subjects: [(String, String)] = []
-        var statement = firstSubject
-        sqlite3_reset(statement)
-        while sqlite3_step(statement) == SQLITE_ROW {
-            let subject = (String(cString: sqlite3_column_text(statement, 0)), String(cString: sqlite3_column_text(statement, 1)))
+        let text = { (statement: OpaquePointer) in
+            (String(cString: sqlite3_column_text(statement, 0)), String(cString: sqlite3_column_text(statement, 1)))
+        }
+        var next = lookUpText(firstSubject, []).map { _ in text(firstSubject) }
+        while let subject = next {
             subjects.append(subject)
-            statement = nextSubject
-            sqlite3_reset(statement)
-            sqlite3_bind_text(statement, 1, subject.0, -1, transient())
-            sqlite3_bind_text(statement, 2, subject.1, -1, transient())
+            if old {
+                next = lookUpText(nextPair, [subject.0, subject.1]).map { _ in text(nextPair) }
+            } else {
+                next = lookUpText(nextEnvironment, [subject.0, subject.1]).map { _ in text(nextEnvironment) }
+                    ?? lookUpText(nextComponent, [subject.0]).map { _ in text(nextComponent) }
+            }
         }
         return subjects
     }
@@ -227,7 +244,7 @@ if let index = CommandLine.arguments.firstIndex(of: "--store"), index + 1 < Comm
         defer { bare.execute("COMMIT") }
         var count = 0
         var bad = 0
-        for (component, environment) in bareSubjects() {
+        for (component, environment) in bareSubjects(old: true) {
             for (objective, windows) in zip(objectives, lengths) {
                 for length in windows {
                     let key = [component, environment, objective.name]
