@@ -58,14 +58,11 @@ run() { # name command...: runs one benchmark under the timeout, its output in $
     echo "    ${STATUS[$name]}"
 }
 
-startup() {
-    "$BIN/slipway" demo --dir "$WORK/demo" --no-console >/dev/null &&
-        python3 bench/startup.py --slipway "$BIN/slipway" --demo "$WORK/demo" --runs "$(quick 30 200)"
-}
-
 run store bash bench/run.sh $(quick "--quick --settle 5" "")
 run slo "$BIN/slipway-slo-bench" --store "$WORK/slo" --runs "$(quick 3 5)" $(quick "--days 3" "")
-run startup startup
+# shellcheck disable=SC2016 # expanded by the inner bash
+run startup bash -c '"$0/slipway" demo --dir "$1/demo" --no-console >/dev/null &&
+    python3 bench/startup.py --slipway "$0/slipway" --demo "$1/demo" --runs "$2"' "$BIN" "$WORK" "$(quick 30 200)"
 run changes bash bench/pipeline.sh $(quick --quick "")
 run router bash bench/router.sh $(quick --quick "")
 run metrics bash bench/router-metrics.sh $(quick "--duration 3 --rounds 1" "")
@@ -91,7 +88,7 @@ else row "router, 64 connections" router "$(notrun router)" nginx "-"; fi
 
 # Aim 2: start-up (startup.py prints its own verdict rows).
 if out=$(log startup | grep '^| aim:'); then
-    echo "$out" | sed 's/^| aim: /| /; s/|$//' | while IFS='|' read -r aim figure peer met; do row "$aim" startup "$figure" "$peer" "$met"; done
+    echo "$out" | sed 's/^| aim: //; s/ *|$//' | while IFS='|' read -r aim figure peer met; do row "$aim" startup "$figure" "$peer" "$met"; done
 else row "CLI start-up" startup "$(notrun startup)" "git --version" "-"; fi
 
 # Aim 3: change detection against git diff, as processes.
