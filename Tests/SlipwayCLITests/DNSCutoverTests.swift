@@ -100,4 +100,26 @@ import Testing
         #expect(lines.count >= 1 && lines.allSatisfy { $0.contains("Cloudflare refused CLOUDFLARE_API_TOKEN (403") }, "\(refused.stdout)")
         #expect(try standin.records()["site.example.com"]?.content == Self.blue)
     }
+
+    /// A target that moves its own traffic (here Slipway's router) cannot also be switched by DNS:
+    /// the record and the router would each claim which colour is live.
+    @Test func dnsOnATargetThatRoutesItselfIsAConfigErrorAtTheKey() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "services/api/slipway.yml": """
+                target: local
+                run: python3 -m http.server $PORT
+                switch: dns
+                cloudflare: {zone: example.com, record: api.example.com, blue: 192.0.2.10, green: 192.0.2.20}
+
+                """,
+            ".gitignore": ".slipway/\n",
+        ])
+        try workspace.commitAll("api")
+        let check = try SlipwayProcess(workspace)("config", "check")
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        let line = check.stderr.split(separator: "\n").first { $0.contains("switch: dns") }
+        #expect(line?.contains("services/api/slipway.yml:3:9: switch: dns needs a target whose blue and green are two origins") == true,
+                "\(check.stderr)")
+        #expect(line?.contains("which moves its own traffic (Slipway's router)") == true, "\(check.stderr)")
+    }
 }

@@ -108,6 +108,19 @@ extension Engine {
         _ = try DeployMethod.resolve(for: component, in: workspace)
     }
 
+    /// What moves a component's traffic when its target does it itself rather than by DNS; nil for a
+    /// Makefile target, whose two origins a DNS record can choose between.
+    static func selfRoutedTarget(of component: Component) -> String? {
+        if LocalDeployment.applies(to: component) { return "Slipway's router" }
+        guard !component.hasGoal("deploy") else { return nil }
+        if WorkersTarget.applies(to: component) { return "Worker deployments by percentage" }
+        switch component.target {
+        case "aws-ecs": return "the load balancer's listener weights"
+        case "aws-lambda": return "the alias's version weights"
+        default: return nil
+        }
+    }
+
     /// Sets aside components whose settings their target cannot honour: a canary needs traffic by
     /// weight, an AWS target its `aws:` block, a Worker or a DNS cutover its `cloudflare:` block.
     static func setAsideUnsupportedStrategies(in workspace: inout Workspace) {
@@ -127,6 +140,11 @@ extension Engine {
         }
         for component in workspace.components where component.settings.switchesByDNS || WorkersTarget.applies(to: component) {
             do throws(SlipwayError) {
+                if component.settings.switchesByDNS, let mover = selfRoutedTarget(of: component) {
+                    let message = "switch: dns needs a target whose blue and green are two origins behind a Makefile; "
+                        + "\(component.path) deploys to '\(component.target)', which moves its own traffic (\(mover))"
+                    throw component.settings.switchLocation?.error(message) ?? .usage(message)
+                }
                 for environment in workspace.config.environmentNames {
                     if component.settings.switchesByDNS {
                         _ = try DNSCutover.settings(of: component, in: environment)
