@@ -66,7 +66,7 @@ final class EventLagScraper {
         }
         do {
             try store.add(increments, now: now)
-            try store.save(states, raising: alerts, sinks: workspace.config.alerts.sinks)
+            try store.save(states, raising: alerts, routing: workspace.config.alerts)
             alarms = updated
         } catch {
             AgentLog.logger.error("cannot record the event lag: \(error)")

@@ -64,6 +64,7 @@ extension Engine {
     /// Records `request` and hands it to the workspace's agent (started when none runs), with
     /// this process's environment for that run only. Follow the handle to see it through.
     public func request(_ request: RunRequest, noWait: Bool = false) async throws(SlipwayError) -> RequestedRun {
+        try authorize(request)
         let record = try store.record(request, origin: origin, noWait: noWait)
         let agent = AgentClient(workspace: workspace.root, statePath: store.path, environment: environment)
         let message = AgentRequest(.execute, variables: environment, requestID: record.id)
