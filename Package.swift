@@ -102,7 +102,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "slipway-slo-bench",
-            dependencies: ["SlipwayCore"],
+            dependencies: ["SlipwayCore", .product(name: "GRDBSQLite", package: "GRDB.swift")],
             path: "bench/Sources/slipway-slo-bench"
         ),
         .target(

@@ -15,7 +15,9 @@ struct StoreRebuild: AsyncParsableCommand {
         if fromAgent { return try await recoverFromAgent() }
         let store = try await global.openEngine().store
         let before = try store.projection()
-        let rebuilt = try store.rebuildProjection()
+        let bar = TerminalProgress("rebuild", measure: .items("events"), json: false)
+        let rebuilt = try store.rebuildProjection { reached, last in bar?.update(done: Double(reached), total: Double(last)) }
+        bar?.finish()
         let same = before == rebuilt
         print("rebuilt \(rebuilt.states.count) component states from \(try store.latestEventID()) events"
             + (same ? "; identical to the incremental projection" : "; the incremental projection differed and was replaced"))
