@@ -5,10 +5,16 @@
 #   bash bench/run.sh                 the full run (about 2-3 minutes on 2 cores)
 #   bash bench/run.sh --quick         a smaller run, to check that everything works
 #   bash bench/run.sh --settle 0      do not wait for the machine to go quiet first
+#   bash bench/run.sh --all [--quick] every benchmark of bench/, bounded, then one table against
+#                                     the aims with met / missed (see bench/all.sh)
 #
 # Any other argument is passed to `slipway-bench all` (see `slipway-bench --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--all" ]; then
+    shift
+    exec bash bench/all.sh "$@"
+fi
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
     echo "bench/run.sh: the sqlite3 command-line tool is needed (apt-get install -y sqlite3)" >&2

@@ -80,6 +80,15 @@ def main():
         p90 = times[int(len(times) * 0.9) - 1]
         print(f"| `{name}` | {times[0]:.1f} | {statistics.median(times):.1f} | {p90:.1f} | "
               f"{rss[name]:.1f} | {statistics.median(times) / git_median:.1f}x |")
+    # Issue 15's aims, on the medians; bench/run.sh --all collects these rows.
+    version = statistics.median(figures["slipway version"])
+    status = statistics.median(figures["slipway status (demo)"])
+    verdict = lambda met: "met" if met else "missed"
+    print(f"| aim: `slipway version` within 3x of `git --version` (medians) | {version / git_median:.1f}x "
+          f"({version:.1f} ms) | git {git_median:.1f} ms | {verdict(version <= 3 * git_median)} |")
+    print(f"| aim: `slipway version` peak RSS < 15 MB | {rss['slipway version']:.1f} MB | "
+          f"git {rss['git --version']:.1f} MB | {verdict(rss['slipway version'] < 15)} |")
+    print(f"| aim: `slipway status` on the demo < 25 ms (median) | {status:.1f} ms | - | {verdict(status < 25)} |")
 
 
 if __name__ == "__main__":

@@ -53,9 +53,17 @@ import Testing
         #expect(console.waitFor("SLOTS"))
         #expect(console.screen().contains("accounts in 3 environments"))
 
-        // Deploy to staging, confirmed with y, and follow its stages in the runs screen's log pane.
+        // Deploy to staging: the confirmation says from -> to (colour and version) and what changes;
+        // confirmed with y, its stages are followed in the runs screen's log pane.
+        let staging = try #require((try slipway.json("status", "--workspace", "demo", "--env", "staging") as? [[String: Any]])?
+            .first { $0["component"] as? String == "accounts" })
+        let liveColor = try #require(staging["live_color"] as? String)
+        let liveVersion = try #require(staging["live_version"] as? String)
         try console.press("j", "d")
-        #expect(console.waitFor("deploy accounts (from git) to staging?"))
+        let idleColor = liveColor == "blue" ? "green" : "blue"
+        #expect(console.waitFor(30) {
+            $0.contains("deploy accounts to staging: \(liveColor) \(liveVersion) -> \(idleColor) ") && $0.contains("commit")
+        }, "\(console.screen())")
         try console.press("y")
         #expect(console.waitFor("asked: deploy accounts to staging"))
         try console.press("2")
@@ -74,7 +82,8 @@ import Testing
         #expect(console.waitFor("SLOTS"))
         // Deploying the version now live is refused, and the console says why, not only its log.
         try console.press("d")
-        #expect(console.waitFor("deploy accounts (from git) to staging?"))
+        #expect(console.waitFor(30) { $0.contains("deploy accounts to staging: ") && $0.contains("is the live version)?") },
+                "\(console.screen())")
         try console.press("y")
         #expect(console.waitFor(30) { $0.contains("failed: deploy accounts to staging") && $0.contains("already live") },
                 "\(console.screen())")

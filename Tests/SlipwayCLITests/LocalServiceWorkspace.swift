@@ -65,6 +65,26 @@ enum LocalServiceWorkspace {
 }
 
 /// A GET on loopback through the engine's own probe: status and body, or nil when nothing answered.
-func httpGet(_ port: Int, _ path: String = "/", timeout: Double = 5) -> HTTPProbe.Response? {
-    try? HTTPProbe(port: port, path: path, timeout: timeout).perform().get()
+/// It blocks its thread (the tests' load generators and `eventually` loops are threads).
+func httpGet(_ port: Int, _ path: String = "/", timeout: Double = 5, host: String = "127.0.0.1") -> HTTPProbe.Response? {
+    var probe = HTTPProbe(port: port, path: path, timeout: timeout)
+    probe.host = host
+    let request = probe
+    let answer = LockedAnswer()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        answer.set(try? await request.perform().get())
+        done.signal()
+    }
+    done.wait()
+    return answer.value
+}
+
+/// The answer of a probe run in a task, read by the thread that waited for it.
+private final class LockedAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var answer: HTTPProbe.Response?
+
+    func set(_ value: HTTPProbe.Response?) { lock.withLock { answer = value } }
+    var value: HTTPProbe.Response? { lock.withLock { answer } }
 }

@@ -58,6 +58,11 @@ import Testing
         let weights = try #require(frame.lines[(title.row + 1)...].first { $0.contains("blue 75% green 25%") })
         #expect(weights.contains("checks: \(progress.passed) passed, \(progress.failed) failed (rollback at 2)"), "\(weights)")
         #expect(weights.hasSuffix("7m30s left"), "\(weights)")
+        // Issue 16 item 15: the rollout as a bar; three steps of 10 minutes before 100%, 12m30s gone.
+        let rollout = try #require(frame.line(containing: "rollout")).text
+        #expect(rollout.hasSuffix("41%  12m30s of 30m00s  17m30s left"), "\(rollout)")
+        let bar = symbols == .unicode ? "▕" + String(repeating: "█", count: 12) + "▌" : "[" + String(repeating: "#", count: 12) + "-"
+        #expect(rollout.contains(bar), "\(rollout)")
         #expect(frame.text.contains("P promote  p pause  u resume  A abort"))
         let heading = try #require(frame.line(containing: "VERDICT")).text
         #expect(heading.contains("CANARY green") && heading.contains("STABLE blue"))
@@ -74,7 +79,9 @@ import Testing
 
     @Test func theTimeLeftCountsDownWithTheClock() {
         let state = Console.update(Self.state(), .tick(Self.now + 65)).0
-        #expect(Console.render(state).text.contains("6m25s left"))
+        let text = Console.render(state).text
+        #expect(text.contains("6m25s left"))
+        #expect(text.contains("13m35s of 30m00s  16m25s left"), "\(text)")
     }
 
     @Test func aPausedCanarySaysWhyAndAFinishedOneOffersNoKeys() throws {

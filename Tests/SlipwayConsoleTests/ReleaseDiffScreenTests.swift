@@ -44,9 +44,9 @@ import Testing
         let request = ConsoleFocus.Diff(component: "accounts", environment: "staging", version: nil)
         #expect(asking.focus.diff == request)
         let prompt = { (state: ConsoleState) in Console.render(state).lines[state.size.rows - 2] }
-        #expect(prompt(asking).contains("staging? y/enter confirms"))
+        #expect(prompt(asking).contains("(from git: reading its version)? y/enter confirms"), "\(prompt(asking))")
         let loaded = Console.update(asking, .diffLoaded(LoadedDiff(request: request, diff: Self.diff(to: "5e5e5e5e5e5e")))).0
-        #expect(prompt(loaded).contains("(3 commits, 5 files, 1 migration)? y/enter confirms"), "\(prompt(loaded))")
+        #expect(prompt(loaded).contains("5e5e5e5e5e5e (3 commits, 5 files, 1 migration)? y/enter confirms"), "\(prompt(loaded))")
 
         let (rollback, _) = Console.update(component, .key(.character("b")))
         #expect(rollback.focus.diff == ConsoleFocus.Diff(component: "accounts", environment: "staging", version: "0c1d2e3f4a5b"))
@@ -55,5 +55,26 @@ import Testing
         back.migrations = []
         let answered = Console.update(rollback, .diffLoaded(LoadedDiff(request: rollback.focus.diff!, diff: back))).0
         #expect(prompt(answered).contains("(back 3 commits, 5 files)?"), "\(prompt(answered))")
+    }
+
+    /// Issue 16 item 6: a deploy names the live colour and version, the idle colour it goes to and
+    /// the version git builds, and says when that version is older than the live one.
+    @Test func aDeployConfirmationSaysFromWhatToWhatAndWhenItGoesBack() throws {
+        var state = Fixtures.pressing([.enter, .character("j")], in: RichFixtures.state(size: TerminalSize(rows: 24, columns: 200)))
+        let deployment = try #require(state.snapshot.state("accounts", "staging"))
+        let live = try #require(deployment.liveColor)
+        let idle = live == "blue" ? "green" : "blue"
+        state = Console.update(state, .key(.character("d"))).0
+        let request = try #require(state.focus.diff)
+        let prompt = { (state: ConsoleState) in Console.render(state).lines[state.size.rows - 2] }
+        #expect(prompt(state).contains("deploy accounts to staging: \(live) \(deployment.liveVersion ?? "?") -> \(idle) (from git"),
+                "\(prompt(state))")
+
+        var older = Self.diff(to: "1a1a1a1a1a1a")
+        older.isRollback = true
+        older.migrations = []
+        let back = Console.update(state, .diffLoaded(LoadedDiff(request: request, diff: older))).0
+        #expect(prompt(back).contains("-> \(idle) 1a1a1a1a1a1a (back 3 commits, 5 files), older than the live release: a rollback in effect"),
+                "\(prompt(back))")
     }
 }

@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    @Test func twoAgentsDrainingAtOnceDeliverEveryAlertOncePerSinkInItsShape() throws {
+    @Test func twoAgentsDrainingAtOnceDeliverEveryAlertOncePerSinkInItsShape() async throws {
         let (workspace, receiver) = try Self.start()
         defer { Self.stop(receiver) }
         let routing = try Workspace.load(at: workspace.root).config.alerts
@@ -86,8 +86,10 @@ import Testing
         let second = AlertSinks(
             root: workspace.root, store: try EventStore(path: workspace.statePath, actor: "agent"), owner: "agent-b",
             environment: ["PD_KEY": "R0UT1NG"])
-        let agents = [first, second]
-        DispatchQueue.concurrentPerform(iterations: 2) { agents[$0].drain() }
+        let now = Date()
+        async let drainedByFirst: Void = first.drain(now: now)
+        async let drainedBySecond: Void = second.drain(now: now)
+        _ = await (drainedByFirst, drainedBySecond)
         let counts = try store.outboxCounts()
         #expect(counts.delivered == 36 && counts.pending == 0, "\(counts)")
         let received = Self.received(workspace)
@@ -101,7 +103,7 @@ import Testing
         #expect(Set(chat).count == 12 && chat.allSatisfy { $0.hasPrefix("[CRITICAL] fired: web burning") })
     }
 
-    @Test func aSilencedAlertIsRecordedButDeliveredNowhereUntilTheSilenceEnds() throws {
+    @Test func aSilencedAlertIsRecordedButDeliveredNowhereUntilTheSilenceEnds() async throws {
         let (workspace, receiver) = try Self.start()
         defer { Self.stop(receiver) }
         let routing = try Workspace.load(at: workspace.root).config.alerts
@@ -117,7 +119,7 @@ import Testing
         try store.raise(Alert(severity: .page, change: "fired", component: "web", environment: "staging", message: "staging", time: now + 1), routing: routing)
         try store.raise(Alert(severity: .info, change: "fired", component: "web", environment: "production", message: "info", time: now + 1), routing: routing)
         try store.raise(Alert(severity: .page, change: "fired", component: "web", environment: "production", message: "after", time: now + 3601), routing: routing)
-        AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: ["PD_KEY": "k"]).drain(now: now + 3602)
+        await AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: ["PD_KEY": "k"]).drain(now: now + 3602)
         let messages = Self.received(workspace).filter { $0.path == "/board" }.compactMap { $0.body["message"] as? String }
         #expect(messages.sorted() == ["after", "info", "staging"], "\(messages)")
         let events = try store.events()

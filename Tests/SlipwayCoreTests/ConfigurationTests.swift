@@ -70,6 +70,8 @@ import Testing
         try workspace.makeFolder("services/admin")
         try workspace.makeFolder("services/orders")
         try workspace.makeFolder("services/orders-events")
+        try workspace.makeFolder("services/edge")
+        try workspace.makeFolder("services/site")
         let loaded = try Workspace.load(at: workspace.root)
         let accounts = try loaded.component(named: "accounts")
         #expect(accounts.settings.port == 8081)
@@ -90,6 +92,10 @@ import Testing
         let events = try #require(try loaded.component(named: "orders-events").settings.aws)
         #expect(events.function == "orders-events")
         #expect(events.alias == "live")
+        let edge = try #require(try loaded.component(named: "edge").settings.cloudflare(in: "production"))
+        #expect(edge.script == "edge" && edge.accountID == "fedcba9876543210fedcba9876543210" && edge.retryDeadline == 120)
+        let site = try loaded.component(named: "site").settings
+        #expect(site.switchesByDNS && site.cloudflare?.green == "192.0.2.20" && site.cloudflare?.ttl == 60)
     }
 
     @Test(arguments: [

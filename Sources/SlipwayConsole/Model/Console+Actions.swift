@@ -77,10 +77,14 @@ extension Console {
         case .quit, .environment, .travel:
             return
         case .deploy(let component, let environment, let version):
+            let deployment = state.snapshot.state(component, environment)
+            let live = deployment?.liveColor.flatMap(SlotColor.init(rawValue:))
+            let from = deployment?.liveVersion.map { version in live.map { "\($0) \(version)" } ?? version } ?? "nothing live"
             pending = PendingAction(
-                summary: "deploy \(component) \(version ?? "(from git)") to \(environment)",
+                summary: "deploy \(component) to \(environment)",
                 request: .run(.deploy(.init(component: component, kind: kind, environment: environment, version: version, force: false))),
-                environment: environment)
+                environment: environment,
+                move: .init(from: from, toColor: live.map { SlotColor.idle(whenLive: $0) }, toVersion: version))
         case .switchTraffic(let component, let environment):
             // The idle colour is the one a waiting release sits in, so the switch promotes it.
             let ready = state.rows.first { $0.component == component && $0.environment == environment }?.ready

@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// A changing action waiting for the operator's confirmation: `y`, or for production the
 /// environment's name typed in full.
 struct PendingAction: Equatable, Sendable {
@@ -6,16 +8,36 @@ struct PendingAction: Equatable, Sendable {
     /// What the engine is asked to do once it is confirmed.
     var request: ConsoleRequest
     var environment: String
+    /// For a deploy: what is live now (`blue 3f9a2c1b7d4e`) and the
+    /// colour the new release goes to, so the prompt can say from -> to once the diff names the version.
+    var move: Move?
     var typed = ""
+
+    struct Move: Equatable, Sendable {
+        var from: String
+        var toColor: SlotColor?
+        /// Nil when git decides (HEAD's version of the component).
+        var toVersion: String?
+    }
 
     /// Environments whose changes must be confirmed by typing their name.
     static let guardedEnvironments: Set<String> = ["production"]
 
     var needsTypedName: Bool { Self.guardedEnvironments.contains(environment) }
 
-    /// The question, with what the release changes (`3 commits, 5 files, 1 migration`) once known.
-    func prompt(changes: String? = nil) -> String {
-        let what = summary + (changes.map { " (\($0))" } ?? "")
+    /// The question, with what the release changes (`3 commits, 5 files, 1 migration`) once known,
+    /// and for a deploy from git the version it builds and whether that is older than the live one.
+    func prompt(diff: LoadedDiff? = nil) -> String {
+        var what = summary
+        if let move {
+            let color = move.toColor.map { "\($0) " } ?? ""
+            let version = move.toVersion ?? diff?.diff?.toVersion ?? "(from git: reading its version)"
+            what += ": \(move.from) -> \(color)\(version)"
+        }
+        if let diff {
+            what += " (\(diff.summary))"
+            if move != nil, diff.diff?.isRollback == true { what += ", older than the live release: a rollback in effect" }
+        }
         return needsTypedName
             ? "\(what)? type '\(environment)' and enter to confirm, esc cancels: \(typed)_"
             : "\(what)? y/enter confirms, n/esc cancels"

@@ -34,8 +34,16 @@ struct CanaryView {
                 x = frame.put(" \(color) \(percent)%", row: row, column: x, style: ComponentView.style(ofColor: color))
             }
             var checks = "  checks: \(progress.passed) passed, \(progress.failed) failed (rollback at \(progress.policy.threshold))"
-            if let left = canary.secondsLeft(at: now) { checks += "  \(Self.duration(left)) left" }
+            if let left = canary.secondsLeft(at: now) { checks += "  \(WorkProgress.duration(left)) left" }
             frame.put(checks, row: row, column: x)
+        }
+        // Only while judged: a paused rollout does not move, so a time left would mislead.
+        if progress.phase == .running {
+            line { frame, row in
+                let rollout = progress.rollout(at: now)
+                    .line(label: "  rollout", width: frame.columns, at: now, unicode: symbols == .unicode)
+                frame.put(rollout, row: row, column: 0, style: .colored(.inProgress))
+            }
         }
         if let reason = progress.reason {
             line { frame, row in
@@ -75,14 +83,6 @@ struct CanaryView {
         let rate = interval.errorRate.map { String(format: "%.1f%%", $0) } ?? "-"
         let p95 = interval.p95Milliseconds.map { String(format: "%.0fms", $0) } ?? "-"
         return "\(interval.requests) req  \(rate)  p95 \(p95)"
-    }
-
-    /// `12m05s`, `40s`.
-    static func duration(_ seconds: Double) -> String {
-        let whole = Int(seconds.rounded(.up))
-        guard whole >= 60 else { return "\(whole)s" }
-        let rest = whole % 60
-        return "\(whole / 60)m\(rest < 10 ? "0" : "")\(rest)s"
     }
 
     private static func style(of phase: CanaryProgress.Phase) -> CellStyle {

@@ -25,7 +25,11 @@ public struct StoreBackupFolder: Sendable {
     /// Copies `store` with SQLite's online backup: the copy is one read transaction's snapshot,
     /// so writers (the agent, other commands) go on meanwhile and none of their transactions
     /// is split.
-    public func create(from store: EventStore, now: Date = Date(), note: String? = nil) throws(SlipwayError) -> StoreBackup {
+    /// `progress` hears the pages copied and the pages in all, about every megabyte.
+    public func create(
+        from store: EventStore, now: Date = Date(), note: String? = nil,
+        progress: ((_ copied: Int, _ total: Int) -> Void)? = nil
+    ) throws(SlipwayError) -> StoreBackup {
         let id = try freshID(now: now)
         let manager = FileManager.default
         // Built under a hidden name and renamed at the end: a half-made backup is never listed.
@@ -34,7 +38,11 @@ public struct StoreBackupFolder: Sendable {
             try manager.createDirectory(at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let copyPath = partial.appendingPathComponent(Self.copyName)
             let destination = try DatabaseQueue(path: copyPath.path)
-            try store.pool.backup(to: destination)
+            // In steps of a megabyte, to report progress; GRDB holds one read transaction around
+            // all of them, so the copy is still one snapshot (StoreBackupTests copy under writes).
+            try store.pool.backup(to: destination, pagesPerStep: 256) { step in
+                progress?(step.completedPageCount, step.totalPageCount)
+            }
             // The copy inherits WAL mode; a rollback journal keeps it one file that opens read-only.
             let events = try destination.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = DELETE")

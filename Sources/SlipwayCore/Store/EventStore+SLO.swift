@@ -82,29 +82,65 @@ extension EventStore {
         }
     }
 
+    /// The windows of one objective to sum, all ending at the same minute.
+    public struct SLIWindows: Sendable, Equatable {
+        public var component: String
+        public var environment: String
+        public var objective: String
+        /// Window lengths in minutes.
+        public var lengths: [Int]
+
+        public init(component: String, environment: String, objective: String, lengths: [Int]) {
+            self.component = component
+            self.environment = environment
+            self.objective = objective
+            self.lengths = lengths
+        }
+    }
+
     /// Total and bad events of one objective in the `length` complete minutes before `end`, for
-    /// each length: the running sums of the window's last minute less those its first minute
-    /// started from, two index look-ups per window whatever its length.
+    /// each length.
     public func sliSums(
         component: String, environment: String, objective: String, lengths: [Int], before end: Int
     ) throws(SlipwayError) -> [(total: Int, bad: Int)] {
+        try sliSums(
+            [SLIWindows(component: component, environment: environment, objective: objective, lengths: lengths)],
+            before: end)[0]
+    }
+
+    /// Total and bad events of each of `requests`' windows in the complete minutes before `end`,
+    /// in one read transaction, so a whole evaluation sees one moment of the store. A window's
+    /// counts are the running sums of the objective's last minute before `end` less those its
+    /// first minute in the window started from: one index look-up for the objective, then one per
+    /// window that reaches back to a stored minute (none for an objective without minutes).
+    public func sliSums(_ requests: [SLIWindows], before end: Int) throws(SlipwayError) -> [[(total: Int, bad: Int)]] {
         do {
             return try pool.read { db in
                 let last = try db.cachedStatement(sql: """
-                    SELECT total_through, bad_through FROM sli_minutes
-                    WHERE component = ? AND environment = ? AND objective = ? AND minute >= ? AND minute < ?
+                    SELECT minute, total_through, bad_through FROM sli_minutes
+                    WHERE component = ? AND environment = ? AND objective = ? AND minute < ?
                     ORDER BY minute DESC LIMIT 1
                     """)
                 let first = try db.cachedStatement(sql: """
                     SELECT total_through - total, bad_through - bad FROM sli_minutes
-                    WHERE component = ? AND environment = ? AND objective = ? AND minute >= ? AND minute < ?
+                    WHERE component = ? AND environment = ? AND objective = ? AND minute >= ?
                     ORDER BY minute LIMIT 1
                     """)
-                return try lengths.map { length in
-                    let arguments: StatementArguments = [component, environment, objective, end - length, end]
-                    guard let upper = try Row.fetchOne(last, arguments: arguments),
-                          let lower = try Row.fetchOne(first, arguments: arguments) else { return (0, 0) }
-                    return ((upper[0] as Int) - (lower[0] as Int), (upper[1] as Int) - (lower[1] as Int))
+                return try requests.map { request in
+                    let empty = request.lengths.map { _ in (total: 0, bad: 0) }
+                    guard let upper = try Row.fetchOne(
+                        last, arguments: [request.component, request.environment, request.objective, end]) else { return empty }
+                    let lastMinute: Int = upper[0]
+                    let total: Int = upper[1]
+                    let bad: Int = upper[2]
+                    return try request.lengths.map { length in
+                        // No minute stored from the window's start on, before `end`.
+                        guard lastMinute >= end - length,
+                              let lower = try Row.fetchOne(
+                                first, arguments: [request.component, request.environment, request.objective, end - length])
+                        else { return (0, 0) }
+                        return (total - (lower[0] as Int), bad - (lower[1] as Int))
+                    }
                 }
             }
         } catch {
@@ -112,13 +148,19 @@ extension EventStore {
         }
     }
 
-    /// The (component, environment) pairs with stored minutes: one index seek per pair (a skip
-    /// scan), not a pass over every minute stored.
+    /// The (component, environment) pairs with stored minutes: one or two index seeks per pair (a
+    /// skip scan), not a pass over every minute stored. The seeks bound one column at a time:
+    /// SQLite seeks `(component, environment) > (?, ?)` to the component alone and then steps
+    /// over every minute of the pair, which made this listing most of an evaluation pass.
     public func sliSubjects() throws(SlipwayError) -> [(component: String, environment: String)] {
         do {
             return try pool.read { db in
-                let next = try db.cachedStatement(sql: """
-                    SELECT component, environment FROM sli_minutes WHERE (component, environment) > (?, ?)
+                let nextEnvironment = try db.cachedStatement(sql: """
+                    SELECT component, environment FROM sli_minutes WHERE component = ? AND environment > ?
+                    ORDER BY environment LIMIT 1
+                    """)
+                let nextComponent = try db.cachedStatement(sql: """
+                    SELECT component, environment FROM sli_minutes WHERE component > ?
                     ORDER BY component, environment LIMIT 1
                     """)
                 var subjects: [(component: String, environment: String)] = []
@@ -127,7 +169,8 @@ extension EventStore {
                 while let found = row {
                     let subject: (component: String, environment: String) = (found["component"], found["environment"])
                     subjects.append(subject)
-                    row = try Row.fetchOne(next, arguments: [subject.component, subject.environment])
+                    row = try Row.fetchOne(nextEnvironment, arguments: [subject.component, subject.environment])
+                        ?? Row.fetchOne(nextComponent, arguments: [subject.component])
                 }
                 return subjects
             }

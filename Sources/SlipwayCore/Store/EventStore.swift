@@ -334,14 +334,17 @@ public final class EventStore: Sendable {
     }
 
     /// Folds the events after `after` up to `through` onto `start`, calling `checkpoint` after
-    /// the first event past each `interval`. Static, so a backup's copy can be folded too.
+    /// the first event past each `interval`, and `progress` with the event id reached every
+    /// thousand events. Static, so a backup's copy can be folded too.
     static func fold(
         in db: Database, from start: Projection = Projection(), after: Int64 = 0, through: Int64 = Int64.max,
-        every interval: Int64 = 25_000, checkpoint: ((Int64, Projection) throws -> Void)? = nil
+        every interval: Int64 = 25_000, checkpoint: ((Int64, Projection) throws -> Void)? = nil,
+        progress: ((Int64) -> Void)? = nil
     ) throws -> Projection {
         let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked, .trafficSwitched]
         var projection = start
         var lastCheckpoint = after / interval
+        var lastReport = after / 1_000
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, time, kind, component, environment, run_id,
                    json_extract(payload, '$.run_kind'), json_extract(payload, '$.version'),
@@ -372,19 +375,25 @@ public final class EventStore: Sendable {
                 lastCheckpoint = id / interval
                 try checkpoint(id, projection)
             }
+            if let progress, id / 1_000 > lastReport {
+                lastReport = id / 1_000
+                progress(id)
+            }
         }
         return projection
     }
 
-    /// Throws the stored projection and its checkpoints away and folds them again from every event.
+    /// Throws the stored projection and its checkpoints away and folds them again from every
+    /// event, telling `progress` the event id reached and the last id as it goes.
     @discardableResult
-    public func rebuildProjection() throws(SlipwayError) -> Projection {
+    public func rebuildProjection(progress: ((_ reached: Int64, _ last: Int64) -> Void)? = nil) throws(SlipwayError) -> Projection {
         do {
             return try pool.write { db in
                 try db.execute(sql: "DELETE FROM projection_checkpoints")
-                let projection = try Self.fold(in: db, every: self.checkpointInterval) { id, projection in
+                let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0
+                let projection = try Self.fold(in: db, every: self.checkpointInterval, checkpoint: { id, projection in
                     try self.saveCheckpoint(projection, at: id, in: db)
-                }
+                }, progress: progress.map { report in { id in report(id, last) } })
                 try db.execute(sql: "DELETE FROM deployment_state")
                 try self.save(Array(projection.states.values), in: db)
                 return projection

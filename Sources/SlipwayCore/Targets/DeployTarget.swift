@@ -89,16 +89,19 @@ extension Engine {
             case "aws-lambda": return try LambdaTarget(engine: self, component: component, environment: environment)
             default: break
             }
+            if WorkersTarget.applies(to: component) {
+                return try WorkersTarget(engine: self, component: component, environment: environment)
+            }
         }
-        return MakeTarget(engine: self, component: component, environment: environment, method: try DeployMethod.resolve(for: component, in: workspace))
+        return try MakeTarget(engine: self, component: component, environment: environment, method: try DeployMethod.resolve(for: component, in: workspace))
     }
 
     /// Targets Slipway deploys itself when the component's Makefile has no `deploy` goal.
-    static let nativeCloudTargets = ["aws-ecs", "aws-lambda"]
+    static let nativeCloudTargets = ["aws-ecs", "aws-lambda", "cloudflare-workers"]
 
     /// Throws what stands in the way of deploying `component` (what `config check` warns about).
     public func checkDeployable(_ component: Component) throws(SlipwayError) {
-        if Self.nativeCloudTargets.contains(component.target), !component.hasGoal("deploy") {
+        if Self.nativeCloudTargets.contains(component.target) || WorkersTarget.applies(to: component), !component.hasGoal("deploy") {
             _ = try target(for: component, environment: workspace.config.environmentNames.first ?? "development")
             return
         }
@@ -106,7 +109,7 @@ extension Engine {
     }
 
     /// Sets aside components whose settings their target cannot honour: a canary needs traffic by
-    /// weight, an AWS target its `aws:` block.
+    /// weight, an AWS target its `aws:` block, a Worker or a DNS cutover its `cloudflare:` block.
     static func setAsideUnsupportedStrategies(in workspace: inout Workspace) {
         for component in workspace.components where !component.hasGoal("deploy")
             && (component.settings.aws != nil || !component.settings.environmentAWS.isEmpty) {
@@ -122,8 +125,21 @@ extension Engine {
                 workspace.setAside(component, because: error)
             }
         }
+        for component in workspace.components where component.settings.switchesByDNS || WorkersTarget.applies(to: component) {
+            do throws(SlipwayError) {
+                for environment in workspace.config.environmentNames {
+                    if component.settings.switchesByDNS {
+                        _ = try DNSCutover.settings(of: component, in: environment)
+                    } else {
+                        _ = try WorkersTarget.settings(of: component, in: environment)
+                    }
+                }
+            } catch {
+                workspace.setAside(component, because: error)
+            }
+        }
         for component in workspace.components where component.settings.deployment.strategy == .canary {
-            let weighted = nativeCloudTargets.contains(component.target) && !component.hasGoal("deploy")
+            let weighted = (nativeCloudTargets.contains(component.target) || WorkersTarget.applies(to: component)) && !component.hasGoal("deploy")
             guard !LocalDeployment.applies(to: component), !weighted else { continue }
             let message = "strategy canary needs a target that moves traffic by weight; \(component.path) deploys to "
                 + "'\(component.target)' through its Makefile, which can only switch (run it natively with target local and run:)"

@@ -47,6 +47,16 @@ public struct ComponentSettings: Sendable, Equatable {
 
     /// The AWS resources of `environment`.
     public func aws(in environment: String) -> AWSSettings? { environmentAWS[environment] ?? aws }
+    /// Where the `cloudflare-workers` target and a DNS cutover find the component's resources.
+    public var cloudflare: CloudflareSettings?
+    /// Per environment, the `cloudflare:` block over the component's.
+    public var environmentCloudflare: [String: CloudflareSettings] = [:]
+    /// `switch: dns`: traffic moves between the colours' origins by the Cloudflare DNS record.
+    public var switchesByDNS = false
+    public var switchLocation: ConfigLocation?
+
+    /// The Cloudflare resources of `environment`.
+    public func cloudflare(in environment: String) -> CloudflareSettings? { environmentCloudflare[environment] ?? cloudflare }
 
     public init() {}
 
@@ -61,6 +71,7 @@ public struct ComponentSettings: Sendable, Equatable {
     ]) { a, _ in a }
     static let keys = [
         "technology", "target", "paths", "depends_on", "run", "port", "secrets", "environments", "database", "aws",
+        "cloudflare", "switch",
     ] + sharedKeys
 
     static func parse(
@@ -83,6 +94,13 @@ public struct ComponentSettings: Sendable, Equatable {
         if let value = entries["secrets"] { settings.secrets = try value.stringList("secrets") }
         if let value = entries["database"] { settings.database = try ComponentDatabaseSettings.parse(value) }
         if let value = entries["aws"] { settings.aws = try AWSSettings().overlaid(with: value) }
+        if let value = entries["cloudflare"] { settings.cloudflare = try CloudflareSettings().overlaid(with: value) }
+        if let value = entries["switch"] {
+            let method = try value.string("switch")
+            guard method == "dns" else { throw value.location.error("switch must be dns, found '\(method)'") }
+            settings.switchesByDNS = true
+            settings.switchLocation = value.location
+        }
         if let value = entries["environments"] {
             for (name, environment, keyNode) in try value.entries(context: "environments") {
                 guard environments.contains(name) else {
@@ -90,10 +108,13 @@ public struct ComponentSettings: Sendable, Equatable {
                         "unknown environment '\(name)' (known: \(environments.joined(separator: ", ")))")
                 }
                 let fields = try environment.mapping(
-                    allowing: ["url", "quality_gates", "aws"], aliases: ["qualityGates": "quality_gates"],
+                    allowing: ["url", "quality_gates", "aws", "cloudflare"], aliases: ["qualityGates": "quality_gates"],
                     context: "environment '\(name)'")
                 if let url = fields["url"] { settings.urls[name] = try url.string("url") }
                 if let aws = fields["aws"] { settings.environmentAWS[name] = try (settings.aws ?? AWSSettings()).overlaid(with: aws) }
+                if let block = fields["cloudflare"] {
+                    settings.environmentCloudflare[name] = try (settings.cloudflare ?? CloudflareSettings()).overlaid(with: block)
+                }
                 if let gates = fields["quality_gates"] {
                     settings.environmentQualityGates[name] = try QualityGateSettings.overrides(gates)
                 }

@@ -17,7 +17,9 @@ struct BackupCreate: AsyncParsableCommand {
         let engine = try await global.openEngine(json: json)
         let folder = StoreBackupFolder(statePath: engine.store.path)
         let started = Date()
-        let backup = try folder.create(from: engine.store)
+        let bar = TerminalProgress("backup", measure: .items("pages"), json: json)
+        let backup = try folder.create(from: engine.store) { copied, total in bar?.update(done: Double(copied), total: Double(total)) }
+        bar?.finish()
         let pruned = try folder.prune(engine.workspace.config.backups.retention, keeping: backup.id)
         try engine.store.append(NewEvent(.backupCreated, details: EventDetails(
             reason: "\(backup.events) events, \(backup.bytes) bytes"

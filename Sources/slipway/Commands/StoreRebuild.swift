@@ -15,7 +15,9 @@ struct StoreRebuild: AsyncParsableCommand {
         if fromAgent { return try await recoverFromAgent() }
         let store = try await global.openEngine().store
         let before = try store.projection()
-        let rebuilt = try store.rebuildProjection()
+        let bar = TerminalProgress("rebuild", measure: .items("events"), json: false)
+        let rebuilt = try store.rebuildProjection { reached, last in bar?.update(done: Double(reached), total: Double(last)) }
+        bar?.finish()
         let same = before == rebuilt
         print("rebuilt \(rebuilt.states.count) component states from \(try store.latestEventID()) events"
             + (same ? "; identical to the incremental projection" : "; the incremental projection differed and was replaced"))
@@ -43,7 +45,7 @@ struct StoreRebuild: AsyncParsableCommand {
         for _ in 0..<100 where agent.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         let store = try EventStore(path: path)
         let recovered = try store.recover(records, reason: "recovered from the agent (pid \(oldPID.map(String.init) ?? "?")) after the store was lost")
-        try agent.start()
+        try await agent.start()
         let live = records.routes.filter { $0.liveColor != nil }.count
         print("recovered \(records.routes.count) routes (\(live) live), \(records.slots.count) slots and "
             + "\(records.router == nil ? "no router" : "the router") into \(path.path) as \(recovered.count) events; "

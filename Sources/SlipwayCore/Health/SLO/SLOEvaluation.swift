@@ -19,6 +19,7 @@ public struct SLOEvaluation: Sendable {
     ) throws(SlipwayError) {
         let minute = EventStore.minute(of: now)
         let kept = Dictionary(stored.map { (Self.key($0.component, $0.environment, $0.objective), $0) }) { first, _ in first }
+        var pending: [(key: String, state: SLOAlerting, windows: EventStore.SLIWindows)] = []
         for subject in try store.sliSubjects() {
             let settings = workspace.components.first { $0.name == subject.component }?.settings.slo ?? SLOSettings()
             for objective in settings.objectives {
@@ -26,21 +27,26 @@ public struct SLOEvaluation: Sendable {
                 var state = earlier[key] ?? kept[key]?.alerting(objective: objective) ?? SLOAlerting(objective: objective)
                 // Changed settings: what was told of the old objective says nothing about the new one.
                 if state.objective != objective { state = SLOAlerting(objective: objective) }
-                let lengths = state.windowLengths
-                let sums = try store.sliSums(
+                pending.append((key, state, EventStore.SLIWindows(
                     component: subject.component, environment: subject.environment, objective: objective.name,
-                    lengths: lengths, before: minute)
-                let counts = Dictionary(uniqueKeysWithValues: zip(lengths, sums.map { SLICounts(total: $0.total, bad: $0.bad) }))
-                let before = state
-                for change in state.evaluate(SLOWindows(end: minute, counts: counts)) {
-                    alerts.append(Alert(change, component: subject.component, environment: subject.environment, time: now))
-                }
-                if state != before || earlier[key] == nil {
-                    changed.append(AlertStateRecord(
-                        component: subject.component, environment: subject.environment, alerting: state, evaluatedAt: now))
-                }
-                states[key] = state
+                    lengths: state.windowLengths)))
             }
+        }
+        // Every objective's windows in one read: one store round for the whole pass.
+        let sums = try store.sliSums(pending.map(\.windows), before: minute)
+        for (objective, objectiveSums) in zip(pending, sums) {
+            let (key, before, windows) = objective
+            var state = before
+            let counts = Dictionary(
+                uniqueKeysWithValues: zip(windows.lengths, objectiveSums.map { SLICounts(total: $0.total, bad: $0.bad) }))
+            for change in state.evaluate(SLOWindows(end: minute, counts: counts)) {
+                alerts.append(Alert(change, component: windows.component, environment: windows.environment, time: now))
+            }
+            if state != before || earlier[key] == nil {
+                changed.append(AlertStateRecord(
+                    component: windows.component, environment: windows.environment, alerting: state, evaluatedAt: now))
+            }
+            states[key] = state
         }
     }
 

@@ -16,17 +16,20 @@ public struct SLOReport: Sendable, Equatable, Codable {
     /// settings), optionally in one environment, evaluated over the complete minutes before `now`.
     public init(store: EventStore, workspace: Workspace, environment: String?, now: Date = Date()) throws(SlipwayError) {
         minute = EventStore.minute(of: now)
-        entries = []
+        var wanted: [(objective: ServiceLevelObjective, windows: EventStore.SLIWindows)] = []
         for subject in try store.sliSubjects() where environment == nil || subject.environment == environment {
             let settings = workspace.components.first { $0.name == subject.component }?.settings.slo ?? SLOSettings()
             for objective in settings.objectives {
-                let sums = try store.sliSums(
+                wanted.append((objective, EventStore.SLIWindows(
                     component: subject.component, environment: subject.environment, objective: objective.name,
-                    lengths: [objective.windowMinutes, 60], before: minute)
-                entries.append(Entry(
-                    component: subject.component, environment: subject.environment,
-                    status: SLOStatus(objective: objective, window: sums[0], lastHour: sums[1])))
+                    lengths: [objective.windowMinutes, 60])))
             }
+        }
+        let sums = try store.sliSums(wanted.map(\.windows), before: minute)
+        entries = zip(wanted, sums).map { objective, sums in
+            Entry(
+                component: objective.windows.component, environment: objective.windows.environment,
+                status: SLOStatus(objective: objective.objective, window: sums[0], lastHour: sums[1]))
         }
     }
 }

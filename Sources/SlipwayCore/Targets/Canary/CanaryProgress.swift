@@ -56,6 +56,15 @@ public struct CanaryProgress: Sendable, Equatable, Codable {
         max(0, policy.monitoringPeriod - now.timeIntervalSince(stepStartedAt))
     }
 
+    /// The whole rollout as a timed wait: every step before the last (100%) is watched for the
+    /// monitoring period, so its length is known from the start; a pause holds it where it is.
+    public func rollout(at now: Date) -> WorkProgress {
+        let period = policy.monitoringPeriod
+        let total = Double(max(0, policy.steps.count - 1)) * period
+        let done = isFinished ? total : min(total, Double(stepIndex) * period + (period - timeLeftInStep(at: now)))
+        return WorkProgress(done: done, total: total, measure: .time, startedAt: now.addingTimeInterval(-done))
+    }
+
     /// Takes in one interval's judgement at `now`.
     public mutating func record(_ check: CanaryAnalysis.Check, at now: Date) -> Action {
         guard phase == .running else { return .none }

@@ -1,0 +1,226 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Cloudflare's HTTP API (v4) as the Cloudflare targets call it: the token, account and base URL
+/// from the environment of whoever asked, as wrangler reads them (`CLOUDFLARE_API_TOKEN`,
+/// `CLOUDFLARE_ACCOUNT_ID`, `CLOUDFLARE_API_BASE_URL`); answers in the `{success, errors,
+/// messages, result}` envelope. A refused token stops at once, naming the variable and never its
+/// value; 429 waits as `Retry-After` says; 5xx and timeouts are retried with backoff and jitter
+/// until `retryDeadline`, on the engine's clock.
+public struct CloudflareAPI: Sendable {
+    public static let defaultBaseURL = "https://api.cloudflare.com/client/v4"
+    public static let tokenVariable = "CLOUDFLARE_API_TOKEN"
+
+    public var baseURL: String
+    public var accountID: String?
+    var token: String?
+    var clock: any EngineClock
+    var requestTimeout: Double
+    var retryDeadline: Double
+    var backoff = RetryBackoff()
+
+    public init(settings: CloudflareSettings, environment: [String: String], clock: any EngineClock) {
+        let variables = environment.isEmpty ? ProcessInfo.processInfo.environment : environment
+        let base = variables["CLOUDFLARE_API_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultBaseURL
+        baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+        accountID = settings.accountID ?? variables["CLOUDFLARE_ACCOUNT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+        token = variables[Self.tokenVariable].flatMap { $0.isEmpty ? nil : $0 }
+        self.clock = clock
+        requestTimeout = settings.requestTimeout
+        retryDeadline = settings.retryDeadline
+    }
+
+    /// What a call sends.
+    public enum Body: Sendable {
+        case json(Data)
+        case multipart(Data, boundary: String)
+    }
+
+    /// The account every Workers path names; refused before any call when unknown.
+    func account() throws(SlipwayError) -> String {
+        guard let accountID else {
+            throw .usage("no Cloudflare account: set cloudflare.account_id or CLOUDFLARE_ACCOUNT_ID")
+        }
+        return accountID
+    }
+
+    /// Calls `method path` and decodes the envelope's `result`. `reconcile`, when given, is asked
+    /// before each retry whether the platform already did what the failed call asked (an answer
+    /// lost after the change was made), so a retry never acts twice.
+    public func call<Result: Decodable & Sendable>(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: Body? = nil, as type: Result.Type,
+        log: StageLog? = nil, reconcile: (@Sendable () async throws(SlipwayError) -> Result?)? = nil
+    ) async throws(SlipwayError) -> Result {
+        guard let result = try await call(method, path, query: query, body: body, as: type, log: log, reconcile: reconcile, allowNotFound: false) else {
+            throw .failure("Cloudflare answered \(method) \(path) with nothing")
+        }
+        return result
+    }
+
+    /// A `GET` whose object may not exist yet: nil on a 404.
+    public func find<Result: Decodable & Sendable>(
+        _ path: String, query: [URLQueryItem] = [], as type: Result.Type, log: StageLog? = nil
+    ) async throws(SlipwayError) -> Result? {
+        try await call("GET", path, query: query, body: nil, as: type, log: log, reconcile: nil, allowNotFound: true)
+    }
+
+    private func call<Result: Decodable & Sendable>(
+        _ method: String, _ path: String, query: [URLQueryItem], body: Body?, as type: Result.Type,
+        log: StageLog?, reconcile: (@Sendable () async throws(SlipwayError) -> Result?)?, allowNotFound: Bool
+    ) async throws(SlipwayError) -> Result? {
+        let data: Data
+        switch try await send(method, path, query: query, body: body, log: log, reconcile: reconcile, allowNotFound: allowNotFound) {
+        case .answered(let answer):
+            data = answer
+        case .alreadyDone(let found):
+            return found
+        case .notFound:
+            return nil
+        }
+        let envelope: CloudflareAnswer.Envelope<Result>
+        do {
+            envelope = try JSONDecoder().decode(CloudflareAnswer.Envelope<Result>.self, from: data)
+        } catch {
+            throw .failure("Cloudflare answered \(method) \(path) with what Slipway cannot read: \(error)")
+        }
+        guard envelope.success, let result = envelope.result else {
+            throw .failure("Cloudflare refused \(method) \(path): \(envelope.errorText)")
+        }
+        return result
+    }
+
+    /// A GraphQL Analytics query (`POST /graphql`); its answer's `data`.
+    public func graphQL<Answer: Decodable & Sendable>(
+        _ query: String, variables: [String: String], as type: Answer.Type, log: StageLog? = nil
+    ) async throws(SlipwayError) -> Answer {
+        let payload: Data
+        do {
+            payload = try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables], options: [.sortedKeys])
+        } catch {
+            throw .failure("cannot write a GraphQL query: \(error.localizedDescription)")
+        }
+        let none: (@Sendable () async throws(SlipwayError) -> CloudflareAnswer.Ignored?)? = nil
+        guard case .answered(let data) = try await send(
+            "POST", "/graphql", query: [], body: .json(payload), log: log, reconcile: none, allowNotFound: false
+        ) else {
+            throw .failure("Cloudflare's GraphQL Analytics answered nothing")
+        }
+        let answer: CloudflareAnswer.GraphQLAnswer<Answer>
+        do {
+            answer = try JSONDecoder().decode(CloudflareAnswer.GraphQLAnswer<Answer>.self, from: data)
+        } catch {
+            throw .failure("Cloudflare's GraphQL Analytics answered what Slipway cannot read: \(error)")
+        }
+        if let errors = answer.errors, !errors.isEmpty {
+            throw .failure("Cloudflare's GraphQL Analytics refused the query: \(errors.map(\.message).joined(separator: "; "))")
+        }
+        guard let result = answer.data else { throw .failure("Cloudflare's GraphQL Analytics answered no data") }
+        return result
+    }
+
+    /// How a call ended well.
+    private enum Outcome<Found> {
+        /// The body of a 2xx answer.
+        case answered(Data)
+        /// Read back before a retry: the platform already has what the call asked for.
+        case alreadyDone(Found)
+        /// A 404, when the caller allowed it.
+        case notFound
+    }
+
+    /// Sends the call, retrying what may pass later.
+    private func send<Found>(
+        _ method: String, _ path: String, query: [URLQueryItem], body: Body?, log: StageLog?,
+        reconcile: (@Sendable () async throws(SlipwayError) -> Found?)?, allowNotFound: Bool
+    ) async throws(SlipwayError) -> Outcome<Found> {
+        guard let token else {
+            throw .failure("\(Self.tokenVariable) is not set, so Slipway cannot call Cloudflare (\(method) \(path)); "
+                + "traffic stays where it was")
+        }
+        guard var components = URLComponents(string: baseURL + path) else {
+            throw .usage("CLOUDFLARE_API_BASE_URL \(baseURL) does not make a URL with \(path)")
+        }
+        if !query.isEmpty { components.queryItems = query }
+        guard let url = components.url else { throw .usage("CLOUDFLARE_API_BASE_URL \(baseURL) does not make a URL with \(path)") }
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: requestTimeout)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        switch body {
+        case .json(let data):
+            request.httpBody = data
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        case .multipart(let data, let boundary):
+            request.httpBody = data
+            request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+        case nil:
+            break
+        }
+        // A session of its own: swift-corelibs-foundation times a request out by its session's
+        // timeoutIntervalForRequest, not by the request's own timeoutInterval.
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = requestTimeout
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        let deadline = clock.now().addingTimeInterval(retryDeadline)
+        var attempt = 0
+        while true {
+            attempt += 1
+            if attempt > 1, let reconcile, let found = try await reconcile() {
+                log?("Cloudflare already has what \(method) \(path) asked for: not sending it again")
+                return .alreadyDone(found)
+            }
+            let problem: String
+            let wait: Double
+            do {
+                let (data, response) = try await session.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                if (200..<300).contains(status) { return .answered(data) }
+                if status == 404, allowNotFound { return .notFound }
+                let reason = Self.errorText(in: data) ?? "HTTP \(status)"
+                if status == 401 || status == 403 {
+                    throw SlipwayError.failure("Cloudflare refused \(Self.tokenVariable) (\(status): \(reason)) on \(method) \(path); "
+                        + "traffic stays where it was")
+                }
+                if status == 429 {
+                    let header = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
+                    wait = RetryBackoff.retryAfter(header, now: clock.now()) ?? backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
+                    problem = "429 \(reason)"
+                } else if status >= 500 {
+                    wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
+                    problem = "\(status) \(reason)"
+                } else {
+                    throw SlipwayError.failure("Cloudflare refused \(method) \(path) (\(status)): \(reason)")
+                }
+            } catch let error as SlipwayError {
+                throw error
+            } catch let error as URLError {
+                problem = error.code == .timedOut ? "no answer within \(DurationText.format(requestTimeout))" : "\(error.localizedDescription)"
+                wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
+            } catch {
+                problem = "\(error)"
+                wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
+            }
+            if clock.now().addingTimeInterval(wait) > deadline {
+                throw .failure("Cloudflare \(method) \(path) still failing after \(attempt) attempt(s) within "
+                    + "\(DurationText.format(retryDeadline)) (last: \(problem)); traffic stays where it was")
+            }
+            log?("Cloudflare \(method) \(path): \(problem); retrying in \(String(format: "%.1f", wait))s (attempt \(attempt))")
+            do {
+                try await clock.sleep(seconds: wait)
+            } catch {
+                throw .failure("cancelled while waiting to retry Cloudflare \(method) \(path)")
+            }
+        }
+    }
+
+    /// The envelope's `errors`, as one line.
+    static func errorText(in data: Data) -> String? {
+        guard let envelope = try? JSONDecoder().decode(CloudflareAnswer.Envelope<CloudflareAnswer.Ignored>.self, from: data),
+              !envelope.errors.isEmpty else { return nil }
+        return envelope.errorText
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Per-version counters for a canary, read from the Workers analytics in one GraphQL query
+/// (`workersInvocationsAdaptive`, grouped by `scriptVersion` and minute): requests and errors
+/// summed from `since`, and latency as one histogram bucket per minute weighted by its requests,
+/// as `CloudWatchCounts` does, so two readings diff into one interval. Cloudflare publishes wall
+/// time quantiles up to p99 (no p95; `duration` is billing GB-s): p99 stands in for both colours.
+public struct WorkersAnalytics: Sendable {
+    public var api: CloudflareAPI
+    public var script: String
+    public var since: Date
+
+    static let query = """
+        query SlipwayCanary($accountTag: string!, $scriptName: string!, $since: Time!, $until: Time!) {
+          viewer {
+            accounts(filter: {accountTag: $accountTag}) {
+              workersInvocationsAdaptive(limit: 10000, filter: {scriptName: $scriptName, datetime_geq: $since, datetime_leq: $until}) {
+                sum { requests errors }
+                quantiles { wallTimeP99 }
+                dimensions { scriptVersion datetimeMinute }
+              }
+            }
+          }
+        }
+        """
+
+    /// Each version's counts from `since` to `now`, keyed by version id.
+    public func counts(versions: [String], now: Date, log: StageLog?) async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
+        let answer = try await api.graphQL(Self.query, variables: [
+            "accountTag": try api.account(), "scriptName": script,
+            "since": CloudWatchCounts.format(since), "until": CloudWatchCounts.format(now.addingTimeInterval(1)),
+        ], as: Answer.self, log: log)
+        let groups = answer.viewer.accounts.first?.workersInvocationsAdaptive ?? []
+        var counts: [String: AgentResponse.ColorCounts] = [:]
+        for version in versions {
+            let mine = groups.filter { $0.dimensions.scriptVersion == version }
+            let requests = mine.reduce(0) { $0 + $1.sum.requests }
+            let errors = mine.reduce(0) { $0 + $1.sum.errors }
+            let buckets = mine.compactMap { group -> [UInt64]? in
+                guard let p99 = group.quantiles?.wallTimeP99, group.sum.requests > 0 else { return nil }
+                return [UInt64(max(0, p99).rounded()), UInt64(group.sum.requests)]
+            }
+            counts[version] = AgentResponse.ColorCounts(
+                requests: requests, errors5xx: errors, connectionErrors: 0, p95Milliseconds: nil, failures: errors, latencyBuckets: buckets)
+        }
+        return counts
+    }
+
+    struct Answer: Decodable, Sendable {
+        struct Viewer: Decodable, Sendable { var accounts: [Account] }
+        struct Account: Decodable, Sendable { var workersInvocationsAdaptive: [Group] }
+        struct Group: Decodable, Sendable {
+            struct Sum: Decodable, Sendable {
+                var requests: Int
+                var errors: Int
+            }
+            struct Quantiles: Decodable, Sendable {
+                /// Microseconds.
+                var wallTimeP99: Double?
+            }
+            struct Dimensions: Decodable, Sendable {
+                var scriptVersion: String
+                var datetimeMinute: String
+            }
+            var sum: Sum
+            var quantiles: Quantiles?
+            var dimensions: Dimensions
+        }
+        var viewer: Viewer
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// The `cloudflare-workers` target as the deployer sees it. Its colours are only the deployer's
+/// names for the version going live and the one it replaces: the deployment's percentages are
+/// the traffic, and a rollback deploys a version Cloudflare keeps, with no rebuild.
+extension WorkersTarget: DeployTarget {
+    public var traffic: TrafficControl { .weighted }
+    public var waitsForSwitch: Bool { false }
+
+    public func releaseStages(version: String, color: SlotColor?, live: SlotColor?, source: URL, runID: String) -> [RunPlan.Stage] {
+        let color = color ?? SlotColor.idle(whenLive: live)
+        return [uploadStage(version: version, source: source, runID: runID), trafficStage(version: version, color: color, live: live)]
+    }
+
+    public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
+        throw .usage("\(component.path) deploys versions of Worker \(script), not colours: "
+            + "use slipway rollback \(component.name) --env \(environment) [--to VERSION]")
+    }
+
+    public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }
+
+    public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? { nil }
+
+    /// Every uploaded version stays in Cloudflare: a rollback deploys it again, with no rebuild.
+    public func keepsRelease(_ version: String) -> Bool { true }
+
+    public func pruneReleases(output: (String) -> Void) {}
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// Issue 16 item 15: `store rebuild` and `backup create` draw a progress bar with rate and time
+/// left on a terminal, and nothing of it when their output goes to a pipe or is JSON.
+@Suite struct TerminalProgressTests {
+    /// A workspace whose store holds `events` health events, enough for several progress reports.
+    static func workspace(events: Int) throws -> (TemporaryWorkspace, SlipwayProcess) {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        #expect(try slipway("list-apps").status == 0)
+        let store = try EventStore(path: workspace.statePath)
+        let batch = (0..<events).map { index in
+            NewEvent(.healthChecked, component: "web", environment: "staging",
+                     details: EventDetails(healthy: index % 7 != 0))
+        }
+        _ = try store.append(batch)
+        return (workspace, slipway)
+    }
+
+    /// Runs slipway under `script`, so its standard error is a terminal; answers what it wrote.
+    static func onATerminal(_ slipway: SlipwayProcess, _ arguments: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", "COLUMNS=100 '\(SlipwayProcess.binary.path)' \(arguments)", "/dev/null"]
+        process.currentDirectoryURL = slipway.workspace.root
+        var environment = ProcessInfo.processInfo.environment.merging(slipway.environment) { _, new in new }
+        environment["SLIPWAY_PROGRESS_DELAY"] = "0"
+        environment["LANG"] = "C.UTF-8"
+        environment.removeValue(forKey: "CI")
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func aRebuildOnATerminalShowsItsBarAndWipesIt() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from util-linux")
+        let (_, slipway) = try Self.workspace(events: 6_000)
+        let (status, output) = try Self.onATerminal(slipway, "store rebuild")
+        #expect(status == 0, "\(output)")
+        let draws = output.components(separatedBy: "\r\u{1B}[K").dropFirst()
+        let bars = draws.filter { $0.hasPrefix("rebuild ▕") }
+        #expect(bars.count >= 2, "a bar drawn as the fold goes: \(output.debugDescription)")
+        #expect(bars.contains { $0.contains("/6,0") && $0.contains(" events") && $0.contains("%") }, "\(output.debugDescription)")
+        #expect(output.contains("\r\u{1B}[Krebuilt "), "the bar is wiped before the summary: \(output.debugDescription)")
+
+        let piped = try slipway("store", "rebuild", environment: ["SLIPWAY_PROGRESS_DELAY": "0"])
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("\r") && !piped.stdout.contains("\r"), "no bar into a pipe: \(piped.stderr.debugDescription)")
+    }
+
+    @Test func aBackupOnATerminalCountsPagesButItsJSONStaysClean() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from util-linux")
+        let (_, slipway) = try Self.workspace(events: 20_000)
+        let (status, output) = try Self.onATerminal(slipway, "backup create --store")
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("\r\u{1B}[Kbackup ▕") && output.contains(" pages"), "\(output.debugDescription)")
+        #expect(output.contains("\r\u{1B}[Kbackup "), "\(output.debugDescription)")
+
+        let (jsonStatus, json) = try Self.onATerminal(slipway, "backup create --store --json")
+        #expect(jsonStatus == 0, "\(json)")
+        #expect(!json.contains("▕") && !json.contains("\u{1B}"), "JSON gets no bar: \(json.debugDescription)")
+    }
+}

@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""A STAND-IN for Cloudflare's API v4, for Slipway's tests only: the real API cannot be reached
+from the test machines. It keeps state (Worker versions and deployments, zones and DNS records,
+invocation analytics) so what Slipway did reads back, and it answers in the shapes of Cloudflare's
+API documentation for just the endpoints Slipway calls (README.md beside this file cites them).
+
+    python3 standin.py --token TOKEN [--account ACCOUNT_ID]
+
+It binds a free loopback port, prints `port N` and serves until its standard input closes (the
+test process holds the other end, so it never outlives the test). Endpoints under /__standin/
+are the tests' hooks, not Cloudflare's: seed zones, inject faults, drive traffic, read state.
+"""
+import argparse
+import email.parser
+import email.policy
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PREFIX = "/client/v4"
+LOCK = threading.RLock()
+STATE = {"scripts": {}, "zones": {}, "invocations": [], "traffic": {}, "faults": [], "log": []}
+ARGS = None
+
+
+def now_text(seconds=None):
+    moment = datetime.fromtimestamp(time.time() if seconds is None else seconds, timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text):
+    text = text.replace("Z", "+00:00")
+    return datetime.fromisoformat(text).timestamp()
+
+
+def envelope(result, success=True, errors=None, result_info=None):
+    body = {"success": success, "errors": errors or [], "messages": [], "result": result}
+    if result_info is not None:
+        body["result_info"] = result_info
+    return body
+
+
+def failure(code, message):
+    return envelope(None, success=False, errors=[{"code": code, "message": message}])
+
+
+def script(account, name, create=False):
+    key = account + "/" + name
+    if key not in STATE["scripts"] and create:
+        STATE["scripts"][key] = {"account": account, "name": name, "versions": [], "deployments": []}
+    return STATE["scripts"].get(key)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.handle_any("GET")
+
+    def do_POST(self):
+        self.handle_any("POST")
+
+    def do_PATCH(self):
+        self.handle_any("PATCH")
+
+    def reply(self, status, body, headers=None):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def handle_any(self, method):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qs(parts.query)
+        if path.startswith("/__standin/"):
+            return self.control(method, path, body)
+        entry = {"method": method, "path": path, "time": time.time()}
+        with LOCK:
+            STATE["log"].append(entry)
+            fault = None
+            for candidate in STATE["faults"]:
+                if candidate["count"] > 0 and candidate.get("method", method) == method and candidate["path"] in path:
+                    candidate["count"] -= 1
+                    fault = dict(candidate)
+                    break
+        if fault and fault.get("hang"):
+            time.sleep(fault["hang"])
+        if self.headers.get("Authorization", "") != "Bearer " + ARGS.token:
+            entry["status"] = 401
+            return self.reply(401, failure(10000, "Authentication error"))
+        if fault and fault.get("status") and not fault.get("apply"):
+            entry["status"] = fault["status"]
+            return self.fault_reply(fault)
+        status, answer = self.route(method, path, query, body)
+        if fault and fault.get("status") and fault.get("apply"):
+            # The change was made, the answer is lost: what a dropped connection looks like.
+            entry["status"] = fault["status"]
+            return self.fault_reply(fault)
+        entry["status"] = status
+        self.reply(status, answer)
+
+    def fault_reply(self, fault):
+        status = fault["status"]
+        headers = {}
+        if status == 429:
+            headers["Retry-After"] = str(fault.get("retry_after", 1))
+            return self.reply(429, failure(971, "Please wait and consider throttling your request speed"), headers)
+        if status in (401, 403):
+            return self.reply(status, failure(10000, "Authentication error"))
+        return self.reply(status, failure(10013, "Internal server error (injected by the stand-in)"))
+
+    def control(self, method, path, body):
+        payload = json.loads(body or b"{}")
+        with LOCK:
+            if path == "/__standin/state":
+                return self.reply(200, {k: STATE[k] for k in ("scripts", "zones")})
+            if path == "/__standin/log":
+                return self.reply(200, STATE["log"])
+            if path == "/__standin/faults/clear" and method == "POST":
+                STATE["faults"].clear()
+                return self.reply(200, {"ok": True})
+            if path == "/__standin/faults" and method == "POST":
+                STATE["faults"].append({"count": 1, **payload})
+                return self.reply(200, {"ok": True})
+            if path == "/__standin/zones" and method == "POST":
+                zone_id = uuid.uuid4().hex
+                records = {}
+                for record in payload.get("records", []):
+                    record_id = uuid.uuid4().hex
+                    records[record_id] = {"id": record_id, "zone_id": zone_id, "zone_name": payload["name"],
+                                          "proxied": False, "ttl": 1, **record}
+                STATE["zones"][zone_id] = {"id": zone_id, "name": payload["name"], "status": "active", "records": records}
+                return self.reply(200, {"id": zone_id})
+            if path == "/__standin/traffic" and method == "POST":
+                STATE["traffic"][payload["script"]] = payload
+                return self.reply(200, {"ok": True})
+        return self.reply(404, {"error": "no such stand-in hook"})
+
+    def route(self, method, path, query, body):
+        if not path.startswith(PREFIX):
+            return 404, failure(7000, "No route for that URI")
+        path = path[len(PREFIX):]
+        with LOCK:
+            match = re.fullmatch(r"/accounts/([^/]+)/workers/scripts/([^/]+)/(versions|deployments)(?:/([^/]+))?", path)
+            if match:
+                return self.workers(method, match.group(1), match.group(2), match.group(3), match.group(4), query, body)
+            if path == "/zones" and method == "GET":
+                name = query.get("name", [None])[0]
+                zones = [{"id": z["id"], "name": z["name"], "status": z["status"]} for z in STATE["zones"].values()
+                         if name is None or z["name"] == name]
+                return 200, envelope(zones, result_info={"page": 1, "per_page": 20, "count": len(zones), "total_count": len(zones)})
+            match = re.fullmatch(r"/zones/([^/]+)/dns_records(?:/([^/]+))?", path)
+            if match:
+                return self.dns(method, match.group(1), match.group(2), query, body)
+            if path == "/graphql" and method == "POST":
+                return self.graphql(json.loads(body or b"{}"))
+        return 404, failure(7000, "No route for that URI")
+
+    def workers(self, method, account, name, kind, item, query, body):
+        if account != ARGS.account:
+            return 403, failure(10000, "Authentication error")
+        found = script(account, name, create=(method == "POST" and kind == "versions"))
+        if found is None:
+            return 404, failure(10007, "This Worker does not exist on your account.")
+        if kind == "versions" and method == "GET" and item:
+            version = next((v for v in found["versions"] if v["id"] == item), None)
+            return (200, envelope(public_version(version))) if version else (404, failure(10007, "version not found"))
+        if kind == "versions" and method == "GET":
+            page = int(query.get("page", ["1"])[0])
+            per_page = int(query.get("per_page", ["10"])[0])
+            newest = list(reversed(found["versions"]))
+            items = [public_version(v) for v in newest[(page - 1) * per_page: page * per_page]]
+            return 200, envelope({"items": items}, result_info={"page": page, "per_page": per_page, "count": len(items),
+                                                                 "total_count": len(newest)})
+        if kind == "versions" and method == "POST":
+            metadata, modules = parse_upload(self.headers.get("Content-Type", ""), body)
+            if metadata is None or metadata.get("main_module") not in modules:
+                return 400, failure(10021, "Uploaded script has no main module matching metadata.main_module")
+            version = {
+                "id": str(uuid.uuid4()), "number": len(found["versions"]) + 1,
+                "metadata": {"author_email": "standin@example.com", "created_on": now_text(), "source": "api"},
+                "annotations": {k: v for k, v in (metadata.get("annotations") or {}).items()},
+                "resources": {"script": {"handlers": ["fetch"]}, "bindings": metadata.get("bindings", [])},
+                "modules": modules,
+            }
+            found["versions"].append(version)
+            return 200, envelope(public_version(version))
+        if kind == "deployments" and method == "GET":
+            return 200, envelope({"deployments": list(reversed(found["deployments"]))})
+        if kind == "deployments" and method == "POST":
+            request = json.loads(body or b"{}")
+            versions = request.get("versions", [])
+            known = {v["id"] for v in found["versions"]}
+            if request.get("strategy") != "percentage" or not 1 <= len(versions) <= 2:
+                return 400, failure(10021, "strategy must be percentage with one or two versions")
+            if any(v.get("version_id") not in known for v in versions):
+                return 400, failure(10021, "version not found")
+            if abs(sum(float(v.get("percentage", 0)) for v in versions) - 100) > 1e-9:
+                return 400, failure(10021, "percentages must add up to 100")
+            deployment = {"id": str(uuid.uuid4()), "created_on": now_text(), "source": "api", "strategy": "percentage",
+                          "author_email": "standin@example.com", "annotations": request.get("annotations", {}),
+                          "versions": [{"version_id": v["version_id"], "percentage": float(v["percentage"])} for v in versions]}
+            found["deployments"].append(deployment)
+            return 200, envelope(deployment)
+        return 405, failure(10000, "method not allowed")
+
+    def dns(self, method, zone_id, record_id, query, body):
+        zone = STATE["zones"].get(zone_id)
+        if zone is None:
+            return 404, failure(7003, "Could not route to /zones/%s: invalid zone identifier" % zone_id)
+        if record_id is None and method == "GET":
+            name = query.get("name", [None])[0]
+            records = [public_record(r) for r in zone["records"].values() if name is None or r["name"] == name]
+            return 200, envelope(records, result_info={"page": 1, "per_page": 100, "count": len(records), "total_count": len(records)})
+        record = zone["records"].get(record_id or "")
+        if record is None:
+            return 404, failure(81044, "Record does not exist.")
+        if method == "GET":
+            return 200, envelope(public_record(record))
+        if method == "PATCH":
+            change = json.loads(body or b"{}")
+            for key in ("content", "ttl", "proxied", "comment"):
+                if key in change:
+                    record[key] = change[key]
+            record["modified_on"] = now_text()
+            return 200, envelope(public_record(record))
+        return 405, failure(10000, "method not allowed")
+
+    def graphql(self, request):
+        query, variables = request.get("query", ""), request.get("variables") or {}
+        if "workersInvocationsAdaptive" not in query:
+            return 200, {"data": None, "errors": [{"message": "the stand-in answers workersInvocationsAdaptive only"}]}
+        if variables.get("accountTag") != ARGS.account:
+            return 200, {"data": {"viewer": {"accounts": []}}, "errors": None}
+        since, until = parse_time(variables["since"]), parse_time(variables["until"])
+        groups = {}
+        for row in STATE["invocations"]:
+            if row["script"] != variables.get("scriptName") or not since <= row["time"] <= until:
+                continue
+            minute = datetime.fromtimestamp(row["time"], timezone.utc).strftime("%Y-%m-%dT%H:%M:00Z")
+            group = groups.setdefault((row["version"], minute), {"requests": 0, "errors": 0, "wall": []})
+            group["requests"] += row["requests"]
+            group["errors"] += row["errors"]
+            group["wall"].append(row["wall_time_us"])
+        answer = [{"sum": {"requests": g["requests"], "errors": g["errors"]},
+                   "quantiles": {"wallTimeP99": max(g["wall"]) if g["wall"] else None},
+                   "dimensions": {"scriptVersion": version, "datetimeMinute": minute}}
+                  for (version, minute), g in sorted(groups.items())]
+        return 200, {"data": {"viewer": {"accounts": [{"workersInvocationsAdaptive": answer}]}}, "errors": None}
+
+
+def public_version(version):
+    return {k: v for k, v in version.items() if k != "modules"}
+
+
+def public_record(record):
+    return dict(record)
+
+
+def parse_upload(content_type, body):
+    """The metadata part and the modules of a multipart/form-data upload."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+    metadata, modules = None, {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        if name == "metadata":
+            metadata = json.loads(payload)
+        elif name:
+            modules[name] = payload.decode("utf-8", "replace")
+    return metadata, modules
+
+
+def simulate_traffic():
+    """Invocations of each Worker with traffic turned on, split as its newest deployment says."""
+    tick = 0.25
+    while True:
+        time.sleep(tick)
+        with LOCK:
+            for name, traffic in STATE["traffic"].items():
+                found = script(ARGS.account, name)
+                if not found or not found["deployments"]:
+                    continue
+                tags = {v["id"]: v["annotations"].get("workers/tag") for v in found["versions"]}
+                for share in found["deployments"][-1]["versions"]:
+                    requests = int(round(traffic.get("rate", 100) * tick * share["percentage"] / 100))
+                    if requests == 0:
+                        continue
+                    profile = traffic.get("profiles", {}).get(tags.get(share["version_id"]) or "", {})
+                    errors = int(round(requests * profile.get("error_percent", 0) / 100))
+                    STATE["invocations"].append({"script": name, "version": share["version_id"], "time": time.time(),
+                                                 "requests": requests, "errors": errors,
+                                                 "wall_time_us": profile.get("wall_time_us", 20000)})
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client that timed out on a hung call has gone; that is the point of the hang.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--account", default="0123456789abcdef0123456789abcdef")
+    ARGS = parser.parse_args()
+    server = Server(("127.0.0.1", 0), Handler)
+    print("port %d" % server.server_address[1], flush=True)
+    threading.Thread(target=simulate_traffic, daemon=True).start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    while sys.stdin.buffer.read(1024):
+        pass
+
+
+if __name__ == "__main__":
+    main()
