@@ -69,22 +69,7 @@ enum LocalServiceWorkspace {
 func httpGet(_ port: Int, _ path: String = "/", timeout: Double = 5, host: String = "127.0.0.1") -> HTTPProbe.Response? {
     var probe = HTTPProbe(port: port, path: path, timeout: timeout)
     probe.host = host
-    let request = probe
-    let answer = LockedAnswer()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        answer.set(try? await request.perform().get())
-        done.signal()
-    }
-    done.wait()
-    return answer.value
-}
-
-/// The answer of a probe run in a task, read by the thread that waited for it.
-private final class LockedAnswer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var answer: HTTPProbe.Response?
-
-    func set(_ value: HTTPProbe.Response?) { lock.withLock { answer = value } }
-    var value: HTTPProbe.Response? { lock.withLock { answer } }
+    // Waits on NIO's future, not on a task: synchronous tests run on the cooperative pool, and
+    // two of them each holding a thread while their task waits for one would stall a 2-core run.
+    return try? probe.answer().wait().get()
 }

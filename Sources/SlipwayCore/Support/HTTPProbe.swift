@@ -28,6 +28,16 @@ public struct HTTPProbe: Sendable {
 
     /// The answer, or an error saying what went wrong (refused, timed out, not HTTP).
     public func perform() async -> Result<Response, SlipwayError> {
+        do {
+            return try await answer().get()
+        } catch {
+            return .failure(.failure("GET \(path) on port \(port): \(error)"))
+        }
+    }
+
+    /// The answer as a future that never fails: a synchronous caller can wait on it from any
+    /// thread, without a task that needs a free thread of the cooperative pool.
+    public func answer() -> EventLoopFuture<Result<Response, SlipwayError>> {
         let label = "GET \(path) on port \(port)"
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1_000_000_000))
@@ -47,26 +57,23 @@ public struct HTTPProbe: Sendable {
                         ProbeAnswerHandler(request: request, answer: answer, bodyLimit: bodyLimit))
                 }
             }
-        let channel: any Channel
-        do {
-            if let address = try? SocketAddress(ipAddress: host, port: port) {
-                channel = try await bootstrap.connect(to: address).get()
-            } else {
-                channel = try await bootstrap.connect(host: host, port: port).get()
-            }
-        } catch {
+        let connected = if let address = try? SocketAddress(ipAddress: host, port: port) {
+            bootstrap.connect(to: address)
+        } else {
+            bootstrap.connect(host: host, port: port)
+        }
+        return connected.flatMap { channel in
+            let timer = loop.scheduleTask(deadline: deadline) { answer.fail(ProbeFailure.noAnswer) }
+            return answer.futureResult
+                .always { _ in
+                    timer.cancel()
+                    channel.close(promise: nil)
+                }
+                .map { Result<Response, SlipwayError>.success($0) }
+                .recover { .failure(.failure("\(label): \(describe($0, waiting: "no answer"))")) }
+        }.recover { error in
             answer.fail(error)
             return .failure(.failure("\(label): \(describe(error, waiting: "no connection"))"))
-        }
-        let timer = loop.scheduleTask(deadline: deadline) { answer.fail(ProbeFailure.noAnswer) }
-        defer {
-            timer.cancel()
-            channel.close(promise: nil)
-        }
-        do {
-            return .success(try await answer.futureResult.get())
-        } catch {
-            return .failure(.failure("\(label): \(describe(error, waiting: "no answer"))"))
         }
     }
 
