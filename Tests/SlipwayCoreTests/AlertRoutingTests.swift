@@ -53,11 +53,11 @@ import Testing
     @Test(arguments: [
         ("alerts:\n  routes:\n    - {severity: critical, sinks: [pager]}\n", "slipway.yml:3:36: unknown sink 'pager' in alerts.routes[0] (known: )"),
         ("alerts:\n  sinks:\n    chat: {type: slack, url: http://x}\n  routes:\n    - {severity: fatal, sinks: [chat]}\n",
-         "slipway.yml:5:17: unknown severity 'fatal' (known: critical, warning, info; or page, ticket)"),
+         "slipway.yml:5:18: unknown severity 'fatal' (known: critical, warning, info; or page, ticket)"),
         ("alerts:\n  sinks:\n    chat: {type: slack, url: http://x}\n  routes:\n    - {severity: info, sinks: [chat], environments: [prod]}\n",
-         "slipway.yml:5:51: unknown environment 'prod' in alerts.routes[0]"),
+         "slipway.yml:5:54: unknown environment 'prod' in alerts.routes[0]"),
         ("alerts:\n  sinks:\n    pd: {type: pagerduty, url: http://x}\n", "slipway.yml:3:9: alerts.sinks.pd needs routing_key_env"),
-        ("alerts:\n  sinks:\n    chat: {type: teams, url: http://x}\n", "slipway.yml:3:21: unknown sink type 'teams'"),
+        ("alerts:\n  sinks:\n    chat: {type: teams, url: http://x}\n", "slipway.yml:3:18: unknown sink type 'teams'"),
     ])
     func mistakesAreNamedAtTheirPlace(text: String, message: String) {
         let error = #expect(throws: SlipwayError.self) { try WorkspaceConfig.parse(text, file: "slipway.yml") }

@@ -45,22 +45,24 @@ public struct AlertRoute: Sendable, Equatable {
             throw node.location.error("\(context) needs a severity and sinks")
         }
         var severities: [AlertSeverity] = []
-        for name in try severityNode.stringList("\(context).severity") {
+        for (name, entry) in try severityNode.stringEntries("\(context).severity") {
             guard let severity = severityNames[name] else {
-                throw severityNode.location.error(
+                throw entry.location.error(
                     "unknown severity '\(name)' (known: critical, warning, info; or page, ticket)")
             }
             severities.append(severity)
         }
-        var route = AlertRoute(severities: severities, sinks: try sinkNode.stringList("\(context).sinks"))
-        for sink in route.sinks where !sinks.contains(sink) {
-            throw sinkNode.location.error("unknown sink '\(sink)' in \(context) (known: \(sinks.joined(separator: ", ")))")
+        let sinkEntries = try sinkNode.stringEntries("\(context).sinks")
+        var route = AlertRoute(severities: severities, sinks: sinkEntries.map(\.value))
+        for (sink, entry) in sinkEntries where !sinks.contains(sink) {
+            throw entry.location.error("unknown sink '\(sink)' in \(context) (known: \(sinks.joined(separator: ", ")))")
         }
         if let node = entries["components"] { route.components = try node.stringList("\(context).components") }
         if let node = entries["environments"] {
-            route.environments = try node.stringList("\(context).environments")
-            for environment in route.environments where !environments.contains(environment) {
-                throw node.location.error(
+            let environmentEntries = try node.stringEntries("\(context).environments")
+            route.environments = environmentEntries.map(\.value)
+            for (environment, entry) in environmentEntries where !environments.contains(environment) {
+                throw entry.location.error(
                     "unknown environment '\(environment)' in \(context) (known: \(environments.joined(separator: ", ")))")
             }
         }
