@@ -83,29 +83,24 @@ public final class Agent: @unchecked Sendable {
         supervisor.resume()
         let collector = SLICollector(root: root, store: store)
         let watch = SLOWatch(root: root, store: store)
-        let lagScraper = EventLagScraper(root: root, store: store)
         let sliTimer = DispatchSource.makeTimerSource(queue: queue)
         sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
         sliTimer.setEventHandler { [self] in
             guard !isStopping else { return }
             if let router { collector.collect(from: router) }
-            lagScraper.scrape()
             watch.evaluate()
         }
         sliTimer.resume()
+        let clock = SystemClock()
+        let lagScraper = EventLagScraper(root: root, store: store)
+        Task { await lagScraper.watch(clock: clock, pause: sliInterval) { [self] in !isStopping } }
         let liveHealth = LiveHealthWatch(root: root, store: store)
-        let healthTimer = DispatchSource.makeTimerSource(queue: liveHealth.queue)
-        healthTimer.schedule(deadline: .now() + 0.5, repeating: 0.25)
-        healthTimer.setEventHandler { [self] in
-            guard !isStopping else { return }
-            liveHealth.probeDue()
+        Task {
+            try? await clock.sleep(seconds: 0.5)
+            await liveHealth.watch(clock: clock, pause: 0.25) { [self] in !isStopping }
         }
-        healthTimer.resume()
-        let sinks = AlertSinks(root: root, store: store)
-        let outboxTimer = DispatchSource.makeTimerSource(queue: sinks.queue)
-        outboxTimer.schedule(deadline: .now() + 0.5, repeating: 0.5)
-        outboxTimer.setEventHandler { sinks.drain() }
-        outboxTimer.resume()
+        let sinks = AlertSinks(root: root, store: store, clock: clock)
+        Task { await sinks.watch(pause: 0.5) { true } }
         startMetricsEndpoint()
         while true {
             let connection = accept(listener, nil, nil)

@@ -5,8 +5,9 @@ import SlipwayCore
 /// Reads the event-processing lag gauge of every component that declares `slo.event_lag`, from
 /// its live slot, on each SLI pass: each reading is one event of the lag objective (bad when
 /// over `within`), and readings over `alarm` raise the SLI alarm. An endpoint that is down or
-/// lacks the gauge adds nothing: no data is not good data. Runs on the agent's queue.
-final class EventLagScraper {
+/// lacks the gauge adds nothing: no data is not good data. Runs in a task of its own, one pass
+/// at a time.
+final class EventLagScraper: @unchecked Sendable {
     let root: URL
     let store: EventStore
     /// Alarms by `component/environment`; nil until read from the store.
@@ -20,7 +21,19 @@ final class EventLagScraper {
         self.store = store
     }
 
-    func scrape(now: Date = Date()) {
+    /// A pass every `pause` seconds of `clock` while `running` says so.
+    func watch(clock: any EngineClock, pause: Double, while running: @escaping @Sendable () -> Bool) async {
+        while running() {
+            do {
+                try await clock.sleep(seconds: pause)
+            } catch {
+                return
+            }
+            await scrape(now: clock.now())
+        }
+    }
+
+    func scrape(now: Date) async {
         guard let workspace = try? Workspace.load(at: root), let routes = try? store.routes(), let slots = try? store.slots()
         else { return }
         let declaring = routes.compactMap { route -> (RouteRecord, EventLagSettings)? in
@@ -47,7 +60,7 @@ final class EventLagScraper {
             }) else { continue }
             var probe = HTTPProbe(port: slot.port, path: settings.path, timeout: 1)
             probe.bodyLimit = 1 << 16
-            guard case .success(let response) = probe.perform(), (200..<300).contains(response.status),
+            guard case .success(let response) = await probe.perform(), (200..<300).contains(response.status),
                   let lag = PrometheusGauge.value(of: settings.metric, in: response.body) else { continue }
             let objective = settings.objective
             increments.append(EventStore.SLIIncrement(
@@ -66,7 +79,7 @@ final class EventLagScraper {
         }
         do {
             try store.add(increments, now: now)
-            try store.save(states, raising: alerts, sinks: workspace.config.alerts.sinks)
+            try store.save(states, raising: alerts, routing: workspace.config.alerts)
             alarms = updated
         } catch {
             AgentLog.logger.error("cannot record the event lag: \(error)")

@@ -3,12 +3,11 @@ import SlipwayCore
 
 /// Probes every live release (the slot with the traffic), each at its component's `health.interval`,
 /// so `status`, the console and `slo` show a failing release as unhealthy within seconds
-/// without anyone running `health-check-all`. Runs on a queue of its own: a slow probe never
-/// holds up the agent's other work.
+/// without anyone running `health-check-all`. Runs in a task of its own (one pass at a time, so
+/// its state needs no lock): a slow probe never holds up the agent's other work.
 final class LiveHealthWatch: @unchecked Sendable {
     let root: URL
     let store: EventStore
-    let queue = DispatchQueue(label: "slipway.agent.health")
     private var health: [String: LiveHealth] = [:]
     private var lastProbe: [String: Date] = [:]
     /// When each route's probe was last written, and what it said: a probe every 100 ms need
@@ -21,8 +20,20 @@ final class LiveHealthWatch: @unchecked Sendable {
         self.store = store
     }
 
-    /// One pass: probes the routes whose interval has passed. Call it on `queue`.
-    func probeDue(now: Date = Date()) {
+    /// A pass every `pause` seconds of `clock` while `running` says so.
+    func watch(clock: any EngineClock, pause: Double, while running: @escaping @Sendable () -> Bool) async {
+        while running() {
+            await probeDue(now: clock.now())
+            do {
+                try await clock.sleep(seconds: pause)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// One pass: probes the routes whose interval has passed.
+    func probeDue(now: Date) async {
         if workspace.map({ now.timeIntervalSince($0.loaded) > 10 }) ?? true, let loaded = try? Workspace.load(at: root) {
             workspace = (now, loaded)
         }
@@ -40,7 +51,7 @@ final class LiveHealthWatch: @unchecked Sendable {
             lastProbe[key] = now
             // The live slot itself, not through the router: a probe is not a user's request and
             // must not count in the router's figures, the SLIs or a canary's judgement.
-            let answer = HTTPProbe(port: slot.port, path: settings.path, timeout: settings.timeout).perform()
+            let answer = await HTTPProbe(port: slot.port, path: settings.path, timeout: settings.timeout).perform()
             let healthy: Bool
             let detail: String
             switch answer {

@@ -24,7 +24,7 @@ final class SLOWatch {
         do {
             let stored = alerting == nil ? try store.alertStates() : []
             let evaluation = try SLOEvaluation(store: store, workspace: workspace, earlier: alerting ?? [:], stored: stored, now: now)
-            try store.save(evaluation.changed, raising: evaluation.alerts, sinks: workspace.config.alerts.sinks)
+            try store.save(evaluation.changed, raising: evaluation.alerts, routing: workspace.config.alerts)
             alerting = evaluation.states
             lastMinute = minute
         } catch {

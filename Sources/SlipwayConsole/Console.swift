@@ -16,7 +16,8 @@ public enum Console {
         defer { watcher.cancel() }
         let loop = ConsoleLoop(
             header: ConsoleHeader(
-                workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path)),
+                workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path),
+                roles: engine.rolesByEnvironment),
             settings: settings, mailbox: mailbox, sender: RequestSender(engine: engine),
             past: PastLoader(engine: engine), signals: signals)
         // ncurses blocks while waiting for a key, so it gets a thread of its own rather than

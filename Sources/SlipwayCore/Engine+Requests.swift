@@ -6,6 +6,7 @@ extension Engine {
     public func perform(
         _ request: RunRequest, runID: String? = nil, cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
+        try authorize(request)
         switch request {
         case .promote(let promote):
             let outcome = try await Promotion(engine: self, runID: runID)

@@ -34,7 +34,7 @@ public struct Engine: Sendable {
         let masker = SecretMasker(environment: environment, names: secretNames, also: passwords)
         let store = try EventStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
-            actor: Actor.current(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
+            identity: ActorIdentity.onThisMachine(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
         let git = GitRepository.enclosing(workspace.root)
         return Engine(
             workspace: workspace, store: store, git: git, masker: masker,

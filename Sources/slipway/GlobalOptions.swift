@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SlipwayCore
 
 /// Options every command takes: where the workspace and its store are.
@@ -16,6 +17,27 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("How long a write waits for another process' lock on the store before giving up.", valueName: "duration"))
     var lockTimeout = "15s"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The least severe diagnostics shown: trace, debug, info, notice, warning, error or critical (default: SLIPWAY_LOG_LEVEL, else info).",
+        valueName: "level"))
+    var logLevel: Logger.Level?
+
+    /// Where the command line's diagnostics go: warnings, notices of waits.
+    static let diagnostics = Logger(label: diagnosticsLabel)
+    static let diagnosticsLabel = "slipway"
+
+    /// The level `--log-level` (anywhere on the command line) or else `SLIPWAY_LOG_LEVEL` asks for;
+    /// info when neither does or the value is no level (argument parsing then says so).
+    static func logLevel(arguments: [String], environment: [String: String]) -> Logger.Level {
+        var named: String?
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { break }
+            if argument == "--log-level", index + 1 < arguments.count { named = arguments[index + 1] }
+            if argument.hasPrefix("--log-level=") { named = String(argument.dropFirst("--log-level=".count)) }
+        }
+        return (named ?? environment["SLIPWAY_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+    }
+
     /// Opens the workspace and its store; `warnings` says on stderr which component folders were
     /// set aside (commands go on without them).
     func openEngine(
@@ -31,14 +53,14 @@ struct GlobalOptions: ParsableArguments {
             // The console owns the terminal: a write it waits for ends in a status-line error instead.
             lockNotice: { notice in
                 guard origin != "console" else { return }
-                FileHandle.standardError.write(Data("slipway: \(notice)\n".utf8))
+                Self.diagnostics.notice("\(notice)")
             }, output: output)
         if warnings { Self.warn(about: engine.workspace.problems) }
         do {
             try engine.store.reapInterruptedRuns()
         } catch {
             // Housekeeping only: a store another process holds must not stop a command that reads.
-            FileHandle.standardError.write(Data("slipway: warning: interrupted runs not marked yet: \(error.message)\n".utf8))
+            Self.diagnostics.warning("interrupted runs not marked yet: \(error.message)")
         }
         return engine
     }
@@ -71,7 +93,7 @@ struct GlobalOptions: ParsableArguments {
 
     static func warn(about problems: [ComponentProblem]) {
         for problem in problems {
-            FileHandle.standardError.write(Data("slipway: warning: \(problem.warning)\n".utf8))
+            diagnostics.warning("\(problem.warning)")
         }
     }
 
@@ -81,3 +103,5 @@ struct GlobalOptions: ParsableArguments {
         return try await openEngine(output: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
     }
 }
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -22,7 +22,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             SlotCommand.self, RouterCommand.self,
             Report.self, Gate.self,
             Changes.self, PipelineCommand.self, Promote.self, CIGroup.self,
-            CanaryCommand.self, SLOCommand.self, MigrateCommand.self, BackupCommand.self,
+            CanaryCommand.self, SLOCommand.self, MigrateCommand.self, BackupCommand.self, AlertsCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions
@@ -42,12 +42,16 @@ enum Entry {
         // A closed pipe (an agent killed mid-answer, `slipway events | head`) is an error to
         // report on the write that met it, never a silent death by signal 13.
         signal(SIGPIPE, SIG_IGN)
-        // Diagnostics (the agent's, mostly) on stderr, from SLIPWAY_LOG_LEVEL (default info).
-        let level = ProcessInfo.processInfo.environment["SLIPWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        // Diagnostics on stderr (the agent's is its log file), from --log-level or SLIPWAY_LOG_LEVEL,
+        // read before the command is parsed so that parsing the workspace can say things too.
+        let level = GlobalOptions.logLevel(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            guard label == GlobalOptions.diagnosticsLabel else {
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            return DiagnosticLogHandler(logLevel: level)
         }
         do {
             var command = try SlipwayCommand.parseAsRoot()

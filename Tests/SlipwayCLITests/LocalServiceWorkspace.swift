@@ -65,6 +65,11 @@ enum LocalServiceWorkspace {
 }
 
 /// A GET on loopback through the engine's own probe: status and body, or nil when nothing answered.
-func httpGet(_ port: Int, _ path: String = "/", timeout: Double = 5) -> HTTPProbe.Response? {
-    try? HTTPProbe(port: port, path: path, timeout: timeout).perform().get()
+/// It blocks its thread (the tests' load generators and `eventually` loops are threads).
+func httpGet(_ port: Int, _ path: String = "/", timeout: Double = 5, host: String = "127.0.0.1") -> HTTPProbe.Response? {
+    var probe = HTTPProbe(port: port, path: path, timeout: timeout)
+    probe.host = host
+    // Waits on NIO's future, not on a task: synchronous tests run on the cooperative pool, and
+    // two of them each holding a thread while their task waits for one would stall a 2-core run.
+    return try? probe.answer().wait().get()
 }

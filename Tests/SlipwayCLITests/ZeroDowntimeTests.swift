@@ -26,7 +26,7 @@ import Testing
                 var count = 0
                 while !stopped.load(ordering: .relaxed), Date() < deadline, count < 20_000 {
                     let sentAt = Date()
-                    let response = try? HTTPProbe(port: port, path: "/", timeout: 5).perform().get()
+                    let response = httpGet(port, "/", timeout: 5)
                     let color = response?.body.split(separator: " ").last.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
                     lock.withLock { answers.append(Answer(sentAt: sentAt, status: response?.status, color: color)) }
                     count += 1

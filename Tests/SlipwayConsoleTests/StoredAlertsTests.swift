@@ -12,7 +12,7 @@ import Testing
         let store = try EventStore(path: folder.appendingPathComponent("state.db"), actor: "agent")
         func raise(_ change: SLOAlert.Change, _ severity: AlertSeverity, rule: String, objective: String = "availability") throws {
             let alert = SLOAlert(change: change, severity: severity, objective: objective, rule: rule, minute: 1, message: "\(objective) \(rule)")
-            try store.raise(Alert(alert, component: "accounts", environment: "production"), sinks: [])
+            try store.raise(Alert(alert, component: "accounts", environment: "production"), routing: AlertSettings())
         }
         try raise(.fired, .page, rule: "1h/5m")
         try raise(.fired, .page, rule: "1h/5m", objective: "latency-2s")

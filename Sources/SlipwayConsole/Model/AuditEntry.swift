@@ -48,6 +48,12 @@ struct AuditEntry: Equatable, Sendable {
             action = "override"
             outcome = [details.stage, details.version, details.reason.map { "because \($0)" }].compactMap(\.self).joined(separator: " ")
                 + (details.outcome.map { ": \($0)" } ?? "")
+        case .accessRefused:
+            action = details.stage ?? "change"
+            outcome = "refused: needs \(details.outcome ?? "a role")"
+        case .alertSilenced:
+            action = "silence"
+            outcome = [details.stage, details.reason].compactMap(\.self).joined(separator: ": ")
         default:
             return nil
         }

@@ -68,6 +68,10 @@ extension Console {
     /// Turns `command` into the confirmation it needs (or runs `:env` and `:q` at once).
     static func ask(_ command: ConsoleCommandLine.Command, in state: inout ConsoleState) {
         let kind = state.rows.first { $0.component == componentName(of: command) }?.kind ?? .app
+        if let (action, environment) = command.changing, let refusal = state.roleRefusal(action, in: environment) {
+            state.statusMessage = refusal
+            return
+        }
         let pending: PendingAction
         switch command {
         case .quit, .environment, .travel:
@@ -114,7 +118,7 @@ extension Console {
         return "switch \(component) in \(environment): \(from) -> \(idle) \(slot.version)\(older)"
     }
 
-    private static func componentName(of command: ConsoleCommandLine.Command) -> String? {
+    static func componentName(of command: ConsoleCommandLine.Command) -> String? {
         switch command {
         case .deploy(let component, _, _), .switchTraffic(let component, _), .rollback(let component, _, _): component
         case .environment, .travel, .quit: nil

@@ -99,6 +99,10 @@ extension Console {
             state.statusMessage = PastView.refusal(action.rawValue)
             return []
         }
+        if let refusal = state.roleRefusal(action) {
+            state.statusMessage = refusal
+            return []
+        }
         if state.screen == .log, action.isMovement {
             scrollLog(action, in: &state)
             return []

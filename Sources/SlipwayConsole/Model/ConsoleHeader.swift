@@ -1,3 +1,5 @@
+import SlipwayCore
+
 /// What the header line says about where the console is looking and who is looking.
 struct ConsoleHeader: Equatable, Sendable {
     var workspace: String
@@ -10,4 +12,6 @@ struct ConsoleHeader: Equatable, Sendable {
     /// Component folders the workspace set aside (a bad name or configuration): said on every
     /// screen, since the fleet does not show them.
     var skipped: [String] = []
+    /// The actor's role per environment (`roles:`); nil when everyone may do everything.
+    var roles: [String: Role]?
 }

@@ -200,6 +200,7 @@ struct ConsoleState: Equatable, Sendable {
         let shown = bindings.filter { binding in
             !(isReadOnlyNow && binding.action.isChanging)
                 && (binding.context != .browsing || binding.applies(to: subject))
+                && (binding.context != .browsing || roleRefusal(binding.action) == nil)
         }
         guard !filter.isEmpty else { return shown }
         return shown.filter {

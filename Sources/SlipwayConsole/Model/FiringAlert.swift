@@ -12,6 +12,8 @@ struct FiringAlert: Equatable, Sendable {
     var since: Date
     /// The event that fired it: orders alerts fired within the same millisecond.
     var eventID: Int64
+    /// When a silence in force (`slipway alerts silence`) that keeps it from its sinks ends.
+    var silencedUntil: Date?
 
     /// The alerts still firing after `events` (alert events in any order): each rule of each
     /// objective fires and clears in turn, so its newest event decides.
@@ -34,6 +36,17 @@ struct FiringAlert: Equatable, Sendable {
             }
         }
         return firing.values.sorted { ($0.severity, $0.since, $0.eventID) > ($1.severity, $1.since, $1.eventID) }
+    }
+
+    /// `alerts` with each one a silence in force matches marked, until the latest such silence ends.
+    static func marking(_ alerts: [FiringAlert], silencedBy silences: [AlertSilence]) -> [FiringAlert] {
+        alerts.map { alert in
+            var alert = alert
+            alert.silencedUntil = silences
+                .filter { $0.matches(component: alert.component, environment: alert.environment, severity: alert.severity) }
+                .map(\.endsAt).max()
+            return alert
+        }
     }
 
     func matches(_ filter: String) -> Bool {

@@ -21,6 +21,7 @@ struct RequestSender: Sendable {
         switch request {
         case .canary(let command, let component, let environment):
             do {
+                try engine.authorize(.steerCanary, environment: environment, component: component)
                 try engine.store.request(command, component: component, environment: environment)
                 report("done: \(request.title)")
             } catch {

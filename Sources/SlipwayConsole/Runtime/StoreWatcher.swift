@@ -38,7 +38,8 @@ struct StoreWatcher: Sendable {
         var follower = FleetFollower(eventLimit: Self.eventLimit)
         var lastHeartbeat: ContinuousClock.Instant?
         var header = ConsoleHeader(
-            workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path))
+            workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path),
+            roles: engine.rolesByEnvironment)
         var metrics: [AgentResponse.Route]?
         var progress = FocusProgress()
         var service = ServiceLevels()
@@ -119,13 +120,16 @@ struct StoreWatcher: Sendable {
 
         var objectives: [SLOLine] = []
         var alerts: [FiringAlert] = []
+        /// The firing alerts before silences in force are marked: silences are read every time.
+        private var firing: [FiringAlert] = []
         var minute: Int?
 
         mutating func refresh(_ engine: Engine, force: Bool, now: Date = Date()) throws(SlipwayError) {
             let current = EventStore.minute(of: now)
             if force || minute != current {
-                alerts = FiringAlert.firing(in: try engine.store.latestEvents(kind: .alertRaised, limit: Self.alertEventLimit))
+                firing = FiringAlert.firing(in: try engine.store.latestEvents(kind: .alertRaised, limit: Self.alertEventLimit))
             }
+            alerts = FiringAlert.marking(firing, silencedBy: try engine.store.silences(at: now))
             guard minute != current else { return }
             minute = current
             let report = try SLOReport(store: engine.store, workspace: engine.workspace, environment: nil, now: now)
@@ -208,7 +212,8 @@ struct StoreWatcher: Sendable {
         let status = try? agent.send(AgentRequest(.metrics), timeout: 2)
         let header = ConsoleHeader(
             workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.store.actor,
-            agent: status?.pid.map { "up (pid \($0))" } ?? "down", skipped: engine.workspace.problems.map(\.path))
+            agent: status?.pid.map { "up (pid \($0))" } ?? "down", skipped: engine.workspace.problems.map(\.path),
+            roles: engine.rolesByEnvironment)
         return (header, status.map { $0.routes ?? [] })
     }
 }

@@ -19,7 +19,10 @@ enum AlertsTable {
                 Column(heading: "BUDGET", limit: 6, value: { objective($0)?.budgetText ?? "-" }),
                 Column(heading: "BURN", limit: 7, value: { objective($0).map { String(format: "%.2f", $0.status.burnRate) } ?? "-" }),
                 Column(heading: "RULE", limit: 8, value: \.rule),
-                Column(heading: "WHAT", limit: 80, value: { $0.message.isEmpty ? "-" : $0.message }, cuttable: true),
+                Column(heading: "WHAT", limit: 80, value: { alert in
+                    let silenced = alert.silencedUntil.map { "silenced until \(TimeText.dateTime($0)): " } ?? ""
+                    return silenced + (alert.message.isEmpty ? "-" : alert.message)
+                }, cuttable: true),
             ],
             symbols: symbols, emptyMessage: "no alert is firing", width: width)
     }

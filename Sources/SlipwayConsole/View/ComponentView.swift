@@ -67,7 +67,7 @@ struct ComponentView {
 
     /// `P promote  p pause  u resume  A abort (on the selected environment)`, from the binding table.
     private func canaryKeyHint(_ canary: CanaryPanel) -> String? {
-        guard canary.isLive, !state.readOnly else { return nil }
+        guard canary.isLive, !state.readOnly, state.roleRefusal(.canaryAbort, in: canary.environment) == nil else { return nil }
         let actions: [ConsoleAction] = [.canaryPromote, .canaryPause, .canaryResume, .canaryAbort]
         let keys = actions.compactMap { action in
             state.bindings.first { $0.action == action && $0.applies(to: .component) }.map {

@@ -272,7 +272,7 @@ extension Console {
     /// way to help and the way out (`? help`, `q quit`), which keep their room at the end.
     private static func drawFooter(_ state: ConsoleState, into frame: inout Frame) {
         let row = frame.rows - 1
-        let hints = state.bindings.available(in: state.context, on: state.screen, readOnly: state.isReadOnlyNow)
+        let hints = state.hintedBindings
             .filter(\.shownInFooter)
         let essential = hints.filter { $0.action == .toggleHelp || $0.action == .quit }
         let others = hints.filter { $0.action != .toggleHelp && $0.action != .quit }

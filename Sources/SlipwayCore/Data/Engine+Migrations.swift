@@ -49,6 +49,7 @@ extension Engine {
     /// outcome in the audit log. Unexcused lint findings in a pending file refuse the apply, and
     /// so, in production, does a file staging has not applied successfully with the same checksum.
     public func applyMigrations(_ target: MigrationTarget) async throws(SlipwayError) -> MigrationApplyResult {
+        try authorize(.applyMigrations, environment: target.environment, component: target.component.name)
         let staging = try await stagingHistory(for: target)
         let database = try await MigrationDatabase.connect(target.url, name: target.databaseName)
         let output = self.output
@@ -178,6 +179,7 @@ extension Engine {
 
     /// Clears the history rows of failed migrations, under the lock; returns how many.
     public func repairMigrations(_ target: MigrationTarget) async throws(SlipwayError) -> Int {
+        try authorize(.repairMigrations, environment: target.environment, component: target.component.name)
         let database = try await MigrationDatabase.connect(target.url, name: target.databaseName)
         let output = self.output
         do {

@@ -25,7 +25,7 @@ public struct DemoWorkspace: Sendable {
             output("reusing the demo in \(directory.path) (--reset recreates it)")
             // After a reboot its slots are gone: a new agent adopts what runs and restarts the rest.
             let engine = try await reopen()
-            try AgentClient(workspace: engine.workspace.root, statePath: engine.store.path).start()
+            try await AgentClient(workspace: engine.workspace.root, statePath: engine.store.path).start()
             return
         }
         try? manager.removeItem(at: directory)

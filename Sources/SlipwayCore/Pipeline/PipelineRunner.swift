@@ -54,6 +54,7 @@ public struct PipelineRunner: Sendable {
     }
 
     public func run(_ options: Options, cancellation: CancellationFlag = CancellationFlag()) async throws(SlipwayError) -> Outcome {
+        if let environment = options.environment { try engine.authorize(.pipeline, environment: environment.name) }
         let plan = try await plan(options)
         let journal = PipelineJournal()
         var run = RunPlan(kind: .pipeline, component: nil, environment: options.environment?.name)

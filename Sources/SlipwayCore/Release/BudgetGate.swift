@@ -24,7 +24,7 @@ public struct BudgetGate: Sendable {
             try engine.store.raise(
                 Alert(severity: .info, change: "deploy_blocked", component: component.name, environment: environment,
                       objective: objective.name, message: message, time: now),
-                sinks: engine.workspace.config.alerts.sinks)
+                routing: engine.workspace.config.alerts)
             throw .failure(message)
         }
     }

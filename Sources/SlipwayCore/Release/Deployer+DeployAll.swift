@@ -9,6 +9,8 @@ extension Deployer {
         cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> [String: RunResult] {
         let environment = try await engine.environment(named: environmentName)
+        try engine.authorize(.deploy, environment: environment.name)
+        if overrideGates != nil { try engine.authorize(.overrideGates, environment: environment.name) }
         let workspace = engine.workspace
         // Every component's target is known before anything starts.
         for component in workspace.components { _ = try engine.target(for: component, environment: environment.name) }

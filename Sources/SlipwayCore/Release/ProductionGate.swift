@@ -57,7 +57,7 @@ public struct ProductionGate: Sendable {
         try engine.store.raise(
             Alert(severity: .info, change: "gates_overridden", component: component.name, environment: environment,
                   rule: "production-gates", message: message),
-            sinks: engine.workspace.config.alerts.sinks)
+            routing: engine.workspace.config.alerts)
         engine.output("gates overridden: \(missing); \(reason)")
     }
 }

@@ -49,7 +49,7 @@ public struct RequestedRun: Sendable {
                 lastRestart = Date()
                 engine.output("the agent executing run \(id) is gone: starting one to take it over")
                 let agent = AgentClient(workspace: engine.workspace.root, statePath: store.path)
-                try await BlockingWork.run { () throws(SlipwayError) in try agent.start() }
+                try await agent.start()
             } else if run == nil, !waitingSaid, Date().timeIntervalSince(began) > 1,
                       let holder = try store.lock(component: request.request.component, environment: request.request.environment) {
                 waitingSaid = true
@@ -64,13 +64,12 @@ extension Engine {
     /// Records `request` and hands it to the workspace's agent (started when none runs), with
     /// this process's environment for that run only. Follow the handle to see it through.
     public func request(_ request: RunRequest, noWait: Bool = false) async throws(SlipwayError) -> RequestedRun {
+        try authorize(request)
         let record = try store.record(request, origin: origin, noWait: noWait)
         let agent = AgentClient(workspace: workspace.root, statePath: store.path, environment: environment)
         let message = AgentRequest(.execute, variables: environment, requestID: record.id)
-        try await BlockingWork.run { () throws(SlipwayError) in
-            try agent.start()
-            _ = try agent.send(message)
-        }
+        try await agent.start()
+        _ = try await BlockingWork.run { () throws(SlipwayError) in try agent.send(message) }
         return RequestedRun(id: record.id, engine: self)
     }
 }

@@ -37,4 +37,10 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     /// A person went past a check that refused a change: `stage` names the check, `outcome`
     /// what it refused, `reason` the person's reason (`--force --reason`, `--override-gates --reason`).
     case checkOverridden = "check.overridden"
+    /// A change refused for the actor's role (`roles:`): `stage` names the action, `outcome` the
+    /// role it needs, `reason` the refusal as the actor read it.
+    case accessRefused = "access.refused"
+    /// `slipway alerts silence`: alerts it matches are not delivered until `until`; `reason` says
+    /// why, `tag` the silence's id, `stage` its severity or `any`.
+    case alertSilenced = "alert.silenced"
 }

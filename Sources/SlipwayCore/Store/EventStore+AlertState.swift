@@ -13,10 +13,10 @@ extension EventStore {
 
     /// Saves the states of one evaluation and raises its alerts in one transaction: an agent
     /// killed halfway neither loses an alert nor raises one twice after its restart.
-    public func save(_ states: [AlertStateRecord], raising alerts: [Alert], sinks: [String]) throws(SlipwayError) {
+    public func save(_ states: [AlertStateRecord], raising alerts: [Alert], routing: AlertSettings) throws(SlipwayError) {
         do {
             try pool.write { db in
-                for alert in alerts { try self.raise(alert, sinks: sinks, in: db) }
+                for alert in alerts { try self.raise(alert, routing: routing, in: db) }
                 for state in states { try state.save(db) }
             }
         } catch {

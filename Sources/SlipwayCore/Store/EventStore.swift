@@ -9,6 +9,8 @@ import GRDBSQLite
 public final class EventStore: Sendable {
     public let path: URL
     public let actor: String
+    /// Who acts through this store: the embedded store takes the name it is opened with.
+    public let identity: ActorIdentity
     let pool: DatabasePool
     let masker: SecretMasker
     let fileGuard: StoreFileGuard
@@ -19,13 +21,15 @@ public final class EventStore: Sendable {
     /// process holding the store's write lock waits up to `lockTimeout` seconds, and after a
     /// second says who holds it through `lockNotice`.
     public init(
-        path: URL, actor: String = Actor.current(), masker: SecretMasker = SecretMasker(values: []),
+        path: URL, actor: String = Actor.current(), identity: ActorIdentity? = nil, masker: SecretMasker = SecretMasker(values: []),
         lockTimeout: TimeInterval = 15, lockNotice: @escaping @Sendable (String) -> Void = { _ in },
         checkpointInterval: Int64 = 25_000
     ) throws(SlipwayError) {
         self.path = path
         self.checkpointInterval = checkpointInterval
-        self.actor = actor
+        let identity = identity ?? ActorIdentity(name: actor, unixGroups: ActorIdentity.unixGroups(of: actor))
+        self.identity = identity
+        self.actor = identity.name
         self.masker = masker
         let manager = FileManager.default
         do {

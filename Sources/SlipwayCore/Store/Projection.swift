@@ -86,7 +86,8 @@ public struct Projection: Sendable, Equatable {
                 state.ready = nil
             }
         case .runRequested, .runResumed, .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed,
-             .jobStarted, .jobFinished, .canaryChanged, .alertRaised, .migrationApplied, .backupCreated, .storeRestored, .checkOverridden:
+             .jobStarted, .jobFinished, .canaryChanged, .alertRaised, .migrationApplied, .backupCreated, .storeRestored, .checkOverridden,
+             .accessRefused, .alertSilenced:
             break
         }
         states[key] = state

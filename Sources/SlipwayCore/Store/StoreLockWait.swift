@@ -36,7 +36,9 @@ final class StoreLockWait: @unchecked Sendable {
             let who = holders.isEmpty ? "another process" : holders.map(\.description).joined(separator: ", ")
             notice("waiting for the store \(path.path): \(who) holds its write lock; giving up after \(DurationText.format(timeout)) (--lock-timeout)")
         }
-        // Inside SQLite's synchronous busy handler: the pause is SQLite's own way of waiting.
+        // Synchronous on purpose: SQLite calls its busy handler inside sqlite3_step, on the thread
+        // doing the write, and tries again when it returns; there is nothing to await there (its own
+        // sqlite3_busy_timeout sleeps the same way).
         usleep(Self.retryPause)
         return true
     }

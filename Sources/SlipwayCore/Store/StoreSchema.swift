@@ -241,6 +241,25 @@ enum StoreSchema {
                 CREATE INDEX events_by_time ON events(time);
                 """)
         }
+        migrator.registerMigration("v8-alert-silences-and-claims") { db in
+            // Silences keep alerts from their sinks until they end; a delivery is claimed by one
+            // agent for a lease, so two agents draining the outbox never deliver a row twice.
+            try db.execute(sql: """
+                CREATE TABLE alert_silences (
+                    id TEXT PRIMARY KEY,
+                    severity TEXT,
+                    component TEXT,
+                    environment TEXT,
+                    starts_at DATETIME NOT NULL,
+                    ends_at DATETIME NOT NULL,
+                    reason TEXT NOT NULL,
+                    actor TEXT NOT NULL
+                );
+                CREATE INDEX alert_silences_by_end ON alert_silences (ends_at);
+                ALTER TABLE alert_outbox ADD COLUMN claimed_by TEXT;
+                ALTER TABLE alert_outbox ADD COLUMN claimed_until DATETIME;
+                """)
+        }
         return migrator
     }
 }

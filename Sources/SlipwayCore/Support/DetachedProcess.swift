@@ -78,20 +78,19 @@ public enum DetachedProcess {
     }
 
     /// Sends SIGTERM to the process group of `pid`, then SIGKILL after `grace` seconds if it is
-    /// still there; answers whether it ended.
+    /// still there; answers whether it ended. It waits on the process's exit (a pidfd), not by
+    /// polling; callers are the agent's synchronous operations, which must not go on before it ends.
     @discardableResult
     public static func stop(pid: Int32, grace: Double = 10) -> Bool {
         guard pid > 0 else { return true }
+        let ending = ProcessExitDescriptor(pid: pid)
+        defer { ending?.close() }
         // Once, to the group the process leads: a second SIGTERM means "quit at once" to Slipway's own processes.
         if kill(-pid, SIGTERM) != 0 { kill(pid, SIGTERM) }
-        let deadline = Date().addingTimeInterval(grace)
-        while Date() < deadline {
-            if !isRunning(pid) { return true }
-            usleep(20_000)
-        }
+        if ending?.wait(seconds: grace) ?? !isRunning(pid) { return true }
         kill(-pid, SIGKILL)
         kill(pid, SIGKILL)
-        usleep(50_000)
+        _ = ending?.wait(seconds: 1)
         return !isRunning(pid)
     }
 

@@ -1,11 +1,11 @@
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 
 /// One health probe: `GET path` on a loopback port, healthy on a 2xx answer within the timeout,
-/// as kamal-proxy's health check does.
+/// as kamal-proxy's health check does. On SwiftNIO, as the router is: waiting for the answer
+/// holds no thread.
 public struct HTTPProbe: Sendable {
     public struct Response: Sendable, Equatable {
         public var status: Int
@@ -27,63 +27,125 @@ public struct HTTPProbe: Sendable {
     }
 
     /// The answer, or an error saying what went wrong (refused, timed out, not HTTP).
-    public func perform() -> Result<Response, SlipwayError> {
-        let deadline = Date().addingTimeInterval(timeout)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard descriptor >= 0 else { return .failure(.failure("socket: \(String(cString: strerror(errno)))")) }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, host, &address.sin_addr)
-        let started = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+    public func perform() async -> Result<Response, SlipwayError> {
+        do {
+            return try await answer().get()
+        } catch {
+            return .failure(.failure("GET \(path) on port \(port): \(error)"))
         }
-        if started != 0 && errno != EINPROGRESS {
-            return .failure(.failure("GET \(path) on port \(port): \(String(cString: strerror(errno)))"))
-        }
-        guard wait(for: Int16(POLLOUT), on: descriptor, until: deadline) else {
-            return .failure(.failure("GET \(path) on port \(port): no connection within \(timeout)s"))
-        }
-        var socketError: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &socketError, &length)
-        guard socketError == 0 else {
-            return .failure(.failure("GET \(path) on port \(port): \(String(cString: strerror(socketError)))"))
-        }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nUser-Agent: slipway-health\r\nConnection: close\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var received = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while received.count < 64 << 10 {
-            guard wait(for: Int16(POLLIN), on: descriptor, until: deadline) else {
-                return .failure(.failure("GET \(path) on port \(port): no answer within \(timeout)s"))
-            }
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count < 0 && (errno == EAGAIN || errno == EINTR) { continue }
-            if count <= 0 { break }
-            received += buffer[0..<count]
-        }
-        let text = String(decoding: received, as: UTF8.self)
-        let statusLine = text.split(separator: "\r\n", maxSplits: 1).first ?? ""
-        let parts = statusLine.split(separator: " ")
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
-            return .failure(.failure("GET \(path) on port \(port): not an HTTP answer"))
-        }
-        let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
-        return .success(Response(status: status, body: String(body.prefix(bodyLimit))))
     }
 
-    private func wait(for events: Int16, on descriptor: Int32, until deadline: Date) -> Bool {
-        while true {
-            let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0 else { return false }
-            var poller = pollfd(fd: descriptor, events: events, revents: 0)
-            let ready = poll(&poller, 1, Int32(max(1, remaining * 1000)))
-            if ready < 0 && errno == EINTR { continue }
-            return ready > 0
+    /// The answer as a future that never fails: a synchronous caller can wait on it from any
+    /// thread, without a task that needs a free thread of the cooperative pool.
+    public func answer() -> EventLoopFuture<Result<Response, SlipwayError>> {
+        let label = "GET \(path) on port \(port)"
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1_000_000_000))
+        let answer = loop.makePromise(of: Response.self)
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
+        head.headers.add(name: "Host", value: "\(host):\(port)")
+        head.headers.add(name: "User-Agent", value: "slipway-health")
+        head.headers.add(name: "Connection", value: "close")
+        let request = head
+        let bodyLimit = bodyLimit
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(deadline - .now())
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(
+                        ProbeAnswerHandler(request: request, answer: answer, bodyLimit: bodyLimit))
+                }
+            }
+        let connected = if let address = try? SocketAddress(ipAddress: host, port: port) {
+            bootstrap.connect(to: address)
+        } else {
+            bootstrap.connect(host: host, port: port)
         }
+        return connected.flatMap { channel in
+            let timer = loop.scheduleTask(deadline: deadline) { answer.fail(ProbeFailure.noAnswer) }
+            return answer.futureResult
+                .always { _ in
+                    timer.cancel()
+                    channel.close(promise: nil)
+                }
+                .map { Result<Response, SlipwayError>.success($0) }
+                .recover { .failure(.failure("\(label): \(describe($0, waiting: "no answer"))")) }
+        }.recover { error in
+            answer.fail(error)
+            return .failure(.failure("\(label): \(describe(error, waiting: "no connection"))"))
+        }
+    }
+
+    private func describe(_ error: any Error, waiting: String) -> String {
+        switch error {
+        case ChannelError.connectTimeout, ProbeFailure.noAnswer: "\(waiting) within \(timeout)s"
+        case ProbeFailure.closedBeforeAnswer: "the connection closed before an answer"
+        case is HTTPParserError: "not an HTTP answer"
+        case let error as IOError: String(cString: strerror(error.errnoCode))
+        default: "\(error)"
+        }
+    }
+}
+
+private enum ProbeFailure: Error {
+    case noAnswer
+    case closedBeforeAnswer
+}
+
+/// Sends the probe's request once connected and collects the answer: its status, and its body
+/// up to 64 KiB (then cut to `bodyLimit` characters).
+private final class ProbeAnswerHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private static let maximumBodyBytes = 64 << 10
+    private let request: HTTPRequestHead
+    private let answer: EventLoopPromise<HTTPProbe.Response>
+    private let bodyLimit: Int
+    private var status: Int?
+    private var body: [UInt8] = []
+
+    init(request: HTTPRequestHead, answer: EventLoopPromise<HTTPProbe.Response>, bodyLimit: Int) {
+        self.request = request
+        self.answer = answer
+        self.bodyLimit = bodyLimit
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.head(request)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            status = Int(head.status.code)
+        case .body(let buffer):
+            let room = Self.maximumBodyBytes - body.count
+            body += buffer.readableBytesView.prefix(room)
+            if body.count >= Self.maximumBodyBytes { finish(context: context) }
+        case .end:
+            finish(context: context)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // A body that ends with the connection (no length given) is whole once it closes.
+        if status != nil { finish(context: context) } else { answer.fail(ProbeFailure.closedBeforeAnswer) }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        answer.fail(error)
+        context.close(promise: nil)
+    }
+
+    private func finish(context: ChannelHandlerContext) {
+        guard let status else { return }
+        let text = String(decoding: body, as: UTF8.self)
+        answer.succeed(HTTPProbe.Response(status: status, body: String(text.prefix(bodyLimit))))
+        context.close(promise: nil)
     }
 }

@@ -76,13 +76,18 @@ public enum UnixSocket {
         return credentials.uid
     }
 
+    /// Writes `line` and a newline; a peer that is gone (killed mid-request) is an error that says
+    /// so, never a SIGPIPE, whatever the process does with that signal.
     public static func write(line: String, to descriptor: Int32) throws(SlipwayError) {
-        var bytes = Array((line + "\n").utf8)
+        let bytes = Array((line + "\n").utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if written < 0 {
                 if errno == EINTR { continue }
+                if errno == EPIPE || errno == ECONNRESET {
+                    throw .failure("the other end closed the connection after \(offset) of \(bytes.count) bytes")
+                }
                 throw .failure("write: \(String(cString: strerror(errno)))")
             }
             offset += written

@@ -170,6 +170,21 @@ public struct ConfigNode {
         try list(what) { node, what throws(SlipwayError) in try node.string(what) }
     }
 
+    /// Each string of a list with its own node, so a bad entry is named where it stands.
+    func stringEntries(_ what: String) throws(SlipwayError) -> [(value: String, node: ConfigNode)] {
+        if isNull { return [] }
+        if case .scalar = node { return [(try string(what), self)] }
+        guard case .sequence(let sequence) = node else {
+            throw location.error("\(what) must be a list of strings, found \(kindName)")
+        }
+        var entries: [(value: String, node: ConfigNode)] = []
+        for entry in sequence {
+            let entryNode = ConfigNode(node: entry, file: file)
+            entries.append((try entryNode.string("each entry of \(what)"), entryNode))
+        }
+        return entries
+    }
+
     func commandList(_ what: String) throws(SlipwayError) -> [String] {
         try list(what) { node, what throws(SlipwayError) in try node.command(what) }
     }

@@ -36,6 +36,8 @@ public struct WorkspaceConfig: Sendable {
     public var backups = BackupSettings()
     /// Off by default, so a workspace without a pipeline still deploys; the demo requires them.
     public var productionGates = ProductionGates.off
+    /// Who may do what; nil (no `roles:` block) lets everyone do everything.
+    public var roles: RoleSettings?
 
     public init() {}
 
@@ -53,7 +55,7 @@ public struct WorkspaceConfig: Sendable {
 
     static let keys = [
         "environments", "branches", "read_only", "tags", "secrets", "global_paths",
-        "parallelism", "components", "alerts", "databases", "backups", "production_gates",
+        "parallelism", "components", "alerts", "databases", "backups", "production_gates", "roles",
     ] + ComponentSettings.sharedKeys
 
     /// Reads `slipway.yml` text; `file` is the name used in error messages.
@@ -123,7 +125,7 @@ public struct WorkspaceConfig: Sendable {
         if let node = entries["secrets"] { config.secrets = try node.stringList("secrets") }
         if let node = entries["global_paths"] { config.globalPaths = try node.stringList("global_paths") }
         if let node = entries["parallelism"] { config.parallelism = try node.int("parallelism", in: 1...64) }
-        if let node = entries["alerts"] { config.alerts = try config.alerts.overlaid(with: node) }
+        if let node = entries["alerts"] { config.alerts = try config.alerts.overlaid(with: node, environments: config.environmentNames) }
         if let node = entries["backups"] { config.backups = try config.backups.overlaid(with: node) }
         if let node = entries["production_gates"] {
             let text = try node.string("production_gates")
@@ -132,6 +134,7 @@ public struct WorkspaceConfig: Sendable {
             }
             config.productionGates = gates
         }
+        if let node = entries["roles"] { config.roles = try RoleSettings.parse(node, environments: config.environmentNames) }
         config.componentDefaults = try ComponentSettings().overlaid(with: entries)
         if let node = entries["components"] {
             for (name, value, keyNode) in try node.entries(context: "components") {

@@ -12,7 +12,7 @@ struct AgentStart: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.openEngine()
         let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
-        try client.start()
+        try await client.start()
         let status = try client.send(AgentRequest(.ping))
         print("agent: pid \(status.pid ?? 0), socket \(client.socketPath)")
     }

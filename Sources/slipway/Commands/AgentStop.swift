@@ -14,7 +14,7 @@ struct AgentStop: AsyncParsableCommand {
         let hasProcesses = try engine.store.process(role: "router") != nil || engine.store.slots().contains { $0.state == .running }
         guard client.isRunning || hasProcesses else { return print("agent: not running") }
         // An agent that was killed left its router and slots behind: a new one adopts them, then stops them.
-        try client.start()
+        try await client.start()
         let pid = try client.send(AgentRequest(.ping)).pid
         _ = try client.send(AgentRequest(.stop))
         let deadline = Date().addingTimeInterval(15)

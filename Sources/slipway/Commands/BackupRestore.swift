@@ -17,6 +17,8 @@ struct BackupRestore: AsyncParsableCommand {
         }
         let root = try global.workspaceRoot().standardizedFileURL
         let path = global.statePath(in: root)
+        // Asked of the store being replaced: the refusal stays in its audit.
+        try await global.openEngine().authorize(.restoreStore, environment: nil)
         let folder = StoreBackupFolder(statePath: path)
         let backup = try folder.backup(id: id)
         // The agent would go on writing into the store it opened, which is no longer the store.

@@ -7,6 +7,7 @@ enum CanarySteer {
     static func send(_ command: SlipwayCore.CanaryCommand.Kind, global: GlobalOptions, target: CanaryTarget) async throws {
         let engine = try await global.openEngine()
         let (component, environment) = try target.resolve(engine)
+        try engine.authorize(.steerCanary, environment: environment, component: component)
         try engine.store.request(command, component: component, environment: environment)
         print("asked the canary of \(component) in \(environment) to \(command.rawValue)")
     }

@@ -10,7 +10,12 @@ struct Cancel: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the run to stop.") var timeout: Double = 30
 
     func run() async throws {
-        let store = try await global.openEngine().store
+        let engine = try await global.openEngine()
+        let store = engine.store
+        let record = try store.run(id: run)
+        if let environment = record.environment {
+            try engine.authorize(.cancel, environment: environment, component: record.component)
+        }
         _ = try store.requestCancel(runID: run)
         print("asked run \(run) to stop")
         let deadline = Date().addingTimeInterval(timeout)

@@ -45,7 +45,7 @@ struct StoreRebuild: AsyncParsableCommand {
         for _ in 0..<100 where agent.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         let store = try EventStore(path: path)
         let recovered = try store.recover(records, reason: "recovered from the agent (pid \(oldPID.map(String.init) ?? "?")) after the store was lost")
-        try agent.start()
+        try await agent.start()
         let live = records.routes.filter { $0.liveColor != nil }.count
         print("recovered \(records.routes.count) routes (\(live) live), \(records.slots.count) slots and "
             + "\(records.router == nil ? "no router" : "the router") into \(path.path) as \(recovered.count) events; "

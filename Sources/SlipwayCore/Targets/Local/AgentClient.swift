@@ -30,7 +30,11 @@ public struct AgentClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         guard let data = try? encoder.encode(request) else { throw .failure("cannot encode the agent request") }
-        try UnixSocket.write(line: String(decoding: data, as: UTF8.self), to: descriptor)
+        do {
+            try UnixSocket.write(line: String(decoding: data, as: UTF8.self), to: descriptor)
+        } catch {
+            throw .failure("the agent on \(socketPath) did not take the request (\(error.message)): was it stopped or killed?")
+        }
         let line = try UnixSocket.readLine(from: descriptor, timeout: timeout)
         guard let response = try? JSONDecoder().decode(AgentResponse.self, from: Data(line.utf8)) else {
             throw .failure("the agent answered something that is not a response: \(line.prefix(200))")
@@ -56,17 +60,15 @@ public struct AgentClient: Sendable {
         return true
     }
 
-    /// Starts the agent (detached, in its own session) unless one answers, and waits until it does.
-    public func start() throws(SlipwayError) {
-        if isRunning { return }
+    /// Starts the agent (detached, in its own session) unless one answers, and waits until it
+    /// does. The waits are on `clock`; it stays the system's even in virtual-time tests of the
+    /// engine, since a process starting takes real time.
+    public func start(clock: any EngineClock = SystemClock()) async throws(SlipwayError) {
+        if await answers() { return }
         if isLocked {
             // An agent holds the workspace but did not answer in time: wait for it rather than
             // starting a second one.
-            let deadline = Date().addingTimeInterval(15)
-            while Date() < deadline {
-                if isRunning { return }
-                usleep(100_000)
-            }
+            if try await answers(within: 15, pause: 0.1, clock: clock) { return }
         }
         try PrivateDirectory.prepare((socketPath as NSString).deletingLastPathComponent)
         let logDirectory = workspace.appendingPathComponent(".slipway/logs")
@@ -75,11 +77,27 @@ public struct AgentClient: Sendable {
             [DetachedProcess.currentExecutable, "agent", "serve", "--workspace", workspace.path, "--state", statePath.path],
             environment: ProcessInfo.processInfo.environment,
             logPath: logDirectory.appendingPathComponent("agent.log").path)
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
-            if isRunning { return }
-            usleep(50_000)
-        }
+        if try await answers(within: 15, pause: 0.05, clock: clock) { return }
         throw .failure("the agent did not start within 15s; see \(logDirectory.path)/agent.log")
+    }
+
+    /// Whether an agent answers within `seconds` of `clock`, asked every `pause` seconds.
+    func answers(within seconds: Double, pause: Double, clock: any EngineClock) async throws(SlipwayError) -> Bool {
+        let deadline = clock.now().addingTimeInterval(seconds)
+        while clock.now() < deadline {
+            if await answers() { return true }
+            do {
+                try await clock.sleep(seconds: pause)
+            } catch {
+                throw .failure("cancelled while waiting for the agent on \(socketPath)")
+            }
+        }
+        return false
+    }
+
+    /// `isRunning` off the cooperative threads: a ping waits on the socket.
+    private func answers() async -> Bool {
+        let client = self
+        return (try? await BlockingWork.run { () throws(SlipwayError) in client.isRunning }) ?? false
     }
 }

@@ -28,10 +28,8 @@ public struct LocalDeployment: Sendable {
     /// threads, which the agent's own runs share.
     func call(_ request: AgentRequest) async throws(SlipwayError) -> AgentResponse {
         let agent = self.agent
-        return try await BlockingWork.run { () throws(SlipwayError) -> AgentResponse in
-            try agent.start()
-            return try agent.send(request)
-        }
+        try await agent.start()
+        return try await BlockingWork.run { () throws(SlipwayError) -> AgentResponse in try agent.send(request) }
     }
 
     /// The command that runs a release, and where it runs.
@@ -205,13 +203,12 @@ public struct LocalDeployment: Sendable {
         return slot.port
     }
 
-    /// One probe, off the cooperative threads.
+    /// One probe.
     func probe(port: Int, throughRouter: Bool) async -> Result<HTTPProbe.Response, SlipwayError> {
         let health = component.settings.health
         var probe = HTTPProbe(port: port, path: health.path, timeout: health.timeout)
         if throughRouter { probe.host = IPAddressText.reachable(component.settings.bindAddress) }
-        let request = probe
-        return (try? await BlockingWork.run { () throws(SlipwayError) in request.perform() }) ?? .failure(.failure("no answer"))
+        return await probe.perform()
     }
 
     /// One check of what users reach: the router's stable address, and the live colour behind it.

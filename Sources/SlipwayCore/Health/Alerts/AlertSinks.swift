@@ -1,0 +1,220 @@
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Drains the store's alert outbox to the configured sinks in a task of its own (one pass at a
+/// time), so a sink that hangs holds up neither the agent's other work nor any deploy. Each pass
+/// claims its rows for a lease first, so agents draining one store at once deliver every row
+/// once. A sink that fails is left alone for a while that doubles with each failure (up to 30 s);
+/// each delivery is marked once it succeeded.
+public final class AlertSinks: @unchecked Sendable {
+    let root: URL
+    let store: EventStore
+    let clock: any EngineClock
+    /// Who claims the rows: this agent, by host, pid and a random part.
+    let owner: String
+    /// Where PagerDuty routing keys are read from (the agent's environment).
+    let environment: [String: String]
+    /// Per sink: consecutive failures and the time before which it is not tried again.
+    private var backoff: [String: (failures: Int, notBefore: Date)] = [:]
+
+    public init(
+        root: URL, store: EventStore, clock: any EngineClock = SystemClock(), owner: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.root = root
+        self.store = store
+        self.clock = clock
+        self.owner = owner ?? "\(ProcessInfo.processInfo.hostName)/\(getpid())/\(UUID().uuidString.prefix(8))"
+        self.environment = environment
+    }
+
+    /// A pass every `pause` seconds while `running` says so.
+    public func watch(pause: Double, while running: @escaping @Sendable () -> Bool) async {
+        while running() {
+            do {
+                try await clock.sleep(seconds: pause)
+            } catch {
+                return
+            }
+            await drain(now: clock.now())
+        }
+    }
+
+    /// Delivers what is due at `now`.
+    public func drain(now: Date) async {
+        let settings = (try? Workspace.load(at: root))?.config.alerts ?? AlertSettings()
+        // Rows of a sink that failed just before stay unclaimed for another agent (or later);
+        // a claim outlives every attempt of its batch, each of which may take the timeout.
+        let batch = 10
+        while true {
+            let resting = backoff.filter { $0.value.notBefore > clock.now() }.map(\.key)
+            guard let due = try? store.claimDeliveries(
+                by: owner, lease: (settings.timeout + 1) * Double(batch) + 30, excluding: resting, at: now, limit: batch),
+                !due.isEmpty else { return }
+            for delivery in due {
+                if let wait = backoff[delivery.sink], wait.notBefore > clock.now() {
+                    try? store.releaseClaim(delivery.id)
+                    continue
+                }
+                let error = await deliver(delivery, settings: settings)
+                if let error {
+                    let failures = (backoff[delivery.sink]?.failures ?? 0) + 1
+                    let next = clock.now().addingTimeInterval(min(30, 0.5 * pow(2, Double(failures - 1))))
+                    backoff[delivery.sink] = (failures, next)
+                    try? store.recordAttempt(delivery.id, error: error, nextAttempt: next)
+                } else {
+                    backoff[delivery.sink] = nil
+                    try? store.recordAttempt(delivery.id, error: nil, nextAttempt: clock.now())
+                }
+            }
+        }
+    }
+
+    /// One attempt; nil when delivered, else what went wrong.
+    private func deliver(_ delivery: EventStore.AlertDelivery, settings: AlertSettings) async -> String? {
+        guard let sink = settings.sink(named: delivery.sink) else { return "no sink \(delivery.sink) configured" }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let alert = try? decoder.decode(Alert.self, from: Data(delivery.payload.utf8)) else {
+            return "the outbox row \(delivery.id) holds no alert"
+        }
+        let routingKey = sink.routingKeyEnv.flatMap { environment[$0] }
+        if sink.kind == .pagerduty, routingKey?.isEmpty ?? true {
+            return "\(sink.routingKeyEnv ?? "routing_key_env") is not set in the agent's environment"
+        }
+        let body = AlertPayload.body(alert, for: sink.kind, routingKey: routingKey)
+        if sink.kind == .command {
+            return await run(sink.command ?? "", input: body, timeout: settings.timeout)
+        }
+        guard let address = sink.url, let url = URL(string: address) else { return "sink \(sink.name) has no URL" }
+        return await post(body, to: url, timeout: settings.timeout)
+    }
+
+    private func post(_ payload: String, to url: URL, timeout: Double) async -> String? {
+        let clock = self.clock
+        // URLSession's timeout is one of idleness: a sink trickling bytes is cut off here instead.
+        return await withTaskGroup(of: String?.self) { group in
+            group.addTask { await AlertSinks.send(payload, to: url, timeout: timeout) }
+            group.addTask {
+                try? await clock.sleep(seconds: timeout + 1)
+                return Task.isCancelled ? nil : "POST \(url.absoluteString): no answer within \(DurationText.format(timeout))"
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+    private static func send(_ payload: String, to url: URL, timeout: Double) async -> String? {
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(payload.utf8)
+        let inFlight = PostInFlight()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+                inFlight.start(URLSession.shared.dataTask(with: request) { _, response, error in
+                    if let error {
+                        continuation.resume(returning: "POST \(url.absoluteString): \(error.localizedDescription)")
+                    } else if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
+                        continuation.resume(returning: "POST \(url.absoluteString) answered \(status)")
+                    } else {
+                        continuation.resume(returning: nil)
+                    }
+                })
+            }
+        } onCancel: {
+            inFlight.cancel()
+        }
+    }
+
+    private func run(_ command: String, input: String, timeout: Double) async -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = root
+        let stdin = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let exit = ProcessExit()
+        process.terminationHandler = { _ in exit.happened() }
+        do {
+            try process.run()
+        } catch {
+            return "cannot run \(command): \(error.localizedDescription)"
+        }
+        try? stdin.fileHandleForWriting.write(contentsOf: Data((input + "\n").utf8))
+        try? stdin.fileHandleForWriting.close()
+        let clock = self.clock
+        let ended = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await exit.wait()
+                return true
+            }
+            group.addTask {
+                try? await clock.sleep(seconds: timeout)
+                return false
+            }
+            let ended = await group.next() ?? false
+            // Stopped, the command ends, and with it the task that waits for its exit.
+            if !ended { process.terminate() }
+            group.cancelAll()
+            return ended
+        }
+        if !ended {
+            return "\(command): still running after \(DurationText.format(timeout)), stopped"
+        }
+        return process.terminationStatus == 0 ? nil : "\(command) exited \(process.terminationStatus)"
+    }
+}
+
+/// A process's exit as something to wait for: set by its termination handler.
+private final class ProcessExit: Sendable {
+    private let state = Mutex<(ended: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func happened() {
+        let waiting = state.withLock { state in
+            state.ended = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        waiting.forEach { $0.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let ended = state.withLock { state in
+                if !state.ended { state.waiting.append(continuation) }
+                return state.ended
+            }
+            if ended { continuation.resume() }
+        }
+    }
+}
+
+/// The URLSession task of a POST, for a cancel that may come before it starts.
+private final class PostInFlight: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var cancelled = false
+
+    func start(_ task: URLSessionDataTask) {
+        let cancelled = lock.withLock {
+            self.task = task
+            return self.cancelled
+        }
+        task.resume()
+        if cancelled { task.cancel() }
+    }
+
+    func cancel() {
+        let task = lock.withLock {
+            cancelled = true
+            return self.task
+        }
+        task?.cancel()
+    }
+}

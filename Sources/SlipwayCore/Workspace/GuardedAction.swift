@@ -1,0 +1,38 @@
+/// A change that needs a role in the environment it changes (`roles:` in `slipway.yml`).
+public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
+    case deploy
+    case switchTraffic = "switch"
+    case rollback
+    case promote
+    case steerCanary = "canary steering"
+    case cancel
+    case pipeline
+    case applyMigrations = "migrate apply"
+    case silenceAlerts = "alerts silence"
+    case approve
+    case overrideGates = "--override-gates"
+    case repairMigrations = "migrate repair"
+    case restoreStore = "backup restore"
+
+    /// The least role that may do it.
+    public var role: Role {
+        switch self {
+        case .deploy, .switchTraffic, .rollback, .promote, .steerCanary, .cancel, .pipeline, .applyMigrations, .silenceAlerts:
+            .deployer
+        case .approve:
+            .approver
+        case .overrideGates, .repairMigrations, .restoreStore:
+            .admin
+        }
+    }
+
+    /// The action a run request asks for.
+    public init(_ request: RunRequest) {
+        switch request {
+        case .deploy: self = .deploy
+        case .switchTraffic: self = .switchTraffic
+        case .rollback: self = .rollback
+        case .promote: self = .promote
+        }
+    }
+}
