@@ -77,4 +77,16 @@ import Testing
         #expect(prompt(back).contains("-> \(idle) 1a1a1a1a1a1a (back 3 commits, 5 files), older than the live release: a rollback in effect"),
                 "\(prompt(back))")
     }
+
+    /// Found driving the demo at 120 columns: the long confirmation ran off the screen, and for
+    /// production that hid the name being typed. The description is shortened, the answer kept.
+    @Test func aLongConfirmationKeepsTheTypedNameInSight() throws {
+        var state = Fixtures.pressing([.enter, .character("j"), .character("j")], in: RichFixtures.state(size: TerminalSize(rows: 24, columns: 80)))
+        state = Console.update(state, .key(.character("d"))).0
+        for key in "prod" { state = Console.update(state, .key(.character(key))).0 }
+        let line = Console.render(state).lines[state.size.rows - 2]
+        #expect(line.hasPrefix("deploy accounts to "), "\(line)")
+        #expect(line.contains("…? type 'production' and enter to confirm, esc cancels: prod_"), "\(line)")
+        #expect(line.count <= 80, "\(line)")
+    }
 }

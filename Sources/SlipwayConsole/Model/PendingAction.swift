@@ -27,7 +27,9 @@ struct PendingAction: Equatable, Sendable {
 
     /// The question, with what the release changes (`3 commits, 5 files, 1 migration`) once known,
     /// and for a deploy from git the version it builds and whether that is older than the live one.
-    func prompt(diff: LoadedDiff? = nil) -> String {
+    /// Too long for `width`, the description is shortened, never the answer: the name being typed
+    /// for production must stay in sight.
+    func prompt(diff: LoadedDiff? = nil, width: Int = .max, ellipsis: String = "…") -> String {
         var what = summary
         if let move {
             let color = move.toColor.map { "\($0) " } ?? ""
@@ -38,8 +40,10 @@ struct PendingAction: Equatable, Sendable {
             what += " (\(diff.summary))"
             if move != nil, diff.diff?.isRollback == true { what += ", older than the live release: a rollback in effect" }
         }
-        return needsTypedName
-            ? "\(what)? type '\(environment)' and enter to confirm, esc cancels: \(typed)_"
-            : "\(what)? y/enter confirms, n/esc cancels"
+        let answer = needsTypedName
+            ? "? type '\(environment)' and enter to confirm, esc cancels: \(typed)_"
+            : "? y/enter confirms, n/esc cancels"
+        guard width != .max, what.count + answer.count > width else { return what + answer }
+        return TextLayout.truncate(what, to: max(width - answer.count, 1), ellipsis: ellipsis) + answer
     }
 }

@@ -250,7 +250,8 @@ extension Console {
         let row = frame.rows - 2
         if let pending = state.pending {
             let style: CellStyle = pending.needsTypedName ? .colored(.unhealthy, .bold) : .colored(.inProgress, .bold)
-            frame.put(pending.prompt(diff: state.shownDiff), row: row, column: 0, style: style)
+            frame.put(pending.prompt(diff: state.shownDiff, width: frame.columns, ellipsis: state.symbols.ellipsis),
+                      row: row, column: 0, style: style)
         } else if let command = state.command {
             let x = frame.put(":\(command)_", row: row, column: 0, style: .bold)
             frame.put(state.shownStatus ?? "", row: row, column: x + 2, style: .dim)
