@@ -1,3 +1,4 @@
+import Foundation
 import SlipwayCore
 
 /// One objective of one component in one environment on the health screen: the figures of
@@ -24,6 +25,20 @@ struct SLOLine: Equatable, Sendable {
             ratios[minute.minute - first] = Double(minute.bad) / Double(minute.total)
         }
         badRatios = ratios
+    }
+
+    /// Every objective's line as the store's complete minutes before `moment` give it: now for
+    /// the health screen, or a past moment for the past view.
+    static func lines(_ engine: Engine, at moment: Date) throws(SlipwayError) -> [SLOLine] {
+        let report = try SLOReport(store: engine.store, workspace: engine.workspace, environment: nil, now: moment)
+        return try report.entries.map { entry throws(SlipwayError) in
+            let minutes = try engine.store.sliMinutes(
+                component: entry.component, environment: entry.environment, objective: entry.status.objective.name,
+                since: report.minute - sparklineMinutes)
+            return SLOLine(
+                component: entry.component, environment: entry.environment, status: entry.status, minutes: minutes,
+                end: report.minute)
+        }
     }
 
     /// The budget left; an exhausted one is "spent", never a figure like `-5900%`.

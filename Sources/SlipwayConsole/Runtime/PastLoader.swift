@@ -2,7 +2,8 @@ import Foundation
 import SlipwayCore
 
 /// Reads the store as it was at a past moment for the past view: the projection through one
-/// event (a checkpoint and a short fold), the runs started by then and the events up to it.
+/// event (a checkpoint and a short fold), the runs started by then, the events up to it, the
+/// objectives over the minutes before it and the alerts firing at it.
 struct PastLoader: Sendable {
     let engine: Engine
 
@@ -22,7 +23,11 @@ struct PastLoader: Sendable {
             let snapshot = ConsoleSnapshot(
                 rows: FleetRow.rows(workspace: engine.workspace, projection: projection, now: mark.time),
                 runs: try store.runs(asOf: mark.time, limit: StoreWatcher.runLimit), states: projection.states,
-                events: try store.latestEvents(limit: StoreWatcher.eventLimit, through: mark.id))
+                events: try store.latestEvents(limit: StoreWatcher.eventLimit, through: mark.id),
+                objectives: try SLOLine.lines(engine, at: mark.time),
+                alerts: FiringAlert.marking(
+                    FiringAlert.firing(in: try store.latestEvents(kind: .alertRaised, limit: StoreWatcher.alertEventLimit, through: mark.id)),
+                    silencedBy: try store.silences(at: mark.time)))
             return .pastLoaded(target, mark, snapshot)
         } catch {
             return .loadFailed("cannot read the past: \(error.message)")

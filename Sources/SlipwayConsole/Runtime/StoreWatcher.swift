@@ -11,6 +11,8 @@ struct StoreWatcher: Sendable {
     static let heartbeatInterval = Duration.seconds(5)
     static let runLimit = 200
     static let eventLimit = 300
+    /// Alert events read to know which alerts fire: each rule's newest event decides.
+    static let alertEventLimit = 500
     static let slotLogLines = 2000
     /// Test hook: when set, the first read of the store fails with this message, as an engine
     /// error would, so a test can see the console restore the terminal and exit.
@@ -116,8 +118,6 @@ struct StoreWatcher: Sendable {
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are
     /// over complete minutes) or an alert event arrives, not on every event.
     private struct ServiceLevels {
-        static let alertEventLimit = 500
-
         var objectives: [SLOLine] = []
         var alerts: [FiringAlert] = []
         /// The firing alerts before silences in force are marked: silences are read every time.
@@ -127,20 +127,12 @@ struct StoreWatcher: Sendable {
         mutating func refresh(_ engine: Engine, force: Bool, now: Date = Date()) throws(SlipwayError) {
             let current = EventStore.minute(of: now)
             if force || minute != current {
-                firing = FiringAlert.firing(in: try engine.store.latestEvents(kind: .alertRaised, limit: Self.alertEventLimit))
+                firing = FiringAlert.firing(in: try engine.store.latestEvents(kind: .alertRaised, limit: StoreWatcher.alertEventLimit))
             }
             alerts = FiringAlert.marking(firing, silencedBy: try engine.store.silences(at: now))
             guard minute != current else { return }
             minute = current
-            let report = try SLOReport(store: engine.store, workspace: engine.workspace, environment: nil, now: now)
-            objectives = try report.entries.map { entry throws(SlipwayError) in
-                let minutes = try engine.store.sliMinutes(
-                    component: entry.component, environment: entry.environment, objective: entry.status.objective.name,
-                    since: report.minute - SLOLine.sparklineMinutes)
-                return SLOLine(
-                    component: entry.component, environment: entry.environment, status: entry.status, minutes: minutes,
-                    end: report.minute)
-            }
+            objectives = try SLOLine.lines(engine, at: now)
         }
     }
 

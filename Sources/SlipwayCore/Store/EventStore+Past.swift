@@ -55,6 +55,20 @@ extension EventStore {
         }
     }
 
+    /// The newest events of `kind` up to and including `id`, newest first.
+    public func latestEvents(kind: EventKind, limit: Int, through id: Int64) throws(SlipwayError) -> [Event] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM events WHERE kind = ? AND id <= ? ORDER BY id DESC LIMIT ?",
+                    arguments: [kind.rawValue, id, limit])
+                    .map(Self.event(from:))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
     /// The runs started by `moment`, newest first, as they stood then: one that finished later
     /// was still running.
     public func runs(asOf moment: Date, limit: Int = 50) throws(SlipwayError) -> [RunRecord] {
