@@ -40,7 +40,8 @@ extension Console {
             }).draw(into: &frame, top: top, height: frame.rows - 2 - top)
         case .log:
             if let log = state.log {
-                LogView(log: log, symbols: state.symbols).draw(into: &frame, top: listTop, height: state.pageSize)
+                LogView(log: log, symbols: state.symbols, build: buildProgress(of: log, in: state), now: state.now)
+                    .draw(into: &frame, top: listTop, height: state.pageSize)
             }
         case .detail:
             if let detail = state.detail {
@@ -244,6 +245,14 @@ extension Console {
             frame.put(TextLayout.truncate(note, to: frame.columns, ellipsis: state.symbols.ellipsis),
                       row: listTop + last - first, column: 0, style: .dim)
         }
+    }
+
+    /// A running run's build, from the newest step count in its output (`[12/40]`, `Step 3/10`).
+    static func buildProgress(of log: LogPane, in state: ConsoleState) -> WorkProgress? {
+        guard case .run(let id) = log.source, let run = state.snapshot.runs.first(where: { $0.id == id }), run.state == .running,
+              let steps = BuildSteps.latest(in: log.lines.suffix(200).map(\.text)), steps.done < steps.total
+        else { return nil }
+        return WorkProgress(done: Double(steps.done), total: Double(steps.total), measure: .items("steps"), startedAt: run.startedAt)
     }
 
     private static func drawStatus(_ state: ConsoleState, into frame: inout Frame) {

@@ -1,11 +1,21 @@
+import Foundation
 import SlipwayCore
 
-/// The log pane: a run's output or a slot's log, following the end unless scrolled.
+/// The log pane: a run's output or a slot's log, following the end unless scrolled. A running
+/// build that counts its steps gets a bar on the pane's last row.
 struct LogView {
     let log: LogPane
     let symbols: SymbolSet
+    var build: WorkProgress?
+    var now = Date()
 
     func draw(into frame: inout Frame, top: Int, height: Int) {
+        var height = height
+        if let build, height > 1 {
+            height -= 1
+            frame.put(build.line(label: "build", width: frame.columns, at: now, unicode: symbols == .unicode),
+                      row: top + height, column: 0, style: .colored(.inProgress, .bold))
+        }
         let on = { (flag: Bool) in flag ? "on" : "off" }
         let flags = "follow \(on(log.follow))  wrap \(on(log.wrap))  timestamps \(on(log.timestamps))"
             + (log.search.isEmpty ? "" : "  search '\(log.search)'")
