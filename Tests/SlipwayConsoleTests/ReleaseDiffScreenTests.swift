@@ -88,5 +88,13 @@ import Testing
         #expect(line.hasPrefix("deploy accounts to "), "\(line)")
         #expect(line.contains("…? type 'production' and enter to confirm, esc cancels: prod_"), "\(line)")
         #expect(line.count <= 80, "\(line)")
+
+        // Staging asks y/n: the description keeps its room (it says what happens) and the line is
+        // cut at its end, since the footer names the keys.
+        var staging = Fixtures.pressing([.enter, .character("j")], in: RichFixtures.state(size: TerminalSize(rows: 24, columns: 80)))
+        staging = Console.update(staging, .key(.character("d"))).0
+        let asked = Console.render(staging).lines[staging.size.rows - 2]
+        #expect(asked.hasPrefix("deploy accounts to staging: ") && asked.hasSuffix("…") && asked.count == 80, "\(asked)")
+        #expect(Console.render(staging).lines[staging.size.rows - 1].contains("esc cancel"))
     }
 }

@@ -27,8 +27,9 @@ struct PendingAction: Equatable, Sendable {
 
     /// The question, with what the release changes (`3 commits, 5 files, 1 migration`) once known,
     /// and for a deploy from git the version it builds and whether that is older than the live one.
-    /// Too long for `width`, the description is shortened, never the answer: the name being typed
-    /// for production must stay in sight.
+    /// Too long for `width`, a typed confirmation shortens its description, never its answer (the
+    /// name being typed must stay in sight); a y/n one is cut at its end, since the footer says
+    /// `enter confirm  esc cancel` and the description says what is about to happen.
     func prompt(diff: LoadedDiff? = nil, width: Int = .max, ellipsis: String = "…") -> String {
         var what = summary
         if let move {
@@ -44,6 +45,7 @@ struct PendingAction: Equatable, Sendable {
             ? "? type '\(environment)' and enter to confirm, esc cancels: \(typed)_"
             : "? y/enter confirms, n/esc cancels"
         guard width != .max, what.count + answer.count > width else { return what + answer }
+        guard needsTypedName else { return TextLayout.truncate(what + answer, to: width, ellipsis: ellipsis) }
         return TextLayout.truncate(what, to: max(width - answer.count, 1), ellipsis: ellipsis) + answer
     }
 }
