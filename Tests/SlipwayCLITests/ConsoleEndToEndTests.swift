@@ -181,11 +181,18 @@ import Testing
         try console.type("prod")
         try console.press("Enter")
         #expect(console.waitFor("not confirmed (typed 'prod', not 'production'): nothing changed"))
-        try console.press("2")
+        // Issue 16 item 3: the highlight stays on the run it is on (by id) when a newer run arrives
+        // above it, and the header says so. The stages under the list name the highlighted run.
+        try console.press("2", "j", "j")
+        #expect(console.waitFor { $0.contains("STAGES of ") })
+        let highlighted = try #require(console.line(containing: "STAGES of ")?.split(separator: " ").dropFirst(2).first)
         try console.openWindow(Self.command("deploy-app landing-page --env staging --workspace demo"), directory: workspace.root)
         #expect(console.waitFor(30) { screen in
             screen.split(separator: "\n").contains { $0.contains("landing-page") && $0.contains("running") }
         })
+        #expect(console.waitFor(10) { $0.contains(" new above") }, "\(console.screen())")
+        #expect(console.line(containing: "STAGES of ")?.contains("STAGES of \(highlighted)") == true,
+                "the highlight moved off \(highlighted): \(console.screen())")
         #expect(console.waitFor(120, window: 1) { $0.contains("EXIT=") })
         #expect(console.waitFor(10) { screen in
             screen.split(separator: "\n").contains { $0.contains("landing-page") && $0.contains("failed") }
