@@ -41,7 +41,7 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the workspace and its store; `warnings` says on stderr which component folders were
     /// set aside (commands go on without them).
     func openEngine(
-        origin: String = "cli", warnings: Bool = true, output: @escaping @Sendable (String) -> Void = { line in print(line) }
+        origin: String = "cli", warnings: Bool = true, output: (@Sendable (String) -> Void)? = nil
     ) async throws(SlipwayError) -> Engine {
         guard let timeout = DurationText.seconds(lockTimeout) else {
             throw .usage("--lock-timeout: '\(lockTimeout)' is not a duration (e.g. 30s, 2m)")
@@ -54,7 +54,7 @@ struct GlobalOptions: ParsableArguments {
             lockNotice: { notice in
                 guard origin != "console" else { return }
                 Self.diagnostics.notice("\(notice)")
-            }, output: output)
+            }, output: output ?? { [streamed = StreamedOutput()] line in streamed.write(line) })
         if warnings { Self.warn(about: engine.workspace.problems) }
         do {
             try engine.store.reapInterruptedRuns()

@@ -13,6 +13,7 @@ final class TerminalProgress {
     private let unicode: Bool
     private var lastDrawn: Date?
     private var drawn = false
+    private var lastLine: String?
 
     /// Nil when nobody would see a bar. `SLIPWAY_PROGRESS_DELAY` (seconds) changes the one-second
     /// wait, for tests that draw short work.
@@ -29,17 +30,33 @@ final class TerminalProgress {
     func update(done: Double, total: Double) {
         let now = Date()
         guard now.timeIntervalSince(started) >= delay else { return }
-        if let lastDrawn, now.timeIntervalSince(lastDrawn) < 0.1, done < total { return }
+        if let lastDrawn, now.timeIntervalSince(lastDrawn) < 0.1, done < total {
+            // Too soon to draw anew: the bar as last drawn comes back (a line may just have wiped it).
+            resume()
+            return
+        }
         lastDrawn = now
         let progress = WorkProgress(done: done, total: total, measure: measure, startedAt: started)
         let line = progress.line(label: label, width: Self.columns() - 1, at: now, unicode: unicode)
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        lastLine = line
         drawn = true
     }
 
     func finish() {
         guard drawn else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// Wipes the bar so a line of output can take its place; `resume` draws it again below.
+    func suspend() {
+        guard drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    func resume() {
+        guard drawn, let lastLine else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(lastLine)".utf8))
     }
 
     private static func columns() -> Int {

@@ -68,4 +68,38 @@ import Testing
         #expect(jsonStatus == 0, "\(json)")
         #expect(!json.contains("▕") && !json.contains("\u{1B}"), "JSON gets no bar: \(json.debugDescription)")
     }
+
+    /// A deploy's build that counts its steps gets a bar under its lines on a terminal, wiped
+    /// before each line and gone once the count is done; piped, the lines come as they are.
+    @Test func aDeployOnATerminalShowsTheBuildsStepsUnderItsLines() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from util-linux")
+        let workspace = try TemporaryWorkspace(files: [
+            "services/site/Makefile": """
+                build:
+                \t@for i in 1 2 3 4; do echo "[$$i/4] Compiling part $$i"; done
+                \t@echo built
+                deploy:
+                \t@echo deployed
+                health-check:
+                \t@echo healthy
+
+                """,
+            ".gitignore": ".slipway/\n",
+        ])
+        try workspace.commitAll("site")
+        let slipway = SlipwayProcess(workspace)
+        let (status, output) = try Self.onATerminal(slipway, "deploy-service site --env staging --local")
+        #expect(status == 0, "\(output)")
+        let bars = output.components(separatedBy: "\r\u{1B}[K").filter { $0.hasPrefix("build ▕") }
+        // Drawn anew at most ten times a second: the four lines come faster, so the first count's bar
+        // is drawn again under each of them.
+        #expect(bars.count == 4 && bars.first?.contains("25%  1/4 steps") == true, "\(output.debugDescription)")
+        #expect(output.contains("\r\u{1B}[K[2/4] Compiling part 2"), "each line takes the bar's place: \(output.debugDescription)")
+        #expect(output.contains("\r\u{1B}[Kbuilt"), "the bar is gone once the count is done: \(output.debugDescription)")
+
+        let piped = try slipway("deploy-service", "site", "--env", "development", "--local", environment: ["SLIPWAY_PROGRESS_DELAY": "0"])
+        #expect(piped.status == 0)
+        #expect(piped.stdout.contains("[4/4] Compiling part 4") && !(piped.stdout + piped.stderr).contains("\u{1B}"),
+                "\(piped.stdout.debugDescription)")
+    }
 }
