@@ -54,7 +54,7 @@ struct GlobalOptions: ParsableArguments {
             lockNotice: { notice in
                 guard origin != "console" else { return }
                 Self.diagnostics.notice("\(notice)")
-            }, output: output ?? { [streamed = StreamedOutput()] line in streamed.write(line) })
+            }, output: output ?? { line in StreamedOutput.standard.write(line) })
         if warnings { Self.warn(about: engine.workspace.problems) }
         do {
             try engine.store.reapInterruptedRuns()

@@ -20,6 +20,11 @@ struct RunOptions: ParsableArguments {
     func perform(_ request: RunRequest, engine: Engine) async throws {
         let cancellation = CancellationFlag()
         SignalTrap.cancel(cancellation)
+        let rollout = StreamedOutput.standard.onATerminal ? Task { await Self.followCanary(of: request, engine: engine) } : nil
+        defer {
+            rollout?.cancel()
+            StreamedOutput.standard.show(canary: nil)
+        }
         let result: RunResult
         if inProcess {
             result = try await engine.perform(request, cancellation: cancellation)
@@ -27,5 +32,19 @@ struct RunOptions: ParsableArguments {
             result = try await engine.request(request, noWait: noWait).follow(cancellation: cancellation)
         }
         if !result.succeeded { throw ExitCode(1) }
+    }
+
+    /// Shows the rollout of a canary of the request's component begun after this command started
+    /// (not one of an earlier run), read from the store as `canary status` reads it: the agent
+    /// may be the one running it.
+    static func followCanary(of request: RunRequest, engine: Engine) async {
+        let earlier = (try? engine.store.canary(component: request.component, environment: request.environment))?.runID
+        while !Task.isCancelled {
+            let record = try? engine.store.canary(component: request.component, environment: request.environment)
+            if let record, record.runID != earlier, let progress = record.decodedProgress, !progress.isFinished {
+                StreamedOutput.standard.show(canary: progress.rollout(at: Date()))
+            }
+            try? await engine.clock.sleep(seconds: 0.25)
+        }
     }
 }

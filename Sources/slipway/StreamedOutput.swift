@@ -3,12 +3,29 @@ import SlipwayCore
 import Synchronization
 
 /// The engine's output lines on standard output. On a terminal, a build that counts its steps
-/// (`[12/40]`, `Step 3/10`, `#8 [3/7]`) gets a bar with rate and time left kept under the lines:
-/// wiped before each line and drawn again after it, until the count is done or the next stage
-/// (`==> deploy:`) begins. Into a pipe or a file the lines go as they are.
+/// (`[12/40]`, `Step 3/10`, `#8 [3/7]`) and a canary's rollout get a bar with what is left kept
+/// under the lines: wiped before each line and drawn again after it, until the work is done or
+/// the next stage (`==> deploy:`) begins. Into a pipe or a file the lines go as they are.
 final class StreamedOutput: Sendable {
+    /// The process's one standard output.
+    static let standard = StreamedOutput()
+
     private let bar = Mutex<TerminalProgress?>(nil)
-    private let onATerminal = isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
+    let onATerminal = isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
+
+    /// Shows the canary's rollout under the lines; nil takes it away.
+    func show(canary rollout: WorkProgress?) {
+        guard onATerminal else { return }
+        bar.withLock { bar in
+            guard let rollout, rollout.done < rollout.total else {
+                bar?.finish()
+                bar = nil
+                return
+            }
+            if bar == nil { bar = TerminalProgress("canary", measure: .time, json: false) }
+            bar?.update(done: rollout.done, total: rollout.total)
+        }
+    }
 
     func write(_ line: String) {
         bar.withLock { bar in

@@ -118,6 +118,28 @@ import Testing
         #expect(httpGet(port)?.body.hasSuffix(" green\n") == true)
     }
 
+    /// Issue 16 item 15: a deploy on a terminal shows the canary's rollout as a bar with the time
+    /// left under its lines (the agent runs the canary; the command reads its record).
+    @Test func aDeployOnATerminalShowsTheRolloutUnderItsLines() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from util-linux")
+        let live = try start(canary: """
+              steps: [10, 50, 100]
+              interval: 1s
+              min_requests: 3
+            """, monitoringPeriod: "2s")
+        defer { live.stopAll() }
+        let port = try live.routePort()
+        try CanaryServiceWorkspace.newVersion(live.workspace, files: [:], note: "healthy")
+        let traffic = SteadyTraffic(port: port, clients: 4)
+        let (status, output) = try TerminalProgressTests.onATerminal(live.slipway, "deploy-service api --env staging")
+        _ = traffic.stop()
+        #expect(status == 0, "\(output)")
+        let bars = output.components(separatedBy: "\r\u{1B}[K").filter { $0.hasPrefix("canary ▕") }
+        #expect(bars.count >= 2 && bars.contains { $0.contains(" of 4s") && $0.contains(" left") }, "\(output.debugDescription)")
+        let after = try #require(output.components(separatedBy: "==> post-promotion").last, "\(output)")
+        #expect(!after.contains("canary ▕") && after.contains("succeeded"), "no bar once the canary is done: \(after.debugDescription)")
+    }
+
     @Test func aPersonCanPauseResumeAndPromoteFromTheCommandLine() throws {
         let live = try start(canary: """
               steps: [10, 50, 100]

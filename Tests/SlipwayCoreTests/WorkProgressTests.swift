@@ -28,6 +28,9 @@ import Testing
         #expect(wait.rate(at: Self.start + 750) == nil)
         #expect(wait.secondsLeft(at: Self.start + 1) == 1_050)
         #expect(wait.figures(at: Self.start) == "41%  12m30s of 30m00s  17m30s left")
+        // Found on the terminal bar: "1s of 4s  4s left" when both rounded up.
+        let begun = WorkProgress(done: 0.2, total: 4, measure: .time, startedAt: Self.start)
+        #expect(begun.figures(at: Self.start) == "5%  0s of 4s  4s left")
     }
 
     @Test func finishedWorkSaysNoTimeLeft() {

@@ -68,7 +68,8 @@ public struct WorkProgress: Sendable, Equatable {
             parts.append("\(Self.grouped(done))/\(Self.grouped(total)) \(noun)")
             if let rate = rate(at: now) { parts.append("\(Self.grouped(rate))/s") }
         case .time:
-            parts.append("\(Self.duration(done)) of \(Self.duration(total))")
+            // Done rounds down and left rounds up, so the two add up to the whole.
+            parts.append("\(Self.duration(done.rounded(.down))) of \(Self.duration(total))")
         }
         if fraction < 1, let left = secondsLeft(at: now) { parts.append("\(Self.duration(left)) left") }
         return parts.joined(separator: "  ")
