@@ -197,6 +197,18 @@ import Testing
         #expect(console.waitFor(10) { screen in
             screen.split(separator: "\n").contains { $0.contains("landing-page") && $0.contains("failed") }
         })
+
+        // Issue 16 item 1: with every service down (`agent stop` takes the slots with it), the fleet
+        // keeps no healthy mark from before: each cell turns stale and the header says the agent is down.
+        try console.press("1")
+        #expect(console.waitFor { $0.contains("agent: up") && $0.contains("●") })
+        #expect(try slipway("--workspace", "demo", "agent", "stop").status == 0)
+        #expect(console.waitFor(30) { screen in
+            let rows = screen.split(separator: "\n").filter { line in
+                ["landing-page ", "qis-data-management ", "accounts ", "admin "].contains { line.hasPrefix($0) }
+            }
+            return screen.contains("agent: down") && rows.count == 4 && rows.allSatisfy { !$0.contains("●") }
+        }, "\(console.screen())")
         try console.press("q")
         #expect(console.waitFor("EXIT=0"))
         #expect(try Self.runCount(slipway, kind: "switch") == switches)
