@@ -250,7 +250,7 @@ extension Console {
     /// A running run's build, from the newest step count in its output (`[12/40]`, `Step 3/10`).
     static func buildProgress(of log: LogPane, in state: ConsoleState) -> WorkProgress? {
         guard case .run(let id) = log.source, let run = state.snapshot.runs.first(where: { $0.id == id }), run.state == .running,
-              let steps = BuildSteps.latest(in: log.lines.suffix(200).map(\.text)), steps.done < steps.total
+              let steps = log.buildSteps, steps.done < steps.total
         else { return nil }
         return WorkProgress(done: Double(steps.done), total: Double(steps.total), measure: .items("steps"), startedAt: run.startedAt)
     }
