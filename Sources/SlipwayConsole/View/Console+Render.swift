@@ -66,12 +66,12 @@ extension Console {
         case .runs:
             return RunsTable.make(state.visibleRuns, symbols: state.symbols, width: width)
         case .health:
-            return HealthTable.make(state.visibleHealth, snapshot: state.snapshot, now: state.now, symbols: state.symbols, width: width)
+            return HealthTable.make(state.visibleHealth, snapshot: state.snapshot, now: state.shownMoment, symbols: state.symbols, width: width)
         case .audit:
             return AuditTable.make(state.visibleAudit, symbols: state.symbols, width: width)
         case .alerts:
             return AlertsTable.make(
-                state.visibleAlerts, objective: state.objective(of:), now: state.now, symbols: state.symbols, width: width)
+                state.visibleAlerts, objective: state.objective(of:), now: state.shownMoment, symbols: state.symbols, width: width)
         case .drift:
             return DriftTable.make(
                 state.visibleDrift, environments: state.environments, symbols: state.symbols,
