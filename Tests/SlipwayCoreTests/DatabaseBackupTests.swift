@@ -216,6 +216,28 @@ struct DatabaseBackupTests {
         #expect(plan.segments.map(\.name) == (1...7).map { String(format: "00000001%016X", $0) })
     }
 
+    @Test func aRestorePastABackupWhoseWALWasPrunedIsRefusedNamingWhereTheWindowStarts() throws {
+        let now = Date(timeIntervalSince1970: 2_000_000_000)
+        func base(_ id: String, hoursAgo: Double, wal: String) -> DatabaseBackup {
+            let time = now.addingTimeInterval(-hoursAgo * 3600)
+            return DatabaseBackup(
+                id: id, kind: .base, component: "accounts", environment: "staging", database: "app", started: time, time: time,
+                startLSN: nil, startWAL: wal, bytes: 1, serverVersion: 15, format: "plain")
+        }
+        let backups = [base("a", hoursAgo: 10, wal: "000000010000000000000002"), base("b", hoursAgo: 5, wal: "000000010000000000000005")]
+        let segments = (5...8).map { WALSegment(name: String(format: "00000001%016X", $0), archived: now, bytes: 1) }
+        let chosen = try RecoveryWindow.baseBackup(for: now.addingTimeInterval(-3600), backups: backups, segments: segments, named: "db")
+        #expect(chosen.id == "b")
+        #expect(try RecoveryWindow.baseBackup(for: backups[0].time, backups: backups, segments: segments, named: "db").id == "a")
+        #expect {
+            try RecoveryWindow.baseBackup(for: now.addingTimeInterval(-7 * 3600), backups: backups, segments: segments, named: "db")
+        } throws: { error in
+            let message = (error as? SlipwayError)?.message ?? ""
+            return message.contains("no longer holds what follows base backup a")
+                && message.contains("possible from \(TimeText.rfc3339Milliseconds(backups[1].time))")
+        }
+    }
+
     /// The first column of `sql`'s rows on the restored server, over loopback TCP.
     static func strings(_ sql: String, port: Int, database: String) async throws -> [String?] {
         let configuration = PostgresConnection.Configuration(

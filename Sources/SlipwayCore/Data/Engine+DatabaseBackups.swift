@@ -119,13 +119,14 @@ extension Engine {
         for change in changes { try await server.alterSystem(change.setting, to: change.to) }
         if !changes.isEmpty { _ = try await server.text("SELECT pg_reload_conf()::text") }
         let restartNeeded = changes.contains { $0.setting == "wal_level" || $0.setting == "archive_mode" }
-        try store.append(NewEvent(
-            .backupCreated, component: target.component.name, environment: target.environment,
-            details: EventDetails(
-                reason: "archiving set up into \(wal.path)"
-                    + (changes.isEmpty ? " (already so)" : ": " + changes.map(\.setting).joined(separator: ", "))
-                    + (restartNeeded ? "; restart needed" : ""),
-                tag: "setup")))
+        if !changes.isEmpty {
+            try store.append(NewEvent(
+                .backupCreated, component: target.component.name, environment: target.environment,
+                details: EventDetails(
+                    reason: "archiving set up into \(wal.path): " + changes.map(\.setting).joined(separator: ", ")
+                        + (restartNeeded ? "; restart needed" : ""),
+                    tag: "setup")))
+        }
         return ArchivingSetup(changes: changes, walFolder: wal.path, serverUser: owner.name, opened: opened, restartNeeded: restartNeeded)
     }
 

@@ -64,7 +64,7 @@ extension Engine {
         try store.append(NewEvent(
             .databaseRestored, component: target.component.name, environment: target.environment,
             details: EventDetails(
-                reason: "restored \(target.description) to \(TimeText.rfc3339(time)) into \(data.path), listening on \(restore.url)",
+                reason: "restored \(target.description) to \(TimeText.rfc3339Milliseconds(time)) into \(data.path), listening on \(restore.url)",
                 tag: backup.id)))
         return restore
     }

@@ -22,14 +22,14 @@ public struct RecoveryWindow: Sendable, Equatable {
         guard let window = RecoveryWindow(backups: backups, segments: segments) else {
             throw .failure("\(what) has no base backup yet: take one with slipway backup create")
         }
-        let span = "the window is \(TimeText.rfc3339(window.earliest)) to \(TimeText.rfc3339(window.latest))"
+        let span = "the window is \(TimeText.rfc3339Milliseconds(window.earliest)) to \(TimeText.rfc3339Milliseconds(window.latest))"
         let bases = backups.filter { $0.kind == .base }.sorted { $0.time < $1.time }
         guard time >= window.earliest, let chosen = bases.last(where: { $0.time <= time }) else {
-            throw .usage("restore to \(TimeText.rfc3339(time)) refused: it is before the oldest base backup of \(what); \(span)")
+            throw .usage("restore to \(TimeText.rfc3339Milliseconds(time)) refused: it is before the oldest base backup of \(what); \(span)")
         }
         guard time <= window.latest else {
             throw .usage(
-                "restore to \(TimeText.rfc3339(time)) refused: it is after the newest archived WAL of \(what); \(span) "
+                "restore to \(TimeText.rfc3339Milliseconds(time)) refused: it is after the newest archived WAL of \(what); \(span) "
                     + "(a later moment needs its WAL archived first: SELECT pg_switch_wal() on the server)")
         }
         let oldest = segments.compactMap(\.position).min()
@@ -40,8 +40,8 @@ public struct RecoveryWindow: Sendable, Equatable {
                 return oldest.map { position >= $0 } ?? false
             }
             throw .usage(
-                "restore to \(TimeText.rfc3339(time)) refused: the WAL archive of \(what) no longer holds what follows base backup \(chosen.id); "
-                    + (replayable.map { "restores past a backup's end are possible from \(TimeText.rfc3339($0.time))" } ?? "restore to a backup's own end instead"))
+                "restore to \(TimeText.rfc3339Milliseconds(time)) refused: the WAL archive of \(what) no longer holds what follows base backup \(chosen.id); "
+                    + (replayable.map { "restores past a backup's end are possible from \(TimeText.rfc3339Milliseconds($0.time))" } ?? "restore to a backup's own end instead"))
         }
         return chosen
     }

@@ -49,6 +49,6 @@ struct BackupCreate: AsyncParsableCommand {
         if json { return try JSONOutput.print(backup) }
         let start = backup.startLSN.map { ", WAL from \($0)" } ?? ""
         print("backup \(backup.id): \(backup.kind.rawValue) of \(target.description), \(backup.bytes) bytes\(start), "
-            + "restorable from \(TimeText.rfc3339(backup.time)), in \(target.folder.folder(of: backup).path)")
+            + "restorable from \(TimeText.rfc3339Milliseconds(backup.time)), in \(target.folder.folder(of: backup).path)")
     }
 }

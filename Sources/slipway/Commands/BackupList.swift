@@ -51,11 +51,11 @@ struct BackupList: AsyncParsableCommand {
         Table(
             headers: ["ID", "KIND", "RESTORABLE FROM", "START LSN", "DATABASE", "BYTES"],
             rows: backups.map {
-                [$0.id, $0.kind.rawValue, TimeText.rfc3339($0.time), $0.startLSN ?? "-", $0.database, String($0.bytes)]
+                [$0.id, $0.kind.rawValue, TimeText.rfc3339Milliseconds($0.time), $0.startLSN ?? "-", $0.database, String($0.bytes)]
             }
         ).print()
         if let window = RecoveryWindow(backups: backups, segments: segments) {
-            print("point-in-time window: \(TimeText.rfc3339(window.earliest)) to \(TimeText.rfc3339(window.latest))")
+            print("point-in-time window: \(TimeText.rfc3339Milliseconds(window.earliest)) to \(TimeText.rfc3339Milliseconds(window.latest))")
         }
     }
 }

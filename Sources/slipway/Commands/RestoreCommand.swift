@@ -15,13 +15,13 @@ struct RestoreCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var options: DatabaseBackupOptions
-    @Option(help: "The moment: 2026-12-04T17:30:00Z, '2026-12-04 17:30:00' (UTC), or -2h.") var to: String
+    @Option(help: "The moment: 2026-12-04T17:30:00.250Z, '2026-12-04 17:30:00' (UTC), or --to=-2h.") var to: String
     @Option(help: "A new data folder for the restored cluster.") var into: String?
     @Option(help: "The loopback port it listens on (default: a free one).") var port: Int?
 
     func run() async throws {
         guard let moment = MomentText.parse(to) else {
-            throw SlipwayError.usage("restore: --to '\(to)' is not a moment (2026-12-04T17:30:00Z, '2026-12-04 17:30:00' in UTC, or -2h)")
+            throw SlipwayError.usage("restore: --to '\(to)' is not a moment (2026-12-04T17:30:00Z, '2026-12-04 17:30:00' in UTC, or --to=-2h)")
         }
         if let into, into.contains("://") {
             throw SlipwayError.usage("restore: --into takes a new data folder; restoring into a running server is not supported")
@@ -31,7 +31,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let restore = try await engine.restoreDatabase(
             target, to: moment, into: into.map { URL(fileURLWithPath: $0) }, port: port)
         if options.json { return try JSONOutput.print(restore) }
-        print("restored \(target.description) to \(TimeText.rfc3339(moment)) from base backup \(restore.backup)"
+        print("restored \(target.description) to \(TimeText.rfc3339Milliseconds(moment)) from base backup \(restore.backup)"
             + (restore.reachedArchiveEnd ? " (the archive ends before that moment: restored all of it)" : ""))
         print("data folder \(restore.dataFolder); listening on \(restore.url)"
             + (restore.socketFolder.map { " and the socket in \($0)" } ?? "") + "; log \(restore.log)")
