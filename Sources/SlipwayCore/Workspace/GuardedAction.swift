@@ -13,6 +13,8 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
     case overrideGates = "--override-gates"
     case repairMigrations = "migrate repair"
     case restoreStore = "backup restore"
+    case setUpBackups = "backup setup"
+    case restoreDatabase = "restore"
 
     /// The least role that may do it.
     public var role: Role {
@@ -21,7 +23,7 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
             .deployer
         case .approve:
             .approver
-        case .overrideGates, .repairMigrations, .restoreStore:
+        case .overrideGates, .repairMigrations, .restoreStore, .setUpBackups, .restoreDatabase:
             .admin
         }
     }
