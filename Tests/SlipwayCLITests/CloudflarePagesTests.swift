@@ -167,4 +167,32 @@ extension CloudflarePagesTests {
         let posts = try standin.log().filter { $0["method"] as? String == "POST" && ($0["path"] as? String ?? "").hasSuffix("/deployments") }
         #expect(posts.suffix(4).map { $0["status"] as? Int ?? 0 } == [502, 502, 200, 200], "\(posts)")
     }
+
+    @Test func aPreviewThatNeverAnswersLeavesProductionWhereItWas() throws {
+        let (standin, workspace, slipway) = try site(settings: "health: {attempts: 2, interval: 1s}\n")
+        #expect(try slipway("deploy-app", "site", "--env", "staging", "--version", "v1", "--local").status == 0)
+        try workspace.write(["apps/site/Makefile": "build:\n\trm -rf dist && mkdir dist\n\tcp index.html dist/index.html\n"])
+        try release(workspace, "v2")
+
+        let failed = try slipway("deploy-app", "site", "--env", "staging", "--version", "v2", "--local")
+        #expect(failed.status == 1)
+        #expect(failed.stdout.contains("never answered 2xx after 2 checks"), "\(failed.stdout)")
+        #expect(try Self.production(standin, "site-staging").tag == "v1", "production untouched")
+        #expect(try Self.deployments(standin, "site-staging") == ["preview v1", "production v1", "preview v2"])
+    }
+
+    @Test func aRollbackWhoseAnswerWasLostIsReadBackNotMadeAgain() throws {
+        let (standin, workspace, slipway) = try site()
+        #expect(try slipway("deploy-app", "site", "--env", "staging", "--version", "v1", "--local").status == 0)
+        try release(workspace, "v2")
+        #expect(try slipway("deploy-app", "site", "--env", "staging", "--version", "v2", "--local").status == 0)
+        try standin.fault("POST", path: "/rollback", status: 502, apply: true)
+
+        let rollback = try slipway("rollback", "site", "--env", "staging", "--local")
+        #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+        #expect(rollback.stdout.contains("Cloudflare already has what POST"), "\(rollback.stdout)")
+        #expect(try Self.production(standin, "site-staging").tag == "v1")
+        let rollbacks = try standin.log().filter { ($0["path"] as? String ?? "").hasSuffix("/rollback") }
+        #expect(rollbacks.count == 1, "reconciled from the project read back, not sent again: \(rollbacks)")
+    }
 }
