@@ -1,10 +1,13 @@
 # cloudflare.mk: Cloudflare Pages and Workers through wrangler.
-# Pages: BUILD_DIR is uploaded as a deployment of branch $(ENV). Workers: `wrangler deploy --env`.
+# Pages: BUILD_DIR is uploaded as a deployment of branch $(ENV). Workers: `wrangler deploy --env`
+# with the seed's Workers environment: development is `dev` (workers_env in slipway.yml), others
+# keep their name.
 
 BUILD_DIR ?= dist
 WRANGLER ?= wrangler
 CF_PROJECT ?= $(APP_NAME)
 HEALTH_URL ?=
+WORKERS_ENV ?= $(if $(filter development,$(ENV)),dev,$(ENV))
 
 .PHONY: deploy-pages deploy-worker cf-health-check
 
@@ -15,8 +18,8 @@ deploy-pages:
 
 deploy-worker:
 	$(call require,$(WRANGLER))
-	$(call log,deploying worker $(APP_NAME) to $(ENV))
-	$(WRANGLER) deploy --env $(ENV) --var VERSION:$(VERSION)
+	$(call log,deploying worker $(APP_NAME) to $(ENV) (Workers environment $(WORKERS_ENV)))
+	$(WRANGLER) deploy --env $(WORKERS_ENV) --var VERSION:$(VERSION)
 
 cf-health-check:
 	@test -n "$(HEALTH_URL)" || { echo "[$(APP_NAME)] set HEALTH_URL to check $(ENV)" >&2; exit 1; }

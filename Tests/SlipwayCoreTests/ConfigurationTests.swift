@@ -72,6 +72,7 @@ import Testing
         try workspace.makeFolder("services/orders-events")
         try workspace.makeFolder("services/edge")
         try workspace.makeFolder("services/site")
+        try workspace.makeFolder("apps/web")
         let loaded = try Workspace.load(at: workspace.root)
         let accounts = try loaded.component(named: "accounts")
         #expect(accounts.settings.port == 8081)
@@ -94,6 +95,9 @@ import Testing
         #expect(events.alias == "live")
         let edge = try #require(try loaded.component(named: "edge").settings.cloudflare(in: "production"))
         #expect(edge.script == "edge" && edge.accountID == "fedcba9876543210fedcba9876543210" && edge.retryDeadline == 120)
+        let web = try loaded.component(named: "web")
+        #expect(web.target == "cloudflare-pages" && web.settings.cloudflare?.outputDir == "dist")
+        #expect(web.settings.cloudflare(in: "staging")?.project == "web-staging" && web.settings.cloudflare(in: "production")?.project == "web")
         let site = try loaded.component(named: "site").settings
         #expect(site.switchesByDNS && site.cloudflare?.green == "192.0.2.20" && site.cloudflare?.ttl == 60)
     }

@@ -74,4 +74,26 @@ final class CannedHTTPServer: @unchecked Sendable {
         let answer = await HTTPProbe(port: server.port, path: "/health", timeout: 5).perform()
         #expect(answer == .failure(.failure("GET /health on port \(server.port): not an HTTP answer")))
     }
+
+    @Test func aURLIsProbedAtItsPathWithTheHealthPathAfter() async throws {
+        let server = try CannedHTTPServer(reply: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        let probe = try #require(HTTPProbe(url: "http://127.0.0.1:\(server.port)/site/", path: "/health", timeout: 5))
+        #expect(probe.path == "/site/health" && probe.port == server.port && !probe.tls)
+        #expect(await probe.perform() == .success(HTTPProbe.Response(status: 200, body: "ok")))
+        #expect(HTTPProbe(url: "ftp://example.com", path: "/health", timeout: 5) == nil)
+        #expect(HTTPProbe(url: "example.com", path: "/health", timeout: 5) == nil)
+    }
+
+    /// An https URL speaks TLS: a server answering in plain HTTP is no answer, named by its URL.
+    @Test func anHTTPSURLNeedsTLS() async throws {
+        let server = try CannedHTTPServer(reply: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        let probe = try #require(HTTPProbe(url: "https://127.0.0.1:\(server.port)", path: "/health", timeout: 5))
+        #expect(probe.tls && probe.host == "127.0.0.1")
+        let answer = await probe.perform()
+        guard case .failure(let error) = answer else {
+            Issue.record("a plain HTTP answer passed for TLS: \(answer)")
+            return
+        }
+        #expect(error.message.hasPrefix("GET https://127.0.0.1:\(server.port)/health: "), "\(error.message)")
+    }
 }

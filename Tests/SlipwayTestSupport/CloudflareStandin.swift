@@ -95,7 +95,25 @@ public final class CloudflareStandin: @unchecked Sendable {
         _ = try control("POST", "traffic", ["script": script, "rate": rate, "profiles": profiles])
     }
 
-    /// The stand-in's scripts (versions, deployments) and zones.
+    /// A Pages project with no deployment yet (Slipway deploys to a project, it does not make one).
+    public func pagesProject(_ name: String, productionBranch: String = "main") throws {
+        _ = try control("POST", "pages/projects", ["name": name, "production_branch": productionBranch])
+    }
+
+    /// A Pages project's deployments (oldest first, each with its `files`) and the id of the one
+    /// serving production (`canonical`), as the stand-in keeps them.
+    public func pages(_ project: String) throws -> (deployments: [[String: Any]], production: String?) {
+        let projects = try state()["pages"] as? [String: Any] ?? [:]
+        let found = projects["\(Self.account)/\(project)"] as? [String: Any] ?? [:]
+        return (found["deployments"] as? [[String: Any]] ?? [], found["canonical"] as? String)
+    }
+
+    /// Where the stand-in serves a Pages project's production deployment, as `<project>.pages.dev` would.
+    public func pagesProductionURL(_ project: String) -> String {
+        "http://127.0.0.1:\(port)/__standin/pages/\(project)/production"
+    }
+
+    /// The stand-in's scripts (versions, deployments), Pages projects and zones.
     public func state() throws -> [String: Any] {
         try control("GET", "state", nil) as? [String: Any] ?? [:]
     }

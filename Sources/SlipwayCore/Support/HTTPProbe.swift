@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// One health probe: `GET path` on a loopback port, healthy on a 2xx answer within the timeout,
 /// as kamal-proxy's health check does. On SwiftNIO, as the router is: waiting for the answer
@@ -19,6 +20,10 @@ public struct HTTPProbe: Sendable {
     public var timeout: Double
     /// Characters of the body kept: a health answer needs few, a metrics page more.
     public var bodyLimit = 200
+    /// Over TLS, the server's certificate verified for `host` as a browser would.
+    public var tls = false
+    /// The URL probed, when made from one: errors name it rather than a loopback port.
+    private var url: String?
 
     public init(port: Int, path: String, timeout: Double) {
         self.port = port
@@ -26,19 +31,33 @@ public struct HTTPProbe: Sendable {
         self.timeout = timeout
     }
 
+    /// A probe of `path` under `url` (http, or https over TLS), for a target whose users reach it
+    /// at a public address; nil when `url` is not an http(s) URL with a host.
+    public init?(url: String, path: String, timeout: Double) {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = parts.host, !host.isEmpty else { return nil }
+        let base = parts.percentEncodedPath.hasSuffix("/") ? String(parts.percentEncodedPath.dropLast()) : parts.percentEncodedPath
+        self.init(port: parts.port ?? (scheme == "https" ? 443 : 80), path: base + path, timeout: timeout)
+        self.host = host
+        tls = scheme == "https"
+        self.url = "\(scheme)://\(host)\(parts.port.map { ":\($0)" } ?? "")\(base + path)"
+    }
+
+    private var label: String { url.map { "GET \($0)" } ?? "GET \(path) on port \(port)" }
+
     /// The answer, or an error saying what went wrong (refused, timed out, not HTTP).
     public func perform() async -> Result<Response, SlipwayError> {
         do {
             return try await answer().get()
         } catch {
-            return .failure(.failure("GET \(path) on port \(port): \(error)"))
+            return .failure(.failure("\(label): \(error)"))
         }
     }
 
     /// The answer as a future that never fails: a synchronous caller can wait on it from any
     /// thread, without a task that needs a free thread of the cooperative pool.
     public func answer() -> EventLoopFuture<Result<Response, SlipwayError>> {
-        let label = "GET \(path) on port \(port)"
+        let label = self.label
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, timeout) * 1_000_000_000))
         let answer = loop.makePromise(of: Response.self)
@@ -48,10 +67,22 @@ public struct HTTPProbe: Sendable {
         head.headers.add(name: "Connection", value: "close")
         let request = head
         let bodyLimit = bodyLimit
+        let tlsContext: NIOSSLContext?
+        do {
+            tlsContext = tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        } catch {
+            return loop.makeSucceededFuture(.failure(.failure("\(label): cannot set up TLS: \(error)")))
+        }
+        let host = self.host
+        // SNI takes a name, never an address.
+        let serverName = (try? SocketAddress(ipAddress: host, port: port)) == nil ? host : nil
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(deadline - .now())
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(
                         ProbeAnswerHandler(request: request, answer: answer, bodyLimit: bodyLimit))

@@ -92,12 +92,15 @@ extension Engine {
             if WorkersTarget.applies(to: component) {
                 return try WorkersTarget(engine: self, component: component, environment: environment)
             }
+            if PagesTarget.applies(to: component) {
+                return try PagesTarget(engine: self, component: component, environment: environment)
+            }
         }
         return try MakeTarget(engine: self, component: component, environment: environment, method: try DeployMethod.resolve(for: component, in: workspace))
     }
 
     /// Targets Slipway deploys itself when the component's Makefile has no `deploy` goal.
-    static let nativeCloudTargets = ["aws-ecs", "aws-lambda", "cloudflare-workers"]
+    static let nativeCloudTargets = ["aws-ecs", "aws-lambda", "cloudflare-workers", "cloudflare-pages"]
 
     /// Throws what stands in the way of deploying `component` (what `config check` warns about).
     public func checkDeployable(_ component: Component) throws(SlipwayError) {
@@ -114,6 +117,7 @@ extension Engine {
         if LocalDeployment.applies(to: component) { return "Slipway's router" }
         guard !component.hasGoal("deploy") else { return nil }
         if WorkersTarget.applies(to: component) { return "Worker deployments by percentage" }
+        if PagesTarget.applies(to: component) { return "the Pages project's production deployment" }
         switch component.target {
         case "aws-ecs": return "the load balancer's listener weights"
         case "aws-lambda": return "the alias's version weights"
@@ -122,7 +126,8 @@ extension Engine {
     }
 
     /// Sets aside components whose settings their target cannot honour: a canary needs traffic by
-    /// weight, an AWS target its `aws:` block, a Worker or a DNS cutover its `cloudflare:` block.
+    /// weight (which Pages has not), an AWS target its `aws:` block, a Worker, a Pages project or a
+    /// DNS cutover its `cloudflare:` block.
     static func setAsideUnsupportedStrategies(in workspace: inout Workspace) {
         for component in workspace.components where !component.hasGoal("deploy")
             && (component.settings.aws != nil || !component.settings.environmentAWS.isEmpty) {
@@ -138,7 +143,8 @@ extension Engine {
                 workspace.setAside(component, because: error)
             }
         }
-        for component in workspace.components where component.settings.switchesByDNS || WorkersTarget.applies(to: component) {
+        for component in workspace.components
+        where component.settings.switchesByDNS || WorkersTarget.applies(to: component) || PagesTarget.applies(to: component) {
             do throws(SlipwayError) {
                 if component.settings.switchesByDNS, let mover = selfRoutedTarget(of: component) {
                     let message = "switch: dns needs a target whose blue and green are two origins behind a Makefile; "
@@ -148,6 +154,8 @@ extension Engine {
                 for environment in workspace.config.environmentNames {
                     if component.settings.switchesByDNS {
                         _ = try DNSCutover.settings(of: component, in: environment)
+                    } else if PagesTarget.applies(to: component) {
+                        _ = try PagesTarget.settings(of: component, in: environment)
                     } else {
                         _ = try WorkersTarget.settings(of: component, in: environment)
                     }
@@ -157,6 +165,10 @@ extension Engine {
             }
         }
         for component in workspace.components where component.settings.deployment.strategy == .canary {
+            if PagesTarget.applies(to: component) {
+                workspace.setAside(component, because: PagesTarget.refuseCanary(component))
+                continue
+            }
             let weighted = (nativeCloudTargets.contains(component.target) || WorkersTarget.applies(to: component)) && !component.hasGoal("deploy")
             guard !LocalDeployment.applies(to: component), !weighted else { continue }
             let message = "strategy canary needs a target that moves traffic by weight; \(component.path) deploys to "

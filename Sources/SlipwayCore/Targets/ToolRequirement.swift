@@ -38,9 +38,9 @@ public struct ToolRequirement: Sendable, Equatable, Codable {
             default: break
             }
             switch component.target {
-            // A Worker Slipway deploys itself needs only Cloudflare's API, not wrangler.
+            // A Worker or Pages project Slipway deploys itself needs only Cloudflare's API, not wrangler.
             case "cloudflare-pages", "cloudflare-worker":
-                guard !WorkersTarget.applies(to: component) else { break }
+                guard !WorkersTarget.applies(to: component), !PagesTarget.applies(to: component) else { break }
                 need("wrangler", ["wrangler", "--version"], "npm install -g wrangler", by: component.name)
             case "aws-ecs", "aws-lambda", "aws-s3":
                 need("aws", ["aws", "--version"], "pip install awscli", by: component.name)

@@ -1,4 +1,5 @@
-/// The `cloudflare:` block of a component: the Worker (`cloudflare-workers`) and the DNS record a
+/// The `cloudflare:` block of a component: the Worker (`cloudflare-workers`), the Pages project
+/// (`cloudflare-pages`) and the DNS record a
 /// `switch: dns` cutover moves. Credentials are never here: `CLOUDFLARE_API_TOKEN`,
 /// `CLOUDFLARE_ACCOUNT_ID` and `CLOUDFLARE_API_BASE_URL` are read as wrangler reads them.
 public struct CloudflareSettings: Sendable, Equatable {
@@ -9,6 +10,12 @@ public struct CloudflareSettings: Sendable, Equatable {
     /// The module uploaded as the Worker's main module, relative to the component's folder.
     public var main = "index.js"
     public var compatibilityDate: String?
+    /// The Pages project (`cloudflare-pages`); its production deployment is the environment's live release.
+    public var project: String?
+    /// The folder uploaded as a Pages deployment, relative to the component (its build goal makes it).
+    public var outputDir = "dist"
+    /// The branch a Pages release is uploaded to first, as a preview, before it goes to production.
+    public var previewBranch = "preview"
     /// The zone (its name or id) and the record's name, for a DNS cutover.
     public var zone: String?
     public var record: String?
@@ -26,7 +33,7 @@ public struct CloudflareSettings: Sendable, Equatable {
     public init() {}
 
     static let keys = [
-        "account_id", "script", "main", "compatibility_date", "zone", "record", "blue", "green", "ttl",
+        "account_id", "script", "main", "compatibility_date", "project", "output_dir", "preview_branch", "zone", "record", "blue", "green", "ttl",
         "request_timeout", "retry_deadline",
     ]
 
@@ -38,7 +45,7 @@ public struct CloudflareSettings: Sendable, Equatable {
         let entries = try node.mapping(
             allowing: Self.keys,
             aliases: ["accountId": "account_id", "compatibilityDate": "compatibility_date", "requestTimeout": "request_timeout",
-                      "retryDeadline": "retry_deadline"],
+                      "retryDeadline": "retry_deadline", "outputDir": "output_dir", "previewBranch": "preview_branch"],
             context: "cloudflare")
         var settings = self
         settings.location = node.location
@@ -46,6 +53,9 @@ public struct CloudflareSettings: Sendable, Equatable {
         settings.script = try entries["script"]?.string("cloudflare.script") ?? script
         settings.main = try entries["main"]?.string("cloudflare.main") ?? main
         settings.compatibilityDate = try entries["compatibility_date"]?.string("cloudflare.compatibility_date") ?? compatibilityDate
+        settings.project = try entries["project"]?.string("cloudflare.project") ?? project
+        settings.outputDir = try entries["output_dir"]?.string("cloudflare.output_dir") ?? outputDir
+        settings.previewBranch = try entries["preview_branch"]?.string("cloudflare.preview_branch") ?? previewBranch
         settings.zone = try entries["zone"]?.string("cloudflare.zone") ?? zone
         settings.record = try entries["record"]?.string("cloudflare.record") ?? record
         settings.blue = try entries["blue"]?.string("cloudflare.blue") ?? blue

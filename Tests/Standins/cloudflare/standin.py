@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """A STAND-IN for Cloudflare's API v4, for Slipway's tests only: the real API cannot be reached
-from the test machines. It keeps state (Worker versions and deployments, zones and DNS records,
-invocation analytics) so what Slipway did reads back, and it answers in the shapes of Cloudflare's
+from the test machines. It keeps state (Worker versions and deployments, Pages projects and their
+deployments, zones and DNS records, invocation analytics) so what Slipway did reads back, and it answers in the shapes of Cloudflare's
 API documentation for just the endpoints Slipway calls (README.md beside this file cites them).
 
     python3 standin.py --token TOKEN [--account ACCOUNT_ID]
 
 It binds a free loopback port, prints `port N` and serves until its standard input closes (the
 test process holds the other end, so it never outlives the test). Endpoints under /__standin/
-are the tests' hooks, not Cloudflare's: seed zones, inject faults, drive traffic, read state.
+are the tests' hooks, not Cloudflare's: seed zones and Pages projects, inject faults, drive traffic,
+read state, and serve a Pages deployment's files as its *.pages.dev address would.
 """
 import argparse
 import email.parser
@@ -25,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 PREFIX = "/client/v4"
 LOCK = threading.RLock()
-STATE = {"scripts": {}, "zones": {}, "invocations": [], "traffic": {}, "faults": [], "log": []}
+STATE = {"scripts": {}, "pages": {}, "zones": {}, "invocations": [], "traffic": {}, "faults": [], "log": []}
 ARGS = None
 
 
@@ -87,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
         path, query = parts.path, parse_qs(parts.query)
+        if path.startswith("/__standin/pages/") and method == "GET":
+            return self.serve_pages(path)
         if path.startswith("/__standin/"):
             return self.control(method, path, body)
         entry = {"method": method, "path": path, "time": time.time()}
@@ -128,7 +131,14 @@ class Handler(BaseHTTPRequestHandler):
         payload = json.loads(body or b"{}")
         with LOCK:
             if path == "/__standin/state":
-                return self.reply(200, {k: STATE[k] for k in ("scripts", "zones")})
+                return self.reply(200, {k: STATE[k] for k in ("scripts", "pages", "zones")})
+            if path == "/__standin/pages/projects" and method == "POST":
+                name = payload["name"]
+                STATE["pages"][ARGS.account + "/" + name] = {
+                    "id": str(uuid.uuid4()), "name": name, "subdomain": name + ".pages.dev",
+                    "production_branch": payload.get("production_branch", "main"), "created_on": now_text(),
+                    "deployments": [], "canonical": None}
+                return self.reply(200, {"ok": True})
             if path == "/__standin/log":
                 return self.reply(200, STATE["log"])
             if path == "/__standin/faults/clear" and method == "POST":
@@ -156,6 +166,9 @@ class Handler(BaseHTTPRequestHandler):
             return 404, failure(7000, "No route for that URI")
         path = path[len(PREFIX):]
         with LOCK:
+            match = re.fullmatch(r"/accounts/([^/]+)/pages/projects/([^/]+)(?:/deployments(?:/([^/]+)(/rollback)?)?)?", path)
+            if match:
+                return self.pages(method, path, match.group(1), match.group(2), match.group(3), match.group(4), query, body)
             match = re.fullmatch(r"/accounts/([^/]+)/workers/scripts/([^/]+)/(versions|deployments)(?:/([^/]+))?", path)
             if match:
                 return self.workers(method, match.group(1), match.group(2), match.group(3), match.group(4), query, body)
@@ -219,6 +232,86 @@ class Handler(BaseHTTPRequestHandler):
             return 200, envelope(deployment)
         return 405, failure(10000, "method not allowed")
 
+    def pages(self, method, path, account, name, item, rollback, query, body):
+        if account != ARGS.account:
+            return 403, failure(10000, "Authentication error")
+        project = STATE["pages"].get(account + "/" + name)
+        if project is None:
+            return 404, failure(8000007, "Project not found. The specified project name does not match any of your existing projects.")
+        deployments = project["deployments"]
+        if not path.endswith("/deployments") and item is None and method == "GET":
+            return 200, envelope(public_project(project, self.server_base()))
+        if item is None and method == "GET":
+            page = int(query.get("page", ["1"])[0])
+            per_page = int(query.get("per_page", ["25"])[0])
+            newest = list(reversed(deployments))
+            items = [public_deployment(d, project, self.server_base()) for d in newest[(page - 1) * per_page: page * per_page]]
+            return 200, envelope(items, result_info={"page": page, "per_page": per_page, "count": len(items),
+                                                     "total_count": len(newest)})
+        if item is None and method == "POST":
+            fields = parse_form(self.headers.get("Content-Type", ""), body)
+            try:
+                manifest = json.loads(fields.get("manifest", b"null"))
+            except ValueError:
+                manifest = None
+            if not isinstance(manifest, dict) or not manifest:
+                return 400, failure(8000096, "A manifest of the files to deploy is required")
+            if any(key not in fields for key in manifest.values()):
+                return 400, failure(8000096, "A file the manifest names was not uploaded")
+            branch = fields.get("branch", b"").decode() or project["production_branch"]
+            deployment = {
+                "id": str(uuid.uuid4()), "short_id": uuid.uuid4().hex[:8], "project_id": project["id"],
+                "project_name": name, "created_on": now_text(), "is_skipped": False, "source": None,
+                "environment": "production" if branch == project["production_branch"] else "preview",
+                "deployment_trigger": {"type": "ad_hoc", "metadata": {
+                    "branch": branch, "commit_hash": fields.get("commit_hash", b"").decode(),
+                    "commit_message": fields.get("commit_message", b"").decode(),
+                    "commit_dirty": fields.get("commit_dirty", b"false").decode() == "true"}},
+                "latest_stage": {"name": "deploy", "status": "success", "started_on": now_text(), "ended_on": now_text()},
+                "files": {path: fields[key].decode("utf-8", "replace") for path, key in manifest.items()},
+            }
+            deployments.append(deployment)
+            if deployment["environment"] == "production":
+                # A direct upload to the production branch serves production once it succeeds.
+                project["canonical"] = deployment["id"]
+            return 200, envelope(public_deployment(deployment, project, self.server_base()))
+        found = next((d for d in deployments if d["id"] == item), None)
+        if found is None:
+            return 404, failure(8000009, "Deployment not found")
+        if rollback and method == "POST":
+            if found["environment"] != "production" or found["latest_stage"]["status"] != "success":
+                return 400, failure(8000035, "Only successful production deployments can be rolled back to")
+            project["canonical"] = found["id"]
+            return 200, envelope(public_deployment(found, project, self.server_base()))
+        if not rollback and method == "GET":
+            return 200, envelope(public_deployment(found, project, self.server_base()))
+        return 405, failure(10000, "method not allowed")
+
+    def server_base(self):
+        return "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def serve_pages(self, path):
+        """A deployment's files as its URL serves them: /__standin/pages/{project}/{deployment_id | production}/{path}."""
+        match = re.fullmatch(r"/__standin/pages/([^/]+)/([^/]+)(/.*)?", path)
+        with LOCK:
+            project = STATE["pages"].get(ARGS.account + "/" + match.group(1)) if match else None
+            if project is None:
+                return self.reply(404, {"error": "no such Pages project"})
+            wanted = project["canonical"] if match.group(2) == "production" else match.group(2)
+            deployment = next((d for d in project["deployments"] if d["id"] == wanted), None)
+            file = match.group(3) or "/"
+            if file.endswith("/"):
+                file += "index.html"
+            content = deployment["files"].get(file) if deployment else None
+        if content is None:
+            return self.reply(404, {"error": "not found"})
+        data = content.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def dns(self, method, zone_id, record_id, query, body):
         zone = STATE["zones"].get(zone_id)
         if zone is None:
@@ -266,6 +359,30 @@ class Handler(BaseHTTPRequestHandler):
 
 def public_version(version):
     return {k: v for k, v in version.items() if k != "modules"}
+
+
+def public_deployment(deployment, project, base):
+    answer = {k: v for k, v in deployment.items() if k != "files"}
+    answer["url"] = "%s/__standin/pages/%s/%s" % (base, project["name"], deployment["id"])
+    answer["aliases"] = ["%s/__standin/pages/%s/production" % (base, project["name"])] \
+        if project["canonical"] == deployment["id"] else []
+    return answer
+
+
+def public_project(project, base):
+    answer = {k: v for k, v in project.items() if k not in ("deployments", "canonical")}
+    canonical = next((d for d in project["deployments"] if d["id"] == project["canonical"]), None)
+    answer["canonical_deployment"] = public_deployment(canonical, project, base) if canonical else None
+    answer["latest_deployment"] = public_deployment(project["deployments"][-1], project, base) if project["deployments"] else None
+    return answer
+
+
+def parse_form(content_type, body):
+    """Every field of a multipart/form-data body, by name."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+    return {part.get_param("name", header="content-disposition"): part.get_payload(decode=True) or b""
+            for part in message.iter_parts()}
 
 
 def public_record(record):

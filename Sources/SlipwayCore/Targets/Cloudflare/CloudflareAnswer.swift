@@ -85,3 +85,44 @@ public enum CloudflareAnswer {
         public var ttl: Int
     }
 }
+
+extension CloudflareAnswer {
+    /// A Pages deployment (`/pages/projects/{project}/deployments`): `environment` is `production`
+    /// or `preview`; the trigger's metadata carries the `commit_hash` and `commit_message` it was
+    /// uploaded with, which Slipway tags with its version.
+    public struct PagesDeployment: Decodable, Sendable, Equatable {
+        public var id: String
+        public var environment: String?
+        public var url: String?
+        public var trigger: Trigger?
+
+        public struct Trigger: Decodable, Sendable, Equatable {
+            public var metadata: Metadata?
+        }
+
+        public struct Metadata: Decodable, Sendable, Equatable {
+            public var branch: String?
+            public var commitHash: String?
+            public var commitMessage: String?
+
+            enum CodingKeys: String, CodingKey { case branch, commitHash = "commit_hash", commitMessage = "commit_message" }
+        }
+
+        public var isProduction: Bool { environment == "production" }
+        public var branch: String? { trigger?.metadata?.branch }
+
+        enum CodingKeys: String, CodingKey { case id, environment, url, trigger = "deployment_trigger" }
+    }
+
+    /// A Pages project: its production branch and the deployment serving production.
+    public struct PagesProject: Decodable, Sendable, Equatable {
+        public var name: String
+        public var subdomain: String?
+        public var productionBranch: String?
+        public var canonicalDeployment: PagesDeployment?
+
+        enum CodingKeys: String, CodingKey {
+            case name, subdomain, productionBranch = "production_branch", canonicalDeployment = "canonical_deployment"
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The `cloudflare-pages` target as the deployer sees it. As for Workers, its colours are only the
+/// deployer's names for the deployment going to production and the one it replaces: the project's
+/// production deployment is the traffic, and a rollback makes an earlier one production again.
+extension PagesTarget: DeployTarget {
+    public var traffic: TrafficControl { .switchColors }
+    public var waitsForSwitch: Bool { false }
+
+    public func releaseStages(version: String, color: SlotColor?, live: SlotColor?, source: URL, runID: String) -> [RunPlan.Stage] {
+        [uploadStage(version: version, source: source, runID: runID), releaseHealthStage(version: version),
+         productionStage(version: version, source: source)]
+    }
+
+    public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
+        throw .usage("\(component.path) deploys to Pages project \(project), whose production is one deployment, not a colour: "
+            + "use slipway rollback \(component.name) --env \(environment) [--to VERSION]")
+    }
+
+    public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }
+
+    /// What users reach: the environment's URL (else the project's `*.pages.dev`), probed at `health.path`.
+    public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? {
+        RunPlan.Stage(name: "health-check", description: "the production URL of Pages project \(project) answers") { log throws(SlipwayError) in
+            try await waitHealthy(at: try await environmentURL(log: log), log: log)
+        }
+    }
+
+    /// Every deployment stays in the project: a rollback makes it production again, with no rebuild.
+    public func keepsRelease(_ version: String) -> Bool { true }
+
+    public func pruneReleases(output: (String) -> Void) {}
+}
