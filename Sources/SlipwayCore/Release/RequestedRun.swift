@@ -80,7 +80,7 @@ public struct RequestedRun: Sendable {
     }
 
     private func awaitingLine(_ request: RequestRecord) -> String {
-        let expires = request.expiresAt.map { " (expires in \(TimeText.span($0.timeIntervalSince(engine.clock.now()))))" } ?? ""
+        let expires = request.expiresAt.map { " (expires in \(TimeText.span($0.timeIntervalSince(engine.clock.now()).rounded(.up))))" } ?? ""
         return "request \(id): \(request.request.title) awaits approval by \(request.approvalsNeeded == 1 ? "an approver" : "\(request.approvalsNeeded) approvers") "
             + "other than \(request.actor)\(expires): 'slipway approvals approve \(id)'"
     }
