@@ -61,6 +61,17 @@ import Testing
         }
     }
 
+    /// A canary of three 1 s steps, the first version live in blue and a healthy one committed.
+    func startWithAHealthyNewVersion(function: String = #function) throws -> Live {
+        let live = try start(canary: """
+              steps: [10, 50, 100]
+              interval: 1s
+              min_requests: 3
+            """, monitoringPeriod: "2s", function: function)
+        try CanaryServiceWorkspace.newVersion(live.workspace, files: [:], note: "healthy")
+        return live
+    }
+
     /// A workspace whose first version is live in blue, deployed without a canary (nothing to compare with yet).
     func start(
         canary: String, monitoringPeriod: String, files: [String: String] = [:], function: String = #function
@@ -98,14 +109,9 @@ import Testing
     }
 
     @Test func aHealthyCanaryIsPromotedThroughEveryStep() throws {
-        let live = try start(canary: """
-              steps: [10, 50, 100]
-              interval: 1s
-              min_requests: 3
-            """, monitoringPeriod: "2s")
+        let live = try startWithAHealthyNewVersion()
         defer { live.stopAll() }
         let port = try live.routePort()
-        try CanaryServiceWorkspace.newVersion(live.workspace, files: [:], note: "healthy")
         let traffic = SteadyTraffic(port: port, clients: 4)
         let result = try live.deploy()
         let answers = traffic.stop()
@@ -122,14 +128,9 @@ import Testing
     /// left under its lines (the agent runs the canary; the command reads its record).
     @Test func aDeployOnATerminalShowsTheRolloutUnderItsLines() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from util-linux")
-        let live = try start(canary: """
-              steps: [10, 50, 100]
-              interval: 1s
-              min_requests: 3
-            """, monitoringPeriod: "2s")
+        let live = try startWithAHealthyNewVersion()
         defer { live.stopAll() }
         let port = try live.routePort()
-        try CanaryServiceWorkspace.newVersion(live.workspace, files: [:], note: "healthy")
         let traffic = SteadyTraffic(port: port, clients: 4)
         let (status, output) = try TerminalProgressTests.onATerminal(live.slipway, "deploy-service api --env staging")
         _ = traffic.stop()

@@ -121,3 +121,21 @@ import Testing
         #expect(answered.rows == Fixtures.fleet)
     }
 }
+
+/// Ages on a past moment's screens are counted from that moment, not from now: an alert that had
+/// fired five minutes before it shows "5m ago" there (it is fifteen minutes before now).
+@Suite struct PastAgesTests {
+    @Test func theAlertsScreenCountsSinceFromTheMomentShown() throws {
+        var fired = HealthObjectivesTests.alertEvent(700, change: "fired", severity: "page")
+        fired.time = PastViewTests.then - 300
+        var snapshot = PastViewTests.pastSnapshot
+        snapshot.alerts = FiringAlert.firing(in: [fired])
+        let (entered, _) = Console.update(Fixtures.state(), .key(.character("t")))
+        let past = Console.update(entered, .pastLoaded(.newest, PastViewTests.mark, snapshot)).0
+        let frame = Console.render(Fixtures.pressing([.character("5")], in: past))
+        let line = try #require(frame.line(containing: "page")).text
+        #expect(line.contains("5m ago") && !line.contains("15m"), "\(line)")
+        let detail = Console.render(Fixtures.pressing([.character("5"), .enter], in: past)).text
+        #expect(detail.contains("(5m ago)"), "\(detail)")
+    }
+}

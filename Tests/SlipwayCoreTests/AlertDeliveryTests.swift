@@ -129,4 +129,24 @@ import Testing
         #expect(raised.count == 4, "a silenced alert is still recorded")
         #expect(raised.first { $0.details?.reason == "silenced" }?.details?.tag == silence.id)
     }
+
+    /// A sink that cannot be reached leaves the alert in the outbox for another attempt, with what
+    /// went wrong on one line naming the sink's URL (read from the store's own table).
+    @Test func anUnreachableSinkKeepsTheAlertPendingWithTheReason() async throws {
+        let (workspace, receiver) = try Self.start()
+        Self.stop(receiver)
+        let routing = try Workspace.load(at: workspace.root).config.alerts
+        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        try store.raise(Alert(severity: .info, change: "fired", component: "web", environment: "production", message: "lost?"), routing: routing)
+        await AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: [:]).drain(now: Date())
+        let counts = try store.outboxCounts()
+        #expect(counts.delivered == 0 && counts.pending == 1, "\(counts)")
+        let read = try workspace.run("/usr/bin/env", ["python3", "-c", """
+            import sqlite3, sys
+            print(sqlite3.connect(sys.argv[1]).execute("SELECT attempts, last_error FROM alert_outbox").fetchone())
+            """, workspace.statePath.path])
+        let port = try workspace.read("receiver/port")
+        #expect(read.output.hasPrefix("(1, 'POST http://127.0.0.1:\(port)/board: "), "\(read.output)")
+        #expect(read.output.contains("refused") && read.output.split(separator: "\n").count == 1, "\(read.output)")
+    }
 }

@@ -55,6 +55,8 @@ import Testing
         ("database: {migrations: ../other}\n", "services/accounts/slipway.yml:1:24: migrations must be a folder inside the component"),
         ("database: {}\n", "services/accounts/slipway.yml:1:11: database needs migrations"),
         ("database: {migration: m/}\n", "services/accounts/slipway.yml:1:12: unknown key 'migration' in database; did you mean 'migrations'?"),
+        ("database:\n  migrations: m/\n  retention: {backups: 0d}\n", "services/accounts/slipway.yml:3:24: database.retention.backups must be a number of days"),
+        ("database:\n  migrations: m/\n  retention: {backups: 5d, pitr: 7d}\n", "services/accounts/slipway.yml:3:14: database.retention.pitr (7d) cannot be longer"),
     ])
     func badComponentDatabaseSettings(text: String, expected: String) throws {
         let workspace = try TemporaryWorkspace(files: ["services/accounts/slipway.yml": text])
@@ -63,6 +65,19 @@ import Testing
         let error = loaded.problems.first { $0.name == "accounts" }?.error
         #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "no error")")
         #expect(error?.exitCode == 2)
+    }
+
+    @Test func aComponentDatabaseSaysWhereAndHowLongItsBackupsAreKept() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "slipway.yml": Self.config,
+            "services/accounts/slipway.yml": "database:\n  migrations: m/\n  backup_folder: /srv/backups/accounts\n  retention: {backups: 14d, pitr: 3}\n",
+            "services/web/slipway.yml": "database: {migrations: m/}\n",
+        ])
+        let loaded = try Workspace.load(at: workspace.root)
+        let accounts = try #require(try loaded.component(named: "accounts").settings.database)
+        #expect(accounts.backupFolder == "/srv/backups/accounts")
+        #expect(accounts.retention == DatabaseRetention(backupDays: 14, recoveryDays: 3))
+        #expect(try loaded.component(named: "web").settings.database?.retention == DatabaseRetention(backupDays: 30, recoveryDays: 7))
     }
 
     @Test func connectionStringsAndTheirPasswordsAreMasked() async throws {

@@ -84,6 +84,24 @@ public final class PostgresCluster: Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// The cluster's data folder.
+    public var dataFolder: URL { directory.appendingPathComponent("data") }
+
+    /// Restarts the server with the options it started with, for settings that need a restart
+    /// (`archive_mode`, `wal_level`).
+    public func restart() async throws {
+        try await runServerTool("pg_ctl", [
+            "-D", dataFolder.path, "-l", directory.appendingPathComponent("server.log").path, "-m", "fast", "-w", "-t", "120", "restart",
+        ])
+    }
+
+    /// Stops at once a server some test started on another data folder (a restored cluster).
+    public func stopServer(dataFolder other: URL) async {
+        if FileManager.default.fileExists(atPath: other.appendingPathComponent("postmaster.pid").path) {
+            _ = try? await runServerTool("pg_ctl", ["-D", other.path, "-m", "immediate", "-w", "stop"])
+        }
+    }
+
     /// A connection string for `database`, through the cluster's socket.
     public func url(database: String = "postgres") -> String {
         "postgres://postgres@/\(database)?host=\(directory.path)"

@@ -41,7 +41,7 @@ struct AuditEntry: Equatable, Sendable {
             let allowed = (details.allowances ?? []).isEmpty ? "" : " (\(details.allowances?.count ?? 0) allowed by comment)"
             outcome = (details.outcome ?? "applied") + (details.version.map { " to \($0)" } ?? "") + allowed
                 + (details.reason.map { ": \($0)" } ?? "")
-        case .backupCreated, .storeRestored:
+        case .backupCreated, .storeRestored, .databaseRestored:
             action = kind == .backupCreated ? "backup" : "restore"
             outcome = (details.tag ?? "store") + (details.reason.map { ": \($0)" } ?? "")
         case .checkOverridden:

@@ -228,7 +228,7 @@ extension Console {
             let alerts = state.visibleAlerts
             guard alerts.indices.contains(state.selection) else { return }
             let alert = alerts[state.selection]
-            showDetail(DetailPane(alert, objective: state.objective(of: alert), now: state.now), in: &state)
+            showDetail(DetailPane(alert, objective: state.objective(of: alert), now: state.shownMoment), in: &state)
         case .audit:
             let entries = state.visibleAudit
             guard entries.indices.contains(state.selection) else { return }

@@ -72,6 +72,10 @@ struct ConsoleState: Equatable, Sendable {
         self.bindings = bindings
     }
 
+    /// The moment what is shown stands for: now, or the past moment being viewed, so that ages
+    /// ("firing since 5m ago") are those of that moment.
+    var shownMoment: Date { past?.mark?.time ?? now }
+
     /// Changing actions are hidden and refused: in read-only mode, and in the past.
     var isReadOnlyNow: Bool { readOnly || past != nil }
 

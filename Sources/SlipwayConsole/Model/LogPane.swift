@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayCore
 
 /// Where a log pane's lines come from.
 enum LogSource: Hashable, Sendable {
@@ -52,6 +53,9 @@ struct LogPane: Equatable, Sendable {
     /// The first line on screen when not following.
     var top = 0
     var search = ""
+    /// The newest build step count in the output (`[12/40]`, `Step 3/10`), read as lines arrive
+    /// so that drawing a frame does not parse the log.
+    private(set) var buildSteps: BuildSteps?
 
     init(source: LogSource) {
         self.source = source
@@ -59,6 +63,11 @@ struct LogPane: Equatable, Sendable {
 
     mutating func receive(_ new: [LogLine], replacing: Bool) {
         if replacing { lines = new } else { lines += new }
+        if let newest = BuildSteps.latest(in: new.lazy.map(\.text)) {
+            buildSteps = newest
+        } else if replacing {
+            buildSteps = nil
+        }
         if lines.count > Self.lineLimit {
             let dropped = lines.count - Self.lineLimit
             lines.removeFirst(dropped)

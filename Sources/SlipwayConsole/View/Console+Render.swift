@@ -66,12 +66,12 @@ extension Console {
         case .runs:
             return RunsTable.make(state.visibleRuns, symbols: state.symbols, width: width)
         case .health:
-            return HealthTable.make(state.visibleHealth, snapshot: state.snapshot, now: state.now, symbols: state.symbols, width: width)
+            return HealthTable.make(state.visibleHealth, snapshot: state.snapshot, now: state.shownMoment, symbols: state.symbols, width: width)
         case .audit:
             return AuditTable.make(state.visibleAudit, symbols: state.symbols, width: width)
         case .alerts:
             return AlertsTable.make(
-                state.visibleAlerts, objective: state.objective(of:), now: state.now, symbols: state.symbols, width: width)
+                state.visibleAlerts, objective: state.objective(of:), now: state.shownMoment, symbols: state.symbols, width: width)
         case .drift:
             return DriftTable.make(
                 state.visibleDrift, environments: state.environments, symbols: state.symbols,
@@ -261,7 +261,7 @@ extension Console {
     /// A running run's build, from the newest step count in its output (`[12/40]`, `Step 3/10`).
     static func buildProgress(of log: LogPane, in state: ConsoleState) -> WorkProgress? {
         guard case .run(let id) = log.source, let run = state.snapshot.runs.first(where: { $0.id == id }), run.state == .running,
-              let steps = BuildSteps.latest(in: log.lines.suffix(200).map(\.text)), steps.done < steps.total
+              let steps = log.buildSteps, steps.done < steps.total
         else { return nil }
         return WorkProgress(done: Double(steps.done), total: Double(steps.total), measure: .items("steps"), startedAt: run.startedAt)
     }

@@ -58,6 +58,26 @@ public struct DatabaseURL: Sendable {
         URLComponents(string: text)?.password?.removingPercentEncoding
     }
 
+    /// The connection as libpq keywords, for PostgreSQL's own programs (`pg_basebackup`,
+    /// `pg_dump`); the password is left out, for `PGPASSWORD`, so no command line shows it.
+    public var keywords: String {
+        var pairs: [(String, String)] = [("user", user)]
+        switch endpoint {
+        case .socket(let path):
+            let socket = path as NSString
+            pairs.append(("host", socket.deletingLastPathComponent))
+            pairs.append(("port", socket.lastPathComponent.components(separatedBy: ".").last ?? "5432"))
+        case .tcp(let host, let port):
+            pairs.append(("host", host))
+            pairs.append(("port", String(port)))
+        }
+        if let database { pairs.append(("dbname", database)) }
+        pairs.append(("sslmode", tls.rawValue))
+        return pairs.map { key, value in
+            "\(key)='\(value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))'"
+        }.joined(separator: " ")
+    }
+
     public func configuration() throws(SlipwayError) -> PostgresConnection.Configuration {
         switch endpoint {
         case .socket(let path):

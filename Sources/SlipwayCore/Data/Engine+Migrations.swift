@@ -13,6 +13,13 @@ extension Engine {
     /// The component's migrations and the connection string of `environment`'s database.
     public func migrationTarget(of component: Component, environment name: String) throws(SlipwayError) -> MigrationTarget {
         let catalog = try migrationCatalog(of: component)
+        let database = try environmentDatabase(named: name)
+        let url = try databaseURL(of: database, environment: name)
+        return MigrationTarget(component: component, environment: name, catalog: catalog, databaseName: database.name, url: url)
+    }
+
+    /// The `databases:` entry `environment` names.
+    func environmentDatabase(named name: String) throws(SlipwayError) -> DatabaseSettings {
         let environment = try workspace.environment(named: name)
         guard let databaseName = environment.database else {
             throw .usage("environment '\(name)' names no database: add `database: NAME` to it in slipway.yml")
@@ -20,11 +27,15 @@ extension Engine {
         guard let database = workspace.config.databases[databaseName] else {
             throw .usage("database '\(databaseName)' of environment '\(name)' is not in slipway.yml's databases: (add it with url_env: VARIABLE)")
         }
+        return database
+    }
+
+    /// The connection string of `database`, from its variable.
+    func databaseURL(of database: DatabaseSettings, environment name: String) throws(SlipwayError) -> DatabaseURL {
         guard let text = variable(database.urlEnv) else {
-            throw .usage("\(database.urlEnv) is not set: it holds the connection string of database '\(databaseName)' (environment \(name))")
+            throw .usage("\(database.urlEnv) is not set: it holds the connection string of database '\(database.name)' (environment \(name))")
         }
-        let url = try DatabaseURL(text, name: "database '\(databaseName)' (\(database.urlEnv))")
-        return MigrationTarget(component: component, environment: name, catalog: catalog, databaseName: databaseName, url: url)
+        return try DatabaseURL(text, name: "database '\(database.name)' (\(database.urlEnv))")
     }
 
     private func variable(_ name: String) -> String? {

@@ -29,8 +29,12 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     /// `slipway migrate apply` ran: `outcome` succeeded or failed, `version` the schema's version
     /// after it, `migrations` the files applied and `allowances` the lint exceptions they used.
     case migrationApplied = "migration.applied"
-    /// `slipway backup create --store` copied the store: `tag` is the backup's id.
+    /// `slipway backup create --store` copied the store, or `backup create COMPONENT` backed up
+    /// a component's database (with its component and environment): `tag` is the backup's id.
     case backupCreated = "backup.created"
+    /// `slipway restore` restored a component's database into a new cluster: `tag` is the base
+    /// backup, `reason` the moment and where the new cluster listens.
+    case databaseRestored = "database.restored"
     /// `slipway backup restore --store` put a backup in the store's place: the first event after
     /// it, `tag` the backup's id and `reason` where the store it replaced was kept.
     case storeRestored = "store.restored"

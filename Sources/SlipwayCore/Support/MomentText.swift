@@ -1,7 +1,7 @@
 import Foundation
 
-/// A moment as an operator writes it: `2026-12-03T14:05:00Z`, `2026-12-03 14:05` (UTC), or a
-/// time ago such as `-2h` or `90s ago`.
+/// A moment as an operator writes it: `2026-12-03T14:05:00Z` (fractions of a second allowed),
+/// `2026-12-03 14:05` (UTC), or a time ago such as `-2h` or `90s ago`.
 public enum MomentText {
     public static func parse(_ text: String, now: Date = Date()) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -12,6 +12,7 @@ public enum MomentText {
             return DurationText.seconds(String(trimmed.dropLast(4))).map { now.addingTimeInterval(-$0) }
         }
         if let date = try? Date(trimmed, strategy: .iso8601) { return date }
+        if let date = try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
         for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"] {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")

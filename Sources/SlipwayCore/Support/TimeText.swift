@@ -14,6 +14,14 @@ public enum TimeText {
         ISO8601DateFormatter().string(from: date)
     }
 
+    /// `2026-12-03T09:30:12.345Z`: where a second is too coarse, as for the moments a database
+    /// restores to (rounded down, so a moment printed is never later than the one meant).
+    public static func rfc3339Milliseconds(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000))
+    }
+
     /// `09:30:12`
     public static func clock(_ date: Date) -> String {
         let parts = calendar.dateComponents([.hour, .minute, .second], from: date)

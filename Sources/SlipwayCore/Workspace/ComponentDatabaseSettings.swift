@@ -1,10 +1,22 @@
-/// A component's `database:` block: where its migrations are.
+/// A component's `database:` block: where its migrations are, and where and how long its
+/// backups are kept.
 public struct ComponentDatabaseSettings: Sendable, Equatable {
     /// The migrations folder, relative to the component's folder.
     public var migrations: String
+    /// Where the database's backups and WAL archive go instead of `.slipway/backups/<component>`:
+    /// absolute, or relative to the workspace.
+    public var backupFolder: String?
+    public var retention = DatabaseRetention()
+
+    public init(migrations: String, backupFolder: String? = nil, retention: DatabaseRetention = DatabaseRetention()) {
+        self.migrations = migrations
+        self.backupFolder = backupFolder
+        self.retention = retention
+    }
 
     static func parse(_ node: ConfigNode) throws(SlipwayError) -> ComponentDatabaseSettings {
-        let entries = try node.mapping(allowing: ["migrations"], context: "database")
+        let entries = try node.mapping(
+            allowing: ["migrations", "backup_folder", "retention"], aliases: ["backupFolder": "backup_folder"], context: "database")
         guard let folder = entries["migrations"] else {
             throw node.location.error("database needs migrations: the folder of the component's migration files (e.g. migrations/)")
         }
@@ -13,6 +25,15 @@ public struct ComponentDatabaseSettings: Sendable, Equatable {
         guard !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
             throw folder.location.error("migrations must be a folder inside the component, found '\(path)'")
         }
-        return ComponentDatabaseSettings(migrations: path)
+        var settings = ComponentDatabaseSettings(migrations: path)
+        if let node = entries["backup_folder"] {
+            let folder = try node.string("backup_folder")
+            guard !folder.isEmpty, !folder.contains("'") else {
+                throw node.location.error("backup_folder must be a folder path without quotes, found '\(folder)'")
+            }
+            settings.backupFolder = folder
+        }
+        if let node = entries["retention"] { settings.retention = try DatabaseRetention.parse(node) }
+        return settings
     }
 }

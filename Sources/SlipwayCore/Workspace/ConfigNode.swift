@@ -167,39 +167,31 @@ public struct ConfigNode {
     }
 
     public func stringList(_ what: String) throws(SlipwayError) -> [String] {
-        try list(what) { node, what throws(SlipwayError) in try node.string(what) }
+        try stringEntries(what).map(\.value)
     }
 
     /// Each string of a list with its own node, so a bad entry is named where it stands.
     func stringEntries(_ what: String) throws(SlipwayError) -> [(value: String, node: ConfigNode)] {
-        if isNull { return [] }
-        if case .scalar = node { return [(try string(what), self)] }
-        guard case .sequence(let sequence) = node else {
-            throw location.error("\(what) must be a list of strings, found \(kindName)")
-        }
-        var entries: [(value: String, node: ConfigNode)] = []
-        for entry in sequence {
-            let entryNode = ConfigNode(node: entry, file: file)
-            entries.append((try entryNode.string("each entry of \(what)"), entryNode))
-        }
-        return entries
+        try entries(what) { node, what throws(SlipwayError) in try node.string(what) }
     }
 
     func commandList(_ what: String) throws(SlipwayError) -> [String] {
-        try list(what) { node, what throws(SlipwayError) in try node.command(what) }
+        try entries(what) { node, what throws(SlipwayError) in try node.command(what) }.map(\.value)
     }
 
-    private func list(
+    /// A list of strings, or one string standing for a list of one.
+    private func entries(
         _ what: String, _ element: (ConfigNode, String) throws(SlipwayError) -> String
-    ) throws(SlipwayError) -> [String] {
+    ) throws(SlipwayError) -> [(value: String, node: ConfigNode)] {
         if isNull { return [] }
-        if case .scalar = node { return [try element(self, what)] }
+        if case .scalar = node { return [(try element(self, what), self)] }
         guard case .sequence(let sequence) = node else {
             throw location.error("\(what) must be a list of strings, found \(kindName)")
         }
-        var result: [String] = []
+        var result: [(value: String, node: ConfigNode)] = []
         for entry in sequence {
-            result.append(try element(ConfigNode(node: entry, file: file), "each entry of \(what)"))
+            let entryNode = ConfigNode(node: entry, file: file)
+            result.append((try element(entryNode, "each entry of \(what)"), entryNode))
         }
         return result
     }

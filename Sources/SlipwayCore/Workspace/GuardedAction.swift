@@ -14,6 +14,8 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
     case overrideGates = "--override-gates"
     case repairMigrations = "migrate repair"
     case restoreStore = "backup restore"
+    case setUpBackups = "backup setup"
+    case restoreDatabase = "restore"
 
     /// The least role that may do it.
     public var role: Role {
@@ -22,7 +24,7 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
             .deployer
         case .approve, .deny:
             .approver
-        case .overrideGates, .repairMigrations, .restoreStore:
+        case .overrideGates, .repairMigrations, .restoreStore, .setUpBackups, .restoreDatabase:
             .admin
         }
     }

@@ -4,11 +4,17 @@ import SlipwayCore
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Back up, verify and restore Slipway's own store (kept in .slipway/backups/).",
+        abstract: "Back up Slipway's own store, and component databases with WAL archiving for point-in-time restore.",
         discussion: """
-            A backup is SQLite's online backup of the store: consistent while the agent and other commands write. \
-            slipway.yml's `backups: {retention: 30d}` (days) or `{retention: 10}` (a count) says which are kept; \
-            each create prunes the rest. Component database backups are not built yet.
+            Store: a backup is SQLite's online backup of the store, consistent while the agent and other commands write; \
+            slipway.yml's `backups: {retention: 30d}` (days) or `{retention: 10}` (a count) says which are kept, and each \
+            create prunes the rest. Component databases: `backup setup COMPONENT --env ENV` turns on WAL archiving into \
+            .slipway/backups/<component>/<env>/wal (or the component's database.backup_folder), `backup create COMPONENT --env ENV` \
+            takes a base backup (pg_basebackup) or with --logical a pg_dump, `backup prune` applies database.retention \
+            (default {backups: 30d, pitr: 7d}), and `slipway restore` restores to a moment into a new cluster.
             """,
-        subcommands: [BackupCreate.self, BackupList.self, BackupVerify.self, BackupRestore.self])
+        subcommands: [
+            BackupSetup.self, BackupCreate.self, BackupList.self, BackupVerify.self, BackupRestore.self, BackupPrune.self,
+            BackupStatus.self,
+        ])
 }

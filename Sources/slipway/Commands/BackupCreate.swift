@@ -4,15 +4,25 @@ import SlipwayCore
 
 struct BackupCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "create", abstract: "Copy the store with SQLite's online backup, then prune backups past their retention.")
+        commandName: "create",
+        abstract: "Copy the store (--store), or back up a component's database (COMPONENT --env ENV): a base backup, or --logical a pg_dump.")
 
     @OptionGroup var global: GlobalOptions
-    @Flag(help: "Back up Slipway's own store (the only kind of backup so far).") var store = false
+    @Flag(help: "Back up Slipway's own store.") var store = false
+    @Argument(help: "The component whose database to back up.") var component: String?
+    @Option(help: "The environment whose database is meant.") var env: String?
+    @Flag(help: "A logical dump of the one database (pg_dump -Fc) instead of a base backup of the cluster.") var logical = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        if let component {
+            guard !store, let env else {
+                throw SlipwayError.usage("backup create: give either --store, or COMPONENT --env ENV")
+            }
+            return try await backUp(component, env: env)
+        }
         guard store else {
-            throw SlipwayError.usage("backup create: say what to back up: --store (component database backups are not built yet)")
+            throw SlipwayError.usage("backup create: say what to back up: --store, or COMPONENT --env ENV")
         }
         let engine = try await global.openEngine(json: json)
         let folder = StoreBackupFolder(statePath: engine.store.path)
@@ -30,5 +40,15 @@ struct BackupCreate: AsyncParsableCommand {
         for old in pruned {
             print("pruned \(old.id) (past the retention of \(engine.workspace.config.backups.retention))")
         }
+    }
+
+    private func backUp(_ component: String, env: String) async throws {
+        let engine = try await global.openEngine(json: json)
+        let target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env)
+        let backup = try await engine.createDatabaseBackup(target, logical: logical)
+        if json { return try JSONOutput.print(backup) }
+        let start = backup.startLSN.map { ", WAL from \($0)" } ?? ""
+        print("backup \(backup.id): \(backup.kind.rawValue) of \(target.description), \(backup.bytes) bytes\(start), "
+            + "restorable from \(TimeText.rfc3339Milliseconds(backup.time)), in \(target.folder.folder(of: backup).path)")
     }
 }

@@ -1,27 +1,24 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Reads Cobertura XML (coverage.py `coverage xml`, gcovr `--cobertura`, JaCoCo converters).
 enum CoberturaReport {
     static func parse(_ data: Data, file: String, directory: URL?) throws(SlipwayError) -> CoverageSummary {
-        // libxml2 hands names that are not UTF-8 on to Foundation's XMLParser, which traps on them:
-        // a report in UTF-8 (as declared, or by default) is checked before it is parsed.
-        if declaresUTF8(data), let offset = firstInvalidUTF8(data) {
-            let line = data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-            throw .failure("\(file):\(line): invalid XML: not UTF-8 (byte 0x\(String(data[data.startIndex + offset], radix: 16, uppercase: true)))")
+        var reader = Reader()
+        var pieces: XMLPieces
+        do {
+            pieces = try XMLPieces(data)
+        } catch {
+            throw .failure("\(file):\(error.line): invalid XML: \(error.message)")
         }
-        let reader = Reader()
-        let parser = XMLParser(data: data)
-        parser.delegate = reader
-        let finished = parser.parse()
-        if let problem = reader.problem {
-            throw .failure("\(file):\(problem.line): \(problem.message)")
-        }
-        guard finished else {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
-            throw .failure("\(file):\(max(parser.lineNumber, 1)): invalid XML (truncated?): \(reason)")
+        while true {
+            let piece: XMLPieces.Piece?
+            do {
+                piece = try pieces.next()
+            } catch {
+                throw .failure("\(file):\(error.line): invalid XML: \(error.message)")
+            }
+            guard let piece else { break }
+            if let problem = reader.read(piece) { throw .failure("\(file):\(pieces.pieceLine): \(problem)") }
         }
         guard reader.sawRoot else { throw .failure("\(file):1: not a Cobertura report: no <coverage> element") }
         var summary = CoverageSummary()
@@ -32,30 +29,6 @@ enum CoberturaReport {
                 branches: entry.branches.isEmpty ? nil : entry.branches.values.reduce(LineCounts(found: 0, hit: 0), +)))
         }
         return summary
-    }
-
-    /// Whether the XML declaration names UTF-8 or no encoding (XML's default).
-    private static func declaresUTF8(_ data: Data) -> Bool {
-        let head = String(decoding: data.prefix(200), as: UTF8.self)
-        guard head.hasPrefix("<?xml"), let end = head.range(of: "?>"),
-            let encoding = head[..<end.lowerBound].range(of: "encoding=")
-        else { return true }
-        let value = head[encoding.upperBound..<end.lowerBound].dropFirst().prefix { $0 != "\"" && $0 != "'" }
-        return ["utf-8", "utf8"].contains(value.lowercased())
-    }
-
-    /// The offset of the first byte that does not belong to a UTF-8 character.
-    private static func firstInvalidUTF8(_ data: Data) -> Int? {
-        var decoder = Unicode.UTF8()
-        var bytes = data.makeIterator()
-        var offset = 0
-        while true {
-            switch decoder.decode(&bytes) {
-            case .scalarValue(let scalar): offset += UTF8.width(scalar)
-            case .emptyInput: return nil
-            case .error: return offset
-            }
-        }
     }
 
     /// A class's `filename` is relative to one of `sources`: the first where the file exists,
@@ -70,7 +43,8 @@ enum CoberturaReport {
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
     }
 
-    private final class Reader: NSObject, XMLParserDelegate {
+    /// What the report says, gathered element by element.
+    private struct Reader {
         struct Entry {
             var filename: String
             var lines: [Int: Int] = [:]
@@ -81,60 +55,56 @@ enum CoberturaReport {
         var sawRoot = false
         var sources: [String] = []
         var files: [Entry] = []
-        var problem: (line: Int, message: String)?
         private var text = ""
         private var inSource = false
 
-        func parser(
-            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
-            switch name {
-            case "coverage":
+        /// Takes in one piece; a problem with the report's content, if any.
+        mutating func read(_ piece: XMLPieces.Piece) -> String? {
+            switch piece {
+            case .start(let name, let attributes):
+                return start(name, attributes)
+            case .text(let string):
+                if inSource { text += string }
+            case .end(let name):
+                if name == "source" {
+                    inSource = false
+                    let source = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !source.isEmpty { sources.append(source) }
+                }
+            }
+            return nil
+        }
+
+        private mutating func start(_ name: String, _ attributes: [String: String]) -> String? {
+            guard sawRoot else {
+                guard name == "coverage" else { return "not a Cobertura report: the root element is <\(name)>, not <coverage>" }
                 sawRoot = true
+                return nil
+            }
+            switch name {
             case "source":
                 inSource = true
                 text = ""
             case "class":
-                guard let filename = attributes["filename"], !filename.isEmpty else {
-                    return fail(parser, "<class> without a filename")
-                }
+                guard let filename = attributes["filename"], !filename.isEmpty else { return "<class> without a filename" }
                 files.append(Entry(filename: filename))
             case "line":
-                guard !files.isEmpty else { return }
-                guard let number = attributes["number"].flatMap(Int.init), let hits = attributes["hits"].flatMap(Int.init)
-                else {
-                    return fail(parser, "<line> needs whole-number number and hits attributes")
+                guard !files.isEmpty else { return nil }
+                guard let number = attributes["number"].flatMap(Int.init), let hits = attributes["hits"].flatMap(Int.init) else {
+                    return "<line> needs whole-number number and hits attributes"
                 }
                 let index = files.count - 1
                 files[index].lines[number] = max(files[index].lines[number] ?? 0, max(hits, 0))
                 if attributes["branch"] == "true", let condition = attributes["condition-coverage"] {
                     guard let counts = Self.conditions(condition) else {
-                        return fail(parser, "condition-coverage '\(condition)' is not like '50% (1/2)'")
+                        return "condition-coverage '\(condition)' is not like '50% (1/2)'"
                     }
                     if counts.hit >= files[index].branches[number]?.hit ?? -1 { files[index].branches[number] = counts }
                 }
             default:
-                if !sawRoot { fail(parser, "not a Cobertura report: the root element is <\(name)>, not <coverage>") }
+                break
             }
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if inSource { text += string }
-        }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            if name == "source" {
-                inSource = false
-                let source = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !source.isEmpty { sources.append(source) }
-            }
-        }
-
-        private func fail(_ parser: XMLParser, _ message: String) {
-            guard problem == nil else { return }
-            problem = (max(parser.lineNumber, 1), message)
-            parser.abortParsing()
+            return nil
         }
 
         /// `50% (1/2)` -> 1 hit of 2.

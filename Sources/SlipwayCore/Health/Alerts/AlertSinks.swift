@@ -1,8 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Synchronization
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Drains the store's alert outbox to the configured sinks in a task of its own (one pass at a
 /// time), so a sink that hangs holds up neither the agent's other work nor any deploy. Each pass
@@ -95,7 +94,7 @@ public final class AlertSinks: @unchecked Sendable {
 
     private func post(_ payload: String, to url: URL, timeout: Double) async -> String? {
         let clock = self.clock
-        // URLSession's timeout is one of idleness: a sink trickling bytes is cut off here instead.
+        // Timed on the engine's clock as well, so tests move past a hung sink in virtual time.
         return await withTaskGroup(of: String?.self) { group in
             group.addTask { await AlertSinks.send(payload, to: url, timeout: timeout) }
             group.addTask {
@@ -108,25 +107,17 @@ public final class AlertSinks: @unchecked Sendable {
         }
     }
     private static func send(_ payload: String, to url: URL, timeout: Double) async -> String? {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(payload.utf8)
-        let inFlight = PostInFlight()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
-                inFlight.start(URLSession.shared.dataTask(with: request) { _, response, error in
-                    if let error {
-                        continuation.resume(returning: "POST \(url.absoluteString): \(error.localizedDescription)")
-                    } else if let status = (response as? HTTPURLResponse)?.statusCode, !(200..<300).contains(status) {
-                        continuation.resume(returning: "POST \(url.absoluteString) answered \(status)")
-                    } else {
-                        continuation.resume(returning: nil)
-                    }
-                })
-            }
-        } onCancel: {
-            inFlight.cancel()
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: payload))
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            // Read to the end, so the connection can be reused; a sink's answer is not needed.
+            for try await _ in response.body {}
+            return (200..<300).contains(response.status.code) ? nil : "POST \(url.absoluteString) answered \(response.status.code)"
+        } catch {
+            return "POST \(url.absoluteString): \(error)"
         }
     }
 
@@ -192,29 +183,5 @@ private final class ProcessExit: Sendable {
             }
             if ended { continuation.resume() }
         }
-    }
-}
-
-/// The URLSession task of a POST, for a cancel that may come before it starts.
-private final class PostInFlight: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var cancelled = false
-
-    func start(_ task: URLSessionDataTask) {
-        let cancelled = lock.withLock {
-            self.task = task
-            return self.cancelled
-        }
-        task.resume()
-        if cancelled { task.cancel() }
-    }
-
-    func cancel() {
-        let task = lock.withLock {
-            cancelled = true
-            return self.task
-        }
-        task?.cancel()
     }
 }

@@ -1,7 +1,7 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// Cloudflare's HTTP API (v4) as the Cloudflare targets call it: the token, account and base URL
 /// from the environment of whoever asked, as wrangler reads them (`CLOUDFLARE_API_TOKEN`,
@@ -20,6 +20,8 @@ public struct CloudflareAPI: Sendable {
     var requestTimeout: Double
     var retryDeadline: Double
     var backoff = RetryBackoff()
+    /// Cloudflare's answers are small JSON; anything far larger is not one of them.
+    static let answerLimit = 16 * 1024 * 1024
 
     public init(settings: CloudflareSettings, environment: [String: String], clock: any EngineClock) {
         let variables = environment.isEmpty ? ProcessInfo.processInfo.environment : environment
@@ -144,27 +146,20 @@ public struct CloudflareAPI: Sendable {
         }
         if !query.isEmpty { components.queryItems = query }
         guard let url = components.url else { throw .usage("CLOUDFLARE_API_BASE_URL \(baseURL) does not make a URL with \(path)") }
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: requestTimeout)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept", value: "application/json")
         switch body {
         case .json(let data):
-            request.httpBody = data
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: data))
+            request.headers.add(name: "Content-Type", value: "application/json")
         case .multipart(let data, let boundary):
-            request.httpBody = data
-            request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: data))
+            request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
         case nil:
             break
         }
-        // A session of its own: swift-corelibs-foundation times a request out by its session's
-        // timeoutIntervalForRequest, not by the request's own timeoutInterval.
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = requestTimeout
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
         let deadline = clock.now().addingTimeInterval(retryDeadline)
         var attempt = 0
         while true {
@@ -176,8 +171,10 @@ public struct CloudflareAPI: Sendable {
             let problem: String
             let wait: Double
             do {
-                let (data, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                // The timeout is for the whole exchange, so an answer that trickles in is cut off too.
+                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
+                let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
+                let status = Int(response.status.code)
                 if (200..<300).contains(status) { return .answered(data) }
                 if status == 404, allowNotFound { return .notFound }
                 let reason = Self.errorText(in: data) ?? "HTTP \(status)"
@@ -186,7 +183,7 @@ public struct CloudflareAPI: Sendable {
                         + "traffic stays where it was")
                 }
                 if status == 429 {
-                    let header = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
+                    let header = response.headers.first(name: "Retry-After")
                     wait = RetryBackoff.retryAfter(header, now: clock.now()) ?? backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
                     problem = "429 \(reason)"
                 } else if status >= 500 {
@@ -197,8 +194,8 @@ public struct CloudflareAPI: Sendable {
                 }
             } catch let error as SlipwayError {
                 throw error
-            } catch let error as URLError {
-                problem = error.code == .timedOut ? "no answer within \(DurationText.format(requestTimeout))" : "\(error.localizedDescription)"
+            } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+                problem = "no answer within \(DurationText.format(requestTimeout))"
                 wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
             } catch {
                 problem = "\(error)"
