@@ -37,7 +37,8 @@ final class RequestedRuns: Sendable {
     func takeOverOrphans() {
         guard let orphans = try? store.orphanedRequests() else { return }
         let environment = ProcessInfo.processInfo.environment
-        for orphan in orphans where orphan.state == .claimed || Date().timeIntervalSince(orphan.approvedAt ?? orphan.requestedAt) > 3 {
+        for orphan in orphans
+        where orphan.state == .claimed || Date().timeIntervalSince(orphan.approvedAt ?? orphan.requestedAt) > 3 {
             execute(requestID: orphan.id, environment: environment)
         }
     }

@@ -30,7 +30,8 @@ extension Engine {
                 + "the two-person rule in \(record.request.environment) needs an approver other than the requester"
             try store.append(NewEvent(
                 .accessRefused, component: record.request.component, environment: record.request.environment, runID: id,
-                details: EventDetails(stage: GuardedAction.approve.rawValue, outcome: "another approver", reason: message, origin: origin)))
+                details: EventDetails(
+                    stage: GuardedAction.approve.rawValue, outcome: "another approver", reason: message, origin: origin)))
             throw .failure(message)
         }
         return try store.approve(requestID: id, now: clock.now())

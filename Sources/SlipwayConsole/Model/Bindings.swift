@@ -1,7 +1,9 @@
 /// The one key binding table: `update` dispatches through it, and the footer hints and the
 /// `?` help screen are generated from it, so the three never disagree.
 enum Bindings {
-    private static let lists: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .drift, .approvals, .help, .component, .releases]
+    private static let lists: [ConsoleScreen] = [
+        .fleet, .runs, .health, .audit, .alerts, .drift, .approvals, .help, .component, .releases,
+    ]
     private static let deployable: [ConsoleScreen] = [.fleet, .component]
     /// The screens that can show a past moment.
     private static let travelling: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .component]

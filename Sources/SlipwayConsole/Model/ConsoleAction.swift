@@ -74,7 +74,8 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     /// Actions that change a deployment: hidden and refused in read-only mode.
     var isChanging: Bool {
         switch self {
-        case .deploy, .switchTraffic, .rollback, .retry, .canaryPromote, .canaryPause, .canaryResume, .canaryAbort, .approve, .deny: true
+        case .deploy, .switchTraffic, .rollback, .retry, .canaryPromote, .canaryPause, .canaryResume, .canaryAbort, .approve, .deny:
+            true
         default: false
         }
     }

@@ -156,7 +156,8 @@ extension Console {
         // The drift tab only where there is room for it beside the summary (its key works anyway).
         // The approvals tab while requests await approval or it is open.
         let labels = tabs.filter { screen, _ in
-            (screen != .drift || current == .drift || frame.columns >= 100) && (screen != .approvals || current == .approvals || awaiting > 0)
+            (screen != .drift || current == .drift || frame.columns >= 100)
+                && (screen != .approvals || current == .approvals || awaiting > 0)
         }.map { screen, action in
             (screen, state.bindings.first { $0.action == action }?.footerLabel ?? "")
         }

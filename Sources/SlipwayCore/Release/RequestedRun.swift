@@ -79,10 +79,13 @@ public struct RequestedRun: Sendable {
         }
     }
 
+    /// `request r1: deploy accounts to production awaits approval by an approver other than bob (expires in 1h): ...`
     private func awaitingLine(_ request: RequestRecord) -> String {
-        let expires = request.expiresAt.map { " (expires in \(TimeText.span($0.timeIntervalSince(engine.clock.now()).rounded(.up))))" } ?? ""
-        return "request \(id): \(request.request.title) awaits approval by \(request.approvalsNeeded == 1 ? "an approver" : "\(request.approvalsNeeded) approvers") "
-            + "other than \(request.actor)\(expires): 'slipway approvals approve \(id)'"
+        let approvers = request.approvalsNeeded == 1 ? "an approver" : "\(request.approvalsNeeded) approvers"
+        let left = request.expiresAt.map { $0.timeIntervalSince(engine.clock.now()).rounded(.up) }
+        let expires = left.map { " (expires in \(TimeText.span($0)))" } ?? ""
+        return "request \(id): \(request.request.title) awaits approval by \(approvers) other than \(request.actor)\(expires): "
+            + "'slipway approvals approve \(id)'"
     }
 }
 

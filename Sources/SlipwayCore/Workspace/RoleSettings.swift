@@ -114,7 +114,8 @@ public struct RoleSettings: Sendable, Equatable {
         }
         if let timeout = entries.first(where: { $0.key == "approval_timeout" }) {
             guard var rule = grants.approvalRule else {
-                throw timeout.keyNode.location.error("\(context).approval_timeout needs approvals: N beside it (the two-person rule it times)")
+                throw timeout.keyNode.location.error(
+                    "\(context).approval_timeout needs approvals: N beside it (the two-person rule it times)")
             }
             rule.timeout = try timeout.value.duration("\(context).approval_timeout")
             guard rule.timeout >= 1 else {
