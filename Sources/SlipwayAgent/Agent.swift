@@ -579,6 +579,7 @@ public final class Agent: @unchecked Sendable {
         let now = Date()
         if now.timeIntervalSince(lastOrphanScan) > 2 {
             lastOrphanScan = now
+            try? store.expireOverdueApprovals(now: now)
             runs.takeOverOrphans()
         }
         exitWhenIdle(now: now)

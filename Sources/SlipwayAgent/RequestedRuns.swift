@@ -32,11 +32,13 @@ final class RequestedRuns: Sendable {
 
     /// Requests left by a dead agent: each is resumed from its checkpoint, begun again when its
     /// run had not begun, or, without a checkpoint, recorded as interrupted. Pending requests
-    /// whose requester has had time to hand them over (3 s) are taken too.
+    /// whose requester has had time to hand them over (3 s from the request, or from its last
+    /// approval) are taken too.
     func takeOverOrphans() {
         guard let orphans = try? store.orphanedRequests() else { return }
         let environment = ProcessInfo.processInfo.environment
-        for orphan in orphans where orphan.state == .claimed || Date().timeIntervalSince(orphan.requestedAt) > 3 {
+        for orphan in orphans
+        where orphan.state == .claimed || Date().timeIntervalSince(orphan.approvedAt ?? orphan.requestedAt) > 3 {
             execute(requestID: orphan.id, environment: environment)
         }
     }

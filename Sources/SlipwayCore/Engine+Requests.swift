@@ -2,11 +2,13 @@
 /// request, and `--local` does in the asker's process.
 extension Engine {
     /// Runs `request` as run `runID` (nil: a fresh id). A promotion whose production checklist
-    /// fails is refused before any run begins.
+    /// fails is refused before any run begins, and so is a request into an environment with the
+    /// two-person rule that `runID` does not show approved.
     public func perform(
         _ request: RunRequest, runID: String? = nil, cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
         try authorize(request)
+        try requireApproval(of: request, runID: runID)
         switch request {
         case .promote(let promote):
             let outcome = try await Promotion(engine: self, runID: runID)

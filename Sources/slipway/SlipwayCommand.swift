@@ -23,6 +23,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             Report.self, Gate.self,
             Changes.self, PipelineCommand.self, Promote.self, CIGroup.self,
             CanaryCommand.self, SLOCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, AlertsCommand.self,
+            ApprovalsCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

@@ -32,7 +32,12 @@ final class StreamedOutput: Sendable {
             bar?.suspend()
             // Standard output on a terminal is line-buffered: the line is out before the bar comes back.
             print(line)
-            guard onATerminal else { return }
+            guard onATerminal else {
+                // Into a pipe or a file, each line goes out as it comes: a CI log shows a run
+                // waiting (for its turn, for approval) while it waits, not when it ends.
+                fflush(nil)
+                return
+            }
             if line.hasPrefix("==> ") {
                 bar?.finish()
                 bar = nil

@@ -181,6 +181,7 @@ enum RichFixtures {
         case .alerts: [.character("5")]
         case .detail: [.character("4"), .enter]
         case .drift: [.character("6")]
+        case .approvals: [.character("7")]
         case .help: [.character("?")]
         case .component: [.enter]
         case .releases: [.enter, .character("j"), .character("r")]

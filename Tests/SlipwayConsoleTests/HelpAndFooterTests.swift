@@ -13,6 +13,7 @@ import Testing
         case .audit: [.character("4")]
         case .alerts: [.character("5")]
         case .drift: [.character("6")]
+        case .approvals: [.character("7")]
         case .component: [.enter]
         case .releases: [.enter, .character("r")]
         case .log: [.character("2"), .enter]

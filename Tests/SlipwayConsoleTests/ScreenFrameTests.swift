@@ -18,6 +18,7 @@ import Testing
         case .alerts: ["SEVERITY", "no alert is firing", "0 firing"]
         case .detail: ["deploy by ana", "outcome", "succeeded", "environment", "staging"]
         case .drift: ["DEVELOPMENT", "accounts", "3f9a2c1b7d4e 2.0d", "0c1d2e3f4a5b 9.0d 3 behind"]
+        case .approvals: ["0 requests awaiting approval", "no request awaits approval"]
         case .help: ["KEYS", "ACTION", "keys of the fleet screen", "quit"]
         case .component: ["accounts in 3 environments", "SLOTS", "LAST EVENTS", "blue 0%  green 100%", "running, live"]
         case .releases: ["accounts in staging: 2 releases", "3f9a2c1b7d4e", "0c1d2e3f4a5b", "green live", "bo"]

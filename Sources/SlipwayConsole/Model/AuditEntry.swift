@@ -54,6 +54,9 @@ struct AuditEntry: Equatable, Sendable {
         case .alertSilenced:
             action = "silence"
             outcome = [details.stage, details.reason].compactMap(\.self).joined(separator: ": ")
+        case .requestApproved, .requestDenied, .requestExpired:
+            action = kind == .requestApproved ? "approve" : kind == .requestDenied ? "deny" : "expire"
+            outcome = [details.stage, details.outcome, details.reason].compactMap(\.self).joined(separator: ": ")
         default:
             return nil
         }

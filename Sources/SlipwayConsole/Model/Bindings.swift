@@ -1,7 +1,9 @@
 /// The one key binding table: `update` dispatches through it, and the footer hints and the
 /// `?` help screen are generated from it, so the three never disagree.
 enum Bindings {
-    private static let lists: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .drift, .help, .component, .releases]
+    private static let lists: [ConsoleScreen] = [
+        .fleet, .runs, .health, .audit, .alerts, .drift, .approvals, .help, .component, .releases,
+    ]
     private static let deployable: [ConsoleScreen] = [.fleet, .component]
     /// The screens that can show a past moment.
     private static let travelling: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .component]
@@ -46,6 +48,11 @@ enum Bindings {
         Binding(
             keys: [.character("A")], action: .canaryAbort, description: "canary: abort", shownInFooter: false,
             screens: [.component]),
+        Binding(
+            keys: [.character("a")], action: .approve, description: "approve", shownInFooter: true, screens: [.approvals]),
+        Binding(
+            keys: [.character("D")], action: .deny, description: "deny (with a reason)", shownInFooter: true,
+            screens: [.approvals]),
         Binding(keys: [.character("f")], action: .toggleFollow, description: "follow on/off", shownInFooter: true, screens: [.log]),
         Binding(keys: [.character("w")], action: .toggleWrap, description: "wrap on/off", shownInFooter: true, screens: [.log]),
         Binding(
@@ -66,6 +73,7 @@ enum Bindings {
         Binding(keys: [.character("4")], action: .showAudit, description: "audit", shownInFooter: false),
         Binding(keys: [.character("5")], action: .showAlerts, description: "alerts", shownInFooter: false),
         Binding(keys: [.character("6")], action: .showDrift, description: "drift", shownInFooter: false),
+        Binding(keys: [.character("7")], action: .showApprovals, description: "approvals", shownInFooter: false),
         Binding(
             keys: [.character("/")], action: .startFilter, description: "filter", shownInFooter: true,
             screens: lists + [.log]),

@@ -125,8 +125,32 @@ extension Console {
         }
     }
 
+    /// Approving or denying the request highlighted on the approvals screen.
+    static func proposeDecision(_ action: ConsoleAction, in state: inout ConsoleState) {
+        guard let record = state.selectedApproval else {
+            state.statusMessage = "no request awaits approval"
+            return
+        }
+        let what = record.request.title
+        let verb = action == .approve ? "approve" : "deny"
+        state.pending = PendingAction(
+            summary: "\(verb) request \(record.id) of \(record.actor): \(what)",
+            request: action == .approve
+                ? .approve(requestID: record.id, what: what) : .deny(requestID: record.id, what: what, reason: ""),
+            environment: record.request.environment, asksReason: action == .deny)
+        state.statusMessage = nil
+    }
+
     static func confirm(in state: inout ConsoleState) -> [ConsoleEffect] {
-        guard let pending = state.pending else { return [] }
+        guard var pending = state.pending else { return [] }
+        if pending.asksReason {
+            guard pending.typed.contains(where: { !$0.isWhitespace }), case .deny(let id, let what, _) = pending.request else {
+                state.pending = nil
+                state.statusMessage = "a denial needs a reason: nothing changed"
+                return []
+            }
+            pending.request = .deny(requestID: id, what: what, reason: pending.typed)
+        }
         if pending.needsTypedName, pending.typed != pending.environment {
             state.pending = nil
             state.statusMessage = "not confirmed (typed '\(pending.typed)', not '\(pending.environment)'): nothing changed"

@@ -11,6 +11,7 @@ extension ConsoleState {
         case .fleet: environment
         case .runs: selectedRun?.environment
         case .releases: releasesEnvironment
+        case .approvals: selectedApproval?.request.environment
         default: nil
         }
     }
@@ -18,6 +19,10 @@ extension ConsoleState {
     /// Why the actor may not do `action` in `environment` (the one it would act on when nil), or
     /// nil when it may: with no environment known yet, a role allowing it anywhere is enough.
     func roleRefusal(_ action: ConsoleAction, in environment: String? = nil) -> String? {
+        if action == .approve, screen == .approvals, let request = selectedApproval, request.actor == header.actor {
+            return "refused: \(header.actor) asked for request \(request.id) and may not approve it: "
+                + "the two-person rule needs an approver other than the requester"
+        }
         guard let roles = header.roles, let guarded = action.guardedAction else { return nil }
         let needed = guarded.role
         guard let environment = environment ?? actionEnvironment else {
@@ -44,6 +49,8 @@ extension ConsoleAction {
         case .switchTraffic: .switchTraffic
         case .rollback: .rollback
         case .canaryPromote, .canaryPause, .canaryResume, .canaryAbort: .steerCanary
+        case .approve: .approve
+        case .deny: .deny
         default: nil
         }
     }

@@ -55,7 +55,7 @@ extension Console {
     private static func press(_ key: ConsoleKey, in state: inout ConsoleState) -> [ConsoleEffect] {
         let context = state.context
         if let binding = state.bindings.binding(for: key, in: context, on: state.screen),
-           !(context == .confirming && state.pending?.needsTypedName == true && key.isText) {
+           !(context == .confirming && state.pending?.takesText == true && key.isText) {
             return perform(binding.action, in: &state)
         }
         guard case .character(let character) = key, !character.isControl else {
@@ -78,7 +78,7 @@ extension Console {
         case .command:
             state.command?.append(character)
         case .confirming:
-            if state.pending?.needsTypedName == true {
+            if state.pending?.takesText == true {
                 state.pending?.typed.append(character)
             } else {
                 state.pending = nil
@@ -121,6 +121,7 @@ extension Console {
         case .showAudit: state.screens = [.fleet, .audit]
         case .showAlerts: state.screens = [.fleet, .alerts]
         case .showDrift: state.screens = [.fleet, .drift]
+        case .showApprovals: state.screens = [.fleet, .approvals]
         case .travel, .stepBack, .stepForward: return travel(action, in: &state)
         case .toggleHelp:
             if state.screen == .help { state.screens.removeLast() } else { state.screens.append(.help) }
@@ -129,6 +130,7 @@ extension Console {
         case .deploy, .switchTraffic, .rollback, .retry: propose(action, in: &state)
         case .logs: showLogs(in: &state)
         case .canaryPromote, .canaryPause, .canaryResume, .canaryAbort: proposeCanary(action, in: &state)
+        case .approve, .deny: proposeDecision(action, in: &state)
         case .toggleFollow:
             if var log = state.log {
                 log.follow.toggle()

@@ -15,6 +15,7 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case showAudit = "audit"
     case showAlerts = "alerts"
     case showDrift = "drift"
+    case showApprovals = "approvals"
     case open
     case showDetails = "details"
     case showReleases = "releases"
@@ -27,6 +28,8 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     case canaryPause = "canary-pause"
     case canaryResume = "canary-resume"
     case canaryAbort = "canary-abort"
+    case approve
+    case deny
     case toggleFollow = "follow"
     case toggleWrap = "wrap"
     case toggleTimestamps = "timestamps"
@@ -71,7 +74,8 @@ enum ConsoleAction: String, Equatable, Sendable, CaseIterable {
     /// Actions that change a deployment: hidden and refused in read-only mode.
     var isChanging: Bool {
         switch self {
-        case .deploy, .switchTraffic, .rollback, .retry, .canaryPromote, .canaryPause, .canaryResume, .canaryAbort: true
+        case .deploy, .switchTraffic, .rollback, .retry, .canaryPromote, .canaryPause, .canaryResume, .canaryAbort, .approve, .deny:
+            true
         default: false
         }
     }

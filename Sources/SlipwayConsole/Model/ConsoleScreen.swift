@@ -6,6 +6,8 @@ enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
     case audit
     case alerts
     case drift
+    /// Requests awaiting approval (the two-person rule).
+    case approvals
     case help
     case component
     case releases
@@ -15,6 +17,6 @@ enum ConsoleScreen: String, Hashable, Sendable, CaseIterable {
 
     var title: String { rawValue }
 
-    /// The screens `1`-`6` jump to; the others are reached from them.
-    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .drift]
+    /// The screens `1`-`7` jump to; the others are reached from them.
+    static let top: [ConsoleScreen] = [.fleet, .runs, .health, .audit, .alerts, .drift, .approvals]
 }

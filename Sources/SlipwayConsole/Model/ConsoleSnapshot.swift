@@ -22,11 +22,14 @@ struct ConsoleSnapshot: Equatable, Sendable {
     var objectives: [SLOLine]
     /// Most severe first.
     var alerts: [FiringAlert]
+    /// Requests awaiting approval under the two-person rule, oldest first.
+    var approvals: [RequestRecord]
 
     init(
         rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
         slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
-        canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], alerts: [FiringAlert] = []
+        canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], alerts: [FiringAlert] = [],
+        approvals: [RequestRecord] = []
     ) {
         self.rows = rows
         components = FleetComponent.group(rows)
@@ -40,6 +43,7 @@ struct ConsoleSnapshot: Equatable, Sendable {
         self.canaries = canaries
         self.objectives = objectives
         self.alerts = alerts
+        self.approvals = approvals
     }
 
     func canary(_ component: String, _ environment: String) -> CanaryPanel? {

@@ -192,6 +192,21 @@ struct ConsoleState: Equatable, Sendable {
         return filter.isEmpty ? components : components.filter { $0.component.localizedCaseInsensitiveContains(filter) }
     }
 
+    /// Requests awaiting approval and not yet past their time (ended by the next CLI or agent that looks).
+    var visibleApprovals: [RequestRecord] {
+        let filter = filter(.approvals)
+        let open = snapshot.approvals.filter { ($0.expiresAt ?? .distantFuture) > now }
+        guard !filter.isEmpty else { return open }
+        return open.filter { [$0.id, $0.request.title, $0.actor].contains { $0.localizedCaseInsensitiveContains(filter) } }
+    }
+
+    /// The request selected on the approvals screen.
+    var selectedApproval: RequestRecord? {
+        let approvals = visibleApprovals
+        let selection = lists[.approvals]?.selection ?? 0
+        return approvals.indices.contains(selection) ? approvals[selection] : nil
+    }
+
     var visibleReleases: [ReleaseTag] {
         let filter = filter(.releases)
         guard !filter.isEmpty else { return releases }
@@ -227,6 +242,7 @@ struct ConsoleState: Equatable, Sendable {
         case .component: componentRows.map(\.environment)
         case .releases: visibleReleases.map(\.version)
         case .drift: visibleDrift.map(\.component)
+        case .approvals: visibleApprovals.map(\.id)
         case .help, .log, .detail: nil
         }
     }
@@ -244,6 +260,7 @@ struct ConsoleState: Equatable, Sendable {
         case .component: componentRows.count
         case .releases: visibleReleases.count
         case .drift: visibleDrift.count
+        case .approvals: visibleApprovals.count
         case .log: log?.lines.count ?? 0
         }
     }

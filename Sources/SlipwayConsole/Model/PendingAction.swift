@@ -12,6 +12,8 @@ struct PendingAction: Equatable, Sendable {
     /// colour the new release goes to, so the prompt can say from -> to once the diff names the version.
     var move: Move?
     var typed = ""
+    /// For a denial: what is typed is its reason, which the requester reads.
+    var asksReason = false
 
     struct Move: Equatable, Sendable {
         var from: String
@@ -23,7 +25,10 @@ struct PendingAction: Equatable, Sendable {
     /// Environments whose changes must be confirmed by typing their name.
     static let guardedEnvironments: Set<String> = ["production"]
 
-    var needsTypedName: Bool { Self.guardedEnvironments.contains(environment) }
+    var needsTypedName: Bool { !asksReason && Self.guardedEnvironments.contains(environment) }
+
+    /// Whether keys type text (the environment's name or a reason) rather than answer y/n.
+    var takesText: Bool { needsTypedName || asksReason }
 
     /// The question, with what the release changes (`3 commits, 5 files, 1 migration`) once known,
     /// and for a deploy from git the version it builds and whether that is older than the live one.
@@ -41,11 +46,13 @@ struct PendingAction: Equatable, Sendable {
             what += " (\(diff.summary))"
             if move != nil, diff.diff?.isRollback == true { what += ", older than the live release: a rollback in effect" }
         }
-        let answer = needsTypedName
+        let answer = asksReason
+            ? "? type the reason and enter to deny, esc cancels: \(typed)_"
+            : needsTypedName
             ? "? type '\(environment)' and enter to confirm, esc cancels: \(typed)_"
             : "? y/enter confirms, n/esc cancels"
         guard width != .max, what.count + answer.count > width else { return what + answer }
-        guard needsTypedName else { return TextLayout.truncate(what + answer, to: width, ellipsis: ellipsis) }
+        guard takesText else { return TextLayout.truncate(what + answer, to: width, ellipsis: ellipsis) }
         return TextLayout.truncate(what, to: max(width - answer.count, 1), ellipsis: ellipsis) + answer
     }
 }

@@ -27,10 +27,29 @@ struct RequestSender: Sendable {
             } catch {
                 report("failed: \(request.title): \(error.message)")
             }
+        case .approve(let id, _):
+            do {
+                let record = try engine.approve(requestID: id)
+                let count = "\(record.approvedBy.count) of \(record.approvalsNeeded) approvals"
+                guard record.state == .pending else { return report("done: \(request.title): \(count)") }
+                // Its requester's command hands it to the agent; one must run for when that command is gone.
+                try await AgentClient(workspace: engine.workspace.root, statePath: engine.store.path).start()
+                report("done: \(request.title): \(count); it runs now")
+            } catch {
+                report("failed: \(request.title): \(error.message)")
+            }
+        case .deny(let id, _, let reason):
+            do {
+                try engine.deny(requestID: id, reason: reason)
+                report("done: \(request.title): \(reason)")
+            } catch {
+                report("failed: \(request.title): \(error.message)")
+            }
         case .run(let run):
             do {
                 let handle = try await engine.request(run)
-                report("asked: \(request.title) (run \(handle.id))")
+                let awaiting = engine.approvalRule(in: run.environment) == nil ? "" : ", awaiting approval"
+                report("asked: \(request.title) (run \(handle.id)\(awaiting))")
                 let result = try await handle.follow()
                 report(result.succeeded
                     ? "done: \(request.title)"

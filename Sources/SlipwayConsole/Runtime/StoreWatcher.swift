@@ -112,7 +112,8 @@ struct StoreWatcher: Sendable {
                 agentIsAlive: engine.store.agentIsAlive()),
             runs: runs, states: projection.states,
             slots: try engine.store.slots(), routes: routes, metrics: metrics,
-            events: follower.events, canaries: canaries, objectives: service.objectives, alerts: service.alerts)
+            events: follower.events, canaries: canaries, objectives: service.objectives, alerts: service.alerts,
+            approvals: try engine.store.requestsAwaitingApproval())
     }
 
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are

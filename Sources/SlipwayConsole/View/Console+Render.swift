@@ -80,6 +80,8 @@ extension Console {
             return ReleasesTable.make(
                 state.visibleReleases, component: state.component ?? "", environment: state.releasesEnvironment ?? "",
                 snapshot: state.snapshot, symbols: state.symbols, width: width)
+        case .approvals:
+            return ApprovalsTable.make(state.visibleApprovals, now: state.now, symbols: state.symbols, width: width)
         case .help, .component, .log, .detail:
             return HelpTable(bindings: state.visibleBindings)
         }
@@ -138,18 +140,25 @@ extension Console {
     private static func drawScreenLine(_ state: ConsoleState, into frame: inout Frame) {
         let tabs: [(ConsoleScreen, ConsoleAction)] = [
             (.fleet, .showFleet), (.runs, .showRuns), (.health, .showHealth), (.audit, .showAudit), (.alerts, .showAlerts),
-            (.drift, .showDrift), (.help, .toggleHelp),
+            (.drift, .showDrift), (.approvals, .showApprovals), (.help, .toggleHelp),
         ]
         let badge = state.readOnly ? "read-only" : ""
         // Firing alerts before the summary's end: they must show at any width.
         let alerts = state.snapshot.alerts
-        let alarm = alerts.isEmpty ? "" : "\(state.symbols.alarm) \(alerts.count) alert\(alerts.count == 1 ? "" : "s") firing"
+        var alarm = alerts.isEmpty ? "" : "\(state.symbols.alarm) \(alerts.count) alert\(alerts.count == 1 ? "" : "s") firing"
+        // Requests someone waits on are said on every screen, like firing alerts.
+        let awaiting = state.visibleApprovals.count
+        if awaiting > 0 { alarm += (alarm.isEmpty ? "" : "  ") + "\(state.symbols.waiting) \(awaiting) awaiting approval" }
         let right = badge.count + (alarm.isEmpty ? 0 : alarm.count + 2)
         // The summary ends a blank before what is on the right.
         let rightRoom = right + (right > 0 ? 1 : 0)
         let current = state.screens.last { ConsoleScreen.top.contains($0) || $0 == .help } ?? .fleet
         // The drift tab only where there is room for it beside the summary (its key works anyway).
-        let labels = tabs.filter { screen, _ in screen != .drift || current == .drift || frame.columns >= 100 }.map { screen, action in
+        // The approvals tab while requests await approval or it is open.
+        let labels = tabs.filter { screen, _ in
+            (screen != .drift || current == .drift || frame.columns >= 100)
+                && (screen != .approvals || current == .approvals || awaiting > 0)
+        }.map { screen, action in
             (screen, state.bindings.first { $0.action == action }?.footerLabel ?? "")
         }
         // When the tabs, the summary and the alarm do not fit, only the current tab keeps its
@@ -204,6 +213,9 @@ extension Console {
             let unreleased = drift.components.filter { !$0.unreleased.isEmpty }.count
             let count = drift.components.count
             return "\(count) component\(count == 1 ? "" : "s") against git, \(unreleased) with commits on \(drift.branch) in no environment"
+        case .approvals:
+            let count = state.visibleApprovals.count
+            return "\(count) request\(count == 1 ? "" : "s") awaiting approval, oldest first"
         case .help:
             return "keys of the \(state.helpSubject.title) screen"
         case .component:

@@ -54,7 +54,12 @@ public struct PipelineRunner: Sendable {
     }
 
     public func run(_ options: Options, cancellation: CancellationFlag = CancellationFlag()) async throws(SlipwayError) -> Outcome {
-        if let environment = options.environment { try engine.authorize(.pipeline, environment: environment.name) }
+        if let environment = options.environment {
+            try engine.authorize(.pipeline, environment: environment.name)
+            try engine.refuseBypassingApprovals(
+                "a pipeline deploying to \(environment.name)", environment: environment.name,
+                instead: "run it with --no-deploy, then deploy or promote each component through a request an approver approves")
+        }
         let plan = try await plan(options)
         let journal = PipelineJournal()
         var run = RunPlan(kind: .pipeline, component: nil, environment: options.environment?.name)

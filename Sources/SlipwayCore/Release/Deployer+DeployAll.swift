@@ -11,6 +11,9 @@ extension Deployer {
         let environment = try await engine.environment(named: environmentName)
         try engine.authorize(.deploy, environment: environment.name)
         if overrideGates != nil { try engine.authorize(.overrideGates, environment: environment.name) }
+        try engine.refuseBypassingApprovals(
+            "deploy-all into \(environment.name)", environment: environment.name,
+            instead: "deploy each component there with deploy-app or deploy-service, whose requests an approver approves")
         let workspace = engine.workspace
         // Every component's target is known before anything starts.
         for component in workspace.components { _ = try engine.target(for: component, environment: environment.name) }

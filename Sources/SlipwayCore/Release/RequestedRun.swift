@@ -17,7 +17,9 @@ public struct RequestedRun: Sendable {
         var cancelAsked = false
         var waitingSaid = false
         var lastRestart = Date.distantPast
-        let began = Date()
+        var began = Date()
+        var awaitingSaid = false
+        var handedOver = false
         while true {
             if cancellation.isSet, !cancelAsked {
                 cancelAsked = true
@@ -27,10 +29,28 @@ public struct RequestedRun: Sendable {
                 }
                 _ = try? store.requestCancel(runID: id)
             }
-            let request = try store.request(id: id)
+            var request = try store.request(id: id)
+            if request.awaitsApproval, let expiresAt = request.expiresAt, expiresAt <= engine.clock.now() {
+                try store.expireOverdueApprovals(now: engine.clock.now())
+                request = try store.request(id: id)
+            }
             if let refusal = request.refusal { throw refusal }
             if request.state == .cancelled {
                 return RunResult(runID: id, state: .cancelled, failedStage: nil, reason: "cancelled before it began")
+            }
+            if request.awaitsApproval {
+                if !awaitingSaid {
+                    awaitingSaid = true
+                    engine.output(awaitingLine(request))
+                }
+                try? await engine.clock.sleep(seconds: pollInterval)
+                continue
+            }
+            if request.approvalsNeeded > 0, request.state == .pending, !handedOver {
+                handedOver = true
+                engine.output("request \(id): approved by \(request.approvedBy.joined(separator: ", ")); handing it to the agent")
+                try await engine.handOver(requestID: id)
+                began = Date()
             }
             // An agent this process started is its child: reap it if it died, so it is seen gone.
             DetachedProcess.reapExited()
@@ -58,18 +78,36 @@ public struct RequestedRun: Sendable {
             try? await engine.clock.sleep(seconds: pollInterval)
         }
     }
+
+    /// `request r1: deploy accounts to production awaits approval by an approver other than bob (expires in 1h): ...`
+    private func awaitingLine(_ request: RequestRecord) -> String {
+        let approvers = request.approvalsNeeded == 1 ? "an approver" : "\(request.approvalsNeeded) approvers"
+        let left = request.expiresAt.map { $0.timeIntervalSince(engine.clock.now()).rounded(.up) }
+        let expires = left.map { " (expires in \(TimeText.span($0)))" } ?? ""
+        return "request \(id): \(request.request.title) awaits approval by \(approvers) other than \(request.actor)\(expires): "
+            + "'slipway approvals approve \(id)'"
+    }
 }
 
 extension Engine {
     /// Records `request` and hands it to the workspace's agent (started when none runs), with
     /// this process's environment for that run only. Follow the handle to see it through.
+    /// Under the two-person rule the request awaits approval instead, and following it hands it
+    /// to the agent once approved.
     public func request(_ request: RunRequest, noWait: Bool = false) async throws(SlipwayError) -> RequestedRun {
         try authorize(request)
-        let record = try store.record(request, origin: origin, noWait: noWait)
+        let rule = approvalRule(in: request.environment)
+        let record = try store.record(request, origin: origin, noWait: noWait, approvalRule: rule, now: clock.now())
+        if rule == nil { try await handOver(requestID: record.id) }
+        return RequestedRun(id: record.id, engine: self)
+    }
+
+    /// Asks the workspace's agent (started when none runs) to execute a recorded request, with
+    /// this process's environment for that run only.
+    func handOver(requestID id: String) async throws(SlipwayError) {
         let agent = AgentClient(workspace: workspace.root, statePath: store.path, environment: environment)
-        let message = AgentRequest(.execute, variables: environment, requestID: record.id)
+        let message = AgentRequest(.execute, variables: environment, requestID: id)
         try await agent.start()
         _ = try await BlockingWork.run { () throws(SlipwayError) in try agent.send(message) }
-        return RequestedRun(id: record.id, engine: self)
     }
 }

@@ -47,4 +47,11 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     /// `slipway alerts silence`: alerts it matches are not delivered until `until`; `reason` says
     /// why, `tag` the silence's id, `stage` its severity or `any`.
     case alertSilenced = "alert.silenced"
+    /// An approver approved a request awaiting approval (the two-person rule): `outcome` is how
+    /// many of the approvals it needs it has (`1/1`), `stage` what was asked.
+    case requestApproved = "request.approved"
+    /// An approver denied a request awaiting approval: `reason` is theirs, `stage` what was asked.
+    case requestDenied = "request.denied"
+    /// A request awaiting approval outlived its `approval_timeout`: `reason` says so.
+    case requestExpired = "request.expired"
 }

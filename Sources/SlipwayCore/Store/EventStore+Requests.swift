@@ -4,15 +4,20 @@ import GRDB
 /// Run requests: recorded by whoever asks, claimed and executed by an agent, and taken over by
 /// the next agent when the one executing them dies.
 extension EventStore {
-    /// Records `request` as pending, with its `run.requested` event, and returns its id (also
-    /// the id of the run that will execute it).
+    /// Records `request` as pending (awaiting approval under `approvalRule`), with its
+    /// `run.requested` event, and returns its id (also the id of the run that will execute it).
     @discardableResult
     public func record(
-        _ request: RunRequest, id: String = RunRecord.newID(), origin: String, noWait: Bool = false
+        _ request: RunRequest, id: String = RunRecord.newID(), origin: String, noWait: Bool = false,
+        approvalRule: ApprovalRule? = nil, now: Date = Date()
     ) throws(SlipwayError) -> RequestRecord {
-        let record = RequestRecord(
-            id: id, request: request, actor: actor, origin: origin, requestedAt: Date(), state: .pending,
-            noWait: noWait, errorIsUsage: false)
+        var record = RequestRecord(
+            id: id, request: request, actor: actor, origin: origin, requestedAt: now,
+            state: approvalRule == nil ? .pending : .awaitingApproval, noWait: noWait, errorIsUsage: false)
+        if let approvalRule {
+            record.approvalsNeeded = approvalRule.approvals
+            record.expiresAt = now.addingTimeInterval(approvalRule.timeout)
+        }
         do {
             try pool.write { db in
                 try record.insert(db)
@@ -101,7 +106,7 @@ extension EventStore {
             return try pool.write { db in
                 guard try RunRecord.fetchOne(db, key: id) == nil else { return false }
                 try db.execute(
-                    sql: "UPDATE run_requests SET state = 'cancelled' WHERE id = ? AND state IN ('pending', 'claimed')",
+                    sql: "UPDATE run_requests SET state = 'cancelled' WHERE id = ? AND state IN ('pending', 'claimed', 'awaiting_approval')",
                     arguments: [id])
                 return db.changesCount > 0
             }

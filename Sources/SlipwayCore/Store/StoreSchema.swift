@@ -260,6 +260,15 @@ enum StoreSchema {
                 ALTER TABLE alert_outbox ADD COLUMN claimed_until DATETIME;
                 """)
         }
+        migrator.registerMigration("v9-request-approvals") { db in
+            // The two-person rule: a request waits for approvers before any agent may claim it.
+            try db.execute(sql: """
+                ALTER TABLE run_requests ADD COLUMN approvals_needed INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE run_requests ADD COLUMN approved_by TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE run_requests ADD COLUMN expires_at DATETIME;
+                ALTER TABLE run_requests ADD COLUMN approved_at DATETIME;
+                """)
+        }
         return migrator
     }
 }

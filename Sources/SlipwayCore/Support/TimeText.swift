@@ -52,6 +52,17 @@ public enum TimeText {
         }
     }
 
+    /// `45s`, `29m`, `3h`, `2d`: a span of time rounded down to its largest unit (`0s` when past).
+    public static func span(_ seconds: Double) -> String {
+        let whole = max(0, Int(seconds.rounded(.down)))
+        return switch whole {
+        case ..<60: "\(whole)s"
+        case ..<3600: "\(whole / 60)m"
+        case ..<86400: "\(whole / 3600)h"
+        default: "\(whole / 86400)d"
+        }
+    }
+
     private static func pad(_ number: Int) -> String {
         number < 10 ? "0\(number)" : "\(number)"
     }

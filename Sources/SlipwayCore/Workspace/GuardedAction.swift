@@ -10,6 +10,7 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
     case applyMigrations = "migrate apply"
     case silenceAlerts = "alerts silence"
     case approve
+    case deny
     case overrideGates = "--override-gates"
     case repairMigrations = "migrate repair"
     case restoreStore = "backup restore"
@@ -21,7 +22,7 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
         switch self {
         case .deploy, .switchTraffic, .rollback, .promote, .steerCanary, .cancel, .pipeline, .applyMigrations, .silenceAlerts:
             .deployer
-        case .approve:
+        case .approve, .deny:
             .approver
         case .overrideGates, .repairMigrations, .restoreStore, .setUpBackups, .restoreDatabase:
             .admin

@@ -12,6 +12,8 @@ import Yams
 ///   production:                 # adds to all:; its everyone: replaces all:'s
 ///     everyone: viewer
 ///     deployer: [alice, group:release, unix:ops]
+///     approvals: 1              # the two-person rule: an approver other than the requester
+///     approval_timeout: 30m     # approves each request within this time (default 1h)
 /// ```
 ///
 /// A member is a person (the actor's name), `group:NAME` (a group above) or `unix:NAME` (a unix
@@ -29,10 +31,13 @@ public struct RoleSettings: Sendable, Equatable {
         public var everyone: Role?
         /// The members granted each role.
         public var members: [Role: [String]] = [:]
+        /// The two-person rule; an environment's replaces all:'s.
+        public var approvalRule: ApprovalRule?
 
-        public init(everyone: Role? = nil, members: [Role: [String]] = [:]) {
+        public init(everyone: Role? = nil, members: [Role: [String]] = [:], approvalRule: ApprovalRule? = nil) {
             self.everyone = everyone
             self.members = members
+            self.approvalRule = approvalRule
         }
     }
 
@@ -58,6 +63,12 @@ public struct RoleSettings: Sendable, Equatable {
             }
         }
         return role
+    }
+
+    /// The two-person rule in `environment`, if it has one (`approvals: 0` turns all:'s off).
+    public func approvalRule(in environment: String) -> ApprovalRule? {
+        guard let rule = environments[environment]?.approvalRule ?? all.approvalRule, rule.approvals > 0 else { return nil }
+        return rule
     }
 
     private func includes(_ member: String, _ actor: ActorIdentity) -> Bool {
@@ -96,8 +107,23 @@ public struct RoleSettings: Sendable, Equatable {
 
     private func grants(_ node: ConfigNode, context: String) throws(SlipwayError) -> Grants {
         var grants = Grants()
-        let known = "known: everyone, \(Role.allCases.map(\.rawValue).joined(separator: ", "))"
-        for (key, value, keyNode) in try node.entries(context: context) {
+        let known = "known: everyone, \(Role.allCases.map(\.rawValue).joined(separator: ", ")), approvals, approval_timeout"
+        let entries = try node.entries(context: context)
+        if let approvals = entries.first(where: { $0.key == "approvals" }) {
+            grants.approvalRule = ApprovalRule(approvals: try approvals.value.int("\(context).approvals", in: 0...9))
+        }
+        if let timeout = entries.first(where: { $0.key == "approval_timeout" }) {
+            guard var rule = grants.approvalRule else {
+                throw timeout.keyNode.location.error(
+                    "\(context).approval_timeout needs approvals: N beside it (the two-person rule it times)")
+            }
+            rule.timeout = try timeout.value.duration("\(context).approval_timeout")
+            guard rule.timeout >= 1 else {
+                throw timeout.value.location.error("\(context).approval_timeout must be at least 1s")
+            }
+            grants.approvalRule = rule
+        }
+        for (key, value, keyNode) in entries where key != "approvals" && key != "approval_timeout" {
             if key == "everyone" {
                 let text = try value.string("\(context).everyone")
                 guard let role = Role(rawValue: text) else {
@@ -107,7 +133,8 @@ public struct RoleSettings: Sendable, Equatable {
                 continue
             }
             guard let role = Role(rawValue: key) else {
-                let hint = NearestName.suggestion(for: key, among: Role.allCases.map(\.rawValue)).map { "; did you mean '\($0)'?" } ?? ""
+                let names = Role.allCases.map(\.rawValue) + ["approvals", "approval_timeout"]
+                let hint = NearestName.suggestion(for: key, among: names).map { "; did you mean '\($0)'?" } ?? ""
                 throw keyNode.location.error("unknown role '\(key)' in \(context)\(hint) (\(known))")
             }
             try checkMembers(value, "\(context).\(key)")

@@ -4,6 +4,8 @@ import GRDB
 /// A recorded `RunRequest`: who asked, from where, and how far its execution got.
 public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public enum State: String, Codable, Sendable {
+        /// Recorded under the two-person rule: no agent may take it until it is approved.
+        case awaitingApproval = "awaiting_approval"
         /// Recorded; no agent has taken it yet.
         case pending
         /// An agent executes it (or did, until it died: then another takes it over).
@@ -14,6 +16,10 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
         case rejected
         /// Cancelled before its run began.
         case cancelled
+        /// Denied by an approver: see `error` for who and why.
+        case denied
+        /// Not approved within the environment's `approval_timeout`.
+        case expired
     }
 
     public static let databaseTableName = "run_requests"
@@ -32,16 +38,28 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var checkpoint: RunCheckpoint?
     public var error: String?
     public var errorIsUsage: Bool
+    /// Approvals it needs before an agent may take it (the two-person rule); 0 without the rule.
+    public var approvalsNeeded = 0
+    /// Who approved it, in order.
+    public var approvedBy: [String] = []
+    /// When it ends as expired unless approved by then.
+    public var expiresAt: Date?
+    /// When the last approval it needed came: the requester hands it to an agent from then.
+    public var approvedAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id, request, actor, origin, requestedAt = "requested_at", state, executorPID = "executor_pid"
         case executorStart = "executor_start", noWait = "no_wait", checkpoint, error, errorIsUsage = "error_is_usage"
+        case approvalsNeeded = "approvals_needed", approvedBy = "approved_by", expiresAt = "expires_at", approvedAt = "approved_at"
     }
 
     /// The refusal, as the error it was.
     public var refusal: SlipwayError? {
         error.map { SlipwayError(errorIsUsage ? .usage : .failure, $0) }
     }
+
+    /// Whether it still waits for approvers.
+    public var awaitsApproval: Bool { state == .awaitingApproval }
 
     /// Whether the agent that claimed it is gone (then another agent takes it over).
     public var executorIsGone: Bool {

@@ -1,0 +1,70 @@
+import Foundation
+
+/// The two-person rule (`approvals:` in an environment's `roles:` block): a run request into the
+/// environment waits for approvers other than its requester before an agent may take it; a path
+/// that changes the environment without a request is refused there, since nobody could approve it.
+extension Engine {
+    /// The rule in `environment`, nil where there is none.
+    public func approvalRule(in environment: String) -> ApprovalRule? {
+        workspace.config.roles?.approvalRule(in: environment)
+    }
+
+    /// Requests awaiting approval, oldest first; those past their time end as expired first.
+    public func requestsAwaitingApproval() throws(SlipwayError) -> [RequestRecord] {
+        try store.expireOverdueApprovals(now: clock.now())
+        return try store.requestsAwaitingApproval()
+    }
+
+    /// Whether the actor may approve or deny `record`: an approver in its environment, and not its requester.
+    public func mayDecide(_ record: RequestRecord) -> Bool {
+        record.actor != identity.name && role(in: record.request.environment) >= GuardedAction.approve.role
+    }
+
+    /// Approves a request awaiting approval as the actor: an approver other than its requester.
+    @discardableResult
+    public func approve(requestID id: String) throws(SlipwayError) -> RequestRecord {
+        let record = try store.request(id: id)
+        try authorize(.approve, environment: record.request.environment, component: record.request.component)
+        guard record.actor != identity.name else {
+            let message = "refused: \(identity.name) asked for request \(id) (\(record.request.title)) and may not approve it: "
+                + "the two-person rule in \(record.request.environment) needs an approver other than the requester"
+            try store.append(NewEvent(
+                .accessRefused, component: record.request.component, environment: record.request.environment, runID: id,
+                details: EventDetails(
+                    stage: GuardedAction.approve.rawValue, outcome: "another approver", reason: message, origin: origin)))
+            throw .failure(message)
+        }
+        return try store.approve(requestID: id, now: clock.now())
+    }
+
+    /// Denies a request awaiting approval for `reason`: its requester's command ends, exit 1.
+    @discardableResult
+    public func deny(requestID id: String, reason: String) throws(SlipwayError) -> RequestRecord {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw .usage("approvals deny needs --reason TEXT: the requester reads why") }
+        let record = try store.request(id: id)
+        try authorize(.deny, environment: record.request.environment, component: record.request.component)
+        return try store.deny(requestID: id, reason: reason, now: clock.now())
+    }
+
+    /// Throws (exit 1) when `environment` has the rule: `what` (`deploy-all`, `--local deploy of
+    /// web`) would change it with no request for anyone to approve; `instead` says what to do.
+    public func refuseBypassingApprovals(_ what: String, environment: String, instead: String) throws(SlipwayError) {
+        guard let rule = approvalRule(in: environment) else { return }
+        throw .failure("refused: \(what) bypasses the two-person rule in \(environment) "
+            + "(approvals: \(rule.approvals), roles: in slipway.yml); \(instead)")
+    }
+
+    /// Throws unless `runID` is a request into `request`'s environment approved under its rule:
+    /// what an agent executes has been; anything else (`--local`) would go around it.
+    func requireApproval(of request: RunRequest, runID: String?) throws(SlipwayError) {
+        guard let rule = approvalRule(in: request.environment) else { return }
+        if let runID, let record = try? store.request(id: runID),
+           record.approvalsNeeded >= rule.approvals, record.approvedBy.count >= record.approvalsNeeded {
+            return
+        }
+        try refuseBypassingApprovals(
+            "\(request.title) in this process (--local)", environment: request.environment,
+            instead: "leave out --local so that the request waits for an approver ('slipway approvals')")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// The two-person rule in the store: a request recorded awaiting approval becomes pending (an
+/// agent may take it) once enough approvers approve it, or ends denied or expired. Who may
+/// approve is the engine's question (`Engine.approve(requestID:)`); these only keep the record.
+extension EventStore {
+    /// Requests awaiting approval, oldest first; a read only, so some may be past their time
+    /// (`expireOverdueApprovals(now:)` ends those).
+    public func requestsAwaitingApproval() throws(SlipwayError) -> [RequestRecord] {
+        do {
+            return try pool.read { db in
+                try RequestRecord.filter(Column("state") == RequestRecord.State.awaitingApproval.rawValue)
+                    .order(Column("requested_at"), Column("id")).fetchAll(db)
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Ends each request awaiting approval whose time is up as expired, with `request.expired`.
+    public func expireOverdueApprovals(now: Date) throws(SlipwayError) {
+        do {
+            try pool.write { db in
+                let overdue = try RequestRecord.filter(Column("state") == RequestRecord.State.awaitingApproval.rawValue)
+                    .filter(Column("expires_at") <= now).fetchAll(db)
+                for var record in overdue {
+                    let timeout = DurationText.format(record.expiresAt.map { $0.timeIntervalSince(record.requestedAt) } ?? 0)
+                    let reason = "not approved within \(timeout) (\(record.approvedBy.count) of \(record.approvalsNeeded) approvals)"
+                    record.state = .expired
+                    record.error = "request \(record.id): \(record.request.title) expired: \(reason)"
+                    try record.update(db)
+                    _ = try self.append([Self.decisionEvent(.requestExpired, record, reason: reason)], in: db)
+                }
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Adds this store's actor to the request's approvers, with `request.approved`; with the
+    /// last approval it needs, the request becomes pending for an agent to take.
+    @discardableResult
+    public func approve(requestID id: String, now: Date) throws(SlipwayError) -> RequestRecord {
+        try expireOverdueApprovals(now: now)
+        do {
+            return try pool.write { db in
+                var record = try Self.awaiting(id, db)
+                guard !record.approvedBy.contains(actor) else {
+                    throw SlipwayError.failure("\(actor) has already approved request \(id); it needs another approver")
+                }
+                record.approvedBy.append(actor)
+                if record.approvedBy.count >= record.approvalsNeeded {
+                    record.state = .pending
+                    record.approvedAt = now
+                }
+                try record.update(db)
+                _ = try self.append([Self.decisionEvent(
+                    .requestApproved, record, outcome: "\(record.approvedBy.count)/\(record.approvalsNeeded)")], in: db)
+                return record
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Ends the request as denied by this store's actor for `reason`, with `request.denied`.
+    @discardableResult
+    public func deny(requestID id: String, reason: String, now: Date) throws(SlipwayError) -> RequestRecord {
+        try expireOverdueApprovals(now: now)
+        do {
+            return try pool.write { db in
+                var record = try Self.awaiting(id, db)
+                record.state = .denied
+                record.error = "request \(id): \(record.request.title) was denied by \(actor): \(masker.mask(reason))"
+                try record.update(db)
+                _ = try self.append([Self.decisionEvent(.requestDenied, record, reason: masker.mask(reason))], in: db)
+                return record
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    private static func awaiting(_ id: String, _ db: Database) throws -> RequestRecord {
+        guard let record = try RequestRecord.fetchOne(db, key: id) else { throw SlipwayError.usage("unknown request '\(id)'") }
+        guard record.awaitsApproval else {
+            let state = record.state == .pending || record.state == .claimed ? "approved" : record.state.rawValue
+            throw SlipwayError.failure("request \(id) (\(record.request.title)) is not awaiting approval: it is \(state)")
+        }
+        return record
+    }
+
+    private static func decisionEvent(
+        _ kind: EventKind, _ record: RequestRecord, outcome: String? = nil, reason: String? = nil
+    ) -> NewEvent {
+        NewEvent(
+            kind, component: record.request.component, environment: record.request.environment, runID: record.id,
+            details: EventDetails(runKind: record.request.runKind, stage: record.request.title, outcome: outcome, reason: reason))
+    }
+}
