@@ -47,6 +47,18 @@ extension Engine {
         return try store.deny(requestID: id, reason: reason, now: clock.now())
     }
 
+    /// `slipway cancel` of a request still awaiting approval: its requester withdraws it whatever
+    /// their role (asking was theirs to take back); anyone else needs to deny it as an approver.
+    /// Nil when `id` names no request awaiting approval.
+    public func withdrawAwaitingApproval(requestID id: String) throws(SlipwayError) -> RequestRecord? {
+        try store.expireOverdueApprovals(now: clock.now())
+        guard let record = try? store.request(id: id), record.awaitsApproval else { return nil }
+        guard record.actor == identity.name else {
+            return try deny(requestID: id, reason: "cancelled by \(identity.name) before it was approved")
+        }
+        return try store.deny(requestID: id, reason: "withdrawn by its requester", now: clock.now())
+    }
+
     /// Throws (exit 1) when `environment` has the rule: `what` (`deploy-all`, `--local deploy of
     /// web`) would change it with no request for anyone to approve; `instead` says what to do.
     public func refuseBypassingApprovals(_ what: String, environment: String, instead: String) throws(SlipwayError) {

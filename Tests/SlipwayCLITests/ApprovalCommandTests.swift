@@ -116,6 +116,33 @@ import Testing
         #expect(late.status == 1 && late.stderr.contains("is not awaiting approval: it is denied"), "\(late.stderr)")
     }
 
+    /// A deployer who asked can take the request back with `slipway cancel ID` (no approver role
+    /// needed for their own); another deployer cannot.
+    @Test func theRequesterWithdrawsARequestAwaitingApprovalWithCancel() throws {
+        let (slipway, workspace) = try start()
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty) }
+        let log = workspace.root.appendingPathComponent("deploy.log")
+        let deploy = try slipway.start(
+            ["deploy-service", "accounts", "--env", "production"], environment: ["SLIPWAY_ACTOR": "carol"], log: log)
+        defer { if deploy.isRunning { deploy.terminate() } }
+        var id = ""
+        #expect(try eventually { id = try awaiting(slipway).first?["id"] as? String ?? ""; return !id.isEmpty })
+
+        let other = try slipway("cancel", id, environment: ["SLIPWAY_ACTOR": "dave"])
+        #expect(other.status == 1 && other.stderr.contains("needs the approver role"), "\(other.stderr)")
+        #expect(try awaiting(slipway).count == 1)
+
+        let withdrawn = try slipway("cancel", id, environment: ["SLIPWAY_ACTOR": "carol"])
+        #expect(withdrawn.status == 0, "\(withdrawn.stderr)")
+        #expect(withdrawn.stdout.contains("request \(id) (deploy accounts to production) ended before it was approved"), "\(withdrawn.stdout)")
+        #expect(eventually(30) { !deploy.isRunning })
+        #expect(deploy.terminationStatus == 1)
+        #expect(try awaiting(slipway).isEmpty)
+        let audit = try events(slipway, "request.denied")
+        #expect(audit.count == 1 && audit[0].contains(#""actor":"carol""#) && audit[0].contains("withdrawn by its requester"), "\(audit)")
+        #expect(try slipway("runs", "--json").stdout.contains("production") == false, "nothing ran")
+    }
+
     @Test func anUnapprovedRequestExpiresAfterItsTimeout() throws {
         let (slipway, _) = try start(timeout: "2s")
         defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty) }

@@ -6,12 +6,16 @@ struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stop a running run cleanly and record it.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The run id.") var run: String
+    @Argument(help: "The run id, or the id of a request still awaiting approval.") var run: String
     @Option(help: "Seconds to wait for the run to stop.") var timeout: Double = 30
 
     func run() async throws {
         let engine = try await global.openEngine()
         let store = engine.store
+        if let withdrawn = try engine.withdrawAwaitingApproval(requestID: run) {
+            print("request \(run) (\(withdrawn.request.title)) ended before it was approved: \(withdrawn.error ?? "withdrawn")")
+            return
+        }
         let record = try store.run(id: run)
         if let environment = record.environment {
             try engine.authorize(.cancel, environment: environment, component: record.component)
