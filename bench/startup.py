@@ -2,6 +2,7 @@
 """CLI start-up (issue 15, aim 2): `slipway version` and `slipway status` against `git --version`.
 
     python3 bench/startup.py --slipway .build-bench/release/slipway --demo /tmp/demo [--runs 200]
+        [--also static=.build-static/release/slipway]
 
 Each command runs --runs times as a process, interleaved (one of each in turn, so the machine's
 load falls on all alike), its output read fully. Wall time is measured around the spawn and the
@@ -56,6 +57,8 @@ def main():
     parser.add_argument("--slipway", required=True)
     parser.add_argument("--demo", required=True, help="a workspace made by `slipway demo --dir DIR`")
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--also", action="append", default=[], metavar="LABEL=PATH",
+                        help="another build of slipway measured in the same rounds (e.g. static=.build-static/release/slipway)")
     args = parser.parse_args()
     slipway = os.path.abspath(args.slipway)
     commands = {
@@ -63,6 +66,13 @@ def main():
         "slipway version": ([slipway, "version"], args.demo),
         "slipway status (demo)": ([slipway, "status"], args.demo),
     }
+    for also in args.also:
+        label, _, path = also.partition("=")
+        if not path:
+            raise SystemExit(f"--also {also}: expected LABEL=PATH")
+        other = os.path.abspath(path)
+        commands[f"slipway version ({label})"] = ([other, "version"], args.demo)
+        commands[f"slipway status (demo, {label})"] = ([other, "status"], args.demo)
     for argv, cwd in commands.values():
         measure(argv, cwd)
     figures = {name: [] for name in commands}

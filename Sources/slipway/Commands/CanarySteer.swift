@@ -13,28 +13,28 @@ enum CanarySteer {
     }
 
     struct Promote: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Skip the remaining steps: send every request to the canary.")
+        static let configuration = CommandConfiguration(commandName: "promote", abstract: "Skip the remaining steps: send every request to the canary.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: CanaryTarget
         func run() async throws { try await send(.promote, global: global, target: target) }
     }
 
     struct Pause: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop judging and hold the current weights.")
+        static let configuration = CommandConfiguration(commandName: "pause", abstract: "Stop judging and hold the current weights.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: CanaryTarget
         func run() async throws { try await send(.pause, global: global, target: target) }
     }
 
     struct Resume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Judge again; the step's time starts over.")
+        static let configuration = CommandConfiguration(commandName: "resume", abstract: "Judge again; the step's time starts over.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: CanaryTarget
         func run() async throws { try await send(.resume, global: global, target: target) }
     }
 
     struct Abort: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send every request back to the stable colour and stop the canary.")
+        static let configuration = CommandConfiguration(commandName: "abort", abstract: "Send every request back to the stable colour and stop the canary.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: CanaryTarget
         func run() async throws { try await send(.abort, global: global, target: target) }

@@ -3,7 +3,7 @@ import Foundation
 import SlipwayCore
 
 struct Cancel: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop a running run cleanly and record it.")
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Stop a running run cleanly and record it.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The run id, or the id of a request still awaiting approval.") var run: String

@@ -4,6 +4,7 @@ import SlipwayCore
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Build a live demo workspace, deploy it to every environment, and open the console.")
 
     @Option(help: "Where the demo lives.") var dir = "slipway-demo"

@@ -3,6 +3,7 @@ import SlipwayCore
 
 struct Diff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "What changes in a component between its live release in an environment and another version.",
         discussion: "Commits touching the component's folder, files changed under it, and migrations added.")
 

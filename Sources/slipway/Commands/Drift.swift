@@ -4,6 +4,7 @@ import SlipwayCore
 
 struct Drift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "drift",
         abstract: "How far each environment is behind the one before it, per component, and what no environment runs yet.")
 
     @OptionGroup var global: GlobalOptions

@@ -3,7 +3,7 @@ import Foundation
 import SlipwayCore
 
 struct Events: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the audit trail of events; --follow keeps printing new ones.")
+    static let configuration = CommandConfiguration(commandName: "events", abstract: "Print the audit trail of events; --follow keeps printing new ones.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(name: .shortAndLong, help: "Keep printing events as they are recorded.") var follow = false

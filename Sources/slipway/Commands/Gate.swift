@@ -4,6 +4,7 @@ import SlipwayCore
 
 struct Gate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "gate",
         abstract: "Run a component's coverage and scan goals, then evaluate its quality gate.",
         discussion: """
             Runs `make coverage` (or `make test`) and `make scan` when the component's Makefile has them, \

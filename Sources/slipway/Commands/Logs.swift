@@ -3,7 +3,7 @@ import Foundation
 import SlipwayCore
 
 struct Logs: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the output of a component's slot (the live one by default).")
+    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print the output of a component's slot (the live one by default).")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The component.") var component: String

@@ -4,6 +4,7 @@ import SlipwayCore
 
 struct Releases: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "releases",
         abstract: "List the release tags of a component in an environment, newest first.")
 
     @OptionGroup var global: GlobalOptions

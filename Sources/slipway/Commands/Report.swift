@@ -4,6 +4,7 @@ import SlipwayCore
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Show what the quality gate reads from coverage and scan reports.",
         discussion: """
             Formats are detected from the content: LCOV, Cobertura XML, llvm-cov export JSON, SARIF, \

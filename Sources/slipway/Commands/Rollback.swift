@@ -3,6 +3,7 @@ import SlipwayCore
 
 struct Rollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rollback",
         abstract: "Redeploy an earlier recorded release (default: the one live before the current).")
 
     @OptionGroup var global: GlobalOptions

@@ -3,6 +3,7 @@ import SlipwayCore
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show every component in every environment: live version, colour, health.")
 
     @OptionGroup var global: GlobalOptions

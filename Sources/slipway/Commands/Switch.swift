@@ -3,6 +3,7 @@ import SlipwayCore
 
 struct Switch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "switch",
         abstract: "Move a component's traffic by hand to its other colour, after checking that slot is healthy.")
 
     @OptionGroup var global: GlobalOptions
