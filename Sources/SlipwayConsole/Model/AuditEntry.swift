@@ -57,6 +57,9 @@ struct AuditEntry: Equatable, Sendable {
         case .requestApproved, .requestDenied, .requestExpired:
             action = kind == .requestApproved ? "approve" : kind == .requestDenied ? "deny" : "expire"
             outcome = [details.stage, details.outcome, details.reason].compactMap(\.self).joined(separator: ": ")
+        case .requestRejected:
+            action = run
+            outcome = "rejected" + (details.reason.map { ": \($0)" } ?? "")
         default:
             return nil
         }

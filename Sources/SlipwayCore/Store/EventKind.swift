@@ -54,4 +54,8 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case requestDenied = "request.denied"
     /// A request awaiting approval outlived its `approval_timeout`: `reason` says so.
     case requestExpired = "request.expired"
+    /// A request ended before its run began, refused when it was executed (its component gone,
+    /// its config broken, a gate that refused): `reason` says why, `stage` what was asked. Its
+    /// requester may be gone, so this is the only place the refusal shows.
+    case requestRejected = "request.rejected"
 }

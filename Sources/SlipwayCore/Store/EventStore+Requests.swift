@@ -84,16 +84,25 @@ extension EventStore {
         }
     }
 
-    /// Marks the request ended: `error` when it was refused before its run began.
+    /// Marks the request ended: `refusal` when it was refused before its run began, recorded
+    /// with `request.rejected` unless the refusal is in the audit already (`deploy.refused`).
     public func finish(requestID id: String, refusal: SlipwayError? = nil) throws(SlipwayError) {
         do {
             try pool.write { db in
+                let reason = refusal.map { self.masker.mask($0.message) }
                 try db.execute(
                     sql: "UPDATE run_requests SET state = ?, error = ?, error_is_usage = ? WHERE id = ?",
                     arguments: [
-                        (refusal == nil ? RequestRecord.State.done : .rejected).rawValue, refusal.map { self.masker.mask($0.message) },
-                        refusal?.category == .usage, id,
+                        (refusal == nil ? RequestRecord.State.done : .rejected).rawValue, reason, refusal?.category == .usage, id,
                     ])
+                guard let reason, db.changesCount > 0, let record = try RequestRecord.fetchOne(db, key: id) else { return }
+                let recorded = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE run_id = ? AND kind = ?)",
+                    arguments: [id, EventKind.deployRefused.rawValue]) ?? false
+                guard !recorded else { return }
+                _ = try self.append([NewEvent(
+                    .requestRejected, component: record.request.component, environment: record.request.environment, runID: id,
+                    details: EventDetails(runKind: record.request.runKind, stage: record.request.title, reason: reason))], in: db)
             }
         } catch {
             throw failure(error)
