@@ -3,15 +3,17 @@
 extension Engine {
     /// Runs `request` as run `runID` (nil: a fresh id). A promotion whose production checklist
     /// fails is refused before any run begins, and so is a request into an environment with the
-    /// two-person rule that `runID` does not show approved.
+    /// two-person rule that `runID` does not show approved. The environment's secrets are
+    /// loaded from its provider first: a provider that fails refuses the request.
     public func perform(
         _ request: RunRequest, runID: String? = nil, cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
         try authorize(request)
         try requireApproval(of: request, runID: runID)
+        let engine = try await withSecrets(for: request.environment)
         switch request {
         case .promote(let promote):
-            let outcome = try await Promotion(engine: self, runID: runID)
+            let outcome = try await Promotion(engine: engine, runID: runID)
                 .promote(promote.component, from: promote.from, to: promote.to, overrideGates: promote.overrideGates, cancellation: cancellation)
             guard let result = outcome.result else {
                 let failed = outcome.checklist?.items.filter { $0.status == .failed }.map(\.name).joined(separator: ", ") ?? "?"
@@ -20,7 +22,7 @@ extension Engine {
             }
             return result
         case .deploy, .switchTraffic, .rollback:
-            return try await Deployer(engine: self, runID: runID).perform(request, cancellation: cancellation)
+            return try await Deployer(engine: engine, runID: runID).perform(request, cancellation: cancellation)
         }
     }
 }

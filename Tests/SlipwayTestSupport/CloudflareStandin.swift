@@ -3,58 +3,21 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// The Cloudflare API stand-in (`Tests/Standins/cloudflare/standin.py`, python3's standard
-/// library only; not Cloudflare: the real API cannot be reached from tests), started on a free
-/// loopback port of its own for one test and stopped when the test lets go of it. It also exits
-/// when the test process dies (it reads its standard input until end of file), so no process
-/// outlives the test. Its `/__standin/` hooks seed zones, inject faults, drive traffic and read
-/// its state back.
+/// The Cloudflare API stand-in (`Tests/Standins/cloudflare/standin.py`; not Cloudflare: the real
+/// API cannot be reached from tests), a `StandinProcess` for one test. Its `/__standin/` hooks
+/// seed zones, inject faults, drive traffic and read its state back.
 public final class CloudflareStandin: @unchecked Sendable {
-    public let port: Int
     public let token = "standin-token-\(UUID().uuidString.prefix(8))"
     public static let account = "0123456789abcdef0123456789abcdef"
-    private let process: Process
-    private let input: Pipe
+    private let server: StandinProcess
+    public var port: Int { server.port }
 
     public init() throws {
-        let python = try ExternalTool.require("python3")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Standins/cloudflare/standin.py")
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, "--token", token, "--account", Self.account]
-        input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        try process.run()
-        // It binds port 0 and prints the port the kernel gave it: no race for a free port.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let port = Int(text.replacingOccurrences(of: "port ", with: "")) else {
-            try? input.fileHandleForWriting.close()
-            process.terminate()
-            process.waitUntilExit()
-            throw ExternalTool.Missing(description: "the Cloudflare stand-in did not start: \(text)")
-        }
-        self.port = port
+        server = try StandinProcess("cloudflare", arguments: ["--token", token, "--account", Self.account])
     }
-
-    deinit { stop() }
 
     /// Stops the stand-in and waits for it to exit.
-    public func stop() {
-        guard process.isRunning else { return }
-        try? input.fileHandleForWriting.close()
-        process.terminate()
-        process.waitUntilExit()
-    }
+    public func stop() { server.stop() }
 
     public var baseURL: String { "http://127.0.0.1:\(port)/client/v4" }
 
@@ -156,11 +119,7 @@ public final class CloudflareStandin: @unchecked Sendable {
     }
 
     private func control(_ method: String, _ hook: String, _ body: Any?) throws -> Any {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/__standin/\(hook)")!, timeoutInterval: 30)
-        request.httpMethod = method
-        if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
-        let result = Result<Data, any Error>.waiting(for: request)
-        return try JSONSerialization.jsonObject(with: try result.get(), options: [.fragmentsAllowed])
+        try server.control(method, hook, body)
     }
 }
 

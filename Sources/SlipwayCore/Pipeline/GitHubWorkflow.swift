@@ -10,12 +10,25 @@ public struct GitHubWorkflow: Sendable, Equatable {
     public var runsOn: String
     /// The shell step that puts `slipway` on the PATH (runners do not have it).
     public var install: String
+    /// The repository secrets the deploying step passes on, each as the variable of its name.
+    public var secrets: [String]
 
-    public init(branches: [String: String], workspace: String = ".", runsOn: String = "ubuntu-latest", install: String) {
+    public init(
+        branches: [String: String], workspace: String = ".", runsOn: String = "ubuntu-latest", install: String, secrets: [String] = []
+    ) {
         self.branches = branches
         self.workspace = workspace
         self.runsOn = runsOn
         self.install = install
+        self.secrets = secrets
+    }
+
+    /// The names of the secrets `workspace` uses: `secrets:` of the workspace and its
+    /// components, each database's `url_env`, and the credential of each secrets provider.
+    public static func secretNames(of workspace: Workspace) -> [String] {
+        let names = workspace.config.secretNames + workspace.components.flatMap(\.settings.secrets)
+            + workspace.config.environments.compactMap(\.secrets?.credentialVariable)
+        return Set(names).filter { !$0.hasPrefix("GITHUB_") }.sorted()
     }
 
     /// A YAML double-quoted scalar.
@@ -47,6 +60,9 @@ public struct GitHubWorkflow: Sendable, Equatable {
         let pullRequest = """
             slipway pipeline --no-deploy --base "origin/$GITHUB_BASE_REF"
             """
+        // Only the deploying step gets the secrets: a pull request's tests and gates need none,
+        // and GitHub gives none to pull requests from forks anyway.
+        let secretLines = secrets.map { "\n          \($0): ${{ secrets.\($0) }}" }.joined()
         return """
             # Written by `slipway ci github`: runs the same `slipway pipeline` as the console.
             # Branch map: \(map). Other branches and pull requests run tests and gates only.
@@ -84,7 +100,7 @@ public struct GitHubWorkflow: Sendable, Equatable {
                   - name: Pipeline (push)
                     if: github.event_name != 'pull_request'
                     env:
-                      BEFORE: ${{ github.event.before }}
+                      BEFORE: ${{ github.event.before }}\(secretLines)
                     run: \(Self.block(push, indent: 10))
                   - name: Pipeline (pull request, tests and gates only)
                     if: github.event_name == 'pull_request'

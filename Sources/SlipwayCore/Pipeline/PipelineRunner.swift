@@ -65,7 +65,7 @@ public struct PipelineRunner: Sendable {
         var run = RunPlan(kind: .pipeline, component: nil, environment: options.environment?.name)
         run.commit = plan.head
         let runID = run.id
-        let engine = self.engine
+        let engine = try await self.engine.withSecrets(for: options.environment?.name)
         let gate = self.gate
         let jobs = max(1, options.jobs)
 

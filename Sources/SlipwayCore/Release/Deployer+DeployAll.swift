@@ -14,6 +14,13 @@ extension Deployer {
         try engine.refuseBypassingApprovals(
             "deploy-all into \(environment.name)", environment: environment.name,
             instead: "deploy each component there with deploy-app or deploy-service, whose requests an approver approves")
+        let deployer = Deployer(engine: try await engine.withSecrets(for: environment.name), runID: runID)
+        return try await deployer.deployEach(to: environment, force: force, overrideGates: overrideGates, cancellation: cancellation)
+    }
+
+    private func deployEach(
+        to environment: EnvironmentSettings, force: Bool, overrideGates: ProductionGate.Override?, cancellation: CancellationFlag
+    ) async throws(SlipwayError) -> [String: RunResult] {
         let workspace = engine.workspace
         // Every component's target is known before anything starts.
         for component in workspace.components { _ = try engine.target(for: component, environment: environment.name) }

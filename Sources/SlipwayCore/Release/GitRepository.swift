@@ -140,6 +140,14 @@ extension GitRepository {
         try await git(["diff", "--name-status", "--no-renames", from ?? Self.emptyTree, to, "--", path])
     }
 
+    /// Whether git ignores `file` (an absolute path inside the repository): a file of secrets
+    /// must be, so it is never committed.
+    public func ignores(_ file: URL) async throws(SlipwayError) -> Bool {
+        let result = try await Self.run(["check-ignore", "-q", "--", file.path], in: root)
+        guard result.status <= 1 else { throw .failure("git check-ignore \(file.path): \(result.output)") }
+        return result.status == 0
+    }
+
     /// Whether `ancestor` is `commit` or one of its ancestors.
     public func isAncestor(_ ancestor: String, of commit: String) async throws(SlipwayError) -> Bool {
         try await Self.run(["merge-base", "--is-ancestor", ancestor, commit], in: root).status == 0

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// The embedded event store: an append-only log of every action, the fleet projection folded
 /// from it, and the runs, locks and output that operations share across processes.
@@ -12,7 +13,14 @@ public final class EventStore: Sendable {
     /// Who acts through this store: the embedded store takes the name it is opened with.
     public let identity: ActorIdentity
     let pool: DatabasePool
-    let masker: SecretMasker
+    private let maskerState: Mutex<SecretMasker>
+    /// What every payload and output line is masked with before it is stored.
+    var masker: SecretMasker { maskerState.withLock { $0 } }
+
+    /// Masks `values` too from now on: secrets a provider handed over after the store was opened.
+    public func alsoMask(_ values: [String]) {
+        maskerState.withLock { $0 = $0.adding(values) }
+    }
     let fileGuard: StoreFileGuard
     /// Events between two checkpoints of the projection: a past moment folds at most this many.
     let checkpointInterval: Int64
@@ -30,7 +38,7 @@ public final class EventStore: Sendable {
         let identity = identity ?? ActorIdentity(name: actor, unixGroups: ActorIdentity.unixGroups(of: actor))
         self.identity = identity
         self.actor = identity.name
-        self.masker = masker
+        self.maskerState = Mutex(masker)
         let manager = FileManager.default
         do {
             try manager.createDirectory(

@@ -43,6 +43,9 @@ public struct SecretMasker: Sendable {
 
     public var isEmpty: Bool { values.isEmpty }
 
+    /// This masker masking `more` values too.
+    public func adding(_ more: [String]) -> SecretMasker { SecretMasker(values: values + more) }
+
     public func mask(_ text: String) -> String {
         guard !values.isEmpty else { return text }
         var result = text

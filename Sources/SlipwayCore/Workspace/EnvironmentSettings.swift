@@ -13,6 +13,8 @@ public struct EnvironmentSettings: Sendable, Equatable {
     public var backupSchedule: String?
     /// Quality gate settings for every component deployed here, over the components' own.
     public var qualityGates = QualityGateSettings.Overrides()
+    /// Where the secrets of runs here come from, besides the operator's own variables.
+    public var secrets: SecretsSource?
 
     public init(name: String, sonarqube: Bool = true) {
         self.name = name
@@ -28,7 +30,7 @@ public struct EnvironmentSettings: Sendable, Equatable {
 
     static func parse(name: String, node: ConfigNode) throws(SlipwayError) -> EnvironmentSettings {
         let entries = try node.mapping(
-            allowing: ["database", "workers_env", "monitoring", "sonarqube", "backup_schedule", "quality_gates"],
+            allowing: ["database", "workers_env", "monitoring", "sonarqube", "backup_schedule", "quality_gates", "secrets"],
             aliases: [
                 "workersEnv": "workers_env", "backupSchedule": "backup_schedule", "sonarQube": "sonarqube",
                 "qualityGates": "quality_gates",
@@ -58,6 +60,7 @@ public struct EnvironmentSettings: Sendable, Equatable {
         }
         settings.backupSchedule = try entries["backup_schedule"]?.string("backup_schedule")
         if let node = entries["quality_gates"] { settings.qualityGates = try QualityGateSettings.overrides(node) }
+        if let node = entries["secrets"] { settings.secrets = try SecretsSource.parse(node, environment: name) }
         return settings
     }
 }

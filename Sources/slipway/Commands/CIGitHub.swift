@@ -18,7 +18,8 @@ struct CIGitHub: AsyncParsableCommand {
         let root = engine.workspace.root.resolvingSymlinksInPath().path
         let relative = root.hasPrefix(repositoryRoot.path + "/") ? String(root.dropFirst(repositoryRoot.path.count + 1)) : "."
         let workflow = GitHubWorkflow(
-            branches: engine.workspace.config.branches, workspace: relative, runsOn: runsOn, install: install)
+            branches: engine.workspace.config.branches, workspace: relative, runsOn: runsOn, install: install,
+            secrets: GitHubWorkflow.secretNames(of: engine.workspace))
         if stdout {
             print(workflow.text, terminator: "")
             return

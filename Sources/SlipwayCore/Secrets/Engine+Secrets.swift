@@ -1,0 +1,50 @@
+import Foundation
+
+/// An environment's secrets from its provider (`secrets:` in its settings), loaded when a run
+/// into it is performed, so they live only in the memory of the process that runs it.
+extension Engine {
+    /// This engine with the secrets of `environmentName` added to the variables its goals and
+    /// API calls see and masked everywhere (the store's copy of the masker included). The
+    /// provider's value wins over an operator's variable of the same name, as `doppler run` does.
+    public func withSecrets(for environmentName: String?) async throws(SlipwayError) -> Engine {
+        guard let environmentName, let settings = try? workspace.environment(named: environmentName),
+              let source = settings.secrets else { return self }
+        let secrets = try await secrets(from: source, environment: environmentName)
+        guard !secrets.isEmpty else { return self }
+        var engine = self
+        engine.environment.merge(secrets) { _, provided in provided }
+        let masker = masker.adding(Array(secrets.values))
+        engine.masker = masker
+        store.alsoMask(Array(secrets.values))
+        let output = self.output
+        engine.output = { output(masker.mask($0)) }
+        return engine
+    }
+
+    func secrets(from source: SecretsSource, environment: String) async throws(SlipwayError) -> [String: String] {
+        switch source {
+        case .doppler(let project, let config):
+            return try await DopplerSecrets(environment: self.environment).secrets(project: project, config: config)
+        case .envFile(let path):
+            let file = workspace.root.appendingPathComponent(path)
+            var status = stat()
+            guard stat(file.path, &status) == 0 else {
+                throw .usage("the secrets of \(environment) come from \(path), which does not exist in \(workspace.root.path)")
+            }
+            guard status.st_mode & 0o077 == 0 else {
+                throw .usage("\(path) holds the secrets of \(environment) and others may read it "
+                    + "(mode \(String(status.st_mode & 0o777, radix: 8))): run 'chmod 600 \(path)'")
+            }
+            if let git, try await !git.ignores(file) {
+                throw .usage("\(path) holds the secrets of \(environment) and git does not ignore it: add it to .gitignore, so it is never committed")
+            }
+            let text: String
+            do {
+                text = try String(contentsOf: file, encoding: .utf8)
+            } catch {
+                throw .failure("cannot read \(path): \(error.localizedDescription)")
+            }
+            return try DotEnvFile.parse(text, file: path).variables
+        }
+    }
+}
