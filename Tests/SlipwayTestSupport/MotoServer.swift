@@ -15,49 +15,28 @@ import FoundationNetworking
 /// - faults: a request signed with an access key starting `DENIED`, or calling an action named in
 ///   `denyFile`, is answered 403 with the body AWS gives an unknown key (JSON or XML per protocol).
 public final class MotoServer: @unchecked Sendable {
-    public let port: Int
     /// Actions (such as `ModifyListener`) to answer with 403, one per line; empty at first.
     public let denyFile: URL
-    private let process: Process
-    private let input: Pipe
-    private let errors: URL
+    private let server: StandinProcess
+    public var port: Int { server.port }
 
     public static let region = "eu-west-2"
 
     public init() throws {
         try ExternalTool.require("aws", "moto_server")
         try ExternalTool.requirePython(module: "moto")
-        let python = try ExternalTool.require("python3")
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-moto-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         denyFile = scratch.appendingPathComponent("deny")
-        errors = scratch.appendingPathComponent("stderr")
+        let errors = scratch.appendingPathComponent("stderr")
         try Data().write(to: denyFile)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.launcher, denyFile.path]
-        input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        // The launcher binds port 0 and prints the port the kernel gave it: no race for a free port.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let port = Int(text.replacingOccurrences(of: "port ", with: "")) else {
-            process.terminate()
-            process.waitUntilExit()
+        do {
+            server = try StandinProcess(label: "moto", python: ["-c", Self.launcher, denyFile.path], errors: try FileHandle(forWritingTo: errors))
+        } catch {
             let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw ExternalTool.Missing(description: "moto did not start: \(text) \(stderr.suffix(2000))")
+            throw ExternalTool.Missing(description: "\(error) \(stderr.suffix(2000))")
         }
-        self.port = port
         try waitUntilAnswering()
     }
 
@@ -67,12 +46,7 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     /// Stops moto and waits for it to exit.
-    public func stop() {
-        guard process.isRunning else { return }
-        try? input.fileHandleForWriting.close()
-        process.terminate()
-        process.waitUntilExit()
-    }
+    public func stop() { server.stop() }
 
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
@@ -138,7 +112,7 @@ public final class MotoServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if (try? Data(contentsOf: url)) != nil { return }
-            guard process.isRunning else { break }
+            guard server.isRunning else { break }
             usleep(100_000)
         }
         stop()

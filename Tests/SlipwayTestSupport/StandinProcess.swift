@@ -3,8 +3,8 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A stand-in API server (`Tests/Standins/NAME/standin.py`, python3's standard library only)
-/// started on a free loopback port of its own for one test. It binds port 0 and prints the port
+/// A python3 server for one test: a stand-in API (`Tests/Standins/NAME/standin.py`, python3's
+/// standard library only) or moto, on a free loopback port of its own. It binds port 0 and prints the port
 /// the kernel gave it, so there is no race for a port, and it exits when its standard input
 /// closes, so it never outlives the test process.
 public final class StandinProcess: @unchecked Sendable {
@@ -12,18 +12,24 @@ public final class StandinProcess: @unchecked Sendable {
     private let process: Process
     private let input: Pipe
 
-    public init(_ name: String, arguments: [String]) throws {
-        let python = try ExternalTool.require("python3")
+    /// `Tests/Standins/NAME/standin.py` with `arguments`.
+    public convenience init(_ name: String, arguments: [String]) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Standins/\(name)/standin.py")
+        try self.init(label: "the \(name) stand-in", python: [script.path] + arguments, errors: .standardError)
+    }
+
+    /// python3 with `python` as its arguments, its standard error to `errors`; `label` names it
+    /// when it does not start.
+    public init(label: String, python: [String], errors: FileHandle) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path] + arguments
+        process.executableURL = URL(fileURLWithPath: try ExternalTool.require("python3"))
+        process.arguments = python
         input = Pipe()
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        process.standardError = errors
         try process.run()
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
@@ -36,12 +42,14 @@ public final class StandinProcess: @unchecked Sendable {
             try? input.fileHandleForWriting.close()
             process.terminate()
             process.waitUntilExit()
-            throw ExternalTool.Missing(description: "the \(name) stand-in did not start: \(text)")
+            throw ExternalTool.Missing(description: "\(label) did not start: \(text)")
         }
         self.port = port
     }
 
     deinit { stop() }
+
+    public var isRunning: Bool { process.isRunning }
 
     /// Stops the stand-in and waits for it to exit.
     public func stop() {
