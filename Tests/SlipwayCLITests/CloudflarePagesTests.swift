@@ -91,6 +91,29 @@ import Testing
         }
     }
 
+    /// As wrangler: assets named by their hash (the stand-in refuses a deployment whose manifest
+    /// names an asset by any other hash than BLAKE3 of its base64 and extension), each uploaded
+    /// only when Pages' store lacks it.
+    @Test func onlyAssetsThePagesStoreLacksAreUploaded() throws {
+        let (standin, workspace, slipway) = try site()
+        let v1 = try slipway("deploy-app", "site", "--env", "staging", "--version", "v1", "--local")
+        #expect(v1.status == 0, "\(v1.stdout)\(v1.stderr)")
+        #expect(try standin.uploadedAssets().count == 2, "index.html and health, once for the preview and production")
+        #expect(v1.stdout.contains("uploaded 2 of 2 asset(s) of dist"), "\(v1.stdout)")
+        #expect(v1.stdout.contains("uploaded 0 of 2 asset(s) of dist"), "production's deployment found both: \(v1.stdout)")
+        let live = try #require(try standin.pages("site-staging").deployments.last)
+        #expect((live["content_types"] as? [String: String]) == ["/index.html": "text/html", "/health": "application/octet-stream"])
+
+        try release(workspace, "v2")
+        let v2 = try slipway("deploy-app", "site", "--env", "staging", "--version", "v2", "--local")
+        #expect(v2.status == 0, "\(v2.stdout)\(v2.stderr)")
+        #expect(try standin.uploadedAssets().count == 3, "only the changed index.html")
+        #expect(try Self.production(standin, "site-staging").index == "<h1>v2</h1>\n")
+        let calls = try standin.log().compactMap { $0["path"] as? String }
+        #expect(calls.filter { $0.hasSuffix("/upload-token") }.count == 4, "a token per deployment")
+        #expect(calls.filter { $0.hasSuffix("/pages/assets/upsert-hashes") }.count == 4)
+    }
+
     @Test func aRollbackMakesTheEarlierDeploymentProductionAgainWithNoUpload() throws {
         let (standin, workspace, slipway) = try site()
         #expect(try slipway("deploy-app", "site", "--env", "staging", "--version", "v1", "--local").status == 0)

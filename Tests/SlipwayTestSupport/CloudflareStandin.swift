@@ -71,6 +71,11 @@ public final class CloudflareStandin: @unchecked Sendable {
         return (found["deployments"] as? [[String: Any]] ?? [], found["canonical"] as? String)
     }
 
+    /// The key (hash) of every asset uploaded to Pages' asset store, in order.
+    public func uploadedAssets() throws -> [String] {
+        try state()["uploaded"] as? [String] ?? []
+    }
+
     /// Where the stand-in serves a Pages project's production deployment, as `<project>.pages.dev` would.
     public func pagesProductionURL(_ project: String) -> String {
         "http://127.0.0.1:\(port)/__standin/pages/\(project)/production"

@@ -12,6 +12,7 @@ are the tests' hooks, not Cloudflare's: seed zones and Pages projects, inject fa
 read state, and serve a Pages deployment's files as its *.pages.dev address would.
 """
 import argparse
+import base64
 import email.parser
 import email.policy
 import json
@@ -24,9 +25,12 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import blake3  # PyPI's blake3 (scripts/test-requirements.txt): Pages names assets by this hash
+
 PREFIX = "/client/v4"
 LOCK = threading.RLock()
-STATE = {"scripts": {}, "pages": {}, "zones": {}, "invocations": [], "traffic": {}, "faults": [], "log": []}
+STATE = {"scripts": {}, "pages": {}, "zones": {}, "invocations": [], "traffic": {}, "faults": [], "log": [],
+         "assets": {}, "upload_tokens": {}, "uploaded": []}
 ARGS = None
 
 
@@ -103,7 +107,13 @@ class Handler(BaseHTTPRequestHandler):
                     break
         if fault and fault.get("hang"):
             time.sleep(fault["hang"])
-        if self.headers.get("Authorization", "") != "Bearer " + ARGS.token:
+        authorization = self.headers.get("Authorization", "")
+        if path.startswith(PREFIX + "/pages/assets/"):
+            # The asset endpoints take the project's upload token (a JWT), not the API token.
+            if authorization[len("Bearer "):] not in STATE["upload_tokens"]:
+                entry["status"] = 401
+                return self.reply(401, failure(8000000, "Invalid upload token"))
+        elif authorization != "Bearer " + ARGS.token:
             entry["status"] = 401
             return self.reply(401, failure(10000, "Authentication error"))
         if fault and fault.get("status") and not fault.get("apply"):
@@ -131,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         payload = json.loads(body or b"{}")
         with LOCK:
             if path == "/__standin/state":
-                return self.reply(200, {k: STATE[k] for k in ("scripts", "pages", "zones")})
+                return self.reply(200, {k: STATE[k] for k in ("scripts", "pages", "zones", "uploaded")})
             if path == "/__standin/pages/projects" and method == "POST":
                 name = payload["name"]
                 STATE["pages"][ARGS.account + "/" + name] = {
@@ -166,6 +176,15 @@ class Handler(BaseHTTPRequestHandler):
             return 404, failure(7000, "No route for that URI")
         path = path[len(PREFIX):]
         with LOCK:
+            if path.startswith("/pages/assets/") and method == "POST":
+                return self.assets(path[len("/pages/assets/"):], body)
+            match = re.fullmatch(r"/accounts/([^/]+)/pages/projects/([^/]+)/upload-token", path)
+            if match and method == "GET":
+                if match.group(1) != ARGS.account or STATE["pages"].get(match.group(1) + "/" + match.group(2)) is None:
+                    return 404, failure(8000007, "Project not found. The specified project name does not match any of your existing projects.")
+                token = "standin-upload-jwt." + uuid.uuid4().hex
+                STATE["upload_tokens"][token] = match.group(1) + "/" + match.group(2)
+                return 200, envelope({"jwt": token})
             match = re.fullmatch(r"/accounts/([^/]+)/pages/projects/([^/]+)(?:/deployments(?:/([^/]+)(/rollback)?)?)?", path)
             if match:
                 return self.pages(method, path, match.group(1), match.group(2), match.group(3), match.group(4), query, body)
@@ -256,8 +275,15 @@ class Handler(BaseHTTPRequestHandler):
                 manifest = None
             if not isinstance(manifest, dict) or not manifest:
                 return 400, failure(8000096, "A manifest of the files to deploy is required")
-            if any(key not in fields for key in manifest.values()):
+            if any(key not in STATE["assets"] for key in manifest.values()):
                 return 400, failure(8000096, "A file the manifest names was not uploaded")
+            # Not Cloudflare's check: the stand-in hashes each asset as wrangler does
+            # (blake3 of its base64 and its extension, 32 hex digits), to prove Slipway names them alike.
+            for site_path, key in manifest.items():
+                extension = site_path.rsplit(".", 1)[1] if "." in site_path.rsplit("/", 1)[-1] else ""
+                expected = blake3.blake3((STATE["assets"][key]["value"] + extension).encode()).hexdigest()[:32]
+                if expected != key:
+                    return 400, failure(8000096, "%s: its content hashes to %s, not %s" % (site_path, expected, key))
             branch = fields.get("branch", b"").decode() or project["production_branch"]
             deployment = {
                 "id": str(uuid.uuid4()), "short_id": uuid.uuid4().hex[:8], "project_id": project["id"],
@@ -268,7 +294,9 @@ class Handler(BaseHTTPRequestHandler):
                     "commit_message": fields.get("commit_message", b"").decode(),
                     "commit_dirty": fields.get("commit_dirty", b"false").decode() == "true"}},
                 "latest_stage": {"name": "deploy", "status": "success", "started_on": now_text(), "ended_on": now_text()},
-                "files": {path: fields[key].decode("utf-8", "replace") for path, key in manifest.items()},
+                "files": {path: base64.b64decode(STATE["assets"][key]["value"]).decode("utf-8", "replace")
+                          for path, key in manifest.items()},
+                "content_types": {path: STATE["assets"][key]["content_type"] for path, key in manifest.items()},
             }
             deployments.append(deployment)
             if deployment["environment"] == "production":
@@ -286,6 +314,29 @@ class Handler(BaseHTTPRequestHandler):
         if not rollback and method == "GET":
             return 200, envelope(public_deployment(found, project, self.server_base()))
         return 405, failure(10000, "method not allowed")
+
+    def assets(self, action, body):
+        """Pages' asset store, as wrangler's `pages deploy` uses it: content keyed by hash."""
+        try:
+            payload = json.loads(body or b"null")
+        except ValueError:
+            payload = None
+        if action == "check-missing" and isinstance(payload, dict):
+            return 200, envelope([h for h in payload.get("hashes", []) if h not in STATE["assets"]])
+        if action == "upload" and isinstance(payload, list):
+            for item in payload:
+                if not item.get("base64") or not isinstance(item.get("value"), str):
+                    return 400, failure(8000096, "each upload is {key, value (base64), metadata, base64: true}")
+                STATE["assets"][item["key"]] = {"value": item["value"],
+                                                "content_type": item.get("metadata", {}).get("contentType")}
+                STATE["uploaded"].append(item["key"])
+            return 200, envelope({"successful_key_count": len(payload), "unsuccessful_keys": []})
+        if action == "upsert-hashes" and isinstance(payload, dict):
+            unknown = [h for h in payload.get("hashes", []) if h not in STATE["assets"]]
+            if unknown:
+                return 400, failure(8000096, "unknown hashes: %s" % ", ".join(unknown))
+            return 200, envelope(None)
+        return 400, failure(8000096, "not a request the stand-in knows: %s" % action)
 
     def server_base(self):
         return "http://127.0.0.1:%d" % self.server.server_address[1]
@@ -362,7 +413,7 @@ def public_version(version):
 
 
 def public_deployment(deployment, project, base):
-    answer = {k: v for k, v in deployment.items() if k != "files"}
+    answer = {k: v for k, v in deployment.items() if k not in ("files", "content_types")}
     answer["url"] = "%s/__standin/pages/%s/%s" % (base, project["name"], deployment["id"])
     answer["aliases"] = ["%s/__standin/pages/%s/production" % (base, project["name"])] \
         if project["canonical"] == deployment["id"] else []

@@ -87,7 +87,8 @@ public struct CloudflareAPI: Sendable {
         } catch {
             throw .failure("Cloudflare answered \(method) \(path) with what Slipway cannot read: \(error)")
         }
-        guard envelope.success, let result = envelope.result else {
+        // Some calls answer success with a null result: what `Ignored` stands for.
+        guard envelope.success, let result = envelope.result ?? (CloudflareAnswer.Ignored() as? Result) else {
             throw .failure("Cloudflare refused \(method) \(path): \(envelope.errorText)")
         }
         return result

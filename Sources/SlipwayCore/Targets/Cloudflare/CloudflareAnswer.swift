@@ -27,7 +27,13 @@ public enum CloudflareAnswer {
 
     /// A result Slipway does not read.
     struct Ignored: Decodable, Sendable {
+        init() {}
         init(from decoder: any Decoder) throws {}
+    }
+
+    /// `GET .../pages/projects/{project}/upload-token`: the JWT the asset endpoints take.
+    struct UploadToken: Decodable, Sendable {
+        var jwt: String
     }
 
     /// A GraphQL answer: `{data, errors}`.

@@ -84,14 +84,26 @@ public struct PagesTarget: Sendable {
         }
     }
 
-    /// Uploads the output folder of `source` as a deployment of `branch` tagged `version`; a
-    /// retry after a lost answer first looks for it, so it is never made twice.
+    /// Uploads the output folder of `source` as a deployment of `branch` tagged `version`, as
+    /// wrangler does: the project's upload token, the assets the store lacks, then the deployment
+    /// naming every asset by its hash. A retry after a lost answer first looks for the
+    /// deployment, so it is never made twice; assets are keyed by content, so sending one again is harmless.
     func upload(version: String, branch: String, production: Bool, source: URL, log: StageLog) async throws(SlipwayError)
         -> CloudflareAnswer.PagesDeployment {
         let folder = source.appendingPathComponent(settings.outputDir)
         let upload = PagesUpload(
-            branch: branch, commitHash: version, commitMessage: commitMessage(version), files: try PagesUpload.files(in: folder))
-        let (body, boundary) = try upload.body()
+            branch: branch, commitHash: version, commitMessage: commitMessage(version), assets: try PagesUpload.assets(in: folder))
+        var assetStore = api
+        assetStore.token = try await api.call(
+            "GET", try projectPath() + "/upload-token", as: CloudflareAnswer.UploadToken.self, log: log).jwt
+        let hashes = try PagesUpload.json(["hashes": upload.hashes])
+        let missing = try await assetStore.call(
+            "POST", "/pages/assets/check-missing", body: .json(hashes), as: [String].self, log: log)
+        for body in try upload.uploadBodies(missing: Set(missing)) {
+            _ = try await assetStore.call("POST", "/pages/assets/upload", body: .json(body), as: CloudflareAnswer.Ignored.self, log: log)
+        }
+        _ = try await assetStore.call("POST", "/pages/assets/upsert-hashes", body: .json(hashes), as: CloudflareAnswer.Ignored.self, log: log)
+        let (body, boundary) = try upload.deploymentBody()
         let target = self
         let created = try await api.call(
             "POST", try projectPath() + "/deployments", body: .multipart(body, boundary: boundary),
@@ -99,8 +111,9 @@ public struct PagesTarget: Sendable {
             reconcile: { () async throws(SlipwayError) -> CloudflareAnswer.PagesDeployment? in
                 try await target.tagged(version, production: production, log: log)
             })
-        log("uploaded \(upload.files.count) file(s) of \(settings.outputDir) as \(created.environment ?? "a") deployment \(created.id) "
-            + "of \(project), branch \(branch)\(created.url.map { ", at \($0)" } ?? "")")
+        log("uploaded \(missing.count) of \(upload.hashes.count) asset(s) of \(settings.outputDir) (the rest were in Pages' store) "
+            + "and made \(created.environment ?? "a") deployment \(created.id) of \(project), branch \(branch)"
+            + "\(created.url.map { ", at \($0)" } ?? "")")
         return created
     }
 
