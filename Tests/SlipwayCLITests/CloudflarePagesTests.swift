@@ -114,6 +114,35 @@ import Testing
         #expect(calls.filter { $0.hasSuffix("/pages/assets/upsert-hashes") }.count == 4)
     }
 
+    /// A rollback made in Pages itself (the dashboard, wrangler) is drift: `status --refresh`
+    /// reads production back and says the platform serves another version than the store.
+    @Test func aRollbackOutsideSlipwayShowsAsDriftOnRefresh() throws {
+        let (standin, workspace, slipway) = try site()
+        #expect(try slipway("deploy-app", "site", "--env", "staging", "--version", "v1", "--local").status == 0)
+        try release(workspace, "v2")
+        #expect(try slipway("deploy-app", "site", "--env", "staging", "--version", "v2", "--local").status == 0)
+        let rows = { (arguments: [String]) throws -> [String: Any]? in
+            (try slipway.json(arguments) as? [[String: Any]])?.first { $0["component"] as? String == "site" && $0["environment"] as? String == "staging" }
+        }
+        let agreed = try #require(try rows(["status", "--refresh", "--json"]))
+        #expect(agreed["platform_version"] as? String == "v2" && agreed["drift"] as? Bool == false, "\(agreed)")
+
+        let first = try #require(try standin.pages("site-staging").deployments.first {
+            $0["environment"] as? String == "production"
+                && ((($0["deployment_trigger"] as? [String: Any])?["metadata"] as? [String: Any])?["commit_hash"] as? String) == "v1"
+        }?["id"] as? String)
+        try standin.callAPI("POST", "/accounts/\(CloudflareStandin.account)/pages/projects/site-staging/deployments/\(first)/rollback")
+        #expect(try Self.production(standin, "site-staging").tag == "v1")
+
+        let stale = try #require(try rows(["status", "--json"]))
+        #expect(stale["drift"] as? Bool == false && stale["live_version"] as? String == "v2", "without --refresh, the store's view: \(stale)")
+        let drifted = try #require(try rows(["status", "--refresh", "--json"]))
+        #expect(drifted["live_version"] as? String == "v2" && drifted["platform_version"] as? String == "v1", "\(drifted)")
+        #expect(drifted["drift"] as? Bool == true)
+        let table = try slipway("status", "--refresh", "--env", "staging").stdout
+        #expect(table.contains("v2 (drift: the platform serves v1)"), "\(table)")
+    }
+
     @Test func aRollbackMakesTheEarlierDeploymentProductionAgainWithNoUpload() throws {
         let (standin, workspace, slipway) = try site()
         #expect(try slipway("deploy-app", "site", "--env", "staging", "--version", "v1", "--local").status == 0)

@@ -58,6 +58,17 @@ public final class CloudflareStandin: @unchecked Sendable {
         _ = try control("POST", "traffic", ["script": script, "rate": rate, "profiles": profiles])
     }
 
+    /// Calls the stand-in's Cloudflare API itself with its token, as an operator's dashboard or
+    /// wrangler would behind Slipway's back; the envelope's `result`.
+    @discardableResult
+    public func callAPI(_ method: String, _ path: String) throws -> Any? {
+        var request = URLRequest(url: URL(string: baseURL + path)!, timeoutInterval: 30)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let data = try Result<Data, any Error>.waiting(for: request).get()
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["result"]
+    }
+
     /// A Pages project with no deployment yet (Slipway deploys to a project, it does not make one).
     public func pagesProject(_ name: String, productionBranch: String = "main") throws {
         _ = try control("POST", "pages/projects", ["name": name, "production_branch": productionBranch])

@@ -21,13 +21,29 @@ public struct FleetRow: Sendable, Equatable, Codable {
     public var ready: DeploymentState.ReadyRelease?
     /// The colour the platform itself sends the traffic to, when `status --refresh` read it back.
     public private(set) var platformColor: String?
-    /// Whether the platform and the store disagree on the live colour (a switch they did not both see).
+    /// The version the platform itself serves, when `status --refresh` read it back.
+    public private(set) var platformVersion: String?
+    /// Whether the platform and the store disagree on the live colour or version (a change they
+    /// did not both see, such as a rollback made in the platform's own dashboard).
     public private(set) var drift = false
 
     /// Takes in the live colour read back from the platform.
     public mutating func record(platformColor color: String) {
         platformColor = color
-        drift = liveColor != nil && liveColor != color
+        drift = drift || liveColor != nil && liveColor != color
+    }
+
+    /// Takes in the version read back from the platform.
+    public mutating func record(platformVersion version: String) {
+        platformVersion = version
+        drift = drift || liveVersion != version
+    }
+
+    /// What the version column says: the live version, and the one the platform serves when they differ.
+    public var versionText: String {
+        let text = liveVersion ?? "-"
+        guard let platformVersion, platformVersion != liveVersion else { return text }
+        return "\(text) (drift: the platform serves \(platformVersion))"
     }
 
     /// What the colour column says: the live colour, and a release waiting for a switch.
@@ -62,7 +78,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case component, kind, environment, technology, target, liveVersion = "live_version", liveColor = "live_color"
         case health, healthCheckedAt = "health_checked_at", url, runningRun = "running_run", lastOutcome = "last_outcome", ready
-        case platformColor = "platform_color", drift
+        case platformColor = "platform_color", platformVersion = "platform_version", drift
     }
 
     /// Absent values are written as `null`, so every key is always there for scripts.
@@ -82,6 +98,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
         try container.encode(lastOutcome, forKey: .lastOutcome)
         try container.encode(ready, forKey: .ready)
         try container.encode(platformColor, forKey: .platformColor)
+        try container.encode(platformVersion, forKey: .platformVersion)
         try container.encode(drift, forKey: .drift)
     }
 

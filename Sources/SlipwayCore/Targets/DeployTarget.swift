@@ -45,12 +45,17 @@ public protocol DeployTarget: Sendable {
     /// are confirmed into the store as they happen).
     func platformLiveColor() async throws(SlipwayError) -> SlotColor?
 
+    /// The version the platform itself serves, read back from it where the platform names
+    /// versions (a Pages production deployment's commit hash, a Worker's version tag); nil elsewhere.
+    func platformLiveVersion() async throws(SlipwayError) -> String?
+
     /// Whether another agent can make this run's remaining stages again from its checkpoint.
     var resumesFromCheckpoint: Bool { get }
 }
 
 extension DeployTarget {
     public func platformLiveColor() async throws(SlipwayError) -> SlotColor? { nil }
+    public func platformLiveVersion() async throws(SlipwayError) -> String? { nil }
     public var resumesFromCheckpoint: Bool { false }
 }
 

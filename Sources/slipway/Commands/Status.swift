@@ -41,6 +41,7 @@ struct Status: AsyncParsableCommand {
                 // A component that cannot be deployed yet has no platform to ask.
                 guard let target = try? engine.target(for: component, environment: rows[index].environment) else { continue }
                 if let color = try await target.platformLiveColor() { rows[index].record(platformColor: color.rawValue) }
+                if let version = try await target.platformLiveVersion() { rows[index].record(platformVersion: version) }
             }
         }
         let shown = rows
@@ -49,7 +50,7 @@ struct Status: AsyncParsableCommand {
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "VERSION", "COLOR", "HEALTH", "RUNNING", "TARGET", "URL"],
             rows: shown.map {
-                [$0.component, $0.environment, $0.liveVersion ?? "-", $0.colorText, $0.health.rawValue,
+                [$0.component, $0.environment, $0.versionText, $0.colorText, $0.health.rawValue,
                  $0.runningRun ?? "-", $0.target, $0.url ?? "-"]
             }
         ).print()

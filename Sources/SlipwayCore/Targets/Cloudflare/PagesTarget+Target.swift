@@ -29,5 +29,9 @@ extension PagesTarget: DeployTarget {
     /// Every deployment stays in the project: a rollback makes it production again, with no rebuild.
     public func keepsRelease(_ version: String) -> Bool { true }
 
+    public func platformLiveVersion() async throws(SlipwayError) -> String? {
+        try await currentProject(log: nil).canonicalDeployment?.trigger?.metadata?.commitHash
+    }
+
     public func pruneReleases(output: (String) -> Void) {}
 }

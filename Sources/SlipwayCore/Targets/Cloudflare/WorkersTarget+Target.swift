@@ -24,5 +24,10 @@ extension WorkersTarget: DeployTarget {
     /// Every uploaded version stays in Cloudflare: a rollback deploys it again, with no rebuild.
     public func keepsRelease(_ version: String) -> Bool { true }
 
+    public func platformLiveVersion() async throws(SlipwayError) -> String? {
+        guard let id = try await liveVersionID(log: nil) else { return nil }
+        return try await api.call("GET", try scriptPath() + "/versions/\(id)", as: CloudflareAnswer.WorkerVersion.self).tag
+    }
+
     public func pruneReleases(output: (String) -> Void) {}
 }
