@@ -32,7 +32,7 @@ extension Engine {
                 target, from: backup, to: nil, into: data, port: port, programs: programs, user: cluster?.user,
                 note: "slipway restore drill of \(target.description) from \(backup.id)", timeout: timeout)
             let server = try await DatabaseServer.connect(
-                Self.restoredURL(target, port: port), name: target.databaseName, environment: target.environment)
+                Self.restoredURL(target, database: backup.database, port: port), name: target.databaseName, environment: target.environment)
             do throws(SlipwayError) {
                 try await Self.checkReplayedArchive(on: server, after: backup, segments: segments)
                 drill.summary = try await Self.sanityCheck(on: server, verifyQuery: target.verifyQuery)
@@ -60,8 +60,9 @@ extension Engine {
         try store.events(kind: .backupDrilled, component: target.component.name, environment: target.environment).last.flatMap(RestoreDrill.init)
     }
 
-    /// How the drill reaches the restored cluster: the target's user and database, on loopback.
-    private static func restoredURL(_ target: DatabaseBackupTarget, port: Int) throws(SlipwayError) -> DatabaseURL {
+    /// How the drill reaches the restored cluster: the target's user (`postgres` when its
+    /// connection string is not set: a drill needs no live server), the backup's database.
+    private static func restoredURL(_ target: DatabaseBackupTarget, database: String, port: Int) throws(SlipwayError) -> DatabaseURL {
         var url: DatabaseURL
         if let configured = target.url {
             url = configured
@@ -70,6 +71,7 @@ extension Engine {
         }
         url.endpoint = .tcp(host: "127.0.0.1", port: port)
         url.tls = .disable
+        url.database = database
         return url
     }
 
