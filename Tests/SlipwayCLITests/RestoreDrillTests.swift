@@ -97,7 +97,7 @@ struct RestoreDrillTests {
             let drilled = try fixture.slipway("backup", "verify", "accounts", "--env", "staging", "--restore")
             #expect(drilled.status == 0, "\(drilled.stderr)")
             #expect(drilled.stdout.hasPrefix("restore drill ok: database 'main' of accounts in staging restored from base-"), "\(drilled.stdout)")
-            #expect(drilled.stdout.contains("within the RTO of 4h") && drilled.stdout.contains("1 user tables, 2 rows"), "\(drilled.stdout)")
+            #expect(drilled.stdout.contains("within the RTO of 4h") && drilled.stdout.contains("1 user table, 2 rows"), "\(drilled.stdout)")
             #expect(fixture.restoresLeft().isEmpty, "the throwaway cluster is removed: \(fixture.restoresLeft())")
 
             let event = try #require(try fixture.drilledEvents().first)

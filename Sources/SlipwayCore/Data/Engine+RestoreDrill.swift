@@ -117,6 +117,6 @@ extension Engine {
             """) ?? ""
         let parts = counted.split(separator: " ")
         guard parts.count == 2 else { throw .failure("the restored database did not count its tables (got '\(counted)')") }
-        return "\(parts[0]) user tables, \(parts[1]) rows"
+        return "\(parts[0]) user table\(parts[0] == "1" ? "" : "s"), \(parts[1]) row\(parts[1] == "1" ? "" : "s")"
     }
 }

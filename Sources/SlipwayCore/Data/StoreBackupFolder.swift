@@ -143,7 +143,9 @@ extension BackupFolder where Manifest == StoreBackup {
     }
 
     /// Moves the store's files (main, WAL and shared memory together, so nothing committed is
-    /// lost) into a backup folder of their own, folded into one file when SQLite can.
+    /// lost) into a backup folder of their own, folded into one file when SQLite can. Made in
+    /// place, not as a partial: cut short, it holds the only copy of that store, which a prune of
+    /// stale partials would delete.
     private func keepAside(_ statePath: URL, replacedBy backup: StoreBackup, now: Date) throws -> StoreBackup {
         let manager = FileManager.default
         let id = freshID("store", now: now)
