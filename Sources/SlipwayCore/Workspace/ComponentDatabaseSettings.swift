@@ -1,7 +1,7 @@
 import Foundation
 
-/// A component's `database:` block: where its migrations are, and where and how long its
-/// backups are kept.
+/// A component's `database:` block: where its migrations are, where and how long its backups
+/// are kept, its recovery objectives and what a restore drill checks.
 public struct ComponentDatabaseSettings: Sendable, Equatable {
     /// The migrations folder, relative to the component's folder.
     public var migrations: String
