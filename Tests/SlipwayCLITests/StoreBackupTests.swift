@@ -105,6 +105,20 @@ import Testing
         #expect(left.count == 2 && !left.contains { $0["id"] as? String == ids[1] })
     }
 
+    @Test func aBackupCutShortIsNotListedAndTheNextCreateRemovesIt() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let partial = workspace.root.appendingPathComponent(".slipway/backups/.store-20261201T000000.000Z.partial")
+        try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true)
+        try Data("half a copy".utf8).write(to: partial.appendingPathComponent("store.db"))
+        #expect(try #require(try slipway.json("backup", "list") as? [Any]).isEmpty)
+        let created = try slipway("backup", "create", "--store")
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("removed the partial backup store-20261201T000000.000Z (its backup create was interrupted)"), "\(created.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: partial.path))
+        #expect(try #require(try slipway.json("backup", "list") as? [Any]).count == 1)
+    }
+
     @Test func aDamagedBackupFailsVerifyAndIsNeverRestored() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)

@@ -57,6 +57,9 @@ import Testing
         ("database: {migration: m/}\n", "services/accounts/slipway.yml:1:12: unknown key 'migration' in database; did you mean 'migrations'?"),
         ("database:\n  migrations: m/\n  retention: {backups: 0d}\n", "services/accounts/slipway.yml:3:24: database.retention.backups must be a number of days"),
         ("database:\n  migrations: m/\n  retention: {backups: 5d, pitr: 7d}\n", "services/accounts/slipway.yml:3:14: database.retention.pitr (7d) cannot be longer"),
+        ("database:\n  migrations: m/\n  rpo: soon\n", "services/accounts/slipway.yml:3:8: database.rpo must be a duration such as 90s, 5m or 1h"),
+        ("database:\n  migrations: m/\n  rto: 0s\n", "services/accounts/slipway.yml:3:8: database.rto must be longer than zero"),
+        ("database:\n  migrations: m/\n  verify_query: ''\n", "services/accounts/slipway.yml:3:17: database.verify_query must be an SQL query"),
     ])
     func badComponentDatabaseSettings(text: String, expected: String) throws {
         let workspace = try TemporaryWorkspace(files: ["services/accounts/slipway.yml": text])
@@ -70,14 +73,18 @@ import Testing
     @Test func aComponentDatabaseSaysWhereAndHowLongItsBackupsAreKept() throws {
         let workspace = try TemporaryWorkspace(files: [
             "slipway.yml": Self.config,
-            "services/accounts/slipway.yml": "database:\n  migrations: m/\n  backup_folder: /srv/backups/accounts\n  retention: {backups: 14d, pitr: 3}\n",
+            "services/accounts/slipway.yml": "database:\n  migrations: m/\n  backup_folder: /srv/backups/accounts\n  retention: {backups: 14d, pitr: 3}\n"
+                + "  rpo: 15m\n  rto: 2h\n  verify_query: SELECT count(*) FROM notes\n",
             "services/web/slipway.yml": "database: {migrations: m/}\n",
         ])
         let loaded = try Workspace.load(at: workspace.root)
         let accounts = try #require(try loaded.component(named: "accounts").settings.database)
         #expect(accounts.backupFolder == "/srv/backups/accounts")
         #expect(accounts.retention == DatabaseRetention(backupDays: 14, recoveryDays: 3))
-        #expect(try loaded.component(named: "web").settings.database?.retention == DatabaseRetention(backupDays: 30, recoveryDays: 7))
+        #expect(accounts.objectives == RecoveryObjectives(point: 900, time: 7200) && accounts.verifyQuery == "SELECT count(*) FROM notes")
+        let web = try #require(try loaded.component(named: "web").settings.database)
+        #expect(web.retention == DatabaseRetention(backupDays: 30, recoveryDays: 7))
+        #expect(web.objectives == RecoveryObjectives(point: 3600, time: 14_400) && web.verifyQuery == nil)
     }
 
     @Test func connectionStringsAndTheirPasswordsAreMasked() async throws {

@@ -44,6 +44,10 @@ struct AuditEntry: Equatable, Sendable {
         case .backupCreated, .storeRestored, .databaseRestored:
             action = kind == .backupCreated ? "backup" : "restore"
             outcome = (details.tag ?? "store") + (details.reason.map { ": \($0)" } ?? "")
+        case .backupDrilled:
+            action = "drill"
+            outcome = [details.outcome, details.tag, details.seconds.map { DurationText.format($0) }, details.reason]
+                .compactMap(\.self).joined(separator: " ")
         case .checkOverridden:
             action = "override"
             outcome = [details.stage, details.version, details.reason.map { "because \($0)" }].compactMap(\.self).joined(separator: " ")

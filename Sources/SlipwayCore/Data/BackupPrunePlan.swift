@@ -9,6 +9,9 @@ public struct BackupPrunePlan: Sendable, Equatable {
     public var segments: [WALSegment]
     /// The segment the archive is kept from; nil when no base backup anchors it (all WAL kept).
     public var keptFrom: String?
+    /// Backups cut short (their `backup create` killed), left as partial folders: the prune
+    /// removes them too and fills this in.
+    public var stalePartials: [String] = []
 
     public init(backups all: [DatabaseBackup], segments archive: [WALSegment], retention: DatabaseRetention, now: Date) {
         let limit = now.addingTimeInterval(-Double(retention.backupDays) * 86_400)

@@ -1,9 +1,8 @@
 import Foundation
 
-/// One component database's newest recoverable point, against the seed's RPO of one hour.
+/// One component database against its recovery objectives: the newest recoverable point's
+/// age against the RPO, and the last restore drill's time against the RTO.
 public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
-    public static let recoveryPointObjective: Double = 3600
-
     public var component: String
     public var environment: String
     public var database: String
@@ -12,24 +11,32 @@ public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
     /// `wal` or `base backup`.
     public var source: String?
     public var ageSeconds: Double?
-    public var rpoSeconds = Self.recoveryPointObjective
+    public var rpoSeconds: Double
+    /// Breached also when nothing is recoverable at all.
+    public var rpo: ObjectiveState
     public var withinRPO: Bool
+    public var rtoSeconds: Double
+    /// Unknown until a drill ran; breached when the last drill failed or took longer.
+    public var rto: ObjectiveState
+    public var lastDrill: RestoreDrill?
     public var baseBackups: Int
     public var logicalBackups: Int
     public var walSegments: Int
 
     enum CodingKeys: String, CodingKey {
-        case component, environment, database, source
+        case component, environment, database, source, rpo, rto
         case newestRecoverable = "newest_recoverable"
         case ageSeconds = "age_seconds"
         case rpoSeconds = "rpo_seconds"
         case withinRPO = "within_rpo"
+        case rtoSeconds = "rto_seconds"
+        case lastDrill = "last_drill"
         case baseBackups = "base_backups"
         case logicalBackups = "logical_backups"
         case walSegments = "wal_segments"
     }
 
-    init(target: DatabaseBackupTarget, backups: [DatabaseBackup], segments: [WALSegment], now: Date) {
+    init(target: DatabaseBackupTarget, backups: [DatabaseBackup], segments: [WALSegment], lastDrill: RestoreDrill?, now: Date) {
         component = target.component.name
         environment = target.environment
         database = target.databaseName
@@ -50,6 +57,15 @@ public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
             (newestRecoverable, source) = (nil, nil)
         }
         ageSeconds = newestRecoverable.map { max(0, now.timeIntervalSince($0)) }
-        withinRPO = ageSeconds.map { $0 <= Self.recoveryPointObjective } ?? false
+        rpoSeconds = target.objectives.point
+        withinRPO = ageSeconds.map { $0 <= target.objectives.point } ?? false
+        rpo = withinRPO ? .ok : .breached
+        rtoSeconds = target.objectives.time
+        self.lastDrill = lastDrill
+        rto = switch lastDrill {
+        case nil: .unknown
+        case let drill? where drill.ok && drill.seconds <= target.objectives.time: .ok
+        case _?: .breached
+        }
     }
 }

@@ -9,6 +9,9 @@ public struct DatabaseBackupTarget: Sendable {
     public var url: DatabaseURL?
     public var folder: DatabaseBackupFolder
     public var retention: DatabaseRetention
+    public var objectives: RecoveryObjectives
+    /// What a restore drill runs on the restored database (`verify_query`), if anything.
+    public var verifyQuery: String?
 
     /// How messages name it: `database 'main' of accounts in staging`.
     public var description: String { "database '\(databaseName)' of \(component.name) in \(environment)" }

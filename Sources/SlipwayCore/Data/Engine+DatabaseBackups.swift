@@ -29,7 +29,8 @@ extension Engine {
         let root = base.appendingPathComponent(name).standardizedFileURL
         return DatabaseBackupTarget(
             component: component, environment: name, databaseName: database.name, url: url,
-            folder: DatabaseBackupFolder(root: root), retention: settings.retention)
+            folder: DatabaseBackupFolder(root: root), retention: settings.retention,
+            objectives: settings.objectives, verifyQuery: settings.verifyQuery)
     }
 
     /// Every component database with a database in some environment, for `backup status`.
@@ -157,23 +158,16 @@ extension Engine {
         let kind: DatabaseBackup.Kind = logical ? .logical : .base
         let folder = target.folder
         let id = folder.freshID(kind, now: started)
-        let partial = folder.root.appendingPathComponent(".\(id).partial")
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(at: folder.root, withIntermediateDirectories: true)
-            try manager.createDirectory(at: partial, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .failure("cannot create \(partial.path): \(error.localizedDescription)")
-        }
+        let partial = try folder.begin(id)
         let password = url.password.map { ["PGPASSWORD": $0] } ?? [:]
         var label: (lsn: String, wal: String)?
         do {
             if logical {
                 try await programs.require(
-                    "pg_dump", ["--format=custom", "--no-password", "--file=\(partial.appendingPathComponent(DatabaseBackupFolder.dumpName).path)", "--dbname=\(url.keywords)"],
+                    "pg_dump", ["--format=custom", "--no-password", "--file=\(partial.folder.appendingPathComponent(DatabaseBackupFolder.dumpName).path)", "--dbname=\(url.keywords)"],
                     environment: password)
             } else {
-                let data = partial.appendingPathComponent("data")
+                let data = partial.folder.appendingPathComponent("data")
                 try await programs.require(
                     "pg_basebackup",
                     ["--dbname=\(url.keywords)", "--pgdata=\(data.path)", "--format=plain", "--wal-method=fetch", "--checkpoint=fast", "--no-password"],
@@ -181,22 +175,28 @@ extension Engine {
                 label = Self.startOfBackup(in: data)
             }
         } catch {
-            try? manager.removeItem(at: partial)
+            partial.abandon()
             throw error
         }
         // Rounded up: the backup restores to no moment before its end.
-        let ended = try await server.now()
+        let ended: Date
+        do {
+            ended = try await server.now()
+        } catch {
+            partial.abandon()
+            throw error
+        }
         let time = Date(timeIntervalSince1970: (ended.timeIntervalSince1970 * 1000).rounded(.up) / 1000)
         let backup = DatabaseBackup(
             id: id, kind: kind, component: target.component.name, environment: target.environment,
             database: url.database ?? url.user, started: started, time: time, startLSN: label?.lsn, startWAL: label?.wal,
-            bytes: DatabaseBackupFolder.size(of: partial), serverVersion: major, format: logical ? "custom" : "plain")
+            bytes: DatabaseBackupFolder.size(of: partial.folder), serverVersion: major, format: logical ? "custom" : "plain")
+        crash(at: "backup-before-rename")
         do {
-            try folder.write(backup, in: partial)
-            try manager.moveItem(at: partial, to: folder.folder(of: backup))
+            try partial.complete(backup)
         } catch {
-            try? manager.removeItem(at: partial)
-            throw .failure("cannot keep the backup in \(folder.folder(of: backup).path): \(error.localizedDescription)")
+            partial.abandon()
+            throw error
         }
         try store.append(NewEvent(
             .backupCreated, component: target.component.name, environment: target.environment,
@@ -204,6 +204,13 @@ extension Engine {
                 reason: "\(kind.rawValue) backup of \(target.description), \(backup.bytes) bytes", tag: id,
                 seconds: ended.timeIntervalSince(started))))
         return backup
+    }
+
+    /// The test hook for an interrupted command: `SLIPWAY_CRASH_AT=<step>` kills this process
+    /// at that step, as a kill -9 from outside would.
+    func crash(at step: String) {
+        guard environment["SLIPWAY_CRASH_AT"] == step else { return }
+        kill(getpid(), SIGKILL)
     }
 
     /// The start LSN and its segment from `backup_label`:
@@ -219,27 +226,31 @@ extension Engine {
 
     // MARK: Prune and status
 
-    /// Removes the backups and WAL the target's retention no longer keeps.
+    /// Removes the backups and WAL the target's retention no longer keeps, and the partial
+    /// folders of backups cut short (never one still being made).
     public func pruneDatabaseBackups(_ target: DatabaseBackupTarget, now: Date = Date()) throws(SlipwayError) -> BackupPrunePlan {
-        let plan = BackupPrunePlan(
+        var plan = BackupPrunePlan(
             backups: try target.folder.list(), segments: try target.folder.segments(), retention: target.retention, now: now)
         try target.folder.remove(plan)
-        if !plan.backups.isEmpty || !plan.segments.isEmpty {
+        plan.stalePartials = try target.folder.removeStalePartials()
+        if !plan.backups.isEmpty || !plan.segments.isEmpty || !plan.stalePartials.isEmpty {
             try store.append(NewEvent(
                 .backupCreated, component: target.component.name, environment: target.environment,
                 details: EventDetails(
-                    reason: "pruned \(plan.backups.count) backups and \(plan.segments.count) WAL files of \(target.description)",
+                    reason: "pruned \(plan.backups.count) backups, \(plan.segments.count) WAL files and \(plan.stalePartials.count) partial backups of \(target.description)",
                     tag: "prune")))
         }
         return plan
     }
 
-    /// Each component database's newest recoverable point and its age against the RPO.
-    public func databaseBackupStatus(now: Date = Date()) throws(SlipwayError) -> [DatabaseBackupStatus] {
+    /// Each component database's newest recoverable point against its RPO and last drill
+    /// against its RTO; only `target`'s when given.
+    public func databaseBackupStatus(of target: DatabaseBackupTarget? = nil, now: Date = Date()) throws(SlipwayError) -> [DatabaseBackupStatus] {
         var statuses: [DatabaseBackupStatus] = []
-        for target in databaseBackupTargets() {
+        for target in target.map({ [$0] }) ?? databaseBackupTargets() {
             statuses.append(DatabaseBackupStatus(
-                target: target, backups: try target.folder.list(), segments: try target.folder.segments(), now: now))
+                target: target, backups: try target.folder.list(), segments: try target.folder.segments(),
+                lastDrill: try lastDrill(of: target), now: now))
         }
         return statuses
     }

@@ -24,6 +24,31 @@ extension Engine {
         let data = try newDataFolder(requested, folder: folder)
         let port: Int
         if let requestedPort { port = requestedPort } else { port = try Self.freeLoopbackPort() }
+        let (socketFolder, log, reachedEnd) = try await recover(
+            target, from: backup, to: time, into: data, port: port, programs: programs, user: user,
+            note: "slipway restore of \(target.description) from \(backup.id)", timeout: timeout)
+        let database = target.url?.database ?? "postgres"
+        let userName = target.url?.user ?? "postgres"
+        let restore = DatabaseRestore(
+            backup: backup.id, target: time, reachedArchiveEnd: reachedEnd, dataFolder: data.path, port: port,
+            socketFolder: socketFolder, url: "postgres://\(userName)@127.0.0.1:\(port)/\(database)", log: log.path)
+        try store.append(NewEvent(
+            .databaseRestored, component: target.component.name, environment: target.environment,
+            details: EventDetails(
+                reason: "restored \(target.description) to \(TimeText.rfc3339Milliseconds(time)) into \(data.path), listening on \(restore.url)",
+                tag: backup.id)))
+        return restore
+    }
+
+    /// Copies `backup` into the new data folder `data`, sets it to replay the WAL archive up to
+    /// `time` (all of it when nil) and promote, starts it on `port` and waits until it has left
+    /// recovery. Returns the folder of its socket (when the path fits), its log, and whether the
+    /// archive ended before `time`.
+    func recover(
+        _ target: DatabaseBackupTarget, from backup: DatabaseBackup, to time: Date?, into data: URL, port: Int,
+        programs: PostgresPrograms, user: ServerUser?, note: String, timeout: Duration
+    ) async throws(SlipwayError) -> (socketFolder: String?, log: URL, reachedArchiveEnd: Bool) {
+        let folder = target.folder
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: data.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -40,15 +65,13 @@ extension Engine {
         // The socket beside the data when its path fits a socket address (107 bytes).
         let socketFolder = (data.path + "/.s.PGSQL.\(port)").utf8.count < 100 ? data.path : nil
         let log = data.appendingPathComponent("slipway-restore.log")
-        let settings = RestoreSettings(
-            wal: folder.wal.path, target: time, port: port, socketFolder: socketFolder,
-            note: "slipway restore of \(target.description) from \(backup.id)")
+        let settings = RestoreSettings(wal: folder.wal.path, target: time, port: port, socketFolder: socketFolder, note: note)
         try settings.write(into: data, as: user)
 
         var reachedEnd = false
         do {
             try await startRecovery(data: data, log: log, programs: programs, user: user, target: target, port: port, timeout: timeout)
-        } catch where Self.logSays("recovery ended before configured recovery target was reached", log) {
+        } catch where time != nil && Self.logSays("recovery ended before configured recovery target was reached", log) {
             // Nothing was committed after `time` in the archive: all of it is the database at `time`.
             var untargeted = settings
             untargeted.target = nil
@@ -56,22 +79,12 @@ extension Engine {
             reachedEnd = true
             try await startRecovery(data: data, log: log, programs: programs, user: user, target: target, port: port, timeout: timeout)
         }
-        let database = target.url?.database ?? "postgres"
-        let userName = target.url?.user ?? "postgres"
-        let restore = DatabaseRestore(
-            backup: backup.id, target: time, reachedArchiveEnd: reachedEnd, dataFolder: data.path, port: port,
-            socketFolder: socketFolder, url: "postgres://\(userName)@127.0.0.1:\(port)/\(database)", log: log.path)
-        try store.append(NewEvent(
-            .databaseRestored, component: target.component.name, environment: target.environment,
-            details: EventDetails(
-                reason: "restored \(target.description) to \(TimeText.rfc3339Milliseconds(time)) into \(data.path), listening on \(restore.url)",
-                tag: backup.id)))
-        return restore
+        return (socketFolder, log, reachedEnd)
     }
 
     /// The user the restored server runs as: when Slipway runs as root, the owner of the WAL
     /// archive (the source server's user) or else `postgres`; otherwise this process's user.
-    private func restoringUser(_ target: DatabaseBackupTarget) throws(SlipwayError) -> ServerUser? {
+    func restoringUser(_ target: DatabaseBackupTarget) throws(SlipwayError) -> ServerUser? {
         guard getuid() == 0 else { return nil }
         if let owner = ServerUser.owner(of: target.folder.wal.path), owner.uid != 0 { return owner }
         if let postgres = ServerUser.user(named: "postgres") { return postgres }
@@ -142,7 +155,7 @@ extension Engine {
         return left
     }
 
-    private func stopServer(data: URL, programs: PostgresPrograms, user: ServerUser?) async throws(SlipwayError) {
+    func stopServer(data: URL, programs: PostgresPrograms, user: ServerUser?) async throws(SlipwayError) {
         guard FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) else { return }
         _ = try await programs.run("pg_ctl", ["-D", data.path, "-m", "immediate", "-w", "stop"], as: user)
     }

@@ -3,23 +3,23 @@ import GRDB
 
 /// The backups of Slipway's own store, one folder each under `.slipway/backups/`: the copy
 /// (`store.db`, a self-contained SQLite file) and `backup.json`.
-public struct StoreBackupFolder: Sendable {
-    public var root: URL
+public typealias StoreBackupFolder = BackupFolder<StoreBackup>
 
-    public init(root: URL) {
-        self.root = root
-    }
+extension StoreBackup: BackupManifest {
+    public var listedTime: Date { created }
+    public static var timeFormat: BackupTimeFormat { .seconds }
+}
 
+extension BackupFolder where Manifest == StoreBackup {
     /// The folder beside the store at `statePath` (`<workspace>/.slipway/backups`).
     public init(statePath: URL) {
-        root = statePath.deletingLastPathComponent().appendingPathComponent("backups")
+        self.init(root: statePath.deletingLastPathComponent().appendingPathComponent("backups"))
     }
 
-    static let copyName = "store.db"
-    static let metadataName = "backup.json"
+    static var copyName: String { "store.db" }
 
     public func copy(of backup: StoreBackup) -> URL {
-        root.appendingPathComponent(backup.id).appendingPathComponent(Self.copyName)
+        folder(of: backup).appendingPathComponent(Self.copyName)
     }
 
     /// Copies `store` with SQLite's online backup: the copy is one read transaction's snapshot,
@@ -30,13 +30,12 @@ public struct StoreBackupFolder: Sendable {
         from store: EventStore, now: Date = Date(), note: String? = nil,
         progress: ((_ copied: Int, _ total: Int) -> Void)? = nil
     ) throws(SlipwayError) -> StoreBackup {
-        let id = try freshID(now: now)
+        let id = freshID("store", now: now)
         let manager = FileManager.default
-        // Built under a hidden name and renamed at the end: a half-made backup is never listed.
-        let partial = root.appendingPathComponent(".\(id).partial")
+        // Built under a partial name and renamed at the end: a half-made backup is never listed.
+        let partial = try begin(id)
         do {
-            try manager.createDirectory(at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let copyPath = partial.appendingPathComponent(Self.copyName)
+            let copyPath = partial.folder.appendingPathComponent(Self.copyName)
             let destination = try DatabaseQueue(path: copyPath.path)
             // In steps of a megabyte, to report progress; GRDB holds one read transaction around
             // all of them, so the copy is still one snapshot (StoreBackupTests copy under writes).
@@ -54,34 +53,12 @@ public struct StoreBackupFolder: Sendable {
             let backup = StoreBackup(
                 id: id, created: now, events: events, bytes: size, source: store.path.path,
                 slipwayVersion: SlipwayVersion.current, note: note)
-            try write(backup, in: partial)
-            try manager.moveItem(at: partial, to: root.appendingPathComponent(id))
+            try partial.complete(backup)
             return backup
         } catch {
-            try? manager.removeItem(at: partial)
+            partial.abandon()
             throw StoreFault.error(error, path: store.path, doing: "cannot back up the store")
         }
-    }
-
-    /// Every backup, oldest first; folders without a readable `backup.json` are not backups.
-    public func list() throws(SlipwayError) -> [StoreBackup] {
-        let manager = FileManager.default
-        guard manager.fileExists(atPath: root.path) else { return [] }
-        let names: [String]
-        do {
-            names = try manager.contentsOfDirectory(atPath: root.path)
-        } catch {
-            throw .failure("cannot read the backups folder \(root.path): \(error.localizedDescription)")
-        }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return names.filter { !$0.hasPrefix(".") }.compactMap { name in
-            let metadata = root.appendingPathComponent(name).appendingPathComponent(Self.metadataName)
-            guard let data = try? Data(contentsOf: metadata), let backup = try? decoder.decode(StoreBackup.self, from: data),
-                  backup.id == name
-            else { return nil }
-            return backup
-        }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
     }
 
     public func backup(id: String) throws(SlipwayError) -> StoreBackup {
@@ -166,10 +143,12 @@ public struct StoreBackupFolder: Sendable {
     }
 
     /// Moves the store's files (main, WAL and shared memory together, so nothing committed is
-    /// lost) into a backup folder of their own, folded into one file when SQLite can.
+    /// lost) into a backup folder of their own, folded into one file when SQLite can. Made in
+    /// place, not as a partial: cut short, it holds the only copy of that store, which a prune of
+    /// stale partials would delete.
     private func keepAside(_ statePath: URL, replacedBy backup: StoreBackup, now: Date) throws -> StoreBackup {
         let manager = FileManager.default
-        let id = try freshID(now: now)
+        let id = freshID("store", now: now)
         let folder = root.appendingPathComponent(id)
         try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let copyPath = folder.appendingPathComponent(Self.copyName)
@@ -212,29 +191,5 @@ public struct StoreBackupFolder: Sendable {
             removed.append(backup)
         }
         return removed
-    }
-
-    /// `store-20261204T032412.123Z`, and a suffix when two are made within one millisecond.
-    private func freshID(now: Date) throws(SlipwayError) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
-        let stem = "store-\(formatter.string(from: now))"
-        var id = stem
-        var suffix = 1
-        while FileManager.default.fileExists(atPath: root.appendingPathComponent(id).path)
-            || FileManager.default.fileExists(atPath: root.appendingPathComponent(".\(id).partial").path) {
-            suffix += 1
-            id = "\(stem)-\(suffix)"
-        }
-        return id
-    }
-
-    private func write(_ backup: StoreBackup, in folder: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        try encoder.encode(backup).write(to: folder.appendingPathComponent(Self.metadataName), options: .atomic)
     }
 }

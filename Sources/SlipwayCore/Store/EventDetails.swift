@@ -31,6 +31,8 @@ public struct EventDetails: Codable, Sendable, Equatable {
     /// For `release.tagged`: the highest migration version in the release's commit, for a
     /// component with `database: {migrations:}`; what a rollback to it compares with.
     public var schema: String?
+    /// For `backup.drilled`: the moment the drill's restore recovered to (RFC 3339, milliseconds).
+    public var recoveredTo: String?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
@@ -38,7 +40,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
         previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
         objective: String? = nil, request: RunRequest? = nil, migrations: [String]? = nil, allowances: [String]? = nil,
-        schema: String? = nil
+        schema: String? = nil, recoveredTo: String? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -62,6 +64,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.migrations = migrations
         self.allowances = allowances
         self.schema = schema
+        self.recoveredTo = recoveredTo
     }
 
     enum CodingKeys: String, CodingKey {
@@ -69,6 +72,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
         case jobRun = "job_run"
         case change, objective, request, migrations, allowances, schema
+        case recoveredTo = "recovered_to"
     }
 }
 

@@ -35,6 +35,11 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     /// `slipway restore` restored a component's database into a new cluster: `tag` is the base
     /// backup, `reason` the moment and where the new cluster listens.
     case databaseRestored = "database.restored"
+    /// `slipway backup verify COMPONENT --env ENV --restore` restored the newest base backup and
+    /// the archive into a throwaway cluster and checked it: `outcome` ok or failed, `tag` the base
+    /// backup, `seconds` the restore time (the RTO measured), `recovered_to` the moment it
+    /// recovered to, `reason` what the check found or why it failed.
+    case backupDrilled = "backup.drilled"
     /// `slipway backup restore --store` put a backup in the store's place: the first event after
     /// it, `tag` the backup's id and `reason` where the store it replaced was kept.
     case storeRestored = "store.restored"

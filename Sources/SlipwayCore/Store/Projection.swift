@@ -87,7 +87,7 @@ public struct Projection: Sendable, Equatable {
             }
         case .runRequested, .runResumed, .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed,
              .jobStarted, .jobFinished, .canaryChanged, .alertRaised, .migrationApplied, .backupCreated, .storeRestored, .checkOverridden,
-             .accessRefused, .alertSilenced, .databaseRestored, .requestApproved, .requestDenied, .requestExpired,
+             .accessRefused, .alertSilenced, .databaseRestored, .backupDrilled, .requestApproved, .requestDenied, .requestExpired,
              .requestRejected:
             break
         }

@@ -1,5 +1,7 @@
-/// A component's `database:` block: where its migrations are, and where and how long its
-/// backups are kept.
+import Foundation
+
+/// A component's `database:` block: where its migrations are, where and how long its backups
+/// are kept, its recovery objectives and what a restore drill checks.
 public struct ComponentDatabaseSettings: Sendable, Equatable {
     /// The migrations folder, relative to the component's folder.
     public var migrations: String
@@ -7,16 +9,26 @@ public struct ComponentDatabaseSettings: Sendable, Equatable {
     /// absolute, or relative to the workspace.
     public var backupFolder: String?
     public var retention = DatabaseRetention()
+    public var objectives = RecoveryObjectives()
+    /// What a restore drill runs on the restored database to call it sound (it must succeed);
+    /// without one, the drill counts the rows of every user table.
+    public var verifyQuery: String?
 
-    public init(migrations: String, backupFolder: String? = nil, retention: DatabaseRetention = DatabaseRetention()) {
+    public init(
+        migrations: String, backupFolder: String? = nil, retention: DatabaseRetention = DatabaseRetention(),
+        objectives: RecoveryObjectives = RecoveryObjectives(), verifyQuery: String? = nil
+    ) {
         self.migrations = migrations
         self.backupFolder = backupFolder
         self.retention = retention
+        self.objectives = objectives
+        self.verifyQuery = verifyQuery
     }
 
     static func parse(_ node: ConfigNode) throws(SlipwayError) -> ComponentDatabaseSettings {
         let entries = try node.mapping(
-            allowing: ["migrations", "backup_folder", "retention"], aliases: ["backupFolder": "backup_folder"], context: "database")
+            allowing: ["migrations", "backup_folder", "retention", "rpo", "rto", "verify_query"],
+            aliases: ["backupFolder": "backup_folder", "verifyQuery": "verify_query"], context: "database")
         guard let folder = entries["migrations"] else {
             throw node.location.error("database needs migrations: the folder of the component's migration files (e.g. migrations/)")
         }
@@ -34,6 +46,17 @@ public struct ComponentDatabaseSettings: Sendable, Equatable {
             settings.backupFolder = folder
         }
         if let node = entries["retention"] { settings.retention = try DatabaseRetention.parse(node) }
+        for (key, objective) in [("rpo", \RecoveryObjectives.point), ("rto", \RecoveryObjectives.time)] {
+            guard let node = entries[key] else { continue }
+            let seconds = try node.duration("database.\(key)")
+            guard seconds > 0 else { throw node.location.error("database.\(key) must be longer than zero") }
+            settings.objectives[keyPath: objective] = seconds
+        }
+        if let node = entries["verify_query"] {
+            let query = try node.string("verify_query").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !query.isEmpty else { throw node.location.error("database.verify_query must be an SQL query, found nothing") }
+            settings.verifyQuery = query
+        }
         return settings
     }
 }

@@ -31,6 +31,7 @@ struct BackupCreate: AsyncParsableCommand {
         let backup = try folder.create(from: engine.store) { copied, total in bar?.update(done: Double(copied), total: Double(total)) }
         bar?.finish()
         let pruned = try folder.prune(engine.workspace.config.backups.retention, keeping: backup.id)
+        let stale = try folder.removeStalePartials()
         try engine.store.append(NewEvent(.backupCreated, details: EventDetails(
             reason: "\(backup.events) events, \(backup.bytes) bytes"
                 + (pruned.isEmpty ? "" : "; pruned \(pruned.map(\.id).joined(separator: ", "))"),
@@ -40,6 +41,7 @@ struct BackupCreate: AsyncParsableCommand {
         for old in pruned {
             print("pruned \(old.id) (past the retention of \(engine.workspace.config.backups.retention))")
         }
+        for id in stale { print("removed the partial backup \(id) (its backup create was interrupted)") }
     }
 
     private func backUp(_ component: String, env: String) async throws {

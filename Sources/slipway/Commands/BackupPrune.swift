@@ -18,16 +18,18 @@ struct BackupPrune: AsyncParsableCommand {
                 var backups: [String]
                 var walFiles: [String]
                 var keptFrom: String?
+                var partials: [String]
                 enum CodingKeys: String, CodingKey {
-                    case backups
+                    case backups, partials
                     case walFiles = "wal_files"
                     case keptFrom = "wal_kept_from"
                 }
             }
-            return try JSONOutput.print(Report(backups: plan.backups.map(\.id), walFiles: plan.segments.map(\.name), keptFrom: plan.keptFrom))
+            return try JSONOutput.print(Report(backups: plan.backups.map(\.id), walFiles: plan.segments.map(\.name), keptFrom: plan.keptFrom, partials: plan.stalePartials))
         }
         for backup in plan.backups { print("pruned \(backup.id) (older than \(target.retention.backupDays) days)") }
-        print("pruned \(plan.backups.count) backups and \(plan.segments.count) WAL files of \(target.description)"
+        for id in plan.stalePartials { print("removed the partial backup \(id) (its backup create was interrupted)") }
+        print("pruned \(plan.backups.count) backups, \(plan.segments.count) WAL files and \(plan.stalePartials.count) partial backups of \(target.description)"
             + (plan.keptFrom.map { "; WAL kept from \($0) (a \(target.retention.recoveryDays)-day point-in-time window)" } ?? ""))
     }
 }

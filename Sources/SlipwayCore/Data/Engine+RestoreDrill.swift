@@ -1,0 +1,122 @@
+import Foundation
+
+extension Engine {
+    /// A restore drill: the newest base backup and all the archived WAL restored into a
+    /// throwaway cluster under the target's `restores/` (the live server is not contacted),
+    /// checked (it replayed the whole archive, the database answers, its user tables count or
+    /// the component's `verify_query` runs), then stopped and removed. The time from the start
+    /// until checked is the restore time the RTO is measured against. Recorded as
+    /// `backup.drilled` whether it passed or failed; a failed drill is returned, not thrown.
+    public func drillRestore(_ target: DatabaseBackupTarget, timeout: Duration = .seconds(4 * 3600)) async throws(SlipwayError) -> RestoreDrill {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let began = Date()
+        var drill = RestoreDrill(
+            component: target.component.name, environment: target.environment, time: began, ok: false, backup: nil,
+            recoveredTo: nil, seconds: 0, summary: "")
+        var cluster: (data: URL, programs: PostgresPrograms, user: ServerUser?)?
+        do throws(SlipwayError) {
+            let backups = try target.folder.list()
+            let segments = try target.folder.segments()
+            guard let window = RecoveryWindow(backups: backups, segments: segments),
+                  let backup = backups.filter({ $0.kind == .base }).max(by: { $0.time < $1.time })
+            else {
+                throw .failure("\(target.description) has no base backup to restore: take one with slipway backup create")
+            }
+            drill.backup = backup.id
+            let programs = try await PostgresPrograms.locate(major: backup.serverVersion)
+            let data = target.folder.freshRestoreFolder(now: began, drill: true)
+            cluster = (data, programs, try restoringUser(target))
+            let port = try Self.freeLoopbackPort()
+            _ = try await recover(
+                target, from: backup, to: nil, into: data, port: port, programs: programs, user: cluster?.user,
+                note: "slipway restore drill of \(target.description) from \(backup.id)", timeout: timeout)
+            let server = try await DatabaseServer.connect(
+                Self.restoredURL(target, database: backup.database, port: port), name: target.databaseName, environment: target.environment)
+            do throws(SlipwayError) {
+                try await Self.checkReplayedArchive(on: server, after: backup, segments: segments)
+                drill.summary = try await Self.sanityCheck(on: server, verifyQuery: target.verifyQuery)
+                await server.close()
+            } catch {
+                await server.close()
+                throw error
+            }
+            drill.ok = true
+            drill.recoveredTo = window.latest
+        } catch {
+            drill.summary = error.message
+        }
+        drill.seconds = (clock.now - start) / .seconds(1)
+        if let cluster {
+            try? await stopServer(data: cluster.data, programs: cluster.programs, user: cluster.user)
+            try? FileManager.default.removeItem(at: cluster.data.deletingLastPathComponent())
+        }
+        try store.append(drill.event)
+        return drill
+    }
+
+    /// The target's newest drill, if it was ever drilled.
+    func lastDrill(of target: DatabaseBackupTarget) throws(SlipwayError) -> RestoreDrill? {
+        try store.events(kind: .backupDrilled, component: target.component.name, environment: target.environment).last.flatMap(RestoreDrill.init)
+    }
+
+    /// How the drill reaches the restored cluster: the target's user (`postgres` when its
+    /// connection string is not set: a drill needs no live server), the backup's database.
+    private static func restoredURL(_ target: DatabaseBackupTarget, database: String, port: Int) throws(SlipwayError) -> DatabaseURL {
+        var url: DatabaseURL
+        if let configured = target.url {
+            url = configured
+        } else {
+            url = try DatabaseURL("postgres://postgres@127.0.0.1/postgres", name: "the restored server")
+        }
+        url.endpoint = .tcp(host: "127.0.0.1", port: port)
+        url.tls = .disable
+        url.database = database
+        return url
+    }
+
+    /// Recovery with no target stops where the archive stops being readable: at a missing or
+    /// damaged segment it promotes early, silently short of the newest WAL. A drill fails
+    /// there, since a restore to a later moment would lose what follows.
+    private static func checkReplayedArchive(
+        on server: DatabaseServer, after backup: DatabaseBackup, segments: [WALSegment]
+    ) async throws(SlipwayError) {
+        let start = backup.startWAL.flatMap { WALSegment(name: $0, archived: backup.time, bytes: 0).position }
+        guard let newest = segments.filter(\.isSegment).max(by: { ($0.position ?? "") < ($1.position ?? "") }),
+              let newestPosition = newest.position, start.map({ newestPosition >= $0 }) ?? true
+        else { return }
+        guard let reached = try await server.text("SELECT pg_walfile_name(pg_current_wal_lsn()) || ' ' || pg_current_wal_lsn()::text"),
+              let position = WALSegment(name: String(reached.prefix(24)), archived: backup.time, bytes: 0).position
+        else {
+            throw .failure("the restored server does not say where its WAL replay ended")
+        }
+        guard position >= newestPosition else {
+            throw .failure(
+                "replay stopped at \(reached.split(separator: " ").last ?? "?") (WAL segment \(reached.prefix(24))), short of the archive's newest segment "
+                    + "\(newest.name): the archive is missing or holds a damaged segment there, so later moments are not recoverable")
+        }
+    }
+
+    /// The restored database answers: the component's `verify_query` runs, or else every user
+    /// table is counted (which reads each of them through).
+    private static func sanityCheck(on server: DatabaseServer, verifyQuery: String?) async throws(SlipwayError) -> String {
+        if let verifyQuery {
+            let value: String?
+            do throws(SlipwayError) {
+                value = try await server.text(verifyQuery)
+            } catch {
+                throw .failure("verify_query failed on the restored database: \(error.message)")
+            }
+            return "verify_query returned \(value.map { "'\($0)'" } ?? "no value")"
+        }
+        let counted = try await server.text("""
+            SELECT count(*) || ' ' || coalesce(sum((xpath('/row/c/text()', query_to_xml(
+                format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint), 0)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+            """) ?? ""
+        let parts = counted.split(separator: " ")
+        guard parts.count == 2 else { throw .failure("the restored database did not count its tables (got '\(counted)')") }
+        return "\(parts[0]) user table\(parts[0] == "1" ? "" : "s"), \(parts[1]) row\(parts[1] == "1" ? "" : "s")"
+    }
+}
