@@ -58,6 +58,9 @@ import Testing
         (.cannotRun(command: "git", problem: "not found"), "cannot run git: not found", 1),
         (.commandFailed(command: "git diff", status: 128, firstLine: "fatal: bad revision"), "git diff: fatal: bad revision", 1),
         (.commandFailed(command: "git log", status: 3, firstLine: nil), "git log: exit 3", 1),
+        (.malformedReport(file: "lcov.info", .line(3), problem: "malformed DA record"), "lcov.info:3: malformed DA record", 1),
+        (.malformedReport(file: "a.json", .path("data[0]"), problem: "missing 'files'"), "a.json: data[0]: missing 'files'", 1),
+        (.malformedReport(file: "a.json", .path(""), problem: "expected an object"), "a.json: top level: expected an object", 1),
         (.store(path: "/s.db", .damaged("SQLite error 11: x"), doing: nil),
          "the store /s.db is damaged (SQLite error 11: x); run 'slipway store check', and restore a backup or move it aside", 1),
         (.store(path: "/s.db", .locked("SQLite error 5: busy"), doing: "opening"),
@@ -121,7 +124,7 @@ import Testing
 
     @Test func refusalsOfRolesGatesAndTheTwoPersonRuleCarryWhoWhatAndWhere() async throws {
         let workspace = try TemporaryWorkspace(files: [
-            "slipway.yml": "production_gates: required\nroles:\n  production:\n    everyone: viewer\n    approvals: 1\n",
+            "slipway.yml": "production_gates: required\nroles:\n  all:\n    everyone: deployer\n  production:\n    everyone: viewer\n    approvals: 1\n",
         ])
         try workspace.makeFolder("services/accounts")
         let engine = try await Engine.open(

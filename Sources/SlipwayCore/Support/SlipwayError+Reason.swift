@@ -37,6 +37,8 @@ extension SlipwayError {
         case cannotRun(command: String, problem: String)
         /// A child process exited non-zero; `firstLine` is the first line it said, if any.
         case commandFailed(command: String, status: Int32, firstLine: String?)
+        /// A test or scan report that cannot be read, at a line of the file or a place in its JSON.
+        case malformedReport(file: String, ReportPlace, problem: String)
         /// The store file at `path` failed while `doing` something.
         case store(path: String, StoreProblem, doing: String?)
         /// Anything else, said once.
@@ -73,6 +75,12 @@ extension SlipwayError {
             }
         }
 
+        public enum ReportPlace: Sendable, Equatable {
+            case line(Int)
+            /// A JSON path such as `data[0].files[3]`; empty is the top level.
+            case path(String)
+        }
+
         /// What SQLite said, already escaped to one line.
         public enum StoreProblem: Sendable, Equatable {
             case damaged(String)
@@ -85,7 +93,7 @@ extension SlipwayError {
             case .configuration, .unknownComponent, .unknownEnvironment, .unknownRun, .unknownRequest, .invalidValue, .reasonRequired:
                 .usage
             case .cancelled, .lockHeld, .notHealthy, .gateRefused, .accessRefused, .selfApproval, .approvalsBypassed,
-                 .cannotRun, .commandFailed, .store:
+                 .cannotRun, .commandFailed, .malformedReport, .store:
                 .failure
             case .message(let category, _): category
             }
@@ -137,6 +145,10 @@ extension SlipwayError {
                 return "cannot run \(command): \(problem)"
             case .commandFailed(let command, let status, let firstLine):
                 return "\(command): \(firstLine ?? "exit \(status)")"
+            case .malformedReport(let file, .line(let line), let problem):
+                return "\(file):\(line): \(problem)"
+            case .malformedReport(let file, .path(let path), let problem):
+                return "\(file): \(path.isEmpty ? "top level" : path): \(problem)"
             case .store(let path, let problem, let doing):
                 let doing = doing.map { "\($0): " } ?? ""
                 switch problem {
