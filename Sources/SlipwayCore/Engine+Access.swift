@@ -16,14 +16,13 @@ extension Engine {
         for name in environment.map({ [$0] }) ?? workspace.config.environmentNames {
             let role = self.role(in: name)
             guard role < action.role else { continue }
-            let scope = environment == nil ? "in every environment" : "in \(name)"
-            let declared = identity.source == .declared ? " (SLIPWAY_ACTOR, os user \(identity.osUser))" : ""
-            let message = "refused: \(action.rawValue)\(component.map { " of \($0)" } ?? "") needs the \(action.role.rawValue) role "
-                + "\(scope); \(identity.name)\(declared) is \(role.withArticle) in \(name) (roles: in slipway.yml)"
+            let refusal = SlipwayError(.accessRefused(
+                action, component: component, environment: environment, actor: identity.name,
+                osUser: identity.source == .declared ? identity.osUser : nil, role: role, roleEnvironment: name))
             try store.append(NewEvent(
                 .accessRefused, component: component, environment: environment,
-                details: EventDetails(stage: action.rawValue, outcome: action.role.rawValue, reason: message, origin: origin)))
-            throw .failure(message)
+                details: EventDetails(stage: action.rawValue, outcome: action.role.rawValue, reason: refusal.message, origin: origin)))
+            throw refusal
         }
     }
 

@@ -26,13 +26,13 @@ extension Engine {
         let record = try store.request(id: id)
         try authorize(.approve, environment: record.request.environment, component: record.request.component)
         guard record.actor != identity.name else {
-            let message = "refused: \(identity.name) asked for request \(id) (\(record.request.title)) and may not approve it: "
-                + "the two-person rule in \(record.request.environment) needs an approver other than the requester"
+            let refusal = SlipwayError(.selfApproval(
+                actor: identity.name, requestID: id, title: record.request.title, environment: record.request.environment))
             try store.append(NewEvent(
                 .accessRefused, component: record.request.component, environment: record.request.environment, runID: id,
                 details: EventDetails(
-                    stage: GuardedAction.approve.rawValue, outcome: "another approver", reason: message, origin: origin)))
-            throw .failure(message)
+                    stage: GuardedAction.approve.rawValue, outcome: "another approver", reason: refusal.message, origin: origin)))
+            throw refusal
         }
         return try store.approve(requestID: id, now: clock.now())
     }
@@ -41,7 +41,7 @@ extension Engine {
     @discardableResult
     public func deny(requestID id: String, reason: String) throws(SlipwayError) -> RequestRecord {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw .usage("approvals deny needs --reason TEXT: the requester reads why") }
+        guard !reason.isEmpty else { throw SlipwayError(.reasonRequired(what: "approvals deny", why: "the requester reads why")) }
         let record = try store.request(id: id)
         try authorize(.deny, environment: record.request.environment, component: record.request.component)
         return try store.deny(requestID: id, reason: reason, now: clock.now())
@@ -63,8 +63,7 @@ extension Engine {
     /// web`) would change it with no request for anyone to approve; `instead` says what to do.
     public func refuseBypassingApprovals(_ what: String, environment: String, instead: String) throws(SlipwayError) {
         guard let rule = approvalRule(in: environment) else { return }
-        throw .failure("refused: \(what) bypasses the two-person rule in \(environment) "
-            + "(approvals: \(rule.approvals), roles: in slipway.yml); \(instead)")
+        throw SlipwayError(.approvalsBypassed(what: what, environment: environment, approvals: rule.approvals, instead: instead))
     }
 
     /// Throws unless `runID` is a request into `request`'s environment approved under its rule:

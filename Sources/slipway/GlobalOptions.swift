@@ -44,7 +44,7 @@ struct GlobalOptions: ParsableArguments {
         origin: String = "cli", warnings: Bool = true, output: (@Sendable (String) -> Void)? = nil
     ) async throws(SlipwayError) -> Engine {
         guard let timeout = DurationText.seconds(lockTimeout) else {
-            throw .usage("--lock-timeout: '\(lockTimeout)' is not a duration (e.g. 30s, 2m)")
+            throw SlipwayError(.invalidValue(option: "--lock-timeout", value: lockTimeout, expected: "a duration (e.g. 30s, 2m)"))
         }
         if !newStore { try refuseNewStoreBesideALiveAgent() }
         let engine = try await Engine.open(

@@ -17,7 +17,7 @@ struct OverrideOptions: ParsableArguments {
             if reason != nil, !allowed { throw .usage("--reason goes with --override-gates (or, for a rollback, --force)") }
             return nil
         }
-        guard let reason else { throw .usage("--override-gates needs --reason TEXT: why this version skips its gates") }
+        guard let reason else { throw SlipwayError(.reasonRequired(what: "--override-gates", why: "why this version skips its gates")) }
         return ProductionGate.Override(reason: reason)
     }
 }

@@ -37,15 +37,17 @@ import Testing
     }
 
     @Test(arguments: [
-        ("canary:\n  steps: [5, 50, 40, 100]\n", "slipway.yml:2:18: canary.steps must rise: 40 comes after 50"),
-        ("canary:\n  steps: [5, 50]\n", "slipway.yml:2:10: canary.steps must end at 100, found 50"),
-        ("canary:\n  steps: [0, 100]\n", "slipway.yml:2:11: each of canary.steps must be between 1 and 100, found 0"),
-        ("canary:\n  interval: soon\n", "slipway.yml:2:13: canary.interval must be a duration such as 90s, 5m or 1h, found 'soon'"),
-        ("canary:\n  threshold: 0\n", "slipway.yml:2:14: canary.threshold must be between 1 and 1000, found 0"),
-        ("canary:\n  min_request: 5\n", "slipway.yml:2:3: unknown key 'min_request' in canary; did you mean 'min_requests'? (known: steps, interval, threshold, min_requests)"),
+        ("canary:\n  steps: [5, 50, 40, 100]\n", 2, 18, "canary.steps must rise: 40 comes after 50"),
+        ("canary:\n  steps: [5, 50]\n", 2, 10, "canary.steps must end at 100, found 50"),
+        ("canary:\n  steps: [0, 100]\n", 2, 11, "each of canary.steps must be between 1 and 100, found 0"),
+        ("canary:\n  interval: soon\n", 2, 13, "canary.interval must be a duration such as 90s, 5m or 1h, found 'soon'"),
+        ("canary:\n  threshold: 0\n", 2, 14, "canary.threshold must be between 1 and 1000, found 0"),
+        ("canary:\n  min_request: 5\n", 2, 3, "unknown key 'min_request' in canary; did you mean 'min_requests'? (known: steps, interval, threshold, min_requests)"),
     ])
-    func badCanarySettingsNameTheirPlace(text: String, message: String) {
-        #expect(throws: SlipwayError.usage(message)) { try WorkspaceConfig.parse(text, file: "slipway.yml") }
+    func badCanarySettingsNameTheirPlace(text: String, line: Int, column: Int, problem: String) {
+        #expect(throws: SlipwayError(.configuration(ConfigLocation(file: "slipway.yml", line: line, column: column), problem: problem))) {
+            try WorkspaceConfig.parse(text, file: "slipway.yml")
+        }
     }
 
     // MARK: Judgement

@@ -113,6 +113,11 @@ import Testing
     ])
     func errorsNameFileLineAndColumn(text: String, expected: String) throws {
         let error = #expect(throws: SlipwayError.self) { try WorkspaceConfig.parse(text, file: "slipway.yml") }
+        guard case .configuration(let location, _)? = error?.reason else {
+            Issue.record("expected a configuration error, got \(String(describing: error))")
+            return
+        }
+        #expect(expected.hasPrefix("\(location): "))
         #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "no error")")
         #expect(error?.exitCode == 2)
     }
@@ -154,9 +159,9 @@ import Testing
         let workspace = try TemporaryWorkspace(files: [
             "services/accounts/slipway.yml": "health:\n  path: \"/health\\r\\nX-Injected: 1\"\n",
         ])
-        #expect(throws: SlipwayError.usage(
-            #"services/accounts/slipway.yml:2:9: health.path must not contain control characters, found \r in '/health\r\nX-Injected: 1'"#
-        )) {
+        #expect(throws: SlipwayError(.configuration(
+            ConfigLocation(file: "services/accounts/slipway.yml", line: 2, column: 9),
+            problem: "health.path must not contain control characters, found \\r in '/health\r\nX-Injected: 1'"))) {
             try Workspace.load(at: workspace.root).checked()
         }
     }
@@ -166,9 +171,9 @@ import Testing
             "services/accounts/slipway.yml": "run: \"set -e\\n\\tpython3 app.py\"\npre_promotion: [\"curl -f\\n$SLIPWAY_URL\"]\n",
             "services/admin/slipway.yml": "run: \"python3 app.py\\r\"\n",
         ])
-        #expect(throws: SlipwayError.usage(
-            #"services/admin/slipway.yml:1:6: run must not contain control characters, found \r in 'python3 app.py\r'"#
-        )) {
+        #expect(throws: SlipwayError(.configuration(
+            ConfigLocation(file: "services/admin/slipway.yml", line: 1, column: 6),
+            problem: "run must not contain control characters, found \\r in 'python3 app.py\r'"))) {
             try Workspace.load(at: workspace.root).checked()
         }
         try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("services/admin"))
@@ -181,9 +186,9 @@ import Testing
         let workspace = try TemporaryWorkspace(files: [
             "services/accounts/slipway.yml": "port: 8080\nenvironments:\n  prodution:\n    url: https://x\n",
         ])
-        #expect(throws: SlipwayError.usage(
-            "services/accounts/slipway.yml:3:3: unknown environment 'prodution' (known: development, staging, production)"
-        )) {
+        #expect(throws: SlipwayError(.configuration(
+            ConfigLocation(file: "services/accounts/slipway.yml", line: 3, column: 3),
+            problem: "unknown environment 'prodution' (known: development, staging, production)"))) {
             try Workspace.load(at: workspace.root).checked()
         }
     }
@@ -192,7 +197,12 @@ import Testing
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": "components:\n  acounts:\n    port: 1\n"])
         try workspace.makeFolder("services/accounts")
         let error = #expect(throws: SlipwayError.self) { try Workspace.load(at: workspace.root).checked() }
-        #expect(error?.message.hasPrefix("slipway.yml:2:3: unknown component 'acounts'") == true, "\(error?.message ?? "")")
+        guard case .configuration(let location, let problem)? = error?.reason else {
+            Issue.record("expected a configuration error, got \(String(describing: error))")
+            return
+        }
+        #expect(location == ConfigLocation(file: "slipway.yml", line: 2, column: 3))
+        #expect(problem.hasPrefix("unknown component 'acounts'"), "\(problem)")
     }
 
     @Test(arguments: [("90s", 90.0), ("5m", 300.0), ("1h30m", 5400.0), ("500ms", 0.5), ("1d", 86400.0)])

@@ -190,7 +190,13 @@ import Testing
         let problem = try #require(damaged.problems.first)
         #expect(problem.contains("is damaged (SQLite error 11: malformed database schema (grdb_migr\\u{FFFD}tions))"), "\(problem)")
         #expect(!problem.unicodeScalars.contains { $0 == "\u{FFFD}" || $0.properties.generalCategory == .control })
-        #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
+        let opening = #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
+        guard case .store(let path, .damaged(let said), _)? = opening?.reason else {
+            Issue.record("expected a damaged store, got \(String(describing: opening))")
+            return
+        }
+        #expect(path == workspace.statePath.path)
+        #expect(said.hasPrefix("SQLite error 11: "), "\(said)")
     }
 }
 

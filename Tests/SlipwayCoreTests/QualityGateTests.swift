@@ -357,18 +357,21 @@ extension GateEvaluation {
             "apps/web/.keep": "",
             "slipway.yml": "environments:\n  staging:\n    quality_gates:\n      coverage_goal: 3\n",
         ])
-        #expect(throws: SlipwayError.usage(
-            "slipway.yml:4:7: unknown key 'coverage_goal' in quality_gates (known: sonarqube, test_coverage, security_scan, "
-                + "health_checks, duplication, reliability_rating, security_rating, maintainability_rating, minimum_new_lines, reports)"))
+        #expect(throws: SlipwayError(.configuration(
+            ConfigLocation(file: "slipway.yml", line: 4, column: 7),
+            problem: "unknown key 'coverage_goal' in quality_gates (known: sonarqube, test_coverage, security_scan, "
+                + "health_checks, duplication, reliability_rating, security_rating, maintainability_rating, minimum_new_lines, reports)")))
         {
             try Workspace.load(at: folder.root).checked()
         }
         try folder.write(["slipway.yml": "quality_gates:\n  security_rating: F\n"])
-        #expect(throws: SlipwayError.usage("slipway.yml:2:20: security_rating must be a rating A to E, found 'F'")) {
+        #expect(throws: SlipwayError(.configuration(
+            ConfigLocation(file: "slipway.yml", line: 2, column: 20), problem: "security_rating must be a rating A to E, found 'F'"))) {
             try Workspace.load(at: folder.root).checked()
         }
         try folder.write(["slipway.yml": "quality_gates:\n  reports:\n    coverage: {a: 1}\n"])
-        #expect(throws: SlipwayError.usage("slipway.yml:3:15: coverage must be a list of strings, found a mapping")) {
+        #expect(throws: SlipwayError(.configuration(
+            ConfigLocation(file: "slipway.yml", line: 3, column: 15), problem: "coverage must be a list of strings, found a mapping"))) {
             try Workspace.load(at: folder.root).checked()
         }
     }

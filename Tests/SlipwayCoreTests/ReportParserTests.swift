@@ -349,9 +349,21 @@ import Testing
         ("bad.txt", "\n \n", 1, "empty report"),
     ])
     func malformedInputFailsWithAClearMessage(name: String, text: String, line: Int, expected: String) throws {
-        let message = try #require(Self.failure { try Report.parse(Data(text.utf8), file: name) }, "parsed: \(text)")
-        #expect(message.hasPrefix(line > 0 ? "\(name):\(line): " : "\(name): "), "\(message)")
-        #expect(message.contains(expected), "\(message)")
+        let error = #expect(throws: SlipwayError.self) { try Report.parse(Data(text.utf8), file: name) }
+        guard case .malformedReport(let file, let place, let problem)? = error?.reason else {
+            Issue.record("expected a malformed report, got \(String(describing: error))")
+            return
+        }
+        #expect(file == name)
+        if line > 0 {
+            #expect(place == .line(line), "\(problem)")
+            #expect(problem.contains(expected), "\(problem)")
+        } else if case .path(let path) = place {
+            #expect("\(path): \(problem)".contains(expected), "\(path): \(problem)")
+        } else {
+            Issue.record("expected a place in the JSON, got \(place): \(problem)")
+        }
+        #expect(error?.exitCode == 1)
     }
 
     /// Found by the report fuzzer (fuzz/regressions/report): Foundation's XMLParser trapped on an

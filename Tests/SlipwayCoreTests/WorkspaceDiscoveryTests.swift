@@ -93,11 +93,16 @@ import Testing
         try workspace.makeFolder("apps/web")
         try workspace.makeFolder("services/accounts")
         let loaded = try Workspace.load(at: workspace.root)
-        #expect(throws: SlipwayError.usage("unknown app 'accounts'; accounts is a service: use deploy-service (known: web)")) {
+        #expect(throws: SlipwayError(.unknownComponent(
+            "accounts", kind: .app, hint: .otherKind(name: "accounts", .service), known: ["web"]))) {
             try loaded.component(named: "accounts", kind: .app)
         }
-        #expect(throws: SlipwayError.usage("unknown component 'apps/accounts'; did you mean 'services/accounts'? (known: web, accounts)")) {
+        #expect(throws: SlipwayError(.unknownComponent(
+            "apps/accounts", kind: nil, hint: .didYouMean("services/accounts"), known: ["web", "accounts"]))) {
             try loaded.component(named: "apps/accounts")
+        }
+        #expect(throws: SlipwayError(.unknownComponent("acounts", kind: nil, hint: .didYouMean("accounts"), known: ["web", "accounts"]))) {
+            try loaded.component(named: "acounts")
         }
     }
 

@@ -85,7 +85,7 @@ public struct NewCode: Sendable, Equatable {
         do {
             try process.run()
         } catch {
-            throw .failure("cannot run git: \(error.localizedDescription)")
+            throw SlipwayError(.cannotRun(command: "git", problem: error.localizedDescription))
         }
         // Read both pipes before waiting so a large diff cannot fill one and block git.
         let group = DispatchGroup()

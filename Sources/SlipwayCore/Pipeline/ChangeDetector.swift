@@ -51,7 +51,8 @@ public struct ChangeDetector: Sendable {
         }
         let diff = try diffResult.get()
         guard diff.status == 0 else {
-            throw .failure("git diff: \(diff.output.split(separator: "\n").first.map(String.init) ?? "exit \(diff.status)")")
+            let line = diff.output.split(separator: "\n").first.map(String.init)
+            throw SlipwayError(.commandFailed(command: "git diff", status: diff.status, firstLine: line))
         }
         var files = Self.parseNameStatus(diff.output)
         let components: (list: [Component], graph: DependencyGraph, globalPaths: [String], problems: [ComponentProblem])

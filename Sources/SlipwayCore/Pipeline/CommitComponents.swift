@@ -27,7 +27,8 @@ struct CommitComponents: Sendable {
         let batch = try await GitRepository.run(
             ["cat-file", "--batch"], input: ([commit] + wanted).map { $0 + "\n" }.joined(), in: root)
         guard batch.status == 0 else {
-            throw .failure("git cat-file: \(batch.error.split(separator: "\n").first.map(String.init) ?? "exit \(batch.status)")")
+            let line = batch.error.split(separator: "\n").first.map(String.init)
+            throw SlipwayError(.commandFailed(command: "git cat-file", status: batch.status, firstLine: line))
         }
         let objects = try Self.objects(in: batch.output)
         guard let resolved = objects.first, resolved.type == "commit" else { return nil }

@@ -93,7 +93,8 @@ extension Deployer {
         else { return }
         guard force else { throw .failure(refusal) }
         guard let reason = reason?.trimmingCharacters(in: .whitespaces), !reason.isEmpty else {
-            throw .usage("--force over \(check.blocker?.path ?? "a migration") needs --reason TEXT: why old code may run on this schema")
+            throw SlipwayError(.reasonRequired(
+                what: "--force over \(check.blocker?.path ?? "a migration")", why: "why old code may run on this schema"))
         }
         try engine.store.append(NewEvent(
             .checkOverridden, component: component.name, environment: environment, runID: runID,

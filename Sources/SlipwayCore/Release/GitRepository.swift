@@ -44,7 +44,7 @@ public struct GitRepository: Sendable {
             let output = status == 0 ? result.standardOutput : result.standardError
             return (status, output)
         } catch {
-            throw .failure("cannot run git: \(error)")
+            throw SlipwayError(.cannotRun(command: "git", problem: "\(error)"))
         }
     }
 
@@ -66,15 +66,15 @@ public struct GitRepository: Sendable {
             }
             return (status, result.standardOutput, result.standardError)
         } catch {
-            throw .failure("cannot run git: \(error)")
+            throw SlipwayError(.cannotRun(command: "git", problem: "\(error)"))
         }
     }
 
     func git(_ arguments: [String]) async throws(SlipwayError) -> String {
         let result = try await Self.run(arguments, in: root)
         guard result.status == 0 else {
-            let message = result.output.split(separator: "\n").first.map(String.init) ?? "exit \(result.status)"
-            throw .failure("git \(arguments.first ?? ""): \(message)")
+            let line = result.output.split(separator: "\n").first.map(String.init)
+            throw SlipwayError(.commandFailed(command: "git \(arguments.first ?? "")", status: result.status, firstLine: line))
         }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }

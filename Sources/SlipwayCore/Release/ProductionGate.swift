@@ -37,8 +37,8 @@ public struct ProductionGate: Sendable {
     ) throws(SlipwayError) {
         guard let missing = try missing(component, environment: environment, version: version) else { return }
         guard let override else {
-            throw .failure("\(route) of \(component.name) \(version) to \(environment) refused: \(missing) "
-                + "(production_gates: required); run the pipeline for it, or --override-gates --reason TEXT")
+            throw SlipwayError(.gateRefused(
+                route: route, component: component.name, version: version, environment: environment, missing: missing))
         }
         try record(override, component: component, environment: environment, version: version, missing: missing, route: route)
     }
@@ -48,7 +48,7 @@ public struct ProductionGate: Sendable {
         _ override: Override, component: Component, environment: String, version: String, missing: String, route: String
     ) throws(SlipwayError) {
         let reason = override.reason.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { throw .usage("--override-gates needs --reason TEXT: why this version skips its gates") }
+        guard !reason.isEmpty else { throw SlipwayError(.reasonRequired(what: "--override-gates", why: "why this version skips its gates")) }
         let message = "\(route) of \(component.name) \(version) to \(environment) went past the gates (\(missing)) "
             + "by \(engine.store.actor): \(reason)"
         try engine.store.append(NewEvent(

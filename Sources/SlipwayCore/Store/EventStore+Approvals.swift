@@ -83,7 +83,7 @@ extension EventStore {
     }
 
     private static func awaiting(_ id: String, _ db: Database) throws -> RequestRecord {
-        guard let record = try RequestRecord.fetchOne(db, key: id) else { throw SlipwayError.usage("unknown request '\(id)'") }
+        guard let record = try RequestRecord.fetchOne(db, key: id) else { throw SlipwayError(.unknownRequest(id)) }
         guard record.awaitsApproval else {
             let state = record.state == .pending || record.state == .claimed ? "approved" : record.state.rawValue
             throw SlipwayError.failure("request \(id) (\(record.request.title)) is not awaiting approval: it is \(state)")

@@ -38,7 +38,7 @@ extension EventStore {
         } catch {
             throw failure(error)
         }
-        guard let found else { throw .usage("unknown request '\(id)'") }
+        guard let found else { throw SlipwayError(.unknownRequest(id)) }
         return found
     }
 

@@ -6,17 +6,16 @@ extension EventStore {
     /// Records `run` as started and, when it deploys, takes the component's deploy lock, in one
     /// transaction. A lock held by a live run refuses; one left by a dead run is freed first.
     public func begin(_ run: RunRecord, lock: Bool, details: EventDetails) throws(SlipwayError) {
-        let refusal: String?
+        let refusal: SlipwayError?
         do {
-            refusal = try pool.write { db -> String? in
+            refusal = try pool.write { db -> SlipwayError? in
                 _ = try self.reapInterruptedRuns(in: db)
                 if lock, let component = run.component, let environment = run.environment {
                     if let holder = try DeployLock.fetchOne(db, key: ["component": component, "environment": environment]) {
                         let holderRun = try RunRecord.fetchOne(db, key: holder.runID)
-                        let since = ISO8601DateFormatter().string(from: holder.acquiredAt)
-                        let process = holderRun.map { " (pid \($0.pid) on \($0.host))" } ?? ""
-                        return "deploy lock for \(component) in \(environment) is held by run \(holder.runID) "
-                            + "of \(holder.actor)\(process) since \(since); wait for it or run 'slipway cancel \(holder.runID)'"
+                        return SlipwayError(.lockHeld(.init(
+                            component: component, environment: environment, runID: holder.runID, actor: holder.actor,
+                            pid: holderRun?.pid, host: holderRun?.host, since: holder.acquiredAt)))
                     }
                     try DeployLock(
                         component: component, environment: environment, runID: run.id, actor: run.actor,
@@ -36,8 +35,8 @@ extension EventStore {
             // The refusal is part of the audit trail too.
             try append(NewEvent(
                 .deployRefused, component: run.component, environment: run.environment, runID: run.id,
-                details: EventDetails(runKind: run.kind, version: run.version, reason: refusal)))
-            throw .failure(refusal)
+                details: EventDetails(runKind: run.kind, version: run.version, reason: refusal.message)))
+            throw refusal
         }
     }
 
@@ -73,7 +72,7 @@ extension EventStore {
         do {
             return try pool.write { db in
                 guard let run = try RunRecord.fetchOne(db, key: runID) else {
-                    throw SlipwayError.usage("unknown run '\(runID)' (see 'slipway runs')")
+                    throw SlipwayError(.unknownRun(runID))
                 }
                 guard run.state == .running else {
                     throw SlipwayError.failure("run \(runID) is not running: it \(run.state.rawValue)")
@@ -143,7 +142,7 @@ extension EventStore {
         } catch {
             throw failure(error)
         }
-        guard let found else { throw .usage("unknown run '\(id)' (see 'slipway runs')") }
+        guard let found else { throw SlipwayError(.unknownRun(id)) }
         return found
     }
 

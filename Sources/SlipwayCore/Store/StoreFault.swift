@@ -7,18 +7,17 @@ enum StoreFault {
     static func error(_ error: any Error, path: URL, doing what: String? = nil) -> SlipwayError {
         if let error = error as? SlipwayError { return error }
         if let replaced = error as? StoreFileGuard.FileReplaced { return .failure(replaced.message) }
-        let doing = what.map { "\($0): " } ?? ""
         guard let database = error as? DatabaseError else {
-            return .failure("\(doing)store \(path.path): \(escaped("\(error)"))")
+            return SlipwayError(.store(path: path.path, .failed(escaped("\(error)")), doing: what))
         }
         let said = "SQLite error \(database.resultCode.primaryResultCode.rawValue): \(escaped(database.message ?? "\(database.resultCode)"))"
         switch database.resultCode.primaryResultCode {
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-            return .failure("\(doing)the store \(path.path) is damaged (\(said)); run 'slipway store check', and restore a backup or move it aside")
+            return SlipwayError(.store(path: path.path, .damaged(said), doing: what))
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return .failure("\(doing)the store \(path.path) stayed locked by another process (\(said)); try again, or see who holds it with 'fuser \(path.path)'")
+            return SlipwayError(.store(path: path.path, .locked(said), doing: what))
         default:
-            return .failure("\(doing)store \(path.path): \(said)")
+            return SlipwayError(.store(path: path.path, .failed(said), doing: what))
         }
     }
 

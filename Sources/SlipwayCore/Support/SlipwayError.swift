@@ -1,4 +1,5 @@
-/// An error a user can act on: one line of text and the exit code it maps to.
+/// An error a user can act on: why it happened, as a case carrying its data, rendered to one
+/// line of text at the edge, and the exit code it maps to.
 ///
 /// Exit codes follow the command line's contract: 2 for usage and configuration
 /// errors (nothing was attempted), 1 for an operation that was attempted and failed.
@@ -10,17 +11,22 @@ public struct SlipwayError: Error, Equatable, CustomStringConvertible, Sendable 
         case failure
     }
 
-    public var category: Category
-    public var message: String
+    public var reason: Reason
 
+    public init(_ reason: Reason) {
+        self.reason = reason
+    }
+
+    /// A one-off error said as text; the recurring ones have a `Reason` case of their own.
     public init(_ category: Category, _ message: String) {
-        self.category = category
-        self.message = message
+        self.reason = .message(category, message)
     }
 
     public static func usage(_ message: String) -> SlipwayError { SlipwayError(.usage, message) }
     public static func failure(_ message: String) -> SlipwayError { SlipwayError(.failure, message) }
 
+    public var category: Category { reason.category }
+    public var message: String { reason.line }
     public var exitCode: Int32 { category == .usage ? 2 : 1 }
     public var description: String { message }
 }

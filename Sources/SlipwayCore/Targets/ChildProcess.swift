@@ -63,9 +63,9 @@ public enum ChildProcess {
             case .signaled(let signal): return 128 + signal
             }
         } catch let error as SubprocessError {
-            throw .failure("cannot run \(command.executable): \(error)")
+            throw SlipwayError(.cannotRun(command: command.executable, problem: "\(error)"))
         } catch {
-            throw .failure("cannot run \(command.executable): \(error)")
+            throw SlipwayError(.cannotRun(command: command.executable, problem: "\(error)"))
         }
     }
 }

@@ -13,8 +13,8 @@ public struct ConfigLocation: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column)" }
 
     /// A configuration error at this place, with the usage exit code. Control characters of
-    /// the values quoted in `message` are escaped, so the error is one line.
-    public func error(_ message: String) -> SlipwayError {
-        .usage(ConfigText.escaped("\(self): \(message)"))
+    /// the values quoted in `problem` are escaped when rendered, so the error is one line.
+    public func error(_ problem: String) -> SlipwayError {
+        SlipwayError(.configuration(self, problem: problem))
     }
 }

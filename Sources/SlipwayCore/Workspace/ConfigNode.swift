@@ -20,25 +20,21 @@ public struct ConfigNode {
         } catch let error as YamlError {
             throw describe(error, file: file)
         } catch {
-            throw .usage(ConfigText.escaped("\(file):1:1: \(error)"))
+            throw ConfigLocation(file: file, line: 1, column: 1).error("\(error)")
         }
     }
 
     private static func describe(_ error: YamlError, file: String) -> SlipwayError {
-        .usage(ConfigText.escaped(message(error, file: file)))
-    }
-
-    private static func message(_ error: YamlError, file: String) -> String {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return "\(file):\(mark.line):\(mark.column): invalid YAML: \(detail)"
+            return ConfigLocation(file: file, line: mark.line, column: mark.column).error("invalid YAML: \(detail)")
         case .reader(let problem, _, _, _):
-            return "\(file):1:1: invalid YAML: \(problem)"
+            return ConfigLocation(file: file, line: 1, column: 1).error("invalid YAML: \(problem)")
         default:
-            return "\(file):1:1: invalid YAML: \(error)"
+            return ConfigLocation(file: file, line: 1, column: 1).error("invalid YAML: \(error)")
         }
     }
 

@@ -174,18 +174,14 @@ public struct Workspace: Sendable {
             return component
         }
         if let problem = problems.first(where: { $0.isNamed(by: reference) }) { throw problem.error }
-        let noun = kind.map { $0 == .app ? "app" : "service" } ?? "component"
-        let known = candidates.map(\.name).joined(separator: ", ")
-        var hint = ""
+        var hint: SlipwayError.Reason.NameHint?
         if let other = components.first(where: { $0.name == name }) {
             // The right name in the wrong place: say where it is, or which command deploys it.
-            hint = kind == nil
-                ? "; did you mean '\(other.path)'?"
-                : "; \(other.name) is a\(other.kind == .app ? "n app: use deploy-app" : " service: use deploy-service")"
+            hint = kind == nil ? .didYouMean(other.path) : .otherKind(name: other.name, other.kind)
         } else if let nearest = NearestName.suggestion(for: name, among: candidates.map(\.name)) {
-            hint = "; did you mean '\(nearest)'?"
+            hint = .didYouMean(nearest)
         }
-        throw .usage(ConfigText.escaped("unknown \(noun) '\(reference)'\(hint) (known: \(known.isEmpty ? "none" : known))"))
+        throw SlipwayError(.unknownComponent(reference, kind: kind, hint: hint, known: candidates.map(\.name)))
     }
 
     public func environment(named name: String) throws(SlipwayError) -> EnvironmentSettings {

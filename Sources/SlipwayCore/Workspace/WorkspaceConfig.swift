@@ -48,7 +48,7 @@ public struct WorkspaceConfig: Sendable {
 
     public func environment(named name: String) throws(SlipwayError) -> EnvironmentSettings {
         guard let settings = environments.first(where: { $0.name == name }) else {
-            throw .usage(ConfigText.escaped("unknown environment '\(name)' (known: \(environmentNames.joined(separator: ", ")))"))
+            throw SlipwayError(.unknownEnvironment(name, known: environmentNames))
         }
         return settings
     }

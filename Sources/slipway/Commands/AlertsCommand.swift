@@ -27,18 +27,18 @@ struct AlertsSilence: AsyncParsableCommand {
 
     func run() async throws {
         let reason = (self.reason ?? "").trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { throw SlipwayError.usage("alerts silence needs --reason TEXT: why these alerts may go unheard") }
+        guard !reason.isEmpty else { throw SlipwayError(.reasonRequired(what: "alerts silence", why: "why these alerts may go unheard")) }
         let now = Date()
         let end: Date
         switch (duration, until) {
         case (let duration?, nil):
             guard let seconds = DurationText.seconds(duration), seconds > 0 else {
-                throw SlipwayError.usage("--for: '\(duration)' is not a duration (e.g. 30m, 2h)")
+                throw SlipwayError(.invalidValue(option: "--for", value: duration, expected: "a duration (e.g. 30m, 2h)"))
             }
             end = now.addingTimeInterval(seconds)
         case (nil, let until?):
             guard let moment = MomentText.parse(until, now: now), moment > now else {
-                throw SlipwayError.usage("--until: '\(until)' is not a time to come (e.g. '2026-12-03 14:05' UTC)")
+                throw SlipwayError(.invalidValue(option: "--until", value: until, expected: "a time to come (e.g. '2026-12-03 14:05' UTC)"))
             }
             end = moment
         default:

@@ -19,7 +19,8 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let moment = try at.map { text throws(SlipwayError) in
             guard let moment = MomentText.parse(text) else {
-                throw .usage("--at: '\(text)' is not a moment (2026-12-03T14:05:00Z, '2026-12-03 14:05' in UTC, '2h ago' or -2h)")
+                throw SlipwayError(.invalidValue(
+                    option: "--at", value: text, expected: "a moment (2026-12-03T14:05:00Z, '2026-12-03 14:05' in UTC, '2h ago' or -2h)"))
             }
             return moment
         }

@@ -8,19 +8,19 @@ enum CoberturaReport {
         do {
             pieces = try XMLPieces(data)
         } catch {
-            throw .failure("\(file):\(error.line): invalid XML: \(error.message)")
+            throw SlipwayError(.malformedReport(file: file, .line(error.line), problem: "invalid XML: \(error.message)"))
         }
         while true {
             let piece: XMLPieces.Piece?
             do {
                 piece = try pieces.next()
             } catch {
-                throw .failure("\(file):\(error.line): invalid XML: \(error.message)")
+                throw SlipwayError(.malformedReport(file: file, .line(error.line), problem: "invalid XML: \(error.message)"))
             }
             guard let piece else { break }
-            if let problem = reader.read(piece) { throw .failure("\(file):\(pieces.pieceLine): \(problem)") }
+            if let problem = reader.read(piece) { throw SlipwayError(.malformedReport(file: file, .line(pieces.pieceLine), problem: problem)) }
         }
-        guard reader.sawRoot else { throw .failure("\(file):1: not a Cobertura report: no <coverage> element") }
+        guard reader.sawRoot else { throw SlipwayError(.malformedReport(file: file, .line(1), problem: "not a Cobertura report: no <coverage> element")) }
         var summary = CoverageSummary()
         for entry in reader.files {
             summary.add(FileCoverage(

@@ -14,7 +14,7 @@ struct JSONNode {
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
             let line = Self.line(of: detail, in: data)
-            throw .failure("\(file):\(line): invalid JSON: \(detail)")
+            throw SlipwayError(.malformedReport(file: file, .line(line), problem: "invalid JSON: \(detail)"))
         }
     }
 
@@ -33,7 +33,7 @@ struct JSONNode {
     }
 
     func error(_ message: String) -> SlipwayError {
-        .failure("\(file): \(path.isEmpty ? "top level" : path): \(message)")
+        SlipwayError(.malformedReport(file: file, .path(path), problem: message))
     }
 
     subscript(key: String) -> JSONNode? {

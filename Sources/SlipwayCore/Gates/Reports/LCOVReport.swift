@@ -72,7 +72,7 @@ enum LCOVReport {
         }
 
         func fail(_ message: String, line: Int? = nil) -> SlipwayError {
-            .failure("\(file):\(line ?? lineNumber): \(message)")
+            SlipwayError(.malformedReport(file: file, .line(line ?? lineNumber), problem: message))
         }
 
         func starts(_ start: Int, _ stop: Int, with prefix: StaticString) -> Bool {

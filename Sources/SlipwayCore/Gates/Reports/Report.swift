@@ -31,7 +31,7 @@ public struct Report: Sendable {
     /// Parses report bytes; `directory` resolves relative source folders of Cobertura reports.
     public static func parse(_ data: Data, file: String, directory: URL? = nil) throws(SlipwayError) -> Report {
         let start = data.firstIndex { !ReportFormat.isSpace($0) }
-        guard let start else { throw .failure("\(file):1: empty report") }
+        guard let start else { throw SlipwayError(.malformedReport(file: file, .line(1), problem: "empty report")) }
         if data[start] == UInt8(ascii: "{") || data[start] == UInt8(ascii: "[") {
             let json = try JSONNode.parse(data, file: file)
             switch ReportFormat.detect(json: json.value) {
@@ -41,8 +41,9 @@ public struct Report: Sendable {
             case .pipAudit: return Report(format: .pipAudit, findings: try PipAuditReport.parse(json))
             case .osv: return Report(format: .osv, findings: try OSVReport.parse(json))
             case .lcov, .cobertura, nil:
-                throw .failure(
-                    "\(file):1: unrecognized JSON report (expected llvm-cov export, SARIF, npm audit, pip-audit or osv-scanner)")
+                throw SlipwayError(.malformedReport(
+                    file: file, .line(1),
+                    problem: "unrecognized JSON report (expected llvm-cov export, SARIF, npm audit, pip-audit or osv-scanner)"))
             }
         }
         let format = data.withUnsafeBytes { ReportFormat.detect(text: $0) }
@@ -52,7 +53,8 @@ public struct Report: Sendable {
         case .lcov:
             return Report(format: .lcov, coverage: try LCOVReport.parse(data, file: file))
         default:
-            throw .failure("\(file):1: unrecognized report (expected LCOV, Cobertura XML or a JSON report)")
+            throw SlipwayError(.malformedReport(
+                file: file, .line(1), problem: "unrecognized report (expected LCOV, Cobertura XML or a JSON report)"))
         }
     }
 }

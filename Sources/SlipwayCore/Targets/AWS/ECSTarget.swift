@@ -179,7 +179,7 @@ public struct ECSTarget: Sendable {
         log("updated service \(services[color]) to \(arn)")
         var last = "no primary deployment"
         for attempt in 1...health.attempts {
-            if log.cancellation.isSet { throw .failure("cancelled while \(services[color]) rolled out") }
+            if log.cancellation.isSet { throw SlipwayError(.cancelled("while \(services[color]) rolled out")) }
             let service = try await service(color)
             let primary = service.deployments?.first { $0.status == "PRIMARY" }
             if let primary {
@@ -203,7 +203,7 @@ public struct ECSTarget: Sendable {
     func waitHealthy(_ color: SlotColor, log: StageLog) async throws(SlipwayError) {
         var last = "no answer"
         for attempt in 1...health.attempts {
-            if log.cancellation.isSet { throw .failure("cancelled during the health check") }
+            if log.cancellation.isSet { throw SlipwayError(.cancelled("during the health check")) }
             let states = try await aws.call(
                 "elbv2", "describe-target-health", ["--target-group-arn", targetGroups[color]], as: AWSAnswer.TargetHealth.self
             ).descriptions.map(\.targetHealth.state)

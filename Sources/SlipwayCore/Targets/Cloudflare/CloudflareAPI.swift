@@ -210,7 +210,7 @@ public struct CloudflareAPI: Sendable {
             do {
                 try await clock.sleep(seconds: wait)
             } catch {
-                throw .failure("cancelled while waiting to retry Cloudflare \(method) \(path)")
+                throw SlipwayError(.cancelled("while waiting to retry Cloudflare \(method) \(path)"))
             }
         }
     }

@@ -135,7 +135,7 @@ public struct PagesTarget: Sendable {
         }
         var last = "no answer"
         for attempt in 1...health.attempts {
-            if log.cancellation.isSet { throw .failure("cancelled during the health check") }
+            if log.cancellation.isSet { throw SlipwayError(.cancelled("during the health check")) }
             switch await probe.perform() {
             case .success(let response) where (200..<300).contains(response.status):
                 log("healthy: GET \(url)\(health.path) answered \(response.status) (attempt \(attempt))")

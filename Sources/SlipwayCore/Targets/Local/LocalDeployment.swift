@@ -55,7 +55,7 @@ public struct LocalDeployment: Sendable {
             RunPlan.Stage(name: "health-check", description: "GET \(health.path) on the \(color) slot until 2xx") { log throws(SlipwayError) in
                 let port = try await slotPort(color: color)
                 do throws(SlipwayError) {
-                    try await probeUntilHealthy(port: port, log: log)
+                    try await probeUntilHealthy(port: port, color: color, log: log)
                 } catch {
                     log("stopping the \(color) slot: no traffic moved")
                     _ = try? await call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color.rawValue))
@@ -77,7 +77,7 @@ public struct LocalDeployment: Sendable {
     /// The health gate of a switch by hand: `GET health.path` on the slot that gets the traffic.
     public func healthGate(color: SlotColor) -> RunPlan.Stage {
         RunPlan.Stage(name: "health-check", description: "GET \(component.settings.health.path) on the \(color) slot") { log throws(SlipwayError) in
-            try await probeUntilHealthy(port: try await slotPort(color: color), log: log)
+            try await probeUntilHealthy(port: try await slotPort(color: color), color: color, log: log)
         }
     }
 
@@ -226,12 +226,12 @@ public struct LocalDeployment: Sendable {
         }
     }
 
-    /// Probes until a 2xx, at most `attempts` times; throws with the last answer.
-    func probeUntilHealthy(port: Int, log: StageLog) async throws(SlipwayError) {
+    /// Probes the slot of `color` until a 2xx, at most `attempts` times; throws with the last answer.
+    func probeUntilHealthy(port: Int, color: SlotColor, log: StageLog) async throws(SlipwayError) {
         let health = component.settings.health
         var last = "no answer"
         for attempt in 1...health.attempts {
-            if log.cancellation.isSet { throw .failure("cancelled during the health check") }
+            if log.cancellation.isSet { throw SlipwayError(.cancelled("during the health check")) }
             switch await probe(port: port, throughRouter: false) {
             case .success(let response) where (200..<300).contains(response.status):
                 log("healthy: GET \(health.path) answered \(response.status) (attempt \(attempt))")
@@ -244,7 +244,7 @@ public struct LocalDeployment: Sendable {
             if attempt == 1 || attempt % 5 == 0 { log("not healthy yet (attempt \(attempt)/\(health.attempts)): \(last)") }
             if attempt < health.attempts { try? await clock.sleep(seconds: health.interval) }
         }
-        throw .failure("\(component.name) never became healthy after \(health.attempts) checks; last answer: \(last)")
+        throw SlipwayError(.notHealthy(component: component.name, color: color, checks: health.attempts, lastAnswer: last))
     }
 
     func switchTraffic(to color: SlotColor, log: StageLog) async throws(SlipwayError) {
@@ -284,7 +284,7 @@ public struct LocalDeployment: Sendable {
         let health = component.settings.health
         var failures = 0
         while clock.now() < deadline {
-            if log.cancellation.isSet { throw .failure("cancelled during the post-promotion window") }
+            if log.cancellation.isSet { throw SlipwayError(.cancelled("during the post-promotion window")) }
             switch await probe(port: routePort, throughRouter: true) {
             case .success(let response) where (200..<300).contains(response.status):
                 failures = 0
