@@ -77,7 +77,8 @@ public actor Agent {
         // Slots and the router are reaped on each supervision pass (DetachedProcess.reapExited);
         // SIGCHLD keeps its default, so the goals and git commands a run starts can be waited for.
         let socket = try await AgentSocket.listen(
-            at: socketPath, answer: { [self] request in await answer(request) },
+            at: socketPath, answerAtOnce: { [self] request in answerAtOnce(request) },
+            answer: { [self] request in await answer(request) },
             answered: { [self] response in exitIfDone(after: response) })
         try store.save(ProcessRecord(role: "agent", identity: .current, socket: socketPath))
         await serially {
@@ -120,8 +121,8 @@ public actor Agent {
     }
 
     /// Answers a ping and takes an `execute` on at once, so a busy agent is never taken for a
-    /// dead one and a run never waits for a switch; everything else waits for its turn.
-    nonisolated func answer(_ request: AgentRequest) async -> AgentResponse {
+    /// dead one and a run never waits for a switch; nil for what must wait for its turn.
+    nonisolated func answerAtOnce(_ request: AgentRequest) -> AgentResponse? {
         switch request {
         case .ping:
             return pong()
@@ -129,8 +130,14 @@ public actor Agent {
             runs.execute(requestID: requestID, environment: variables)
             return .done
         default:
-            return await performInTurn(request)
+            return nil
         }
+    }
+
+    /// Answers `request`, in its turn unless it can be answered at once.
+    nonisolated func answer(_ request: AgentRequest) async -> AgentResponse {
+        if let response = answerAtOnce(request) { return response }
+        return await performInTurn(request)
     }
 
     private func performInTurn(_ request: AgentRequest) async -> AgentResponse {
@@ -192,11 +199,9 @@ public actor Agent {
 
     private func perform(_ request: AgentRequest) async throws -> AgentResponse {
         switch request {
-        case .ping:
-            return pong()
-        case .execute(let requestID, let variables):
-            runs.execute(requestID: requestID, environment: variables)
-            return .done
+        case .ping, .execute:
+            // Answered before any turn is waited for.
+            return answerAtOnce(request) ?? .done
         case .handOver:
             stopping.store(true, ordering: .relaxed)
             return .handedOver(records: AgentRecords(

@@ -17,9 +17,11 @@ final class AgentSocket: Sendable {
     }
 
     /// Listens at `path` (an old socket file there is replaced), mode 0600 in a private folder.
-    /// `answer` makes each answer; `answered` is called once it is written (and the connection closed).
+    /// `answerAtOnce` answers what needs no turn of the agent's work (on the event loop), `answer`
+    /// the rest; `answered` is called once an answer is written (and the connection closed).
     static func listen(
-        at path: String, answer: @escaping @Sendable (AgentRequest) async -> AgentResponse,
+        at path: String, answerAtOnce: @escaping @Sendable (AgentRequest) -> AgentResponse?,
+        answer: @escaping @Sendable (AgentRequest) async -> AgentResponse,
         answered: @escaping @Sendable (AgentResponse) -> Void
     ) async throws -> AgentSocket {
         guard path.utf8.count <= UnixSocket.maximumPathBytes else {
@@ -38,7 +40,8 @@ final class AgentSocket: Sendable {
                         guard uid == getuid() else { throw StrangerRefused(uid: uid) }
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(LineFrameDecoder(maximumLineLength: 1 << 20)))
-                        try channel.pipeline.syncOperations.addHandler(AgentConnectionHandler(answer: answer, answered: answered))
+                        try channel.pipeline.syncOperations.addHandler(AgentConnectionHandler(
+                            answerAtOnce: answerAtOnce, answer: answer, answered: answered))
                     }
                 }
                 .bind(unixDomainSocketPath: path)
