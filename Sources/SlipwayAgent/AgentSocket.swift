@@ -8,11 +8,9 @@ import SlipwayRouter
 /// ``AgentResponse``, each a line of JSON. Only this user's processes are answered (the peer's
 /// credentials, SO_PEERCRED); anyone else's connection is closed unread.
 final class AgentSocket: Sendable {
-    let path: String
     private let channel: any Channel
 
-    private init(path: String, channel: any Channel) {
-        self.path = path
+    private init(channel: any Channel) {
         self.channel = channel
     }
 
@@ -50,7 +48,7 @@ final class AgentSocket: Sendable {
             throw SlipwayError.failure("cannot listen on \(path): \(error)")
         }
         chmod(path, 0o600)
-        return AgentSocket(path: path, channel: channel)
+        return AgentSocket(channel: channel)
     }
 
     /// Returns when the listener is closed.
