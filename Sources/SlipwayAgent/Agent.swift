@@ -101,6 +101,7 @@ public final class Agent: @unchecked Sendable {
         }
         let sinks = AlertSinks(root: root, store: store, clock: clock)
         Task { await sinks.watch(pause: 0.5) { true } }
+        Task { await BackupScheduler(root: root, store: store).watch(clock: clock) { [self] in !isStopping } }
         startMetricsEndpoint()
         while true {
             let connection = accept(listener, nil, nil)
