@@ -14,6 +14,11 @@ import Glibc
 struct BackupScheduleCommandTests {
     static let folder = RestoreDrillTests.folder
 
+    /// What the scheduler said.
+    final class Said: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
     static func restores(_ fixture: RestoreDrillTests.Fixture) -> URL {
         fixture.workspace.root.appendingPathComponent("\(folder)/restores")
     }
@@ -81,13 +86,13 @@ struct BackupScheduleCommandTests {
     @Test func theAgentsSchedulePassTakesABaseBackupDrillsItAndWaitsForTheInterval() async throws {
         try await RestoreDrillTests.withFixture(backUp: false) { fixture in
             try fixture.workspace.write(["slipway.yml": RestoreDrillTests.config + "    backup_schedule: hourly\n"])
-            let lines = Mutex<[String]>([])
+            let said = Said()
             let scheduler = BackupScheduler(
                 root: fixture.workspace.root, store: try EventStore(path: fixture.workspace.statePath, actor: "agent"),
-                environment: fixture.env, output: { line in lines.withLock { $0.append(line) } })
+                environment: fixture.env, output: { line in said.lines.withLock { $0.append(line) } })
 
             await scheduler.pass(now: Date())
-            let first = lines.withLock { $0 }
+            let first = said.lines.withLock { $0 }
             #expect(first.count == 2, "\(first)")
             #expect(first.first?.hasPrefix("scheduled base backup base-") == true && first.first?.contains("of database 'main' of accounts in staging") == true, "\(first)")
             #expect(first.last?.hasPrefix("scheduled restore drill of database 'main' of accounts in staging passed in ") == true, "\(first)")
@@ -100,9 +105,9 @@ struct BackupScheduleCommandTests {
 
             // Nothing is due again until the hour has passed; then a base backup, the weekly drill not yet.
             await scheduler.pass(now: Date())
-            #expect(lines.withLock { $0.count } == 2, "\(lines.withLock { $0 })")
+            #expect(said.lines.withLock { $0.count } == 2, "\(said.lines.withLock { $0 })")
             await scheduler.pass(now: Date().addingTimeInterval(3_700))
-            let later = lines.withLock { $0 }
+            let later = said.lines.withLock { $0 }
             #expect(later.count == 3 && later.last?.hasPrefix("scheduled base backup base-") == true, "\(later)")
             #expect(try fixture.drilledEvents().count == 1)
             #expect(fixture.restoresLeft().filter { !$0.hasPrefix(".") }.isEmpty)

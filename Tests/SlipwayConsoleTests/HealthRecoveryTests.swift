@@ -46,10 +46,15 @@ import Testing
         let title = try #require(frame.line(containing: "RECOVERY OBJECTIVES"))
         let heading = frame.lines[title.row + 1]
         #expect(Self.words(heading) == ["COMPONENT", "ENV", "DATABASE", "RPO", "NEWEST", "POINT", "RTO", "LAST", "RESTORE"], "\(heading)")
-        let rows = Array(frame.lines[(title.row + 2)...].prefix(3)).map(Self.words)
+        // At 24 rows the SLOs keep their half: two of the three databases show, and the title says so.
+        let shown = size.rows >= 60 ? 3 : 2
+        #expect(title.text.hasPrefix(shown == 3 ? "RECOVERY OBJECTIVES (newest recoverable point" : "RECOVERY OBJECTIVES 1-2 of 3"), "\(frame.text)")
+        let rows = Array(frame.lines[(title.row + 2)...].prefix(shown)).map(Self.words)
         #expect(rows[0] == ["accounts", "production", "main", "ok", "12m", "of", "1h", "ok", "3.2s", "of", "4h"], "\(rows[0])")
         #expect(rows[1] == ["billing", "staging", "main", "breached", "none", "of", "1h", "unknown", "never", "of", "4h"], "\(rows[1])")
-        #expect(rows[2] == ["ledger", "production", "main", "breached", "1.5h", "of", "1h", "breached", "failed", "of", "4h"], "\(rows[2])")
+        if shown == 3 {
+            #expect(rows[2] == ["ledger", "production", "main", "breached", "1.5h", "of", "1h", "breached", "failed", "of", "4h"], "\(rows[2])")
+        }
 
         let ok = try #require(frame.lines[title.row + 2].range(of: " ok "))
         let okColumn = frame.lines[title.row + 2].distance(from: frame.lines[title.row + 2].startIndex, to: ok.lowerBound) + 1

@@ -109,9 +109,13 @@ import Testing
         }
 
         let state = Mutex(State())
+        /// What the scheduler said.
+        let lines = Mutex<[String]>([])
+
+        var said: [String] { lines.withLock { $0 } }
     }
 
-    static func scheduler(_ record: Record, clock: VirtualClock, lines: Mutex<[String]>) -> BackupScheduler {
+    static func scheduler(_ record: Record, clock: VirtualClock) -> BackupScheduler {
         BackupScheduler(
             read: { _ throws(SlipwayError) in
                 record.state.withLock { state in
@@ -135,7 +139,7 @@ import Testing
                 if failing { throw .failure("pg_basebackup: could not connect") }
                 return "did \(duty)"
             },
-            output: { line in lines.withLock { $0.append(line) } })
+            output: { line in record.lines.withLock { $0.append(line) } })
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -143,8 +147,7 @@ import Testing
         let clock = VirtualClock()
         let start = clock.now()
         let record = Record()
-        let lines = Mutex<[String]>([])
-        let scheduler = Self.scheduler(record, clock: clock, lines: lines)
+        let scheduler = Self.scheduler(record, clock: clock)
         await scheduler.watch(clock: clock, pause: 60) { clock.now() < start.addingTimeInterval(86_400) }
 
         let duties = record.state.withLock { $0.duties }
@@ -152,8 +155,8 @@ import Testing
         let drills = duties.filter { $0.0 == .drill }.map { $0.1.timeIntervalSince(start) }
         #expect(backups == [0, 21_600, 43_200, 64_800], "every 6h from the first pass")
         #expect(drills == [0], "the daily drill once in the day")
-        #expect(lines.withLock { $0.first } == "did base backup of accounts in production")
-        #expect(lines.withLock { $0.count } == 5)
+        #expect(record.said.first == "did base backup of accounts in production")
+        #expect(record.said.count == 5)
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -162,13 +165,12 @@ import Testing
         let start = clock.now()
         let record = Record()
         record.state.withLock { $0.failNextBackup = true }
-        let lines = Mutex<[String]>([])
-        let scheduler = Self.scheduler(record, clock: clock, lines: lines)
+        let scheduler = Self.scheduler(record, clock: clock)
         await scheduler.watch(clock: clock, pause: 60) { clock.now() < start.addingTimeInterval(3_600) }
 
         let backups = record.state.withLock { $0.duties }.filter { $0.0 == .baseBackup }.map { $0.1.timeIntervalSince(start) }
         #expect(backups == [0, BackupSchedulePlan.retryPause], "not on every pass: after the retry pause")
-        let said = lines.withLock { $0 }
+        let said = record.said
         #expect(said.first == "scheduled base backup of accounts in production failed: pg_basebackup: could not connect", "\(said)")
         #expect(said.contains("did restore drill of accounts in production"), "drilled once a base backup exists")
     }

@@ -76,6 +76,11 @@ extension Engine {
         for name in names.sorted() {
             let cluster = restores.appendingPathComponent(name)
             guard let lock = try DrillLock.take(for: cluster) else { continue }
+            // Its drill may have finished and removed it since the folder was listed.
+            guard FileManager.default.fileExists(atPath: cluster.path) else {
+                lock.release()
+                continue
+            }
             let stopped = await stopLeftover(data: cluster.appendingPathComponent("data"), target: target)
             do {
                 try FileManager.default.removeItem(at: cluster)
