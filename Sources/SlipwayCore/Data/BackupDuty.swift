@@ -1,6 +1,6 @@
 /// One thing the agent's backup schedule does to a component database in an environment.
 public struct BackupDuty: Sendable, Hashable, CustomStringConvertible {
-    public enum Action: String, Sendable, Hashable, CaseIterable {
+    public enum Action: String, Sendable, Hashable {
         case baseBackup = "base backup"
         case prune
         case drill = "restore drill"
