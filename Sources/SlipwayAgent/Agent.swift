@@ -115,6 +115,8 @@ public actor Agent {
         }
         let sinks = AlertSinks(root: root, store: store, clock: clock)
         Task { await sinks.watch(pause: 0.5) { true } }
+        let scheduler = BackupScheduler(root: root, store: store)
+        Task { [clock] in await scheduler.watch(clock: clock, while: running) }
         await startMetricsEndpoint()
         try await socket.closed()
         throw SlipwayError.failure("the agent's socket \(socketPath) closed")

@@ -31,7 +31,7 @@ import Testing
         #expect(config.environmentNames == ["development", "staging", "production"])
         let production = try config.environment(named: "production")
         #expect(production.database == "neon-main")
-        #expect(production.backupSchedule == "daily")
+        #expect(production.backupSchedule == .daily)
         #expect(production.sonarqube)
         #expect(try config.environment(named: "development").sonarqube == false)
         #expect(try config.environment(named: "staging").workersEnv == "staging")

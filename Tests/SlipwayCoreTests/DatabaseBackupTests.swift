@@ -179,13 +179,13 @@ struct DatabaseBackupTests {
             #expect(try target.folder.segments().contains { $0.isSegment && $0.name < keptStart }, "WAL from before the newer backup")
 
             // Today: every backup is kept, and only WAL from before the oldest one (which nothing replays onto) goes.
-            let today = try engine.pruneDatabaseBackups(target)
+            let today = try await engine.pruneDatabaseBackups(target)
             let oldStart = try #require(old.startWAL)
             #expect(today.backups.isEmpty && today.keptFrom == oldStart)
             #expect(today.segments.allSatisfy { $0.name.prefix(24).dropFirst(8) < oldStart.dropFirst(8) })
             #expect(try target.folder.list().count == 3)
 
-            let plan = try engine.pruneDatabaseBackups(target, now: kept.time.addingTimeInterval(3 * 86_400))
+            let plan = try await engine.pruneDatabaseBackups(target, now: kept.time.addingTimeInterval(3 * 86_400))
             #expect(plan.backups.map(\.id) == [old.id])
             #expect(plan.keptFrom == keptStart)
             #expect(try target.folder.list().map(\.id) == [kept.id, dump.id])

@@ -20,6 +20,8 @@ struct ConsoleSnapshot: Equatable, Sendable {
     var canaries: [CanaryPanel]
     /// Every objective with recorded minutes, in component and environment order.
     var objectives: [SLOLine]
+    /// Each component database against its RPO and RTO, as `backup status --json` gives them.
+    var recovery: [DatabaseBackupStatus]
     /// Most severe first.
     var alerts: [FiringAlert]
     /// Requests awaiting approval under the two-person rule, oldest first.
@@ -28,8 +30,8 @@ struct ConsoleSnapshot: Equatable, Sendable {
     init(
         rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
         slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
-        canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], alerts: [FiringAlert] = [],
-        approvals: [RequestRecord] = []
+        canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], recovery: [DatabaseBackupStatus] = [],
+        alerts: [FiringAlert] = [], approvals: [RequestRecord] = []
     ) {
         self.rows = rows
         components = FleetComponent.group(rows)
@@ -42,6 +44,7 @@ struct ConsoleSnapshot: Equatable, Sendable {
         self.events = events
         self.canaries = canaries
         self.objectives = objectives
+        self.recovery = recovery
         self.alerts = alerts
         self.approvals = approvals
     }

@@ -168,6 +168,12 @@ struct ConsoleState: Equatable, Sendable {
         return filter.isEmpty ? snapshot.objectives : snapshot.objectives.filter { $0.matches(filter) }
     }
 
+    var visibleRecovery: [DatabaseBackupStatus] {
+        let filter = filter(.health)
+        return filter.isEmpty ? snapshot.recovery
+            : snapshot.recovery.filter { [$0.component, $0.environment, $0.database].contains { $0.localizedCaseInsensitiveContains(filter) } }
+    }
+
     var visibleAudit: [AuditEntry] {
         let filter = filter(.audit)
         let entries = snapshot.events.compactMap(AuditEntry.init)

@@ -112,7 +112,8 @@ struct StoreWatcher: Sendable {
                 agentIsAlive: engine.store.agentIsAlive()),
             runs: runs, states: projection.states,
             slots: try engine.store.slots(), routes: routes, metrics: metrics,
-            events: follower.events, canaries: canaries, objectives: service.objectives, alerts: service.alerts,
+            events: follower.events, canaries: canaries, objectives: service.objectives, recovery: service.recovery,
+            alerts: service.alerts,
             approvals: try engine.store.requestsAwaitingApproval())
     }
 
@@ -120,6 +121,7 @@ struct StoreWatcher: Sendable {
     /// over complete minutes) or an alert event arrives, not on every event.
     private struct ServiceLevels {
         var objectives: [SLOLine] = []
+        var recovery: [DatabaseBackupStatus] = []
         var alerts: [FiringAlert] = []
         /// The firing alerts before silences in force are marked: silences are read every time.
         private var firing: [FiringAlert] = []
@@ -134,6 +136,7 @@ struct StoreWatcher: Sendable {
             guard minute != current else { return }
             minute = current
             objectives = try SLOLine.lines(engine, at: now)
+            recovery = try engine.databaseBackupStatus(now: now)
         }
     }
 

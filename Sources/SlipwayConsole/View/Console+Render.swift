@@ -29,9 +29,12 @@ extension Console {
             drawList(listView(for: state), state, into: &frame)
             let top = listTop + state.healthListHeight + 1
             let selected = state.visibleHealth.indices.contains(state.selection) ? state.visibleHealth[state.selection] : nil
+            let recovery = RecoveryTable(statuses: state.visibleRecovery, symbols: state.symbols)
+            let recoveryTop = frame.rows - 2 - recovery.height(within: frame.rows - 2 - top)
             SLOTable(lines: state.visibleObjectives, symbols: state.symbols)
-                .draw(into: &frame, top: top, height: frame.rows - 2 - top,
+                .draw(into: &frame, top: top, height: recoveryTop - top,
                       following: selected.map { ($0.component, $0.environment) })
+            recovery.draw(into: &frame, top: recoveryTop, height: frame.rows - 2 - recoveryTop)
         case .releases:
             drawList(listView(for: state), state, into: &frame)
             let top = listTop + state.releaseListHeight + 1

@@ -12,6 +12,8 @@ public struct BackupPrunePlan: Sendable, Equatable {
     /// Backups cut short (their `backup create` killed), left as partial folders: the prune
     /// removes them too and fills this in.
     public var stalePartials: [String] = []
+    /// One line per restore drill cluster left behind by a killed drill, stopped and removed.
+    public var leftoverDrills: [String] = []
 
     public init(backups all: [DatabaseBackup], segments archive: [WALSegment], retention: DatabaseRetention, now: Date) {
         let limit = now.addingTimeInterval(-Double(retention.backupDays) * 86_400)

@@ -227,12 +227,14 @@ extension Engine {
     // MARK: Prune and status
 
     /// Removes the backups and WAL the target's retention no longer keeps, and the partial
-    /// folders of backups cut short (never one still being made).
-    public func pruneDatabaseBackups(_ target: DatabaseBackupTarget, now: Date = Date()) throws(SlipwayError) -> BackupPrunePlan {
+    /// folders of backups cut short (never one still being made) and the clusters of restore
+    /// drills killed on the way (never one still running).
+    public func pruneDatabaseBackups(_ target: DatabaseBackupTarget, now: Date = Date()) async throws(SlipwayError) -> BackupPrunePlan {
         var plan = BackupPrunePlan(
             backups: try target.folder.list(), segments: try target.folder.segments(), retention: target.retention, now: now)
         try target.folder.remove(plan)
         plan.stalePartials = try target.folder.removeStalePartials()
+        plan.leftoverDrills = try await removeLeftoverDrills(target)
         if !plan.backups.isEmpty || !plan.segments.isEmpty || !plan.stalePartials.isEmpty {
             try store.append(NewEvent(
                 .backupCreated, component: target.component.name, environment: target.environment,

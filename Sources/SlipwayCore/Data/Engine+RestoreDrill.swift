@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Engine {
     /// A restore drill: the newest base backup and all the archived WAL restored into a
     /// throwaway cluster under the target's `restores/` (the live server is not contacted),
@@ -15,6 +19,8 @@ extension Engine {
             component: target.component.name, environment: target.environment, time: began, ok: false, backup: nil,
             recoveredTo: nil, seconds: 0, summary: "")
         var cluster: (data: URL, programs: PostgresPrograms, user: ServerUser?)?
+        var lock: DrillLock?
+        for line in try await removeLeftoverDrills(target) { output(line) }
         do throws(SlipwayError) {
             let backups = try target.folder.list()
             let segments = try target.folder.segments()
@@ -26,6 +32,10 @@ extension Engine {
             drill.backup = backup.id
             let programs = try await PostgresPrograms.locate(major: backup.serverVersion)
             let data = target.folder.freshRestoreFolder(now: began, drill: true)
+            guard let taken = try DrillLock.take(for: data.deletingLastPathComponent()) else {
+                throw .failure("another drill holds the lock of \(data.deletingLastPathComponent().path)")
+            }
+            lock = taken
             cluster = (data, programs, try restoringUser(target))
             let port = try Self.freeLoopbackPort()
             _ = try await recover(
@@ -37,6 +47,7 @@ extension Engine {
                 try await Self.checkReplayedArchive(on: server, after: backup, segments: segments)
                 drill.summary = try await Self.sanityCheck(on: server, verifyQuery: target.verifyQuery)
                 await server.close()
+                crash(at: "drill-restored")
             } catch {
                 await server.close()
                 throw error
@@ -51,8 +62,56 @@ extension Engine {
             try? await stopServer(data: cluster.data, programs: cluster.programs, user: cluster.user)
             try? FileManager.default.removeItem(at: cluster.data.deletingLastPathComponent())
         }
+        lock?.release()
         try store.append(drill.event)
         return drill
+    }
+
+    /// Stops and removes the throwaway clusters of drills that died before cleaning up (killed
+    /// with kill -9: nobody holds their lock), never one whose drill still runs; a line for each.
+    func removeLeftoverDrills(_ target: DatabaseBackupTarget) async throws(SlipwayError) -> [String] {
+        let restores = target.folder.restores
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: restores.path)) ?? []).filter { $0.hasPrefix("drill-") }
+        var lines: [String] = []
+        for name in names.sorted() {
+            let cluster = restores.appendingPathComponent(name)
+            guard let lock = try DrillLock.take(for: cluster) else { continue }
+            // Its drill may have finished and removed it since the folder was listed.
+            guard FileManager.default.fileExists(atPath: cluster.path) else {
+                lock.release()
+                continue
+            }
+            let stopped = await stopLeftover(data: cluster.appendingPathComponent("data"), target: target)
+            do {
+                try FileManager.default.removeItem(at: cluster)
+            } catch {
+                lock.release()
+                throw .failure("cannot remove the leftover drill cluster \(cluster.path): \(error.localizedDescription)")
+            }
+            lock.release()
+            lines.append("removed the leftover restore drill cluster restores/\(name) of \(target.description) (its drill was killed"
+                + (stopped ? "; its server stopped)" : ")"))
+        }
+        return lines
+    }
+
+    /// Stops the server a leftover drill cluster may still run: `pg_ctl stop` on its data
+    /// folder, else a kill of the postmaster its `postmaster.pid` names. Whether one ran.
+    private func stopLeftover(data: URL, target: DatabaseBackupTarget) async -> Bool {
+        let pidFile = data.appendingPathComponent("postmaster.pid")
+        guard let text = try? String(contentsOf: pidFile, encoding: .utf8) else { return false }
+        let version = (try? String(contentsOf: data.appendingPathComponent("PG_VERSION"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if let major = version.flatMap({ Int($0) }), let programs = try? await PostgresPrograms.locate(major: major) {
+            try? await stopServer(data: data, programs: programs, user: try? restoringUser(target))
+        }
+        guard FileManager.default.fileExists(atPath: pidFile.path) else { return true }
+        // pg_ctl could not stop it: the postmaster itself, if that process is still a postgres one (not a reused pid).
+        guard let pid = text.split(separator: "\n").first.flatMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }), pid > 0,
+              let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8), command.contains("postgres")
+        else { return false }
+        kill(pid, SIGKILL)
+        return true
     }
 
     /// The target's newest drill, if it was ever drilled.

@@ -10,7 +10,12 @@ public struct EnvironmentSettings: Sendable, Equatable {
     public var monitoring: String?
     /// Whether the SonarQube-style quality gate runs for deploys here.
     public var sonarqube: Bool
-    public var backupSchedule: String?
+    /// How often the agent takes a base backup of each component database here (and prunes
+    /// past `retention`); nil leaves backups to the operator.
+    public var backupSchedule: BackupSchedule?
+    /// How often the agent drills a restore of each component database here; only where
+    /// `backupSchedule` is set, weekly unless `drill_schedule: off` or another interval.
+    public var drillSchedule: BackupSchedule? = .weekly
     /// Quality gate settings for every component deployed here, over the components' own.
     public var qualityGates = QualityGateSettings.Overrides()
     /// Where the secrets of runs here come from, besides the operator's own variables.
@@ -30,9 +35,9 @@ public struct EnvironmentSettings: Sendable, Equatable {
 
     static func parse(name: String, node: ConfigNode) throws(SlipwayError) -> EnvironmentSettings {
         let entries = try node.mapping(
-            allowing: ["database", "workers_env", "monitoring", "sonarqube", "backup_schedule", "quality_gates", "secrets"],
+            allowing: ["database", "workers_env", "monitoring", "sonarqube", "backup_schedule", "drill_schedule", "quality_gates", "secrets"],
             aliases: [
-                "workersEnv": "workers_env", "backupSchedule": "backup_schedule", "sonarQube": "sonarqube",
+                "workersEnv": "workers_env", "backupSchedule": "backup_schedule", "drillSchedule": "drill_schedule", "sonarQube": "sonarqube",
                 "qualityGates": "quality_gates",
             ],
             context: "environment '\(name)'")
@@ -58,7 +63,13 @@ public struct EnvironmentSettings: Sendable, Equatable {
                 settings.sonarqube = value == "enabled"
             }
         }
-        settings.backupSchedule = try entries["backup_schedule"]?.string("backup_schedule")
+        if let node = entries["backup_schedule"] { settings.backupSchedule = try BackupSchedule.parse(node, "backup_schedule") }
+        if let node = entries["drill_schedule"] {
+            settings.drillSchedule = try BackupSchedule.parse(node, "drill_schedule")
+            guard settings.backupSchedule != nil else {
+                throw node.location.error("drill_schedule needs a backup_schedule in environment '\(name)': the agent drills only the backups it schedules")
+            }
+        }
         if let node = entries["quality_gates"] { settings.qualityGates = try QualityGateSettings.overrides(node) }
         if let node = entries["secrets"] { settings.secrets = try SecretsSource.parse(node, environment: name) }
         return settings
