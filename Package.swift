@@ -84,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "slipway-bench",
-            dependencies: ["SlipwayCore"],
+            dependencies: ["SlipwayCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "bench/Sources/slipway-bench"
         ),
         .executableTarget(

@@ -97,6 +97,13 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// The workspace alone, without its store: for commands that read only configuration and git.
+    func loadWorkspace() throws(SlipwayError) -> Workspace {
+        let loaded = try Workspace.load(at: workspaceRoot())
+        Self.warn(about: loaded.problems)
+        return loaded
+    }
+
     /// For commands that print JSON: engine progress goes to stderr so stdout stays parseable.
     func openEngine(json: Bool) async throws(SlipwayError) -> Engine {
         guard json else { return try await openEngine() }

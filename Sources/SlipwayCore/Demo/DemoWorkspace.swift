@@ -114,34 +114,40 @@ public struct DemoWorkspace: Sendable {
 
     // MARK: The demo's files
 
+    /// The demo's environments (ADR-015's block, as written) and the branches that deploy to them; the
+    /// benchmarks' generated workspaces use it too, so that they load the same configuration.
+    public static let environments = """
+        environments:
+          development:
+            database: "neon-dev-branch"
+            workers_env: "dev"
+            monitoring: "basic"
+            sonarqube: "disabled"
+
+          staging:
+            database: "neon-staging-branch"
+            workers_env: "staging"
+            monitoring: "full"
+            sonarqube: "enabled"
+
+          production:
+            database: "neon-main"
+            workers_env: "production"
+            monitoring: "full"
+            sonarqube: "enabled"
+            backup_schedule: "daily"
+
+        branches:
+          develop: staging
+          main: production
+        """
+
     static func files(templates: [String: String]) -> [String: String] {
         var files = templates
         files[".gitignore"] = ".slipway/\n__pycache__/\n"
         files["slipway.yml"] = """
             # The demo workspace's configuration. The environments block is ADR-015's, as written.
-            environments:
-              development:
-                database: "neon-dev-branch"
-                workers_env: "dev"
-                monitoring: "basic"
-                sonarqube: "disabled"
-
-              staging:
-                database: "neon-staging-branch"
-                workers_env: "staging"
-                monitoring: "full"
-                sonarqube: "enabled"
-
-              production:
-                database: "neon-main"
-                workers_env: "production"
-                monitoring: "full"
-                sonarqube: "enabled"
-                backup_schedule: "daily"
-
-            branches:
-              develop: staging
-              main: production
+            \(environments)
 
             secrets: [DATABASE_URL]
             # Every route into production checks that a pipeline run tested and gated that exact version.

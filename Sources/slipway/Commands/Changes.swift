@@ -51,12 +51,3 @@ struct Changes: AsyncParsableCommand {
         ).print()
     }
 }
-
-extension GlobalOptions {
-    /// The workspace alone, without its store: for commands that read only configuration and git.
-    func loadWorkspace() throws(SlipwayError) -> Workspace {
-        let loaded = try Workspace.load(at: workspaceRoot())
-        Self.warn(about: loaded.problems)
-        return loaded
-    }
-}
