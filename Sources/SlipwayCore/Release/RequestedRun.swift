@@ -59,7 +59,9 @@ public struct RequestedRun: Sendable {
                 engine.output(line.text)
                 printed = line.sequence
             }
-            if let run, run.state.isFinal {
+            // The executor still has work after the run's end (a git release tag, pruning old
+            // releases): the request ends when that is done, or when its executor is gone.
+            if let run, run.state.isFinal, request.state != .claimed || request.executorIsGone {
                 for line in try store.output(runID: id, after: printed) { engine.output(line.text) }
                 return RunResult(runID: id, state: run.state, failedStage: nil, reason: run.reason)
             }
