@@ -56,7 +56,7 @@ struct AlertsSilence: AsyncParsableCommand {
         try engine.authorize(.silenceAlerts, environment: environment, component: componentName)
         let silence = AlertSilence(
             severity: level, component: componentName, environment: environment, startsAt: now, endsAt: end, reason: reason,
-            actor: engine.store.actor)
+            actor: engine.identity.name)
         try engine.store.silence(silence)
         print("silenced \(silence.scope) until \(TimeText.rfc3339(end)) (\(silence.id)): \(reason)")
     }
@@ -84,7 +84,7 @@ struct AlertsSilences: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let silences = try await global.openEngine(json: json).store.silences()
+        let silences = try await global.openEngine(json: json).silences()
         if json {
             return try JSONOutput.print(silences.map {
                 Line(id: $0.id, severity: $0.severity?.rawValue, component: $0.component, environment: $0.environment,
