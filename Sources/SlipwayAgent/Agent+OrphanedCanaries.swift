@@ -8,7 +8,7 @@ import SlipwayCore
 extension Agent {
     /// Aborts every unfinished canary whose driving run is no longer running: every request back
     /// to the stable colour, the canary's slot stopped, the canary recorded as rolled back.
-    func abortOrphanedCanaries(now: Date = Date()) {
+    func abortOrphanedCanaries(now: Date = Date()) async {
         guard let canaries = try? store.canaries() else { return }
         let open = canaries.filter { $0.decodedProgress.map { !$0.isFinished } ?? false }
         guard !open.isEmpty else { return }
@@ -16,7 +16,9 @@ extension Agent {
         _ = try? store.reapInterruptedRuns()
         for canary in open {
             guard let run = try? store.run(id: canary.runID), run.state != .running,
-                  var progress = canary.decodedProgress else { continue }
+                  var progress = canary.decodedProgress,
+                  let stableColor = SlotColor(rawValue: canary.stableColor),
+                  let canaryColor = SlotColor(rawValue: canary.canaryColor) else { continue }
             let reason = "its deploy (run \(run.id), pid \(run.pid) on \(run.host)) \(run.state.rawValue); aborted by the agent"
             // A later run of the component has taken over its slots and traffic: record the canary
             // as over, but leave the traffic to that run.
@@ -28,11 +30,11 @@ extension Agent {
                 if let later {
                     _ = progress.rollBack(reason: "\(reason); run \(later.id) has taken over since")
                 } else {
-                    try switchTraffic(
-                        component: canary.component, environment: canary.environment, color: canary.stableColor,
-                        greenWeight: canary.stableColor == "green" ? 100 : 0, keepWarm: 0)
-                    waitForDrain(component: canary.component, environment: canary.environment, color: canary.canaryColor)
-                    try stopSlot(component: canary.component, environment: canary.environment, color: canary.canaryColor,
+                    try await switchTraffic(
+                        component: canary.component, environment: canary.environment, color: stableColor,
+                        greenWeight: stableColor == .green ? 100 : 0, keepWarm: 0)
+                    await waitForDrain(component: canary.component, environment: canary.environment, color: canaryColor)
+                    try await stopSlot(component: canary.component, environment: canary.environment, color: canaryColor,
                                  reason: "the canary was aborted: \(reason)")
                     _ = progress.rollBack(reason: reason)
                 }

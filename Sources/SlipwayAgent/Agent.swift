@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SlipwayCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,16 +9,19 @@ import Glibc
 
 /// `slipway agent`: one per workspace. It starts and supervises the router process and the
 /// slot processes, answers the CLI and the console on a unix socket, and records what it does.
-/// Every operation runs on one serial queue, so two switches of one component never interleave.
-public final class Agent: @unchecked Sendable {
+/// Every operation takes its turn of ``SerialWork``, so two switches of one component never
+/// interleave, while a ping and an `execute` are answered at once whatever the agent is doing.
+public actor Agent {
     let root: URL
     let store: EventStore
     let socketPath: String
-    let queue = DispatchQueue(label: "slipway.agent")
     let runs: RequestedRuns
+    /// Where the agent reads the time and waits.
+    let clock: any EngineClock = SystemClock()
+    private let work = SerialWork()
     private var router: (any RouterLink)?
-    /// Set (on the queue) by `stop`.
-    private var isStopping = false
+    /// Set by `stop`, `hand_over` and the idle exit: from then on the timers do nothing.
+    private let stopping = Atomic<Bool>(false)
     private var toldStoreProblem = false
     private var restartBackoff: [String: (attempts: Int, notBefore: Date)] = [:]
     /// Since when the agent has had nothing to do: no route, no running slot, no request.
@@ -43,8 +47,9 @@ public final class Agent: @unchecked Sendable {
         runs = RequestedRuns(root: root, statePath: store.path, store: store)
     }
 
-    /// Runs the agent of the workspace at `root` in this process, until `slipway agent stop`.
-    public static func run(workspace root: URL, state: URL) throws -> Never {
+    /// Runs the agent of the workspace at `root` in this process until `slipway agent stop`,
+    /// which exits the process; returns only by throwing.
+    public static func run(workspace root: URL, state: URL) async throws {
         // One agent per workspace, whatever the socket says: the lock is held for the agent's life
         // and dropped by the kernel however it ends. (A busy agent once missed a ping and a second
         // one took over its socket.)
@@ -54,100 +59,121 @@ public final class Agent: @unchecked Sendable {
             throw SlipwayError.failure("an agent already runs for this workspace (\(lockPath) is locked)")
         }
         let store = try EventStore(path: state, actor: "agent")
-        let socketPath = AgentClient(workspace: root, statePath: state).socketPath
-        if AgentClient(workspace: root, statePath: state).isRunning {
-            throw SlipwayError.failure("an agent already answers on \(socketPath)")
+        let client = AgentClient(workspace: root, statePath: state)
+        if await client.answers() {
+            throw SlipwayError.failure("an agent already answers on \(client.socketPath)")
         }
-        let agent = Agent(root: root, store: store, socketPath: socketPath) { path in ControlledRouter(socketPath: path) }
-        try agent.serve()
+        let agent = Agent(root: root, store: store, socketPath: client.socketPath) { path in ControlledRouter(socketPath: path) }
+        try await agent.serve()
     }
 
     var routerSocketPath: String { socketPath.replacingOccurrences(of: ".sock", with: ".router.sock") }
 
-    /// Serves until asked to stop; never returns.
-    func serve() throws -> Never {
+    private nonisolated var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    /// Serves until asked to stop, which exits the process; returns only by throwing.
+    func serve() async throws {
         signal(SIGPIPE, SIG_IGN)
         // Slots and the router are reaped on each supervision pass (DetachedProcess.reapExited);
         // SIGCHLD keeps its default, so the goals and git commands a run starts can be waited for.
-        let listener = try UnixSocket.listen(at: socketPath)
+        let socket = try await AgentSocket.listen(
+            at: socketPath, answerAtOnce: { [self] request in answerAtOnce(request) },
+            answer: { [self] request in await answer(request) },
+            answered: { [self] response in exitIfDone(after: response) })
         try store.save(ProcessRecord(role: "agent", identity: .current, socket: socketPath))
-        queue.sync {
-            stopUnrecordedSlots()
+        await serially {
+            await stopUnrecordedSlots()
             startParkedSlots()
-            adoptOrStartRouter()
+            await adoptOrStartRouter()
         }
         runs.takeOverOrphans()
-        let supervisor = DispatchSource.makeTimerSource(queue: queue)
-        supervisor.schedule(deadline: .now() + 0.5, repeating: 0.5)
-        supervisor.setEventHandler { [self] in supervise() }
-        supervisor.resume()
+        Task {
+            while true {
+                try? await clock.sleep(seconds: 0.5)
+                await serially { await supervise() }
+            }
+        }
         let collector = SLICollector(root: root, store: store)
         let watch = SLOWatch(root: root, store: store)
-        let sliTimer = DispatchSource.makeTimerSource(queue: queue)
-        sliTimer.schedule(deadline: .now() + sliInterval, repeating: sliInterval)
-        sliTimer.setEventHandler { [self] in
-            guard !isStopping else { return }
-            if let router { collector.collect(from: router) }
-            watch.evaluate()
-        }
-        sliTimer.resume()
-        let clock = SystemClock()
-        let lagScraper = EventLagScraper(root: root, store: store)
-        Task { await lagScraper.watch(clock: clock, pause: sliInterval) { [self] in !isStopping } }
-        let liveHealth = LiveHealthWatch(root: root, store: store)
         Task {
+            while true {
+                try? await clock.sleep(seconds: sliInterval)
+                await serially {
+                    guard !isStopping else { return }
+                    if let router { await collector.collect(from: router) }
+                    watch.evaluate()
+                }
+            }
+        }
+        let running = { @Sendable [self] in !isStopping }
+        let lagScraper = EventLagScraper(root: root, store: store)
+        Task { [clock, sliInterval] in await lagScraper.watch(clock: clock, pause: sliInterval, while: running) }
+        let liveHealth = LiveHealthWatch(root: root, store: store)
+        Task { [clock] in
             try? await clock.sleep(seconds: 0.5)
-            await liveHealth.watch(clock: clock, pause: 0.25) { [self] in !isStopping }
+            await liveHealth.watch(clock: clock, pause: 0.25, while: running)
         }
         let sinks = AlertSinks(root: root, store: store, clock: clock)
         Task { await sinks.watch(pause: 0.5) { true } }
-        startMetricsEndpoint()
-        while true {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 { continue }
-            DispatchQueue.global().async { [self] in handle(connection) }
+        await startMetricsEndpoint()
+        try await socket.closed()
+        throw SlipwayError.failure("the agent's socket \(socketPath) closed")
+    }
+
+    /// Answers a ping and takes an `execute` on at once, so a busy agent is never taken for a
+    /// dead one and a run never waits for a switch; nil for what must wait for its turn.
+    nonisolated func answerAtOnce(_ request: AgentRequest) -> AgentResponse? {
+        switch request {
+        case .ping:
+            return pong()
+        case .execute(let requestID, let variables):
+            runs.execute(requestID: requestID, environment: variables)
+            return .done
+        default:
+            return nil
         }
     }
 
-    /// Reads a request off the serial queue, so a slow client never holds the agent up, and
-    /// answers a ping at once, so a busy agent is never taken for a dead one.
-    private func handle(_ connection: Int32) {
-        defer { close(connection) }
-        // Only this user's processes may ask anything of the agent.
-        guard UnixSocket.peerUID(connection) == getuid() else { return }
-        let response: AgentResponse
-        do {
-            let line = try UnixSocket.readLine(from: connection, timeout: 10)
-            let request = try JSONDecoder().decode(AgentRequest.self, from: Data(line.utf8))
-            switch request.operation {
-            case .ping:
-                response = pong()
-            case .execute:
-                runs.execute(requestID: try required(request.requestID), environment: request.variables ?? [:])
-                response = AgentResponse(ok: true)
-            default:
-                response = try queue.sync { try perform(request) }
+    /// Answers `request`, in its turn unless it can be answered at once.
+    nonisolated func answer(_ request: AgentRequest) async -> AgentResponse {
+        if let response = answerAtOnce(request) { return response }
+        return await performInTurn(request)
+    }
+
+    private func performInTurn(_ request: AgentRequest) async -> AgentResponse {
+        await serially {
+            do {
+                return try await perform(request)
+            } catch let error as SlipwayError {
+                return .refused(reason: error.message)
+            } catch {
+                return .refused(reason: "\(error)")
             }
-        } catch let error as SlipwayError {
-            response = AgentResponse(ok: false, error: error.message)
-        } catch {
-            response = AgentResponse(ok: false, error: "\(error)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        if let data = try? encoder.encode(response) {
-            try? UnixSocket.write(line: String(decoding: data, as: UTF8.self), to: connection)
-        }
-        if response.ok, response.socket == "stopping" {
+    }
+
+    /// `stop` and `hand_over` end the agent once their answer is written.
+    nonisolated func exitIfDone(after response: AgentResponse) {
+        switch response {
+        case .stopping:
             try? store.deleteProcess(role: "agent")
             unlink(socketPath)
             exit(0)
-        }
-        if response.ok, response.records != nil {
-            // Handed over: the next agent, on the new store, supervises the slots and router.
+        case .handedOver:
+            // The next agent, on the new store, supervises the slots and router.
             unlink(socketPath)
             exit(0)
+        default:
+            return
         }
+    }
+
+    /// Runs `body` in the agent's turn: nothing else the agent does interleaves with it.
+    private func serially<Value>(_ body: () async -> Value) async -> Value {
+        await work.begin()
+        let value = await body()
+        await work.end()
+        return value
     }
 
     /// Kills the agent at `step` when `SLIPWAY_CRASH_AT` names it, once per store: the agent that
@@ -160,125 +186,115 @@ public final class Agent: @unchecked Sendable {
         kill(getpid(), SIGKILL)
     }
 
+    /// Stops a process off the cooperative threads: stopping waits (up to `grace` seconds) for it to exit.
+    func stopProcess(_ pid: Int32, grace: Double = 10, orphanedReleaseOf log: String? = nil) async {
+        _ = try? await BlockingWork.run { () -> Bool in
+            let stopped = DetachedProcess.stop(pid: pid, grace: grace)
+            if let log { SlotProcess.stopOrphanedRelease(log: log) }
+            return stopped
+        }
+    }
+
     // MARK: Operations
 
-    private func perform(_ request: AgentRequest) throws -> AgentResponse {
-        switch request.operation {
-        case .ping:
-            return pong()
-        case .execute:
-            throw SlipwayError.usage("execute is answered off the queue")
+    private func perform(_ request: AgentRequest) async throws -> AgentResponse {
+        switch request {
+        case .ping, .execute:
+            // Answered before any turn is waited for.
+            return answerAtOnce(request) ?? .done
         case .handOver:
-            isStopping = true
-            var response = AgentResponse(ok: true)
-            response.records = AgentRecords(routes: try store.routes(), slots: try store.slots(), router: try store.process(role: "router"))
-            return response
+            stopping.store(true, ordering: .relaxed)
+            return .handedOver(records: AgentRecords(
+                routes: try store.routes(), slots: try store.slots(), router: try store.process(role: "router")))
         case .status:
-            return try status(buckets: false)
+            return .status(try await status(buckets: false))
         case .metrics:
-            return try status(buckets: true)
-        case .startSlot:
-            return try startSlot(request)
-        case .stopSlot:
-            try stopSlot(component: try required(request.component), environment: try required(request.environment),
-                         color: try required(request.color))
-            return AgentResponse(ok: true)
-        case .ensureRoute:
-            var response = AgentResponse(ok: true)
-            response.port = try ensureRoute(component: try required(request.component),
-                                            environment: try required(request.environment), port: request.port,
-                                            host: request.host)
-            return response
-        case .switchTraffic:
-            try switchTraffic(component: try required(request.component), environment: try required(request.environment),
-                              color: try required(request.color), greenWeight: request.greenWeight,
-                              keepWarm: request.keepWarm ?? ComponentSettings().keepWarm)
-            return AgentResponse(ok: true)
+            return .status(try await status(buckets: true))
+        case .startSlot(let component, let environment, let color, let version, let command, let directory, let variables):
+            guard !command.isEmpty else { throw SlipwayError.usage("the slot needs a command") }
+            let (port, pid) = try await startSlot(
+                component: component, environment: environment, color: color, version: version, command: command,
+                directory: directory, variables: variables)
+            return .slotStarted(port: port, pid: pid)
+        case .stopSlot(let component, let environment, let color):
+            try await stopSlot(component: component, environment: environment, color: color)
+            return .done
+        case .ensureRoute(let component, let environment, let port, let host):
+            return .route(port: try await ensureRoute(component: component, environment: environment, port: port, host: host))
+        case .switchTraffic(let component, let environment, let color, let greenWeight, let keepWarm):
+            try await switchTraffic(component: component, environment: environment, color: color, greenWeight: greenWeight,
+                                    keepWarm: keepWarm)
+            return .done
         case .stop:
-            // From here on the timers on the queue do nothing: a supervision pass between this
-            // answer and the exit would find the router gone and start a new one.
-            isStopping = true
+            // From here on the timers do nothing: a supervision pass between this answer and the
+            // exit would find the router gone and start a new one.
+            stopping.store(true, ordering: .relaxed)
             // The colours with traffic are parked: the next agent starts them again, so
             // `agent stop` then `agent start` gives the fleet back as it was.
             let routes = try store.routes()
             for slot in try store.slots() where slot.state == .running {
+                guard let color = SlotColor(rawValue: slot.color) else { continue }
                 let route = routes.first { $0.component == slot.component && $0.environment == slot.environment }
-                let weight = slot.color == "green" ? route?.greenWeight ?? 0 : 100 - (route?.greenWeight ?? 0)
-                try stopSlot(
-                    component: slot.component, environment: slot.environment, color: slot.color,
+                let weight = color == .green ? route?.greenWeight ?? 0 : 100 - (route?.greenWeight ?? 0)
+                try await stopSlot(
+                    component: slot.component, environment: slot.environment, color: color,
                     reason: "the agent was stopped", as: route != nil && weight > 0 ? .parked : .stopped)
             }
-            router?.shutdown()
-            if let record = try store.process(role: "router") { DetachedProcess.stop(pid: record.pid, grace: 5) }
+            await router?.shutdown()
+            if let record = try store.process(role: "router") { await stopProcess(record.pid, grace: 5) }
             try store.deleteProcess(role: "router")
-            var response = AgentResponse(ok: true)
-            response.socket = "stopping"
-            return response
+            return .stopping
         }
     }
 
-    private func pong() -> AgentResponse {
-        var response = AgentResponse(ok: true)
-        response.pid = getpid()
-        response.socket = socketPath
-        return response
-    }
-
-    private func required(_ value: String?) throws -> String {
-        guard let value, !value.isEmpty else { throw SlipwayError.usage("the request lacks a field") }
-        return value
+    private nonisolated func pong() -> AgentResponse {
+        .pong(pid: getpid(), socket: socketPath)
     }
 
     /// Slots and routes; `buckets` adds each colour's latency histogram, which only interval
     /// analysis (the canary) needs.
-    private func status(buckets: Bool) throws -> AgentResponse {
-        var response = AgentResponse(ok: true)
-        response.metricsURL = metrics?.url
-        response.metricsTokenFile = metrics?.token.file.path
-        response.storeProblem = store.fileProblem
-        response.pid = getpid()
-        response.socket = socketPath
-        response.routerPID = try store.process(role: "router")?.pid
-        response.slots = try store.slots().map { slot in
+    private func status(buckets: Bool) async throws -> AgentResponse.Status {
+        let slots = try store.slots().map { slot in
             AgentResponse.Slot(
                 component: slot.component, environment: slot.environment, color: slot.color, version: slot.version,
                 port: slot.port, pid: slot.pid,
                 state: slot.state == .running && !DetachedProcess.isRunning(slot.pid) ? .crashed : slot.state,
                 restarts: slot.restarts, logPath: slot.logPath, warmUntil: slot.state == .running ? slot.retireAt : nil)
         }
-        response.routes = try store.routes().map { route in
+        var routes: [AgentResponse.Route] = []
+        for route in try store.routes() {
             let name = "\(route.component)/\(route.environment)"
-            return AgentResponse.Route(
+            let counts = try? await router?.counts(name)
+            routes.append(AgentResponse.Route(
                 component: route.component, environment: route.environment, url: "http://\(route.host):\(route.port)",
                 liveColor: route.liveColor, weights: ["blue": 100 - route.greenWeight, "green": route.greenWeight],
-                counts: (try? router?.counts(name))?.mapValues { counts in
+                counts: counts?.mapValues { counts in
                     var counts = counts
                     if !buckets { counts.latencyBuckets = nil }
                     return counts
-                })
+                }))
         }
-        return response
+        return AgentResponse.Status(
+            pid: getpid(), socket: socketPath, routerPID: try store.process(role: "router")?.pid, slots: slots, routes: routes,
+            metricsURL: metrics?.url, metricsTokenFile: metrics?.token.file.path, storeProblem: store.fileProblem)
     }
 
-    private func startSlot(_ request: AgentRequest) throws -> AgentResponse {
-        let component = try required(request.component)
-        let environment = try required(request.environment)
-        let color = try required(request.color)
-        guard color == "blue" || color == "green" else { throw SlipwayError.usage("colour must be blue or green") }
-        let command = request.command ?? []
-        guard !command.isEmpty else { throw SlipwayError.usage("the slot needs a command") }
-        waitForDrain(component: component, environment: environment, color: color)
-        try stopSlot(component: component, environment: environment, color: color)
+    private func startSlot(
+        component: String, environment: String, color: SlotColor, version: String, command: [String], directory: String,
+        variables: [String: String]
+    ) async throws -> (port: Int, pid: Int32) {
+        await waitForDrain(component: component, environment: environment, color: color)
+        try await stopSlot(component: component, environment: environment, color: color)
         crash(at: "start-slot-before-launch")
         let port = try PortAllocator.freePort()
         let logPath = root.appendingPathComponent(".slipway/logs/\(component)/\(environment)/\(color).log").path
-        var variables = request.variables ?? [:]
+        var variables = variables
         variables["PORT"] = String(port)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         var slot = SlotRecord(
-            component: component, environment: environment, color: color, version: request.version ?? "?", port: port,
-            pid: 0, pidStartTime: "", host: ProcessIdentity.hostName, directory: request.directory ?? root.path,
+            component: component, environment: environment, color: color.rawValue, version: version, port: port,
+            pid: 0, pidStartTime: "", host: ProcessIdentity.hostName, directory: directory,
             command: String(decoding: try encoder.encode(command), as: UTF8.self),
             variables: String(decoding: try encoder.encode(variables), as: UTF8.self), logPath: logPath,
             state: .running, restarts: 0, startedAt: Date())
@@ -286,12 +302,9 @@ public final class Agent: @unchecked Sendable {
         crash(at: "start-slot-before-record")
         try store.save(slot, event: NewEvent(
             .slotStarted, component: component, environment: environment,
-            details: EventDetails(version: slot.version, color: color, pid: Int(slot.pid))))
+            details: EventDetails(version: slot.version, color: color.rawValue, pid: Int(slot.pid))))
         crash(at: "start-slot-after-record")
-        var response = AgentResponse(ok: true)
-        response.port = port
-        response.pid = slot.pid
-        return response
+        return (port, slot.pid)
     }
 
     /// Starts the slot's process for `slot` (detached, in its own session) and fills in its pid.
@@ -309,9 +322,12 @@ public final class Agent: @unchecked Sendable {
         slot.startedAt = Date()
     }
 
-    func stopSlot(component: String, environment: String, color: String, reason: String? = nil, as state: SlotState = .stopped) throws {
+
+    func stopSlot(
+        component: String, environment: String, color: SlotColor, reason: String? = nil, as state: SlotState = .stopped
+    ) async throws {
         guard var slot = try store.slots().first(where: {
-            $0.component == component && $0.environment == environment && $0.color == color
+            $0.component == component && $0.environment == environment && $0.color == color.rawValue
         }), slot.state == .running else { return }
         // Recorded first: an agent killed in between leaves a process that is not recorded as
         // running, which the next agent stops, rather than a record the supervisor would restart.
@@ -319,15 +335,14 @@ public final class Agent: @unchecked Sendable {
         slot.retireAt = nil
         try store.save(slot, event: NewEvent(
             .slotStopped, component: component, environment: environment,
-            details: EventDetails(version: slot.version, color: color, reason: reason)))
+            details: EventDetails(version: slot.version, color: color.rawValue, reason: reason)))
         crash(at: "stop-slot-after-record")
-        DetachedProcess.stop(pid: slot.pid)
-        SlotProcess.stopOrphanedRelease(log: slot.logPath)
+        await stopProcess(slot.pid, orphanedReleaseOf: slot.logPath)
         let route = try store.routes().first { $0.component == component && $0.environment == environment }
-        if route?.liveColor != color { try? router?.setUpstream("\(component)/\(environment)", color: color, port: nil) }
+        if route?.liveColor != color.rawValue { try? await router?.setUpstream("\(component)/\(environment)", color: color, port: nil) }
     }
 
-    private func ensureRoute(component: String, environment: String, port requested: Int?, host requestedHost: String?) throws -> Int {
+    private func ensureRoute(component: String, environment: String, port requested: Int?, host requestedHost: String?) async throws -> Int {
         let existing = try store.routes().first { $0.component == component && $0.environment == environment }
         let port = existing?.port ?? requested ?? 0
         let host = requestedHost ?? existing?.host ?? "127.0.0.1"
@@ -335,18 +350,19 @@ public final class Agent: @unchecked Sendable {
         let name = "\(component)/\(environment)"
         if let existing, existing.host != host {
             // A new bind address: the listener moves (requests in flight drain), the split stays.
-            try router.removeRoute(name)
+            try await router.removeRoute(name)
             var moved = existing
             moved.host = host
-            moved.port = try router.ensureRoute(name, host: host, port: existing.port)
+            moved.port = try await router.ensureRoute(name, host: host, port: existing.port)
             for slot in try store.slots() where slot.component == component && slot.environment == environment && slot.state == .running {
-                try router.setUpstream(name, color: slot.color, port: slot.port)
+                guard let color = SlotColor(rawValue: slot.color) else { continue }
+                try await router.setUpstream(name, color: color, port: slot.port)
             }
-            try router.setWeights(name, green: existing.greenWeight)
+            try await router.setWeights(name, green: existing.greenWeight)
             try store.save(moved)
             return moved.port
         }
-        let bound = try router.ensureRoute(name, host: host, port: port)
+        let bound = try await router.ensureRoute(name, host: host, port: port)
         if existing == nil || existing?.port != bound {
             try store.save(RouteRecord(
                 component: component, environment: environment, host: host, port: bound,
@@ -355,23 +371,23 @@ public final class Agent: @unchecked Sendable {
         return bound
     }
 
-    /// Waits (at most the router's drain timeout) until no request of `color` is in flight, so
-    /// stopping a colour that lost its traffic never cuts an answer off.
-    func waitForDrain(component: String, environment: String, color: String) {
+    /// Waits (at most the router's drain timeout, on the agent's clock) until no request of
+    /// `color` is in flight, so stopping a colour that lost its traffic never cuts an answer off.
+    func waitForDrain(component: String, environment: String, color: SlotColor) async {
         guard let router else { return }
         let name = "\(component)/\(environment)"
-        let deadline = Date().addingTimeInterval(drainTimeout)
-        while Date() < deadline, let busy = try? router.inFlight(name, color: color), busy > 0 {
-            usleep(50_000)
+        let deadline = clock.now().addingTimeInterval(drainTimeout)
+        while clock.now() < deadline, let busy = try? await router.inFlight(name, color: color), busy > 0 {
+            try? await clock.sleep(seconds: 0.05)
         }
     }
 
-    func switchTraffic(component: String, environment: String, color: String, greenWeight: Int?, keepWarm: Double) throws {
+    func switchTraffic(component: String, environment: String, color: SlotColor, greenWeight: Int?, keepWarm: Double) async throws {
         guard let router else { throw SlipwayError.failure("the router is not running") }
         let slots = try store.slots().filter {
             $0.component == component && $0.environment == environment && $0.state == .running
         }
-        guard let target = slots.first(where: { $0.color == color }), DetachedProcess.isRunning(target.pid) else {
+        guard let target = slots.first(where: { $0.color == color.rawValue }), DetachedProcess.isRunning(target.pid) else {
             throw SlipwayError.failure("no running \(color) slot of \(component) in \(environment) to switch to")
         }
         guard var route = try store.routes().first(where: { $0.component == component && $0.environment == environment }) else {
@@ -379,10 +395,13 @@ public final class Agent: @unchecked Sendable {
         }
         let name = "\(component)/\(environment)"
         crash(at: "switch-before-upstream")
-        for slot in slots { try router.setUpstream(name, color: slot.color, port: slot.port) }
-        let green = greenWeight ?? (color == "green" ? 100 : 0)
+        for slot in slots {
+            guard let slotColor = SlotColor(rawValue: slot.color) else { continue }
+            try await router.setUpstream(name, color: slotColor, port: slot.port)
+        }
+        let green = greenWeight ?? (color == .green ? 100 : 0)
         crash(at: "switch-before-weights")
-        try router.setWeights(name, green: green)
+        try await router.setWeights(name, green: green)
         crash(at: "switch-before-record")
         route.liveColor = green >= 50 ? "green" : "blue"
         route.greenWeight = green
@@ -405,23 +424,26 @@ public final class Agent: @unchecked Sendable {
 
     /// Serves `/metrics` on loopback (`SLIPWAY_METRICS_PORT`, default any free port); the agent
     /// works on without it when the port cannot be had.
-    private func startMetricsEndpoint() {
+    private func startMetricsEndpoint() async {
         let port = ProcessInfo.processInfo.environment["SLIPWAY_METRICS_PORT"].flatMap(Int.init) ?? 0
         do {
             let token = try MetricsToken.load(in: store.path.deletingLastPathComponent())
-            let endpoint = try MetricsEndpoint(host: "127.0.0.1", port: port, token: token) { [self] reply in
-                queue.async { reply(self.metricsText()) }
+            metrics = try await MetricsEndpoint.bind(host: "127.0.0.1", port: port, token: token) { [self] in
+                await metricsPage()
             }
-            queue.sync { metrics = endpoint }
         } catch {
             AgentLog.logger.error("cannot serve /metrics on port \(port): \(error)")
         }
     }
 
-    private func metricsText() -> String {
+    private func metricsPage() async -> String {
+        await serially { await metricsText() }
+    }
+
+    private func metricsText() async -> String {
         var colors: [PrometheusExposition.ColorSample] = []
         for route in (try? store.routes()) ?? [] {
-            guard let counts = try? router?.counts("\(route.component)/\(route.environment)") else { continue }
+            guard let counts = try? await router?.counts("\(route.component)/\(route.environment)") else { continue }
             for (color, counts) in counts.sorted(by: { $0.key < $1.key }) {
                 colors.append(.init(component: route.component, environment: route.environment, color: color, counts: counts))
             }
@@ -433,7 +455,7 @@ public final class Agent: @unchecked Sendable {
 
     // MARK: Supervision
 
-    private func exitWhenIdle(now: Date) {
+    private func exitWhenIdle(now: Date) async {
         let idle = !runs.isBusy && (try? store.routes().isEmpty) == true
             && (try? store.slots().contains { $0.state == .running }) == false
             && (try? store.orphanedRequests().isEmpty) == true
@@ -444,9 +466,9 @@ public final class Agent: @unchecked Sendable {
         let since = idleSince ?? now
         idleSince = since
         guard now.timeIntervalSince(since) >= idleExit else { return }
-        isStopping = true
-        router?.shutdown()
-        if let record = try? store.process(role: "router") { DetachedProcess.stop(pid: record.pid, grace: 5) }
+        stopping.store(true, ordering: .relaxed)
+        await router?.shutdown()
+        if let record = try? store.process(role: "router") { await stopProcess(record.pid, grace: 5) }
         try? store.deleteProcess(role: "router")
         try? store.deleteProcess(role: "agent")
         unlink(socketPath)
@@ -472,14 +494,13 @@ public final class Agent: @unchecked Sendable {
 
     /// Stops slot processes that no record says should run: left by an agent killed between
     /// starting a slot and recording it, or between recording a stop and stopping it.
-    private func stopUnrecordedSlots() {
+    private func stopUnrecordedSlots() async {
         guard let slots = try? store.slots() else { return }
         let logs = root.appendingPathComponent(".slipway/logs").path
         for (pid, log) in SlotProcess.processes(loggingUnder: logs) {
             let record = slots.first { $0.logPath == log }
             if let record, record.state == .running, record.pid == pid { continue }
-            DetachedProcess.stop(pid: pid)
-            SlotProcess.stopOrphanedRelease(log: log)
+            await stopProcess(pid, orphanedReleaseOf: log)
             AgentLog.logger.notice("stopped slot process \(pid) (\(log)): not recorded as running")
             if let record {
                 _ = try? store.append(NewEvent(
@@ -493,10 +514,10 @@ public final class Agent: @unchecked Sendable {
 
     /// Stops the slots whose `keep_warm` has passed, once the router has no request of theirs in
     /// flight (or the drain timeout has passed too).
-    private func retireWarmSlots(_ slots: [SlotRecord], now: Date) {
+    private func retireWarmSlots(_ slots: [SlotRecord], now: Date) async {
         guard let routes = try? store.routes() else { return }
         for var slot in slots where slot.state == .running {
-            guard let retireAt = slot.retireAt, retireAt <= now else { continue }
+            guard let retireAt = slot.retireAt, retireAt <= now, let color = SlotColor(rawValue: slot.color) else { continue }
             let route = routes.first { $0.component == slot.component && $0.environment == slot.environment }
             let weight = slot.color == "green" ? route?.greenWeight ?? 0 : 100 - (route?.greenWeight ?? 0)
             if weight > 0 {
@@ -505,23 +526,23 @@ public final class Agent: @unchecked Sendable {
                 continue
             }
             let name = "\(slot.component)/\(slot.environment)"
-            if let busy = try? router?.inFlight(name, color: slot.color), busy > 0,
+            if let busy = try? await router?.inFlight(name, color: color), busy > 0,
                now < retireAt.addingTimeInterval(drainTimeout) {
                 continue
             }
-            try? stopSlot(component: slot.component, environment: slot.environment, color: slot.color,
+            try? await stopSlot(component: slot.component, environment: slot.environment, color: color,
                           reason: "kept warm until \(ISO8601DateFormatter().string(from: retireAt)); no traffic since")
         }
     }
 
-    private func adoptOrStartRouter() {
+    private func adoptOrStartRouter() async {
         if let record = try? store.process(role: "router"), record.identity.isAlive(lastHeartbeat: Date()),
-           let link = try? makeRouter(record.socket), link.ping() {
+           let link = try? makeRouter(record.socket), await link.ping() {
             router = link
             // The store is the record of what was asked: an agent killed halfway through a switch
             // leaves the router as the store says, with exactly one live colour.
             do {
-                try restoreRoutes(link)
+                try await restoreRoutes(link)
             } catch {
                 AgentLog.logger.error("cannot restore the routes: \(error)")
             }
@@ -540,35 +561,36 @@ public final class Agent: @unchecked Sendable {
             AgentLog.logger.error("cannot start the router: \(error)")
             return
         }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let link = try? makeRouter(routerSocketPath), link.ping() {
+        let deadline = clock.now().addingTimeInterval(10)
+        while clock.now() < deadline {
+            if let link = try? makeRouter(routerSocketPath), await link.ping() {
                 router = link
                 do {
-                    try restoreRoutes(link)
+                    try await restoreRoutes(link)
                 } catch {
                     AgentLog.logger.error("cannot restore the routes: \(error)")
                 }
                 return
             }
-            usleep(50_000)
+            try? await clock.sleep(seconds: 0.05)
         }
     }
 
     /// A new router process knows nothing: give it every stored route, upstream and split.
-    private func restoreRoutes(_ link: any RouterLink) throws {
+    private func restoreRoutes(_ link: any RouterLink) async throws {
         let slots = try store.slots().filter { $0.state == .running }
         for route in try store.routes() {
             let name = "\(route.component)/\(route.environment)"
-            _ = try link.ensureRoute(name, host: route.host, port: route.port)
+            _ = try await link.ensureRoute(name, host: route.host, port: route.port)
             for slot in slots where slot.component == route.component && slot.environment == route.environment {
-                try link.setUpstream(name, color: slot.color, port: slot.port)
+                guard let color = SlotColor(rawValue: slot.color) else { continue }
+                try await link.setUpstream(name, color: color, port: slot.port)
             }
-            try link.setWeights(name, green: route.greenWeight)
+            try await link.setWeights(name, green: route.greenWeight)
         }
     }
 
-    private func supervise() {
+    private func supervise() async {
         DetachedProcess.reapExited()
         guard !isStopping else { return }
         if let problem = store.fileProblem {
@@ -582,11 +604,12 @@ public final class Agent: @unchecked Sendable {
             try? store.expireOverdueApprovals(now: now)
             runs.takeOverOrphans()
         }
-        exitWhenIdle(now: now)
-        if router.map({ !$0.ping() }) ?? true { adoptOrStartRouter() }
+        await exitWhenIdle(now: now)
+        let routerAnswers = await router?.ping() ?? false
+        if !routerAnswers { await adoptOrStartRouter() }
         guard let warm = try? store.slots() else { return }
-        retireWarmSlots(warm, now: now)
-        abortOrphanedCanaries(now: now)
+        await retireWarmSlots(warm, now: now)
+        await abortOrphanedCanaries(now: now)
         // Read again: a slot just retired or aborted is stopped, not crashed, and must not be restarted.
         guard let slots = try? store.slots() else { return }
         for var slot in slots where slot.state == .running {
@@ -604,7 +627,8 @@ public final class Agent: @unchecked Sendable {
             let delay = min(30, 0.5 * pow(2, Double(backoff.attempts)))
             restartBackoff[key] = (backoff.attempts + 1, now.addingTimeInterval(delay))
             slot.restarts += 1
-            SlotProcess.stopOrphanedRelease(log: slot.logPath)
+            let log = slot.logPath
+            _ = try? await BlockingWork.run { SlotProcess.stopOrphanedRelease(log: log) }
             do {
                 try launch(&slot)
                 try store.save(slot, event: NewEvent(

@@ -4,17 +4,22 @@ import NIOHTTP1
 import NIOPosix
 
 /// The agent's `/metrics`: an HTTP server on loopback whose one page is the Prometheus text
-/// the agent makes on its own queue (so it never reads state mid-change), served to requests
+/// the agent makes in its turn (so it never reads state mid-change), served to requests
 /// bearing the token (401 otherwise).
 final class MetricsEndpoint: Sendable {
-    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     let channel: any Channel
     let token: MetricsToken
 
-    /// Listens on `host:port` (0: any free port); `page` makes the text and hands it to its completion.
-    init(host: String, port: Int, token: MetricsToken, page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) throws {
+    private init(channel: any Channel, token: MetricsToken) {
+        self.channel = channel
         self.token = token
-        channel = try ServerBootstrap(group: group)
+    }
+
+    /// Listens on `host:port` (0: any free port); `page` makes the text.
+    static func bind(host: String, port: Int, token: MetricsToken, page: @escaping @Sendable () async -> String) async throws
+        -> MetricsEndpoint
+    {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -23,7 +28,8 @@ final class MetricsEndpoint: Sendable {
                 }
             }
             .bind(host: host, port: port)
-            .wait()
+            .get()
+        return MetricsEndpoint(channel: channel, token: token)
     }
 
     var url: String { "http://127.0.0.1:\(channel.localAddress?.port ?? 0)/metrics" }
@@ -34,9 +40,9 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
     typealias OutboundOut = HTTPServerResponsePart
 
     let token: MetricsToken
-    let page: @Sendable (@escaping @Sendable (String) -> Void) -> Void
+    let page: @Sendable () async -> String
 
-    init(token: MetricsToken, page: @escaping @Sendable (@escaping @Sendable (String) -> Void) -> Void) {
+    init(token: MetricsToken, page: @escaping @Sendable () async -> String) {
         self.token = token
         self.page = page
     }
@@ -55,7 +61,9 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
                     keepAlive: keepAlive)
             return
         }
-        page { text in
+        let page = self.page
+        Task {
+            let text = await page()
             loop.execute { self.respond(bound.value, status: .ok, body: text, keepAlive: keepAlive) }
         }
     }

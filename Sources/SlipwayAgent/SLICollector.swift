@@ -4,8 +4,8 @@ import SlipwayCore
 
 /// Turns the router's cumulative per-colour counters into per-minute SLI aggregates in the store:
 /// each pass diffs every route against the previous pass and adds the difference to the current
-/// minute. Runs on the agent's queue.
-final class SLICollector {
+/// minute. An actor: its passes come from the agent's own timer task.
+actor SLICollector {
     let root: URL
     let store: EventStore
     /// The previous snapshot per route and colour.
@@ -16,7 +16,7 @@ final class SLICollector {
         self.store = store
     }
 
-    func collect(from router: any RouterLink, now: Date = Date()) {
+    func collect(from router: any RouterLink, now: Date = Date()) async {
         guard let routes = try? store.routes() else { return }
         // Objectives come from the workspace's settings; a broken file leaves the seed's defaults.
         let workspace = try? Workspace.load(at: root)
@@ -24,7 +24,7 @@ final class SLICollector {
         var increments: [EventStore.SLIIncrement] = []
         for route in routes {
             let name = "\(route.component)/\(route.environment)"
-            guard let counts = try? router.counts(name) else { continue }
+            guard let counts = try? await router.counts(name) else { continue }
             let objectives = (workspace?.components.first { $0.name == route.component }?.settings.slo ?? SLOSettings()).objectives
             for (color, later) in counts {
                 let key = "\(name)/\(color)"

@@ -2,15 +2,19 @@ import NIOCore
 
 /// Splits a byte stream into newline-terminated lines (without the newline), as the control
 /// protocol is newline-delimited JSON.
-struct LineFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
+public struct LineFrameDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = ByteBuffer
 
     struct LineTooLong: Error {}
 
     /// A peer that never sends a newline must not grow the buffer without bound.
-    let maximumLineLength: Int
+    public let maximumLineLength: Int
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    public init(maximumLineLength: Int) {
+        self.maximumLineLength = maximumLineLength
+    }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
             if buffer.readableBytes > maximumLineLength {
                 throw LineTooLong()
@@ -23,7 +27,7 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws
         -> DecodingState
     {
         // A last line without its newline is an unfinished request: drop it.

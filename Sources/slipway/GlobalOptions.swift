@@ -46,7 +46,7 @@ struct GlobalOptions: ParsableArguments {
         guard let timeout = DurationText.seconds(lockTimeout) else {
             throw SlipwayError(.invalidValue(option: "--lock-timeout", value: lockTimeout, expected: "a duration (e.g. 30s, 2m)"))
         }
-        if !newStore { try refuseNewStoreBesideALiveAgent() }
+        if !newStore { try await refuseNewStoreBesideALiveAgent() }
         let engine = try await Engine.open(
             workspace: workspace.map { URL(fileURLWithPath: $0) }, state: state.map { URL(fileURLWithPath: $0) },
             origin: origin, lockTimeout: timeout,
@@ -67,12 +67,12 @@ struct GlobalOptions: ParsableArguments {
 
     /// The store file gone while the agent runs means it was removed: a new empty store would hide
     /// the fleet the agent and routers still serve. Recovering it is one command away.
-    func refuseNewStoreBesideALiveAgent() throws(SlipwayError) {
+    func refuseNewStoreBesideALiveAgent() async throws(SlipwayError) {
         guard let root = try? workspaceRoot() else { return }
         let path = statePath(in: root)
         guard !FileManager.default.fileExists(atPath: path.path) else { return }
         let agent = AgentClient(workspace: root, statePath: path)
-        guard agent.isRunning else { return }
+        guard await agent.answers() else { return }
         throw .failure("there is no store at \(path.path), but the agent of this workspace runs (socket \(agent.socketPath)): "
             + "the store was removed; recover what the agent knows with 'slipway store rebuild --from-agent', "
             + "or start an empty history with --new-store")

@@ -32,7 +32,7 @@ import Testing
                 c, _ = s.accept()
                 first = c.recv(65536)
                 if b'"ping"' in first:
-                    c.sendall((json.dumps({"ok": True, "pid": os.getpid(), "socket": sys.argv[1]}) + "\\n").encode())
+                    c.sendall((json.dumps({"pong": {"pid": os.getpid(), "socket": sys.argv[1]}}) + "\\n").encode())
                     c.close()
                 else:
                     os.kill(os.getpid(), signal.SIGKILL)

@@ -1,5 +1,6 @@
 import Foundation
 import SlipwayCore
+import Synchronization
 import SlipwayTestSupport
 import Testing
 
@@ -75,6 +76,38 @@ import Testing
         #expect(second.status == 1)
         #expect(second.stderr.contains("an agent already runs for this workspace"), "\(second.stderr)")
         #expect(try live.agentStatus()["pid"] as? Int == first, "the first agent still answers")
+    }
+
+    /// A ping is answered at once while the agent's work waits: here a slot start waiting for a
+    /// request in flight on its colour (30 s) to drain.
+    @Test func aPingIsAnsweredWhileTheAgentWaitsForADrain() async throws {
+        let live = try start()
+        defer { try? live.stopAll() }
+        #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
+        let version = try FakeCloudWorkspace.version(live.workspace, "services/api")
+        let port = try live.routePort()
+        let agent = AgentClient(workspace: live.workspace.root, statePath: live.workspace.statePath)
+        // From here on the live release's /health hangs for 30 s: one such request stays in flight.
+        let release = live.workspace.root.appendingPathComponent(".slipway/releases/api/\(version)")
+        try "on purpose\n".write(to: release.appendingPathComponent("HANG"), atomically: true, encoding: .utf8)
+        let heldAnswered = Mutex<Date?>(nil)
+        Thread.detachNewThread {
+            _ = httpGet(port, "/health", timeout: 60)
+            heldAnswered.withLock { $0 = Date() }
+        }
+        // The held request reaches the blue slot before its restart is asked for.
+        try await Task.sleep(for: .seconds(1))
+        let restart = Task {
+            try await agent.send(.startSlot(
+                component: "api", environment: "staging", color: .blue, version: "drain-test", command: ["sleep", "60"],
+                directory: live.workspace.root.path, variables: [:]))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        _ = try await agent.pid(timeout: 20)
+        let pinged = Date()
+        guard case .slotStarted = try await restart.value else { throw SlipwayError.failure("the slot did not start") }
+        let drained = try #require(heldAnswered.withLock { $0 }, "the held request was answered")
+        #expect(pinged < drained, "the ping was answered while the slot start waited for the drain")
     }
 
     /// A service with `run:` and no Makefile is deployed natively by deploy-all too.

@@ -51,7 +51,7 @@ import Testing
     }
 
     /// A listener of another user in the agent's place gets no request.
-    @Test func aListenerOfAnotherUserIsNotTalkedTo() throws {
+    @Test func aListenerOfAnotherUserIsNotTalkedTo() async throws {
         guard getuid() == 0 else { return }  // needs a second user: root drops to nobody
         let workspace = try FakeCloudWorkspace.create()
         let runtime = try runtimeFolder(workspace)
@@ -87,7 +87,7 @@ import Testing
         }
         #expect(eventually(10) { FileManager.default.fileExists(atPath: listening) }, "the impostor listens")
         let client = AgentClient(workspace: workspace.root, statePath: workspace.statePath, environment: ["XDG_RUNTIME_DIR": runtime.path])
-        let refusal = #expect(throws: SlipwayError.self) { try client.send(AgentRequest(.status), timeout: 5) }
+        let refusal = await #expect(throws: SlipwayError.self) { try await client.send(.status, timeout: 5) }
         #expect(refusal?.message.contains("runs as uid 65534, not as you") == true, "\(refusal?.message ?? "no error")")
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// to start an empty history, and `store rebuild --from-agent` gives back what the agent and its
 /// router know, while the router serves on.
 @Suite(.serialized) struct StoreLossTests {
-    @Test func aRemovedStoreIsNoticedRefusedAndRecoveredFromTheAgent() throws {
+    @Test func aRemovedStoreIsNoticedRefusedAndRecoveredFromTheAgent() async throws {
         let workspace = try LocalServiceWorkspace.create()
         let slipway = SlipwayProcess(workspace)
         defer {
@@ -28,10 +28,12 @@ import Testing
 
         let agent = AgentClient(workspace: workspace.root, statePath: state)
         var problem: String?
-        #expect(eventually(10) {
-            problem = try? agent.send(AgentRequest(.status)).storeProblem
-            return problem != nil
-        }, "the agent noticed")
+        let deadline = Date().addingTimeInterval(10)
+        while problem == nil, Date() < deadline {
+            problem = try? await agent.status().storeProblem
+            if problem == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(problem != nil, "the agent noticed")
         #expect(problem?.contains("state.db was removed after this process opened it") == true, "\(problem ?? "")")
 
         let refused = try slipway("status")

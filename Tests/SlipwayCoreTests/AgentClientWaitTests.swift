@@ -31,7 +31,7 @@ import Testing
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { return }
             _ = try? UnixSocket.readLine(from: connection, timeout: 20)
-            try? UnixSocket.write(line: #"{"ok":true}"#, to: connection)
+            try? UnixSocket.write(line: #"{"pong":{"pid":1,"socket":"stand-in"}}"#, to: connection)
             close(connection)
         }
         let clock = VirtualClock()

@@ -132,6 +132,45 @@ import Testing
 
     /// A sink that cannot be reached leaves the alert in the outbox for another attempt, with what
     /// went wrong on one line naming the sink's URL (read from the store's own table).
+    /// A command sink gets the alert on its standard input; one that fails, or outlives
+    /// `alerts.timeout` (then it is stopped, not left behind), keeps the alert pending with why.
+    @Test func aCommandSinkThatFailsOrHangsKeepsTheAlertPendingAndIsStopped() async throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "apps/web/index.html": "web\n",
+            "slipway.yml": """
+                alerts:
+                  timeout: 1s
+                  sinks:
+                    log: {type: command, command: "cat >> delivered.log"}
+                    broken: {type: command, command: "cat > /dev/null; exit 3"}
+                    stuck: {type: command, command: "echo $$ > stuck.pid; exec sleep 600"}
+                  routes:
+                    - {severity: info, sinks: [log, broken, stuck]}
+
+                """,
+        ])
+        let routing = try Workspace.load(at: workspace.root).config.alerts
+        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        try store.raise(Alert(severity: .info, change: "fired", component: "web", environment: "production", message: "disk 91%"), routing: routing)
+        await AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: [:]).drain(now: Date())
+
+        #expect(try workspace.read("delivered.log").contains("disk 91%"), "the alert reached the command on its standard input")
+        let counts = try store.outboxCounts()
+        #expect(counts.delivered == 1 && counts.pending == 2, "\(counts)")
+        let read = try workspace.run("/usr/bin/env", ["python3", "-c", """
+            import sqlite3, sys
+            for row in sqlite3.connect(sys.argv[1]).execute("SELECT last_error FROM alert_outbox WHERE last_error IS NOT NULL ORDER BY last_error"):
+                print(row[0])
+            """, workspace.statePath.path])
+        #expect(read.output == """
+            cat > /dev/null; exit 3 exited 3
+            echo $$ > stuck.pid; exec sleep 600: still running after 1s, stopped
+
+            """, "\(read.output)")
+        let pid = try #require(Int32(try workspace.read("stuck.pid").trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) != 0, "the hanging command was stopped, and reaped, before the drain returned")
+    }
+
     @Test func anUnreachableSinkKeepsTheAlertPendingWithTheReason() async throws {
         let (workspace, receiver) = try Self.start()
         Self.stop(receiver)

@@ -58,9 +58,9 @@ final class GateWorkspace {
         try folder.write(["apps/web/reports/sast.sarif": #"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "semgrep", "rules": [\#(rules.joined(separator: ","))]}}, "results": [\#(entries.joined(separator: ","))]}]}"#])
     }
 
-    func evaluate(_ environment: String = "staging", base: String? = nil) throws -> GateEvaluation {
+    func evaluate(_ environment: String = "staging", base: String? = nil) async throws -> GateEvaluation {
         let workspace = try Workspace.load(at: folder.root)
-        return try QualityGate(workspace: workspace).evaluate(
+        return try await QualityGate(workspace: workspace).evaluate(
             component: try workspace.component(named: "web"), environment: environment, base: base)
     }
 }
@@ -72,12 +72,12 @@ extension GateEvaluation {
 }
 
 @Suite struct QualityGateTests {
-    @Test func coverageOnNewCodePassesAndFails() throws {
+    @Test func coverageOnNewCodePassesAndFails() async throws {
         let gate = try GateWorkspace()
         try gate.addNewCode(lines: 30)
         try gate.writeCleanScans()
         try gate.writeCoverage(newLines: 30, covered: 25)
-        let passing = try gate.evaluate()
+        let passing = try await gate.evaluate()
         #expect(passing.passed, "\(passing.summary)")
         #expect(passing.base == "develop", "the branch that deploys to staging")
         #expect(passing.newLines == 30)
@@ -88,7 +88,7 @@ extension GateEvaluation {
         #expect(passing.conditions.map(\.status) == Array(repeating: .ok, count: 7))
 
         try gate.writeCoverage(newLines: 30, covered: 12)
-        let failing = try gate.evaluate()
+        let failing = try await gate.evaluate()
         #expect(!failing.passed)
         let low = try #require(failing.result(.newCoverage))
         #expect(low.status == .error)
@@ -98,13 +98,13 @@ extension GateEvaluation {
         #expect(failing.summary.hasPrefix("quality gate failed for web in staging: new_coverage (40.0% is below 80.0%"))
     }
 
-    @Test func aSmallChangeSetIgnoresCoverageAndDuplication() throws {
+    @Test func aSmallChangeSetIgnoresCoverageAndDuplication() async throws {
         let gate = try GateWorkspace()
         let copied = try gate.folder.read("apps/web/src/old.c").split(separator: "\n").prefix(8).joined(separator: "\n") + "\n"
         try gate.addNewCode(lines: 0, text: copied)
         try gate.writeCleanScans()
         try gate.writeCoverage(newLines: 8, covered: 0)
-        let evaluation = try gate.evaluate()
+        let evaluation = try await gate.evaluate()
         #expect(evaluation.newLines == 8)
         #expect(evaluation.passed, "\(evaluation.summary)")
         for metric in [GateCondition.Metric.newCoverage, .newDuplicatedLinesDensity] {
@@ -116,7 +116,7 @@ extension GateEvaluation {
         #expect(evaluation.result(.newDuplicatedLinesDensity)?.value == 100)
     }
 
-    @Test func duplicatedNewCodeFailsAndDistinctCodePasses() throws {
+    @Test func duplicatedNewCodeFailsAndDistinctCodePasses() async throws {
         let gate = try GateWorkspace()
         // 25 new lines copied verbatim from old.c, 25 written fresh.
         let copied = try gate.folder.read("apps/web/src/old.c").split(separator: "\n").prefix(25).joined(separator: "\n")
@@ -124,7 +124,7 @@ extension GateEvaluation {
         try gate.addNewCode(lines: 0, text: distinct + "\n" + copied + "\n")
         try gate.writeCleanScans()
         try gate.writeCoverage(newLines: 50, covered: 50)
-        let evaluation = try gate.evaluate()
+        let evaluation = try await gate.evaluate()
         let duplication = try #require(evaluation.result(.newDuplicatedLinesDensity))
         #expect(duplication.status == .error)
         #expect(duplication.value == 50)
@@ -135,12 +135,12 @@ extension GateEvaluation {
         try clean.addNewCode(lines: 50)
         try clean.writeCleanScans()
         try clean.writeCoverage(newLines: 50, covered: 50)
-        let result = try #require(try clean.evaluate().result(.newDuplicatedLinesDensity))
+        let result = try #require(try await clean.evaluate().result(.newDuplicatedLinesDensity))
         #expect(result.status == .ok)
         #expect(result.value == 0)
     }
 
-    @Test func aJscpdReportReplacesTheBuiltInDetector() throws {
+    @Test func aJscpdReportReplacesTheBuiltInDetector() async throws {
         // A stand-in for jscpd's JSON output (the tool is not installed here), in its documented shape.
         let gate = try GateWorkspace(component: "quality_gates:\n  reports:\n    duplication: reports/jscpd.json\n")
         try gate.addNewCode(lines: 30)
@@ -151,13 +151,13 @@ extension GateEvaluation {
               "firstFile": {"name": "src/new.c", "start": 1, "end": 6},
               "secondFile": {"name": "src/old.c", "start": 10, "end": 15}}], "statistics": {}}
             """])
-        let result = try #require(try gate.evaluate().result(.newDuplicatedLinesDensity))
+        let result = try #require(try await gate.evaluate().result(.newDuplicatedLinesDensity))
         #expect(result.value == 20)
         #expect(result.status == .error)
     }
 
     /// Each line of a clone is marked, so a damaged report's span of two billion lines hung the gate.
-    @Test(.timeLimit(.minutes(1))) func aJscpdCloneLongerThanAnySourceFileIsRefused() throws {
+    @Test(.timeLimit(.minutes(1))) func aJscpdCloneLongerThanAnySourceFileIsRefused() async throws {
         let gate = try GateWorkspace(component: "quality_gates:\n  reports:\n    duplication: reports/jscpd.json\n")
         try gate.addNewCode(lines: 30)
         try gate.writeCleanScans()
@@ -166,12 +166,12 @@ extension GateEvaluation {
             {"duplicates": [{"firstFile": {"name": "src/new.c", "start": 1, "end": 2000000000},
               "secondFile": {"name": "src/old.c", "start": 10, "end": 15}}]}
             """])
-        let result = try #require(try gate.evaluate().result(.newDuplicatedLinesDensity))
+        let result = try #require(try await gate.evaluate().result(.newDuplicatedLinesDensity))
         #expect(result.status == .error)
         #expect(result.why.hasSuffix("duplicates[0].firstFile: lines 1 to 2000000000 are not a clone in a source file"), "\(result.why)")
     }
 
-    @Test func ratingsAndSASTFindingsPassAndFail() throws {
+    @Test func ratingsAndSASTFindingsPassAndFail() async throws {
         let gate = try GateWorkspace()
         try gate.addNewCode(lines: 30)
         try gate.writeCleanScans()
@@ -179,7 +179,7 @@ extension GateEvaluation {
 
         // A critical security finding on a new line: security rating E, and a blocking finding.
         try gate.writeSARIF([("c/injection", "error", "src/new.c", 4, "9.8", false)])
-        var evaluation = try gate.evaluate()
+        var evaluation = try await gate.evaluate()
         #expect(evaluation.result(.newSecurityRating)?.status == .error)
         #expect(evaluation.result(.newSecurityRating)?.value == 5)
         #expect(evaluation.result(.newSecurityRating)?.why.hasPrefix("E is above A: 1 open security finding(s) on new lines, worst critical c/injection at src/new.c:4") == true)
@@ -188,7 +188,7 @@ extension GateEvaluation {
 
         // The same finding on an old line: not new code, so rating A; the scan is still not clean.
         try gate.writeSARIF([("c/injection", "error", "src/old.c", 4, "9.8", false)])
-        evaluation = try gate.evaluate()
+        evaluation = try await gate.evaluate()
         #expect(evaluation.result(.newSecurityRating)?.status == .ok)
         #expect(evaluation.result(.newSecurityRating)?.value == 1)
         #expect(evaluation.result(.sastBlockingFindings)?.value == 1)
@@ -196,27 +196,27 @@ extension GateEvaluation {
 
         // Suppressed: clean.
         try gate.writeSARIF([("c/injection", "error", "src/new.c", 4, "9.8", true)])
-        evaluation = try gate.evaluate()
+        evaluation = try await gate.evaluate()
         #expect(evaluation.passed, "\(evaluation.summary)")
 
         // A warning that is not about security, on a new line: reliability C; not blocking.
         try gate.writeSARIF([("c/null-deref", "warning", "src/new.c", 7, nil, false)])
-        evaluation = try gate.evaluate()
+        evaluation = try await gate.evaluate()
         #expect(evaluation.result(.newReliabilityRating)?.value == 3)
         #expect(evaluation.result(.newReliabilityRating)?.status == .error)
         #expect(evaluation.result(.sastBlockingFindings)?.status == .ok)
 
         // Code smells (notes): 20 on 30 new lines is 100 minutes of debt over 900, 11.1%: C.
         try gate.writeSARIF((1...20).map { ("c/style", "note", "src/new.c", $0, nil, false) })
-        evaluation = try gate.evaluate()
+        evaluation = try await gate.evaluate()
         #expect(evaluation.result(.newMaintainabilityRating)?.value == 3)
         #expect(evaluation.result(.newMaintainabilityRating)?.why.hasPrefix("C is above A: debt ratio 11.1%") == true)
         // Two smells: 10 minutes over 900, 1.1%: A.
         try gate.writeSARIF((1...2).map { ("c/style", "note", "src/new.c", $0, nil, false) })
-        #expect(try gate.evaluate().result(.newMaintainabilityRating)?.status == .ok)
+        #expect(try await gate.evaluate().result(.newMaintainabilityRating)?.status == .ok)
     }
 
-    @Test func dependencyVulnerabilitiesBlockOnlyWhenHighOrWorse() throws {
+    @Test func dependencyVulnerabilitiesBlockOnlyWhenHighOrWorse() async throws {
         let gate = try GateWorkspace()
         try gate.addNewCode(lines: 30)
         try gate.writeCleanScans()
@@ -225,19 +225,19 @@ extension GateEvaluation {
             {"auditReportVersion": 2, "metadata": {}, "vulnerabilities": {
               "left-pad": {"name": "left-pad", "severity": "low", "via": ["x"], "nodes": ["node_modules/left-pad"]}}}
             """])
-        #expect(try gate.evaluate().result(.dependencyBlockingVulns)?.status == .ok)
+        #expect(try await gate.evaluate().result(.dependencyBlockingVulns)?.status == .ok)
         try gate.folder.write(["apps/web/reports/dependencies.json": """
             {"dependencies": [{"name": "jinja2", "version": "2.11.2", "vulns": [{"id": "PYSEC-2021-66", "fix_versions": ["2.11.3"]}]}]}
             """])
-        let result = try #require(try gate.evaluate().result(.dependencyBlockingVulns))
+        let result = try #require(try await gate.evaluate().result(.dependencyBlockingVulns))
         #expect(result.status == .error)
         #expect(result.why.contains("PYSEC-2021-66 (high) at jinja2"), "\(result.why)")
     }
 
-    @Test func missingReportsFailClosedNamingTheFile() throws {
+    @Test func missingReportsFailClosedNamingTheFile() async throws {
         let gate = try GateWorkspace()
         try gate.addNewCode(lines: 30)
-        let evaluation = try gate.evaluate()
+        let evaluation = try await gate.evaluate()
         #expect(!evaluation.passed)
         #expect(evaluation.result(.newCoverage)?.status == .error)
         #expect(evaluation.result(.newCoverage)?.value == nil)
@@ -251,20 +251,20 @@ extension GateEvaluation {
         let small = try GateWorkspace()
         try small.addNewCode(lines: 3)
         try small.writeCleanScans()
-        #expect(try small.evaluate().result(.newCoverage)?.status == .error)
+        #expect(try await small.evaluate().result(.newCoverage)?.status == .error)
     }
 
-    @Test func aTruncatedReportFailsTheGateNamingFileAndLine() throws {
+    @Test func aTruncatedReportFailsTheGateNamingFileAndLine() async throws {
         let gate = try GateWorkspace()
         try gate.addNewCode(lines: 30)
         try gate.writeCleanScans()
         try gate.folder.write(["apps/web/coverage/lcov.info": "TN:\nSF:src/new.c\nDA:1,1\nDA:2,1\n"])
-        let result = try #require(try gate.evaluate().result(.newCoverage))
+        let result = try #require(try await gate.evaluate().result(.newCoverage))
         #expect(result.status == .error)
         #expect(result.why.hasPrefix("apps/web/coverage/lcov.info:4: SF:src/new.c (opened on line 2) has no end_of_record"), "\(result.why)")
     }
 
-    @Test func environmentsOverrideThresholdsAndCanDisableTheGate() throws {
+    @Test func environmentsOverrideThresholdsAndCanDisableTheGate() async throws {
         let gate = try GateWorkspace(
             config: """
                 environments:
@@ -286,21 +286,21 @@ extension GateEvaluation {
         try gate.writeCleanScans()
         try gate.writeCoverage(newLines: 30, covered: 12)
 
-        let staging = try gate.evaluate("staging")
+        let staging = try await gate.evaluate("staging")
         #expect(staging.passed, "\(staging.summary)")
         #expect(staging.result(.newCoverage)?.condition.threshold == 30)
 
-        let production = try gate.evaluate("production", base: "develop")
+        let production = try await gate.evaluate("production", base: "develop")
         #expect(!production.passed)
         #expect(production.result(.newCoverage)?.condition.threshold == 90)
 
-        let development = try gate.evaluate("development")
+        let development = try await gate.evaluate("development")
         #expect(development.passed)
         #expect(development.conditions.allSatisfy { $0.status == .skipped })
         #expect(development.summary == "quality gate skipped for web in development: environment 'development' has sonarqube: disabled")
     }
 
-    @Test func componentSettingsTurnConditionGroupsOffAndMoveReports() throws {
+    @Test func componentSettingsTurnConditionGroupsOffAndMoveReports() async throws {
         let gate = try GateWorkspace(component: """
             quality_gates:
               security_scan: false
@@ -317,7 +317,7 @@ extension GateEvaluation {
             "apps/web/build/unit.info": "SF:src/new.c\n" + (1...50).map { "DA:\($0),\($0 <= 20 ? 1 : 0)\n" }.joined() + "end_of_record\n",
             "apps/web/build/integration.info": "SF:src/new.c\n" + (21...50).map { "DA:\($0),\($0 <= 30 ? 1 : 0)\n" }.joined() + "end_of_record\n",
         ])
-        let evaluation = try gate.evaluate()
+        let evaluation = try await gate.evaluate()
         #expect(evaluation.result(.sastBlockingFindings)?.status == .skipped)
         #expect(evaluation.result(.dependencyBlockingVulns)?.status == .skipped)
         #expect(evaluation.result(.newCoverage)?.value == 60, "the two reports merged: 30 of 50 lines ran")
@@ -325,29 +325,29 @@ extension GateEvaluation {
         #expect(evaluation.summary == "quality gate passed for web in staging: 5 of 7 conditions OK, 2 skipped")
     }
 
-    @Test func theBaseMustExist() throws {
+    @Test func theBaseMustExist() async throws {
         let gate = try GateWorkspace(config: "branches:\n  main: production\n")
         try gate.addNewCode(lines: 30)
-        #expect(throws: SlipwayError.usage("unknown base 'nope': not a commit in \(gate.folder.root.path)")) {
-            try gate.evaluate(base: "nope")
+        await #expect(throws: SlipwayError.usage("unknown base 'nope': not a commit in \(gate.folder.root.path)")) {
+            try await gate.evaluate(base: "nope")
         }
-        #expect(throws: SlipwayError.usage("no base to measure new code against: pass --base REF (no branch deploys to 'staging')")) {
-            try gate.evaluate("staging")
+        await #expect(throws: SlipwayError.usage("no base to measure new code against: pass --base REF (no branch deploys to 'staging')")) {
+            try await gate.evaluate("staging")
         }
         try gate.writeCleanScans()
         try gate.writeCoverage(newLines: 30, covered: 30)
-        let evaluation = try gate.evaluate("staging", base: "HEAD~1")
+        let evaluation = try await gate.evaluate("staging", base: "HEAD~1")
         #expect(evaluation.newLines == 30)
         #expect(evaluation.passed)
     }
 
-    @Test func aWorkspaceOutsideGitIsAUsageError() throws {
+    @Test func aWorkspaceOutsideGitIsAUsageError() async throws {
         let folder = try TemporaryWorkspace(files: ["apps/web/src/a.c": "int a;\n"])
         let workspace = try Workspace.load(at: folder.root)
-        #expect(throws: SlipwayError.usage(
+        await #expect(throws: SlipwayError.usage(
             "\(folder.root.path) is not a git repository with a commit: the quality gate measures new code from git"))
         {
-            try QualityGate(workspace: workspace).evaluate(
+            try await QualityGate(workspace: workspace).evaluate(
                 component: try workspace.component(named: "web"), environment: "staging", base: "main")
         }
     }

@@ -194,11 +194,11 @@ struct StoreWatcher: Sendable {
         let branch = (try? await engine.git?.currentBranch()) ?? nil
         let commit = (try? await engine.git?.headCommit()) ?? nil
         let agent = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
-        let status = try? agent.send(AgentRequest(.metrics), timeout: 2)
+        let status = try? await agent.status(metrics: true, timeout: 2)
         let header = ConsoleHeader(
             workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.identity.name,
-            agent: status?.pid.map { "up (pid \($0))" } ?? "down", skipped: engine.workspace.problems.map(\.path),
+            agent: status.map { "up (pid \($0.pid))" } ?? "down", skipped: engine.workspace.problems.map(\.path),
             roles: engine.rolesByEnvironment)
-        return (header, status.map { $0.routes ?? [] })
+        return (header, status.map(\.routes))
     }
 }

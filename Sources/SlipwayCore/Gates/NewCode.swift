@@ -26,17 +26,17 @@ public struct NewCode: Sendable, Equatable {
     }
 
     /// Fails unless `root` is inside a git work tree with a commit: new code is measured from git.
-    static func requireRepository(_ root: URL) throws(SlipwayError) {
-        guard try git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], in: root).status == 0 else {
+    static func requireRepository(_ root: URL) async throws(SlipwayError) {
+        guard try await git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], in: root).status == 0 else {
             throw .usage("\(root.path) is not a git repository with a commit: the quality gate measures new code from git")
         }
     }
 
     /// Reads `git diff -U0 base...HEAD` for the files under `path` (relative to the workspace root).
-    public static func read(workspace root: URL, path: String, base: String) throws(SlipwayError) -> NewCode {
-        let verify = try git(["rev-parse", "--verify", "--quiet", "\(base)^{commit}"], in: root)
+    public static func read(workspace root: URL, path: String, base: String) async throws(SlipwayError) -> NewCode {
+        let verify = try await git(["rev-parse", "--verify", "--quiet", "\(base)^{commit}"], in: root)
         guard verify.status == 0 else { throw .usage("unknown base '\(base)': not a commit in \(root.path)") }
-        let diff = try git(
+        let diff = try await git(
             ["-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff", "--relative",
              "\(base)...HEAD", "--", path],
             in: root)
@@ -72,29 +72,7 @@ public struct NewCode: Sendable, Equatable {
         return String(name.dropFirst().dropLast())
     }
 
-    static func git(_ arguments: [String], in directory: URL) throws(SlipwayError) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(["LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"]) { _, new in new }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        do {
-            try process.run()
-        } catch {
-            throw SlipwayError(.cannotRun(command: "git", problem: error.localizedDescription))
-        }
-        // Read both pipes before waiting so a large diff cannot fill one and block git.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errorData = Data()
-        DispatchQueue.global().async(group: group) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        let status = process.terminationStatus
-        return (status, String(decoding: status == 0 ? data : errorData, as: UTF8.self))
+    static func git(_ arguments: [String], in directory: URL) async throws(SlipwayError) -> (status: Int32, output: String) {
+        try await GitRepository.run(arguments, in: directory)
     }
 }

@@ -35,14 +35,14 @@ public struct QualityGate: Sendable {
         return nil
     }
 
-    public func evaluate(component: Component, environment: String, base: String?) throws(SlipwayError) -> GateEvaluation {
+    public func evaluate(component: Component, environment: String, base: String?) async throws(SlipwayError) -> GateEvaluation {
         let settings = try settings(for: component, environment: environment)
         let conditions = GateCondition.conditions(for: settings)
         if let reason = try skipReason(component: component, environment: environment) {
             return skipped(conditions, component, environment, why: reason)
         }
-        let base = try resolveBase(base, environment: environment)
-        let newCode = try NewCode.read(workspace: workspace.root, path: component.path, base: base)
+        let base = try await resolveBase(base, environment: environment)
+        let newCode = try await NewCode.read(workspace: workspace.root, path: component.path, base: base)
         let measurement = Measurement(gate: self, component: component, settings: settings, newCode: newCode)
         let results = conditions.map { condition in
             measurement.result(for: condition)
@@ -61,13 +61,13 @@ public struct QualityGate: Sendable {
     }
 
     /// The base given, else the branch that deploys to `environment` (or its `origin/` copy).
-    public func resolveBase(_ base: String?, environment: String) throws(SlipwayError) -> String {
-        try NewCode.requireRepository(workspace.root)
+    public func resolveBase(_ base: String?, environment: String) async throws(SlipwayError) -> String {
+        try await NewCode.requireRepository(workspace.root)
         if let base { return base }
         let branches = workspace.config.branches.filter { $0.value == environment }.keys.sorted()
         for branch in branches {
             for candidate in [branch, "origin/\(branch)"] {
-                let check = try NewCode.git(["rev-parse", "--verify", "--quiet", "\(candidate)^{commit}"], in: workspace.root)
+                let check = try await NewCode.git(["rev-parse", "--verify", "--quiet", "\(candidate)^{commit}"], in: workspace.root)
                 if check.status == 0 { return candidate }
             }
         }

@@ -30,7 +30,7 @@ public struct ReportGate: GateEvaluating {
                 }
             }
         }
-        let evaluation = try gate.evaluate(component: component, environment: name, base: base)
+        let evaluation = try await gate.evaluate(component: component, environment: name, base: base)
         return GateVerdict(passed: evaluation.passed, summary: evaluation.summary)
     }
 }

@@ -106,8 +106,7 @@ extension Engine {
     /// this process's environment for that run only.
     func handOver(requestID id: String) async throws(SlipwayError) {
         let agent = AgentClient(workspace: workspace.root, statePath: store.path, environment: environment)
-        let message = AgentRequest(.execute, variables: environment, requestID: id)
         try await agent.start()
-        _ = try await BlockingWork.run { () throws(SlipwayError) in try agent.send(message) }
+        _ = try await agent.send(.execute(requestID: id, variables: environment))
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// Newline-delimited messages over a unix domain socket: the agent's control channel.
+/// Newline-delimited messages over a unix domain socket: the client's side of the agent's control
+/// channel (the agent serves it on NIO, see SlipwayAgent's `AgentSocket`).
 /// Paths must stay under 108 bytes (the kernel's `sun_path`); the socket file is mode 0600.
 public enum UnixSocket {
     public static let maximumPathBytes = 107
@@ -22,7 +23,8 @@ public enum UnixSocket {
         return address
     }
 
-    /// A listening socket at `path` (an old socket file there is replaced), in a private folder.
+    /// A listening socket at `path` (an old socket file there is replaced), in a private folder:
+    /// what tests stand in for an agent with.
     public static func listen(at path: String) throws(SlipwayError) -> Int32 {
         var address = try address(path)
         try PrivateDirectory.prepare((path as NSString).deletingLastPathComponent)

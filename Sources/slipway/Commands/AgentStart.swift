@@ -13,7 +13,7 @@ struct AgentStart: AsyncParsableCommand {
         let engine = try await global.openEngine()
         let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
         try await client.start()
-        let status = try client.send(AgentRequest(.ping))
-        print("agent: pid \(status.pid ?? 0), socket \(client.socketPath)")
+        let pid = try await client.pid()
+        print("agent: pid \(pid), socket \(client.socketPath)")
     }
 }

@@ -12,14 +12,14 @@ struct AgentStop: AsyncParsableCommand {
         let engine = try await global.openEngine()
         let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
         let hasProcesses = try engine.hasLocalProcesses()
-        guard client.isRunning || hasProcesses else { return print("agent: not running") }
+        guard await client.answers() || hasProcesses else { return print("agent: not running") }
         // An agent that was killed left its router and slots behind: a new one adopts them, then stops them.
         try await client.start()
-        let pid = try client.send(AgentRequest(.ping)).pid
-        _ = try client.send(AgentRequest(.stop))
+        let pid = try await client.pid()
+        _ = try await client.send(.stop)
         let deadline = Date().addingTimeInterval(15)
         // The socket goes quiet before the process is gone: "stopped" waits for both.
-        while (client.isRunning || pid.map(DetachedProcess.isRunning) == true) && Date() < deadline {
+        while await client.answers() || DetachedProcess.isRunning(pid), Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
         print("agent: stopped")

@@ -23,7 +23,7 @@ struct BackupRestore: AsyncParsableCommand {
         let backup = try folder.backup(id: id)
         // The agent would go on writing into the store it opened, which is no longer the store.
         let agent = AgentClient(workspace: root, statePath: path)
-        if agent.isRunning || agent.isLocked {
+        if await agent.answers() || agent.isLocked {
             throw SlipwayError.failure(
                 "the agent of this workspace runs (socket \(agent.socketPath)): stop it first with 'slipway agent stop', then restore")
         }

@@ -28,7 +28,7 @@ struct Gate: AsyncParsableCommand {
         let gate = QualityGate(workspace: workspace)
         let skipped = try gate.skipReason(component: component, environment: environment) != nil
         // A base that cannot be found is a usage error before any goal runs, not after.
-        let base = skipped ? self.base : try gate.resolveBase(self.base, environment: environment)
+        let base = skipped ? self.base : try await gate.resolveBase(self.base, environment: environment)
         if !noRun, !skipped, let plan = ReportGoals.plan(for: component, in: workspace) {
             let cancellation = CancellationFlag()
             SignalTrap.cancel(cancellation)
@@ -38,7 +38,7 @@ struct Gate: AsyncParsableCommand {
                     "\(component.name): make \(result.failedStage ?? "test") failed (run \(result.runID)); the gate was not evaluated")
             }
         }
-        let evaluation = try gate.evaluate(component: component, environment: environment, base: base)
+        let evaluation = try await gate.evaluate(component: component, environment: environment, base: base)
         if json {
             try JSONOutput.print(evaluation)
         } else {

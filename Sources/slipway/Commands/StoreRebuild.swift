@@ -33,18 +33,16 @@ struct StoreRebuild: AsyncParsableCommand {
             }
         }
         let agent = AgentClient(workspace: root, statePath: path)
-        guard agent.isRunning else {
+        guard await agent.answers() else {
             throw SlipwayError.failure("no agent runs for this workspace (socket \(agent.socketPath)): there is nothing to recover from")
         }
-        let oldPID = try agent.send(AgentRequest(.ping)).pid
-        let answer = try agent.send(AgentRequest(.handOver))
-        guard let records = answer.records else {
-            throw SlipwayError.failure("the agent did not hand its records over: \(answer.error ?? "no answer")")
-        }
+        let oldPID = try await agent.pid()
+        let answer = try await agent.send(.handOver)
+        guard case .handedOver(let records) = answer else { throw agent.unexpected(answer, to: .handOver) }
         // The old agent exits after answering; the new one must not find it on the socket.
-        for _ in 0..<100 where agent.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        for _ in 0..<100 where await agent.answers() { try await Task.sleep(for: .milliseconds(100)) }
         let store = try EventStore(path: path)
-        let recovered = try store.recover(records, reason: "recovered from the agent (pid \(oldPID.map(String.init) ?? "?")) after the store was lost")
+        let recovered = try store.recover(records, reason: "recovered from the agent (pid \(oldPID)) after the store was lost")
         try await agent.start()
         let live = records.routes.filter { $0.liveColor != nil }.count
         print("recovered \(records.routes.count) routes (\(live) live), \(records.slots.count) slots and "

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import Synchronization
+import Subprocess
+import SystemPackage
 
 /// Drains the store's alert outbox to the configured sinks in a task of its own (one pass at a
 /// time), so a sink that hangs holds up neither the agent's other work nor any deploy. Each pass
@@ -121,67 +122,38 @@ public final class AlertSinks: @unchecked Sendable {
         }
     }
 
+    /// Runs the sink's command with the alert on its standard input; one that outlives `timeout`
+    /// (on the engine's clock) is stopped: SIGTERM, then SIGKILL 2 s later if it is still there.
     private func run(_ command: String, input: String, timeout: Double) async -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = root
-        let stdin = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let exit = ProcessExit()
-        process.terminationHandler = { _ in exit.happened() }
-        do {
-            try process.run()
-        } catch {
-            return "cannot run \(command): \(error.localizedDescription)"
-        }
-        try? stdin.fileHandleForWriting.write(contentsOf: Data((input + "\n").utf8))
-        try? stdin.fileHandleForWriting.close()
+        let root = self.root
         let clock = self.clock
-        let ended = await withTaskGroup(of: Bool.self) { group in
+        let ended = await withTaskGroup(of: String??.self) { group in
             group.addTask {
-                await exit.wait()
-                return true
+                var options = PlatformOptions()
+                options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
+                do {
+                    let result = try await Subprocess.run(
+                        .path("/bin/sh"), arguments: ["-c", command], workingDirectory: FilePath(root.path),
+                        platformOptions: options, input: .string(input + "\n"), output: .discarded, error: .discarded)
+                    switch result.terminationStatus {
+                    case .exited(0): return .some(nil)
+                    case .exited(let code): return .some("\(command) exited \(code)")
+                    case .signaled(let signal): return .some("\(command) was killed by signal \(signal)")
+                    }
+                } catch {
+                    return .some("cannot run \(command): \(error)")
+                }
             }
             group.addTask {
                 try? await clock.sleep(seconds: timeout)
-                return false
+                return .none
             }
-            let ended = await group.next() ?? false
-            // Stopped, the command ends, and with it the task that waits for its exit.
-            if !ended { process.terminate() }
+            let first = await group.next() ?? .none
+            // Cancelled, a command still running is torn down by Subprocess.
             group.cancelAll()
-            return ended
+            return first
         }
-        if !ended {
-            return "\(command): still running after \(DurationText.format(timeout)), stopped"
-        }
-        return process.terminationStatus == 0 ? nil : "\(command) exited \(process.terminationStatus)"
-    }
-}
-
-/// A process's exit as something to wait for: set by its termination handler.
-private final class ProcessExit: Sendable {
-    private let state = Mutex<(ended: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func happened() {
-        let waiting = state.withLock { state in
-            state.ended = true
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        waiting.forEach { $0.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let ended = state.withLock { state in
-                if !state.ended { state.waiting.append(continuation) }
-                return state.ended
-            }
-            if ended { continuation.resume() }
-        }
+        guard let ended else { return "\(command): still running after \(DurationText.format(timeout)), stopped" }
+        return ended
     }
 }

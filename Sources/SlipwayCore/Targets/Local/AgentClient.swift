@@ -23,13 +23,37 @@ public struct AgentClient: Sendable {
         return "\(directory)/agent-\(String(hash, radix: 36)).sock"
     }
 
-    /// Sends `request` and returns the answer; throws the agent's own error message.
-    public func send(_ request: AgentRequest, timeout: Double = 60) throws(SlipwayError) -> AgentResponse {
+    /// Sends `request` and returns the answer, off the cooperative threads (the socket call
+    /// blocks one); a refusal is thrown as the agent's own message.
+    public func send(_ request: AgentRequest, timeout: Double = 60) async throws(SlipwayError) -> AgentResponse {
+        let client = self
+        return try await BlockingWork.run { () throws(SlipwayError) in try client.exchange(request, timeout: timeout) }
+    }
+
+    /// The agent's pid, from a ping.
+    public func pid(timeout: Double = 60) async throws(SlipwayError) -> Int32 {
+        let response = try await send(.ping, timeout: timeout)
+        guard case .pong(let pid, _) = response else { throw unexpected(response, to: .ping) }
+        return pid
+    }
+
+    /// The agent, its slots and routes; `metrics` adds each colour's latency histogram.
+    public func status(metrics: Bool = false, timeout: Double = 60) async throws(SlipwayError) -> AgentResponse.Status {
+        let request: AgentRequest = metrics ? .metrics : .status
+        let response = try await send(request, timeout: timeout)
+        guard case .status(let status) = response else { throw unexpected(response, to: request) }
+        return status
+    }
+
+    /// The error for an answer that does not fit the request: an agent of another build.
+    public func unexpected(_ response: AgentResponse, to request: AgentRequest) -> SlipwayError {
+        .failure("the agent on \(socketPath) answered \(response) to \(request): is it of another build of slipway?")
+    }
+
+    private func exchange(_ request: AgentRequest, timeout: Double) throws(SlipwayError) -> AgentResponse {
         let descriptor = try UnixSocket.connect(to: socketPath)
         defer { close(descriptor) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        guard let data = try? encoder.encode(request) else { throw .failure("cannot encode the agent request") }
+        guard let data = try? JSONEncoder().encode(request) else { throw .failure("cannot encode the agent request") }
         do {
             try UnixSocket.write(line: String(decoding: data, as: UTF8.self), to: descriptor)
         } catch {
@@ -39,13 +63,14 @@ public struct AgentClient: Sendable {
         guard let response = try? JSONDecoder().decode(AgentResponse.self, from: Data(line.utf8)) else {
             throw .failure("the agent answered something that is not a response: \(line.prefix(200))")
         }
-        guard response.ok else { throw .failure(response.error ?? "the agent refused without a reason") }
+        if case .refused(let reason) = response { throw .failure(reason) }
         return response
     }
 
-    /// Whether an agent answers on the socket.
+    /// Whether an agent answers on the socket. Blocks its thread up to 2 s: async code asks
+    /// ``answers()`` instead.
     public var isRunning: Bool {
-        (try? send(AgentRequest(.ping), timeout: 2)) != nil
+        (try? exchange(.ping, timeout: 2)) != nil
     }
 
     /// Whether an agent process holds the workspace's agent lock (it may be too busy to answer).
@@ -96,7 +121,7 @@ public struct AgentClient: Sendable {
     }
 
     /// `isRunning` off the cooperative threads: a ping waits on the socket.
-    private func answers() async -> Bool {
+    public func answers() async -> Bool {
         let client = self
         return (try? await BlockingWork.run { () throws(SlipwayError) in client.isRunning }) ?? false
     }

@@ -28,7 +28,7 @@ extension LocalDeployment: DeployTarget {
 
     public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? {
         let idle = SlotColor.idle(whenLive: live)
-        guard agent.isRunning, let slot = try? await runningSlot(color: idle), slot.version == version else { return nil }
+        guard await agent.answers(), let slot = try? await runningSlot(color: idle), slot.version == version else { return nil }
         return idle
     }
 

@@ -29,7 +29,22 @@ public struct LocalDeployment: Sendable {
     func call(_ request: AgentRequest) async throws(SlipwayError) -> AgentResponse {
         let agent = self.agent
         try await agent.start()
-        return try await BlockingWork.run { () throws(SlipwayError) -> AgentResponse in try agent.send(request) }
+        return try await agent.send(request)
+    }
+
+    /// The agent's slots and routes (with latency histograms when `metrics`), the agent started first.
+    func status(metrics: Bool = false) async throws(SlipwayError) -> AgentResponse.Status {
+        let agent = self.agent
+        try await agent.start()
+        return try await agent.status(metrics: metrics)
+    }
+
+    /// The port of the component's route, which the agent makes when there is none yet.
+    func routePort(port: Int? = nil, host: String? = nil) async throws(SlipwayError) -> Int {
+        let request = AgentRequest.ensureRoute(component: component.name, environment: environment, port: port, host: host)
+        let response = try await call(request)
+        guard case .route(let bound) = response else { throw agent.unexpected(response, to: request) }
+        return bound
     }
 
     /// The command that runs a release, and where it runs.
@@ -58,7 +73,7 @@ public struct LocalDeployment: Sendable {
                     try await probeUntilHealthy(port: port, color: color, log: log)
                 } catch {
                     log("stopping the \(color) slot: no traffic moved")
-                    _ = try? await call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color.rawValue))
+                    _ = try? await call(.stopSlot(component: component.name, environment: environment, color: color))
                     throw error
                 }
             },
@@ -130,7 +145,7 @@ public struct LocalDeployment: Sendable {
             let status = try await ChildProcess.run(command, cancellation: log.cancellation) { line in log(line) }
             guard status == 0 else {
                 log("stopping the \(color) slot: no traffic moved")
-                _ = try? await call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: color.rawValue))
+                _ = try? await call(.stopSlot(component: component.name, environment: environment, color: color))
                 throw .failure("pre-promotion check '\(check)' failed with status \(status); traffic stays where it was")
             }
         }
@@ -176,22 +191,22 @@ public struct LocalDeployment: Sendable {
 
     func startSlot(version: String, color: SlotColor, release: URL, log: StageLog) async throws(SlipwayError) -> Int {
         let bind = component.settings.bindAddress
-        let routePort = try await call(AgentRequest(
-            .ensureRoute, component: component.name, environment: environment, port: component.settings.port,
-            host: bind)).port ?? 0
+        let routePort = try await routePort(port: component.settings.port, host: bind)
         log("router for \(component.name) in \(environment) on http://\(bind):\(routePort)")
         let (command, directory) = runCommand(release: release)
-        let response = try await call(AgentRequest(
-            .startSlot, component: component.name, environment: environment, color: color.rawValue, version: version,
-            command: command, directory: directory.path,
-            variables: ["SLIPWAY_COLOR": color.rawValue, "SLIPWAY_VERSION": version, "SLIPWAY_ENV": environment]))
-        log("started \(version) in the \(color) slot on port \(response.port ?? 0) (pid \(response.pid ?? 0))")
-        return response.port ?? 0
+        let request = AgentRequest.startSlot(
+            component: component.name, environment: environment, color: color, version: version, command: command,
+            directory: directory.path,
+            variables: ["SLIPWAY_COLOR": color.rawValue, "SLIPWAY_VERSION": version, "SLIPWAY_ENV": environment])
+        let response = try await call(request)
+        guard case .slotStarted(let port, let pid) = response else { throw agent.unexpected(response, to: request) }
+        log("started \(version) in the \(color) slot on port \(port) (pid \(pid))")
+        return port
     }
 
     /// The slot of `color` if it is running.
     func runningSlot(color: SlotColor) async throws(SlipwayError) -> AgentResponse.Slot? {
-        try await call(AgentRequest(.status)).slots?.first {
+        try await status().slots.first {
             $0.component == component.name && $0.environment == environment && $0.color == color.rawValue && $0.state == .running
         }
     }
@@ -214,7 +229,7 @@ public struct LocalDeployment: Sendable {
     /// One check of what users reach: the router's stable address, and the live colour behind it.
     func checkLive(log: StageLog) async throws(SlipwayError) {
         let health = component.settings.health
-        let port = try await call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
+        let port = try await routePort()
         switch await probe(port: port, throughRouter: true) {
         case .success(let response) where (200..<300).contains(response.status):
             log("healthy: GET \(health.path) through the router answered \(response.status)")
@@ -248,8 +263,8 @@ public struct LocalDeployment: Sendable {
     }
 
     func switchTraffic(to color: SlotColor, log: StageLog) async throws(SlipwayError) {
-        _ = try await call(AgentRequest(
-            .switchTraffic, component: component.name, environment: environment, color: color.rawValue,
+        _ = try await call(.switchTraffic(
+            component: component.name, environment: environment, color: color, greenWeight: nil,
             keepWarm: component.settings.keepWarm))
         log("traffic of \(component.name) in \(environment) now goes to \(color)")
     }
@@ -280,7 +295,7 @@ public struct LocalDeployment: Sendable {
             try await switchBack(to: previous, log: log)
             throw .failure("the post-promotion window passed while no agent watched; switched back to \(previous)")
         }
-        let routePort = try await call(AgentRequest(.ensureRoute, component: component.name, environment: environment)).port ?? 0
+        let routePort = try await routePort()
         let health = component.settings.health
         var failures = 0
         while clock.now() < deadline {
@@ -312,12 +327,13 @@ public struct LocalDeployment: Sendable {
 extension LocalDeployment: WeightedTraffic {
     public func setWeight(_ percent: Int, to canary: SlotColor) async throws(SlipwayError) {
         let green = canary == .green ? percent : 100 - percent
-        _ = try await call(AgentRequest(
-            .switchTraffic, component: component.name, environment: environment, color: canary.rawValue, greenWeight: green))
+        _ = try await call(.switchTraffic(
+            component: component.name, environment: environment, color: canary, greenWeight: green,
+            keepWarm: ComponentSettings().keepWarm))
     }
 
     public func counters() async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
-        let routes = try await call(AgentRequest(.metrics)).routes ?? []
+        let routes = try await status(metrics: true).routes
         guard let route = routes.first(where: { $0.component == component.name && $0.environment == environment }) else {
             throw .failure("the router has no route for \(component.name) in \(environment)")
         }
@@ -327,6 +343,6 @@ extension LocalDeployment: WeightedTraffic {
     public func rollBack(to stable: SlotColor, stopping canary: SlotColor, log: StageLog) async throws(SlipwayError) {
         try await switchTraffic(to: stable, log: log)
         log("stopping the \(canary) slot")
-        _ = try? await call(AgentRequest(.stopSlot, component: component.name, environment: environment, color: canary.rawValue))
+        _ = try? await call(.stopSlot(component: component.name, environment: environment, color: canary))
     }
 }
