@@ -16,7 +16,7 @@ public enum Console {
         defer { watcher.cancel() }
         let loop = ConsoleLoop(
             header: ConsoleHeader(
-                workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path),
+                workspace: engine.workspace.root.path, actor: engine.identity.name, skipped: engine.workspace.problems.map(\.path),
                 roles: engine.rolesByEnvironment),
             settings: settings, mailbox: mailbox, sender: RequestSender(engine: engine),
             past: PastLoader(engine: engine), signals: signals)

@@ -38,9 +38,9 @@ struct RunOptions: ParsableArguments {
     /// (not one of an earlier run), read from the store as `canary status` reads it: the agent
     /// may be the one running it.
     static func followCanary(of request: RunRequest, engine: Engine) async {
-        let earlier = (try? engine.store.canary(component: request.component, environment: request.environment))?.runID
+        let earlier = (try? engine.canary(component: request.component, environment: request.environment))?.runID
         while !Task.isCancelled {
-            let record = try? engine.store.canary(component: request.component, environment: request.environment)
+            let record = try? engine.canary(component: request.component, environment: request.environment)
             if let record, record.runID != earlier, let progress = record.decodedProgress, !progress.isFinished {
                 StreamedOutput.standard.show(canary: progress.rollout(at: Date()))
             }

@@ -5,15 +5,19 @@ import Testing
 
 /// The console folds new events into its own copy of the projection; it must match the store's.
 @Suite struct FleetFollowerTests {
-    @Test func foldingNewEventsGivesTheStoresProjection() throws {
+    @Test func foldingNewEventsGivesTheStoresProjection() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("follower-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("apps"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try EventStore(path: folder.appendingPathComponent("state.db"), actor: "ana")
+        let engine = try await Engine.open(
+            workspace: folder, state: folder.appendingPathComponent(".slipway/state.db"), output: { _ in })
+        let store = engine.store
         _ = try store.append(NewEvent(.deploySucceeded, component: "accounts", environment: "staging",
                                       details: EventDetails(runKind: .deploy, version: "v1", color: "blue")))
         var follower = FleetFollower(eventLimit: 2)
-        try follower.catchUp(store, full: true)
+        var reads = store.projectionReads
+        try follower.catchUp(engine, full: true)
+        #expect(store.projectionReads - reads == 1, "a full read reads the stored projection once")
         #expect(follower.projection == (try store.projection()))
         _ = try store.append([
             NewEvent(.deploySucceeded, component: "accounts", environment: "staging",
@@ -21,7 +25,9 @@ import Testing
             NewEvent(.healthChecked, component: "accounts", environment: "staging", details: EventDetails(healthy: false)),
             NewEvent(.trafficSwitched, component: "accounts", environment: "production", details: EventDetails(version: "v1", color: "blue")),
         ])
-        try follower.catchUp(store, full: false)
+        reads = store.projectionReads
+        try follower.catchUp(engine, full: false)
+        #expect(store.projectionReads == reads, "new events are folded into the follower's own copy")
         #expect(follower.projection == (try store.projection()))
         #expect(follower.projection.states[.init(component: "accounts", environment: "staging")]?.liveVersion == "v2")
         #expect(follower.events.map(\.kind) == ["traffic.switched", "health.checked"])

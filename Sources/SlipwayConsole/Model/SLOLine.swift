@@ -30,9 +30,9 @@ struct SLOLine: Equatable, Sendable {
     /// Every objective's line as the store's complete minutes before `moment` give it: now for
     /// the health screen, or a past moment for the past view.
     static func lines(_ engine: Engine, at moment: Date) throws(SlipwayError) -> [SLOLine] {
-        let report = try SLOReport(store: engine.store, workspace: engine.workspace, environment: nil, now: moment)
+        let report = try engine.sloReport(at: moment)
         return try report.entries.map { entry throws(SlipwayError) in
-            let minutes = try engine.store.sliMinutes(
+            let minutes = try engine.sliMinutes(
                 component: entry.component, environment: entry.environment, objective: entry.status.objective.name,
                 since: report.minute - sparklineMinutes)
             return SLOLine(

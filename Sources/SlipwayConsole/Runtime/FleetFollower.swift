@@ -19,9 +19,9 @@ struct FleetFollower {
     }
 
     /// Reads what changed; `full` reads everything again.
-    mutating func catchUp(_ store: EventStore, full: Bool) throws(SlipwayError) {
+    mutating func catchUp(_ engine: Engine, full: Bool) throws(SlipwayError) {
         if !full, let lastEventID {
-            let new = try store.events(after: lastEventID, limit: Self.gapLimit)
+            let new = try engine.events(after: lastEventID, limit: Self.gapLimit)
             if new.count < Self.gapLimit {
                 for event in new { projection.apply(event) }
                 events = Array((new.reversed() + events).prefix(eventLimit))
@@ -31,8 +31,8 @@ struct FleetFollower {
         }
         // The projection first, then the events: an event appended in between is left for the
         // next heartbeat's full read, rather than folded twice.
-        projection = try store.projection()
-        events = try store.latestEvents(limit: eventLimit)
+        projection = try engine.projection()
+        events = try engine.latestEvents(limit: eventLimit)
         lastEventID = events.first?.id ?? 0
     }
 }

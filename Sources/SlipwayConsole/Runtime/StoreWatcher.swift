@@ -40,7 +40,7 @@ struct StoreWatcher: Sendable {
         var follower = FleetFollower(eventLimit: Self.eventLimit)
         var lastHeartbeat: ContinuousClock.Instant?
         var header = ConsoleHeader(
-            workspace: engine.workspace.root.path, actor: engine.store.actor, skipped: engine.workspace.problems.map(\.path),
+            workspace: engine.workspace.root.path, actor: engine.identity.name, skipped: engine.workspace.problems.map(\.path),
             roles: engine.rolesByEnvironment)
         var metrics: [AgentResponse.Route]?
         var progress = FocusProgress()
@@ -67,12 +67,12 @@ struct StoreWatcher: Sendable {
             }
             do throws(SlipwayError) {
                 if isFirstLoad, let message = environment[Self.failureHook] { throw SlipwayError.failure(message) }
-                let eventID = try engine.store.latestEventID()
+                let eventID = try engine.latestEventID()
                 let changed = eventID != lastEventID
                 if heartbeat || forced || changed {
                     let previous = lastEventID ?? 0
                     lastEventID = eventID
-                    try follower.catchUp(engine.store, full: heartbeat || forced)
+                    try follower.catchUp(engine, full: heartbeat || forced)
                     let newAlert = follower.events.prefix { $0.id > previous }.contains { $0.knownKind == .alertRaised }
                     try service.refresh(engine, force: forced || newAlert || isFirstLoad)
                     mailbox.post(.loaded(try snapshot(follower, metrics: metrics, service: service), header))
@@ -89,7 +89,7 @@ struct StoreWatcher: Sendable {
                 problem = "cannot read the store: \(error.message)"
             }
             // What is shown comes from a file that is no longer the store: say so on every pass.
-            if heartbeat || forced, let lost = engine.store.fileProblem { problem = lost }
+            if heartbeat || forced, let lost = engine.storeFileProblem { problem = lost }
             // After the load, which clears the status line, so the problem stays in view.
             if let problem { mailbox.post(.loadFailed(problem)) }
             try? await Task.sleep(for: Self.pollInterval)
@@ -99,22 +99,13 @@ struct StoreWatcher: Sendable {
     private func snapshot(
         _ follower: FleetFollower, metrics: [AgentResponse.Route]?, service: ServiceLevels
     ) throws(SlipwayError) -> ConsoleSnapshot {
-        let projection = follower.projection
-        let routes = try engine.store.routes()
-        let runs = try engine.store.runs(limit: Self.runLimit)
-        let canaries = try engine.store.canaries().compactMap { record in
-            let state = try? runs.first { $0.id == record.runID }?.state ?? engine.store.run(id: record.runID).state
-            return CanaryPanel(record, runState: state)
-        }
+        // The follower's projection is up to date: the snapshot folds none of its own.
+        let fleet = try engine.fleetSnapshot(projection: follower.projection, runLimit: Self.runLimit)
         return ConsoleSnapshot(
-            rows: FleetRow.rows(
-                workspace: engine.workspace, projection: projection, routes: routes, probes: try engine.store.liveProbes(),
-                agentIsAlive: engine.store.agentIsAlive()),
-            runs: runs, states: projection.states,
-            slots: try engine.store.slots(), routes: routes, metrics: metrics,
-            events: follower.events, canaries: canaries, objectives: service.objectives, recovery: service.recovery,
-            alerts: service.alerts,
-            approvals: try engine.store.requestsAwaitingApproval())
+            rows: fleet.rows, runs: fleet.runs, states: fleet.projection.states, slots: fleet.slots, routes: fleet.routes,
+            metrics: metrics, events: follower.events,
+            canaries: fleet.canaries.compactMap { CanaryPanel($0.record, runState: $0.runState) },
+            objectives: service.objectives, recovery: service.recovery, alerts: service.alerts, approvals: fleet.approvals)
     }
 
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are
@@ -130,9 +121,9 @@ struct StoreWatcher: Sendable {
         mutating func refresh(_ engine: Engine, force: Bool, now: Date = Date()) throws(SlipwayError) {
             let current = EventStore.minute(of: now)
             if force || minute != current {
-                firing = FiringAlert.firing(in: try engine.store.latestEvents(kind: .alertRaised, limit: StoreWatcher.alertEventLimit))
+                firing = FiringAlert.firing(in: try engine.raisedAlerts(limit: StoreWatcher.alertEventLimit))
             }
-            alerts = FiringAlert.marking(firing, silencedBy: try engine.store.silences(at: now))
+            alerts = FiringAlert.marking(firing, silencedBy: try engine.silences(at: now))
             guard minute != current else { return }
             minute = current
             objectives = try SLOLine.lines(engine, at: now)
@@ -145,16 +136,16 @@ struct StoreWatcher: Sendable {
         if focus != progress.focus { progress = FocusProgress(focus: focus) }
         if let releases = focus.releases, progress.releasesEventID != eventID {
             progress.releasesEventID = eventID
-            let tags = try engine.store.releases(component: releases.component, environment: releases.environment)
+            let tags = try engine.releaseTags(of: releases.component, in: releases.environment)
             mailbox.post(.releasesLoaded(component: releases.component, environment: releases.environment, tags))
         }
         if let run = focus.run, progress.runEventID != eventID {
             progress.runEventID = eventID
-            mailbox.post(.runEventsLoaded(runID: run, try engine.store.events(forRun: run)))
+            mailbox.post(.runEventsLoaded(runID: run, try engine.events(forRun: run)))
         }
         switch focus.log {
         case .run(let id):
-            let lines = try engine.store.output(runID: id, after: progress.outputSequence)
+            let lines = try engine.output(runID: id, after: progress.outputSequence)
             if let last = lines.last {
                 mailbox.post(.logLoaded(
                     .run(id), lines.map { LogLine(time: $0.time, text: $0.text) }, replacing: progress.outputSequence < 0))
@@ -207,7 +198,7 @@ struct StoreWatcher: Sendable {
         let agent = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
         let status = try? await agent.status(metrics: true, timeout: 2)
         let header = ConsoleHeader(
-            workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.store.actor,
+            workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.identity.name,
             agent: status.map { "up (pid \($0.pid))" } ?? "down", skipped: engine.workspace.problems.map(\.path),
             roles: engine.rolesByEnvironment)
         return (header, status.map(\.routes))

@@ -78,7 +78,9 @@ struct DeployWaves: Sendable {
             let (version, _) = try await engine.version(of: component, requested: nil)
             try engine.store.append(PipelineRunner.jobEvent(
                 .jobStarted, name, runID: runID, stage: Self.stage, runKind: .deploy, version: version))
-            let state = try engine.store.projection().states[.init(component: name, environment: environment.name)]
+            // One read for both this environment's state and staging's (the production checklist).
+            let states = try engine.projection().states
+            let state = states[.init(component: name, environment: environment.name)]
             if state?.liveVersion == version {
                 journal.record(name, note: "already live: \(version)")
                 try engine.store.append(PipelineRunner.jobEvent(
@@ -87,7 +89,7 @@ struct DeployWaves: Sendable {
                 return true
             }
             if gated, DeploymentChecklist.applies(to: environment.name) {
-                let staging = try engine.store.projection().states[.init(component: name, environment: "staging")]
+                let staging = states[.init(component: name, environment: "staging")]
                 let checklist = DeploymentChecklist(
                     component: name, version: version, gatesPassed: journal.gatePassed(name), testsPassed: journal.gatePassed(name),
                     staging: staging, migrations: await engine.migrationsValidated(of: component))

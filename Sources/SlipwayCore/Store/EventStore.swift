@@ -22,6 +22,10 @@ public final class EventStore: Sendable {
         maskerState.withLock { $0 = $0.adding(values) }
     }
     let fileGuard: StoreFileGuard
+    private let projectionReadCount = Atomic<Int>(0)
+    /// How many projections this store object has read or folded (stored, past or from scratch):
+    /// the read model promises one per query, and this is how that promise is checked.
+    public var projectionReads: Int { projectionReadCount.load(ordering: .relaxed) }
     /// Events between two checkpoints of the projection: a past moment folds at most this many.
     let checkpointInterval: Int64
 
@@ -282,6 +286,7 @@ public final class EventStore: Sendable {
 
     /// The projection as kept up to date by every append.
     public func projection() throws(SlipwayError) -> Projection {
+        projectionReadCount.add(1, ordering: .relaxed)
         do {
             return try pool.read { db in try Self.storedProjection(in: db) }
         } catch {
@@ -304,6 +309,7 @@ public final class EventStore: Sendable {
     /// Only the fields the fold reads are taken out of each payload, by SQLite's `json_extract`,
     /// so a million events fold in seconds.
     public func foldedProjection() throws(SlipwayError) -> Projection {
+        projectionReadCount.add(1, ordering: .relaxed)
         do {
             return try pool.read { db in try Self.fold(in: db) }
         } catch {
@@ -321,6 +327,7 @@ public final class EventStore: Sendable {
     /// The projection right after event `id`: the nearest checkpoint at or before it, and the
     /// events after the checkpoint folded in.
     public func projection(through id: Int64) throws(SlipwayError) -> Projection {
+        projectionReadCount.add(1, ordering: .relaxed)
         do {
             return try pool.read { db in
                 var start = Projection()

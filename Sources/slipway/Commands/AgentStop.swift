@@ -11,7 +11,7 @@ struct AgentStop: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.openEngine()
         let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
-        let hasProcesses = try engine.store.process(role: "router") != nil || engine.store.slots().contains { $0.state == .running }
+        let hasProcesses = try engine.hasLocalProcesses()
         guard await client.answers() || hasProcesses else { return print("agent: not running") }
         // An agent that was killed left its router and slots behind: a new one adopts them, then stops them.
         try await client.start()

@@ -45,7 +45,7 @@ struct AlertsSilence: AsyncParsableCommand {
         try engine.authorize(.silenceAlerts, environment: environment, component: componentName)
         let silence = AlertSilence(
             severity: level, component: componentName, environment: environment, startsAt: now, endsAt: end, reason: reason,
-            actor: engine.store.actor)
+            actor: engine.identity.name)
         try engine.store.silence(silence)
         print("silenced \(silence.scope) until \(TimeText.rfc3339(end)) (\(silence.id)): \(reason)")
     }

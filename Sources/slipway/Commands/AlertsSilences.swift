@@ -24,7 +24,7 @@ struct AlertsSilences: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let silences = try await global.openEngine(json: json).store.silences()
+        let silences = try await global.openEngine(json: json).silences()
         if json {
             return try JSONOutput.print(silences.map {
                 Line(id: $0.id, severity: $0.severity?.rawValue, component: $0.component, environment: $0.environment,

@@ -13,7 +13,7 @@ struct CanaryStatusCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.openEngine(json: json)
         let (component, environment) = try target.resolve(engine)
-        guard let record = try engine.store.canary(component: component, environment: environment),
+        guard let record = try engine.canary(component: component, environment: environment),
               let status = CanaryStatus(record)
         else {
             // Not an error for a script asking: "no canary" is an answer, in JSON too.

@@ -11,21 +11,20 @@ struct Cancel: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await global.openEngine()
-        let store = engine.store
         if let withdrawn = try engine.withdrawAwaitingApproval(requestID: run) {
             print("request \(run) (\(withdrawn.request.title)) ended before it was approved: \(withdrawn.error ?? "withdrawn")")
             return
         }
-        let record = try store.run(id: run)
+        let record = try engine.run(id: run)
         if let environment = record.environment {
             try engine.authorize(.cancel, environment: environment, component: record.component)
         }
-        _ = try store.requestCancel(runID: run)
+        _ = try engine.store.requestCancel(runID: run)
         print("asked run \(run) to stop")
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            try store.reapInterruptedRuns()
-            let record = try store.run(id: run)
+            try engine.store.reapInterruptedRuns()
+            let record = try engine.run(id: run)
             if record.state.isFinal {
                 print("run \(run): \(record.state.rawValue)")
                 return

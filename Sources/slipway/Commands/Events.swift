@@ -12,8 +12,8 @@ struct Events: AsyncParsableCommand {
     @Option(help: "How many of the newest events to print first.") var limit = 50
 
     func run() async throws {
-        let store = try await global.openEngine(json: json).store
-        let latest = try store.latestEventID()
+        let engine = try await global.openEngine(json: json)
+        let latest = try engine.latestEventID()
         var lastID = max(0, latest - Int64(limit))
         if lastID > 0, !json {
             // Said on stderr, so the lines on stdout stay events only.
@@ -21,7 +21,7 @@ struct Events: AsyncParsableCommand {
         }
         let page = 1000
         while true {
-            let events = try store.events(after: lastID, limit: page, component: component)
+            let events = try engine.events(after: lastID, limit: page, component: component)
             for event in events {
                 print(json ? try Self.jsonLine(event) : Self.textLine(event))
                 lastID = event.id

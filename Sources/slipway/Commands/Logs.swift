@@ -16,7 +16,7 @@ struct Logs: AsyncParsableCommand {
         let engine = try await global.openEngine()
         let resolved = try engine.workspace.component(named: component)
         let environment = try engine.workspace.environment(named: env)
-        let live = try engine.store.projection().states[.init(component: resolved.name, environment: environment.name)]?.liveColor
+        let live = try engine.deploymentState(of: resolved.name, in: environment.name)?.liveColor
         let chosen = color ?? live ?? "blue"
         guard chosen == "blue" || chosen == "green" else { throw SlipwayError.usage("colour must be blue or green, not '\(chosen)'") }
         let url = engine.workspace.stateDirectory.appendingPathComponent("logs/\(resolved.name)/\(environment.name)/\(chosen).log")

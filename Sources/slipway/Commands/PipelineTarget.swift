@@ -23,7 +23,7 @@ enum PipelineTarget {
         let (resolvedBase, source): (String, String)
         if let base {
             (resolvedBase, source) = (base, "given")
-        } else if let environment, let last = try engine.store.lastSuccessfulPipelineCommit(environment: environment.name) {
+        } else if let environment, let last = try engine.lastSuccessfulPipelineCommit(environment: environment.name) {
             (resolvedBase, source) = (last.commit, "last successful pipeline run \(last.runID)")
         } else if let fallbackBase {
             (resolvedBase, source) = (fallbackBase, "fallback base")

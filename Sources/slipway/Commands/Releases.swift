@@ -30,10 +30,10 @@ struct Releases: AsyncParsableCommand {
         let engine = try await global.openEngine(json: json)
         let resolved = try engine.workspace.component(named: component)
         let environment = try engine.workspace.environment(named: env)
-        let live = try engine.store.projection().states[.init(component: resolved.name, environment: environment.name)]?.liveVersion
-        let entries = try engine.store.releases(component: resolved.name, environment: environment.name).map {
+        let history = try engine.releaseHistory(of: resolved.name, in: environment.name)
+        let entries = history.tags.map {
             Entry(tag: $0.name, version: $0.version, commit: $0.commit, actor: $0.actor, time: $0.time, runID: $0.runID,
-                  live: $0.version == live)
+                  live: history.isLive($0))
         }
         if json { return try JSONOutput.print(entries) }
         Table(

@@ -10,7 +10,7 @@ struct RunsList: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let runs = try await global.openEngine(json: json).store.runs(limit: limit)
+        let runs = try await global.openEngine(json: json).runs(limit: limit)
         if json { return try JSONOutput.print(runs.map(RunSummary.init)) }
         Table(
             headers: ["RUN", "KIND", "COMPONENT", "ENV", "VERSION", "STATE", "ACTOR", "ORIGIN", "STARTED"],

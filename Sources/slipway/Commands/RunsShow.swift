@@ -10,10 +10,8 @@ struct RunsShow: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try await global.openEngine(json: json).store
-        let run = try store.run(id: id)
-        let stages = try store.events(forRun: id).filter { $0.knownKind == .stageFinished }.compactMap(\.details)
-        let output = try store.output(runID: id)
+        let report = try await global.openEngine(json: json).runReport(id: id)
+        let (run, stages, output) = (report.run, report.stages, report.output)
         if json {
             var summary = RunSummary(run)
             summary.stages = stages.map { .init(name: $0.stage ?? "?", outcome: $0.outcome ?? "?", exitCode: $0.exitCode, seconds: $0.seconds) }

@@ -15,7 +15,7 @@ struct SLOCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.openEngine(json: json)
         if let env { _ = try engine.workspace.environment(named: env) }
-        let report = try SLOReport(store: engine.store, workspace: engine.workspace, environment: env)
+        let report = try engine.sloReport(environment: env)
         if json { return try JSONOutput.print(report.entries) }
         if report.entries.isEmpty { return print("no SLI data yet: the agent records it while local components serve traffic") }
         Table(

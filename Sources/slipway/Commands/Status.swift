@@ -28,12 +28,9 @@ struct Status: AsyncParsableCommand {
         if let env { _ = try engine.workspace.environment(named: env) }
         var rows: [FleetRow]
         if let moment {
-            // The past has no live probes: health is the last check recorded before that moment.
-            rows = FleetRow.rows(workspace: engine.workspace, projection: try engine.store.projection(at: moment), now: moment)
+            rows = try engine.fleet(at: moment)
         } else {
-            rows = FleetRow.rows(
-                workspace: engine.workspace, projection: try engine.store.projection(), routes: try engine.store.routes(),
-                probes: try engine.store.liveProbes(), agentIsAlive: engine.store.agentIsAlive())
+            rows = try engine.fleet()
         }
         rows = rows.filter { env == nil || $0.environment == env }
         if refresh, moment == nil {

@@ -1,0 +1,8 @@
+/// What the store records of the local target's processes, for `agent stop`.
+extension Engine {
+    /// Whether a router or a running slot is recorded: an agent that was killed left them behind.
+    public func hasLocalProcesses() throws(SlipwayError) -> Bool {
+        if try store.process(role: "router") != nil { return true }
+        return try store.slots().contains { $0.state == .running }
+    }
+}
