@@ -8,7 +8,7 @@ import NIOHTTP1
 /// bearer credential, answered with a JSON object of names and values. The token and the API's
 /// address come from the Doppler CLI's own variables, `DOPPLER_TOKEN` and `DOPPLER_API_HOST`.
 public struct DopplerSecrets: Sendable {
-    public static let tokenVariable = "DOPPLER_TOKEN"
+    public static let tokenVariable = SecretsSource.dopplerTokenVariable
     public static let hostVariable = "DOPPLER_API_HOST"
     public static let defaultHost = "https://api.doppler.com"
     /// An answer larger than this is not a config's secrets.

@@ -8,6 +8,8 @@ public enum SecretsSource: Sendable, Equatable {
     case envFile(path: String)
 
     public static let providers = ["doppler", "env-file"]
+    /// Where Doppler's token is read from, as the Doppler CLI reads it.
+    public static let dopplerTokenVariable = "DOPPLER_TOKEN"
 
     static func parse(_ node: ConfigNode, environment: String) throws(SlipwayError) -> SecretsSource {
         let context = "secrets of environment '\(environment)'"
@@ -40,7 +42,7 @@ public enum SecretsSource: Sendable, Equatable {
     /// The variable that holds the provider's own credential, if it has one.
     public var credentialVariable: String? {
         switch self {
-        case .doppler: DopplerSecrets.tokenVariable
+        case .doppler: Self.dopplerTokenVariable
         case .envFile: nil
         }
     }
