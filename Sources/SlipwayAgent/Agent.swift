@@ -86,7 +86,7 @@ public actor Agent {
             startParkedSlots()
             await adoptOrStartRouter()
         }
-        runs.takeOverOrphans()
+        await runs.takeOverOrphansAtStart()
         Task {
             while true {
                 try? await clock.sleep(seconds: 0.5)

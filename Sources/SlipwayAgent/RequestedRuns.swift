@@ -10,6 +10,7 @@ final class RequestedRuns: Sendable {
     let statePath: URL
     let store: EventStore
     let turns = TrafficTurns()
+    let startup = StartupGate()
     /// Requests being executed (or waiting for their turn) in this agent.
     private let active = Atomic<Int>(0)
 
@@ -25,6 +26,7 @@ final class RequestedRuns: Sendable {
     func execute(requestID: String, environment: [String: String]) {
         active.add(1, ordering: .relaxed)
         Task {
+            await startup.wait()
             await run(requestID: requestID, environment: environment)
             active.subtract(1, ordering: .relaxed)
         }
@@ -35,35 +37,56 @@ final class RequestedRuns: Sendable {
     /// whose requester has had time to hand them over (3 s from the request, or from its last
     /// approval) are taken too.
     func takeOverOrphans() {
-        guard let orphans = try? store.orphanedRequests() else { return }
-        let environment = ProcessInfo.processInfo.environment
-        for orphan in orphans
-        where orphan.state == .claimed || Date().timeIntervalSince(orphan.approvedAt ?? orphan.requestedAt) > 3 {
-            execute(requestID: orphan.id, environment: environment)
+        for orphan in orphans() { execute(requestID: orphan.id, environment: ProcessInfo.processInfo.environment) }
+    }
+
+    /// The takeover at the agent's start: requests asked meanwhile wait until each left-behind
+    /// run has its turn, so they queue behind it.
+    func takeOverOrphansAtStart() async {
+        let orphans = orphans()
+        await startup.expect(Set(orphans.map(\.id)))
+        for orphan in orphans {
+            active.add(1, ordering: .relaxed)
+            Task {
+                await run(requestID: orphan.id, environment: ProcessInfo.processInfo.environment) { [startup] in
+                    await startup.passed(orphan.id)
+                }
+                active.subtract(1, ordering: .relaxed)
+            }
         }
     }
 
-    private func run(requestID: String, environment: [String: String]) async {
-        guard let record = try? store.claim(requestID: requestID, by: .current) else { return }
+    private func orphans() -> [RequestRecord] {
+        ((try? store.orphanedRequests()) ?? []).filter { orphan in
+            orphan.state == .claimed || Date().timeIntervalSince(orphan.approvedAt ?? orphan.requestedAt) > 3
+        }
+    }
+
+    /// `queued` is told once the request has its turn, or will not wait for one.
+    private func run(
+        requestID: String, environment: [String: String], queued: @Sendable () async -> Void = {}
+    ) async {
+        guard let record = try? store.claim(requestID: requestID, by: .current) else { return await queued() }
         let engine: Engine
         do {
             engine = try await openEngine(for: record, environment: environment)
         } catch {
             try? store.finish(requestID: record.id, refusal: error)
-            return
+            return await queued()
         }
         let key: String
         do {
             key = "\(try engine.workspace.component(named: record.request.component).name)/\(record.request.environment)"
         } catch {
             try? store.finish(requestID: record.id, refusal: error)
-            return
+            return await queued()
         }
         if record.noWait, let holder = await turns.holder(of: key), holder != record.id {
             refuse(record, heldBy: holder)
-            return
+            return await queued()
         }
         await turns.acquire(key, for: record.id)
+        await queued()
         await perform(record, engine: engine)
         await turns.release(key)
     }

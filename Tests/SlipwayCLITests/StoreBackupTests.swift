@@ -78,7 +78,8 @@ import Testing
         let aside = try #require(after.first { ($0["note"] as? String)?.contains("replaced by restoring \(ids[1])") == true })
         #expect(aside["events"] as? Int ?? 0 >= Int(eventsBefore))
         #expect(try slipway("backup", "verify", try #require(aside["id"] as? String)).status == 0)
-        #expect(try slipway("deploy-app", "web", "--env", "staging").status == 0, "the restored store takes deploys")
+        let afterRestore = try slipway("deploy-app", "web", "--env", "staging")
+        #expect(afterRestore.status == 0, "the restored store takes deploys: \(afterRestore.stdout)\(afterRestore.stderr)")
     }
 
     @Test func retentionPrunesByCountAndByAge() throws {
