@@ -22,7 +22,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             SlotCommand.self, RouterCommand.self,
             Report.self, Gate.self,
             Changes.self, PipelineCommand.self, Promote.self, CIGroup.self,
-            CanaryCommand.self, SLOCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, AlertsCommand.self,
+            CanaryCommand.self, SLOCommand.self, MigrateCommand.self, ProjectionCommand.self, BackupCommand.self, RestoreCommand.self, AlertsCommand.self,
             ApprovalsCommand.self,
         ])
 

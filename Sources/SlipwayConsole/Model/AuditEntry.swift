@@ -61,6 +61,12 @@ struct AuditEntry: Equatable, Sendable {
         case .requestApproved, .requestDenied, .requestExpired:
             action = kind == .requestApproved ? "approve" : kind == .requestDenied ? "deny" : "expire"
             outcome = [details.stage, details.outcome, details.reason].compactMap(\.self).joined(separator: ": ")
+        case .projectionStarted, .projectionCompared, .projectionSwitched, .projectionFailed:
+            action = "projection"
+            let what = kind == .projectionStarted ? "rebuild started" : kind == .projectionCompared ? "compared"
+                : kind == .projectionSwitched ? "switched" : "failed"
+            outcome = [details.stage, details.version.map { "v\($0)" }, what, details.outcome, details.reason]
+                .compactMap(\.self).joined(separator: " ")
         case .requestRejected:
             action = run
             outcome = "rejected" + (details.reason.map { ": \($0)" } ?? "")

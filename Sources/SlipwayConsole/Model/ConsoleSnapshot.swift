@@ -22,6 +22,8 @@ struct ConsoleSnapshot: Equatable, Sendable {
     var objectives: [SLOLine]
     /// Each component database against its RPO and RTO, as `backup status --json` gives them.
     var recovery: [DatabaseBackupStatus]
+    /// Each declared projection that was ever rebuilt, with its newest rebuild's progress.
+    var projections: [ProjectionRebuild]
     /// Most severe first.
     var alerts: [FiringAlert]
     /// Requests awaiting approval under the two-person rule, oldest first.
@@ -31,7 +33,7 @@ struct ConsoleSnapshot: Equatable, Sendable {
         rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
         slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
         canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], recovery: [DatabaseBackupStatus] = [],
-        alerts: [FiringAlert] = [], approvals: [RequestRecord] = []
+        projections: [ProjectionRebuild] = [], alerts: [FiringAlert] = [], approvals: [RequestRecord] = []
     ) {
         self.rows = rows
         components = FleetComponent.group(rows)
@@ -45,6 +47,7 @@ struct ConsoleSnapshot: Equatable, Sendable {
         self.canaries = canaries
         self.objectives = objectives
         self.recovery = recovery
+        self.projections = projections
         self.alerts = alerts
         self.approvals = approvals
     }

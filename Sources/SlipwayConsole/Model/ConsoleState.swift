@@ -174,6 +174,12 @@ struct ConsoleState: Equatable, Sendable {
             : snapshot.recovery.filter { [$0.component, $0.environment, $0.database].contains { $0.localizedCaseInsensitiveContains(filter) } }
     }
 
+    var visibleProjections: [ProjectionRebuild] {
+        let filter = filter(.health)
+        return filter.isEmpty ? snapshot.projections
+            : snapshot.projections.filter { [$0.component, $0.environment, $0.projection].contains { $0.localizedCaseInsensitiveContains(filter) } }
+    }
+
     var visibleAudit: [AuditEntry] {
         let filter = filter(.audit)
         let entries = snapshot.events.compactMap(AuditEntry.init)

@@ -105,7 +105,8 @@ struct StoreWatcher: Sendable {
             rows: fleet.rows, runs: fleet.runs, states: fleet.projection.states, slots: fleet.slots, routes: fleet.routes,
             metrics: metrics, events: follower.events,
             canaries: fleet.canaries.compactMap { CanaryPanel($0.record, runState: $0.runState) },
-            objectives: service.objectives, recovery: service.recovery, alerts: service.alerts, approvals: fleet.approvals)
+            objectives: service.objectives, recovery: service.recovery,
+            projections: try engine.projectionRebuilds().filter { $0.attempt != nil }, alerts: service.alerts, approvals: fleet.approvals)
     }
 
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are

@@ -31,9 +31,12 @@ extension Console {
             let selected = state.visibleHealth.indices.contains(state.selection) ? state.visibleHealth[state.selection] : nil
             let recovery = RecoveryTable(statuses: state.visibleRecovery, symbols: state.symbols)
             let recoveryTop = frame.rows - 2 - recovery.height(within: frame.rows - 2 - top)
+            let projections = ProjectionTable(rebuilds: state.visibleProjections, symbols: state.symbols)
+            let projectionsTop = recoveryTop - projections.height(within: recoveryTop - top)
             SLOTable(lines: state.visibleObjectives, symbols: state.symbols)
-                .draw(into: &frame, top: top, height: recoveryTop - top,
+                .draw(into: &frame, top: top, height: projectionsTop - top,
                       following: selected.map { ($0.component, $0.environment) })
+            projections.draw(into: &frame, top: projectionsTop, height: recoveryTop - projectionsTop)
             recovery.draw(into: &frame, top: recoveryTop, height: frame.rows - 2 - recoveryTop)
         case .releases:
             drawList(listView(for: state), state, into: &frame)

@@ -38,7 +38,7 @@ extension Engine {
         return try DatabaseURL(text, name: "database '\(database.name)' (\(database.urlEnv))")
     }
 
-    private func variable(_ name: String) -> String? {
+    func variable(_ name: String) -> String? {
         let value = (environment.isEmpty ? ProcessInfo.processInfo.environment : environment)[name]
         return value?.isEmpty == false ? value : nil
     }

@@ -92,7 +92,8 @@ struct DeployWaves: Sendable {
                 let staging = states[.init(component: name, environment: "staging")]
                 let checklist = DeploymentChecklist(
                     component: name, version: version, gatesPassed: journal.gatePassed(name), testsPassed: journal.gatePassed(name),
-                    staging: staging, migrations: await engine.migrationsValidated(of: component))
+                    staging: staging, migrations: await engine.migrationsValidated(of: component),
+                    projections: engine.projectionRebuildsCompleted(of: component))
                 for line in checklist.lines { log(line) }
                 guard checklist.passed else {
                     let failed = checklist.items.filter { $0.status == .failed }.map(\.name).joined(separator: ", ")

@@ -6,6 +6,8 @@ public struct DeploymentChecklist: Sendable, Equatable {
             case passed
             case failed
             case notConfigured = "not configured"
+            /// The component's config says the item does not concern it (the detail says why).
+            case notApplicable = "not applicable"
         }
 
         public var name: String
@@ -22,11 +24,15 @@ public struct DeploymentChecklist: Sendable, Equatable {
     /// The "migrations validated" item of a component that declares no database.
     public static let noMigrations = Item(name: "migrations validated", status: .notConfigured, detail: "no migrations configured")
 
+    /// The "projection rebuilds completed" item of a component that declares no projections.
+    public static let noProjections = Item(
+        name: "projection rebuilds completed", status: .notApplicable, detail: "the component declares no projections")
+
     /// `gatesPassed`/`testsPassed` are nil when no pipeline ran them for this version; `migrations`
-    /// is `Engine.migrationsValidated(of:)`.
+    /// is `Engine.migrationsValidated(of:)`, `projections` `Engine.projectionRebuildsCompleted(of:)`.
     public init(
         component: String, version: String, gatesPassed: Bool?, testsPassed: Bool?, staging: DeploymentState?,
-        migrations: Item = noMigrations
+        migrations: Item = noMigrations, projections: Item = noProjections
     ) {
         self.component = component
         func item(_ name: String, _ passed: Bool?) -> Item {
@@ -39,6 +45,7 @@ public struct DeploymentChecklist: Sendable, Equatable {
             item("gates passed", gatesPassed),
             item("tests passed", testsPassed),
             migrations,
+            projections,
             Item(
                 name: "health checks passing in staging", status: healthy ? .passed : .failed,
                 detail: live == nil ? "not deployed in staging"

@@ -47,7 +47,8 @@ public struct Promotion: Sendable {
             let passed = try engine.store.gatesPassed(component: component.name, version: version)
             let list = DeploymentChecklist(
                 component: component.name, version: version, gatesPassed: passed, testsPassed: passed, staging: staged,
-                migrations: await engine.migrationsValidated(of: component))
+                migrations: await engine.migrationsValidated(of: component),
+                    projections: engine.projectionRebuildsCompleted(of: component))
             for line in list.lines { engine.output(line) }
             checklist = list
             if !list.passed {

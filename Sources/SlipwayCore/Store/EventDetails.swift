@@ -33,6 +33,11 @@ public struct EventDetails: Codable, Sendable, Equatable {
     public var schema: String?
     /// For `backup.drilled`: the moment the drill's restore recovered to (RFC 3339, milliseconds).
     public var recoveredTo: String?
+    /// For `projection.checkpoint`: how far the rebuild is, of how much (the rebuild's own units).
+    public var position: Int64?
+    public var total: Int64?
+    /// For `projection.compared`: what differs between the live and the rebuilt version.
+    public var differences: [String]?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
@@ -40,7 +45,8 @@ public struct EventDetails: Codable, Sendable, Equatable {
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
         previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
         objective: String? = nil, request: RunRequest? = nil, migrations: [String]? = nil, allowances: [String]? = nil,
-        schema: String? = nil, recoveredTo: String? = nil
+        schema: String? = nil, recoveredTo: String? = nil, position: Int64? = nil, total: Int64? = nil,
+        differences: [String]? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -65,6 +71,9 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.allowances = allowances
         self.schema = schema
         self.recoveredTo = recoveredTo
+        self.position = position
+        self.total = total
+        self.differences = differences
     }
 
     enum CodingKeys: String, CodingKey {
@@ -73,6 +82,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         case jobRun = "job_run"
         case change, objective, request, migrations, allowances, schema
         case recoveredTo = "recovered_to"
+        case position, total, differences
     }
 }
 

@@ -63,4 +63,20 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     /// its config broken, a gate that refused): `reason` says why, `stage` what was asked. Its
     /// requester may be gone, so this is the only place the refusal shows.
     case requestRejected = "request.rejected"
+    /// `slipway projection rebuild` began version `version` of projection `stage` in table `tag`.
+    case projectionStarted = "projection.started"
+    /// The rebuild of projection `stage` reported reaching `position` of `total` (throttled; the last
+    /// one before the rebuild ends is always recorded): where a resumed rebuild continues.
+    case projectionCheckpoint = "projection.checkpoint"
+    /// The rebuild command of projection `stage` finished: version `version` is built in table `tag`.
+    case projectionBuilt = "projection.built"
+    /// Projection `stage`'s version `version` was compared with the live one: `outcome` agree or
+    /// differ, `differences` what differs.
+    case projectionCompared = "projection.compared"
+    /// Version `version` of projection `stage` took the live one's place; `reason`, when the
+    /// operator accepted differences, says why.
+    case projectionSwitched = "projection.switched"
+    /// A step of projection `stage`'s rebuild failed: `outcome` names the step (rebuild, compare,
+    /// switch, restart), `reason` why. A rebuild that stopped resumes from its last checkpoint.
+    case projectionFailed = "projection.failed"
 }

@@ -31,3 +31,20 @@ extension EventStore {
         }
     }
 }
+
+extension EventStore {
+    /// Every event of one of `kinds` about `component` in `environment`, oldest first.
+    public func events(kinds: [EventKind], component: String, environment: String) throws(SlipwayError) -> [Event] {
+        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM events WHERE component = ? AND environment = ? AND kind IN (\(marks)) ORDER BY id",
+                    arguments: StatementArguments([component, environment] + kinds.map(\.rawValue))
+                ).map(Self.event(from:))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+}

@@ -88,7 +88,8 @@ public struct Projection: Sendable, Equatable {
         case .runRequested, .runResumed, .stageStarted, .stageFinished, .cancelRequested, .releaseTagged, .deployRefused, .slotCrashed,
              .jobStarted, .jobFinished, .canaryChanged, .alertRaised, .migrationApplied, .backupCreated, .storeRestored, .checkOverridden,
              .accessRefused, .alertSilenced, .databaseRestored, .backupDrilled, .requestApproved, .requestDenied, .requestExpired,
-             .requestRejected:
+             .requestRejected, .projectionStarted, .projectionCheckpoint, .projectionBuilt, .projectionCompared, .projectionSwitched,
+             .projectionFailed:
             break
         }
         states[key] = state

@@ -13,21 +13,25 @@ public struct ComponentDatabaseSettings: Sendable, Equatable {
     /// What a restore drill runs on the restored database to call it sound (it must succeed);
     /// without one, the drill counts the rows of every user table.
     public var verifyQuery: String?
+    /// The projections kept in the database, rebuilt beside their live version by `slipway projection rebuild`.
+    public var projections: [ProjectionSettings] = []
 
     public init(
         migrations: String, backupFolder: String? = nil, retention: DatabaseRetention = DatabaseRetention(),
-        objectives: RecoveryObjectives = RecoveryObjectives(), verifyQuery: String? = nil
+        objectives: RecoveryObjectives = RecoveryObjectives(), verifyQuery: String? = nil,
+        projections: [ProjectionSettings] = []
     ) {
         self.migrations = migrations
         self.backupFolder = backupFolder
         self.retention = retention
         self.objectives = objectives
         self.verifyQuery = verifyQuery
+        self.projections = projections
     }
 
     static func parse(_ node: ConfigNode) throws(SlipwayError) -> ComponentDatabaseSettings {
         let entries = try node.mapping(
-            allowing: ["migrations", "backup_folder", "retention", "rpo", "rto", "verify_query"],
+            allowing: ["migrations", "backup_folder", "retention", "rpo", "rto", "verify_query", "projections"],
             aliases: ["backupFolder": "backup_folder", "verifyQuery": "verify_query"], context: "database")
         guard let folder = entries["migrations"] else {
             throw node.location.error("database needs migrations: the folder of the component's migration files (e.g. migrations/)")
@@ -57,6 +61,7 @@ public struct ComponentDatabaseSettings: Sendable, Equatable {
             guard !query.isEmpty else { throw node.location.error("database.verify_query must be an SQL query, found nothing") }
             settings.verifyQuery = query
         }
+        if let node = entries["projections"] { settings.projections = try ProjectionSettings.parseList(node) }
         return settings
     }
 }

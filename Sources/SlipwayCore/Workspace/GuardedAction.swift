@@ -16,11 +16,13 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
     case restoreStore = "backup restore"
     case setUpBackups = "backup setup"
     case restoreDatabase = "restore"
+    case rebuildProjection = "projection rebuild"
 
     /// The least role that may do it.
     public var role: Role {
         switch self {
-        case .deploy, .switchTraffic, .rollback, .promote, .steerCanary, .cancel, .pipeline, .applyMigrations, .silenceAlerts:
+        case .deploy, .switchTraffic, .rollback, .promote, .steerCanary, .cancel, .pipeline, .applyMigrations, .silenceAlerts,
+             .rebuildProjection:
             .deployer
         case .approve, .deny:
             .approver
