@@ -177,16 +177,16 @@ struct ProjectionRebuildCommandTests {
             "projection", "rebuild", "accounts", "orders_view", "--env", "staging",
             environment: fixture.environment.merging(["SLIPWAY_CRASH_AT": "projection-checkpoint-500"]) { $1 })
         #expect(crashed.status == 9, "\(crashed.status) \(crashed.stderr)")
-        #expect(crashed.stdout.contains("orders_view v2: checkpoint 500/1000"))
+        let recorded = try fixture.slipway("projection", "status", "accounts", "--env", "staging", "--json", environment: fixture.environment)
+        #expect(recorded.stdout.contains(#""position" : 500"#), "\(recorded.stdout)")
         try await fixture.waitForTheRebuildToEnd()
         let resumed = try fixture.slipway("projection", "rebuild", "accounts", "orders_view", "--env", "staging", environment: fixture.environment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains("resuming orders_view v2 from checkpoint 500 of 1000"), "\(resumed.stdout)")
         #expect(resumed.stdout.contains("switched orders_view to v2"))
-        // Batches 100 to 500 were not written again (600 may have been, by the orphaned run).
+        // Batches 100 to 500 were not written again (later ones may have been, by the orphaned run).
         let batches = try String(contentsOf: fixture.batches, encoding: .utf8).split(separator: "\n")
-        #expect(batches.filter { $0 == "500" }.count == 1)
-        #expect(batches.filter { $0 == "1000" }.count == 1)
+        #expect((1...5).allSatisfy { batch in batches.filter { $0 == "\(batch * 100)" }.count == 1 }, "\(batches)")
         #expect(try await fixture.strings("SELECT count(*)::text FROM orders_view") == ["1000"])
     }
 

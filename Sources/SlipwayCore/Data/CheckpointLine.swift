@@ -14,8 +14,9 @@ public struct CheckpointLine: Sendable, Equatable {
 
     /// The checkpoint `line` reports; nil for any other line (or a malformed one).
     public init?(_ line: some StringProtocol) {
-        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-        guard words.first == Substring(Self.prefix), (2...3).contains(words.count),
+        let words = String(line).split(whereSeparator: { (character: Character) in character == " " || character == "\t" || character == "\r" })
+            .map(String.init)
+        guard words.first == Self.prefix, (2...3).contains(words.count),
               let position = Int64(words[1]), position >= 0 else { return nil }
         var total: Int64?
         if words.count == 3 {

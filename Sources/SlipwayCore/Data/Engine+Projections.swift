@@ -62,11 +62,12 @@ extension Engine {
         if let reason = options.acceptDifferences, reason.trimmingCharacters(in: .whitespaces).isEmpty {
             throw SlipwayError(.reasonRequired(what: "--accept-differences", why: "why the rebuilt projection may differ from the live one"))
         }
-        let target = try migrationTarget(of: component, environment: environment)
-        let database = try await MigrationDatabase.connect(target.url, name: target.databaseName)
-        do {
+        let settings = try environmentDatabase(named: environment)
+        let database = try await MigrationDatabase.connect(
+            try databaseURL(of: settings, environment: environment), name: settings.name)
+        do throws(SlipwayError) {
             guard try await database.tryProjectionLock(projection.table) else {
-                throw SlipwayError.failure("another rebuild of projection \(name) is running on database '\(target.databaseName)'")
+                throw SlipwayError.failure("another rebuild of projection \(name) is running on database '\(settings.name)'")
             }
             let result = try await rebuild(projection, of: component, environment: environment, in: database, options: options)
             await database.unlockProjection(projection.table)
@@ -167,7 +168,7 @@ extension Engine {
                 "projection \(projection.name) v\(attempt.version) differs from the live v\(state.liveVersion) (\(differences.count) differences above): "
                     + "not switched; fix the rebuild and run it again (--restart to rebuild from scratch), or switch anyway with --accept-differences --reason TEXT")
         }
-        do {
+        do throws(SlipwayError) {
             if let step = projection.switchStep {
                 let command = try command(for: step, of: component, variables: variables)
                 let status = try await ChildProcess.run(command, cancellation: CancellationFlag()) { [output] line in output(line) }
@@ -199,12 +200,13 @@ extension Engine {
         }
         let status = try await ChildProcess.run(command, cancellation: CancellationFlag()) { line in
             guard let checkpoint = CheckpointLine(line) else { return output(line) }
-            log.report(checkpoint, now: Date(), interval: Self.checkpointInterval) { checkpoint in
+            // The test hook for a kill -9 of Slipway itself right after recording a checkpoint.
+            let crash = crashPoint == "projection-checkpoint-\(checkpoint.position)"
+            log.report(checkpoint, now: Date(), interval: crash ? 0 : Self.checkpointInterval) { checkpoint in
                 _ = try? store.append(checkpointEvent(checkpoint))
                 output("\(projection.name) v\(version): " + ProjectionRebuild.positionText(checkpoint))
-                // The test hook for a kill -9 of Slipway itself right after a recorded checkpoint.
-                if crashPoint == "projection-checkpoint-\(checkpoint.position)" { kill(getpid(), SIGKILL) }
             }
+            if crash { kill(getpid(), SIGKILL) }
         }
         if let pending = log.unrecorded { try store.append(checkpointEvent(pending)) }
         return (status, log.last)
