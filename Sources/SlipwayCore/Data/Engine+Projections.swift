@@ -245,7 +245,7 @@ extension Engine {
             }
             return StageCommand(executable: "make", arguments: ["--no-print-directory", goal], directory: component.directory, environment: variables)
         case .command(let text):
-            return StageCommand(executable: "/bin/sh", arguments: ["-c", text], directory: component.directory, environment: variables)
+            return StageCommand(executable: "sh", arguments: ["-c", text], directory: component.directory, environment: variables)
         }
     }
 
