@@ -195,6 +195,7 @@ import Testing
         #expect(promoted.stdout.contains("[x] gates passed: passed"))
         #expect(promoted.stdout.contains("[x] tests passed: passed"))
         #expect(promoted.stdout.contains("[-] migrations validated: not configured"))
+        #expect(promoted.stdout.contains("[-] projection rebuilds completed: not applicable (the component declares no projections)"))
         #expect(promoted.stdout.contains("[x] health checks passing in staging: passed"))
         let store = try EventStore(path: workspace.statePath)
         #expect(try store.projection().states[.init(component: "admin", environment: "production")]?.liveVersion == adminV1)

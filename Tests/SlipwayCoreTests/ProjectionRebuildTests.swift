@@ -101,6 +101,7 @@ import Testing
         events.append(Self.event(7, .projectionCheckpoint, at: 102, EventDetails(version: "2", position: 1000, total: 1000)))
         rebuild = ProjectionRebuild.fold(events, projection: Self.orders, component: "accounts", environment: "production")
         #expect(rebuild.attempt?.rate == 300)
+        #expect(rebuild.attempt?.phase == .rebuilding && rebuild.attempt?.failedStep == nil)
 
         events.append(Self.event(8, .projectionBuilt, at: 103, EventDetails(version: "2")))
         events.append(Self.event(9, .projectionCompared, at: 104, EventDetails(version: "2", outcome: "differ", differences: ["rows: 1 in a, 2 in b"])))

@@ -208,7 +208,10 @@ extension Engine {
             }
             if crash { kill(getpid(), SIGKILL) }
         }
-        if let pending = log.unrecorded { try store.append(checkpointEvent(pending)) }
+        if let pending = log.unrecorded {
+            try store.append(checkpointEvent(pending))
+            output("\(projection.name) v\(version): " + ProjectionRebuild.positionText(pending))
+        }
         return (status, log.last)
     }
 

@@ -116,6 +116,8 @@ public struct ProjectionRebuild: Sendable, Equatable, Encodable {
                 attempt.total = details.total ?? attempt.total
                 attempt.checkpointTime = event.time
                 attempt.phase = .rebuilding
+                attempt.failedStep = nil
+                attempt.reason = nil
                 if let start = origin, position >= start.position {
                     if event.time > start.time {
                         attempt.rate = Double(position - start.position) / event.time.timeIntervalSince(start.time)
