@@ -166,7 +166,7 @@ extension Engine {
         } else {
             throw .failure(
                 "projection \(projection.name) v\(attempt.version) differs from the live v\(state.liveVersion) (\(differences.count) differences above): "
-                    + "not switched; fix the rebuild and run it again (--restart to rebuild from scratch), or switch anyway with --accept-differences --reason TEXT")
+                    + "not switched; run it again to compare again, with --restart after fixing the rebuild, or --accept-differences --reason TEXT to switch anyway")
         }
         do throws(SlipwayError) {
             if let step = projection.switchStep {
