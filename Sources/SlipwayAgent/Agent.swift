@@ -30,8 +30,6 @@ public actor Agent {
     /// the next request starts one again.
     let idleExit: TimeInterval = 30
     private var lastOrphanScan = Date.distantPast
-    /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
-    private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
     private let makeRouter: @Sendable (String) throws -> any RouterLink
     /// How long requests in flight on a colour that lost its traffic may take, as the router's.
     let drainTimeout: TimeInterval = 30
@@ -181,11 +179,7 @@ public actor Agent {
     /// Kills the agent at `step` when `SLIPWAY_CRASH_AT` names it, once per store: the agent that
     /// takes over inherits the variable and must get past that step.
     func crash(at step: String) {
-        guard crashPoint == step else { return }
-        let marker = store.path.deletingLastPathComponent().appendingPathComponent("crashed-at-\(step)").path
-        guard !FileManager.default.fileExists(atPath: marker) else { return }
-        _ = FileManager.default.createFile(atPath: marker, contents: nil)
-        kill(getpid(), SIGKILL)
+        CrashPoint(onceIn: store.path.deletingLastPathComponent()).reach(step)
     }
 
     /// Stops a process off the cooperative threads: stopping waits (up to `grace` seconds) for it to exit.
