@@ -44,10 +44,7 @@ public struct Promotion: Sendable {
         }
         var checklist: DeploymentChecklist?
         if DeploymentChecklist.applies(to: to.name) {
-            let passed = try engine.store.gatesPassed(component: component.name, version: version)
-            let list = DeploymentChecklist(
-                component: component.name, version: version, gatesPassed: passed, testsPassed: passed, staging: staged,
-                migrations: await engine.migrationsValidated(of: component))
+            let list = try await engine.checklist(for: component, version: version)
             for line in list.lines { engine.output(line) }
             checklist = list
             if !list.passed {

@@ -33,6 +33,8 @@ public struct EventDetails: Codable, Sendable, Equatable {
     public var schema: String?
     /// For `backup.drilled`: the moment the drill's restore recovered to (RFC 3339, milliseconds).
     public var recoveredTo: String?
+    /// For a quality-gates `job.finished`: each check made, for the production checklist.
+    public var checks: [GateCheckRecord]?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
@@ -40,7 +42,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
         previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
         objective: String? = nil, request: RunRequest? = nil, migrations: [String]? = nil, allowances: [String]? = nil,
-        schema: String? = nil, recoveredTo: String? = nil
+        schema: String? = nil, recoveredTo: String? = nil, checks: [GateCheckRecord]? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -65,6 +67,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.allowances = allowances
         self.schema = schema
         self.recoveredTo = recoveredTo
+        self.checks = checks
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,7 +75,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
         case jobRun = "job_run"
         case change, objective, request, migrations, allowances, schema
-        case recoveredTo = "recovered_to"
+        case recoveredTo = "recovered_to", checks
     }
 }
 
