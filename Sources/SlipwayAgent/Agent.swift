@@ -250,12 +250,11 @@ public actor Agent {
     /// Slots and routes; `buckets` adds each colour's latency histogram, which only interval
     /// analysis (the canary) needs.
     private func status(buckets: Bool) async throws -> AgentResponse.Status {
-        let slots = try store.slots().map { slot in
-            AgentResponse.Slot(
-                component: slot.component, environment: slot.environment, color: slot.color, version: slot.version,
-                port: slot.port, pid: slot.pid,
-                state: slot.state == .running && !DetachedProcess.isRunning(slot.pid) ? .crashed : slot.state,
-                restarts: slot.restarts, logPath: slot.logPath, warmUntil: slot.state == .running ? slot.retireAt : nil)
+        let slots = try store.slots().map { stored in
+            var slot = stored
+            if stored.state != .running { slot.retireAt = nil }
+            if stored.state == .running && !DetachedProcess.isRunning(stored.pid) { slot.state = .crashed }
+            return slot
         }
         var routes: [AgentResponse.Route] = []
         for route in try store.routes() {

@@ -5,6 +5,9 @@ import Synchronization
 /// components with a database: expand before deploy) -> deploy-apps -> validate-deploy. Each
 /// component's test, migrations, deploy, health check and rollback is a job of the pipeline run,
 /// so the fleet and the locks stay as a plain deploy keeps them.
+///
+/// Pipeline/ is above Targets/, a peer of Release/, Gates/, Health/, Data/ and Secrets/ (Support <- Workspace
+/// <- Store <- Targets <- Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine).
 public struct PipelineRunner: Sendable {
     public struct Options: Sendable {
         /// Nil on a branch that deploys nowhere: tests and gates only.

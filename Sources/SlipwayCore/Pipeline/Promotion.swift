@@ -19,7 +19,7 @@ public struct Promotion: Sendable {
     }
 
     public func promote(
-        _ reference: String, from source: String, to destination: String, overrideGates: ProductionGate.Override? = nil,
+        _ reference: String, from source: String, to destination: String, overrideGates: GateOverride? = nil,
         cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> Outcome {
         let component = try engine.workspace.component(named: reference)

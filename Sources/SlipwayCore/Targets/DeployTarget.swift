@@ -13,6 +13,9 @@ public enum TrafficControl: Sendable, Equatable {
 /// A platform a component's releases run on, as the deployer, health checks, canaries and
 /// rollbacks see it: what it can do, and the stages that do it. Nothing outside `Targets/`
 /// asks which kind a component is; `Engine.target(for:environment:)` picks the implementation.
+///
+/// Targets/ is above Support/, Workspace/ and Store/ (Support <- Workspace <- Store <- Targets <- Release,
+/// Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine), and holds the `Engine` it is handed.
 public protocol DeployTarget: Sendable {
     var component: Component { get }
     var environment: String { get }
