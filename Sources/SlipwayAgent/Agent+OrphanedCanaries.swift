@@ -29,6 +29,9 @@ extension Agent {
             do {
                 if let later {
                     _ = progress.rollBack(reason: "\(reason); run \(later.id) has taken over since")
+                } else if let stages = try await restoreStages(of: canary) {
+                    try await perform(stages, for: canary)
+                    _ = progress.rollBack(reason: reason)
                 } else {
                     try await switchTraffic(
                         component: canary.component, environment: canary.environment, color: stableColor,
@@ -49,6 +52,31 @@ extension Agent {
                                               reason: "rolled back: \(progress.reason ?? reason)")))
             } catch {
                 AgentLog.logger.error("cannot abort the canary of \(canary.component) in \(canary.environment): \(error)")
+            }
+        }
+    }
+
+    /// A cloud target's stages back to the stable release (the local router is the agent's own
+    /// to switch): a canary run in a process killed with `--local` leaves its split on the platform.
+    private func restoreStages(of canary: CanaryRecord) async throws(SlipwayError) -> [RunPlan.Stage]? {
+        let engine = try await Engine.open(workspace: root, state: store.path, origin: "agent", output: { line in
+            AgentLog.logger.notice("\(canary.component)/\(canary.environment): \(line)")
+        })
+        return try await TrafficRestoration(engine: engine).canaryRestoreStages(of: canary)
+    }
+
+    /// Runs `stages` here, their lines in the agent's log; throws at the first that fails.
+    private func perform(_ stages: [RunPlan.Stage], for canary: CanaryRecord) async throws(SlipwayError) {
+        let log = StageLog(cancellation: CancellationFlag()) { line in
+            AgentLog.logger.notice("\(canary.component)/\(canary.environment): \(line)")
+        }
+        for stage in stages {
+            switch stage.work {
+            case .native(_, let perform):
+                try await perform(log)
+            case .command(let command):
+                let status = try await ChildProcess.run(command, cancellation: log.cancellation) { line in log(line) }
+                guard status == 0 else { throw .failure("\(stage.name) failed with exit code \(status)") }
             }
         }
     }

@@ -30,8 +30,6 @@ public actor Agent {
     /// the next request starts one again.
     let idleExit: TimeInterval = 30
     private var lastOrphanScan = Date.distantPast
-    /// The test hook for crash points: `SLIPWAY_CRASH_AT=<step>` makes the agent kill itself at that step.
-    private let crashPoint = ProcessInfo.processInfo.environment["SLIPWAY_CRASH_AT"]
     private let makeRouter: @Sendable (String) throws -> any RouterLink
     /// How long requests in flight on a colour that lost its traffic may take, as the router's.
     let drainTimeout: TimeInterval = 30
@@ -181,11 +179,7 @@ public actor Agent {
     /// Kills the agent at `step` when `SLIPWAY_CRASH_AT` names it, once per store: the agent that
     /// takes over inherits the variable and must get past that step.
     func crash(at step: String) {
-        guard crashPoint == step else { return }
-        let marker = store.path.deletingLastPathComponent().appendingPathComponent("crashed-at-\(step)").path
-        guard !FileManager.default.fileExists(atPath: marker) else { return }
-        _ = FileManager.default.createFile(atPath: marker, contents: nil)
-        kill(getpid(), SIGKILL)
+        CrashPoint(onceIn: store.path.deletingLastPathComponent()).reach(step)
     }
 
     /// Stops a process off the cooperative threads: stopping waits (up to `grace` seconds) for it to exit.
@@ -256,12 +250,11 @@ public actor Agent {
     /// Slots and routes; `buckets` adds each colour's latency histogram, which only interval
     /// analysis (the canary) needs.
     private func status(buckets: Bool) async throws -> AgentResponse.Status {
-        let slots = try store.slots().map { slot in
-            AgentResponse.Slot(
-                component: slot.component, environment: slot.environment, color: slot.color, version: slot.version,
-                port: slot.port, pid: slot.pid,
-                state: slot.state == .running && !DetachedProcess.isRunning(slot.pid) ? .crashed : slot.state,
-                restarts: slot.restarts, logPath: slot.logPath, warmUntil: slot.state == .running ? slot.retireAt : nil)
+        let slots = try store.slots().map { stored in
+            var slot = stored
+            if stored.state != .running { slot.retireAt = nil }
+            if stored.state == .running && !DetachedProcess.isRunning(stored.pid) { slot.state = .crashed }
+            return slot
         }
         var routes: [AgentResponse.Route] = []
         for route in try store.routes() {

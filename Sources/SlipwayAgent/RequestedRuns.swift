@@ -128,14 +128,18 @@ final class RequestedRuns: Sendable {
     }
 
     private func resume(_ record: RequestRecord, run: RunRecord, engine: Engine) async throws(SlipwayError) {
-        guard let (plan, index) = try RunResumption(engine: engine).plan(for: record, run: run) else {
-            let reason = "the agent executing it (pid \(run.pid)) died, and its stages are not known to be safe to repeat"
-            try store.finish(runID: run.id, state: .interrupted, reason: reason, events: [NewEvent(
-                .runFinished, component: run.component, environment: run.environment, runID: run.id,
-                details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason))])
+        if let (plan, index) = try RunResumption(engine: engine).plan(for: record, run: run) {
+            _ = try await engine.executor.resume(plan, from: index)
             return
         }
-        _ = try await engine.executor.resume(plan, from: index)
+        if let restoration = try await TrafficRestoration(engine: engine).plan(after: run) {
+            _ = try await engine.executor.resume(restoration, from: 0)
+            return
+        }
+        let reason = "the agent executing it (pid \(run.pid)) died, and its stages are not known to be safe to repeat"
+        try store.finish(runID: run.id, state: .interrupted, reason: reason, events: [NewEvent(
+            .runFinished, component: run.component, environment: run.environment, runID: run.id,
+            details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason))])
     }
 
     /// The engine as the requester would have opened it, its lines before the run begins kept

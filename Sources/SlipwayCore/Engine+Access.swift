@@ -36,7 +36,7 @@ extension Engine {
 }
 
 private extension RunRequest {
-    var overrideGates: ProductionGate.Override? {
+    var overrideGates: GateOverride? {
         switch self {
         case .deploy(let deploy): deploy.overrideGates
         case .rollback(let rollback): rollback.overrideGates

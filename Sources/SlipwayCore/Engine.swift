@@ -2,6 +2,10 @@ import Foundation
 
 /// The deploy, rollback and quality engine: one workspace and its store. The command line,
 /// the console and CI all act through it, so they do exactly the same thing.
+///
+/// The engine's files sit on top of SlipwayCore's folders (Support <- Workspace <- Store <- Targets <-
+/// Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine); the parts that act are handed an
+/// `Engine`, and every folder may add its API to it in an `extension Engine`.
 public struct Engine: Sendable {
     public var workspace: Workspace
     public var store: EventStore

@@ -5,7 +5,7 @@ import SlipwayCore
 struct ComponentListing {
     struct Entry: Encodable {
         var name: String
-        var kind: Component.Kind
+        var kind: ComponentKind
         var path: String
         var technology: String
         var target: String

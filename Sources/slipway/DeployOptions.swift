@@ -10,7 +10,7 @@ struct DeployOptions: ParsableArguments {
     @OptionGroup var override: OverrideOptions
     @OptionGroup var run: RunOptions
 
-    func run(global: GlobalOptions, reference: String, kind: Component.Kind) async throws {
+    func run(global: GlobalOptions, reference: String, kind: ComponentKind) async throws {
         let engine = try await global.openEngine()
         // Checked here, so a typo is answered at once and never recorded as a request.
         let component = try engine.workspace.component(named: reference, kind: kind)

@@ -9,7 +9,7 @@ struct OverrideOptions: ParsableArguments {
     var reason: String?
 
     /// The override asked for; a reason that is no one line of text, or an override without one, is a usage error.
-    func gateOverride(reasonAlone allowed: Bool = false) throws(SlipwayError) -> ProductionGate.Override? {
+    func gateOverride(reasonAlone allowed: Bool = false) throws(SlipwayError) -> GateOverride? {
         if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty || reason.contains("\n") {
             throw .usage("--reason must be one line of text")
         }
@@ -18,6 +18,6 @@ struct OverrideOptions: ParsableArguments {
             return nil
         }
         guard let reason else { throw SlipwayError(.reasonRequired(what: "--override-gates", why: "why this version skips its gates")) }
-        return ProductionGate.Override(reason: reason)
+        return GateOverride(reason: reason)
     }
 }

@@ -3,7 +3,7 @@ import SlipwayCore
 
 /// What `test-app` and `test-service` share: run one component's tests, exit 1 when they fail.
 enum TestRun {
-    static func run(global: GlobalOptions, reference: String, kind: Component.Kind) async throws {
+    static func run(global: GlobalOptions, reference: String, kind: ComponentKind) async throws {
         let engine = try await global.openEngine()
         let cancellation = CancellationFlag()
         SignalTrap.cancel(cancellation)

@@ -217,4 +217,67 @@ extension CloudflareWorkersTests {
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(output.contains("no figures from the Workers analytics"), "\(output)")
     }
+
+    /// A Worker whose canary pauses at 50% for want of analytics, deploying v2 over v1.
+    func pausedCanary(local: Bool, function: String = #function) throws -> (CloudflareStandin, SlipwayProcess, Process, URL) {
+        let (standin, workspace, slipway) = try worker(settings: """
+              retry_deadline: 2s
+            strategy: canary
+            monitoring_period: 2s
+            canary: {steps: [50, 100], interval: 2s, threshold: 1, min_requests: 10}
+            """, function: function)
+        let mode = local ? ["--local"] : []
+        #expect(try slipway.run(["deploy-service", "edge", "--env", "staging", "--version", "v1"] + mode).status == 0)
+        try release(workspace, "v2")
+        try standin.fault("POST", path: "/graphql", status: 503, count: 100_000)
+        let log = workspace.root.appendingPathComponent("canary.log")
+        let process = try slipway.start(["deploy-service", "edge", "--env", "staging", "--version", "v2"] + mode, log: log)
+        #expect(eventually(120) { Self.canary(slipway)["phase"] as? String == "paused" }, "\(Self.canary(slipway))")
+        #expect(try standin.split("edge-staging") == ["v2": 50, "v1": 50])
+        return (standin, slipway, process, log)
+    }
+
+    static func canary(_ slipway: SlipwayProcess) -> [String: Any] {
+        ((try? slipway.json("canary", "status", "edge", "--env", "staging")) as? [String: Any]) ?? [:]
+    }
+
+    /// Nothing lets another agent go on judging a cloud canary: the one that takes the run over
+    /// deploys the stable version at 100% again and fails the run, saying why.
+    @Test func aCanaryWhoseAgentDiedIsSentBackToTheStableVersionByTheNextAgent() throws {
+        let (standin, slipway, process, log) = try pausedCanary(local: false)
+        defer {
+            if process.isRunning { process.terminate(); process.waitUntilExit() }
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        let agent = try #require((try slipway.json("agent", "status") as? [String: Any])?["pid"] as? Int)
+        kill(Int32(agent), SIGKILL)
+        // The deploy's command sees its agent gone and starts one, which takes the run over.
+        process.waitUntilExit()
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 1, "\(output)")
+        #expect(try standin.split("edge-staging") == ["v1": 100], "every request back on v1")
+        #expect(Self.canary(slipway)["phase"] as? String == "rolled_back", "\(Self.canary(slipway))")
+        #expect(output.contains("died during canary; every request is back on v1"), "\(output)")
+        let status = try #require((try slipway.json("status", "--env", "staging") as? [[String: Any]])?.first)
+        #expect(status["live_version"] as? String == "v1", "\(status)")
+    }
+
+    /// A `--local` deploy killed during its canary leaves the split on Cloudflare: the agent sees
+    /// the canary's run gone and sends every request back through the target, not its own router.
+    @Test func aCanaryLeftByAKilledLocalCommandIsSentBackByTheAgent() throws {
+        let (standin, slipway, process, _) = try pausedCanary(local: true)
+        defer {
+            if process.isRunning { process.terminate(); process.waitUntilExit() }
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try standin.split("edge-staging") == ["v2": 50, "v1": 50], "nobody has acted yet")
+        #expect(try slipway("agent", "start").status == 0)
+        #expect(eventually(60) { (try? standin.split("edge-staging")) == ["v1": 100] }, "\((try? standin.split("edge-staging")) ?? [:])")
+        #expect(eventually(30) { Self.canary(slipway)["phase"] as? String == "rolled_back" }, "\(Self.canary(slipway))")
+    }
 }
+

@@ -194,8 +194,8 @@ import Testing
         #expect(promoted.stdout.contains("production checklist for admin:"))
         #expect(promoted.stdout.contains("[x] gates passed: passed"))
         #expect(promoted.stdout.contains("[x] tests passed: passed"))
-        #expect(promoted.stdout.contains("[-] migrations validated: not configured"))
-        #expect(promoted.stdout.contains("[-] projection rebuilds completed: not applicable (the component declares no projections)"))
+        #expect(promoted.stdout.contains("[-] migrations validated: not applicable"))
+        #expect(promoted.stdout.contains("[-] projection rebuilds completed: not applicable (no projections declared)"))
         #expect(promoted.stdout.contains("[x] health checks passing in staging: passed"))
         let store = try EventStore(path: workspace.statePath)
         #expect(try store.projection().states[.init(component: "admin", environment: "production")]?.liveVersion == adminV1)
@@ -212,6 +212,40 @@ import Testing
         // A plain deploy-app does not run the checklist.
         let plain = try slipway.run(["deploy-app", "docs", "--env", "production"], environment: environment)
         #expect(plain.status == 0 && !plain.stdout.contains("production checklist"))
+    }
+
+    /// The checklist's benchmarks come from the `bench` goal the quality-gates job runs, and its
+    /// rollback plan from the release live in production.
+    @Test func theChecklistReadsTheBenchGoalAndTheRollbackPlan() throws {
+        let (workspace, root) = try PipelineWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let environment = PipelineWorkspace.environment(workspace)
+        let makefile = try workspace.read("apps/admin/Makefile")
+        try workspace.write(["apps/admin/Makefile": makefile
+            + "bench:\n\t@echo \"benchmarking $(APP_NAME)\"\n\t@test ! -e \"$$STATE_DIR/slow-$(APP_NAME)\"\n"])
+        try workspace.commitAll("admin benchmarks")
+        try PipelineWorkspace.fault(workspace, "slow-admin")
+        let slow = try slipway.run(["pipeline", "--env", "staging", "--base", root], environment: environment)
+        #expect(slow.status == 1, "\(slow.stdout)")
+        #expect(slow.stdout.contains("benchmarks not met (make bench failed)"), "\(slow.stdout)")
+
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("state/slow-admin"))
+        let staged = try slipway.run(["pipeline", "--env", "staging", "--base", root], environment: environment)
+        #expect(staged.status == 0, "\(staged.stdout)")
+        let v1 = try PipelineWorkspace.version(workspace, "apps/admin")
+        let first = try slipway.run(["promote", "admin"], environment: environment)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("[x] performance benchmarks met: passed (make bench succeeded"), "\(first.stdout)")
+        #expect(first.stdout.contains("[-] coverage: not applicable (gate skipped: "), "\(first.stdout)")
+        #expect(first.stdout.contains("[x] monitoring: passed (objectives availability, latency-2s, latency-5s; alerts to the console only)"))
+        #expect(first.stdout.contains("[-] rollback plan: not applicable (nothing is live in production yet"), "\(first.stdout)")
+
+        try workspace.write(["apps/admin/app.txt": "admin-2"])
+        try workspace.commitAll("admin 2")
+        #expect(try slipway.run(["pipeline", "--env", "staging", "--base", root], environment: environment).status == 0)
+        let second = try slipway.run(["promote", "admin"], environment: environment)
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("[x] rollback plan: passed (back to \(v1), rebuilt from commit"), "\(second.stdout)")
     }
 
     @Test func aPipelineIntoProductionRunsTheChecklist() throws {

@@ -46,7 +46,7 @@ import Testing
         // promote runs its checklist; an override lets it through and is recorded.
         #expect(try slipway("deploy-app", "web", "--env", "staging", "--local").status == 0)
         let promote = try slipway("promote", "web", "--local")
-        #expect(promote.status == 1 && promote.stderr.contains("the production checklist failed (gates passed, tests passed)"), "\(promote.stderr)")
+        #expect(promote.status == 1 && promote.stderr.contains("the production checklist failed (gates passed, tests passed, coverage, security scans (SAST), dependency scans)"), "\(promote.stderr)")
         let promoted = try slipway("promote", "web", "--override-gates", "--reason", "docs-only change", "--local")
         #expect(promoted.status == 0, "\(promoted.stderr)")
         #expect(try slipway("events", "--json").stdout.contains("checklist failed: gates passed"))

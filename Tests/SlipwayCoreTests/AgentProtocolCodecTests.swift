@@ -20,10 +20,11 @@ import Testing
 
     static let status = AgentResponse.Status(
         pid: 42, socket: "/tmp/slipway-1000/agent-x.sock", routerPID: 43,
-        slots: [AgentResponse.Slot(
+        slots: [SlotRecord(
             component: "web", environment: "staging", color: "green", version: "v2", port: 41234, pid: 44,
-            state: .running, restarts: 1, logPath: "/ws/.slipway/logs/web/staging/green.log",
-            warmUntil: Date(timeIntervalSince1970: 1_800_000_000))],
+            pidStartTime: "", host: "", directory: "", command: "[]", variables: "{}",
+            logPath: "/ws/.slipway/logs/web/staging/green.log", state: .running, restarts: 1, startedAt: .distantPast,
+            retireAt: Date(timeIntervalSince1970: 1_800_000_000))],
         routes: [AgentResponse.Route(
             component: "web", environment: "staging", url: "http://127.0.0.1:8080", liveColor: "green",
             weights: ["blue": 0, "green": 100],
@@ -85,5 +86,33 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == ["ok", "pid", "socket", "router_pid", "slots", "routes", "metrics_url", "metrics_token_file"])
         #expect(object["ok"] as? Bool == true)
+    }
+
+    /// The status answers with the store's slot records, and tells of each only what it always printed.
+    @Test func aSlotInTheStatusKeepsTheKeysAgentStatusJSONPrints() throws {
+        var status = Self.status
+        status.slots[0].host = "box"
+        status.slots[0].variables = #"{"TOKEN":"s3cret"}"#
+        status.slots.append(SlotRecord(
+            component: "web", environment: "staging", color: "blue", version: "v1", port: 41000, pid: 45, pidStartTime: "123",
+            host: "box", directory: "/ws/apps/web", command: #"["make","run"]"#, variables: "{}", logPath: "/ws/blue.log",
+            state: .stopped, restarts: 0, startedAt: Date(timeIntervalSince1970: 1_700_000_000)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let object = try #require(try JSONSerialization.jsonObject(with: try encoder.encode(status)) as? [String: Any])
+        let slots = try #require(object["slots"] as? [[String: Any]])
+        #expect(slots.map { Set($0.keys) } == [
+            ["component", "environment", "color", "version", "port", "pid", "state", "restarts", "log_path", "warm_until"],
+            ["component", "environment", "color", "version", "port", "pid", "state", "restarts", "log_path"],
+        ])
+        let line = String(decoding: try encoder.encode(Self.status), as: UTF8.self)
+        #expect(line.contains(
+            #""slots":[{"color":"green","component":"web","environment":"staging","log_path":"/ws/.slipway/logs/web/staging/green.log","#
+                + #""pid":44,"port":41234,"restarts":1,"state":"running","version":"v2","warm_until":"2027-01-15T08:00:00Z"}]"#))
+        let read = try JSONDecoder().decode(AgentResponse.Status.self, from: try JSONEncoder().encode(status))
+        #expect(read.slots.map(\.host) == ["", ""])
+        #expect(read.slots.map(\.variables) == ["{}", "{}"])
+        #expect(read.slots.map(\.color) == ["green", "blue"])
     }
 }

@@ -338,6 +338,6 @@ struct MigrationApplyTests {
         #expect(try await item().status == .failed)
 
         try setup.workspace.write(["services/accounts/slipway.yml": "port: 9000\n"])
-        #expect(try await item().status == .notConfigured)
+        #expect(try await item().status == .notApplicable)
     }
 }

@@ -127,7 +127,7 @@ import Testing
         let accounts = try engine.workspace.component(named: "accounts")
         let notApplicable = engine.projectionRebuildsCompleted(of: web)
         #expect(notApplicable.status == .notApplicable)
-        #expect(notApplicable.detail == "the component declares no projections")
+        #expect(notApplicable.detail == "no projections declared")
 
         var item = engine.projectionRebuildsCompleted(of: accounts)
         #expect(item.status == .passed)
@@ -158,8 +158,8 @@ import Testing
         #expect(item.detail.hasPrefix("orders_view v2 live, switched "))
 
         let checklist = DeploymentChecklist(
-            component: "web", version: "1.0.0", gatesPassed: true, testsPassed: true, staging: nil,
-            projections: engine.projectionRebuildsCompleted(of: web))
-        #expect(checklist.lines.contains("  [-] projection rebuilds completed: not applicable (the component declares no projections)"))
+            component: "web", version: "1.0.0",
+            facts: .init(gateChecks: [], gatePassed: true, staging: nil, projections: engine.projectionRebuildsCompleted(of: web)))
+        #expect(checklist.lines.contains("  [-] projection rebuilds completed: not applicable (no projections declared)"))
     }
 }

@@ -3,7 +3,7 @@ import SlipwayCore
 /// One line of the fleet screen: a component and its deployment in every environment.
 struct FleetComponent: Equatable, Sendable {
     var name: String
-    var kind: Component.Kind
+    var kind: ComponentKind
     var technology: String
     var target: String
     /// By environment name.

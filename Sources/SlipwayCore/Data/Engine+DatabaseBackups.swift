@@ -209,8 +209,7 @@ extension Engine {
     /// The test hook for an interrupted command: `SLIPWAY_CRASH_AT=<step>` kills this process
     /// at that step, as a kill -9 from outside would.
     func crash(at step: String) {
-        guard environment["SLIPWAY_CRASH_AT"] == step else { return }
-        kill(getpid(), SIGKILL)
+        CrashPoint(environment: environment).reach(step)
     }
 
     /// The start LSN and its segment from `backup_label`:

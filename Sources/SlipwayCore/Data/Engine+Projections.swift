@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension Engine {
     /// What `slipway projection rebuild` may be told besides the projection.
     public struct ProjectionRebuildOptions: Sendable {
@@ -193,7 +189,8 @@ extension Engine {
         _ command: StageCommand, projection: ProjectionSettings, version: Int, component: String, environment name: String
     ) async throws(SlipwayError) -> (status: Int32, checkpoint: CheckpointLine?) {
         let log = CheckpointLog()
-        let (output, store, origin, crashPoint) = (self.output, self.store, self.origin, environment["SLIPWAY_CRASH_AT"])
+        let (output, store, origin) = (self.output, self.store, self.origin)
+        let (crashPoint, crashStep) = (CrashPoint(environment: environment), environment["SLIPWAY_CRASH_AT"])
         @Sendable func checkpointEvent(_ checkpoint: CheckpointLine) -> NewEvent {
             NewEvent(.projectionCheckpoint, component: component, environment: name, details: EventDetails(
                 version: String(version), stage: projection.name, origin: origin, position: checkpoint.position, total: checkpoint.total))
@@ -201,12 +198,13 @@ extension Engine {
         let status = try await ChildProcess.run(command, cancellation: CancellationFlag()) { line in
             guard let checkpoint = CheckpointLine(line) else { return output(line) }
             // The test hook for a kill -9 of Slipway itself right after recording a checkpoint.
-            let crash = crashPoint == "projection-checkpoint-\(checkpoint.position)"
+            let step = "projection-checkpoint-\(checkpoint.position)"
+            let crash = crashStep == step
             log.report(checkpoint, now: Date(), interval: crash ? 0 : Self.checkpointInterval) { checkpoint in
                 _ = try? store.append(checkpointEvent(checkpoint))
                 output("\(projection.name) v\(version): " + ProjectionRebuild.positionText(checkpoint))
             }
-            if crash { kill(getpid(), SIGKILL) }
+            crashPoint.reach(step)
         }
         if let pending = log.unrecorded {
             try store.append(checkpointEvent(pending))

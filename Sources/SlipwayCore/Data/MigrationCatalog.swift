@@ -2,6 +2,9 @@ import Foundation
 
 /// A component's migrations folder: its versioned files in version order and the compensating
 /// script of each version that has one.
+///
+/// Data/ is above Targets/, a peer of Release/, Pipeline/, Gates/, Health/ and Secrets/ (Support <- Workspace
+/// <- Store <- Targets <- Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine).
 public struct MigrationCatalog: Sendable, Equatable {
     /// The folder as the workspace names it (`services/accounts/migrations`), for messages.
     public var folder: String

@@ -2,6 +2,8 @@ import Foundation
 
 /// The live demo: the seed's four components as a git repository, deployed for real (target
 /// `local`) to development, staging and production, with some history worth looking at.
+///
+/// Demo/ is above the engine, a client of it as the command line is.
 public struct DemoWorkspace: Sendable {
     public var directory: URL
     public var output: @Sendable (String) -> Void
@@ -41,7 +43,7 @@ public struct DemoWorkspace: Sendable {
         let engine = try await reopen()
         // Production takes only gated versions (production_gates: required); the first release
         // goes there before any pipeline ran, which the audit shows as an override.
-        let firstRelease = ProductionGate.Override(reason: "the demo's first release, before any pipeline ran")
+        let firstRelease = GateOverride(reason: "the demo's first release, before any pipeline ran")
         for environment in ["development", "staging", "production"] {
             let results = try await Deployer(engine: engine).deployAll(
                 environment: environment, force: false, overrideGates: environment == "production" ? firstRelease : nil)

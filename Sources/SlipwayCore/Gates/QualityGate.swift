@@ -5,6 +5,9 @@ import Foundation
 ///
 /// It reads reports and git; it runs nothing, so the pipeline can evaluate it after its own
 /// test stage and `slipway gate` after running the goals.
+///
+/// Gates/ is above Targets/, a peer of Release/, Pipeline/, Health/, Data/ and Secrets/ (Support <- Workspace
+/// <- Store <- Targets <- Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine).
 public struct QualityGate: Sendable {
     public var workspace: Workspace
 

@@ -27,6 +27,17 @@ public enum ReportGoals {
         return plan
     }
 
+    /// A run of the component's `bench` goal, whose exit status says whether its performance
+    /// benchmarks are met (the checklist's item); nil when its Makefile has no such goal.
+    public static func benchPlan(for component: Component, in workspace: Workspace) -> RunPlan? {
+        let method = self.method(for: component, in: workspace)
+        guard method.provides("bench", for: component) else { return nil }
+        var plan = RunPlan(kind: .test, component: component.name, environment: nil)
+        plan.stages = [RunPlan.Stage(name: "bench", command: method.command(
+            goal: "bench", component: component, directory: component.directory, workspace: workspace, variables: [], runID: plan.id))]
+        return plan
+    }
+
     /// A component that does not deploy through Slipway can still have its own test goals.
     private static func method(for component: Component, in workspace: Workspace) -> DeployMethod {
         (try? DeployMethod.resolve(for: component, in: workspace)) ?? .makefile

@@ -19,7 +19,7 @@ public struct TestSuite: Sendable {
     }
 
     public func test(
-        _ reference: String, kind: Component.Kind?, cancellation: CancellationFlag = CancellationFlag()
+        _ reference: String, kind: ComponentKind?, cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
         let component = try engine.workspace.component(named: reference, kind: kind)
         return try await engine.executor.execute(plan(for: component), origin: engine.origin, cancellation: cancellation)

@@ -1,5 +1,9 @@
 /// Runs the `health-check` goal of every component live in an environment and records
 /// what it found, so that `status` and the console show the truth.
+///
+/// Health/ is above Targets/, a peer of Release/, Pipeline/, Gates/, Data/ and Secrets/ (Support <- Workspace
+/// <- Store <- Targets <- Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine); what the
+/// store records of it (`Alert`, `SLIMinute`) lives in Store/.
 public struct HealthCheck: Sendable {
     public struct Outcome: Sendable, Equatable, Codable {
         public var component: String

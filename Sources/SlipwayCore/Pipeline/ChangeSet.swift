@@ -14,7 +14,7 @@ public struct ChangeSet: Sendable, Equatable, Codable {
 
     public struct ChangedComponent: Sendable, Equatable, Codable {
         public var name: String
-        public var kind: Component.Kind
+        public var kind: ComponentKind
         public var reason: Reason
         /// The changed files that brought it in (for `dependency`, those of what it depends on).
         public var files: [String]

@@ -89,11 +89,7 @@ struct DeployWaves: Sendable {
                 return true
             }
             if gated, DeploymentChecklist.applies(to: environment.name) {
-                let staging = states[.init(component: name, environment: "staging")]
-                let checklist = DeploymentChecklist(
-                    component: name, version: version, gatesPassed: journal.gatePassed(name), testsPassed: journal.gatePassed(name),
-                    staging: staging, migrations: await engine.migrationsValidated(of: component),
-                    projections: engine.projectionRebuildsCompleted(of: component))
+                let checklist = try await engine.checklist(for: component, version: version)
                 for line in checklist.lines { log(line) }
                 guard checklist.passed else {
                     let failed = checklist.items.filter { $0.status == .failed }.map(\.name).joined(separator: ", ")

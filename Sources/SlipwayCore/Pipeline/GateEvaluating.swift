@@ -9,9 +9,12 @@ public protocol GateEvaluating: Sendable {
 public struct GateVerdict: Sendable, Equatable {
     public var passed: Bool
     public var summary: String
+    /// Each condition as it came out, kept for the production checklist.
+    public var checks: [GateCheckRecord]
 
-    public init(passed: Bool, summary: String) {
+    public init(passed: Bool, summary: String, checks: [GateCheckRecord] = []) {
         self.passed = passed
         self.summary = summary
+        self.checks = checks
     }
 }

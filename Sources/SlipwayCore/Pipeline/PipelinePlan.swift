@@ -3,7 +3,7 @@
 public struct PipelinePlan: Sendable, Equatable, Codable {
     public struct Entry: Sendable, Equatable, Codable {
         public var name: String
-        public var kind: Component.Kind
+        public var kind: ComponentKind
         public var reason: ChangeSet.Reason
         public var files: [String]
         /// The planned components it depends on (directly or through others): it deploys after them.

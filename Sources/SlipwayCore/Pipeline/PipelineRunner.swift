@@ -5,6 +5,9 @@ import Synchronization
 /// components with a database: expand before deploy) -> deploy-apps -> validate-deploy. Each
 /// component's test, migrations, deploy, health check and rollback is a job of the pipeline run,
 /// so the fleet and the locks stay as a plain deploy keeps them.
+///
+/// Pipeline/ is above Targets/, a peer of Release/, Gates/, Health/, Data/ and Secrets/ (Support <- Workspace
+/// <- Store <- Targets <- Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine).
 public struct PipelineRunner: Sendable {
     public struct Options: Sendable {
         /// Nil on a branch that deploys nowhere: tests and gates only.
@@ -135,28 +138,44 @@ public struct PipelineRunner: Sendable {
             try engine.store.append(jobEvent(.jobStarted, name, runID: runID, stage: stage, runKind: .test, version: version))
             var testRun: String?
             var testSummary = "no 'test' goal"
+            var checks = [GateCheckRecord(name: "tests", status: .skipped, detail: "no 'test' goal")]
+            var executor = engine.executor
+            executor.output = { line in log("\(name) | \(line)") }
             if let testPlan = try? TestSuite(engine: engine).plan(for: component) {
-                var executor = engine.executor
-                executor.output = { line in log("\(name) | \(line)") }
                 let result = try await executor.execute(testPlan, origin: engine.origin, cancellation: log.cancellation)
                 testRun = result.runID
                 guard result.succeeded else {
                     journal.record(name, gate: false, note: "failed: tests \(result.state.rawValue)")
                     try engine.store.append(jobEvent(
                         .jobFinished, name, runID: runID, stage: stage, outcome: "failed",
-                        reason: "tests \(result.state.rawValue)", runKind: .test, version: version, jobRun: testRun))
+                        reason: "tests \(result.state.rawValue)", runKind: .test, version: version, jobRun: testRun,
+                        checks: [GateCheckRecord(name: "tests", status: .failed, detail: "tests \(result.state.rawValue) (run \(result.runID))")]))
                     log("\(name): tests \(result.state.rawValue)")
                     return true
                 }
                 testSummary = "tests passed"
+                checks = [GateCheckRecord(name: "tests", status: .passed, detail: "run \(result.runID)")]
             }
             let verdict = try await gate.evaluate(component: component, environment: environment, base: plan.base)
-            journal.record(name, gate: verdict.passed, note: verdict.passed ? "gated" : "failed: \(verdict.summary)")
+            checks += verdict.checks
+            var passed = verdict.passed
+            var summary = "\(testSummary); \(verdict.summary)"
+            var failure = verdict.summary
+            // The performance benchmarks of a release that passed its gate: the `bench` goal's exit status.
+            if passed, let bench = ReportGoals.benchPlan(for: component, in: engine.workspace) {
+                let result = try await executor.execute(bench, origin: engine.origin, cancellation: log.cancellation)
+                passed = result.succeeded
+                checks.append(GateCheckRecord(
+                    name: "bench", status: passed ? .passed : .failed, detail: "make bench \(result.state.rawValue) (run \(result.runID))"))
+                failure = "benchmarks not met (make bench \(result.state.rawValue))"
+                summary += passed ? "; benchmarks met" : "; \(failure)"
+            }
+            journal.record(name, gate: passed, note: passed ? "gated" : "failed: \(failure)")
             try engine.store.append(jobEvent(
-                .jobFinished, name, runID: runID, stage: stage, outcome: verdict.passed ? "succeeded" : "failed",
-                reason: "\(testSummary); \(verdict.summary)", runKind: .test, version: version, jobRun: testRun))
-            log("\(name): \(testSummary); \(verdict.summary)\(verdict.passed ? "" : " (failed)")")
-            return !verdict.passed
+                .jobFinished, name, runID: runID, stage: stage, outcome: passed ? "succeeded" : "failed",
+                reason: summary, runKind: .test, version: version, jobRun: testRun, checks: checks))
+            log("\(name): \(summary)\(passed ? "" : " (failed)")")
+            return !passed
         } catch {
             journal.record(name, gate: false, note: "failed: \(error.message)")
             _ = try? engine.store.append(jobEvent(.jobFinished, name, runID: runID, stage: stage, outcome: "failed", reason: error.message))
@@ -192,11 +211,11 @@ public struct PipelineRunner: Sendable {
 
     static func jobEvent(
         _ kind: EventKind, _ component: String, runID: String, stage: String, outcome: String? = nil, reason: String? = nil,
-        runKind: RunKind? = nil, version: String? = nil, jobRun: String? = nil
+        runKind: RunKind? = nil, version: String? = nil, jobRun: String? = nil, checks: [GateCheckRecord]? = nil
     ) -> NewEvent {
         // No environment on job events: the component's fleet state changes only through its own runs.
         NewEvent(kind, component: component, environment: nil, runID: runID, details: EventDetails(
-            runKind: runKind, version: version, stage: stage, outcome: outcome, reason: reason, jobRun: jobRun))
+            runKind: runKind, version: version, stage: stage, outcome: outcome, reason: reason, jobRun: jobRun, checks: checks))
     }
 
     /// Runs `work` over `names`, at most `limit` at a time; answers how many answered true (failed).

@@ -19,7 +19,7 @@ public struct Promotion: Sendable {
     }
 
     public func promote(
-        _ reference: String, from source: String, to destination: String, overrideGates: ProductionGate.Override? = nil,
+        _ reference: String, from source: String, to destination: String, overrideGates: GateOverride? = nil,
         cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> Outcome {
         let component = try engine.workspace.component(named: reference)
@@ -44,11 +44,7 @@ public struct Promotion: Sendable {
         }
         var checklist: DeploymentChecklist?
         if DeploymentChecklist.applies(to: to.name) {
-            let passed = try engine.store.gatesPassed(component: component.name, version: version)
-            let list = DeploymentChecklist(
-                component: component.name, version: version, gatesPassed: passed, testsPassed: passed, staging: staged,
-                migrations: await engine.migrationsValidated(of: component),
-                    projections: engine.projectionRebuildsCompleted(of: component))
+            let list = try await engine.checklist(for: component, version: version)
             for line in list.lines { engine.output(line) }
             checklist = list
             if !list.passed {

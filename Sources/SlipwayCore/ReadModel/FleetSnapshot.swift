@@ -3,6 +3,9 @@ import Foundation
 /// The fleet as one read gives it: the projection (folded or read once), the rows made from it,
 /// and what the local target keeps beside it (routes, slots, probes), the latest runs, canaries
 /// and requests awaiting approval. The console's top screens draw from one of these.
+///
+/// ReadModel/ is below the engine's own files only (Support <- Workspace <- Store <- Targets <- Release,
+/// Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine).
 public struct FleetSnapshot: Sendable, Equatable {
     public var projection: Projection
     /// Every component in every environment, in workspace then environment order.

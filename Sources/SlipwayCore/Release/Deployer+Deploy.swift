@@ -6,8 +6,8 @@ extension Deployer {
     /// Deploys `reference` to `environmentName`. Redeploying the live version needs `force`; a
     /// version no pipeline gated goes to production only with `overrideGates` when they are required.
     public func deploy(
-        _ reference: String, kind: Component.Kind? = nil, environment environmentName: String?, version requested: String?,
-        force: Bool, overrideGates: ProductionGate.Override? = nil, cancellation: CancellationFlag = CancellationFlag()
+        _ reference: String, kind: ComponentKind? = nil, environment environmentName: String?, version requested: String?,
+        force: Bool, overrideGates: GateOverride? = nil, cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
         let component = try engine.workspace.component(named: reference, kind: kind)
         let environment = try await engine.environment(named: environmentName)

@@ -7,7 +7,7 @@ extension Deployer {
     /// migration old code may not run on, only `force` with a `reason` goes on, and says so in the audit.
     public func rollback(
         _ reference: String, environment environmentName: String, to target: String?, force: Bool, reason: String? = nil,
-        overrideGates: ProductionGate.Override? = nil, cancellation: CancellationFlag = CancellationFlag()
+        overrideGates: GateOverride? = nil, cancellation: CancellationFlag = CancellationFlag()
     ) async throws(SlipwayError) -> RunResult {
         let component = try engine.workspace.component(named: reference)
         let environment = try engine.workspace.environment(named: environmentName)

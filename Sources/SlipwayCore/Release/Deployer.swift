@@ -4,6 +4,9 @@ import Foundation
 /// file each) refuses what must not happen, plans its run (stages from the target, events from
 /// a pure function of the state) and executes it. The agent calls `perform` for a request;
 /// `--local` does the same in process.
+///
+/// Release/ is above Targets/, a peer of Pipeline/, Gates/, Health/, Data/ and Secrets/ (Support <- Workspace
+/// <- Store <- Targets <- Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine).
 public struct Deployer: Sendable {
     public var engine: Engine
     /// The id the next run takes: a request's, so whoever asked follows the run by it.

@@ -3,7 +3,7 @@ import Foundation
 /// One component in one environment, as `status` and the console's fleet screen show it.
 public struct FleetRow: Sendable, Equatable, Codable {
     public var component: String
-    public var kind: Component.Kind
+    public var kind: ComponentKind
     public var environment: String
     public var technology: String
     public var target: String
@@ -55,7 +55,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
     }
 
     public init(
-        component: String, kind: Component.Kind, environment: String, technology: String, target: String,
+        component: String, kind: ComponentKind, environment: String, technology: String, target: String,
         liveVersion: String? = nil, liveColor: String? = nil, health: HealthState = .unknown, healthCheckedAt: Date? = nil,
         url: String? = nil,
         runningRun: String? = nil, lastOutcome: String? = nil, ready: DeploymentState.ReadyRelease? = nil

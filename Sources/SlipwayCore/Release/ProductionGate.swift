@@ -5,14 +5,8 @@ import Foundation
 /// run tested and gated that exact version, unless a person overrides it with a reason, which is
 /// recorded in the audit and raised as an info alert.
 public struct ProductionGate: Sendable {
-    /// `--override-gates --reason TEXT`.
-    public struct Override: Sendable, Equatable, Codable {
-        public var reason: String
-
-        public init(reason: String) {
-            self.reason = reason
-        }
-    }
+    /// Kept while `Deployer+DeployAll.swift` still names it; everything else says ``GateOverride``.
+    public typealias Override = GateOverride
 
     public var engine: Engine
 
@@ -33,7 +27,7 @@ public struct ProductionGate: Sendable {
 
     /// Refuses `version` naming what is missing, or records the override that lets it through.
     public func check(
-        _ component: Component, environment: String, version: String, override: Override?, route: String
+        _ component: Component, environment: String, version: String, override: GateOverride?, route: String
     ) throws(SlipwayError) {
         guard let missing = try missing(component, environment: environment, version: version) else { return }
         guard let override else {
@@ -45,7 +39,7 @@ public struct ProductionGate: Sendable {
 
     /// Records that `override` let `version` past what is `missing`: in the audit, and as an info alert.
     public func record(
-        _ override: Override, component: Component, environment: String, version: String, missing: String, route: String
+        _ override: GateOverride, component: Component, environment: String, version: String, missing: String, route: String
     ) throws(SlipwayError) {
         let reason = override.reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw SlipwayError(.reasonRequired(what: "--override-gates", why: "why this version skips its gates")) }

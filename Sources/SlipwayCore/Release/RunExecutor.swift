@@ -108,6 +108,7 @@ public struct RunExecutor: Sendable {
                 details: EventDetails(
                     runKind: plan.kind, stage: stage.name, outcome: outcome, exitCode: Int(status),
                     seconds: Date().timeIntervalSince(started))))
+            CrashPoint(onceIn: store.path.deletingLastPathComponent()).reach("after-stage-\(stage.name)")
             if status != 0, stage.continuesAfterFailure, !cancellation.isSet {
                 failedStage = failedStage ?? stage.name
                 state = .failed

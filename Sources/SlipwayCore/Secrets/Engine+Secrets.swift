@@ -2,6 +2,9 @@ import Foundation
 
 /// An environment's secrets from its provider (`secrets:` in its settings), loaded when a run
 /// into it is performed, so they live only in the memory of the process that runs it.
+///
+/// Secrets/ is above Targets/, a peer of Release/, Pipeline/, Gates/, Health/ and Data/ (Support <- Workspace
+/// <- Store <- Targets <- Release, Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine).
 extension Engine {
     /// This engine with the secrets of `environmentName` added to the variables its goals and
     /// API calls see and masked everywhere (the store's copy of the masker included). The

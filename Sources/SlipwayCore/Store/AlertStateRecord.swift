@@ -28,20 +28,9 @@ public struct AlertStateRecord: Codable, Sendable, Equatable, FetchableRecord, P
         self.evaluatedAt = evaluatedAt
     }
 
-    public init(component: String, environment: String, alerting: SLOAlerting, evaluatedAt: Date) {
-        self.init(
-            component: component, environment: environment, objective: alerting.objective.name, firing: alerting.firing,
-            budgetRemaining: alerting.lastBudgetRemaining, evaluatedAt: evaluatedAt)
-    }
-
     /// The names of the rules firing.
     public var firingRules: Set<String> {
         Set((try? JSONDecoder().decode([String].self, from: Data(firing.utf8))) ?? [])
-    }
-
-    /// `objective`'s alerting as stored, with the rules of today's settings.
-    public func alerting(objective: ServiceLevelObjective, rules: [BurnRateRule] = BurnRateRule.standard) -> SLOAlerting {
-        SLOAlerting(objective: objective, rules: rules, firing: firingRules, lastBudgetRemaining: budgetRemaining)
     }
 
     enum CodingKeys: String, CodingKey {

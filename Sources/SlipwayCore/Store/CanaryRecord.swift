@@ -12,13 +12,14 @@ public struct CanaryRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     public var version: String
     public var canaryColor: String
     public var stableColor: String
-    /// The ``CanaryProgress`` as JSON.
+    /// The canary's progress as JSON.
     public var progress: String
     public var updatedAt: Date
 
+    /// `progress` is the canary's state as JSON, which Targets/Canary encodes and decodes.
     public init(
         component: String, environment: String, runID: String, version: String, canaryColor: String, stableColor: String,
-        progress: CanaryProgress, updatedAt: Date
+        progress: String, updatedAt: Date
     ) {
         self.component = component
         self.environment = environment
@@ -26,15 +27,8 @@ public struct CanaryRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
         self.version = version
         self.canaryColor = canaryColor
         self.stableColor = stableColor
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        self.progress = (try? encoder.encode(progress)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        self.progress = progress
         self.updatedAt = updatedAt
-    }
-
-    /// The saved progress; nil if it was written by an incompatible Slipway.
-    public var decodedProgress: CanaryProgress? {
-        try? JSONDecoder().decode(CanaryProgress.self, from: Data(progress.utf8))
     }
 
     enum CodingKeys: String, CodingKey {

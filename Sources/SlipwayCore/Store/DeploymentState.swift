@@ -14,6 +14,12 @@ public struct DeploymentState: Codable, Sendable, Equatable {
         public var healthy: Bool
         public var time: Date
         public var detail: String?
+
+        public init(healthy: Bool, time: Date, detail: String? = nil) {
+            self.healthy = healthy
+            self.time = time
+            self.detail = detail
+        }
     }
 
     public struct RunInProgress: Codable, Sendable, Equatable {

@@ -38,6 +38,8 @@ public struct EventDetails: Codable, Sendable, Equatable {
     public var total: Int64?
     /// For `projection.compared`: what differs between the live and the rebuilt version.
     public var differences: [String]?
+    /// For a quality-gates `job.finished`: each check made, for the production checklist.
+    public var checks: [GateCheckRecord]?
 
     public init(
         runKind: RunKind? = nil, version: String? = nil, commit: String? = nil, color: String? = nil,
@@ -45,8 +47,8 @@ public struct EventDetails: Codable, Sendable, Equatable {
         forced: Bool? = nil, healthy: Bool? = nil, origin: String? = nil, pid: Int? = nil, tag: String? = nil,
         previousVersion: String? = nil, seconds: Double? = nil, jobRun: String? = nil, change: String? = nil,
         objective: String? = nil, request: RunRequest? = nil, migrations: [String]? = nil, allowances: [String]? = nil,
-        schema: String? = nil, recoveredTo: String? = nil, position: Int64? = nil, total: Int64? = nil,
-        differences: [String]? = nil
+        schema: String? = nil, recoveredTo: String? = nil, checks: [GateCheckRecord]? = nil, position: Int64? = nil,
+        total: Int64? = nil, differences: [String]? = nil
     ) {
         self.runKind = runKind
         self.version = version
@@ -71,6 +73,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         self.allowances = allowances
         self.schema = schema
         self.recoveredTo = recoveredTo
+        self.checks = checks
         self.position = position
         self.total = total
         self.differences = differences
@@ -81,7 +84,7 @@ public struct EventDetails: Codable, Sendable, Equatable {
         case healthy, origin, pid, tag, previousVersion = "previous_version", seconds
         case jobRun = "job_run"
         case change, objective, request, migrations, allowances, schema
-        case recoveredTo = "recovered_to"
+        case recoveredTo = "recovered_to", checks
         case position, total, differences
     }
 }

@@ -37,4 +37,22 @@ extension EventStore {
             throw failure(error)
         }
     }
+
+    /// The checks of the newest pipeline run that gated `version` of `component` (empty when it
+    /// recorded none); nil when no pipeline run gated it.
+    public func gateChecks(component: String, version: String) throws(SlipwayError) -> [GateCheckRecord]? {
+        do {
+            return try pool.read { db in
+                try String.fetchOne(db, sql: """
+                    SELECT payload FROM events
+                    WHERE kind = 'job.finished' AND component = ? AND json_extract(payload, '$.stage') = 'quality-gates'
+                        AND json_extract(payload, '$.version') = ?
+                    ORDER BY id DESC LIMIT 1
+                    """, arguments: [component, version])
+                    .map { payload in (try? JSONDecoder().decode(EventDetails.self, from: Data(payload.utf8)))?.checks ?? [] }
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
 }

@@ -7,6 +7,10 @@ import Synchronization
 /// from it, and the runs, locks and output that operations share across processes.
 ///
 /// SQLite in WAL mode, so any number of consoles and CLI processes read while one writes.
+///
+/// Store/ is above Support/ and Workspace/ only (Support <- Workspace <- Store <- Targets <- Release,
+/// Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine): its records hold no Health, Release or
+/// Targets type; those folders extend the records instead (`CanaryRecord+Progress`).
 public final class EventStore: Sendable {
     public let path: URL
     public let actor: String

@@ -8,7 +8,7 @@ extension SlipwayError {
         /// A problem in a configuration file, at `file:line:col`.
         case configuration(ConfigLocation, problem: String)
         /// `reference` names no component (of `kind`, when the command deploys only apps or only services).
-        case unknownComponent(String, kind: Component.Kind?, hint: NameHint?, known: [String])
+        case unknownComponent(String, kind: ComponentKind?, hint: NameHint?, known: [String])
         case unknownEnvironment(String, known: [String])
         case unknownRun(String)
         case unknownRequest(String)
@@ -49,7 +49,7 @@ extension SlipwayError {
             /// A near name, or the full path of the same name.
             case didYouMean(String)
             /// The name is a component of the other kind.
-            case otherKind(name: String, Component.Kind)
+            case otherKind(name: String, ComponentKind)
         }
 
         public struct LockHolder: Sendable, Equatable {

@@ -3,6 +3,11 @@
 ///
 /// Exit codes follow the command line's contract: 2 for usage and configuration
 /// errors (nothing was attempted), 1 for an operation that was attempted and failed.
+///
+/// Support/ is SlipwayCore's lowest folder (Support <- Workspace <- Store <- Targets <- Release, Pipeline,
+/// Gates, Health, Data, Secrets <- ReadModel <- Engine): it names no type of another folder, so the values
+/// its errors carry (`ConfigLocation`, `Role`, `ComponentKind`) live here too. `LayeringTests` checks the
+/// direction.
 public struct SlipwayError: Error, Equatable, CustomStringConvertible, Sendable {
     public enum Category: Sendable, Equatable {
         /// Bad arguments, unknown names, invalid configuration: exit 2.

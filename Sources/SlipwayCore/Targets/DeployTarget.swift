@@ -13,6 +13,9 @@ public enum TrafficControl: Sendable, Equatable {
 /// A platform a component's releases run on, as the deployer, health checks, canaries and
 /// rollbacks see it: what it can do, and the stages that do it. Nothing outside `Targets/`
 /// asks which kind a component is; `Engine.target(for:environment:)` picks the implementation.
+///
+/// Targets/ is above Support/, Workspace/ and Store/ (Support <- Workspace <- Store <- Targets <- Release,
+/// Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine), and holds the `Engine` it is handed.
 public protocol DeployTarget: Sendable {
     var component: Component { get }
     var environment: String { get }
@@ -51,12 +54,24 @@ public protocol DeployTarget: Sendable {
 
     /// Whether another agent can make this run's remaining stages again from its checkpoint.
     var resumesFromCheckpoint: Bool { get }
+
+    /// The stages that give every request back to `lastGood`'s live release, for a run of this
+    /// target that died after it began moving traffic and cannot go on from a checkpoint.
+    func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage]
 }
 
 extension DeployTarget {
     public func platformLiveColor() async throws(SlipwayError) -> SlotColor? { nil }
     public func platformLiveVersion() async throws(SlipwayError) -> String? { nil }
     public var resumesFromCheckpoint: Bool { false }
+
+    /// A switch back to the colour the last good release is live in.
+    public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
+        guard let color = lastGood.liveColor.flatMap(SlotColor.init(rawValue:)) else {
+            throw .failure("no colour of \(component.name) in \(environment) is known to be good")
+        }
+        return try await trafficMove(to: color, state: lastGood, runID: runID).stages
+    }
 }
 
 /// A switch by hand, as the target plans it.

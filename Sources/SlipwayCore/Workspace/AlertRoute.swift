@@ -23,10 +23,10 @@ public struct AlertRoute: Sendable, Equatable {
         self.sinks = sinks
     }
 
-    public func matches(_ alert: Alert) -> Bool {
-        severities.contains(alert.severity)
-            && (components.isEmpty || components.contains(alert.component))
-            && (environments.isEmpty || environments.contains(alert.environment))
+    public func matches(severity: AlertSeverity, component: String, environment: String) -> Bool {
+        severities.contains(severity)
+            && (components.isEmpty || components.contains(component))
+            && (environments.isEmpty || environments.contains(environment))
     }
 
     /// A severity by the seed's name (critical, warning, info) or Slipway's (page, ticket).

@@ -19,11 +19,11 @@ public struct AlertSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// The sinks `alert` goes to, as the outbox names them: `webhook` and `command` for every
-    /// alert, then each sink of every route it matches, once.
-    public func sinks(for alert: Alert) -> [String] {
+    /// The sinks an alert of `severity` about `component` in `environment` goes to, as the outbox
+    /// names them: `webhook` and `command` for every alert, then each sink of every route it matches, once.
+    public func sinks(severity: AlertSeverity, component: String, environment: String) -> [String] {
         var names = (webhook == nil ? [] : ["webhook"]) + (command == nil ? [] : ["command"])
-        for route in routes where route.matches(alert) {
+        for route in routes where route.matches(severity: severity, component: component, environment: environment) {
             for sink in route.sinks where !names.contains(sink) { names.append(sink) }
         }
         return names

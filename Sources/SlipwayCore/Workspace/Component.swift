@@ -2,13 +2,8 @@ import Foundation
 
 /// An app or a service: a folder directly under `apps/` or `services/` that owns its deployment.
 public struct Component: Sendable, Equatable, Identifiable {
-    public enum Kind: String, Sendable, Codable {
-        case app
-        case service
-    }
-
     public var name: String
-    public var kind: Kind
+    public var kind: ComponentKind
     /// Path relative to the workspace root, such as `apps/landing-page`.
     public var path: String
     public var directory: URL

@@ -1,6 +1,10 @@
 import Foundation
 
 /// A monorepo of apps and services, discovered with no configuration at all.
+///
+/// Workspace/ is above Support/ only (Support <- Workspace <- Store <- Targets <- Release, Pipeline, Gates,
+/// Health, Data, Secrets <- ReadModel <- Engine): the configuration's values (`PathFilter`,
+/// `ServiceLevelObjective`, `AlertSeverity`) live here, not in the folders that use them.
 public struct Workspace: Sendable {
     public var root: URL
     public var config: WorkspaceConfig
@@ -67,12 +71,12 @@ public struct Workspace: Sendable {
     /// as `load` reads each; a bad name, a duplicate or a configuration error sets a folder aside.
     static func components(
         apps: [String], services: [String], overrides: [String: (key: ConfigLocation, node: ConfigNode)],
-        load: (_ name: String, _ kind: Component.Kind, _ path: String) throws(SlipwayError) -> Component
+        load: (_ name: String, _ kind: ComponentKind, _ path: String) throws(SlipwayError) -> Component
     ) throws(SlipwayError) -> (components: [Component], problems: [ComponentProblem]) {
         var components: [Component] = []
         var names: [String: String] = [:]
         var problems: [ComponentProblem] = []
-        for (kind, folder, folderNames) in [(Component.Kind.app, "apps", apps), (.service, "services", services)] {
+        for (kind, folder, folderNames) in [(ComponentKind.app, "apps", apps), (.service, "services", services)] {
             for name in folderNames {
                 let path = "\(folder)/\(name)"
                 do throws(SlipwayError) {
@@ -126,7 +130,7 @@ public struct Workspace: Sendable {
     }
 
     private static func loadComponent(
-        name: String, kind: Component.Kind, path: String, root: URL, config: WorkspaceConfig, override: ConfigNode?
+        name: String, kind: ComponentKind, path: String, root: URL, config: WorkspaceConfig, override: ConfigNode?
     ) throws(SlipwayError) -> Component {
         let directory = root.appendingPathComponent(path)
         let makefile = MakefileMetadata.load(from: directory.appendingPathComponent("Makefile"), directory: directory)
@@ -166,7 +170,7 @@ public struct Workspace: Sendable {
     }
 
     /// The component called `reference`, written as `accounts` or `services/accounts`.
-    public func component(named reference: String, kind: Component.Kind? = nil) throws(SlipwayError) -> Component {
+    public func component(named reference: String, kind: ComponentKind? = nil) throws(SlipwayError) -> Component {
         let name = reference.hasPrefix("apps/") || reference.hasPrefix("services/")
             ? String(reference.split(separator: "/", maxSplits: 1).last ?? "") : reference
         let candidates = kind.map { kind in components.filter { $0.kind == kind } } ?? components

@@ -12,16 +12,16 @@ public enum RunRequest: Codable, Sendable, Equatable {
 
     public struct Deploy: Codable, Sendable, Equatable {
         public var component: String
-        public var kind: Component.Kind?
+        public var kind: ComponentKind?
         /// Resolved by the requester (from its git branch when it gave none).
         public var environment: String
         public var version: String?
         public var force: Bool
-        public var overrideGates: ProductionGate.Override?
+        public var overrideGates: GateOverride?
 
         public init(
-            component: String, kind: Component.Kind?, environment: String, version: String?, force: Bool,
-            overrideGates: ProductionGate.Override? = nil
+            component: String, kind: ComponentKind?, environment: String, version: String?, force: Bool,
+            overrideGates: GateOverride? = nil
         ) {
             self.component = component
             self.kind = kind
@@ -51,11 +51,11 @@ public enum RunRequest: Codable, Sendable, Equatable {
         public var force: Bool
         /// Why a forced rollback goes over a migration old code cannot run on: recorded in the audit.
         public var reason: String?
-        public var overrideGates: ProductionGate.Override?
+        public var overrideGates: GateOverride?
 
         public init(
             component: String, environment: String, version: String?, force: Bool, reason: String? = nil,
-            overrideGates: ProductionGate.Override? = nil
+            overrideGates: GateOverride? = nil
         ) {
             self.component = component
             self.environment = environment
@@ -70,9 +70,9 @@ public enum RunRequest: Codable, Sendable, Equatable {
         public var component: String
         public var from: String
         public var to: String
-        public var overrideGates: ProductionGate.Override?
+        public var overrideGates: GateOverride?
 
-        public init(component: String, from: String, to: String, overrideGates: ProductionGate.Override? = nil) {
+        public init(component: String, from: String, to: String, overrideGates: GateOverride? = nil) {
             self.component = component
             self.from = from
             self.to = to
@@ -150,11 +150,11 @@ public enum RunRequest: Codable, Sendable, Equatable {
         let environment = try container.decode(String.self, forKey: .environment)
         let version = try container.decodeIfPresent(String.self, forKey: .version)
         let force = try container.decodeIfPresent(Bool.self, forKey: .force) ?? false
-        let overrideGates = try container.decodeIfPresent(String.self, forKey: .overrideGates).map(ProductionGate.Override.init(reason:))
+        let overrideGates = try container.decodeIfPresent(String.self, forKey: .overrideGates).map(GateOverride.init(reason:))
         switch try container.decode(Action.self, forKey: .action) {
         case .deploy:
             self = .deploy(.init(
-                component: component, kind: try container.decodeIfPresent(Component.Kind.self, forKey: .kind),
+                component: component, kind: try container.decodeIfPresent(ComponentKind.self, forKey: .kind),
                 environment: environment, version: version, force: force, overrideGates: overrideGates))
         case .switchTraffic:
             self = .switchTraffic(.init(

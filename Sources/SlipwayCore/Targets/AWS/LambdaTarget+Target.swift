@@ -25,5 +25,11 @@ extension LambdaTarget: DeployTarget {
     /// Every published version stays in Lambda: a rollback moves the alias, with no rebuild.
     public func keepsRelease(_ version: String) -> Bool { true }
 
+    /// The alias back on the last good published version, with no weights.
+    public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
+        guard let version = lastGood.liveVersion else { throw .failure("no version of \(function) is known to be good") }
+        return [switchStage(version: version)]
+    }
+
     public func pruneReleases(output: (String) -> Void) {}
 }

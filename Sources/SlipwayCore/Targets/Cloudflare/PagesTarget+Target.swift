@@ -33,5 +33,11 @@ extension PagesTarget: DeployTarget {
         try await currentProject(log: nil).canonicalDeployment?.trigger?.metadata?.commitHash
     }
 
+    /// The last good version's production deployment made production again, with no upload.
+    public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
+        guard let version = lastGood.liveVersion else { throw .failure("no version of Pages project \(project) is known to be good") }
+        return [productionStage(version: version, source: component.directory)]
+    }
+
     public func pruneReleases(output: (String) -> Void) {}
 }

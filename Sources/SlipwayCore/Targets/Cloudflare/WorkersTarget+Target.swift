@@ -29,5 +29,11 @@ extension WorkersTarget: DeployTarget {
         return try await api.call("GET", try scriptPath() + "/versions/\(id)", as: CloudflareAnswer.WorkerVersion.self).tag
     }
 
+    /// The last good version deployed again at 100%: Cloudflare keeps it.
+    public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
+        guard let version = lastGood.liveVersion else { throw .failure("no version of \(script) is known to be good") }
+        return [switchStage(version: version)]
+    }
+
     public func pruneReleases(output: (String) -> Void) {}
 }

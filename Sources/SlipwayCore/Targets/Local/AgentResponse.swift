@@ -44,7 +44,11 @@ public enum AgentResponse: Codable, Sendable, Equatable {
         public var pid: Int32
         public var socket: String
         public var routerPID: Int32?
-        public var slots: [Slot]
+        /// The store's slots as the agent sees them: `crashed` when the process is gone, and
+        /// `retireAt` only while the colour runs. The answer carries the fields of ``SlotCodingKeys``;
+        /// a slot read from it has no host, directory, command or variables, and `startedAt` is
+        /// `distantPast`.
+        public var slots: [SlotRecord]
         public var routes: [Route]
         /// Where the agent serves `/metrics` in the Prometheus text format.
         public var metricsURL: String?
@@ -54,7 +58,7 @@ public enum AgentResponse: Codable, Sendable, Equatable {
         public var storeProblem: String?
 
         public init(
-            pid: Int32, socket: String, routerPID: Int32?, slots: [Slot], routes: [Route], metricsURL: String? = nil,
+            pid: Int32, socket: String, routerPID: Int32?, slots: [SlotRecord], routes: [Route], metricsURL: String? = nil,
             metricsTokenFile: String? = nil, storeProblem: String? = nil
         ) {
             self.pid = pid
@@ -72,12 +76,31 @@ public enum AgentResponse: Codable, Sendable, Equatable {
             case metricsURL = "metrics_url", metricsTokenFile = "metrics_token_file", storeProblem = "store_problem"
         }
 
+        /// The keys of one slot, as `agent status --json` has always printed them.
+        enum SlotCodingKeys: String, CodingKey {
+            case component, environment, color, version, port, pid, state, restarts, logPath = "log_path"
+            case warmUntil = "warm_until"
+        }
+
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             pid = try container.decode(Int32.self, forKey: .pid)
             socket = try container.decode(String.self, forKey: .socket)
             routerPID = try container.decodeIfPresent(Int32.self, forKey: .routerPID)
-            slots = try container.decode([Slot].self, forKey: .slots)
+            var slotList = try container.nestedUnkeyedContainer(forKey: .slots)
+            slots = []
+            while !slotList.isAtEnd {
+                let slot = try slotList.nestedContainer(keyedBy: SlotCodingKeys.self)
+                slots.append(SlotRecord(
+                    component: try slot.decode(String.self, forKey: .component),
+                    environment: try slot.decode(String.self, forKey: .environment),
+                    color: try slot.decode(String.self, forKey: .color), version: try slot.decode(String.self, forKey: .version),
+                    port: try slot.decode(Int.self, forKey: .port), pid: try slot.decode(Int32.self, forKey: .pid),
+                    pidStartTime: "", host: "", directory: "", command: "[]", variables: "{}",
+                    logPath: try slot.decode(String.self, forKey: .logPath), state: try slot.decode(SlotState.self, forKey: .state),
+                    restarts: try slot.decode(Int.self, forKey: .restarts), startedAt: .distantPast,
+                    retireAt: try slot.decodeIfPresent(Date.self, forKey: .warmUntil)))
+            }
             routes = try container.decode([Route].self, forKey: .routes)
             metricsURL = try container.decodeIfPresent(String.self, forKey: .metricsURL)
             metricsTokenFile = try container.decodeIfPresent(String.self, forKey: .metricsTokenFile)
@@ -90,46 +113,24 @@ public enum AgentResponse: Codable, Sendable, Equatable {
             try container.encode(pid, forKey: .pid)
             try container.encode(socket, forKey: .socket)
             try container.encodeIfPresent(routerPID, forKey: .routerPID)
-            try container.encode(slots, forKey: .slots)
+            var slotList = container.nestedUnkeyedContainer(forKey: .slots)
+            for record in slots {
+                var slot = slotList.nestedContainer(keyedBy: SlotCodingKeys.self)
+                try slot.encode(record.component, forKey: .component)
+                try slot.encode(record.environment, forKey: .environment)
+                try slot.encode(record.color, forKey: .color)
+                try slot.encode(record.version, forKey: .version)
+                try slot.encode(record.port, forKey: .port)
+                try slot.encode(record.pid, forKey: .pid)
+                try slot.encode(record.state, forKey: .state)
+                try slot.encode(record.restarts, forKey: .restarts)
+                try slot.encode(record.logPath, forKey: .logPath)
+                try slot.encodeIfPresent(record.retireAt, forKey: .warmUntil)
+            }
             try container.encode(routes, forKey: .routes)
             try container.encodeIfPresent(metricsURL, forKey: .metricsURL)
             try container.encodeIfPresent(metricsTokenFile, forKey: .metricsTokenFile)
             try container.encodeIfPresent(storeProblem, forKey: .storeProblem)
-        }
-    }
-
-    public struct Slot: Codable, Sendable, Equatable {
-        public var component: String
-        public var environment: String
-        public var color: String
-        public var version: String
-        public var port: Int
-        public var pid: Int32
-        public var state: SlotState
-        public var restarts: Int
-        public var logPath: String
-        /// When this colour, which has lost its traffic, is stopped.
-        public var warmUntil: Date?
-
-        public init(
-            component: String, environment: String, color: String, version: String, port: Int, pid: Int32,
-            state: SlotState, restarts: Int, logPath: String, warmUntil: Date? = nil
-        ) {
-            self.component = component
-            self.environment = environment
-            self.color = color
-            self.version = version
-            self.port = port
-            self.pid = pid
-            self.state = state
-            self.restarts = restarts
-            self.logPath = logPath
-            self.warmUntil = warmUntil
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case component, environment, color, version, port, pid, state, restarts, logPath = "log_path"
-            case warmUntil = "warm_until"
         }
     }
 

@@ -205,7 +205,7 @@ public struct LocalDeployment: Sendable {
     }
 
     /// The slot of `color` if it is running.
-    func runningSlot(color: SlotColor) async throws(SlipwayError) -> AgentResponse.Slot? {
+    func runningSlot(color: SlotColor) async throws(SlipwayError) -> SlotRecord? {
         try await status().slots.first {
             $0.component == component.name && $0.environment == environment && $0.color == color.rawValue && $0.state == .running
         }

@@ -30,17 +30,17 @@ public struct Alert: Sendable, Equatable, Codable {
         self.time = time
     }
 
-    /// The alert for an SLO change of `component` in `environment`.
-    public init(_ alert: SLOAlert, component: String, environment: String, time: Date = Date()) {
-        self.init(
-            severity: alert.severity, change: alert.change.rawValue, component: component, environment: environment,
-            objective: alert.objective, rule: alert.rule, message: "\(component) in \(environment): \(alert.message)", time: time)
-    }
-
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .iso8601
         return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+extension AlertSettings {
+    /// The sinks `alert` goes to (see ``sinks(severity:component:environment:)``).
+    public func sinks(for alert: Alert) -> [String] {
+        sinks(severity: alert.severity, component: alert.component, environment: alert.environment)
     }
 }

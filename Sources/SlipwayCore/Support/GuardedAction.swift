@@ -30,14 +30,4 @@ public enum GuardedAction: String, Sendable, Equatable, CaseIterable {
             .admin
         }
     }
-
-    /// The action a run request asks for.
-    public init(_ request: RunRequest) {
-        switch request {
-        case .deploy: self = .deploy
-        case .switchTraffic: self = .switchTraffic
-        case .rollback: self = .rollback
-        case .promote: self = .promote
-        }
-    }
 }
