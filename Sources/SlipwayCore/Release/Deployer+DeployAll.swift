@@ -36,7 +36,7 @@ extension Deployer {
     ) async throws(SlipwayError) -> [String: RunResult] {
         let environment = try await checkedEnvironment(environmentName, overrideGates: overrideGates)
         let selection = try await select(in: environment, force: force, overrideGates: overrideGates)
-        let group = RunRecord.newID()
+        let group = "deploy-all-" + RunRecord.newID()
         var results = selection.refused
         var runs: [(name: String, run: RequestedRun)] = []
         for (component, _, _) in selection.pending {
