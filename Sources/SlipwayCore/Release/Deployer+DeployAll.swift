@@ -40,6 +40,11 @@ extension Deployer {
         var results = selection.refused
         var runs: [(name: String, run: RequestedRun)] = []
         for (component, _, _) in selection.pending {
+            // Ctrl-C while asking: what is asked is followed (and cancelled), the rest never asked.
+            if cancellation.isSet {
+                results[component.name] = RunResult(runID: "-", state: .cancelled, failedStage: nil, reason: "cancelled before it was asked")
+                continue
+            }
             let request = RunRequest.deploy(.init(
                 component: component.name, kind: component.kind, environment: environment.name, version: nil, force: force,
                 overrideGates: overrideGates, group: group))
