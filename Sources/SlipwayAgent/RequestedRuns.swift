@@ -10,6 +10,7 @@ final class RequestedRuns: Sendable {
     let statePath: URL
     let store: EventStore
     let turns = TrafficTurns()
+    let groups = GroupSlots()
     let startup = StartupGate()
     /// Requests being executed (or waiting for their turn) in this agent.
     private let active = Atomic<Int>(0)
@@ -87,7 +88,12 @@ final class RequestedRuns: Sendable {
         }
         await turns.acquire(key, for: record.id)
         await queued()
+        // A deploy-all's runs wait for a slot of their group after their turn: a run holding a
+        // slot never waits for a turn, so groups cannot hold each other up.
+        let group = record.request.group
+        if let group { await groups.acquire(group, limit: engine.workspace.config.parallelism) }
         await perform(record, engine: engine)
+        if let group { await groups.release(group) }
         await turns.release(key)
     }
 

@@ -79,6 +79,7 @@ import Testing
             component: "api", environment: "production", version: "v1", force: true, reason: "v1 ignores the new column",
             overrideGates: .init(reason: "v1 predates the pipeline"))),
         RunRequest.promote(.init(component: "api", from: "staging", to: "production", overrideGates: .init(reason: "docs only"))),
+        RunRequest.deploy(.init(component: "web", kind: .app, environment: "staging", version: nil, force: false, group: "r20261204-0001")),
     ])
     func aRequestReadsBackAsItWasWritten(request: RunRequest) throws {
         let data = try JSONEncoder().encode(request)

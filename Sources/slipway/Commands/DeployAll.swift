@@ -12,6 +12,7 @@ struct DeployAll: AsyncParsableCommand {
     var changed = false
     @Option(help: "With --changed: the base commit or ref.") var base: String?
     @OptionGroup var override: OverrideOptions
+    @OptionGroup var execution: RunOptions
 
     func run() async throws {
         let overrideGates = try override.gateOverride()
@@ -28,8 +29,11 @@ struct DeployAll: AsyncParsableCommand {
         }
         let cancellation = CancellationFlag()
         SignalTrap.cancel(cancellation)
-        let results = try await Deployer(engine: engine).deployAll(
-            environment: env, force: force, overrideGates: overrideGates, cancellation: cancellation)
+        let deployer = Deployer(engine: engine)
+        let results = execution.inProcess
+            ? try await deployer.deployAll(environment: env, force: force, overrideGates: overrideGates, cancellation: cancellation)
+            : try await deployer.requestDeployAll(
+                environment: env, force: force, overrideGates: overrideGates, noWait: execution.noWait, cancellation: cancellation)
         let failed = results.filter { !$0.value.succeeded }.keys.sorted()
         print("deploy-all: \(results.count - failed.count) deployed, \(failed.count) not"
             + (failed.isEmpty ? "" : " (\(failed.joined(separator: ", ")))"))

@@ -1,8 +1,8 @@
 /// A changing action asked of the engine, recorded in the store as `run.requested` and executed
 /// by the agent (or in process with `--local`). Its JSON form, what the store keeps, is one flat
 /// object: `{"action": "deploy" | "switch" | "rollback" | "promote", "component": ...,
-/// "environment": ..., "version"?, "force"?, "reason"?, "override_gates"?, "kind"?, "color"?, "from"?}` (a promotion's
-/// environment is where it goes).
+/// "environment": ..., "version"?, "force"?, "reason"?, "override_gates"?, "kind"?, "color"?, "from"?, "group"?}` (a
+/// promotion's environment is where it goes).
 public enum RunRequest: Codable, Sendable, Equatable {
     case deploy(Deploy)
     case switchTraffic(Switch)
@@ -18,10 +18,13 @@ public enum RunRequest: Codable, Sendable, Equatable {
         public var version: String?
         public var force: Bool
         public var overrideGates: GateOverride?
+        /// The `deploy-all` it is one of: the agent runs at most the workspace's `parallelism` of
+        /// one group at once, whether or not its requester is still there.
+        public var group: String?
 
         public init(
             component: String, kind: ComponentKind?, environment: String, version: String?, force: Bool,
-            overrideGates: GateOverride? = nil
+            overrideGates: GateOverride? = nil, group: String? = nil
         ) {
             self.component = component
             self.kind = kind
@@ -29,6 +32,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
             self.version = version
             self.force = force
             self.overrideGates = overrideGates
+            self.group = group
         }
     }
 
@@ -100,6 +104,11 @@ public enum RunRequest: Codable, Sendable, Equatable {
         }
     }
 
+    /// The `deploy-all` the request is one of, if any.
+    public var group: String? {
+        if case .deploy(let deploy) = self { deploy.group } else { nil }
+    }
+
     public var runKind: RunKind {
         switch self {
         case .deploy: .deploy
@@ -124,7 +133,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case action, component, environment, version, force, kind, color, from, reason
+        case action, component, environment, version, force, kind, color, from, reason, group
         case overrideGates = "override_gates"
     }
 
@@ -155,7 +164,8 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .deploy:
             self = .deploy(.init(
                 component: component, kind: try container.decodeIfPresent(ComponentKind.self, forKey: .kind),
-                environment: environment, version: version, force: force, overrideGates: overrideGates))
+                environment: environment, version: version, force: force, overrideGates: overrideGates,
+                group: try container.decodeIfPresent(String.self, forKey: .group)))
         case .switchTraffic:
             self = .switchTraffic(.init(
                 component: component, environment: environment, color: try container.decodeIfPresent(SlotColor.self, forKey: .color)))
@@ -180,6 +190,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
             try container.encodeIfPresent(deploy.version, forKey: .version)
             try container.encode(deploy.force, forKey: .force)
             try container.encodeIfPresent(deploy.overrideGates?.reason, forKey: .overrideGates)
+            try container.encodeIfPresent(deploy.group, forKey: .group)
         case .switchTraffic(let request):
             try container.encodeIfPresent(request.color, forKey: .color)
         case .rollback(let rollback):
