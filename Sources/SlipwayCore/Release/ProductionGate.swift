@@ -5,9 +5,6 @@ import Foundation
 /// run tested and gated that exact version, unless a person overrides it with a reason, which is
 /// recorded in the audit and raised as an info alert.
 public struct ProductionGate: Sendable {
-    /// Kept while `Deployer+DeployAll.swift` still names it; everything else says ``GateOverride``.
-    public typealias Override = GateOverride
-
     public var engine: Engine
 
     public init(engine: Engine) {
