@@ -48,11 +48,16 @@ import Testing
             """)
         #expect(refused.message == "AWS refused the credentials of AWS_ACCESS_KEY_ID AKIAEXAMPLE (InvalidClientTokenId) on aws "
             + "elbv2 modify-listener; traffic stays where it was")
+        #expect(refused.reason == .platform(.credentialRefused(
+            .aws, credential: "the credentials of AWS_ACCESS_KEY_ID AKIAEXAMPLE", status: "InvalidClientTokenId", reason: nil,
+            operation: "elbv2 modify-listener")))
         let profile = AWSCommandLine(region: nil, environment: ["AWS_PROFILE": "deploy"])
         #expect(profile.failure(of: "ecs update-service", standardError: "An error occurred (AccessDeniedException) when calling")
             .message.contains("the credentials of AWS_PROFILE 'deploy' (AccessDeniedException)"))
         let other = key.failure(of: "ecs update-service", standardError: "An error occurred (ServiceNotFoundException) when calling x: gone\n")
         #expect(other.message == "aws ecs update-service failed: An error occurred (ServiceNotFoundException) when calling x: gone")
+        #expect(other.reason == .platform(.refused(
+            .aws, operation: "ecs update-service", status: nil, message: "An error occurred (ServiceNotFoundException) when calling x: gone")))
     }
 
     @Test func theReleasesImageIsTaggedWithItsVersion() async throws {

@@ -35,17 +35,18 @@ public struct ECSTarget: Sendable {
     /// The component's `aws:` block, refused when a key the target needs is missing.
     static func settings(of component: Component, in environment: String) throws(SlipwayError) -> AWSSettings {
         guard let settings = component.settings.aws(in: environment) else {
-            throw .usage("\(component.path) deploys to aws-ecs but has neither an aws: block in its slipway.yml for \(environment) "
-                + "(cluster, services, target_groups, listener, image; see deploy/slipway.reference.yml) nor a 'deploy' goal in its Makefile")
+            throw SlipwayError(.target(.noSettings(
+                component: component.path, target: "aws-ecs", environment: environment, block: "aws",
+                keys: ["cluster", "services", "target_groups", "listener", "image"])))
         }
         let missing = [
             ("cluster", settings.cluster == nil), ("services", settings.services == nil),
             ("target_groups", settings.targetGroups == nil), ("listener", settings.listener == nil), ("image", settings.image == nil),
         ].filter(\.1).map(\.0)
         guard missing.isEmpty else {
-            let message = "aws-ecs needs aws.\(missing.joined(separator: ", aws."))"
-            if let location = settings.location { throw location.error(message) }
-            throw .usage("\(component.path): \(message)")
+            let needed = missing.map { "aws.\($0)" }
+            if let location = settings.location { throw location.error("aws-ecs needs \(needed.joined(separator: ", "))") }
+            throw SlipwayError(.target(.settingsMissing(component: component.path, target: "aws-ecs", settings: needed)))
         }
         return settings
     }
@@ -68,7 +69,7 @@ public struct ECSTarget: Sendable {
         ])
         let now = try await self.weights()
         guard now == weights else {
-            throw .failure("the listener reads back \(now.description) after Slipway wrote \(weights.description)")
+            throw SlipwayError(.target(.readBackDiffers(.listener, found: now.description, wrote: weights.description)))
         }
     }
 
@@ -150,7 +151,7 @@ public struct ECSTarget: Sendable {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-task-definition-\(UUID().uuidString).json")
         // Owner-only: a task definition may hold environment values.
         guard FileManager.default.createFile(atPath: file.path, contents: input, attributes: [.posixPermissions: 0o600]) else {
-            throw .failure("cannot write \(file.path)")
+            throw SlipwayError(.fileAccess(.write, path: file.path))
         }
         defer { try? FileManager.default.removeItem(at: file) }
         let arn = try await aws.call(
