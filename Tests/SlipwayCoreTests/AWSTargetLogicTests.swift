@@ -27,7 +27,8 @@ import Testing
             try ListenerWeights(actions: Self.forward([("arn:tg/blue", 0), ("arn:tg/other", 100)]), targetGroups: Self.groups)
         }
         #expect(error?.message.contains("arn:tg/other, which is neither aws.target_groups.blue nor green") == true)
-        #expect(throws: SlipwayError.self) {
+        #expect(error?.reason == .ecs(.listenerForwardsElsewhere(targetGroup: "arn:tg/other")))
+        #expect(throws: SlipwayError(.ecs(.listenerNotForwarding))) {
             try ListenerWeights(actions: [ListenerAction(type: "fixed-response", targetGroupArn: nil, forwardConfig: nil)],
                                 targetGroups: Self.groups)
         }

@@ -145,6 +145,27 @@ import Testing
          "post-promotion checks failed 3 times in a row; switched back to green", 1),
     ]
 
+    static let ecs: [(Reason, String, Int32)] = [
+        (.ecs(.listenerNotFound(arn: "arn:l")), "listener arn:l not found", 1),
+        (.ecs(.listenerNotForwarding), "the listener's default action does not forward to a target group", 1),
+        (.ecs(.listenerForwardsElsewhere(targetGroup: "arn:tg/x")),
+         "the listener forwards to arn:tg/x, which is neither aws.target_groups.blue nor green", 1),
+        (.ecs(.listenerFavoursNeither), "the listener favours neither colour", 1),
+        (.ecs(.colorNotIdle(.green, weights: "blue 50%, green 50%")),
+         "the listener still sends blue 50%, green 50% of traffic, so the green service is not idle; nothing was changed", 1),
+        (.ecs(.serviceMissing(service: "orders-blue", cluster: "main", reason: "MISSING")), "ECS service orders-blue in cluster main: MISSING", 1),
+        (.ecs(.taskDefinitionUnreadable(path: "/s/td.json")), "cannot read a task definition (a JSON object) from /s/td.json", 1),
+        (.ecs(.noContainerDefinitions(path: "/s/td.json")), "/s/td.json has no containerDefinitions", 1),
+        (.ecs(.noContainerRuns(path: "/s/td.json", image: "orders", version: "v2")),
+         "no container in /s/td.json runs orders (aws.image), so none can take version v2", 1),
+        (.ecs(.deploymentFailed(taskDefinition: "arn:td:3", service: "orders-green")),
+         "the deployment of arn:td:3 to orders-green failed; the listener was not changed", 1),
+        (.ecs(.serviceDidNotRun(service: "orders-green", taskDefinition: "arn:td:3", checks: 30, last: "no primary deployment")),
+         "orders-green did not run arn:td:3 after 30 checks (no primary deployment); the listener was not changed", 1),
+        (.ecs(.targetGroupUnhealthy(.green, checks: 30, last: "unhealthy")),
+         "the green target group never reported healthy targets after 30 checks (unhealthy); the listener was not changed", 1),
+    ]
+
     static let processes: [(Reason, String, Int32)] = [
         (.socket(.pathTooLong(path: "/tmp/abc")), "socket path /tmp/abc is 8 bytes; it must stay under 108", 1),
         (.socket(.cannotCreate(problem: "EMFILE")), "socket: EMFILE", 1),
@@ -318,7 +339,7 @@ import Testing
         (.backup(.noFreePort(bound: false, problem: "EMFILE")), "cannot find a free port: EMFILE", 1),
     ]
 
-    static let renderings = (general + platform + target + processes + release + data)
+    static let renderings = (general + platform + target + ecs + processes + release + data)
         .map { Rendering(reason: $0.0, line: $0.1, exitCode: $0.2) }
 
     @Test(arguments: renderings)

@@ -65,6 +65,7 @@ extension SlipwayError {
         case report(file: String, ReportProblem)
         case platform(PlatformProblem)
         case target(TargetProblem)
+        case ecs(ECSProblem)
         case socket(SocketProblem)
         case agent(AgentProblem)
         case git(GitProblem)
@@ -129,7 +130,7 @@ extension SlipwayError {
                 .usage
             case .cancelled, .lockHeld, .notHealthy, .gateRefused, .accessRefused, .selfApproval, .approvalsBypassed,
                  .cannotRun, .commandFailed, .malformedReport, .store, .fileAccess, .cannotGiveAway, .runNotRunning,
-                 .noCanaryInProgress, .alreadyApproved, .notAwaitingApproval, .socket, .agent, .database, .migrationPlan:
+                 .noCanaryInProgress, .alreadyApproved, .notAwaitingApproval, .socket, .agent, .database, .migrationPlan, .ecs:
                 .failure
             case .report(_, let problem): problem.category
             case .platform(let problem): problem.category
@@ -231,6 +232,8 @@ extension SlipwayError {
             case .platform(let problem):
                 return problem.line
             case .target(let problem):
+                return problem.line
+            case .ecs(let problem):
                 return problem.line
             case .socket(let problem):
                 return problem.line
