@@ -29,7 +29,7 @@ import Testing
         (.notAColor("red"), "colour must be blue or green, not 'red'", 2),
         (.environmentRequired(command: "backup list web"), "backup list web: give the environment with --env ENV", 2),
         (.promotionToItself(environment: "staging"), "--from and --to are both staging", 2),
-        (.runNotRunning(id: "r1", state: "succeeded"), "run r1 is not running: it succeeded", 1),
+        (.runNotRunning(id: "r1", state: .succeeded), "run r1 is not running: it succeeded", 1),
         (.noCanaryInProgress(component: "web", environment: "staging"), "no canary of web is in progress in staging", 1),
         (.alreadyApproved(actor: "bob", requestID: "q1"), "bob has already approved request q1; it needs another approver", 1),
         (.notAwaitingApproval(requestID: "q1", title: "deploy web", state: "approved"),

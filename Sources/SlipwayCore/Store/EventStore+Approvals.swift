@@ -86,7 +86,7 @@ extension EventStore {
         guard let record = try RequestRecord.fetchOne(db, key: id) else { throw SlipwayError(.unknownRequest(id)) }
         guard record.awaitsApproval else {
             let state = record.state == .pending || record.state == .claimed ? "approved" : record.state.rawValue
-            throw SlipwayError(.notAwaitingApproval(requestID: id, title: record.request.title, state: "\(state)"))
+            throw SlipwayError(.notAwaitingApproval(requestID: id, title: record.request.title, state: state))
         }
         return record
     }

@@ -41,7 +41,7 @@ extension SlipwayError {
         case malformedReport(file: String, ReportPlace, problem: String)
         /// The store file at `path` failed while `doing` something.
         case store(path: String, StoreProblem, doing: String?)
-        /// No workspace in `directory` or any folder above it.
+        /// No workspace in the folder searched from or any folder above it.
         case noWorkspace(searchedFrom: String)
         /// A file or folder could not be acted on; `what` names it when its path alone does not.
         case fileAccess(FileAction, path: String, what: String? = nil, problem: String? = nil)
@@ -53,8 +53,8 @@ extension SlipwayError {
         case environmentRequired(command: String)
         /// A promotion from an environment to itself.
         case promotionToItself(environment: String)
-        /// The run was asked to stop but is in `state` already.
-        case runNotRunning(id: String, state: String)
+        /// A run asked to stop has ended already, in `state`.
+        case runNotRunning(id: String, state: RunRecord.State)
         case noCanaryInProgress(component: String, environment: String)
         /// The approver already approved the request, which needs another approver.
         case alreadyApproved(actor: String, requestID: String)
@@ -218,7 +218,7 @@ extension SlipwayError {
             case .promotionToItself(let environment):
                 return "--from and --to are both \(environment)"
             case .runNotRunning(let id, let state):
-                return "run \(id) is not running: it \(state)"
+                return "run \(id) is not running: it \(state.rawValue)"
             case .noCanaryInProgress(let component, let environment):
                 return "no canary of \(component) is in progress in \(environment)"
             case .alreadyApproved(let actor, let requestID):
