@@ -54,12 +54,12 @@ public actor Agent {
         let lockPath = state.deletingLastPathComponent().appendingPathComponent("agent.lock").path
         let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            throw SlipwayError.failure("an agent already runs for this workspace (\(lockPath) is locked)")
+            throw SlipwayError(.agent(.alreadyRunning(lockPath: lockPath)))
         }
         let store = try EventStore(path: state, actor: "agent")
         let client = AgentClient(workspace: root, statePath: state)
         if await client.answers() {
-            throw SlipwayError.failure("an agent already answers on \(client.socketPath)")
+            throw SlipwayError(.agent(.alreadyAnswering(socket: client.socketPath)))
         }
         let agent = Agent(root: root, store: store, socketPath: client.socketPath) { path in ControlledRouter(socketPath: path) }
         try await agent.serve()
@@ -117,7 +117,7 @@ public actor Agent {
         Task { [clock] in await scheduler.watch(clock: clock, while: running) }
         await startMetricsEndpoint()
         try await socket.closed()
-        throw SlipwayError.failure("the agent's socket \(socketPath) closed")
+        throw SlipwayError(.agent(.socketClosed(socket: socketPath)))
     }
 
     /// Answers a ping and takes an `execute` on at once, so a busy agent is never taken for a
@@ -341,7 +341,7 @@ public actor Agent {
         let existing = try store.routes().first { $0.component == component && $0.environment == environment }
         let port = existing?.port ?? requested ?? 0
         let host = requestedHost ?? existing?.host ?? "127.0.0.1"
-        guard let router else { throw SlipwayError.failure("the router is not running") }
+        guard let router else { throw SlipwayError(.target(.routerNotRunning)) }
         let name = "\(component)/\(environment)"
         if let existing, existing.host != host {
             // A new bind address: the listener moves (requests in flight drain), the split stays.
@@ -378,12 +378,12 @@ public actor Agent {
     }
 
     func switchTraffic(component: String, environment: String, color: SlotColor, greenWeight: Int?, keepWarm: Double) async throws {
-        guard let router else { throw SlipwayError.failure("the router is not running") }
+        guard let router else { throw SlipwayError(.target(.routerNotRunning)) }
         let slots = try store.slots().filter {
             $0.component == component && $0.environment == environment && $0.state == .running
         }
         guard let target = slots.first(where: { $0.color == color.rawValue }), DetachedProcess.isRunning(target.pid) else {
-            throw SlipwayError.failure("no running \(color) slot of \(component) in \(environment) to switch to")
+            throw SlipwayError(.target(.slotNotRunning(component: component, color: color, environment: environment, toSwitchTo: true)))
         }
         guard var route = try store.routes().first(where: { $0.component == component && $0.environment == environment }) else {
             throw SlipwayError.failure("\(component) has no route in \(environment) yet")

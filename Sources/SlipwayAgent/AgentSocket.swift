@@ -23,7 +23,7 @@ final class AgentSocket: Sendable {
         answered: @escaping @Sendable (AgentResponse) -> Void
     ) async throws -> AgentSocket {
         guard path.utf8.count <= UnixSocket.maximumPathBytes else {
-            throw SlipwayError.failure("socket path \(path) is \(path.utf8.count) bytes; it must stay under 108")
+            throw SlipwayError(.socket(.pathTooLong(path: path)))
         }
         try PrivateDirectory.prepare((path as NSString).deletingLastPathComponent)
         unlink(path)
@@ -45,7 +45,7 @@ final class AgentSocket: Sendable {
                 .bind(unixDomainSocketPath: path)
                 .get()
         } catch {
-            throw SlipwayError.failure("cannot listen on \(path): \(error)")
+            throw SlipwayError(.socket(.cannotListen(path: path, problem: "\(error)")))
         }
         chmod(path, 0o600)
         return AgentSocket(channel: channel)

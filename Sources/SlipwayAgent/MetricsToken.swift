@@ -21,7 +21,7 @@ struct MetricsToken: Sendable {
         let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
         try? FileManager.default.removeItem(at: file)
         guard FileManager.default.createFile(atPath: file.path, contents: Data((value + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw .failure("cannot write \(file.path)")
+            throw SlipwayError(.fileAccess(.write, path: file.path))
         }
         return MetricsToken(value: value, file: file)
     }

@@ -17,8 +17,8 @@ extension Engine {
                 .promote(promote.component, from: promote.from, to: promote.to, overrideGates: promote.overrideGates, cancellation: cancellation)
             guard let result = outcome.result else {
                 let failed = outcome.checklist?.items.filter { $0.status == .failed }.map(\.name).joined(separator: ", ") ?? "?"
-                throw .failure("not promoting \(promote.component) \(outcome.version): the \(promote.to) checklist failed (\(failed)); "
-                    + "fix it, or --override-gates --reason TEXT")
+                throw SlipwayError(.release(.checklistFailed(
+                    component: promote.component, version: outcome.version, environment: promote.to, failed: failed)))
             }
             return result
         case .deploy, .switchTraffic, .rollback:

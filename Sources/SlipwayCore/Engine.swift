@@ -29,7 +29,7 @@ public struct Engine: Sendable {
         output: @escaping @Sendable (String) -> Void = { print($0) }
     ) async throws(SlipwayError) -> Engine {
         guard let location = root ?? Workspace.locate(from: directory) else {
-            throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
+            throw SlipwayError(.noWorkspace(searchedFrom: directory.path))
         }
         var workspace = try Workspace.load(at: location)
         setAsideUnsupportedStrategies(in: &workspace)
@@ -68,14 +68,14 @@ public struct Engine: Sendable {
             return (version, commit)
         }
         guard let git else {
-            throw .usage("\(workspace.root.path) is not in a git repository: give the version with --version V")
+            throw SlipwayError(.git(.notARepository(root: workspace.root.path, need: "give the version with --version V")))
         }
         let path = repositoryPath(of: component)
         let dirty = try await git.hasUncommittedChanges(in: path)
         var lastCommit = try await git.lastCommit(touching: path)
         if lastCommit == nil { lastCommit = try await git.headCommit() }
         guard let commit = lastCommit else {
-            throw .usage("\(component.path) has no commit yet: commit it, or give the version with --version V")
+            throw SlipwayError(.git(.noCommitYet(path: component.path, versionHint: true)))
         }
         return (ReleaseVersion.from(commit: commit, dirty: dirty), commit)
     }
@@ -89,11 +89,11 @@ public struct Engine: Sendable {
     public func environment(named name: String?) async throws(SlipwayError) -> EnvironmentSettings {
         if let name { return try workspace.environment(named: name) }
         guard let branch = try await git?.currentBranch() else {
-            throw .usage("no --env given and no git branch to take it from")
+            throw SlipwayError(.git(.noBranchForEnvironment))
         }
         guard let environment = workspace.config.branches[branch] else {
             let known = workspace.config.branches.sorted { $0.key < $1.key }.map { "\($0.key) -> \($0.value)" }
-            throw .usage("branch '\(branch)' deploys nowhere (branches: \(known.joined(separator: ", "))); give --env")
+            throw SlipwayError(.git(.branchDeploysNowhere(branch, known: known)))
         }
         return try workspace.environment(named: environment)
     }

@@ -73,16 +73,14 @@ struct GlobalOptions: ParsableArguments {
         guard !FileManager.default.fileExists(atPath: path.path) else { return }
         let agent = AgentClient(workspace: root, statePath: path)
         guard await agent.answers() else { return }
-        throw .failure("there is no store at \(path.path), but the agent of this workspace runs (socket \(agent.socketPath)): "
-            + "the store was removed; recover what the agent knows with 'slipway store rebuild --from-agent', "
-            + "or start an empty history with --new-store")
+        throw SlipwayError(.agent(.storeRemoved(path: path.path, socket: agent.socketPath)))
     }
 
     /// The workspace folder the options name, or the nearest one upward.
     func workspaceRoot() throws(SlipwayError) -> URL {
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         guard let root = workspace.map({ URL(fileURLWithPath: $0) }) ?? Workspace.locate(from: directory) else {
-            throw .usage("no workspace here: no slipway.yml, apps/ or services/ in \(directory.path) or above (use --workspace DIR)")
+            throw SlipwayError(.noWorkspace(searchedFrom: directory.path))
         }
         return root
     }

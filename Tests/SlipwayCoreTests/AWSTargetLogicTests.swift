@@ -27,7 +27,8 @@ import Testing
             try ListenerWeights(actions: Self.forward([("arn:tg/blue", 0), ("arn:tg/other", 100)]), targetGroups: Self.groups)
         }
         #expect(error?.message.contains("arn:tg/other, which is neither aws.target_groups.blue nor green") == true)
-        #expect(throws: SlipwayError.self) {
+        #expect(error?.reason == .ecs(.listenerForwardsElsewhere(targetGroup: "arn:tg/other")))
+        #expect(throws: SlipwayError(.ecs(.listenerNotForwarding))) {
             try ListenerWeights(actions: [ListenerAction(type: "fixed-response", targetGroupArn: nil, forwardConfig: nil)],
                                 targetGroups: Self.groups)
         }
@@ -48,11 +49,16 @@ import Testing
             """)
         #expect(refused.message == "AWS refused the credentials of AWS_ACCESS_KEY_ID AKIAEXAMPLE (InvalidClientTokenId) on aws "
             + "elbv2 modify-listener; traffic stays where it was")
+        #expect(refused.reason == .platform(.credentialRefused(
+            .aws, credential: "the credentials of AWS_ACCESS_KEY_ID AKIAEXAMPLE", status: "InvalidClientTokenId", reason: nil,
+            operation: "elbv2 modify-listener")))
         let profile = AWSCommandLine(region: nil, environment: ["AWS_PROFILE": "deploy"])
         #expect(profile.failure(of: "ecs update-service", standardError: "An error occurred (AccessDeniedException) when calling")
             .message.contains("the credentials of AWS_PROFILE 'deploy' (AccessDeniedException)"))
         let other = key.failure(of: "ecs update-service", standardError: "An error occurred (ServiceNotFoundException) when calling x: gone\n")
         #expect(other.message == "aws ecs update-service failed: An error occurred (ServiceNotFoundException) when calling x: gone")
+        #expect(other.reason == .platform(.refused(
+            .aws, operation: "ecs update-service", status: nil, message: "An error occurred (ServiceNotFoundException) when calling x: gone")))
     }
 
     @Test func theReleasesImageIsTaggedWithItsVersion() async throws {

@@ -211,7 +211,7 @@ import Testing
         let workspace = try repository()
         let changes = try await detect(workspace, base: "HEAD")
         #expect(changes.files.isEmpty && changes.components.isEmpty)
-        await #expect(throws: SlipwayError.usage("base 'nope' is not a commit in \(workspace.root.path)")) {
+        await #expect(throws: SlipwayError(.git(.notACommit(what: "base", reference: "nope", root: workspace.root.path)))) {
             try await detect(workspace, base: "nope")
         }
     }

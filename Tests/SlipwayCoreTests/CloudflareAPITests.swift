@@ -69,6 +69,10 @@ import Testing
         } catch {
             #expect(error.message.hasPrefix("Cloudflare refused CLOUDFLARE_API_TOKEN (401"))
             #expect(!error.message.contains("not-the-token"))
+            guard case .platform(.credentialRefused(.cloudflare, "CLOUDFLARE_API_TOKEN", "401", _, "GET /zones")) = error.reason else {
+                Issue.record("expected Cloudflare refusing the token, got \(error.reason)")
+                return
+            }
         }
         #expect(try standin.log().count == 1, "not retried")
     }

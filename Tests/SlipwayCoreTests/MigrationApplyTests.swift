@@ -186,6 +186,7 @@ struct MigrationApplyTests {
         try setup.write("V2__b.sql", "CREATE TABLE b (id int);")
         let error = await #expect(throws: SlipwayError.self) { try await setup.apply() }
         #expect(error?.message == "services/accounts/migrations/V2__b.sql is pending but version 3 is already applied: give it a version above 3")
+        #expect(error?.reason == .migrationPlan(.outOfOrder(path: "services/accounts/migrations/V2__b.sql", highest: MigrationVersion("3")!), more: 0))
         #expect(error?.exitCode == 1)
         #expect(try await setup.history().count == 2)
         #expect(try await setup.strings("SELECT to_regclass('b')::text") == [nil])
@@ -202,6 +203,8 @@ struct MigrationApplyTests {
         try setup.write("V3__c.sql", "CREATE TABLE c (id int);")
         let error = await #expect(throws: SlipwayError.self) { try await setup.apply() }
         let changed = FlywayChecksum.of(Self.createAccounts + "CREATE TABLE sneaky (id int);\n")
+        #expect(error?.reason == .migrationPlan(
+            .changed(path: "services/accounts/migrations/V1__create_accounts.sql", recorded: Self.createAccountsChecksum, onDisk: changed), more: 0))
         #expect(error?.message.hasPrefix(
             "services/accounts/migrations/V1__create_accounts.sql changed after it was applied: checksum \(Self.createAccountsChecksum) in flyway_schema_history, \(changed) on disk")
             == true, "\(error?.message ?? "")")

@@ -328,7 +328,7 @@ extension GateEvaluation {
     @Test func theBaseMustExist() async throws {
         let gate = try GateWorkspace(config: "branches:\n  main: production\n")
         try gate.addNewCode(lines: 30)
-        await #expect(throws: SlipwayError.usage("unknown base 'nope': not a commit in \(gate.folder.root.path)")) {
+        await #expect(throws: SlipwayError(.git(.unknownBase("nope", root: gate.folder.root.path)))) {
             try await gate.evaluate(base: "nope")
         }
         await #expect(throws: SlipwayError.usage("no base to measure new code against: pass --base REF (no branch deploys to 'staging')")) {
@@ -344,9 +344,7 @@ extension GateEvaluation {
     @Test func aWorkspaceOutsideGitIsAUsageError() async throws {
         let folder = try TemporaryWorkspace(files: ["apps/web/src/a.c": "int a;\n"])
         let workspace = try Workspace.load(at: folder.root)
-        await #expect(throws: SlipwayError.usage(
-            "\(folder.root.path) is not a git repository with a commit: the quality gate measures new code from git"))
-        {
+        await #expect(throws: SlipwayError(.git(.noCommits(root: folder.root.path)))) {
             try await QualityGate(workspace: workspace).evaluate(
                 component: try workspace.component(named: "web"), environment: "staging", base: "main")
         }

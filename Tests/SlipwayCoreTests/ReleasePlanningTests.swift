@@ -59,7 +59,7 @@ import Testing
         #expect(SlotColor.idle(whenLive: nil) == .blue)
         #expect(SlotColor.idle(whenLive: .blue) == .green)
         #expect(SlotColor.idle(whenLive: .green) == .blue)
-        #expect(throws: SlipwayError.usage("colour must be blue or green, not 'red'")) { try SlotColor.parse("red") }
+        #expect(throws: SlipwayError(.notAColor("red"))) { try SlotColor.parse("red") }
     }
 }
 

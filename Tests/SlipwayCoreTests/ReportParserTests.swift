@@ -423,6 +423,6 @@ import Testing
     @Test func aMissingFileIsAUsageError() throws {
         let folder = try TemporaryWorkspace()
         let path = folder.root.appendingPathComponent("nope.info").path
-        #expect(throws: SlipwayError.usage("\(path): no such report")) { try Report.load(URL(fileURLWithPath: path)) }
+        #expect(throws: SlipwayError(.report(file: path, .noSuchReport))) { try Report.load(URL(fileURLWithPath: path)) }
     }
 }

@@ -61,7 +61,7 @@ public struct BackupFolder<Manifest: BackupManifest>: Sendable {
             let id = String(name.dropFirst().dropLast(".partial".count))
             let lock = root.appendingPathComponent(name + ".lock")
             let descriptor = open(lock.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw .failure("cannot open \(lock.path): \(String(cString: strerror(errno)))") }
+            guard descriptor >= 0 else { throw SlipwayError(.fileAccess(.open, path: lock.path, problem: String(cString: strerror(errno)))) }
             defer { close(descriptor) }
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
             let folder = root.appendingPathComponent(name)
@@ -69,7 +69,7 @@ public struct BackupFolder<Manifest: BackupManifest>: Sendable {
                 do {
                     try FileManager.default.removeItem(at: folder)
                 } catch {
-                    throw .failure("cannot remove the partial backup \(folder.path): \(error.localizedDescription)")
+                    throw SlipwayError(.fileAccess(.remove, path: folder.path, what: "the partial backup", problem: error.localizedDescription))
                 }
                 removed.append(id)
             }
@@ -83,7 +83,7 @@ public struct BackupFolder<Manifest: BackupManifest>: Sendable {
         do {
             return try FileManager.default.contentsOfDirectory(atPath: root.path).filter { hidden || !$0.hasPrefix(".") }
         } catch {
-            throw .failure("cannot read the backups folder \(root.path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.read, path: root.path, what: "the backups folder", problem: error.localizedDescription))
         }
     }
 

@@ -33,7 +33,7 @@ extension BackupFolder where Manifest == DatabaseBackup {
                     bytes: (attributes[.size] as? NSNumber)?.int64Value ?? 0)
             }
         } catch {
-            throw .failure("cannot read the WAL archive \(wal.path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.read, path: wal.path, what: "the WAL archive", problem: error.localizedDescription))
         }
     }
 
@@ -45,7 +45,7 @@ extension BackupFolder where Manifest == DatabaseBackup {
             do {
                 try manager.removeItem(at: path)
             } catch {
-                throw .failure("cannot remove \(path.path): \(error.localizedDescription)")
+                throw SlipwayError(.fileAccess(.remove, path: path.path, problem: error.localizedDescription))
             }
         }
     }

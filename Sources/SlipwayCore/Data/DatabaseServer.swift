@@ -17,7 +17,7 @@ public struct DatabaseServer: Sendable {
                 configuration: configuration, id: 1, logger: Logger(label: "slipway.backup"))
             return DatabaseServer(connection: connection, name: name)
         } catch {
-            throw .failure("cannot reach database '\(name)' of environment \(environment): \(MigrationDatabase.describe(error))")
+            throw SlipwayError(.database(name: name, .unreachable(environment: environment, problem: MigrationDatabase.describe(error))))
         }
     }
 
@@ -32,7 +32,7 @@ public struct DatabaseServer: Sendable {
             for try await value in rows.decode(String?.self) { return value }
             return nil
         } catch {
-            throw .failure("database '\(name)': \(MigrationDatabase.describe(error)) (running \(sql))")
+            throw SlipwayError(.database(name: name, .failed(problem: MigrationDatabase.describe(error), sql: sql)))
         }
     }
 
@@ -42,15 +42,15 @@ public struct DatabaseServer: Sendable {
             let rows = try await connection.query("SELECT clock_timestamp()", logger: logger)
             for try await value in rows.decode(Date.self) { return value }
         } catch {
-            throw .failure("database '\(name)': cannot read the server's clock: \(MigrationDatabase.describe(error))")
+            throw SlipwayError(.database(name: name, .cannotRead(what: "the server's clock", problem: MigrationDatabase.describe(error))))
         }
-        throw .failure("database '\(name)': cannot read the server's clock")
+        throw SlipwayError(.database(name: name, .cannotRead(what: "the server's clock", problem: nil)))
     }
 
     /// The server's major version (15 for 15.4).
     public func majorVersion() async throws(SlipwayError) -> Int {
         guard let text = try await text("SHOW server_version_num"), let number = Int(text) else {
-            throw .failure("database '\(name)': cannot read the server's version")
+            throw SlipwayError(.database(name: name, .cannotRead(what: "the server's version", problem: nil)))
         }
         return number / 10_000
     }

@@ -30,7 +30,7 @@ public struct DatabaseURL: Sendable {
     public init(_ text: String, name: String) throws(SlipwayError) {
         guard let components = URLComponents(string: text),
               let scheme = components.scheme, scheme == "postgres" || scheme == "postgresql" else {
-            throw .usage("the connection string of \(name) is not a postgres:// URL")
+            throw SlipwayError(.databaseSetup(.notAPostgresURL(of: name)))
         }
         let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { _, last in last }
         let port = components.port ?? query["port"].flatMap(Int.init) ?? 5432
@@ -42,13 +42,13 @@ public struct DatabaseURL: Sendable {
         if host.hasPrefix("/") {
             endpoint = .socket(path: "\(host)/.s.PGSQL.\(port)")
         } else if host.isEmpty {
-            throw .usage("the connection string of \(name) names no host (for a unix socket, give its folder as ?host=/path)")
+            throw SlipwayError(.databaseSetup(.noHost(of: name)))
         } else {
             endpoint = .tcp(host: host, port: port)
         }
         let mode = query["sslmode"] ?? (host.hasPrefix("/") ? "disable" : "prefer")
         guard let tls = TLSMode(rawValue: mode) else {
-            throw .usage("the connection string of \(name) has an unknown sslmode '\(mode)' (known: disable, allow, prefer, require, verify-ca, verify-full)")
+            throw SlipwayError(.databaseSetup(.unknownSSLMode(mode, of: name)))
         }
         self.tls = tls
     }
@@ -98,7 +98,7 @@ public struct DatabaseURL: Sendable {
             case .require, .verifyCA, .verifyFull: return .require(try NIOSSLContext(configuration: configuration))
             }
         } catch {
-            throw .failure("cannot set up TLS: \(error)")
+            throw SlipwayError(.databaseSetup(.cannotSetUpTLS(problem: "\(error)")))
         }
     }
 }

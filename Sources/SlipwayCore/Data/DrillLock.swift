@@ -26,10 +26,10 @@ struct DrillLock: Sendable {
         do {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw .failure("cannot create \(file.deletingLastPathComponent().path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.create, path: file.deletingLastPathComponent().path, problem: error.localizedDescription))
         }
         let descriptor = open(file.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .failure("cannot open \(file.path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw SlipwayError(.fileAccess(.open, path: file.path, problem: String(cString: strerror(errno)))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             return nil

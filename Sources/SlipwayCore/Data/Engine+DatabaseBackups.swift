@@ -11,7 +11,7 @@ extension Engine {
         of component: Component, environment name: String, connecting: Bool = true
     ) throws(SlipwayError) -> DatabaseBackupTarget {
         guard let settings = component.settings.database else {
-            throw .usage("\(component.name) declares no database: add `database: {migrations: migrations/}` to \(component.path)/slipway.yml")
+            throw SlipwayError(.databaseSetup(.notDeclared(component: component.name, path: component.path)))
         }
         let database = try environmentDatabase(named: name)
         let url: DatabaseURL?
@@ -47,7 +47,7 @@ extension Engine {
 
     private func connect(_ target: DatabaseBackupTarget) async throws(SlipwayError) -> DatabaseServer {
         guard let url = target.url else {
-            throw .usage("the connection string of \(target.description) is not set")
+            throw SlipwayError(.databaseSetup(.connectionStringUnset(of: target.description)))
         }
         return try await DatabaseServer.connect(url, name: target.databaseName, environment: target.environment)
     }
@@ -74,16 +74,14 @@ extension Engine {
 
     private func setUpArchiving(_ target: DatabaseBackupTarget, on server: DatabaseServer) async throws(SlipwayError) -> ArchivingSetup {
         guard try await server.setting("is_superuser") == "on" else {
-            throw .failure("backup setup needs a superuser (ALTER SYSTEM): the connection string of \(target.description) logs in as another role")
+            throw SlipwayError(.databaseSetup(.superuserNeeded(of: target.description)))
         }
         let dataFolder = try await server.setting("data_directory")
         guard let owner = ServerUser.owner(of: dataFolder) else {
-            throw .failure(
-                "the server of \(target.description) keeps its data in \(dataFolder), which is not on this machine: "
-                    + "its archive_command copies WAL into a local folder, so run backup setup on the server's host")
+            throw SlipwayError(.databaseSetup(.serverElsewhere(of: target.description, dataFolder: dataFolder)))
         }
         let wal = target.folder.wal
-        guard !wal.path.contains("'") else { throw .usage("the WAL folder \(wal.path) has a quote in its path: set backup_folder to another") }
+        guard !wal.path.contains("'") else { throw SlipwayError(.databaseSetup(.quoteInWALPath(wal.path))) }
         do {
             // Only the archive itself private: folders made on the way keep the usual mode, so the server's user passes through.
             try FileManager.default.createDirectory(at: target.folder.root, withIntermediateDirectories: true)
@@ -91,11 +89,11 @@ extension Engine {
                 try FileManager.default.createDirectory(at: wal, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             }
         } catch {
-            throw .failure("cannot create the WAL archive folder \(wal.path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.create, path: wal.path, what: "the WAL archive folder", problem: error.localizedDescription))
         }
         if getuid() == 0 && owner.uid != 0 {
             guard chown(wal.path, owner.uid, owner.gid) == 0 else {
-                throw .failure("cannot give \(wal.path) to the server's user \(owner.name): \(String(cString: strerror(errno)))")
+                throw SlipwayError(.cannotGiveAway(path: wal.path, user: owner.name, serverUser: true, problem: String(cString: strerror(errno))))
             }
         }
         let opened = try owner.reach(wal, openingWithin: stateFolder)
@@ -151,7 +149,7 @@ extension Engine {
     private func createDatabaseBackup(
         _ target: DatabaseBackupTarget, logical: Bool, on server: DatabaseServer
     ) async throws(SlipwayError) -> DatabaseBackup {
-        guard let url = target.url else { throw .usage("the connection string of \(target.description) is not set") }
+        guard let url = target.url else { throw SlipwayError(.databaseSetup(.connectionStringUnset(of: target.description))) }
         let major = try await server.majorVersion()
         let programs = try await PostgresPrograms.locate(major: major)
         let started = try await server.now()

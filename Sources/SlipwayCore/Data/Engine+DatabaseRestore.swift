@@ -54,7 +54,7 @@ extension Engine {
             try manager.createDirectory(at: data.deletingLastPathComponent(), withIntermediateDirectories: true)
             try manager.copyItem(at: folder.data(of: backup), to: data)
         } catch {
-            throw .failure("cannot copy base backup \(backup.id) into \(data.path): \(error.localizedDescription)")
+            throw SlipwayError(.backup(.cannotCopy(backupID: backup.id, into: data.path, problem: error.localizedDescription)))
         }
         if let user {
             try user.take(data)
@@ -88,7 +88,7 @@ extension Engine {
         guard getuid() == 0 else { return nil }
         if let owner = ServerUser.owner(of: target.folder.wal.path), owner.uid != 0 { return owner }
         if let postgres = ServerUser.user(named: "postgres") { return postgres }
-        throw .failure("running as root, and there is no server user to run the restored cluster as (no WAL archive owner, no postgres user)")
+        throw SlipwayError(.backup(.noServerUser))
     }
 
     /// `requested`, which must not exist or be an empty folder, or a new folder under the
@@ -100,7 +100,7 @@ extension Engine {
         if manager.fileExists(atPath: data.path) {
             let contents = (try? manager.contentsOfDirectory(atPath: data.path)) ?? ["?"]
             guard contents.isEmpty else {
-                throw .usage("\(data.path) is not empty: a restore goes into a new data folder, never over an existing one")
+                throw SlipwayError(.backup(.dataFolderNotEmpty(data.path)))
             }
             try? manager.removeItem(at: data)
         }
@@ -117,7 +117,7 @@ extension Engine {
             "pg_ctl", ["-D", data.path, "-l", log.path, "-w", "-t", String(seconds), "start"], as: user)
         guard started.status == 0 else {
             try await stopServer(data: data, programs: programs, user: user)
-            throw .failure("the restored server in \(data.path) did not start: \(Self.lastProblem(in: log) ?? started.output)")
+            throw SlipwayError(.backup(.serverDidNotStart(data: data.path, said: Self.lastProblem(in: log) ?? started.output)))
         }
         let fallback = try DatabaseURL("postgres://postgres@127.0.0.1/postgres", name: "the restored server")
         var url = target.url ?? fallback
@@ -129,12 +129,12 @@ extension Engine {
         while clock.now < deadline {
             if try await Self.hasLeftRecovery(configuration) { return }
             guard FileManager.default.fileExists(atPath: data.appendingPathComponent("postmaster.pid").path) else {
-                throw .failure("the restored server in \(data.path) stopped during recovery: \(Self.lastProblem(in: log) ?? "see \(log.path)")")
+                throw SlipwayError(.backup(.serverStoppedInRecovery(data: data.path, said: Self.lastProblem(in: log) ?? "see \(log.path)")))
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
         try await stopServer(data: data, programs: programs, user: user)
-        throw .failure("the restored server in \(data.path) was still recovering after \(seconds) s; stopped it (see \(log.path))")
+        throw SlipwayError(.backup(.stillRecovering(data: data.path, seconds: seconds, log: log.path)))
     }
 
     /// Whether the server answers and is out of recovery; false while it starts or replays.
@@ -174,7 +174,7 @@ extension Engine {
     /// A loopback port nobody listens on now (the kernel's pick for port 0).
     static func freeLoopbackPort() throws(SlipwayError) -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw .failure("cannot find a free port: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw SlipwayError(.backup(.noFreePort(bound: false, problem: String(cString: strerror(errno))))) }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -186,7 +186,7 @@ extension Engine {
                 bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
             }
         }
-        guard bound else { throw .failure("cannot find a free port on 127.0.0.1: \(String(cString: strerror(errno)))") }
+        guard bound else { throw SlipwayError(.backup(.noFreePort(bound: true, problem: String(cString: strerror(errno))))) }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -4,7 +4,7 @@ extension Engine {
     /// The component's migrations folder, read and checked (names, versions, repeatables).
     public func migrationCatalog(of component: Component) throws(SlipwayError) -> MigrationCatalog {
         guard let settings = component.settings.database else {
-            throw .usage("\(component.name) declares no database: add `database: {migrations: migrations/}` to \(component.path)/slipway.yml")
+            throw SlipwayError(.databaseSetup(.notDeclared(component: component.name, path: component.path)))
         }
         return try MigrationCatalog.load(
             component.directory.appendingPathComponent(settings.migrations), folder: "\(component.path)/\(settings.migrations)")
@@ -22,10 +22,10 @@ extension Engine {
     func environmentDatabase(named name: String) throws(SlipwayError) -> DatabaseSettings {
         let environment = try workspace.environment(named: name)
         guard let databaseName = environment.database else {
-            throw .usage("environment '\(name)' names no database: add `database: NAME` to it in slipway.yml")
+            throw SlipwayError(.databaseSetup(.environmentNamesNone(environment: name)))
         }
         guard let database = workspace.config.databases[databaseName] else {
-            throw .usage("database '\(databaseName)' of environment '\(name)' is not in slipway.yml's databases: (add it with url_env: VARIABLE)")
+            throw SlipwayError(.databaseSetup(.notInDatabases(database: databaseName, environment: name)))
         }
         return database
     }
@@ -33,7 +33,7 @@ extension Engine {
     /// The connection string of `database`, from its variable.
     func databaseURL(of database: DatabaseSettings, environment name: String) throws(SlipwayError) -> DatabaseURL {
         guard let text = variable(database.urlEnv) else {
-            throw .usage("\(database.urlEnv) is not set: it holds the connection string of database '\(database.name)' (environment \(name))")
+            throw SlipwayError(.databaseSetup(.variableUnset(variable: database.urlEnv, database: database.name, environment: name)))
         }
         return try DatabaseURL(text, name: "database '\(database.name)' (\(database.urlEnv))")
     }
@@ -118,7 +118,7 @@ extension Engine {
         do {
             staging = try migrationTarget(of: target.component, environment: Self.validatingEnvironment)
         } catch {
-            throw .usage("production applies only migrations validated in staging, and staging's database cannot be reached: \(error.message)")
+            throw SlipwayError(.databaseSetup(.stagingUnreachable(problem: error.message)))
         }
         let database = try await MigrationDatabase.connect(staging.url, name: staging.databaseName)
         do {
@@ -141,14 +141,10 @@ extension Engine {
             let entry = staging.last { $0.type == "SQL" && $0.migrationVersion == file.version }
             let path = catalog.path(of: file)
             guard let entry, entry.success else {
-                throw .failure(
-                    "not applied: \(path) (version \(file.version)) has not been applied successfully in \(validatingEnvironment): "
-                        + "apply it there first (slipway migrate apply --env \(validatingEnvironment))")
+                throw SlipwayError(.migration(.notAppliedIn(environment: validatingEnvironment, path: path, file.version)))
             }
             guard entry.checksum == file.checksum else {
-                throw .failure(
-                    "not applied: \(path) is not the file \(validatingEnvironment) applied (checksum \(entry.checksum.map(String.init) ?? "none") there, "
-                        + "\(file.checksum) here): apply the same file in \(validatingEnvironment) first")
+                throw SlipwayError(.migration(.differsFrom(environment: validatingEnvironment, path: path, there: entry.checksum, here: file.checksum)))
             }
         }
     }

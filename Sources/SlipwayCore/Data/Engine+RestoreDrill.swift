@@ -27,13 +27,13 @@ extension Engine {
             guard let window = RecoveryWindow(backups: backups, segments: segments),
                   let backup = backups.filter({ $0.kind == .base }).max(by: { $0.time < $1.time })
             else {
-                throw .failure("\(target.description) has no base backup to restore: take one with slipway backup create")
+                throw SlipwayError(.backup(.noBaseBackup(of: target.description, forRestore: true)))
             }
             drill.backup = backup.id
             let programs = try await PostgresPrograms.locate(major: backup.serverVersion)
             let data = target.folder.freshRestoreFolder(now: began, drill: true)
             guard let taken = try DrillLock.take(for: data.deletingLastPathComponent()) else {
-                throw .failure("another drill holds the lock of \(data.deletingLastPathComponent().path)")
+                throw SlipwayError(.backup(.drillLocked(folder: data.deletingLastPathComponent().path)))
             }
             lock = taken
             cluster = (data, programs, try restoringUser(target))
@@ -86,7 +86,7 @@ extension Engine {
                 try FileManager.default.removeItem(at: cluster)
             } catch {
                 lock.release()
-                throw .failure("cannot remove the leftover drill cluster \(cluster.path): \(error.localizedDescription)")
+                throw SlipwayError(.fileAccess(.remove, path: cluster.path, what: "the leftover drill cluster", problem: error.localizedDescription))
             }
             lock.release()
             lines.append("removed the leftover restore drill cluster restores/\(name) of \(target.description) (its drill was killed"
@@ -147,7 +147,7 @@ extension Engine {
         guard let reached = try await server.text("SELECT pg_walfile_name(pg_current_wal_lsn()) || ' ' || pg_current_wal_lsn()::text"),
               let position = WALSegment(name: String(reached.prefix(24)), archived: backup.time, bytes: 0).position
         else {
-            throw .failure("the restored server does not say where its WAL replay ended")
+            throw SlipwayError(.backup(.replayEndUnknown))
         }
         guard position >= newestPosition else {
             throw .failure(
@@ -164,7 +164,7 @@ extension Engine {
             do throws(SlipwayError) {
                 value = try await server.text(verifyQuery)
             } catch {
-                throw .failure("verify_query failed on the restored database: \(error.message)")
+                throw SlipwayError(.backup(.verifyQueryFailed(problem: error.message)))
             }
             return "verify_query returned \(value.map { "'\($0)'" } ?? "no value")"
         }
@@ -175,7 +175,7 @@ extension Engine {
             WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
             """) ?? ""
         let parts = counted.split(separator: " ")
-        guard parts.count == 2 else { throw .failure("the restored database did not count its tables (got '\(counted)')") }
+        guard parts.count == 2 else { throw SlipwayError(.backup(.tablesNotCounted(got: counted))) }
         return "\(parts[0]) user table\(parts[0] == "1" ? "" : "s"), \(parts[1]) row\(parts[1] == "1" ? "" : "s")"
     }
 }

@@ -25,10 +25,10 @@ public struct MigrationCatalog: Sendable, Equatable {
     public static func load(_ directory: URL, folder: String) throws(SlipwayError) -> MigrationCatalog {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .usage("\(folder): no migrations folder")
+            throw SlipwayError(.migration(.noFolder(folder)))
         }
         guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else {
-            throw .failure("\(folder): cannot read the folder")
+            throw SlipwayError(.migration(.unreadableFolder(folder)))
         }
         var versioned: [MigrationFile] = []
         var compensating: [MigrationVersion: MigrationFile] = [:]
@@ -41,24 +41,24 @@ public struct MigrationCatalog: Sendable, Equatable {
             do {
                 text = String(decoding: try Data(contentsOf: directory.appendingPathComponent(script)), as: UTF8.self)
             } catch {
-                throw .failure("\(path): cannot read: \(error.localizedDescription)")
+                throw SlipwayError(.migration(.unreadable(path: path, problem: error.localizedDescription)))
             }
             let file = MigrationFile(kind: kind, version: version, description: description, script: script, text: text)
             switch kind {
             case .versioned:
                 if let other = versioned.first(where: { $0.version == version }) {
-                    throw .usage("\(path): version \(version) is also the version of \(folder)/\(other.script); each version must be unique")
+                    throw SlipwayError(.migration(.duplicateVersion(path: path, version, other: "\(folder)/\(other.script)")))
                 }
                 versioned.append(file)
             case .compensating:
                 if let other = compensating[version] {
-                    throw .usage("\(path): version \(version) already has the compensating script \(folder)/\(other.script)")
+                    throw SlipwayError(.migration(.duplicateCompensating(path: path, version, other: "\(folder)/\(other.script)")))
                 }
                 compensating[version] = file
             }
         }
         for (version, file) in compensating where !versioned.contains(where: { $0.version == version }) {
-            throw .usage("\(folder)/\(file.script): compensating script of V\(version), which does not exist")
+            throw SlipwayError(.migration(.compensatesNothing(path: "\(folder)/\(file.script)", version)))
         }
         return MigrationCatalog(folder: folder, versioned: versioned, compensating: compensating)
     }

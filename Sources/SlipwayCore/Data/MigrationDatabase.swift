@@ -23,7 +23,7 @@ public struct MigrationDatabase: Sendable {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
             return MigrationDatabase(connection: connection, logger: logger, name: name)
         } catch {
-            throw .failure("cannot connect to database '\(name)': \(Self.describe(error))")
+            throw SlipwayError(.database(name: name, .cannotConnect(problem: Self.describe(error))))
         }
     }
 
@@ -47,7 +47,7 @@ public struct MigrationDatabase: Sendable {
         do {
             try await connection.query(query, logger: logger)
         } catch {
-            throw .failure("database '\(name)': \(Self.describe(error))")
+            throw SlipwayError(.database(name: name, .failed(problem: Self.describe(error), sql: nil)))
         }
     }
 
@@ -63,7 +63,7 @@ public struct MigrationDatabase: Sendable {
             let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.lockKey))", logger: logger)
             acquired = try await rows.decode(Bool.self).first { _ in true } ?? false
         } catch {
-            throw .failure("database '\(name)': cannot take the migration lock: \(Self.describe(error))")
+            throw SlipwayError(.database(name: name, .cannotLock(problem: Self.describe(error))))
         }
         if !acquired {
             waiting()
@@ -124,7 +124,7 @@ public struct MigrationDatabase: Sendable {
             }
             return entries
         } catch {
-            throw .failure("database '\(name)': cannot read \(Self.historyTable): \(Self.describe(error))")
+            throw SlipwayError(.database(name: name, .cannotRead(what: Self.historyTable, problem: Self.describe(error))))
         }
     }
 
@@ -152,7 +152,7 @@ public struct MigrationDatabase: Sendable {
             for try await _ in rows.decode(Int32.self) { count += 1 }
             return count
         } catch {
-            throw .failure("database '\(name)': cannot repair \(Self.historyTable): \(Self.describe(error))")
+            throw SlipwayError(.database(name: name, .cannotRepair(table: Self.historyTable, problem: Self.describe(error))))
         }
     }
 
@@ -181,7 +181,8 @@ public struct MigrationDatabase: Sendable {
                 let undone = transactional
                     ? "the file was rolled back"
                     : "the statements before it stay applied (the file runs outside a transaction)"
-                throw .failure("\(path):\(statement.line):\(statement.column): \(reason); \(undone) and recorded as failed")
+                throw SlipwayError(.migration(.statementFailed(
+                    path: path, line: statement.line, column: statement.column, problem: reason, undone: undone)))
             }
         }
         let milliseconds = elapsed()

@@ -33,16 +33,14 @@ public struct MigrationFile: Sendable, Equatable {
         guard name.hasSuffix(".sql") else { return nil }
         let stem = name.dropLast(4)
         if stem.hasPrefix("R__") {
-            throw .usage(
-                "\(path): repeatable migrations (R__) are refused: Slipway applies versioned V<version>__ files only, "
-                    + "each once; make it a new V file")
+            throw SlipwayError(.migration(.repeatable(path: path)))
         }
         guard let first = stem.first, first == "V" || first == "U", let separator = stem.range(of: "__") else {
-            throw .usage("\(path): not a migration name: expected V<version>__<description>.sql (or U<version>__... for its compensating script)")
+            throw SlipwayError(.migration(.notAName(path: path)))
         }
         let versionText = String(stem[stem.index(after: stem.startIndex)..<separator.lowerBound])
         guard let version = MigrationVersion(versionText) else {
-            throw .usage("\(path): '\(versionText)' is not a version: expected whole numbers separated by . or _ (V1__, V1_2__, V2.0.1__)")
+            throw SlipwayError(.migration(.notAVersion(path: path, text: versionText)))
         }
         let description = stem[separator.upperBound...].replacingOccurrences(of: "_", with: " ")
         return (first == "V" ? .versioned : .compensating, version, description)

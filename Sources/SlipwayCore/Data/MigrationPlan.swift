@@ -37,8 +37,10 @@ public struct MigrationPlan: Sendable, Equatable {
     public var rows: [Row]
     /// What an apply would run, in order.
     public var pending: [MigrationFile]
-    /// Why an apply must not run, one line each, most serious first; empty when it may.
-    public var problems: [String]
+    /// Why an apply must not run, most serious first; empty when it may.
+    public var issues: [SlipwayError.Reason.MigrationPlanProblem]
+    /// The issues, one line each.
+    public var problems: [String] { issues.map(\.line) }
     /// The highest successfully applied version.
     public var current: MigrationVersion?
 
@@ -58,10 +60,10 @@ public struct MigrationPlan: Sendable, Equatable {
         current = [highest, baseline].compactMap(\.self).max()
         rows = []
         pending = []
-        var failed: [String] = []
-        var changed: [String] = []
-        var missing: [String] = []
-        var outOfOrder: [String] = []
+        var failed: [SlipwayError.Reason.MigrationPlanProblem] = []
+        var changed: [SlipwayError.Reason.MigrationPlanProblem] = []
+        var missing: [SlipwayError.Reason.MigrationPlanProblem] = []
+        var outOfOrder: [SlipwayError.Reason.MigrationPlanProblem] = []
         let onDisk = Dictionary(uniqueKeysWithValues: catalog.versioned.map { ($0.version, $0) })
         for file in catalog.versioned {
             let path = catalog.path(of: file)
@@ -70,14 +72,10 @@ public struct MigrationPlan: Sendable, Equatable {
                 row.installedOn = entry.installedOn
                 if !entry.success {
                     row.state = .failed
-                    failed.append(
-                        "\(path) failed when applied on \(Self.time(entry.installedOn)) and its changes were rolled back: "
-                            + "fix the file, then clear the failed entry with `slipway migrate repair`")
+                    failed.append(.failed(path: path, installedOn: entry.installedOn))
                 } else if let recorded = entry.checksum, recorded != file.checksum {
                     row.state = .changed
-                    changed.append(
-                        "\(path) changed after it was applied: checksum \(recorded) in flyway_schema_history, \(file.checksum) on disk; "
-                            + "restore the applied text and put the change in a new version")
+                    changed.append(.changed(path: path, recorded: recorded, onDisk: file.checksum))
                 } else {
                     row.state = .applied
                 }
@@ -85,7 +83,7 @@ public struct MigrationPlan: Sendable, Equatable {
                 row.state = .baseline
             } else if let highest, file.version < highest {
                 row.state = .outOfOrder
-                outOfOrder.append("\(path) is pending but version \(highest) is already applied: give it a version above \(highest)")
+                outOfOrder.append(.outOfOrder(path: path, highest: highest))
             } else {
                 row.transactional = !SQLStatement.split(file.text).contains(where: \.cannotRunInTransaction)
                 pending.append(file)
@@ -97,25 +95,18 @@ public struct MigrationPlan: Sendable, Equatable {
                 version: version, description: entry.description, script: entry.script, state: entry.success ? .missing : .failed,
                 checksum: entry.checksum, installedOn: entry.installedOn))
             if entry.success {
-                missing.append("\(catalog.folder)/\(entry.script) (version \(version)) is applied but missing from \(catalog.folder): restore it")
+                missing.append(.missing(folder: catalog.folder, script: entry.script, version))
             } else {
-                failed.append("\(entry.script) (version \(version)) failed when applied and is missing from \(catalog.folder): clear it with `slipway migrate repair`")
+                failed.append(.failedAndMissing(folder: catalog.folder, script: entry.script, version))
             }
         }
         rows.sort { $0.version < $1.version }
-        problems = failed + changed + missing + outOfOrder
+        issues = failed + changed + missing + outOfOrder
     }
 
     /// The pending files, or the first problem as the error.
     public func validated() throws(SlipwayError) -> [MigrationFile] {
-        if let problem = problems.first {
-            let more = problems.count > 1 ? " (and \(problems.count - 1) more problem\(problems.count == 2 ? "" : "s"))" : ""
-            throw .failure(problem + more)
-        }
+        if let issue = issues.first { throw SlipwayError(.migrationPlan(issue, more: issues.count - 1)) }
         return pending
-    }
-
-    static func time(_ date: Date) -> String {
-        TimeText.rfc3339(date)
     }
 }

@@ -25,20 +25,20 @@ public struct PartialBackup: Sendable {
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         } catch {
-            throw .failure("cannot create the backups folder \(root.path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.create, path: root.path, what: "the backups folder", problem: error.localizedDescription))
         }
         let descriptor = open(lock.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let reason = String(cString: strerror(errno))
             if descriptor >= 0 { close(descriptor) }
-            throw .failure("cannot lock \(lock.path): \(reason)")
+            throw SlipwayError(.fileAccess(.lock, path: lock.path, problem: reason))
         }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
             unlink(lock.path)
             close(descriptor)
-            throw .failure("cannot create \(folder.path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.create, path: folder.path, problem: error.localizedDescription))
         }
         return PartialBackup(id: id, folder: folder, destination: root.appendingPathComponent(id), lock: lock, descriptor: descriptor)
     }

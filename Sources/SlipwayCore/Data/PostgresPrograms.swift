@@ -18,9 +18,7 @@ public struct PostgresPrograms: Sendable {
            manager.isExecutableFile(atPath: configured + "/pg_ctl") {
             return PostgresPrograms(folder: URL(fileURLWithPath: configured))
         }
-        throw .failure(
-            "PostgreSQL \(major)'s programs (pg_basebackup, pg_ctl) are not installed here (looked in \(debian) and pg_config --bindir): "
-                + "install postgresql-\(major) (apt-get install postgresql-\(major))")
+        throw SlipwayError(.backup(.postgresProgramsMissing(major: major, debianFolder: debian)))
     }
 
     /// Runs `name` with `arguments`, as `user` when it is another user than this process and
@@ -49,7 +47,7 @@ public struct PostgresPrograms: Sendable {
             let text = [result.standardOutput, result.standardError].compactMap { $0 }.joined(separator: "\n")
             return (status, text.trimmingCharacters(in: .whitespacesAndNewlines))
         } catch {
-            throw .failure("cannot run \(program): \(error)")
+            throw SlipwayError(.cannotRun(command: program, problem: "\(error)"))
         }
     }
 
@@ -61,7 +59,7 @@ public struct PostgresPrograms: Sendable {
         let result = try await run(name, arguments, as: user, environment: environment)
         guard result.status == 0 else {
             let last = result.output.split(separator: "\n").last.map(String.init) ?? "no output"
-            throw .failure("\(name) failed (exit \(result.status)): \(last)")
+            throw SlipwayError(.backup(.programFailed(name, status: result.status, lastLine: last)))
         }
         return result.output
     }

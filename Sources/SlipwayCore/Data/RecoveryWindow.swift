@@ -20,17 +20,14 @@ public struct RecoveryWindow: Sendable, Equatable {
         for time: Date, backups: [DatabaseBackup], segments: [WALSegment], named what: String
     ) throws(SlipwayError) -> DatabaseBackup {
         guard let window = RecoveryWindow(backups: backups, segments: segments) else {
-            throw .failure("\(what) has no base backup yet: take one with slipway backup create")
+            throw SlipwayError(.backup(.noBaseBackup(of: what, forRestore: false)))
         }
-        let span = "the window is \(TimeText.rfc3339Milliseconds(window.earliest)) to \(TimeText.rfc3339Milliseconds(window.latest))"
         let bases = backups.filter { $0.kind == .base }.sorted { $0.time < $1.time }
         guard time >= window.earliest, let chosen = bases.last(where: { $0.time <= time }) else {
-            throw .usage("restore to \(TimeText.rfc3339Milliseconds(time)) refused: it is before the oldest base backup of \(what); \(span)")
+            throw SlipwayError(.backup(.beforeOldest(time, of: what, earliest: window.earliest, latest: window.latest)))
         }
         guard time <= window.latest else {
-            throw .usage(
-                "restore to \(TimeText.rfc3339Milliseconds(time)) refused: it is after the newest archived WAL of \(what); \(span) "
-                    + "(a later moment needs its WAL archived first: SELECT pg_switch_wal() on the server)")
+            throw SlipwayError(.backup(.afterNewest(time, of: what, earliest: window.earliest, latest: window.latest)))
         }
         let oldest = segments.compactMap(\.position).min()
         let start = chosen.startWAL.flatMap { WALSegment(name: $0, archived: chosen.time, bytes: 0).position }

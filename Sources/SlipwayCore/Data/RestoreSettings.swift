@@ -55,11 +55,11 @@ struct RestoreSettings: Sendable {
             do {
                 try text.write(toFile: path, atomically: false, encoding: .utf8)
             } catch {
-                throw .failure("cannot write \(path): \(error.localizedDescription)")
+                throw SlipwayError(.fileAccess(.write, path: path, problem: error.localizedDescription))
             }
             chmod(path, 0o600)
             if let user, user.needsSwitch, chown(path, user.uid, user.gid) != 0 {
-                throw .failure("cannot give \(path) to \(user.name): \(String(cString: strerror(errno)))")
+                throw SlipwayError(.cannotGiveAway(path: path, user: user.name, serverUser: false, problem: String(cString: strerror(errno))))
             }
         }
     }

@@ -77,7 +77,7 @@ public struct ServerUser: Sendable, Equatable {
             while let relative = walker.nextObject() as? String { paths.append(folder.path + "/" + relative) }
         }
         for path in paths where lchown(path, uid, gid) != 0 {
-            throw .failure("cannot give \(path) to the server's user \(name): \(String(cString: strerror(errno)))")
+            throw SlipwayError(.cannotGiveAway(path: path, user: name, serverUser: true, problem: String(cString: strerror(errno))))
         }
         guard chmod(folder.path, 0o700) == 0 else {
             throw .failure("cannot make \(folder.path) private (mode 0700): \(String(cString: strerror(errno)))")

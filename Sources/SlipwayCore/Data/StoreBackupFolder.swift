@@ -115,7 +115,7 @@ extension BackupFolder where Manifest == StoreBackup {
     public func restore(_ backup: StoreBackup, to statePath: URL, now: Date = Date()) throws(SlipwayError) -> (restored: EventStore, keptAside: StoreBackup?) {
         let check = verify(backup)
         guard check.isSound else {
-            throw .failure("the backup \(backup.id) does not verify (\(check.problems[0])): restore another one")
+            throw SlipwayError(.backup(.doesNotVerify(backupID: backup.id, problem: check.problems[0])))
         }
         let manager = FileManager.default
         var keptAside: StoreBackup?
@@ -132,7 +132,7 @@ extension BackupFolder where Manifest == StoreBackup {
         } catch let error as SlipwayError {
             throw error
         } catch {
-            throw .failure("cannot restore the backup \(backup.id) to \(statePath.path): \(error.localizedDescription)")
+            throw SlipwayError(.backup(.cannotRestore(backupID: backup.id, to: statePath.path, problem: error.localizedDescription)))
         }
         let store = try EventStore(path: statePath)
         let aside = keptAside.map { "the store it replaced is backup \($0.id)" } ?? "there was no store before"
@@ -186,7 +186,8 @@ extension BackupFolder where Manifest == StoreBackup {
             do {
                 try FileManager.default.removeItem(at: root.appendingPathComponent(backup.id))
             } catch {
-                throw .failure("cannot remove the expired backup \(root.appendingPathComponent(backup.id).path): \(error.localizedDescription)")
+                throw SlipwayError(.fileAccess(
+                    .remove, path: root.appendingPathComponent(backup.id).path, what: "the expired backup", problem: error.localizedDescription))
             }
             removed.append(backup)
         }

@@ -82,7 +82,8 @@ public struct DemoWorkspace: Sendable {
         var files: [String: String] = [:]
         for name in ["shared.mk", "local.mk", "cloudflare.mk", "aws.mk", "doppler.mk", "app-template.mk"] {
             guard let text = try? String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8) else {
-                throw .failure("cannot read \(templates.appendingPathComponent(name).path): set SLIPWAY_DEPLOY_DIR to Slipway's deploy/ folder")
+                throw SlipwayError(.fileAccess(
+                    .read, path: templates.appendingPathComponent(name).path, problem: "set SLIPWAY_DEPLOY_DIR to Slipway's deploy/ folder"))
             }
             files["deploy/\(name)"] = text
         }
@@ -99,7 +100,7 @@ public struct DemoWorkspace: Sendable {
                     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
                 }
             } catch {
-                throw .failure("cannot write \(url.path): \(error.localizedDescription)")
+                throw SlipwayError(.fileAccess(.write, path: url.path, problem: error.localizedDescription))
             }
         }
     }

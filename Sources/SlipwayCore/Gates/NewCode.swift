@@ -28,14 +28,14 @@ public struct NewCode: Sendable, Equatable {
     /// Fails unless `root` is inside a git work tree with a commit: new code is measured from git.
     static func requireRepository(_ root: URL) async throws(SlipwayError) {
         guard try await git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], in: root).status == 0 else {
-            throw .usage("\(root.path) is not a git repository with a commit: the quality gate measures new code from git")
+            throw SlipwayError(.git(.noCommits(root: root.path)))
         }
     }
 
     /// Reads `git diff -U0 base...HEAD` for the files under `path` (relative to the workspace root).
     public static func read(workspace root: URL, path: String, base: String) async throws(SlipwayError) -> NewCode {
         let verify = try await git(["rev-parse", "--verify", "--quiet", "\(base)^{commit}"], in: root)
-        guard verify.status == 0 else { throw .usage("unknown base '\(base)': not a commit in \(root.path)") }
+        guard verify.status == 0 else { throw SlipwayError(.git(.unknownBase(base, root: root.path))) }
         let diff = try await git(
             ["-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff", "--relative",
              "\(base)...HEAD", "--", path],

@@ -84,7 +84,7 @@ public struct QualityGate: Sendable {
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : component.directory.appendingPathComponent(path)
         let name = path.hasPrefix("/") ? path : "\(component.path)/\(path)"
         guard FileManager.default.fileExists(atPath: url.path) else {
-            return .failure(.failure("missing report \(name)"))
+            return .failure(SlipwayError(.report(file: name, .missing)))
         }
         do {
             return .success(try Report.load(url, name: name))

@@ -9,7 +9,7 @@ public struct TestSuite: Sendable {
     public func plan(for component: Component) throws(SlipwayError) -> RunPlan {
         let method = try DeployMethod.resolve(for: component, in: engine.workspace)
         guard method.provides("test", for: component) else {
-            throw .usage("\(component.path) has no 'test' goal in its Makefile")
+            throw SlipwayError(.target(.noGoal(component: component.path, goal: "test")))
         }
         var plan = RunPlan(kind: .test, component: component.name, environment: nil)
         plan.stages = [RunPlan.Stage(name: "test", command: method.command(

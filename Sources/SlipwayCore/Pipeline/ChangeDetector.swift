@@ -47,7 +47,7 @@ public struct ChangeDetector: Sendable {
             try await refuseNonCommits(base: base, head: head)
         }
         guard mergeBase.status == 0 else {
-            throw .failure("base \(base) and head \(head) have no common ancestor: there is no base...head to diff")
+            throw SlipwayError(.git(.noCommonAncestor(base: base, head: head)))
         }
         let diff = try diffResult.get()
         guard diff.status == 0 else {
@@ -69,7 +69,7 @@ public struct ChangeDetector: Sendable {
             components = (headComponents.components, headComponents.graph, headComponents.globalPaths, headComponents.problems)
             headCommit = headComponents.commit
         } else {
-            throw .usage("head '\(head)' is not a commit in \(root.path)")
+            throw SlipwayError(.git(.notACommit(what: "head", reference: head, root: root.path)))
         }
         var seen: Set<String> = []
         files = files.filter { seen.insert($0.path).inserted }
@@ -174,7 +174,7 @@ public struct ChangeDetector: Sendable {
     private func refuseNonCommits(base: String, head: String) async throws(SlipwayError) {
         for (reference, what) in [(base, "base"), (head, "head")] {
             let single = try await GitRepository.run(["rev-parse", "--verify", "-q", "\(reference)^{commit}"], in: root)
-            if single.status != 0 { throw .usage("\(what) '\(reference)' is not a commit in \(root.path)") }
+            if single.status != 0 { throw SlipwayError(.git(.notACommit(what: what, reference: reference, root: root.path))) }
         }
     }
 

@@ -56,7 +56,7 @@ struct DeployWaves: Sendable {
             }
         }
         if !failures.isEmpty {
-            throw .failure("\(failures.count) components failed to deploy: \(failures.sorted().joined(separator: ", "))")
+            throw SlipwayError(.release(.deploysFailed(failures.sorted())))
         }
     }
 

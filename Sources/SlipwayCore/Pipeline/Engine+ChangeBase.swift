@@ -6,14 +6,13 @@ extension Engine {
             return (last.commit, "last successful pipeline run \(last.runID)")
         }
         let branches = workspace.config.branches.filter { $0.value == environment }.keys.sorted()
-        guard let git else { throw .usage("\(workspace.root.path) is not in a git repository: changes need git") }
+        guard let git else { throw SlipwayError(.git(.notARepository(root: workspace.root.path, need: "changes need git"))) }
         for branch in branches {
             for reference in [branch, "origin/\(branch)"] {
                 let found = try await GitRepository.run(["rev-parse", "--verify", "-q", "\(reference)^{commit}"], in: git.root)
                 if found.status == 0 { return (reference, "merge-base with \(reference)") }
             }
         }
-        throw .usage("no base for \(environment): no successful pipeline run yet and no branch deploying to it "
-            + "(branches: \(branches.isEmpty ? "none" : branches.joined(separator: ", "))); give --base REF")
+        throw SlipwayError(.git(.noBase(environment: environment, branches: branches)))
     }
 }

@@ -89,7 +89,7 @@ public struct PipelineRunner: Sendable {
                     await Self.gateJob(name, engine: engine, gate: gate, plan: plan, environment: options.environment,
                                        runID: runID, journal: journal, log: log)
                 }
-                if failed > 0 { throw .failure("\(failed) of \(plan.entries.count) components failed their tests or gates") }
+                if failed > 0 { throw SlipwayError(.release(.componentsFailed(failed, of: plan.entries.count, .tests))) }
             }
             stage.continuesAfterFailure = true
             run.stages.append(stage)
@@ -105,7 +105,7 @@ public struct PipelineRunner: Sendable {
                             failed += 1
                         }
                     }
-                    if failed > 0 { throw .failure("\(failed) of \(migrating.count) components failed their migrations") }
+                    if failed > 0 { throw SlipwayError(.release(.componentsFailed(failed, of: migrating.count, .migrations))) }
                 }
                 migrate.continuesAfterFailure = true
                 run.stages.append(migrate)

@@ -25,22 +25,21 @@ public struct Promotion: Sendable {
         let component = try engine.workspace.component(named: reference)
         let from = try engine.workspace.environment(named: source)
         let to = try engine.workspace.environment(named: destination)
-        guard from.name != to.name else { throw .usage("--from and --to are both \(from.name)") }
+        guard from.name != to.name else { throw SlipwayError(.promotionToItself(environment: from.name)) }
         let states = try engine.store.projection().states
         let staged = states[.init(component: component.name, environment: from.name)]
         guard let version = staged?.liveVersion else {
-            throw .failure("\(component.name) has no release live in \(from.name) to promote")
+            throw SlipwayError(.release(.nothingToPromote(component: component.name, environment: from.name)))
         }
         if let last = staged?.lastDeploy, last.outcome != "succeeded", last.version == version {
-            throw .failure("\(component.name) \(version) failed in \(from.name) (run \(last.runID)): not promoting it")
+            throw SlipwayError(.release(.failedIn(component: component.name, version: version, environment: from.name, runID: last.runID)))
         }
         guard let health = staged?.lastHealth, health.healthy else {
-            let why = staged?.lastHealth == nil ? "was never health-checked" : "is unhealthy"
-            throw .failure("\(component.name) \(version) \(why) in \(from.name): not promoting it "
-                + "(run 'slipway health-check-all --env \(from.name)')")
+            throw SlipwayError(.release(.notHealthyIn(
+                component: component.name, version: version, environment: from.name, checked: staged?.lastHealth != nil)))
         }
         if states[.init(component: component.name, environment: to.name)]?.liveVersion == version {
-            throw .usage("\(component.name) \(version) is already live in \(to.name)")
+            throw SlipwayError(.release(.alreadyLive(component: component.name, version: version, environment: to.name, forceHint: false)))
         }
         var checklist: DeploymentChecklist?
         if DeploymentChecklist.applies(to: to.name) {
@@ -74,7 +73,7 @@ public struct Promotion: Sendable {
             return try await engine.executor.execute(plan, origin: engine.origin, cancellation: cancellation)
         }
         guard let git = engine.git, let commit else {
-            throw .failure("cannot promote \(version): the working tree holds another version and no commit is recorded for it")
+            throw SlipwayError(.release(.noCommitToPromote(version: version)))
         }
         let worktree = FileManager.default.temporaryDirectory
             .appendingPathComponent("slipway-promote-\(component.name)-\(UUID().uuidString.prefix(8))")

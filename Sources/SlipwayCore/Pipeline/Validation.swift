@@ -64,7 +64,6 @@ struct Validation: Sendable {
                 reason: reason ?? "rolled back to \(previous)", runKind: .rollback, version: previous, jobRun: jobRun))
             log("\(release.name): \(reason.map { "rollback failed: \($0)" } ?? "rolled back to \(previous)")")
         }
-        throw .failure("unhealthy after deploy: \(unhealthy.joined(separator: ", ")); "
-            + (notRolledBack.isEmpty ? "rolled back" : "not rolled back: \(notRolledBack.joined(separator: ", "))"))
+        throw SlipwayError(.release(.unhealthyAfterDeploy(unhealthy, notRolledBack: notRolledBack)))
     }
 }

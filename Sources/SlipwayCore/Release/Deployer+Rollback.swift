@@ -19,12 +19,10 @@ extension Deployer {
         } else if let previous = state?.previousVersions.first {
             version = previous
         } else {
-            throw .failure("\(component.name) has no earlier release in \(environment.name) to roll back to")
+            throw SlipwayError(.release(.noEarlierRelease(component: component.name, environment: environment.name)))
         }
         guard let release = releases.first(where: { $0.version == version }) else {
-            let known = releases.map(\.version)
-            throw .usage("no release '\(version)' of \(component.name) in \(environment.name) "
-                + "(releases: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+            throw SlipwayError(.release(.unknownRelease(version, component: component.name, environment: environment.name, known: releases.map(\.version))))
         }
         try refuseRedeploy(component: component, state: state, version: version, force: force)
         // A version that passed its gates before rolls back in one step; one that never did needs an
@@ -51,11 +49,10 @@ extension Deployer {
             return try await execute(plan, cancellation: cancellation)
         }
         guard !ReleaseVersion.isDirty(version) else {
-            throw .failure("cannot roll back to \(version): it was built from uncommitted changes and no kept release "
-                + "of it exists, so it cannot be rebuilt")
+            throw SlipwayError(.release(.cannotRebuild(version: version, dirty: true)))
         }
         guard let git = engine.git, let commit = release.commit else {
-            throw .failure("cannot roll back to \(version): no kept release and no recorded commit to rebuild it from")
+            throw SlipwayError(.release(.cannotRebuild(version: version, dirty: false)))
         }
         let worktree = FileManager.default.temporaryDirectory
             .appendingPathComponent("slipway-rollback-\(component.name)-\(UUID().uuidString.prefix(8))")

@@ -61,7 +61,8 @@ public struct Deployer: Sendable {
 
     func refuseRedeploy(component: Component, state: DeploymentState?, version: String, force: Bool) throws(SlipwayError) {
         if state?.liveVersion == version && !force {
-            throw .usage("\(component.name) \(version) is already live in \(state?.environment ?? "?"); use --force to redeploy it")
+            throw SlipwayError(.release(.alreadyLive(
+                component: component.name, version: version, environment: state?.environment ?? "?", forceHint: true)))
         }
     }
 

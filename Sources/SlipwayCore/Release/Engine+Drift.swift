@@ -4,7 +4,7 @@ extension Engine {
     /// The drift of every component: the projection now, and git asked about its live versions.
     public func drift(now: Date = Date()) async throws(SlipwayError) -> DriftReport {
         guard let git else {
-            throw .usage("\(workspace.root.path) is not in a git repository: drift compares live versions with git")
+            throw SlipwayError(.git(.notARepository(root: workspace.root.path, need: "drift compares live versions with git")))
         }
         let states = try store.projection().states
         let environments = workspace.config.environmentNames

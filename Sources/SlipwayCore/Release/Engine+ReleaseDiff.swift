@@ -7,18 +7,18 @@ extension Engine {
         _ component: Component, environment: String, to version: String?
     ) async throws(SlipwayError) -> ReleaseDiff {
         guard let git else {
-            throw .usage("\(workspace.root.path) is not in a git repository: there is nothing to compare")
+            throw SlipwayError(.git(.notARepository(root: workspace.root.path, need: "there is nothing to compare")))
         }
         let state = try store.projection().states[.init(component: component.name, environment: environment)]
         let target: (version: String, commit: String)
         if let version {
             guard let commit = try await commit(of: component, version: version) else {
-                throw .usage("version '\(version)' of \(component.name) is neither a release nor a commit in git")
+                throw SlipwayError(.release(.unknownVersion(version, component: component.name)))
             }
             target = (version, commit)
         } else {
             let head = try await self.version(of: component, requested: nil)
-            guard let commit = head.commit else { throw .usage("\(component.path) has no commit yet") }
+            guard let commit = head.commit else { throw SlipwayError(.git(.noCommitYet(path: component.path, versionHint: false))) }
             target = (head.version, commit)
         }
         var from: String?

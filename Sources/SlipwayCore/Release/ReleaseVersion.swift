@@ -17,7 +17,7 @@ public enum ReleaseVersion {
 
     public static func validate(_ text: String) throws(SlipwayError) -> String {
         guard isValid(text) else {
-            throw .usage("invalid version '\(text)': use letters, digits, '.', '_', '-' or '+' (no '/', '..' or spaces)")
+            throw SlipwayError(.release(.invalidVersion(text)))
         }
         return text
     }

@@ -28,12 +28,12 @@ public struct DopplerSecrets: Sendable {
     public func secrets(project: String, config: String) async throws(SlipwayError) -> [String: String] {
         let what = "Doppler project \(project), config \(config)"
         guard let token else {
-            throw .failure("\(Self.tokenVariable) is not set: the secrets come from \(what); nothing was deployed")
+            throw SlipwayError(.platform(.credentialMissing(.doppler, variable: Self.tokenVariable, operation: what)))
         }
         var components = URLComponents(string: host.hasSuffix("/") ? String(host.dropLast()) : host)
         components?.path += "/v3/configs/config/secrets/download"
         components?.queryItems = [.init(name: "project", value: project), .init(name: "config", value: config), .init(name: "format", value: "json")]
-        guard let url = components?.url else { throw .usage("\(Self.hostVariable) \(host) is not a URL") }
+        guard let url = components?.url else { throw SlipwayError(.platform(.notAURL(variable: Self.hostVariable, value: host, path: nil))) }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "application/json")
@@ -44,17 +44,18 @@ public struct DopplerSecrets: Sendable {
             status = Int(response.status.code)
             data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
         } catch {
-            throw .failure("cannot read the secrets of \(what) from \(host): \(error); nothing was deployed")
+            throw SlipwayError(.platform(.unreachable(.doppler, operation: what, host: host, problem: "\(error)")))
         }
         guard (200..<300).contains(status) else {
             let reason = Self.messages(in: data) ?? "HTTP \(status)"
             if status == 401 || status == 403 {
-                throw .failure("Doppler refused \(Self.tokenVariable) (\(status): \(reason)) for \(what); nothing was deployed")
+                throw SlipwayError(.platform(.credentialRefused(
+                    .doppler, credential: Self.tokenVariable, status: String(status), reason: reason, operation: what)))
             }
-            throw .failure("Doppler answered \(status) for \(what): \(reason); nothing was deployed")
+            throw SlipwayError(.platform(.refused(.doppler, operation: what, status: status, message: reason)))
         }
         guard let secrets = try? JSONDecoder().decode([String: String].self, from: data) else {
-            throw .failure("Doppler's answer for \(what) is not a JSON object of secrets")
+            throw SlipwayError(.platform(.unreadableAnswer(.doppler, operation: what, problem: nil)))
         }
         return secrets
     }

@@ -32,20 +32,19 @@ extension Engine {
             let file = workspace.root.appendingPathComponent(path)
             var status = stat()
             guard stat(file.path, &status) == 0 else {
-                throw .usage("the secrets of \(environment) come from \(path), which does not exist in \(workspace.root.path)")
+                throw SlipwayError(.secretsFile(path: path, environment: environment, .missing(root: workspace.root.path)))
             }
             guard status.st_mode & 0o077 == 0 else {
-                throw .usage("\(path) holds the secrets of \(environment) and others may read it "
-                    + "(mode \(String(status.st_mode & 0o777, radix: 8))): run 'chmod 600 \(path)'")
+                throw SlipwayError(.secretsFile(path: path, environment: environment, .readableByOthers(mode: status.st_mode)))
             }
             if let git, try await !git.ignores(file) {
-                throw .usage("\(path) holds the secrets of \(environment) and git does not ignore it: add it to .gitignore, so it is never committed")
+                throw SlipwayError(.secretsFile(path: path, environment: environment, .notIgnored))
             }
             let text: String
             do {
                 text = try String(contentsOf: file, encoding: .utf8)
             } catch {
-                throw .failure("cannot read \(path): \(error.localizedDescription)")
+                throw SlipwayError(.fileAccess(.read, path: path, problem: error.localizedDescription))
             }
             return try DotEnvFile.parse(text, file: path).variables
         }

@@ -47,7 +47,7 @@ extension EventStore {
             return try pool.write { db in
                 var record = try Self.awaiting(id, db)
                 guard !record.approvedBy.contains(actor) else {
-                    throw SlipwayError.failure("\(actor) has already approved request \(id); it needs another approver")
+                    throw SlipwayError(.alreadyApproved(actor: actor, requestID: id))
                 }
                 record.approvedBy.append(actor)
                 if record.approvedBy.count >= record.approvalsNeeded {
@@ -86,7 +86,7 @@ extension EventStore {
         guard let record = try RequestRecord.fetchOne(db, key: id) else { throw SlipwayError(.unknownRequest(id)) }
         guard record.awaitsApproval else {
             let state = record.state == .pending || record.state == .claimed ? "approved" : record.state.rawValue
-            throw SlipwayError.failure("request \(id) (\(record.request.title)) is not awaiting approval: it is \(state)")
+            throw SlipwayError(.notAwaitingApproval(requestID: id, title: record.request.title, state: state))
         }
         return record
     }

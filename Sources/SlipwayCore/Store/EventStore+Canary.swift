@@ -40,7 +40,7 @@ extension EventStore {
                       let progress = record.decodedProgress, !progress.isFinished,
                       try RunRecord.fetchOne(db, key: record.runID)?.state == .running
                 else {
-                    throw SlipwayError.failure("no canary of \(component) is in progress in \(environment)")
+                    throw SlipwayError(.noCanaryInProgress(component: component, environment: environment))
                 }
                 let row = CanaryCommand(
                     component: component, environment: environment, command: command, actor: self.actor, requestedAt: Date())

@@ -75,7 +75,7 @@ extension EventStore {
                     throw SlipwayError(.unknownRun(runID))
                 }
                 guard run.state == .running else {
-                    throw SlipwayError.failure("run \(runID) is not running: it \(run.state.rawValue)")
+                    throw SlipwayError(.runNotRunning(id: runID, state: run.state))
                 }
                 try db.execute(sql: "UPDATE runs SET cancel_requested = 1 WHERE id = ?", arguments: [runID])
                 _ = try self.append([NewEvent(

@@ -59,13 +59,13 @@ public final class EventStore: Sendable {
             if created >= 0 {
                 close(created)
             } else if errno != EEXIST {
-                throw SlipwayError.failure("cannot create the store at \(path.path): \(String(cString: strerror(errno)))")
+                throw SlipwayError(.fileAccess(.create, path: path.path, what: "the store at", problem: String(cString: strerror(errno))))
             }
             // Opening a new store switches it to WAL and creates its tables; neither waits on
             // SQLite's busy handler, so processes opening one store at once take turns here.
             let lock = open(path.path + ".migrate-lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
             guard lock >= 0 else {
-                throw SlipwayError.failure("cannot create \(path.path).migrate-lock: \(String(cString: strerror(errno)))")
+                throw SlipwayError(.fileAccess(.create, path: "\(path.path).migrate-lock", problem: String(cString: strerror(errno))))
             }
             defer { close(lock) }
             flock(lock, LOCK_EX)

@@ -11,7 +11,7 @@ public enum PrivateDirectory {
     /// Creates `path` (mode 0700) when absent, then checks it.
     public static func prepare(_ path: String) throws(SlipwayError) {
         if mkdir(path, 0o700) != 0, errno != EEXIST {
-            throw .failure("cannot create \(path): \(String(cString: strerror(errno)))")
+            throw SlipwayError(.fileAccess(.create, path: path, problem: String(cString: strerror(errno))))
         }
         try verify(path)
     }
@@ -20,7 +20,7 @@ public enum PrivateDirectory {
     public static func verify(_ path: String) throws(SlipwayError) {
         var status = stat()
         guard lstat(path, &status) == 0 else {
-            throw .failure("cannot inspect \(path): \(String(cString: strerror(errno)))")
+            throw SlipwayError(.fileAccess(.inspect, path: path, problem: String(cString: strerror(errno))))
         }
         let problem: String?
         if status.st_mode & S_IFMT != S_IFDIR {

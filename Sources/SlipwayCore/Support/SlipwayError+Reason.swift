@@ -41,6 +41,41 @@ extension SlipwayError {
         case malformedReport(file: String, ReportPlace, problem: String)
         /// The store file at `path` failed while `doing` something.
         case store(path: String, StoreProblem, doing: String?)
+        /// No workspace in the folder searched from or any folder above it.
+        case noWorkspace(searchedFrom: String)
+        /// A file or folder could not be acted on; `what` names it when its path alone does not.
+        case fileAccess(FileAction, path: String, what: String? = nil, problem: String? = nil)
+        /// `path` could not be given to `user` (the database server's own user when `serverUser`).
+        case cannotGiveAway(path: String, user: String, serverUser: Bool, problem: String)
+        /// A colour that is neither blue nor green.
+        case notAColor(String)
+        /// `command` works on one environment and none was given.
+        case environmentRequired(command: String)
+        /// A promotion from an environment to itself.
+        case promotionToItself(environment: String)
+        /// A run asked to stop has ended already, in `state`.
+        case runNotRunning(id: String, state: RunRecord.State)
+        case noCanaryInProgress(component: String, environment: String)
+        /// The approver already approved the request, which needs another approver.
+        case alreadyApproved(actor: String, requestID: String)
+        case notAwaitingApproval(requestID: String, title: String, state: String)
+        /// A secrets file of an environment that is missing or not safe to read secrets from.
+        case secretsFile(path: String, environment: String, SecretsFileProblem)
+        /// A gate's report file that is absent or unreadable.
+        case report(file: String, ReportProblem)
+        case platform(PlatformProblem)
+        case target(TargetProblem)
+        case ecs(ECSProblem)
+        case socket(SocketProblem)
+        case agent(AgentProblem)
+        case git(GitProblem)
+        case release(ReleaseProblem)
+        case database(name: String, DatabaseProblem)
+        case databaseSetup(DatabaseSetupProblem)
+        case migration(MigrationProblem)
+        /// The first thing that stops an apply, and how many more there are.
+        case migrationPlan(MigrationPlanProblem, more: Int)
+        case backup(BackupProblem)
         /// Anything else, said once.
         case message(Category, String)
 
@@ -90,11 +125,21 @@ extension SlipwayError {
 
         public var category: Category {
             switch self {
-            case .configuration, .unknownComponent, .unknownEnvironment, .unknownRun, .unknownRequest, .invalidValue, .reasonRequired:
+            case .configuration, .unknownComponent, .unknownEnvironment, .unknownRun, .unknownRequest, .invalidValue, .reasonRequired,
+                 .noWorkspace, .notAColor, .environmentRequired, .promotionToItself, .secretsFile:
                 .usage
             case .cancelled, .lockHeld, .notHealthy, .gateRefused, .accessRefused, .selfApproval, .approvalsBypassed,
-                 .cannotRun, .commandFailed, .malformedReport, .store:
+                 .cannotRun, .commandFailed, .malformedReport, .store, .fileAccess, .cannotGiveAway, .runNotRunning,
+                 .noCanaryInProgress, .alreadyApproved, .notAwaitingApproval, .socket, .agent, .database, .migrationPlan, .ecs:
                 .failure
+            case .report(_, let problem): problem.category
+            case .platform(let problem): problem.category
+            case .target(let problem): problem.category
+            case .git(let problem): problem.category
+            case .release(let problem): problem.category
+            case .databaseSetup(let problem): problem.category
+            case .migration(let problem): problem.category
+            case .backup(let problem): problem.category
             case .message(let category, _): category
             }
         }
@@ -160,6 +205,54 @@ extension SlipwayError {
                 case .failed(let said):
                     return "\(doing)store \(path): \(said)"
                 }
+            case .noWorkspace(let directory):
+                return "no workspace here: no slipway.yml, apps/ or services/ in \(directory) or above (use --workspace DIR)"
+            case .fileAccess(let action, let path, let what, let problem):
+                return "cannot \(action.rawValue) \(what.map { "\($0) " } ?? "")\(path)\(problem.map { ": \($0)" } ?? "")"
+            case .cannotGiveAway(let path, let user, let serverUser, let problem):
+                return "cannot give \(path) to \(serverUser ? "the server's user " : "")\(user): \(problem)"
+            case .notAColor(let text):
+                return "colour must be blue or green, not '\(text)'"
+            case .environmentRequired(let command):
+                return "\(command): give the environment with --env ENV"
+            case .promotionToItself(let environment):
+                return "--from and --to are both \(environment)"
+            case .runNotRunning(let id, let state):
+                return "run \(id) is not running: it \(state.rawValue)"
+            case .noCanaryInProgress(let component, let environment):
+                return "no canary of \(component) is in progress in \(environment)"
+            case .alreadyApproved(let actor, let requestID):
+                return "\(actor) has already approved request \(requestID); it needs another approver"
+            case .notAwaitingApproval(let requestID, let title, let state):
+                return "request \(requestID) (\(title)) is not awaiting approval: it is \(state)"
+            case .secretsFile(let path, let environment, let problem):
+                return problem.line(path: path, environment: environment)
+            case .report(let file, let problem):
+                return problem.line(file: file)
+            case .platform(let problem):
+                return problem.line
+            case .target(let problem):
+                return problem.line
+            case .ecs(let problem):
+                return problem.line
+            case .socket(let problem):
+                return problem.line
+            case .agent(let problem):
+                return problem.line
+            case .git(let problem):
+                return problem.line
+            case .release(let problem):
+                return problem.line
+            case .database(let name, let problem):
+                return problem.line(database: name)
+            case .databaseSetup(let problem):
+                return problem.line
+            case .migration(let problem):
+                return problem.line
+            case .migrationPlan(let problem, let more):
+                return problem.line + (more > 0 ? " (and \(more) more problem\(more == 1 ? "" : "s"))" : "")
+            case .backup(let problem):
+                return problem.line
             case .message(_, let text):
                 return text
             }

@@ -12,7 +12,7 @@ public enum SlotColor: String, Codable, Sendable, CaseIterable, CustomStringConv
     /// Parses a colour given by a person, with a one-line error naming the choices.
     public static func parse(_ text: String) throws(SlipwayError) -> SlotColor {
         guard let color = SlotColor(rawValue: text) else {
-            throw .usage("colour must be blue or green, not '\(text)'")
+            throw SlipwayError(.notAColor(text))
         }
         return color
     }

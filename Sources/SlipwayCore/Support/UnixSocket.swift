@@ -12,7 +12,7 @@ public enum UnixSocket {
 
     private static func address(_ path: String) throws(SlipwayError) -> sockaddr_un {
         guard path.utf8.count <= maximumPathBytes else {
-            throw .failure("socket path \(path) is \(path.utf8.count) bytes; it must stay under 108")
+            throw SlipwayError(.socket(.pathTooLong(path: path)))
         }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -30,7 +30,7 @@ public enum UnixSocket {
         try PrivateDirectory.prepare((path as NSString).deletingLastPathComponent)
         unlink(path)
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw .failure("socket: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw SlipwayError(.socket(.cannotCreate(problem: String(cString: strerror(errno))))) }
         let previous = umask(0o177)
         defer { umask(previous) }
         let bound = withUnsafePointer(to: &address) {
@@ -39,7 +39,7 @@ public enum UnixSocket {
         guard bound == 0, Glibc.listen(descriptor, 64) == 0 else {
             let message = String(cString: strerror(errno))
             close(descriptor)
-            throw .failure("cannot listen on \(path): \(message)")
+            throw SlipwayError(.socket(.cannotListen(path: path, problem: message)))
         }
         chmod(path, 0o600)
         return descriptor
@@ -51,7 +51,7 @@ public enum UnixSocket {
         let folder = (path as NSString).deletingLastPathComponent
         if FileManager.default.fileExists(atPath: folder) { try PrivateDirectory.verify(folder) }
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw .failure("socket: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw SlipwayError(.socket(.cannotCreate(problem: String(cString: strerror(errno))))) }
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
@@ -60,11 +60,11 @@ public enum UnixSocket {
         guard connected == 0 else {
             let message = String(cString: strerror(errno))
             close(descriptor)
-            throw .failure("cannot connect to \(path): \(message)")
+            throw SlipwayError(.socket(.cannotConnect(path: path, problem: message)))
         }
         if let owner = peerUID(descriptor), owner != getuid() {
             close(descriptor)
-            throw .failure("the process listening on \(path) runs as uid \(owner), not as you: refusing to talk to it")
+            throw SlipwayError(.socket(.foreignOwner(path: path, uid: owner)))
         }
         return descriptor
     }
@@ -88,9 +88,9 @@ public enum UnixSocket {
             if written < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE || errno == ECONNRESET {
-                    throw .failure("the other end closed the connection after \(offset) of \(bytes.count) bytes")
+                    throw SlipwayError(.socket(.closedEarly(sent: offset, total: bytes.count)))
                 }
-                throw .failure("write: \(String(cString: strerror(errno)))")
+                throw SlipwayError(.socket(.writeFailed(problem: String(cString: strerror(errno)))))
             }
             offset += written
         }
@@ -103,14 +103,14 @@ public enum UnixSocket {
         var byte: UInt8 = 0
         while true {
             let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0 else { throw .failure("no answer within \(Int(timeout))s") }
+            guard remaining > 0 else { throw SlipwayError(.socket(.noAnswer(withinSeconds: Int(timeout)))) }
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, Int32(remaining * 1000))
             if ready < 0 && errno == EINTR { continue }
             guard ready > 0 else { continue }
             let count = Glibc.read(descriptor, &byte, 1)
             if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw .failure("the connection closed before an answer") }
+            guard count > 0 else { throw SlipwayError(.socket(.closedBeforeAnswer)) }
             if byte == UInt8(ascii: "\n") { return String(decoding: data, as: UTF8.self) }
             data.append(byte)
         }

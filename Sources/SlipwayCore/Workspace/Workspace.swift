@@ -150,7 +150,7 @@ public struct Workspace: Sendable {
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         } catch {
-            throw .failure("cannot read \(directory.path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.read, path: directory.path, problem: error.localizedDescription))
         }
         return entries.filter { name in
             var isDirectory: ObjCBool = false

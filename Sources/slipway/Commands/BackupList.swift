@@ -14,7 +14,7 @@ struct BackupList: AsyncParsableCommand {
 
     func run() async throws {
         if let component {
-            guard let env else { throw SlipwayError.usage("backup list \(component): give the environment with --env ENV") }
+            guard let env else { throw SlipwayError(.environmentRequired(command: "backup list \(component)")) }
             let engine = try await global.openEngine(json: json)
             let target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env, connecting: false)
             let backups = try target.folder.list()

@@ -21,7 +21,7 @@ struct BackupStatus: AsyncParsableCommand {
         let engine = try await global.openEngine(json: json)
         var target: DatabaseBackupTarget?
         if let component {
-            guard let env else { throw SlipwayError.usage("backup status \(component): give the environment with --env ENV") }
+            guard let env else { throw SlipwayError(.environmentRequired(command: "backup status \(component)")) }
             target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env, connecting: false)
         }
         let now = Date()

@@ -33,7 +33,7 @@ struct BackupVerify: AsyncParsableCommand {
         let check = folder.verify(backup)
         for problem in check.problems { print("problem: \(problem)") }
         guard check.isSound else {
-            throw SlipwayError.failure("the backup \(backup.id) has \(check.problems.count) problem\(check.problems.count == 1 ? "" : "s")")
+            throw SlipwayError(.backup(.problemsFound(subject: backup.id, count: check.problems.count, store: false)))
         }
         print("backup ok: \(backup.id), \(check.events) events, integrity ok, ids contiguous, projection equals the events folded again")
     }
@@ -43,7 +43,7 @@ struct BackupVerify: AsyncParsableCommand {
         let target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env, connecting: false)
         let drill = try await engine.drillRestore(target)
         guard drill.ok else {
-            throw SlipwayError.failure("restore drill of \(target.description) failed after \(DurationText.format(drill.seconds)): \(drill.summary)")
+            throw SlipwayError(.backup(.drillFailed(of: target.description, seconds: drill.seconds, summary: drill.summary)))
         }
         if json { return try JSONOutput.print(drill) }
         let objective = drill.seconds <= target.objectives.time ? "within" : "over"

@@ -29,7 +29,7 @@ struct CIGitHub: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try workflow.text.write(to: file, atomically: true, encoding: .utf8)
         } catch {
-            throw SlipwayError.failure("cannot write \(file.path): \(error.localizedDescription)")
+            throw SlipwayError(.fileAccess(.write, path: file.path, problem: error.localizedDescription))
         }
         print("wrote \(file.path)")
     }

@@ -18,7 +18,7 @@ struct Logs: AsyncParsableCommand {
         let environment = try engine.workspace.environment(named: env)
         let live = try engine.deploymentState(of: resolved.name, in: environment.name)?.liveColor
         let chosen = color ?? live ?? "blue"
-        guard chosen == "blue" || chosen == "green" else { throw SlipwayError.usage("colour must be blue or green, not '\(chosen)'") }
+        guard chosen == "blue" || chosen == "green" else { throw SlipwayError(.notAColor(chosen)) }
         let url = engine.workspace.stateDirectory.appendingPathComponent("logs/\(resolved.name)/\(environment.name)/\(chosen).log")
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw SlipwayError.failure("no log for the \(chosen) slot of \(resolved.name) in \(environment.name) (\(url.path))")

@@ -19,7 +19,7 @@ struct Promote: AsyncParsableCommand {
         let name = try engine.workspace.component(named: component).name
         _ = try engine.workspace.environment(named: from)
         _ = try engine.workspace.environment(named: to)
-        guard from != to else { throw SlipwayError.usage("--from and --to are both \(from)") }
+        guard from != to else { throw SlipwayError(.promotionToItself(environment: from)) }
         let overrideGates = try override.gateOverride()
         try await run.perform(.promote(.init(component: name, from: from, to: to, overrideGates: overrideGates)), engine: engine)
         print("promoted \(name) from \(from) to \(to)")

@@ -16,7 +16,7 @@ struct StoreCheckCommand: AsyncParsableCommand {
         let check = StoreCheck.run(path: path)
         for problem in check.problems { print("problem: \(problem)") }
         guard check.isSound else {
-            throw SlipwayError.failure("the store \(path.path) has \(check.problems.count) problem\(check.problems.count == 1 ? "" : "s")")
+            throw SlipwayError(.backup(.problemsFound(subject: path.path, count: check.problems.count, store: true)))
         }
         print("store ok: \(path.path), \(check.events) events, integrity ok, projection equals the events folded again")
     }

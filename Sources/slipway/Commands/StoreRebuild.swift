@@ -34,7 +34,7 @@ struct StoreRebuild: AsyncParsableCommand {
         }
         let agent = AgentClient(workspace: root, statePath: path)
         guard await agent.answers() else {
-            throw SlipwayError.failure("no agent runs for this workspace (socket \(agent.socketPath)): there is nothing to recover from")
+            throw SlipwayError(.agent(.notRunning(socket: agent.socketPath)))
         }
         let oldPID = try await agent.pid()
         let answer = try await agent.send(.handOver)

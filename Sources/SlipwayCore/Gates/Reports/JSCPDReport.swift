@@ -5,12 +5,12 @@ enum JSCPDReport {
     static let maximumCloneLines = 1_000_000
 
     static func duplicatedLines(_ url: URL, name: String) throws(SlipwayError) -> [String: Set<Int>] {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw .failure("missing report \(name)") }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw SlipwayError(.report(file: name, .missing)) }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .failure("\(name): cannot read: \(error.localizedDescription)")
+            throw SlipwayError(.report(file: name, .unreadable(error.localizedDescription)))
         }
         return try duplicatedLines(data, name: name)
     }

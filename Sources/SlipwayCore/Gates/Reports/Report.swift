@@ -17,13 +17,13 @@ public struct Report: Sendable {
     public static func load(_ url: URL, name: String? = nil) throws(SlipwayError) -> Report {
         let name = name ?? url.path
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw .usage("\(name): no such report")
+            throw SlipwayError(.report(file: name, .noSuchReport))
         }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw .failure("\(name): cannot read: \(error.localizedDescription)")
+            throw SlipwayError(.report(file: name, .unreadable(error.localizedDescription)))
         }
         return try parse(data, file: name, directory: url.deletingLastPathComponent())
     }

@@ -24,7 +24,7 @@ public struct AWSCommandLine: Sendable {
         do {
             return try JSONDecoder().decode(Answer.self, from: Data((output.isEmpty ? "{}" : output).utf8))
         } catch {
-            throw .failure("aws \(service) \(operation) answered what Slipway cannot read: \(error)")
+            throw SlipwayError(.platform(.unreadableAnswer(.aws, operation: "\(service) \(operation)", problem: "\(error)")))
         }
     }
 
@@ -55,7 +55,7 @@ public struct AWSCommandLine: Sendable {
                 output: .string(limit: 16 << 20), error: .string(limit: 1 << 20))
             (status, output, errors) = (result.terminationStatus, result.standardOutput, result.standardError)
         } catch {
-            throw .failure("cannot run the aws CLI (install it: pip install awscli): \(error)")
+            throw SlipwayError(.platform(.awsCLIMissing(problem: "\(error)")))
         }
         if case .exited(0) = status { return output }
         throw failure(of: "\(service) \(operation)", standardError: errors)
@@ -67,14 +67,13 @@ public struct AWSCommandLine: Sendable {
         let text = standardError.trimmingCharacters(in: .whitespacesAndNewlines)
         let code = Self.errorCode(in: text)
         if let code, Self.credentialErrors.contains(code) {
-            return .failure("AWS refused \(credential) (\(code)) on aws \(call); traffic stays where it was")
+            return SlipwayError(.platform(.credentialRefused(.aws, credential: credential, status: code, reason: nil, operation: call)))
         }
         if text.contains("Unable to locate credentials") {
-            return .failure("the aws CLI found no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE) "
-                + "on aws \(call); traffic stays where it was")
+            return SlipwayError(.platform(.awsCredentialsMissing(operation: call)))
         }
         let line = text.split(separator: "\n").last.map(String.init) ?? "no output"
-        return .failure("aws \(call) failed: \(line)")
+        return SlipwayError(.platform(.refused(.aws, operation: call, status: nil, message: line)))
     }
 
     /// A variable of the environment the CLI runs in.

@@ -28,7 +28,7 @@ extension ECSTarget: DeployTarget {
 
     public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? {
         RunPlan.Stage(name: "health-check", description: "target health of the colour the listener favours") { log throws(SlipwayError) in
-            guard let live = try await weights().live else { throw .failure("the listener favours neither colour") }
+            guard let live = try await weights().live else { throw SlipwayError(.ecs(.listenerFavoursNeither)) }
             try await waitHealthy(live, log: log)
         }
     }

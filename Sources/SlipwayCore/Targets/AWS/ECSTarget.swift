@@ -35,17 +35,18 @@ public struct ECSTarget: Sendable {
     /// The component's `aws:` block, refused when a key the target needs is missing.
     static func settings(of component: Component, in environment: String) throws(SlipwayError) -> AWSSettings {
         guard let settings = component.settings.aws(in: environment) else {
-            throw .usage("\(component.path) deploys to aws-ecs but has neither an aws: block in its slipway.yml for \(environment) "
-                + "(cluster, services, target_groups, listener, image; see deploy/slipway.reference.yml) nor a 'deploy' goal in its Makefile")
+            throw SlipwayError(.target(.noSettings(
+                component: component.path, target: "aws-ecs", environment: environment, block: "aws",
+                keys: ["cluster", "services", "target_groups", "listener", "image"])))
         }
         let missing = [
             ("cluster", settings.cluster == nil), ("services", settings.services == nil),
             ("target_groups", settings.targetGroups == nil), ("listener", settings.listener == nil), ("image", settings.image == nil),
         ].filter(\.1).map(\.0)
         guard missing.isEmpty else {
-            let message = "aws-ecs needs aws.\(missing.joined(separator: ", aws."))"
-            if let location = settings.location { throw location.error(message) }
-            throw .usage("\(component.path): \(message)")
+            let needed = missing.map { "aws.\($0)" }
+            if let location = settings.location { throw location.error("aws-ecs needs \(needed.joined(separator: ", "))") }
+            throw SlipwayError(.target(.settingsMissing(component: component.path, target: "aws-ecs", settings: needed)))
         }
         return settings
     }
@@ -57,7 +58,7 @@ public struct ECSTarget: Sendable {
     /// The listener's split between the two target groups, as the platform has it now.
     public func weights() async throws(SlipwayError) -> ListenerWeights {
         let answer = try await aws.call("elbv2", "describe-listeners", ["--listener-arns", listener], as: AWSAnswer.Listeners.self)
-        guard let found = answer.listeners.first else { throw .failure("listener \(listener) not found") }
+        guard let found = answer.listeners.first else { throw SlipwayError(.ecs(.listenerNotFound(arn: listener))) }
         return try ListenerWeights(actions: found.defaultActions, targetGroups: targetGroups)
     }
 
@@ -68,7 +69,7 @@ public struct ECSTarget: Sendable {
         ])
         let now = try await self.weights()
         guard now == weights else {
-            throw .failure("the listener reads back \(now.description) after Slipway wrote \(weights.description)")
+            throw SlipwayError(.target(.readBackDiffers(.listener, found: now.description, wrote: weights.description)))
         }
     }
 
@@ -78,7 +79,7 @@ public struct ECSTarget: Sendable {
             "ecs", "describe-services", ["--cluster", cluster, "--services", services[color]], as: AWSAnswer.Services.self)
         guard let service = answer.services.first else {
             let reason = answer.failures?.first?.reason ?? "not found"
-            throw .failure("ECS service \(services[color]) in cluster \(cluster): \(reason)")
+            throw SlipwayError(.ecs(.serviceMissing(service: services[color], cluster: cluster, reason: reason)))
         }
         return service
     }
@@ -118,7 +119,7 @@ public struct ECSTarget: Sendable {
         let file = source.appendingPathComponent(Self.taskDefinitionFile)
         guard let data = FileManager.default.contents(atPath: file.path),
               var definition = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw .failure("cannot read a task definition (a JSON object) from \(file.path)")
+            throw SlipwayError(.ecs(.taskDefinitionUnreadable(path: file.path)))
         }
         // What describe-task-definition adds is refused by register-task-definition.
         for key in ["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt",
@@ -126,14 +127,14 @@ public struct ECSTarget: Sendable {
             definition.removeValue(forKey: key)
         }
         guard var containers = definition["containerDefinitions"] as? [[String: Any]], !containers.isEmpty else {
-            throw .failure("\(file.path) has no containerDefinitions")
+            throw SlipwayError(.ecs(.noContainerDefinitions(path: file.path)))
         }
         var matches = containers.indices.filter { index in
             (containers[index]["image"] as? String).map(Self.repository(of:)) == image
         }
         if matches.isEmpty, containers.count == 1 { matches = [0] }
         guard !matches.isEmpty else {
-            throw .failure("no container in \(file.path) runs \(image) (aws.image), so none can take version \(version)")
+            throw SlipwayError(.ecs(.noContainerRuns(path: file.path, image: image, version: version)))
         }
         for index in matches { containers[index]["image"] = "\(image):\(version)" }
         definition["containerDefinitions"] = containers
@@ -150,7 +151,7 @@ public struct ECSTarget: Sendable {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-task-definition-\(UUID().uuidString).json")
         // Owner-only: a task definition may hold environment values.
         guard FileManager.default.createFile(atPath: file.path, contents: input, attributes: [.posixPermissions: 0o600]) else {
-            throw .failure("cannot write \(file.path)")
+            throw SlipwayError(.fileAccess(.write, path: file.path))
         }
         defer { try? FileManager.default.removeItem(at: file) }
         let arn = try await aws.call(
@@ -166,8 +167,7 @@ public struct ECSTarget: Sendable {
         let weights = try await weights()
         log("listener: \(weights.description)")
         guard weights[color] == 0 else {
-            throw .failure("the listener still sends \(weights.description) of traffic, so the \(color) service is not idle; "
-                + "nothing was changed")
+            throw SlipwayError(.ecs(.colorNotIdle(color, weights: weights.description)))
         }
     }
 
@@ -184,7 +184,7 @@ public struct ECSTarget: Sendable {
             let primary = service.deployments?.first { $0.status == "PRIMARY" }
             if let primary {
                 if primary.rolloutState == "FAILED" {
-                    throw .failure("the deployment of \(arn) to \(services[color]) failed; the listener was not changed")
+                    throw SlipwayError(.ecs(.deploymentFailed(taskDefinition: arn, service: services[color])))
                 }
                 if primary.taskDefinition == arn, primary.rolloutState == nil || primary.rolloutState == "COMPLETED" {
                     log("\(services[color]) runs \(arn) (attempt \(attempt))")
@@ -195,7 +195,7 @@ public struct ECSTarget: Sendable {
             if attempt == 1 || attempt % 5 == 0 { log("waiting for \(services[color]) (attempt \(attempt)/\(health.attempts)): \(last)") }
             if attempt < health.attempts { try? await engine.clock.sleep(seconds: health.interval) }
         }
-        throw .failure("\(services[color]) did not run \(arn) after \(health.attempts) checks (\(last)); the listener was not changed")
+        throw SlipwayError(.ecs(.serviceDidNotRun(service: services[color], taskDefinition: arn, checks: health.attempts, last: last)))
     }
 
     /// Waits until the colour's target group reports its registered targets healthy (at least
@@ -217,8 +217,7 @@ public struct ECSTarget: Sendable {
             if attempt == 1 || attempt % 5 == 0 { log("not healthy yet (attempt \(attempt)/\(health.attempts)): \(last)") }
             if attempt < health.attempts { try? await engine.clock.sleep(seconds: health.interval) }
         }
-        throw .failure("the \(color) target group never reported healthy targets after \(health.attempts) checks "
-            + "(\(last)); the listener was not changed")
+        throw SlipwayError(.ecs(.targetGroupUnhealthy(color, checks: health.attempts, last: last)))
     }
 
     // MARK: Stages

@@ -14,8 +14,8 @@ extension LambdaTarget: DeployTarget {
     }
 
     public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
-        throw .usage("\(component.path) moves alias \(alias) of \(function) between published versions, not colours: "
-            + "use slipway rollback \(component.name) --env \(environment) [--to VERSION]")
+        throw SlipwayError(.target(.noColors(
+            component: component.path, object: .lambdaAlias(alias, function: function), name: component.name, environment: environment)))
     }
 
     public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }

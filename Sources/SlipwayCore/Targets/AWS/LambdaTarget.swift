@@ -25,12 +25,12 @@ public struct LambdaTarget: Sendable {
 
     static func settings(of component: Component, in environment: String) throws(SlipwayError) -> AWSSettings {
         guard let settings = component.settings.aws(in: environment) else {
-            throw .usage("\(component.path) deploys to aws-lambda but has neither an aws: block in its slipway.yml for \(environment) "
-                + "(function, alias; see deploy/slipway.reference.yml) nor a 'deploy' goal in its Makefile")
+            throw SlipwayError(.target(.noSettings(
+                component: component.path, target: "aws-lambda", environment: environment, block: "aws", keys: ["function", "alias"])))
         }
         guard settings.function != nil else {
             if let location = settings.location { throw location.error("aws-lambda needs aws.function") }
-            throw .usage("\(component.path): aws-lambda needs aws.function")
+            throw SlipwayError(.target(.settingsMissing(component: component.path, target: "aws-lambda", settings: ["aws.function"])))
         }
         return settings
     }
@@ -73,11 +73,11 @@ public struct LambdaTarget: Sendable {
         } else {
             try await aws.perform("lambda", "update-alias", arguments)
         }
-        guard let now = try await currentAlias() else { throw .failure("alias \(alias) of \(function) is gone after writing it") }
+        guard let now = try await currentAlias() else { throw SlipwayError(.target(.goneAfterWriting(.lambdaAlias(alias, function: function)))) }
         let readWeights = now.routingConfig?.additionalVersionWeights ?? [:]
         guard now.functionVersion == version, readWeights == weights else {
-            throw .failure("alias \(alias) of \(function) reads back version \(now.functionVersion) \(readWeights) after Slipway "
-                + "wrote \(version) \(weights)")
+            throw SlipwayError(.target(.readBackDiffers(
+                .lambdaAlias(alias, function: function), found: "\(now.functionVersion) \(readWeights)", wrote: "\(version) \(weights)")))
         }
     }
 
@@ -100,7 +100,7 @@ public struct LambdaTarget: Sendable {
             }
             let file = source.appendingPathComponent(package)
             guard FileManager.default.fileExists(atPath: file.path) else {
-                throw .failure("no package \(file.path) to publish (aws.package; the component's build goal makes it)")
+                throw SlipwayError(.target(.buildOutputMissing(kind: "package", path: file.path, setting: "aws.package", action: "publish")))
             }
             try await aws.perform("lambda", "update-function-code", ["--function-name", function, "--zip-file", "fileb://\(file.path)"])
             try await aws.perform("lambda", "wait", ["function-updated", "--function-name", function])
@@ -117,7 +117,9 @@ public struct LambdaTarget: Sendable {
 
     func switchStage(version: String) -> RunPlan.Stage {
         RunPlan.Stage(name: "switch-traffic", description: "alias \(alias) of \(function) to \(version)") { log throws(SlipwayError) in
-            guard let number = try await published(version) else { throw .failure("\(version) of \(function) is not published") }
+            guard let number = try await published(version) else {
+                throw SlipwayError(.target(.versionMissing(version: version, of: function, published: true)))
+            }
             try await route(to: number, weights: [:])
             log("alias \(alias) of \(function) now sends every request to version \(number) (\(version))")
         }
@@ -135,9 +137,11 @@ public struct LambdaTarget: Sendable {
         let template = rollout(LambdaCanaryTraffic(
             target: self, stable: "", canary: "", stableColor: live, canaryColor: color, since: Date())).stage
         return RunPlan.Stage(name: template.name, description: template.description + " from CloudWatch") { log throws(SlipwayError) in
-            guard let canary = try await published(version) else { throw .failure("\(version) of \(function) is not published") }
+            guard let canary = try await published(version) else {
+                throw SlipwayError(.target(.versionMissing(version: version, of: function, published: true)))
+            }
             guard let stable = try await currentAlias()?.functionVersion else {
-                throw .failure("alias \(alias) of \(function) does not exist, so there is no stable version to compare with")
+                throw SlipwayError(.target(.noStableVersion(.lambdaAlias(alias, function: function))))
             }
             try await rollout(LambdaCanaryTraffic(
                 target: self, stable: stable, canary: canary, stableColor: live, canaryColor: color, since: engine.clock.now())

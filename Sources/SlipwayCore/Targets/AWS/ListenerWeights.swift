@@ -35,7 +35,7 @@ public struct ListenerWeights: Sendable, Equatable {
     /// when it forwards anywhere else, since Slipway must not take over traffic it does not own.
     public init(actions: [ListenerAction], targetGroups: AWSSettings.ColorPair) throws(SlipwayError) {
         guard let forward = actions.first(where: { $0.type == "forward" }) else {
-            throw .failure("the listener's default action does not forward to a target group")
+            throw SlipwayError(.ecs(.listenerNotForwarding))
         }
         let groups = forward.forwardConfig?.targetGroups
             ?? forward.targetGroupArn.map { [ListenerAction.WeightedGroup(targetGroupArn: $0, weight: 1)] } ?? []
@@ -48,7 +48,7 @@ public struct ListenerWeights: Sendable, Equatable {
             } else if group.targetGroupArn == targetGroups.green {
                 green += weight
             } else if weight > 0 {
-                throw .failure("the listener forwards to \(group.targetGroupArn), which is neither aws.target_groups.blue nor green")
+                throw SlipwayError(.ecs(.listenerForwardsElsewhere(targetGroup: group.targetGroupArn)))
             }
         }
         self.init(blue: blue, green: green)

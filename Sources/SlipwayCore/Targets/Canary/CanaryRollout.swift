@@ -142,7 +142,7 @@ public struct CanaryRollout: Sendable {
         let reason = progress.reason ?? "rolled back"
         try await traffic.rollBack(to: stableColor, stopping: canaryColor, log: log)
         try record(progress, "rolled back: \(reason)")
-        throw .failure("canary of \(version) rolled back: \(reason)")
+        throw SlipwayError(.target(.canaryRolledBack(version: version, reason: reason)))
     }
 
     static let empty = AgentResponse.ColorCounts(requests: 0, errors5xx: 0, connectionErrors: 0, p95Milliseconds: nil)

@@ -43,7 +43,7 @@ public struct CloudflareAPI: Sendable {
     /// The account every Workers path names; refused before any call when unknown.
     func account() throws(SlipwayError) -> String {
         guard let accountID else {
-            throw .usage("no Cloudflare account: set cloudflare.account_id or CLOUDFLARE_ACCOUNT_ID")
+            throw SlipwayError(.platform(.noCloudflareAccount))
         }
         return accountID
     }
@@ -56,7 +56,7 @@ public struct CloudflareAPI: Sendable {
         log: StageLog? = nil, reconcile: (@Sendable () async throws(SlipwayError) -> Result?)? = nil
     ) async throws(SlipwayError) -> Result {
         guard let result = try await call(method, path, query: query, body: body, as: type, log: log, reconcile: reconcile, allowNotFound: false) else {
-            throw .failure("Cloudflare answered \(method) \(path) with nothing")
+            throw SlipwayError(.platform(.unreadableAnswer(.cloudflare, operation: "\(method) \(path)", problem: nil)))
         }
         return result
     }
@@ -85,11 +85,11 @@ public struct CloudflareAPI: Sendable {
         do {
             envelope = try JSONDecoder().decode(CloudflareAnswer.Envelope<Result>.self, from: data)
         } catch {
-            throw .failure("Cloudflare answered \(method) \(path) with what Slipway cannot read: \(error)")
+            throw SlipwayError(.platform(.unreadableAnswer(.cloudflare, operation: "\(method) \(path)", problem: "\(error)")))
         }
         // Some calls answer success with a null result: what `Ignored` stands for.
         guard envelope.success, let result = envelope.result ?? (CloudflareAnswer.Ignored() as? Result) else {
-            throw .failure("Cloudflare refused \(method) \(path): \(envelope.errorText)")
+            throw SlipwayError(.platform(.refused(.cloudflare, operation: "\(method) \(path)", status: nil, message: envelope.errorText)))
         }
         return result
     }
@@ -139,14 +139,15 @@ public struct CloudflareAPI: Sendable {
         reconcile: (@Sendable () async throws(SlipwayError) -> Found?)?, allowNotFound: Bool
     ) async throws(SlipwayError) -> Outcome<Found> {
         guard let token else {
-            throw .failure("\(Self.tokenVariable) is not set, so Slipway cannot call Cloudflare (\(method) \(path)); "
-                + "traffic stays where it was")
+            throw SlipwayError(.platform(.credentialMissing(.cloudflare, variable: Self.tokenVariable, operation: "\(method) \(path)")))
         }
         guard var components = URLComponents(string: baseURL + path) else {
-            throw .usage("CLOUDFLARE_API_BASE_URL \(baseURL) does not make a URL with \(path)")
+            throw SlipwayError(.platform(.notAURL(variable: "CLOUDFLARE_API_BASE_URL", value: baseURL, path: path)))
         }
         if !query.isEmpty { components.queryItems = query }
-        guard let url = components.url else { throw .usage("CLOUDFLARE_API_BASE_URL \(baseURL) does not make a URL with \(path)") }
+        guard let url = components.url else {
+            throw SlipwayError(.platform(.notAURL(variable: "CLOUDFLARE_API_BASE_URL", value: baseURL, path: path)))
+        }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -180,8 +181,8 @@ public struct CloudflareAPI: Sendable {
                 if status == 404, allowNotFound { return .notFound }
                 let reason = Self.errorText(in: data) ?? "HTTP \(status)"
                 if status == 401 || status == 403 {
-                    throw SlipwayError.failure("Cloudflare refused \(Self.tokenVariable) (\(status): \(reason)) on \(method) \(path); "
-                        + "traffic stays where it was")
+                    throw SlipwayError(.platform(.credentialRefused(
+                        .cloudflare, credential: Self.tokenVariable, status: String(status), reason: reason, operation: "\(method) \(path)")))
                 }
                 if status == 429 {
                     let header = response.headers.first(name: "Retry-After")
@@ -191,7 +192,7 @@ public struct CloudflareAPI: Sendable {
                     wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
                     problem = "\(status) \(reason)"
                 } else {
-                    throw SlipwayError.failure("Cloudflare refused \(method) \(path) (\(status)): \(reason)")
+                    throw SlipwayError(.platform(.refused(.cloudflare, operation: "\(method) \(path)", status: status, message: reason)))
                 }
             } catch let error as SlipwayError {
                 throw error
@@ -203,8 +204,8 @@ public struct CloudflareAPI: Sendable {
                 wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
             }
             if clock.now().addingTimeInterval(wait) > deadline {
-                throw .failure("Cloudflare \(method) \(path) still failing after \(attempt) attempt(s) within "
-                    + "\(DurationText.format(retryDeadline)) (last: \(problem)); traffic stays where it was")
+                throw SlipwayError(.platform(.stillFailing(
+                    .cloudflare, operation: "\(method) \(path)", attempts: attempt, within: retryDeadline, last: problem)))
             }
             log?("Cloudflare \(method) \(path): \(problem); retrying in \(String(format: "%.1f", wait))s (attempt \(attempt))")
             do {

@@ -42,7 +42,7 @@ public struct DNSCutover: Sendable {
     func zoneID(log: StageLog?) async throws(SlipwayError) -> String {
         if zone.count == 32, zone.allSatisfy(\.isHexDigit) { return zone }
         let zones = try await api.call("GET", "/zones", query: [URLQueryItem(name: "name", value: zone)], as: [CloudflareAnswer.Zone].self, log: log)
-        guard let found = zones.first(where: { $0.name == zone }) else { throw .failure("Cloudflare has no zone \(zone) for this token") }
+        guard let found = zones.first(where: { $0.name == zone }) else { throw SlipwayError(.target(.noZone(zone))) }
         return found.id
     }
 
@@ -54,7 +54,7 @@ public struct DNSCutover: Sendable {
             as: [CloudflareAnswer.DNSRecord].self, log: log)
         let named = records.filter { $0.name == record }
         guard let found = named.first(where: { $0.content == contents.blue || $0.content == contents.green }) ?? named.first else {
-            throw .failure("zone \(zone) has no DNS record \(record) to switch")
+            throw SlipwayError(.target(.noDNSRecord(zone: zone, record: record)))
         }
         return (zoneID, found)
     }
@@ -84,7 +84,7 @@ public struct DNSCutover: Sendable {
                                as: CloudflareAnswer.DNSRecord.self, log: log)
         let now = try await api.call("GET", "/zones/\(zoneID)/dns_records/\(found.id)", as: CloudflareAnswer.DNSRecord.self, log: log)
         guard now.content == content else {
-            throw .failure("DNS record \(record) reads back \(now.content) after Slipway wrote \(content)")
+            throw SlipwayError(.target(.readBackDiffers(.dnsRecord(record), found: now.content, wrote: content)))
         }
         log("DNS record \(record) reads back \(now.content) (ttl \(now.ttl)s): traffic goes to \(color) as resolvers' caches expire")
     }

@@ -13,8 +13,7 @@ extension PagesTarget: DeployTarget {
     }
 
     public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
-        throw .usage("\(component.path) deploys to Pages project \(project), whose production is one deployment, not a colour: "
-            + "use slipway rollback \(component.name) --env \(environment) [--to VERSION]")
+        throw SlipwayError(.target(.noColors(component: component.path, object: .pagesProject(project), name: component.name, environment: environment)))
     }
 
     public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }

@@ -34,12 +34,13 @@ public struct PagesTarget: Sendable {
     /// The component's `cloudflare:` block, refused when it names no project.
     static func settings(of component: Component, in environment: String) throws(SlipwayError) -> CloudflareSettings {
         guard let settings = component.settings.cloudflare(in: environment) else {
-            throw .usage("\(component.path) deploys to cloudflare-pages but has neither a cloudflare: block in its slipway.yml for "
-                + "\(environment) (account_id, project; see deploy/slipway.reference.yml) nor a 'deploy' goal in its Makefile")
+            throw SlipwayError(.target(.noSettings(
+                component: component.path, target: "cloudflare-pages", environment: environment, block: "cloudflare",
+                keys: ["account_id", "project"])))
         }
         guard settings.project != nil else {
             if let location = settings.location { throw location.error("cloudflare-pages needs cloudflare.project") }
-            throw .usage("\(component.path): cloudflare-pages needs cloudflare.project")
+            throw SlipwayError(.target(.settingsMissing(component: component.path, target: "cloudflare-pages", settings: ["cloudflare.project"])))
         }
         return settings
     }
@@ -121,8 +122,7 @@ public struct PagesTarget: Sendable {
     func confirmProduction(_ deployment: CloudflareAnswer.PagesDeployment, version: String, log: StageLog) async throws(SlipwayError) {
         let now = try await currentProject(log: log).canonicalDeployment
         guard now?.id == deployment.id else {
-            throw .failure("\(project)'s production deployment reads back \(now?.id ?? "none") after Slipway made \(deployment.id) "
-                + "(\(version)) production")
+            throw SlipwayError(.target(.readBackDiffers(.pagesProject(project), found: now?.id ?? "none", wrote: "\(deployment.id) (\(version))")))
         }
         log("\(project)'s production deployment reads back \(deployment.id) (\(version))")
     }
@@ -177,7 +177,7 @@ public struct PagesTarget: Sendable {
                 command.baseEnvironment = engine.environment.isEmpty ? nil : engine.environment
                 log("$ \(command.displayText)")
                 let status = try await ChildProcess.run(command, cancellation: log.cancellation) { line in log(line) }
-                guard status == 0 else { throw .failure("make build failed (exit \(status)); nothing was uploaded") }
+                guard status == 0 else { throw SlipwayError(.target(.buildFailed(status: status))) }
             }
             _ = try await upload(version: version, branch: settings.previewBranch, production: false, source: source, log: log)
         }

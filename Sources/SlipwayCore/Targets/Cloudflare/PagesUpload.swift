@@ -47,7 +47,7 @@ struct PagesUpload: Sendable {
     static func assets(in folder: URL) throws(SlipwayError) -> [Asset] {
         let root = folder.resolvingSymlinksInPath().standardizedFileURL
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw .failure("no folder \(folder.path) to upload (cloudflare.output_dir; the component's build goal makes it)")
+            throw SlipwayError(.target(.buildOutputMissing(kind: "folder", path: folder.path, setting: "cloudflare.output_dir", action: "upload")))
         }
         var assets: [Asset] = []
         for case let file as URL in walker {
@@ -59,7 +59,7 @@ struct PagesUpload: Sendable {
             assets.append(Asset(path: path.hasPrefix("/") ? path : "/" + path, content: content))
         }
         guard !assets.isEmpty else {
-            throw .failure("\(folder.path) has no files to upload (cloudflare.output_dir; the component's build goal makes it)")
+            throw SlipwayError(.target(.buildOutputEmpty(path: folder.path, setting: "cloudflare.output_dir")))
         }
         return assets.sorted { $0.path < $1.path }
     }

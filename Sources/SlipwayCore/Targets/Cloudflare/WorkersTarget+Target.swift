@@ -13,8 +13,7 @@ extension WorkersTarget: DeployTarget {
     }
 
     public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
-        throw .usage("\(component.path) deploys versions of Worker \(script), not colours: "
-            + "use slipway rollback \(component.name) --env \(environment) [--to VERSION]")
+        throw SlipwayError(.target(.noColors(component: component.path, object: .worker(script: script), name: component.name, environment: environment)))
     }
 
     public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }

@@ -35,12 +35,13 @@ public struct WorkersTarget: Sendable {
     /// The component's `cloudflare:` block, refused when it names no script.
     static func settings(of component: Component, in environment: String) throws(SlipwayError) -> CloudflareSettings {
         guard let settings = component.settings.cloudflare(in: environment) else {
-            throw .usage("\(component.path) deploys to cloudflare-workers but has neither a cloudflare: block in its slipway.yml for "
-                + "\(environment) (account_id, script; see deploy/slipway.reference.yml) nor a 'deploy' goal in its Makefile")
+            throw SlipwayError(.target(.noSettings(
+                component: component.path, target: "cloudflare-workers", environment: environment, block: "cloudflare",
+                keys: ["account_id", "script"])))
         }
         guard settings.script != nil else {
             if let location = settings.location { throw location.error("cloudflare-workers needs cloudflare.script") }
-            throw .usage("\(component.path): cloudflare-workers needs cloudflare.script")
+            throw SlipwayError(.target(.settingsMissing(component: component.path, target: "cloudflare-workers", settings: ["cloudflare.script"])))
         }
         return settings
     }
@@ -104,10 +105,10 @@ public struct WorkersTarget: Sendable {
                 return current
             })
         guard let now = try await currentDeployment(log: log) else {
-            throw .failure("\(script) has no deployment after Slipway created one")
+            throw SlipwayError(.target(.goneAfterWriting(.worker(script: script))))
         }
         guard Self.sorted(now.versions) == wanted else {
-            throw .failure("\(script)'s deployment reads back \(Self.describe(now.versions)) after Slipway deployed \(Self.describe(split))")
+            throw SlipwayError(.target(.readBackDiffers(.worker(script: script), found: Self.describe(now.versions), wrote: Self.describe(split))))
         }
     }
 
@@ -128,7 +129,7 @@ public struct WorkersTarget: Sendable {
     func upload(version: String, source: URL, log: StageLog) async throws(SlipwayError) -> CloudflareAnswer.WorkerVersion {
         let file = source.appendingPathComponent(settings.main)
         guard let module = FileManager.default.contents(atPath: file.path) else {
-            throw .failure("no module \(file.path) to upload (cloudflare.main; the component's build goal makes it)")
+            throw SlipwayError(.target(.buildOutputMissing(kind: "module", path: file.path, setting: "cloudflare.main", action: "upload")))
         }
         let name = file.lastPathComponent
         var metadata: [String: Any] = [
@@ -178,7 +179,7 @@ public struct WorkersTarget: Sendable {
                 command.baseEnvironment = engine.environment.isEmpty ? nil : engine.environment
                 log("$ \(command.displayText)")
                 let status = try await ChildProcess.run(command, cancellation: log.cancellation) { line in log(line) }
-                guard status == 0 else { throw .failure("make build failed (exit \(status)); nothing was uploaded") }
+                guard status == 0 else { throw SlipwayError(.target(.buildFailed(status: status))) }
             }
             _ = try await upload(version: version, source: source, log: log)
         }
@@ -186,7 +187,9 @@ public struct WorkersTarget: Sendable {
 
     func switchStage(version: String) -> RunPlan.Stage {
         RunPlan.Stage(name: "switch-traffic", description: "deploy \(version) of \(script) at 100%") { log throws(SlipwayError) in
-            guard let found = try await uploaded(version, log: log) else { throw .failure("\(version) of \(script) is not uploaded") }
+            guard let found = try await uploaded(version, log: log) else {
+                throw SlipwayError(.target(.versionMissing(version: version, of: script, published: false)))
+            }
             try await deploy([.init(versionID: found.id, percentage: 100)], log: log)
             log("\(script) now sends every request to version \(found.id) (\(version)); the deployment reads back 100%")
         }
@@ -204,9 +207,11 @@ public struct WorkersTarget: Sendable {
         let template = rollout(WorkersCanaryTraffic(
             target: self, stable: "", canary: "", stableColor: live, canaryColor: color, since: Date(), log: nil)).stage
         return RunPlan.Stage(name: template.name, description: template.description + " from Workers analytics") { log throws(SlipwayError) in
-            guard let canary = try await uploaded(version, log: log) else { throw .failure("\(version) of \(script) is not uploaded") }
+            guard let canary = try await uploaded(version, log: log) else {
+                throw SlipwayError(.target(.versionMissing(version: version, of: script, published: false)))
+            }
             guard let stable = try await liveVersionID(log: log) else {
-                throw .failure("\(script) has no deployment, so there is no stable version to compare with")
+                throw SlipwayError(.target(.noStableVersion(.worker(script: script))))
             }
             try await rollout(WorkersCanaryTraffic(
                 target: self, stable: stable, canary: canary.id, stableColor: live, canaryColor: color, since: engine.clock.now(),

@@ -47,21 +47,21 @@ public struct AgentClient: Sendable {
 
     /// The error for an answer that does not fit the request: an agent of another build.
     public func unexpected(_ response: AgentResponse, to request: AgentRequest) -> SlipwayError {
-        .failure("the agent on \(socketPath) answered \(response) to \(request): is it of another build of slipway?")
+        SlipwayError(.agent(.unexpectedAnswer(socket: socketPath, response: "\(response)", request: "\(request)")))
     }
 
     private func exchange(_ request: AgentRequest, timeout: Double) throws(SlipwayError) -> AgentResponse {
         let descriptor = try UnixSocket.connect(to: socketPath)
         defer { close(descriptor) }
-        guard let data = try? JSONEncoder().encode(request) else { throw .failure("cannot encode the agent request") }
+        guard let data = try? JSONEncoder().encode(request) else { throw SlipwayError(.agent(.cannotEncodeRequest)) }
         do {
             try UnixSocket.write(line: String(decoding: data, as: UTF8.self), to: descriptor)
         } catch {
-            throw .failure("the agent on \(socketPath) did not take the request (\(error.message)): was it stopped or killed?")
+            throw SlipwayError(.agent(.requestNotTaken(socket: socketPath, problem: error.message)))
         }
         let line = try UnixSocket.readLine(from: descriptor, timeout: timeout)
         guard let response = try? JSONDecoder().decode(AgentResponse.self, from: Data(line.utf8)) else {
-            throw .failure("the agent answered something that is not a response: \(line.prefix(200))")
+            throw SlipwayError(.agent(.notAResponse(line: String(line.prefix(200)))))
         }
         if case .refused(let reason) = response { throw .failure(reason) }
         return response
@@ -103,7 +103,7 @@ public struct AgentClient: Sendable {
             environment: ProcessInfo.processInfo.environment,
             logPath: logDirectory.appendingPathComponent("agent.log").path)
         if try await answers(within: 15, pause: 0.05, clock: clock) { return }
-        throw .failure("the agent did not start within 15s; see \(logDirectory.path)/agent.log")
+        throw SlipwayError(.agent(.didNotStart(logFolder: logDirectory.path)))
     }
 
     /// Whether an agent answers within `seconds` of `clock`, asked every `pause` seconds.
@@ -114,7 +114,7 @@ public struct AgentClient: Sendable {
             do {
                 try await clock.sleep(seconds: pause)
             } catch {
-                throw .failure("cancelled while waiting for the agent on \(socketPath)")
+                throw SlipwayError(.agent(.cancelledWaiting(socket: socketPath)))
             }
         }
         return false

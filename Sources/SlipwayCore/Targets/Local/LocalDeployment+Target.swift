@@ -13,7 +13,7 @@ extension LocalDeployment: DeployTarget {
 
     public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
         guard let slot = try await runningSlot(color: color) else {
-            throw .failure("no running \(color) slot of \(component.name) in \(environment) to switch to")
+            throw SlipwayError(.target(.slotNotRunning(component: component.name, color: color, environment: environment, toSwitchTo: true)))
         }
         let live = state?.liveColor.flatMap(SlotColor.init(rawValue:))
         if let ready = state?.ready, ready.color == color.rawValue, ready.version == slot.version {

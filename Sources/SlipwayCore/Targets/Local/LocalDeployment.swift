@@ -125,7 +125,7 @@ public struct LocalDeployment: Sendable {
     public func abandonedCanaryStage(canary: SlotColor, stable: SlotColor) -> RunPlan.Stage {
         RunPlan.Stage(name: "canary", description: "end the canary left by a dead agent safely") { log throws(SlipwayError) in
             try await rollBack(to: stable, stopping: canary, log: log)
-            throw .failure("the agent running the canary died; traffic is back on \(stable)")
+            throw SlipwayError(.target(.canaryAbandoned(stable: stable)))
         }
     }
 
@@ -146,7 +146,7 @@ public struct LocalDeployment: Sendable {
             guard status == 0 else {
                 log("stopping the \(color) slot: no traffic moved")
                 _ = try? await call(.stopSlot(component: component.name, environment: environment, color: color))
-                throw .failure("pre-promotion check '\(check)' failed with status \(status); traffic stays where it was")
+                throw SlipwayError(.target(.checkFailed(command: check, status: status)))
             }
         }
     }
@@ -213,7 +213,7 @@ public struct LocalDeployment: Sendable {
 
     func slotPort(color: SlotColor) async throws(SlipwayError) -> Int {
         guard let slot = try await runningSlot(color: color) else {
-            throw .failure("the \(color) slot of \(component.name) in \(environment) is not running")
+            throw SlipwayError(.target(.slotNotRunning(component: component.name, color: color, environment: environment, toSwitchTo: false)))
         }
         return slot.port
     }
@@ -293,7 +293,7 @@ public struct LocalDeployment: Sendable {
                 return
             }
             try await switchBack(to: previous, log: log)
-            throw .failure("the post-promotion window passed while no agent watched; switched back to \(previous)")
+            throw SlipwayError(.target(.postPromotionFailed(watched: false, switchedBackTo: previous)))
         }
         let routePort = try await routePort()
         let health = component.settings.health
@@ -312,10 +312,10 @@ public struct LocalDeployment: Sendable {
             }
             if failures >= 3 {
                 guard let previous else {
-                    throw .failure("post-promotion checks failed and there is no earlier colour to switch back to")
+                    throw SlipwayError(.target(.postPromotionFailed(watched: true, switchedBackTo: nil)))
                 }
                 try await switchBack(to: previous, log: log)
-                throw .failure("post-promotion checks failed 3 times in a row; switched back to \(previous)")
+                throw SlipwayError(.target(.postPromotionFailed(watched: true, switchedBackTo: previous)))
             }
             try? await clock.sleep(seconds: health.interval)
         }
@@ -335,7 +335,7 @@ extension LocalDeployment: WeightedTraffic {
     public func counters() async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
         let routes = try await status(metrics: true).routes
         guard let route = routes.first(where: { $0.component == component.name && $0.environment == environment }) else {
-            throw .failure("the router has no route for \(component.name) in \(environment)")
+            throw SlipwayError(.target(.noRoute(component: component.name, environment: environment)))
         }
         return route.counts ?? [:]
     }

@@ -13,11 +13,7 @@ public enum DeployMethod: Sendable, Equatable {
         if component.target == "local", FileManager.default.fileExists(atPath: template.path) {
             return .localTemplate(template)
         }
-        let what = component.makefile == nil ? "has no Makefile" : "has no 'deploy' goal in its Makefile"
-        throw .usage(
-            "\(component.path) \(what) and target '\(component.target)' is not run by Slipway: "
-                + "add a Makefile with a 'deploy' goal (start from deploy/app-template.mk), "
-                + "or set DEPLOYMENT_TARGET := local with deploy/local.mk in the workspace")
+        throw SlipwayError(.target(.noDeployMethod(component: component.path, hasMakefile: component.makefile != nil, target: component.target)))
     }
 
     /// Whether `goal` can be run for the component this way.

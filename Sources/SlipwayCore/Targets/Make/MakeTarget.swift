@@ -44,7 +44,7 @@ public struct MakeTarget: DeployTarget {
 
     public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
         guard traffic != .none else {
-            throw .usage("\(component.path) does not switch traffic: give it a 'switch-traffic' goal or target local with run:")
+            throw SlipwayError(.target(.noTrafficSwitch(component: component.path)))
         }
         let move = cutover?.stage(to: color)
             ?? stage("switch-traffic", variables: [("ENV", environment), ("COLOR", color.rawValue)], directory: component.directory, runID: runID)
