@@ -32,7 +32,7 @@ import Testing
 
     static func state(
         size: TerminalSize = TerminalSize(rows: 24, columns: 80), symbols: SymbolSet = .unicode, readOnly: Bool = false,
-        progress: CanaryProgress = progress, environment: String = "staging", runState: RunRecord.State = .running
+        progress: CanaryProgress = progress, environment: String = "staging", runState: RunState = .running
     ) -> ConsoleState {
         var snapshot = RichFixtures.snapshot
         snapshot.canaries = [CanaryPanel(record(progress, environment: environment), runState: runState)!]

@@ -36,7 +36,7 @@ enum Fixtures {
 
     static func run(
         _ id: String, kind: RunKind = .deploy, component: String = "accounts", environment: String = "staging",
-        version: String = "3f9a2c1b7d4e", state: RunRecord.State = .succeeded, actor: String = "ana",
+        version: String = "3f9a2c1b7d4e", state: RunState = .succeeded, actor: String = "ana",
         startedAt: Date = now
     ) -> RunRecord {
         RunRecord(

@@ -18,7 +18,7 @@ struct CanaryPanel: Equatable, Sendable {
     var isLive: Bool
 
     /// Nil when the record's progress was written by an incompatible Slipway.
-    init?(_ record: CanaryRecord, runState: RunRecord.State?) {
+    init?(_ record: CanaryRecord, runState: RunState?) {
         guard let progress = record.decodedProgress else { return nil }
         component = record.component
         environment = record.environment

@@ -20,7 +20,7 @@ enum RunsTable {
             width: width)
     }
 
-    private static func style(of state: RunRecord.State) -> CellStyle {
+    private static func style(of state: RunState) -> CellStyle {
         switch state {
         case .running: .colored(.inProgress, .bold)
         case .succeeded: .colored(.healthy)

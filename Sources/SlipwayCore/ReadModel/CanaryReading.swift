@@ -2,9 +2,9 @@
 /// not in the store): only a running one still takes commands.
 public struct CanaryReading: Sendable, Equatable {
     public var record: CanaryRecord
-    public var runState: RunRecord.State?
+    public var runState: RunState?
 
-    public init(record: CanaryRecord, runState: RunRecord.State?) {
+    public init(record: CanaryRecord, runState: RunState?) {
         self.record = record
         self.runState = runState
     }

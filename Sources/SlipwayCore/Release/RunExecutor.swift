@@ -68,7 +68,7 @@ public struct RunExecutor: Sendable {
         emit(headline, runID: plan.id, sequence: sequence)
         var failedStage: String?
         var reason: String?
-        var state = RunRecord.State.succeeded
+        var state = RunState.succeeded
         for stage in plan.stages[min(first, plan.stages.count)...] {
             if cancellation.isSet {
                 state = .cancelled

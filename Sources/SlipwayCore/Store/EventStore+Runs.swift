@@ -41,7 +41,7 @@ extension EventStore {
     }
 
     /// Marks the run finished, frees its lock and appends `events` (which end with `run.finished`).
-    public func finish(runID: String, state: RunRecord.State, reason: String?, events: [NewEvent]) throws(SlipwayError) {
+    public func finish(runID: String, state: RunState, reason: String?, events: [NewEvent]) throws(SlipwayError) {
         do {
             try pool.write { db in
                 try db.execute(
@@ -95,7 +95,7 @@ extension EventStore {
             // Most of the time nothing is to be reaped: only then take the write lock.
             let now = Date()
             let anyDead = try pool.read { db in
-                try RunRecord.filter(Column("state") == RunRecord.State.running.rawValue).fetchAll(db)
+                try RunRecord.filter(Column("state") == RunState.running.rawValue).fetchAll(db)
                     .contains { !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
             }
             guard anyDead else { return [] }
@@ -109,7 +109,7 @@ extension EventStore {
         let now = Date()
         // A run an agent executes is not reaped: the next agent takes it over from its checkpoint.
         let takenOver = try Set(String.fetchAll(db, sql: "SELECT id FROM run_requests WHERE state = 'claimed'"))
-        let dead = try RunRecord.filter(Column("state") == RunRecord.State.running.rawValue).fetchAll(db)
+        let dead = try RunRecord.filter(Column("state") == RunState.running.rawValue).fetchAll(db)
             .filter { !takenOver.contains($0.id) && !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
         for run in dead {
             let reason = "the process running it (pid \(run.pid) on \(run.host)) is gone"

@@ -4,16 +4,6 @@ import GRDB
 
 /// A deploy, rollback, test or health-check run: its identity, its process and its heartbeat.
 public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public enum State: String, Codable, Sendable {
-        case running
-        case succeeded
-        case failed
-        case cancelled
-        case interrupted
-
-        public var isFinal: Bool { self != .running }
-    }
-
     public static let databaseTableName = "runs"
 
     public var id: String
@@ -21,7 +11,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var component: String?
     public var environment: String?
     public var version: String?
-    public var state: State
+    public var state: RunState
     public var actor: String
     public var origin: String
     public var host: String
@@ -34,7 +24,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var reason: String?
 
     public init(
-        id: String, kind: RunKind, component: String?, environment: String?, version: String?, state: State,
+        id: String, kind: RunKind, component: String?, environment: String?, version: String?, state: RunState,
         actor: String, origin: String, host: String, pid: Int32, pidStartTime: String, startedAt: Date,
         heartbeatAt: Date, finishedAt: Date? = nil, cancelRequested: Bool = false, reason: String? = nil
     ) {

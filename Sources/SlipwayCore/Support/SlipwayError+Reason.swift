@@ -54,7 +54,7 @@ extension SlipwayError {
         /// A promotion from an environment to itself.
         case promotionToItself(environment: String)
         /// A run asked to stop has ended already, in `state`.
-        case runNotRunning(id: String, state: RunRecord.State)
+        case runNotRunning(id: String, state: RunState)
         case noCanaryInProgress(component: String, environment: String)
         /// The approver already approved the request, which needs another approver.
         case alreadyApproved(actor: String, requestID: String)

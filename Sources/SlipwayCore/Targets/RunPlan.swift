@@ -73,7 +73,7 @@ public struct RunPlan: Sendable {
 /// How a run ended.
 public struct RunResult: Sendable, Equatable {
     public var runID: String
-    public var state: RunRecord.State
+    public var state: RunState
     public var failedStage: String?
     public var reason: String?
 
