@@ -88,10 +88,29 @@ import Testing
         let refused = try slipway("deploy-app", "web", "--env", "staging", "--force", environment: wrong)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("Doppler refused DOPPLER_TOKEN (401: Invalid Auth token) for Doppler project shop, config stg; nothing was deployed"), "\(refused.stderr)")
+        #expect(try doppler.log().count == 2, "a refused token is not tried again")
         let runs = try #require(try slipway.json("runs") as? [[String: Any]])
         #expect(runs.count == 1, "only the first deploy ran: \(runs)")
         let rejected = try slipway("events", "--json").stdout.split(separator: "\n").filter { $0.contains("request.rejected") }
         #expect(rejected.count == 1 && rejected[0].contains("Doppler refused"), "\(rejected)")
+    }
+
+    /// Doppler answering 503 twice is tried again with backoff, each retry said, and the deploy goes on.
+    @Test func dopplerServerErrorsAreRetriedUntilTheSecretsCome() throws {
+        let secret = "dp-secret-\(UUID().uuidString)"
+        let doppler = try DopplerStandin(configs: ["shop/stg": ["DEPLOY_TOKEN": secret]])
+        defer { doppler.stop() }
+        let workspace = try workspace(secrets: "{provider: doppler, project: shop, config: stg}")
+        let slipway = SlipwayProcess(workspace)
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty) }
+        try doppler.fault(status: 503, count: 2)
+
+        let result = try slipway("deploy-app", "web", "--env", "staging", environment: doppler.environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("Doppler: 503: Service Unavailable (a fault the test asked for) for Doppler project shop, config stg; retrying in"),
+                "\(result.stdout)")
+        #expect(result.stdout.contains("(attempt 2)") && result.stdout.contains("token=****"), "\(result.stdout)")
+        #expect(try doppler.log().count == 3)
     }
 
     @Test func theGitHubWorkflowPassesTheSecretsTheWorkspaceNames() throws {

@@ -23,6 +23,11 @@ public final class DopplerStandin: @unchecked Sendable {
         ["DOPPLER_TOKEN": token, "DOPPLER_API_HOST": "http://127.0.0.1:\(server.port)"]
     }
 
+    /// Makes the next `count` downloads answer `status`.
+    public func fault(status: Int, count: Int) throws {
+        _ = try server.control("POST", "fault", ["status": status, "count": count])
+    }
+
     /// The calls it received: method, path, query.
     public func log() throws -> [[String: Any]] {
         try server.control("GET", "log", nil) as? [[String: Any]] ?? []

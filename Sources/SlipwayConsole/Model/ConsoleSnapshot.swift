@@ -28,12 +28,15 @@ struct ConsoleSnapshot: Equatable, Sendable {
     var alerts: [FiringAlert]
     /// Requests awaiting approval under the two-person rule, oldest first.
     var approvals: [RequestRecord]
+    /// The DNS records `switch: dns` components move, from the workspace's config.
+    var cutovers: [DNSCutoverPanel]
 
     init(
         rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
         slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
         canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], recovery: [DatabaseBackupStatus] = [],
-        projections: [ProjectionRebuild] = [], alerts: [FiringAlert] = [], approvals: [RequestRecord] = []
+        projections: [ProjectionRebuild] = [], alerts: [FiringAlert] = [], approvals: [RequestRecord] = [],
+        cutovers: [DNSCutoverPanel] = []
     ) {
         self.rows = rows
         components = FleetComponent.group(rows)
@@ -50,6 +53,7 @@ struct ConsoleSnapshot: Equatable, Sendable {
         self.projections = projections
         self.alerts = alerts
         self.approvals = approvals
+        self.cutovers = cutovers
     }
 
     func canary(_ component: String, _ environment: String) -> CanaryPanel? {
@@ -66,6 +70,10 @@ struct ConsoleSnapshot: Equatable, Sendable {
 
     func metrics(_ component: String, _ environment: String) -> AgentResponse.Route? {
         metrics?.first { $0.component == component && $0.environment == environment }
+    }
+
+    func cutover(_ component: String, _ environment: String) -> DNSCutoverPanel? {
+        cutovers.first { $0.component == component && $0.environment == environment }
     }
 
     func slots(_ component: String, _ environment: String) -> [SlotRecord] {

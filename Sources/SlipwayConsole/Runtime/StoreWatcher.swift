@@ -106,7 +106,8 @@ struct StoreWatcher: Sendable {
             metrics: metrics, events: follower.events,
             canaries: fleet.canaries.compactMap { CanaryPanel($0.record, runState: $0.runState) },
             objectives: service.objectives, recovery: service.recovery,
-            projections: try engine.projectionRebuilds().filter { $0.attempt != nil }, alerts: service.alerts, approvals: fleet.approvals)
+            projections: try engine.projectionRebuilds().filter { $0.attempt != nil }, alerts: service.alerts, approvals: fleet.approvals,
+            cutovers: DNSCutoverPanel.panels(in: engine.workspace))
     }
 
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are

@@ -35,6 +35,7 @@ struct ComponentView {
             let view = CanaryView(canary: canary, now: state.now, symbols: state.symbols, keyHint: canaryKeyHint(canary))
             row = view.draw(into: &frame, row: row, bottom: bottom) + 1
         }
+        row = drawCutovers(rows, into: &frame, row: row, bottom: bottom)
         guard row < bottom else { return }
         frame.put("SLOTS", row: row, column: 0, style: .bold)
         row += 1
@@ -63,6 +64,36 @@ struct ComponentView {
             frame.put(Self.detail(of: event), row: row, column: x, style: .dim)
             row += 1
         }
+    }
+
+    /// `DNS CUTOVER`: per environment the record, its TTL, each colour's content and which one the
+    /// record gives now; during a run, that resolvers follow a switch only as their caches expire.
+    private func drawCutovers(_ rows: [FleetRow], into frame: inout Frame, row top: Int, bottom: Int) -> Int {
+        let panels = rows.compactMap { deployment in
+            state.snapshot.cutover(deployment.component, deployment.environment).map { (panel: $0, deployment: deployment) }
+        }
+        guard !panels.isEmpty, top < bottom else { return top }
+        frame.put("DNS CUTOVER", row: top, column: 0, style: .bold)
+        var row = top + 1
+        let records = panels.map { "\($0.panel.record) (\($0.panel.zone), ttl \($0.panel.ttl)s)" }
+        let width = (records.map(\.count).max() ?? 0) + 2
+        for ((panel, deployment), record) in zip(panels, records) {
+            guard row < bottom else { return row }
+            var x = frame.put(panel.environment, row: row, column: 0, width: Self.environmentWidth)
+            x = frame.put(record, row: row, column: x, width: width)
+            for color in ["blue", "green"] {
+                let live = deployment.liveColor == color
+                let text = "\(color) \(panel.content(of: color) ?? "-")\(live ? " (live)" : "")"
+                x = frame.put(text, row: row, column: x, width: 24, style: live ? Self.style(ofColor: color).with(.bold) : .dim)
+            }
+            if let run = deployment.runningRun {
+                let text = "\(state.symbols.inProgress) \(run): resolvers follow within \(panel.ttl)s"
+                frame.put(TextLayout.truncate(text, to: max(0, frame.columns - x), ellipsis: state.symbols.ellipsis),
+                          row: row, column: x, style: .colored(.inProgress))
+            }
+            row += 1
+        }
+        return row + 1
     }
 
     /// `P promote  p pause  u resume  A abort (on the selected environment)`, from the binding table.

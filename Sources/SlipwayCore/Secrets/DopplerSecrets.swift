@@ -17,6 +17,9 @@ public struct DopplerSecrets: Sendable {
     public var host: String
     public var token: String?
     public var timeout: TimeInterval = 15
+    /// How long a 429, a 5xx or an unreachable API is tried again before the run is refused.
+    public var retryDeadline: TimeInterval = 30
+    public var backoff = RetryBackoff(base: 0.5, cap: 8)
 
     public init(environment: [String: String]) {
         host = environment[Self.hostVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultHost
@@ -24,8 +27,11 @@ public struct DopplerSecrets: Sendable {
     }
 
     /// The secrets of `config` in `project`; any failure is one line saying what to fix, and
-    /// nothing has been deployed when it is thrown.
-    public func secrets(project: String, config: String) async throws(SlipwayError) -> [String: String] {
+    /// nothing has been deployed when it is thrown. A 429, a 5xx or an unreachable API is tried
+    /// again with backoff on `clock` until `retryDeadline`, each retry said through `log`.
+    public func secrets(
+        project: String, config: String, clock: any EngineClock = SystemClock(), log: (@Sendable (String) -> Void)? = nil
+    ) async throws(SlipwayError) -> [String: String] {
         let what = "Doppler project \(project), config \(config)"
         guard let token else {
             throw SlipwayError(.platform(.credentialMissing(.doppler, variable: Self.tokenVariable, operation: what)))
@@ -37,27 +43,49 @@ public struct DopplerSecrets: Sendable {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "application/json")
-        let status: Int
-        let data: Data
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            status = Int(response.status.code)
-            data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
-        } catch {
-            throw SlipwayError(.platform(.unreachable(.doppler, operation: what, host: host, problem: "\(error)")))
-        }
-        guard (200..<300).contains(status) else {
-            let reason = Self.messages(in: data) ?? "HTTP \(status)"
-            if status == 401 || status == 403 {
-                throw SlipwayError(.platform(.credentialRefused(
-                    .doppler, credential: Self.tokenVariable, status: String(status), reason: reason, operation: what)))
+        let deadline = clock.now().addingTimeInterval(retryDeadline)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let problem: String
+            var retryAfter: Double?
+            do {
+                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                let status = Int(response.status.code)
+                let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
+                if (200..<300).contains(status) {
+                    guard let secrets = try? JSONDecoder().decode([String: String].self, from: data) else {
+                        throw SlipwayError(.platform(.unreadableAnswer(.doppler, operation: what, problem: nil)))
+                    }
+                    return secrets
+                }
+                let reason = Self.messages(in: data) ?? "HTTP \(status)"
+                if status == 401 || status == 403 {
+                    throw SlipwayError(.platform(.credentialRefused(
+                        .doppler, credential: Self.tokenVariable, status: String(status), reason: reason, operation: what)))
+                }
+                guard status == 429 || status >= 500 else {
+                    throw SlipwayError(.platform(.refused(.doppler, operation: what, status: status, message: reason)))
+                }
+                problem = "\(status): \(reason)"
+                if status == 429 { retryAfter = RetryBackoff.retryAfter(response.headers.first(name: "Retry-After"), now: clock.now()) }
+            } catch let error as SlipwayError {
+                throw error
+            } catch {
+                problem = "\(error)"
             }
-            throw SlipwayError(.platform(.refused(.doppler, operation: what, status: status, message: reason)))
+            let wait = retryAfter ?? backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
+            guard clock.now().addingTimeInterval(wait) <= deadline else {
+                if attempt == 1 { throw SlipwayError(.platform(.unreachable(.doppler, operation: what, host: host, problem: problem))) }
+                throw SlipwayError(.platform(.stillFailing(.doppler, operation: what, attempts: attempt, within: retryDeadline, last: problem)))
+            }
+            log?("Doppler: \(problem) for \(what); retrying in \(String(format: "%.1f", wait))s (attempt \(attempt))")
+            do {
+                try await clock.sleep(seconds: wait)
+            } catch {
+                throw SlipwayError(.platform(.unreachable(.doppler, operation: what, host: host, problem: "cancelled while waiting to retry")))
+            }
         }
-        guard let secrets = try? JSONDecoder().decode([String: String].self, from: data) else {
-            throw SlipwayError(.platform(.unreadableAnswer(.doppler, operation: what, problem: nil)))
-        }
-        return secrets
     }
 
     /// Doppler's error body, `{"messages": [...], "success": false}`, as one line.

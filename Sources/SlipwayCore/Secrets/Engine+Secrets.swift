@@ -27,7 +27,9 @@ extension Engine {
     func secrets(from source: SecretsSource, environment: String) async throws(SlipwayError) -> [String: String] {
         switch source {
         case .doppler(let project, let config):
-            return try await DopplerSecrets(environment: self.environment).secrets(project: project, config: config)
+            let output = self.output
+            return try await DopplerSecrets(environment: self.environment)
+                .secrets(project: project, config: config, clock: clock, log: { output($0) })
         case .envFile(let path):
             let file = workspace.root.appendingPathComponent(path)
             var status = stat()

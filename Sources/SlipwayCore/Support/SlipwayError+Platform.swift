@@ -70,7 +70,7 @@ extension SlipwayError.Reason {
                 return "\(platform.rawValue) answered \(operation) with \(problem.map { "what Slipway cannot read: \($0)" } ?? "nothing")"
             case .stillFailing(let platform, let operation, let attempts, let within, let last):
                 return "\(platform.rawValue) \(operation) still failing after \(attempts) attempt(s) within "
-                    + "\(DurationText.format(within)) (last: \(last)); \(stays)"
+                    + "\(DurationText.format(within)) (last: \(last)); \(platform == .doppler ? "nothing was deployed" : stays)"
             case .unreachable(let platform, let operation, let host, let problem):
                 let consequence = platform == .doppler ? "nothing was deployed" : stays
                 return "cannot read \(platform == .doppler ? "the secrets of " : "")\(operation) from \(host): \(problem); \(consequence)"

@@ -7,7 +7,9 @@ documentation (README.md beside this file cites it).
 
 It binds a free loopback port, prints `port N` and serves until its standard input closes (the
 test process holds the other end, so it never outlives the test). Each --config seeds one
-config's secrets; GET /__standin/log (not Doppler's) answers the calls it received.
+config's secrets; GET /__standin/log (not Doppler's) answers the calls it received, and
+POST /__standin/fault {"status": S, "count": N} (not Doppler's either) makes the next N downloads
+answer S with Doppler's error shape.
 """
 import argparse
 import json
@@ -18,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 CONFIGS = {}
 LOG = []
+FAULTS = []
 LOCK = threading.Lock()
 ARGS = None
 
@@ -42,6 +45,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(200, list(LOG))
         with LOCK:
             LOG.append({"method": "GET", "path": url.path, "query": query})
+        with LOCK:
+            fault = FAULTS.pop(0) if FAULTS else None
+        if fault is not None and url.path == "/v3/configs/config/secrets/download":
+            return self.answer(fault, {"messages": ["Service Unavailable (a fault the test asked for)"], "success": False})
         if url.path != "/v3/configs/config/secrets/download":
             return self.answer(404, {"messages": ["Not found"], "success": False})
         # Doppler takes a token as a bearer credential (or as the user of basic auth; not used here).
@@ -53,6 +60,15 @@ class Handler(BaseHTTPRequestHandler):
         if query.get("format", "json") != "json":
             return self.answer(400, {"messages": ["this stand-in answers format=json only"], "success": False})
         return self.answer(200, CONFIGS[key])
+
+
+    def do_POST(self):
+        if urlsplit(self.path).path != "/__standin/fault":
+            return self.answer(404, {"messages": ["Not found"], "success": False})
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))) or b"{}")
+        with LOCK:
+            FAULTS.extend([int(body.get("status", 503))] * int(body.get("count", 1)))
+        return self.answer(200, {"faults": len(FAULTS)})
 
 
 def main():
