@@ -52,7 +52,9 @@ import Testing
             }
         })
 
-        let result = try SlipwayProcess(workspace)("deploy-all", "--env", "production")
+        let slipway = SlipwayProcess(workspace)
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty, "deploy-all goes through the agent: none is left behind") }
+        let result = try slipway("deploy-all", "--env", "production")
         #expect(result.status == 1)
         #expect(result.stdout.contains("deploy-all: 1 deployed, 1 not (web)"), "\(result.stdout)")
         #expect(result.stdout.contains(

@@ -15,6 +15,7 @@ import Testing
         try workspace.write(["slipway.yml": Self.config])
         try workspace.commitAll("gates required")
         let slipway = SlipwayProcess(workspace)
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty, "deploy-all goes through the agent: none is left behind") }
         let v1 = try FakeCloudWorkspace.version(workspace, "services/accounts")
 
         let refused = try slipway("deploy-service", "accounts", "--env", "production", "--local")

@@ -137,6 +137,7 @@ import Testing
     @Test func deployAllDeploysEveryComponentAndSkipsThoseAlreadyLive() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty, "deploy-all goes through the agent: none is left behind") }
         let first = try slipway("deploy-all", "--env", "development")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("web | deploying web"))
@@ -175,6 +176,7 @@ import Testing
     @Test func deployAllTakesTheEnvironmentFromTheBranch() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty, "deploy-all goes through the agent: none is left behind") }
         #expect(try slipway("deploy-all").stdout.contains("web | deploying web"), "main deploys to production")
         let status = try #require(try slipway.json("status", "--env", "production") as? [[String: Any]])
         #expect(status.allSatisfy { $0["live_version"] is String })
@@ -212,6 +214,7 @@ import Testing
     @Test func storeRebuildGivesTheIncrementalProjection() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty, "deploy-all goes through the agent: none is left behind") }
         #expect(try slipway("deploy-all", "--env", "staging").status == 0)
         let before = try slipway("status", "--json").stdout
         let rebuild = try slipway("store", "rebuild")
