@@ -337,6 +337,25 @@ import Testing
         (.backup(.programFailed("pg_basebackup", status: 1, lastLine: "no")), "pg_basebackup failed (exit 1): no", 1),
         (.backup(.noFreePort(bound: true, problem: "EADDRINUSE")), "cannot find a free port on 127.0.0.1: EADDRINUSE", 1),
         (.backup(.noFreePort(bound: false, problem: "EMFILE")), "cannot find a free port: EMFILE", 1),
+        (.projection(.noneDeclared(component: "accounts", path: "services/accounts")),
+         "accounts declares no projections: add `projections: [{name: NAME, rebuild: COMMAND}]` to its database: in services/accounts/slipway.yml", 2),
+        (.projection(.unknown(name: "orders", component: "accounts", declared: ["balances", "ledger"])),
+         "accounts has no projection 'orders' (declared: balances, ledger)", 2),
+        (.projection(.missingGoal(goal: "rebuild-orders", component: "accounts", path: "services/accounts")),
+         "services/accounts/Makefile has no goal 'rebuild-orders' (a projection of accounts names it)", 2),
+        (.projection(.rebuildRunning(name: "orders", database: "main")), "another rebuild of projection orders is running on database 'main'", 1),
+        (.projection(.noRebuildRecorded(name: "orders")), "projection orders: no rebuild recorded", 1),
+        (.projection(.rebuildStopped(name: "orders", version: 2, reason: "the rebuild exited with status 3 at checkpoint 300/1000",
+                                     resume: "from checkpoint 300")),
+         "projection orders v2: the rebuild exited with status 3 at checkpoint 300/1000; run the rebuild again to resume from checkpoint 300", 1),
+        (.projection(.rebuildStopped(name: "orders", version: 2, reason: "the rebuild finished without creating orders_v2", resume: nil)),
+         "projection orders v2: the rebuild finished without creating orders_v2", 1),
+        (.projection(.differs(name: "orders", version: 2, liveVersion: 1, count: 7)),
+         "projection orders v2 differs from the live v1 (7 differences above): not switched; run it again to compare again, "
+            + "with --restart after fixing the rebuild, or --accept-differences --reason TEXT to switch anyway", 1),
+        (.projection(.switchStepFailed(status: 2)), "the switch step exited with status 2", 1),
+        (.projection(.notSwitched(name: "orders", version: 2, problem: "the switch step exited with status 2")),
+         "projection orders v2 not switched: the switch step exited with status 2", 1),
     ]
 
     static let renderings = (general + platform + target + ecs + processes + release + data)

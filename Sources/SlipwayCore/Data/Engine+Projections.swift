@@ -42,9 +42,9 @@ extension Engine {
         let projections = component.settings.database?.projections ?? []
         if let projection = projections.first(where: { $0.name == name }) { return projection }
         guard !projections.isEmpty else {
-            throw .usage("\(component.name) declares no projections: add `projections: [{name: NAME, rebuild: COMMAND}]` to its database: in \(component.path)/slipway.yml")
+            throw SlipwayError(.projection(.noneDeclared(component: component.name, path: component.path)))
         }
-        throw .usage("\(component.name) has no projection '\(name)' (declared: \(projections.map(\.name).joined(separator: ", ")))")
+        throw SlipwayError(.projection(.unknown(name: name, component: component.name, declared: projections.map(\.name))))
     }
 
     /// Builds the next version of `name` beside the live one (or continues the unfinished
@@ -63,7 +63,7 @@ extension Engine {
             try databaseURL(of: settings, environment: environment), name: settings.name)
         do throws(SlipwayError) {
             guard try await database.tryProjectionLock(projection.table) else {
-                throw SlipwayError.failure("another rebuild of projection \(name) is running on database '\(settings.name)'")
+                throw SlipwayError(.projection(.rebuildRunning(name: name, database: settings.name)))
             }
             let result = try await rebuild(projection, of: component, environment: environment, in: database, options: options)
             await database.unlockProjection(projection.table)
@@ -107,7 +107,7 @@ extension Engine {
             output("rebuilding \(projection.name) v\(version) into \(table) beside \(projection.table) (v\(state.liveVersion))")
             state = try current()
         }
-        guard var attempt = state.attempt else { throw .failure("projection \(projection.name): no rebuild recorded") }
+        guard var attempt = state.attempt else { throw SlipwayError(.projection(.noRebuildRecorded(name: projection.name))) }
         let url = try databaseURLText(environment: environment)
         var variables: [String: String?] = [
             "DATABASE_URL": url, "PROJECTION": projection.name, "LIVE_TABLE": projection.table, "TARGET_TABLE": attempt.table,
@@ -128,12 +128,12 @@ extension Engine {
                 let reason = "the rebuild \(how)\(at)"
                 try record(.projectionFailed, EventDetails(version: String(attempt.version), outcome: "rebuild", reason: reason, tag: attempt.table))
                 let resume = last.checkpoint.map { "from checkpoint \($0.position)" } ?? "from the start"
-                throw .failure("projection \(projection.name) v\(attempt.version): \(reason); run the rebuild again to resume \(resume)")
+                throw SlipwayError(.projection(.rebuildStopped(name: projection.name, version: attempt.version, reason: reason, resume: resume)))
             }
             guard try await database.tableExists(attempt.table) else {
                 let reason = "the rebuild finished without creating \(attempt.table) (it gets the name in TARGET_TABLE)"
                 try record(.projectionFailed, EventDetails(version: String(attempt.version), outcome: "rebuild", reason: reason, tag: attempt.table))
-                throw .failure("projection \(projection.name) v\(attempt.version): \(reason)")
+                throw SlipwayError(.projection(.rebuildStopped(name: projection.name, version: attempt.version, reason: reason, resume: nil)))
             }
             try record(.projectionBuilt, EventDetails(version: String(attempt.version), tag: attempt.table, total: last.checkpoint?.total))
             output("built \(projection.name) v\(attempt.version) in \(attempt.table)")
@@ -160,21 +160,20 @@ extension Engine {
                     outcome: "\(differences.count) differences", reason: reason, origin: origin)))
             output("switching despite \(differences.count) differences, accepted by \(store.actor): \(reason)")
         } else {
-            throw .failure(
-                "projection \(projection.name) v\(attempt.version) differs from the live v\(state.liveVersion) (\(differences.count) differences above): "
-                    + "not switched; run it again to compare again, with --restart after fixing the rebuild, or --accept-differences --reason TEXT to switch anyway")
+            throw SlipwayError(.projection(.differs(
+                name: projection.name, version: attempt.version, liveVersion: state.liveVersion, count: differences.count)))
         }
         do throws(SlipwayError) {
             if let step = projection.switchStep {
                 let command = try command(for: step, of: component, variables: variables)
                 let status = try await ChildProcess.run(command, cancellation: CancellationFlag()) { [output] line in output(line) }
-                guard status == 0 else { throw SlipwayError.failure("the switch step exited with status \(status)") }
+                guard status == 0 else { throw SlipwayError(.projection(.switchStepFailed(status: status))) }
             } else {
                 try await database.switchTables(live: projection.table, new: attempt.table, keptAs: "\(projection.table)_v\(state.liveVersion)")
             }
         } catch {
             try record(.projectionFailed, EventDetails(version: String(attempt.version), outcome: "switch", reason: error.message, tag: attempt.table))
-            throw .failure("projection \(projection.name) v\(attempt.version) not switched: \(error.message)")
+            throw SlipwayError(.projection(.notSwitched(name: projection.name, version: attempt.version, problem: error.message)))
         }
         try record(.projectionSwitched, EventDetails(
             version: String(attempt.version), reason: differences.isEmpty ? nil : options.acceptDifferences, tag: attempt.table))
@@ -242,7 +241,7 @@ extension Engine {
         switch step {
         case .goal(let goal):
             guard component.hasGoal(goal) else {
-                throw .usage("\(component.path)/Makefile has no goal '\(goal)' (a projection of \(component.name) names it)")
+                throw SlipwayError(.projection(.missingGoal(goal: goal, component: component.name, path: component.path)))
             }
             return StageCommand(executable: "make", arguments: ["--no-print-directory", goal], directory: component.directory, environment: variables)
         case .command(let text):

@@ -76,6 +76,7 @@ extension SlipwayError {
         /// The first thing that stops an apply, and how many more there are.
         case migrationPlan(MigrationPlanProblem, more: Int)
         case backup(BackupProblem)
+        case projection(ProjectionProblem)
         /// Anything else, said once.
         case message(Category, String)
 
@@ -140,6 +141,7 @@ extension SlipwayError {
             case .databaseSetup(let problem): problem.category
             case .migration(let problem): problem.category
             case .backup(let problem): problem.category
+            case .projection(let problem): problem.category
             case .message(let category, _): category
             }
         }
@@ -252,6 +254,8 @@ extension SlipwayError {
             case .migrationPlan(let problem, let more):
                 return problem.line + (more > 0 ? " (and \(more) more problem\(more == 1 ? "" : "s"))" : "")
             case .backup(let problem):
+                return problem.line
+            case .projection(let problem):
                 return problem.line
             case .message(_, let text):
                 return text
