@@ -337,6 +337,8 @@ import Testing
         (.backup(.programFailed("pg_basebackup", status: 1, lastLine: "no")), "pg_basebackup failed (exit 1): no", 1),
         (.backup(.noFreePort(bound: true, problem: "EADDRINUSE")), "cannot find a free port on 127.0.0.1: EADDRINUSE", 1),
         (.backup(.noFreePort(bound: false, problem: "EMFILE")), "cannot find a free port: EMFILE", 1),
+        (.target(.noGoodRelease(component: "edge", environment: "staging")),
+         "no release of edge in staging is known to be good: nothing to put the traffic back on", 1),
         (.projection(.noneDeclared(component: "accounts", path: "services/accounts")),
          "accounts declares no projections: add `projections: [{name: NAME, rebuild: COMMAND}]` to its database: in services/accounts/slipway.yml", 2),
         (.projection(.unknown(name: "orders", component: "accounts", declared: ["balances", "ledger"])),

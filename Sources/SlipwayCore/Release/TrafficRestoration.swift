@@ -46,7 +46,7 @@ public struct TrafficRestoration: Sendable {
         let engine = try await self.engine.withSecrets(for: canary.environment)
         let target = try engine.target(for: component, environment: canary.environment)
         guard let lastGood = try engine.store.projection().states[.init(component: canary.component, environment: canary.environment)]
-        else { throw .failure("\(canary.component) has no release known good in \(canary.environment)") }
+        else { throw SlipwayError(.target(.noGoodRelease(component: canary.component, environment: canary.environment))) }
         return try await target.restoreStages(lastGood: lastGood, runID: canary.runID)
     }
 

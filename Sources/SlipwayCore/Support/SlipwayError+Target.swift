@@ -35,6 +35,8 @@ extension SlipwayError.Reason {
         case versionMissing(version: String, of: String, published: Bool)
         /// There is nothing live to compare a canary with.
         case noStableVersion(CloudObject)
+        /// Nothing is known good to put traffic back on, after a run died having moved it.
+        case noGoodRelease(component: String, environment: String)
         /// What was written is not there when read back.
         case goneAfterWriting(CloudObject)
         /// The platform reads back `found` after Slipway wrote `wrote`.
@@ -94,6 +96,8 @@ extension SlipwayError.Reason {
                 return "make build failed (exit \(status)); nothing was uploaded"
             case .versionMissing(let version, let of, let published):
                 return "\(version) of \(of) is not \(published ? "published" : "uploaded")"
+            case .noGoodRelease(let component, let environment):
+                return "no release of \(component) in \(environment) is known to be good: nothing to put the traffic back on"
             case .noStableVersion(let object):
                 let missing = switch object {
                 case .worker(let script): "\(script) has no deployment"

@@ -68,7 +68,7 @@ extension DeployTarget {
     /// A switch back to the colour the last good release is live in.
     public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
         guard let color = lastGood.liveColor.flatMap(SlotColor.init(rawValue:)) else {
-            throw .failure("no colour of \(component.name) in \(environment) is known to be good")
+            throw SlipwayError(.target(.noGoodRelease(component: component.name, environment: environment)))
         }
         return try await trafficMove(to: color, state: lastGood, runID: runID).stages
     }

@@ -27,7 +27,7 @@ extension LambdaTarget: DeployTarget {
 
     /// The alias back on the last good published version, with no weights.
     public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
-        guard let version = lastGood.liveVersion else { throw .failure("no version of \(function) is known to be good") }
+        guard let version = lastGood.liveVersion else { throw SlipwayError(.target(.noGoodRelease(component: component.name, environment: environment))) }
         return [switchStage(version: version)]
     }
 

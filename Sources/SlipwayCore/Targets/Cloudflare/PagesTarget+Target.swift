@@ -34,7 +34,7 @@ extension PagesTarget: DeployTarget {
 
     /// The last good version's production deployment made production again, with no upload.
     public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
-        guard let version = lastGood.liveVersion else { throw .failure("no version of Pages project \(project) is known to be good") }
+        guard let version = lastGood.liveVersion else { throw SlipwayError(.target(.noGoodRelease(component: component.name, environment: environment))) }
         return [productionStage(version: version, source: component.directory)]
     }
 

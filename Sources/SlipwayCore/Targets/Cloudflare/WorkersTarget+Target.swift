@@ -30,7 +30,7 @@ extension WorkersTarget: DeployTarget {
 
     /// The last good version deployed again at 100%: Cloudflare keeps it.
     public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {
-        guard let version = lastGood.liveVersion else { throw .failure("no version of \(script) is known to be good") }
+        guard let version = lastGood.liveVersion else { throw SlipwayError(.target(.noGoodRelease(component: component.name, environment: environment))) }
         return [switchStage(version: version)]
     }
 
