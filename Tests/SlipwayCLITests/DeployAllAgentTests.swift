@@ -18,6 +18,7 @@ import Testing
         }.sorted { ($0["id"] as? Int ?? 0) < ($1["id"] as? Int ?? 0) }
     }
 
+    /// The run's state; throws while the agent has not begun it (`runs show` knows only begun runs).
     func state(_ slipway: SlipwayProcess, run id: String) throws -> String? {
         (try slipway.json("runs", "show", id) as? [String: Any])?["state"] as? String
     }
@@ -65,7 +66,7 @@ import Testing
         #expect(Set(asked.compactMap { $0["component"] as? String }) == ["web", "accounts"])
         for request in asked {
             let id = try #require(request["run_id"] as? String)
-            #expect(try eventually(60) { try state(slipway, run: id) == "succeeded" }, "the agent finished run \(id)")
+            #expect(eventually(60) { (try? state(slipway, run: id)) == "succeeded" }, "the agent finished run \(id)")
             #expect(request["actor"] as? String == "tester", "the audit says who asked: \(request)")
             let payload = try #require(request["payload"] as? [String: Any])
             #expect(payload["origin"] as? String == "cli", "and from where: \(request)")
@@ -97,7 +98,7 @@ import Testing
         #expect(asked.count == 2)
         for request in asked {
             let id = try #require(request["run_id"] as? String)
-            #expect(try eventually(60) { try state(slipway, run: id) == "succeeded" }, "run \(id)")
+            #expect(eventually(60) { (try? state(slipway, run: id)) == "succeeded" }, "run \(id)")
         }
         // One at a time: each run starts after the other finished, never while it runs.
         let lifecycle = try events(slipway).filter { ["run.started", "run.finished"].contains($0["kind"] as? String) }
