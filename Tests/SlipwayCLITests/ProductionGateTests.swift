@@ -48,6 +48,11 @@ import Testing
         #expect(try slipway("deploy-app", "web", "--env", "staging", "--local").status == 0)
         let promote = try slipway("promote", "web", "--local")
         #expect(promote.status == 1 && promote.stderr.contains("the production checklist failed (gates passed, tests passed, coverage, security scans (SAST), dependency scans)"), "\(promote.stderr)")
+        // Through the agent too, the refusal comes after the checklist, item by item.
+        let asked = try slipway("promote", "web")
+        #expect(asked.status == 1, "\(asked.stdout)\(asked.stderr)")
+        #expect(asked.stdout.contains("production checklist for web:") && asked.stdout.contains("[ ] gates passed: failed (no pipeline ran them for"),
+                "\(asked.stdout)")
         let promoted = try slipway("promote", "web", "--override-gates", "--reason", "docs-only change", "--local")
         #expect(promoted.status == 0, "\(promoted.stderr)")
         #expect(try slipway("events", "--json").stdout.contains("checklist failed: gates passed"))

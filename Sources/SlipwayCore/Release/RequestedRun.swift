@@ -34,7 +34,11 @@ public struct RequestedRun: Sendable {
                 try store.expireOverdueApprovals(now: engine.clock.now())
                 request = try store.request(id: id)
             }
-            if let refusal = request.refusal { throw refusal }
+            if let refusal = request.refusal {
+                // What the executor said before refusing (a production checklist, item by item) comes first.
+                for line in try store.output(runID: id, after: printed) { engine.output(line.text) }
+                throw refusal
+            }
             if request.state == .cancelled {
                 return RunResult(runID: id, state: .cancelled, failedStage: nil, reason: "cancelled before it began")
             }
