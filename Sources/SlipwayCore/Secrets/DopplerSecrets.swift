@@ -50,7 +50,7 @@ public struct DopplerSecrets: Sendable {
             let problem: String
             var retryAfter: Double?
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                let response = try await HTTPClient.platform.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
                 let status = Int(response.status.code)
                 let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
                 if (200..<300).contains(status) {

@@ -22,6 +22,8 @@ public struct HTTPProbe: Sendable {
     public var bodyLimit = 200
     /// Over TLS, the server's certificate verified for `host` as a browser would.
     public var tls = false
+    /// The roots a TLS server's certificate must chain to.
+    public var trust = CertificateTrust.process
     /// The URL probed, when made from one: errors name it rather than a loopback port.
     private var url: String?
 
@@ -69,7 +71,7 @@ public struct HTTPProbe: Sendable {
         let bodyLimit = bodyLimit
         let tlsContext: NIOSSLContext?
         do {
-            tlsContext = tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+            tlsContext = tls ? try NIOSSLContext(configuration: trust.clientConfiguration) : nil
         } catch {
             return loop.makeSucceededFuture(.failure(.failure("\(label): cannot set up TLS: \(error)")))
         }
@@ -113,6 +115,10 @@ public struct HTTPProbe: Sendable {
         case ChannelError.connectTimeout, ProbeFailure.noAnswer: "\(waiting) within \(timeout)s"
         case ProbeFailure.closedBeforeAnswer: "the connection closed before an answer"
         case is HTTPParserError: "not an HTTP answer"
+        case NIOSSLError.handshakeFailed(let reason) where "\(reason)".contains("CERTIFICATE_VERIFY_FAILED"):
+            "its certificate is not signed by an authority this machine trusts (\(CertificateTrust.variable) names a bundle to trust)"
+        case let error as NIOSSLExtraError where error == .failedToValidateHostname: "its certificate is not for \(host)"
+        case NIOSSLError.handshakeFailed: "the TLS handshake failed"
         case let error as IOError: String(cString: strerror(error.errnoCode))
         default: "\(error)"
         }

@@ -113,7 +113,7 @@ public final class AlertSinks: @unchecked Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: payload))
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await HTTPClient.platform.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             // Read to the end, so the connection can be reused; a sink's answer is not needed.
             for try await _ in response.body {}
             return (200..<300).contains(response.status.code) ? nil : "POST \(url.absoluteString) answered \(response.status.code)"

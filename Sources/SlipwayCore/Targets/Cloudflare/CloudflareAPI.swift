@@ -174,7 +174,7 @@ public struct CloudflareAPI: Sendable {
             let wait: Double
             do {
                 // The timeout is for the whole exchange, so an answer that trickles in is cut off too.
-                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
+                let response = try await HTTPClient.platform.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
                 let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
                 let status = Int(response.status.code)
                 if (200..<300).contains(status) { return .answered(data) }
