@@ -82,6 +82,30 @@ import Testing
         let weights = (try alias()["RoutingConfig"] as? [String: Any])?["AdditionalVersionWeights"] as? [String: Any]
         #expect(weights?.isEmpty ?? true, "every request goes to version 1")
     }
+
+    /// The alias moved in Lambda itself (the console, the aws CLI) is drift: `status --refresh`
+    /// reads the alias back and says Lambda serves another version than the store.
+    @Test func anAliasMovedOutsideSlipwayShowsAsDriftOnRefresh() throws {
+        let (moto, workspace, slipway) = try function()
+        #expect(try slipway("deploy-service", "orders", "--env", "staging", "--version", "v1", "--local").status == 0)
+        try workspace.write(["services/orders/handler.py": "def main(event, context):\n    return {'version': 2}\n"])
+        try workspace.commitAll("v2")
+        #expect(try slipway("deploy-service", "orders", "--env", "staging", "--version", "v2", "--local").status == 0)
+        let row = { (arguments: [String]) throws -> [String: Any]? in
+            (try slipway.json(arguments) as? [[String: Any]])?.first { $0["component"] as? String == "orders" && $0["environment"] as? String == "staging" }
+        }
+        let agreed = try #require(try row(["status", "--refresh", "--json"]))
+        #expect(agreed["platform_version"] as? String == "v2" && agreed["drift"] as? Bool == false, "\(agreed)")
+
+        try moto.aws("lambda", "update-alias", "--function-name", "orders", "--name", "live", "--function-version", "1")
+        let stale = try #require(try row(["status", "--json"]))
+        #expect(stale["drift"] as? Bool == false && stale["live_version"] as? String == "v2", "without --refresh, the store's view: \(stale)")
+        let drifted = try #require(try row(["status", "--refresh", "--json"]))
+        #expect(drifted["live_version"] as? String == "v2" && drifted["platform_version"] as? String == "v1", "\(drifted)")
+        #expect(drifted["drift"] as? Bool == true)
+        let table = try slipway("status", "--refresh", "--env", "staging").stdout
+        #expect(table.contains("v2 (drift: the platform serves v1)"), "\(table)")
+    }
 }
 
 extension LambdaTargetTests {

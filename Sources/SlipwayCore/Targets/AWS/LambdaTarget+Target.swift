@@ -32,4 +32,16 @@ extension LambdaTarget: DeployTarget {
     }
 
     public func pruneReleases(output: (String) -> Void) {}
+
+    /// The Slipway version the alias sends its requests to (a canary's share aside), read from
+    /// the published version's description; a version published by someone else is named by its
+    /// number.
+    public func platformLiveVersion() async throws(SlipwayError) -> String? {
+        guard let alias = try await currentAlias() else { return nil }
+        let published = try await aws.call(
+            "lambda", "get-function-configuration", ["--function-name", function, "--qualifier", alias.functionVersion],
+            as: AWSAnswer.FunctionVersions.Version.self)
+        guard let description = published.description, !description.isEmpty else { return "version \(alias.functionVersion)" }
+        return description
+    }
 }
