@@ -9,8 +9,10 @@ final class RequestedRuns: Sendable {
     let root: URL
     let statePath: URL
     let store: EventStore
-    let turns = TrafficTurns()
-    let groups = GroupSlots()
+    /// One traffic owner per component and environment, keyed `component/environment`.
+    let turns = Turns()
+    /// At most `parallelism` runs of one deploy-all group, keyed by the group.
+    let groups = Turns()
     let startup = StartupGate()
     /// Requests being executed (or waiting for their turn) in this agent.
     private let active = Atomic<Int>(0)
@@ -82,7 +84,7 @@ final class RequestedRuns: Sendable {
             try? store.finish(requestID: record.id, refusal: error)
             return await queued()
         }
-        if record.noWait, let holder = await turns.holder(of: key), holder != record.id {
+        if record.noWait, let holder = await turns.holders(of: key).first, holder != record.id {
             refuse(record, heldBy: holder)
             return await queued()
         }
@@ -91,10 +93,10 @@ final class RequestedRuns: Sendable {
         // A deploy-all's runs wait for a slot of their group after their turn: a run holding a
         // slot never waits for a turn, so groups cannot hold each other up.
         let group = record.request.group
-        if let group { await groups.acquire(group, limit: engine.workspace.config.parallelism) }
+        if let group { await groups.acquire(group, for: record.id, limit: engine.workspace.config.parallelism) }
         await perform(record, engine: engine)
-        if let group { await groups.release(group) }
-        await turns.release(key)
+        if let group { await groups.release(group, by: record.id) }
+        await turns.release(key, by: record.id)
     }
 
     /// Refuses a `--no-wait` request while `holder` changes the same traffic, naming it, as the

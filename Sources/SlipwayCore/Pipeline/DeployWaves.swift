@@ -89,7 +89,7 @@ struct DeployWaves: Sendable {
                 return true
             }
             if gated, DeploymentChecklist.applies(to: environment.name) {
-                let checklist = try await engine.checklist(for: component, version: version)
+                let checklist = try await engine.checklist(for: component, version: version, states: states)
                 for line in checklist.lines { log(line) }
                 guard checklist.passed else {
                     let failed = checklist.items.filter { $0.status == .failed }.map(\.name).joined(separator: ", ")

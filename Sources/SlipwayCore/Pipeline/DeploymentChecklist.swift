@@ -21,7 +21,7 @@ public struct DeploymentChecklist: Sendable, Equatable {
         }
     }
 
-    /// What the checklist is judged on, gathered by `Engine.checklist(for:version:)`.
+    /// What the checklist is judged on, gathered by `Engine.checklist(for:version:states:)`.
     public struct Facts: Sendable, Equatable {
         /// The checks of the newest pipeline run that gated the version; nil when none did.
         public var gateChecks: [GateCheckRecord]?

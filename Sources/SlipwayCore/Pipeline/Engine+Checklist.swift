@@ -2,9 +2,11 @@ import Foundation
 
 /// The production checklist of a release, from what the store and the workspace know of it.
 extension Engine {
-    /// The checklist `version` of `component` must pass to go to production.
-    public func checklist(for component: Component, version: String) async throws(SlipwayError) -> DeploymentChecklist {
-        let states = try projection().states
+    /// The checklist `version` of `component` must pass to go to production, judged on `states`
+    /// (the projection's, which every caller has just read to decide it needs the checklist).
+    public func checklist(
+        for component: Component, version: String, states: [Projection.Key: DeploymentState]
+    ) async throws(SlipwayError) -> DeploymentChecklist {
         let production = states[.init(component: component.name, environment: "production")]
         let alerts = workspace.config.alerts
         let facts = DeploymentChecklist.Facts(

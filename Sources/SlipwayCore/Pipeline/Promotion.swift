@@ -43,7 +43,7 @@ public struct Promotion: Sendable {
         }
         var checklist: DeploymentChecklist?
         if DeploymentChecklist.applies(to: to.name) {
-            let list = try await engine.checklist(for: component, version: version)
+            let list = try await engine.checklist(for: component, version: version, states: states)
             for line in list.lines { engine.output(line) }
             checklist = list
             if !list.passed {
