@@ -25,7 +25,12 @@ struct BackupStatus: AsyncParsableCommand {
             target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env, connecting: false)
         }
         let now = Date()
-        let statuses = try engine.databaseBackupStatus(of: target, now: now)
+        var statuses = try engine.databaseBackupStatus(of: target, now: now)
+        // A Neon database's window is read from Neon's API; the others from their backup folders.
+        for (index, status) in statuses.enumerated() where status.provider == "neon" {
+            let neon = try engine.databaseBackupTarget(of: engine.workspace.component(named: status.component), environment: status.environment, connecting: false)
+            statuses[index] = try await engine.neonBackupStatus(neon, now: now)
+        }
         if json { return try JSONOutput.print(statuses) }
         guard !statuses.isEmpty else { return print("no component declares a database in an environment that names one") }
         Table(
@@ -43,6 +48,10 @@ struct BackupStatus: AsyncParsableCommand {
             }
         ).print()
         for status in statuses {
+            if let retention = status.historyRetentionSeconds, let earliest = status.earliestRecoverable {
+                print("\(status.component) in \(status.environment) is a Neon branch: Neon keeps \(DurationText.format(retention)) of history; "
+                    + "restorable from \(TimeText.rfc3339(earliest)) to now")
+            }
             if let drill = status.lastDrill, !drill.ok {
                 print("last drill of \(status.component) in \(status.environment) failed: \(drill.summary)")
             }
