@@ -6,8 +6,8 @@ public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
     public var component: String
     public var environment: String
     public var database: String
-    /// `postgresql` or `neon`.
-    public var provider: String = DatabaseProvider.postgresql.name
+    /// `postgresql` or `neon`; absent in what earlier versions wrote, which were all `postgresql`.
+    public var provider: String? = DatabaseProvider.postgresql.name
     /// The newest archived WAL segment's time, or the newest base backup's when that is newer.
     public var newestRecoverable: Date?
     /// `wal` or `base backup`.
