@@ -49,6 +49,9 @@ struct NeonProviderTests {
         let snapshots = try neon.branches().filter { ($0["name"] as? String)?.hasPrefix("slipway-backup-main-") == true }
         #expect(snapshots.count == 1)
         #expect(snapshots.first?["parent_id"] as? String == "br-main-1")
+        let listed = try slipway("backup", "list", "accounts", "--env", "production", "--json", environment: neon.environment)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]], "\(listed.stderr)")
+        #expect(rows.map { $0["branch_id"] as? String } == [snapshots.first?["id"] as? String])
 
         let status = try slipway("backup", "status", "--json", environment: neon.environment)
         #expect(status.status == 0, "\(status.stderr)")

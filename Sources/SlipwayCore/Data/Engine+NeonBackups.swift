@@ -93,6 +93,22 @@ extension Engine {
         return snapshot
     }
 
+    /// The snapshots `createNeonSnapshot` made of the database's branch that Neon still has, oldest first.
+    public func neonSnapshots(_ target: DatabaseBackupTarget) async throws(SlipwayError) -> [NeonSnapshot] {
+        guard let (project, key) = neonCoordinates(target) else { return [] }
+        let api = neonAPI()
+        let branches = try await api.call("GET", "/projects/\(project)/branches", as: NeonAnswer.BranchesAnswer.self).branches
+        guard let branch = branches.first(where: { $0.id == key || $0.name == key }) else {
+            throw SlipwayError(.backup(.neonBranchMissing(branch: key, project: project, known: branches.map(\.name).sorted())))
+        }
+        let prefix = "slipway-backup-\(branch.name)-"
+        return branches.filter { $0.parentID == branch.id && $0.name.hasPrefix(prefix) }.map {
+            NeonSnapshot(
+                project: project, branchID: $0.id, name: $0.name, parentID: branch.id,
+                time: $0.parentTimestamp.flatMap(NeonAnswer.date) ?? NeonAnswer.date($0.createdAt) ?? .distantPast)
+        }.sorted { $0.time < $1.time }
+    }
+
     /// Restores the Neon database as it was at `time`. By default into a new branch made from
     /// the database's branch at that moment (with a read-write compute); the live branch is not
     /// touched. With `inPlace` (and `confirmation` naming the database) through Neon's branch
