@@ -162,6 +162,10 @@ struct NeonProviderTests {
         }
         #expect(try posts(neon).isEmpty)
         #expect(try neon.branches().count == 1)
+        let status = try slipway("backup", "status", environment: wrong)
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("slipway: error: accounts in production: Neon refused NEON_API_KEY (401"), "\(status.stderr)")
+        #expect(status.stdout.contains("unknown (1h)"), "the row stays, unknown: \(status.stdout)")
         var unset = neon.environment
         unset["NEON_API_KEY"] = ""
         let missing = try slipway("restore", "accounts", "--env", "production", "--to=-1h", environment: unset)
