@@ -34,7 +34,7 @@ public struct Engine: Sendable {
         var workspace = try Workspace.load(at: location)
         setAsideUnsupportedStrategies(in: &workspace)
         let secretNames = workspace.config.secretNames + workspace.components.flatMap(\.settings.secrets)
-        let passwords = workspace.config.databases.values.compactMap { environment[$0.urlEnv].flatMap(DatabaseURL.password(in:)) }
+        let passwords = workspace.config.databases.values.compactMap { $0.urlEnv.flatMap { environment[$0] }.flatMap(DatabaseURL.password(in:)) }
         let masker = SecretMasker(environment: environment, names: secretNames, also: passwords)
         let store = try EventStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),

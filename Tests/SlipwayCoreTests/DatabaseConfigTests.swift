@@ -25,6 +25,17 @@ import Testing
         #expect(config.secretNames.contains("NEON_MAIN_URL"))
     }
 
+    @Test func aNeonDatabaseNamesItsProjectAndBranchAndNeedsNoConnectionString() throws {
+        let config = try WorkspaceConfig.parse(
+            "databases:\n  neon-main:\n    provider: neon\n    project_id: shy-sun-123456\n    branch: main\n", file: "slipway.yml")
+        #expect(config.databases["neon-main"]?.provider == .neon(projectID: "shy-sun-123456", branch: "main"))
+        #expect(config.databases["neon-main"]?.urlEnv == nil)
+        #expect(config.secretNames.contains("NEON_API_KEY"))
+        let plain = try WorkspaceConfig.parse("databases:\n  main:\n    url_env: MAIN_URL\n    provider: postgresql\n", file: "slipway.yml")
+        #expect(plain.databases["main"]?.provider == .postgresql)
+        #expect(!plain.secretNames.contains("NEON_API_KEY"))
+    }
+
     @Test func aComponentDeclaresItsMigrationsFolder() throws {
         let workspace = try TemporaryWorkspace(files: [
             "slipway.yml": Self.config, "services/accounts/slipway.yml": "database: {migrations: db/migrations/}\n",
@@ -43,6 +54,14 @@ import Testing
         ("databases: [main]\n", "slipway.yml:1:12: databases must be a mapping"),
         ("databases:\n  main:\n    url_env: MAIN_URL\nenvironments:\n  production:\n    database: neon-main\n",
          "slipway.yml:6:15: unknown database 'neon-main' (known: main)"),
+        ("databases:\n  main:\n    provider: neo\n", "slipway.yml:3:15: unknown database provider 'neo'; did you mean 'neon'? (known: postgresql, neon)"),
+        ("databases:\n  main:\n    provider: neon\n    branch: main\n", "slipway.yml:3:5: database 'main' uses provider neon and needs project_id"),
+        ("databases:\n  main:\n    provider: neon\n    project_id: shy-sun-1\n", "slipway.yml:3:5: database 'main' uses provider neon and needs branch"),
+        ("databases:\n  main:\n    url_env: X\n    project_id: shy-sun-1\n", "slipway.yml:4:17: project_id and branch in database 'main' are for provider: neon"),
+        ("databases:\n  main:\n    provider: neon\n    project_id: shy-sun-1\n    branch: a/b\n",
+         "slipway.yml:5:13: branch must be a Neon ID or branch name (letters, digits, '-', '_', '.'), found 'a/b'"),
+        ("databases:\n  main:\n    provider: neon\n    project_id: shy-sun-1\n    branch: main\n    url_env: 1X\n",
+         "slipway.yml:6:14: url_env must be an environment variable name"),
     ])
     func badDatabaseConfigNamesFileLineAndColumn(text: String, expected: String) throws {
         let error = #expect(throws: SlipwayError.self) { try WorkspaceConfig.parse(text, file: "slipway.yml") }

@@ -27,7 +27,7 @@ public final class BackupScheduler: @unchecked Sendable {
     ) {
         @Sendable func engine() throws(SlipwayError) -> Engine {
             let workspace = try Workspace.load(at: root)
-            let passwords = workspace.config.databases.values.compactMap { environment[$0.urlEnv].flatMap(DatabaseURL.password(in:)) }
+            let passwords = workspace.config.databases.values.compactMap { $0.urlEnv.flatMap { environment[$0] }.flatMap(DatabaseURL.password(in:)) }
             let masker = SecretMasker(
                 environment: environment, names: workspace.config.secretNames + workspace.components.flatMap(\.settings.secrets), also: passwords)
             return Engine(

@@ -6,6 +6,8 @@ public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
     public var component: String
     public var environment: String
     public var database: String
+    /// `postgresql` or `neon`; absent in what earlier versions wrote, which were all `postgresql`.
+    public var provider: String? = DatabaseProvider.postgresql.name
     /// The newest archived WAL segment's time, or the newest base backup's when that is newer.
     public var newestRecoverable: Date?
     /// `wal` or `base backup`.
@@ -22,6 +24,10 @@ public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
     public var baseBackups: Int
     public var logicalBackups: Int
     public var walSegments: Int
+    /// With Neon: how far back the project's history reaches, read from its API.
+    public var historyRetentionSeconds: Double?
+    /// With Neon: the oldest moment a restore can reach.
+    public var earliestRecoverable: Date?
 
     enum CodingKeys: String, CodingKey {
         case component, environment, database, source, rpo, rto
@@ -34,6 +40,9 @@ public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
         case baseBackups = "base_backups"
         case logicalBackups = "logical_backups"
         case walSegments = "wal_segments"
+        case provider
+        case historyRetentionSeconds = "history_retention_seconds"
+        case earliestRecoverable = "earliest_recoverable"
     }
 
     init(target: DatabaseBackupTarget, backups: [DatabaseBackup], segments: [WALSegment], lastDrill: RestoreDrill?, now: Date) {
@@ -67,5 +76,33 @@ public struct DatabaseBackupStatus: Codable, Sendable, Equatable {
         case let drill? where drill.ok && drill.seconds <= target.objectives.time: .ok
         case _?: .breached
         }
+    }
+
+    /// A Neon database before its API was asked: unknown, as Neon keeps the history.
+    init(neon target: DatabaseBackupTarget) {
+        component = target.component.name
+        environment = target.environment
+        database = target.databaseName
+        provider = target.provider.name
+        rpoSeconds = target.objectives.point
+        rpo = .unknown
+        withinRPO = false
+        rtoSeconds = target.objectives.time
+        rto = .unknown
+        baseBackups = 0
+        logicalBackups = 0
+        walSegments = 0
+    }
+
+    /// Neon's history as its API reported it at `now`: every commit up to now is recoverable,
+    /// back to `earliest`.
+    mutating func read(neonHistory retention: Double, earliest: Date, now: Date) {
+        historyRetentionSeconds = retention
+        earliestRecoverable = earliest
+        newestRecoverable = now
+        source = "neon history"
+        ageSeconds = 0
+        withinRPO = true
+        rpo = .ok
     }
 }

@@ -5,6 +5,8 @@ public struct DatabaseBackupTarget: Sendable {
     public var environment: String
     /// The database's name in the workspace's `databases:`.
     public var databaseName: String
+    /// A local PostgreSQL server Slipway archives, or a Neon branch.
+    public var provider: DatabaseProvider = .postgresql
     /// Nil when the connection string's variable is unset and the command did not need it.
     public var url: DatabaseURL?
     public var folder: DatabaseBackupFolder

@@ -5,7 +5,8 @@ extension Engine {
     /// planner sees it at `now`.
     public func scheduledDatabases(now: Date) throws(SlipwayError) -> [(target: DatabaseBackupTarget, database: BackupSchedulePlan.Database)] {
         var scheduled: [(target: DatabaseBackupTarget, database: BackupSchedulePlan.Database)] = []
-        for target in databaseBackupTargets() {
+        // Neon keeps its own history: nothing of its is scheduled.
+        for target in databaseBackupTargets() where target.provider == .postgresql {
             guard let settings = workspace.config.environments.first(where: { $0.name == target.environment }),
                   let backups = settings.backupSchedule
             else { continue }

@@ -15,7 +15,7 @@ extension Engine {
         }
         let database = try environmentDatabase(named: name)
         let url: DatabaseURL?
-        if connecting {
+        if connecting && database.provider == .postgresql {
             url = try databaseURL(of: database, environment: name)
         } else {
             url = try? databaseURL(of: database, environment: name)
@@ -28,7 +28,7 @@ extension Engine {
         }
         let root = base.appendingPathComponent(name).standardizedFileURL
         return DatabaseBackupTarget(
-            component: component, environment: name, databaseName: database.name, url: url,
+            component: component, environment: name, databaseName: database.name, provider: database.provider, url: url,
             folder: DatabaseBackupFolder(root: root), retention: settings.retention,
             objectives: settings.objectives, verifyQuery: settings.verifyQuery)
     }
@@ -61,6 +61,10 @@ extension Engine {
     /// local folder its user writes.
     public func setUpArchiving(_ target: DatabaseBackupTarget) async throws(SlipwayError) -> ArchivingSetup {
         try authorize(.setUpBackups, environment: target.environment, component: target.component.name)
+        if case .neon = target.provider {
+            throw SlipwayError(.databaseSetup(.notWithNeon(
+                command: "backup setup", of: target.description, why: "Neon keeps its history itself (backup status shows the window)")))
+        }
         let server = try await connect(target)
         do {
             let setup = try await setUpArchiving(target, on: server)
@@ -135,6 +139,10 @@ extension Engine {
     /// fetched in, so it restores even without the archive), or with `logical` a `pg_dump -Fc`
     /// of the one database. Made under a hidden name and renamed when complete.
     public func createDatabaseBackup(_ target: DatabaseBackupTarget, logical: Bool) async throws(SlipwayError) -> DatabaseBackup {
+        if case .neon = target.provider {
+            throw SlipwayError(.databaseSetup(.notWithNeon(
+                command: "a base backup or pg_dump", of: target.description, why: "its backups are branches (createNeonSnapshot)")))
+        }
         let server = try await connect(target)
         do {
             let backup = try await createDatabaseBackup(target, logical: logical, on: server)
@@ -227,6 +235,10 @@ extension Engine {
     /// folders of backups cut short (never one still being made) and the clusters of restore
     /// drills killed on the way (never one still running).
     public func pruneDatabaseBackups(_ target: DatabaseBackupTarget, now: Date = Date()) async throws(SlipwayError) -> BackupPrunePlan {
+        if case .neon = target.provider {
+            throw SlipwayError(.databaseSetup(.notWithNeon(
+                command: "backup prune", of: target.description, why: "Neon drops history past the project's window itself")))
+        }
         var plan = BackupPrunePlan(
             backups: try target.folder.list(), segments: try target.folder.segments(), retention: target.retention, now: now)
         try target.folder.remove(plan)
@@ -247,6 +259,10 @@ extension Engine {
     public func databaseBackupStatus(of target: DatabaseBackupTarget? = nil, now: Date = Date()) throws(SlipwayError) -> [DatabaseBackupStatus] {
         var statuses: [DatabaseBackupStatus] = []
         for target in target.map({ [$0] }) ?? databaseBackupTargets() {
+            if case .neon = target.provider {
+                statuses.append(DatabaseBackupStatus(neon: target))
+                continue
+            }
             statuses.append(DatabaseBackupStatus(
                 target: target, backups: try target.folder.list(), segments: try target.folder.segments(),
                 lastDrill: try lastDrill(of: target), now: now))

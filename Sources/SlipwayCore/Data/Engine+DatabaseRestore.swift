@@ -10,12 +10,14 @@ extension Engine {
     /// Restores the target's database as it was at `time` into a new cluster: the newest base
     /// backup that ended before `time` is copied into a new data folder (never an existing
     /// one), set to replay the WAL archive up to `time` and promote, started on a loopback port
-    /// and followed until recovery is done. The live cluster is not touched.
+    /// and followed until recovery is done. The live cluster is not touched: `inPlace` is
+    /// refused, as Slipway does not own the live server it would have to stop and replace.
     public func restoreDatabase(
         _ target: DatabaseBackupTarget, to time: Date, into requested: URL? = nil, port requestedPort: Int? = nil,
-        timeout: Duration = .seconds(3600)
+        inPlace: Bool = false, timeout: Duration = .seconds(3600)
     ) async throws(SlipwayError) -> DatabaseRestore {
         try authorize(.restoreDatabase, environment: target.environment, component: target.component.name)
+        if inPlace { throw SlipwayError(.backup(.inPlaceOnLocalServer(of: target.description))) }
         let folder = target.folder
         let backup = try RecoveryWindow.baseBackup(
             for: time, backups: try folder.list(), segments: try folder.segments(), named: target.description)

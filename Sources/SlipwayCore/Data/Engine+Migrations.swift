@@ -32,10 +32,11 @@ extension Engine {
 
     /// The connection string of `database`, from its variable.
     func databaseURL(of database: DatabaseSettings, environment name: String) throws(SlipwayError) -> DatabaseURL {
-        guard let text = variable(database.urlEnv) else {
-            throw SlipwayError(.databaseSetup(.variableUnset(variable: database.urlEnv, database: database.name, environment: name)))
+        guard let urlEnv = database.urlEnv else { throw SlipwayError(.databaseSetup(.noURLVariable(database: database.name))) }
+        guard let text = variable(urlEnv) else {
+            throw SlipwayError(.databaseSetup(.variableUnset(variable: urlEnv, database: database.name, environment: name)))
         }
-        return try DatabaseURL(text, name: "database '\(database.name)' (\(database.urlEnv))")
+        return try DatabaseURL(text, name: "database '\(database.name)' (\(urlEnv))")
     }
 
     func variable(_ name: String) -> String? {

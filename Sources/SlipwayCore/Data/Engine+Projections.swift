@@ -253,8 +253,9 @@ extension Engine {
     /// rebuild's `DATABASE_URL`.
     private func databaseURLText(environment name: String) throws(SlipwayError) -> String {
         let database = try environmentDatabase(named: name)
-        guard let text = variable(database.urlEnv) else {
-            throw .usage("\(database.urlEnv) is not set: it holds the connection string of database '\(database.name)' (environment \(name))")
+        guard let urlEnv = database.urlEnv else { throw SlipwayError(.databaseSetup(.noURLVariable(database: database.name))) }
+        guard let text = variable(urlEnv) else {
+            throw .usage("\(urlEnv) is not set: it holds the connection string of database '\(database.name)' (environment \(name))")
         }
         return text
     }

@@ -12,6 +12,11 @@ extension Engine {
     /// until checked is the restore time the RTO is measured against. Recorded as
     /// `backup.drilled` whether it passed or failed; a failed drill is returned, not thrown.
     public func drillRestore(_ target: DatabaseBackupTarget, timeout: Duration = .seconds(4 * 3600)) async throws(SlipwayError) -> RestoreDrill {
+        if case .neon = target.provider {
+            throw SlipwayError(.databaseSetup(.notWithNeon(
+                command: "backup verify --restore", of: target.description,
+                why: "restore it to a moment into a new branch with slipway restore, and check that branch")))
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let began = Date()

@@ -35,12 +35,24 @@ extension SlipwayError.Reason {
         case postgresProgramsMissing(major: Int, debianFolder: String)
         /// A PostgreSQL program (`pg_basebackup`, `pg_ctl`) exited non-zero; `lastLine` is its last line of output.
         case programFailed(String, status: Int32, lastLine: String)
+        /// The configured Neon branch is not in the project; `known` are its branches' names.
+        case neonBranchMissing(branch: String, project: String, known: [String])
+        /// The moment is outside the Neon project's history window, `earliest` to `latest`.
+        case outsideNeonHistory(Date, of: String, earliest: Date, latest: Date)
+        /// `restore --in-place` without `--confirm` naming the database it replaces.
+        case confirmationNeeded(database: String, given: String?)
+        /// `restore --in-place` of a database Slipway does not own the server of.
+        case inPlaceOnLocalServer(of: String)
+        /// A Neon operation ended in `status` rather than finished.
+        case neonOperationFailed(action: String, id: String, status: String)
+        case neonOperationStillRunning(action: String, id: String, seconds: Int)
         /// No loopback port to start the restored server on (`bound`: the socket was made but would not bind).
         case noFreePort(bound: Bool, problem: String)
 
         var category: SlipwayError.Category {
             switch self {
-            case .beforeOldest, .afterNewest, .dataFolderNotEmpty: .usage
+            case .beforeOldest, .afterNewest, .dataFolderNotEmpty, .neonBranchMissing, .outsideNeonHistory, .confirmationNeeded,
+                 .inPlaceOnLocalServer: .usage
             default: .failure
             }
         }
@@ -89,6 +101,22 @@ extension SlipwayError.Reason {
                     + "install postgresql-\(major) (apt-get install postgresql-\(major))"
             case .programFailed(let name, let status, let lastLine):
                 "\(name) failed (exit \(status)): \(lastLine)"
+            case .neonBranchMissing(let branch, let project, let known):
+                "Neon project \(project) has no branch '\(branch)' (branches: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+            case .outsideNeonHistory(let time, let of, let earliest, let latest):
+                "restore to \(TimeText.rfc3339Milliseconds(time)) refused: it is outside the history Neon keeps of \(of); "
+                    + "the window is \(TimeText.rfc3339Milliseconds(earliest)) to \(TimeText.rfc3339Milliseconds(latest)) "
+                    + "(history_retention_seconds of the project)"
+            case .confirmationNeeded(let database, let given):
+                (given.map { "--confirm '\($0)' does not name the database restored over; " } ?? "restore --in-place replaces the live database; ")
+                    + "type --confirm \(database) to restore over it"
+            case .inPlaceOnLocalServer(let of):
+                "restore --in-place is refused for \(of): Slipway does not own its server, so it restores into a new cluster only "
+                    + "(drop --in-place; stop the live server and point it at the restored data folder yourself)"
+            case .neonOperationFailed(let action, let id, let status):
+                "Neon's \(action) operation \(id) ended \(status)"
+            case .neonOperationStillRunning(let action, let id, let seconds):
+                "Neon's \(action) operation \(id) was still running after \(seconds) s; see the project's operations"
             case .noFreePort(let bound, let problem):
                 "cannot find a free port\(bound ? " on 127.0.0.1" : ""): \(problem)"
             }

@@ -10,6 +10,10 @@ extension SlipwayError.Reason {
         /// The variable that holds the connection string is not set.
         case variableUnset(variable: String, database: String, environment: String)
         case connectionStringUnset(of: String)
+        /// A Neon database with no `url_env`, asked for its connection string.
+        case noURLVariable(database: String)
+        /// A command only a local PostgreSQL server supports, asked of a Neon database (`why` says what to do instead).
+        case notWithNeon(command: String, of: String, why: String)
         case notAPostgresURL(of: String)
         case noHost(of: String)
         case unknownSSLMode(String, of: String)
@@ -40,6 +44,10 @@ extension SlipwayError.Reason {
                 "database '\(database)' of environment '\(environment)' is not in slipway.yml's databases: (add it with url_env: VARIABLE)"
             case .variableUnset(let variable, let database, let environment):
                 "\(variable) is not set: it holds the connection string of database '\(database)' (environment \(environment))"
+            case .noURLVariable(let database):
+                "database '\(database)' has no url_env: add url_env: VARIABLE naming the variable that holds its connection string"
+            case .notWithNeon(let command, let of, let why):
+                "\(command) is for a PostgreSQL server Slipway archives; \(of) is a Neon branch: \(why)"
             case .connectionStringUnset(let of):
                 "the connection string of \(of) is not set"
             case .notAPostgresURL(let of):

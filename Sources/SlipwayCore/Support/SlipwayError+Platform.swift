@@ -6,6 +6,7 @@ extension SlipwayError.Reason {
         case cloudflare = "Cloudflare"
         case aws = "AWS"
         case doppler = "Doppler"
+        case neon = "Neon"
     }
 
     /// A cloud platform's API or CLI that refused, failed, or answered what cannot be read.
@@ -39,11 +40,23 @@ extension SlipwayError.Reason {
             }
         }
 
+        /// What a failed call left as it was. A Neon call that got no answer may still have been
+        /// done, so nothing is claimed for it: the branches say.
+        private static func consequence(_ platform: Platform) -> String {
+            switch platform {
+            case .doppler: "; nothing was deployed"
+            case .neon: "; see the project's branches for what Neon did"
+            case .cloudflare, .aws: "; traffic stays where it was"
+            }
+        }
+
         var line: String {
             let stays = "traffic stays where it was"
             switch self {
             case .credentialMissing(.doppler, let variable, let operation):
                 return "\(variable) is not set: the secrets come from \(operation); nothing was deployed"
+            case .credentialMissing(.neon, let variable, let operation):
+                return "\(variable) is not set, so Slipway cannot call Neon (\(operation)); no branch was changed"
             case .credentialMissing(let platform, let variable, let operation):
                 return "\(variable) is not set, so Slipway cannot call \(platform.rawValue) (\(operation)); \(stays)"
             case .awsCredentialsMissing(let operation):
@@ -55,6 +68,7 @@ extension SlipwayError.Reason {
                 case .doppler: return "\(said) for \(operation); nothing was deployed"
                 case .aws: return "\(said) on aws \(operation); \(stays)"
                 case .cloudflare: return "\(said) on \(operation); \(stays)"
+                case .neon: return "\(said) on \(operation); no branch was changed"
                 }
             case .refused(.doppler, let operation, let status, let message):
                 return "Doppler answered \(status.map { "\($0)" } ?? "an error") for \(operation): \(message); nothing was deployed"
@@ -70,10 +84,9 @@ extension SlipwayError.Reason {
                 return "\(platform.rawValue) answered \(operation) with \(problem.map { "what Slipway cannot read: \($0)" } ?? "nothing")"
             case .stillFailing(let platform, let operation, let attempts, let within, let last):
                 return "\(platform.rawValue) \(operation) still failing after \(attempts) attempt(s) within "
-                    + "\(DurationText.format(within)) (last: \(last)); \(platform == .doppler ? "nothing was deployed" : stays)"
+                    + "\(DurationText.format(within)) (last: \(last))" + Self.consequence(platform)
             case .unreachable(let platform, let operation, let host, let problem):
-                let consequence = platform == .doppler ? "nothing was deployed" : stays
-                return "cannot read \(platform == .doppler ? "the secrets of " : "")\(operation) from \(host): \(problem); \(consequence)"
+                return "cannot read \(platform == .doppler ? "the secrets of " : "")\(operation) from \(host): \(problem)" + Self.consequence(platform)
             case .notAURL(let variable, let value, nil):
                 return "\(variable) \(value) is not a URL"
             case .notAURL(let variable, let value, let path?):

@@ -42,7 +42,10 @@ public struct WorkspaceConfig: Sendable {
     public init() {}
 
     /// Every variable whose value is masked: `secrets:` and each database's `url_env`.
-    public var secretNames: [String] { secrets + databases.values.map(\.urlEnv).sorted() }
+    public var secretNames: [String] {
+        let neon = databases.values.contains { $0.provider != .postgresql } ? [DatabaseProvider.neonKeyVariable] : []
+        return secrets + databases.values.compactMap(\.urlEnv).sorted() + neon
+    }
 
     public var environmentNames: [String] { environments.map(\.name) }
 

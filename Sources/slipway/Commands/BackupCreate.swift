@@ -47,6 +47,15 @@ struct BackupCreate: AsyncParsableCommand {
     private func backUp(_ component: String, env: String) async throws {
         let engine = try await global.openEngine(json: json)
         let target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env)
+        if case .neon = target.provider {
+            guard !logical else {
+                throw SlipwayError.usage("backup create --logical is a pg_dump of a local server; \(target.description) is a Neon branch: drop --logical")
+            }
+            let snapshot = try await engine.createNeonSnapshot(target)
+            if json { return try JSONOutput.print(snapshot) }
+            return print("backup \(snapshot.name): Neon branch \(snapshot.branchID) of \(target.description), "
+                + "a child of \(snapshot.parentID) at \(TimeText.rfc3339Milliseconds(snapshot.time)) in project \(snapshot.project)")
+        }
         let backup = try await engine.createDatabaseBackup(target, logical: logical)
         if json { return try JSONOutput.print(backup) }
         let start = backup.startLSN.map { ", WAL from \($0)" } ?? ""

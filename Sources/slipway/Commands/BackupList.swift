@@ -17,6 +17,16 @@ struct BackupList: AsyncParsableCommand {
             guard let env else { throw SlipwayError(.environmentRequired(command: "backup list \(component)")) }
             let engine = try await global.openEngine(json: json)
             let target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env, connecting: false)
+            if case .neon = target.provider {
+                let snapshots = try await engine.neonSnapshots(target)
+                if json { return try JSONOutput.print(snapshots) }
+                print("\(target.description) is a Neon branch: \(snapshots.count) snapshot branches (backup status shows Neon's history window)")
+                guard !snapshots.isEmpty else { return }
+                return Table(
+                    headers: ["BRANCH", "ID", "FROM", "PROJECT"],
+                    rows: snapshots.map { [$0.name, $0.branchID, TimeText.rfc3339Milliseconds($0.time), $0.project] }
+                ).print()
+            }
             let backups = try target.folder.list()
             if json { return try JSONOutput.print(backups) }
             return show(target, backups, segments: try target.folder.segments())
@@ -34,7 +44,8 @@ struct BackupList: AsyncParsableCommand {
             ).print()
         }
         guard let engine = try? await global.openEngine(json: json) else { return }
-        for target in engine.databaseBackupTargets() {
+        // A Neon database's snapshots are listed with COMPONENT --env ENV (an API call each).
+        for target in engine.databaseBackupTargets() where target.provider == .postgresql {
             let backups = try target.folder.list()
             let segments = try target.folder.segments()
             if !backups.isEmpty || !segments.isEmpty {

@@ -25,8 +25,25 @@ struct BackupStatus: AsyncParsableCommand {
             target = try engine.databaseBackupTarget(of: engine.workspace.component(named: component), environment: env, connecting: false)
         }
         let now = Date()
-        let statuses = try engine.databaseBackupStatus(of: target, now: now)
-        if json { return try JSONOutput.print(statuses) }
+        var statuses = try engine.databaseBackupStatus(of: target, now: now)
+        // A Neon database's window is read from Neon's API; the others from their backup folders.
+        // One that cannot be read stays unknown, said on standard error, and the exit is 1.
+        var unread: SlipwayError?
+        for (index, status) in statuses.enumerated() where status.provider == "neon" {
+            do {
+                let neon = try engine.databaseBackupTarget(
+                    of: engine.workspace.component(named: status.component), environment: status.environment, connecting: false)
+                statuses[index] = try await engine.neonBackupStatus(neon, now: now)
+            } catch {
+                FileHandle.standardError.write(Data("slipway: error: \(status.component) in \(status.environment): \(error.message)\n".utf8))
+                unread = error
+            }
+        }
+        if json {
+            try JSONOutput.print(statuses)
+            if unread != nil { throw ExitCode(1) }
+            return
+        }
         guard !statuses.isEmpty else { return print("no component declares a database in an environment that names one") }
         Table(
             headers: ["COMPONENT", "ENV", "DATABASE", "NEWEST RECOVERABLE", "FROM", "AGE", "RPO", "LAST DRILL", "RESTORE TIME", "RTO"],
@@ -43,9 +60,14 @@ struct BackupStatus: AsyncParsableCommand {
             }
         ).print()
         for status in statuses {
+            if let retention = status.historyRetentionSeconds, let earliest = status.earliestRecoverable {
+                print("\(status.component) in \(status.environment) is a Neon branch: Neon keeps \(DurationText.format(retention)) of history; "
+                    + "restorable from \(TimeText.rfc3339(earliest)) to now")
+            }
             if let drill = status.lastDrill, !drill.ok {
                 print("last drill of \(status.component) in \(status.environment) failed: \(drill.summary)")
             }
         }
+        if unread != nil { throw ExitCode(1) }
     }
 }
