@@ -24,8 +24,8 @@ import Testing
     static var readings: [PlatformReading] {
         [
             reading("billing", "development", source: "CloudWatch", shares: [
-                PlatformShare(name: "blue", version: "77aa88bb99cc", percent: 100, requests: 200, failures: 4, p95Milliseconds: 52.4),
-                PlatformShare(name: "green", version: "66aa88bb99cc", percent: 0, requests: 0, failures: 0),
+                PlatformShare(name: "blue", version: "66aa88bb99cc", percent: 0, requests: 0, failures: 0),
+                PlatformShare(name: "green", version: "77aa88bb99cc", percent: 100, requests: 200, failures: 4, p95Milliseconds: 52.4),
             ]),
             reading("billing", "staging", source: "CloudWatch", shares: [], problem: problem),
             reading("landing-page", "production", source: "Pages",
@@ -56,7 +56,7 @@ import Testing
         let heading = try #require(frame.line(containing: "REQ/ERR")).text
         #expect(heading.contains("SOURCE"), "\(frame.text)")
         let ecs = try #require(frame.lines.first { $0.hasPrefix("billing") && $0.contains("development") })
-        #expect(ecs.contains("52.4ms") && ecs.contains("2.0%") && ecs.contains("b 200/4 g 0/0") && ecs.contains("CloudWatch"), "\(ecs)")
+        #expect(ecs.contains("52.4ms") && ecs.contains("2.0%") && ecs.contains("b 0/0 g 200/4") && ecs.contains("CloudWatch"), "\(ecs)")
         let local = try #require(frame.lines.first { $0.hasPrefix("accounts") && $0.contains("staging") })
         #expect(local.contains("b 120/0 g 80/2") && local.contains("router"), "the router's figures keep their own label: \(local)")
     }
@@ -65,8 +65,7 @@ import Testing
     func aFailedReadingIsOneLineAndPagesSaysItHasNoFigures(size: TerminalSize) throws {
         let frame = Console.render(Fixtures.pressing([.character("3")], in: Self.state(size: size)))
         let failed = try #require(frame.line(containing: "billing in staging: CloudWatch: aws cloudwatch"), "\(frame.text)")
-        #expect(frame.lines.filter { $0.contains("UnrecognizedClientException") || $0.contains("security token") }.count == 1,
-                "one line: \(frame.text)")
+        #expect(frame.lines.filter { $0.contains("billing in staging") || $0.contains("Unrecognized") }.count == 1, "one line: \(frame.text)")
         let pages = try #require(frame.line(containing: "landing-page in production: Pages: Pages has no per-colour metrics"))
         #expect(pages.row == failed.row + 1)
         let staging = try #require(frame.lines.first { $0.hasPrefix("billing") && $0.contains("staging") })
@@ -82,14 +81,14 @@ import Testing
     @Test func theComponentScreenShowsTheSplitVersionsAndFiguresFromThePlatform() throws {
         let frame = Console.render(Self.billing())
         let development = try #require(frame.lines.first { $0.hasPrefix("development") })
-        #expect(development.contains("blue 100%  green 0%"), "the split the listener reports: \(development)")
+        #expect(development.contains("blue 0%  green 100%"), "the split the listener reports: \(development)")
         let title = try #require(frame.line(containing: "LIVE TRAFFIC"))
         let source = try #require(frame.lines.first { $0.hasPrefix("development") && $0.contains("CloudWatch 09:28-09:29") }, "\(frame.text)")
         _ = source
-        let blue = try #require(frame.lines.first { $0.contains("blue") && $0.contains("77aa88bb99cc") })
-        #expect(blue.contains("100%") && blue.contains("200 req  2.0% errors  p95 52.4ms"), "\(blue)")
-        let green = try #require(frame.lines.first { $0.contains("green") && $0.contains("66aa88bb99cc") })
-        #expect(green.contains("0%") && green.contains("0 req  -"), "\(green)")
+        let green = try #require(frame.lines.first { $0.contains("green") && $0.contains("77aa88bb99cc") })
+        #expect(green.contains("100%") && green.contains("200 req  2.0% errors  p95 52.4ms"), "\(green)")
+        let blue = try #require(frame.lines.first { $0.contains("blue") && $0.contains("66aa88bb99cc") })
+        #expect(blue.contains("0%") && blue.contains("0 req  -"), "\(blue)")
         let staging = try #require(frame.lines.first { $0.hasPrefix("staging") && $0.contains("CloudWatch") && $0.contains("UnrecognizedClientException") })
         #expect(title.row < (frame.line(containing: "no slots")?.row ?? frame.rows), "before the slots: \(staging)")
     }
@@ -97,7 +96,7 @@ import Testing
     @Test func switchAndRollbackOnACloudComponentSendTheirRequests() throws {
         let (asking, none) = Console.update(Self.billing(), .key(.character("s")))
         #expect(none.isEmpty)
-        #expect(asking.pending?.summary == "switch billing in development: blue 77aa88bb99cc -> green 66aa88bb99cc, as the platform reports it")
+        #expect(asking.pending?.summary == "switch billing in development: green 77aa88bb99cc -> blue 66aa88bb99cc, as the platform reports it")
         let (_, effects) = Console.update(asking, .key(.character("y")))
         #expect(effects == [.request(.run(.switchTraffic(.init(component: "billing", environment: "development", color: nil))))])
         let rollback = Fixtures.pressing([.character("b")], in: Self.billing())

@@ -21,8 +21,9 @@ struct HealthFigures {
     /// The figures of `row`: the platform's reading when the agent has one, else the router's counts.
     static func of(_ row: FleetRow, in snapshot: ConsoleSnapshot) -> HealthFigures? {
         if let reading = snapshot.reading(row.component, row.environment) {
-            let live = reading.shares.contains { $0.name == row.liveColor } ? row.liveColor
-                : reading.shares.max { ($0.percent ?? 0) < ($1.percent ?? 0) }?.name
+            // The platform's split is the truth about where users go; the store's colour when it gives none.
+            let heaviest = reading.shares.filter { ($0.percent ?? 0) > 0 }.max { ($0.percent ?? 0) < ($1.percent ?? 0) }
+            let live = heaviest?.name ?? (reading.shares.contains { $0.name == row.liveColor } ? row.liveColor : nil)
             return HealthFigures(
                 source: reading.source, shares: reading.shares, live: live, problem: reading.problem, note: reading.note,
                 window: (reading.windowStart, reading.windowEnd))

@@ -112,7 +112,9 @@ struct ComponentView {
         for (deployment, figures) in readings {
             guard row < bottom else { return row }
             var x = frame.put(deployment.environment, row: row, column: 0, width: Self.environmentWidth)
-            let window = figures.window.map { " \(TimeText.clock($0.start).prefix(5))-\(TimeText.clock($0.end).prefix(5))" } ?? ""
+            // A window only where there are figures over it.
+            let counted = figures.problem == nil && figures.shares.contains { $0.requests != nil }
+            let window = counted ? figures.window.map { " \(TimeText.clock($0.start).prefix(5))-\(TimeText.clock($0.end).prefix(5))" } ?? "" : ""
             x = frame.put("\(figures.source)\(window)", row: row, column: x, width: 32, style: .dim)
             if let remark = figures.problem ?? figures.note {
                 frame.put(TextLayout.truncate(remark, to: max(0, frame.columns - x), ellipsis: state.symbols.ellipsis), row: row, column: x,
@@ -122,7 +124,8 @@ struct ComponentView {
             for share in figures.shares {
                 guard row < bottom else { return row }
                 let live = share.name == figures.live
-                var x = frame.put(share.name, row: row, column: 2, width: Self.environmentWidth - 2 + 7,
+                let name = TextLayout.truncate(share.name, to: Self.environmentWidth - 3, ellipsis: state.symbols.ellipsis)
+                var x = frame.put(name, row: row, column: 2, width: Self.environmentWidth - 2,
                                   style: Self.style(ofColor: share.name).with(live ? .bold : .normal))
                 x = frame.put(TextLayout.truncate(share.version ?? "-", to: 14, ellipsis: state.symbols.ellipsis), row: row, column: x, width: 15)
                 x = frame.put(share.percent.map(Self.percent) ?? "-", row: row, column: x, width: 7)
