@@ -41,7 +41,8 @@ final class PlatformMetricsWatch: @unchecked Sendable {
     func readDue(now: Date) async {
         let end = Date(timeIntervalSince1970: Double(EventStore.minute(of: now)) * 60)
         let start = readThrough ?? end.addingTimeInterval(-Double(Self.lookbackMinutes) * 60)
-        guard start < end,
+        // Opening the engine on a store file that was removed would make a new, empty one.
+        guard start < end, FileManager.default.fileExists(atPath: statePath.path),
               let engine = try? await Engine.open(
                 workspace: root, state: statePath, origin: "agent", output: { _ in })
         else { return }
