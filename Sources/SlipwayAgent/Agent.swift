@@ -27,7 +27,8 @@ public actor Agent {
     /// Since when the agent has had nothing to do: no route, no running slot, no request.
     private var idleSince: Date?
     /// An agent of a workspace without routes (Makefile targets only) exits after this long idle;
-    /// the next request starts one again.
+    /// the next request starts one again. A deployed cloud component keeps it up: it reads that
+    /// component's figures from the platform.
     let idleExit: TimeInterval = 30
     private var lastOrphanScan = Date.distantPast
     private let makeRouter: @Sendable (String) throws -> any RouterLink
