@@ -27,7 +27,8 @@ public actor Agent {
     /// Since when the agent has had nothing to do: no route, no running slot, no request.
     private var idleSince: Date?
     /// An agent of a workspace without routes (Makefile targets only) exits after this long idle;
-    /// the next request starts one again.
+    /// the next request starts one again. A deployed cloud component keeps it up: it reads that
+    /// component's figures from the platform.
     let idleExit: TimeInterval = 30
     private var lastOrphanScan = Date.distantPast
     private let makeRouter: @Sendable (String) throws -> any RouterLink
@@ -36,6 +37,10 @@ public actor Agent {
     private var metrics: MetricsEndpoint?
     /// Seconds between two SLI collections; `SLIPWAY_SLI_INTERVAL` is the test hook that shortens it.
     private let sliInterval = ProcessInfo.processInfo.environment["SLIPWAY_SLI_INTERVAL"].flatMap(Double.init) ?? 10
+    /// Seconds between two looks for a completed minute of cloud figures; `SLIPWAY_PLATFORM_METRICS_PAUSE`
+    /// is the test hook that shortens it.
+    private let platformMetricsPause = ProcessInfo.processInfo.environment["SLIPWAY_PLATFORM_METRICS_PAUSE"].flatMap(Double.init) ?? 15
+    private let platformMetrics: PlatformMetricsWatch
 
     init(root: URL, store: EventStore, socketPath: String, makeRouter: @escaping @Sendable (String) throws -> any RouterLink) {
         self.root = root
@@ -43,6 +48,7 @@ public actor Agent {
         self.socketPath = socketPath
         self.makeRouter = makeRouter
         runs = RequestedRuns(root: root, statePath: store.path, store: store)
+        platformMetrics = PlatformMetricsWatch(root: root, statePath: store.path)
     }
 
     /// Runs the agent of the workspace at `root` in this process until `slipway agent stop`,
@@ -110,6 +116,9 @@ public actor Agent {
         Task { [clock] in
             try? await clock.sleep(seconds: 0.5)
             await liveHealth.watch(clock: clock, pause: 0.25, while: running)
+        }
+        Task { [clock, platformMetrics, platformMetricsPause] in
+            await platformMetrics.watch(clock: clock, pause: platformMetricsPause, while: running)
         }
         let sinks = AlertSinks(root: root, store: store, clock: clock)
         Task { await sinks.watch(pause: 0.5) { true } }
@@ -451,7 +460,7 @@ public actor Agent {
     // MARK: Supervision
 
     private func exitWhenIdle(now: Date) async {
-        let idle = !runs.isBusy && (try? store.routes().isEmpty) == true
+        let idle = !runs.isBusy && !platformMetrics.hasSubjects && (try? store.routes().isEmpty) == true
             && (try? store.slots().contains { $0.state == .running }) == false
             && (try? store.orphanedRequests().isEmpty) == true
         guard idle else {

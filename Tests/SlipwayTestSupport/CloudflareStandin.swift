@@ -58,6 +58,16 @@ public final class CloudflareStandin: @unchecked Sendable {
         _ = try control("POST", "traffic", ["script": script, "rate": rate, "profiles": profiles])
     }
 
+    /// One row of invocation analytics for `script`'s version tagged `tag`, `secondsAgo` before now.
+    public func invocations(
+        script: String, tag: String, secondsAgo: Double, requests: Int, errors: Int, wallTimeMicroseconds: Int
+    ) throws {
+        _ = try control("POST", "invocations", [
+            "script": script, "tag": tag, "seconds_ago": secondsAgo, "requests": requests, "errors": errors,
+            "wall_time_us": wallTimeMicroseconds,
+        ] as [String: Any])
+    }
+
     /// Calls the stand-in's Cloudflare API itself with its token, as an operator's dashboard or
     /// wrangler would behind Slipway's back; the envelope's `result`.
     @discardableResult

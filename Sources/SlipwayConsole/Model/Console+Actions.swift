@@ -110,10 +110,15 @@ extension Console {
         let deployment = state.snapshot.state(component, environment)
         let live = deployment?.liveColor
         let idle = live == "blue" ? "green" : "blue"
+        let from = live.map { "\($0) \(deployment?.liveVersion ?? "?")" } ?? "nothing"
         guard let slot = state.snapshot.slots(component, environment).first(where: { $0.color == idle && $0.state == .running }) else {
+            // A cloud component has no slots: its platform says what the idle colour runs.
+            if let version = state.snapshot.reading(component, environment)?.share(idle)?.version {
+                let older = deployment?.previousVersions.contains(version) == true ? " (a rollback)" : ""
+                return "switch \(component) in \(environment): \(from) -> \(idle) \(version)\(older), as the platform reports it"
+            }
             return "switch \(component) in \(environment) to \(idle): no release is running there"
         }
-        let from = live.map { "\($0) \(deployment?.liveVersion ?? "?")" } ?? "nothing"
         let older = deployment?.previousVersions.contains(slot.version) == true ? " (a rollback)" : ""
         return "switch \(component) in \(environment): \(from) -> \(idle) \(slot.version)\(older)"
     }

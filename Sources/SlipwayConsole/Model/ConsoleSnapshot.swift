@@ -30,13 +30,15 @@ struct ConsoleSnapshot: Equatable, Sendable {
     var approvals: [RequestRecord]
     /// The DNS records `switch: dns` components move, from the workspace's config.
     var cutovers: [DNSCutoverPanel]
+    /// The agent's latest reading of each cloud component's traffic from its platform.
+    var platform: [PlatformReading]
 
     init(
         rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
         slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
         canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], recovery: [DatabaseBackupStatus] = [],
         projections: [ProjectionRebuild] = [], alerts: [FiringAlert] = [], approvals: [RequestRecord] = [],
-        cutovers: [DNSCutoverPanel] = []
+        cutovers: [DNSCutoverPanel] = [], platform: [PlatformReading] = []
     ) {
         self.rows = rows
         components = FleetComponent.group(rows)
@@ -54,6 +56,7 @@ struct ConsoleSnapshot: Equatable, Sendable {
         self.alerts = alerts
         self.approvals = approvals
         self.cutovers = cutovers
+        self.platform = platform
     }
 
     func canary(_ component: String, _ environment: String) -> CanaryPanel? {
@@ -70,6 +73,10 @@ struct ConsoleSnapshot: Equatable, Sendable {
 
     func metrics(_ component: String, _ environment: String) -> AgentResponse.Route? {
         metrics?.first { $0.component == component && $0.environment == environment }
+    }
+
+    func reading(_ component: String, _ environment: String) -> PlatformReading? {
+        platform.first { $0.component == component && $0.environment == environment }
     }
 
     func cutover(_ component: String, _ environment: String) -> DNSCutoverPanel? {

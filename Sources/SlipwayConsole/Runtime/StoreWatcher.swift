@@ -107,7 +107,7 @@ struct StoreWatcher: Sendable {
             canaries: fleet.canaries.compactMap { CanaryPanel($0.record, runState: $0.runState) },
             objectives: service.objectives, recovery: service.recovery,
             projections: try engine.projectionRebuilds().filter { $0.attempt != nil }, alerts: service.alerts, approvals: fleet.approvals,
-            cutovers: DNSCutoverPanel.panels(in: engine.workspace))
+            cutovers: DNSCutoverPanel.panels(in: engine.workspace), platform: try engine.store.platformReadings())
     }
 
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are

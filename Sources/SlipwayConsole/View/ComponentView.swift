@@ -36,6 +36,7 @@ struct ComponentView {
             row = view.draw(into: &frame, row: row, bottom: bottom) + 1
         }
         row = drawCutovers(rows, into: &frame, row: row, bottom: bottom)
+        row = drawPlatform(rows, into: &frame, row: row, bottom: bottom)
         guard row < bottom else { return }
         frame.put("SLOTS", row: row, column: 0, style: .bold)
         row += 1
@@ -96,6 +97,53 @@ struct ComponentView {
         return row + 1
     }
 
+    /// `LIVE TRAFFIC`: per environment of a cloud component, the split and versions its platform
+    /// reports and each share's figures over the reading's window, labelled with their source;
+    /// or the one line saying why there are none.
+    private func drawPlatform(_ rows: [FleetRow], into frame: inout Frame, row top: Int, bottom: Int) -> Int {
+        let readings = rows.compactMap { deployment in
+            state.snapshot.reading(deployment.component, deployment.environment).flatMap { _ in
+                HealthFigures.of(deployment, in: state.snapshot).map { (deployment: deployment, figures: $0) }
+            }
+        }
+        guard !readings.isEmpty, top < bottom else { return top }
+        frame.put("LIVE TRAFFIC (from the platform)", row: top, column: 0, style: .bold)
+        var row = top + 1
+        for (deployment, figures) in readings {
+            guard row < bottom else { return row }
+            var x = frame.put(deployment.environment, row: row, column: 0, width: Self.environmentWidth)
+            // A window only where there are figures over it.
+            let counted = figures.problem == nil && figures.shares.contains { $0.requests != nil }
+            let window = counted ? figures.window.map { " \(TimeText.clock($0.start).prefix(5))-\(TimeText.clock($0.end).prefix(5))" } ?? "" : ""
+            x = frame.put("\(figures.source)\(window)", row: row, column: x, width: 32, style: .dim)
+            if let remark = figures.problem ?? figures.note {
+                frame.put(TextLayout.truncate(remark, to: max(0, frame.columns - x), ellipsis: state.symbols.ellipsis), row: row, column: x,
+                          style: figures.problem == nil ? .dim : .colored(.unhealthy))
+            }
+            row += 1
+            for share in figures.shares {
+                guard row < bottom else { return row }
+                let live = share.name == figures.live
+                let name = TextLayout.truncate(share.name, to: Self.environmentWidth - 3, ellipsis: state.symbols.ellipsis)
+                var x = frame.put(name, row: row, column: 2, width: Self.environmentWidth - 2,
+                                  style: Self.style(ofColor: share.name).with(live ? .bold : .normal))
+                x = frame.put(TextLayout.truncate(share.version ?? "-", to: 14, ellipsis: state.symbols.ellipsis), row: row, column: x, width: 15)
+                x = frame.put(share.percent.map(Self.percent) ?? "-", row: row, column: x, width: 7)
+                frame.put(Self.figures(of: share), row: row, column: x, style: share.requests == nil ? .dim : .plain)
+                row += 1
+            }
+        }
+        return row + 1
+    }
+
+    /// `120 req  0.8% errors  p95 45.0ms`, or `no figures`.
+    static func figures(of share: PlatformShare) -> String {
+        guard let requests = share.requests else { return "no figures" }
+        let rate = share.errorRate.map { String(format: "%.1f%%", $0) } ?? "-"
+        let p95 = share.p95Milliseconds.map { String(format: "%.1fms", $0) } ?? "-"
+        return "\(requests) req  \(rate) errors  p95 \(p95)"
+    }
+
     /// `P promote  p pause  u resume  A abort (on the selected environment)`, from the binding table.
     private func canaryKeyHint(_ canary: CanaryPanel) -> String? {
         guard canary.isLive, !state.readOnly, state.roleRefusal(.canaryAbort, in: canary.environment) == nil else { return nil }
@@ -116,7 +164,7 @@ struct ComponentView {
         x = frame.put(health, row: row, column: x, width: 12, style: deployment.health == .unhealthy ? .colored(.unhealthy) : .plain)
         let traffic = state.snapshot.route(deployment.component, deployment.environment).map {
             "blue \(100 - $0.greenWeight)%  green \($0.greenWeight)%"
-        } ?? "-"
+        } ?? state.snapshot.reading(deployment.component, deployment.environment).flatMap(Self.split(of:)) ?? "-"
         x = frame.put(traffic, row: row, column: x, width: 22)
         if let run = deployment.runningRun {
             frame.put("\(state.symbols.inProgress) \(run)", row: row, column: x, width: 24, style: .colored(.inProgress, .bold))
@@ -155,6 +203,19 @@ struct ComponentView {
                 && event.environment == slot.environment && event.details?.color == slot.color
                 && event.time >= slot.startedAt
         }?.time
+    }
+
+    /// `blue 90%  green 10%` or `v2 90%  v1 10%`, as the platform last reported it.
+    static func split(of reading: PlatformReading) -> String? {
+        let shares = reading.shares.filter { $0.percent != nil }
+        guard !shares.isEmpty else { return nil }
+        return shares.map { "\($0.name) \(percent($0.percent ?? 0))" }.joined(separator: "  ")
+    }
+
+    /// `90%`, `2.5%`: tenths only when there are some.
+    static func percent(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        return tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))%" : "\(tenths / 10)%"
     }
 
     static func style(ofColor color: String) -> CellStyle {

@@ -27,7 +27,9 @@ extension Console {
             }
         case .health:
             drawList(listView(for: state), state, into: &frame)
-            let top = listTop + state.healthListHeight + 1
+            let remarksTop = listTop + state.healthListHeight + 1
+            let top = remarksTop + PlatformRemarks(rows: state.visibleHealth, snapshot: state.snapshot, symbols: state.symbols)
+                .draw(into: &frame, top: remarksTop, height: min(4, frame.rows - 2 - remarksTop))
             let selected = state.visibleHealth.indices.contains(state.selection) ? state.visibleHealth[state.selection] : nil
             let recovery = RecoveryTable(statuses: state.visibleRecovery, symbols: state.symbols)
             let recoveryTop = frame.rows - 2 - recovery.height(within: frame.rows - 2 - top)
@@ -204,7 +206,8 @@ extension Console {
             let shown = state.visibleRuns.count
             return shown == state.runs.count ? "\(shown) runs" : "\(shown) of \(state.runs.count) runs"
         case .health:
-            let reporting = state.snapshot.metrics == nil ? "agent down: no router counts" : "router counts from the agent"
+            var reporting = state.snapshot.metrics == nil ? "agent down: no router counts" : "router counts from the agent"
+            if !state.snapshot.platform.isEmpty { reporting += ", cloud figures from the platforms' metrics" }
             return "\(state.visibleHealth.count) deployments, \(reporting)"
         case .audit:
             return "\(state.visibleAudit.count) actions"

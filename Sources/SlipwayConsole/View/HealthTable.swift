@@ -1,16 +1,15 @@
 import Foundation
 import SlipwayCore
 
-/// The health screen: per component and environment, the last probe, and what the router
-/// counted per colour. A figure the store or the agent does not have shows as `-`.
+/// The health screen: per component and environment, the last probe, and what the router (or,
+/// for a cloud component, its platform's metrics) counted per colour. A figure the store or the
+/// agent does not have shows as `-`.
 enum HealthTable {
     static func make(
         _ rows: [FleetRow], snapshot: ConsoleSnapshot, now: Date, symbols: SymbolSet, width: Int
     ) -> ColumnTable<FleetRow> {
         typealias Column = ColumnTable<FleetRow>.Column
-        func counts(_ row: FleetRow) -> [String: AgentResponse.ColorCounts] {
-            snapshot.metrics(row.component, row.environment)?.counts ?? [:]
-        }
+        func figures(_ row: FleetRow) -> HealthFigures? { HealthFigures.of(row, in: snapshot) }
         func alerts(_ row: FleetRow) -> [FiringAlert] {
             snapshot.alerts.filter { $0.component == row.component && $0.environment == row.environment }
         }
@@ -32,23 +31,17 @@ enum HealthTable {
             }),
             Column(heading: "PROBED", limit: 8, value: { row in row.healthCheckedAt.map { TimeText.age(of: $0, now: now) } ?? "-" }),
             Column(heading: "P95", limit: 9, value: { row in
-                guard let color = row.liveColor, let p95 = counts(row)[color]?.p95Milliseconds else { return "-" }
+                guard let p95 = figures(row)?.liveShare?.p95Milliseconds else { return "-" }
                 return String(format: "%.1fms", p95)
             }),
             Column(heading: "ERRORS", limit: 7, value: { row in
-                let all = counts(row).values
-                let requests = all.reduce(0) { $0 + $1.requests }
-                guard requests > 0 else { return "-" }
-                let errors = all.reduce(0) { $0 + $1.errors5xx + $1.connectionErrors }
-                return String(format: "%.1f%%", Double(errors) * 100 / Double(requests))
+                figures(row)?.errorRate.map { String(format: "%.1f%%", $0) } ?? "-"
             }),
-            // Requests/errors per colour, `b` blue and `g` green, kept short for 80 columns.
-            Column(heading: "REQ/ERR", limit: 24, value: { row in
-                let counts = counts(row)
-                guard !counts.isEmpty else { return "-" }
-                return ["blue", "green"].compactMap { color in
-                    counts[color].map { "\(color.prefix(1)) \($0.requests)/\($0.errors5xx + $0.connectionErrors)" }
-                }.joined(separator: " ")
+            // Requests/errors per colour, `b` blue and `g` green (per version on a Worker), kept short for 80 columns.
+            Column(heading: "REQ/ERR", limit: 24, value: { row in figures(row)?.requestsAndErrors ?? "-" }),
+            // Whose figures they are: the router's, or the platform's own metrics.
+            Column(heading: "SOURCE", limit: 20, value: { row in figures(row)?.sourceLabel ?? "-" }, style: { row in
+                figures(row)?.problem == nil ? .dim : .colored(.unhealthy)
             }),
         ]
         return ColumnTable(

@@ -39,7 +39,7 @@ struct SLOTable {
         ]
         return ColumnTable(
             items: lines, columns: columns.filter { !without.contains($0.heading) }, symbols: symbols,
-            emptyMessage: "no SLI data yet: the agent records it while local components serve traffic", width: width,
+            emptyMessage: "no SLI data yet: the agent records it while components serve traffic", width: width,
             leftOut: columns.map(\.heading).filter(without.contains))
     }
 

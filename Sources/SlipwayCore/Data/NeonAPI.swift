@@ -70,7 +70,7 @@ public struct NeonAPI: Sendable {
             let problem: String
             var wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
             do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
+                let response = try await HTTPClient.platform.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
                 let status = Int(response.status.code)
                 let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
                 if (200..<300).contains(status) {

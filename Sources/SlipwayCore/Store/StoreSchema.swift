@@ -269,6 +269,24 @@ enum StoreSchema {
                 ALTER TABLE run_requests ADD COLUMN approved_at DATETIME;
                 """)
         }
+        migrator.registerMigration("v10-platform-readings") { db in
+            // The agent's latest reading of each cloud component's split and per-colour figures
+            // from its platform, replaced on every reading; its SLI minutes go to sli_minutes.
+            try db.execute(sql: """
+                CREATE TABLE platform_readings (
+                    component TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    read_at DATETIME NOT NULL,
+                    source TEXT NOT NULL,
+                    window_start DATETIME NOT NULL,
+                    window_end DATETIME NOT NULL,
+                    shares TEXT NOT NULL,
+                    note TEXT,
+                    problem TEXT,
+                    PRIMARY KEY (component, environment)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -52,6 +52,14 @@ public protocol DeployTarget: Sendable {
     /// versions (a Pages production deployment's commit hash, a Worker's version tag); nil elsewhere.
     func platformLiveVersion() async throws(SlipwayError) -> String?
 
+    /// Where the platform's own figures of the live traffic come from, as the console labels
+    /// them (`CloudWatch`); nil when the target has none (the local router counts its own).
+    var metricsSource: String? { get }
+
+    /// The split, the versions and each colour's (or version's) requests, failures and p95 from
+    /// `start` to `end`, read from the platform; nil when the target has no such figures.
+    func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics?
+
     /// Whether another agent can make this run's remaining stages again from its checkpoint.
     var resumesFromCheckpoint: Bool { get }
 
@@ -64,6 +72,8 @@ extension DeployTarget {
     public func platformLiveColor() async throws(SlipwayError) -> SlotColor? { nil }
     public func platformLiveVersion() async throws(SlipwayError) -> String? { nil }
     public var resumesFromCheckpoint: Bool { false }
+    public var metricsSource: String? { nil }
+    public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? { nil }
 
     /// A switch back to the colour the last good release is live in.
     public func restoreStages(lastGood: DeploymentState, runID: String) async throws(SlipwayError) -> [RunPlan.Stage] {

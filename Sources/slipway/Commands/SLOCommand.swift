@@ -17,7 +17,7 @@ struct SLOCommand: AsyncParsableCommand {
         if let env { _ = try engine.workspace.environment(named: env) }
         let report = try engine.sloReport(environment: env)
         if json { return try JSONOutput.print(report.entries) }
-        if report.entries.isEmpty { return print("no SLI data yet: the agent records it while local components serve traffic") }
+        if report.entries.isEmpty { return print("no SLI data yet: the agent records it while components serve traffic") }
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "OBJECTIVE", "TARGET", "CURRENT", "BUDGET LEFT", "BURN (1H)", "EXHAUSTED IN"],
             rows: report.entries.map { entry in

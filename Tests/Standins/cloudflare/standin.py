@@ -166,6 +166,16 @@ class Handler(BaseHTTPRequestHandler):
                                           "proxied": False, "ttl": 1, **record}
                 STATE["zones"][zone_id] = {"id": zone_id, "name": payload["name"], "status": "active", "records": records}
                 return self.reply(200, {"id": zone_id})
+            if path == "/__standin/invocations" and method == "POST":
+                found = script(ARGS.account, payload["script"])
+                ids = [v["id"] for v in (found or {}).get("versions", []) if v["annotations"].get("workers/tag") == payload["tag"]]
+                if not ids:
+                    return self.reply(404, {"error": "no version tagged " + payload["tag"]})
+                STATE["invocations"].append({"script": payload["script"], "version": ids[0],
+                                             "time": time.time() - payload.get("seconds_ago", 0),
+                                             "requests": payload["requests"], "errors": payload.get("errors", 0),
+                                             "wall_time_us": payload.get("wall_time_us", 20000)})
+                return self.reply(200, {"ok": True})
             if path == "/__standin/traffic" and method == "POST":
                 STATE["traffic"][payload["script"]] = payload
                 return self.reply(200, {"ok": True})

@@ -12,15 +12,7 @@ struct ECSCanaryTraffic: WeightedTraffic {
     }
 
     func counters() async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
-        var sources: [SlotColor: CloudWatchCounts.Source] = [:]
-        for color in [SlotColor.blue, .green] {
-            sources[color] = CloudWatchCounts.Source(
-                namespace: "AWS/ApplicationELB",
-                dimensions: ["TargetGroup": Self.dimension(of: target.targetGroups[color], after: "targetgroup/"),
-                             "LoadBalancer": Self.dimension(of: target.listener, after: "listener/", droppingLast: true)],
-                requests: "RequestCount", errors: "HTTPCode_Target_5XX_Count", latency: "TargetResponseTime", latencyUnit: 0.001)
-        }
-        return try await CloudWatchCounts(aws: target.aws, since: since).counts(sources, now: target.engine.clock.now())
+        try await CloudWatchCounts(aws: target.aws, since: since).counts(target.cloudWatchSources, now: target.engine.clock.now())
     }
 
     /// Every request to `stable`; the canary's service keeps running its release, as a warm colour does.

@@ -42,4 +42,23 @@ extension ECSTarget: DeployTarget {
     public func platformLiveColor() async throws(SlipwayError) -> SlotColor? {
         try await weights().live
     }
+
+    public var metricsSource: String? { "CloudWatch" }
+
+    /// The listener's split, the version each colour's service runs, and each target group's
+    /// `RequestCount`, `HTTPCode_Target_5XX_Count` and `TargetResponseTime` p95.
+    public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? {
+        let weights = try await weights()
+        // CloudWatchCounts asks up to a second past `now`: the window ends at `end`.
+        let counts = try await CloudWatchCounts(aws: aws, since: start).counts(cloudWatchSources, now: end.addingTimeInterval(-1))
+        let total = Double(max(1, weights.blue + weights.green))
+        var shares: [PlatformShare] = []
+        for color in [SlotColor.blue, .green] {
+            // A service Slipway cannot name the version of still has its figures.
+            let version = try? await version(in: color)
+            shares.append(PlatformMetrics.share(
+                color.rawValue, version: version, percent: Double(weights[color]) * 100 / total, counts: counts[color.rawValue]))
+        }
+        return PlatformMetrics(shares: shares, counts: counts)
+    }
 }

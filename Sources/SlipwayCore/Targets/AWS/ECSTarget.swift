@@ -62,6 +62,19 @@ public struct ECSTarget: Sendable {
         return try ListenerWeights(actions: found.defaultActions, targetGroups: targetGroups)
     }
 
+    /// Where CloudWatch keeps each colour's ALB figures: its target group's metrics.
+    var cloudWatchSources: [SlotColor: CloudWatchCounts.Source] {
+        var sources: [SlotColor: CloudWatchCounts.Source] = [:]
+        for color in [SlotColor.blue, .green] {
+            sources[color] = CloudWatchCounts.Source(
+                namespace: "AWS/ApplicationELB",
+                dimensions: ["TargetGroup": ECSCanaryTraffic.dimension(of: targetGroups[color], after: "targetgroup/"),
+                             "LoadBalancer": ECSCanaryTraffic.dimension(of: listener, after: "listener/", droppingLast: true)],
+                requests: "RequestCount", errors: "HTTPCode_Target_5XX_Count", latency: "TargetResponseTime", latencyUnit: 0.001)
+        }
+        return sources
+    }
+
     /// Writes `weights` to the listener and reads them back; throws unless the platform has them.
     func write(_ weights: ListenerWeights) async throws(SlipwayError) {
         try await aws.perform("elbv2", "modify-listener", [

@@ -44,4 +44,50 @@ extension LambdaTarget: DeployTarget {
         guard let description = published.description, !description.isEmpty else { return "version \(alias.functionVersion)" }
         return description
     }
+
+    public var metricsSource: String? { "CloudWatch" }
+
+    /// The alias' split between published versions (named by the Slipway version each was
+    /// published as), and each version's `Invocations`, `Errors` and `Duration` p95.
+    public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? {
+        guard let alias = try await currentAlias() else { return PlatformMetrics(shares: [], counts: [:]) }
+        let extra = alias.routingConfig?.additionalVersionWeights ?? [:]
+        var split = [alias.functionVersion: max(0, 1 - extra.values.reduce(0, +))]
+        for (number, weight) in extra { split[number] = weight }
+        var sources: [SlotColor: CloudWatchCounts.Source] = [:]
+        // CloudWatchCounts names its queries by colour: the alias' own version is blue, the weighted one green.
+        let numbers = split.keys.sorted { ($0 == alias.functionVersion ? 0 : 1, $0) < ($1 == alias.functionVersion ? 0 : 1, $1) }
+        for (color, number) in zip([SlotColor.blue, .green], numbers) {
+            sources[color] = CloudWatchCounts.Source(
+                namespace: "AWS/Lambda",
+                dimensions: ["FunctionName": function, "Resource": "\(function):\(self.alias)", "ExecutedVersion": number],
+                requests: "Invocations", errors: "Errors", latency: "Duration", latencyUnit: 1)
+        }
+        let byColor = try await CloudWatchCounts(aws: aws, since: start).counts(sources, now: end.addingTimeInterval(-1))
+        let tags = (try? await descriptions(of: Set(numbers))) ?? [:]
+        var shares: [PlatformShare] = []
+        var counts: [String: AgentResponse.ColorCounts] = [:]
+        for (color, number) in zip([SlotColor.blue, .green], numbers) {
+            let name = tags[number] ?? "version \(number)"
+            counts[name] = byColor[color.rawValue]
+            shares.append(PlatformMetrics.share(name, version: tags[number], percent: (split[number] ?? 0) * 100, counts: byColor[color.rawValue]))
+        }
+        return PlatformMetrics(shares: shares, counts: counts)
+    }
+
+    /// The description (the Slipway version) of each published version in `numbers`.
+    func descriptions(of numbers: Set<String>) async throws(SlipwayError) -> [String: String] {
+        var found: [String: String] = [:]
+        var marker: String?
+        repeat {
+            let page = try await aws.call(
+                "lambda", "list-versions-by-function",
+                ["--function-name", function] + (marker.map { ["--marker", $0] } ?? []), as: AWSAnswer.FunctionVersions.self)
+            for version in page.versions where numbers.contains(version.version) {
+                if let description = version.description, !description.isEmpty { found[version.version] = description }
+            }
+            marker = page.nextMarker
+        } while marker != nil && found.count < numbers.count
+        return found
+    }
 }

@@ -39,4 +39,14 @@ extension PagesTarget: DeployTarget {
     }
 
     public func pruneReleases(output: (String) -> Void) {}
+
+    public var metricsSource: String? { "Pages" }
+
+    /// Only the production deployment's version: Pages serves one deployment and counts nothing
+    /// per deployment, so there are no per-colour figures to show.
+    public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? {
+        PlatformMetrics(
+            shares: [PlatformShare(name: "production", version: try await platformLiveVersion(), percent: 100)], counts: [:],
+            note: "Pages has no per-colour metrics (one production deployment)")
+    }
 }
