@@ -24,7 +24,8 @@ public struct DemoCloud: Sendable {
     /// stand-ins and fake credentials, and nothing of this machine's AWS configuration.
     var variables: [String: String] {
         [
-            "AWS_ENDPOINT_URL": moto.url, "AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
+            "AWS_ENDPOINT_URL": moto.url, "AWS_ACCESS_KEY_ID": "AKIASTANDINFAKEKEY00",
+            "AWS_SECRET_ACCESS_KEY": "standin-fake-secret-key",
             "AWS_REGION": Self.region, "AWS_DEFAULT_REGION": Self.region, "AWS_CONFIG_FILE": "/nonexistent",
             "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
             "CLOUDFLARE_API_BASE_URL": "\(cloudflare.url)/client/v4", "CLOUDFLARE_API_TOKEN": "demo-standin-token",
@@ -187,13 +188,26 @@ public struct DemoCloud: Sendable {
 
     // MARK: The components' files
 
-    static func taskDefinition(tag: String) -> String {
+    static func taskDefinition(tag: String, revision: Int = 1) -> String {
         """
         {"family": "orders", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
          "containerDefinitions": [{"name": "orders", "image": "\(image):\(tag)", "essential": true,
-                                   "portMappings": [{"containerPort": 8080}]}]}
+                                   "portMappings": [{"containerPort": 8080}],
+                                   "environment": [{"name": "REVISION", "value": "\(revision)"}]}]}
 
         """
+    }
+
+    /// A second revision of both, so each has a release warm in its other colour (or version) to switch back to.
+    static func secondRevision() -> [String: String] {
+        [
+            "services/orders/ecs-task-definition.json": taskDefinition(tag: "latest", revision: 2),
+            "services/edge/index.js": worker(revision: 2),
+        ]
+    }
+
+    static func worker(revision: Int) -> String {
+        "export default { fetch() { return new Response('edge, revision \(revision)') } }\n"
     }
 
     /// `services/orders` (aws-ecs, one pair of services per environment) and `services/edge` (a Worker).
@@ -213,6 +227,7 @@ public struct DemoCloud: Sendable {
                 # An ECS service: blue and green are two services behind one ALB listener, weighted.
                 # In this demo AWS is moto, an AWS API emulator on this machine, not AWS.
                 target: aws-ecs
+                technology: docker
                 aws:
                   region: \(region)
                   cluster: demo
@@ -222,12 +237,13 @@ public struct DemoCloud: Sendable {
                 \(environments)
 
                 """,
-            "services/edge/index.js": "export default { fetch() { return new Response('edge, revision 1') } }\n",
+            "services/edge/index.js": worker(revision: 1),
             "services/edge/slipway.yml": """
                 # A Cloudflare Worker (each environment's workers_env names its script: edge-dev, ...).
                 # In this demo Cloudflare is a stand-in for its API on this machine, not Cloudflare:
                 # the real API cannot be reached from here.
                 target: cloudflare-workers
+                technology: javascript
                 cloudflare:
                   script: edge
                   compatibility_date: "2024-09-23"

@@ -82,6 +82,11 @@ public struct DemoWorkspace: Sendable {
         try write(["apps/qis-data-management/server.py": Self.server(title: "QIS data management", revision: 2, failure: .degradesAfterStart)])
         try await commit("qis-data-management: new importer (fails after the switch: switched back by itself)")
         try await deploy(try await reopen(), ["qis-data-management"], to: ["development"])
+
+        guard cloud != nil else { return }
+        try write(DemoCloud.secondRevision())
+        try await commit("orders and edge: revision 2 (the first stays warm: a switch back is instant)")
+        try await deploy(try await reopen(), ["orders", "edge"], to: ["development"])
     }
 
     // MARK: The cloud part
