@@ -37,9 +37,10 @@ public struct DemoWorkspace: Sendable {
         try await git(["config", "user.email", "demo@slipway.local"])
         try await git(["config", "user.name", "Slipway Demo"])
         try await commit("Add the four components of ADR-015")
+        let store = try await reopen().store
         var cloudSide: (cloud: DemoCloud, pairs: [DemoCloud.ECSPair])?
         if let cloud {
-            cloudSide = try await addCloudComponents(cloud, store: try await reopen().store)
+            cloudSide = try await addCloudComponents(cloud, store: store)
         }
         // `develop` (staging's branch) stays here, so `slipway pipeline --env staging` has changes to ship.
         try await git(["branch", "develop"])
@@ -52,11 +53,11 @@ public struct DemoWorkspace: Sendable {
                     + "the Cloudflare stand-in Workers analytics for each Worker")
             }
         } catch {
-            if let cloudSide { await cloudSide.cloud.stop(in: try await reopen().store) }
+            if let cloudSide { await cloudSide.cloud.stop(in: store) }
             throw error
         }
         let count = cloud == nil ? "4 components" : "6 components (2 on cloud stand-ins)"
-        output("demo ready: \(count), 3 environments, \(try await reopen().store.runs(limit: 1000).count) runs")
+        output("demo ready: \(count), 3 environments, \(try store.runs(limit: 1000).count) runs")
     }
 
     private func deployEverything() async throws(SlipwayError) {
