@@ -7,7 +7,7 @@ WORKSPACE ?= slipway-demo
 ENV ?= development
 RUN = $(SLIPWAY) --workspace $(WORKSPACE)
 
-.PHONY: build release demo test fuzz check-deps test-deps bench \
+.PHONY: build release demo demo-cloud test fuzz check-deps test-deps bench \
 	deploy-all deploy-app deploy-service test-all test-app health-check-all setup-env list-apps list-services
 
 # What the build (`demo`) or the tests (`test`) need beyond the Swift toolchain, make, git and
@@ -30,6 +30,12 @@ release: check-deps
 
 demo: build
 	$(SLIPWAY) demo --dir $(WORKSPACE)
+
+# The demo with an ECS service and a Cloudflare Worker beside the local components, on moto (an AWS
+# API emulator) and a stand-in for Cloudflare's API, both installed into .venv/ first.
+demo-cloud: build
+	@scripts/setup-deps.sh demo-cloud
+	$(SLIPWAY) demo --cloud --dir $(WORKSPACE)
 
 # The tests run the tools of .venv/ (and its python3) first on PATH. They need no git identity:
 # each repository they commit to sets its own. TEST_ARGS picks tests: TEST_ARGS='--filter ReportParserTests'

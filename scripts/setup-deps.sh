@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what `make demo` (`setup-deps.sh demo`) or `make test` (`setup-deps.sh test`) needs
-# and is missing, beyond the Swift toolchain, make, git and python3:
+# Installs what `make demo` (`setup-deps.sh demo`), `make demo-cloud` (`setup-deps.sh demo-cloud`)
+# or `make test` (`setup-deps.sh test`) needs and is missing, beyond the Swift toolchain, make,
+# git and python3:
 # - Debian packages: with apt-get when running as root; otherwise prints the one command to run
 #   and exits 2.
-# - for `test`, the Python tools of scripts/test-requirements.txt, in the project-local virtualenv
-#   .venv/ (git-ignored; `make test` puts .venv/bin first on PATH). pip runs only when the
+# - for `test` and `demo-cloud` (moto, the aws CLI and blake3 are among them), the Python tools
+#   of scripts/test-requirements.txt, in the project-local virtualenv .venv/ (git-ignored; `make
+#   test` puts .venv/bin first on PATH, `slipway demo --cloud` looks there). pip runs only when the
 #   requirements changed since the last install or the environment is gone.
 # With everything present it only checks, in well under a second.
 set -euo pipefail
@@ -13,8 +15,9 @@ cd "$(dirname "$0")/.."
 goal=${1:-test}
 case "$goal" in
 demo) what="building slipway" ;;
+demo-cloud) what="make demo-cloud" ;;
 test) what="make test" ;;
-*) echo "usage: $0 demo|test" >&2; exit 2 ;;
+*) echo "usage: $0 demo|demo-cloud|test" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -45,7 +48,7 @@ requirements=scripts/test-requirements.txt
 stamp=.venv/installed-requirements.txt
 venv_ready() { [ -x .venv/bin/python3 ] && .venv/bin/python3 -c '' 2>/dev/null; }
 python_tools=present new_venv=no
-if [ "$goal" = test ] && ! { venv_ready && cmp -s "$requirements" "$stamp"; }; then
+if [ "$goal" != demo ] && ! { venv_ready && cmp -s "$requirements" "$stamp"; }; then
     python_tools=missing
     venv_ready && .venv/bin/python3 -m pip --version >/dev/null 2>&1 || new_venv=yes
     # A new virtualenv needs ensurepip, which Debian ships apart from python3.
@@ -63,10 +66,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-[ "$goal" = test ] || exit 0
+[ "$goal" != demo ] || exit 0
 
 [ "$python_tools" = present ] && exit 0
-echo "make test: installing the Python test tools of $requirements into .venv/" >&2
+echo "$what: installing the Python test tools of $requirements into .venv/" >&2
 if [ "$new_venv" = yes ]; then
     rm -rf .venv
     python3 -m venv .venv

@@ -248,6 +248,12 @@ public actor Agent {
             await router?.shutdown()
             if let record = try store.process(role: "router") { await stopProcess(record.pid, grace: 5) }
             try store.deleteProcess(role: "router")
+            // The platform stand-ins (the cloud demo's moto and Cloudflare stand-in) serve this fleet and keep
+            // nothing once stopped: they end with it.
+            for record in try store.processes() where record.isStandIn {
+                if record.identity.isAlive(lastHeartbeat: .distantPast) { await stopProcess(record.pid, grace: 5) }
+                try store.deleteProcess(role: record.role)
+            }
             return .stopping
         }
     }

@@ -70,4 +70,24 @@ import Testing
         #expect(demo.farewell(stopCommand: "slipway agent stop")
                 == "20 processes keep running in the background (the agent, the router and 9 slots): stop them with 'slipway agent stop'")
     }
+
+    @Test func theCloudDemosStandInsAreCountedAndNamedToo() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try EventStore(path: folder.appendingPathComponent("state.db"), actor: "ana")
+        let pid = try DetachedProcess.spawn(["/bin/sleep", "60"], environment: [:])
+        defer {
+            DetachedProcess.stop(pid: pid, grace: 1)
+            DetachedProcess.reapExited()
+        }
+        let identity = ProcessIdentity(host: ProcessIdentity.hostName, pid: pid, startTime: ProcessIdentity.startTime(of: pid) ?? "")
+        try store.save(ProcessRecord(role: ProcessRecord.standInRole("moto"), identity: identity, socket: ""))
+        let running = try BackgroundProcesses.running(in: store)
+        #expect(running == BackgroundProcesses(agent: false, router: false, slots: 0, standIns: ["moto"], processes: 1))
+        #expect(running.farewell(stopCommand: "slipway agent stop")
+                == "1 process keeps running in the background (the platform stand-in (moto)): stop them with 'slipway agent stop'")
+        let demo = BackgroundProcesses(agent: true, router: true, slots: 15, standIns: ["cloudflare", "moto"], processes: 34)
+        #expect(demo.farewell(stopCommand: "slipway agent stop") == "34 processes keep running in the background (the agent, the router, "
+            + "15 slots and the platform stand-ins (cloudflare, moto)): stop them with 'slipway agent stop'")
+    }
 }

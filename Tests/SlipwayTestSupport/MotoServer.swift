@@ -8,12 +8,9 @@ import FoundationNetworking
 /// exits when the test process dies (it reads its standard input until end of file), so no
 /// process outlives the test. `aws(...)` runs the real `aws` CLI against it.
 ///
-/// Two things are added in front of moto, both in the launcher below:
-/// - moto's `update-service` keeps the service's PRIMARY deployment on its old task definition,
-///   where ECS starts a new primary deployment with the new one; the launcher makes moto do as
-///   ECS does, finished at once (moto runs no tasks).
-/// - faults: a request signed with an access key starting `DENIED`, or calling an action named in
-///   `denyFile`, is answered 403 with the body AWS gives an unknown key (JSON or XML per protocol).
+/// It runs through `Tests/Standins/moto/launcher.py`, which `slipway demo --cloud` runs too: it
+/// makes moto's `update-service` start a new primary deployment as ECS does, and answers 403 to
+/// a key starting `DENIED` or an action named in `denyFile` (the body AWS gives an unknown key).
 public final class MotoServer: @unchecked Sendable {
     /// Actions (such as `ModifyListener`) to answer with 403, one per line; empty at first.
     public let denyFile: URL
@@ -32,7 +29,7 @@ public final class MotoServer: @unchecked Sendable {
         try Data().write(to: denyFile)
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         do {
-            server = try StandinProcess(label: "moto", python: ["-c", Self.launcher, denyFile.path], errors: try FileHandle(forWritingTo: errors))
+            server = try StandinProcess(label: "moto", python: [Self.launcher.path, "--deny", denyFile.path], errors: try FileHandle(forWritingTo: errors))
         } catch {
             let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
             throw ExternalTool.Missing(description: "\(error) \(stderr.suffix(2000))")
@@ -44,6 +41,10 @@ public final class MotoServer: @unchecked Sendable {
         stop()
         try? FileManager.default.removeItem(at: denyFile.deletingLastPathComponent())
     }
+
+    /// The launcher, beside the Cloudflare stand-in.
+    static let launcher = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Standins/moto/launcher.py")
 
     /// Stops moto and waits for it to exit.
     public func stop() { server.stop() }
@@ -74,6 +75,12 @@ public final class MotoServer: @unchecked Sendable {
 
     @discardableResult
     public func aws(_ arguments: [String]) throws -> [String: Any] {
+        try Self.aws(arguments, environment: environment)
+    }
+
+    /// Runs `aws ARGUMENTS --output json` with `environment` over this process's own (a moto
+    /// started elsewhere, such as the cloud demo's); its decoded answer, as above.
+    public static func aws(_ arguments: [String], environment: [String: String]) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try ExternalTool.require("aws"))
         process.arguments = arguments + ["--output", "json"]
@@ -118,66 +125,4 @@ public final class MotoServer: @unchecked Sendable {
         stop()
         throw ExternalTool.Missing(description: "moto on port \(port) never answered")
     }
-
-    /// moto's own server with the two additions described above.
-    static let launcher = #"""
-import io, os, sys, threading
-from moto.ecs import models as ecs
-from moto.server import DomainDispatcherApplication, create_backend_app
-from moto.moto_server.threaded_moto_server import MotoRequestHandler
-from werkzeug.serving import make_server
-
-deny_file = sys.argv[1]
-original_update_service = ecs.EC2ContainerServiceBackend.update_service
-
-def update_service(self, properties):
-    new_definition = properties.get("task_definition")
-    service = original_update_service(self, properties)
-    if new_definition and service.deployments:
-        service.deployments[0]["taskDefinition"] = service.task_definition
-        service.deployments[0]["rolloutState"] = "COMPLETED"
-    return service
-
-ecs.EC2ContainerServiceBackend.update_service = update_service
-moto = DomainDispatcherApplication(create_backend_app)
-
-def denied(environ, body):
-    authorization = environ.get("HTTP_AUTHORIZATION", "")
-    if "Credential=DENIED" in authorization:
-        return True
-    with open(deny_file) as handle:
-        actions = [line.strip() for line in handle if line.strip()]
-    target = environ.get("HTTP_X_AMZ_TARGET", "").split(".")[-1]
-    text = body.decode("utf-8", "replace")
-    return any(target == action or ("Action=" + action + "&") in (text + "&") for action in actions)
-
-def app(environ, start_response):
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = environ["wsgi.input"].read(length) if length else b""
-    environ["wsgi.input"] = io.BytesIO(body)
-    if not denied(environ, body):
-        return moto(environ, start_response)
-    message = "The security token included in the request is invalid."
-    if "json" in environ.get("CONTENT_TYPE", "") or environ.get("PATH_INFO", "").startswith("/20"):
-        payload = ('{"__type":"UnrecognizedClientException","message":"%s"}' % message).encode()
-        headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", "UnrecognizedClientException")]
-    else:
-        payload = ("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>%s</Message>"
-                   "</Error><RequestId>denied</RequestId></ErrorResponse>" % message).encode()
-        headers = [("Content-Type", "text/xml")]
-    start_response("403 Forbidden", headers + [("Content-Length", str(len(payload)))])
-    return [payload]
-
-server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
-print("port %d" % server.server_address[1], flush=True)
-
-def watch_input():
-    # The test process holds the other end: when it goes, so does moto.
-    while sys.stdin.buffer.read(1024):
-        pass
-    os._exit(0)
-
-threading.Thread(target=watch_input, daemon=True).start()
-server.serve_forever()
-"""#
 }

@@ -9,27 +9,27 @@ public struct DemoWorkspace: Sendable {
     public var output: @Sendable (String) -> Void
     /// Where the shared `deploy/*.mk` files come from: `$SLIPWAY_DEPLOY_DIR`, else this checkout's `deploy/`.
     public var templates: URL
+    /// With them, the demo adds an ECS service and a Worker on moto and the Cloudflare stand-in (`--cloud`).
+    public var cloud: DemoCloudTools?
 
-    public init(directory: URL, output: @escaping @Sendable (String) -> Void, templates: URL? = nil) {
+    /// The checkout this binary was built from.
+    public static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    public init(directory: URL, output: @escaping @Sendable (String) -> Void, templates: URL? = nil, cloud: DemoCloudTools? = nil) {
         self.directory = directory
         self.output = output
         self.templates = templates
             ?? ProcessInfo.processInfo.environment["SLIPWAY_DEPLOY_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("deploy")
+            ?? Self.checkout.appendingPathComponent("deploy")
+        self.cloud = cloud
     }
 
     /// Creates and deploys the demo, or reuses the one already there.
     public func prepare(reset: Bool) async throws(SlipwayError) {
         let manager = FileManager.default
         if reset { try? manager.removeItem(at: directory) }
-        if manager.fileExists(atPath: directory.appendingPathComponent(".slipway/state.db").path) {
-            output("reusing the demo in \(directory.path) (--reset recreates it)")
-            // After a reboot its slots are gone: a new agent adopts what runs and restarts the rest.
-            let engine = try await reopen()
-            try await AgentClient(workspace: engine.workspace.root, statePath: engine.store.path).start()
-            return
-        }
+        if manager.fileExists(atPath: directory.appendingPathComponent(".slipway/state.db").path), try await reuse() { return }
         try? manager.removeItem(at: directory)
         output("creating the demo workspace in \(directory.path)")
         try write(Self.files(templates: try templateFiles()))
@@ -37,9 +37,30 @@ public struct DemoWorkspace: Sendable {
         try await git(["config", "user.email", "demo@slipway.local"])
         try await git(["config", "user.name", "Slipway Demo"])
         try await commit("Add the four components of ADR-015")
+        let store = try await reopen().store
+        var cloudSide: (cloud: DemoCloud, pairs: [DemoCloud.ECSPair])?
+        if let cloud {
+            cloudSide = try await addCloudComponents(cloud, store: store)
+        }
         // `develop` (staging's branch) stays here, so `slipway pipeline --env staging` has changes to ship.
         try await git(["branch", "develop"])
 
+        do {
+            try await deployEverything()
+            if let cloudSide {
+                try await cloudSide.cloud.startTraffic(cloudSide.pairs, workerScripts: ["edge-dev", "edge-staging", "edge-production"])
+                output("simulated traffic: moto records ALB metrics in CloudWatch for each listener's colours, "
+                    + "the Cloudflare stand-in Workers analytics for each Worker")
+            }
+        } catch {
+            if let cloudSide { await cloudSide.cloud.stop(in: store) }
+            throw error
+        }
+        let count = cloud == nil ? "4 components" : "6 components (2 on cloud stand-ins)"
+        output("demo ready: \(count), 3 environments, \(try store.runs(limit: 1000).count) runs")
+    }
+
+    private func deployEverything() async throws(SlipwayError) {
         let engine = try await reopen()
         // Production takes only gated versions (production_gates: required); the first release
         // goes there before any pipeline ran, which the audit shows as an override.
@@ -62,7 +83,78 @@ public struct DemoWorkspace: Sendable {
         try write(["apps/qis-data-management/server.py": Self.server(title: "QIS data management", revision: 2, failure: .degradesAfterStart)])
         try await commit("qis-data-management: new importer (fails after the switch: switched back by itself)")
         try await deploy(try await reopen(), ["qis-data-management"], to: ["development"])
-        output("demo ready: 4 components, 3 environments, \(try await reopen().store.runs(limit: 1000).count) runs")
+
+        guard cloud != nil else { return }
+        try write(DemoCloud.secondRevision())
+        try await commit("orders and edge: revision 2 (the first stays warm: a switch back is instant)")
+        try await deploy(try await reopen(), ["orders", "edge"], to: ["development"])
+    }
+
+    // MARK: The cloud part
+
+    /// Starts the stand-ins, makes the resources an operator would have made in moto, and commits
+    /// the two cloud components; the stand-ins are stopped again if any of that fails.
+    private func addCloudComponents(
+        _ tools: DemoCloudTools, store: EventStore
+    ) async throws(SlipwayError) -> (cloud: DemoCloud, pairs: [DemoCloud.ECSPair]) {
+        let cloud = try await DemoCloud.start(tools: tools, store: store, logs: directory.appendingPathComponent(".slipway/logs"))
+        do {
+            output("cloud stand-ins: moto, an AWS API emulator, on \(cloud.moto.url); a STAND-IN for Cloudflare's API on "
+                + "\(cloud.cloudflare.url) (not Cloudflare: the real API cannot be reached from here)")
+            adopt(cloud.variables, bin: tools.bin)
+            try write([DemoCloud.variablesFile: cloud.variablesText], mode: 0o600)
+            output("their variables, for the aws CLI or slipway in another shell: "
+                + "'set -a; . \(directory.appendingPathComponent(DemoCloud.variablesFile).path); set +a'")
+            let pairs = try await cloud.provision(environments: ["development", "staging", "production"])
+            output("made in moto: cluster demo, an ALB with a listener per environment forwarding to blue, "
+                + "target groups and services orders-<environment>-blue and -green")
+            try write(DemoCloud.files(pairs))
+            try await commit("Add an ECS service (orders) and a Worker (edge), on moto and the Cloudflare stand-in")
+            return (cloud, pairs)
+        } catch {
+            await cloud.stop(in: store)
+            throw error
+        }
+    }
+
+    /// Reuses the demo already there, unless it is wanted with its cloud part and that part's
+    /// stand-ins have stopped: they keep nothing once stopped, so the demo is made again.
+    private func reuse() async throws(SlipwayError) -> Bool {
+        let engine = try await reopen()
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let standIns = try engine.store.processes().filter { $0.isStandIn && $0.identity.isAlive(lastHeartbeat: .distantPast) }
+        let variables = try? String(contentsOf: directory.appendingPathComponent(DemoCloud.variablesFile), encoding: .utf8)
+        if cloud != nil, standIns.count < 2 || variables == nil {
+            output("the demo in \(directory.path) has no cloud stand-ins running (they keep nothing once stopped): making it again")
+            let agentAnswers = await client.answers()
+            let hasProcesses = try engine.hasLocalProcesses()
+            if agentAnswers || hasProcesses || !standIns.isEmpty {
+                try await client.start()
+                _ = try await client.send(.stop)
+                while await client.answers() { try? await Task.sleep(for: .milliseconds(100)) }
+            }
+            return false
+        }
+        output("reusing the demo in \(directory.path) (--reset recreates it)")
+        if let variables, let bin = cloud?.bin ?? (try? DemoCloudTools.locate())?.bin {
+            if standIns.count == 2 {
+                adopt(DemoCloud.variables(in: variables), bin: bin)
+            } else {
+                output("its cloud components' stand-ins have stopped: 'slipway demo --cloud' makes the demo again with new ones")
+            }
+        }
+        // After a reboot its slots are gone: a new agent adopts what runs and restarts the rest.
+        try await client.start()
+        return true
+    }
+
+    /// The agent this demo starts and the console it opens inherit these: a run the agent
+    /// executes takes the variables of whoever asked for it.
+    private func adopt(_ variables: [String: String], bin: URL) {
+        for (name, value) in variables { setenv(name, value, 1) }
+        unsetenv("AWS_PROFILE")
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        if !path.split(separator: ":").contains(Substring(bin.path)) { setenv("PATH", "\(bin.path):\(path)", 1) }
     }
 
     private func reopen() async throws(SlipwayError) -> Engine {
@@ -90,14 +182,14 @@ public struct DemoWorkspace: Sendable {
         return files
     }
 
-    private func write(_ files: [String: String]) throws(SlipwayError) {
+    private func write(_ files: [String: String], mode: Int? = nil) throws(SlipwayError) {
         for (path, text) in files {
             let url = directory.appendingPathComponent(path)
             do {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try text.write(to: url, atomically: true, encoding: .utf8)
-                if path.hasSuffix("healthcheck") {
-                    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+                if let mode = mode ?? (path.hasSuffix("healthcheck") ? 0o755 : nil) {
+                    try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
                 }
             } catch {
                 throw SlipwayError(.fileAccess(.write, path: url.path, problem: error.localizedDescription))

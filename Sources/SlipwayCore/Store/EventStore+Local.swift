@@ -49,6 +49,15 @@ extension EventStore {
         }
     }
 
+    /// Every long-lived process recorded: the agent, the router and the platform stand-ins.
+    public func processes() throws(SlipwayError) -> [ProcessRecord] {
+        do {
+            return try pool.read { db in try ProcessRecord.order(Column("role")).fetchAll(db) }
+        } catch {
+            throw failure(error)
+        }
+    }
+
     public func save(_ process: ProcessRecord) throws(SlipwayError) {
         do {
             try pool.write { db in try process.save(db) }

@@ -106,4 +106,12 @@ public struct ProcessRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     }
 
     public var identity: ProcessIdentity { ProcessIdentity(host: host, pid: pid, startTime: pidStartTime) }
+
+    /// The role of a platform stand-in the cloud demo started (`standin:moto`): it serves the
+    /// fleet's cloud components, so the agent stops it with the fleet.
+    public static func standInRole(_ name: String) -> String { standInPrefix + name }
+    static let standInPrefix = "standin:"
+    public var isStandIn: Bool { role.hasPrefix(Self.standInPrefix) }
+    /// The stand-in's name (`moto`), nil for the agent and the router.
+    public var standInName: String? { isStandIn ? String(role.dropFirst(Self.standInPrefix.count)) : nil }
 }

@@ -10,10 +10,15 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Where the demo lives.") var dir = "slipway-demo"
     @Flag(help: "Recreate the demo from scratch.") var reset = false
     @Flag(help: "Do not open the console afterwards.") var noConsole = false
+    @Flag(help: ArgumentHelp(
+        "Add an ECS service and a Cloudflare Worker, on moto (an AWS API emulator) and a stand-in for Cloudflare's API.",
+        discussion: "Needs moto and the aws CLI: 'make demo-cloud' installs them into .venv/. 'agent stop' stops the stand-ins."))
+    var cloud = false
 
     func run() async throws {
         let directory = URL(fileURLWithPath: dir).standardizedFileURL
-        try await DemoWorkspace(directory: directory, output: { print($0) }).prepare(reset: reset)
+        let tools = cloud ? try DemoCloudTools.locate() : nil
+        try await DemoWorkspace(directory: directory, output: { print($0) }, cloud: tools).prepare(reset: reset)
         if !noConsole, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
             var global = try GlobalOptions.parse([])
             global.workspace = directory.path

@@ -7,7 +7,8 @@ API documentation for just the endpoints Slipway calls (README.md beside this fi
     python3 standin.py --token TOKEN [--account ACCOUNT_ID]
 
 It binds a free loopback port, prints `port N` and serves until its standard input closes (the
-test process holds the other end, so it never outlives the test). Endpoints under /__standin/
+test process holds the other end, so it never outlives the test), or with `--detached` until it is
+sent SIGTERM (`slipway demo --cloud` runs it so, and the demo's agent stops it). Endpoints under /__standin/
 are the tests' hooks, not Cloudflare's: seed zones and Pages projects, inject faults, drive traffic,
 read state, and serve a Pages deployment's files as its *.pages.dev address would.
 """
@@ -501,10 +502,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--token", required=True)
     parser.add_argument("--account", default="0123456789abcdef0123456789abcdef")
+    parser.add_argument("--detached", action="store_true", help="serve until SIGTERM, not until standard input closes")
     ARGS = parser.parse_args()
     server = Server(("127.0.0.1", 0), Handler)
     print("port %d" % server.server_address[1], flush=True)
     threading.Thread(target=simulate_traffic, daemon=True).start()
+    if ARGS.detached:
+        return server.serve_forever()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     while sys.stdin.buffer.read(1024):
         pass

@@ -6,13 +6,16 @@ public struct BackgroundProcesses: Equatable, Sendable {
     public var agent: Bool
     public var router: Bool
     public var slots: Int
+    /// The platform stand-ins of the cloud demo (moto, the Cloudflare stand-in) that run.
+    public var standIns: [String]
     /// Every process in those sessions (a slot runs its release as a child, which may start more).
     public var processes: Int
 
-    public init(agent: Bool, router: Bool, slots: Int, processes: Int) {
+    public init(agent: Bool, router: Bool, slots: Int, standIns: [String] = [], processes: Int) {
         self.agent = agent
         self.router = router
         self.slots = slots
+        self.standIns = standIns
         self.processes = processes
     }
 
@@ -21,9 +24,11 @@ public struct BackgroundProcesses: Equatable, Sendable {
         let agent = try store.process(role: "agent").flatMap { $0.identity.isAlive(lastHeartbeat: .distantPast) ? $0 : nil }
         let router = try store.process(role: "router").flatMap { $0.identity.isAlive(lastHeartbeat: .distantPast) ? $0 : nil }
         let slots = try store.slots().filter { $0.state == .running && $0.host == ProcessIdentity.hostName && DetachedProcess.isRunning($0.pid) }
-        let leaders = Set([agent?.pid, router?.pid].compactMap(\.self) + slots.map(\.pid))
+        let standIns = try store.processes().filter { $0.isStandIn && $0.identity.isAlive(lastHeartbeat: .distantPast) }
+        let leaders = Set([agent?.pid, router?.pid].compactMap(\.self) + slots.map(\.pid) + standIns.map(\.pid))
         return BackgroundProcesses(
-            agent: agent != nil, router: router != nil, slots: slots.count, processes: sessionMembers(of: leaders))
+            agent: agent != nil, router: router != nil, slots: slots.count, standIns: standIns.compactMap(\.standInName),
+            processes: sessionMembers(of: leaders))
     }
 
     /// What a command that is done says about them, and how to stop them; nil when none runs.
@@ -31,6 +36,7 @@ public struct BackgroundProcesses: Equatable, Sendable {
         guard processes > 0 else { return nil }
         let parts = (agent ? ["the agent"] : []) + (router ? ["the router"] : [])
             + (slots > 0 ? ["\(slots) slot\(slots == 1 ? "" : "s")"] : [])
+            + (standIns.isEmpty ? [] : ["the platform stand-in\(standIns.count == 1 ? "" : "s") (\(standIns.joined(separator: ", ")))"])
         let named = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + (parts.last ?? "") : parts.joined()
         let count = processes == 1 ? "1 process keeps" : "\(processes) processes keep"
         return "\(count) running in the background (\(named)): stop them with '\(stopCommand)'"
