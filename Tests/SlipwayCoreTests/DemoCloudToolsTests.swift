@@ -2,7 +2,7 @@ import Foundation
 import SlipwayCore
 import Testing
 
-/// `slipway demo --cloud` finds moto's Python environment on PATH or in the checkout's `.venv`,
+/// `slipway demo --cloud` finds moto's Python environment in the checkout's `.venv` or on PATH,
 /// and says in one line what to run when there is none (exit 2).
 @Suite struct DemoCloudToolsTests {
     /// A folder holding executables named `names`.
@@ -47,5 +47,25 @@ import Testing
         #expect(throws: SlipwayError.self) {
             try DemoCloudTools.locate(environment: ["PATH": tools.path, "SLIPWAY_STANDINS_DIR": noScripts.path], checkout: noScripts)
         }
+    }
+
+    /// Another moto on PATH (a global pip install, pyenv's shims) may lack what the launcher
+    /// imports: the checkout's pinned `.venv` wins.
+    @Test func theCheckoutsVirtualenvWinsOverAnotherMotoOnPath() throws {
+        let elsewhere = try folder(with: ["moto_server", "python3", "aws"])
+        let checkout = try folder(with: [])
+        defer { [elsewhere, checkout].forEach { try? FileManager.default.removeItem(at: $0) } }
+        let venv = checkout.appendingPathComponent(".venv/bin")
+        try FileManager.default.createDirectory(at: venv, withIntermediateDirectories: true)
+        for tool in ["moto_server", "python3", "aws"] {
+            _ = FileManager.default.createFile(atPath: venv.appendingPathComponent(tool).path, contents: Data(), attributes: [.posixPermissions: 0o755])
+        }
+        for script in ["moto/launcher.py", "cloudflare/standin.py"] {
+            let file = checkout.appendingPathComponent("Tests/Standins").appendingPathComponent(script)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: file.path, contents: Data())
+        }
+        let found = try DemoCloudTools.locate(environment: ["PATH": elsewhere.path], checkout: checkout)
+        #expect(found.bin.path == venv.path)
     }
 }

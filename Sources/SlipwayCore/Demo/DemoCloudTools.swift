@@ -13,15 +13,17 @@ public struct DemoCloudTools: Sendable, Equatable {
 
     public var python: URL { bin.appendingPathComponent("python3") }
 
-    /// `moto_server` on PATH first, else in the checkout's `.venv/bin`; the scripts in
+    /// `moto_server` in the checkout's `.venv/bin` first (the moto version the launcher is written
+    /// for, as scripts/setup-deps.sh pins it; another one on PATH may lack what it imports), else
+    /// on PATH; the scripts in
     /// `$SLIPWAY_STANDINS_DIR`, else the checkout's `Tests/Standins`. Refused with what to run when
     /// one is missing.
     public static func locate(
         environment: [String: String] = ProcessInfo.processInfo.environment, checkout: URL = DemoWorkspace.checkout
     ) throws(SlipwayError) -> DemoCloudTools {
         let manager = FileManager.default
-        let folders = (environment["PATH"] ?? "").split(separator: ":").map { URL(fileURLWithPath: String($0)) }
-            + [checkout.appendingPathComponent(".venv/bin")]
+        let folders = [checkout.appendingPathComponent(".venv/bin")]
+            + (environment["PATH"] ?? "").split(separator: ":").map { URL(fileURLWithPath: String($0)) }
         let standins = environment["SLIPWAY_STANDINS_DIR"].map { URL(fileURLWithPath: $0) }
             ?? checkout.appendingPathComponent("Tests/Standins")
         let found = folders.first { folder in
