@@ -13,8 +13,11 @@ import Testing
         Date(timeIntervalSince1970: Double(EventStore.minute(of: Date()) - 1) * 60 + 30)
     }
 
-    /// ALB datapoints for one colour's target group at `time`, as CloudWatch records them.
-    static func putMetrics(_ ecs: ECSFixture, color: String, at time: Date, requests: Int, errors: Int) throws {
+    /// ALB datapoints for one colour's target group at `time`, as CloudWatch records them, with
+    /// `responseTimes` (seconds) as samples of `TargetResponseTime`.
+    static func putMetrics(
+        _ ecs: ECSFixture, color: String, at time: Date, requests: Int, errors: Int, responseTimes: [Double] = []
+    ) throws {
         var balancer = String(ecs.listener[ecs.listener.range(of: "listener/")!.upperBound...])
         balancer = String(balancer[..<balancer.lastIndex(of: "/")!])
         let group = color == "blue" ? ecs.blueGroup : ecs.greenGroup
@@ -24,7 +27,9 @@ import Testing
         let data = [
             "{\"MetricName\":\"RequestCount\",\"Dimensions\":\(dimensions),\"Value\":\(requests),\"Unit\":\"Count\",\"Timestamp\":\(stamp)}",
             "{\"MetricName\":\"HTTPCode_Target_5XX_Count\",\"Dimensions\":\(dimensions),\"Value\":\(errors),\"Unit\":\"Count\",\"Timestamp\":\(stamp)}",
-        ]
+        ] + responseTimes.map {
+            "{\"MetricName\":\"TargetResponseTime\",\"Dimensions\":\(dimensions),\"Value\":\($0),\"Unit\":\"Seconds\",\"Timestamp\":\(stamp)}"
+        }
         try ecs.moto.aws("cloudwatch", "put-metric-data", "--namespace", "AWS/ApplicationELB", "--metric-data", "[" + data.joined(separator: ",") + "]")
     }
 
@@ -46,7 +51,9 @@ import Testing
         let deploy = try slipway("deploy-service", "orders", "--env", "staging", "--version", "v1", "--local")
         #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
         #expect(try ecs.weights() == [0, 100])
-        try Self.putMetrics(ecs, color: "green", at: Self.inTheLastMinute, requests: 200, errors: 4)
+        // Twenty response times, 5 ms to 100 ms: the p95 is the 19th, 95 ms (the mean would be 52.5, the maximum 100).
+        try Self.putMetrics(ecs, color: "green", at: Self.inTheLastMinute, requests: 200, errors: 4,
+                            responseTimes: (1...20).map { Double($0) * 0.005 })
 
         #expect(try slipway("agent", "start").status == 0)
         let store = try EventStore(path: workspace.statePath, actor: "tester")
@@ -56,6 +63,7 @@ import Testing
         #expect(reading.source == "CloudWatch" && reading.problem == nil)
         let green = try #require(reading.share("green"))
         #expect(green.version == "v1" && green.percent == 100 && green.failures == 4 && green.errorRate == 2)
+        #expect(green.p95Milliseconds.map { abs($0 - 95) < 0.5 } == true, "the p95 of TargetResponseTime: \(String(describing: green.p95Milliseconds))")
         let blue = try #require(reading.share("blue"))
         #expect(blue.version == "initial" && blue.percent == 0 && blue.requests == 0, "read from the listener and blue's service")
         #expect(reading.windowEnd.timeIntervalSince(reading.windowStart) >= 60 && reading.windowEnd <= Date())

@@ -9,6 +9,9 @@ it: moto's own server on a free loopback port, with three things added in front 
   finished at once (moto runs no tasks).
 - faults (tests): a request signed with an access key starting `DENIED`, or calling an action
   named in the `--deny` file (one per line), is answered 403 with the body AWS gives an unknown key.
+- percentile statistics (`p95`, as `TargetResponseTime` and `Duration` are read): moto answers
+  None for them, and its serializer then fails the whole `get-metric-data` call with a 500; this
+  computes them over the datapoints' values by nearest rank, as CloudWatch does over its samples.
 - simulated traffic (the demo): `POST /__standin/traffic {"listener", "rate", "error_percent",
   "response_time"}` puts, every 10 s, the ALB metrics CloudWatch would record for `rate` requests
   a second split between the listener's target groups by its weights at that moment.
@@ -16,7 +19,8 @@ it: moto's own server on a free loopback port, with three things added in front 
 It binds port 0 and prints `port N`. It serves until its standard input closes (a test holds the
 other end), or with `--detached` until it is sent SIGTERM (the demo's agent stops it).
 """
-import argparse, io, json, os, random, sys, threading, time
+import argparse, io, json, math, os, random, sys, threading, time
+from moto.cloudwatch import models as cloudwatch
 from moto.ecs import models as ecs
 from moto.server import DomainDispatcherApplication, create_backend_app
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
@@ -41,6 +45,25 @@ def update_service(self, properties):
 
 
 ecs.EC2ContainerServiceBackend.update_service = update_service
+original_statistic = cloudwatch.Statistics.get_statistics_for_type
+
+
+def statistic(self, stat):
+    value = original_statistic(self, stat)
+    if value is not None or not stat.startswith("p"):
+        return value
+    try:
+        rank = float(stat[1:])
+    except ValueError:
+        return None
+    values = sorted(self.metric_single_values_list)
+    if not values:
+        # Datapoints sent as statistic sets keep no samples: their maximum bounds any percentile.
+        return self.maximum
+    return values[max(0, math.ceil(rank / 100 * len(values)) - 1)]
+
+
+cloudwatch.Statistics.get_statistics_for_type = statistic
 moto = DomainDispatcherApplication(create_backend_app)
 
 
