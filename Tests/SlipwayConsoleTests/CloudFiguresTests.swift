@@ -61,6 +61,20 @@ import Testing
         #expect(local.contains("b 120/0 g 80/2") && local.contains("router"), "the router's figures keep their own label: \(local)")
     }
 
+    /// A Worker (like a Lambda alias or a Pages project) moves between versions: `s` says so at
+    /// once, with what to press instead, and asks nothing of the agent.
+    @Test func switchOnAComponentThatServesVersionsSaysWhatToDoInstead() throws {
+        var snapshot = RichFixtures.snapshot
+        snapshot.platform = [Self.reading("billing", "development", source: "Workers analytics", shares: [
+            PlatformShare(name: "77aa88bb99cc", version: "77aa88bb99cc", percent: 100, requests: 300, failures: 6),
+        ])]
+        let initial = ConsoleState(header: Fixtures.header, size: TerminalSize(rows: 40, columns: 160), now: Self.now, symbols: .unicode)
+        let worker = Fixtures.pressing([.character("j"), .enter], in: Console.update(initial, .loaded(snapshot, Fixtures.header)).0)
+        let (pressed, effects) = Console.update(worker, .key(.character("s")))
+        #expect(pressed.pending == nil && effects.isEmpty)
+        #expect(pressed.statusMessage == "billing in development moves between versions, not colours: roll back with b, or pick a release with r")
+    }
+
     @Test(arguments: [TerminalSize(rows: 24, columns: 80), TerminalSize(rows: 40, columns: 160)])
     func aFailedReadingIsOneLineAndPagesSaysItHasNoFigures(size: TerminalSize) throws {
         let frame = Console.render(Fixtures.pressing([.character("3")], in: Self.state(size: size)))

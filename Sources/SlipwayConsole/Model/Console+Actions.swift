@@ -86,6 +86,13 @@ extension Console {
                 environment: environment,
                 move: .init(from: from, toColor: live.map { SlotColor.idle(whenLive: $0) }, toVersion: version))
         case .switchTraffic(let component, let environment):
+            // Workers, Lambda and Pages serve versions, not colours: there is nothing to switch to.
+            if let reading = state.snapshot.reading(component, environment), !reading.shares.isEmpty,
+               reading.share("blue") == nil, reading.share("green") == nil {
+                state.statusMessage = "\(component) in \(environment) moves between versions, not colours: "
+                    + "roll back with b, or pick a release with r"
+                return
+            }
             // The idle colour is the one a waiting release sits in, so the switch promotes it.
             let ready = state.rows.first { $0.component == component && $0.environment == environment }?.ready
             pending = PendingAction(
