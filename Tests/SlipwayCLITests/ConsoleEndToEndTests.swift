@@ -43,9 +43,10 @@ import Testing
         defer { console.stop() }
         #expect(console.waitFor { $0.contains("qis-data-management") && $0.contains("agent: up") })
 
-        // Filter, then open the component.
+        // Filter, then open the component. The filter matches live versions too, and a commit
+        // hash can hold "acc" (f0e5accdadc2 did, and every component matched): "accou" is no hex.
         try console.press("/")
-        try console.type("acc")
+        try console.type("accou")
         try console.press("Enter")
         #expect(console.waitFor("1 of 4 components"))
         #expect(!console.screen().contains("qis-data-management"))
