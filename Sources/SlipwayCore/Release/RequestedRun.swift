@@ -5,8 +5,11 @@ import Foundation
 public struct RequestedRun: Sendable {
     public let id: String
     let engine: Engine
-    /// Seconds between two reads of the store while following.
+    /// Seconds between two reads of the store while the run is quiet.
     var pollInterval = 0.1
+    /// Seconds between two reads just after the run printed: its end usually follows its last
+    /// lines closely, and a short run should not wait a whole quiet interval to be seen done.
+    var briskInterval = 0.01
 
     /// Prints the run's output as it comes and returns how it ended. `cancellation` (Ctrl-C)
     /// cancels the request, or the run once it has begun, and goes on following to its end. When
@@ -20,6 +23,7 @@ public struct RequestedRun: Sendable {
         var began = Date()
         var awaitingSaid = false
         var handedOver = false
+        var pause = briskInterval
         while true {
             if cancellation.isSet, !cancelAsked {
                 cancelAsked = true
@@ -59,10 +63,12 @@ public struct RequestedRun: Sendable {
             // An agent this process started is its child: reap it if it died, so it is seen gone.
             DetachedProcess.reapExited()
             let run = try store.runIfBegun(id: id)
+            let printedBefore = printed
             for line in try store.output(runID: id, after: printed) {
                 engine.output(line.text)
                 printed = line.sequence
             }
+            pause = printed != printedBefore ? briskInterval : min(pause * 2, pollInterval)
             // The executor still has work after the run's end (a git release tag, pruning old
             // releases): the request ends when that is done, or when its executor is gone.
             if let run, run.state.isFinal, request.state != .claimed || request.executorIsGone {
@@ -81,7 +87,7 @@ public struct RequestedRun: Sendable {
                 waitingSaid = true
                 engine.output("waiting for its turn: run \(holder.runID) of \(holder.actor) is changing \(request.request.component) in \(request.request.environment)")
             }
-            try? await engine.clock.sleep(seconds: pollInterval)
+            try? await engine.clock.sleep(seconds: pause)
         }
     }
 
