@@ -77,4 +77,18 @@ struct ColumnTable<Item>: ListView {
             x = frame.put(text, row: row, column: x, width: width + Self.gap, style: column.style(item))
         }
     }
+
+    /// Draws the table as a section of a screen from `top` within `height` rows: a blank line,
+    /// `title` (or `NAME 1-N of M` when not every item fits), the heading and as many items as fit.
+    func drawSection(title: String, name: String, into frame: inout Frame, top: Int, height: Int) {
+        guard !items.isEmpty, height >= 2 else { return }
+        let capacity = max(0, height - 3)
+        let shownTitle = items.count > capacity ? "\(name) 1-\(capacity) of \(items.count)" : title
+        frame.put(TextLayout.truncate(shownTitle, to: frame.columns, ellipsis: symbols.ellipsis), row: top + 1, column: 0, style: .bold)
+        guard height >= 3 else { return }
+        drawHeading(into: &frame, row: top + 2)
+        for index in 0..<min(capacity, items.count) {
+            drawItem(at: index, into: &frame, row: top + 3 + index)
+        }
+    }
 }

@@ -38,16 +38,7 @@ struct ProjectionTable {
 
     /// Draws from `top` (a blank line first) within `height` rows.
     func draw(into frame: inout Frame, top: Int, height: Int) {
-        guard !rebuilds.isEmpty, height >= 2 else { return }
-        let table = makeTable(width: frame.columns)
-        let capacity = max(0, height - 3)
-        let title = rebuilds.count > capacity ? "PROJECTION REBUILDS 1-\(capacity) of \(rebuilds.count)" : Self.title
-        frame.put(TextLayout.truncate(title, to: frame.columns, ellipsis: symbols.ellipsis), row: top + 1, column: 0, style: .bold)
-        guard height >= 3 else { return }
-        table.drawHeading(into: &frame, row: top + 2)
-        for index in 0..<min(capacity, rebuilds.count) {
-            table.drawItem(at: index, into: &frame, row: top + 3 + index)
-        }
+        makeTable(width: frame.columns).drawSection(title: Self.title, name: "PROJECTION REBUILDS", into: &frame, top: top, height: height)
     }
 
     /// `v2 rebuilding`, `v3 differs`, `v2 switched`, `v2 rebuild failed`.

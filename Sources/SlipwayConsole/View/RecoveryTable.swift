@@ -35,16 +35,7 @@ struct RecoveryTable {
 
     /// Draws from `top` (a blank line first) within `height` rows.
     func draw(into frame: inout Frame, top: Int, height: Int) {
-        guard !statuses.isEmpty, height >= 2 else { return }
-        let table = makeTable(width: frame.columns)
-        let capacity = max(0, height - 3)
-        let title = statuses.count > capacity ? "RECOVERY OBJECTIVES 1-\(capacity) of \(statuses.count)" : Self.title
-        frame.put(TextLayout.truncate(title, to: frame.columns, ellipsis: symbols.ellipsis), row: top + 1, column: 0, style: .bold)
-        guard height >= 3 else { return }
-        table.drawHeading(into: &frame, row: top + 2)
-        for index in 0..<min(capacity, statuses.count) {
-            table.drawItem(at: index, into: &frame, row: top + 3 + index)
-        }
+        makeTable(width: frame.columns).drawSection(title: Self.title, name: "RECOVERY OBJECTIVES", into: &frame, top: top, height: height)
     }
 
     /// `12m of 1h`, or `none of 1h` when nothing is recoverable.
