@@ -41,7 +41,7 @@ private extension RunRequest {
         case .deploy(let deploy): deploy.overrideGates
         case .rollback(let rollback): rollback.overrideGates
         case .promote(let promote): promote.overrideGates
-        case .switchTraffic: nil
+        case .switchTraffic, .migrate: nil
         }
     }
 }

@@ -21,6 +21,8 @@ extension Engine {
                     component: promote.component, version: outcome.version, environment: promote.to, failed: failed)))
             }
             return result
+        case .migrate(let migrate):
+            return try await MigrationRun(engine: engine, runID: runID).perform(migrate, cancellation: cancellation)
         case .deploy, .switchTraffic, .rollback:
             return try await Deployer(engine: engine, runID: runID).perform(request, cancellation: cancellation)
         }

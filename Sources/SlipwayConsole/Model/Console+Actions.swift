@@ -61,7 +61,7 @@ extension Console {
         case .deploy: ask(.deploy(component: component, environment: environment, version: run.version), in: &state)
         case .rollback: ask(.rollback(component: component, environment: environment, version: run.version), in: &state)
         case .switchTraffic: ask(.switchTraffic(component: component, environment: environment), in: &state)
-        case .test, .healthCheck, .pipeline: state.statusMessage = "\(run.kind.rawValue) runs are retried from the command line"
+        case .test, .healthCheck, .pipeline, .migrate: state.statusMessage = "\(run.kind.rawValue) runs are retried from the command line"
         }
     }
 

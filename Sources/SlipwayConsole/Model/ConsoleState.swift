@@ -302,7 +302,7 @@ struct ConsoleState: Equatable, Sendable {
                 let previous = snapshot.state(rollback.component, rollback.environment)?.previousVersions.first
                 guard let version = rollback.version ?? previous else { return nil }
                 return ConsoleFocus.Diff(component: rollback.component, environment: rollback.environment, version: version)
-            case .switchTraffic, .promote:
+            case .switchTraffic, .promote, .migrate:
                 return nil
             }
         }

@@ -31,7 +31,7 @@ public struct Deployer: Sendable {
             return try await self.rollback(
                 rollback.component, environment: rollback.environment, to: rollback.version, force: rollback.force,
                 reason: rollback.reason, overrideGates: rollback.overrideGates, cancellation: cancellation)
-        case .promote:
+        case .promote, .migrate:
             return try await engine.perform(request, runID: runID, cancellation: cancellation)
         }
     }

@@ -97,4 +97,6 @@ public enum RunKind: String, Codable, Sendable, CaseIterable {
     case healthCheck = "health-check"
     case switchTraffic = "switch"
     case pipeline
+    /// Pending migrations applied to an environment's database, as a request an approver may have to approve.
+    case migrate
 }

@@ -6,6 +6,7 @@ extension GuardedAction {
         case .switchTraffic: self = .switchTraffic
         case .rollback: self = .rollback
         case .promote: self = .promote
+        case .migrate: self = .applyMigrations
         }
     }
 }

@@ -1,6 +1,6 @@
 /// A changing action asked of the engine, recorded in the store as `run.requested` and executed
 /// by the agent (or in process with `--local`). Its JSON form, what the store keeps, is one flat
-/// object: `{"action": "deploy" | "switch" | "rollback" | "promote", "component": ...,
+/// object: `{"action": "deploy" | "switch" | "rollback" | "promote" | "migrate", "component": ...,
 /// "environment": ..., "version"?, "force"?, "reason"?, "override_gates"?, "kind"?, "color"?, "from"?, "group"?}` (a
 /// promotion's environment is where it goes).
 public enum RunRequest: Codable, Sendable, Equatable {
@@ -9,6 +9,8 @@ public enum RunRequest: Codable, Sendable, Equatable {
     case rollback(Rollback)
     /// The release live and healthy in `from`, deployed exactly to `to`.
     case promote(Promote)
+    /// The component's pending migrations applied to the environment's database.
+    case migrate(Migrate)
 
     public struct Deploy: Codable, Sendable, Equatable {
         public var component: String
@@ -84,6 +86,16 @@ public enum RunRequest: Codable, Sendable, Equatable {
         }
     }
 
+    public struct Migrate: Codable, Sendable, Equatable {
+        public var component: String
+        public var environment: String
+
+        public init(component: String, environment: String) {
+            self.component = component
+            self.environment = environment
+        }
+    }
+
     /// The component as the requester named it.
     public var component: String {
         switch self {
@@ -91,6 +103,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .switchTraffic(let request): request.component
         case .rollback(let rollback): rollback.component
         case .promote(let promote): promote.component
+        case .migrate(let migrate): migrate.component
         }
     }
 
@@ -101,6 +114,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .switchTraffic(let request): request.environment
         case .rollback(let rollback): rollback.environment
         case .promote(let promote): promote.to
+        case .migrate(let migrate): migrate.environment
         }
     }
 
@@ -115,6 +129,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .switchTraffic: .switchTraffic
         case .rollback: .rollback
         case .promote: .deploy
+        case .migrate: .migrate
         }
     }
 
@@ -129,6 +144,8 @@ public enum RunRequest: Codable, Sendable, Equatable {
             "rollback \(rollback.component) in \(rollback.environment)\(rollback.version.map { " to \($0)" } ?? "")"
         case .promote(let promote):
             "promote \(promote.component) from \(promote.from) to \(promote.to)"
+        case .migrate(let migrate):
+            "migrate \(migrate.component) in \(migrate.environment)"
         }
     }
 
@@ -142,6 +159,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case switchTraffic = "switch"
         case rollback
         case promote
+        case migrate
     }
 
     private var action: Action {
@@ -150,6 +168,7 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .switchTraffic: .switchTraffic
         case .rollback: .rollback
         case .promote: .promote
+        case .migrate: .migrate
         }
     }
 
@@ -176,6 +195,8 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .promote:
             self = .promote(.init(
                 component: component, from: try container.decode(String.self, forKey: .from), to: environment, overrideGates: overrideGates))
+        case .migrate:
+            self = .migrate(.init(component: component, environment: environment))
         }
     }
 
@@ -201,6 +222,8 @@ public enum RunRequest: Codable, Sendable, Equatable {
         case .promote(let promote):
             try container.encode(promote.from, forKey: .from)
             try container.encodeIfPresent(promote.overrideGates?.reason, forKey: .overrideGates)
+        case .migrate:
+            break
         }
     }
 }
