@@ -81,9 +81,9 @@ import Testing
         return (ecs, try Deployed("orders", version: "v1", slipway: base, workspace: workspace))
     }
 
-    /// A minute `minutes` before the current one, at `second` into it.
-    static func moment(minutesAgo minutes: Int, second: Double) -> Date {
-        Date(timeIntervalSince1970: Double(EventStore.minute(of: Date()) - minutes) * 60 + second)
+    /// `second` seconds into `minute` (minutes since 1970).
+    static func moment(_ minute: Int, second: Double) -> Date {
+        Date(timeIntervalSince1970: Double(minute) * 60 + second)
     }
 
     static func reading(_ store: EventStore, _ component: String, _ environment: String) -> PlatformReading? {
@@ -163,26 +163,24 @@ import Testing
         defer { deployed.finish() }
         let watch = deployed.watch()
         // Minutes 5 and 4 before the current one: first ending, then counted.
-        let first = Self.moment(minutesAgo: 5, second: 20)
-        let second = Self.moment(minutesAgo: 4, second: 20)
-        for (moment, requests, errors) in [(first, 100, 1), (second, 200, 3)] {
+        let minute = EventStore.minute(of: Date()) - 5
+        for (moment, requests, errors) in [(Self.moment(minute, second: 20), 100, 1), (Self.moment(minute + 1, second: 20), 200, 3)] {
             try standin.invocations(
                 script: "edge-staging", tag: "v1", secondsAgo: Date().timeIntervalSince(moment), requests: requests, errors: errors,
                 wallTimeMicroseconds: 10_000)
         }
-        let minute = EventStore.minute(of: first)
 
-        await watch.readDue(now: Self.moment(minutesAgo: 5, second: 30))
+        await watch.readDue(now: Self.moment(minute, second: 30))
         #expect(deployed.sliMinutes("edge").isEmpty, "the first window only shows")
         try standin.fault(path: "/graphql", status: 401, count: 1)
-        await watch.readDue(now: Self.moment(minutesAgo: 4, second: 30))
+        await watch.readDue(now: Self.moment(minute + 1, second: 30))
         #expect(Self.reading(deployed.store, "edge", "staging")?.problem?.contains("CLOUDFLARE_API_TOKEN") == true)
         #expect(deployed.sliMinutes("edge").isEmpty, "the failed minute is not counted")
 
         // The same minute, a pass later: the failed window is read again.
-        await watch.readDue(now: Self.moment(minutesAgo: 4, second: 45))
+        await watch.readDue(now: Self.moment(minute + 1, second: 45))
         #expect(deployed.sliMinutes("edge").map(\.minute) == [minute])
-        await watch.readDue(now: Self.moment(minutesAgo: 3, second: 30))
+        await watch.readDue(now: Self.moment(minute + 2, second: 30))
         let minutes = deployed.sliMinutes("edge")
         #expect(minutes.map(\.minute) == [minute, minute + 1], "\(minutes)")
         #expect(minutes.map(\.total) == [100, 200] && minutes.map(\.bad) == [1, 3], "\(minutes)")
@@ -196,13 +194,13 @@ import Testing
         let (ecs, deployed) = try Self.deployedOnECS()
         defer { deployed.finish() }
         let watch = deployed.watch()
-        let first = Self.moment(minutesAgo: 5, second: 10)
-        try Self.putMetrics(ecs, color: "green", at: first, requests: 100, errors: 1)
-        try Self.putMetrics(ecs, color: "green", at: Self.moment(minutesAgo: 4, second: 10), requests: 300, errors: 6)
-        let minute = EventStore.minute(of: first)
+        // Minutes 5 and 4 before the current one, read in one window after the first.
+        let minute = EventStore.minute(of: Date()) - 5
+        try Self.putMetrics(ecs, color: "green", at: Self.moment(minute, second: 10), requests: 100, errors: 1)
+        try Self.putMetrics(ecs, color: "green", at: Self.moment(minute + 1, second: 10), requests: 300, errors: 6)
 
-        await watch.readDue(now: Self.moment(minutesAgo: 5, second: 30))
-        await watch.readDue(now: Self.moment(minutesAgo: 3, second: 30))
+        await watch.readDue(now: Self.moment(minute, second: 30))
+        await watch.readDue(now: Self.moment(minute + 2, second: 30))
         let minutes = deployed.sliMinutes("orders")
         #expect(minutes.map(\.minute) == [minute, minute + 1], "\(minutes)")
         #expect(minutes.map(\.total) == [100, 300] && minutes.map(\.bad) == [1, 6], "\(minutes)")
