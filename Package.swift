@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayCLITests",
-            dependencies: ["SlipwayCore", "SlipwayTestSupport", "slipway"]
+            dependencies: ["SlipwayCore", "SlipwayAgent", "SlipwayTestSupport", "slipway"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,25 +5,36 @@ import Synchronization
 /// Reads each deployed cloud component's live traffic from its platform (CloudWatch, the
 /// Workers analytics) once per completed minute, so the console, `slo` and the alerts see
 /// cloud components as the router's counters show local ones. Windows are whole minutes (the
-/// platforms' own resolution) and follow one another, so no minute is counted twice; the first
-/// one looks back a few minutes for the screen and counts nothing, since an agent before this one
-/// may have counted those minutes. Runs in a task of its own, one pass at a time.
-final class PlatformMetricsWatch: @unchecked Sendable {
+/// platforms' own resolution) and follow one another per component, so no minute is counted
+/// twice, and a window that could not be read or counted is read again by the next pass, so
+/// none is lost. A component's first window looks back a few minutes for the screen and counts
+/// nothing, since an agent before this one may have counted those minutes.
+actor PlatformMetricsWatch {
     let root: URL
     let statePath: URL
+    /// The variables the platforms' credentials and addresses come from: the agent's own.
+    let environment: [String: String]
     /// Minutes the first window looks back.
     static let lookbackMinutes = 5
-    /// Where the last window ended (a minute's start); nil before the first.
-    private var readThrough: Date?
+    /// How long one opened engine serves passes: a changed configuration is read within this.
+    static let engineLifetime: TimeInterval = 60
+    /// Where each component's counted minutes end (a minute's start), once a window of it was read.
+    private var readThrough: [Projection.Key: Date] = [:]
+    /// The end of the last pass's windows; nil before the first.
+    private var passedThrough: Date?
+    /// Whether a window of the last pass was not read or not counted: the next pass tries it again.
+    private var behind = false
+    private var engine: (opened: Date, value: Engine)?
     private let watching = Atomic<Bool>(false)
 
-    init(root: URL, statePath: URL) {
+    init(root: URL, statePath: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.root = root
         self.statePath = statePath
+        self.environment = environment
     }
 
     /// Whether the last pass found a component to read: the agent stays up for it.
-    var hasSubjects: Bool { watching.load(ordering: .relaxed) }
+    nonisolated var hasSubjects: Bool { watching.load(ordering: .relaxed) }
 
     /// A pass every `pause` seconds of `clock` while `running` says so.
     func watch(clock: any EngineClock, pause: Double, while running: @escaping @Sendable () -> Bool) async {
@@ -37,22 +48,49 @@ final class PlatformMetricsWatch: @unchecked Sendable {
         }
     }
 
-    /// One pass: reads the minutes completed since the last window, if any.
+    /// One pass: reads the minutes each component completed since its last window, if a minute
+    /// has ended since the last pass or a window of it is still to be read.
     func readDue(now: Date) async {
         let end = Date(timeIntervalSince1970: Double(EventStore.minute(of: now)) * 60)
-        let start = readThrough ?? end.addingTimeInterval(-Double(Self.lookbackMinutes) * 60)
+        let newMinute = passedThrough.map { $0 < end } ?? true
         // Opening the engine on a store file that was removed would make a new, empty one.
-        guard start < end, FileManager.default.fileExists(atPath: statePath.path),
-              let engine = try? await Engine.open(
-                workspace: root, state: statePath, origin: "agent", output: { _ in })
-        else { return }
-        let readings = await engine.recordPlatformMetrics(from: start, to: end, countingSLIs: readThrough != nil, now: now)
-        for reading in readings {
+        guard newMinute || behind, FileManager.default.fileExists(atPath: statePath.path),
+              let engine = await currentEngine(now: now) else { return }
+        let results = await engine.recordPlatformMetrics(
+            to: end, readThrough: readThrough, lookbackMinutes: Self.lookbackMinutes, now: now)
+        behind = false
+        for result in results {
+            let reading = result.reading
             if let problem = reading.problem {
                 AgentLog.logger.warning("no figures for \(reading.component) in \(reading.environment) from \(reading.source): \(problem)")
             }
+            for problem in result.storeProblems {
+                AgentLog.logger.error("\(problem)")
+            }
+            if result.windowDone {
+                readThrough[Projection.Key(component: reading.component, environment: reading.environment)] = end
+            } else {
+                behind = true
+            }
         }
-        watching.store(!readings.isEmpty, ordering: .relaxed)
-        readThrough = end
+        // A pass that only tries failed windows again reads a few components, not all.
+        if newMinute { watching.store(!results.isEmpty, ordering: .relaxed) }
+        passedThrough = end
+    }
+
+    /// The engine of the last `engineLifetime` seconds, or a new one.
+    private func currentEngine(now: Date) async -> Engine? {
+        if let engine, now.timeIntervalSince(engine.opened) < Self.engineLifetime {
+            return engine.value
+        }
+        do throws(SlipwayError) {
+            let opened = try await Engine.open(
+                workspace: root, state: statePath, origin: "agent", environment: environment, output: { _ in })
+            engine = (now, opened)
+            return opened
+        } catch {
+            AgentLog.logger.error("cannot read the cloud components' figures: \(error.message)")
+            return nil
+        }
     }
 }

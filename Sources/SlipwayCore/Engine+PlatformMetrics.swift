@@ -1,52 +1,86 @@
 import Foundation
 
 extension Engine {
-    /// Reads the live traffic of every deployed component whose target has figures of its own
-    /// (a cloud platform's analytics) over the complete minutes from `start` to `end`, records
-    /// each reading for the console (a failure as its one line), and, when `countingSLIs`, adds
-    /// the figures to the SLI minutes as the agent adds the router's, so objectives and alerts
-    /// cover cloud components too. The windows a caller passes must not overlap when counting,
-    /// or a minute would be counted twice. Answers the readings recorded.
-    @discardableResult
-    public func recordPlatformMetrics(from start: Date, to end: Date, countingSLIs: Bool, now: Date = Date()) async -> [PlatformReading] {
-        guard let states = try? store.projection().states else { return [] }
-        var readings: [PlatformReading] = []
-        var increments: [EventStore.SLIIncrement] = []
-        for (key, state) in states.sorted(by: { $0.key < $1.key }) where state.liveVersion != nil {
-            guard let component = try? workspace.component(named: key.component),
-                  let target = try? target(for: component, environment: key.environment),
-                  let source = target.metricsSource else { continue }
-            var reading = PlatformReading(
-                component: key.component, environment: key.environment, readAt: now, source: source,
-                windowStart: start, windowEnd: end, shares: [])
-            do throws(SlipwayError) {
-                guard let metrics = try await target.liveMetrics(from: start, to: end) else { continue }
-                reading.shares = metrics.shares
-                reading.note = metrics.note
-                if countingSLIs {
-                    increments += Self.sliIncrements(metrics, of: component, in: key.environment, minute: EventStore.minute(of: end) - 1)
-                }
-            } catch {
-                reading.problem = masker.mask(error.message)
-            }
-            try? store.save(reading)
-            readings.append(reading)
-        }
-        if !increments.isEmpty { try? store.add(increments, now: now) }
-        return readings
+    /// One component's reading in a pass of `recordPlatformMetrics`.
+    public struct PlatformPassResult: Sendable {
+        public var reading: PlatformReading
+        /// Whether the window's minutes were read and, when counted, added to the SLIs: the
+        /// next window starts at its end. Otherwise the next one reads them again.
+        public var windowDone: Bool
+        /// Store writes that failed, one line each, for the caller's log.
+        public var storeProblems: [String]
     }
 
-    /// The window's figures as one increment per objective, in the window's last minute.
+    /// Reads the live traffic of every deployed component whose target has figures of its own
+    /// (a cloud platform's analytics), records each reading for the console (a failure as its
+    /// one line), and adds the figures to the SLI minutes, minute by minute, as the agent adds the
+    /// router's, so objectives and alerts cover cloud components too. A component is read over
+    /// the complete minutes from where `readThrough` says its counted minutes end to `end`; one
+    /// not in `readThrough` is read over the `lookbackMinutes` before `end` for the screen only,
+    /// since an agent before this one may have counted those. Answers one result per component read.
+    public func recordPlatformMetrics(
+        to end: Date, readThrough: [Projection.Key: Date], lookbackMinutes: Int, now: Date = Date()
+    ) async -> [PlatformPassResult] {
+        guard let states = try? store.projection().states else { return [] }
+        var results: [PlatformPassResult] = []
+        for (key, state) in states.sorted(by: { $0.key < $1.key }) where state.liveVersion != nil {
+            let start = readThrough[key] ?? end.addingTimeInterval(-Double(lookbackMinutes) * 60)
+            guard start < end,
+                  let component = try? workspace.component(named: key.component),
+                  let target = try? target(for: component, environment: key.environment),
+                  let source = target.metricsSource else { continue }
+            var result = PlatformPassResult(
+                reading: PlatformReading(
+                    component: key.component, environment: key.environment, readAt: now, source: source,
+                    windowStart: start, windowEnd: end, shares: []),
+                windowDone: true, storeProblems: [])
+            var increments: [EventStore.SLIIncrement] = []
+            do throws(SlipwayError) {
+                guard let metrics = try await target.liveMetrics(from: start, to: end) else { continue }
+                result.reading.shares = metrics.shares
+                result.reading.note = metrics.note
+                if readThrough[key] != nil {
+                    let minutes = EventStore.minute(of: start)..<EventStore.minute(of: end)
+                    increments = Self.sliIncrements(metrics, of: component, in: key.environment, minutes: minutes)
+                }
+            } catch {
+                result.reading.problem = masker.mask(error.message)
+                result.windowDone = false
+            }
+            if !increments.isEmpty {
+                do throws(SlipwayError) {
+                    try store.add(increments, now: now)
+                } catch {
+                    result.storeProblems.append(
+                        "cannot add the SLI minutes of \(key.component) in \(key.environment): \(masker.mask(error.message))")
+                    result.windowDone = false
+                }
+            }
+            do throws(SlipwayError) {
+                try store.save(result.reading)
+            } catch {
+                result.storeProblems.append(
+                    "cannot record the reading of \(key.component) in \(key.environment): \(masker.mask(error.message))")
+            }
+            results.append(result)
+        }
+        return results
+    }
+
+    /// The window's figures as one increment per objective and minute in `minutes` with
+    /// requests, each in the minute the platform counted them in.
     static func sliIncrements(
-        _ metrics: PlatformMetrics, of component: Component, in environment: String, minute: Int
+        _ metrics: PlatformMetrics, of component: Component, in environment: String, minutes: Range<Int>
     ) -> [EventStore.SLIIncrement] {
-        component.settings.slo.objectives.compactMap { objective in
-            let counted = metrics.counts.values.map { objective.counts(from: nil, to: $0) }
-            let total = counted.reduce(0) { $0 + $1.total }
-            guard total > 0 else { return nil }
-            return EventStore.SLIIncrement(
-                component: component.name, environment: environment, objective: objective.name,
-                minute: SLIMinute(minute: minute, total: total, bad: counted.reduce(0) { $0 + $1.bad }))
+        minutes.flatMap { minute in
+            component.settings.slo.objectives.compactMap { objective in
+                let counted = metrics.minutes.values.compactMap { $0[minute] }.map { objective.counts(from: nil, to: $0) }
+                let total = counted.reduce(0) { $0 + $1.total }
+                guard total > 0 else { return nil }
+                return EventStore.SLIIncrement(
+                    component: component.name, environment: environment, objective: objective.name,
+                    minute: SLIMinute(minute: minute, total: total, bad: counted.reduce(0) { $0 + $1.bad }))
+            }
         }
     }
 }

@@ -189,7 +189,7 @@ struct NeonProviderTests {
         try neon.fault(status: 503, count: 1, method: "POST", lost: true)
         let again = try slipway("backup", "create", "accounts", "--env", "production", environment: neon.environment)
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
-        #expect(again.stdout.contains("Neon already did what POST /projects/shy-sun-123456/branches asked for: not sending it again"), "\(again.stdout)")
+        #expect(again.stdout.contains("Neon already has what POST /projects/shy-sun-123456/branches asked for: not sending it again"), "\(again.stdout)")
         #expect(try neon.branches().filter { ($0["name"] as? String)?.hasPrefix("slipway-backup-main-") == true }.count == 1)
         #expect(try posts(neon).count == 2, "one create for the restore, one for the backup")
     }

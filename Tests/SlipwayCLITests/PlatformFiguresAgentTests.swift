@@ -1,4 +1,5 @@
 import Foundation
+@testable import SlipwayAgent
 import SlipwayCore
 import SlipwayTestSupport
 import Testing
@@ -6,7 +7,8 @@ import Testing
 /// The agent reads each deployed cloud component's live traffic from its platform and records
 /// it for the console and the SLIs: per colour from CloudWatch for an ECS service (moto, an AWS
 /// API emulator), per version from the Workers analytics for a Worker (the Cloudflare stand-in),
-/// and a refused metrics call as one line, never as zeros.
+/// and a refused metrics call as one line, never as zeros. The window tests drive the agent's
+/// watch itself with explicit times, minutes in the past, so no test waits for a minute to end.
 @Suite(.serialized) struct PlatformFiguresAgentTests {
     /// The minute before the current one has ended: a datapoint half-way through it.
     static var inTheLastMinute: Date {
@@ -33,30 +35,71 @@ import Testing
         try ecs.moto.aws("cloudwatch", "put-metric-data", "--namespace", "AWS/ApplicationELB", "--metric-data", "[" + data.joined(separator: ",") + "]")
     }
 
+    /// One test's cloud component, deployed with `--local`, whose agent reads the platform every 0.5 s once started.
+    struct Deployed {
+        var slipway: SlipwayProcess
+        let workspace: TemporaryWorkspace
+        let store: EventStore
+
+        init(_ component: String, version: String, slipway base: SlipwayProcess, workspace: TemporaryWorkspace) throws {
+            slipway = base
+            slipway.environment["SLIPWAY_PLATFORM_METRICS_PAUSE"] = "0.5"
+            self.workspace = workspace
+            let deploy = try slipway("deploy-service", component, "--env", "staging", "--version", version, "--local")
+            #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+            store = try EventStore(path: workspace.statePath, actor: "tester")
+        }
+
+        func startAgent() throws {
+            #expect(try slipway("agent", "start").status == 0)
+        }
+
+        /// The agent's watch of the platform figures, in this process, with the variables the agent would have.
+        func watch() -> PlatformMetricsWatch {
+            PlatformMetricsWatch(
+                root: workspace.root, statePath: workspace.statePath,
+                environment: ProcessInfo.processInfo.environment.merging(slipway.environment) { _, new in new })
+        }
+
+        /// Expects nothing left running.
+        func finish() {
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+
+        func sliMinutes(_ component: String) -> [SLIMinute] {
+            (try? store.sliMinutes(component: component, environment: "staging", objective: "availability", since: 0)) ?? []
+        }
+    }
+
+    /// The ECS service `orders` deployed on moto.
+    static func deployedOnECS() throws -> (ECSFixture, Deployed) {
+        let ecs = try ECSFixture(moto: try MotoServer())
+        let workspace = try ecs.workspace()
+        var base = SlipwayProcess(workspace)
+        base.environment.merge(ecs.moto.environment) { _, new in new }
+        return (ecs, try Deployed("orders", version: "v1", slipway: base, workspace: workspace))
+    }
+
+    /// `second` seconds into `minute` (minutes since 1970).
+    static func moment(_ minute: Int, second: Double) -> Date {
+        Date(timeIntervalSince1970: Double(minute) * 60 + second)
+    }
+
     static func reading(_ store: EventStore, _ component: String, _ environment: String) -> PlatformReading? {
         (try? store.platformReadings())?.first { $0.component == component && $0.environment == environment }
     }
 
     @Test func theAgentRecordsEachColoursFiguresOfAnECSServiceFromCloudWatchAndCountsThemInTheSLIs() throws {
-        let moto = try MotoServer()
-        let ecs = try ECSFixture(moto: moto)
-        let workspace = try ecs.workspace()
-        var slipway = SlipwayProcess(workspace)
-        slipway.environment.merge(moto.environment) { _, new in new }
-        slipway.environment["SLIPWAY_PLATFORM_METRICS_PAUSE"] = "0.5"
-        defer {
-            let leftovers = slipway.stopAgentAndListLeftovers()
-            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
-        }
-        let deploy = try slipway("deploy-service", "orders", "--env", "staging", "--version", "v1", "--local")
-        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        let (ecs, deployed) = try Self.deployedOnECS()
+        defer { deployed.finish() }
+        let store = deployed.store
         #expect(try ecs.weights() == [0, 100])
         // Twenty response times, 5 ms to 100 ms: the p95 is the 19th, 95 ms (the mean would be 52.5, the maximum 100).
         try Self.putMetrics(ecs, color: "green", at: Self.inTheLastMinute, requests: 200, errors: 4,
                             responseTimes: (1...20).map { Double($0) * 0.005 })
 
-        #expect(try slipway("agent", "start").status == 0)
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        try deployed.startAgent()
         #expect(eventually(60) { Self.reading(store, "orders", "staging")?.share("green")?.requests == 200 },
                 "\(String(describing: Self.reading(store, "orders", "staging")))")
         let reading = try #require(Self.reading(store, "orders", "staging"))
@@ -69,11 +112,11 @@ import Testing
         #expect(reading.windowEnd.timeIntervalSince(reading.windowStart) >= 60 && reading.windowEnd <= Date())
 
         // The first window only shows (an agent before this one may have counted it); the next ones count.
-        #expect(try store.sliMinutes(component: "orders", environment: "staging", objective: "availability", since: 0).isEmpty)
+        #expect(deployed.sliMinutes("orders").isEmpty)
         try Self.putMetrics(ecs, color: "green", at: Date(), requests: 50, errors: 1)
         var minutes: [SLIMinute] = []
         #expect(eventually(150) {
-            minutes = (try? store.sliMinutes(component: "orders", environment: "staging", objective: "availability", since: 0)) ?? []
+            minutes = deployed.sliMinutes("orders")
             return !minutes.isEmpty
         }, "the minute with 50 requests was counted")
         #expect(minutes.reduce(0) { $0 + $1.total } == 50 && minutes.reduce(0) { $0 + $1.bad } == 1, "\(minutes)")
@@ -81,18 +124,12 @@ import Testing
 
     @Test func theAgentRecordsEachVersionsFiguresOfAWorkerFromTheWorkersAnalytics() throws {
         let (standin, workspace, base) = try CloudflareWorkersTests().worker()
-        var slipway = base
-        slipway.environment["SLIPWAY_PLATFORM_METRICS_PAUSE"] = "0.5"
-        defer {
-            let leftovers = slipway.stopAgentAndListLeftovers()
-            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
-        }
-        let deploy = try slipway("deploy-service", "edge", "--env", "staging", "--version", "v1", "--local")
-        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        let deployed = try Deployed("edge", version: "v1", slipway: base, workspace: workspace)
+        defer { deployed.finish() }
+        let store = deployed.store
         try standin.invocations(script: "edge-staging", tag: "v1", secondsAgo: 60, requests: 300, errors: 6, wallTimeMicroseconds: 42_000)
 
-        #expect(try slipway("agent", "start").status == 0)
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        try deployed.startAgent()
         #expect(eventually(60) { Self.reading(store, "edge", "staging")?.share("v1")?.requests == 300 },
                 "\(String(describing: Self.reading(store, "edge", "staging")))")
         let reading = try #require(Self.reading(store, "edge", "staging"))
@@ -104,23 +141,71 @@ import Testing
 
     @Test func aRefusedMetricsCallIsRecordedAsOneLineWithoutFigures() throws {
         let (standin, workspace, base) = try CloudflareWorkersTests().worker()
-        var slipway = base
-        slipway.environment["SLIPWAY_PLATFORM_METRICS_PAUSE"] = "0.5"
-        defer {
-            let leftovers = slipway.stopAgentAndListLeftovers()
-            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
-        }
-        let deploy = try slipway("deploy-service", "edge", "--env", "staging", "--version", "v1", "--local")
-        #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
+        let deployed = try Deployed("edge", version: "v1", slipway: base, workspace: workspace)
+        defer { deployed.finish() }
+        let store = deployed.store
         try standin.fault(path: "/graphql", status: 401, count: 1000)
 
-        #expect(try slipway("agent", "start").status == 0)
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        try deployed.startAgent()
         #expect(eventually(60) { Self.reading(store, "edge", "staging")?.problem != nil })
         let reading = try #require(Self.reading(store, "edge", "staging"))
         let problem = try #require(reading.problem)
         #expect(!problem.contains("\n") && problem.contains("CLOUDFLARE_API_TOKEN"), "\(problem)")
         #expect(reading.shares.isEmpty, "no zeros stand in for figures the platform did not give")
-        #expect(slipway.agentIsRunning, "a failing metrics call does not take the agent down")
+        #expect(deployed.slipway.agentIsRunning, "a failing metrics call does not take the agent down")
+    }
+
+    /// A pass whose reading fails leaves its minutes to the next pass, which reads them again: a
+    /// minute is neither lost nor counted twice.
+    @Test func aFailedPassIsReadAgainByTheNextSoNoMinuteIsMissing() async throws {
+        let (standin, workspace, base) = try CloudflareWorkersTests().worker()
+        let deployed = try Deployed("edge", version: "v1", slipway: base, workspace: workspace)
+        defer { deployed.finish() }
+        let watch = deployed.watch()
+        // Minutes 5 and 4 before the current one: first ending, then counted.
+        let minute = EventStore.minute(of: Date()) - 5
+        for (moment, requests, errors) in [(Self.moment(minute, second: 20), 100, 1), (Self.moment(minute + 1, second: 20), 200, 3)] {
+            try standin.invocations(
+                script: "edge-staging", tag: "v1", secondsAgo: Date().timeIntervalSince(moment), requests: requests, errors: errors,
+                wallTimeMicroseconds: 10_000)
+        }
+
+        await watch.readDue(now: Self.moment(minute, second: 30))
+        #expect(deployed.sliMinutes("edge").isEmpty, "the first window only shows")
+        try standin.fault(path: "/graphql", status: 401, count: 1)
+        await watch.readDue(now: Self.moment(minute + 1, second: 30))
+        #expect(Self.reading(deployed.store, "edge", "staging")?.problem?.contains("CLOUDFLARE_API_TOKEN") == true)
+        #expect(deployed.sliMinutes("edge").isEmpty, "the failed minute is not counted")
+
+        // The same minute, a pass later: the failed window is read again.
+        await watch.readDue(now: Self.moment(minute + 1, second: 45))
+        #expect(deployed.sliMinutes("edge").map(\.minute) == [minute])
+        await watch.readDue(now: Self.moment(minute + 2, second: 30))
+        let minutes = deployed.sliMinutes("edge")
+        #expect(minutes.map(\.minute) == [minute, minute + 1], "\(minutes)")
+        #expect(minutes.map(\.total) == [100, 200] && minutes.map(\.bad) == [1, 3], "\(minutes)")
+        let reading = try #require(Self.reading(deployed.store, "edge", "staging"))
+        #expect(reading.problem == nil && reading.share("v1")?.requests == 200, "the last window's figures: \(reading)")
+    }
+
+    /// A window of several minutes (after a slow or failed pass) adds each minute's figures to
+    /// that minute, from CloudWatch's 60 s datapoints, not all of them to its last.
+    @Test func aWindowOfSeveralMinutesCountsEachMinuteInItsOwnMinute() async throws {
+        let (ecs, deployed) = try Self.deployedOnECS()
+        defer { deployed.finish() }
+        let watch = deployed.watch()
+        // Minutes 5 and 4 before the current one, read in one window after the first.
+        let minute = EventStore.minute(of: Date()) - 5
+        try Self.putMetrics(ecs, color: "green", at: Self.moment(minute, second: 10), requests: 100, errors: 1)
+        try Self.putMetrics(ecs, color: "green", at: Self.moment(minute + 1, second: 10), requests: 300, errors: 6)
+
+        await watch.readDue(now: Self.moment(minute, second: 30))
+        await watch.readDue(now: Self.moment(minute + 2, second: 30))
+        let minutes = deployed.sliMinutes("orders")
+        #expect(minutes.map(\.minute) == [minute, minute + 1], "\(minutes)")
+        #expect(minutes.map(\.total) == [100, 300] && minutes.map(\.bad) == [1, 6], "\(minutes)")
+        let reading = try #require(Self.reading(deployed.store, "orders", "staging"))
+        #expect(reading.share("green")?.requests == 400 && reading.windowEnd.timeIntervalSince(reading.windowStart) == 120,
+                "the screen shows the whole window: \(reading)")
     }
 }

@@ -107,7 +107,7 @@ import Testing
 
         let result = try slipway("deploy-app", "web", "--env", "staging", environment: doppler.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("Doppler: 503: Service Unavailable (a fault the test asked for) for Doppler project shop, config stg; retrying in"),
+        #expect(result.stdout.contains("Doppler project shop, config stg: 503 Service Unavailable (a fault the test asked for); retrying in"),
                 "\(result.stdout)")
         #expect(result.stdout.contains("(attempt 2)") && result.stdout.contains("token=****"), "\(result.stdout)")
         #expect(try doppler.log().count == 3)

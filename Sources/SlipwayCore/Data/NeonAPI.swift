@@ -59,56 +59,21 @@ public struct NeonAPI: Sendable {
             request.body = .bytes(ByteBuffer(bytes: data))
             request.headers.add(name: "Content-Type", value: "application/json")
         }
-        let deadline = clock.now().addingTimeInterval(retryDeadline)
-        var attempt = 0
-        while true {
-            attempt += 1
-            if attempt > 1, let reconcile, let found = try await reconcile() {
-                log?("Neon already did what \(operation) asked for: not sending it again")
-                return found
-            }
-            let problem: String
-            var wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
+        let call = PlatformCall(
+            platform: .neon, credential: Self.keyVariable, host: host, clock: clock, timeout: requestTimeout,
+            retryDeadline: retryDeadline, backoff: backoff, answerLimit: Self.answerLimit,
+            failureText: { (try? JSONDecoder().decode(NeonAnswer.Failure.self, from: $0))?.message })
+        switch try await call.send(request, operation: operation, log: log, reconcile: reconcile) {
+        case .alreadyDone(let found):
+            return found
+        case .answered(let data):
             do {
-                let response = try await HTTPClient.platform.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
-                let status = Int(response.status.code)
-                let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
-                if (200..<300).contains(status) {
-                    do {
-                        return try JSONDecoder().decode(Answer.self, from: data)
-                    } catch {
-                        throw SlipwayError(.platform(.unreadableAnswer(.neon, operation: operation, problem: "\(error)")))
-                    }
-                }
-                let reason = (try? JSONDecoder().decode(NeonAnswer.Failure.self, from: data))?.message ?? "HTTP \(status)"
-                if status == 401 || status == 403 {
-                    throw SlipwayError(.platform(.credentialRefused(
-                        .neon, credential: Self.keyVariable, status: String(status), reason: reason, operation: operation)))
-                }
-                guard status == 429 || status >= 500 else {
-                    throw SlipwayError(.platform(.refused(.neon, operation: operation, status: status, message: reason)))
-                }
-                problem = "\(status) \(reason)"
-                if status == 429, let asked = RetryBackoff.retryAfter(response.headers.first(name: "Retry-After"), now: clock.now()) {
-                    wait = asked
-                }
-            } catch let error as SlipwayError {
-                throw error
-            } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-                problem = "no answer within \(DurationText.format(requestTimeout))"
+                return try JSONDecoder().decode(Answer.self, from: data)
             } catch {
-                problem = "\(error)"
+                throw SlipwayError(.platform(.unreadableAnswer(.neon, operation: operation, problem: "\(error)")))
             }
-            guard clock.now().addingTimeInterval(wait) <= deadline else {
-                if attempt == 1 { throw SlipwayError(.platform(.unreachable(.neon, operation: operation, host: host, problem: problem))) }
-                throw SlipwayError(.platform(.stillFailing(.neon, operation: operation, attempts: attempt, within: retryDeadline, last: problem)))
-            }
-            log?("Neon \(operation): \(problem); retrying in \(String(format: "%.1f", wait))s (attempt \(attempt))")
-            do {
-                try await clock.sleep(seconds: wait)
-            } catch {
-                throw SlipwayError(.cancelled("while waiting to retry Neon \(operation)"))
-            }
+        case .notFound:
+            throw SlipwayError(.platform(.refused(.neon, operation: operation, status: 404, message: "HTTP 404")))
         }
     }
 }

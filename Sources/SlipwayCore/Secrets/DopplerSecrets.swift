@@ -43,49 +43,14 @@ public struct DopplerSecrets: Sendable {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "application/json")
-        let deadline = clock.now().addingTimeInterval(retryDeadline)
-        var attempt = 0
-        while true {
-            attempt += 1
-            let problem: String
-            var retryAfter: Double?
-            do {
-                let response = try await HTTPClient.platform.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-                let status = Int(response.status.code)
-                let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
-                if (200..<300).contains(status) {
-                    guard let secrets = try? JSONDecoder().decode([String: String].self, from: data) else {
-                        throw SlipwayError(.platform(.unreadableAnswer(.doppler, operation: what, problem: nil)))
-                    }
-                    return secrets
-                }
-                let reason = Self.messages(in: data) ?? "HTTP \(status)"
-                if status == 401 || status == 403 {
-                    throw SlipwayError(.platform(.credentialRefused(
-                        .doppler, credential: Self.tokenVariable, status: String(status), reason: reason, operation: what)))
-                }
-                guard status == 429 || status >= 500 else {
-                    throw SlipwayError(.platform(.refused(.doppler, operation: what, status: status, message: reason)))
-                }
-                problem = "\(status): \(reason)"
-                if status == 429 { retryAfter = RetryBackoff.retryAfter(response.headers.first(name: "Retry-After"), now: clock.now()) }
-            } catch let error as SlipwayError {
-                throw error
-            } catch {
-                problem = "\(error)"
-            }
-            let wait = retryAfter ?? backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
-            guard clock.now().addingTimeInterval(wait) <= deadline else {
-                if attempt == 1 { throw SlipwayError(.platform(.unreachable(.doppler, operation: what, host: host, problem: problem))) }
-                throw SlipwayError(.platform(.stillFailing(.doppler, operation: what, attempts: attempt, within: retryDeadline, last: problem)))
-            }
-            log?("Doppler: \(problem) for \(what); retrying in \(String(format: "%.1f", wait))s (attempt \(attempt))")
-            do {
-                try await clock.sleep(seconds: wait)
-            } catch {
-                throw SlipwayError(.platform(.unreachable(.doppler, operation: what, host: host, problem: "cancelled while waiting to retry")))
-            }
+        let call = PlatformCall(
+            platform: .doppler, credential: Self.tokenVariable, host: host, clock: clock, timeout: timeout,
+            retryDeadline: retryDeadline, backoff: backoff, answerLimit: Self.answerLimit, failureText: Self.messages(in:))
+        guard case .answered(let data) = try await call.send(request, operation: what, log: log),
+              let secrets = try? JSONDecoder().decode([String: String].self, from: data) else {
+            throw SlipwayError(.platform(.unreadableAnswer(.doppler, operation: what, problem: nil)))
         }
+        return secrets
     }
 
     /// Doppler's error body, `{"messages": [...], "success": false}`, as one line.

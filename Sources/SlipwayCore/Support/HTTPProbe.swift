@@ -115,12 +115,7 @@ public struct HTTPProbe: Sendable {
         case ChannelError.connectTimeout, ProbeFailure.noAnswer: "\(waiting) within \(timeout)s"
         case ProbeFailure.closedBeforeAnswer: "the connection closed before an answer"
         case is HTTPParserError: "not an HTTP answer"
-        case NIOSSLError.handshakeFailed(let reason) where "\(reason)".contains("CERTIFICATE_VERIFY_FAILED"):
-            "its certificate is not signed by an authority this machine trusts (\(CertificateTrust.variable) names a bundle to trust)"
-        case let error as NIOSSLExtraError where error == .failedToValidateHostname: "its certificate is not for \(host)"
-        case NIOSSLError.handshakeFailed: "the TLS handshake failed"
-        case let error as IOError: String(cString: strerror(error.errnoCode))
-        default: "\(error)"
+        default: ConnectionProblem.text(error, host: host, waited: timeout, connectWithin: timeout)
         }
     }
 }

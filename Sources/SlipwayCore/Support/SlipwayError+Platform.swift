@@ -50,6 +50,12 @@ extension SlipwayError.Reason {
             }
         }
 
+        /// How a line names `operation` on `platform`: Doppler's name its project and config,
+        /// which say Doppler already.
+        static func subject(_ platform: Platform, _ operation: String) -> String {
+            platform == .doppler ? operation : "\(platform.rawValue) \(operation)"
+        }
+
         var line: String {
             let stays = "traffic stays where it was"
             switch self {
@@ -83,7 +89,7 @@ extension SlipwayError.Reason {
             case .unreadableAnswer(let platform, let operation, let problem):
                 return "\(platform.rawValue) answered \(operation) with \(problem.map { "what Slipway cannot read: \($0)" } ?? "nothing")"
             case .stillFailing(let platform, let operation, let attempts, let within, let last):
-                return "\(platform.rawValue) \(operation) still failing after \(attempts) attempt(s) within "
+                return "\(Self.subject(platform, operation)) still failing after \(attempts) attempt(s) within "
                     + "\(DurationText.format(within)) (last: \(last))" + Self.consequence(platform)
             case .unreachable(let platform, let operation, let host, let problem):
                 return "cannot read \(platform == .doppler ? "the secrets of " : "")\(operation) from \(host): \(problem)" + Self.consequence(platform)

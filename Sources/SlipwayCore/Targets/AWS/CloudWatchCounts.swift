@@ -1,9 +1,9 @@
 import Foundation
 
-/// Per-colour counters for a canary, read from CloudWatch in one `get-metric-data` call: each
-/// colour's requests and errors summed from `since`, and its latency as one histogram bucket per
-/// minute (that minute's p95, weighted by its requests), so two readings diff into one interval
-/// as the router's counters do.
+/// Per-colour counters read from CloudWatch in one `get-metric-data` call of 60 s periods: each
+/// minute's requests and errors, and its latency as one histogram bucket (that minute's p95,
+/// weighted by its requests); summed from `since` for a canary, so two readings diff into one
+/// interval as the router's counters do.
 public struct CloudWatchCounts: Sendable {
     /// Where one colour's figures are.
     public struct Source: Sendable {
@@ -21,6 +21,14 @@ public struct CloudWatchCounts: Sendable {
 
     /// Each colour's counts from `since` to `now`.
     public func counts(_ sources: [SlotColor: Source], now: Date) async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
+        try await countsByMinute(sources, now: now).mapValues(PlatformMetrics.total(of:))
+    }
+
+    /// Each colour's counts per minute (minutes since 1970) from `since` to `now`, one per
+    /// CloudWatch datapoint.
+    public func countsByMinute(
+        _ sources: [SlotColor: Source], now: Date
+    ) async throws(SlipwayError) -> [String: [Int: AgentResponse.ColorCounts]] {
         var queries: [[String: Any]] = []
         for (color, source) in sources {
             let dimensions = source.dimensions.sorted { $0.key < $1.key }.map { ["Name": $0.key, "Value": $0.value] }
@@ -42,25 +50,36 @@ public struct CloudWatchCounts: Sendable {
         ], as: MetricData.self)
         var results: [String: MetricData.Result] = [:]
         for result in answer.metricDataResults { results[result.id] = result }
-        var counts: [String: AgentResponse.ColorCounts] = [:]
+        var counts: [String: [Int: AgentResponse.ColorCounts]] = [:]
         for (color, source) in sources {
-            let requests = results["requests_\(color.rawValue)"]
-            let errors = results["errors_\(color.rawValue)"]
-            let latency = results["latency_\(color.rawValue)"]
-            let total = Int((requests?.values ?? []).compactMap { $0 }.reduce(0, +))
-            let failures = Int((errors?.values ?? []).compactMap { $0 }.reduce(0, +))
-            var perMinute: [MetricData.Time: Double] = [:]
-            for (time, value) in zip(requests?.timestamps ?? [], requests?.values ?? []) { perMinute[time] = value ?? 0 }
-            var buckets: [[UInt64]] = []
-            for (time, value) in zip(latency?.timestamps ?? [], latency?.values ?? []) {
-                guard let value, let weight = perMinute[time], weight > 0 else { continue }
-                buckets.append([UInt64((value * 1000 / source.latencyUnit).rounded()), UInt64(weight)])
+            let requests = Self.byMinute(results["requests_\(color.rawValue)"])
+            let errors = Self.byMinute(results["errors_\(color.rawValue)"])
+            let latency = Self.byMinute(results["latency_\(color.rawValue)"])
+            var minutes: [Int: AgentResponse.ColorCounts] = [:]
+            for minute in Set(requests.keys).union(errors.keys) {
+                let total = Int(requests[minute] ?? 0)
+                let failures = Int(errors[minute] ?? 0)
+                var buckets: [[UInt64]] = []
+                if let value = latency[minute], total > 0 {
+                    buckets.append([UInt64((value * 1000 / source.latencyUnit).rounded()), UInt64(total)])
+                }
+                minutes[minute] = AgentResponse.ColorCounts(
+                    requests: total, errors5xx: failures, connectionErrors: 0, p95Milliseconds: nil, failures: failures,
+                    latencyBuckets: buckets)
             }
-            counts[color.rawValue] = AgentResponse.ColorCounts(
-                requests: total, errors5xx: failures, connectionErrors: 0, p95Milliseconds: nil, failures: failures,
-                latencyBuckets: buckets)
+            counts[color.rawValue] = minutes
         }
         return counts
+    }
+
+    /// A query's datapoints by the minute they are for; one without a value counts none.
+    static func byMinute(_ result: MetricData.Result?) -> [Int: Double] {
+        var values: [Int: Double] = [:]
+        for (time, value) in zip(result?.timestamps ?? [], result?.values ?? []) {
+            guard let minute = time.minute, let value else { continue }
+            values[minute, default: 0] += value
+        }
+        return values
     }
 
     static func format(_ date: Date) -> String {
@@ -70,17 +89,18 @@ public struct CloudWatchCounts: Sendable {
     }
 
     struct MetricData: Decodable {
-        /// A datapoint's time, only ever compared with another's: the CLI prints it as text or,
-        /// depending on its version and protocol, as seconds since 1970.
-        struct Time: Decodable, Hashable {
-            var text: String
+        /// A datapoint's time: the CLI prints it as ISO 8601 text or, depending on its version and
+        /// protocol, as seconds since 1970.
+        struct Time: Decodable {
+            /// Minutes since 1970; nil for a time Slipway cannot read.
+            var minute: Int?
 
             init(from decoder: any Decoder) throws {
                 let container = try decoder.singleValueContainer()
                 if let seconds = try? container.decode(Double.self) {
-                    text = String(seconds)
+                    minute = Int((seconds / 60).rounded(.down))
                 } else {
-                    text = try container.decode(String.self)
+                    minute = MomentText.parse(try container.decode(String.self)).map(EventStore.minute(of:))
                 }
             }
         }

@@ -50,15 +50,15 @@ extension ECSTarget: DeployTarget {
     public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? {
         let weights = try await weights()
         // CloudWatchCounts asks up to a second past `now`: the window ends at `end`.
-        let counts = try await CloudWatchCounts(aws: aws, since: start).counts(cloudWatchSources, now: end.addingTimeInterval(-1))
+        let minutes = try await CloudWatchCounts(aws: aws, since: start).countsByMinute(cloudWatchSources, now: end.addingTimeInterval(-1))
         let total = Double(max(1, weights.blue + weights.green))
         var shares: [PlatformShare] = []
         for color in [SlotColor.blue, .green] {
             // A service Slipway cannot name the version of still has its figures.
             let version = try? await version(in: color)
             shares.append(PlatformMetrics.share(
-                color.rawValue, version: version, percent: Double(weights[color]) * 100 / total, counts: counts[color.rawValue]))
+                color.rawValue, version: version, percent: Double(weights[color]) * 100 / total, minutes: minutes[color.rawValue]))
         }
-        return PlatformMetrics(shares: shares, counts: counts)
+        return PlatformMetrics(shares: shares, minutes: minutes)
     }
 }

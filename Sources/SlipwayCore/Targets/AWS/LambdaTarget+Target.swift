@@ -50,7 +50,7 @@ extension LambdaTarget: DeployTarget {
     /// The alias' split between published versions (named by the Slipway version each was
     /// published as), and each version's `Invocations`, `Errors` and `Duration` p95.
     public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? {
-        guard let alias = try await currentAlias() else { return PlatformMetrics(shares: [], counts: [:]) }
+        guard let alias = try await currentAlias() else { return PlatformMetrics(shares: [], minutes: [:]) }
         let extra = alias.routingConfig?.additionalVersionWeights ?? [:]
         var split = [alias.functionVersion: max(0, 1 - extra.values.reduce(0, +))]
         for (number, weight) in extra { split[number] = weight }
@@ -63,16 +63,16 @@ extension LambdaTarget: DeployTarget {
                 dimensions: ["FunctionName": function, "Resource": "\(function):\(self.alias)", "ExecutedVersion": number],
                 requests: "Invocations", errors: "Errors", latency: "Duration", latencyUnit: 1)
         }
-        let byColor = try await CloudWatchCounts(aws: aws, since: start).counts(sources, now: end.addingTimeInterval(-1))
+        let byColor = try await CloudWatchCounts(aws: aws, since: start).countsByMinute(sources, now: end.addingTimeInterval(-1))
         let tags = (try? await descriptions(of: Set(numbers))) ?? [:]
         var shares: [PlatformShare] = []
-        var counts: [String: AgentResponse.ColorCounts] = [:]
+        var minutes: [String: [Int: AgentResponse.ColorCounts]] = [:]
         for (color, number) in zip([SlotColor.blue, .green], numbers) {
             let name = tags[number] ?? "version \(number)"
-            counts[name] = byColor[color.rawValue]
-            shares.append(PlatformMetrics.share(name, version: tags[number], percent: (split[number] ?? 0) * 100, counts: byColor[color.rawValue]))
+            minutes[name] = byColor[color.rawValue]
+            shares.append(PlatformMetrics.share(name, version: tags[number], percent: (split[number] ?? 0) * 100, minutes: byColor[color.rawValue]))
         }
-        return PlatformMetrics(shares: shares, counts: counts)
+        return PlatformMetrics(shares: shares, minutes: minutes)
     }
 
     /// The description (the Slipway version) of each published version in `numbers`.

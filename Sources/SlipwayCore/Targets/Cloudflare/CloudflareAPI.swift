@@ -123,21 +123,11 @@ public struct CloudflareAPI: Sendable {
         return result
     }
 
-    /// How a call ended well.
-    private enum Outcome<Found> {
-        /// The body of a 2xx answer.
-        case answered(Data)
-        /// Read back before a retry: the platform already has what the call asked for.
-        case alreadyDone(Found)
-        /// A 404, when the caller allowed it.
-        case notFound
-    }
-
-    /// Sends the call, retrying what may pass later.
+    /// Sends the call through `PlatformCall`, retrying what may pass later.
     private func send<Found>(
         _ method: String, _ path: String, query: [URLQueryItem], body: Body?, log: StageLog?,
         reconcile: (@Sendable () async throws(SlipwayError) -> Found?)?, allowNotFound: Bool
-    ) async throws(SlipwayError) -> Outcome<Found> {
+    ) async throws(SlipwayError) -> PlatformCall.Outcome<Found> {
         guard let token else {
             throw SlipwayError(.platform(.credentialMissing(.cloudflare, variable: Self.tokenVariable, operation: "\(method) \(path)")))
         }
@@ -162,58 +152,12 @@ public struct CloudflareAPI: Sendable {
         case nil:
             break
         }
-        let deadline = clock.now().addingTimeInterval(retryDeadline)
-        var attempt = 0
-        while true {
-            attempt += 1
-            if attempt > 1, let reconcile, let found = try await reconcile() {
-                log?("Cloudflare already has what \(method) \(path) asked for: not sending it again")
-                return .alreadyDone(found)
-            }
-            let problem: String
-            let wait: Double
-            do {
-                // The timeout is for the whole exchange, so an answer that trickles in is cut off too.
-                let response = try await HTTPClient.platform.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
-                let data = Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
-                let status = Int(response.status.code)
-                if (200..<300).contains(status) { return .answered(data) }
-                if status == 404, allowNotFound { return .notFound }
-                let reason = Self.errorText(in: data) ?? "HTTP \(status)"
-                if status == 401 || status == 403 {
-                    throw SlipwayError(.platform(.credentialRefused(
-                        .cloudflare, credential: Self.tokenVariable, status: String(status), reason: reason, operation: "\(method) \(path)")))
-                }
-                if status == 429 {
-                    let header = response.headers.first(name: "Retry-After")
-                    wait = RetryBackoff.retryAfter(header, now: clock.now()) ?? backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
-                    problem = "429 \(reason)"
-                } else if status >= 500 {
-                    wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
-                    problem = "\(status) \(reason)"
-                } else {
-                    throw SlipwayError(.platform(.refused(.cloudflare, operation: "\(method) \(path)", status: status, message: reason)))
-                }
-            } catch let error as SlipwayError {
-                throw error
-            } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
-                problem = "no answer within \(DurationText.format(requestTimeout))"
-                wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
-            } catch {
-                problem = "\(error)"
-                wait = backoff.delay(afterAttempt: attempt, random: .random(in: 0...1))
-            }
-            if clock.now().addingTimeInterval(wait) > deadline {
-                throw SlipwayError(.platform(.stillFailing(
-                    .cloudflare, operation: "\(method) \(path)", attempts: attempt, within: retryDeadline, last: problem)))
-            }
-            log?("Cloudflare \(method) \(path): \(problem); retrying in \(String(format: "%.1f", wait))s (attempt \(attempt))")
-            do {
-                try await clock.sleep(seconds: wait)
-            } catch {
-                throw SlipwayError(.cancelled("while waiting to retry Cloudflare \(method) \(path)"))
-            }
-        }
+        let call = PlatformCall(
+            platform: .cloudflare, credential: Self.tokenVariable, host: baseURL, clock: clock, timeout: requestTimeout,
+            retryDeadline: retryDeadline, backoff: backoff, answerLimit: Self.answerLimit, failureText: Self.errorText(in:))
+        var write: (@Sendable (String) -> Void)?
+        if let log { write = { line in log(line) } }
+        return try await call.send(request, operation: "\(method) \(path)", allowNotFound: allowNotFound, log: write, reconcile: reconcile)
     }
 
     /// The envelope's `errors`, as one line.

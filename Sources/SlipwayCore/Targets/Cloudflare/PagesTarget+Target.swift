@@ -46,7 +46,7 @@ extension PagesTarget: DeployTarget {
     /// per deployment, so there are no per-colour figures to show.
     public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? {
         PlatformMetrics(
-            shares: [PlatformShare(name: "production", version: try await platformLiveVersion(), percent: 100)], counts: [:],
+            shares: [PlatformShare(name: "production", version: try await platformLiveVersion(), percent: 100)], minutes: [:],
             note: "Pages has no per-colour metrics (one production deployment)")
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
-/// Per-version counters for a canary, read from the Workers analytics in one GraphQL query
-/// (`workersInvocationsAdaptive`, grouped by `scriptVersion` and minute): requests and errors
-/// summed from `since`, and latency as one histogram bucket per minute weighted by its requests,
-/// as `CloudWatchCounts` does, so two readings diff into one interval. Cloudflare publishes wall
+/// Per-version counters read from the Workers analytics in one GraphQL query
+/// (`workersInvocationsAdaptive`, grouped by `scriptVersion` and minute): each minute's requests
+/// and errors, and its latency as one histogram bucket weighted by its requests, as
+/// `CloudWatchCounts` does; summed from `since` for a canary, so two readings diff into one interval. Cloudflare publishes wall
 /// time quantiles up to p99 (no p95; `duration` is billing GB-s): p99 stands in for both colours.
 public struct WorkersAnalytics: Sendable {
     public var api: CloudflareAPI
@@ -26,22 +26,34 @@ public struct WorkersAnalytics: Sendable {
 
     /// Each version's counts from `since` to `now`, keyed by version id.
     public func counts(versions: [String], now: Date, log: StageLog?) async throws(SlipwayError) -> [String: AgentResponse.ColorCounts] {
+        try await countsByMinute(versions: versions, now: now, log: log).mapValues(PlatformMetrics.total(of:))
+    }
+
+    /// Each version's counts per minute (minutes since 1970) from `since` to `now`, keyed by version id.
+    public func countsByMinute(
+        versions: [String], now: Date, log: StageLog?
+    ) async throws(SlipwayError) -> [String: [Int: AgentResponse.ColorCounts]] {
         let answer = try await api.graphQL(Self.query, variables: [
             "accountTag": try api.account(), "scriptName": script,
             "since": CloudWatchCounts.format(since), "until": CloudWatchCounts.format(now.addingTimeInterval(1)),
         ], as: Answer.self, log: log)
         let groups = answer.viewer.accounts.first?.workersInvocationsAdaptive ?? []
-        var counts: [String: AgentResponse.ColorCounts] = [:]
+        var counts: [String: [Int: AgentResponse.ColorCounts]] = [:]
         for version in versions {
-            let mine = groups.filter { $0.dimensions.scriptVersion == version }
-            let requests = mine.reduce(0) { $0 + $1.sum.requests }
-            let errors = mine.reduce(0) { $0 + $1.sum.errors }
-            let buckets = mine.compactMap { group -> [UInt64]? in
-                guard let p99 = group.quantiles?.wallTimeP99, group.sum.requests > 0 else { return nil }
-                return [UInt64(max(0, p99).rounded()), UInt64(group.sum.requests)]
+            var minutes: [Int: AgentResponse.ColorCounts] = [:]
+            for group in groups where group.dimensions.scriptVersion == version {
+                guard let moment = MomentText.parse(group.dimensions.datetimeMinute) else { continue }
+                var buckets: [[UInt64]] = []
+                if let p99 = group.quantiles?.wallTimeP99, group.sum.requests > 0 {
+                    buckets.append([UInt64(max(0, p99).rounded()), UInt64(group.sum.requests)])
+                }
+                let figures = AgentResponse.ColorCounts(
+                    requests: group.sum.requests, errors5xx: group.sum.errors, connectionErrors: 0, p95Milliseconds: nil,
+                    failures: group.sum.errors, latencyBuckets: buckets)
+                let minute = EventStore.minute(of: moment)
+                minutes[minute] = minutes[minute].map { PlatformMetrics.total(of: [0: $0, 1: figures]) } ?? figures
             }
-            counts[version] = AgentResponse.ColorCounts(
-                requests: requests, errors5xx: errors, connectionErrors: 0, p95Milliseconds: nil, failures: errors, latencyBuckets: buckets)
+            counts[version] = minutes
         }
         return counts
     }

@@ -41,19 +41,19 @@ extension WorkersTarget: DeployTarget {
     /// The current deployment's split between versions (named by their Slipway tags), and each
     /// version's requests, errors and wall time from `workersInvocationsAdaptive`.
     public func liveMetrics(from start: Date, to end: Date) async throws(SlipwayError) -> PlatformMetrics? {
-        guard let deployment = try await currentDeployment(log: nil) else { return PlatformMetrics(shares: [], counts: [:]) }
+        guard let deployment = try await currentDeployment(log: nil) else { return PlatformMetrics(shares: [], minutes: [:]) }
         let split = deployment.versions.sorted { $0.percentage > $1.percentage }
         let byID = try await WorkersAnalytics(api: api, script: script, since: start)
-            .counts(versions: split.map(\.versionID), now: end.addingTimeInterval(-1), log: nil)
+            .countsByMinute(versions: split.map(\.versionID), now: end.addingTimeInterval(-1), log: nil)
         var shares: [PlatformShare] = []
-        var counts: [String: AgentResponse.ColorCounts] = [:]
+        var minutes: [String: [Int: AgentResponse.ColorCounts]] = [:]
         for share in split {
             let tag = try? await api.call("GET", try scriptPath() + "/versions/\(share.versionID)", as: CloudflareAnswer.WorkerVersion.self).tag
             let name = tag ?? String(share.versionID.prefix(8))
-            counts[name] = byID[share.versionID]
-            shares.append(PlatformMetrics.share(name, version: tag, percent: share.percentage, counts: byID[share.versionID]))
+            minutes[name] = byID[share.versionID]
+            shares.append(PlatformMetrics.share(name, version: tag, percent: share.percentage, minutes: byID[share.versionID]))
         }
         return PlatformMetrics(
-            shares: shares, counts: counts, note: "p95 is the wall time p99: Cloudflare publishes no p95")
+            shares: shares, minutes: minutes, note: "p95 is the wall time p99: Cloudflare publishes no p95")
     }
 }
