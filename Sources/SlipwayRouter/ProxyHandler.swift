@@ -278,7 +278,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     private func upstreamHead(for request: Request) -> HTTPRequestHead {
         var head = request.head
-        head.version = .http1_1
+        // Setting the version copies the head's storage, even to the value it has.
+        if head.version != .http1_1 {
+            head.version = .http1_1
+        }
         head.headers.removeHopByHopHeaders()
         head.headers.remove(name: "expect")
         if let body = request.body {
@@ -355,7 +358,9 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private func clientHead(from upstream: HTTPResponseHead, for exchange: Exchange) -> HTTPResponseHead {
         var head = upstream
         let version = exchange.request.head.version
-        head.version = version
+        if head.version != version {
+            head.version = version
+        }
         head.headers.removeHopByHopHeaders()
         head.headers.replaceOrAdd(name: "x-slipway-color", value: exchange.color.rawValue)
         let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)
