@@ -214,8 +214,16 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A malformed request was answered with 400 by the server pipeline, unless a response was
-        // owed; that one is finished first.
+        // A malformed request is answered with 400, unless part of a response is out; that one is
+        // finished first. Done here rather than by NIO's `HTTPServerProtocolErrorHandler`, which
+        // would be one more hop for every part of every request and response.
+        if error is HTTPParserError, exchange?.statusCode == nil {
+            let head = HTTPResponseHead(
+                version: .http1_1, status: .badRequest,
+                headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
         if isBusy {
             quiescing = true
         } else {
