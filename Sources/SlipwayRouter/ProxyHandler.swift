@@ -214,8 +214,16 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A malformed request was answered with 400 by the server pipeline, unless a response was
-        // owed; that one is finished first.
+        // A malformed request is answered with 400, unless part of a response is out; that one is
+        // finished first. Done here rather than by NIO's `HTTPServerProtocolErrorHandler`, which
+        // would be one more hop for every part of every request and response.
+        if error is HTTPParserError, exchange?.statusCode == nil {
+            let head = HTTPResponseHead(
+                version: .http1_1, status: .badRequest,
+                headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
         if isBusy {
             quiescing = true
         } else {
@@ -278,7 +286,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     private func upstreamHead(for request: Request) -> HTTPRequestHead {
         var head = request.head
-        head.version = .http1_1
+        // Setting the version copies the head's storage, even to the value it has.
+        if head.version != .http1_1 {
+            head.version = .http1_1
+        }
         head.headers.removeHopByHopHeaders()
         head.headers.remove(name: "expect")
         if let body = request.body {
@@ -355,7 +366,9 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private func clientHead(from upstream: HTTPResponseHead, for exchange: Exchange) -> HTTPResponseHead {
         var head = upstream
         let version = exchange.request.head.version
-        head.version = version
+        if head.version != version {
+            head.version = version
+        }
         head.headers.removeHopByHopHeaders()
         head.headers.replaceOrAdd(name: "x-slipway-color", value: exchange.color.rawValue)
         let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)

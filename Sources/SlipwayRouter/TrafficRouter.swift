@@ -81,12 +81,15 @@ public final class TrafficRouter: Sendable {
                     if case .closing = admission {
                         return channel.close()
                     }
+                    let overLimit = if case .overLimit = admission { true } else { false }
                     return channel.eventLoop.makeCompletedFuture {
                         // Headers going out come from NIO's parser (which rejects what the validator
                         // would) or are the router's own, so validating them again costs for nothing.
+                        // `ProxyHandler` answers malformed requests itself.
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
-                        if case .overLimit = admission {
+                            withPipeliningAssistance: false, withErrorHandling: overLimit,
+                            withOutboundHeaderValidation: false)
+                        if overLimit {
                             try channel.pipeline.syncOperations.addHandler(
                                 ConnectionLimitResponder(route: route.name, configuration: route.configuration))
                         } else {

@@ -177,6 +177,24 @@ struct ClientLimitsTests {
         }
     }
 
+    @Test("a request the parser rejects gets 400 and the connection is closed; it reaches no upstream")
+    func answersMalformedRequests() async throws {
+        try await RoutedBackends.run { routed in
+            for request in [
+                "GET / HTTP/1.1\r\nHost: a.test\r\nNo colon here\r\n\r\n",
+                "G(T / HTTP/1.1\r\nHost: a.test\r\n\r\n",
+            ] {
+                let connection = try await RawConnection.connect(port: routed.port)
+                defer { connection.close() }
+                try await connection.send(request)
+                try await waitUntil("the router answers and closes") { !connection.isOpen }
+                #expect(connection.response.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(request)")
+                #expect(connection.response.lowercased().contains("connection: close\r\n"), "\(request)")
+            }
+            #expect(routed.blue.acceptedConnections == 0)
+        }
+    }
+
     @Test("an absolute-form target naming another host gets 400; naming the Host, it goes upstream as a path")
     func refusesAbsoluteTargetsForOtherHosts() async throws {
         try await RoutedBackends.run { routed in
