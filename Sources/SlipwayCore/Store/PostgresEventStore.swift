@@ -202,13 +202,6 @@ public struct PostgresEventStore: EventLog {
         }
     }
 
-    /// The login appends are recorded under.
-    public func login() async throws(SlipwayError) -> String {
-        try await withConnection(doing: "cannot read the store's login") { connection in
-            try await connection.query("SELECT current_user::text", logger: logger).decode(String.self).first { _ in true } ?? ""
-        }
-    }
-
     // MARK: Following
 
     /// Listens on `channel` and reads the events after the last one seen on each notification.
@@ -288,11 +281,9 @@ public struct PostgresEventStore: EventLog {
 
     /// Copies every event of `source` as it is (id, time, actor, kind, payload) in one
     /// transaction, so a failure leaves nothing behind; refuses when this store holds events.
-    /// `progress` is told the events copied so far. Returns how many were copied.
+    /// Returns how many were copied.
     @discardableResult
-    public func copy(
-        from source: any EventLog, progress: @escaping @Sendable (Int) -> Void = { _ in }
-    ) async throws(SlipwayError) -> Int {
+    public func copy(from source: any EventLog) async throws(SlipwayError) -> Int {
         let logger = logger
         let location = location
         return try await withConnection(doing: "cannot migrate into the store") { connection in
@@ -313,7 +304,6 @@ public struct PostgresEventStore: EventLog {
                     _ = try await connection.query(Self.insertion(of: page), logger: logger)
                     copied += page.count
                     last = newest.id
-                    progress(copied)
                 }
                 if last > 0 {
                     _ = try await connection.query("SELECT setval('slipway.events_id_seq', \(last))", logger: logger)
