@@ -32,10 +32,12 @@ public struct Engine: Sendable {
             throw SlipwayError(.noWorkspace(searchedFrom: directory.path))
         }
         var workspace = try Workspace.load(at: location)
+        // No quiet fallback: with a shared store chosen, the SQLite file is not the team's history.
+        if let chosen = try workspace.config.storeURL(environment: environment) {
+            throw SlipwayError(.embeddedStoreNeeded(chosen: chosen.masked))
+        }
         setAsideUnsupportedStrategies(in: &workspace)
-        let secretNames = workspace.config.secretNames + workspace.components.flatMap(\.settings.secrets)
-        let passwords = workspace.config.databases.values.compactMap { $0.urlEnv.flatMap { environment[$0] }.flatMap(DatabaseURL.password(in:)) }
-        let masker = SecretMasker(environment: environment, names: secretNames, also: passwords)
+        let masker = Self.masker(for: workspace, environment: environment)
         let store = try EventStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
             identity: ActorIdentity.onThisMachine(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
@@ -44,6 +46,15 @@ public struct Engine: Sendable {
             workspace: workspace, store: store, git: git, masker: masker,
             output: { output(masker.mask($0)) }, origin: Actor.origin(origin, environment: environment),
             environment: environment)
+    }
+
+    /// What the engine masks for `workspace`: secrets by name, every database's password and the
+    /// shared store's.
+    static func masker(for workspace: Workspace, environment: [String: String]) -> SecretMasker {
+        let secretNames = workspace.config.secretNames + workspace.components.flatMap(\.settings.secrets)
+        let passwords = workspace.config.databases.values.compactMap { $0.urlEnv.flatMap { environment[$0] }.flatMap(DatabaseURL.password(in:)) }
+        let store = (try? workspace.config.storeURL(environment: environment)).flatMap { $0 }
+        return SecretMasker(environment: environment, names: secretNames, also: passwords + [store?.password].compactMap { $0 })
     }
 
     public var executor: RunExecutor {

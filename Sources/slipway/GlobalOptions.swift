@@ -102,6 +102,30 @@ struct GlobalOptions: ParsableArguments {
         return loaded
     }
 
+    /// The team's shared store when one is chosen (`store:` in slipway.yml or `SLIPWAY_STORE_URL`).
+    func sharedStoreURL() throws(SlipwayError) -> StoreURL? {
+        try Workspace.load(at: workspaceRoot()).config.storeURL(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// For commands that reach the embedded store's files without opening the engine: refused,
+    /// never a quiet fallback, while a shared store is chosen.
+    func refuseSharedStore() throws(SlipwayError) {
+        if let shared = try sharedStoreURL() { throw SlipwayError(.embeddedStoreNeeded(chosen: shared.masked)) }
+    }
+
+    /// The workspace's event log: the shared PostgreSQL store when one is chosen, else the
+    /// embedded store as `openEngine` opens it.
+    func openEventLog(json: Bool) async throws(SlipwayError) -> any EventLog {
+        let notice: @Sendable (String) -> Void = { line in Self.diagnostics.notice("\(line)") }
+        if let shared = try await Engine.openSharedEventLog(workspace: workspaceRoot(), notice: notice) {
+            if let state {
+                throw SlipwayError.usage("--state \(state) names an embedded store, and the shared store \(shared.location) is chosen")
+            }
+            return shared
+        }
+        return try await openEngine(json: json).store
+    }
+
     /// For commands that print JSON: engine progress goes to stderr so stdout stays parseable.
     func openEngine(json: Bool) async throws(SlipwayError) -> Engine {
         guard json else { return try await openEngine() }

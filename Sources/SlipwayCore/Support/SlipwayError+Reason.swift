@@ -41,6 +41,8 @@ extension SlipwayError {
         case malformedReport(file: String, ReportPlace, problem: String)
         /// The store file at `path` failed while `doing` something.
         case store(path: String, StoreProblem, doing: String?)
+        /// A command that works on the embedded store only while a shared store (`chosen`, masked) is chosen.
+        case embeddedStoreNeeded(chosen: String)
         /// No workspace in the folder searched from or any folder above it.
         case noWorkspace(searchedFrom: String)
         /// A file or folder could not be acted on; `what` names it when its path alone does not.
@@ -127,7 +129,7 @@ extension SlipwayError {
         public var category: Category {
             switch self {
             case .configuration, .unknownComponent, .unknownEnvironment, .unknownRun, .unknownRequest, .invalidValue, .reasonRequired,
-                 .noWorkspace, .notAColor, .environmentRequired, .promotionToItself, .secretsFile:
+                 .noWorkspace, .notAColor, .environmentRequired, .promotionToItself, .secretsFile, .embeddedStoreNeeded:
                 .usage
             case .cancelled, .lockHeld, .notHealthy, .gateRefused, .accessRefused, .selfApproval, .approvalsBypassed,
                  .cannotRun, .commandFailed, .malformedReport, .store, .fileAccess, .cannotGiveAway, .runNotRunning,
@@ -207,6 +209,9 @@ extension SlipwayError {
                 case .failed(let said):
                     return "\(doing)store \(path): \(said)"
                 }
+            case .embeddedStoreNeeded(let chosen):
+                return "this command needs the embedded store for now, and the store chosen is \(chosen) "
+                    + "(store: in slipway.yml or \(StoreURL.variable)); on PostgreSQL, events, store migrate and store check work"
             case .noWorkspace(let directory):
                 return "no workspace here: no slipway.yml, apps/ or services/ in \(directory) or above (use --workspace DIR)"
             case .fileAccess(let action, let path, let what, let problem):

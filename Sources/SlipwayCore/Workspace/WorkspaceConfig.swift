@@ -38,8 +38,16 @@ public struct WorkspaceConfig: Sendable {
     public var productionGates = ProductionGates.off
     /// Who may do what; nil (no `roles:` block) lets everyone do everything.
     public var roles: RoleSettings?
+    /// The team's shared store (`store: postgres://...`); nil keeps the embedded one.
+    public var store: StoreURL?
 
     public init() {}
+
+    /// The shared store chosen: `SLIPWAY_STORE_URL` when set, else `store:`; nil for the embedded one.
+    public func storeURL(environment: [String: String]) throws(SlipwayError) -> StoreURL? {
+        if let text = environment[StoreURL.variable], !text.isEmpty { return try StoreURL(text, name: StoreURL.variable) }
+        return store
+    }
 
     /// Every variable whose value is masked: `secrets:` and each database's `url_env`.
     public var secretNames: [String] {
@@ -58,7 +66,7 @@ public struct WorkspaceConfig: Sendable {
 
     static let keys = [
         "environments", "branches", "read_only", "tags", "secrets", "global_paths",
-        "parallelism", "components", "alerts", "databases", "backups", "production_gates", "roles",
+        "parallelism", "components", "alerts", "databases", "backups", "production_gates", "roles", "store",
     ] + ComponentSettings.sharedKeys
 
     /// Reads `slipway.yml` text; `file` is the name used in error messages.
@@ -136,6 +144,14 @@ public struct WorkspaceConfig: Sendable {
                 throw node.location.error("production_gates must be required or off, found '\(text)'")
             }
             config.productionGates = gates
+        }
+        if let node = entries["store"] {
+            let text = try node.string("store")
+            do {
+                config.store = try StoreURL(text, name: "store")
+            } catch {
+                throw node.location.error(error.message)
+            }
         }
         if let node = entries["roles"] { config.roles = try RoleSettings.parse(node, environments: config.environmentNames) }
         config.componentDefaults = try ComponentSettings().overlaid(with: entries)

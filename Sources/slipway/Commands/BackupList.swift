@@ -32,6 +32,7 @@ struct BackupList: AsyncParsableCommand {
             return show(target, backups, segments: try target.folder.segments())
         }
         // Not through the engine: the backups are wanted most when the store does not open.
+        try global.refuseSharedStore()
         let folder = StoreBackupFolder(statePath: global.statePath(in: try global.workspaceRoot()))
         let backups = try folder.list()
         if json { return try JSONOutput.print(backups) }

@@ -28,6 +28,7 @@ struct BackupVerify: AsyncParsableCommand {
             }
             return try await drill(subject, env: env)
         }
+        try global.refuseSharedStore()
         let folder = StoreBackupFolder(statePath: global.statePath(in: try global.workspaceRoot()))
         let backup = try folder.backup(id: subject)
         let check = folder.verify(backup)

@@ -12,8 +12,8 @@ struct Events: AsyncParsableCommand {
     @Option(help: "How many of the newest events to print first.") var limit = 50
 
     func run() async throws {
-        let engine = try await global.openEngine(json: json)
-        let latest = try engine.latestEventID()
+        let log = try await global.openEventLog(json: json)
+        let latest = try await log.latestEventID()
         var lastID = max(0, latest - Int64(limit))
         if lastID > 0, !json {
             // Said on stderr, so the lines on stdout stay events only.
@@ -21,15 +21,18 @@ struct Events: AsyncParsableCommand {
         }
         let page = 1000
         while true {
-            let events = try engine.events(after: lastID, limit: page, component: component)
+            let events = try await log.events(after: lastID, limit: page, component: component)
             for event in events {
                 print(json ? try Self.jsonLine(event) : Self.textLine(event))
                 lastID = event.id
             }
             fflush(nil)
-            if events.count == page { continue }
-            guard follow else { break }
-            try await Task.sleep(for: .milliseconds(200))
+            if events.count < page { break }
+        }
+        guard follow else { return }
+        for try await event in log.follow(after: lastID, component: component) {
+            print(json ? try Self.jsonLine(event) : Self.textLine(event))
+            fflush(nil)
         }
     }
 

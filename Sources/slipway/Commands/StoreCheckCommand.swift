@@ -5,11 +5,18 @@ import SlipwayCore
 struct StoreCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the store file with SQLite's integrity check and its projection against the events; exit 1 on any problem.")
+        abstract: "Check the store file with SQLite's integrity check and its projection against the events (a PostgreSQL store: its schema and that every event folds); exit 1 on any problem.")
 
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        if let shared = try await Engine.openSharedEventLog(workspace: global.workspaceRoot()) {
+            // Opening it checked the schema; folding reads and decodes every event.
+            let events = try await shared.latestEventID()
+            let folded = try await shared.foldEvents()
+            print("store ok: \(shared.location), \(events) events, schema current, \(folded.states.count) component states folded from them")
+            return
+        }
         // Not through the engine: a store too damaged to open is what this command is for.
         let path = try global.state.map { URL(fileURLWithPath: $0) }
             ?? global.loadWorkspace().stateDirectory.appendingPathComponent("state.db")

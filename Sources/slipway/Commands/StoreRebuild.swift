@@ -12,6 +12,7 @@ struct StoreRebuild: AsyncParsableCommand {
     var fromAgent = false
 
     func run() async throws {
+        try global.refuseSharedStore()
         if fromAgent { return try await recoverFromAgent() }
         let store = try await global.openEngine().store
         let before = try store.projection()

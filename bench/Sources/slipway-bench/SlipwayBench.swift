@@ -8,11 +8,11 @@ import ArgumentParser
 /// seconds, default 60; 0 skips) for the machine to be quiet, and it prints how busy the machine
 /// was (all processes, this one included) during each phase.
 @main
-struct SlipwayBench: ParsableCommand {
+struct SlipwayBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slipway-bench",
         abstract: "The foundation issue's acceptance figures: discovery, appends, rebuild.",
         subcommands: [AllCommand.self, DiscoveryCommand.self, AppendCommand.self, GrowCommand.self, RebuildCommand.self,
-                      PastCommand.self],
+                      PastCommand.self, PostgresAppendCommand.self],
         defaultSubcommand: AllCommand.self)
 }

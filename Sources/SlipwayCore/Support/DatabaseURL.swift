@@ -25,6 +25,8 @@ public struct DatabaseURL: Sendable {
     public var password: String?
     public var database: String?
     public var tls: TLSMode
+    /// libpq's `application_name`: how the server lists the connection in `pg_stat_activity`.
+    public var applicationName: String?
 
     /// Parses `text`; the error never repeats the text, which holds a password.
     public init(_ text: String, name: String) throws(SlipwayError) {
@@ -51,6 +53,7 @@ public struct DatabaseURL: Sendable {
             throw SlipwayError(.databaseSetup(.unknownSSLMode(mode, of: name)))
         }
         self.tls = tls
+        applicationName = query["application_name"]
     }
 
     /// The password on its own, to be masked wherever it may show.
@@ -79,12 +82,16 @@ public struct DatabaseURL: Sendable {
     }
 
     public func configuration() throws(SlipwayError) -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
         switch endpoint {
         case .socket(let path):
-            return .init(unixSocketPath: path, username: user, password: password, database: database)
+            configuration = .init(unixSocketPath: path, username: user, password: password, database: database)
         case .tcp(let host, let port):
-            return .init(host: host, port: port, username: user, password: password, database: database, tls: try tlsSetting())
+            configuration = .init(
+                host: host, port: port, username: user, password: password, database: database, tls: try tlsSetting())
         }
+        if let applicationName { configuration.options.additionalStartupParameters.append(("application_name", applicationName)) }
+        return configuration
     }
 
     private func tlsSetting() throws(SlipwayError) -> PostgresConnection.Configuration.TLS {

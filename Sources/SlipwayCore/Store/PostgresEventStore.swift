@@ -1,0 +1,339 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The event log on a team's shared PostgreSQL database (`store: postgres://...` or
+/// `SLIPWAY_STORE_URL`), in tables of its own in the `slipway` schema.
+///
+/// Appends hold a transaction-level advisory lock from before their ids are drawn until they
+/// commit, so ids commit in order and a reader of "the events after N" never misses a lower id
+/// committed late; each append notifies `channel` in the same transaction, which is what lets a
+/// follower wait instead of poll. The actor of an append is the database login (`current_user`).
+///
+/// Every operation opens a connection of its own and closes it: a CLI command makes a few, and
+/// a connection the server dropped is never reused.
+public struct PostgresEventStore: EventLog {
+    /// The channel every append notifies, the newest id as payload.
+    public static let channel = "slipway_events"
+    /// The lock every append holds for its transaction ("slipevt" in ASCII).
+    static let appendLockKey: Int64 = 0x73_6C_69_70_65_76_74
+
+    public let url: StoreURL
+    let masker: SecretMasker
+    /// How long a follower waits between reads while it has no listening connection.
+    let pollInterval: Duration
+    /// Told (on one line) when a follower loses its listening connection and when it has one again.
+    let notice: @Sendable (String) -> Void
+    let logger = Logger(label: "slipway.store")
+
+    public var location: String { url.masked }
+
+    /// Opens the store at `url`, creating its schema in a new database and adding the versions an
+    /// older Slipway left out; a database a newer Slipway wrote is refused. `masker` masks what
+    /// appends store; the URL's password is masked in every message.
+    public static func open(
+        _ url: StoreURL, masker: SecretMasker = SecretMasker(values: []), pollInterval: Duration = .milliseconds(500),
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws(SlipwayError) -> PostgresEventStore {
+        let store = PostgresEventStore(
+            url: url, masker: masker.adding([url.password, url.text].compactMap { $0 }), pollInterval: pollInterval,
+            notice: notice)
+        let version = try await store.withConnection(doing: "cannot open the store") { connection in
+            try await PostgresStoreSchema.migrate(connection, logger: store.logger)
+        }
+        guard version <= PostgresStoreSchema.latest else {
+            throw SlipwayError.failure(
+                "the store at \(url.masked) was written by a newer Slipway (schema \(version)); "
+                    + "this slipway knows up to \(PostgresStoreSchema.latest): upgrade slipway")
+        }
+        return store
+    }
+
+    // MARK: Connections
+
+    func connect() async throws -> PostgresConnection {
+        try await PostgresConnection.connect(configuration: url.database.configuration(), id: 1, logger: logger)
+    }
+
+    /// Runs `body` on a new connection, closed afterwards; any failure becomes one line naming the
+    /// store (masked) and what was being done.
+    func withConnection<Result: Sendable>(
+        doing: String, _ body: (PostgresConnection) async throws -> Result
+    ) async throws(SlipwayError) -> Result {
+        let connection: PostgresConnection
+        do {
+            connection = try await connect()
+        } catch {
+            throw failure(error, doing: doing, connecting: true)
+        }
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw failure(error, doing: doing, connecting: false)
+        }
+    }
+
+    func failure(_ error: any Error, doing: String, connecting: Bool) -> SlipwayError {
+        if let error = error as? SlipwayError { return error }
+        if let error = error as? PostgresTransactionError, let inner = error.closureError as? SlipwayError { return inner }
+        let said = masker.mask(Self.describe(error))
+        return SlipwayError(.store(path: location, .failed(connecting ? "cannot connect: \(said)" : said), doing: doing))
+    }
+
+    /// What the server or driver said about `error`, on one line.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.closureError ?? error.beginError ?? error.commitError { return describe(inner) }
+        }
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo, let message = info[.message] {
+                return message + (info[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+            }
+            return error.underlying.map { "\($0)" } ?? "\(error.code)"
+        }
+        return "\(error)".replacingOccurrences(of: "\n", with: " ")
+    }
+
+    // MARK: Appending
+
+    /// Appends `events` in one transaction under the append lock, notifying followers as it commits.
+    @discardableResult
+    public func append(_ events: [NewEvent]) async throws(SlipwayError) -> [Event] {
+        guard !events.isEmpty else { return [] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let now = Date()
+        var rows: [(time: Int64, event: NewEvent, payload: String)] = []
+        do {
+            for event in events {
+                let milliseconds = Int64(((event.time ?? now).timeIntervalSince1970 * 1000).rounded())
+                rows.append((milliseconds, event, masker.mask(String(decoding: try encoder.encode(event.details), as: UTF8.self))))
+            }
+        } catch {
+            throw SlipwayError.failure("cannot encode an event for the store at \(location): \(error)")
+        }
+        var bindings = PostgresBindings(capacity: rows.count * 7)
+        var values: [String] = []
+        for (index, row) in rows.enumerated() {
+            let base = index * 7
+            values.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+            bindings.append(row.time)
+            bindings.append(row.event.kind.rawValue)
+            bindings.append(Int32(StoreSchema.eventSchemaVersion))
+            bindings.append(row.event.component)
+            bindings.append(row.event.environment)
+            bindings.append(row.event.runID)
+            bindings.append(row.payload)
+        }
+        let insert = PostgresQuery(unsafeSQL: """
+            INSERT INTO slipway.events (time, kind, schema_version, component, environment, run_id, payload)
+            VALUES \(values.joined(separator: ", "))
+            RETURNING id, actor
+            """, binds: bindings)
+        let logger = logger
+        let recorded = try await withConnection(doing: "cannot append to the store") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
+                var recorded: [(id: Int64, actor: String)] = []
+                for try await row in try await connection.query(insert, logger: logger).decode((Int64, String).self) {
+                    recorded.append(row)
+                }
+                // One INSERT draws its ids in the order of its rows.
+                recorded.sort { $0.id < $1.id }
+                let newest = String(recorded.last?.id ?? 0)
+                _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(newest))", logger: logger)
+                return recorded
+            }
+        }
+        return zip(rows, recorded).map { row, recorded in
+            Event(
+                id: recorded.id, time: Date(milliseconds: row.time), actor: recorded.actor, kind: row.event.kind.rawValue,
+                schemaVersion: StoreSchema.eventSchemaVersion, component: row.event.component,
+                environment: row.event.environment, runID: row.event.runID, payload: row.payload)
+        }
+    }
+
+    @discardableResult
+    public func append(_ event: NewEvent) async throws(SlipwayError) -> Event {
+        try await append([event])[0]
+    }
+
+    // MARK: Reading
+
+    public func events(after id: Int64 = 0, limit: Int = 1000, component: String? = nil) async throws(SlipwayError) -> [Event] {
+        try await withConnection(doing: "cannot read the store's events") { connection in
+            try await Self.events(after: id, limit: limit, component: component, on: connection, logger: logger)
+        }
+    }
+
+    static func events(
+        after id: Int64, limit: Int, component: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [Event] {
+        let limit = Int64(limit)
+        let query: PostgresQuery = if let component {
+            """
+            SELECT id, time, actor, kind, schema_version, component, environment, run_id, payload
+            FROM slipway.events WHERE id > \(id) AND component = \(component) ORDER BY id LIMIT \(limit)
+            """
+        } else {
+            """
+            SELECT id, time, actor, kind, schema_version, component, environment, run_id, payload
+            FROM slipway.events WHERE id > \(id) ORDER BY id LIMIT \(limit)
+            """
+        }
+        var events: [Event] = []
+        let rows = try await connection.query(query, logger: logger)
+            .decode((Int64, Int64, String, String, Int32, String?, String?, String?, String).self)
+        for try await (id, time, actor, kind, version, component, environment, runID, payload) in rows {
+            events.append(Event(
+                id: id, time: Date(milliseconds: time), actor: actor, kind: kind, schemaVersion: Int(version),
+                component: component, environment: environment, runID: runID, payload: payload))
+        }
+        return events
+    }
+
+    public func latestEventID() async throws(SlipwayError) -> Int64 {
+        try await withConnection(doing: "cannot read the store's events") { connection in
+            try await connection.query("SELECT COALESCE(MAX(id), 0)::bigint FROM slipway.events", logger: logger)
+                .decode(Int64.self).first { _ in true } ?? 0
+        }
+    }
+
+    // MARK: Following
+
+    /// Listens on `channel` and reads the events after the last one seen on each notification.
+    /// When the listening connection drops, it reads by polling every `pollInterval` and tries
+    /// to listen again each time, resuming from the last id seen, so no event is lost or repeated.
+    public func follow(after id: Int64, component: String?) -> AsyncThrowingStream<Event, any Error> {
+        AsyncThrowingStream { continuation in
+            let follower = Task {
+                var last = id
+                var lost = false
+                while !Task.isCancelled {
+                    do {
+                        let connection = try await connect()
+                        do {
+                            try await connection.listen(on: Self.channel) { notifications in
+                                // Listening from here on: what committed before is read now, the rest on notice.
+                                last = try await deliver(after: last, component: component, on: connection, to: continuation)
+                                if lost {
+                                    lost = false
+                                    notice("listening to the store at \(location) again")
+                                }
+                                for try await _ in notifications {
+                                    last = try await deliver(after: last, component: component, on: connection, to: continuation)
+                                }
+                                if !Task.isCancelled { throw ListenerEnded() }
+                            }
+                        } catch {
+                            try? await connection.close()
+                            throw error
+                        }
+                        try? await connection.close()
+                    } catch {
+                        guard !Task.isCancelled else { break }
+                        if !lost {
+                            lost = true
+                            notice("lost the store's connection (\(masker.mask(Self.describe(error)))); reading it every "
+                                + "\(pollInterval) until it listens again")
+                        }
+                    }
+                    guard !Task.isCancelled else { break }
+                    // Polling while there is no listener; a read that fails too is tried again next time.
+                    if let connection = try? await connect() {
+                        if let reached = try? await deliver(after: last, component: component, on: connection, to: continuation) {
+                            last = reached
+                        }
+                        try? await connection.close()
+                    }
+                    try? await Task.sleep(for: pollInterval)
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in follower.cancel() }
+        }
+    }
+
+    private struct ListenerEnded: Error, CustomStringConvertible {
+        var description: String { "the server ended the notifications" }
+    }
+
+    /// Yields every event after `id` and returns the id of the last one yielded (or `id`).
+    private func deliver(
+        after id: Int64, component: String?, on connection: PostgresConnection,
+        to continuation: AsyncThrowingStream<Event, any Error>.Continuation
+    ) async throws -> Int64 {
+        var last = id
+        while true {
+            let events = try await Self.events(after: last, limit: 1000, component: component, on: connection, logger: logger)
+            for event in events {
+                continuation.yield(event)
+                last = event.id
+            }
+            if events.count < 1000 { return last }
+        }
+    }
+
+    // MARK: Migrating
+
+    /// Copies every event of `source` as it is (id, time, actor, kind, payload) in one
+    /// transaction, so a failure leaves nothing behind; refuses when this store holds events.
+    /// Returns how many were copied.
+    @discardableResult
+    public func copy(from source: any EventLog) async throws(SlipwayError) -> Int {
+        let logger = logger
+        let location = location
+        return try await withConnection(doing: "cannot migrate into the store") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                // Held to the end: no append can slip in between the check and the copy.
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
+                let held = try await connection.query("SELECT COUNT(*)::bigint FROM slipway.events", logger: logger)
+                    .decode(Int64.self).first { _ in true } ?? 0
+                guard held == 0 else {
+                    throw SlipwayError.usage(
+                        "the store at \(location) already holds \(held) events: migrate only into a store with none")
+                }
+                var last: Int64 = 0
+                var copied = 0
+                while true {
+                    let page = try await source.events(after: last, limit: 1000, component: nil)
+                    guard let newest = page.last else { break }
+                    _ = try await connection.query(Self.insertion(of: page), logger: logger)
+                    copied += page.count
+                    last = newest.id
+                }
+                if last > 0 {
+                    _ = try await connection.query("SELECT setval('slipway.events_id_seq', \(last))", logger: logger)
+                    _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(String(last)))", logger: logger)
+                }
+                return copied
+            }
+        }
+    }
+
+    /// One INSERT of `events` with every column as recorded.
+    static func insertion(of events: [Event]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: events.count * 9)
+        var values: [String] = []
+        for (index, event) in events.enumerated() {
+            let base = index * 9
+            values.append("(" + (1...9).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+            bindings.append(event.id)
+            bindings.append(Int64((event.time.timeIntervalSince1970 * 1000).rounded()))
+            bindings.append(event.actor)
+            bindings.append(event.kind)
+            bindings.append(Int32(event.schemaVersion))
+            bindings.append(event.component)
+            bindings.append(event.environment)
+            bindings.append(event.runID)
+            bindings.append(event.payload)
+        }
+        return PostgresQuery(unsafeSQL: """
+            INSERT INTO slipway.events (id, time, actor, kind, schema_version, component, environment, run_id, payload)
+            VALUES \(values.joined(separator: ", "))
+            """, binds: bindings)
+    }
+}

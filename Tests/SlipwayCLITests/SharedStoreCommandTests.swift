@@ -1,0 +1,146 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// The CLI on a shared PostgreSQL store, as a team runs it: `store migrate`, `events` (and
+/// `--follow` across a killed connection, the appends coming from another process), `store
+/// check`, and every other command refused in one line.
+@Suite(.postgresCluster, .timeLimit(.minutes(5)))
+struct SharedStoreCommandTests {
+    static let password = "pw-team-s3cret"
+
+    /// The test database's URL with a password (the cluster trusts local logins, so it is not
+    /// checked: it is there to be masked).
+    static func urlWithPassword(_ url: String) -> String {
+        url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://postgres:\(password)@")
+    }
+
+    static func deploy(_ component: String, _ version: String, run: String) -> [NewEvent] {
+        [
+            NewEvent(.runStarted, component: component, environment: "staging", runID: run, details: EventDetails(runKind: .deploy, version: version)),
+            NewEvent(.deploySucceeded, component: component, environment: "staging", runID: run, details: EventDetails(version: version, color: "green")),
+            NewEvent(.runFinished, component: component, environment: "staging", runID: run,
+                     details: EventDetails(runKind: .deploy, version: version, outcome: "succeeded")),
+        ]
+    }
+
+    @Test func migrateCopiesTheHistoryAndOnlyEventsAndStoreCheckWorkOnIt() async throws {
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
+        let slipway = SlipwayProcess(workspace)
+        let local = try EventStore(path: workspace.statePath, actor: "erin")
+        try local.append(Self.deploy("api", "v1", run: "r1"))
+        try local.append(Self.deploy("web", "w1", run: "r2"))
+        let url = Self.urlWithPassword(try await PostgresCluster.shared().createDatabase())
+
+        let migrated = try slipway("store", "migrate", "--to", url)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        #expect(migrated.stdout.contains("copied 6 events from \(workspace.statePath.path) into postgres://postgres:****@/"))
+        #expect(migrated.stdout.contains("the projection folded from them equals the embedded store's (2 component states)"))
+        #expect(!(migrated.stdout + migrated.stderr).contains(Self.password))
+
+        let again = try slipway("store", "migrate", "--to", url)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already holds 6 events: migrate only into a store with none"))
+        #expect(!again.stderr.contains(Self.password))
+        #expect(again.stderr.split(separator: "\n").count == 1)
+
+        let shared = [StoreURL.variable: url]
+        let events = try slipway("events", "--json", environment: shared)
+        #expect(events.status == 0, "\(events.stderr)")
+        let lines = events.stdout.split(separator: "\n").compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }
+        #expect(lines.compactMap { $0["id"] as? Int } == [1, 2, 3, 4, 5, 6])
+        #expect(lines.allSatisfy { $0["actor"] as? String == "erin" })
+        let expected = try local.events(after: 0, limit: 10).map { TimeText.rfc3339($0.time) }
+        #expect(lines.compactMap { $0["time"] as? String } == expected)
+
+        let check = try slipway("store", "check", environment: shared)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("store ok: postgres://postgres:****@/"))
+        #expect(check.stdout.contains("6 events, schema current, 2 component states folded from them"))
+
+        for command in [["status"], ["agent", "status"], ["store", "rebuild"], ["backup", "list"]] {
+            let refused = try slipway.run(command, environment: shared)
+            #expect(refused.status == 2, "\(command)")
+            #expect(refused.stderr.contains("this command needs the embedded store for now, and the store chosen is postgres://postgres:****@/"), "\(command): \(refused.stderr)")
+            #expect(!refused.stderr.contains(Self.password))
+        }
+    }
+
+    @Test func aStoreInSlipwayYmlThatIsNoPostgresURLIsAConfigError() throws {
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\nstore: \"https://team:\(Self.password)@db/x\"\n"])
+        let result = try SlipwayProcess(workspace)("events")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("slipway.yml:3:8: the connection string of store is not a postgres:// URL"))
+        #expect(!result.stderr.contains(Self.password))
+    }
+
+    @Test func eventsFollowOnPostgresSurvivesAKilledConnection() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let application = "cli_follower_\(PostgresCluster.databaseName(of: url).suffix(8))"
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
+        let slipway = SlipwayProcess(workspace)
+        let appender = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        let log = workspace.root.appendingPathComponent("follow.log")
+        let follower = try slipway.start(
+            ["events", "--follow", "--json", "--limit", "1000"],
+            environment: [StoreURL.variable: url + "&application_name=\(application)"], log: log)
+        defer {
+            follower.terminate()
+            follower.waitUntilExit()
+        }
+        func printedIDs() -> [Int] {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? Int
+            }
+        }
+        func waitUntil(_ seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if try await condition() { return true }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return try await condition()
+        }
+        let listening = try await waitUntil {
+            try await !cluster.strings("SELECT pid::text FROM pg_stat_activity WHERE application_name = '\(application)'", database: "postgres").isEmpty
+        }
+        #expect(listening, "the follower never connected: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+
+        for index in 0..<60 {
+            try await appender.append([NewEvent(.releaseTagged, component: "api", environment: "staging", details: EventDetails(version: "v\(index)"))])
+            if index == 20 || index == 40 {
+                let ended = try await cluster.strings(
+                    "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = '\(application)'",
+                    database: "postgres")
+                #expect(!ended.isEmpty, "no backend of the follower to end at event \(index + 1)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let all = try await waitUntil(60) { printedIDs().count >= 60 }
+        #expect(all, "printed: \(printedIDs())")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(printedIDs() == Array(1...60))
+        let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(said.contains("lost the store's connection"))
+        #expect(said.contains("listening to the store at postgres://postgres@/"))
+
+        // One change at a time from this process, each waited for generously; the figures are
+        // printed for bench/README.md, not asserted.
+        var latencies: [Double] = []
+        for index in 0..<20 {
+            let start = Date()
+            let event = try await appender.append(NewEvent(.releaseTagged, component: "api", environment: "staging", details: EventDetails(version: "late\(index)")))
+            let shown = try await waitUntil(20) { printedIDs().last == Int(event.id) }
+            #expect(shown, "event \(event.id) not shown within 20 s")
+            latencies.append(Date().timeIntervalSince(start) * 1000)
+        }
+        let sorted = latencies.sorted()
+        print("events --follow on PostgreSQL, append to printed (ms, 20 changes, 20 ms check interval): "
+            + "p50 \(Int(sorted[sorted.count / 2])), max \(Int(sorted.last ?? 0))")
+    }
+}

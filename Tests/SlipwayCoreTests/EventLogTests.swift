@@ -1,0 +1,298 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// The event log's behaviour on both stores: every matrix test runs on the embedded SQLite store
+/// and on a PostgreSQL store (one cluster for the suite, a database for each test).
+@Suite(.postgresCluster, .timeLimit(.minutes(5)))
+struct EventLogTests {
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
+    /// A log of `kind` of the test's own; `masker` masks what it stores.
+    struct Fixture {
+        let log: any EventLog
+        /// A second handle on the same log, as another process would open it.
+        let other: any EventLog
+        let folder: TemporaryWorkspace
+        let url: String?
+    }
+
+    static func open(_ kind: Kind, masker: SecretMasker = SecretMasker(values: []), function: String = #function) async throws -> Fixture {
+        let folder = try TemporaryWorkspace(function: function)
+        switch kind {
+        case .sqlite:
+            let log = try EventStore(path: folder.statePath, actor: "tester", masker: masker)
+            return Fixture(log: log, other: try EventStore(path: folder.statePath, actor: "other"), folder: folder, url: nil)
+        case .postgres:
+            let url = try await PostgresCluster.shared().createDatabase()
+            let log = try await PostgresEventStore.open(StoreURL(url, name: "test"), masker: masker)
+            let other = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+            return Fixture(log: log, other: other, folder: folder, url: url)
+        }
+    }
+
+    static func deploy(_ component: String, _ version: String, run: String = "r1") -> [NewEvent] {
+        [
+            NewEvent(.runStarted, component: component, environment: "staging", runID: run, details: EventDetails(runKind: .deploy, version: version)),
+            NewEvent(.deploySucceeded, component: component, environment: "staging", runID: run, details: EventDetails(version: version, color: "blue")),
+            NewEvent(.runFinished, component: component, environment: "staging", runID: run,
+                     details: EventDetails(runKind: .deploy, version: version, outcome: "succeeded")),
+        ]
+    }
+
+    /// Reads `count` events from `events`, failing after `seconds` (generous: behaviour, not timing).
+    static func take(_ count: Int, from events: AsyncThrowingStream<Event, any Error>, within seconds: Int = 60) async throws -> [Event] {
+        try await withThrowingTaskGroup(of: [Event]?.self) { group in
+            group.addTask {
+                var seen: [Event] = []
+                for try await event in events {
+                    seen.append(event)
+                    if seen.count == count { break }
+                }
+                return seen
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return try #require(first, "fewer than \(count) events within \(seconds) s")
+        }
+    }
+
+    // MARK: Both stores
+
+    @Test(arguments: Kind.allCases)
+    func appendsGetIncreasingIdsAndReadBackInOrder(kind: Kind) async throws {
+        let fixture = try await Self.open(kind)
+        let log = fixture.log
+        #expect(try await log.latestEventID() == 0)
+        let first = try await log.append(Self.deploy("api", "v1"))
+        let second = try await fixture.other.append([NewEvent(.releaseTagged, component: "web", environment: "staging", details: EventDetails(version: "v2"))])
+        let all = first + second
+        #expect(all.map(\.id) == [1, 2, 3, 4])
+        #expect(try await log.latestEventID() == 4)
+        let read = try await log.events(after: 0, limit: 100, component: nil)
+        #expect(read == all)
+        #expect(try await log.events(after: 1, limit: 2, component: nil).map(\.id) == [2, 3])
+        #expect(try await log.events(after: 0, limit: 100, component: "web").map(\.id) == [4])
+        #expect(read.allSatisfy { $0.schemaVersion == 1 && $0.kind == $0.knownKind?.rawValue })
+    }
+
+    @Test(arguments: Kind.allCases)
+    func payloadsAreMaskedBeforeTheyAreStored(kind: Kind) async throws {
+        let fixture = try await Self.open(kind, masker: SecretMasker(values: ["hunter2-token"]))
+        try await fixture.log.append([NewEvent(.deployRefused, component: "api", environment: "staging", details: EventDetails(reason: "token hunter2-token refused"))])
+        let stored = try await fixture.other.events(after: 0, limit: 10, component: nil)
+        #expect(stored.count == 1)
+        #expect(!stored[0].payload.contains("hunter2-token"))
+        #expect(stored[0].details?.reason == "token **** refused")
+    }
+
+    @Test(arguments: Kind.allCases)
+    func foldingTheLogGivesTheFleet(kind: Kind) async throws {
+        let fixture = try await Self.open(kind)
+        try await fixture.log.append(Self.deploy("api", "v1", run: "r1"))
+        try await fixture.log.append(Self.deploy("api", "v2", run: "r2"))
+        let fleet = try await fixture.log.foldEvents(pageSize: 2)
+        let api = try #require(fleet.states[.init(component: "api", environment: "staging")])
+        #expect(api.liveVersion == "v2")
+        #expect(api.previousVersions == ["v1"])
+        #expect(api.lastEventID == 6)
+    }
+
+    @Test(arguments: Kind.allCases)
+    func aFollowerSeesEachLaterEventOnceInOrder(kind: Kind) async throws {
+        let fixture = try await Self.open(kind)
+        try await fixture.log.append(Self.deploy("api", "v1"))
+        let events = fixture.log.follow(after: 1, component: nil)
+        let appender = Task {
+            for index in 0..<20 {
+                try await fixture.other.append([NewEvent(.releaseTagged, component: "api", environment: "staging", details: EventDetails(version: "v\(index)"))])
+            }
+        }
+        let seen = try await Self.take(22, from: events)
+        try await appender.value
+        #expect(seen.map(\.id) == Array(2...23))
+    }
+
+    @Test(arguments: Kind.allCases)
+    func aFollowerOfOneComponentSeesOnlyItsEvents(kind: Kind) async throws {
+        let fixture = try await Self.open(kind)
+        let events = fixture.log.follow(after: 0, component: "web")
+        try await fixture.other.append(Self.deploy("api", "v1") + Self.deploy("web", "v1", run: "r2"))
+        let seen = try await Self.take(3, from: events)
+        #expect(seen.map(\.id) == [4, 5, 6])
+        #expect(seen.allSatisfy { $0.component == "web" })
+    }
+
+    // MARK: PostgreSQL
+
+    @Test func aDatabaseANewerSlipwayWroteIsRefused() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        _ = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        try await cluster.execute(
+            "INSERT INTO slipway.schema_versions (version, description) VALUES (99, 'from the future')",
+            database: PostgresCluster.databaseName(of: url))
+        let error = await #expect(throws: SlipwayError.self) { try await PostgresEventStore.open(StoreURL(url, name: "test")) }
+        #expect(error?.message.contains("was written by a newer Slipway (schema 99); this slipway knows up to 1: upgrade slipway") == true)
+        #expect(error?.message.contains("\n") == false)
+        #expect(error?.exitCode == 1)
+    }
+
+    @Test func theActorIsTheDatabaseLoginWhateverSlipwayActorSays() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = PostgresCluster.databaseName(of: url)
+        _ = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        let role = "alice_\(database.suffix(6))"
+        try await cluster.execute("CREATE ROLE \(role) LOGIN")
+        for grant in [
+            "GRANT USAGE ON SCHEMA slipway TO \(role)", "GRANT SELECT, INSERT ON slipway.events TO \(role)",
+            "GRANT SELECT ON slipway.schema_versions TO \(role)", "GRANT USAGE ON SEQUENCE slipway.events_id_seq TO \(role)",
+        ] {
+            try await cluster.execute(grant, database: database)
+        }
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
+        let aliceURL = url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@")
+        let log = try #require(try await Engine.openSharedEventLog(
+            workspace: workspace.root, environment: [StoreURL.variable: aliceURL, "SLIPWAY_ACTOR": "mallory"]))
+        let appended = try await log.append([NewEvent(.releaseTagged, component: "api", environment: "staging")])
+        #expect(appended.map(\.actor) == [role])
+        let stored = try await cluster.strings("SELECT actor FROM slipway.events", database: database)
+        #expect(stored == [role])
+    }
+
+    @Test func theStoreURLsPasswordNeverShows() async throws {
+        let cluster = try PostgresCluster.shared()
+        let password = "pw-s3cret-value"
+        let missing = "postgres://postgres:\(password)@/no_such_database?host=\(cluster.directory.path)"
+        let error = await #expect(throws: SlipwayError.self) { try await PostgresEventStore.open(StoreURL(missing, name: "test")) }
+        let message = try #require(error?.message)
+        #expect(!message.contains(password))
+        #expect(message.contains("postgres://postgres:****@/no_such_database"))
+        #expect(message.contains("no_such_database\" does not exist"))
+
+        // Any other command refuses the shared store in one line, the password masked.
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "store: \"postgres://team:\(password)@db.example:5432/slipway\"\n"])
+        let refusal = await #expect(throws: SlipwayError.self) { try await Engine.open(workspace: workspace.root, state: nil) }
+        #expect(refusal?.exitCode == 2)
+        #expect(refusal?.message.contains("needs the embedded store for now, and the store chosen is postgres://team:****@db.example:5432/slipway") == true)
+        #expect(refusal?.message.contains(password) == false)
+
+        // A store: that is no PostgreSQL URL is a config error at its place, not repeating the text.
+        let config = #expect(throws: SlipwayError.self) {
+            try WorkspaceConfig.parse("environments:\n  staging: {}\nstore: mysql://team:\(password)@db/slipway\n", file: "slipway.yml")
+        }
+        #expect(config?.message == "slipway.yml:3:8: the connection string of store is not a postgres:// URL")
+        #expect(config?.exitCode == 2)
+    }
+
+    @Test func migratingCopiesTheEmbeddedHistoryExactly() async throws {
+        let folder = try TemporaryWorkspace()
+        let source = try EventStore(path: folder.statePath, actor: "carol")
+        try source.append(Self.deploy("api", "v1", run: "r1"))
+        try source.append(Self.deploy("web", "w1", run: "r2"))
+        try source.append([NewEvent(.healthChecked, component: "api", environment: "staging", details: EventDetails(reason: "200 OK", healthy: true),
+                                    time: Date(timeIntervalSince1970: 1_700_000_000.123))])
+        try source.append(Self.deploy("api", "v2", run: "r3"))
+        let other = try EventStore(path: folder.statePath, actor: "dave")
+        try other.append([NewEvent(.releaseTagged, component: "api", environment: "production", details: EventDetails(version: "v2"))])
+        let url = try await PostgresCluster.shared().createDatabase()
+        let target = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+
+        #expect(try await target.copy(from: source) == 11)
+
+        let copied = try await target.events(after: 0, limit: 1000, component: nil)
+        #expect(copied == (try source.events(after: 0, limit: 1000)))
+        #expect(Set(copied.map(\.actor)) == ["carol", "dave"])
+        let folded = try await target.foldEvents()
+        #expect(folded == (try source.projection()))
+        #expect(folded.states.count == 3)
+        // The next append goes on after the copied ids.
+        #expect(try await target.append(NewEvent(.releaseTagged, component: "web", environment: "staging")).id == 12)
+
+        let again = await #expect(throws: SlipwayError.self) { try await target.copy(from: source) }
+        #expect(again?.message.contains("already holds 12 events: migrate only into a store with none") == true)
+        #expect(again?.exitCode == 2)
+        #expect(try await target.latestEventID() == 12)
+    }
+
+    /// A source that gives one page of events and then fails, as a store that breaks mid-copy.
+    struct BreakingLog: EventLog {
+        let events: [Event]
+        var location: String { "breaking" }
+        func append(_ events: [NewEvent]) async throws(SlipwayError) -> [Event] { [] }
+        func events(after id: Int64, limit: Int, component: String?) async throws(SlipwayError) -> [Event] {
+            guard id == 0 else { throw SlipwayError.failure("the source broke") }
+            return events
+        }
+        func latestEventID() async throws(SlipwayError) -> Int64 { events.last?.id ?? 0 }
+        func follow(after id: Int64, component: String?) -> AsyncThrowingStream<Event, any Error> { AsyncThrowingStream { $0.finish() } }
+    }
+
+    @Test func aMigrationThatFailsHalfwayLeavesNothing() async throws {
+        let folder = try TemporaryWorkspace()
+        let source = try EventStore(path: folder.statePath, actor: "carol")
+        for index in 0..<400 { try source.append(Self.deploy("api", "v\(index)", run: "r\(index)")) }
+        let page = try source.events(after: 0, limit: 1000)
+        let url = try await PostgresCluster.shared().createDatabase()
+        let target = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+
+        let error = await #expect(throws: SlipwayError.self) { try await target.copy(from: BreakingLog(events: page)) }
+        #expect(error?.message == "the source broke")
+        #expect(try await target.latestEventID() == 0)
+        #expect(try await target.copy(from: source) == 1200)
+    }
+
+    @Test func aFollowerWhoseConnectionIsKilledMissesAndRepeatsNothing() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let application = "follower_\(PostgresCluster.databaseName(of: url).suffix(8))"
+        let notices = NoticeLog()
+        let follower = try await PostgresEventStore.open(
+            StoreURL(url + "&application_name=\(application)", name: "test"), pollInterval: .milliseconds(200),
+            notice: { notices.add($0) })
+        let appender = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        let events = follower.follow(after: 0, component: nil)
+        let writes = Task {
+            for index in 0..<60 {
+                try await appender.append([NewEvent(.releaseTagged, component: "api", environment: "staging", details: EventDetails(version: "v\(index)"))])
+                if index == 20 || index == 40 {
+                    try await Self.terminateBackends(of: application, in: cluster)
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        let seen = try await Self.take(60, from: events)
+        try await writes.value
+        #expect(seen.map(\.id) == Array(1...60))
+        #expect(notices.lines.contains { $0.contains("lost the store's connection") })
+        #expect(notices.lines.contains { $0.contains("listening to the store at") && $0.contains("again") })
+    }
+
+    /// Ends every backend of `application` (waiting until one is there to end).
+    static func terminateBackends(of application: String, in cluster: PostgresCluster) async throws {
+        for _ in 0..<100 {
+            let ended = try await cluster.strings(
+                "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = '\(application)'",
+                database: "postgres")
+            if !ended.isEmpty { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no backend of \(application) to terminate")
+    }
+}
+
+final class NoticeLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func add(_ line: String) { lock.withLock { stored.append(line) } }
+    var lines: [String] { lock.withLock { stored } }
+}
