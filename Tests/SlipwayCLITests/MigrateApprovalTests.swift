@@ -9,16 +9,8 @@ import Testing
 @Suite(.postgresCluster, .timeLimit(.minutes(5)))
 struct MigrateApprovalTests {
     @Test func aProductionMigrationWaitsForAnotherApproverAndTheAgentAppliesIt() async throws {
-        let stagingURL = try await PostgresCluster.shared().createDatabase()
-        let productionURL = try await PostgresCluster.shared().createDatabase()
-        let workspace = try TemporaryWorkspace(files: [
-            "slipway.yml": """
-                databases:
-                  main: {url_env: MAIN_DB_URL}
-                  prod: {url_env: PROD_DB_URL}
-                environments:
-                  staging: {database: main}
-                  production: {database: prod}
+        let workspace = try TemporaryWorkspace(files: MigratingServiceWorkspace.service.merging([
+            "slipway.yml": MigratingServiceWorkspace.databases + """
                 roles:
                   all:
                     everyone: deployer
@@ -27,14 +19,11 @@ struct MigrateApprovalTests {
                     approvals: 1
 
                 """,
-            "services/accounts/Makefile": FakeCloudWorkspace.makefile(name: "accounts"),
-            "services/accounts/slipway.yml": "database: {migrations: migrations/}\n",
-            "services/accounts/migrations/V1__create_accounts.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY);\n",
-        ])
+        ]) { $1 })
         try workspace.commitAll("accounts with a migration")
         var slipway = SlipwayProcess(workspace)
-        slipway.environment["MAIN_DB_URL"] = stagingURL
-        slipway.environment["PROD_DB_URL"] = productionURL
+        try await MigratingServiceWorkspace.connect(&slipway)
+        let productionURL = try #require(slipway.environment["PROD_DB_URL"])
         defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty) }
 
         let staging = try slipway("migrate", "apply", "accounts", "--env", "staging")

@@ -9,31 +9,13 @@ import Testing
 @Suite(.postgresCluster, .timeLimit(.minutes(5)))
 struct PipelineMigrateTests {
     @Test func productionMigratesOnlyWhatStagingAppliedAndItsCodeWaitsForIt() async throws {
-        let staging = try await PostgresCluster.shared().createDatabase()
-        let production = try await PostgresCluster.shared().createDatabase()
-        let workspace = try TemporaryWorkspace(files: [
-            "slipway.yml": """
-                databases:
-                  main: {url_env: MAIN_DB_URL}
-                  prod: {url_env: PROD_DB_URL}
-                environments:
-                  staging: {database: main}
-                  production: {database: prod}
-
-                """ + PipelineWorkspace.gatesOff,
-        ])
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": MigratingServiceWorkspace.databases + PipelineWorkspace.gatesOff])
         try workspace.commitAll("empty")
         let root = try workspace.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        try workspace.write([
-            "services/accounts/Makefile": FakeCloudWorkspace.makefile(name: "accounts"),
-            "services/accounts/app.txt": "accounts-1",
-            "services/accounts/slipway.yml": "database: {migrations: migrations/}\n",
-            "services/accounts/migrations/V1__create_accounts.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY);\n",
-        ])
+        try workspace.write(MigratingServiceWorkspace.service)
         try workspace.commitAll("accounts")
         var slipway = SlipwayProcess(workspace)
-        slipway.environment["MAIN_DB_URL"] = staging
-        slipway.environment["PROD_DB_URL"] = production
+        try await MigratingServiceWorkspace.connect(&slipway)
 
         let first = try slipway("pipeline", "--env", "staging", "--base", root)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
@@ -42,7 +24,7 @@ struct PipelineMigrateTests {
         let stages = try #require(try slipway.json("runs", "show", run.id) as? [String: Any])["stages"] as? [[String: Any]]
         #expect(stages?.compactMap { $0["name"] as? String } == ["detect-changes", "quality-gates", "migrate", "deploy-apps", "validate-deploy"])
         #expect(try await PostgresCluster.shared().strings(
-            "SELECT script FROM flyway_schema_history ORDER BY installed_rank", database: PostgresCluster.databaseName(of: staging))
+            "SELECT script FROM flyway_schema_history ORDER BY installed_rank", database: PostgresCluster.databaseName(of: try #require(slipway.environment["MAIN_DB_URL"])))
             == ["V1__create_accounts.sql"])
 
         try workspace.write(["services/accounts/migrations/V2__add_email.sql": "ALTER TABLE accounts ADD COLUMN email text;\n"])

@@ -9,25 +9,9 @@ import Testing
 @Suite(.postgresCluster, .timeLimit(.minutes(5)))
 struct SchemaRollbackTests {
     @Test func rollbackGoesOverAdditiveMigrationsAndStopsAtAnotherUnlessForcedWithAReason() async throws {
-        let staging = try await PostgresCluster.shared().createDatabase()
-        let production = try await PostgresCluster.shared().createDatabase()
-        let workspace = try TemporaryWorkspace(files: [
-            "slipway.yml": """
-                databases:
-                  main: {url_env: MAIN_DB_URL}
-                  prod: {url_env: PROD_DB_URL}
-                environments:
-                  staging: {database: main}
-                  production: {database: prod}
-                """,
-            "services/accounts/Makefile": FakeCloudWorkspace.makefile(name: "accounts"),
-            "services/accounts/app.txt": "accounts-1",
-            "services/accounts/slipway.yml": "database: {migrations: migrations/}\n",
-            "services/accounts/migrations/V1__create_accounts.sql": "CREATE TABLE accounts (id bigint PRIMARY KEY);\n",
-        ])
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": MigratingServiceWorkspace.databases].merging(MigratingServiceWorkspace.service) { $1 })
         var slipway = SlipwayProcess(workspace)
-        slipway.environment["MAIN_DB_URL"] = staging
-        slipway.environment["PROD_DB_URL"] = production
+        try await MigratingServiceWorkspace.connect(&slipway)
         func release(_ message: String, _ files: [String: String]) throws -> String {
             try workspace.write(files)
             try workspace.commitAll(message)
