@@ -1,8 +1,7 @@
 import Foundation
-import Synchronization
 
 /// Executes a `RunPlan` in this process: records it, holds its lock, beats its heartbeat,
-/// streams each stage's output to the store and to `output`, and records how it ended.
+/// streams each stage's output to `output` and, in batches, to the store, and records how it ended.
 public struct RunExecutor: Sendable {
     public var store: EventStore
     public var masker: SecretMasker
@@ -64,8 +63,9 @@ public struct RunExecutor: Sendable {
         defer { heartbeat.cancel() }
 
         // Lines said before the run began (by whoever executes a request) come first.
-        let sequence = LineCounter(after: (try? store.lastOutputSequence(runID: plan.id)) ?? -1)
-        emit(headline, runID: plan.id, sequence: sequence)
+        let recorder = RunOutputRecorder(
+            store: store, runID: plan.id, after: (try? store.lastOutputSequence(runID: plan.id)) ?? -1)
+        emit(headline, to: recorder)
         var failedStage: String?
         var reason: String?
         var state = RunState.succeeded
@@ -79,8 +79,8 @@ public struct RunExecutor: Sendable {
             try store.append(NewEvent(
                 .stageStarted, component: plan.component, environment: plan.environment, runID: plan.id,
                 details: EventDetails(runKind: plan.kind, stage: stage.name)))
-            emit("==> \(stage.name): \(stage.description)", runID: plan.id, sequence: sequence)
-            let log = StageLog(cancellation: cancellation) { line in emit(line, runID: plan.id, sequence: sequence) }
+            emit("==> \(stage.name): \(stage.description)", to: recorder)
+            let log = StageLog(cancellation: cancellation) { line in emit(line, to: recorder) }
             let status: Int32
             var failure: String?
             switch stage.work {
@@ -103,6 +103,9 @@ public struct RunExecutor: Sendable {
                 }
             }
             let outcome = status == 0 ? "succeeded" : (cancellation.isSet ? "cancelled" : "failed")
+            // A stage's output is stored whole before its end is: whoever reads that it ended
+            // (or finds it ended after a crash) finds all it said.
+            await recorder.flush()
             try store.append(NewEvent(
                 .stageFinished, component: plan.component, environment: plan.environment, runID: plan.id,
                 details: EventDetails(
@@ -135,26 +138,15 @@ public struct RunExecutor: Sendable {
             details: EventDetails(
                 runKind: plan.kind, version: plan.version, stage: failedStage, outcome: state.rawValue, reason: reason)))
         // Said before the run is marked finished, so whoever follows it reads this line too.
-        emit("run \(plan.id): \(state.rawValue)\(reason.map { " (\($0))" } ?? "")", runID: plan.id, sequence: sequence)
+        emit("run \(plan.id): \(state.rawValue)\(reason.map { " (\($0))" } ?? "")", to: recorder)
+        await recorder.flush()
         try store.finish(runID: plan.id, state: state, reason: reason, events: events)
         return RunResult(runID: plan.id, state: state, failedStage: failedStage, reason: reason)
     }
 
-    private func emit(_ line: String, runID: String, sequence: LineCounter) {
+    private func emit(_ line: String, to recorder: RunOutputRecorder) {
         let masked = masker.mask(line)
-        try? store.appendOutput(runID: runID, firstSequence: sequence.next(), lines: [masked])
+        recorder.record(masked)
         output(masked)
     }
-}
-
-/// Numbers a run's output lines in the order they are emitted.
-private final class LineCounter: Sendable {
-    private let value: Atomic<Int>
-
-    /// Numbers lines from the one after `last` (a resumed run goes on after its stored output).
-    init(after last: Int) {
-        value = Atomic(last + 1)
-    }
-
-    func next() -> Int { value.add(1, ordering: .relaxed).oldValue }
 }

@@ -54,9 +54,11 @@ public enum ChildProcess {
                     kill(-pid, SIGKILL)
                 }
                 defer { watcher.cancel() }
-                for try await line in execution.standardOutput.strings() {
-                    onLine(line)
+                var lines = OutputLines()
+                for try await buffer in execution.standardOutput {
+                    for line in buffer.withUnsafeBytes({ lines.lines(in: $0) }) { onLine(line) }
                 }
+                for line in lines.rest() { onLine(line) }
             }
             switch result.terminationStatus {
             case .exited(let code): return code
