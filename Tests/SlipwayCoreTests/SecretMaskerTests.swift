@@ -10,6 +10,19 @@ import Testing
         #expect(masker.mask("token is tok>>>en???value.") == "token is ****.")
     }
 
+    /// The values are looked for as bytes: at either end, alone, after a false start that shares
+    /// their first bytes, among multi-byte characters; a non-ASCII value is found too.
+    @Test func findsTheValueWhereverItStands() {
+        #expect(masker.mask("tok>>>en???value") == "****")
+        #expect(masker.mask("tok>>>en???value at the start") == "**** at the start")
+        #expect(masker.mask("at the end tok>>>en???value") == "at the end ****")
+        #expect(masker.mask("tok>>tok>>>en???value tok>>>en???valu") == "tok>>**** tok>>>en???valu")
+        #expect(masker.mask("é→ tok>>>en???value ✓") == "é→ **** ✓")
+        #expect(masker.mask("tok") == "tok")
+        let accented = SecretMasker(values: ["pässwörd-42"])
+        #expect(accented.mask("login with pässwörd-42 now") == "login with **** now")
+    }
+
     @Test(arguments: [
         "dG9rPj4+ZW4/Pz92YWx1ZQ==",  // standard, padded
         "dG9rPj4+ZW4/Pz92YWx1ZQ",  // standard, unpadded

@@ -18,11 +18,15 @@ public struct SecretMasker: Sendable {
     /// The values and every encoded form of them, longest first, so a value inside a longer
     /// form never leaves part of that form showing.
     private let forms: [String]
+    /// Each form's UTF-8 bytes when it is ASCII (every base64 form, most values): those are
+    /// looked for as bytes, nil ones through Foundation, which also finds other normalisations.
+    private let asciiForms: [[UInt8]?]
     private let valueBytes: [[UInt8]]
 
     public init(values: [String]) {
         self.values = Set(values.filter { $0.count >= Self.minimumLength }).sorted { $0.count > $1.count }
         self.forms = Set(self.values + self.values.flatMap(Self.base64Forms)).sorted { $0.count > $1.count }
+        self.asciiForms = forms.map { form in form.utf8.allSatisfy { $0 < 0x80 } ? Array(form.utf8) : nil }
         self.valueBytes = self.values.map { Array($0.utf8) }
     }
 
@@ -49,13 +53,33 @@ public struct SecretMasker: Sendable {
     public func mask(_ text: String) -> String {
         guard !values.isEmpty else { return text }
         var result = text
-        for form in forms where result.contains(form) {
+        for (form, ascii) in zip(forms, asciiForms) where ascii.map({ Self.occurs($0, in: &result) }) ?? result.contains(form) {
             result = result.replacingOccurrences(of: form, with: Self.mask)
         }
-        if result.contains("%") || result.contains("+") {
+        if result.utf8.contains(UInt8(ascii: "%")) || result.utf8.contains(UInt8(ascii: "+")) {
             result = maskPercentEncoded(result)
         }
         return result
+    }
+
+    /// Whether `bytes` occur in `text`'s UTF-8 (memchr for the first byte, then memcmp):
+    /// Foundation's `contains` goes through UTF-16 and was most of a PostgreSQL append's time,
+    /// a masker being asked about every form of every secret for every payload and output line.
+    private static func occurs(_ bytes: [UInt8], in text: inout String) -> Bool {
+        text.withUTF8 { haystack in
+            bytes.withUnsafeBufferPointer { needle in
+                guard let first = needle.first, let needleStart = needle.baseAddress else { return true }
+                guard needle.count <= haystack.count, var position = haystack.baseAddress else { return false }
+                let last = position + (haystack.count - needle.count)
+                while position <= last {
+                    guard let found = memchr(position, Int32(first), last - position + 1) else { return false }
+                    let candidate = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(candidate, needleStart, needle.count) == 0 { return true }
+                    position = candidate + 1
+                }
+                return false
+            }
+        }
     }
 
     // MARK: Base64
