@@ -84,6 +84,25 @@ struct EventLogTests {
         #expect(read.allSatisfy { $0.schemaVersion == 1 && $0.kind == $0.knownKind?.rawValue })
     }
 
+    /// What an append sends is read back byte for byte: tabs, line breaks and backslashes in a
+    /// payload, a run id with a tab, events with no component or environment, one of 2,500 in one append.
+    @Test(arguments: Kind.allCases)
+    func awkwardTextAndManyRowsReadBackAsAppended(kind: Kind) async throws {
+        let fixture = try await Self.open(kind)
+        let awkward = "tab\there\nnew line\r\nback\\slash \\N not null \u{1F680} é"
+        let appended = try await fixture.log.append(
+            [NewEvent(.deployRefused, component: "api", environment: "staging", runID: "r\t1", details: EventDetails(reason: awkward)),
+             NewEvent(.releaseTagged, component: nil, environment: nil, details: EventDetails(version: "v1"))]
+                + (0..<2_500).map { NewEvent(.releaseTagged, component: "web", environment: "staging", details: EventDetails(version: "v\($0)")) })
+        #expect(appended.map(\.id) == Array(1...2_502))
+        let read = try await fixture.other.events(after: 0, limit: 3_000, component: nil)
+        #expect(read == appended)
+        #expect(read.first?.details?.reason == awkward && read.first?.runID == "r\t1")
+        #expect(read[1].component == nil && read[1].environment == nil)
+        let next = try await fixture.other.append([NewEvent(.releaseTagged, component: "web", environment: "staging")])
+        #expect(next.map(\.id) == [2_503], "ids go on after a large append")
+    }
+
     @Test(arguments: Kind.allCases)
     func payloadsAreMaskedBeforeTheyAreStored(kind: Kind) async throws {
         let fixture = try await Self.open(kind, masker: SecretMasker(values: ["hunter2-token"]))

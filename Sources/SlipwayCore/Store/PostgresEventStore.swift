@@ -115,37 +115,40 @@ public struct PostgresEventStore: EventLog {
         } catch {
             throw SlipwayError.failure("cannot encode an event for the store at \(location): \(error)")
         }
-        var bindings = PostgresBindings(capacity: rows.count * 7)
-        var values: [String] = []
-        for (index, row) in rows.enumerated() {
-            let base = index * 7
-            values.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-            bindings.append(row.time)
-            bindings.append(row.event.kind.rawValue)
-            bindings.append(Int32(StoreSchema.eventSchemaVersion))
-            bindings.append(row.event.component)
-            bindings.append(row.event.environment)
-            bindings.append(row.event.runID)
-            bindings.append(row.payload)
-        }
-        let insert = PostgresQuery(unsafeSQL: """
-            INSERT INTO slipway.events (time, kind, schema_version, component, environment, run_id, payload)
-            VALUES \(values.joined(separator: ", "))
-            RETURNING id, actor
-            """, binds: bindings)
+        let count = Int64(rows.count)
         let logger = logger
         let recorded = try await withConnection(doing: "cannot append to the store") { connection in
             try await connection.withTransaction(logger: logger) { connection in
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
-                var recorded: [(id: Int64, actor: String)] = []
-                for try await row in try await connection.query(insert, logger: logger).decode((Int64, String).self) {
-                    recorded.append(row)
+                // The ids are drawn before the rows go in (COPY returns none), with nextval alone
+                // (what a login allowed to append may call): under the lock no other append draws
+                // between, so they run on without a gap, which is checked.
+                let drawn = try await connection.query("""
+                    SELECT min(id), max(id), current_user::text
+                    FROM (SELECT nextval('slipway.events_id_seq') AS id FROM generate_series(1, \(count))) AS drawn
+                    """, logger: logger).decode((Int64, Int64, String).self).first { _ in true }
+                guard let (first, last, login) = drawn, last - first + 1 == count else {
+                    throw SlipwayError.failure("the store at \(location) drew \(count) ids that do not run on: another writer draws them outside the append lock")
                 }
-                // One INSERT draws its ids in the order of its rows.
-                recorded.sort { $0.id < $1.id }
-                let newest = String(recorded.last?.id ?? 0)
+                // copyFrom quotes the table's name whole, so the schema comes from the search path
+                // (for this transaction only). Every column but the actor, which defaults to the login.
+                _ = try await connection.query("SET LOCAL search_path TO slipway", logger: logger)
+                try await connection.copyFrom(
+                    table: "events", columns: ["id", "time", "kind", "schema_version", "component", "environment", "run_id", "payload"],
+                    logger: logger
+                ) { writer in
+                    var data = ByteBuffer()
+                    for (index, row) in rows.enumerated() {
+                        Self.appendCopyLine(
+                            [String(first + Int64(index)), String(row.time), row.event.kind.rawValue, String(StoreSchema.eventSchemaVersion),
+                             row.event.component, row.event.environment, row.event.runID, row.payload],
+                            to: &data)
+                    }
+                    try await writer.write(data)
+                }
+                let newest = String(first + count - 1)
                 _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(newest))", logger: logger)
-                return recorded
+                return (0..<rows.count).map { (id: first + Int64($0), actor: login) }
             }
         }
         return zip(rows, recorded).map { row, recorded in
@@ -154,6 +157,28 @@ public struct PostgresEventStore: EventLog {
                 schemaVersion: StoreSchema.eventSchemaVersion, component: row.event.component,
                 environment: row.event.environment, runID: row.event.runID, payload: row.payload)
         }
+    }
+
+    /// One line of `COPY`'s text format: fields by tabs, `\N` for none, and the backslash, tab,
+    /// newline and carriage return inside a field escaped.
+    static func appendCopyLine(_ fields: [String?], to buffer: inout ByteBuffer) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+            guard let field else {
+                buffer.writeStaticString("\\N")
+                continue
+            }
+            for byte in field.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+                default: buffer.writeInteger(byte)
+                }
+            }
+        }
+        buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
     @discardableResult
