@@ -106,7 +106,7 @@ public struct PostgresEventStore: EventLog {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let now = Date()
-        var rows: [(time: Int64, event: NewEvent, payload: String)] = []
+        var rows: [PendingRow] = []
         do {
             for event in events {
                 let milliseconds = Int64(((event.time ?? now).timeIntervalSince1970 * 1000).rounded())
@@ -115,9 +115,64 @@ public struct PostgresEventStore: EventLog {
         } catch {
             throw SlipwayError.failure("cannot encode an event for the store at \(location): \(error)")
         }
+        // A few events (what a run's stage appends) take one INSERT round trip; many take COPY's
+        // stream, about half again as fast a row but three round trips more.
+        let recorded = rows.count > Self.copyThreshold ? try await copy(rows) : try await insert(rows)
+        return zip(rows, recorded).map { row, recorded in
+            Event(
+                id: recorded.id, time: Date(milliseconds: row.time), actor: recorded.actor, kind: row.event.kind.rawValue,
+                schemaVersion: StoreSchema.eventSchemaVersion, component: row.event.component,
+                environment: row.event.environment, runID: row.event.runID, payload: row.payload)
+        }
+    }
+
+    typealias PendingRow = (time: Int64, event: NewEvent, payload: String)
+
+    /// Appends of more events than this go in by COPY.
+    static let copyThreshold = 32
+
+    /// `rows` in one INSERT, its ids and actors returned.
+    private func insert(_ rows: [PendingRow]) async throws(SlipwayError) -> [(id: Int64, actor: String)] {
+        var bindings = PostgresBindings(capacity: rows.count * 7)
+        var values: [String] = []
+        for (index, row) in rows.enumerated() {
+            let base = index * 7
+            values.append("(" + (1...7).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
+            bindings.append(row.time)
+            bindings.append(row.event.kind.rawValue)
+            bindings.append(Int32(StoreSchema.eventSchemaVersion))
+            bindings.append(row.event.component)
+            bindings.append(row.event.environment)
+            bindings.append(row.event.runID)
+            bindings.append(row.payload)
+        }
+        let insert = PostgresQuery(unsafeSQL: """
+            INSERT INTO slipway.events (time, kind, schema_version, component, environment, run_id, payload)
+            VALUES \(values.joined(separator: ", "))
+            RETURNING id, actor
+            """, binds: bindings)
+        let logger = logger
+        return try await withConnection(doing: "cannot append to the store") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
+                var recorded: [(id: Int64, actor: String)] = []
+                for try await row in try await connection.query(insert, logger: logger).decode((Int64, String).self) {
+                    recorded.append(row)
+                }
+                // One INSERT draws its ids in the order of its rows.
+                recorded.sort { $0.id < $1.id }
+                let newest = String(recorded.last?.id ?? 0)
+                _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(newest))", logger: logger)
+                return recorded
+            }
+        }
+    }
+
+    /// `rows` by COPY, its ids and actors returned.
+    private func copy(_ rows: [PendingRow]) async throws(SlipwayError) -> [(id: Int64, actor: String)] {
         let count = Int64(rows.count)
         let logger = logger
-        let recorded = try await withConnection(doing: "cannot append to the store") { connection in
+        return try await withConnection(doing: "cannot append to the store") { connection in
             try await connection.withTransaction(logger: logger) { connection in
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
                 // The ids are drawn before the rows go in (COPY returns none), with nextval alone
@@ -150,12 +205,6 @@ public struct PostgresEventStore: EventLog {
                 _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(newest))", logger: logger)
                 return (0..<rows.count).map { (id: first + Int64($0), actor: login) }
             }
-        }
-        return zip(rows, recorded).map { row, recorded in
-            Event(
-                id: recorded.id, time: Date(milliseconds: row.time), actor: recorded.actor, kind: row.event.kind.rawValue,
-                schemaVersion: StoreSchema.eventSchemaVersion, component: row.event.component,
-                environment: row.event.environment, runID: row.event.runID, payload: row.payload)
         }
     }
 
