@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// A run's output on its way to the store. Lines are numbered as they come and stored in
@@ -73,7 +74,13 @@ public final class RunOutputRecorder: Sendable {
             return taken
         }
         // Output is a record of the run, not the run itself: a store that cannot take it (held
-        // by another process past the lock timeout) does not stop the work.
-        try? store.appendOutput(runID: runID, firstSequence: first, lines: lines, time: since)
+        // by another process past the lock timeout) does not stop the work, but the loss is said.
+        guard !lines.isEmpty else { return }
+        do {
+            try store.appendOutput(runID: runID, firstSequence: first, lines: lines, time: since)
+        } catch {
+            Logger(label: "slipway.store").error(
+                "run \(runID): lines \(first)-\(first + lines.count - 1) of its output were not stored: \(error.message)")
+        }
     }
 }
