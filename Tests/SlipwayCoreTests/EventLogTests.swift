@@ -198,6 +198,13 @@ struct EventLogTests {
         #expect(message.contains("postgres://postgres:****@/no_such_database"))
         #expect(message.contains("no_such_database\" does not exist"))
 
+        // A server nobody answers at: the reason in plain words, not NIO's dump of its types.
+        let refused = await #expect(throws: SlipwayError.self) {
+            try await PostgresEventStore.open(StoreURL("postgres://team:\(password)@127.0.0.1:1/slipway", name: "test"))
+        }
+        #expect(refused?.message.hasSuffix("cannot connect: Connection refused") == true, "\(refused?.message ?? "")")
+        #expect(refused?.message.contains(password) == false)
+
         // Any other command refuses the shared store in one line, the password masked.
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": "store: \"postgres://team:\(password)@db.example:5432/slipway\"\n"])
         let refusal = await #expect(throws: SlipwayError.self) { try await Engine.open(workspace: workspace.root, state: nil) }

@@ -92,9 +92,11 @@ public struct PostgresEventStore: EventLog {
             if let info = error.serverInfo, let message = info[.message] {
                 return message + (info[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
             }
-            return error.underlying.map { "\($0)" } ?? "\(error.code)"
+            // NIO's own text of a failed connect is a dump of its types; said as the platforms' is.
+            return error.underlying.map { ConnectionProblem.text($0, host: "the store's server", waited: 10, connectWithin: 10) }
+                ?? "\(error.code)"
         }
-        return "\(error)".replacingOccurrences(of: "\n", with: " ")
+        return ConnectionProblem.oneLine("\(error)")
     }
 
     // MARK: Appending
