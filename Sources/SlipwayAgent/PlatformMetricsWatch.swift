@@ -16,18 +16,25 @@ actor PlatformMetricsWatch {
     let environment: [String: String]
     /// Minutes the first window looks back.
     static let lookbackMinutes = 5
+    /// The most minutes one window reads: after a long outage, passes catch up this many at a time.
+    let windowLimitMinutes: Int
     /// How long one opened engine serves passes: a changed configuration is read within this.
     static let engineLifetime: TimeInterval = 60
     /// Where each component's counted minutes end (a minute's start), once a window of it was read.
     private var readThrough: [Projection.Key: Date] = [:]
     /// The end of the last pass's windows; nil before the first.
     private var passedThrough: Date?
-    /// Whether a window of the last pass was not read or not counted: the next pass tries it again.
+    /// Whether a window of the last pass was not read, not counted or cut at the window limit:
+    /// the next pass goes on from where it ended.
     private var behind = false
     private var engine: (opened: Date, value: Engine)?
     private let watching = Atomic<Bool>(false)
 
-    init(root: URL, statePath: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(
+        root: URL, statePath: URL, environment: [String: String] = ProcessInfo.processInfo.environment,
+        windowLimitMinutes: Int = 240
+    ) {
+        self.windowLimitMinutes = windowLimitMinutes
         self.root = root
         self.statePath = statePath
         self.environment = environment
@@ -57,7 +64,8 @@ actor PlatformMetricsWatch {
         guard newMinute || behind, FileManager.default.fileExists(atPath: statePath.path),
               let engine = await currentEngine(now: now) else { return }
         let results = await engine.recordPlatformMetrics(
-            to: end, readThrough: readThrough, lookbackMinutes: Self.lookbackMinutes, now: now)
+            to: end, readThrough: readThrough, lookbackMinutes: Self.lookbackMinutes,
+            windowLimitMinutes: windowLimitMinutes, now: now)
         behind = false
         for result in results {
             let reading = result.reading
@@ -68,7 +76,8 @@ actor PlatformMetricsWatch {
                 AgentLog.logger.error("\(problem)")
             }
             if result.windowDone {
-                readThrough[Projection.Key(component: reading.component, environment: reading.environment)] = end
+                readThrough[Projection.Key(component: reading.component, environment: reading.environment)] = reading.windowEnd
+                if reading.windowEnd < end { behind = true }
             } else {
                 behind = true
             }

@@ -17,30 +17,37 @@ extension Engine {
     /// router's, so objectives and alerts cover cloud components too. A component is read over
     /// the complete minutes from where `readThrough` says its counted minutes end to `end`; one
     /// not in `readThrough` is read over the `lookbackMinutes` before `end` for the screen only,
-    /// since an agent before this one may have counted those. Answers one result per component read.
+    /// since an agent before this one may have counted those. A counted window spans at most
+    /// `windowLimitMinutes`, so catching up after a long outage reads a bounded answer a pass
+    /// (the Workers analytics return at most 10,000 rows, one a version and minute); the
+    /// reading's `windowEnd` says where it stopped. Answers one result per component read.
     public func recordPlatformMetrics(
-        to end: Date, readThrough: [Projection.Key: Date], lookbackMinutes: Int, now: Date = Date()
+        to end: Date, readThrough: [Projection.Key: Date], lookbackMinutes: Int, windowLimitMinutes: Int,
+        now: Date = Date()
     ) async -> [PlatformPassResult] {
         guard let states = try? store.projection().states else { return [] }
         var results: [PlatformPassResult] = []
         for (key, state) in states.sorted(by: { $0.key < $1.key }) where state.liveVersion != nil {
-            let start = readThrough[key] ?? end.addingTimeInterval(-Double(lookbackMinutes) * 60)
-            guard start < end,
+            let countedThrough = readThrough[key]
+            let start = countedThrough ?? end.addingTimeInterval(-Double(lookbackMinutes) * 60)
+            // The look-back window counts nothing, so it is never cut: its end is where counting starts.
+            let windowEnd = countedThrough == nil ? end : min(end, start.addingTimeInterval(Double(windowLimitMinutes) * 60))
+            guard start < windowEnd,
                   let component = try? workspace.component(named: key.component),
                   let target = try? target(for: component, environment: key.environment),
                   let source = target.metricsSource else { continue }
             var result = PlatformPassResult(
                 reading: PlatformReading(
                     component: key.component, environment: key.environment, readAt: now, source: source,
-                    windowStart: start, windowEnd: end, shares: []),
+                    windowStart: start, windowEnd: windowEnd, shares: []),
                 windowDone: true, storeProblems: [])
             var increments: [EventStore.SLIIncrement] = []
             do throws(SlipwayError) {
-                guard let metrics = try await target.liveMetrics(from: start, to: end) else { continue }
+                guard let metrics = try await target.liveMetrics(from: start, to: windowEnd) else { continue }
                 result.reading.shares = metrics.shares
                 result.reading.note = metrics.note
-                if readThrough[key] != nil {
-                    let minutes = EventStore.minute(of: start)..<EventStore.minute(of: end)
+                if countedThrough != nil {
+                    let minutes = EventStore.minute(of: start)..<EventStore.minute(of: windowEnd)
                     increments = Self.sliIncrements(metrics, of: component, in: key.environment, minutes: minutes)
                 }
             } catch {

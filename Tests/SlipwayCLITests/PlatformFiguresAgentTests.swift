@@ -55,10 +55,11 @@ import Testing
         }
 
         /// The agent's watch of the platform figures, in this process, with the variables the agent would have.
-        func watch() -> PlatformMetricsWatch {
+        func watch(windowLimitMinutes: Int = 240) -> PlatformMetricsWatch {
             PlatformMetricsWatch(
                 root: workspace.root, statePath: workspace.statePath,
-                environment: ProcessInfo.processInfo.environment.merging(slipway.environment) { _, new in new })
+                environment: ProcessInfo.processInfo.environment.merging(slipway.environment) { _, new in new },
+                windowLimitMinutes: windowLimitMinutes)
         }
 
         /// Expects nothing left running.
@@ -207,5 +208,32 @@ import Testing
         let reading = try #require(Self.reading(deployed.store, "orders", "staging"))
         #expect(reading.share("green")?.requests == 400 && reading.windowEnd.timeIntervalSince(reading.windowStart) == 120,
                 "the screen shows the whole window: \(reading)")
+    }
+
+    /// After an outage longer than the window limit, each pass reads at most the limit and the
+    /// next goes on from there at once, without waiting for a new minute: every minute is counted
+    /// once, in order, and the screen shows the window read last.
+    @Test func aLongCatchUpIsReadInWindowsOfTheLimitUntilItIsDone() async throws {
+        let (ecs, deployed) = try Self.deployedOnECS()
+        defer { deployed.finish() }
+        let watch = deployed.watch(windowLimitMinutes: 1)
+        let minute = EventStore.minute(of: Date()) - 6
+        for (offset, requests) in [(0, 100), (1, 200), (2, 300)] {
+            try Self.putMetrics(ecs, color: "green", at: Self.moment(minute + offset, second: 10), requests: requests, errors: offset)
+        }
+
+        await watch.readDue(now: Self.moment(minute, second: 30))
+        let now = Self.moment(minute + 3, second: 30)
+        await watch.readDue(now: now)
+        #expect(deployed.sliMinutes("orders").map(\.minute) == [minute], "one minute a pass")
+        let first = try #require(Self.reading(deployed.store, "orders", "staging"))
+        #expect(first.windowEnd.timeIntervalSince(first.windowStart) == 60, "\(first)")
+        await watch.readDue(now: now)
+        await watch.readDue(now: now)
+        let minutes = deployed.sliMinutes("orders")
+        #expect(minutes.map(\.minute) == [minute, minute + 1, minute + 2], "\(minutes)")
+        #expect(minutes.map(\.total) == [100, 200, 300] && minutes.map(\.bad) == [0, 1, 2], "\(minutes)")
+        await watch.readDue(now: now)
+        #expect(deployed.sliMinutes("orders").count == 3, "caught up: nothing is read twice")
     }
 }
