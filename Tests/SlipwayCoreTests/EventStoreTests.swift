@@ -162,9 +162,49 @@ import Testing
         #expect(try store.rebuildProjection() == incremental)
         #expect(try store.projection() == incremental)
     }
+
+    /// An append folds into the states its store object stored last, without reading them again,
+    /// only while nothing else wrote: two store objects on one file (as two processes) take turns
+    /// on one component, and a rebuild corrects a damaged state between two appends of one of them.
+    @Test func anAppendFoldsIntoTheStatesAnotherWriterLeft() throws {
+        let workspace = try TemporaryWorkspace()
+        let first = try EventStore(path: workspace.statePath)
+        let second = try EventStore(path: workspace.statePath)
+        let key = Projection.Key(component: "accounts", environment: "staging")
+        try deploy(first, "accounts", "staging", "v1")
+        try deploy(second, "accounts", "staging", "v2")
+        try deploy(first, "accounts", "staging", "v3")
+        let state = try #require(try first.projection().states[key])
+        #expect(state.liveVersion == "v3" && state.previousVersions == ["v2", "v1"], "\(state)")
+        #expect(try first.projection() == first.foldedProjection())
+
+        try DatabaseQueue(path: workspace.statePath.path).write { db in
+            try db.execute(sql: "UPDATE deployment_state SET state = json_set(state, '$.liveVersion', 'damaged')")
+        }
+        try second.rebuildProjection()
+        try first.append(NewEvent(.healthChecked, component: "accounts", environment: "staging", details: EventDetails(healthy: true)))
+        #expect(try first.projection() == first.foldedProjection())
+        #expect(try first.projection().states[key]?.liveVersion == "v3")
+    }
+
+    /// Appends from many threads of one process, each folding into what the one before stored.
+    @Test func concurrentAppendsOfOneProcessKeepTheProjectionEqualToTheFold() async throws {
+        let workspace = try TemporaryWorkspace()
+        let store = try EventStore(path: workspace.statePath)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    for round in 0..<25 {
+                        try deploy(store, "svc-\(round % 3)", "staging", "w\(worker)-r\(round)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try store.projection() == store.foldedProjection())
+    }
 }
 
-/// `store check` finds a drifted projection and a damaged file, and says so escaped.
 @Suite struct StoreCheckTests {
     @Test func findsADriftedProjectionAndADamagedFile() throws {
         let workspace = try TemporaryWorkspace()

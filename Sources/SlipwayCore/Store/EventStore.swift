@@ -32,6 +32,22 @@ public final class EventStore: Sendable {
     public var projectionReads: Int { projectionReadCount.load(ordering: .relaxed) }
     /// Events between two checkpoints of the projection: a past moment folds at most this many.
     let checkpointInterval: Int64
+    /// The states this process last stored by an append, so the next append folds into them
+    /// without reading and decoding them again; nil when unknown or possibly stale.
+    private let foldedStates = Mutex<FoldedStates?>(nil)
+    /// Moved on by every write of the stored projection other than an append's (a rebuild), so
+    /// states an append kept from before it are not trusted after it.
+    private let projectionEpoch = Atomic<Int>(0)
+
+    private struct FoldedStates {
+        /// The store's `PRAGMA data_version` on the writer connection when they were stored: it
+        /// changes only when another connection (another process) commits.
+        var dataVersion: Int64
+        /// The newest event folded into them.
+        var lastEventID: Int64
+        var epoch: Int
+        var states: [Projection.Key: DeploymentState]
+    }
 
     /// Opens (creating when absent) the store at `path`, mode 0600. A write that finds another
     /// process holding the store's write lock waits up to `lockTimeout` seconds, and after a
@@ -131,7 +147,10 @@ public final class EventStore: Sendable {
     @discardableResult
     public func append(_ events: [NewEvent]) throws(SlipwayError) -> [Event] {
         do {
-            return try pool.write { db in try self.append(events, in: db) }
+            let (appended, folded) = try pool.write { db in try self.appendFolding(events, in: db) }
+            // Kept only once the transaction committed: a rolled-back append leaves nothing to trust.
+            foldedStates.withLock { $0 = folded }
+            return appended
         } catch {
             throw failure(error)
         }
@@ -142,7 +161,19 @@ public final class EventStore: Sendable {
         try append([event])[0]
     }
 
+    /// Appends inside a transaction of the caller's, which may still roll back: the states it
+    /// folds are not kept.
     func append(_ events: [NewEvent], in db: Database) throws -> [Event] {
+        try appendFolding(events, in: db).events
+    }
+
+    /// Appends and folds, answering the states as stored afterwards, for the next append to start from.
+    private func appendFolding(_ events: [NewEvent], in db: Database) throws -> (events: [Event], folded: FoldedStates?) {
+        // Taken, not read: until this transaction commits, no other append may start from them.
+        let kept = foldedStates.withLock { kept in
+            defer { kept = nil }
+            return kept
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let insert = try db.cachedStatement(sql: """
@@ -153,9 +184,15 @@ public final class EventStore: Sendable {
         var appended: [Event] = []
         appended.reserveCapacity(events.count)
         var keys = Set<Projection.Key>()
+        // The details each appended event is folded with: its own when masking left its payload
+        // as encoded (the fold then needs no decoding), else nil and the stored payload is decoded.
+        var unmaskedDetails: [EventDetails?] = []
+        unmaskedDetails.reserveCapacity(events.count)
         for event in events {
             let milliseconds = Int64(((event.time ?? now).timeIntervalSince1970 * 1000).rounded())
-            let payload = masker.mask(String(decoding: try encoder.encode(event.details), as: UTF8.self))
+            let encoded = String(decoding: try encoder.encode(event.details), as: UTF8.self)
+            let payload = masker.mask(encoded)
+            unmaskedDetails.append(payload == encoded ? event.details : nil)
             try insert.execute(arguments: [
                 milliseconds, actor, event.kind.rawValue, StoreSchema.eventSchemaVersion, event.component,
                 event.environment, event.runID, payload,
@@ -168,10 +205,28 @@ public final class EventStore: Sendable {
                 keys.insert(.init(component: component, environment: environment))
             }
         }
+        let dataVersion = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? -1
+        let epoch = projectionEpoch.load(ordering: .relaxed)
+        var known: [Projection.Key: DeploymentState] = [:]
+        if let kept, kept.dataVersion == dataVersion, kept.epoch == epoch, let first = appended.first,
+           kept.lastEventID == first.id - 1 {
+            known = kept.states
+        }
         if !keys.isEmpty {
-            var projection = Projection(states: try loadStates(keys, in: db))
-            for event in appended { projection.apply(event) }
-            try save(projection.states.filter { keys.contains($0.key) }.map(\.value), in: db)
+            var projection = Projection(states: try loadStates(keys.subtracting(known.keys), in: db))
+            for key in keys { if let state = known[key] { projection.states[key] = state } }
+            for (event, details) in zip(appended, unmaskedDetails) {
+                if let details, let kind = event.knownKind {
+                    projection.apply(
+                        id: event.id, time: event.time, kind: kind, component: event.component, environment: event.environment,
+                        runID: event.runID, details: details)
+                } else {
+                    projection.apply(event)
+                }
+            }
+            let changed = projection.states.filter { keys.contains($0.key) }
+            try save(Array(changed.values), in: db)
+            known.merge(changed) { _, new in new }
         }
         if let first = appended.first?.id, let last = appended.last?.id,
            last / checkpointInterval > (first - 1) / checkpointInterval {
@@ -180,7 +235,8 @@ public final class EventStore: Sendable {
                 SELECT ?, component, environment, state FROM deployment_state
                 """, arguments: [last])
         }
-        return appended
+        guard let last = appended.last else { return (appended, nil) }
+        return (appended, FoldedStates(dataVersion: dataVersion, lastEventID: last.id, epoch: epoch, states: known))
     }
 
     /// Events with an id above `id`, oldest first.
@@ -408,6 +464,7 @@ public final class EventStore: Sendable {
     public func rebuildProjection(progress: ((_ reached: Int64, _ last: Int64) -> Void)? = nil) throws(SlipwayError) -> Projection {
         do {
             return try pool.write { db in
+                self.projectionEpoch.add(1, ordering: .relaxed)
                 try db.execute(sql: "DELETE FROM projection_checkpoints")
                 let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0
                 let projection = try Self.fold(in: db, every: self.checkpointInterval, checkpoint: { id, projection in
