@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The shared store's fleet projection, in `slipway.deployment_state`: one row per component and
 /// environment holding its `DeploymentState` as the embedded store's JSON. Every append folds its
@@ -110,16 +111,20 @@ extension PostgresEventStore: ProjectedEventLog {
         }
     }
 
-    /// Every event folded from scratch on `connection`, in one streamed query: the server takes
-    /// the few fields the fold reads out of the payloads that count, so the rest never travel.
-    /// Returns the projection and the newest event id.
+    /// Every event folded from scratch on `connection`, in one query: the server takes the few
+    /// fields the fold reads out of the payloads that count, so the rest never travel. Returns the
+    /// projection and the newest event id.
+    ///
+    /// The rows are folded as they arrive, on the connection's event loop: the async row sequence
+    /// hands rows over in batches with a thread hop each and reads on only when asked, which on a
+    /// busy machine left the server waiting seconds on a million rows.
     static func fold(
         on connection: PostgresConnection, logger: Logger, progress: (@Sendable (_ reached: Int64, _ last: Int64) -> Void)? = nil
     ) async throws -> (Projection, Int64) {
         let last = try await connection.query("SELECT COALESCE(MAX(id), 0)::bigint FROM slipway.events", logger: logger)
             .decode(Int64.self).first { _ in true } ?? 0
         let detailed = Projection.kindsReadingDetails.map(\.rawValue).sorted()
-        let rows = try await connection.query("""
+        let query: PostgresQuery = """
             SELECT id, time, kind, component, environment, run_id,
                    d ->> 'run_kind', d ->> 'version', d ->> 'commit', d ->> 'color', d ->> 'outcome',
                    (d ->> 'healthy')::boolean, d ->> 'reason'
@@ -128,12 +133,12 @@ extension PostgresEventStore: ProjectedEventLog {
                   FROM slipway.events
                   WHERE component IS NOT NULL AND environment IS NOT NULL AND id <= \(last)) AS folded
             ORDER BY id
-            """, logger: logger)
-            .decode((Int64, Int64, String, String, String, String?, String?, String?, String?, String?, String?, Bool?, String?).self)
-        var projection = Projection()
-        var lastReport: Int64 = 0
-        for try await (id, time, kindText, component, environment, runID, runKind, version, commit, color, outcome, healthy, reason) in rows {
-            guard let kind = EventKind(rawValue: kindText) else { continue }
+            """
+        let folding = Mutex((projection: Projection(), lastReport: Int64(0)))
+        _ = try await connection.query(query, logger: logger) { row in
+            let (id, time, kindText, component, environment, runID, runKind, version, commit, color, outcome, healthy, reason) =
+                try row.decode((Int64, Int64, String, String, String, String?, String?, String?, String?, String?, String?, Bool?, String?).self)
+            guard let kind = EventKind(rawValue: kindText) else { return }
             var details = EventDetails()
             details.runKind = runKind.flatMap(RunKind.init(rawValue:))
             details.version = version
@@ -142,15 +147,17 @@ extension PostgresEventStore: ProjectedEventLog {
             details.outcome = outcome
             details.healthy = healthy
             details.reason = reason
-            projection.apply(
-                id: id, time: Date(milliseconds: time), kind: kind, component: component, environment: environment, runID: runID,
-                details: details)
-            if let progress, id / 1_000 > lastReport {
-                lastReport = id / 1_000
-                progress(id, last)
+            let report = folding.withLock { folding -> Bool in
+                folding.projection.apply(
+                    id: id, time: Date(milliseconds: time), kind: kind, component: component, environment: environment, runID: runID,
+                    details: details)
+                guard id / 1_000 > folding.lastReport else { return false }
+                folding.lastReport = id / 1_000
+                return true
             }
-        }
-        return (projection, last)
+            if report { progress?(id, last) }
+        }.get()
+        return (folding.withLock { $0.projection }, last)
     }
 
     /// Folds every event and stores the result: what a store's first projection starts from

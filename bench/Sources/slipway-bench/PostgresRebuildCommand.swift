@@ -48,7 +48,7 @@ struct PostgresRebuildCommand: AsyncParsableCommand {
         }
         // What the server alone spends on the fold's query, the rows going nowhere.
         let serverOnly = try server.run("""
-            SELECT count(*), sum(length(id || time || kind || component || environment || coalesce(run_id, '')
+            SELECT count(*), sum(length(id::text || time::text || kind || component || environment || coalesce(run_id, '')
                 || coalesce(d ->> 'run_kind', '') || coalesce(d ->> 'version', '') || coalesce(d ->> 'commit', '')
                 || coalesce(d ->> 'color', '') || coalesce(d ->> 'outcome', '') || coalesce(d ->> 'healthy', '') || coalesce(d ->> 'reason', '')))
             FROM (SELECT *, CASE WHEN kind IN ('run.started', 'run.finished', 'deploy.succeeded', 'health.checked', 'traffic.switched',
