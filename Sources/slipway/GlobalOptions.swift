@@ -115,7 +115,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The workspace's event log: the shared PostgreSQL store when one is chosen, else the
     /// embedded store as `openEngine` opens it.
-    func openEventLog(json: Bool) async throws(SlipwayError) -> any EventLog {
+    func openEventLog(json: Bool) async throws(SlipwayError) -> any ProjectedEventLog {
         let notice: @Sendable (String) -> Void = { line in Self.diagnostics.notice("\(line)") }
         if let shared = try await Engine.openSharedEventLog(workspace: workspaceRoot(), notice: notice) {
             if let state {

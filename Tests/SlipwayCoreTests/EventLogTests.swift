@@ -1,5 +1,6 @@
 import Foundation
-import SlipwayCore
+import PostgresNIO
+@testable import SlipwayCore
 import SlipwayTestSupport
 import Testing
 
@@ -14,9 +15,9 @@ struct EventLogTests {
 
     /// A log of `kind` of the test's own; `masker` masks what it stores.
     struct Fixture {
-        let log: any EventLog
+        let log: any ProjectedEventLog
         /// A second handle on the same log, as another process would open it.
-        let other: any EventLog
+        let other: any ProjectedEventLog
         let folder: TemporaryWorkspace
         let url: String?
     }
@@ -150,7 +151,123 @@ struct EventLogTests {
         #expect(seen.allSatisfy { $0.component == "web" })
     }
 
+    /// Events of every kind the fleet reads, over three components and two environments, with
+    /// runs left in progress, ready releases, events of no component: the fold's awkward cases.
+    static func mixed(_ round: Int) -> [NewEvent] {
+        let components = ["api", "web", "worker"]
+        let component = components[round % components.count]
+        let environment = round % 2 == 0 ? "staging" : "production"
+        let version = "v\(round)"
+        let color = round % 2 == 0 ? "blue" : "green"
+        let run = "run-\(round)"
+        var events = [
+            NewEvent(.runStarted, component: component, environment: environment, runID: run, details: EventDetails(runKind: .deploy, version: version)),
+            NewEvent(.slotStarted, component: component, environment: environment, details: EventDetails(version: version, color: color)),
+            NewEvent(.healthChecked, component: component, environment: environment, details: EventDetails(reason: "HTTP \(200 + round % 3)", healthy: round % 3 == 0)),
+            NewEvent(.releaseReady, component: component, environment: environment, details: EventDetails(version: version, commit: "c\(round)", color: color)),
+            NewEvent(.releaseTagged, component: nil, environment: nil, details: EventDetails(version: version)),
+        ]
+        if round % 4 != 3 {
+            events += [
+                NewEvent(.trafficSwitched, component: component, environment: environment, details: EventDetails(version: version, color: color)),
+                NewEvent(.deploySucceeded, component: component, environment: environment, runID: run, details: EventDetails(version: version, commit: "c\(round)", color: color)),
+                NewEvent(.runFinished, component: component, environment: environment, runID: run,
+                         details: EventDetails(runKind: .deploy, version: version, outcome: round % 5 == 0 ? "failed" : "succeeded")),
+            ]
+        }
+        if round % 6 == 5 {
+            events.append(NewEvent(.slotStopped, component: component, environment: environment, details: EventDetails(color: color)))
+        }
+        return events
+    }
+
+    /// Appends of a few events (PostgreSQL: one INSERT) and of many (COPY), from two handles,
+    /// keep the stored projection equal to every event folded again, and a rebuild finds nothing to mend.
+    @Test(arguments: Kind.allCases)
+    func theStoredProjectionEqualsTheFoldAfterSmallAndLargeAppends(kind: Kind) async throws {
+        let fixture = try await Self.open(kind)
+        for round in 0..<8 {
+            try await (round % 2 == 0 ? fixture.log : fixture.other).append(Self.mixed(round))
+        }
+        let large = (8..<40).flatMap(Self.mixed)
+        #expect(large.count > PostgresEventStore.copyThreshold)
+        try await fixture.other.append(large)
+        try await fixture.log.append(Self.mixed(40))
+        try await fixture.other.append((41..<60).flatMap(Self.mixed))
+
+        let stored = try await fixture.log.projection()
+        let folded = try await fixture.other.foldEvents(pageSize: 97)
+        #expect(stored == folded)
+        #expect(stored.states.count == 6)
+        #expect(stored.states.values.contains { !$0.runsInProgress.isEmpty })
+        #expect(stored.states.values.contains { $0.ready != nil }, "a release left ready survives in the stored projection")
+
+        let latest = try await fixture.log.latestEventID()
+        let rebuild = try await fixture.other.rebuildProjection(reporting: nil)
+        #expect(rebuild == StoredProjectionRebuild(projection: folded, lastEventID: latest, storedDiffered: false))
+        #expect(try await fixture.log.projection() == folded)
+    }
+
     // MARK: PostgreSQL
+
+    /// A database a Slipway of schema 1 left (events, no stored projection) gets schema 2 and the
+    /// projection folded from its events as it is opened; appends keep it from there.
+    @Test func aVersionOneDatabaseIsUpgradedWithItsProjectionFilled() async throws {
+        let folder = try TemporaryWorkspace()
+        let embedded = try EventStore(path: folder.statePath, actor: "carol")
+        for round in 0..<30 { try embedded.append(Self.mixed(round)) }
+        let events = try embedded.events(after: 0, limit: 10_000)
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = PostgresCluster.databaseName(of: url)
+        let connection = try await cluster.connect(database: database)
+        do {
+            #expect(try await PostgresStoreSchema.migrate(connection, logger: PostgresCluster.logger, upTo: 1) == 1)
+            _ = try await connection.query(PostgresEventStore.insertion(of: events), logger: PostgresCluster.logger)
+            _ = try await connection.query("SELECT setval('slipway.events_id_seq', \(events.count))", logger: PostgresCluster.logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        #expect(try await cluster.strings("SELECT to_regclass('slipway.deployment_state')::text", database: database) == [nil])
+
+        let store = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        #expect(try await cluster.strings("SELECT max(version)::text FROM slipway.schema_versions", database: database) == ["2"])
+        let upgraded = try await store.projection()
+        #expect(upgraded == (try embedded.projection()))
+        #expect(upgraded.states.count == 6)
+        try await store.append(Self.mixed(30))
+        #expect(try await store.projection() == (try await store.foldEvents()))
+    }
+
+    /// The stored projection changed behind Slipway's back (the test writes the table as the
+    /// superuser) is found by a rebuild, said so, and replaced by the fold.
+    @Test func aRebuildFindsAndReplacesACorruptedStoredProjection() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = PostgresCluster.databaseName(of: url)
+        let store = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        try await store.append((0..<12).flatMap(Self.mixed))
+        let folded = try await store.foldEvents()
+        #expect(try await store.projection() == folded)
+
+        try await cluster.execute(
+            "UPDATE slipway.deployment_state SET state = replace(state, '\"liveVersion\":\"v9\"', '\"liveVersion\":\"v999\"') WHERE component = 'api'",
+            database: database)
+        try await cluster.execute("DELETE FROM slipway.deployment_state WHERE component = 'web' AND environment = 'staging'", database: database)
+        let corrupted = try await store.projection()
+        #expect(corrupted != folded)
+        #expect(corrupted.states[.init(component: "api", environment: "production")]?.liveVersion == "v999")
+
+        let rebuild = try await store.rebuildProjection(reporting: nil)
+        #expect(rebuild.storedDiffered)
+        #expect(rebuild.projection == folded)
+        #expect(rebuild.summary == "rebuilt 6 component states from 89 events; the incremental projection differed and was replaced")
+        #expect(try await store.projection() == folded)
+        #expect(try await store.rebuildProjection(reporting: nil).storedDiffered == false)
+    }
+
 
     @Test func aDatabaseANewerSlipwayWroteIsRefused() async throws {
         let cluster = try PostgresCluster.shared()
@@ -160,7 +277,7 @@ struct EventLogTests {
             "INSERT INTO slipway.schema_versions (version, description) VALUES (99, 'from the future')",
             database: PostgresCluster.databaseName(of: url))
         let error = await #expect(throws: SlipwayError.self) { try await PostgresEventStore.open(StoreURL(url, name: "test")) }
-        #expect(error?.message.contains("was written by a newer Slipway (schema 99); this slipway knows up to 1: upgrade slipway") == true)
+        #expect(error?.message.contains("was written by a newer Slipway (schema 99); this slipway knows up to 2: upgrade slipway") == true)
         #expect(error?.message.contains("\n") == false)
         #expect(error?.exitCode == 1)
     }
@@ -175,6 +292,7 @@ struct EventLogTests {
         for grant in [
             "GRANT USAGE ON SCHEMA slipway TO \(role)", "GRANT SELECT, INSERT ON slipway.events TO \(role)",
             "GRANT SELECT ON slipway.schema_versions TO \(role)", "GRANT USAGE ON SEQUENCE slipway.events_id_seq TO \(role)",
+            "GRANT SELECT, INSERT, UPDATE ON slipway.deployment_state TO \(role)",
         ] {
             try await cluster.execute(grant, database: database)
         }
@@ -241,6 +359,7 @@ struct EventLogTests {
         let folded = try await target.foldEvents()
         #expect(folded == (try source.projection()))
         #expect(folded.states.count == 3)
+        #expect(try await target.projection() == folded, "the copy stores the projection folded from it")
         // The next append goes on after the copied ids.
         #expect(try await target.append(NewEvent(.releaseTagged, component: "web", environment: "staging")).id == 12)
 

@@ -2,11 +2,17 @@ import Foundation
 
 /// The embedded store's event log: its synchronous `append`, `events(after:limit:component:)` and
 /// `latestEventID()` serve the protocol as they are. SQLite has no way to tell another process of
-/// a commit, so its follower reads again every 200 ms.
-extension EventStore: EventLog {
+/// a commit, so its follower reads again every 200 ms. Its stored projection is `deployment_state`.
+extension EventStore: ProjectedEventLog {
     public var location: String { path.path }
 
     public func follow(after id: Int64, component: String?) -> AsyncThrowingStream<Event, any Error> {
         pollingFollow(after: id, component: component, interval: .milliseconds(200))
+    }
+
+    public func rebuildProjection(
+        reporting progress: (@Sendable (_ reached: Int64, _ last: Int64) -> Void)?
+    ) throws(SlipwayError) -> StoredProjectionRebuild {
+        try rebuild(progress: progress)
     }
 }

@@ -299,14 +299,14 @@ public final class EventStore: Sendable {
 
     // MARK: Projection
 
-    private static let stateEncoder: JSONEncoder = {
+    static let stateEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .millisecondsSince1970
         encoder.outputFormatting = .sortedKeys
         return encoder
     }()
 
-    private static let stateDecoder: JSONDecoder = {
+    static let stateDecoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return decoder
@@ -416,7 +416,6 @@ public final class EventStore: Sendable {
         every interval: Int64 = 25_000, checkpoint: ((Int64, Projection) throws -> Void)? = nil,
         progress: ((Int64) -> Void)? = nil
     ) throws -> Projection {
-        let foldedKinds: Set<EventKind> = [.runStarted, .runFinished, .deploySucceeded, .healthChecked, .trafficSwitched]
         var projection = start
         var lastCheckpoint = after / interval
         var lastReport = after / 1_000
@@ -433,7 +432,7 @@ public final class EventStore: Sendable {
         while let row = try cursor.next() {
             guard let kind = EventKind(rawValue: row[2]) else { continue }
             var details = EventDetails()
-            if foldedKinds.contains(kind) {
+            if Projection.kindsReadingDetails.contains(kind) {
                 details.runKind = (row[6] as String?).flatMap(RunKind.init(rawValue:))
                 details.version = row[7]
                 details.commit = row[8]
@@ -462,9 +461,16 @@ public final class EventStore: Sendable {
     /// event, telling `progress` the event id reached and the last id as it goes.
     @discardableResult
     public func rebuildProjection(progress: ((_ reached: Int64, _ last: Int64) -> Void)? = nil) throws(SlipwayError) -> Projection {
+        try rebuild(progress: progress).projection
+    }
+
+    /// The rebuild, with whether the stored projection it replaced differed: compared in the same
+    /// write transaction, so no append comes between.
+    func rebuild(progress: ((_ reached: Int64, _ last: Int64) -> Void)?) throws(SlipwayError) -> StoredProjectionRebuild {
         do {
             return try pool.write { db in
                 self.projectionEpoch.add(1, ordering: .relaxed)
+                let stored = try Self.storedProjection(in: db)
                 try db.execute(sql: "DELETE FROM projection_checkpoints")
                 let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0
                 let projection = try Self.fold(in: db, every: self.checkpointInterval, checkpoint: { id, projection in
@@ -472,7 +478,7 @@ public final class EventStore: Sendable {
                 }, progress: progress.map { report in { id in report(id, last) } })
                 try db.execute(sql: "DELETE FROM deployment_state")
                 try self.save(Array(projection.states.values), in: db)
-                return projection
+                return StoredProjectionRebuild(projection: projection, lastEventID: last, storedDiffered: stored != projection)
             }
         } catch {
             throw failure(error)

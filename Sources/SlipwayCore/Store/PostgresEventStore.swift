@@ -154,6 +154,7 @@ public struct PostgresEventStore: EventLog {
             RETURNING id, actor
             """, binds: bindings)
         let logger = logger
+        let keys = Self.keys(of: rows)
         return try await withConnection(doing: "cannot append to the store") { connection in
             try await connection.withTransaction(logger: logger) { connection in
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
@@ -163,8 +164,8 @@ public struct PostgresEventStore: EventLog {
                 }
                 // One INSERT draws its ids in the order of its rows.
                 recorded.sort { $0.id < $1.id }
-                let newest = String(recorded.last?.id ?? 0)
-                _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(newest))", logger: logger)
+                try await Self.foldIntoStoredProjection(
+                    rows, ids: recorded.map(\.id), keys: keys, newest: recorded.last?.id ?? 0, on: connection, logger: logger)
                 return recorded
             }
         }
@@ -174,6 +175,7 @@ public struct PostgresEventStore: EventLog {
     private func copy(_ rows: [PendingRow]) async throws(SlipwayError) -> [(id: Int64, actor: String)] {
         let count = Int64(rows.count)
         let logger = logger
+        let keys = Self.keys(of: rows)
         return try await withConnection(doing: "cannot append to the store") { connection in
             try await connection.withTransaction(logger: logger) { connection in
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
@@ -203,11 +205,21 @@ public struct PostgresEventStore: EventLog {
                     }
                     try await writer.write(data)
                 }
-                let newest = String(first + count - 1)
-                _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(newest))", logger: logger)
-                return (0..<rows.count).map { (id: first + Int64($0), actor: login) }
+                let ids = (0..<count).map { first + $0 }
+                try await Self.foldIntoStoredProjection(rows, ids: ids, keys: keys, newest: first + count - 1, on: connection, logger: logger)
+                return ids.map { (id: $0, actor: login) }
             }
         }
+    }
+
+    /// Folds the appended `rows` into the stored states of `keys` (what they touch) and notifies
+    /// followers of `newest`, inside the append's transaction: the projection commits with the events.
+    private static func foldIntoStoredProjection(
+        _ rows: [PendingRow], ids: [Int64], keys: [Projection.Key], newest: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        var projection = keys.isEmpty ? Projection() : try await storedStates(of: keys, on: connection, logger: logger)
+        fold(rows, ids: ids, into: &projection)
+        try await save(projection.sortedStates, notifying: newest, on: connection, logger: logger)
     }
 
     /// One line of `COPY`'s text format: fields by tabs, `\N` for none, and the backslash, tab,
@@ -355,8 +367,9 @@ public struct PostgresEventStore: EventLog {
 
     // MARK: Migrating
 
-    /// Copies every event of `source` as it is (id, time, actor, kind, payload) in one
-    /// transaction, so a failure leaves nothing behind; refuses when this store holds events.
+    /// Copies every event of `source` as it is (id, time, actor, kind, payload) and stores the
+    /// projection folded from them, in one transaction, so a failure leaves nothing behind;
+    /// refuses when this store holds events.
     /// Returns how many were copied.
     @discardableResult
     public func copy(from source: any EventLog) async throws(SlipwayError) -> Int {
@@ -383,6 +396,7 @@ public struct PostgresEventStore: EventLog {
                 }
                 if last > 0 {
                     _ = try await connection.query("SELECT setval('slipway.events_id_seq', \(last))", logger: logger)
+                    try await Self.fillStoredProjection(on: connection, logger: logger)
                     _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(String(last)))", logger: logger)
                 }
                 return copied

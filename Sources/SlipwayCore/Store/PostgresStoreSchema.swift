@@ -9,6 +9,8 @@ enum PostgresStoreSchema {
         var number: Int
         var description: String
         var statements: [String]
+        /// Run after the statements, in the same transaction: to fill what they created from the events.
+        var fill: (@Sendable (PostgresConnection, Logger) async throws -> Void)? = nil
     }
 
     /// The lock every migration of the schema holds for its transaction, so two processes opening
@@ -46,7 +48,19 @@ enum PostgresStoreSchema {
             CREATE TRIGGER events_no_update_or_delete BEFORE UPDATE OR DELETE OR TRUNCATE ON slipway.events
                 FOR EACH STATEMENT EXECUTE FUNCTION slipway.events_are_append_only()
             """,
-        ])
+        ]),
+        // The fleet projection, kept by every append as the embedded store's `deployment_state`
+        // is; a database with events gets it folded from them as it is upgraded.
+        Version(number: 2, description: "deployment state", statements: [
+            """
+            CREATE TABLE slipway.deployment_state (
+                component text NOT NULL,
+                environment text NOT NULL,
+                state text NOT NULL,
+                PRIMARY KEY (component, environment)
+            )
+            """,
+        ], fill: { connection, logger in try await PostgresEventStore.fillStoredProjection(on: connection, logger: logger) }),
     ]
 
     static var latest: Int { versions.last?.number ?? 0 }
@@ -65,9 +79,10 @@ enum PostgresStoreSchema {
 
     /// Applies the versions the database lacks, all in one transaction; returns the version the
     /// database is at, which is above `latest` when a newer Slipway wrote it (and nothing is applied).
-    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws -> Int {
+    /// `target` is for tests that need a database an older Slipway left.
+    static func migrate(_ connection: PostgresConnection, logger: Logger, upTo target: Int = PostgresStoreSchema.latest) async throws -> Int {
         let applied = try await appliedVersion(on: connection, logger: logger)
-        guard applied < latest else { return applied }
+        guard applied < target else { return applied }
         return try await connection.withTransaction(logger: logger) { connection in
             _ = try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             _ = try await connection.query("CREATE SCHEMA IF NOT EXISTS slipway", logger: logger)
@@ -81,17 +96,18 @@ enum PostgresStoreSchema {
                 """, logger: logger)
             // Read again under the lock: another process may have migrated while this one waited.
             let current = try await appliedVersion(on: connection, logger: logger)
-            for version in versions where version.number > current {
+            for version in versions where version.number > current && version.number <= target {
                 for statement in version.statements {
                     _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                try await version.fill?(connection, logger)
                 let number = Int32(version.number)
                 let description = version.description
                 _ = try await connection.query(
                     "INSERT INTO slipway.schema_versions (version, description) VALUES (\(number), \(description))",
                     logger: logger)
             }
-            return max(current, latest)
+            return max(current, target)
         }
     }
 }

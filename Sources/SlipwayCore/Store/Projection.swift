@@ -25,6 +25,12 @@ public struct Projection: Sendable, Equatable {
         self.states = states
     }
 
+    /// The kinds whose payload `apply` reads; of every other kind only the id counts, so a fold
+    /// from scratch may leave their payloads unread.
+    public static let kindsReadingDetails: Set<EventKind> = [
+        .runStarted, .runFinished, .deploySucceeded, .healthChecked, .trafficSwitched, .releaseReady, .slotStarted, .slotStopped,
+    ]
+
     /// Folds one event in. Events without a component and environment do not change the fleet.
     public mutating func apply(
         id: Int64, time: Date, kind: EventKind, component: String?, environment: String?, runID: String?,

@@ -5,7 +5,7 @@ import SlipwayCore
 struct StoreCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check the store file with SQLite's integrity check and its projection against the events (a PostgreSQL store: its schema and that every event folds); exit 1 on any problem.")
+        abstract: "Check the store file with SQLite's integrity check and its projection against the events (a PostgreSQL store: its schema and that every event folds into the stored projection); exit 1 on any problem.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -14,7 +14,12 @@ struct StoreCheckCommand: AsyncParsableCommand {
             // Opening it checked the schema; folding reads and decodes every event.
             let events = try await shared.latestEventID()
             let folded = try await shared.foldEvents()
-            print("store ok: \(shared.location), \(events) events, schema current, \(folded.states.count) component states folded from them")
+            guard folded == (try await shared.projection()) else {
+                throw SlipwayError.failure(
+                    "the stored projection of \(shared.location) differs from its \(events) events folded again: run 'slipway store rebuild'")
+            }
+            print("store ok: \(shared.location), \(events) events, schema current, \(folded.states.count) component states folded from them "
+                + "equal the stored projection")
             return
         }
         // Not through the engine: a store too damaged to open is what this command is for.

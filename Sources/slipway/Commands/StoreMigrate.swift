@@ -5,7 +5,7 @@ import SlipwayCore
 struct StoreMigrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Copy the embedded store's events into a PostgreSQL store exactly (ids, times, actors, payloads), in one transaction.")
+        abstract: "Copy the embedded store's events into a PostgreSQL store exactly (ids, times, actors, payloads) with the projection folded from them, in one transaction.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp(
@@ -25,14 +25,14 @@ struct StoreMigrate: AsyncParsableCommand {
         let source = try EventStore(path: path)
         let store = try await PostgresEventStore.open(target)
         let copied = try await store.copy(from: source)
-        // Read back: what a PostgreSQL reader folds must be the fleet the embedded store shows.
-        let folded = try await store.foldEvents()
-        guard folded == (try source.projection()) else {
+        // Read back: the projection the copy stored must be the fleet the embedded store shows.
+        let stored = try await store.projection()
+        guard stored == (try source.projection()) else {
             throw SlipwayError.failure(
-                "copied \(copied) events into \(store.location), but the projection folded from them differs from the embedded store's: "
+                "copied \(copied) events into \(store.location), but the projection stored from them differs from the embedded store's: "
                     + "run 'slipway store check' on \(path.path)")
         }
-        print("copied \(copied) events from \(path.path) into \(store.location); the projection folded from them equals "
-            + "the embedded store's (\(folded.states.count) component states)")
+        print("copied \(copied) events from \(path.path) into \(store.location); the projection stored from them equals "
+            + "the embedded store's (\(stored.states.count) component states)")
     }
 }

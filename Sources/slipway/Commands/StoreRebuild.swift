@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SlipwayCore
+import Synchronization
 
 struct StoreRebuild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,16 +13,18 @@ struct StoreRebuild: AsyncParsableCommand {
     var fromAgent = false
 
     func run() async throws {
-        try global.refuseSharedStore()
-        if fromAgent { return try await recoverFromAgent() }
-        let store = try await global.openEngine().store
-        let before = try store.projection()
-        let bar = TerminalProgress("rebuild", measure: .items("events"), json: false)
-        let rebuilt = try store.rebuildProjection { reached, last in bar?.update(done: Double(reached), total: Double(last)) }
-        bar?.finish()
-        let same = before == rebuilt
-        print("rebuilt \(rebuilt.states.count) component states from \(try store.latestEventID()) events"
-            + (same ? "; identical to the incremental projection" : "; the incremental projection differed and was replaced"))
+        if fromAgent {
+            try global.refuseSharedStore()
+            return try await recoverFromAgent()
+        }
+        let store = try await global.openEventLog(json: false)
+        // The store may report from another thread than this one's.
+        let bar = Mutex(TerminalProgress("rebuild", measure: .items("events"), json: false))
+        let rebuild = try await store.rebuildProjection { reached, last in
+            bar.withLock { $0?.update(done: Double(reached), total: Double(last)) }
+        }
+        bar.withLock { $0?.finish() }
+        print(rebuild.summary)
     }
 
     private func recoverFromAgent() async throws {

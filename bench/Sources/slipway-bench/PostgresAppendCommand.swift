@@ -15,9 +15,8 @@ struct PostgresAppendCommand: AsyncParsableCommand {
     @Option(help: "How many repetitions of each.") var reps = Count(3)
 
     func run() async throws {
-        guard let psql = ["/usr/bin/psql", "/usr/local/bin/psql"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw BenchError("psql not found: apt-get install -y postgresql-client")
-        }
+        let server = try BenchServer(server)
+        let psql = server.psql
         let rows = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-bench-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: rows) }
         try writeCSV(count: events.value, to: rows)
@@ -25,8 +24,8 @@ struct PostgresAppendCommand: AsyncParsableCommand {
         var copyTimes: [Double] = []
         for rep in 0..<reps.value {
             let storeDatabase = "slipway_bench_store_\(rep)"
-            try recreate(storeDatabase, psql: psql)
-            let store = try await PostgresEventStore.open(try StoreURL(url(of: storeDatabase), name: "--server"))
+            try server.recreate(storeDatabase)
+            let store = try await PostgresEventStore.open(try StoreURL(server.url(of: storeDatabase), name: "--server"))
             let start = now()
             var index = 0
             while index < events.value {
@@ -38,14 +37,14 @@ struct PostgresAppendCommand: AsyncParsableCommand {
             guard try await store.latestEventID() == Int64(events.value) else { throw BenchError("the store holds too few events") }
 
             let copyDatabase = "slipway_bench_copy_\(rep)"
-            try recreate(copyDatabase, psql: psql)
-            _ = try await PostgresEventStore.open(try StoreURL(url(of: copyDatabase), name: "--server"))
+            try server.recreate(copyDatabase)
+            _ = try await PostgresEventStore.open(try StoreURL(server.url(of: copyDatabase), name: "--server"))
             let (elapsed, _) = try runProcess(psql, [
-                "-X", "-q", "-v", "ON_ERROR_STOP=1", "\(server) dbname=\(copyDatabase)", "-c",
+                "-X", "-q", "-v", "ON_ERROR_STOP=1", "\(server.keywords) dbname=\(copyDatabase)", "-c",
                 "\\copy slipway.events (time, actor, kind, schema_version, component, environment, run_id, payload) FROM '\(rows.path)' WITH (FORMAT csv)",
             ])
             copyTimes.append(elapsed)
-            for database in [storeDatabase, copyDatabase] { try drop(database, psql: psql) }
+            for database in [storeDatabase, copyDatabase] { try server.drop(database) }
         }
         let store = median(storeTimes)
         let copy = median(copyTimes)
@@ -53,27 +52,6 @@ struct PostgresAppendCommand: AsyncParsableCommand {
         print("  PostgresEventStore.append  \(fixed(store, 3)) s  \(grouped(Int(Double(events.value) / store))) events/s")
         print("  psql \\copy (whole process) \(fixed(copy, 3)) s  \(grouped(Int(Double(events.value) / copy))) events/s")
         print("  append / copy: \(fixed(store / copy, 2))x  (aim: within 3x)")
-    }
-
-    func url(of database: String) -> String {
-        let pairs = Dictionary(server.split(separator: " ").compactMap { pair -> (String, String)? in
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-        }) { _, last in last }
-        let user = pairs["user"] ?? "postgres"
-        let host = pairs["host"] ?? "/var/run/postgresql"
-        return host.hasPrefix("/")
-            ? "postgres://\(user)@/\(database)?host=\(host)"
-            : "postgres://\(user)@\(host):\(pairs["port"] ?? "5432")/\(database)"
-    }
-
-    func recreate(_ database: String, psql: String) throws {
-        try drop(database, psql: psql)
-        try runProcess(psql, ["-X", "-q", "\(server) dbname=postgres", "-c", "CREATE DATABASE \(database)"])
-    }
-
-    func drop(_ database: String, psql: String) throws {
-        try runProcess(psql, ["-X", "-q", "\(server) dbname=postgres", "-c", "DROP DATABASE IF EXISTS \(database)"])
     }
 
     /// The rows `append` stores for events 0..<count, as CSV for `\copy`.
