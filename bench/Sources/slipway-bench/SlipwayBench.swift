@@ -13,6 +13,6 @@ struct SlipwayBench: AsyncParsableCommand {
         commandName: "slipway-bench",
         abstract: "The foundation issue's acceptance figures: discovery, appends, rebuild.",
         subcommands: [AllCommand.self, DiscoveryCommand.self, AppendCommand.self, GrowCommand.self, RebuildCommand.self,
-                      PastCommand.self, PostgresAppendCommand.self],
+                      PastCommand.self, PostgresAppendCommand.self, PacedAppendCommand.self],
         defaultSubcommand: AllCommand.self)
 }
