@@ -37,7 +37,7 @@ def percentile(values, fraction):
 
 def release_bin(given):
     if given:
-        return given
+        return os.path.abspath(given)
     for product in ("slipway", "slipway-bench"):
         print(f"==> swift build -c release --scratch-path .build-bench --product {product}", flush=True)
         subprocess.run(["swift", "build", "-c", "release", "--scratch-path", ".build-bench", "--product", product],
@@ -47,9 +47,11 @@ def release_bin(given):
 
 
 class Cluster:
-    """A throwaway PostgreSQL cluster in `folder`, on a unix socket there."""
+    """A throwaway PostgreSQL cluster in a folder of its own (the server's user must reach it), on
+    a unix socket there."""
 
-    def __init__(self, folder):
+    def __init__(self):
+        folder = tempfile.mkdtemp(prefix="slipway-follow-pg-")
         found = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
         if not found:
             raise SystemExit("PostgreSQL server binaries not found: apt-get install -y postgresql")
@@ -69,13 +71,16 @@ class Cluster:
         command = [f"{self.bin}/{command[0]}"] + command[1:]
         if self.root:
             command = ["runuser", "-u", "postgres", "--"] + command
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stdout.strip()[-300:]}")
 
     def stop(self):
         try:
             self.server(["pg_ctl", "-D", f"{self.folder}/data", "-m", "immediate", "-w", "stop"])
-        except (subprocess.SubprocessError, OSError):
+        except (SystemExit, subprocess.SubprocessError, OSError):
             pass
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Follower:
@@ -181,9 +186,7 @@ def main():
             env = dict(os.environ)
             env.pop("SLIPWAY_STORE_URL", None)
             if name == "postgres":
-                cluster_folder = os.path.join(work, "pg")
-                os.makedirs(cluster_folder)
-                cluster = Cluster(cluster_folder)
+                cluster = Cluster()
                 store = env["SLIPWAY_STORE_URL"] = cluster.url
             elif name == "sqlite":
                 os.makedirs(os.path.join(workspace, ".slipway"))
