@@ -72,8 +72,9 @@ struct PostgresAppendCommand: AsyncParsableCommand {
         try runProcess(psql, ["-X", "-q", "\(server) dbname=postgres", "-c", "CREATE DATABASE \(database)"])
     }
 
+    /// FORCE: a repetition's store keeps its connection open until the store goes.
     func drop(_ database: String, psql: String) throws {
-        try runProcess(psql, ["-X", "-q", "\(server) dbname=postgres", "-c", "DROP DATABASE IF EXISTS \(database)"])
+        try runProcess(psql, ["-X", "-q", "\(server) dbname=postgres", "-c", "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"])
     }
 
     /// The rows `append` stores for events 0..<count, as CSV for `\copy`.
