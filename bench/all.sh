@@ -6,7 +6,7 @@
 #   bash bench/run.sh --all                  full runs (an hour or more on the shared 2 cores)
 #   bash bench/run.sh --all --quick          shorter runs of each (smaller data, fewer rounds)
 #   bash bench/run.sh --all --timeout 600    seconds each benchmark may take (default 1800, quick 600)
-#   bash bench/run.sh --all --only slo,startup   some of: store output slo startup changes router metrics console lcov migrate deploy
+#   bash bench/run.sh --all --only slo,startup   some of: store output slo startup changes router metrics console lcov migrate deploy follow
 #
 # The logs of every benchmark stay in the folder printed at the start. A benchmark that fails,
 # times out or lacks its tools shows "not run" and why; its aims are not judged.
@@ -14,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0
 TIMEOUT=""
-ONLY="store,output,slo,startup,changes,router,metrics,console,lcov,migrate,deploy"
+ONLY="store,output,slo,startup,changes,router,metrics,console,lcov,migrate,deploy,follow"
 while (($#)); do
     case "$1" in
         --quick) QUICK=1; shift ;;
@@ -29,7 +29,7 @@ quick() { [ "$QUICK" = 1 ] && echo "$1" || echo "$2"; }
 # Only the programs the chosen benchmarks run (their own scripts build theirs too; a no-op then).
 declare -A NEEDS=([store]=slipway-bench [output]=slipway [slo]=slipway-slo-bench [startup]=slipway [changes]="slipway slipway-pipeline-bench"
     [router]=slipway-router-bench [metrics]=slipway-router-bench [console]="slipway slipway-bench" [lcov]=slipway-gates-bench
-    [migrate]=slipway-migrate-bench [deploy]=slipway)
+    [migrate]=slipway-migrate-bench [deploy]=slipway [follow]="slipway slipway-bench")
 for name in ${ONLY//,/ }; do
     for product in ${NEEDS[$name]:-}; do
         echo "==> swift build -c release --scratch-path .build-bench --product $product"
@@ -71,6 +71,7 @@ run console bash bench/console.sh $(quick "--idle 10 --runs 2 --keys 5" "")
 run lcov bash bench/lcov.sh $(quick "--megabytes 10 --runs 3" "")
 run migrate "$BIN/slipway-migrate-bench" --statements "$(quick 1000 10000)" --runs "$(quick 3 9)"
 run deploy python3 bench/deploy_overhead.py --slipway "$BIN/slipway" --rounds "$(quick 3 10)"
+run follow python3 bench/follow_latency.py --bin "$BIN" --events "$(quick 50 200)"
 
 log() { [ -f "$LOGS/$1.log" ] && [[ "${STATUS[$1]:-}" == ran* ]] && cat "$LOGS/$1.log"; }
 row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
@@ -145,6 +146,11 @@ if out=$(log deploy); then
         /^native deploy \(agent\)/ { printf "| native local deploy, command to traffic switched < 1.5 s | deploy | %s ms | the service alone starts in %s ms | %s |\n", $5, service, $NF ~ /^met/ ? "met" : "missed" }
         /^make deploy over make \(agent\)/ { printf "| Makefile deploy of no-op goals within 100 ms of make | deploy | +%s ms | make build, make deploy: %s ms | %s |\n", $7, peer, $NF ~ /^met/ ? "met" : "missed" }' | tr -d ')'
 else row "deploy overhead" deploy "$(notrun deploy)" "the service alone; make" "-"; fi
+
+# Issue 14: event-to-follower latency, 20 followers on PostgreSQL and on SQLite (the script judges p99).
+if out=$(log follow | grep '^| aim:'); then
+    echo "$out" | sed 's/^| aim: //; s/ *|$//' | while IFS='|' read -r aim figure peer met; do row "$aim" follow "$figure" "$peer" "$met"; done
+else row "event-to-follower p99 < 1 s, 20 followers" follow "$(notrun follow)" "SQLite, same run" "-"; fi
 
 # Earlier issues' aims that the remaining benchmarks check.
 if line=$(log metrics | grep -m1 'counting costs'); then

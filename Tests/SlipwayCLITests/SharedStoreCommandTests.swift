@@ -183,4 +183,49 @@ struct SharedStoreCommandTests {
         print("events --follow on PostgreSQL, append to printed (ms, 20 changes, 20 ms check interval): "
             + "p50 \(Int(sorted[sorted.count / 2])), max \(Int(sorted.last ?? 0))")
     }
+
+    @Test func eventsFollowOnPostgresEndsInOneLineWhenTheLoginMayNoLongerRead() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = PostgresCluster.databaseName(of: url)
+        let appender = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        let role = "viewer_\(database.suffix(6))"
+        try await cluster.execute("CREATE ROLE \(role) LOGIN")
+        for grant in [
+            "GRANT USAGE ON SCHEMA slipway TO \(role)", "GRANT SELECT ON slipway.events TO \(role)",
+            "GRANT SELECT ON slipway.schema_versions TO \(role)",
+        ] {
+            try await cluster.execute(grant, database: database)
+        }
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
+        let log = workspace.root.appendingPathComponent("follow.log")
+        let viewerURL = url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@")
+        let follower = try SlipwayProcess(workspace).start(
+            ["events", "--follow", "--json"], environment: [StoreURL.variable: viewerURL], log: log)
+        defer {
+            if follower.isRunning { follower.terminate() }
+            follower.waitUntilExit()
+        }
+        func said() -> [Substring] { ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n") }
+        func waitUntil(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline, !condition() { try await Task.sleep(for: .milliseconds(50)) }
+            return condition()
+        }
+        try await appender.append(Self.deploy("api", "v1", run: "r1"))
+        let printed = try await waitUntil(30) { said().filter { $0.hasPrefix("{") }.count == 3 }
+        #expect(printed, "\(said())")
+
+        try await cluster.execute("REVOKE SELECT ON slipway.events FROM \(role)", database: database)
+        try await appender.append(Self.deploy("api", "v2", run: "r2"))
+        let ended = try await waitUntil(60) { !follower.isRunning }
+        #expect(ended, "the follower still runs: \(said())")
+        guard ended else { return }
+        #expect(follower.terminationStatus == 1)
+        let lines = said().filter { !$0.hasPrefix("{") }
+        #expect(lines.count == 1, "\(lines)")
+        #expect(lines.first?.contains("stopped following the store: store postgres://\(role)@/") == true, "\(lines)")
+        #expect(lines.first?.contains("permission denied for table events (SQLSTATE 42501)") == true, "\(lines)")
+        #expect(said().filter { $0.hasPrefix("{") }.count == 3)
+    }
 }

@@ -422,6 +422,95 @@ struct EventLogTests {
         #expect(notices.lines.contains { $0.contains("listening to the store at") && $0.contains("again") })
     }
 
+    @Test func aStoreKeepsItsConnectionAndReplacesOneTheServerClosed() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let application = "kept_\(PostgresCluster.databaseName(of: url).suffix(8))"
+        let store = try await PostgresEventStore.open(StoreURL(url + "&application_name=\(application)", name: "test"))
+        func backends() async throws -> Int {
+            try await cluster.strings("SELECT pid::text FROM pg_stat_activity WHERE application_name = '\(application)'", database: "postgres").count
+        }
+        for index in 0..<5 {
+            try await store.append(NewEvent(.releaseTagged, component: "api", environment: "staging", details: EventDetails(version: "v\(index)")))
+        }
+        #expect(try await store.latestEventID() == 5)
+        #expect(try await backends() == 1)
+
+        // Killed while idle: the next append and the next read each go on, on a new connection.
+        try await Self.terminateBackends(of: application, in: cluster)
+        let appended = try await store.append(NewEvent(.releaseTagged, component: "api", environment: "staging", details: EventDetails(version: "v5")))
+        #expect(appended.id == 6)
+        try await Self.terminateBackends(of: application, in: cluster)
+        #expect(try await store.events(after: 0, limit: 100, component: nil).map(\.id) == Array(1...6))
+        #expect(try await backends() == 1)
+    }
+
+    enum LastingRefusal: String, CaseIterable, Sendable { case revokedRead, droppedSchema }
+
+    @Test(arguments: LastingRefusal.allCases)
+    func aFollowerEndsOnARefusalThatLasts(refusal: LastingRefusal) async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = PostgresCluster.databaseName(of: url)
+        let appender = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        let role = "viewer_\(database.suffix(6))"
+        try await cluster.execute("CREATE ROLE \(role) LOGIN")
+        for grant in [
+            "GRANT USAGE ON SCHEMA slipway TO \(role)", "GRANT SELECT ON slipway.events TO \(role)",
+            "GRANT SELECT ON slipway.schema_versions TO \(role)",
+        ] {
+            try await cluster.execute(grant, database: database)
+        }
+        let notices = NoticeLog()
+        let viewer = try await PostgresEventStore.open(
+            StoreURL(url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@"), name: "test"),
+            pollInterval: .milliseconds(100), notice: { notices.add($0) })
+        let events = viewer.follow(after: 0, component: nil)
+        try await appender.append(Self.deploy("api", "v1"))
+        let seen = NoticeLog()
+        let ended = Task {
+            do {
+                for try await event in events { seen.add(String(event.id)) }
+                return nil as SlipwayError?
+            } catch {
+                return error as? SlipwayError
+            }
+        }
+        // Its rights go once it has read the first three.
+        let deadline = Date().addingTimeInterval(60)
+        while seen.lines.count < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(seen.lines == ["1", "2", "3"])
+        switch refusal {
+        case .revokedRead:
+            try await cluster.execute("REVOKE SELECT ON slipway.events FROM \(role)", database: database)
+            try await appender.append(Self.deploy("api", "v2"))
+        case .droppedSchema:
+            try await cluster.execute("DROP SCHEMA slipway CASCADE", database: database)
+            try await cluster.execute("NOTIFY \(PostgresEventStore.channel), '4'", database: database)
+        }
+        let outcome = try await withThrowingTaskGroup(of: SlipwayError??.self) { group in
+            group.addTask { await ended.value }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            ended.cancel()
+            return try #require(first, "the follower did not end within 60 s")
+        }
+        #expect(seen.lines == ["1", "2", "3"])
+        let error = try #require(outcome, "the follower ended without an error")
+        #expect(error.exitCode == 1)
+        #expect(!error.message.contains("\n"))
+        #expect(error.message.hasPrefix("stopped following the store: store postgres://\(role)@/"), "\(error.message)")
+        switch refusal {
+        case .revokedRead: #expect(error.message.contains("permission denied for table events (SQLSTATE 42501)"), "\(error.message)")
+        case .droppedSchema: #expect(error.message.contains("(SQLSTATE 42P01)"), "\(error.message)")
+        }
+        #expect(!notices.lines.contains { $0.contains("lost the store's connection") }, "\(notices.lines)")
+    }
+
     /// Ends every backend of `application` (waiting until one is there to end).
     static func terminateBackends(of application: String, in cluster: PostgresCluster) async throws {
         for _ in 0..<100 {

@@ -10,8 +10,8 @@ import PostgresNIO
 /// committed late; each append notifies `channel` in the same transaction, which is what lets a
 /// follower wait instead of poll. The actor of an append is the database login (`current_user`).
 ///
-/// Every operation opens a connection of its own and closes it: a CLI command makes a few, and
-/// a connection the server dropped is never reused.
+/// Operations reuse the connections the store keeps (`PostgresConnections`); a follower listens
+/// on a connection of its own, which `LISTEN` ties to its session.
 public struct PostgresEventStore: EventLog {
     /// The channel every append notifies, the newest id as payload.
     public static let channel = "slipway_events"
@@ -24,7 +24,8 @@ public struct PostgresEventStore: EventLog {
     let pollInterval: Duration
     /// Told (on one line) when a follower loses its listening connection and when it has one again.
     let notice: @Sendable (String) -> Void
-    let logger = Logger(label: "slipway.store")
+    let logger: Logger
+    let connections: PostgresConnections
 
     public var location: String { url.masked }
 
@@ -35,9 +36,10 @@ public struct PostgresEventStore: EventLog {
         _ url: StoreURL, masker: SecretMasker = SecretMasker(values: []), pollInterval: Duration = .milliseconds(500),
         notice: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws(SlipwayError) -> PostgresEventStore {
+        let logger = Logger(label: "slipway.store")
         let store = PostgresEventStore(
             url: url, masker: masker.adding([url.password, url.text].compactMap { $0 }), pollInterval: pollInterval,
-            notice: notice)
+            notice: notice, logger: logger, connections: PostgresConnections(database: url.database, logger: logger))
         let version = try await store.withConnection(doing: "cannot open the store") { connection in
             try await PostgresStoreSchema.migrate(connection, logger: store.logger)
         }
@@ -51,29 +53,56 @@ public struct PostgresEventStore: EventLog {
 
     // MARK: Connections
 
+    /// A connection of its own, for a follower's listening session.
     func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(configuration: url.database.configuration(), id: 1, logger: logger)
+        try await PostgresConnections.connect(url.database, logger: logger)
     }
 
-    /// Runs `body` on a new connection, closed afterwards; any failure becomes one line naming the
-    /// store (masked) and what was being done.
+    /// Runs `body` on a kept connection (or a new one); any failure becomes one line naming the
+    /// store (masked) and what was being done. A kept connection the server has closed since its
+    /// last use (a restart, a killed backend) is found out only by using it: when it failed before
+    /// anything took effect (`repeatable` bodies, which only read, or a transaction whose BEGIN
+    /// failed), `body` runs once more on a new connection.
     func withConnection<Result: Sendable>(
-        doing: String, _ body: (PostgresConnection) async throws -> Result
+        doing: String, repeatable: Bool = false, _ body: (PostgresConnection) async throws -> Result
     ) async throws(SlipwayError) -> Result {
-        let connection: PostgresConnection
-        do {
-            connection = try await connect()
-        } catch {
-            throw failure(error, doing: doing, connecting: true)
+        var fresh = false
+        while true {
+            let lease: (connection: PostgresConnection, reused: Bool)
+            do {
+                lease = try await connections.lease(fresh: fresh)
+            } catch {
+                throw failure(error, doing: doing, connecting: true)
+            }
+            do {
+                let result = try await body(lease.connection)
+                await connections.giveBack(lease.connection)
+                return result
+            } catch {
+                await connections.discard(lease.connection)
+                if lease.reused, !fresh, repeatable || Self.failedToBegin(error), Self.isClosedConnection(error) {
+                    fresh = true
+                    continue
+                }
+                throw failure(error, doing: doing, connecting: false)
+            }
         }
-        do {
-            let result = try await body(connection)
-            try? await connection.close()
-            return result
-        } catch {
-            try? await connection.close()
-            throw failure(error, doing: doing, connecting: false)
+    }
+
+    /// Whether `error` is a transaction that failed at its BEGIN, so nothing of it happened.
+    static func failedToBegin(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresTransactionError else { return false }
+        return error.beginError != nil && error.closureError == nil
+    }
+
+    /// Whether `error` says the connection was closed, by the server or under the client.
+    static func isClosedConnection(_ error: any Error) -> Bool {
+        if let error = error as? PostgresTransactionError, let inner = error.beginError ?? error.closureError {
+            return isClosedConnection(inner)
         }
+        guard let error = error as? PSQLError else { return false }
+        return [.serverClosedConnection, .clientClosedConnection, .uncleanShutdown].contains(error.code)
+            || error.serverInfo?[.sqlState]?.hasPrefix("57P") == true
     }
 
     func failure(_ error: any Error, doing: String, connecting: Bool) -> SlipwayError {
@@ -252,7 +281,7 @@ public struct PostgresEventStore: EventLog {
     // MARK: Reading
 
     public func events(after id: Int64 = 0, limit: Int = 1000, component: String? = nil) async throws(SlipwayError) -> [Event] {
-        try await withConnection(doing: "cannot read the store's events") { connection in
+        try await withConnection(doing: "cannot read the store's events", repeatable: true) { connection in
             try await Self.events(after: id, limit: limit, component: component, on: connection, logger: logger)
         }
     }
@@ -284,7 +313,7 @@ public struct PostgresEventStore: EventLog {
     }
 
     public func latestEventID() async throws(SlipwayError) -> Int64 {
-        try await withConnection(doing: "cannot read the store's events") { connection in
+        try await withConnection(doing: "cannot read the store's events", repeatable: true) { connection in
             try await connection.query("SELECT COALESCE(MAX(id), 0)::bigint FROM slipway.events", logger: logger)
                 .decode(Int64.self).first { _ in true } ?? 0
         }
@@ -295,6 +324,8 @@ public struct PostgresEventStore: EventLog {
     /// Listens on `channel` and reads the events after the last one seen on each notification.
     /// When the listening connection drops, it reads by polling every `pollInterval` and tries
     /// to listen again each time, resuming from the last id seen, so no event is lost or repeated.
+    /// An answer that retrying will not change (`lastingFailure`: the login may no longer read
+    /// the events, or their schema or database is gone) ends the stream with that error.
     public func follow(after id: Int64, component: String?) -> AsyncThrowingStream<Event, any Error> {
         AsyncThrowingStream { continuation in
             let follower = Task {
@@ -306,13 +337,13 @@ public struct PostgresEventStore: EventLog {
                         do {
                             try await connection.listen(on: Self.channel) { notifications in
                                 // Listening from here on: what committed before is read now, the rest on notice.
-                                last = try await deliver(after: last, component: component, on: connection, to: continuation)
+                                try await deliver(after: &last, component: component, on: connection, to: continuation)
                                 if lost {
                                     lost = false
                                     notice("listening to the store at \(location) again")
                                 }
                                 for try await _ in notifications {
-                                    last = try await deliver(after: last, component: component, on: connection, to: continuation)
+                                    try await deliver(after: &last, component: component, on: connection, to: continuation)
                                 }
                                 if !Task.isCancelled { throw ListenerEnded() }
                             }
@@ -323,6 +354,7 @@ public struct PostgresEventStore: EventLog {
                         try? await connection.close()
                     } catch {
                         guard !Task.isCancelled else { break }
+                        if let lasting = lastingFailure(error) { return continuation.finish(throwing: lasting) }
                         if !lost {
                             lost = true
                             notice("lost the store's connection (\(masker.mask(Self.describe(error)))); reading it every "
@@ -330,12 +362,19 @@ public struct PostgresEventStore: EventLog {
                         }
                     }
                     guard !Task.isCancelled else { break }
-                    // Polling while there is no listener; a read that fails too is tried again next time.
-                    if let connection = try? await connect() {
-                        if let reached = try? await deliver(after: last, component: component, on: connection, to: continuation) {
-                            last = reached
+                    // Polling while there is no listener; a read that fails too is tried again next
+                    // time, unless its failure lasts.
+                    do {
+                        let connection = try await connect()
+                        do {
+                            try await deliver(after: &last, component: component, on: connection, to: continuation)
+                        } catch {
+                            try? await connection.close()
+                            throw error
                         }
                         try? await connection.close()
+                    } catch {
+                        if let lasting = lastingFailure(error) { return continuation.finish(throwing: lasting) }
                     }
                     try? await Task.sleep(for: pollInterval)
                 }
@@ -345,23 +384,44 @@ public struct PostgresEventStore: EventLog {
         }
     }
 
+    /// SQLSTATE classes of answers that the same request will get again however often it is
+    /// retried: invalid authorization (28: the login or its password refused), invalid catalog
+    /// name (3D: the database is gone), invalid schema name (3F), and syntax error or access rule
+    /// violation (42: privilege revoked, table or schema dropped). A dropped connection, a server
+    /// shutting down or starting (08, 57) and too many connections (53) heal by themselves.
+    static let lastingStateClasses: Set<Substring> = ["28", "3D", "3F", "42"]
+
+    /// The error that ends a follower when `error` is an answer retrying will not change, else nil.
+    func lastingFailure(_ error: any Error) -> SlipwayError? {
+        guard let state = Self.sqlState(of: error), Self.lastingStateClasses.contains(state.prefix(2)) else { return nil }
+        return failure(error, doing: "stopped following the store", connecting: false)
+    }
+
+    /// The SQLSTATE the server answered `error` with, if it did.
+    static func sqlState(of error: any Error) -> String? {
+        if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.beginError ?? error.commitError {
+            return sqlState(of: inner)
+        }
+        return (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
     private struct ListenerEnded: Error, CustomStringConvertible {
         var description: String { "the server ended the notifications" }
     }
 
-    /// Yields every event after `id` and returns the id of the last one yielded (or `id`).
+    /// Yields every event after `last`, moving `last` on with each, so a page that fails after
+    /// others were yielded repeats none of them.
     private func deliver(
-        after id: Int64, component: String?, on connection: PostgresConnection,
+        after last: inout Int64, component: String?, on connection: PostgresConnection,
         to continuation: AsyncThrowingStream<Event, any Error>.Continuation
-    ) async throws -> Int64 {
-        var last = id
+    ) async throws {
         while true {
             let events = try await Self.events(after: last, limit: 1000, component: component, on: connection, logger: logger)
             for event in events {
                 continuation.yield(event)
                 last = event.id
             }
-            if events.count < 1000 { return last }
+            if events.count < 1000 { return }
         }
     }
 

@@ -32,8 +32,9 @@ struct BenchServer {
         try runProcess(psql, ["-X", "-q", "\(keywords) dbname=postgres", "-c", "CREATE DATABASE \(database)"])
     }
 
+    /// FORCE: a store keeps its connections open until it goes.
     func drop(_ database: String) throws {
-        try runProcess(psql, ["-X", "-q", "\(keywords) dbname=postgres", "-c", "DROP DATABASE IF EXISTS \(database)"])
+        try runProcess(psql, ["-X", "-q", "\(keywords) dbname=postgres", "-c", "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"])
     }
 
     /// Runs `sql` in `database` and returns psql's wall time and output.

@@ -14,6 +14,6 @@ struct SlipwayBench: AsyncParsableCommand {
         abstract: "The foundation issue's acceptance figures: discovery, appends, rebuild.",
         subcommands: [AllCommand.self, DiscoveryCommand.self, AppendCommand.self, GrowCommand.self, RebuildCommand.self,
                       PastCommand.self, PostgresAppendCommand.self, PostgresRebuildCommand.self,
-                      PostgresRebuildOnceCommand.self],
+                      PostgresRebuildOnceCommand.self, PacedAppendCommand.self],
         defaultSubcommand: AllCommand.self)
 }
