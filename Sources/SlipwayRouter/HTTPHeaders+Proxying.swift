@@ -7,28 +7,36 @@ extension HTTPHeaders {
         // One pass to find what is there (on every request and response, so names are told apart
         // by length before any bytes are compared, and nothing is allocated when there is nothing
         // to drop), then one removal each.
-        var present: [String] = []
-        for (name, value) in self where name.isHopByHopHeaderName {
+        var present = namesListedByConnection
+        for (name, _) in self where name.isHopByHopHeaderName {
             present.append(name)
-            // `keep-alive`, the usual value, names no header that is not dropped anyway.
-            guard name.equalsIgnoringASCIICase("connection"), !value.equalsIgnoringASCIICase("keep-alive") else { continue }
-            for token in value.utf8.split(separator: UInt8(ascii: ",")) {
-                let trimmed = token.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-                let end = trimmed.lastIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-                if let end, let listed = String(trimmed[...end]) {
-                    present.append(listed)
-                }
-            }
         }
         for name in present {
             remove(name: name)
         }
     }
+
+    /// The names the Connection header lists, which are hop-by-hop too; nothing is allocated for
+    /// the usual `keep-alive` or `close`, which name no header that is not dropped anyway.
+    var namesListedByConnection: [String] {
+        var listed: [String] = []
+        for (name, value) in self where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
+            guard !value.equalsIgnoringASCIICase("keep-alive"), !value.equalsIgnoringASCIICase("close") else { continue }
+            for token in value.utf8.split(separator: UInt8(ascii: ",")) {
+                let trimmed = token.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                let end = trimmed.lastIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+                if let end, let name = String(trimmed[...end]) {
+                    listed.append(name)
+                }
+            }
+        }
+        return listed
+    }
 }
 
 extension String {
     /// Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding and Upgrade.
-    fileprivate var isHopByHopHeaderName: Bool {
+    var isHopByHopHeaderName: Bool {
         switch utf8.count {
         case 2: equalsIgnoringASCIICase("te")
         case 7: equalsIgnoringASCIICase("trailer") || equalsIgnoringASCIICase("upgrade")
