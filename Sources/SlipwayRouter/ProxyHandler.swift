@@ -287,32 +287,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             upstreamTimer = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
         }
         connection.setReading(context.channel.isWritable)
-        connection.send(upstreamHead(for: request), body: request.body, to: self, flushingWith: flushBatch)
-    }
-
-    private func upstreamHead(for request: Request) -> HTTPRequestHead {
-        var head = request.head
-        // Setting the version copies the head's storage, even to the value it has.
-        if head.version != .http1_1 {
-            head.version = .http1_1
-        }
-        head.headers.removeHopByHopHeaders()
-        head.headers.remove(name: "expect")
-        if let body = request.body {
-            head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
-        }
-        if let clientAddress {
-            let forwardedFor = head.headers["x-forwarded-for"].joined(separator: ", ")
-            head.headers.replaceOrAdd(
-                name: "x-forwarded-for", value: forwardedFor.isEmpty ? clientAddress : "\(forwardedFor), \(clientAddress)")
-        }
-        if !head.headers.contains(name: "x-forwarded-proto") {
-            head.headers.add(name: "x-forwarded-proto", value: "http")
-        }
-        if !head.headers.contains(name: "x-forwarded-host"), let host = head.headers.first(name: "host") {
-            head.headers.add(name: "x-forwarded-host", value: host)
-        }
-        return head
+        connection.send(request.head, body: request.body, from: clientAddress, to: self, flushingWith: flushBatch)
     }
 
     // MARK: Upstream side
@@ -383,14 +358,12 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         responseBody = !mayHaveBody || method == .HEAD ? .none : announcesChunks ? .chunked : .asIs
         let connection: String? =
             if !exchange.clientKeepAlive { "close" } else if !canChunk { "keep-alive" } else { nil }
-        let listed = upstream.headers.namesListedByConnection
-        var buffer = context.channel.allocator.buffer(capacity: 0)
-        buffer.writeHTTPHead(
+        let hopByHop = HopByHopHeaders(of: upstream.headers)
+        let buffer = context.channel.allocator.httpHead(
             version.text, String(upstream.status.code), upstream.status.reasonPhrase, headers: upstream.headers,
             omitting: { name in
-                name.isHopByHopHeaderName || name.equalsIgnoringASCIICase("x-slipway-color")
-                    || (!mayHaveBody && name.equalsIgnoringASCIICase("content-length"))
-                    || (!listed.isEmpty && listed.contains { name.equalsIgnoringASCIICase($0) })
+                hopByHop.contains(name) || (name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-slipway-color"))
+                    || (!mayHaveBody && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
             },
             adding: ("x-slipway-color", exchange.color.rawValue),
             announcesChunks ? ("transfer-encoding", "chunked") : nil,
@@ -401,8 +374,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     /// Writes a head of the router's own, which carries its Content-Length if it has a body.
     private func writeOwnHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, context: ChannelHandlerContext) {
         responseBody = !head.status.mayHaveResponseBody || method == .HEAD ? .none : .asIs
-        var buffer = context.channel.allocator.buffer(capacity: 0)
-        buffer.writeHTTPHead(
+        let buffer = context.channel.allocator.httpHead(
             head.version.text, String(head.status.code), head.status.reasonPhrase, headers: head.headers)
         context.write(wrapOutboundOut(buffer), promise: nil)
     }
