@@ -62,12 +62,8 @@ final class UpstreamConnection: Sendable {
         flushingWith batch: UpstreamFlushBatch?
     ) {
         handler.value.receiver = receiver
-        encoder.value.clientAddress = clientAddress
+        encoder.value.prepare(from: clientAddress, body: body)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if let body {
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-        }
-        channel.write(HTTPClientRequestPart.end(nil), promise: nil)
         if let batch {
             batch.add(channel)
         } else {

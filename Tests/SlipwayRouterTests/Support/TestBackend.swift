@@ -5,7 +5,8 @@ import Synchronization
 
 /// A tiny upstream standing in for one colour's release. The path picks what it does:
 /// `/fail` answers 500, `/hold` waits for ``releaseHeldRequests()``, `/hang` never answers,
-/// `/echo` answers with the request body's size, `/chunked` streams the name in two chunks with a
+/// `/echo` answers with the request body's size, `/headers` with the request line and headers it
+/// got (one a line) and the body's size, `/chunked` streams the name in two chunks with a
 /// header only Connection marks hop-by-hop, `/no-content` answers 204 and `/not-modified` 304;
 /// anything else answers 200 with the name.
 final class TestBackend: Sendable {
@@ -115,6 +116,9 @@ private final class BackendHandler: ChannelInboundHandler {
                 respond(.ok, body: String(bodySize), to: head, context: context)
             case "/hang":
                 break
+            case "/headers":
+                let lines = ["\(head.method) \(head.uri) \(head.version)"] + head.headers.map { "\($0.name): \($0.value)" }
+                respond(.ok, body: (lines + ["body: \(bodySize)"]).joined(separator: "\n"), to: head, context: context)
             case "/chunked":
                 let head = HTTPResponseHead(
                     version: head.version, status: .ok,
