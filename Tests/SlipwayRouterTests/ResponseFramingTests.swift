@@ -56,7 +56,8 @@ struct ResponseFramingTests {
 }
 
 /// Responses one after another on a connection, split as a client would split them: no body after
-/// a head that has none, otherwise by Content-Length, by chunks, or up to the close.
+/// a head that has none, otherwise by Content-Length, by chunks, or up to the close. Lengths count
+/// bytes, so the text is cut through its UTF-8 view: "\r\n" is one `Character`.
 private struct RawResponses {
     struct Head {
         let statusLine: String
@@ -87,18 +88,18 @@ private struct RawResponses {
             if hasNoBody {
                 bodies.append("")
             } else if let length = fields["content-length"]?.first.flatMap(Int.init) {
-                bodies.append(String(rest.prefix(length)))
-                rest = rest.dropFirst(length)
+                bodies.append(String(Substring(rest.utf8.prefix(length))))
+                rest = Substring(rest.utf8.dropFirst(length))
             } else if fields["transfer-encoding"] == ["chunked"] {
                 var body = ""
                 while true {
                     guard let endOfSize = rest.range(of: "\r\n"), let size = Int(rest[..<endOfSize.lowerBound], radix: 16)
                     else { throw Malformed(rest: String(rest)) }
                     rest = rest[endOfSize.upperBound...]
-                    body += rest.prefix(size)
-                    rest = rest.dropFirst(size)
-                    guard rest.hasPrefix("\r\n") else { throw Malformed(rest: String(rest)) }
-                    rest = rest.dropFirst(2)
+                    body += Substring(rest.utf8.prefix(size))
+                    rest = Substring(rest.utf8.dropFirst(size))
+                    guard rest.utf8.starts(with: "\r\n".utf8) else { throw Malformed(rest: String(rest)) }
+                    rest = Substring(rest.utf8.dropFirst(2))
                     if size == 0 { break }
                 }
                 bodies.append(body)
