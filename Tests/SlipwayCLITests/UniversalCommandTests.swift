@@ -59,7 +59,7 @@ import Testing
     @Test func usageAndConfigurationErrorsExitTwoWithOneLine() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)
-        for arguments in [["deploy-app"], ["no-such-command"], ["deploy-app", "web", "--bogus"], ["runs", "show"]] {
+        for arguments in [["deploy-app"], ["no-such-command"], ["deploy-app", "web", "--bogus"], ["runs", "show"], ["events", "--limit=-1"]] {
             let result = try slipway.run(arguments)
             #expect(result.status == 2, "\(arguments)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")

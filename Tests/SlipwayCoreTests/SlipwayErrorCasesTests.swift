@@ -28,7 +28,7 @@ import Testing
         (.cannotGiveAway(path: "/w", user: "pg", serverUser: false, problem: "EPERM"), "cannot give /w to pg: EPERM", 1),
         (.embeddedStoreNeeded(chosen: "postgres://team:****@db/slipway"),
          "this command needs the embedded store for now, and the store chosen is postgres://team:****@db/slipway "
-            + "(store: in slipway.yml or SLIPWAY_STORE_URL); on PostgreSQL, events, store migrate and store check work", 2),
+            + "(store: in slipway.yml or SLIPWAY_STORE_URL); on PostgreSQL, events, store migrate, store check and store rebuild work", 2),
         (.notAColor("red"), "colour must be blue or green, not 'red'", 2),
         (.environmentRequired(command: "backup list web"), "backup list web: give the environment with --env ENV", 2),
         (.promotionToItself(environment: "staging"), "--from and --to are both staging", 2),

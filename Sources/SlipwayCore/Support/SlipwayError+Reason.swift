@@ -211,7 +211,7 @@ extension SlipwayError {
                 }
             case .embeddedStoreNeeded(let chosen):
                 return "this command needs the embedded store for now, and the store chosen is \(chosen) "
-                    + "(store: in slipway.yml or \(StoreURL.variable)); on PostgreSQL, events, store migrate and store check work"
+                    + "(store: in slipway.yml or \(StoreURL.variable)); on PostgreSQL, events, store migrate, store check and store rebuild work"
             case .noWorkspace(let directory):
                 return "no workspace here: no slipway.yml, apps/ or services/ in \(directory) or above (use --workspace DIR)"
             case .fileAccess(let action, let path, let what, let problem):

@@ -11,11 +11,16 @@ struct Events: AsyncParsableCommand {
     @Option(help: "Only events of this component.") var component: String?
     @Option(help: "How many of the newest events to print first.") var limit = 50
 
+    func validate() throws {
+        // A negative count would start past the newest event, so a follower would skip the next ones.
+        if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
     func run() async throws {
         let log = try await global.openEventLog(json: json)
         let latest = try await log.latestEventID()
         var lastID = max(0, latest - Int64(limit))
-        if lastID > 0, !json {
+        if lastID > 0, limit > 0, !json {
             // Said on stderr, so the lines on stdout stay events only.
             FileHandle.standardError.write(Data("(the newest \(limit) of \(latest) events; --limit N shows more)\n".utf8))
         }
