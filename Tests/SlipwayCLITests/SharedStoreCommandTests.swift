@@ -154,9 +154,15 @@ struct SharedStoreCommandTests {
         for index in 0..<60 {
             try await appender.append([NewEvent(.releaseTagged, component: "api", environment: "staging", details: EventDetails(version: "v\(index)"))])
             if index == 20 || index == 40 {
-                let ended = try await cluster.strings(
-                    "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = '\(application)'",
-                    database: "postgres")
+                // After the first kill the follower polls and connects again on its own time: end
+                // a connection of it once it has one, rather than racing its reconnect.
+                var ended: [String?] = []
+                _ = try await waitUntil {
+                    ended = try await cluster.strings(
+                        "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = '\(application)'",
+                        database: "postgres")
+                    return !ended.isEmpty
+                }
                 #expect(!ended.isEmpty, "no backend of the follower to end at event \(index + 1)")
             }
             try await Task.sleep(for: .milliseconds(20))
