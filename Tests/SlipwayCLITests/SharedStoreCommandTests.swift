@@ -195,14 +195,7 @@ struct SharedStoreCommandTests {
         let url = try await cluster.createDatabase()
         let database = PostgresCluster.databaseName(of: url)
         let appender = try await PostgresEventStore.open(StoreURL(url, name: "test"))
-        let role = "viewer_\(database.suffix(6))"
-        try await cluster.execute("CREATE ROLE \(role) LOGIN")
-        for grant in [
-            "GRANT USAGE ON SCHEMA slipway TO \(role)", "GRANT SELECT ON slipway.events TO \(role)",
-            "GRANT SELECT ON slipway.schema_versions TO \(role)",
-        ] {
-            try await cluster.execute(grant, database: database)
-        }
+        let role = try await cluster.createEventReader(of: database)
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
         let log = workspace.root.appendingPathComponent("follow.log")
         let viewerURL = url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@")

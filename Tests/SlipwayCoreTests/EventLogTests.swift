@@ -453,14 +453,7 @@ struct EventLogTests {
         let url = try await cluster.createDatabase()
         let database = PostgresCluster.databaseName(of: url)
         let appender = try await PostgresEventStore.open(StoreURL(url, name: "test"))
-        let role = "viewer_\(database.suffix(6))"
-        try await cluster.execute("CREATE ROLE \(role) LOGIN")
-        for grant in [
-            "GRANT USAGE ON SCHEMA slipway TO \(role)", "GRANT SELECT ON slipway.events TO \(role)",
-            "GRANT SELECT ON slipway.schema_versions TO \(role)",
-        ] {
-            try await cluster.execute(grant, database: database)
-        }
+        let role = try await cluster.createEventReader(of: database)
         let notices = NoticeLog()
         let viewer = try await PostgresEventStore.open(
             StoreURL(url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@"), name: "test"),

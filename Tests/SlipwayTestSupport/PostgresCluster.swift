@@ -133,6 +133,19 @@ public final class PostgresCluster: Sendable {
     }
 
     /// The database name of a connection string `createDatabase()` returned.
+    /// A new login of `database`'s that may read the event log and nothing more; answers its name.
+    public func createEventReader(of database: String) async throws -> String {
+        let role = "viewer_\(database.suffix(6))"
+        try await execute("CREATE ROLE \(role) LOGIN")
+        for grant in [
+            "GRANT USAGE ON SCHEMA slipway TO \(role)", "GRANT SELECT ON slipway.events TO \(role)",
+            "GRANT SELECT ON slipway.schema_versions TO \(role)",
+        ] {
+            try await execute(grant, database: database)
+        }
+        return role
+    }
+
     public static func databaseName(of url: String) -> String {
         URLComponents(string: url).map { String($0.path.dropFirst()) } ?? url
     }
