@@ -59,7 +59,7 @@ extension Agent {
     /// A cloud target's stages back to the stable release (the local router is the agent's own
     /// to switch): a canary run in a process killed with `--local` leaves its split on the platform.
     private func restoreStages(of canary: CanaryRecord) async throws(SlipwayError) -> [RunPlan.Stage]? {
-        let engine = try await Engine.open(workspace: root, state: store.path, origin: "agent", output: { line in
+        let engine = try await Engine.open(workspace: root, state: statePath, origin: "agent", output: { line in
             AgentLog.logger.notice("\(canary.component)/\(canary.environment): \(line)")
         })
         return try await TrafficRestoration(engine: engine).canaryRestoreStages(of: canary)

@@ -14,6 +14,8 @@ import Glibc
 public actor Agent {
     let root: URL
     let store: EventStore
+    /// The embedded store's file or where it would be: the agent's lock, socket and tokens sit beside it.
+    let statePath: URL
     let socketPath: String
     let runs: RequestedRuns
     /// Where the agent reads the time and waits.
@@ -42,13 +44,17 @@ public actor Agent {
     private let platformMetricsPause = ProcessInfo.processInfo.environment["SLIPWAY_PLATFORM_METRICS_PAUSE"].flatMap(Double.init) ?? 15
     private let platformMetrics: PlatformMetricsWatch
 
-    init(root: URL, store: EventStore, socketPath: String, makeRouter: @escaping @Sendable (String) throws -> any RouterLink) {
+    init(
+        root: URL, store: EventStore, statePath: URL, socketPath: String,
+        makeRouter: @escaping @Sendable (String) throws -> any RouterLink
+    ) {
         self.root = root
         self.store = store
+        self.statePath = statePath
         self.socketPath = socketPath
         self.makeRouter = makeRouter
-        runs = RequestedRuns(root: root, statePath: store.path, store: store)
-        platformMetrics = PlatformMetricsWatch(root: root, statePath: store.path)
+        runs = RequestedRuns(root: root, statePath: statePath, store: store)
+        platformMetrics = PlatformMetricsWatch(root: root, statePath: statePath)
     }
 
     /// Runs the agent of the workspace at `root` in this process until `slipway agent stop`,
@@ -62,12 +68,12 @@ public actor Agent {
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
             throw SlipwayError(.agent(.alreadyRunning(lockPath: lockPath)))
         }
-        let store = try EventStore(path: state, actor: "agent")
+        let store = try SQLiteStore(path: state, actor: "agent")
         let client = AgentClient(workspace: root, statePath: state)
         if await client.answers() {
             throw SlipwayError(.agent(.alreadyAnswering(socket: client.socketPath)))
         }
-        let agent = Agent(root: root, store: store, socketPath: client.socketPath) { path in ControlledRouter(socketPath: path) }
+        let agent = Agent(root: root, store: store, statePath: state, socketPath: client.socketPath) { path in ControlledRouter(socketPath: path) }
         try await agent.serve()
     }
 
@@ -188,7 +194,7 @@ public actor Agent {
     /// Kills the agent at `step` when `SLIPWAY_CRASH_AT` names it, once per store: the agent that
     /// takes over inherits the variable and must get past that step.
     func crash(at step: String) {
-        CrashPoint(onceIn: store.path.deletingLastPathComponent()).reach(step)
+        CrashPoint(onceIn: statePath.deletingLastPathComponent()).reach(step)
     }
 
     /// Stops a process off the cooperative threads: stopping waits (up to `grace` seconds) for it to exit.
@@ -437,7 +443,7 @@ public actor Agent {
     private func startMetricsEndpoint() async {
         let port = ProcessInfo.processInfo.environment["SLIPWAY_METRICS_PORT"].flatMap(Int.init) ?? 0
         do {
-            let token = try MetricsToken.load(in: store.path.deletingLastPathComponent())
+            let token = try MetricsToken.load(in: statePath.deletingLastPathComponent())
             metrics = try await MetricsEndpoint.bind(host: "127.0.0.1", port: port, token: token) { [self] in
                 await metricsPage()
             }

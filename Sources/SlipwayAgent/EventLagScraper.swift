@@ -49,8 +49,8 @@ final class EventLagScraper: @unchecked Sendable {
                     limitSeconds: 0, firing: state.firingRules.contains(EventLagAlarm.rule))
             }
         }
-        let minute = EventStore.minute(of: now)
-        var increments: [EventStore.SLIIncrement] = []
+        let minute = SLIMinute.number(of: now)
+        var increments: [SLIIncrement] = []
         var states: [AlertStateRecord] = []
         var alerts: [Alert] = []
         var updated = alarms ?? [:]
@@ -63,7 +63,7 @@ final class EventLagScraper: @unchecked Sendable {
             guard case .success(let response) = await probe.perform(), (200..<300).contains(response.status),
                   let lag = PrometheusGauge.value(of: settings.metric, in: response.body) else { continue }
             let objective = settings.objective
-            increments.append(EventStore.SLIIncrement(
+            increments.append(SLIIncrement(
                 component: route.component, environment: route.environment, objective: objective.name,
                 minute: SLIMinute(minute: minute, total: 1, bad: lag > settings.within ? 1 : 0)))
             let key = "\(route.component)/\(route.environment)"

@@ -58,7 +58,7 @@ actor PlatformMetricsWatch {
     /// One pass: reads the minutes each component completed since its last window, if a minute
     /// has ended since the last pass or a window of it is still to be read.
     func readDue(now: Date) async {
-        let end = Date(timeIntervalSince1970: Double(EventStore.minute(of: now)) * 60)
+        let end = Date(timeIntervalSince1970: Double(SLIMinute.number(of: now)) * 60)
         let newMinute = passedThrough.map { $0 < end } ?? true
         // Opening the engine on a store file that was removed would make a new, empty one.
         guard newMinute || behind, FileManager.default.fileExists(atPath: statePath.path),

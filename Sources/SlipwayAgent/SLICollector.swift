@@ -20,8 +20,8 @@ actor SLICollector {
         guard let routes = try? store.routes() else { return }
         // Objectives come from the workspace's settings; a broken file leaves the seed's defaults.
         let workspace = try? Workspace.load(at: root)
-        let minute = EventStore.minute(of: now)
-        var increments: [EventStore.SLIIncrement] = []
+        let minute = SLIMinute.number(of: now)
+        var increments: [SLIIncrement] = []
         for route in routes {
             let name = "\(route.component)/\(route.environment)"
             guard let counts = try? await router.counts(name) else { continue }
@@ -35,7 +35,7 @@ actor SLICollector {
                 for objective in objectives {
                     let (total, bad) = objective.counts(from: earlier, to: later)
                     guard total > 0 else { continue }
-                    increments.append(EventStore.SLIIncrement(
+                    increments.append(SLIIncrement(
                         component: route.component, environment: route.environment, objective: objective.name,
                         minute: SLIMinute(minute: minute, total: total, bad: bad)))
                 }

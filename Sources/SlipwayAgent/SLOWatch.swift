@@ -19,7 +19,7 @@ final class SLOWatch {
     }
 
     func evaluate(now: Date = Date()) {
-        let minute = EventStore.minute(of: now)
+        let minute = SLIMinute.number(of: now)
         guard lastMinute != minute, let workspace = try? Workspace.load(at: root) else { return }
         do {
             let stored = alerting == nil ? try store.alertStates() : []

@@ -41,13 +41,13 @@ extension Engine {
                     component: key.component, environment: key.environment, readAt: now, source: source,
                     windowStart: start, windowEnd: windowEnd, shares: []),
                 windowDone: true, storeProblems: [])
-            var increments: [EventStore.SLIIncrement] = []
+            var increments: [SLIIncrement] = []
             do throws(SlipwayError) {
                 guard let metrics = try await target.liveMetrics(from: start, to: windowEnd) else { continue }
                 result.reading.shares = metrics.shares
                 result.reading.note = metrics.note
                 if countedThrough != nil {
-                    let minutes = EventStore.minute(of: start)..<EventStore.minute(of: windowEnd)
+                    let minutes = SLIMinute.number(of: start)..<SLIMinute.number(of: windowEnd)
                     increments = Self.sliIncrements(metrics, of: component, in: key.environment, minutes: minutes)
                 }
             } catch {
@@ -78,13 +78,13 @@ extension Engine {
     /// requests, each in the minute the platform counted them in.
     static func sliIncrements(
         _ metrics: PlatformMetrics, of component: Component, in environment: String, minutes: Range<Int>
-    ) -> [EventStore.SLIIncrement] {
+    ) -> [SLIIncrement] {
         minutes.flatMap { minute in
             component.settings.slo.objectives.compactMap { objective in
                 let counted = metrics.minutes.values.compactMap { $0[minute] }.map { objective.counts(from: nil, to: $0) }
                 let total = counted.reduce(0) { $0 + $1.total }
                 guard total > 0 else { return nil }
-                return EventStore.SLIIncrement(
+                return SLIIncrement(
                     component: component.name, environment: environment, objective: objective.name,
                     minute: SLIMinute(minute: minute, total: total, bad: counted.reduce(0) { $0 + $1.bad }))
             }

@@ -38,7 +38,7 @@ public struct Engine: Sendable {
         }
         setAsideUnsupportedStrategies(in: &workspace)
         let masker = Self.masker(for: workspace, environment: environment)
-        let store = try EventStore(
+        let store = try SQLiteStore(
             path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
             identity: ActorIdentity.onThisMachine(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
         let git = GitRepository.enclosing(workspace.root)
@@ -57,8 +57,14 @@ public struct Engine: Sendable {
         return SecretMasker(environment: environment, names: secretNames, also: passwords + [store?.password].compactMap { $0 })
     }
 
+    /// The embedded store's file, or where it would be: this machine's own state (the agent's
+    /// socket and lock, tokens, backups) sits in its folder whichever store keeps the history.
+    public var statePath: URL {
+        (store as? SQLiteStore)?.path ?? workspace.stateDirectory.appendingPathComponent("state.db")
+    }
+
     public var executor: RunExecutor {
-        var executor = RunExecutor(store: store, masker: masker, output: output)
+        var executor = RunExecutor(store: store, stateFolder: statePath.deletingLastPathComponent(), masker: masker, output: output)
         executor.environment = environment.isEmpty ? nil : environment
         return executor
     }

@@ -123,7 +123,7 @@ struct GlobalOptions: ParsableArguments {
             }
             return shared
         }
-        return try await openEngine(json: json).store
+        return try await openEngine(json: json).store.eventLog
     }
 
     /// For commands that print JSON: engine progress goes to stderr so stdout stays parseable.

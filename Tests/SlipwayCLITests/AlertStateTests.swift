@@ -19,7 +19,7 @@ import Testing
             let leftovers = slipway.stopAgentAndListLeftovers()
             #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
         }
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         func raised() -> Int { ((try? store.events(limit: 1000)) ?? []).filter { $0.kind == "alert.raised" }.count }
 
         #expect(try slipway("agent", "start").status == 0)
@@ -43,8 +43,8 @@ import Testing
         let workspace = try FakeCloudWorkspace.create()
         try workspace.write(["apps/web/slipway.yml": "slo:\n  refuse_deploys_when_spent: true\n"])
         try workspace.commitAll("guard web")
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
-        let now = EventStore.minute(of: Date())
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+        let now = SLIMinute.number(of: Date())
         try store.add(((now - 60)..<now).flatMap { minute in
             ["web", "accounts"].map {
                 .init(component: $0, environment: "production", objective: "availability",

@@ -34,8 +34,8 @@ import Testing
     /// Stores an hour of minutes for api in `environment` with 10% of requests failed: every
     /// burn-rate rule fires (burn 20) and the availability budget is spent.
     static func seedBurningHour(_ workspace: TemporaryWorkspace, environment: String) throws {
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
-        let now = EventStore.minute(of: Date())
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+        let now = SLIMinute.number(of: Date())
         try store.add(((now - 60)..<now).map {
             .init(component: "api", environment: environment, objective: "availability",
                   minute: SLIMinute(minute: $0, total: 1000, bad: 100))
@@ -82,7 +82,7 @@ import Testing
 
         #expect(try slipway("agent", "start").status == 0)
         // 4 burn-rate rules fire and the budget crosses 50%, 25% and 0%: 7 alerts for each of 2 sinks.
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         #expect(eventually(30) {
             let counts = (try? store.outboxCounts()) ?? (delivered: 0, pending: 0)
             return counts.delivered + counts.pending == 14
@@ -121,7 +121,7 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains(
             "deploy of api to production refused: the error budget of availability is spent (-1900% left)"), "\(refused.stderr)")
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         let raised = try store.events(limit: 100).filter { $0.kind == "alert.raised" }
         #expect(raised.count == 1)
         #expect(raised.first?.details?.outcome == "info")

@@ -91,7 +91,7 @@ struct BackupScheduleCommandTests {
             try fixture.workspace.write(["slipway.yml": RestoreDrillTests.config + "    backup_schedule: hourly\n"])
             let said = Said()
             let scheduler = BackupScheduler(
-                root: fixture.workspace.root, store: try EventStore(path: fixture.workspace.statePath, actor: "agent"),
+                root: fixture.workspace.root, store: try SQLiteStore(path: fixture.workspace.statePath, actor: "agent"),
                 environment: fixture.env, output: { line in said.lines.withLock { $0.append(line) } })
 
             await scheduler.pass(now: Date())

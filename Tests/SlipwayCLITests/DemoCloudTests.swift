@@ -20,7 +20,7 @@ import Testing
             for record in standIns { #expect(!DetachedProcess.isRunning(record.pid), "\(record.role) still runs") }
         }
         let made = try slipway("demo", "--dir", "demo", "--no-console", "--cloud")
-        let store = try EventStore(path: demo.appendingPathComponent(".slipway/state.db"))
+        let store = try SQLiteStore(path: demo.appendingPathComponent(".slipway/state.db"))
         standIns = try store.processes().filter(\.isStandIn)
         #expect(made.status == 0, "\(made.stdout)\(made.stderr)")
         #expect(made.stdout.contains("a STAND-IN for Cloudflare's API"), "the output says the Cloudflare API is a stand-in")

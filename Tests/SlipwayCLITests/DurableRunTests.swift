@@ -181,7 +181,7 @@ import Testing
         defer { live.stopAll() }
         #expect(try live.slipway("deploy-service", "api", "--env", "staging").status == 0)
         try LocalServiceWorkspace.newVersion(live.workspace, note: "two")
-        let store = try EventStore(path: live.workspace.statePath, actor: "ana")
+        let store = try SQLiteStore(path: live.workspace.statePath, actor: "ana")
         let request = try store.record(
             .deploy(.init(component: "api", kind: .service, environment: "staging", version: nil, force: false)), origin: "console")
 

@@ -52,11 +52,11 @@ import Testing
         }
         let deployed = try slipway("deploy-service", "worker", "--env", "staging")
         try #require(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         func lagEvents() -> (total: Int, bad: Int) {
             let sums = try? store.sliSums(
                 component: "worker", environment: "staging", objective: "event-lag-1m", lengths: [120],
-                before: EventStore.minute(of: Date()) + 1)
+                before: SLIMinute.number(of: Date()) + 1)
             return sums?.first ?? (0, 0)
         }
         func alarms() -> [Event] {

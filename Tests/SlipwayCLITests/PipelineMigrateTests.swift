@@ -19,7 +19,7 @@ struct PipelineMigrateTests {
 
         let first = try slipway("pipeline", "--env", "staging", "--base", root)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let run = try #require(try store.runs().first { $0.kind == .pipeline })
         let stages = try #require(try slipway.json("runs", "show", run.id) as? [String: Any])["stages"] as? [[String: Any]]
         #expect(stages?.compactMap { $0["name"] as? String } == ["detect-changes", "quality-gates", "migrate", "deploy-apps", "validate-deploy"])

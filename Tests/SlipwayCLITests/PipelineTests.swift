@@ -28,7 +28,7 @@ import Testing
         let slipway = SlipwayProcess(workspace)
         let result = try slipway.run(["pipeline", "--env", "staging", "--base", root], environment: PipelineWorkspace.environment(workspace))
         #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let run = try #require(try pipelineRuns(store).first)
         let gates = try jobs(store, run: run.id).filter { $0.stage == "quality-gates" }
         #expect(gates.count == 6 && gates.allSatisfy { $0.outcome == "failed" }, "\(gates)")
@@ -52,11 +52,11 @@ import Testing
             "  wave 2  billing (service): files, 3 files; after accounts",
             "  wave 3  web (app): files, 3 files; after accounts, billing",
         ])
-        #expect(try EventStore(path: workspace.statePath).runs().isEmpty, "a dry run changes nothing")
+        #expect(try SQLiteStore(path: workspace.statePath).runs().isEmpty, "a dry run changes nothing")
 
         let result = try slipway.run(["pipeline", "--env", "staging", "--base", root, "--jobs", "3"], environment: environment)
         #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let run = try #require(try pipelineRuns(store).first)
         #expect(run.state == .failed)
         #expect(run.environment == "staging")
@@ -117,7 +117,7 @@ import Testing
         let second = try slipway.run(["pipeline", "--env", "staging", "--jobs", "1"], environment: environment)
         #expect(second.status == 1, "\(second.stdout)\n\(second.stderr)")
         #expect(second.stdout.contains("last successful pipeline run"))
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let run = try #require(try store.runs().first { $0.kind == .pipeline })
         #expect(run.state == .failed)
         #expect(run.reason?.hasPrefix("validate-deploy: unhealthy after deploy: search") == true, "\(run.reason ?? "")")
@@ -147,7 +147,7 @@ import Testing
         let result = try slipway.run(["pipeline", "--branch", "feature/x", "--base", root], environment: environment)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.contains("branch 'feature/x' deploys nowhere: tests and gates only"))
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let run = try #require(try store.runs().first { $0.kind == .pipeline })
         #expect(run.environment == nil)
         let stages = try store.events(forRun: run.id).filter { $0.kind == EventKind.stageStarted.rawValue }.compactMap { $0.details?.stage }
@@ -173,7 +173,7 @@ import Testing
         let result = try slipway.run(
             ["deploy-all", "--env", "staging", "--changed", "--base", root], environment: PipelineWorkspace.environment(workspace))
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         #expect(try store.runs().filter { $0.kind == .test }.isEmpty)
         #expect(try store.runs().filter { $0.kind == .deploy && $0.state == .succeeded }.count == 6)
     }
@@ -197,7 +197,7 @@ import Testing
         #expect(promoted.stdout.contains("[-] migrations validated: not applicable"))
         #expect(promoted.stdout.contains("[-] projection rebuilds completed: not applicable (no projections declared)"))
         #expect(promoted.stdout.contains("[x] health checks passing in staging: passed"))
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         #expect(try store.projection().states[.init(component: "admin", environment: "production")]?.liveVersion == adminV1)
         #expect(try workspace.read("state/deploys.log").contains("admin \(adminV1) production"))
 
@@ -261,7 +261,7 @@ import Testing
         #expect(result.stdout.contains("production checklist for accounts:"))
         #expect(result.stdout.contains("[x] health checks passing in staging: passed"))
         #expect(result.stdout.contains("[ ] health checks passing in staging: failed (staging runs"))
-        let states = try EventStore(path: workspace.statePath).projection().states
+        let states = try SQLiteStore(path: workspace.statePath).projection().states
         #expect(states[.init(component: "accounts", environment: "production")]?.liveVersion != nil)
         #expect(states[.init(component: "docs", environment: "production")]?.liveVersion == nil)
     }

@@ -12,7 +12,7 @@ import Testing
 @Suite(.serialized) struct PlatformFiguresAgentTests {
     /// The minute before the current one has ended: a datapoint half-way through it.
     static var inTheLastMinute: Date {
-        Date(timeIntervalSince1970: Double(EventStore.minute(of: Date()) - 1) * 60 + 30)
+        Date(timeIntervalSince1970: Double(SLIMinute.number(of: Date()) - 1) * 60 + 30)
     }
 
     /// ALB datapoints for one colour's target group at `time`, as CloudWatch records them, with
@@ -47,7 +47,7 @@ import Testing
             self.workspace = workspace
             let deploy = try slipway("deploy-service", component, "--env", "staging", "--version", version, "--local")
             #expect(deploy.status == 0, "\(deploy.stdout)\(deploy.stderr)")
-            store = try EventStore(path: workspace.statePath, actor: "tester")
+            store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         }
 
         func startAgent() throws {
@@ -164,7 +164,7 @@ import Testing
         defer { deployed.finish() }
         let watch = deployed.watch()
         // Minutes 5 and 4 before the current one: first ending, then counted.
-        let minute = EventStore.minute(of: Date()) - 5
+        let minute = SLIMinute.number(of: Date()) - 5
         for (moment, requests, errors) in [(Self.moment(minute, second: 20), 100, 1), (Self.moment(minute + 1, second: 20), 200, 3)] {
             try standin.invocations(
                 script: "edge-staging", tag: "v1", secondsAgo: Date().timeIntervalSince(moment), requests: requests, errors: errors,
@@ -196,7 +196,7 @@ import Testing
         defer { deployed.finish() }
         let watch = deployed.watch()
         // Minutes 5 and 4 before the current one, read in one window after the first.
-        let minute = EventStore.minute(of: Date()) - 5
+        let minute = SLIMinute.number(of: Date()) - 5
         try Self.putMetrics(ecs, color: "green", at: Self.moment(minute, second: 10), requests: 100, errors: 1)
         try Self.putMetrics(ecs, color: "green", at: Self.moment(minute + 1, second: 10), requests: 300, errors: 6)
 
@@ -217,7 +217,7 @@ import Testing
         let (ecs, deployed) = try Self.deployedOnECS()
         defer { deployed.finish() }
         let watch = deployed.watch(windowLimitMinutes: 1)
-        let minute = EventStore.minute(of: Date()) - 6
+        let minute = SLIMinute.number(of: Date()) - 6
         for (offset, requests) in [(0, 100), (1, 200), (2, 300)] {
             try Self.putMetrics(ecs, color: "green", at: Self.moment(minute + offset, second: 10), requests: requests, errors: offset)
         }

@@ -31,7 +31,7 @@ struct RestoreDrillTests {
         }
 
         func drilledEvents() throws -> [Event] {
-            try EventStore(path: workspace.statePath).latestEvents(kind: .backupDrilled, limit: 10)
+            try SQLiteStore(path: workspace.statePath).latestEvents(kind: .backupDrilled, limit: 10)
         }
 
         func status() throws -> [String: Any] {

@@ -13,13 +13,13 @@ import Testing
             "services/web/slipway.yml": "target: local\nrun: exec python3 server.py\n",
         ])
         try workspace.commitAll("first")
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
-        let now = EventStore.minute(of: Date())
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+        let now = SLIMinute.number(of: Date())
         // api, 99% (budget 1%): 120 minutes of 1000 requests, 5 bad a minute in the last 60.
         // 30 days: 300 / 120000 = 0.25% bad, budget left 75%; last hour 0.5% = burn 0.5;
         // exhausted in 0.75 * 30 days / 0.5 = 45 days. Latency: 50 requests a minute over 2 s (5%
         // against a 5% budget: burn 1) in the last hour.
-        var increments: [EventStore.SLIIncrement] = []
+        var increments: [SLIIncrement] = []
         for minute in (now - 120)..<now {
             let recent = minute >= now - 60
             increments.append(.init(component: "api", environment: "staging", objective: "availability",
@@ -89,7 +89,7 @@ import Testing
         let routes = try #require((try slipway.json("agent", "status") as? [String: Any])?["routes"] as? [[String: Any]])
         let port = try #require(Int((routes.first?["url"] as? String)?.split(separator: ":").last ?? ""))
         // Let one collection take the baseline (the post-promotion probes came before it), then send traffic.
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         usleep(1_500_000)
         let before = try Self.sums(store)
         let answers = SteadyTraffic(port: port, clients: 2)

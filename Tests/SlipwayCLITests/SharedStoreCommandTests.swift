@@ -28,7 +28,7 @@ struct SharedStoreCommandTests {
     @Test func migrateCopiesTheHistoryAndOnlyEventsAndStoreCheckWorkOnIt() async throws {
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
         let slipway = SlipwayProcess(workspace)
-        let local = try EventStore(path: workspace.statePath, actor: "erin")
+        let local = try SQLiteStore(path: workspace.statePath, actor: "erin")
         try local.append(Self.deploy("api", "v1", run: "r1"))
         try local.append(Self.deploy("web", "w1", run: "r2"))
         let url = Self.urlWithPassword(try await PostgresCluster.shared().createDatabase())

@@ -86,7 +86,7 @@ struct SlipwayProcess {
         // starts one again: let them end before stopping it.
         let state = (folder.map { workspace.root.appendingPathComponent($0) } ?? workspace.root)
             .appendingPathComponent(".slipway/state.db")
-        if FileManager.default.fileExists(atPath: state.path), let store = try? EventStore(path: state) {
+        if FileManager.default.fileExists(atPath: state.path), let store = try? SQLiteStore(path: state) {
             _ = eventually(60) { ((try? store.runs()) ?? []).allSatisfy { $0.state != .running } }
         }
         _ = try? run(["agent", "stop"] + (folder.map { ["--workspace", $0] } ?? []))

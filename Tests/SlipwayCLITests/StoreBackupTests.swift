@@ -51,7 +51,7 @@ import Testing
         let listed = try #require(try slipway.json("backup", "list") as? [[String: Any]])
         #expect(listed.compactMap { $0["id"] as? String } == ids)
 
-        let live = try EventStore(path: workspace.statePath)
+        let live = try SQLiteStore(path: workspace.statePath)
         let eventsBefore = try live.latestEventID()
         let refused = try slipway("backup", "restore", "--store", ids[1])
         #expect(refused.status == 1)
@@ -65,7 +65,7 @@ import Testing
 
         let check = try slipway("store", "check")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let events = try store.events(limit: 100_000)
         #expect(events.map(\.id) == Array(1...Int64(events.count)), "event ids contiguous")
         #expect(events.last?.kind == "store.restored" && events.last?.details?.tag == ids[1])
@@ -136,10 +136,10 @@ import Testing
         let verified = try slipway("backup", "verify", id)
         #expect(verified.status == 1)
         #expect(verified.stdout.contains("problem: the events are not contiguous"), "\(verified.stdout)")
-        let before = try EventStore(path: workspace.statePath).latestEventID()
+        let before = try SQLiteStore(path: workspace.statePath).latestEventID()
         let restored = try slipway("backup", "restore", "--store", id)
         #expect(restored.status == 1 && restored.stderr.contains("does not verify"), "\(restored.stderr)")
-        #expect(try EventStore(path: workspace.statePath).latestEventID() == before, "the store is untouched")
+        #expect(try SQLiteStore(path: workspace.statePath).latestEventID() == before, "the store is untouched")
     }
 
     @Test func badInputIsOneLineAndExitTwo() throws {

@@ -11,7 +11,7 @@ import Testing
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)
         #expect(try slipway("list-apps").status == 0)
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let batch = (0..<events).map { index in
             NewEvent(.healthChecked, component: "web", environment: "staging",
                      details: EventDetails(healthy: index % 7 != 0))

@@ -162,7 +162,7 @@ import Testing
         #expect(distinct.count == 20, "every kind of operation on every lane: \(distinct.sorted())")
         // The bursts did what they say: traffic moved often, canaries were steered, and runs the
         // killed agents left were taken over by the next one.
-        let store = try EventStore(path: workspace.root.appendingPathComponent(".slipway/state.db"))
+        let store = try SQLiteStore(path: workspace.root.appendingPathComponent(".slipway/state.db"))
         var kinds: [EventKind: Int] = [:]
         var after: Int64 = 0
         while case let page = try store.events(after: after, limit: 5_000), let last = page.last {

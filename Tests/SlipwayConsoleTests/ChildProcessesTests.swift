@@ -51,7 +51,7 @@ import Testing
     @Test func whatKeepsRunningIsCountedAndNamedWithTheWayToStopIt() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try EventStore(path: folder.appendingPathComponent("state.db"), actor: "ana")
+        let store = try SQLiteStore(path: folder.appendingPathComponent("state.db"), actor: "ana")
         #expect(try BackgroundProcesses.running(in: store).farewell(stopCommand: "slipway agent stop") == nil, "nothing runs")
         let pid = try DetachedProcess.spawn(["/bin/sleep", "60"], environment: [:])
         defer {
@@ -74,7 +74,7 @@ import Testing
     @Test func theCloudDemosStandInsAreCountedAndNamedToo() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try EventStore(path: folder.appendingPathComponent("state.db"), actor: "ana")
+        let store = try SQLiteStore(path: folder.appendingPathComponent("state.db"), actor: "ana")
         let pid = try DetachedProcess.spawn(["/bin/sleep", "60"], environment: [:])
         defer {
             DetachedProcess.stop(pid: pid, grace: 1)

@@ -6,7 +6,7 @@ import Testing
 /// The health screen's objectives with sparklines, and firing alerts in the header and the audit screen.
 @Suite struct HealthObjectivesTests {
     static let now = Fixtures.now
-    static let end = EventStore.minute(of: now)
+    static let end = SLIMinute.number(of: now)
     static let availability = ServiceLevelObjective.seedDefaults[0]
 
     /// accounts in production: clean for 50 minutes, then 10 minutes with 10% errors.

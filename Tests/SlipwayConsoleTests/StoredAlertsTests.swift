@@ -9,7 +9,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alerts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try EventStore(path: folder.appendingPathComponent("state.db"), actor: "agent")
+        let store = try SQLiteStore(path: folder.appendingPathComponent("state.db"), actor: "agent")
         func raise(_ change: SLOAlert.Change, _ severity: AlertSeverity, rule: String, objective: String = "availability") throws {
             let alert = SLOAlert(change: change, severity: severity, objective: objective, rule: rule, minute: 1, message: "\(objective) \(rule)")
             try store.raise(Alert(alert, component: "accounts", environment: "production"), routing: AlertSettings())

@@ -73,7 +73,7 @@ import Testing
         let (workspace, receiver) = try Self.start()
         defer { Self.stop(receiver) }
         let routing = try Workspace.load(at: workspace.root).config.alerts
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         var ids: [String] = []
         for index in 0..<12 {
             let alert = Alert(severity: .page, change: "fired", component: "web", environment: "production",
@@ -84,7 +84,7 @@ import Testing
         // Two agents: two connections to the store, two owners, draining at the same moment.
         let first = AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: ["PD_KEY": "R0UT1NG"])
         let second = AlertSinks(
-            root: workspace.root, store: try EventStore(path: workspace.statePath, actor: "agent"), owner: "agent-b",
+            root: workspace.root, store: try SQLiteStore(path: workspace.statePath, actor: "agent"), owner: "agent-b",
             environment: ["PD_KEY": "R0UT1NG"])
         let now = Date()
         async let drainedByFirst: Void = first.drain(now: now)
@@ -107,7 +107,7 @@ import Testing
         let (workspace, receiver) = try Self.start()
         defer { Self.stop(receiver) }
         let routing = try Workspace.load(at: workspace.root).config.alerts
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         let now = Date()
         let silence = AlertSilence(
             severity: .page, component: nil, environment: "production", startsAt: now, endsAt: now + 3600,
@@ -150,7 +150,7 @@ import Testing
                 """,
         ])
         let routing = try Workspace.load(at: workspace.root).config.alerts
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         try store.raise(Alert(severity: .info, change: "fired", component: "web", environment: "production", message: "disk 91%"), routing: routing)
         await AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: [:]).drain(now: Date())
 
@@ -175,7 +175,7 @@ import Testing
         let (workspace, receiver) = try Self.start()
         Self.stop(receiver)
         let routing = try Workspace.load(at: workspace.root).config.alerts
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         try store.raise(Alert(severity: .info, change: "fired", component: "web", environment: "production", message: "lost?"), routing: routing)
         await AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: [:]).drain(now: Date())
         let counts = try store.outboxCounts()

@@ -11,7 +11,7 @@ import Testing
 
     func stores() throws -> (requester: EventStore, alice: EventStore, bob: EventStore) {
         let path = try TemporaryWorkspace().statePath
-        return (try EventStore(path: path, actor: "tester"), try EventStore(path: path, actor: "alice"), try EventStore(path: path, actor: "bob"))
+        return (try SQLiteStore(path: path, actor: "tester"), try SQLiteStore(path: path, actor: "alice"), try SQLiteStore(path: path, actor: "bob"))
     }
 
     @Test func noAgentMayTakeItUntilTheLastApprovalItNeeds() throws {

@@ -64,7 +64,7 @@ final class StandInTraffic: WeightedTraffic {
 
     func rollout(_ traffic: StandInTraffic, clock: VirtualClock) throws -> (CanaryRollout, TemporaryWorkspace) {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         var rollout = CanaryRollout(
             traffic: traffic, store: store, clock: clock, component: "api", environment: "production", version: "v2",
             canaryColor: .green, stableColor: .blue, policy: policy)
@@ -76,7 +76,7 @@ final class StandInTraffic: WeightedTraffic {
     /// What the store's last canary event says: reading it also keeps the workspace, and so the
     /// store's folder, alive until the rollout is done.
     func lastCanaryReason(in workspace: TemporaryWorkspace) throws -> String? {
-        try EventStore(path: workspace.statePath).events(component: "api")
+        try SQLiteStore(path: workspace.statePath).events(component: "api")
             .last { $0.kind == EventKind.canaryChanged.rawValue }?.details?.reason
     }
 

@@ -26,8 +26,8 @@ struct EventLogTests {
         let folder = try TemporaryWorkspace(function: function)
         switch kind {
         case .sqlite:
-            let log = try EventStore(path: folder.statePath, actor: "tester", masker: masker)
-            return Fixture(log: log, other: try EventStore(path: folder.statePath, actor: "other"), folder: folder, url: nil)
+            let log = try SQLiteStore(path: folder.statePath, actor: "tester", masker: masker)
+            return Fixture(log: log, other: try SQLiteStore(path: folder.statePath, actor: "other"), folder: folder, url: nil)
         case .postgres:
             let url = try await PostgresCluster.shared().createDatabase()
             let log = try await PostgresEventStore.open(StoreURL(url, name: "test"), masker: masker)
@@ -214,7 +214,7 @@ struct EventLogTests {
     /// projection folded from its events as it is opened; appends keep it from there.
     @Test func aVersionOneDatabaseIsUpgradedWithItsProjectionFilled() async throws {
         let folder = try TemporaryWorkspace()
-        let embedded = try EventStore(path: folder.statePath, actor: "carol")
+        let embedded = try SQLiteStore(path: folder.statePath, actor: "carol")
         for round in 0..<30 { try embedded.append(Self.mixed(round)) }
         let events = try embedded.events(after: 0, limit: 10_000)
         let cluster = try PostgresCluster.shared()
@@ -340,13 +340,13 @@ struct EventLogTests {
 
     @Test func migratingCopiesTheEmbeddedHistoryExactly() async throws {
         let folder = try TemporaryWorkspace()
-        let source = try EventStore(path: folder.statePath, actor: "carol")
+        let source = try SQLiteStore(path: folder.statePath, actor: "carol")
         try source.append(Self.deploy("api", "v1", run: "r1"))
         try source.append(Self.deploy("web", "w1", run: "r2"))
         try source.append([NewEvent(.healthChecked, component: "api", environment: "staging", details: EventDetails(reason: "200 OK", healthy: true),
                                     time: Date(timeIntervalSince1970: 1_700_000_000.123))])
         try source.append(Self.deploy("api", "v2", run: "r3"))
-        let other = try EventStore(path: folder.statePath, actor: "dave")
+        let other = try SQLiteStore(path: folder.statePath, actor: "dave")
         try other.append([NewEvent(.releaseTagged, component: "api", environment: "production", details: EventDetails(version: "v2"))])
         let url = try await PostgresCluster.shared().createDatabase()
         let target = try await PostgresEventStore.open(StoreURL(url, name: "test"))
@@ -384,7 +384,7 @@ struct EventLogTests {
 
     @Test func aMigrationThatFailsHalfwayLeavesNothing() async throws {
         let folder = try TemporaryWorkspace()
-        let source = try EventStore(path: folder.statePath, actor: "carol")
+        let source = try SQLiteStore(path: folder.statePath, actor: "carol")
         for index in 0..<400 { try source.append(Self.deploy("api", "v\(index)", run: "r\(index)")) }
         let page = try source.events(after: 0, limit: 1000)
         let url = try await PostgresCluster.shared().createDatabase()

@@ -19,7 +19,7 @@ import Testing
 
     @Test func storeFileIsPrivateAndInWALMode() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         try deploy(store, "accounts", "staging", "v1")
         let mode = try FileManager.default.attributesOfItem(atPath: workspace.statePath.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
@@ -31,7 +31,7 @@ import Testing
 
     @Test func projectionFollowsDeploysAndKeepsPreviousVersions() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         try deploy(store, "accounts", "staging", "v1", color: "blue")
         try deploy(store, "accounts", "staging", "v2", color: "green")
         try deploy(store, "accounts", "production", "v1")
@@ -48,16 +48,16 @@ import Testing
         let path = workspace.statePath
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<8 {
-                group.addTask { _ = try EventStore(path: path) }
+                group.addTask { _ = try SQLiteStore(path: path) }
             }
             try await group.waitForAll()
         }
-        #expect(try EventStore(path: path).latestEventID() == 0)
+        #expect(try SQLiteStore(path: path).latestEventID() == 0)
     }
 
     @Test func eventsAreAppendOnly() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         try deploy(store, "accounts", "staging", "v1")
         let queue = try DatabaseQueue(path: workspace.statePath.path)
         #expect(throws: (any Error).self) { try queue.write { db in try db.execute(sql: "DELETE FROM events") } }
@@ -67,18 +67,18 @@ import Testing
 
     @Test func aStoreFromANewerSchemaIsRefused() throws {
         let workspace = try TemporaryWorkspace()
-        _ = try EventStore(path: workspace.statePath)
+        _ = try SQLiteStore(path: workspace.statePath)
         try DatabaseQueue(path: workspace.statePath.path).write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
         }
-        let error = #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
+        let error = #expect(throws: SlipwayError.self) { try SQLiteStore(path: workspace.statePath) }
         #expect(error?.message.contains("was written by a newer Slipway") == true, "\(error?.message ?? "")")
         #expect(error?.exitCode == 1)
     }
 
     @Test func unknownEventKindsAreKeptAndShownRaw() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         try deploy(store, "accounts", "staging", "v1")
         try DatabaseQueue(path: workspace.statePath.path).write { db in
             try db.execute(sql: """
@@ -97,7 +97,7 @@ import Testing
     @Test func secretsAreMaskedBeforeTheyAreStored() throws {
         let workspace = try TemporaryWorkspace()
         let masker = SecretMasker(environment: ["DEPLOY_TOKEN": "s3cr3t-value", "HOME": "/root"], names: [])
-        let store = try EventStore(path: workspace.statePath, masker: masker)
+        let store = try SQLiteStore(path: workspace.statePath, masker: masker)
         try store.append(NewEvent(.deployRefused, component: "a", environment: "staging",
                                   details: EventDetails(reason: "token s3cr3t-value rejected")))
         try store.appendOutput(runID: "r1", firstSequence: 0, lines: ["using s3cr3t-value now"])
@@ -112,7 +112,7 @@ import Testing
     @Test(arguments: [1, 2, 3])
     func rebuildEqualsIncrementalProjection(seed: UInt64) throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         var random = SeededGenerator(seed: seed)
         let components = ["accounts", "admin", "landing-page", "qis"]
         let environments = ["development", "staging", "production"]
@@ -168,8 +168,8 @@ import Testing
     /// on one component, and a rebuild corrects a damaged state between two appends of one of them.
     @Test func anAppendFoldsIntoTheStatesAnotherWriterLeft() throws {
         let workspace = try TemporaryWorkspace()
-        let first = try EventStore(path: workspace.statePath)
-        let second = try EventStore(path: workspace.statePath)
+        let first = try SQLiteStore(path: workspace.statePath)
+        let second = try SQLiteStore(path: workspace.statePath)
         let key = Projection.Key(component: "accounts", environment: "staging")
         try deploy(first, "accounts", "staging", "v1")
         try deploy(second, "accounts", "staging", "v2")
@@ -190,7 +190,7 @@ import Testing
     /// Appends from many threads of one process, each folding into what the one before stored.
     @Test func concurrentAppendsOfOneProcessKeepTheProjectionEqualToTheFold() async throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<4 {
                 group.addTask {
@@ -209,7 +209,7 @@ import Testing
     @Test func findsADriftedProjectionAndADamagedFile() throws {
         let workspace = try TemporaryWorkspace()
         do {
-            let store = try EventStore(path: workspace.statePath)
+            let store = try SQLiteStore(path: workspace.statePath)
             try store.append(NewEvent(.deploySucceeded, component: "api", environment: "staging", runID: "r1",
                                       details: EventDetails(runKind: .deploy, version: "v1")))
         }
@@ -235,7 +235,7 @@ import Testing
         let problem = try #require(damaged.problems.first)
         #expect(problem.contains("is damaged (SQLite error 11: malformed database schema (grdb_migr\\u{FFFD}tions))"), "\(problem)")
         #expect(!problem.unicodeScalars.contains { $0 == "\u{FFFD}" || $0.properties.generalCategory == .control })
-        let opening = #expect(throws: SlipwayError.self) { try EventStore(path: workspace.statePath) }
+        let opening = #expect(throws: SlipwayError.self) { try SQLiteStore(path: workspace.statePath) }
         guard case .store(let path, .damaged(let said), _)? = opening?.reason else {
             Issue.record("expected a damaged store, got \(String(describing: opening))")
             return

@@ -36,7 +36,7 @@ import Testing
 
     @Test func everyPastEventFoldsToTheSameProjectionWithAndWithoutCheckpoints() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath, checkpointInterval: 10)
+        let store = try SQLiteStore(path: workspace.statePath, checkpointInterval: 10)
         let events = try fill(store)
         // Each run's three events go in one append, its health check in another: a checkpoint is
         // taken at the last event of the append that reaches 10, 20, 30, 40.
@@ -58,7 +58,7 @@ import Testing
 
     @Test func stepsStopAtTheEndsAndMomentsFindTheirLastEvent() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath)
+        let store = try SQLiteStore(path: workspace.statePath)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for index in 0..<5 {
             try store.append(NewEvent(.healthChecked, component: "accounts", environment: "staging",

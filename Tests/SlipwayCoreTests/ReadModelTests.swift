@@ -172,7 +172,7 @@ import Testing
     @Test func objectivesAlertsAndSilencesAreReadAsRecorded() async throws {
         let workspace = try TemporaryWorkspace()
         let engine = try await engine(workspace)
-        let minute = EventStore.minute(of: Self.start)
+        let minute = SLIMinute.number(of: Self.start)
         try engine.store.add(
             [.init(component: "accounts", environment: "staging", objective: "availability",
                    minute: SLIMinute(minute: minute - 2, total: 100, bad: 1))],

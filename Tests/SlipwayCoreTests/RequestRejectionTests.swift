@@ -9,7 +9,7 @@ import Testing
     static let deploy = RunRequest.deploy(.init(component: "accounts", kind: .service, environment: "production", version: nil, force: false))
 
     func store() throws -> EventStore {
-        try EventStore(path: try TemporaryWorkspace().statePath, actor: "agent", masker: SecretMasker(values: ["hunter2-token"]))
+        try SQLiteStore(path: try TemporaryWorkspace().statePath, actor: "agent", masker: SecretMasker(values: ["hunter2-token"]))
     }
 
     @Test func aRefusalBeforeTheRunIsRecordedWithWhatWasAskedAndWhy() throws {

@@ -9,15 +9,15 @@ import Testing
 @Suite struct SLIStoreSumsTests {
     static let lengths = [1, 5, 30, 60, 120, 360, 1440, 4320, 43_200]
 
-    func increments(_ minutes: [SLIMinute], objective: String = "availability") -> [EventStore.SLIIncrement] {
+    func increments(_ minutes: [SLIMinute], objective: String = "availability") -> [SLIIncrement] {
         minutes.map { .init(component: "api", environment: "production", objective: objective, minute: $0) }
     }
 
     @Test func windowSumsMatchTheMinutesAddedInAnyOrder() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         let now = Date()
-        let end = EventStore.minute(of: now)
+        let end = SLIMinute.number(of: now)
         // Every third minute of the last 5 days, some bad; then repeats of some minutes; then
         // minutes inserted before all the others and between existing ones.
         var all: [SLIMinute] = []
@@ -45,12 +45,12 @@ import Testing
 
     @Test func windowsReachingPastTheRetentionCountOnlyTheMinutesKept() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         let end = 43_250
         // Minutes 0..<200, then a store "now" 31 days and 100 minutes after minute 0: minutes
         // 0..<100 go, and the 30-day window reaching before them counts 100..<200 alone.
         try store.add(increments((0..<200).map { SLIMinute(minute: $0, total: 10, bad: $0 < 100 ? 10 : 1) }),
-                      now: Date(timeIntervalSince1970: 60 * Double(0 + EventStore.sliRetentionMinutes + 100)))
+                      now: Date(timeIntervalSince1970: 60 * Double(0 + SLIMinute.retention + 100)))
         let sums = try store.sliSums(
             component: "api", environment: "production", objective: "availability", lengths: [43_200, 50], before: end)
         #expect(sums[0].total == 1000 && sums[0].bad == 100, "\(sums[0])")
@@ -63,7 +63,7 @@ import Testing
     /// A store written before the running sums (v3) gets them from its minutes when it is opened.
     @Test func aStoreFromBeforeTheRunningSumsGetsThemWhenOpened() throws {
         let workspace = try TemporaryWorkspace()
-        _ = try EventStore(path: workspace.statePath, actor: "tester")
+        _ = try SQLiteStore(path: workspace.statePath, actor: "tester")
         // Back to the v3 shape of sli_minutes, with minutes of two objectives in it.
         let downgrade = """
             import sqlite3, sys
@@ -79,7 +79,7 @@ import Testing
         let result = try workspace.run("/usr/bin/env", ["python3", "-c", downgrade, workspace.statePath.path])
         try #require(result.status == 0, "\(result.output)")
 
-        let store = try EventStore(path: workspace.statePath, actor: "tester")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
         let sums = try store.sliSums(
             component: "api", environment: "production", objective: "availability", lengths: [10, 5, 1], before: 108)
         #expect(sums.map(\.total) == [35, 25, 5])

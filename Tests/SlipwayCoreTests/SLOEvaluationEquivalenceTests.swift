@@ -13,9 +13,9 @@ import Testing
     static let subjects = [("api", "production"), ("api", "staging"), ("web", "production")]
 
     /// Five days of minutes before `end`; `bad` and gaps differ per subject and objective.
-    static func history(end: Int) -> [EventStore.SLIIncrement] {
+    static func history(end: Int) -> [SLIIncrement] {
         let start = end - 7200
-        var increments: [EventStore.SLIIncrement] = []
+        var increments: [SLIIncrement] = []
         for (index, (component, environment)) in subjects.enumerated() {
             // The third subject has availability minutes only: its latency objectives have none.
             for objective in objectives.prefix(index == 2 ? 1 : objectives.count) {
@@ -33,7 +33,7 @@ import Testing
                     case (2, "availability") where offset >= 6000 && offset < 7000: bad = total / 50
                     default: break
                     }
-                    increments.append(EventStore.SLIIncrement(
+                    increments.append(SLIIncrement(
                         component: component, environment: environment, objective: objective.name,
                         minute: SLIMinute(minute: minute, total: total, bad: bad)))
                 }
@@ -46,9 +46,9 @@ import Testing
 
     @Test func storeSummedEvaluationRaisesWhatTheInMemoryEvaluationRaises() throws {
         let temporary = try TemporaryWorkspace()
-        let store = try EventStore(path: temporary.statePath, actor: "tester")
+        let store = try SQLiteStore(path: temporary.statePath, actor: "tester")
         let workspace = try Workspace.load(at: temporary.root)
-        let end = EventStore.minute(of: Date())
+        let end = SLIMinute.number(of: Date())
         try store.add(Self.history(end: end))
 
         var series: [String: SLOSeries] = [:]

@@ -95,7 +95,7 @@ import Testing
 
     @Test func unknownRunsAndRequestsAndAHeldLockAreCasesOfTheStore() throws {
         let workspace = try TemporaryWorkspace()
-        let store = try EventStore(path: workspace.statePath, actor: "alice")
+        let store = try SQLiteStore(path: workspace.statePath, actor: "alice")
         #expect(throws: SlipwayError(.unknownRun("nope"))) { try store.run(id: "nope") }
         #expect(throws: SlipwayError(.unknownRun("nope"))) { try store.requestCancel(runID: "nope") }
         #expect(throws: SlipwayError(.unknownRequest("nope"))) { try store.request(id: "nope") }

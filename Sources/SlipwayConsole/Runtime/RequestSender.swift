@@ -33,7 +33,7 @@ struct RequestSender: Sendable {
                 let count = "\(record.approvedBy.count) of \(record.approvalsNeeded) approvals"
                 guard record.state == .pending else { return report("done: \(request.title): \(count)") }
                 // Its requester's command hands it to the agent; one must run for when that command is gone.
-                try await AgentClient(workspace: engine.workspace.root, statePath: engine.store.path).start()
+                try await AgentClient(workspace: engine.workspace.root, statePath: engine.statePath).start()
                 report("done: \(request.title): \(count); it runs now")
             } catch {
                 report("failed: \(request.title): \(error.message)")

@@ -121,7 +121,7 @@ struct StoreWatcher: Sendable {
         var minute: Int?
 
         mutating func refresh(_ engine: Engine, force: Bool, now: Date = Date()) throws(SlipwayError) {
-            let current = EventStore.minute(of: now)
+            let current = SLIMinute.number(of: now)
             if force || minute != current {
                 firing = FiringAlert.firing(in: try engine.raisedAlerts(limit: StoreWatcher.alertEventLimit))
             }
@@ -197,7 +197,7 @@ struct StoreWatcher: Sendable {
     private func loadHeaderAndMetrics() async -> (ConsoleHeader, [AgentResponse.Route]?) {
         let branch = (try? await engine.git?.currentBranch()) ?? nil
         let commit = (try? await engine.git?.headCommit()) ?? nil
-        let agent = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let agent = AgentClient(workspace: engine.workspace.root, statePath: engine.statePath)
         let status = try? await agent.status(metrics: true, timeout: 2)
         let header = ConsoleHeader(
             workspace: engine.workspace.root.path, branch: branch, commit: commit, actor: engine.identity.name,

@@ -24,7 +24,7 @@ extension Engine {
         if let configured = settings.backupFolder {
             base = configured.hasPrefix("/") ? URL(fileURLWithPath: configured) : workspace.root.appendingPathComponent(configured)
         } else {
-            base = StoreBackupFolder(statePath: store.path).root.appendingPathComponent(component.name)
+            base = StoreBackupFolder(statePath: statePath).root.appendingPathComponent(component.name)
         }
         let root = base.appendingPathComponent(name).standardizedFileURL
         return DatabaseBackupTarget(
@@ -43,7 +43,7 @@ extension Engine {
     }
 
     /// The folder `.slipway` that Slipway may open for the server's user to pass through.
-    var stateFolder: URL { store.path.deletingLastPathComponent() }
+    var stateFolder: URL { statePath.deletingLastPathComponent() }
 
     private func connect(_ target: DatabaseBackupTarget) async throws(SlipwayError) -> DatabaseServer {
         guard let url = target.url else {

@@ -27,7 +27,7 @@ extension BackupFolder where Manifest == StoreBackup {
     /// is split.
     /// `progress` hears the pages copied and the pages in all, about every megabyte.
     public func create(
-        from store: EventStore, now: Date = Date(), note: String? = nil,
+        from store: SQLiteStore, now: Date = Date(), note: String? = nil,
         progress: ((_ copied: Int, _ total: Int) -> Void)? = nil
     ) throws(SlipwayError) -> StoreBackup {
         let id = freshID("store", now: now)
@@ -99,7 +99,7 @@ extension BackupFolder where Manifest == StoreBackup {
                 if last != backup.events {
                     check.problems.append("the copy holds events up to \(last), its metadata says \(backup.events)")
                 }
-                if try EventStore.fold(in: db) != EventStore.storedProjection(in: db) {
+                if try SQLiteStore.fold(in: db) != SQLiteStore.storedProjection(in: db) {
                     check.problems.append("the stored projection differs from the events folded again")
                 }
             }
@@ -134,7 +134,7 @@ extension BackupFolder where Manifest == StoreBackup {
         } catch {
             throw SlipwayError(.backup(.cannotRestore(backupID: backup.id, to: statePath.path, problem: error.localizedDescription)))
         }
-        let store = try EventStore(path: statePath)
+        let store = try SQLiteStore(path: statePath)
         let aside = keptAside.map { "the store it replaced is backup \($0.id)" } ?? "there was no store before"
         try store.append(NewEvent(.storeRestored, details: EventDetails(
             reason: "restored backup \(backup.id) of \(TimeText.rfc3339(backup.created)) (events up to \(backup.events)); \(aside)",

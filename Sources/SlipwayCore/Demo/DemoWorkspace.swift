@@ -121,7 +121,7 @@ public struct DemoWorkspace: Sendable {
     /// stand-ins have stopped: they keep nothing once stopped, so the demo is made again.
     private func reuse() async throws(SlipwayError) -> Bool {
         let engine = try await reopen()
-        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.statePath)
         let standIns = try engine.store.processes().filter { $0.isStandIn && $0.identity.isAlive(lastHeartbeat: .distantPast) }
         let variables = try? String(contentsOf: directory.appendingPathComponent(DemoCloud.variablesFile), encoding: .utf8)
         if cloud != nil, standIns.count < 2 || variables == nil {

@@ -12,7 +12,7 @@ public struct BudgetGate: Sendable {
 
     public func check(_ component: Component, environment: String, now: Date = Date()) throws(SlipwayError) {
         guard environment == "production", component.settings.slo.refuseDeploysWhenSpent else { return }
-        let minute = EventStore.minute(of: now)
+        let minute = SLIMinute.number(of: now)
         for objective in component.settings.slo.objectives {
             let sums = try engine.store.sliSums(
                 component: component.name, environment: environment, objective: objective.name,

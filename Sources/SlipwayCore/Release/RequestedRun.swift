@@ -80,7 +80,7 @@ public struct RequestedRun: Sendable {
             if executorGone, Date().timeIntervalSince(lastRestart) > 5 {
                 lastRestart = Date()
                 engine.output("the agent executing run \(id) is gone: starting one to take it over")
-                let agent = AgentClient(workspace: engine.workspace.root, statePath: store.path)
+                let agent = AgentClient(workspace: engine.workspace.root, statePath: engine.statePath)
                 try await agent.start()
             } else if run == nil, !waitingSaid, Date().timeIntervalSince(began) > 1,
                       let holder = try store.lock(component: request.request.component, environment: request.request.environment) {
@@ -117,7 +117,7 @@ extension Engine {
     /// Asks the workspace's agent (started when none runs) to execute a recorded request, with
     /// this process's environment for that run only.
     func handOver(requestID id: String) async throws(SlipwayError) {
-        let agent = AgentClient(workspace: workspace.root, statePath: store.path, environment: environment)
+        let agent = AgentClient(workspace: workspace.root, statePath: statePath, environment: environment)
         try await agent.start()
         _ = try await agent.send(.execute(requestID: id, variables: environment))
     }

@@ -4,6 +4,8 @@ import Foundation
 /// streams each stage's output to `output` and, in batches, to the store, and records how it ended.
 public struct RunExecutor: Sendable {
     public var store: EventStore
+    /// This machine's state folder, where the crash points of tests are armed.
+    public var stateFolder: URL
     public var masker: SecretMasker
     /// Where output lines go as they come (already masked), e.g. the terminal.
     public var output: @Sendable (String) -> Void
@@ -12,8 +14,9 @@ public struct RunExecutor: Sendable {
     /// The environment commands start from: the requester's (nil: this process's).
     public var environment: [String: String]?
 
-    public init(store: EventStore, masker: SecretMasker, output: @escaping @Sendable (String) -> Void) {
+    public init(store: EventStore, stateFolder: URL, masker: SecretMasker, output: @escaping @Sendable (String) -> Void) {
         self.store = store
+        self.stateFolder = stateFolder
         self.masker = masker
         self.output = output
     }
@@ -111,7 +114,7 @@ public struct RunExecutor: Sendable {
                 details: EventDetails(
                     runKind: plan.kind, stage: stage.name, outcome: outcome, exitCode: Int(status),
                     seconds: Date().timeIntervalSince(started))))
-            CrashPoint(onceIn: store.path.deletingLastPathComponent()).reach("after-stage-\(stage.name)")
+            CrashPoint(onceIn: stateFolder).reach("after-stage-\(stage.name)")
             if status != 0, stage.continuesAfterFailure, !cancellation.isSet {
                 failedStage = failedStage ?? stage.name
                 state = .failed

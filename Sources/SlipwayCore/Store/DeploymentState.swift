@@ -58,3 +58,19 @@ public struct DeploymentState: Codable, Sendable, Equatable {
     /// How many earlier versions are remembered.
     static let historyLimit = 20
 }
+
+extension DeploymentState {
+    /// How states are kept in both stores' projection tables: the same JSON, so a migrated store compares equal.
+    static let storedEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    static let storedDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+}

@@ -1,517 +1,210 @@
 import Foundation
-import GRDB
-import GRDBSQLite
-import Synchronization
 
-/// The embedded event store: an append-only log of every action, the fleet projection folded
-/// from it, and the runs, locks and output that operations share across processes.
+/// Where the engine keeps everything it does: the append-only event log and the fleet projection
+/// folded from it, and the runs, locks, requests, output, health and alert records that processes
+/// share. Two stores are one: the embedded `SQLiteStore` (one machine) and the shared
+/// `PostgresStore` (a team).
 ///
-/// SQLite in WAL mode, so any number of consoles and CLI processes read while one writes.
-///
-/// Store/ is above Support/ and Workspace/ only (Support <- Workspace <- Store <- Targets <- Release,
-/// Pipeline, Gates, Health, Data, Secrets <- ReadModel <- Engine): its records hold no Health, Release or
-/// Targets type; those folders extend the records instead (`CanaryRecord+Progress`).
-public final class EventStore: Sendable {
-    public let path: URL
-    public let actor: String
-    /// Who acts through this store: the embedded store takes the name it is opened with.
-    public let identity: ActorIdentity
-    let pool: DatabasePool
-    private let maskerState: Mutex<SecretMasker>
-    /// What every payload and output line is masked with before it is stored.
-    var masker: SecretMasker { maskerState.withLock { $0 } }
-
+/// Synchronous, as the engine's callers are: each call is one short transaction, and a write
+/// waits for the store's write lock (SQLite's, or PostgreSQL's append lock), so writes are
+/// serialised the same way on both.
+public protocol EventStore: AnyObject, Sendable {
+    /// Who acts through this store: the OS user on the embedded store, the database login on a shared one.
+    var identity: ActorIdentity { get }
+    /// Where the store is, for messages: a file path, or a connection string with its password masked.
+    var location: String { get }
+    /// Why writes are refused from now on (the store's file was replaced or removed), when they are.
+    var fileProblem: String? { get }
+    /// How many projections this store object has read or folded: one per read-model query.
+    var projectionReads: Int { get }
+    /// The event log and its stored projection, for what reads or follows the log alone.
+    var eventLog: any ProjectedEventLog { get }
     /// Masks `values` too from now on: secrets a provider handed over after the store was opened.
-    public func alsoMask(_ values: [String]) {
-        maskerState.withLock { $0 = $0.adding(values) }
-    }
-    let fileGuard: StoreFileGuard
-    private let projectionReadCount = Atomic<Int>(0)
-    /// How many projections this store object has read or folded (stored, past or from scratch):
-    /// the read model promises one per query, and this is how that promise is checked.
-    public var projectionReads: Int { projectionReadCount.load(ordering: .relaxed) }
-    /// Events between two checkpoints of the projection: a past moment folds at most this many.
-    let checkpointInterval: Int64
-    /// The states this process last stored by an append, so the next append folds into them
-    /// without reading and decoding them again; nil when unknown or possibly stale.
-    private let foldedStates = Mutex<FoldedStates?>(nil)
-    /// Moved on by every write of the stored projection other than an append's (a rebuild), so
-    /// states an append kept from before it are not trusted after it.
-    private let projectionEpoch = Atomic<Int>(0)
+    func alsoMask(_ values: [String])
 
-    private struct FoldedStates {
-        /// The store's `PRAGMA data_version` on the writer connection when they were stored: it
-        /// changes only when another connection (another process) commits.
-        var dataVersion: Int64
-        /// The newest event folded into them.
-        var lastEventID: Int64
-        var epoch: Int
-        var states: [Projection.Key: DeploymentState]
-    }
+    // MARK: Events and the projection
+    @discardableResult func append(_ events: [NewEvent]) throws(SlipwayError) -> [Event]
+    func events(after id: Int64, limit: Int, component: String?) throws(SlipwayError) -> [Event]
+    func latestEvents(limit: Int) throws(SlipwayError) -> [Event]
+    func latestEvents(kind: EventKind, limit: Int) throws(SlipwayError) -> [Event]
+    func events(forRun runID: String) throws(SlipwayError) -> [Event]
+    func events(kind: EventKind, component: String, environment: String) throws(SlipwayError) -> [Event]
+    func events(kinds: [EventKind], component: String, environment: String) throws(SlipwayError) -> [Event]
+    func latestEventID() throws(SlipwayError) -> Int64
+    func projection() throws(SlipwayError) -> Projection
+    func releases(component: String, environment: String) throws(SlipwayError) -> [ReleaseTag]
 
-    /// Opens (creating when absent) the store at `path`, mode 0600. A write that finds another
-    /// process holding the store's write lock waits up to `lockTimeout` seconds, and after a
-    /// second says who holds it through `lockNotice`.
-    public init(
-        path: URL, actor: String = Actor.current(), identity: ActorIdentity? = nil, masker: SecretMasker = SecretMasker(values: []),
-        lockTimeout: TimeInterval = 15, lockNotice: @escaping @Sendable (String) -> Void = { _ in },
-        checkpointInterval: Int64 = 25_000
-    ) throws(SlipwayError) {
-        self.path = path
-        self.checkpointInterval = checkpointInterval
-        let identity = identity ?? ActorIdentity(name: actor, unixGroups: ActorIdentity.unixGroups(of: actor))
-        self.identity = identity
-        self.actor = identity.name
-        self.maskerState = Mutex(masker)
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(
-                at: path.deletingLastPathComponent(), withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700])
-            // O_EXCL, never FileManager.createFile: that writes a new file and renames it over the
-            // path, so a process opening a new store at the same time could replace the store
-            // another had just created (the file guard below caught exactly that).
-            let created = open(path.path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-            if created >= 0 {
-                close(created)
-            } else if errno != EEXIST {
-                throw SlipwayError(.fileAccess(.create, path: path.path, what: "the store at", problem: String(cString: strerror(errno))))
-            }
-            // Opening a new store switches it to WAL and creates its tables; neither waits on
-            // SQLite's busy handler, so processes opening one store at once take turns here.
-            let lock = open(path.path + ".migrate-lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-            guard lock >= 0 else {
-                throw SlipwayError(.fileAccess(.create, path: "\(path.path).migrate-lock", problem: String(cString: strerror(errno))))
-            }
-            defer { close(lock) }
-            flock(lock, LOCK_EX)
-            var configuration = Configuration()
-            let wait = StoreLockWait(path: path, timeout: lockTimeout, notice: lockNotice)
-            configuration.busyMode = .callback { tries in wait.shouldRetry(tries: tries) }
-            // Persistent WAL: the -wal file stays when the last connection closes, so the next
-            // process opens the store without a write (GRDB writes to recreate an empty WAL), and
-            // a reader never waits on another process' write lock.
-            configuration.prepareDatabase { db in
-                var persist: CInt = 1
-                let code = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
-                guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
-            }
-            configuration.label = "slipway"
-            // The file as it is now, created above when absent: commits are refused once it changes.
-            fileGuard = StoreFileGuard(path: path.path)
-            pool = try DatabasePool(path: path.path, configuration: configuration)
-            pool.add(transactionObserver: fileGuard, extent: .databaseLifetime)
-            try migrate()
-        } catch let error as SlipwayError {
-            throw error
-        } catch {
-            throw StoreFault.error(error, path: path, doing: "cannot open the store")
-        }
-    }
+    // MARK: The past
+    func projection(at moment: Date) throws(SlipwayError) -> Projection
+    func projection(through id: Int64) throws(SlipwayError) -> Projection
+    func lastEvent(atOrBefore moment: Date) throws(SlipwayError) -> EventMark?
+    func event(steps: Int, from id: Int64) throws(SlipwayError) -> EventMark?
+    func latestEvent() throws(SlipwayError) -> EventMark?
+    func latestEvents(limit: Int, through id: Int64) throws(SlipwayError) -> [Event]
+    func latestEvents(kind: EventKind, limit: Int, through id: Int64) throws(SlipwayError) -> [Event]
+    func runs(asOf moment: Date, limit: Int) throws(SlipwayError) -> [RunRecord]
 
-    private func migrate() throws(SlipwayError) {
-        let migrator = StoreSchema.migrator
-        do {
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded {
-                throw SlipwayError.failure(
-                    "the store at \(path.path) was written by a newer Slipway (schema \(try storedMigrations().sorted().last ?? "?")); "
-                        + "this slipway knows up to \(migrator.migrations.last ?? "?"): upgrade slipway or use --state")
-            }
-            // Migrating takes the write lock even when there is nothing to do: a reader of an
-            // up-to-date store must not wait on a writer.
-            if try !pool.read({ db in try migrator.hasCompletedMigrations(db) }) {
-                try migrator.migrate(pool)
-            }
-        } catch let error as SlipwayError {
-            throw error
-        } catch {
-            throw StoreFault.error(error, path: path, doing: "cannot migrate the store")
-        }
-    }
+    // MARK: Runs, locks and output
+    func begin(_ run: RunRecord, lock: Bool, details: EventDetails) throws(SlipwayError)
+    func finish(runID: String, state: RunState, reason: String?, events: [NewEvent]) throws(SlipwayError)
+    func heartbeat(runID: String) throws(SlipwayError) -> Bool
+    func requestCancel(runID: String) throws(SlipwayError) -> RunRecord
+    @discardableResult func reapInterruptedRuns() throws(SlipwayError) -> [RunRecord]
+    func runs(limit: Int) throws(SlipwayError) -> [RunRecord]
+    func run(id: String) throws(SlipwayError) -> RunRecord
+    func runIfBegun(id: String) throws(SlipwayError) -> RunRecord?
+    func lock(component: String, environment: String) throws(SlipwayError) -> DeployLock?
+    func appendOutput(runID: String, firstSequence: Int, lines: [String], time: Date) throws(SlipwayError)
+    func lastOutputSequence(runID: String) throws(SlipwayError) -> Int
+    func output(runID: String, after sequence: Int) throws(SlipwayError) -> [OutputLine]
+    func recover(_ records: AgentRecords, reason: String) throws(SlipwayError) -> [Event]
 
-    private func storedMigrations() throws -> Set<String> {
-        try pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) }
-    }
+    // MARK: Requests and approvals
+    @discardableResult func record(
+        _ request: RunRequest, id: String, origin: String, noWait: Bool, approvalRule: ApprovalRule?, now: Date
+    ) throws(SlipwayError) -> RequestRecord
+    func request(id: String) throws(SlipwayError) -> RequestRecord
+    func claim(requestID id: String, by executor: ProcessIdentity) throws(SlipwayError) -> RequestRecord?
+    func orphanedRequests() throws(SlipwayError) -> [RequestRecord]
+    func saveCheckpoint(_ checkpoint: RunCheckpoint, requestID id: String) throws(SlipwayError)
+    func finish(requestID id: String, refusal: SlipwayError?) throws(SlipwayError)
+    func cancelBeforeRun(requestID id: String) throws(SlipwayError) -> Bool
+    func adopt(runID: String, by executor: ProcessIdentity, stage: String?) throws(SlipwayError)
+    func succeededStages(runID: String) throws(SlipwayError) -> Set<String>
+    func startOfStage(_ stage: String, runID: String) throws(SlipwayError) -> Date?
+    func requestsAwaitingApproval() throws(SlipwayError) -> [RequestRecord]
+    func expireOverdueApprovals(now: Date) throws(SlipwayError)
+    @discardableResult func approve(requestID id: String, now: Date) throws(SlipwayError) -> RequestRecord
+    @discardableResult func deny(requestID id: String, reason: String, now: Date) throws(SlipwayError) -> RequestRecord
 
-    func failure(_ error: any Error) -> SlipwayError {
-        StoreFault.error(error, path: path)
-    }
+    // MARK: The pipeline
+    func lastSuccessfulPipelineCommit(environment: String) throws(SlipwayError) -> (runID: String, commit: String)?
+    func gatesPassed(component: String, version: String) throws(SlipwayError) -> Bool?
+    func gateChecks(component: String, version: String) throws(SlipwayError) -> [GateCheckRecord]?
 
-    /// Why this store's file is no longer the one opened (removed or replaced), or nil.
-    public var fileProblem: String? { fileGuard.fault?.message }
+    // MARK: Local slots, routes, processes and live health
+    func slots() throws(SlipwayError) -> [SlotRecord]
+    func save(_ slot: SlotRecord, event: NewEvent?) throws(SlipwayError)
+    func routes() throws(SlipwayError) -> [RouteRecord]
+    func save(_ route: RouteRecord, event: NewEvent?) throws(SlipwayError)
+    func process(role: String) throws(SlipwayError) -> ProcessRecord?
+    func processes() throws(SlipwayError) -> [ProcessRecord]
+    func save(_ process: ProcessRecord) throws(SlipwayError)
+    func deleteProcess(role: String) throws(SlipwayError)
+    func save(_ probe: LiveProbe) throws(SlipwayError)
+    func liveProbes() throws(SlipwayError) -> [LiveProbe]
+    func save(_ reading: PlatformReading) throws(SlipwayError)
+    func platformReadings() throws(SlipwayError) -> [PlatformReading]
 
-    // MARK: Events
+    // MARK: Canaries
+    func canaries() throws(SlipwayError) -> [CanaryRecord]
+    func canary(component: String, environment: String) throws(SlipwayError) -> CanaryRecord?
+    func save(_ canary: CanaryRecord, event: NewEvent?) throws(SlipwayError)
+    func request(_ command: CanaryCommand.Kind, component: String, environment: String) throws(SlipwayError)
+    func takeCanaryCommands(component: String, environment: String) throws(SlipwayError) -> [CanaryCommand]
 
-    /// Appends `events` in one transaction and folds them into the projection.
-    @discardableResult
-    public func append(_ events: [NewEvent]) throws(SlipwayError) -> [Event] {
-        do {
-            let (appended, folded) = try pool.write { db in try self.appendFolding(events, in: db) }
-            // Kept only once the transaction committed: a rolled-back append leaves nothing to trust.
-            foldedStates.withLock { $0 = folded }
-            return appended
-        } catch {
-            throw failure(error)
-        }
-    }
+    // MARK: SLIs, alerts and their outbox
+    func add(_ increments: [SLIIncrement], now: Date) throws(SlipwayError)
+    func sliMinutes(component: String, environment: String, objective: String, since: Int) throws(SlipwayError) -> [SLIMinute]
+    func sliSums(_ requests: [SLIWindows], before end: Int) throws(SlipwayError) -> [[(total: Int, bad: Int)]]
+    func sliSubjects() throws(SlipwayError) -> [(component: String, environment: String)]
+    func alertStates() throws(SlipwayError) -> [AlertStateRecord]
+    func save(_ states: [AlertStateRecord], raising alerts: [Alert], routing: AlertSettings) throws(SlipwayError)
+    func raise(_ alert: Alert, routing: AlertSettings) throws(SlipwayError)
+    func silence(_ silence: AlertSilence) throws(SlipwayError)
+    func silences(at moment: Date) throws(SlipwayError) -> [AlertSilence]
+    func claimDeliveries(
+        by owner: String, lease: TimeInterval, excluding sinks: [String], at now: Date, limit: Int
+    ) throws(SlipwayError) -> [AlertDelivery]
+    func recordAttempt(_ id: Int64, error: String?, nextAttempt: Date, at now: Date) throws(SlipwayError)
+    func releaseClaim(_ id: Int64) throws(SlipwayError)
+    func outboxCounts() throws(SlipwayError) -> (delivered: Int, pending: Int)
+}
+
+/// The defaults callers lean on, and what follows from the requirements alone.
+extension EventStore {
+    /// The actor's name, as events record it.
+    public var actor: String { identity.name }
 
     @discardableResult
     public func append(_ event: NewEvent) throws(SlipwayError) -> Event {
         try append([event])[0]
     }
 
-    /// Appends inside a transaction of the caller's, which may still roll back: the states it
-    /// folds are not kept.
-    func append(_ events: [NewEvent], in db: Database) throws -> [Event] {
-        try appendFolding(events, in: db).events
+    public func events(after id: Int64 = 0, limit: Int = 1000) throws(SlipwayError) -> [Event] {
+        try events(after: id, limit: limit, component: nil)
     }
 
-    /// Appends and folds, answering the states as stored afterwards, for the next append to start from.
-    private func appendFolding(_ events: [NewEvent], in db: Database) throws -> (events: [Event], folded: FoldedStates?) {
-        // Taken, not read: until this transaction commits, no other append may start from them.
-        let kept = foldedStates.withLock { kept in
-            defer { kept = nil }
-            return kept
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO events (time, actor, kind, schema_version, component, environment, run_id, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let now = Date()
-        var appended: [Event] = []
-        appended.reserveCapacity(events.count)
-        var keys = Set<Projection.Key>()
-        // The details each appended event is folded with: its own when masking left its payload
-        // as encoded (the fold then needs no decoding), else nil and the stored payload is decoded.
-        var unmaskedDetails: [EventDetails?] = []
-        unmaskedDetails.reserveCapacity(events.count)
-        for event in events {
-            let milliseconds = Int64(((event.time ?? now).timeIntervalSince1970 * 1000).rounded())
-            let encoded = String(decoding: try encoder.encode(event.details), as: UTF8.self)
-            let payload = masker.mask(encoded)
-            unmaskedDetails.append(payload == encoded ? event.details : nil)
-            try insert.execute(arguments: [
-                milliseconds, actor, event.kind.rawValue, StoreSchema.eventSchemaVersion, event.component,
-                event.environment, event.runID, payload,
-            ])
-            appended.append(Event(
-                id: db.lastInsertedRowID, time: Date(milliseconds: milliseconds), actor: actor, kind: event.kind.rawValue,
-                schemaVersion: StoreSchema.eventSchemaVersion, component: event.component,
-                environment: event.environment, runID: event.runID, payload: payload))
-            if let component = event.component, let environment = event.environment {
-                keys.insert(.init(component: component, environment: environment))
-            }
-        }
-        let dataVersion = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? -1
-        let epoch = projectionEpoch.load(ordering: .relaxed)
-        var known: [Projection.Key: DeploymentState] = [:]
-        if let kept, kept.dataVersion == dataVersion, kept.epoch == epoch, let first = appended.first,
-           kept.lastEventID == first.id - 1 {
-            known = kept.states
-        }
-        if !keys.isEmpty {
-            var projection = Projection(states: try loadStates(keys.subtracting(known.keys), in: db))
-            for key in keys { if let state = known[key] { projection.states[key] = state } }
-            for (event, details) in zip(appended, unmaskedDetails) {
-                if let details, let kind = event.knownKind {
-                    projection.apply(
-                        id: event.id, time: event.time, kind: kind, component: event.component, environment: event.environment,
-                        runID: event.runID, details: details)
-                } else {
-                    projection.apply(event)
-                }
-            }
-            let changed = projection.states.filter { keys.contains($0.key) }
-            try save(Array(changed.values), in: db)
-            known.merge(changed) { _, new in new }
-        }
-        if let first = appended.first?.id, let last = appended.last?.id,
-           last / checkpointInterval > (first - 1) / checkpointInterval {
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO projection_checkpoints (event_id, component, environment, state)
-                SELECT ?, component, environment, state FROM deployment_state
-                """, arguments: [last])
-        }
-        guard let last = appended.last else { return (appended, nil) }
-        return (appended, FoldedStates(dataVersion: dataVersion, lastEventID: last.id, epoch: epoch, states: known))
+    /// `component`'s events after `id`, oldest first.
+    public func events(component: String, after id: Int64 = 0, limit: Int = 1000) throws(SlipwayError) -> [Event] {
+        try events(after: id, limit: limit, component: component)
     }
 
-    /// Events with an id above `id`, oldest first.
-    public func events(after id: Int64 = 0, limit: Int = 1000, component: String? = nil) throws(SlipwayError) -> [Event] {
-        do {
-            return try pool.read { db in
-                var sql = "SELECT * FROM events WHERE id > ?"
-                var arguments: StatementArguments = [id]
-                if let component {
-                    sql += " AND component = ?"
-                    arguments += [component]
-                }
-                sql += " ORDER BY id LIMIT ?"
-                arguments += [limit]
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.event(from:))
-            }
-        } catch {
-            throw failure(error)
-        }
+    public func runs(asOf moment: Date) throws(SlipwayError) -> [RunRecord] {
+        try runs(asOf: moment, limit: 50)
     }
 
-    /// The newest events, newest first.
-    public func latestEvents(limit: Int) throws(SlipwayError) -> [Event] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
-                    .map(Self.event(from:))
-            }
-        } catch {
-            throw failure(error)
-        }
+    public func runs() throws(SlipwayError) -> [RunRecord] {
+        try runs(limit: 50)
     }
 
-    public func events(forRun runID: String) throws(SlipwayError) -> [Event] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM events WHERE run_id = ? ORDER BY id", arguments: [runID])
-                    .map(Self.event(from:))
-            }
-        } catch {
-            throw failure(error)
-        }
+    public func appendOutput(runID: String, firstSequence: Int, lines: [String]) throws(SlipwayError) {
+        try appendOutput(runID: runID, firstSequence: firstSequence, lines: lines, time: Date())
     }
 
-    /// The id of the newest event: a cheap way for a watcher to notice another process's writes.
-    public func latestEventID() throws(SlipwayError) -> Int64 {
-        do {
-            return try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0 }
-        } catch {
-            throw failure(error)
-        }
+    public func output(runID: String) throws(SlipwayError) -> [OutputLine] {
+        try output(runID: runID, after: -1)
     }
 
-    static func event(from row: Row) -> Event {
-        Event(
-            id: row["id"], time: Date(milliseconds: row["time"]), actor: row["actor"], kind: row["kind"],
-            schemaVersion: row["schema_version"], component: row["component"], environment: row["environment"],
-            runID: row["run_id"], payload: row["payload"])
-    }
-
-    // MARK: Projection
-
-    static let stateEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }()
-
-    static let stateDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
-
-    private func loadStates(_ keys: Set<Projection.Key>, in db: Database) throws -> [Projection.Key: DeploymentState] {
-        var states: [Projection.Key: DeploymentState] = [:]
-        let select = try db.cachedStatement(sql: "SELECT state FROM deployment_state WHERE component = ? AND environment = ?")
-        for key in keys {
-            if let text = try String.fetchOne(select, arguments: [key.component, key.environment]) {
-                states[key] = try Self.stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
-            }
-        }
-        return states
-    }
-
-    private func save(_ states: [DeploymentState], in db: Database) throws {
-        let upsert = try db.cachedStatement(sql: """
-            INSERT INTO deployment_state (component, environment, state) VALUES (?, ?, ?)
-            ON CONFLICT (component, environment) DO UPDATE SET state = excluded.state
-            """)
-        for state in states {
-            let text = String(decoding: try Self.stateEncoder.encode(state), as: UTF8.self)
-            try upsert.execute(arguments: [state.component, state.environment, text])
-        }
-    }
-
-    private func saveCheckpoint(_ projection: Projection, at id: Int64, in db: Database) throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO projection_checkpoints (event_id, component, environment, state) VALUES (?, ?, ?, ?)
-            """)
-        for state in projection.states.values {
-            let text = String(decoding: try Self.stateEncoder.encode(state), as: UTF8.self)
-            try insert.execute(arguments: [id, state.component, state.environment, text])
-        }
-    }
-
-    /// The projection as kept up to date by every append.
-    public func projection() throws(SlipwayError) -> Projection {
-        projectionReadCount.add(1, ordering: .relaxed)
-        do {
-            return try pool.read { db in try Self.storedProjection(in: db) }
-        } catch {
-            throw failure(error)
-        }
-    }
-
-    static func storedProjection(in db: Database) throws -> Projection {
-        var projection = Projection()
-        for row in try Row.fetchAll(db, sql: "SELECT state FROM deployment_state") {
-            let text: String = row["state"]
-            let state = try stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
-            projection.states[.init(component: state.component, environment: state.environment)] = state
-        }
-        return projection
-    }
-
-    /// The projection folded from scratch over every event, without touching the stored one.
-    ///
-    /// Only the fields the fold reads are taken out of each payload, by SQLite's `json_extract`,
-    /// so a million events fold in seconds.
-    public func foldedProjection() throws(SlipwayError) -> Projection {
-        projectionReadCount.add(1, ordering: .relaxed)
-        do {
-            return try pool.read { db in try Self.fold(in: db) }
-        } catch {
-            throw failure(error)
-        }
-    }
-
-    /// The projection as it was at `moment`: every event recorded by then folded, none after.
-    /// The store keeps every event, so the fleet of any past moment can be looked at.
-    public func projection(at moment: Date) throws(SlipwayError) -> Projection {
-        guard let event = try lastEvent(atOrBefore: moment) else { return Projection() }
-        return try projection(through: event.id)
-    }
-
-    /// The projection right after event `id`: the nearest checkpoint at or before it, and the
-    /// events after the checkpoint folded in.
-    public func projection(through id: Int64) throws(SlipwayError) -> Projection {
-        projectionReadCount.add(1, ordering: .relaxed)
-        do {
-            return try pool.read { db in
-                var start = Projection()
-                let checkpoint = try Int64.fetchOne(
-                    db, sql: "SELECT MAX(event_id) FROM projection_checkpoints WHERE event_id <= ?", arguments: [id])
-                if let checkpoint {
-                    for row in try Row.fetchAll(
-                        db, sql: "SELECT state FROM projection_checkpoints WHERE event_id = ?", arguments: [checkpoint]) {
-                        let text: String = row["state"]
-                        let state = try Self.stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
-                        start.states[.init(component: state.component, environment: state.environment)] = state
-                    }
-                }
-                return try Self.fold(in: db, from: start, after: checkpoint ?? 0, through: id)
-            }
-        } catch {
-            throw failure(error)
-        }
-    }
-
-    /// Folds the events after `after` up to `through` onto `start`, calling `checkpoint` after
-    /// the first event past each `interval`, and `progress` with the event id reached every
-    /// thousand events. Static, so a backup's copy can be folded too.
-    static func fold(
-        in db: Database, from start: Projection = Projection(), after: Int64 = 0, through: Int64 = Int64.max,
-        every interval: Int64 = 25_000, checkpoint: ((Int64, Projection) throws -> Void)? = nil,
-        progress: ((Int64) -> Void)? = nil
-    ) throws -> Projection {
-        var projection = start
-        var lastCheckpoint = after / interval
-        var lastReport = after / 1_000
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT id, time, kind, component, environment, run_id,
-                   json_extract(payload, '$.run_kind'), json_extract(payload, '$.version'),
-                   json_extract(payload, '$.commit'), json_extract(payload, '$.color'),
-                   json_extract(payload, '$.outcome'), json_extract(payload, '$.healthy'),
-                   json_extract(payload, '$.reason')
-            FROM events
-            WHERE component IS NOT NULL AND environment IS NOT NULL AND id > ? AND id <= ?
-            ORDER BY id
-            """, arguments: [after, through])
-        while let row = try cursor.next() {
-            guard let kind = EventKind(rawValue: row[2]) else { continue }
-            var details = EventDetails()
-            if Projection.kindsReadingDetails.contains(kind) {
-                details.runKind = (row[6] as String?).flatMap(RunKind.init(rawValue:))
-                details.version = row[7]
-                details.commit = row[8]
-                details.color = row[9]
-                details.outcome = row[10]
-                details.healthy = (row[11] as Int?).map { $0 != 0 }
-                details.reason = row[12]
-            }
-            let id: Int64 = row[0]
-            projection.apply(
-                id: id, time: Date(milliseconds: row[1]), kind: kind, component: row[3], environment: row[4],
-                runID: row[5], details: details)
-            if let checkpoint, id / interval > lastCheckpoint {
-                lastCheckpoint = id / interval
-                try checkpoint(id, projection)
-            }
-            if let progress, id / 1_000 > lastReport {
-                lastReport = id / 1_000
-                progress(id)
-            }
-        }
-        return projection
-    }
-
-    /// Throws the stored projection and its checkpoints away and folds them again from every
-    /// event, telling `progress` the event id reached and the last id as it goes.
     @discardableResult
-    public func rebuildProjection(progress: ((_ reached: Int64, _ last: Int64) -> Void)? = nil) throws(SlipwayError) -> Projection {
-        try rebuild(progress: progress).projection
+    public func record(
+        _ request: RunRequest, origin: String, noWait: Bool = false, approvalRule: ApprovalRule? = nil, now: Date = Date()
+    ) throws(SlipwayError) -> RequestRecord {
+        try record(request, id: RunRecord.newID(), origin: origin, noWait: noWait, approvalRule: approvalRule, now: now)
     }
 
-    /// The rebuild, with whether the stored projection it replaced differed: compared in the same
-    /// write transaction, so no append comes between.
-    func rebuild(progress: ((_ reached: Int64, _ last: Int64) -> Void)?) throws(SlipwayError) -> StoredProjectionRebuild {
-        do {
-            return try pool.write { db in
-                self.projectionEpoch.add(1, ordering: .relaxed)
-                let stored = try Self.storedProjection(in: db)
-                try db.execute(sql: "DELETE FROM projection_checkpoints")
-                let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0
-                let projection = try Self.fold(in: db, every: self.checkpointInterval, checkpoint: { id, projection in
-                    try self.saveCheckpoint(projection, at: id, in: db)
-                }, progress: progress.map { report in { id in report(id, last) } })
-                try db.execute(sql: "DELETE FROM deployment_state")
-                try self.save(Array(projection.states.values), in: db)
-                return StoredProjectionRebuild(projection: projection, lastEventID: last, storedDiffered: stored != projection)
-            }
-        } catch {
-            throw failure(error)
-        }
+    @discardableResult
+    public func record(
+        _ request: RunRequest, id: String, origin: String, noWait: Bool = false, approvalRule: ApprovalRule? = nil
+    ) throws(SlipwayError) -> RequestRecord {
+        try record(request, id: id, origin: origin, noWait: noWait, approvalRule: approvalRule, now: Date())
     }
 
-    // MARK: Releases
-
-    /// The release tags of `component` in `environment`, newest first, one per version.
-    public func releases(component: String, environment: String) throws(SlipwayError) -> [ReleaseTag] {
-        do {
-            return try pool.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT * FROM events WHERE component = ? AND environment = ? AND kind = ? ORDER BY id DESC
-                    """, arguments: [component, environment, EventKind.releaseTagged.rawValue])
-                var seen = Set<String>()
-                return rows.map(Self.event(from:)).compactMap { event in
-                    guard let details = event.details, let version = details.version, seen.insert(version).inserted else {
-                        return nil
-                    }
-                    return ReleaseTag(
-                        component: component, environment: environment, version: version, commit: details.commit,
-                        actor: event.actor, time: event.time, runID: event.runID, schema: details.schema)
-                }
-            }
-        } catch {
-            throw failure(error)
-        }
+    public func finish(requestID id: String) throws(SlipwayError) {
+        try finish(requestID: id, refusal: nil)
     }
-}
 
-extension Date {
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    public func save(_ slot: SlotRecord) throws(SlipwayError) { try save(slot, event: nil) }
+    public func save(_ route: RouteRecord) throws(SlipwayError) { try save(route, event: nil) }
+    public func save(_ canary: CanaryRecord) throws(SlipwayError) { try save(canary, event: nil) }
+
+    public func add(_ increments: [SLIIncrement]) throws(SlipwayError) { try add(increments, now: Date()) }
+
+    /// Total and bad events of one objective in the `length` complete minutes before `end`, for
+    /// each length.
+    public func sliSums(
+        component: String, environment: String, objective: String, lengths: [Int], before end: Int
+    ) throws(SlipwayError) -> [(total: Int, bad: Int)] {
+        try sliSums(
+            [SLIWindows(component: component, environment: environment, objective: objective, lengths: lengths)],
+            before: end)[0]
+    }
+
+    public func silences() throws(SlipwayError) -> [AlertSilence] { try silences(at: Date()) }
+
+    public func claimDeliveries(
+        by owner: String, lease: TimeInterval, excluding sinks: [String] = [], limit: Int = 100
+    ) throws(SlipwayError) -> [AlertDelivery] {
+        try claimDeliveries(by: owner, lease: lease, excluding: sinks, at: Date(), limit: limit)
+    }
+
+    public func recordAttempt(_ id: Int64, error: String?, nextAttempt: Date) throws(SlipwayError) {
+        try recordAttempt(id, error: error, nextAttempt: nextAttempt, at: Date())
+    }
+
+    /// Whether the workspace's agent process is alive, as its record says.
+    public func agentIsAlive() -> Bool {
+        guard let record = try? process(role: "agent") else { return false }
+        return record.identity.isAlive(lastHeartbeat: .distantPast)
     }
 }

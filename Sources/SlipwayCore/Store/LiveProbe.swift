@@ -22,7 +22,7 @@ public struct LiveProbe: Codable, Sendable, Equatable, FetchableRecord, Persista
     }
 }
 
-extension EventStore {
+extension SQLiteStore {
     /// Records a probe (replacing the one before).
     public func save(_ probe: LiveProbe) throws(SlipwayError) {
         do {
@@ -38,11 +38,5 @@ extension EventStore {
         } catch {
             throw failure(error)
         }
-    }
-
-    /// Whether the workspace's agent process is alive, as its record says.
-    public func agentIsAlive() -> Bool {
-        guard let record = try? process(role: "agent") else { return false }
-        return record.identity.isAlive(lastHeartbeat: .distantPast)
     }
 }

@@ -48,7 +48,7 @@ public struct PlatformReading: Codable, Sendable, Equatable, FetchableRecord, Pe
     }
 }
 
-extension EventStore {
+extension SQLiteStore {
     /// Records a reading (replacing the one before).
     public func save(_ reading: PlatformReading) throws(SlipwayError) {
         do {

@@ -49,7 +49,7 @@ extension PostgresEventStore: ProjectedEventLog {
     private static func states(from rows: PostgresRowSequence) async throws -> Projection {
         var projection = Projection()
         for try await text in rows.decode(String.self) {
-            let state = try EventStore.stateDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+            let state = try DeploymentState.storedDecoder.decode(DeploymentState.self, from: Data(text.utf8))
             projection.states[.init(component: state.component, environment: state.environment)] = state
         }
         return projection
@@ -59,7 +59,7 @@ extension PostgresEventStore: ProjectedEventLog {
     static func save(_ states: [DeploymentState], notifying newest: Int64, on connection: PostgresConnection, logger: Logger) async throws {
         let components = states.map(\.component)
         let environments = states.map(\.environment)
-        let texts = try states.map { String(decoding: try EventStore.stateEncoder.encode($0), as: UTF8.self) }
+        let texts = try states.map { String(decoding: try DeploymentState.storedEncoder.encode($0), as: UTF8.self) }
         let newest = String(newest)
         // A data-modifying WITH runs whether or not the SELECT reads it.
         _ = try await connection.query("""
@@ -78,7 +78,7 @@ extension PostgresEventStore: ProjectedEventLog {
         let states = projection.sortedStates
         let components = states.map(\.component)
         let environments = states.map(\.environment)
-        let texts = try states.map { String(decoding: try EventStore.stateEncoder.encode($0), as: UTF8.self) }
+        let texts = try states.map { String(decoding: try DeploymentState.storedEncoder.encode($0), as: UTF8.self) }
         _ = try await connection.query("""
             INSERT INTO slipway.deployment_state (component, environment, state)
             SELECT * FROM unnest(\(components)::text[], \(environments)::text[], \(texts)::text[])

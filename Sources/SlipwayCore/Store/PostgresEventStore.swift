@@ -134,6 +134,16 @@ public struct PostgresEventStore: EventLog {
     @discardableResult
     public func append(_ events: [NewEvent]) async throws(SlipwayError) -> [Event] {
         guard !events.isEmpty else { return [] }
+        let rows = try pendingRows(of: events)
+        // A few events (what a run's stage appends) take one INSERT round trip; many take COPY's
+        // stream, about half again as fast a row but three round trips more.
+        let recorded = rows.count > Self.copyThreshold ? try await copy(rows) : try await insert(rows)
+        return Self.events(of: rows, recorded: recorded)
+    }
+
+    /// `events` as rows to store: their times in milliseconds, their payloads encoded and masked.
+    func pendingRows(of events: [NewEvent], masker: SecretMasker? = nil) throws(SlipwayError) -> [PendingRow] {
+        let masker = masker ?? self.masker
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let now = Date()
@@ -146,10 +156,11 @@ public struct PostgresEventStore: EventLog {
         } catch {
             throw SlipwayError.failure("cannot encode an event for the store at \(location): \(error)")
         }
-        // A few events (what a run's stage appends) take one INSERT round trip; many take COPY's
-        // stream, about half again as fast a row but three round trips more.
-        let recorded = rows.count > Self.copyThreshold ? try await copy(rows) : try await insert(rows)
-        return zip(rows, recorded).map { row, recorded in
+        return rows
+    }
+
+    static func events(of rows: [PendingRow], recorded: [(id: Int64, actor: String)]) -> [Event] {
+        zip(rows, recorded).map { row, recorded in
             Event(
                 id: recorded.id, time: Date(milliseconds: row.time), actor: recorded.actor, kind: row.event.kind.rawValue,
                 schemaVersion: StoreSchema.eventSchemaVersion, component: row.event.component,
@@ -164,6 +175,18 @@ public struct PostgresEventStore: EventLog {
 
     /// `rows` in one INSERT, its ids and actors returned.
     private func insert(_ rows: [PendingRow]) async throws(SlipwayError) -> [(id: Int64, actor: String)] {
+        let logger = logger
+        return try await withConnection(doing: "cannot append to the store") { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                try await Self.insert(rows, on: connection, logger: logger)
+            }
+        }
+    }
+
+    /// `rows` in one INSERT inside the caller's transaction, which this takes the append lock for
+    /// (held to its end), with the stored projection folded and followers notified as it commits.
+    static func insert(_ rows: [PendingRow], on connection: PostgresConnection, logger: Logger) async throws -> [(id: Int64, actor: String)] {
+        guard !rows.isEmpty else { return [] }
         var bindings = PostgresBindings(capacity: rows.count * 7)
         var values: [String] = []
         for (index, row) in rows.enumerated() {
@@ -182,22 +205,16 @@ public struct PostgresEventStore: EventLog {
             VALUES \(values.joined(separator: ", "))
             RETURNING id, actor
             """, binds: bindings)
-        let logger = logger
-        let keys = Self.keys(of: rows)
-        return try await withConnection(doing: "cannot append to the store") { connection in
-            try await connection.withTransaction(logger: logger) { connection in
-                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
-                var recorded: [(id: Int64, actor: String)] = []
-                for try await row in try await connection.query(insert, logger: logger).decode((Int64, String).self) {
-                    recorded.append(row)
-                }
-                // One INSERT draws its ids in the order of its rows.
-                recorded.sort { $0.id < $1.id }
-                try await Self.foldIntoStoredProjection(
-                    rows, ids: recorded.map(\.id), keys: keys, newest: recorded.last?.id ?? 0, on: connection, logger: logger)
-                return recorded
-            }
+        _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
+        var recorded: [(id: Int64, actor: String)] = []
+        for try await row in try await connection.query(insert, logger: logger).decode((Int64, String).self) {
+            recorded.append(row)
         }
+        // One INSERT draws its ids in the order of its rows.
+        recorded.sort { $0.id < $1.id }
+        try await foldIntoStoredProjection(
+            rows, ids: recorded.map(\.id), keys: keys(of: rows), newest: recorded.last?.id ?? 0, on: connection, logger: logger)
+        return recorded
     }
 
     /// `rows` by COPY, its ids and actors returned.

@@ -61,6 +61,7 @@ enum PostgresStoreSchema {
             )
             """,
         ], fill: { connection, logger in try await PostgresEventStore.fillStoredProjection(on: connection, logger: logger) }),
+        operations,
     ]
 
     static var latest: Int { versions.last?.number ?? 0 }

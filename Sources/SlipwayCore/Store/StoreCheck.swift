@@ -34,7 +34,7 @@ public struct StoreCheck: Sendable {
             return check
         }
         do {
-            let store = try EventStore(path: path)
+            let store = try SQLiteStore(path: path)
             check.events = try store.latestEventID()
             if try store.foldedProjection() != store.projection() {
                 check.problems.append("the stored projection differs from the events folded again: run 'slipway store rebuild'")

@@ -9,6 +9,8 @@ public struct ActorIdentity: Sendable, Equatable {
         case osUser = "os user"
         /// Named by `SLIPWAY_ACTOR`, which the embedded store takes on trust.
         case declared = "SLIPWAY_ACTOR"
+        /// The login of the shared store's database, which the server vouches for.
+        case databaseLogin = "database login"
     }
 
     public var name: String

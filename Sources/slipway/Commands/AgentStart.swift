@@ -11,7 +11,7 @@ struct AgentStart: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await global.openEngine()
-        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.statePath)
         try await client.start()
         let pid = try await client.pid()
         print("agent: pid \(pid), socket \(client.socketPath)")

@@ -11,7 +11,7 @@ struct AgentStatus: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await global.openEngine(json: json)
-        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.statePath)
         guard await client.answers() else {
             if json { return print(#"{"running":false,"socket":"\#(client.socketPath)"}"#) }
             print("agent: not running (socket \(client.socketPath)); deploys of local components start it")

@@ -10,7 +10,7 @@ struct AgentStop: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await global.openEngine()
-        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.store.path)
+        let client = AgentClient(workspace: engine.workspace.root, statePath: engine.statePath)
         let hasProcesses = try engine.hasLocalProcesses()
         guard await client.answers() || hasProcesses else { return print("agent: not running") }
         // An agent that was killed left its router and slots behind: a new one adopts them, then stops them.

@@ -16,7 +16,7 @@ struct ApprovalsApprove: AsyncParsableCommand {
             return print("approved request \(id) (\(record.request.title)): \(count); it awaits another approver")
         }
         // The requester's command hands it to the agent; one must run for when that command is gone.
-        try await AgentClient(workspace: engine.workspace.root, statePath: engine.store.path).start()
+        try await AgentClient(workspace: engine.workspace.root, statePath: engine.statePath).start()
         print("approved request \(id) (\(record.request.title)): \(count); it runs now")
     }
 }

@@ -25,10 +25,14 @@ struct BackupCreate: AsyncParsableCommand {
             throw SlipwayError.usage("backup create: say what to back up: --store, or COMPONENT --env ENV")
         }
         let engine = try await global.openEngine(json: json)
-        let folder = StoreBackupFolder(statePath: engine.store.path)
+        guard let embedded = engine.store as? SQLiteStore else {
+            throw SlipwayError.usage(
+                "backup create --store copies the embedded store; the shared store \(engine.store.location) is backed up with PostgreSQL's own tools (pg_dump, pg_basebackup)")
+        }
+        let folder = StoreBackupFolder(statePath: engine.statePath)
         let started = Date()
         let bar = TerminalProgress("backup", measure: .items("pages"), json: json)
-        let backup = try folder.create(from: engine.store) { copied, total in bar?.update(done: Double(copied), total: Double(total)) }
+        let backup = try folder.create(from: embedded) { copied, total in bar?.update(done: Double(copied), total: Double(total)) }
         bar?.finish()
         let pruned = try folder.prune(engine.workspace.config.backups.retention, keeping: backup.id)
         let stale = try folder.removeStalePartials()

@@ -36,7 +36,7 @@ struct Demo: AsyncParsableCommand {
 
     /// The demo's agent, router and slots go on after the console closes: never without a word.
     private func sayWhatKeepsRunning(in directory: URL) {
-        guard let store = try? EventStore(path: directory.appendingPathComponent(".slipway/state.db")),
+        guard let store = try? SQLiteStore(path: directory.appendingPathComponent(".slipway/state.db")),
               let processes = try? BackgroundProcesses.running(in: store),
               let farewell = processes.farewell(stopCommand: "\(DetachedProcess.currentExecutable) --workspace \(dir) agent stop")
         else { return }

@@ -22,7 +22,7 @@ struct StoreMigrate: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path.path) else {
             throw SlipwayError.usage("there is no embedded store at \(path.path) to migrate")
         }
-        let source = try EventStore(path: path)
+        let source = try SQLiteStore(path: path)
         let store = try await PostgresEventStore.open(target)
         let copied = try await store.copy(from: source)
         // Read back: the projection the copy stored must be the fleet the embedded store shows.

@@ -31,7 +31,7 @@ struct StoreRebuild: AsyncParsableCommand {
         let root = try global.workspaceRoot().standardizedFileURL
         let path = global.statePath(in: root)
         if FileManager.default.fileExists(atPath: path.path) {
-            let events = try EventStore(path: path).latestEventID()
+            let events = try SQLiteStore(path: path).latestEventID()
             guard events == 0 else {
                 throw SlipwayError.usage("the store at \(path.path) holds \(events) events: move it aside to recover into a new one")
             }
@@ -45,7 +45,7 @@ struct StoreRebuild: AsyncParsableCommand {
         guard case .handedOver(let records) = answer else { throw agent.unexpected(answer, to: .handOver) }
         // The old agent exits after answering; the new one must not find it on the socket.
         for _ in 0..<100 where await agent.answers() { try await Task.sleep(for: .milliseconds(100)) }
-        let store = try EventStore(path: path)
+        let store = try SQLiteStore(path: path)
         let recovered = try store.recover(records, reason: "recovered from the agent (pid \(oldPID)) after the store was lost")
         try await agent.start()
         let live = records.routes.filter { $0.liveColor != nil }.count

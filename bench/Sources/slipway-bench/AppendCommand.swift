@@ -48,7 +48,7 @@ func benchAppend(work: URL, events: Int, batch: Int, reps: Int, keep: URL?, sett
         let storeURL = work.appendingPathComponent("append-store.db")
         removeDatabase(storeURL)
         do {
-            let store = try EventStore(path: storeURL, actor: benchActor)
+            let store = try SQLiteStore(path: storeURL, actor: benchActor)
             settle()
             let (elapsed, busy) = try appendThroughStore(store, 0..<events, batch: batch)
             storeTimes.append(elapsed)

@@ -3,7 +3,7 @@ import SlipwayCore
 
 /// Creates an empty store (the engine's schema, by its own migrations) and lets it close.
 func createEmptyStore(at url: URL) throws {
-    _ = try EventStore(path: url, actor: benchActor)
+    _ = try SQLiteStore(path: url, actor: benchActor)
 }
 
 func removeDatabase(_ url: URL) {

@@ -23,13 +23,13 @@ struct GrowCommand: ParsableCommand {
 func grow(db: URL, to target: Int, batch: Int, via: String) throws -> (added: Int, seconds: Double) {
     let existing: Int
     do {
-        let store = try EventStore(path: db, actor: benchActor)
+        let store = try SQLiteStore(path: db, actor: benchActor)
         existing = Int(try store.latestEventID())
     }
     guard existing < target else { return (0, 0) }
     switch via {
     case "store":
-        let store = try EventStore(path: db, actor: benchActor)
+        let store = try SQLiteStore(path: db, actor: benchActor)
         var elapsed = 0.0
         var index = existing
         while index < target {

@@ -19,7 +19,7 @@ struct PacedAppendCommand: AsyncParsableCommand {
             let shared = try await PostgresEventStore.open(try StoreURL(store, name: "--store"))
             append = { event in try await shared.append(event) }
         } else {
-            let embedded = try EventStore(path: URL(fileURLWithPath: store), actor: "bench")
+            let embedded = try SQLiteStore(path: URL(fileURLWithPath: store), actor: "bench")
             append = { event in try embedded.append(event) }
         }
         let clock = ContinuousClock()

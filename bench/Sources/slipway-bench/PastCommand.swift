@@ -16,7 +16,7 @@ struct PastCommand: ParsableCommand {
 }
 
 func pastMoments(db: URL, samples: Int) throws -> String {
-    let store = try EventStore(path: db, actor: benchActor)
+    let store = try SQLiteStore(path: db, actor: benchActor)
     guard let first = try store.event(steps: 0, from: 1), let last = try store.latestEvent() else {
         throw BenchError("\(db.path) holds no events")
     }

@@ -68,7 +68,7 @@ struct RebuildResult {
 /// One `rebuildProjection()` of the store at `db`, timed, with the process's peak memory before
 /// (store opened, stored projection read) and after.
 func rebuildOnce(db: URL, fold: Bool) throws -> RebuildResult {
-    let store = try EventStore(path: db, actor: benchActor)
+    let store = try SQLiteStore(path: db, actor: benchActor)
     let events = Int(try store.latestEventID())
     let stored = try store.projection()
     let hwmBefore = procStatusKB("VmHWM")

@@ -39,7 +39,7 @@ func elapsed(_ start: ContinuousClock.Instant) -> Double {
 let components = option("--components", 100)
 let environments = option("--environments", 3)
 let minutes = option("--days", 30) * 1440
-let end = EventStore.minute(of: Date())
+let end = SLIMinute.number(of: Date())
 let objectives = SLOSettings().objectives
 
 /// A subject's minutes: 1000 requests each, a few bad in a pattern that differs per subject.
@@ -131,7 +131,7 @@ if let index = CommandLine.arguments.firstIndex(of: "--store"), index + 1 < Comm
     let folder = URL(fileURLWithPath: CommandLine.arguments[index + 1])
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let path = folder.appendingPathComponent("state.db")
-    let store = try EventStore(path: path, actor: "bench")
+    let store = try SQLiteStore(path: path, actor: "bench")
     let bare = SQLiteConnection(path: path.path)
     // --reuse: a store filled by an earlier run with the same sizes is timed again without refilling.
     let reuse = try CommandLine.arguments.contains("--reuse") && !store.sliSubjects().isEmpty
@@ -139,7 +139,7 @@ if let index = CommandLine.arguments.firstIndex(of: "--store"), index + 1 < Comm
     let fill = ContinuousClock.now
     for subject in 0..<(components * environments) where !reuse && viaStore {
         try store.add(series(subject: subject, objective: 0).map {
-            EventStore.SLIIncrement(
+            SLIIncrement(
                 component: "component-\(subject / environments)", environment: "env-\(subject % environments)",
                 objective: "availability", minute: $0)
         })
@@ -265,7 +265,7 @@ if let index = CommandLine.arguments.firstIndex(of: "--store"), index + 1 < Comm
     var oldBares: [Double] = []
     var reports: [Double] = []
     var evaluation: SLOEvaluation?
-    let minute = EventStore.minute(of: Date())
+    let minute = SLIMinute.number(of: Date())
     let now = Date(timeIntervalSince1970: Double(minute) * 60)
     for run in 1...runs {
         var start = ContinuousClock.now

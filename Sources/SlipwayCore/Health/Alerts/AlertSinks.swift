@@ -74,7 +74,7 @@ public final class AlertSinks: @unchecked Sendable {
     }
 
     /// One attempt; nil when delivered, else what went wrong.
-    private func deliver(_ delivery: EventStore.AlertDelivery, settings: AlertSettings) async -> String? {
+    private func deliver(_ delivery: AlertDelivery, settings: AlertSettings) async -> String? {
         guard let sink = settings.sink(named: delivery.sink) else { return "no sink \(delivery.sink) configured" }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

@@ -17,9 +17,9 @@ public struct SLOEvaluation: Sendable {
         store: EventStore, workspace: Workspace, earlier: [String: SLOAlerting], stored: [AlertStateRecord] = [],
         now: Date = Date()
     ) throws(SlipwayError) {
-        let minute = EventStore.minute(of: now)
+        let minute = SLIMinute.number(of: now)
         let kept = Dictionary(stored.map { (Self.key($0.component, $0.environment, $0.objective), $0) }) { first, _ in first }
-        var pending: [(key: String, state: SLOAlerting, windows: EventStore.SLIWindows)] = []
+        var pending: [(key: String, state: SLOAlerting, windows: SLIWindows)] = []
         for subject in try store.sliSubjects() {
             let settings = workspace.components.first { $0.name == subject.component }?.settings.slo ?? SLOSettings()
             for objective in settings.objectives {
@@ -27,7 +27,7 @@ public struct SLOEvaluation: Sendable {
                 var state = earlier[key] ?? kept[key]?.alerting(objective: objective) ?? SLOAlerting(objective: objective)
                 // Changed settings: what was told of the old objective says nothing about the new one.
                 if state.objective != objective { state = SLOAlerting(objective: objective) }
-                pending.append((key, state, EventStore.SLIWindows(
+                pending.append((key, state, SLIWindows(
                     component: subject.component, environment: subject.environment, objective: objective.name,
                     lengths: state.windowLengths)))
             }

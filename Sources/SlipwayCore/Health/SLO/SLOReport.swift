@@ -15,12 +15,12 @@ public struct SLOReport: Sendable, Equatable, Codable {
     /// Reads the store's minutes for the workspace's components (objectives from their
     /// settings), optionally in one environment, evaluated over the complete minutes before `now`.
     public init(store: EventStore, workspace: Workspace, environment: String?, now: Date = Date()) throws(SlipwayError) {
-        minute = EventStore.minute(of: now)
-        var wanted: [(objective: ServiceLevelObjective, windows: EventStore.SLIWindows)] = []
+        minute = SLIMinute.number(of: now)
+        var wanted: [(objective: ServiceLevelObjective, windows: SLIWindows)] = []
         for subject in try store.sliSubjects() where environment == nil || subject.environment == environment {
             let settings = workspace.components.first { $0.name == subject.component }?.settings.slo ?? SLOSettings()
             for objective in settings.objectives {
-                wanted.append((objective, EventStore.SLIWindows(
+                wanted.append((objective, SLIWindows(
                     component: subject.component, environment: subject.environment, objective: objective.name,
                     lengths: [objective.windowMinutes, 60])))
             }

@@ -100,7 +100,7 @@ public struct CloudWatchCounts: Sendable {
                 if let seconds = try? container.decode(Double.self) {
                     minute = Int((seconds / 60).rounded(.down))
                 } else {
-                    minute = MomentText.parse(try container.decode(String.self)).map(EventStore.minute(of:))
+                    minute = MomentText.parse(try container.decode(String.self)).map { SLIMinute.number(of: $0) }
                 }
             }
         }

@@ -50,7 +50,7 @@ public struct WorkersAnalytics: Sendable {
                 let figures = AgentResponse.ColorCounts(
                     requests: group.sum.requests, errors5xx: group.sum.errors, connectionErrors: 0, p95Milliseconds: nil,
                     failures: group.sum.errors, latencyBuckets: buckets)
-                let minute = EventStore.minute(of: moment)
+                let minute = SLIMinute.number(of: moment)
                 minutes[minute] = minutes[minute].map { PlatformMetrics.total(of: [0: $0, 1: figures]) } ?? figures
             }
             counts[version] = minutes

@@ -20,7 +20,7 @@ public struct LocalDeployment: Sendable {
         component.target == "local" && (component.settings.run != nil || component.hasGoal("run"))
     }
 
-    var agent: AgentClient { AgentClient(workspace: engine.workspace.root, statePath: engine.store.path) }
+    var agent: AgentClient { AgentClient(workspace: engine.workspace.root, statePath: engine.statePath) }
     var clock: any EngineClock { engine.clock }
 
     /// Asks the agent, starting (or restarting) it first when none answers: a new agent adopts

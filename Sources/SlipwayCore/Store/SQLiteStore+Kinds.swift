@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension EventStore {
+extension SQLiteStore {
     /// The newest events of `kind`, newest first: what the console reads alerts from, without
     /// decoding the rest of the log.
     public func latestEvents(kind: EventKind, limit: Int) throws(SlipwayError) -> [Event] {
@@ -16,7 +16,7 @@ extension EventStore {
     }
 }
 
-extension EventStore {
+extension SQLiteStore {
     /// Every event of `kind` about `component` in `environment`, oldest first.
     public func events(kind: EventKind, component: String, environment: String) throws(SlipwayError) -> [Event] {
         do {
@@ -32,7 +32,7 @@ extension EventStore {
     }
 }
 
-extension EventStore {
+extension SQLiteStore {
     /// Every event of one of `kinds` about `component` in `environment`, oldest first.
     public func events(kinds: [EventKind], component: String, environment: String) throws(SlipwayError) -> [Event] {
         let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")

@@ -4,15 +4,7 @@ import GRDB
 /// Alerts: each is an event, and one outbox row per sink its routes name that the agent drains
 /// with retry and backoff, so raising an alert never waits on a sink. A silenced alert is
 /// recorded (with the silence's id) and queued for no sink.
-extension EventStore {
-    /// One pending delivery.
-    public struct AlertDelivery: Sendable, Equatable {
-        public var id: Int64
-        public var sink: String
-        public var payload: String
-        public var attempts: Int
-    }
-
+extension SQLiteStore {
     /// Records `alert` as an event and queues it for the sinks `routing` sends it to, in one transaction.
     public func raise(_ alert: Alert, routing: AlertSettings) throws(SlipwayError) {
         do {
@@ -65,7 +57,7 @@ extension EventStore {
     }
 
     /// The silences in force at `moment`, the latest ending first.
-    public func silences(at moment: Date = Date()) throws(SlipwayError) -> [AlertSilence] {
+    public func silences(at moment: Date) throws(SlipwayError) -> [AlertSilence] {
         do {
             return try pool.read { db in try Self.silences(at: moment, in: db) }
         } catch {
@@ -91,7 +83,7 @@ extension EventStore {
     /// first, leaving out the rows of `sinks` (resting after a failure), in one statement: another agent claiming at the same time gets other rows, and a
     /// row whose claimer died is claimed again once its lease ran out.
     public func claimDeliveries(
-        by owner: String, lease: TimeInterval, excluding sinks: [String] = [], at now: Date = Date(), limit: Int = 100
+        by owner: String, lease: TimeInterval, excluding sinks: [String], at now: Date, limit: Int
     ) throws(SlipwayError) -> [AlertDelivery] {
         let excluded = (try? JSONEncoder().encode(sinks)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
         do {
@@ -115,7 +107,7 @@ extension EventStore {
 
     /// Records the outcome of one attempt and gives the claim up: delivered, or failed with the
     /// time of the next try.
-    public func recordAttempt(_ id: Int64, error: String?, nextAttempt: Date, at now: Date = Date()) throws(SlipwayError) {
+    public func recordAttempt(_ id: Int64, error: String?, nextAttempt: Date, at now: Date) throws(SlipwayError) {
         do {
             try pool.write { db in
                 if let error {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The agent's alert evaluation state, kept with the alerts it raises.
-extension EventStore {
+extension SQLiteStore {
     public func alertStates() throws(SlipwayError) -> [AlertStateRecord] {
         do {
             return try pool.read { db in try AlertStateRecord.fetchAll(db) }

@@ -4,7 +4,7 @@ import GRDB
 /// The two-person rule in the store: a request recorded awaiting approval becomes pending (an
 /// agent may take it) once enough approvers approve it, or ends denied or expired. Who may
 /// approve is the engine's question (`Engine.approve(requestID:)`); these only keep the record.
-extension EventStore {
+extension SQLiteStore {
     /// Requests awaiting approval, oldest first; a read only, so some may be past their time
     /// (`expireOverdueApprovals(now:)` ends those).
     public func requestsAwaitingApproval() throws(SlipwayError) -> [RequestRecord] {

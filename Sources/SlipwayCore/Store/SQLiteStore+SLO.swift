@@ -3,28 +3,10 @@ import GRDB
 
 /// Per-minute SLI aggregates: one row per component, environment, objective and minute, kept
 /// for the 30-day window (plus a day), so the table's size is bounded by the fleet, not by time.
-extension EventStore {
-    /// Minutes kept: 31 days.
-    public static let sliRetentionMinutes = 31 * 1440
-
-    /// One increment of an objective's counts in a minute.
-    public struct SLIIncrement: Sendable, Equatable {
-        public var component: String
-        public var environment: String
-        public var objective: String
-        public var minute: SLIMinute
-
-        public init(component: String, environment: String, objective: String, minute: SLIMinute) {
-            self.component = component
-            self.environment = environment
-            self.objective = objective
-            self.minute = minute
-        }
-    }
-
+extension SQLiteStore {
     /// Adds `increments` to their minutes, keeps the running sums of the minutes at and after
     /// each one right, and drops minutes older than the retention.
-    public func add(_ increments: [SLIIncrement], now: Date = Date()) throws(SlipwayError) {
+    public func add(_ increments: [SLIIncrement], now: Date) throws(SlipwayError) {
         do {
             try pool.write { db in
                 // A new minute starts from the running sums before it: those of the minute before, or,
@@ -60,7 +42,7 @@ extension EventStore {
                 }
                 try db.execute(
                     sql: "DELETE FROM sli_minutes WHERE minute < ?",
-                    arguments: [Self.minute(of: now) - Self.sliRetentionMinutes])
+                    arguments: [SLIMinute.number(of: now) - SLIMinute.retention])
             }
         } catch {
             throw failure(error)
@@ -80,32 +62,6 @@ extension EventStore {
         } catch {
             throw failure(error)
         }
-    }
-
-    /// The windows of one objective to sum, all ending at the same minute.
-    public struct SLIWindows: Sendable, Equatable {
-        public var component: String
-        public var environment: String
-        public var objective: String
-        /// Window lengths in minutes.
-        public var lengths: [Int]
-
-        public init(component: String, environment: String, objective: String, lengths: [Int]) {
-            self.component = component
-            self.environment = environment
-            self.objective = objective
-            self.lengths = lengths
-        }
-    }
-
-    /// Total and bad events of one objective in the `length` complete minutes before `end`, for
-    /// each length.
-    public func sliSums(
-        component: String, environment: String, objective: String, lengths: [Int], before end: Int
-    ) throws(SlipwayError) -> [(total: Int, bad: Int)] {
-        try sliSums(
-            [SLIWindows(component: component, environment: environment, objective: objective, lengths: lengths)],
-            before: end)[0]
     }
 
     /// Total and bad events of each of `requests`' windows in the complete minutes before `end`,
@@ -178,7 +134,4 @@ extension EventStore {
             throw failure(error)
         }
     }
-
-    /// Minutes since 1970 of `date`.
-    public static func minute(of date: Date) -> Int { Int((date.timeIntervalSince1970 / 60).rounded(.down)) }
 }

@@ -3,13 +3,13 @@ import GRDB
 
 /// Run requests: recorded by whoever asks, claimed and executed by an agent, and taken over by
 /// the next agent when the one executing them dies.
-extension EventStore {
+extension SQLiteStore {
     /// Records `request` as pending (awaiting approval under `approvalRule`), with its
     /// `run.requested` event, and returns its id (also the id of the run that will execute it).
     @discardableResult
     public func record(
-        _ request: RunRequest, id: String = RunRecord.newID(), origin: String, noWait: Bool = false,
-        approvalRule: ApprovalRule? = nil, now: Date = Date()
+        _ request: RunRequest, id: String, origin: String, noWait: Bool,
+        approvalRule: ApprovalRule?, now: Date
     ) throws(SlipwayError) -> RequestRecord {
         var record = RequestRecord(
             id: id, request: request, actor: actor, origin: origin, requestedAt: now,
@@ -86,7 +86,7 @@ extension EventStore {
 
     /// Marks the request ended: `refusal` when it was refused before its run began, recorded
     /// with `request.rejected` unless the refusal is in the audit already (`deploy.refused`).
-    public func finish(requestID id: String, refusal: SlipwayError? = nil) throws(SlipwayError) {
+    public func finish(requestID id: String, refusal: SlipwayError?) throws(SlipwayError) {
         do {
             try pool.write { db in
                 let reason = refusal.map { self.masker.mask($0.message) }

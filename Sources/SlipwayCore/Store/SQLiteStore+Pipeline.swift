@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension EventStore {
+extension SQLiteStore {
     /// The head commit of the newest pipeline run into `environment` that succeeded: the base
     /// of the next run's change detection (a failed run leaves its changes counted as changed).
     public func lastSuccessfulPipelineCommit(environment: String) throws(SlipwayError) -> (runID: String, commit: String)? {

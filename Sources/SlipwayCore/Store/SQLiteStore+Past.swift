@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Reads of the store as it was at a past event, for `status --at` and the console's past view.
-extension EventStore {
+extension SQLiteStore {
     /// The last event recorded at or before `moment`; nil when the log starts later.
     public func lastEvent(atOrBefore moment: Date) throws(SlipwayError) -> EventMark? {
         try mark(
@@ -71,7 +71,7 @@ extension EventStore {
 
     /// The runs started by `moment`, newest first, as they stood then: one that finished later
     /// was still running.
-    public func runs(asOf moment: Date, limit: Int = 50) throws(SlipwayError) -> [RunRecord] {
+    public func runs(asOf moment: Date, limit: Int) throws(SlipwayError) -> [RunRecord] {
         let started: [RunRecord]
         do {
             started = try pool.read { db in

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Canaries in progress and the commands people send them.
-extension EventStore {
+extension SQLiteStore {
     public func canaries() throws(SlipwayError) -> [CanaryRecord] {
         do {
             return try pool.read { db in try CanaryRecord.order(Column("component"), Column("environment")).fetchAll(db) }
@@ -21,7 +21,7 @@ extension EventStore {
         }
     }
 
-    public func save(_ canary: CanaryRecord, event: NewEvent? = nil) throws(SlipwayError) {
+    public func save(_ canary: CanaryRecord, event: NewEvent?) throws(SlipwayError) {
         do {
             try pool.write { db in
                 try canary.save(db)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The local target's slots, routes and long-lived processes, written by the agent.
-extension EventStore {
+extension SQLiteStore {
     public func slots() throws(SlipwayError) -> [SlotRecord] {
         do {
             return try pool.read { db in try SlotRecord.order(Column("component"), Column("environment"), Column("color")).fetchAll(db) }
@@ -11,7 +11,7 @@ extension EventStore {
         }
     }
 
-    public func save(_ slot: SlotRecord, event: NewEvent? = nil) throws(SlipwayError) {
+    public func save(_ slot: SlotRecord, event: NewEvent?) throws(SlipwayError) {
         do {
             try pool.write { db in
                 try slot.save(db)
@@ -30,7 +30,7 @@ extension EventStore {
         }
     }
 
-    public func save(_ route: RouteRecord, event: NewEvent? = nil) throws(SlipwayError) {
+    public func save(_ route: RouteRecord, event: NewEvent?) throws(SlipwayError) {
         do {
             try pool.write { db in
                 try route.save(db)

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension EventStore {
+extension SQLiteStore {
     /// Writes what an agent handed over into this (new) store, in one transaction: its routes,
     /// slots and router, so the next agent supervises them as they run, and events that give the
     /// projection each route's live release and colour (`traffic.switched`, as the router serves

@@ -3,8 +3,9 @@ import Foundation
 /// The embedded store's event log: its synchronous `append`, `events(after:limit:component:)` and
 /// `latestEventID()` serve the protocol as they are. SQLite has no way to tell another process of
 /// a commit, so its follower reads again every 200 ms. Its stored projection is `deployment_state`.
-extension EventStore: ProjectedEventLog {
+extension SQLiteStore: ProjectedEventLog {
     public var location: String { path.path }
+    public var eventLog: any ProjectedEventLog { self }
 
     public func follow(after id: Int64, component: String?) -> AsyncThrowingStream<Event, any Error> {
         pollingFollow(after: id, component: component, interval: .milliseconds(200))

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Runs, their deploy locks, heartbeats and output: the operational side of the store.
-extension EventStore {
+extension SQLiteStore {
     /// Records `run` as started and, when it deploys, takes the component's deploy lock, in one
     /// transaction. A lock held by a live run refuses; one left by a dead run is freed first.
     public func begin(_ run: RunRecord, lock: Bool, details: EventDetails) throws(SlipwayError) {
@@ -125,7 +125,7 @@ extension EventStore {
     }
 
     /// Runs, newest first.
-    public func runs(limit: Int = 50) throws(SlipwayError) -> [RunRecord] {
+    public func runs(limit: Int) throws(SlipwayError) -> [RunRecord] {
         do {
             return try pool.read { db in
                 try RunRecord.order(Column("started_at").desc, Column("id").desc).limit(limit).fetchAll(db)
@@ -159,7 +159,7 @@ extension EventStore {
     // MARK: Output
 
     /// Stores lines of a run's output (masking secrets), numbered from `firstSequence`.
-    public func appendOutput(runID: String, firstSequence: Int, lines: [String], time: Date = Date()) throws(SlipwayError) {
+    public func appendOutput(runID: String, firstSequence: Int, lines: [String], time: Date) throws(SlipwayError) {
         guard !lines.isEmpty else { return }
         do {
             try pool.write { db in
@@ -195,7 +195,7 @@ extension EventStore {
     }
 
     /// A run's output after line `sequence`, oldest first.
-    public func output(runID: String, after sequence: Int = -1) throws(SlipwayError) -> [OutputLine] {
+    public func output(runID: String, after sequence: Int) throws(SlipwayError) -> [OutputLine] {
         do {
             return try pool.read { db in
                 try Row.fetchAll(
