@@ -113,16 +113,18 @@ extension PostgresEventStore: ProjectedEventLog {
 
     /// Every event folded from scratch on `connection`, in one query: the server takes the few
     /// fields the fold reads out of the payloads that count, so the rest never travel. Returns the
-    /// projection and the newest event id.
+    /// projection and the newest event id folded; `through` stops at that event (the past view).
     ///
     /// The rows are folded as they arrive, on the connection's event loop: the async row sequence
     /// hands rows over in batches with a thread hop each and reads on only when asked, which on a
     /// busy machine left the server waiting seconds on a million rows.
     static func fold(
-        on connection: PostgresConnection, logger: Logger, progress: (@Sendable (_ reached: Int64, _ last: Int64) -> Void)? = nil
+        on connection: PostgresConnection, logger: Logger, through: Int64? = nil,
+        progress: (@Sendable (_ reached: Int64, _ last: Int64) -> Void)? = nil
     ) async throws -> (Projection, Int64) {
-        let last = try await connection.query("SELECT COALESCE(MAX(id), 0)::bigint FROM slipway.events", logger: logger)
+        let newest = try await connection.query("SELECT COALESCE(MAX(id), 0)::bigint FROM slipway.events", logger: logger)
             .decode(Int64.self).first { _ in true } ?? 0
+        let last = min(newest, through ?? newest)
         let detailed = Projection.kindsReadingDetails.map(\.rawValue).sorted()
         let query: PostgresQuery = """
             SELECT id, time, kind, component, environment, run_id,

@@ -1,59 +1,124 @@
 import Foundation
+import Logging
+import PostgresNIO
 
+/// The event log's reads the engine makes beyond the log's own, and the past view.
+///
+/// The past projection is folded from the first event on each read: the shared store keeps no
+/// checkpoints of it yet (the embedded store does, every `checkpointInterval` events), so a past
+/// moment of a long history takes as long as `store rebuild`'s fold.
 extension PostgresStore {
     public func latestEvents(limit: Int) throws(SlipwayError) -> [Event] {
-        throw SlipwayError.failure("latestEvents is not on the shared PostgreSQL store yet")
+        let limit = Int64(limit)
+        return try events("SELECT \(unescaped: Self.eventColumns) FROM slipway.events ORDER BY id DESC LIMIT \(limit)")
     }
 
     public func latestEvents(kind: EventKind, limit: Int) throws(SlipwayError) -> [Event] {
-        throw SlipwayError.failure("latestEvents is not on the shared PostgreSQL store yet")
+        let (kind, limit) = (kind.rawValue, Int64(limit))
+        return try events("SELECT \(unescaped: Self.eventColumns) FROM slipway.events WHERE kind = \(kind) ORDER BY id DESC LIMIT \(limit)")
     }
 
     public func events(forRun runID: String) throws(SlipwayError) -> [Event] {
-        throw SlipwayError.failure("events is not on the shared PostgreSQL store yet")
+        try events("SELECT \(unescaped: Self.eventColumns) FROM slipway.events WHERE run_id = \(runID) ORDER BY id")
     }
 
     public func events(kind: EventKind, component: String, environment: String) throws(SlipwayError) -> [Event] {
-        throw SlipwayError.failure("events is not on the shared PostgreSQL store yet")
+        try events(kinds: [kind], component: component, environment: environment)
     }
 
     public func events(kinds: [EventKind], component: String, environment: String) throws(SlipwayError) -> [Event] {
-        throw SlipwayError.failure("events is not on the shared PostgreSQL store yet")
+        let kinds = kinds.map(\.rawValue)
+        return try events("""
+            SELECT \(unescaped: Self.eventColumns) FROM slipway.events
+            WHERE component = \(component) AND environment = \(environment) AND kind = ANY(\(kinds)::text[]) ORDER BY id
+            """)
     }
 
     public func releases(component: String, environment: String) throws(SlipwayError) -> [ReleaseTag] {
-        throw SlipwayError.failure("releases is not on the shared PostgreSQL store yet")
+        var seen = Set<String>()
+        return try events(kinds: [.releaseTagged], component: component, environment: environment).reversed().compactMap { event in
+            guard let details = event.details, let version = details.version, seen.insert(version).inserted else { return nil }
+            return ReleaseTag(
+                component: component, environment: environment, version: version, commit: details.commit,
+                actor: event.actor, time: event.time, runID: event.runID, schema: details.schema)
+        }
     }
 
+    // MARK: The past
+
     public func projection(at moment: Date) throws(SlipwayError) -> Projection {
-        throw SlipwayError.failure("projection is not on the shared PostgreSQL store yet")
+        guard let event = try lastEvent(atOrBefore: moment) else { return Projection() }
+        return try projection(through: event.id)
     }
 
     public func projection(through id: Int64) throws(SlipwayError) -> Projection {
-        throw SlipwayError.failure("projection is not on the shared PostgreSQL store yet")
+        countProjectionRead()
+        return try reading("cannot read the store's past projection") { connection, logger in
+            try await PostgresEventStore.fold(on: connection, logger: logger, through: id).0
+        }
     }
 
     public func lastEvent(atOrBefore moment: Date) throws(SlipwayError) -> EventMark? {
-        throw SlipwayError.failure("lastEvent is not on the shared PostgreSQL store yet")
+        let milliseconds = Int64((moment.timeIntervalSince1970 * 1000).rounded(.down))
+        return try mark("SELECT id, time FROM slipway.events WHERE time <= \(milliseconds) ORDER BY time DESC, id DESC LIMIT 1")
     }
 
     public func event(steps: Int, from id: Int64) throws(SlipwayError) -> EventMark? {
-        throw SlipwayError.failure("event is not on the shared PostgreSQL store yet")
+        let found: EventMark? = if steps == 0 {
+            try mark("SELECT id, time FROM slipway.events WHERE id <= \(id) ORDER BY id DESC LIMIT 1")
+        } else if steps < 0 {
+            try mark("SELECT id, time FROM slipway.events WHERE id < \(id) ORDER BY id DESC LIMIT 1 OFFSET \(Int64(-steps - 1))")
+        } else {
+            try mark("SELECT id, time FROM slipway.events WHERE id > \(id) ORDER BY id LIMIT 1 OFFSET \(Int64(steps - 1))")
+        }
+        if let found { return found }
+        return try steps < 0
+            ? mark("SELECT id, time FROM slipway.events ORDER BY id LIMIT 1")
+            : mark("SELECT id, time FROM slipway.events ORDER BY id DESC LIMIT 1")
     }
 
     public func latestEvent() throws(SlipwayError) -> EventMark? {
-        throw SlipwayError.failure("latestEvent is not on the shared PostgreSQL store yet")
+        try mark("SELECT id, time FROM slipway.events ORDER BY id DESC LIMIT 1")
     }
 
     public func latestEvents(limit: Int, through id: Int64) throws(SlipwayError) -> [Event] {
-        throw SlipwayError.failure("latestEvents is not on the shared PostgreSQL store yet")
+        let limit = Int64(limit)
+        return try events("SELECT \(unescaped: Self.eventColumns) FROM slipway.events WHERE id <= \(id) ORDER BY id DESC LIMIT \(limit)")
     }
 
     public func latestEvents(kind: EventKind, limit: Int, through id: Int64) throws(SlipwayError) -> [Event] {
-        throw SlipwayError.failure("latestEvents is not on the shared PostgreSQL store yet")
+        let (kind, limit) = (kind.rawValue, Int64(limit))
+        return try events("""
+            SELECT \(unescaped: Self.eventColumns) FROM slipway.events WHERE kind = \(kind) AND id <= \(id) ORDER BY id DESC LIMIT \(limit)
+            """)
     }
 
     public func runs(asOf moment: Date, limit: Int) throws(SlipwayError) -> [RunRecord] {
         throw SlipwayError.failure("runs is not on the shared PostgreSQL store yet")
+    }
+
+    // MARK: Reading rows
+
+    static let eventColumns = "id, time, actor, kind, schema_version, component, environment, run_id, payload"
+
+    private func events(_ query: PostgresQuery) throws(SlipwayError) -> [Event] {
+        try reading("cannot read the store's events") { connection, logger in
+            var events: [Event] = []
+            let rows = try await connection.query(query, logger: logger)
+                .decode((Int64, Int64, String, String, Int32, String?, String?, String?, String).self)
+            for try await (id, time, actor, kind, version, component, environment, runID, payload) in rows {
+                events.append(Event(
+                    id: id, time: Date(milliseconds: time), actor: actor, kind: kind, schemaVersion: Int(version),
+                    component: component, environment: environment, runID: runID, payload: payload))
+            }
+            return events
+        }
+    }
+
+    private func mark(_ query: PostgresQuery) throws(SlipwayError) -> EventMark? {
+        try reading("cannot read the store's events") { connection, logger in
+            try await connection.query(query, logger: logger).decode((Int64, Int64).self).first { _ in true }
+                .map { EventMark(id: $0.0, time: Date(milliseconds: $0.1)) }
+        }
     }
 }
