@@ -58,8 +58,9 @@ public actor Agent {
     }
 
     /// Runs the agent of the workspace at `root` in this process until `slipway agent stop`,
-    /// which exits the process; returns only by throwing.
-    public static func run(workspace root: URL, state: URL) async throws {
+    /// which exits the process; returns only by throwing. `shared` is the team's store when one is
+    /// chosen; without it the agent opens the embedded store at `state`, as the actor `agent`.
+    public static func run(workspace root: URL, state: URL, shared: (any EventStore)? = nil) async throws {
         // One agent per workspace, whatever the socket says: the lock is held for the agent's life
         // and dropped by the kernel however it ends. (A busy agent once missed a ping and a second
         // one took over its socket.)
@@ -68,7 +69,7 @@ public actor Agent {
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
             throw SlipwayError(.agent(.alreadyRunning(lockPath: lockPath)))
         }
-        let store = try SQLiteStore(path: state, actor: "agent")
+        let store = try shared ?? SQLiteStore(path: state, actor: "agent")
         let client = AgentClient(workspace: root, statePath: state)
         if await client.answers() {
             throw SlipwayError(.agent(.alreadyAnswering(socket: client.socketPath)))

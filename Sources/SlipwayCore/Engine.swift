@@ -32,15 +32,21 @@ public struct Engine: Sendable {
             throw SlipwayError(.noWorkspace(searchedFrom: directory.path))
         }
         var workspace = try Workspace.load(at: location)
-        // No quiet fallback: with a shared store chosen, the SQLite file is not the team's history.
-        if let chosen = try workspace.config.storeURL(environment: environment) {
-            throw SlipwayError(.embeddedStoreNeeded(chosen: chosen.masked))
-        }
         setAsideUnsupportedStrategies(in: &workspace)
         let masker = Self.masker(for: workspace, environment: environment)
-        let store = try SQLiteStore(
-            path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
-            identity: ActorIdentity.onThisMachine(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
+        let store: any EventStore
+        // A team's shared store when one is chosen; never a quiet fallback to the SQLite file, which
+        // is not the team's history.
+        if let shared = try workspace.config.storeURL(environment: environment) {
+            if let state {
+                throw SlipwayError.usage("--state \(state.path) names an embedded store, and the shared store \(shared.masked) is chosen")
+            }
+            store = try await PostgresStore.open(shared, masker: masker, notice: lockNotice)
+        } else {
+            store = try SQLiteStore(
+                path: state ?? workspace.stateDirectory.appendingPathComponent("state.db"),
+                identity: ActorIdentity.onThisMachine(environment: environment), masker: masker, lockTimeout: lockTimeout, lockNotice: lockNotice)
+        }
         let git = GitRepository.enclosing(workspace.root)
         return Engine(
             workspace: workspace, store: store, git: git, masker: masker,

@@ -233,7 +233,7 @@ struct EventLogTests {
         #expect(try await cluster.strings("SELECT to_regclass('slipway.deployment_state')::text", database: database) == [nil])
 
         let store = try await PostgresEventStore.open(StoreURL(url, name: "test"))
-        #expect(try await cluster.strings("SELECT max(version)::text FROM slipway.schema_versions", database: database) == ["2"])
+        #expect(try await cluster.strings("SELECT max(version)::text FROM slipway.schema_versions", database: database) == ["\(PostgresStoreSchema.latest)"])
         let upgraded = try await store.projection()
         #expect(upgraded == (try embedded.projection()))
         #expect(upgraded.states.count == 6)
@@ -277,7 +277,7 @@ struct EventLogTests {
             "INSERT INTO slipway.schema_versions (version, description) VALUES (99, 'from the future')",
             database: PostgresCluster.databaseName(of: url))
         let error = await #expect(throws: SlipwayError.self) { try await PostgresEventStore.open(StoreURL(url, name: "test")) }
-        #expect(error?.message.contains("was written by a newer Slipway (schema 99); this slipway knows up to 2: upgrade slipway") == true)
+        #expect(error?.message.contains("was written by a newer Slipway (schema 99); this slipway knows up to \(PostgresStoreSchema.latest): upgrade slipway") == true)
         #expect(error?.message.contains("\n") == false)
         #expect(error?.exitCode == 1)
     }
@@ -323,12 +323,20 @@ struct EventLogTests {
         #expect(refused?.message.hasSuffix("cannot connect: Connection refused") == true, "\(refused?.message ?? "")")
         #expect(refused?.message.contains(password) == false)
 
-        // Any other command refuses the shared store in one line, the password masked.
-        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "store: \"postgres://team:\(password)@db.example:5432/slipway\"\n"])
-        let refusal = await #expect(throws: SlipwayError.self) { try await Engine.open(workspace: workspace.root, state: nil) }
-        #expect(refusal?.exitCode == 2)
-        #expect(refusal?.message.contains("needs the embedded store for now, and the store chosen is postgres://team:****@db.example:5432/slipway") == true)
-        #expect(refusal?.message.contains(password) == false)
+        // The engine opens the shared store it is pointed at, and says in one line, the password
+        // masked, when it cannot reach it: never a quiet fallback to the embedded file.
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "store: \"postgres://team:\(password)@127.0.0.1:1/slipway\"\n"])
+        let unreachable = await #expect(throws: SlipwayError.self) { try await Engine.open(workspace: workspace.root, state: nil) }
+        #expect(unreachable?.exitCode == 1)
+        #expect(unreachable?.message.hasSuffix("cannot connect: Connection refused") == true, "\(unreachable?.message ?? "")")
+        #expect(unreachable?.message.contains("postgres://team:****@127.0.0.1:1/slipway") == true)
+        #expect(unreachable?.message.contains(password) == false)
+        #expect(!FileManager.default.fileExists(atPath: workspace.root.appendingPathComponent(".slipway/state.db").path))
+        let named = await #expect(throws: SlipwayError.self) {
+            try await Engine.open(workspace: workspace.root, state: workspace.root.appendingPathComponent("other.db"))
+        }
+        #expect(named?.exitCode == 2)
+        #expect(named?.message.contains("names an embedded store, and the shared store postgres://team:****@127.0.0.1:1/slipway is chosen") == true)
 
         // A store: that is no PostgreSQL URL is a config error at its place, not repeating the text.
         let config = #expect(throws: SlipwayError.self) {

@@ -27,8 +27,8 @@ import Testing
         (.cannotGiveAway(path: "/w", user: "postgres", serverUser: true, problem: "EPERM"), "cannot give /w to the server's user postgres: EPERM", 1),
         (.cannotGiveAway(path: "/w", user: "pg", serverUser: false, problem: "EPERM"), "cannot give /w to pg: EPERM", 1),
         (.embeddedStoreNeeded(chosen: "postgres://team:****@db/slipway"),
-         "this command needs the embedded store for now, and the store chosen is postgres://team:****@db/slipway "
-            + "(store: in slipway.yml or SLIPWAY_STORE_URL); on PostgreSQL, events, store migrate, store check and store rebuild work", 2),
+         "this command works on the embedded store's files, and the store chosen is postgres://team:****@db/slipway "
+            + "(store: in slipway.yml or SLIPWAY_STORE_URL); back the shared store up with PostgreSQL's own tools (pg_dump, pg_basebackup)", 2),
         (.notAColor("red"), "colour must be blue or green, not 'red'", 2),
         (.environmentRequired(command: "backup list web"), "backup list web: give the environment with --env ENV", 2),
         (.promotionToItself(environment: "staging"), "--from and --to are both staging", 2),

@@ -34,7 +34,7 @@ public final class PostgresStore: EventStore {
     }
 
     /// Opens the store at `url` (creating or upgrading its schema) as the login the URL names,
-    /// whose roles in the database are the groups `roles:` in slipway.yml may name.
+    /// whose roles in the database `roles:` in slipway.yml may name (`db:NAME`).
     public static func open(
         _ url: StoreURL, masker: SecretMasker = SecretMasker(values: []), notice: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws(SlipwayError) -> PostgresStore {
@@ -50,7 +50,7 @@ public final class PostgresStore: EventStore {
             for try await role in rows { roles.append(role) }
             return (login, roles)
         }
-        return PostgresStore(log: log, identity: ActorIdentity(name: login, source: .databaseLogin, osUser: login, unixGroups: roles))
+        return PostgresStore(log: log, identity: ActorIdentity(name: login, source: .databaseLogin, osUser: login, databaseRoles: roles))
     }
 
     public func alsoMask(_ values: [String]) {

@@ -1,7 +1,7 @@
 /// Version 3 of the shared store's schema: the tables of the engine's operations, the same as the
 /// embedded store's (StoreSchema) in PostgreSQL's types, a part of the engine each.
 extension PostgresStoreSchema {
-    static let operations = Version(number: 3, description: "runs, requests, local slots, health", statements: runTables + localTables + healthTables)
+    static let operations = Version(number: 3, description: "runs, requests, local slots, health", statements: runTables + localTables + healthTables + loginIsTheActor)
 
     /// Runs, their locks and output, and the requests agents execute.
     static let runTables = [
@@ -216,5 +216,25 @@ extension PostgresStoreSchema {
         )
         """,
         "CREATE INDEX alert_outbox_due ON slipway.alert_outbox (delivered_at, next_attempt_at)",
+    ]
+
+    /// An event's actor is the login that appended it, whatever the insert says: a login may
+    /// append but not pose as another. Only the schema's owner (and superusers) may name the actor,
+    /// which `store migrate` does to copy a history exactly.
+    static let loginIsTheActor = [
+        """
+        CREATE FUNCTION slipway.event_actor_is_the_login() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NOT pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'slipway'), 'USAGE') THEN
+                NEW.actor := current_user;
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER events_actor_is_the_login BEFORE INSERT ON slipway.events
+            FOR EACH ROW EXECUTE FUNCTION slipway.event_actor_is_the_login()
+        """,
     ]
 }

@@ -19,12 +19,17 @@ public struct ActorIdentity: Sendable, Equatable {
     public var osUser: String
     /// The unix groups `name` belongs to on this machine (none for a name that is not a user here).
     public var unixGroups: [String]
+    /// The roles of the shared store's database the login is a member of (none on the embedded store).
+    public var databaseRoles: [String]
 
-    public init(name: String, source: Source = .osUser, osUser: String? = nil, unixGroups: [String] = []) {
+    public init(
+        name: String, source: Source = .osUser, osUser: String? = nil, unixGroups: [String] = [], databaseRoles: [String] = []
+    ) {
         self.name = name
         self.source = source
         self.osUser = osUser ?? name
         self.unixGroups = unixGroups
+        self.databaseRoles = databaseRoles
     }
 
     /// The identity of this process on this machine.

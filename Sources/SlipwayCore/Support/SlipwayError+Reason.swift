@@ -210,8 +210,8 @@ extension SlipwayError {
                     return "\(doing)store \(path): \(said)"
                 }
             case .embeddedStoreNeeded(let chosen):
-                return "this command needs the embedded store for now, and the store chosen is \(chosen) "
-                    + "(store: in slipway.yml or \(StoreURL.variable)); on PostgreSQL, events, store migrate, store check and store rebuild work"
+                return "this command works on the embedded store's files, and the store chosen is \(chosen) "
+                    + "(store: in slipway.yml or \(StoreURL.variable)); back the shared store up with PostgreSQL's own tools (pg_dump, pg_basebackup)"
             case .noWorkspace(let directory):
                 return "no workspace here: no slipway.yml, apps/ or services/ in \(directory) or above (use --workspace DIR)"
             case .fileAccess(let action, let path, let what, let problem):

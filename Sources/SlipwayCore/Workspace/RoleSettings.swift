@@ -11,13 +11,14 @@ import Yams
 ///     admin: [root]
 ///   production:                 # adds to all:; its everyone: replaces all:'s
 ///     everyone: viewer
-///     deployer: [alice, group:release, unix:ops]
+///     deployer: [alice, group:release, unix:ops, db:deployers]
 ///     approvals: 1              # the two-person rule: an approver other than the requester
 ///     approval_timeout: 30m     # approves each request within this time (default 1h)
 /// ```
 ///
-/// A member is a person (the actor's name), `group:NAME` (a group above) or `unix:NAME` (a unix
-/// group of this machine). Without a `roles:` block everyone is an admin everywhere, as before.
+/// A member is a person (the actor's name), `group:NAME` (a group above), `unix:NAME` (a unix
+/// group of this machine) or `db:NAME` (a role of the shared store's database that the login is a
+/// member of, which the server vouches for). Without a `roles:` block everyone is an admin everywhere, as before.
 ///
 /// On the embedded SQLite store the actor is the OS user, and `SLIPWAY_ACTOR` may still name
 /// someone else: the store file is the owner's alone (mode 0600), so whoever runs slipway on it
@@ -76,6 +77,7 @@ public struct RoleSettings: Sendable, Equatable {
             return groups[String(member.dropFirst(6))]?.contains { includes($0, actor) } ?? false
         }
         if member.hasPrefix("unix:") { return actor.unixGroups.contains(String(member.dropFirst(5))) }
+        if member.hasPrefix("db:") { return actor.databaseRoles.contains(String(member.dropFirst(3))) }
         return member == actor.name
     }
 

@@ -12,6 +12,6 @@ struct AgentServe: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.openEngine()
         // `agent stop` ends the process from inside the agent; this comes back only with an error.
-        try await Agent.run(workspace: engine.workspace.root, state: engine.statePath)
+        try await Agent.run(workspace: engine.workspace.root, state: engine.statePath, shared: engine.store as? PostgresStore)
     }
 }
