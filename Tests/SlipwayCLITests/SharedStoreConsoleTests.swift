@@ -1,0 +1,68 @@
+import Foundation
+import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// Two consoles and a CI-style pipeline on one shared PostgreSQL store, as a team has them: both
+/// consoles show the run live, and a killed connection (every backend of the database terminated
+/// mid-run) costs no event and repeats none.
+@Suite(.postgresCluster, .timeLimit(.minutes(10)))
+struct SharedStoreConsoleTests {
+    @Test func twoConsolesFollowAPipelineOnTheSharedStoreThroughKilledConnections() async throws {
+        let (workspace, root) = try PipelineWorkspace.create()
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = PostgresCluster.databaseName(of: url)
+        let slipway = SlipwayProcess(workspace)
+        let shared = PipelineWorkspace.environment(workspace).merging([StoreURL.variable: url]) { $1 }
+        try PipelineWorkspace.fault(workspace, "hold-web")
+        let command = "\(StoreURL.variable)='\(url)' '\(SlipwayProcess.binary.path)' console"
+        let consoles = try [
+            TmuxConsole(command, width: 180, height: 45, directory: workspace.root),
+            TmuxConsole(command, width: 180, height: 45, directory: workspace.root),
+        ]
+        defer { for console in consoles { console.stop() } }
+        for console in consoles {
+            #expect(console.waitFor("fleet", 30), "\(console.screen())")
+            try console.press("2")
+        }
+        func row(_ words: String...) -> (String) -> Bool {
+            { text in text.split(separator: "\n").contains { line in words.allSatisfy { line.contains($0) } } }
+        }
+
+        let pipeline = try slipway.start(
+            ["pipeline", "--env", "staging", "--base", root, "--jobs", "2"], environment: shared,
+            log: workspace.root.appendingPathComponent("pipeline.log"))
+        defer {
+            try? FileManager.default.removeItem(at: workspace.root.appendingPathComponent("state/hold-web"))
+            pipeline.waitUntilExit()
+        }
+        for console in consoles {
+            #expect(console.waitFor(30, row("pipeline", "staging", "running")), "\(console.screen())")
+            #expect(console.waitFor(30, row("deploy", "web", "running")), "\(console.screen())")
+        }
+
+        // Every connection to the store goes at once: the pipeline's, the consoles', any agent's.
+        try await cluster.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()")
+        try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("state/hold-web"))
+        pipeline.waitUntilExit()
+        let log = (try? String(contentsOf: workspace.root.appendingPathComponent("pipeline.log"), encoding: .utf8)) ?? ""
+        #expect(pipeline.terminationStatus == 0, "\(log)")
+        for console in consoles {
+            #expect(console.waitFor(60, row("pipeline", "staging", "succeeded")), "\(console.screen())")
+            #expect(console.waitFor(30, row("deploy", "web", "succeeded")), "\(console.screen())")
+        }
+
+        let events = try slipway("events", "--json", "--limit", "100000", environment: shared)
+        #expect(events.status == 0, "\(events.stderr)")
+        let ids = events.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? Int
+        }
+        #expect(!ids.isEmpty)
+        #expect(ids == Array(1...(ids.last ?? 0)), "every event once, in order")
+        let finished = try slipway("events", "--json", "--limit", "100000", environment: shared).stdout
+            .split(separator: "\n").filter { $0.contains("\"run.finished\"") && $0.contains("\"pipeline\"") }
+        #expect(finished.count == 1, "the pipeline's end is recorded once")
+    }
+}
