@@ -55,21 +55,4 @@ import Testing
         }
         #expect(try store.projection(through: events.last?.id ?? 0) == store.projection())
     }
-
-    @Test func stepsStopAtTheEndsAndMomentsFindTheirLastEvent() throws {
-        let workspace = try TemporaryWorkspace()
-        let store = try SQLiteStore(path: workspace.statePath)
-        let start = Date(timeIntervalSince1970: 1_800_000_000)
-        for index in 0..<5 {
-            try store.append(NewEvent(.healthChecked, component: "accounts", environment: "staging",
-                                      details: EventDetails(healthy: true), time: start + Double(index) * 60))
-        }
-        #expect(try store.lastEvent(atOrBefore: start + 150)?.id == 3)
-        #expect(try store.lastEvent(atOrBefore: start - 1) == nil)
-        #expect(try store.event(steps: -1, from: 3)?.id == 2)
-        #expect(try store.event(steps: -9, from: 3)?.id == 1)
-        #expect(try store.event(steps: 2, from: 3)?.id == 5)
-        #expect(try store.event(steps: 9, from: 3)?.id == 5)
-        #expect(try store.latestEvents(limit: 10, through: 2).map(\.id) == [2, 1])
-    }
 }

@@ -309,15 +309,20 @@ public struct PostgresEventStore: EventLog {
         let limit = Int64(limit)
         let query: PostgresQuery = if let component {
             """
-            SELECT id, time, actor, kind, schema_version, component, environment, run_id, payload
+            SELECT \(unescaped: eventColumns)
             FROM slipway.events WHERE id > \(id) AND component = \(component) ORDER BY id LIMIT \(limit)
             """
         } else {
-            """
-            SELECT id, time, actor, kind, schema_version, component, environment, run_id, payload
-            FROM slipway.events WHERE id > \(id) ORDER BY id LIMIT \(limit)
-            """
+            "SELECT \(unescaped: eventColumns) FROM slipway.events WHERE id > \(id) ORDER BY id LIMIT \(limit)"
         }
+        return try await events(query, on: connection, logger: logger)
+    }
+
+    /// The columns `events(_:on:logger:)` reads, in its order.
+    static let eventColumns = "id, time, actor, kind, schema_version, component, environment, run_id, payload"
+
+    /// The events a query selecting `eventColumns` answers, in its order.
+    static func events(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [Event] {
         var events: [Event] = []
         let rows = try await connection.query(query, logger: logger)
             .decode((Int64, Int64, String, String, Int32, String?, String?, String?, String).self)

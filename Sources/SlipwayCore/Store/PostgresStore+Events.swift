@@ -99,19 +99,11 @@ extension PostgresStore {
 
     // MARK: Reading rows
 
-    static let eventColumns = "id, time, actor, kind, schema_version, component, environment, run_id, payload"
+    private static let eventColumns = PostgresEventStore.eventColumns
 
     private func events(_ query: PostgresQuery) throws(SlipwayError) -> [Event] {
         try reading("cannot read the store's events") { connection, logger in
-            var events: [Event] = []
-            let rows = try await connection.query(query, logger: logger)
-                .decode((Int64, Int64, String, String, Int32, String?, String?, String?, String).self)
-            for try await (id, time, actor, kind, version, component, environment, runID, payload) in rows {
-                events.append(Event(
-                    id: id, time: Date(milliseconds: time), actor: actor, kind: kind, schemaVersion: Int(version),
-                    component: component, environment: environment, runID: runID, payload: payload))
-            }
-            return events
+            try await PostgresEventStore.events(query, on: connection, logger: logger)
         }
     }
 
