@@ -1,71 +1,227 @@
 import Foundation
+import Logging
+import PostgresNIO
 
+/// The local target's slots, routes and long-lived processes, written by the agent, and its
+/// latest live probes and cloud platforms' readings, on the shared store. Each record keeps the
+/// embedded store's column values (enums by raw value, a reading's shares as the same JSON text),
+/// so a store's records can be copied between the two. Lists are in key order, compared bytewise
+/// (`COLLATE "C"`) as SQLite compares text, whatever the database's collation.
 extension PostgresStore {
+    // MARK: Slots
+
     public func slots() throws(SlipwayError) -> [SlotRecord] {
-        throw SlipwayError.failure("slots is not on the shared PostgreSQL store yet")
+        try reading("cannot read the store's slots") { connection, logger in
+            let rows = try await connection.query("""
+                SELECT component, environment, color, version, port, pid::integer, pid_start_time, host, directory,
+                       command, variables, log_path, state, restarts, started_at, retire_at
+                FROM slipway.slots ORDER BY component COLLATE "C", environment COLLATE "C", color COLLATE "C"
+                """, logger: logger)
+            var slots: [SlotRecord] = []
+            for try await (
+                component, environment, color, version, port, pid, pidStartTime, host, directory, command, variables, logPath,
+                state, restarts, startedAt, retireAt
+            ) in rows.decode((
+                String, String, String, String, Int, Int32, String, String, String, String, String, String, String, Int, Date, Date?
+            ).self) {
+                slots.append(SlotRecord(
+                    component: component, environment: environment, color: color, version: version, port: port, pid: pid,
+                    pidStartTime: pidStartTime, host: host, directory: directory, command: command, variables: variables,
+                    logPath: logPath, state: try Self.localValue(state, as: SlotState.self, column: "slots.state"), restarts: restarts,
+                    startedAt: startedAt, retireAt: retireAt))
+            }
+            return slots
+        }
     }
 
+    /// Saves `slot` (replacing the one of its component, environment and colour) and appends
+    /// `event` with it, in one transaction.
     public func save(_ slot: SlotRecord, event: NewEvent?) throws(SlipwayError) {
-        throw SlipwayError.failure("save is not on the shared PostgreSQL store yet")
+        try writing("cannot save a slot in the store") { connection, logger in
+            _ = try await connection.query("""
+                INSERT INTO slipway.slots (
+                    component, environment, color, version, port, pid, pid_start_time, host, directory, command, variables,
+                    log_path, state, restarts, started_at, retire_at)
+                VALUES (
+                    \(slot.component), \(slot.environment), \(slot.color), \(slot.version), \(slot.port), \(Int64(slot.pid)),
+                    \(slot.pidStartTime), \(slot.host), \(slot.directory), \(slot.command), \(slot.variables), \(slot.logPath),
+                    \(slot.state.rawValue), \(slot.restarts), \(slot.startedAt), \(slot.retireAt))
+                ON CONFLICT (component, environment, color) DO UPDATE SET
+                    version = EXCLUDED.version, port = EXCLUDED.port, pid = EXCLUDED.pid,
+                    pid_start_time = EXCLUDED.pid_start_time, host = EXCLUDED.host, directory = EXCLUDED.directory,
+                    command = EXCLUDED.command, variables = EXCLUDED.variables, log_path = EXCLUDED.log_path,
+                    state = EXCLUDED.state, restarts = EXCLUDED.restarts, started_at = EXCLUDED.started_at,
+                    retire_at = EXCLUDED.retire_at
+                """, logger: logger)
+            if let event { _ = try await self.append([event], on: connection, logger: logger) }
+        }
     }
+
+    // MARK: Routes
 
     public func routes() throws(SlipwayError) -> [RouteRecord] {
-        throw SlipwayError.failure("routes is not on the shared PostgreSQL store yet")
+        try reading("cannot read the store's routes") { connection, logger in
+            let rows = try await connection.query("""
+                SELECT component, environment, host, port, live_color, green_weight
+                FROM slipway.routes ORDER BY component COLLATE "C", environment COLLATE "C"
+                """, logger: logger)
+            var routes: [RouteRecord] = []
+            for try await (component, environment, host, port, liveColor, greenWeight)
+                in rows.decode((String, String, String, Int, String?, Int).self) {
+                routes.append(RouteRecord(
+                    component: component, environment: environment, host: host, port: port, liveColor: liveColor,
+                    greenWeight: greenWeight))
+            }
+            return routes
+        }
     }
 
+    /// Saves `route` (replacing the one of its component and environment) and appends `event`
+    /// with it, in one transaction.
     public func save(_ route: RouteRecord, event: NewEvent?) throws(SlipwayError) {
-        throw SlipwayError.failure("save is not on the shared PostgreSQL store yet")
+        try writing("cannot save a route in the store") { connection, logger in
+            _ = try await connection.query("""
+                INSERT INTO slipway.routes (component, environment, host, port, live_color, green_weight)
+                VALUES (\(route.component), \(route.environment), \(route.host), \(route.port), \(route.liveColor), \(route.greenWeight))
+                ON CONFLICT (component, environment) DO UPDATE SET
+                    host = EXCLUDED.host, port = EXCLUDED.port, live_color = EXCLUDED.live_color,
+                    green_weight = EXCLUDED.green_weight
+                """, logger: logger)
+            if let event { _ = try await self.append([event], on: connection, logger: logger) }
+        }
     }
+
+    // MARK: Processes
 
     public func process(role: String) throws(SlipwayError) -> ProcessRecord? {
-        throw SlipwayError.failure("process is not on the shared PostgreSQL store yet")
+        try reading("cannot read the store's processes") { connection, logger in
+            try await Self.processes(
+                "SELECT role, pid::integer, pid_start_time, host, socket FROM slipway.processes WHERE role = \(role)",
+                on: connection, logger: logger
+            ).first
+        }
     }
 
+    /// Every long-lived process recorded: the agent, the router and the platform stand-ins.
     public func processes() throws(SlipwayError) -> [ProcessRecord] {
-        throw SlipwayError.failure("processes is not on the shared PostgreSQL store yet")
+        try reading("cannot read the store's processes") { connection, logger in
+            try await Self.processes(
+                #"SELECT role, pid::integer, pid_start_time, host, socket FROM slipway.processes ORDER BY role COLLATE "C""#,
+                on: connection, logger: logger)
+        }
     }
 
+    private static func processes(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [ProcessRecord] {
+        var processes: [ProcessRecord] = []
+        for try await (role, pid, startTime, host, socket)
+            in try await connection.query(query, logger: logger).decode((String, Int32, String, String, String).self) {
+            processes.append(ProcessRecord(role: role, identity: ProcessIdentity(host: host, pid: pid, startTime: startTime), socket: socket))
+        }
+        return processes
+    }
+
+    /// Saves `process`, replacing the one of its role.
     public func save(_ process: ProcessRecord) throws(SlipwayError) {
-        throw SlipwayError.failure("save is not on the shared PostgreSQL store yet")
+        try writing("cannot save a process in the store") { connection, logger in
+            _ = try await connection.query("""
+                INSERT INTO slipway.processes (role, pid, pid_start_time, host, socket)
+                VALUES (\(process.role), \(Int64(process.pid)), \(process.pidStartTime), \(process.host), \(process.socket))
+                ON CONFLICT (role) DO UPDATE SET
+                    pid = EXCLUDED.pid, pid_start_time = EXCLUDED.pid_start_time, host = EXCLUDED.host, socket = EXCLUDED.socket
+                """, logger: logger)
+        }
     }
 
     public func deleteProcess(role: String) throws(SlipwayError) {
-        throw SlipwayError.failure("deleteProcess is not on the shared PostgreSQL store yet")
+        try writing("cannot delete a process from the store") { connection, logger in
+            _ = try await connection.query("DELETE FROM slipway.processes WHERE role = \(role)", logger: logger)
+        }
     }
 
+    // MARK: Live probes
+
+    /// Records a probe (replacing the one before).
     public func save(_ probe: LiveProbe) throws(SlipwayError) {
-        throw SlipwayError.failure("save is not on the shared PostgreSQL store yet")
+        try writing("cannot save a live probe in the store") { connection, logger in
+            _ = try await connection.query("""
+                INSERT INTO slipway.live_health (component, environment, checked_at, healthy)
+                VALUES (\(probe.component), \(probe.environment), \(probe.checkedAt), \(probe.healthy))
+                ON CONFLICT (component, environment) DO UPDATE SET checked_at = EXCLUDED.checked_at, healthy = EXCLUDED.healthy
+                """, logger: logger)
+        }
     }
 
     public func liveProbes() throws(SlipwayError) -> [LiveProbe] {
-        throw SlipwayError.failure("liveProbes is not on the shared PostgreSQL store yet")
+        try reading("cannot read the store's live probes") { connection, logger in
+            let rows = try await connection.query("""
+                SELECT component, environment, checked_at, healthy
+                FROM slipway.live_health ORDER BY component COLLATE "C", environment COLLATE "C"
+                """, logger: logger)
+            var probes: [LiveProbe] = []
+            for try await (component, environment, checkedAt, healthy) in rows.decode((String, String, Date, Bool).self) {
+                probes.append(LiveProbe(component: component, environment: environment, checkedAt: checkedAt, healthy: healthy))
+            }
+            return probes
+        }
     }
 
+    // MARK: Platform readings
+
+    /// Records a reading (replacing the one before).
     public func save(_ reading: PlatformReading) throws(SlipwayError) {
-        throw SlipwayError.failure("save is not on the shared PostgreSQL store yet")
+        try writing("cannot save a platform reading in the store") { connection, logger in
+            let shares = try Self.sharesText(of: reading)
+            _ = try await connection.query("""
+                INSERT INTO slipway.platform_readings (
+                    component, environment, read_at, source, window_start, window_end, shares, note, problem)
+                VALUES (
+                    \(reading.component), \(reading.environment), \(reading.readAt), \(reading.source), \(reading.windowStart),
+                    \(reading.windowEnd), \(shares), \(reading.note), \(reading.problem))
+                ON CONFLICT (component, environment) DO UPDATE SET
+                    read_at = EXCLUDED.read_at, source = EXCLUDED.source, window_start = EXCLUDED.window_start,
+                    window_end = EXCLUDED.window_end, shares = EXCLUDED.shares, note = EXCLUDED.note, problem = EXCLUDED.problem
+                """, logger: logger)
+        }
     }
 
     public func platformReadings() throws(SlipwayError) -> [PlatformReading] {
-        throw SlipwayError.failure("platformReadings is not on the shared PostgreSQL store yet")
+        try reading("cannot read the store's platform readings") { connection, logger in
+            let rows = try await connection.query("""
+                SELECT component, environment, read_at, source, window_start, window_end, shares, note, problem
+                FROM slipway.platform_readings ORDER BY component COLLATE "C", environment COLLATE "C"
+                """, logger: logger)
+            var readings: [PlatformReading] = []
+            for try await (component, environment, readAt, source, windowStart, windowEnd, shares, note, problem)
+                in rows.decode((String, String, Date, String, Date, Date, String, String?, String?).self) {
+                readings.append(PlatformReading(
+                    component: component, environment: environment, readAt: readAt, source: source, windowStart: windowStart,
+                    windowEnd: windowEnd, shares: try JSONDecoder().decode([PlatformShare].self, from: Data(shares.utf8)),
+                    note: note, problem: problem))
+            }
+            return readings
+        }
     }
 
-    public func canaries() throws(SlipwayError) -> [CanaryRecord] {
-        throw SlipwayError.failure("canaries is not on the shared PostgreSQL store yet")
+    /// The reading's shares as the embedded store keeps them: GRDB's JSON of a Codable column,
+    /// keys sorted.
+    private static func sharesText(of reading: PlatformReading) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(reading.shares), as: UTF8.self)
     }
 
-    public func canary(component: String, environment: String) throws(SlipwayError) -> CanaryRecord? {
-        throw SlipwayError.failure("canary is not on the shared PostgreSQL store yet")
+    // MARK: Decoding
+
+    /// `raw`, a value of `column`, as a `Value`; an error naming it when this Slipway does not
+    /// know it (a newer one wrote it), which the store's failure says in one line.
+    static func localValue<Value: RawRepresentable<String>>(_ raw: String, as type: Value.Type, column: String) throws -> Value {
+        guard let value = Value(rawValue: raw) else { throw UnknownLocalValue(column: column, raw: raw) }
+        return value
     }
 
-    public func save(_ canary: CanaryRecord, event: NewEvent?) throws(SlipwayError) {
-        throw SlipwayError.failure("save is not on the shared PostgreSQL store yet")
-    }
-
-    public func request(_ command: CanaryCommand.Kind, component: String, environment: String) throws(SlipwayError) {
-        throw SlipwayError.failure("request is not on the shared PostgreSQL store yet")
-    }
-
-    public func takeCanaryCommands(component: String, environment: String) throws(SlipwayError) -> [CanaryCommand] {
-        throw SlipwayError.failure("takeCanaryCommands is not on the shared PostgreSQL store yet")
+    struct UnknownLocalValue: Error, CustomStringConvertible {
+        var column: String
+        var raw: String
+        var description: String { "\(column) holds '\(raw)', which this slipway does not know: upgrade slipway" }
     }
 }
