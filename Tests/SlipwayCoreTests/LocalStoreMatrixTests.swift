@@ -243,6 +243,32 @@ struct LocalStoreMatrixTests {
         #expect((one + two).sorted { ($0.id ?? 0) < ($1.id ?? 0) }.map(\.command) == (0..<count).map { CanaryCommand.Kind.allCases[$0 % 4] })
     }
 
+    /// A value a newer Slipway wrote (a slot state, a command this one does not know) fails the
+    /// read in one line naming the store, and takes nothing.
+    @Test(arguments: StoreKind.allCases)
+    func aValueANewerSlipwayWroteFailsTheReadInOneLine(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        try store.save(Self.slot("api", "blue"))
+        try await Self.execute("UPDATE slipway.slots SET state = 'hibernating'", kind: kind, store: store, folder: folder)
+        try await Self.execute("""
+            INSERT INTO slipway.canary_commands (component, environment, command, actor, requested_at)
+            VALUES ('api', 'staging', 'rewind', 'tester', '2025-06-15 15:06:40.000')
+            """, kind: kind, store: store, folder: folder)
+
+        for read in [{ _ = try other.slots() }, { _ = try other.takeCanaryCommands(component: "api", environment: "staging") }] {
+            let error = try #require(throws: SlipwayError.self) { try read() }
+            guard case .store(let path, .failed, _) = error.reason else {
+                Issue.record("not a store failure: \(error)")
+                continue
+            }
+            #expect(path == store.location)
+            #expect(!error.message.contains("\n"))
+        }
+        let left = try await Self.texts("SELECT command FROM slipway.canary_commands", kind: kind, store: store, folder: folder)
+        #expect(left == ["rewind"], "the failed take took nothing")
+    }
+
     // MARK: Helpers
 
     /// Takes `store`'s commands for api in staging on a thread of its own (the calls block) until
