@@ -5,21 +5,32 @@ import Testing
 
 /// A request the agent refuses before its run begins (its component gone, its config broken, a
 /// gate) may have no requester left to read the refusal: the audit keeps it as `request.rejected`.
-@Suite struct RequestRejectionTests {
+/// On both stores.
+@Suite(.postgresCluster, .timeLimit(.minutes(5)))
+struct RequestRejectionTests {
     static let deploy = RunRequest.deploy(.init(component: "accounts", kind: .service, environment: "production", version: nil, force: false))
 
-    func store() throws -> EventStore {
-        try SQLiteStore(path: try TemporaryWorkspace().statePath, actor: "agent", masker: SecretMasker(values: ["hunter2-token"]))
+    func store(_ kind: StoreKind, in folder: TemporaryWorkspace) async throws -> any EventStore {
+        try await kind.open(in: folder, actor: "agent", masker: SecretMasker(values: ["hunter2-token"])).store
     }
 
-    @Test func aRefusalBeforeTheRunIsRecordedWithWhatWasAskedAndWhy() throws {
-        let store = try store()
+    /// The store's `request.rejected` events, oldest first.
+    func rejections(in store: any EventStore) throws -> [Event] {
+        try store.events(after: 0, limit: 1000, component: nil).filter { $0.knownKind == .requestRejected }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRefusalBeforeTheRunIsRecordedWithWhatWasAskedAndWhy(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let store = try await store(kind, in: folder)
         let record = try store.record(Self.deploy, origin: "console")
         _ = try #require(try store.claim(requestID: record.id, by: .current))
         try store.finish(requestID: record.id, refusal: .usage("unknown component 'accounts' (token hunter2-token)"))
 
-        #expect(try store.request(id: record.id).state == .rejected)
-        let events = try store.latestEvents(kind: .requestRejected, limit: 10)
+        let rejected = try store.request(id: record.id)
+        #expect(rejected.state == .rejected)
+        #expect(rejected.refusal == .usage("unknown component 'accounts' (token \(SecretMasker.mask))"))
+        let events = try rejections(in: store)
         let event = try #require(events.first)
         #expect(events.count == 1)
         #expect(event.runID == record.id && event.component == "accounts" && event.environment == "production")
@@ -28,8 +39,10 @@ import Testing
         #expect(event.details?.reason == "unknown component 'accounts' (token \(SecretMasker.mask))", "secrets stay masked")
     }
 
-    @Test func aRefusalAlreadyInTheAuditIsNotRecordedTwice() throws {
-        let store = try store()
+    @Test(arguments: StoreKind.allCases)
+    func aRefusalAlreadyInTheAuditIsNotRecordedTwice(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let store = try await store(kind, in: folder)
         let record = try store.record(Self.deploy, origin: "cli")
         _ = try #require(try store.claim(requestID: record.id, by: .current))
         _ = try store.append(NewEvent(
@@ -38,16 +51,18 @@ import Testing
         try store.finish(requestID: record.id, refusal: .failure("deploy lock held"))
 
         #expect(try store.request(id: record.id).state == .rejected)
-        #expect(try store.latestEvents(kind: .requestRejected, limit: 10).isEmpty)
+        #expect(try rejections(in: store).isEmpty)
     }
 
-    @Test func aRequestThatRanEndsWithoutARejection() throws {
-        let store = try store()
+    @Test(arguments: StoreKind.allCases)
+    func aRequestThatRanEndsWithoutARejection(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let store = try await store(kind, in: folder)
         let record = try store.record(Self.deploy, origin: "cli")
         _ = try #require(try store.claim(requestID: record.id, by: .current))
         try store.finish(requestID: record.id)
 
         #expect(try store.request(id: record.id).state == .done)
-        #expect(try store.latestEvents(kind: .requestRejected, limit: 10).isEmpty)
+        #expect(try rejections(in: store).isEmpty)
     }
 }
