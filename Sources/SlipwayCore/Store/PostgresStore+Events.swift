@@ -93,8 +93,17 @@ extension PostgresStore {
             """)
     }
 
+    /// The runs started by `moment`, newest first, as they stood then: one that finished later
+    /// was still running.
     public func runs(asOf moment: Date, limit: Int) throws(SlipwayError) -> [RunRecord] {
-        throw SlipwayError.failure("runs is not on the shared PostgreSQL store yet")
+        let limit = Int64(limit)
+        let started = try reading("cannot read the store's runs") { connection, logger in
+            try await Self.runRecords(from: connection.query("""
+                SELECT \(unescaped: Self.runColumns) FROM slipway.runs WHERE started_at <= \(moment)
+                ORDER BY started_at DESC, id DESC LIMIT \(limit)
+                """, logger: logger))
+        }
+        return started.map { $0.asItStood(at: moment) }
     }
 
     // MARK: Reading rows

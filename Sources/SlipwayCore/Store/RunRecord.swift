@@ -105,3 +105,15 @@ public struct OutputLine: Sendable, Equatable, Codable {
     public var time: Date
     public var text: String
 }
+
+extension RunRecord {
+    /// The run as it stood at `moment`, which is after its start: one that finished later was still running.
+    func asItStood(at moment: Date) -> RunRecord {
+        guard let finished = finishedAt, finished > moment else { return self }
+        var then = self
+        then.state = .running
+        then.finishedAt = nil
+        then.reason = nil
+        return then
+    }
+}

@@ -81,13 +81,6 @@ extension SQLiteStore {
         } catch {
             throw failure(error)
         }
-        return started.map { run in
-            guard let finished = run.finishedAt, finished > moment else { return run }
-            var then = run
-            then.state = .running
-            then.finishedAt = nil
-            then.reason = nil
-            return then
-        }
+        return started.map { $0.asItStood(at: moment) }
     }
 }
