@@ -4,8 +4,9 @@ import SlipwayTestSupport
 import Testing
 
 /// The outbox drained to a real webhook receiver on a loopback port of its own: every alert
-/// once per sink even with two agents draining at once, and nothing for a silenced alert.
-@Suite struct AlertDeliveryTests {
+/// once per sink even with two agents draining at once, and nothing for a silenced alert (on
+/// both stores).
+@Suite(.postgresCluster, .timeLimit(.minutes(5))) struct AlertDeliveryTests {
     /// Answers each POST 200 and logs `path body`, one a line.
     static let receiver = """
         import http.server, os, sys, threading
@@ -69,11 +70,12 @@ import Testing
         }
     }
 
-    @Test func twoAgentsDrainingAtOnceDeliverEveryAlertOncePerSinkInItsShape() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func twoAgentsDrainingAtOnceDeliverEveryAlertOncePerSinkInItsShape(kind: StoreKind) async throws {
         let (workspace, receiver) = try Self.start()
         defer { Self.stop(receiver) }
         let routing = try Workspace.load(at: workspace.root).config.alerts
-        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+        let (store, other) = try await kind.open(in: workspace)
         var ids: [String] = []
         for index in 0..<12 {
             let alert = Alert(severity: .page, change: "fired", component: "web", environment: "production",
@@ -83,9 +85,7 @@ import Testing
         }
         // Two agents: two connections to the store, two owners, draining at the same moment.
         let first = AlertSinks(root: workspace.root, store: store, owner: "agent-a", environment: ["PD_KEY": "R0UT1NG"])
-        let second = AlertSinks(
-            root: workspace.root, store: try SQLiteStore(path: workspace.statePath, actor: "agent"), owner: "agent-b",
-            environment: ["PD_KEY": "R0UT1NG"])
+        let second = AlertSinks(root: workspace.root, store: other, owner: "agent-b", environment: ["PD_KEY": "R0UT1NG"])
         let now = Date()
         async let drainedByFirst: Void = first.drain(now: now)
         async let drainedBySecond: Void = second.drain(now: now)
@@ -103,11 +103,12 @@ import Testing
         #expect(Set(chat).count == 12 && chat.allSatisfy { $0.hasPrefix("[CRITICAL] fired: web burning") })
     }
 
-    @Test func aSilencedAlertIsRecordedButDeliveredNowhereUntilTheSilenceEnds() async throws {
+    @Test(arguments: StoreKind.allCases)
+    func aSilencedAlertIsRecordedButDeliveredNowhereUntilTheSilenceEnds(kind: StoreKind) async throws {
         let (workspace, receiver) = try Self.start()
         defer { Self.stop(receiver) }
         let routing = try Workspace.load(at: workspace.root).config.alerts
-        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+        let store = try await kind.open(in: workspace).store
         let now = Date()
         let silence = AlertSilence(
             severity: .page, component: nil, environment: "production", startsAt: now, endsAt: now + 3600,

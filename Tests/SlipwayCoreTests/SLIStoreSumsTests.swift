@@ -5,17 +5,18 @@ import Testing
 
 /// The store's window sums (running sums per minute) against the same windows summed in
 /// memory by `SLOSeries`, over minutes added out of order, repeated, with gaps and with old
-/// minutes dropped by the retention.
-@Suite struct SLIStoreSumsTests {
+/// minutes dropped by the retention, on both stores.
+@Suite(.postgresCluster, .timeLimit(.minutes(5))) struct SLIStoreSumsTests {
     static let lengths = [1, 5, 30, 60, 120, 360, 1440, 4320, 43_200]
 
     func increments(_ minutes: [SLIMinute], objective: String = "availability") -> [SLIIncrement] {
         minutes.map { .init(component: "api", environment: "production", objective: objective, minute: $0) }
     }
 
-    @Test func windowSumsMatchTheMinutesAddedInAnyOrder() throws {
-        let workspace = try TemporaryWorkspace()
-        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+    @Test(arguments: StoreKind.allCases)
+    func windowSumsMatchTheMinutesAddedInAnyOrder(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let store = try await kind.open(in: folder).store
         let now = Date()
         let end = SLIMinute.number(of: now)
         // Every third minute of the last 5 days, some bad; then repeats of some minutes; then
@@ -43,9 +44,10 @@ import Testing
         }
     }
 
-    @Test func windowsReachingPastTheRetentionCountOnlyTheMinutesKept() throws {
-        let workspace = try TemporaryWorkspace()
-        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+    @Test(arguments: StoreKind.allCases)
+    func windowsReachingPastTheRetentionCountOnlyTheMinutesKept(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let store = try await kind.open(in: folder).store
         let end = 43_250
         // Minutes 0..<200, then a store "now" 31 days and 100 minutes after minute 0: minutes
         // 0..<100 go, and the 30-day window reaching before them counts 100..<200 alone.

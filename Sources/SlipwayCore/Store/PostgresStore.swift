@@ -90,6 +90,20 @@ public final class PostgresStore: EventStore {
         }
     }
 
+    /// `body` in one transaction without the append lock, for writes that append no event and keep
+    /// apart from concurrent ones by row locks of their own (the alert outbox's claims, with SKIP
+    /// LOCKED): agents draining the outbox wait neither on each other nor on the store's other writes.
+    func writingWithoutAppendLock<Result: Sendable>(
+        _ doing: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
+    ) throws(SlipwayError) -> Result {
+        let log = log
+        return try executor.run { () async throws(SlipwayError) -> Result in
+            try await log.withConnection(doing: doing) { connection in
+                try await connection.withTransaction(logger: log.logger) { connection in try await body(connection, log.logger) }
+            }
+        }
+    }
+
     /// Appends `events` inside a `writing` transaction: they commit (and followers hear of them) with it.
     func append(_ events: [NewEvent], on connection: PostgresConnection, logger: Logger) async throws -> [Event] {
         let rows = try log.pendingRows(of: events, masker: masker)
