@@ -234,6 +234,20 @@ struct RunStoreMatrixTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aRequestAnAgentOfAnotherHostClaimedIsNeverTakenFromIt(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        let request = try store.record(Self.deploy, origin: "console")
+        // A pid that is no process here: on this host it would count as gone.
+        let elsewhere = ProcessIdentity(host: "\(ProcessIdentity.hostName)-other", pid: Self.gone.pid, startTime: Self.gone.startTime)
+        #expect(try store.claim(requestID: request.id, by: elsewhere)?.executorHost == elsewhere.host)
+        #expect(try other.request(id: request.id).executorHost == elsewhere.host)
+        #expect(try other.orphanedRequests().isEmpty, "its agent's process cannot be looked at from here")
+        #expect(try other.claim(requestID: request.id, by: .current) == nil)
+        #expect(try other.request(id: request.id).executorPID == Self.gone.pid)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aRequestIsCancelledOnlyBeforeItsRunBegins(kind: StoreKind) async throws {
         let folder = try TemporaryWorkspace()
         let (store, other) = try await kind.open(in: folder)

@@ -27,7 +27,7 @@ extension PostgresStore {
                 INSERT INTO slipway.run_requests (\(unescaped: Self.requestColumns)) VALUES (
                     \(inserted.id), \(asked), \(inserted.actor), \(inserted.origin), \(inserted.requestedAt), \(inserted.state.rawValue),
                     NULL, NULL, \(inserted.noWait), NULL, NULL, false, \(Int32(inserted.approvalsNeeded)), \(approvers),
-                    \(inserted.expiresAt), NULL)
+                    \(inserted.expiresAt), NULL, NULL)
                 """, logger: logger)
             _ = try await self.append([NewEvent(
                 .runRequested, component: request.component, environment: request.environment, runID: id,
@@ -58,9 +58,10 @@ extension PostgresStore {
             record.state = .claimed
             record.executorPID = executor.pid
             record.executorStart = executor.startTime
+            record.executorHost = executor.host
             try await connection.query("""
                 UPDATE slipway.run_requests SET state = 'claimed', executor_pid = \(Int64(executor.pid)),
-                    executor_start = \(executor.startTime)
+                    executor_start = \(executor.startTime), executor_host = \(executor.host)
                 WHERE id = \(id)
                 """, logger: logger)
             return record

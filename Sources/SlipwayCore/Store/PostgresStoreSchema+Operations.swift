@@ -63,7 +63,8 @@ extension PostgresStoreSchema {
             approvals_needed integer NOT NULL DEFAULT 0,
             approved_by text NOT NULL DEFAULT '[]',
             expires_at timestamptz,
-            approved_at timestamptz
+            approved_at timestamptz,
+            executor_host text
         )
         """,
         "CREATE INDEX run_requests_by_state ON slipway.run_requests (state)",

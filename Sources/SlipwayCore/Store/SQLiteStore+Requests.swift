@@ -52,6 +52,7 @@ extension SQLiteStore {
                 record.state = .claimed
                 record.executorPID = executor.pid
                 record.executorStart = executor.startTime
+                record.executorHost = executor.host
                 try record.update(db)
                 return record
             }

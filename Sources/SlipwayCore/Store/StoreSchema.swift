@@ -287,6 +287,11 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v11-request-executor-host") { db in
+            // With a shared store, agents of several hosts take requests: one may look at the
+            // process of a claim only on its own host.
+            try db.execute(sql: "ALTER TABLE run_requests ADD COLUMN executor_host TEXT")
+        }
         return migrator
     }
 }

@@ -46,11 +46,14 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var expiresAt: Date?
     /// When the last approval it needed came: the requester hands it to an agent from then.
     public var approvedAt: Date?
+    /// The host of the agent that claimed it; nil when claimed before hosts were recorded.
+    public var executorHost: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, request, actor, origin, requestedAt = "requested_at", state, executorPID = "executor_pid"
         case executorStart = "executor_start", noWait = "no_wait", checkpoint, error, errorIsUsage = "error_is_usage"
         case approvalsNeeded = "approvals_needed", approvedBy = "approved_by", expiresAt = "expires_at", approvedAt = "approved_at"
+        case executorHost = "executor_host"
     }
 
     /// The refusal, as the error it was.
@@ -64,6 +67,10 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     /// Whether the agent that claimed it is gone (then another agent takes it over).
     public var executorIsGone: Bool {
         guard let executorPID else { return true }
+        // An agent of another host sharing the store: its process cannot be looked at from here.
+        // It counts as alive, so no request is ever executed twice; one of a host that died waits
+        // for an agent of that host.
+        if let executorHost, executorHost != ProcessIdentity.hostName { return false }
         return !ProcessIdentity(host: ProcessIdentity.hostName, pid: executorPID, startTime: executorStart ?? "")
             .isAlive(lastHeartbeat: .distantPast)
     }
