@@ -5,13 +5,17 @@ import NIOHTTP1
 /// route pick a colour and a pooled upstream connection, and streams the response back with
 /// `X-Slipway-Color`.
 ///
+/// Responses are written as bytes here rather than through NIO's `HTTPResponseEncoder`: the head
+/// in one buffer write, with the hop-by-hop headers left out and the router's own added as it goes,
+/// so an upstream's head is neither copied nor edited header by header.
+///
 /// Pipelined requests are held back here rather than by NIO's `HTTPServerPipelineHandler`, which
 /// stops reading the socket while any response is owed and so costs two `epoll_ctl` calls per
 /// request. Here reading stops only while parts of a pipelined request are actually waiting.
 final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private struct Request {
         var head: HTTPRequestHead
@@ -71,6 +75,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private var flushBatch: UpstreamFlushBatch?
     /// Parts of a response were written to the client since the last flush.
     private var hasUnflushedResponse = false
+    /// How the body of the response being written is framed.
+    private var responseBody = ResponseBodyFraming.asIs
 
     init(route: Route) {
         self.route = route
@@ -154,8 +160,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
                 head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
             {
                 // The body is buffered here, so the router, not the upstream, invites it.
-                let goAhead = HTTPResponseHead(version: head.version, status: .continue)
-                context.writeAndFlush(wrapOutboundOut(.head(goAhead)), promise: nil)
+                writeOwnHead(HTTPResponseHead(version: head.version, status: .continue), answering: head.method, context: context)
+                context.flush()
             }
             receiving = Request(head: head, body: nil, start: .now())
         case .body(var chunk):
@@ -221,8 +227,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             let head = HTTPResponseHead(
                 version: .http1_1, status: .badRequest,
                 headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            writeOwnHead(head, answering: nil, context: context)
+            context.flush()
         }
         if isBusy {
             quiescing = true
@@ -281,32 +287,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             upstreamTimer = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
         }
         connection.setReading(context.channel.isWritable)
-        connection.send(upstreamHead(for: request), body: request.body, to: self, flushingWith: flushBatch)
-    }
-
-    private func upstreamHead(for request: Request) -> HTTPRequestHead {
-        var head = request.head
-        // Setting the version copies the head's storage, even to the value it has.
-        if head.version != .http1_1 {
-            head.version = .http1_1
-        }
-        head.headers.removeHopByHopHeaders()
-        head.headers.remove(name: "expect")
-        if let body = request.body {
-            head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
-        }
-        if let clientAddress {
-            let forwardedFor = head.headers["x-forwarded-for"].joined(separator: ", ")
-            head.headers.replaceOrAdd(
-                name: "x-forwarded-for", value: forwardedFor.isEmpty ? clientAddress : "\(forwardedFor), \(clientAddress)")
-        }
-        if !head.headers.contains(name: "x-forwarded-proto") {
-            head.headers.add(name: "x-forwarded-proto", value: "http")
-        }
-        if !head.headers.contains(name: "x-forwarded-host"), let host = head.headers.first(name: "host") {
-            head.headers.add(name: "x-forwarded-host", value: host)
-        }
-        return head
+        connection.send(request.head, body: request.body, from: clientAddress, to: self, flushingWith: flushBatch)
     }
 
     // MARK: Upstream side
@@ -317,10 +298,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         case .head(let head):
             exchange.statusCode = Int(head.status.code)
             exchange.upstreamKeepAlive = head.isKeepAlive
-            context.write(wrapOutboundOut(.head(clientHead(from: head, for: exchange))), promise: nil)
+            writeClientHead(from: head, for: exchange, context: context)
             hasUnflushedResponse = true
         case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeBody(buffer, context: context)
             hasUnflushedResponse = true
         case .end(let trailers):
             self.exchange = nil
@@ -363,24 +344,71 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         }
     }
 
-    private func clientHead(from upstream: HTTPResponseHead, for exchange: Exchange) -> HTTPResponseHead {
-        var head = upstream
+    private func writeClientHead(from upstream: HTTPResponseHead, for exchange: Exchange, context: ChannelHandlerContext) {
         let version = exchange.request.head.version
-        if head.version != version {
-            head.version = version
-        }
-        head.headers.removeHopByHopHeaders()
-        head.headers.replaceOrAdd(name: "x-slipway-color", value: exchange.color.rawValue)
+        let method = exchange.request.head.method
         let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)
+        let hasLength = upstream.headers.contains(name: "content-length")
+        let mayHaveBody = upstream.status.mayHaveResponseBody
         // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
-        let lengthKnown = head.headers.contains(name: "content-length") || exchange.request.head.method == .HEAD
-        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || lengthKnown) && !quiescing
-        if !exchange.clientKeepAlive {
-            head.headers.add(name: "connection", value: "close")
-        } else if !canChunk {
-            head.headers.add(name: "connection", value: "keep-alive")
+        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method == .HEAD) && !quiescing
+        // Framed as NIO's encoder framed it: no length for a status without a body, chunked when
+        // an HTTP/1.1 body's length is not known (announced to HEAD too, but never sent to it).
+        let announcesChunks = mayHaveBody && !hasLength && canChunk
+        responseBody = !mayHaveBody || method == .HEAD ? .none : announcesChunks ? .chunked : .asIs
+        let connection: String? =
+            if !exchange.clientKeepAlive { "close" } else if !canChunk { "keep-alive" } else { nil }
+        let hopByHop = HopByHopHeaders(of: upstream.headers)
+        let buffer = context.channel.allocator.httpHead(
+            version.text, String(upstream.status.code), upstream.status.reasonPhrase, headers: upstream.headers,
+            omitting: { name in
+                hopByHop.contains(name) || (name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-slipway-color"))
+                    || (!mayHaveBody && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
+            },
+            adding: ("x-slipway-color", exchange.color.rawValue),
+            announcesChunks ? ("transfer-encoding", "chunked") : nil,
+            connection.map { ("connection", $0) })
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Writes a head of the router's own, which carries its Content-Length if it has a body.
+    private func writeOwnHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, context: ChannelHandlerContext) {
+        responseBody = !head.status.mayHaveResponseBody || method == .HEAD ? .none : .asIs
+        let buffer = context.channel.allocator.httpHead(
+            head.version.text, String(head.status.code), head.status.reasonPhrase, headers: head.headers)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func writeBody(_ body: ByteBuffer, context: ChannelHandlerContext) {
+        switch responseBody {
+        case .asIs:
+            context.write(wrapOutboundOut(body), promise: nil)
+        case .chunked where body.readableBytes > 0:
+            // An empty chunk would end the body.
+            var size = context.channel.allocator.buffer(capacity: 12)
+            size.writeString(String(body.readableBytes, radix: 16))
+            size.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(size), promise: nil)
+            context.write(wrapOutboundOut(body), promise: nil)
+            context.write(wrapOutboundOut(ByteBuffer(staticString: "\r\n")), promise: nil)
+        case .chunked, .none:
+            break
         }
-        return head
+    }
+
+    /// What ends the body: the last chunk and the trailers when chunked, nothing otherwise.
+    private func endOfBody(trailers: HTTPHeaders?, context: ChannelHandlerContext) -> ByteBuffer {
+        var buffer = context.channel.allocator.buffer(capacity: 0)
+        guard case .chunked = responseBody else { return buffer }
+        buffer.writeStaticString("0\r\n")
+        for (name, value) in trailers ?? [:] {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        return buffer
     }
 
     // MARK: Client timeouts
@@ -496,10 +524,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             head.headers.add(name: "x-slipway-color", value: color.rawValue)
         }
         head.headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if request.method != .HEAD {
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        }
+        writeOwnHead(head, answering: request.method, context: context)
+        writeBody(body, context: context)
         finishResponse(trailers: nil, keepAlive: keepAlive, context: context)
     }
 
@@ -509,10 +535,16 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         guard keepAlive, !quiescing else {
             waiting.removeAll()
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(trailers))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(endOfBody(trailers: trailers, context: context))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
             return
         }
-        context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+        let end = endOfBody(trailers: trailers, context: context)
+        if end.readableBytes > 0 {
+            context.write(wrapOutboundOut(end), promise: nil)
+        }
+        context.flush()
         replayWaitingParts(context: context)
     }
 
@@ -529,6 +561,17 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         if waiting.isEmpty, readWithheld {
             readWithheld = false
             context.read()
+        }
+    }
+}
+
+extension HTTPVersion {
+    /// As the start line says it; the usual two without building a string.
+    fileprivate var text: String {
+        switch (major, minor) {
+        case (1, 1): "HTTP/1.1"
+        case (1, 0): "HTTP/1.0"
+        default: "HTTP/\(major).\(minor)"
         }
     }
 }

@@ -83,16 +83,16 @@ public final class TrafficRouter: Sendable {
                     }
                     let overLimit = if case .overLimit = admission { true } else { false }
                     return channel.eventLoop.makeCompletedFuture {
-                        // Headers going out come from NIO's parser (which rejects what the validator
-                        // would) or are the router's own, so validating them again costs for nothing.
-                        // `ProxyHandler` answers malformed requests itself.
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false, withErrorHandling: overLimit,
-                            withOutboundHeaderValidation: false)
                         if overLimit {
+                            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                                withPipeliningAssistance: false, withOutboundHeaderValidation: false)
                             try channel.pipeline.syncOperations.addHandler(
                                 ConnectionLimitResponder(route: route.name, configuration: route.configuration))
                         } else {
+                            // `ProxyHandler` writes responses as bytes itself, holds back pipelined
+                            // requests and answers malformed ones, so the parser is all it needs.
+                            try channel.pipeline.syncOperations.addHandler(
+                                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                             try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
                         }
                     }

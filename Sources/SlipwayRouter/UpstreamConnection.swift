@@ -11,16 +11,18 @@ final class UpstreamConnection: Sendable {
     /// Which `setUpstream` call this connection belongs to; a later one retires it.
     let generation: Int
     private let handler: NIOLoopBound<UpstreamResponseHandler>
+    private let encoder: NIOLoopBound<UpstreamRequestEncoder>
 
     private init(
         channel: any Channel, color: SlotColor, address: UpstreamAddress, generation: Int,
-        handler: NIOLoopBound<UpstreamResponseHandler>
+        handler: NIOLoopBound<UpstreamResponseHandler>, encoder: NIOLoopBound<UpstreamRequestEncoder>
     ) {
         self.channel = channel
         self.color = color
         self.address = address
         self.generation = generation
         self.handler = handler
+        self.encoder = encoder
     }
 
     var eventLoop: any EventLoop { channel.eventLoop }
@@ -33,33 +35,35 @@ final class UpstreamConnection: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Request headers come from NIO's parser on the client side, or are the router's own.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // The decoder sees each request head go out, to know a HEAD's answer has no body.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestEncoder())
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
                 }
             }
             .connect(host: address.host, port: address.port)
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
+                let encoder = try channel.pipeline.syncOperations.handler(type: UpstreamRequestEncoder.self)
                 return UpstreamConnection(
                     channel: channel, color: color, address: address, generation: generation,
-                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop)
+                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+                    encoder: NIOLoopBound(encoder, eventLoop: channel.eventLoop)
                 )
             }
     }
 
-    /// Writes a whole request; the response goes to `receiver`. Call on the connection's loop.
-    /// With `batch` (the loop's), the flush waits for the end of the loop iteration.
+    /// Writes a whole request, a client's as it came (the head is rewritten for the upstream as it
+    /// is written), from `clientAddress`; the response goes to `receiver`. Call on the connection's
+    /// loop. With `batch` (the loop's), the flush waits for the end of the loop iteration.
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer?, to receiver: any UpstreamResponseReceiver,
+        _ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?, to receiver: any UpstreamResponseReceiver,
         flushingWith batch: UpstreamFlushBatch?
     ) {
         handler.value.receiver = receiver
+        encoder.value.prepare(from: clientAddress, body: body)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if let body {
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-        }
-        channel.write(HTTPClientRequestPart.end(nil), promise: nil)
         if let batch {
             batch.add(channel)
         } else {

@@ -5,7 +5,10 @@ import Synchronization
 
 /// A tiny upstream standing in for one colour's release. The path picks what it does:
 /// `/fail` answers 500, `/hold` waits for ``releaseHeldRequests()``, `/hang` never answers,
-/// `/echo` answers with the request body's size; anything else answers 200 with the name.
+/// `/echo` answers with the request body's size, `/headers` with the request line and headers it
+/// got (one a line) and the body's size, `/chunked` streams the name in two chunks with a
+/// header only Connection marks hop-by-hop, `/no-content` answers 204 and `/not-modified` 304;
+/// anything else answers 200 with the name.
 final class TestBackend: Sendable {
     final class Counters: Sendable {
         struct State {
@@ -113,6 +116,26 @@ private final class BackendHandler: ChannelInboundHandler {
                 respond(.ok, body: String(bodySize), to: head, context: context)
             case "/hang":
                 break
+            case "/headers":
+                let lines = ["\(head.method) \(head.uri) \(head.version)"] + head.headers.map { "\($0.name): \($0.value)" }
+                respond(.ok, body: (lines + ["body: \(bodySize)"]).joined(separator: "\n"), to: head, context: context)
+            case "/chunked":
+                let head = HTTPResponseHead(
+                    version: head.version, status: .ok,
+                    headers: ["connection": "x-private", "x-private": "1", "x-kept": "yes"])
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                for part in [name.prefix(2), name.dropFirst(2)] {
+                    let buffer = context.channel.allocator.buffer(string: String(part))
+                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                }
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case "/no-content":
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .noContent))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case "/not-modified":
+                let notModified = HTTPResponseHead(version: head.version, status: .notModified, headers: ["etag": "\"1\""])
+                context.write(wrapOutboundOut(.head(notModified)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             case "/hold":
                 let promise = context.eventLoop.makePromise(of: Void.self)
                 counters.hold(promise)
