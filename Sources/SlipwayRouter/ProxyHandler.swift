@@ -222,8 +222,9 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A malformed request is answered with 400, unless part of a response is out; that one is
         // finished first. Done here rather than by NIO's `HTTPServerProtocolErrorHandler`, which
-        // would be one more hop for every part of every request and response.
-        if error is HTTPParserError, exchange?.statusCode == nil {
+        // would be one more hop for every part of every request and response. A closed connection
+        // gets nothing: the parser also complains of a body cut short by the router's own close.
+        if error is HTTPParserError, exchange?.statusCode == nil, context.channel.isActive {
             let head = HTTPResponseHead(
                 version: .http1_1, status: .badRequest,
                 headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))

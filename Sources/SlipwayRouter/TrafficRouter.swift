@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -83,18 +82,7 @@ public final class TrafficRouter: Sendable {
                     }
                     let overLimit = if case .overLimit = admission { true } else { false }
                     return channel.eventLoop.makeCompletedFuture {
-                        if overLimit {
-                            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                                withPipeliningAssistance: false, withOutboundHeaderValidation: false)
-                            try channel.pipeline.syncOperations.addHandler(
-                                ConnectionLimitResponder(route: route.name, configuration: route.configuration))
-                        } else {
-                            // `ProxyHandler` writes responses as bytes itself, holds back pipelined
-                            // requests and answers malformed ones, so the parser is all it needs.
-                            try channel.pipeline.syncOperations.addHandler(
-                                ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                            try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
-                        }
+                        try channel.pipeline.syncOperations.addRouterClientHandlers(route: route, overLimit: overLimit)
                     }
                 }
                 .childChannelOption(.maxMessagesPerRead, value: 16)
