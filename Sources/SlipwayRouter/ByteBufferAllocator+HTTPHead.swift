@@ -10,20 +10,17 @@ extension ByteBufferAllocator {
     /// end separately, about 45 writes a proxied response, each with its own exclusivity check on
     /// the buffer's storage, into a buffer that then grows.
     ///
-    /// Headers `omitting` returns true for are left out; the up to four added ones (parameters
-    /// rather than a variadic list, which would allocate) follow the rest. Every header written
+    /// The selected headers are written in their order; the up to four added ones (parameters
+    /// rather than a variadic list, which would allocate) follow them. Every header written
     /// comes from NIO's parser or is the router's own, so none is validated again here.
     /// `extraCapacity` leaves room for a body to follow.
     func httpHead(
-        _ first: String, _ second: String, _ third: String,
-        headers: HTTPHeaders, omitting: (String) -> Bool = { _ in false },
+        _ first: String, _ second: String, _ third: String, headers selection: HeaderSelection,
         adding added1: AddedHeader? = nil, _ added2: AddedHeader? = nil, _ added3: AddedHeader? = nil,
         _ added4: AddedHeader? = nil, extraCapacity: Int = 0
     ) -> ByteBuffer {
         var length = first.utf8.count + second.utf8.count + third.utf8.count + 4 + 2
-        for (name, value) in headers where !omitting(name) {
-            length += name.utf8.count + value.utf8.count + 4
-        }
+        length += selection.length
         length += Self.length(of: added1) + Self.length(of: added2) + Self.length(of: added3) + Self.length(of: added4)
         var buffer = buffer(capacity: length + extraCapacity)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { bytes in
@@ -34,8 +31,12 @@ extension ByteBufferAllocator {
             bytes.put(UInt8(ascii: " "), at: &offset)
             bytes.put(third, at: &offset)
             bytes.putLineEnd(at: &offset)
-            for (name, value) in headers where !omitting(name) {
-                bytes.put(name, value, at: &offset)
+            var index = 0
+            for (name, value) in selection.headers {
+                if !selection.isOmitted(index) {
+                    bytes.put(name, value, at: &offset)
+                }
+                index += 1
             }
             bytes.put(added1, at: &offset)
             bytes.put(added2, at: &offset)

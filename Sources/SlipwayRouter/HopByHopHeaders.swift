@@ -11,8 +11,7 @@ struct HopByHopHeaders {
 
     init(of headers: HTTPHeaders) {
         var listed: [String] = []
-        for (name, value) in headers where name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection") {
-            guard !value.equalsIgnoringASCIICase("keep-alive"), !value.equalsIgnoringASCIICase("close") else { continue }
+        for (name, value) in headers where Self.namesOthers(name: name, value: value) {
             for token in value.utf8.split(separator: UInt8(ascii: ",")) {
                 let trimmed = token.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
                 let end = trimmed.lastIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
@@ -25,17 +24,26 @@ struct HopByHopHeaders {
     }
 
     func contains(_ name: String) -> Bool {
-        // On every header of every request and response, so names are told apart by length
-        // before any bytes are compared.
-        let isStandard =
-            switch name.utf8.count {
-            case 2: name.equalsIgnoringASCIICase("te")
-            case 7: name.equalsIgnoringASCIICase("trailer") || name.equalsIgnoringASCIICase("upgrade")
-            case 10: name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
-            case 16: name.equalsIgnoringASCIICase("proxy-connection")
-            case 17: name.equalsIgnoringASCIICase("transfer-encoding")
-            default: false
-            }
-        return isStandard || (!listed.isEmpty && listed.contains { name.equalsIgnoringASCIICase($0) })
+        Self.isStandard(name) || (!listed.isEmpty && listed.contains { name.equalsIgnoringASCIICase($0) })
+    }
+
+    /// One of the seven names that are always hop-by-hop. On every header of every request and
+    /// response, so names are told apart by length before any bytes are compared.
+    static func isStandard(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: name.equalsIgnoringASCIICase("te")
+        case 7: name.equalsIgnoringASCIICase("trailer") || name.equalsIgnoringASCIICase("upgrade")
+        case 10: name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
+        case 16: name.equalsIgnoringASCIICase("proxy-connection")
+        case 17: name.equalsIgnoringASCIICase("transfer-encoding")
+        default: false
+        }
+    }
+
+    /// A Connection header that may name other headers, which only ``init(of:)`` then finds: a
+    /// pass over the headers that `isStandard` alone can tell apart can skip building this.
+    static func namesOthers(name: String, value: String) -> Bool {
+        name.utf8.count == 10 && name.equalsIgnoringASCIICase("connection")
+            && !value.equalsIgnoringASCIICase("keep-alive") && !value.equalsIgnoringASCIICase("close")
     }
 }

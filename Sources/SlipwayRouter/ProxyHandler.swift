@@ -77,6 +77,11 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private var hasUnflushedResponse = false
     /// How the body of the response being written is framed.
     private var responseBody = ResponseBodyFraming.asIs
+    /// The head of an upstream's response, held until its first body bytes (if they fit, they go
+    /// in the same buffer), its end or the end of the read, whichever comes first.
+    private var pendingHead: ByteBuffer?
+    /// Bodies up to this size are written in their head's buffer, allocated with room for them.
+    private static let largestBodyInHead = 4096
 
     init(route: Route) {
         self.route = route
@@ -192,6 +197,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         self.context = nil
         receiving = nil
         waiting.removeAll()
+        pendingHead = nil
         upstreamTimer?.cancel()
         upstreamTimer = nil
         clientTimer?.cancel()
@@ -319,9 +325,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     /// upstream timeout, and the flush of a response that is still streaming.
     func upstreamDidFinishReading() {
         exchange?.lastActivity = .now()
-        if hasUnflushedResponse {
+        if hasUnflushedResponse, let context {
             hasUnflushedResponse = false
-            context?.flush()
+            writePendingHead(context: context)
+            context.flush()
         }
     }
 
@@ -349,8 +356,33 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         let version = exchange.request.head.version
         let method = exchange.request.head.method
         let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)
-        let hasLength = upstream.headers.contains(name: "content-length")
         let mayHaveBody = upstream.status.mayHaveResponseBody
+        var length: Int?
+        var hasLength = false
+        var namesOthers = false
+        // One pass tells what is left out and finds the length.
+        var selection = HeaderSelection(upstream.headers) { name, value in
+            switch name.utf8.count {
+            case 10 where HopByHopHeaders.namesOthers(name: name, value: value):
+                namesOthers = true
+            case 14 where name.equalsIgnoringASCIICase("content-length"):
+                length = hasLength ? nil : Int(value)
+                hasLength = true
+                return !mayHaveBody
+            case 15 where name.equalsIgnoringASCIICase("x-slipway-color"):
+                return true
+            default:
+                break
+            }
+            return HopByHopHeaders.isStandard(name)
+        }
+        if namesOthers {
+            let hopByHop = HopByHopHeaders(of: upstream.headers)
+            selection = HeaderSelection(upstream.headers) { name, _ in
+                hopByHop.contains(name) || (name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-slipway-color"))
+                    || (!mayHaveBody && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
+            }
+        }
         // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
         exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method == .HEAD) && !quiescing
         // Framed as NIO's encoder framed it: no length for a status without a body, chunked when
@@ -359,28 +391,45 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         responseBody = !mayHaveBody || method == .HEAD ? .none : announcesChunks ? .chunked : .asIs
         let connection: String? =
             if !exchange.clientKeepAlive { "close" } else if !canChunk { "keep-alive" } else { nil }
-        let hopByHop = HopByHopHeaders(of: upstream.headers)
-        let buffer = context.channel.allocator.httpHead(
-            version.text, String(upstream.status.code), upstream.status.reasonPhrase, headers: upstream.headers,
-            omitting: { name in
-                hopByHop.contains(name) || (name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-slipway-color"))
-                    || (!mayHaveBody && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
-            },
+        // Room for a small body, which then goes out in the head's buffer (see `writeBody`).
+        let bodyRoom = if case .asIs = responseBody, let length, length <= Self.largestBodyInHead { length } else { 0 }
+        pendingHead = context.channel.allocator.httpHead(
+            version.text, String(upstream.status.code), upstream.status.reasonPhrase, headers: selection,
             adding: ("x-slipway-color", exchange.color.rawValue),
             announcesChunks ? ("transfer-encoding", "chunked") : nil,
-            connection.map { ("connection", $0) })
-        context.write(wrapOutboundOut(buffer), promise: nil)
+            connection.map { ("connection", $0) }, extraCapacity: bodyRoom)
+    }
+
+    /// Writes the head of an upstream's response, unless it was written already.
+    private func writePendingHead(context: ChannelHandlerContext) {
+        if let head = pendingHead.take() {
+            context.write(wrapOutboundOut(head), promise: nil)
+        }
     }
 
     /// Writes a head of the router's own, which carries its Content-Length if it has a body.
     private func writeOwnHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, context: ChannelHandlerContext) {
         responseBody = !head.status.mayHaveResponseBody || method == .HEAD ? .none : .asIs
         let buffer = context.channel.allocator.httpHead(
-            head.version.text, String(head.status.code), head.status.reasonPhrase, headers: head.headers)
+            head.version.text, String(head.status.code), head.status.reasonPhrase,
+            headers: HeaderSelection(head.headers) { _, _ in false })
         context.write(wrapOutboundOut(buffer), promise: nil)
     }
 
     private func writeBody(_ body: ByteBuffer, context: ChannelHandlerContext) {
+        if case .asIs = responseBody, var head = pendingHead.take() {
+            if body.readableBytes <= head.writableBytes {
+                // One write of head and body rather than two: a write is a trip through the
+                // pipeline and the channel's pending writes.
+                var body = body
+                head.writeBuffer(&body)
+                pendingHead = head
+                return
+            }
+            context.write(wrapOutboundOut(head), promise: nil)
+        } else {
+            writePendingHead(context: context)
+        }
         switch responseBody {
         case .asIs:
             context.write(wrapOutboundOut(body), promise: nil)
@@ -533,6 +582,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private func finishResponse(trailers: HTTPHeaders?, keepAlive: Bool, context: ChannelHandlerContext) {
         lastClientActivity = .now()
         hasUnflushedResponse = false
+        writePendingHead(context: context)
         guard keepAlive, !quiescing else {
             waiting.removeAll()
             let channel = context.channel

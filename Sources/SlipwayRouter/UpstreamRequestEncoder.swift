@@ -40,12 +40,24 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler {
         var forwardedFor = ""
         var hasForwardedProto = false
         var hasForwardedHost = false
-        for (name, value) in head.headers {
+        var hasLength = false
+        var namesOthers = false
+        let clientAddress = self.clientAddress
+        // One pass tells what is left out and notes what the added headers depend on.
+        var selection = HeaderSelection(head.headers) { name, value in
             switch name.utf8.count {
             case 4 where host == nil && name.equalsIgnoringASCIICase("host"):
                 host = value
+            case 6 where name.equalsIgnoringASCIICase("expect"):
+                return true
+            case 10 where HopByHopHeaders.namesOthers(name: name, value: value):
+                namesOthers = true
+            case 14 where name.equalsIgnoringASCIICase("content-length"):
+                hasLength = true
+                return body != nil
             case 15 where name.equalsIgnoringASCIICase("x-forwarded-for"):
                 forwardedFor = forwardedFor.isEmpty ? value : "\(forwardedFor), \(value)"
+                return clientAddress != nil
             case 16 where name.equalsIgnoringASCIICase("x-forwarded-host"):
                 hasForwardedHost = true
             case 17 where name.equalsIgnoringASCIICase("x-forwarded-proto"):
@@ -53,23 +65,23 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler {
             default:
                 break
             }
+            return HopByHopHeaders.isStandard(name)
         }
-        let hopByHop = HopByHopHeaders(of: head.headers)
-        let clientAddress = self.clientAddress
-        // A method that defines a body is told there is none, rather than left to guess.
-        let definesBody = head.method == .POST || head.method == .PUT || head.method == .PATCH
-        let length: String? =
-            if let body { String(body.readableBytes) } else if definesBody, !head.headers.contains(name: "content-length") {
-                "0"
-            } else { nil }
-        var buffer = allocator.httpHead(
-            head.method.rawValue, head.uri, "HTTP/1.1", headers: head.headers,
-            omitting: { name in
+        if namesOthers {
+            let hopByHop = HopByHopHeaders(of: head.headers)
+            selection = HeaderSelection(head.headers) { name, _ in
                 hopByHop.contains(name)
                     || (name.utf8.count == 6 && name.equalsIgnoringASCIICase("expect"))
                     || (body != nil && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
                     || (clientAddress != nil && name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-forwarded-for"))
-            },
+            }
+        }
+        // A method that defines a body is told there is none, rather than left to guess.
+        let definesBody = head.method == .POST || head.method == .PUT || head.method == .PATCH
+        let length: String? =
+            if let body { String(body.readableBytes) } else if definesBody, !hasLength { "0" } else { nil }
+        var buffer = allocator.httpHead(
+            head.method.rawValue, head.uri, "HTTP/1.1", headers: selection,
             adding: length.map { ("content-length", $0) },
             clientAddress.map { ("x-forwarded-for", forwardedFor.isEmpty ? $0 : "\(forwardedFor), \($0)") },
             hasForwardedProto ? nil : ("x-forwarded-proto", "http"),

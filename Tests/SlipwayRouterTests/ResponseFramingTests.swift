@@ -53,4 +53,20 @@ struct ResponseFramingTests {
             #expect(text.hasSuffix("\r\n\r\nblue"))
         }
     }
+
+    @Test("sized bodies arrive whole and in order: a small one sent in parts, and one too large for the head's buffer")
+    func deliversSizedBodiesWhole() async throws {
+        try await RoutedBackends.run { routed in
+            let connection = try await RawConnection.connect(port: routed.port)
+            defer { connection.close() }
+            try await connection.send(
+                "GET /small-in-parts HTTP/1.1\r\nHost: t\r\n\r\n" + "GET /large HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            try await waitUntil("the last response closes the connection") { !connection.isOpen }
+
+            let responses = try RawResponses(connection.response, bodiless: [false, false, false])
+            #expect(responses.heads.map(\.statusLine) == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"])
+            #expect(responses.bodies == [TestBackend.smallBodyInParts, TestBackend.largeBody, "blue"])
+        }
+    }
 }
