@@ -11,18 +11,18 @@ final class UpstreamConnection: Sendable {
     /// Which `setUpstream` call this connection belongs to; a later one retires it.
     let generation: Int
     private let handler: NIOLoopBound<UpstreamResponseHandler>
-    private let encoder: NIOLoopBound<UpstreamRequestEncoder>
+    private let writer: NIOLoopBound<UpstreamRequestWriter>
 
     private init(
         channel: any Channel, color: SlotColor, address: UpstreamAddress, generation: Int,
-        handler: NIOLoopBound<UpstreamResponseHandler>, encoder: NIOLoopBound<UpstreamRequestEncoder>
+        handler: NIOLoopBound<UpstreamResponseHandler>, writer: NIOLoopBound<UpstreamRequestWriter>
     ) {
         self.channel = channel
         self.color = color
         self.address = address
         self.generation = generation
         self.handler = handler
-        self.encoder = encoder
+        self.writer = writer
     }
 
     var eventLoop: any EventLoop { channel.eventLoop }
@@ -35,21 +35,22 @@ final class UpstreamConnection: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // The decoder sees each request head go out, to know a HEAD's answer has no body.
-                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestEncoder())
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
+                    // The writer tells the decoder of each request head, so that it knows a HEAD's
+                    // answer has no body, and writes beneath it.
+                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestWriter(responseDecoder: decoder))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
                     try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
                 }
             }
             .connect(host: address.host, port: address.port)
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
-                let encoder = try channel.pipeline.syncOperations.handler(type: UpstreamRequestEncoder.self)
+                let writer = try channel.pipeline.syncOperations.handler(type: UpstreamRequestWriter.self)
                 return UpstreamConnection(
                     channel: channel, color: color, address: address, generation: generation,
                     handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
-                    encoder: NIOLoopBound(encoder, eventLoop: channel.eventLoop)
+                    writer: NIOLoopBound(writer, eventLoop: channel.eventLoop)
                 )
             }
     }
@@ -62,8 +63,7 @@ final class UpstreamConnection: Sendable {
         flushingWith batch: UpstreamFlushBatch?
     ) {
         handler.value.receiver = receiver
-        encoder.value.prepare(from: clientAddress, body: body)
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        writer.value.write(head, body: body, from: clientAddress)
         if let batch {
             batch.add(channel)
         } else {

@@ -5,44 +5,48 @@ import NIOHTTP1
 /// it is written (hop-by-hop headers and `Expect` left out, `Content-Length` and `X-Forwarded-*`
 /// set) and the buffered body after it, in place of NIO's `HTTPRequestEncoder`. That one writes
 /// every header piece by piece and the head, body and end separately, and rewriting the head
-/// before it meant copying and editing the client's `HTTPHeaders`.
+/// before it meant copying and editing the client's `HTTPHeaders`. Nothing is ever chunked: a body
+/// always goes with its length.
 ///
-/// The router sends whole requests (``UpstreamConnection/send(_:body:from:to:flushingWith:)``): the
-/// body and the client's address are handed over first, then only the head goes down the pipeline,
-/// because the response decoder must see it (a HEAD's answer has no body). A body and an end as
-/// parts of their own would each be one more trip through both handlers, with a cast at each.
-/// Nothing is ever chunked: a body always goes with its length.
-final class UpstreamRequestEncoder: ChannelOutboundHandler {
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = ByteBuffer
+/// It sits next to the channel's head, and no write passes through it: ``UpstreamConnection`` calls
+/// ``write(_:body:from:)``, which tells the response decoder the request's method itself (a HEAD's
+/// answer has no body) and writes from its own place. Sent down the pipeline as a part instead, a
+/// request went through the decoder's handler and this one, boxed and cast at each.
+final class UpstreamRequestWriter: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
 
-    private var clientAddress: String?
-    private var body: ByteBuffer?
+    private let responseDecoder: HTTPResponseDecoder
+    private var context: ChannelHandlerContext?
 
-    /// What goes with the next head: where the request came from (for `X-Forwarded-For`) and its body.
-    func prepare(from clientAddress: String?, body: ByteBuffer?) {
-        self.clientAddress = clientAddress
-        self.body = body
+    init(responseDecoder: HTTPResponseDecoder) {
+        self.responseDecoder = responseDecoder
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .head(let head):
-            context.write(
-                wrapOutboundOut(encode(head, body: body.take(), allocator: context.channel.allocator)), promise: promise)
-        case .body, .end:
-            preconditionFailure("a request goes upstream whole, with its head")
-        }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
     }
 
-    private func encode(_ head: HTTPRequestHead, body: ByteBuffer?, allocator: ByteBufferAllocator) -> ByteBuffer {
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Writes a whole request, a client's as it came, from `clientAddress` (for `X-Forwarded-For`).
+    func write(_ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?) {
+        guard let context else { return }
+        responseDecoder.write(data: .head(head))
+        let buffer = encode(head, body: body, from: clientAddress, allocator: context.channel.allocator)
+        context.write(NIOAny(buffer), promise: nil)
+    }
+
+    private func encode(
+        _ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?, allocator: ByteBufferAllocator
+    ) -> ByteBuffer {
         var host: String?
         var forwardedFor = ""
         var hasForwardedProto = false
         var hasForwardedHost = false
         var hasLength = false
         var namesOthers = false
-        let clientAddress = self.clientAddress
         // One pass tells what is left out and notes what the added headers depend on.
         var selection = HeaderSelection(head.headers) { name, value in
             switch name.utf8.count {
