@@ -65,10 +65,16 @@ final class UpstreamConnection: Sendable {
         handler.value.receiver = receiver
         writer.value.write(head, body: body, from: clientAddress)
         if let batch {
-            batch.add(channel)
+            batch.add(self)
         } else {
-            channel.flush()
+            flush()
         }
+    }
+
+    /// Flushes what was written, from the writer's place: a flush from the channel would pass
+    /// the decoder's handler and the writer first. Call on the connection's loop.
+    func flush() {
+        writer.value.flush()
     }
 
     /// Pauses reading while the client cannot take more, so a large response is not buffered

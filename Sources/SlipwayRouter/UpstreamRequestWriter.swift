@@ -38,6 +38,10 @@ final class UpstreamRequestWriter: ChannelOutboundHandler {
         context.write(NIOAny(buffer), promise: nil)
     }
 
+    func flush() {
+        context?.flush()
+    }
+
     private func encode(
         _ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?, allocator: ByteBufferAllocator
     ) -> ByteBuffer {
