@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayRouterTests",
-            dependencies: ["SlipwayRouter"]
+            dependencies: ["SlipwayRouter", .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(
             name: "SlipwayConsoleTests",

@@ -5,13 +5,17 @@ import NIOHTTP1
 /// route pick a colour and a pooled upstream connection, and streams the response back with
 /// `X-Slipway-Color`.
 ///
+/// Responses are written as bytes here rather than through NIO's `HTTPResponseEncoder`: the head
+/// in one buffer write, with the hop-by-hop headers left out and the router's own added as it goes,
+/// so an upstream's head is neither copied nor edited header by header.
+///
 /// Pipelined requests are held back here rather than by NIO's `HTTPServerPipelineHandler`, which
 /// stops reading the socket while any response is owed and so costs two `epoll_ctl` calls per
 /// request. Here reading stops only while parts of a pipelined request are actually waiting.
 final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private struct Request {
         var head: HTTPRequestHead
@@ -71,6 +75,13 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private var flushBatch: UpstreamFlushBatch?
     /// Parts of a response were written to the client since the last flush.
     private var hasUnflushedResponse = false
+    /// How the body of the response being written is framed.
+    private var responseBody = ResponseBodyFraming.asIs
+    /// The head of an upstream's response, held until its first body bytes (if they fit, they go
+    /// in the same buffer), its end or the end of the read, whichever comes first.
+    private var pendingHead: ByteBuffer?
+    /// Bodies up to this size are written in their head's buffer, allocated with room for them.
+    private static let largestBodyInHead = 4096
 
     init(route: Route) {
         self.route = route
@@ -154,8 +165,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
                 head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
             {
                 // The body is buffered here, so the router, not the upstream, invites it.
-                let goAhead = HTTPResponseHead(version: head.version, status: .continue)
-                context.writeAndFlush(wrapOutboundOut(.head(goAhead)), promise: nil)
+                writeOwnHead(HTTPResponseHead(version: head.version, status: .continue), answering: head.method, context: context)
+                context.flush()
             }
             receiving = Request(head: head, body: nil, start: .now())
         case .body(var chunk):
@@ -186,6 +197,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         self.context = nil
         receiving = nil
         waiting.removeAll()
+        pendingHead = nil
         upstreamTimer?.cancel()
         upstreamTimer = nil
         clientTimer?.cancel()
@@ -216,13 +228,14 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A malformed request is answered with 400, unless part of a response is out; that one is
         // finished first. Done here rather than by NIO's `HTTPServerProtocolErrorHandler`, which
-        // would be one more hop for every part of every request and response.
-        if error is HTTPParserError, exchange?.statusCode == nil {
+        // would be one more hop for every part of every request and response. A closed connection
+        // gets nothing: the parser also complains of a body cut short by the router's own close.
+        if error is HTTPParserError, exchange?.statusCode == nil, context.channel.isActive {
             let head = HTTPResponseHead(
                 version: .http1_1, status: .badRequest,
                 headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            writeOwnHead(head, answering: nil, context: context)
+            context.flush()
         }
         if isBusy {
             quiescing = true
@@ -281,32 +294,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             upstreamTimer = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
         }
         connection.setReading(context.channel.isWritable)
-        connection.send(upstreamHead(for: request), body: request.body, to: self, flushingWith: flushBatch)
-    }
-
-    private func upstreamHead(for request: Request) -> HTTPRequestHead {
-        var head = request.head
-        // Setting the version copies the head's storage, even to the value it has.
-        if head.version != .http1_1 {
-            head.version = .http1_1
-        }
-        head.headers.removeHopByHopHeaders()
-        head.headers.remove(name: "expect")
-        if let body = request.body {
-            head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
-        }
-        if let clientAddress {
-            let forwardedFor = head.headers["x-forwarded-for"].joined(separator: ", ")
-            head.headers.replaceOrAdd(
-                name: "x-forwarded-for", value: forwardedFor.isEmpty ? clientAddress : "\(forwardedFor), \(clientAddress)")
-        }
-        if !head.headers.contains(name: "x-forwarded-proto") {
-            head.headers.add(name: "x-forwarded-proto", value: "http")
-        }
-        if !head.headers.contains(name: "x-forwarded-host"), let host = head.headers.first(name: "host") {
-            head.headers.add(name: "x-forwarded-host", value: host)
-        }
-        return head
+        connection.send(request.head, body: request.body, from: clientAddress, to: self, flushingWith: flushBatch)
     }
 
     // MARK: Upstream side
@@ -317,10 +305,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         case .head(let head):
             exchange.statusCode = Int(head.status.code)
             exchange.upstreamKeepAlive = head.isKeepAlive
-            context.write(wrapOutboundOut(.head(clientHead(from: head, for: exchange))), promise: nil)
+            writeClientHead(from: head, for: exchange, context: context)
             hasUnflushedResponse = true
         case .body(let buffer):
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeBody(buffer, context: context)
             hasUnflushedResponse = true
         case .end(let trailers):
             self.exchange = nil
@@ -337,9 +325,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     /// upstream timeout, and the flush of a response that is still streaming.
     func upstreamDidFinishReading() {
         exchange?.lastActivity = .now()
-        if hasUnflushedResponse {
+        if hasUnflushedResponse, let context {
             hasUnflushedResponse = false
-            context?.flush()
+            writePendingHead(context: context)
+            context.flush()
         }
     }
 
@@ -363,24 +352,113 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         }
     }
 
-    private func clientHead(from upstream: HTTPResponseHead, for exchange: Exchange) -> HTTPResponseHead {
-        var head = upstream
+    private func writeClientHead(from upstream: HTTPResponseHead, for exchange: Exchange, context: ChannelHandlerContext) {
         let version = exchange.request.head.version
-        if head.version != version {
-            head.version = version
-        }
-        head.headers.removeHopByHopHeaders()
-        head.headers.replaceOrAdd(name: "x-slipway-color", value: exchange.color.rawValue)
+        let method = exchange.request.head.method
         let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)
-        // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
-        let lengthKnown = head.headers.contains(name: "content-length") || exchange.request.head.method == .HEAD
-        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || lengthKnown) && !quiescing
-        if !exchange.clientKeepAlive {
-            head.headers.add(name: "connection", value: "close")
-        } else if !canChunk {
-            head.headers.add(name: "connection", value: "keep-alive")
+        let mayHaveBody = upstream.status.mayHaveResponseBody
+        var length: Int?
+        var hasLength = false
+        var namesOthers = false
+        // One pass tells what is left out and finds the length.
+        var selection = HeaderSelection(upstream.headers) { name, value in
+            switch name.utf8.count {
+            case 10 where HopByHopHeaders.namesOthers(name: name, value: value):
+                namesOthers = true
+            case 14 where name.equalsIgnoringASCIICase("content-length"):
+                length = hasLength ? nil : Int(value)
+                hasLength = true
+                return !mayHaveBody
+            case 15 where name.equalsIgnoringASCIICase("x-slipway-color"):
+                return true
+            default:
+                break
+            }
+            return HopByHopHeaders.isStandard(name)
         }
-        return head
+        if namesOthers {
+            let hopByHop = HopByHopHeaders(of: upstream.headers)
+            selection = HeaderSelection(upstream.headers) { name, _ in
+                hopByHop.contains(name) || (name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-slipway-color"))
+                    || (!mayHaveBody && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
+            }
+        }
+        // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
+        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method == .HEAD) && !quiescing
+        // Framed as NIO's encoder framed it: no length for a status without a body, chunked when
+        // an HTTP/1.1 body's length is not known (announced to HEAD too, but never sent to it).
+        let announcesChunks = mayHaveBody && !hasLength && canChunk
+        responseBody = !mayHaveBody || method == .HEAD ? .none : announcesChunks ? .chunked : .asIs
+        let connection: String? =
+            if !exchange.clientKeepAlive { "close" } else if !canChunk { "keep-alive" } else { nil }
+        // Room for a small body, which then goes out in the head's buffer (see `writeBody`).
+        let bodyRoom = if case .asIs = responseBody, let length, length <= Self.largestBodyInHead { length } else { 0 }
+        pendingHead = context.channel.allocator.httpHead(
+            version.text, String(upstream.status.code), upstream.status.reasonPhrase, headers: selection,
+            adding: ("x-slipway-color", exchange.color.rawValue),
+            announcesChunks ? ("transfer-encoding", "chunked") : nil,
+            connection.map { ("connection", $0) }, extraCapacity: bodyRoom)
+    }
+
+    /// Writes the head of an upstream's response, unless it was written already.
+    private func writePendingHead(context: ChannelHandlerContext) {
+        if let head = pendingHead.take() {
+            context.write(wrapOutboundOut(head), promise: nil)
+        }
+    }
+
+    /// Writes a head of the router's own, which carries its Content-Length if it has a body.
+    private func writeOwnHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, context: ChannelHandlerContext) {
+        responseBody = !head.status.mayHaveResponseBody || method == .HEAD ? .none : .asIs
+        let buffer = context.channel.allocator.httpHead(
+            head.version.text, String(head.status.code), head.status.reasonPhrase,
+            headers: HeaderSelection(head.headers) { _, _ in false })
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    private func writeBody(_ body: ByteBuffer, context: ChannelHandlerContext) {
+        if case .asIs = responseBody, var head = pendingHead.take() {
+            if body.readableBytes <= head.writableBytes {
+                // One write of head and body rather than two: a write is a trip through the
+                // pipeline and the channel's pending writes.
+                var body = body
+                head.writeBuffer(&body)
+                pendingHead = head
+                return
+            }
+            context.write(wrapOutboundOut(head), promise: nil)
+        } else {
+            writePendingHead(context: context)
+        }
+        switch responseBody {
+        case .asIs:
+            context.write(wrapOutboundOut(body), promise: nil)
+        case .chunked where body.readableBytes > 0:
+            // An empty chunk would end the body.
+            var size = context.channel.allocator.buffer(capacity: 12)
+            size.writeString(String(body.readableBytes, radix: 16))
+            size.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(size), promise: nil)
+            context.write(wrapOutboundOut(body), promise: nil)
+            context.write(wrapOutboundOut(ByteBuffer(staticString: "\r\n")), promise: nil)
+        case .chunked, .none:
+            break
+        }
+    }
+
+    /// What ends the body: the last chunk and the trailers when chunked, nothing otherwise.
+    private func endOfBody(trailers: HTTPHeaders?, context: ChannelHandlerContext) -> ByteBuffer {
+        var buffer = context.channel.allocator.buffer(capacity: 0)
+        guard case .chunked = responseBody else { return buffer }
+        buffer.writeStaticString("0\r\n")
+        for (name, value) in trailers ?? [:] {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        return buffer
     }
 
     // MARK: Client timeouts
@@ -496,23 +574,28 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             head.headers.add(name: "x-slipway-color", value: color.rawValue)
         }
         head.headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if request.method != .HEAD {
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        }
+        writeOwnHead(head, answering: request.method, context: context)
+        writeBody(body, context: context)
         finishResponse(trailers: nil, keepAlive: keepAlive, context: context)
     }
 
     private func finishResponse(trailers: HTTPHeaders?, keepAlive: Bool, context: ChannelHandlerContext) {
         lastClientActivity = .now()
         hasUnflushedResponse = false
+        writePendingHead(context: context)
         guard keepAlive, !quiescing else {
             waiting.removeAll()
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(trailers))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(endOfBody(trailers: trailers, context: context))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
             return
         }
-        context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+        let end = endOfBody(trailers: trailers, context: context)
+        if end.readableBytes > 0 {
+            context.write(wrapOutboundOut(end), promise: nil)
+        }
+        context.flush()
         replayWaitingParts(context: context)
     }
 
@@ -529,6 +612,17 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         if waiting.isEmpty, readWithheld {
             readWithheld = false
             context.read()
+        }
+    }
+}
+
+extension HTTPVersion {
+    /// As the start line says it; the usual two without building a string.
+    fileprivate var text: String {
+        switch (major, minor) {
+        case (1, 1): "HTTP/1.1"
+        case (1, 0): "HTTP/1.0"
+        default: "HTTP/\(major).\(minor)"
         }
     }
 }

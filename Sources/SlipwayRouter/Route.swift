@@ -19,11 +19,33 @@ final class Route: Sendable {
         case unavailable(SlotColor)
     }
 
+    /// The upstream of each colour, as two fields rather than a dictionary, which would hash the
+    /// colour twice for every request (its lease and its release).
+    private struct Targets {
+        private var blue: Target?
+        private var green: Target?
+
+        subscript(color: SlotColor) -> Target? {
+            get {
+                switch color {
+                case .blue: blue
+                case .green: green
+                }
+            }
+            set {
+                switch color {
+                case .blue: blue = newValue
+                case .green: green = newValue
+                }
+            }
+        }
+    }
+
     private struct State {
         var port = 0
         var listener: (any Channel)?
         var picker = SmoothWeightedRoundRobin(weights: .allBlue)
-        var upstreams: [SlotColor: Target] = [:]
+        var upstreams = Targets()
         var nextGeneration = 0
         var idle: [UpstreamConnection] = []
         var open: [ObjectIdentifier: UpstreamConnection] = [:]

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import Synchronization
 
@@ -83,18 +82,7 @@ public final class TrafficRouter: Sendable {
                     }
                     let overLimit = if case .overLimit = admission { true } else { false }
                     return channel.eventLoop.makeCompletedFuture {
-                        // Headers going out come from NIO's parser (which rejects what the validator
-                        // would) or are the router's own, so validating them again costs for nothing.
-                        // `ProxyHandler` answers malformed requests itself.
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: false, withErrorHandling: overLimit,
-                            withOutboundHeaderValidation: false)
-                        if overLimit {
-                            try channel.pipeline.syncOperations.addHandler(
-                                ConnectionLimitResponder(route: route.name, configuration: route.configuration))
-                        } else {
-                            try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
-                        }
+                        try channel.pipeline.syncOperations.addRouterClientHandlers(route: route, overLimit: overLimit)
                     }
                 }
                 .childChannelOption(.maxMessagesPerRead, value: 16)

@@ -11,16 +11,18 @@ final class UpstreamConnection: Sendable {
     /// Which `setUpstream` call this connection belongs to; a later one retires it.
     let generation: Int
     private let handler: NIOLoopBound<UpstreamResponseHandler>
+    private let writer: NIOLoopBound<UpstreamRequestWriter>
 
     private init(
         channel: any Channel, color: SlotColor, address: UpstreamAddress, generation: Int,
-        handler: NIOLoopBound<UpstreamResponseHandler>
+        handler: NIOLoopBound<UpstreamResponseHandler>, writer: NIOLoopBound<UpstreamRequestWriter>
     ) {
         self.channel = channel
         self.color = color
         self.address = address
         self.generation = generation
         self.handler = handler
+        self.writer = writer
     }
 
     var eventLoop: any EventLoop { channel.eventLoop }
@@ -33,38 +35,46 @@ final class UpstreamConnection: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Request headers come from NIO's parser on the client side, or are the router's own.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // The writer tells the decoder of each request head, so that it knows a HEAD's
+                    // answer has no body, and writes beneath it.
+                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
+                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestWriter(responseDecoder: decoder))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
                     try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
                 }
             }
             .connect(host: address.host, port: address.port)
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
+                let writer = try channel.pipeline.syncOperations.handler(type: UpstreamRequestWriter.self)
                 return UpstreamConnection(
                     channel: channel, color: color, address: address, generation: generation,
-                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop)
+                    handler: NIOLoopBound(handler, eventLoop: channel.eventLoop),
+                    writer: NIOLoopBound(writer, eventLoop: channel.eventLoop)
                 )
             }
     }
 
-    /// Writes a whole request; the response goes to `receiver`. Call on the connection's loop.
-    /// With `batch` (the loop's), the flush waits for the end of the loop iteration.
+    /// Writes a whole request, a client's as it came (the head is rewritten for the upstream as it
+    /// is written), from `clientAddress`; the response goes to `receiver`. Call on the connection's
+    /// loop. With `batch` (the loop's), the flush waits for the end of the loop iteration.
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer?, to receiver: any UpstreamResponseReceiver,
+        _ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?, to receiver: any UpstreamResponseReceiver,
         flushingWith batch: UpstreamFlushBatch?
     ) {
         handler.value.receiver = receiver
-        channel.write(HTTPClientRequestPart.head(head), promise: nil)
-        if let body {
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-        }
-        channel.write(HTTPClientRequestPart.end(nil), promise: nil)
+        writer.value.write(head, body: body, from: clientAddress)
         if let batch {
-            batch.add(channel)
+            batch.add(self)
         } else {
-            channel.flush()
+            flush()
         }
+    }
+
+    /// Flushes what was written, from the writer's place: a flush from the channel would pass
+    /// the decoder's handler and the writer first. Call on the connection's loop.
+    func flush() {
+        writer.value.flush()
     }
 
     /// Pauses reading while the client cannot take more, so a large response is not buffered

@@ -6,16 +6,16 @@ import NIOCore
 /// batch of client reads costs a context switch each time.
 final class UpstreamFlushBatch {
     private let eventLoop: any EventLoop
-    private var channels: [any Channel] = []
+    private var connections: [UpstreamConnection] = []
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    /// Flushes `channel` at the end of this loop iteration. Call on the batch's loop.
-    func add(_ channel: any Channel) {
-        channels.append(channel)
-        if channels.count == 1 {
+    /// Flushes `connection` at the end of this loop iteration. Call on the batch's loop.
+    func add(_ connection: UpstreamConnection) {
+        connections.append(connection)
+        if connections.count == 1 {
             // Tasks queued on the loop's own thread run after its I/O events, without a wake-up.
             eventLoop.assumeIsolated().execute { self.flushAll() }
         }
@@ -23,10 +23,10 @@ final class UpstreamFlushBatch {
 
     private func flushAll() {
         var index = 0
-        while index < channels.count {
-            channels[index].flush()
+        while index < connections.count {
+            connections[index].flush()
             index += 1
         }
-        channels.removeAll(keepingCapacity: true)
+        connections.removeAll(keepingCapacity: true)
     }
 }

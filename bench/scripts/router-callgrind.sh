@@ -148,7 +148,13 @@ measure() {
     for _ in $(seq 600); do [[ -S "$sock" ]] && break; sleep 0.1; done
     P_ROUTER=$("$BIN" setup --control "$sock" --route web --blue "$P_OK")
     wait_port "$P_ROUTER"
-    if ((total > 0)); then load "$CONNECTIONS" $((total / CONNECTIONS)); fi
+    # A failed load must not pass for a figure: this runs in $(...), where set -e does not reach.
+    if ((total > 0)) && ! load "$CONNECTIONS" $((total / CONNECTIONS)); then
+        "$BIN" stop --control "$sock"
+        wait "$router" || true
+        echo "$0: the load got an unexpected answer; no figure" >&2
+        exit 1
+    fi
     "$BIN" stop --control "$sock"
     wait "$router"
     awk '/^totals:/ { print $2 }' "$out"

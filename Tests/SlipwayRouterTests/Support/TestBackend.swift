@@ -5,8 +5,17 @@ import Synchronization
 
 /// A tiny upstream standing in for one colour's release. The path picks what it does:
 /// `/fail` answers 500, `/hold` waits for ``releaseHeldRequests()``, `/hang` never answers,
-/// `/echo` answers with the request body's size; anything else answers 200 with the name.
+/// `/echo` answers with the request body's size, `/headers` with the request line and headers it
+/// got (one a line) and the body's size, `/chunked` streams the name in two chunks with a
+/// header only Connection marks hop-by-hop, `/no-content` answers 204 and `/not-modified` 304,
+/// `/small-in-parts` and `/large` answer ``smallBodyInParts`` and ``largeBody`` with their length,
+/// in four flushed parts; anything else answers 200 with the name.
 final class TestBackend: Sendable {
+    /// Smaller than what the router writes with a response's head, so that its parts are joined.
+    static let smallBodyInParts = String(repeating: "abcdefghi\n", count: 300)
+    /// Larger than what the router writes with a response's head.
+    static let largeBody = String(repeating: "0123456789", count: 10_000)
+
     final class Counters: Sendable {
         struct State {
             var accepted = 0
@@ -113,6 +122,30 @@ private final class BackendHandler: ChannelInboundHandler {
                 respond(.ok, body: String(bodySize), to: head, context: context)
             case "/hang":
                 break
+            case "/headers":
+                let lines = ["\(head.method) \(head.uri) \(head.version)"] + head.headers.map { "\($0.name): \($0.value)" }
+                respond(.ok, body: (lines + ["body: \(bodySize)"]).joined(separator: "\n"), to: head, context: context)
+            case "/chunked":
+                let head = HTTPResponseHead(
+                    version: head.version, status: .ok,
+                    headers: ["connection": "x-private", "x-private": "1", "x-kept": "yes"])
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                for part in [name.prefix(2), name.dropFirst(2)] {
+                    let buffer = context.channel.allocator.buffer(string: String(part))
+                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                }
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case "/no-content":
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .noContent))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case "/not-modified":
+                let notModified = HTTPResponseHead(version: head.version, status: .notModified, headers: ["etag": "\"1\""])
+                context.write(wrapOutboundOut(.head(notModified)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case "/small-in-parts":
+                respondInParts(TestBackend.smallBodyInParts, to: head, context: context)
+            case "/large":
+                respondInParts(TestBackend.largeBody, to: head, context: context)
             case "/hold":
                 let promise = context.eventLoop.makePromise(of: Void.self)
                 counters.hold(promise)
@@ -123,6 +156,18 @@ private final class BackendHandler: ChannelInboundHandler {
                 respond(.ok, body: name, to: head, context: context)
             }
         }
+    }
+
+    private func respondInParts(_ body: String, to request: HTTPRequestHead, context: ChannelHandlerContext) {
+        var head = HTTPResponseHead(version: request.version, status: .ok)
+        head.headers.add(name: "content-length", value: String(body.utf8.count))
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        let part = body.utf8.count / 4
+        for start in stride(from: 0, to: body.utf8.count, by: part) {
+            let bytes = body.utf8.dropFirst(start).prefix(part)
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: bytes)))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     private func respond(_ status: HTTPResponseStatus, body: String, to request: HTTPRequestHead, context: ChannelHandlerContext) {

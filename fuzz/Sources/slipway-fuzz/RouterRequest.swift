@@ -1,13 +1,12 @@
 import Foundation
 import NIOCore
 import NIOEmbedded
-import NIOHTTP1
 @testable import SlipwayRouter
 
-/// The router's request handling as a client connection sees it: the bytes go through the same
-/// pipeline `TrafficRouter` builds (NIO's HTTP parser, then `ProxyHandler`) on a route with no
-/// upstream set, so every complete request is answered by the router itself. What comes back
-/// must be HTTP responses, or nothing.
+/// The router's request handling as a client connection sees it: the bytes go through the
+/// pipeline `TrafficRouter` builds, set up by the same call, on a route with no upstream set, so
+/// every complete request is answered by the router itself. What comes back must be HTTP
+/// responses, or nothing.
 enum RouterRequest {
     static func handle(_ data: Data) {
         let channel = EmbeddedChannel()
@@ -15,18 +14,18 @@ enum RouterRequest {
         let route = Route(
             name: "fuzz", host: "127.0.0.1", configuration: RouterConfiguration(maximumRequestBodySize: 4096),
             flushBatches: UpstreamFlushBatches(group: loop), timerLoop: loop)
+        // The first byte's top bit picks the pipeline of a client over the route's cap; the rest of
+        // it says where the other bytes are split in two reads, so that a head cut across reads is
+        // met too.
+        let first = data.first ?? 0
         do {
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
-            try channel.pipeline.syncOperations.addHandler(ProxyHandler(route: route))
+            try channel.pipeline.syncOperations.addRouterClientHandlers(route: route, overLimit: first & 0x80 != 0)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
         } catch {
             preconditionFailure("cannot set up the router's pipeline: \(error)")
         }
-        // The first byte says where the rest is split in two reads, so that a head cut across
-        // reads is met too.
         let bytes = data.dropFirst()
-        let split = data.first.map { Int($0) % (bytes.count + 1) } ?? 0
+        let split = Int(first & 0x7F) % (bytes.count + 1)
         for part in [bytes.prefix(split), bytes.dropFirst(split)] where !part.isEmpty {
             do {
                 try channel.writeInbound(ByteBuffer(bytes: part))
