@@ -38,7 +38,9 @@ public struct Engine: Sendable {
         // A team's shared store when one is chosen; never a quiet fallback to the SQLite file, which
         // is not the team's history.
         if let shared = try workspace.config.storeURL(environment: environment) {
-            if let state {
+            // The workspace's own file is where this machine's files go whichever store is chosen.
+            let own = workspace.stateDirectory.appendingPathComponent("state.db").standardizedFileURL.path
+            if let state, state.standardizedFileURL.path != own {
                 throw SlipwayError.usage("--state \(state.path) names an embedded store, and the shared store \(shared.masked) is chosen")
             }
             store = try await PostgresStore.open(shared, masker: masker, notice: lockNotice)

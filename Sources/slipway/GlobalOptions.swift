@@ -71,6 +71,8 @@ struct GlobalOptions: ParsableArguments {
         guard let root = try? workspaceRoot() else { return }
         let path = statePath(in: root)
         guard !FileManager.default.fileExists(atPath: path.path) else { return }
+        // With a shared store chosen there is no file to lose.
+        if case .some(.some) = try? sharedStoreURL() { return }
         let agent = AgentClient(workspace: root, statePath: path)
         guard await agent.answers() else { return }
         throw SlipwayError(.agent(.storeRemoved(path: path.path, socket: agent.socketPath)))

@@ -74,6 +74,35 @@ struct SharedStoreCommandTests {
         #expect(!(status.stdout + status.stderr).contains(Self.password))
     }
 
+    /// A deploy on the shared store goes through the workspace's agent, which finds the same
+    /// store (no embedded file anywhere), and its run, output and events are the team's to read.
+    @Test func aDeployThroughTheAgentRunsOnTheSharedStore() async throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        let url = Self.urlWithPassword(try await PostgresCluster.shared().createDatabase())
+        let shared = [StoreURL.variable: url]
+        defer { _ = try? slipway("agent", "stop", environment: shared) }
+        let version = try FakeCloudWorkspace.version(workspace, "services/accounts")
+        let deployed = try slipway("deploy-service", "services/accounts", "--env", "staging", environment: shared)
+        #expect(deployed.status == 0, "\(deployed.stderr)")
+        #expect(deployed.stdout.contains("deploying accounts \(version) to staging content=accounts-1"))
+        let agent = try slipway("agent", "status", environment: shared)
+        #expect(agent.stdout.hasPrefix("agent: pid "), "\(agent.stdout)\(agent.stderr)")
+
+        let listed = try slipway("runs", "--json", environment: shared)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let run = try #require(runs.first)
+        #expect(run["state"] as? String == "succeeded")
+        #expect(run["actor"] as? String == "postgres", "the database login")
+        let shown = try slipway("runs", "show", run["id"] as! String, environment: shared)
+        #expect(shown.stdout.contains("deploying accounts \(version) to staging"), "\(shown.stdout)")
+        let status = try slipway("status", environment: shared)
+        #expect(status.stdout.split(separator: "\n").contains { $0.contains("accounts") && $0.contains("staging") && $0.contains(version) }, "\(status.stdout)")
+        #expect(!(deployed.stdout + deployed.stderr + status.stdout).contains(Self.password))
+        #expect(!FileManager.default.fileExists(atPath: workspace.statePath.path), "no embedded store was made")
+    }
+
     /// `store rebuild` on PostgreSQL, by the binary: on appends through the store it finds the
     /// incremental projection equal; on a stored projection changed behind its back (by the
     /// superuser, as a test hook) `store check` fails and the rebuild says so and mends it.

@@ -98,8 +98,13 @@ public struct AgentClient: Sendable {
         try PrivateDirectory.prepare((socketPath as NSString).deletingLastPathComponent)
         let logDirectory = workspace.appendingPathComponent(".slipway/logs")
         try? FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        // The state only when it is not the workspace's own: with a shared store chosen there is no
+        // store file to name, and the agent finds the store as every command does.
+        let isDefaultState = statePath.standardizedFileURL.path
+            == workspace.appendingPathComponent(".slipway/state.db").standardizedFileURL.path
         _ = try DetachedProcess.spawn(
-            [DetachedProcess.currentExecutable, "agent", "serve", "--workspace", workspace.path, "--state", statePath.path],
+            [DetachedProcess.currentExecutable, "agent", "serve", "--workspace", workspace.path]
+                + (isDefaultState ? [] : ["--state", statePath.path]),
             environment: ProcessInfo.processInfo.environment,
             logPath: logDirectory.appendingPathComponent("agent.log").path)
         if try await answers(within: 15, pause: 0.05, clock: clock) { return }
