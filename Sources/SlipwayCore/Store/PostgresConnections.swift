@@ -1,4 +1,5 @@
 import Logging
+import NIOPosix
 import PostgresNIO
 
 /// The connections one `PostgresEventStore` keeps between its operations, so an append costs its
@@ -52,9 +53,15 @@ actor PostgresConnections {
         try? await connection.close()
     }
 
+    /// The loop every store connection does its I/O on: not NIO's shared one, whose threads also
+    /// run channel handlers (the agent's socket) that call the synchronous store and wait; a
+    /// connection on the waiting thread's own loop would never answer it (an agent hung so on
+    /// `agent stop`).
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     /// A new connection to `database`, for an operation or a follower's listening session.
     static func connect(_ database: DatabaseURL, logger: Logger) async throws -> PostgresConnection {
-        try await PostgresConnection.connect(configuration: database.configuration(), id: 1, logger: logger)
+        try await PostgresConnection.connect(on: eventLoops.next(), configuration: database.configuration(), id: 1, logger: logger)
     }
 
     deinit {
