@@ -11,3 +11,23 @@ public struct AgentRecords: Codable, Sendable, Equatable {
         self.router = router
     }
 }
+
+extension AgentRecords {
+    /// What a recovery records, each event saying where it came from: every running slot started,
+    /// and each route's traffic on its live colour's slot.
+    func recoveryEvents(reason: String) -> [NewEvent] {
+        var events: [NewEvent] = []
+        for slot in slots where slot.state == .running {
+            events.append(NewEvent(.slotStarted, component: slot.component, environment: slot.environment, details: EventDetails(
+                version: slot.version, color: slot.color, reason: reason)))
+        }
+        for route in routes {
+            guard let live = route.liveColor,
+                  let slot = slots.first(where: { $0.component == route.component && $0.environment == route.environment && $0.color == live })
+            else { continue }
+            events.append(NewEvent(.trafficSwitched, component: route.component, environment: route.environment, details: EventDetails(
+                version: slot.version, color: live, reason: reason)))
+        }
+        return events
+    }
+}

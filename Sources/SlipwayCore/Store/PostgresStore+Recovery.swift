@@ -12,19 +12,7 @@ extension PostgresStore {
             for route in records.routes { try await Self.upsert(route, on: connection, logger: logger) }
             for slot in records.slots { try await Self.upsert(slot, on: connection, logger: logger) }
             if let router = records.router { try await Self.upsert(router, on: connection, logger: logger) }
-            var events: [NewEvent] = []
-            for slot in records.slots where slot.state == .running {
-                events.append(NewEvent(.slotStarted, component: slot.component, environment: slot.environment, details: EventDetails(
-                    version: slot.version, color: slot.color, reason: reason)))
-            }
-            for route in records.routes {
-                guard let live = route.liveColor,
-                      let slot = records.slots.first(where: { $0.component == route.component && $0.environment == route.environment && $0.color == live })
-                else { continue }
-                events.append(NewEvent(.trafficSwitched, component: route.component, environment: route.environment, details: EventDetails(
-                    version: slot.version, color: live, reason: reason)))
-            }
-            return try await self.append(events, on: connection, logger: logger)
+            return try await self.append(records.recoveryEvents(reason: reason), on: connection, logger: logger)
         }
     }
 
