@@ -31,7 +31,7 @@ extension PostgresStore {
                 record.state = .expired
                 record.error = "request \(record.id): \(record.request.title) expired: \(reason)"
                 try await Self.saveDecision(record, on: connection, logger: logger)
-                events.append(Self.decisionEvent(.requestExpired, record, reason: reason))
+                events.append(RequestRecord.decisionEvent(.requestExpired, record, reason: reason))
             }
             _ = try await self.append(events, on: connection, logger: logger)
         }
@@ -45,16 +45,9 @@ extension PostgresStore {
         let actor = actor
         return try writing("cannot approve request \(id)") { connection, logger in
             var record = try await Self.awaiting(id, on: connection, logger: logger)
-            guard !record.approvedBy.contains(actor) else {
-                throw SlipwayError(.alreadyApproved(actor: actor, requestID: id))
-            }
-            record.approvedBy.append(actor)
-            if record.approvedBy.count >= record.approvalsNeeded {
-                record.state = .pending
-                record.approvedAt = now
-            }
+            try record.approve(by: actor, at: now)
             try await Self.saveDecision(record, on: connection, logger: logger)
-            _ = try await self.append([Self.decisionEvent(
+            _ = try await self.append([RequestRecord.decisionEvent(
                 .requestApproved, record, outcome: "\(record.approvedBy.count)/\(record.approvalsNeeded)")], on: connection, logger: logger)
             return record
         }
@@ -71,7 +64,7 @@ extension PostgresStore {
             record.state = .denied
             record.error = "request \(id): \(record.request.title) was denied by \(actor): \(reason)"
             try await Self.saveDecision(record, on: connection, logger: logger)
-            _ = try await self.append([Self.decisionEvent(.requestDenied, record, reason: reason)], on: connection, logger: logger)
+            _ = try await self.append([RequestRecord.decisionEvent(.requestDenied, record, reason: reason)], on: connection, logger: logger)
             return record
         }
     }
@@ -93,13 +86,5 @@ extension PostgresStore {
                 approved_at = \(record.approvedAt), error = \(record.error)
             WHERE id = \(record.id)
             """, logger: logger)
-    }
-
-    private static func decisionEvent(
-        _ kind: EventKind, _ record: RequestRecord, outcome: String? = nil, reason: String? = nil
-    ) -> NewEvent {
-        NewEvent(
-            kind, component: record.request.component, environment: record.request.environment, runID: record.id,
-            details: EventDetails(runKind: record.request.runKind, stage: record.request.title, outcome: outcome, reason: reason))
     }
 }

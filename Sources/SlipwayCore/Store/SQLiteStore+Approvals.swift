@@ -30,7 +30,7 @@ extension SQLiteStore {
                     record.state = .expired
                     record.error = "request \(record.id): \(record.request.title) expired: \(reason)"
                     try record.update(db)
-                    _ = try self.append([Self.decisionEvent(.requestExpired, record, reason: reason)], in: db)
+                    _ = try self.append([RequestRecord.decisionEvent(.requestExpired, record, reason: reason)], in: db)
                 }
             }
         } catch {
@@ -46,16 +46,9 @@ extension SQLiteStore {
         do {
             return try pool.write { db in
                 var record = try Self.awaiting(id, db)
-                guard !record.approvedBy.contains(actor) else {
-                    throw SlipwayError(.alreadyApproved(actor: actor, requestID: id))
-                }
-                record.approvedBy.append(actor)
-                if record.approvedBy.count >= record.approvalsNeeded {
-                    record.state = .pending
-                    record.approvedAt = now
-                }
+                try record.approve(by: actor, at: now)
                 try record.update(db)
-                _ = try self.append([Self.decisionEvent(
+                _ = try self.append([RequestRecord.decisionEvent(
                     .requestApproved, record, outcome: "\(record.approvedBy.count)/\(record.approvalsNeeded)")], in: db)
                 return record
             }
@@ -74,7 +67,7 @@ extension SQLiteStore {
                 record.state = .denied
                 record.error = "request \(id): \(record.request.title) was denied by \(actor): \(masker.mask(reason))"
                 try record.update(db)
-                _ = try self.append([Self.decisionEvent(.requestDenied, record, reason: masker.mask(reason))], in: db)
+                _ = try self.append([RequestRecord.decisionEvent(.requestDenied, record, reason: masker.mask(reason))], in: db)
                 return record
             }
         } catch {
@@ -89,13 +82,5 @@ extension SQLiteStore {
             throw SlipwayError(.notAwaitingApproval(requestID: id, title: record.request.title, state: state))
         }
         return record
-    }
-
-    private static func decisionEvent(
-        _ kind: EventKind, _ record: RequestRecord, outcome: String? = nil, reason: String? = nil
-    ) -> NewEvent {
-        NewEvent(
-            kind, component: record.request.component, environment: record.request.environment, runID: record.id,
-            details: EventDetails(runKind: record.request.runKind, stage: record.request.title, outcome: outcome, reason: reason))
     }
 }

@@ -75,3 +75,26 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
             .isAlive(lastHeartbeat: .distantPast)
     }
 }
+
+/// The two-person rule's steps, the same on both stores.
+extension RequestRecord {
+    /// Adds `actor` to the approvers; with the last approval it needs, it becomes pending for an
+    /// agent to take. An approver approves once.
+    mutating func approve(by actor: String, at now: Date) throws(SlipwayError) {
+        guard !approvedBy.contains(actor) else {
+            throw SlipwayError(.alreadyApproved(actor: actor, requestID: id))
+        }
+        approvedBy.append(actor)
+        if approvedBy.count >= approvalsNeeded {
+            state = .pending
+            approvedAt = now
+        }
+    }
+
+    /// The event recording a decision on it (approved, denied, expired).
+    static func decisionEvent(_ kind: EventKind, _ record: RequestRecord, outcome: String? = nil, reason: String? = nil) -> NewEvent {
+        NewEvent(
+            kind, component: record.request.component, environment: record.request.environment, runID: record.id,
+            details: EventDetails(runKind: record.request.runKind, stage: record.request.title, outcome: outcome, reason: reason))
+    }
+}
