@@ -18,9 +18,15 @@ public struct ProcessIdentity: Sendable, Equatable {
         return ProcessIdentity(host: hostName, pid: pid, startTime: startTime(of: pid) ?? "")
     }
 
-    public static var hostName: String {
-        ProcessInfo.processInfo.hostName
-    }
+    /// The name this process's host goes by in the store: `SLIPWAY_HOST` when set (several
+    /// hosts of one fleet may share a machine's name, as network namespaces on one machine do),
+    /// else the machine's. A process's children inherit it, so a slot's process names the same host.
+    public static let hostName: String = {
+        if let named = ProcessInfo.processInfo.environment[hostVariable], !named.isEmpty { return named }
+        return ProcessInfo.processInfo.hostName
+    }()
+
+    public static let hostVariable = "SLIPWAY_HOST"
 
     /// Field 22 of `/proc/PID/stat`, read after the command name (which may hold spaces).
     public static func startTime(of pid: Int32) -> String? {
