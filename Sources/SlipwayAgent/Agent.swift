@@ -127,6 +127,8 @@ public actor Agent {
         Task { [clock, platformMetrics, platformMetricsPause] in
             await platformMetrics.watch(clock: clock, pause: platformMetricsPause, while: running)
         }
+        let hostSteps = HostStepsWatch(root: root, statePath: statePath, store: store)
+        Task { [clock] in await hostSteps.watch(clock: clock, pause: 0.5, while: running) }
         let sinks = AlertSinks(root: root, store: store, clock: clock)
         Task { await sinks.watch(pause: 0.5) { true } }
         let scheduler = BackupScheduler(root: root, store: store)

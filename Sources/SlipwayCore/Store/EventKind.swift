@@ -18,6 +18,9 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case slotStopped = "slot.stopped"
     case slotCrashed = "slot.crashed"
     case trafficSwitched = "traffic.switched"
+    /// A host's part of a deploy to several hosts ended: `origin` names the host, `stage` the
+    /// step (prepare, switch, abort, check), `outcome` done or failed, `reason` how.
+    case hostStepFinished = "host.step_finished"
     /// A healthy release waits in the idle colour for a switch by hand (`auto_promote: false`).
     case releaseReady = "release.ready"
     case jobStarted = "job.started"

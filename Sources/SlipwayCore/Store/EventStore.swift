@@ -96,6 +96,16 @@ public protocol EventStore: AnyObject, Sendable {
     func save(_ reading: PlatformReading) throws(SlipwayError)
     func platformReadings() throws(SlipwayError) -> [PlatformReading]
 
+    // MARK: Hosts' steps of a deploy to several hosts
+    func add(_ steps: [HostStep]) throws(SlipwayError)
+    /// Marks `host`'s pending steps working and returns them; a step goes to one claimer.
+    func claimHostSteps(of host: String) throws(SlipwayError) -> [HostStep]
+    /// Tells the runs waiting on `host`'s working steps that its agent is still at them.
+    func touchHostSteps(of host: String) throws(SlipwayError)
+    /// Records how a step ended, with its `host.step_finished` event, in one transaction.
+    func finish(_ step: HostStep) throws(SlipwayError)
+    func hostSteps(ofRun runID: String) throws(SlipwayError) -> [HostStep]
+
     // MARK: Canaries
     func canaries() throws(SlipwayError) -> [CanaryRecord]
     func canary(component: String, environment: String) throws(SlipwayError) -> CanaryRecord?

@@ -62,6 +62,10 @@ enum PostgresStoreSchema {
             """,
         ], fill: { connection, logger in try await PostgresEventStore.fillStoredProjection(on: connection, logger: logger) }),
         operations,
+        Version(number: 4, description: "host steps", statements: [
+            HostStep.tableDefinition(schema: "slipway.", time: "timestamptz"),
+            "CREATE INDEX host_steps_by_host ON slipway.host_steps (host, state)",
+        ]),
     ]
 
     static var latest: Int { versions.last?.number ?? 0 }

@@ -292,6 +292,10 @@ enum StoreSchema {
             // process of a claim only on its own host.
             try db.execute(sql: "ALTER TABLE run_requests ADD COLUMN executor_host TEXT")
         }
+        migrator.registerMigration("v12-host-steps") { db in
+            try db.execute(sql: HostStep.tableDefinition(time: "DATETIME"))
+            try db.execute(sql: "CREATE INDEX host_steps_by_host ON host_steps (host, state)")
+        }
         return migrator
     }
 }

@@ -56,6 +56,11 @@ extension SlipwayError.Reason {
         case canaryAbandoned(stable: SlotColor)
         /// Post-promotion checks failed (`watched`) or nobody watched the window; traffic went back to `switchedBackTo`.
         case postPromotionFailed(watched: Bool, switchedBackTo: SlotColor?)
+        /// Fewer hosts than `min_healthy` have the release healthy: no traffic moved. `problems`
+        /// says of each other host what went wrong, one line each.
+        case tooFewHealthyHosts(healthy: Int, of: Int, needed: Int, problems: [String])
+        /// Fewer hosts than `min_healthy` took the traffic.
+        case tooFewSwitchedHosts(switched: Int, of: Int, needed: Int, problems: [String])
 
         var category: SlipwayError.Category {
             switch self {
@@ -131,6 +136,12 @@ extension SlipwayError.Reason {
                 return "pre-promotion check '\(command)' failed with status \(status); traffic stays where it was"
             case .canaryRolledBack(let version, let reason):
                 return "canary of \(version) rolled back: \(reason)"
+            case .tooFewHealthyHosts(let healthy, let total, let needed, let problems):
+                return "\(healthy) of \(total) hosts healthy, min_healthy is \(needed): no traffic moved"
+                    + (problems.isEmpty ? "" : " (\(problems.joined(separator: "; ")))")
+            case .tooFewSwitchedHosts(let switched, let total, let needed, let problems):
+                return "traffic moved on \(switched) of \(total) hosts, min_healthy is \(needed)"
+                    + (problems.isEmpty ? "" : " (\(problems.joined(separator: "; ")))")
             case .canaryAbandoned(let stable):
                 return "the agent running the canary died; traffic is back on \(stable)"
             case .postPromotionFailed(false, let color):

@@ -109,6 +109,9 @@ public struct TrafficMove: Sendable {
 extension Engine {
     /// The target `component` deploys to in `environment`.
     public func target(for component: Component, environment: String) throws(SlipwayError) -> any DeployTarget {
+        if let placement = HostFleetDeployment.placement(of: component, in: environment) {
+            return HostFleetDeployment(engine: self, component: component, environment: environment, placement: placement)
+        }
         if LocalDeployment.applies(to: component) {
             return LocalDeployment(engine: self, component: component, environment: environment)
         }

@@ -57,6 +57,8 @@ public struct ComponentSettings: Sendable, Equatable {
 
     /// The Cloudflare resources of `environment`.
     public func cloudflare(in environment: String) -> CloudflareSettings? { environmentCloudflare[environment] ?? cloudflare }
+    /// Per environment, the hosts a `local` component's slots run on when more than this one.
+    public var placements: [String: HostPlacement] = [:]
 
     public init() {}
 
@@ -108,7 +110,8 @@ public struct ComponentSettings: Sendable, Equatable {
                         "unknown environment '\(name)' (known: \(environments.joined(separator: ", ")))")
                 }
                 let fields = try environment.mapping(
-                    allowing: ["url", "quality_gates", "aws", "cloudflare"], aliases: ["qualityGates": "quality_gates"],
+                    allowing: ["url", "quality_gates", "aws", "cloudflare"] + HostPlacement.keys,
+                    aliases: HostPlacement.aliases.merging(["qualityGates": "quality_gates"]) { a, _ in a },
                     context: "environment '\(name)'")
                 if let url = fields["url"] { settings.urls[name] = try url.string("url") }
                 if let aws = fields["aws"] { settings.environmentAWS[name] = try (settings.aws ?? AWSSettings()).overlaid(with: aws) }
@@ -118,6 +121,7 @@ public struct ComponentSettings: Sendable, Equatable {
                 if let gates = fields["quality_gates"] {
                     settings.environmentQualityGates[name] = try QualityGateSettings.overrides(gates)
                 }
+                if let placement = try HostPlacement.parse(fields) { settings.placements[name] = placement }
             }
         }
         return settings

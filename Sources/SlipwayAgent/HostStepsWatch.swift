@@ -1,0 +1,66 @@
+import Foundation
+import Synchronization
+import SlipwayCore
+
+/// Takes this host's steps of deploys to several hosts from the store and does each with this
+/// host's checkout, router and slots, touching the ones in hand so the waiting run knows the
+/// host is alive. The host is `ProcessIdentity.hostName` (`SLIPWAY_HOST`).
+final class HostStepsWatch: Sendable {
+    let root: URL
+    let statePath: URL
+    let store: EventStore
+    let host: String
+    /// Steps in hand, so the watch touches them only while there are some.
+    private let inHand = Atomic<Int>(0)
+    /// Seconds between two touches of the steps in hand: well within `HostStep.staleAfter`.
+    static let touchInterval = 2.0
+
+    init(root: URL, statePath: URL, store: EventStore, host: String = ProcessIdentity.hostName) {
+        self.root = root
+        self.statePath = statePath
+        self.store = store
+        self.host = host
+    }
+
+    /// A look for new steps every `pause` seconds of `clock` while `running` says so.
+    func watch(clock: any EngineClock, pause: Double, while running: @escaping @Sendable () -> Bool) async {
+        var lastTouch = clock.now()
+        while running() {
+            do {
+                for step in try store.claimHostSteps(of: host) { start(step) }
+                if inHand.load(ordering: .relaxed) > 0, clock.now().timeIntervalSince(lastTouch) >= Self.touchInterval {
+                    lastTouch = clock.now()
+                    try store.touchHostSteps(of: host)
+                }
+            } catch {
+                AgentLog.logger.error("cannot take this host's steps from the store: \(error.message)")
+            }
+            do {
+                try await clock.sleep(seconds: pause)
+            } catch {
+                return
+            }
+        }
+    }
+
+    private func start(_ step: HostStep) {
+        inHand.add(1, ordering: .relaxed)
+        Task { [root, statePath, store] in
+            defer { inHand.subtract(1, ordering: .relaxed) }
+            let label = "\(step.component)/\(step.environment) \(step.kind.rawValue) of run \(step.runID)"
+            let log = StageLog(cancellation: CancellationFlag()) { line in AgentLog.logger.notice("\(label): \(line)") }
+            let finished: HostStep
+            do throws(SlipwayError) {
+                let engine = try await Engine.open(workspace: root, state: statePath, origin: "agent", output: { line in log(line) })
+                finished = await HostStepWork(engine: engine).perform(step, log: log)
+            } catch {
+                finished = step.finished(.failed, detail: error.message)
+            }
+            do throws(SlipwayError) {
+                try store.finish(finished)
+            } catch {
+                AgentLog.logger.error("cannot record the end of \(label): \(error.message)")
+            }
+        }
+    }
+}

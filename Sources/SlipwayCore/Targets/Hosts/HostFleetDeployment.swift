@@ -1,0 +1,167 @@
+import Foundation
+
+/// A `local` component placed on several hosts in an environment (`hosts:`): the run asks each
+/// host's agent, through the shared store, to prepare the release in its idle colour, and moves
+/// traffic (all ready hosts together, or one by one) only when `min_healthy` of them are
+/// healthy. A host whose agent does not take its step, or stops answering mid-step, is reported
+/// down and skipped; the run never waits on it past `HostStep.claimWithin` or `HostStep.staleAfter`.
+public struct HostFleetDeployment: Sendable {
+    public var engine: Engine
+    public var component: Component
+    public var environment: String
+    public var placement: HostPlacement
+    /// How often the run reads its hosts' steps.
+    var pollInterval: Double = 0.25
+
+    public init(engine: Engine, component: Component, environment: String, placement: HostPlacement) {
+        self.engine = engine
+        self.component = component
+        self.environment = environment
+        self.placement = placement
+    }
+
+    /// The placement of `component` in `environment`, when it is a local component on named hosts.
+    static func placement(of component: Component, in environment: String) -> HostPlacement? {
+        guard LocalDeployment.applies(to: component) else { return nil }
+        return component.settings.placements[environment]
+    }
+
+    var store: any EventStore { engine.store }
+
+    // MARK: Stages
+
+    func prepareStage(version: String, color: SlotColor, runID: String) -> RunPlan.Stage {
+        let hosts = placement.hosts.joined(separator: ", ")
+        return RunPlan.Stage(name: "prepare-hosts", description: "\(version) healthy in \(color) on \(hosts)") { log throws(SlipwayError) in
+            let steps = placement.hosts.map { host in
+                HostStep(runID: runID, host: host, kind: .prepare, component: component.name, environment: environment,
+                         version: version, color: color, requestedAt: engine.clock.now())
+            }
+            try store.add(steps)
+            log("asked \(hosts) to build \(version) and start it in \(color)")
+            let ended = try await wait(for: steps, log: log)
+            let ready = ended.filter { $0.state == .done }
+            guard ready.count >= placement.minHealthy else {
+                if !ready.isEmpty {
+                    log("stopping the prepared slots: no traffic moves")
+                    let aborts = ready.map { step in
+                        HostStep(runID: runID, host: step.host, kind: .abort, component: component.name, environment: environment,
+                                 version: version, color: step.color, requestedAt: engine.clock.now())
+                    }
+                    try store.add(aborts)
+                    _ = try? await wait(for: aborts, log: log)
+                }
+                throw SlipwayError(.target(.tooFewHealthyHosts(
+                    healthy: ready.count, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
+            }
+            log("\(ready.count) of \(placement.hosts.count) hosts healthy (min_healthy \(placement.minHealthy))")
+        }
+    }
+
+    /// Gives the traffic of each host whose prepare of `runID` is done (of every placed host for
+    /// a switch by hand, `color` then being the colour) to its prepared colour.
+    func switchStage(runID: String, version: String?, color: SlotColor?) -> RunPlan.Stage {
+        let order = placement.switchOrder == .together ? "together" : "one by one"
+        return RunPlan.Stage(name: "switch-traffic", description: "move each ready host's traffic, \(order)") { log throws(SlipwayError) in
+            let prepared = try store.hostSteps(ofRun: runID).filter { $0.kind == .prepare && $0.state == .done }
+            let targets: [(host: String, color: SlotColor)] = if let color {
+                placement.hosts.map { ($0, color) }
+            } else {
+                prepared.map { ($0.host, $0.color) }
+            }
+            let switches = targets.map { target in
+                HostStep(runID: runID, host: target.host, kind: .switch, component: component.name, environment: environment,
+                         version: version ?? "", color: target.color, requestedAt: engine.clock.now())
+            }
+            var ended: [HostStep] = []
+            switch placement.switchOrder {
+            case .together:
+                try store.add(switches)
+                ended = try await wait(for: switches, log: log)
+            case .oneByOne:
+                for var step in switches {
+                    step.requestedAt = engine.clock.now()
+                    step.updatedAt = step.requestedAt
+                    try store.add([step])
+                    ended += try await wait(for: [step], log: log)
+                }
+            }
+            let switched = ended.filter { $0.state == .done }.count
+            guard switched >= placement.minHealthy else {
+                throw SlipwayError(.target(.tooFewSwitchedHosts(
+                    switched: switched, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
+            }
+            log("traffic moved on \(switched) of \(placement.hosts.count) hosts")
+        }
+    }
+
+    /// Waits until each of `steps` ended, calling a host down (and its step failed) once it
+    /// looks down; says each end as it comes. Returns the steps as they ended.
+    func wait(for steps: [HostStep], log: StageLog) async throws(SlipwayError) -> [HostStep] {
+        guard let runID = steps.first?.runID else { return [] }
+        let asked = Set(steps.map { "\($0.host)/\($0.kind.rawValue)" })
+        var told: Set<String> = []
+        while true {
+            let current = try store.hostSteps(ofRun: runID).filter { asked.contains("\($0.host)/\($0.kind.rawValue)") }
+            let now = engine.clock.now()
+            for step in current where !step.state.isFinal && step.hostLooksDown(at: now) {
+                let why = step.state == .pending
+                    ? "its agent did not take the step within \(Int(HostStep.claimWithin)) s"
+                    : "its agent stopped answering for \(Int(HostStep.staleAfter)) s"
+                try store.finish(step.finished(.failed, detail: "host down: \(why)", at: now))
+            }
+            let latest = try store.hostSteps(ofRun: runID).filter { asked.contains("\($0.host)/\($0.kind.rawValue)") }
+            for step in latest where step.state.isFinal && !told.contains(step.host) {
+                told.insert(step.host)
+                log("\(step.host): \(step.kind.rawValue) \(step.state == .done ? "done" : "failed"): \(step.detail ?? "")")
+            }
+            if latest.count == asked.count, latest.allSatisfy(\.state.isFinal) { return latest }
+            if log.cancellation.isSet { throw SlipwayError(.cancelled("while waiting for the hosts")) }
+            try? await engine.clock.sleep(seconds: pollInterval)
+        }
+    }
+
+    private func problems(in steps: [HostStep]) -> [String] {
+        steps.filter { $0.state == .failed }.map { "\($0.host): \($0.detail ?? "failed")" }
+    }
+}
+
+extension HostFleetDeployment: DeployTarget {
+    public var traffic: TrafficControl { .switchColors }
+    public var waitsForSwitch: Bool { false }
+
+    public func releaseStages(version: String, color: SlotColor?, live: SlotColor?, source: URL, runID: String) -> [RunPlan.Stage] {
+        let color = color ?? SlotColor.idle(whenLive: live)
+        return [prepareStage(version: version, color: color, runID: runID), switchStage(runID: runID, version: version, color: nil)]
+    }
+
+    public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
+        TrafficMove(kind: .switchTo(version: nil), stages: [switchStage(runID: runID, version: nil, color: color)], confirmedByTarget: true)
+    }
+
+    /// Each host keeps its own colours: a rollback builds the release again on each.
+    public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }
+
+    public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? {
+        RunPlan.Stage(name: "health-check", description: "each host's router, min_healthy \(placement.minHealthy)") { log throws(SlipwayError) in
+            let checks = placement.hosts.map { host in
+                HostStep(runID: runID, host: host, kind: .check, component: component.name, environment: environment,
+                         version: state?.liveVersion ?? "", color: state?.liveColor.flatMap(SlotColor.init(rawValue:)) ?? .blue,
+                         requestedAt: engine.clock.now())
+            }
+            try store.add(checks)
+            let ended = try await wait(for: checks, log: log)
+            let healthy = ended.filter { $0.state == .done }.count
+            guard healthy >= placement.minHealthy else {
+                throw SlipwayError(.target(.tooFewHealthyHosts(
+                    healthy: healthy, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
+            }
+        }
+    }
+
+    /// Releases are built and kept on each host, not where the run is.
+    public func keepsRelease(_ version: String) -> Bool { false }
+
+    /// Each host's releases are its own; nothing to prune where the run is.
+    public func pruneReleases(output: (String) -> Void) {}
+}

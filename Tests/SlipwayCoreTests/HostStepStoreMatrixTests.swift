@@ -1,0 +1,74 @@
+import Foundation
+@testable import SlipwayCore
+import SlipwayTestSupport
+import Testing
+
+/// Hosts' steps of a deploy to several hosts, on both stores: a run records them, each host's
+/// agent claims its own (each step once), touches what it holds and records how each ended.
+@Suite(.postgresCluster, .timeLimit(.minutes(5)))
+struct HostStepStoreMatrixTests {
+    static let start = Date(timeIntervalSince1970: 1_750_000_000)
+
+    static func step(_ host: String, _ kind: HostStep.Kind = .prepare, run: String = "r1", at time: Date = start) -> HostStep {
+        HostStep(runID: run, host: host, kind: kind, component: "api", environment: "production", version: "v7", color: .green,
+                 requestedAt: time)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func eachHostClaimsOnlyItsOwnPendingStepsAndEachOnce(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        try store.add([Self.step("web-1"), Self.step("web-2"), Self.step("web-1", run: "r2", at: Self.start + 1)])
+
+        let first = try other.claimHostSteps(of: "web-1")
+        #expect(first.map(\.runID) == ["r1", "r2"])
+        #expect(first.allSatisfy { $0.state == .working && $0.host == "web-1" })
+        #expect(try store.claimHostSteps(of: "web-1").isEmpty, "a claimed step is not claimed again")
+        #expect(try store.hostSteps(ofRun: "r1").map(\.state) == [.working, .pending], "web-2's step waits for web-2")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func twoAgentsClaimingAtOnceGetEachStepOnce(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        try store.add((1...40).map { Self.step("web-1", run: "r\($0)") })
+        async let mine = Task.detached { try (1...20).flatMap { _ in try store.claimHostSteps(of: "web-1") } }.value
+        async let theirs = Task.detached { try (1...20).flatMap { _ in try other.claimHostSteps(of: "web-1") } }.value
+        let claimed = try await mine + theirs
+        #expect(claimed.count == 40)
+        #expect(Set(claimed.map(\.runID)).count == 40)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aFinishedStepIsRecordedWithItsEventAndTouchingMovesOnlyWorkingSteps(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        try store.add([Self.step("web-1"), Self.step("web-2")])
+        let claimed = try #require(try other.claimHostSteps(of: "web-1").first)
+        try other.touchHostSteps(of: "web-1")
+        try other.touchHostSteps(of: "web-2")
+        let touched = try store.hostSteps(ofRun: "r1")
+        #expect(touched[0].updatedAt > Self.start + 60, "web-1's working step was touched")
+        #expect(touched[1].updatedAt == Self.start, "web-2's pending step was not")
+
+        try other.finish(claimed.finished(.done, detail: "v7 healthy in the blue slot on port 9100", color: .blue))
+        let ended = try store.hostSteps(ofRun: "r1")[0]
+        #expect(ended.state == .done && ended.color == .blue && ended.detail == "v7 healthy in the blue slot on port 9100")
+        let event = try #require(try store.events(after: 0, limit: 10, component: "api").last)
+        #expect(event.knownKind == .hostStepFinished && event.runID == "r1")
+        #expect(event.details?.origin == "web-1" && event.details?.stage == "prepare" && event.details?.outcome == "done")
+        #expect(event.details?.color == "blue" && event.details?.version == "v7")
+    }
+
+    @Test func aHostLooksDownWhenItsStepIsUnclaimedOrUntouchedTooLong() {
+        let pending = Self.step("web-3")
+        #expect(!pending.hostLooksDown(at: Self.start + HostStep.claimWithin))
+        #expect(pending.hostLooksDown(at: Self.start + HostStep.claimWithin + 1))
+        var working = pending
+        working.state = .working
+        working.updatedAt = Self.start + 30
+        #expect(!working.hostLooksDown(at: Self.start + 30 + HostStep.staleAfter))
+        #expect(working.hostLooksDown(at: Self.start + 31 + HostStep.staleAfter))
+        #expect(!working.finished(.failed, detail: "x").hostLooksDown(at: .distantFuture))
+    }
+}
