@@ -86,4 +86,17 @@ import Testing
         let slots = try #require(status["slots"] as? [[String: Any]])
         #expect(!slots.contains { $0["state"] as? String == "running" }, "\(slots)")
     }
+
+    @Test func aReleaseUnhealthyOnItsHostMovesNoTrafficThere() throws {
+        let (slipway, workspace) = try start(hosts: ["web-1"])
+        defer { #expect(slipway.stopAgentAndListLeftovers().isEmpty) }
+        let first = try FakeCloudWorkspace.version(workspace, "services/api")
+        #expect(try slipway("deploy-service", "api", "--env", "staging").status == 0)
+        try LocalServiceWorkspace.newVersion(workspace, markers: ["UNHEALTHY"], note: "two")
+        let deployed = try slipway("deploy-service", "api", "--env", "staging")
+        #expect(deployed.status == 1, "\(deployed.stdout)\(deployed.stderr)")
+        #expect((deployed.stdout + deployed.stderr).contains("0 of 1 hosts healthy, min_healthy is 1: no traffic moved (web-1: "),
+                "\(deployed.stdout)\(deployed.stderr)")
+        #expect(httpGet(try routePort(slipway))?.body == "api \(first) blue\n", "web-1 still serves the release before")
+    }
 }

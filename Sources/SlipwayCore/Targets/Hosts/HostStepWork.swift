@@ -19,9 +19,7 @@ public struct HostStepWork: Sendable {
                 let (color, port) = try await prepare(step, component: component, local: local, log: log)
                 return step.finished(.done, detail: "\(step.version) healthy in the \(color) slot on port \(port)", color: color)
             case .switch:
-                let port = try await local.slotPort(color: step.color)
-                try await local.probeUntilHealthy(port: port, color: step.color, log: log)
-                try await local.switchTraffic(to: step.color, log: log)
+                try await switchTraffic(step, component: component, local: local, log: log)
                 return step.finished(.done, detail: "traffic on \(step.color)")
             case .abort:
                 _ = try await local.call(.stopSlot(component: component.name, environment: step.environment, color: step.color))
@@ -33,6 +31,23 @@ public struct HostStepWork: Sendable {
         } catch {
             return step.finished(.failed, detail: error.message)
         }
+    }
+
+    /// Health-gates the colour, gives it this host's traffic and watches it for the component's
+    /// `post_promotion` window, as a deploy to one host does; failing checks switch this host back.
+    private func switchTraffic(
+        _ step: HostStep, component: Component, local: LocalDeployment, log: StageLog
+    ) async throws(SlipwayError) {
+        let previous = try await local.status().routes
+            .first { $0.component == component.name && $0.environment == step.environment }?.liveColor
+            .flatMap(SlotColor.init(rawValue:))
+        let port = try await local.slotPort(color: step.color)
+        try await local.probeUntilHealthy(port: port, color: step.color, log: log)
+        try await local.switchTraffic(to: step.color, log: log)
+        let window = component.settings.postPromotion
+        try await local.watchAfterSwitch(
+            until: engine.clock.now().addingTimeInterval(window), window: window,
+            switchBackTo: previous == step.color ? nil : previous, log: log)
     }
 
     /// Builds the release from this host's checkout, which must give the deploy's version, and

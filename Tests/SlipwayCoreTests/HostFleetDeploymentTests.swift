@@ -1,0 +1,115 @@
+import Foundation
+@testable import SlipwayCore
+import SlipwayTestSupport
+import Synchronization
+import Testing
+
+/// The run's half of a deploy to several hosts, against a real store, with the test playing the
+/// hosts' agents: it claims each host's steps and says how they ended.
+struct HostFleetDeploymentTests {
+    struct Fleet {
+        /// Kept for the test's length: the folder goes with it.
+        var workspace: TemporaryWorkspace
+        var engine: Engine
+        var target: HostFleetDeployment
+    }
+
+    func fleet(_ placement: HostPlacement) async throws -> Fleet {
+        let workspace = try TemporaryWorkspace(files: [
+            "services/api/slipway.yml": "target: local\nrun: exec ./serve\n",
+        ])
+        let engine = try await Engine.open(workspace: workspace.root, state: workspace.statePath, output: { _ in })
+        let component = try engine.workspace.component(named: "api")
+        var target = HostFleetDeployment(engine: engine, component: component, environment: "production", placement: placement)
+        target.pollInterval = 0.02
+        return Fleet(workspace: workspace, engine: engine, target: target)
+    }
+
+    final class Lines: Sendable {
+        let written = Mutex<[String]>([])
+    }
+
+    /// Runs `stage` in a task, collecting its lines.
+    func run(_ stage: RunPlan.Stage) -> (Task<Result<Void, SlipwayError>, Never>, Lines) {
+        let lines = Lines()
+        let log = StageLog(cancellation: CancellationFlag()) { line in lines.written.withLock { $0.append(line) } }
+        guard case .native(_, let perform) = stage.work else { Issue.record("not native"); fatalError() }
+        let task = Task { () -> Result<Void, SlipwayError> in
+            do throws(SlipwayError) {
+                try await perform(log)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return (task, lines)
+    }
+
+    /// Plays `host`'s agent once: claims its steps and ends each as `state`.
+    func play(_ host: String, in store: any EventStore, _ state: HostStep.State = .done) async throws -> [HostStep] {
+        for _ in 0..<500 {
+            let claimed = try store.claimHostSteps(of: host)
+            if !claimed.isEmpty {
+                for step in claimed { try store.finish(step.finished(state, detail: "played")) }
+                return claimed
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("no step for \(host)")
+        return []
+    }
+
+    @Test func oneByOneSwitchesAskTheNextHostOnlyAfterThePreviousOneSwitched() async throws {
+        let fleet = try await fleet(HostPlacement(hosts: ["web-1", "web-2", "web-3"], switchOrder: .oneByOne))
+        let store = fleet.engine.store
+        let now = Date()
+        try store.add(["web-1", "web-2", "web-3"].map { host in
+            HostStep(runID: "r1", host: host, kind: .prepare, component: "api", environment: "production", version: "v2",
+                     color: .green, requestedAt: now).finished(.done, detail: "ready")
+        })
+        let (task, _) = run(fleet.target.switchStage(runID: "r1", version: "v2", color: nil))
+        for (index, host) in ["web-1", "web-2", "web-3"].enumerated() {
+            let asked = try await play(host, in: store)
+            #expect(asked.map(\.kind) == [.switch])
+            let switches = try store.hostSteps(ofRun: "r1").filter { $0.kind == .switch }
+            #expect(switches.count == index + 1, "only \(host) was asked to switch so far: \(switches.map(\.host))")
+        }
+        try await task.value.get()
+    }
+
+    @Test func aPrepareWithTooFewHealthyHostsStopsTheReadyOnesAndNamesTheOthers() async throws {
+        let fleet = try await fleet(HostPlacement(hosts: ["web-1", "web-2", "web-3"], minHealthy: 2))
+        let store = fleet.engine.store
+        let (task, lines) = run(fleet.target.prepareStage(version: "v2", color: .green, runID: "r1"))
+        _ = try await play("web-1", in: store)
+        _ = try await play("web-2", in: store, .failed)
+        _ = try await play("web-3", in: store, .failed)
+        let aborted = try await play("web-1", in: store)
+        #expect(aborted.map(\.kind) == [.abort], "web-1's prepared slot is stopped")
+        let result = await task.value
+        guard case .failure(let error) = result else { Issue.record("the stage succeeded"); return }
+        #expect(error.message == "1 of 3 hosts healthy, min_healthy is 2: no traffic moved (web-2: played; web-3: played)")
+        #expect(lines.written.withLock { $0 }.contains("web-2: prepare failed: played"))
+    }
+
+    @Test func togetherAsksEveryReadyHostAtOnceAndSkipsTheOnesThatWereNotReady() async throws {
+        let fleet = try await fleet(HostPlacement(hosts: ["web-1", "web-2", "web-3"], minHealthy: 2))
+        let store = fleet.engine.store
+        let now = Date()
+        try store.add([
+            HostStep(runID: "r1", host: "web-1", kind: .prepare, component: "api", environment: "production", version: "v2",
+                     color: .green, requestedAt: now).finished(.done, detail: "ready", color: .blue),
+            HostStep(runID: "r1", host: "web-2", kind: .prepare, component: "api", environment: "production", version: "v2",
+                     color: .green, requestedAt: now).finished(.done, detail: "ready"),
+            HostStep(runID: "r1", host: "web-3", kind: .prepare, component: "api", environment: "production", version: "v2",
+                     color: .green, requestedAt: now).finished(.failed, detail: "host down"),
+        ])
+        let (task, _) = run(fleet.target.switchStage(runID: "r1", version: "v2", color: nil))
+        _ = try await play("web-2", in: store)
+        let switches = try store.hostSteps(ofRun: "r1").filter { $0.kind == .switch }
+        #expect(Set(switches.map(\.host)) == ["web-1", "web-2"], "both ready hosts asked at once, not web-3")
+        #expect(switches.first { $0.host == "web-1" }?.color == .blue, "each host switches to the colour it prepared")
+        _ = try await play("web-1", in: store)
+        try await task.value.get()
+    }
+}
