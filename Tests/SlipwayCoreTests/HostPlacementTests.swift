@@ -22,8 +22,11 @@ struct HostPlacementTests {
                 hosts: [stage-1]
             """)
         let settings = try workspace.component(named: "api").settings
-        #expect(settings.placements["production"] == HostPlacement(hosts: ["web-1", "web-2", "web-3"], minHealthy: 2, switchOrder: .oneByOne))
-        #expect(settings.placements["staging"] == HostPlacement(hosts: ["stage-1"], minHealthy: 1, switchOrder: .together))
+        let production = try #require(settings.placements["production"])
+        #expect(production.hosts == ["web-1", "web-2", "web-3"] && production.minHealthy == 2 && production.switchOrder == .oneByOne)
+        #expect(production.location?.description == "services/api/slipway.yml:5:12")
+        let staging = try #require(settings.placements["staging"])
+        #expect(staging.hosts == ["stage-1"] && staging.minHealthy == 1 && staging.switchOrder == .together)
         #expect(settings.placements["development"] == nil)
     }
 
@@ -39,6 +42,21 @@ struct HostPlacementTests {
         let workspace = try load("  production:\n" + block)
         let problem = try #require(workspace.problems.first { $0.path.contains("api") })
         #expect(problem.error.message.contains(place), "\(problem.error.message)")
+        #expect(problem.error.message.contains(message), "\(problem.error.message)")
+    }
+
+    @Test(arguments: [
+        ("target: aws-ecs\n", "target local with run:"),
+        ("target: local\nrun: exec ./serve\nstrategy: canary\n", "strategy canary is not supported on several hosts"),
+        ("target: local\nrun: exec ./serve\nauto_promote: false\n", "auto_promote: false is not supported on several hosts"),
+    ])
+    func componentsThatCannotBePlacedOnHostsAreSetAsideAtHosts(head: String, message: String) async throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "services/api/slipway.yml": head + "environments:\n  production:\n    hosts: [web-1]\n",
+        ])
+        let engine = try await Engine.open(workspace: workspace.root, state: workspace.statePath, output: { _ in })
+        let problem = try #require(engine.workspace.problems.first { $0.path.contains("api") })
+        #expect(problem.error.message.contains("services/api/slipway.yml:"), "\(problem.error.message)")
         #expect(problem.error.message.contains(message), "\(problem.error.message)")
     }
 }

@@ -197,6 +197,20 @@ extension Engine {
                 workspace.setAside(component, because: error)
             }
         }
+        for component in workspace.components {
+            guard let (environment, placement) = component.settings.placements.min(by: { $0.key < $1.key }) else { continue }
+            let problem: String? = if !LocalDeployment.applies(to: component) {
+                "hosts: places the slots of a component Slipway runs itself (target local with run:); \(component.path) deploys to "
+                    + "'\(component.target)'"
+            } else if component.settings.deployment.strategy == .canary {
+                "strategy canary is not supported on several hosts yet (hosts: in \(environment)); deploy blue/green"
+            } else if !component.settings.autoPromote {
+                "auto_promote: false is not supported on several hosts yet (hosts: in \(environment))"
+            } else {
+                nil
+            }
+            if let problem { workspace.setAside(component, because: placement.location?.error(problem) ?? .usage(problem)) }
+        }
         for component in workspace.components where component.settings.deployment.strategy == .canary {
             if PagesTarget.applies(to: component) {
                 workspace.setAside(component, because: PagesTarget.refuseCanary(component))

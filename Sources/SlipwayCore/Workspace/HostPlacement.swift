@@ -14,11 +14,14 @@ public struct HostPlacement: Sendable, Equatable {
     public var hosts: [String]
     public var minHealthy: Int
     public var switchOrder: SwitchOrder
+    /// Where `hosts:` was set, so a component that cannot be placed is named at that place.
+    public var location: ConfigLocation?
 
-    public init(hosts: [String], minHealthy: Int? = nil, switchOrder: SwitchOrder = .together) {
+    public init(hosts: [String], minHealthy: Int? = nil, switchOrder: SwitchOrder = .together, location: ConfigLocation? = nil) {
         self.hosts = hosts
         self.minHealthy = minHealthy ?? hosts.count
         self.switchOrder = switchOrder
+        self.location = location
     }
 
     static let keys = ["hosts", "min_healthy", "host_switch"]
@@ -41,7 +44,7 @@ public struct HostPlacement: Sendable, Equatable {
         if let twice = hosts.first(where: { name in hosts.filter { $0 == name }.count > 1 }) {
             throw hostsNode.location.error("host '\(twice)' is named twice in hosts")
         }
-        var placement = HostPlacement(hosts: hosts)
+        var placement = HostPlacement(hosts: hosts, location: hostsNode.location)
         if let node = fields["min_healthy"] { placement.minHealthy = try node.int("min_healthy", in: 1...hosts.count) }
         if let node = fields["host_switch"] {
             let text = try node.string("host_switch")
