@@ -106,8 +106,7 @@ struct SlipwayProcess {
         return leftovers
     }
 
-    /// What runs with `root` in its command line or working folder, or `socketStem` in its command line.
-    static func processes(under root: String, socketStem: String) -> String {
+    private static func processes(under root: String, socketStem: String) -> String {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return names.compactMap(Int32.init).filter { pid in
             guard DetachedProcess.isRunning(pid) else { return false }
