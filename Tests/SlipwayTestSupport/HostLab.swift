@@ -1,4 +1,5 @@
 import Foundation
+import SlipwayCore
 import Testing
 
 /// Several hosts on one machine, for the tests of a fleet: each host is a network namespace of
@@ -129,7 +130,7 @@ public final class HostLab: @unchecked Sendable {
     }
 
     private func hostEnvironment(_ host: Host, _ environment: [String: String]?) -> [String: String] {
-        (environment ?? ProcessInfo.processInfo.environment).merging(["SLIPWAY_HOST": host.name]) { _, new in new }
+        (environment ?? ProcessInfo.processInfo.environment).merging([ProcessIdentity.hostVariable: host.name]) { _, new in new }
     }
 
     // MARK: Teardown
