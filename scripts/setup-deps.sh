@@ -38,6 +38,8 @@ if [ "$goal" = test ]; then
     need_command gcc gcc
     need_command lcov lcov
     need_command gcovr gcovr
+    # HostLabTests make network namespaces with ip (in /usr/sbin, which a user's PATH may lack).
+    command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
     # The migration tests start throwaway PostgreSQL clusters with initdb and pg_ctl.
     if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
         missing+=(postgresql)

@@ -1,48 +1,11 @@
 import Foundation
 import SlipwayCore
 import SlipwayTestSupport
-import Synchronization
 import Testing
 
 /// The zero-downtime proof: a bounded load loop through the router while traffic is switched,
 /// releases are deployed and the agent is killed.
 @Suite(.serialized) struct ZeroDowntimeTests {
-    struct Answer {
-        var sentAt: Date
-        var status: Int?
-        var color: String?
-    }
-
-    /// Sends GETs one after another until stopped (at most 60 s or 20,000 requests).
-    final class LoadLoop: @unchecked Sendable {
-        private let stopped = Atomic<Bool>(false)
-        private let lock = NSLock()
-        private var answers: [Answer] = []
-        private var thread: Thread?
-
-        func start(port: Int) {
-            let thread = Thread { [self] in
-                let deadline = Date().addingTimeInterval(60)
-                var count = 0
-                while !stopped.load(ordering: .relaxed), Date() < deadline, count < 20_000 {
-                    let sentAt = Date()
-                    let response = httpGet(port, "/", timeout: 5)
-                    let color = response?.body.split(separator: " ").last.map { String($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-                    lock.withLock { answers.append(Answer(sentAt: sentAt, status: response?.status, color: color)) }
-                    count += 1
-                }
-            }
-            self.thread = thread
-            thread.start()
-        }
-
-        func stop() -> [Answer] {
-            stopped.store(true, ordering: .relaxed)
-            while thread?.isFinished == false { usleep(10_000) }
-            return lock.withLock { answers }
-        }
-    }
-
     @Test func switchesDeploysAndAKilledAgentDropNoRequest() throws {
         let workspace = try LocalServiceWorkspace.create(settings: "")
         let slipway = SlipwayProcess(workspace)

@@ -187,32 +187,10 @@ public final class PostgresCluster: Sendable {
         return output.text
     }
 
-    /// Runs a program to its end, its output in a temporary file. posix_spawn and a waitpid on
-    /// that one child, because Foundation's Process can miss an exit once swift-subprocess (which
-    /// the engine uses) has installed its SIGCHLD handler in the same test process, and a pipe
-    /// could be held open by the server the program starts.
+    /// Runs a program to its end, its output and errors together (see `ChildProgram`).
     static func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: Int32, text: String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("slipway-pg-\(UUID().uuidString).log")
-        defer { try? FileManager.default.removeItem(at: log) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            throw ExternalTool.Missing(description: "cannot start \(path): \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        // WIFEXITED / WEXITSTATUS, which Swift does not import.
-        let code = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return (code, text)
+        let result = try ChildProgram.run(path, arguments)
+        return (result.status, result.output)
     }
 }
 
