@@ -62,6 +62,7 @@ enum PostgresStoreSchema {
             """,
         ], fill: { connection, logger in try await PostgresEventStore.fillStoredProjection(on: connection, logger: logger) }),
         operations,
+        hosts,
     ]
 
     static var latest: Int { versions.last?.number ?? 0 }
