@@ -134,6 +134,7 @@ struct HostStoreMatrixTests {
     /// and processes already named their host, and a route and a probe take the router's.
     @Test func theEmbeddedStoresUpgradeKeepsEveryRowWithItsHost() throws {
         let folder = try TemporaryWorkspace()
+        try FileManager.default.createDirectory(at: folder.statePath.deletingLastPathComponent(), withIntermediateDirectories: true)
         let queue = try DatabaseQueue(path: folder.statePath.path)
         try StoreSchema.migrator.migrate(queue, upTo: "v11-request-executor-host")
         try queue.write { db in
