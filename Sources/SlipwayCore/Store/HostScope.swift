@@ -14,12 +14,4 @@ public enum HostScope: Sendable, Equatable {
         case .host(let name): name
         }
     }
-
-    /// Whether a record of `host` is in the scope.
-    public func covers(_ host: String) -> Bool {
-        switch self {
-        case .everyHost: true
-        case .host(let name): name == host
-        }
-    }
 }
