@@ -267,7 +267,7 @@ public actor Agent {
                 if record.identity.isAlive(lastHeartbeat: .distantPast) { await stopProcess(record.pid, grace: 5) }
                 try store.deleteProcess(role: record.role)
             }
-            try store.recordHeartbeat(of: hostRecord.stopped(at: Date()))
+            try? store.recordHeartbeat(of: hostRecord.stopped(at: Date()))
             return .stopping
         }
     }
@@ -560,8 +560,8 @@ public actor Agent {
         }
     }
 
-    /// Says in the store's registry that this host's agent is up at `now`; a store that refuses
-    /// it is said once by the supervision pass.
+    /// Says in the store's registry that this host's agent is up at `now`; one that fails is
+    /// tried again a heartbeat later (the registry only informs: nothing waits on it).
     private func recordHeartbeat(now: Date) {
         lastHeartbeat = now
         try? store.recordHeartbeat(of: hostRecord.seen(at: now))

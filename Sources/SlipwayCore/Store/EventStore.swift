@@ -93,14 +93,14 @@ public protocol EventStore: AnyObject, Sendable {
     func deleteProcess(role: String, on host: String) throws(SlipwayError)
     func save(_ probe: LiveProbe) throws(SlipwayError)
     func liveProbes(on hosts: HostScope) throws(SlipwayError) -> [LiveProbe]
+    func save(_ reading: PlatformReading) throws(SlipwayError)
+    func platformReadings() throws(SlipwayError) -> [PlatformReading]
 
     // MARK: Hosts
     /// Records that `host`'s agent is up now (or, with `stoppedAt`, that it stopped), replacing its row.
     func recordHeartbeat(of host: HostRecord) throws(SlipwayError)
     /// Every host whose agent ever recorded a heartbeat, by name.
     func hosts() throws(SlipwayError) -> [HostRecord]
-    func save(_ reading: PlatformReading) throws(SlipwayError)
-    func platformReadings() throws(SlipwayError) -> [PlatformReading]
 
     // MARK: Canaries
     func canaries() throws(SlipwayError) -> [CanaryRecord]
