@@ -10,6 +10,15 @@ public struct HostSummary: Sendable, Equatable, Encodable {
         case stopped
         /// Its agent was not seen for `HostRecord.staleAfter`, or never recorded a heartbeat.
         case down
+
+        init(of record: HostRecord?, at now: Date) {
+            guard let record else { self = .down; return }
+            if record.isUp(at: now) {
+                self = .up
+            } else {
+                self = record.stoppedAt == nil ? .down : .stopped
+            }
+        }
     }
 
     public var host: String
@@ -29,9 +38,8 @@ public struct HostSummary: Sendable, Equatable, Encodable {
         let names = Set(hosts.map(\.host) + routes.map(\.hostName) + slots.map(\.host)).sorted()
         return names.map { name in
             let record = hosts.first { $0.host == name }
-            let state: State = if let record { record.isUp(at: now) ? .up : record.stoppedAt == nil ? .down : .stopped } else { .down }
             return HostSummary(
-                host: name, state: state, lastSeen: record?.lastSeen, version: record?.version,
+                host: name, state: State(of: record, at: now), lastSeen: record?.lastSeen, version: record?.version,
                 routes: routes.filter { $0.hostName == name },
                 slots: slots.filter { $0.host == name && $0.state == .running })
         }
