@@ -33,6 +33,11 @@ public actor Agent {
     /// component's figures from the platform.
     let idleExit: TimeInterval = 30
     private var lastOrphanScan = Date.distantPast
+    /// This host in the store's registry, as the agent started; each heartbeat records it seen again.
+    private let hostRecord = HostRecord.agent(startedAt: Date())
+    private var lastHeartbeat = Date.distantPast
+    /// Seconds between two heartbeats of the host: well within `HostRecord.staleAfter`.
+    private let heartbeatInterval: TimeInterval = 5
     private let makeRouter: @Sendable (String) throws -> any RouterLink
     /// How long requests in flight on a colour that lost its traffic may take, as the router's.
     let drainTimeout: TimeInterval = 30
@@ -92,6 +97,7 @@ public actor Agent {
             answer: { [self] request in await answer(request) },
             answered: { [self] response in exitIfDone(after: response) })
         try store.save(ProcessRecord(role: "agent", identity: .current, socket: socketPath))
+        recordHeartbeat(now: Date())
         await serially {
             await stopUnrecordedSlots()
             startParkedSlots()
@@ -219,7 +225,7 @@ public actor Agent {
         case .handOver:
             stopping.store(true, ordering: .relaxed)
             return .handedOver(records: AgentRecords(
-                routes: try store.routes(), slots: try store.slots(), router: try store.process(role: "router")))
+                routes: try store.routes(on: .thisHost), slots: try store.slots(on: .thisHost), router: try store.process(role: "router")))
         case .status:
             return .status(try await status(buckets: false))
         case .metrics:
@@ -245,8 +251,8 @@ public actor Agent {
             stopping.store(true, ordering: .relaxed)
             // The colours with traffic are parked: the next agent starts them again, so
             // `agent stop` then `agent start` gives the fleet back as it was.
-            let routes = try store.routes()
-            for slot in try store.slots() where slot.state == .running {
+            let routes = try store.routes(on: .thisHost)
+            for slot in try store.slots(on: .thisHost) where slot.state == .running {
                 guard let color = SlotColor(rawValue: slot.color) else { continue }
                 let route = routes.first { $0.component == slot.component && $0.environment == slot.environment }
                 let weight = color == .green ? route?.greenWeight ?? 0 : 100 - (route?.greenWeight ?? 0)
@@ -259,10 +265,11 @@ public actor Agent {
             try store.deleteProcess(role: "router")
             // The platform stand-ins (the cloud demo's moto and Cloudflare stand-in) serve this fleet and keep
             // nothing once stopped: they end with it.
-            for record in try store.processes() where record.isStandIn {
+            for record in try store.processes(on: .thisHost) where record.isStandIn {
                 if record.identity.isAlive(lastHeartbeat: .distantPast) { await stopProcess(record.pid, grace: 5) }
                 try store.deleteProcess(role: record.role)
             }
+            try? store.recordHeartbeat(of: hostRecord.stopped(at: Date()))
             return .stopping
         }
     }
@@ -274,18 +281,18 @@ public actor Agent {
     /// Slots and routes; `buckets` adds each colour's latency histogram, which only interval
     /// analysis (the canary) needs.
     private func status(buckets: Bool) async throws -> AgentResponse.Status {
-        let slots = try store.slots().map { stored in
+        let slots = try store.slots(on: .thisHost).map { stored in
             var slot = stored
             if stored.state != .running { slot.retireAt = nil }
             if stored.state == .running && !DetachedProcess.isRunning(stored.pid) { slot.state = .crashed }
             return slot
         }
         var routes: [AgentResponse.Route] = []
-        for route in try store.routes() {
+        for route in try store.routes(on: .thisHost) {
             let name = "\(route.component)/\(route.environment)"
             let counts = try? await router?.counts(name)
             routes.append(AgentResponse.Route(
-                component: route.component, environment: route.environment, url: "http://\(route.host):\(route.port)",
+                component: route.component, environment: route.environment, url: route.url,
                 liveColor: route.liveColor, weights: ["blue": 100 - route.greenWeight, "green": route.greenWeight],
                 counts: counts?.mapValues { counts in
                     var counts = counts
@@ -345,7 +352,7 @@ public actor Agent {
     func stopSlot(
         component: String, environment: String, color: SlotColor, reason: String? = nil, as state: SlotState = .stopped
     ) async throws {
-        guard var slot = try store.slots().first(where: {
+        guard var slot = try store.slots(on: .thisHost).first(where: {
             $0.component == component && $0.environment == environment && $0.color == color.rawValue
         }), slot.state == .running else { return }
         // Recorded first: an agent killed in between leaves a process that is not recorded as
@@ -357,12 +364,12 @@ public actor Agent {
             details: EventDetails(version: slot.version, color: color.rawValue, reason: reason)))
         crash(at: "stop-slot-after-record")
         await stopProcess(slot.pid, orphanedReleaseOf: slot.logPath)
-        let route = try store.routes().first { $0.component == component && $0.environment == environment }
+        let route = try store.routes(on: .thisHost).first { $0.component == component && $0.environment == environment }
         if route?.liveColor != color.rawValue { try? await router?.setUpstream("\(component)/\(environment)", color: color, port: nil) }
     }
 
     private func ensureRoute(component: String, environment: String, port requested: Int?, host requestedHost: String?) async throws -> Int {
-        let existing = try store.routes().first { $0.component == component && $0.environment == environment }
+        let existing = try store.routes(on: .thisHost).first { $0.component == component && $0.environment == environment }
         let port = existing?.port ?? requested ?? 0
         let host = requestedHost ?? existing?.host ?? "127.0.0.1"
         guard let router else { throw SlipwayError(.target(.routerNotRunning)) }
@@ -373,7 +380,7 @@ public actor Agent {
             var moved = existing
             moved.host = host
             moved.port = try await router.ensureRoute(name, host: host, port: existing.port)
-            for slot in try store.slots() where slot.component == component && slot.environment == environment && slot.state == .running {
+            for slot in try store.slots(on: .thisHost) where slot.component == component && slot.environment == environment && slot.state == .running {
                 guard let color = SlotColor(rawValue: slot.color) else { continue }
                 try await router.setUpstream(name, color: color, port: slot.port)
             }
@@ -403,13 +410,13 @@ public actor Agent {
 
     func switchTraffic(component: String, environment: String, color: SlotColor, greenWeight: Int?, keepWarm: Double) async throws {
         guard let router else { throw SlipwayError(.target(.routerNotRunning)) }
-        let slots = try store.slots().filter {
+        let slots = try store.slots(on: .thisHost).filter {
             $0.component == component && $0.environment == environment && $0.state == .running
         }
         guard let target = slots.first(where: { $0.color == color.rawValue }), DetachedProcess.isRunning(target.pid) else {
             throw SlipwayError(.target(.slotNotRunning(component: component, color: color, environment: environment, toSwitchTo: true)))
         }
-        guard var route = try store.routes().first(where: { $0.component == component && $0.environment == environment }) else {
+        guard var route = try store.routes(on: .thisHost).first(where: { $0.component == component && $0.environment == environment }) else {
             throw SlipwayError.failure("\(component) has no route in \(environment) yet")
         }
         let name = "\(component)/\(environment)"
@@ -461,7 +468,7 @@ public actor Agent {
 
     private func metricsText() async -> String {
         var colors: [PrometheusExposition.ColorSample] = []
-        for route in (try? store.routes()) ?? [] {
+        for route in (try? store.routes(on: .thisHost)) ?? [] {
             guard let counts = try? await router?.counts("\(route.component)/\(route.environment)") else { continue }
             for (color, counts) in counts.sorted(by: { $0.key < $1.key }) {
                 colors.append(.init(component: route.component, environment: route.environment, color: color, counts: counts))
@@ -475,8 +482,8 @@ public actor Agent {
     // MARK: Supervision
 
     private func exitWhenIdle(now: Date) async {
-        let idle = !runs.isBusy && !platformMetrics.hasSubjects && (try? store.routes().isEmpty) == true
-            && (try? store.slots().contains { $0.state == .running }) == false
+        let idle = !runs.isBusy && !platformMetrics.hasSubjects && (try? store.routes(on: .thisHost).isEmpty) == true
+            && (try? store.slots(on: .thisHost).contains { $0.state == .running }) == false
             && (try? store.orphanedRequests().isEmpty) == true
         guard idle else {
             idleSince = nil
@@ -490,13 +497,14 @@ public actor Agent {
         if let record = try? store.process(role: "router") { await stopProcess(record.pid, grace: 5) }
         try? store.deleteProcess(role: "router")
         try? store.deleteProcess(role: "agent")
+        try? store.recordHeartbeat(of: hostRecord.stopped(at: now))
         unlink(socketPath)
         exit(0)
     }
 
     /// Starts again the slots that had traffic when the last agent was stopped.
     private func startParkedSlots() {
-        guard let slots = try? store.slots() else { return }
+        guard let slots = try? store.slots(on: .thisHost) else { return }
         for var slot in slots where slot.state == .parked {
             do {
                 try launch(&slot)
@@ -514,7 +522,7 @@ public actor Agent {
     /// Stops slot processes that no record says should run: left by an agent killed between
     /// starting a slot and recording it, or between recording a stop and stopping it.
     private func stopUnrecordedSlots() async {
-        guard let slots = try? store.slots() else { return }
+        guard let slots = try? store.slots(on: .thisHost) else { return }
         let logs = root.appendingPathComponent(".slipway/logs").path
         for (pid, log) in SlotProcess.processes(loggingUnder: logs) {
             let record = slots.first { $0.logPath == log }
@@ -534,7 +542,7 @@ public actor Agent {
     /// Stops the slots whose `keep_warm` has passed, once the router has no request of theirs in
     /// flight (or the drain timeout has passed too).
     private func retireWarmSlots(_ slots: [SlotRecord], now: Date) async {
-        guard let routes = try? store.routes() else { return }
+        guard let routes = try? store.routes(on: .thisHost) else { return }
         for var slot in slots where slot.state == .running {
             guard let retireAt = slot.retireAt, retireAt <= now, let color = SlotColor(rawValue: slot.color) else { continue }
             let route = routes.first { $0.component == slot.component && $0.environment == slot.environment }
@@ -552,6 +560,13 @@ public actor Agent {
             try? await stopSlot(component: slot.component, environment: slot.environment, color: color,
                           reason: "kept warm until \(ISO8601DateFormatter().string(from: retireAt)); no traffic since")
         }
+    }
+
+    /// Says in the store's registry that this host's agent is up at `now`; one that fails is
+    /// tried again a heartbeat later (the registry only informs: nothing waits on it).
+    private func recordHeartbeat(now: Date) {
+        lastHeartbeat = now
+        try? store.recordHeartbeat(of: hostRecord.seen(at: now))
     }
 
     private func adoptOrStartRouter() async {
@@ -597,8 +612,8 @@ public actor Agent {
 
     /// A new router process knows nothing: give it every stored route, upstream and split.
     private func restoreRoutes(_ link: any RouterLink) async throws {
-        let slots = try store.slots().filter { $0.state == .running }
-        for route in try store.routes() {
+        let slots = try store.slots(on: .thisHost).filter { $0.state == .running }
+        for route in try store.routes(on: .thisHost) {
             let name = "\(route.component)/\(route.environment)"
             _ = try await link.ensureRoute(name, host: route.host, port: route.port)
             for slot in slots where slot.component == route.component && slot.environment == route.environment {
@@ -618,6 +633,7 @@ public actor Agent {
             toldStoreProblem = true
         }
         let now = Date()
+        if now.timeIntervalSince(lastHeartbeat) >= heartbeatInterval { recordHeartbeat(now: now) }
         if now.timeIntervalSince(lastOrphanScan) > 2 {
             lastOrphanScan = now
             try? store.expireOverdueApprovals(now: now)
@@ -626,11 +642,11 @@ public actor Agent {
         await exitWhenIdle(now: now)
         let routerAnswers = await router?.ping() ?? false
         if !routerAnswers { await adoptOrStartRouter() }
-        guard let warm = try? store.slots() else { return }
+        guard let warm = try? store.slots(on: .thisHost) else { return }
         await retireWarmSlots(warm, now: now)
         await abortOrphanedCanaries(now: now)
         // Read again: a slot just retired or aborted is stopped, not crashed, and must not be restarted.
-        guard let slots = try? store.slots() else { return }
+        guard let slots = try? store.slots(on: .thisHost) else { return }
         for var slot in slots where slot.state == .running {
             let key = "\(slot.component)/\(slot.environment)/\(slot.color)"
             if DetachedProcess.isRunning(slot.pid) {

@@ -34,7 +34,7 @@ final class EventLagScraper: @unchecked Sendable {
     }
 
     func scrape(now: Date) async {
-        guard let workspace = try? Workspace.load(at: root), let routes = try? store.routes(), let slots = try? store.slots()
+        guard let workspace = try? Workspace.load(at: root), let routes = try? store.routes(on: .thisHost), let slots = try? store.slots(on: .thisHost)
         else { return }
         let declaring = routes.compactMap { route -> (RouteRecord, EventLagSettings)? in
             let settings = workspace.components.first { $0.name == route.component }?.settings.slo.eventLag

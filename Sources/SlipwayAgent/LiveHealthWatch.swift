@@ -37,7 +37,7 @@ final class LiveHealthWatch: @unchecked Sendable {
         if workspace.map({ now.timeIntervalSince($0.loaded) > 10 }) ?? true, let loaded = try? Workspace.load(at: root) {
             workspace = (now, loaded)
         }
-        guard let workspace = workspace?.value, let routes = try? store.routes(), let slots = try? store.slots() else { return }
+        guard let workspace = workspace?.value, let routes = try? store.routes(on: .thisHost), let slots = try? store.slots(on: .thisHost) else { return }
         var states: [Projection.Key: DeploymentState]?
         for route in routes {
             guard let live = route.liveColor,

@@ -17,7 +17,7 @@ actor SLICollector {
     }
 
     func collect(from router: any RouterLink, now: Date = Date()) async {
-        guard let routes = try? store.routes() else { return }
+        guard let routes = try? store.routes(on: .thisHost) else { return }
         // Objectives come from the workspace's settings; a broken file leaves the seed's defaults.
         let workspace = try? Workspace.load(at: root)
         let minute = SLIMinute.number(of: now)

@@ -15,7 +15,7 @@ struct SlipwayCommand: AsyncParsableCommand {
             failed, 2 usage or configuration error.
             """,
         subcommands: [
-            ConsoleCommand.self, ListApps.self, ListServices.self, Status.self, TestApp.self, TestService.self,
+            ConsoleCommand.self, ListApps.self, ListServices.self, Status.self, Hosts.self, TestApp.self, TestService.self,
             TestAll.self, DeployApp.self, DeployService.self, DeployAll.self, HealthCheckAll.self, SetupEnv.self,
             Releases.self, Diff.self, Drift.self, Rollback.self, Runs.self, Cancel.self, Events.self, ConfigCommand.self,
             StoreCommand.self, Demo.self, VersionCommand.self, Switch.self, Logs.self, AgentCommand.self,

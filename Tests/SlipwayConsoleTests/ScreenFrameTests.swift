@@ -70,6 +70,21 @@ import Testing
         #expect(frame.line(containing: "staging      green  3f9a2c1b7d4e")?.text.contains("running, live, healthy") == true)
     }
 
+    @Test func theComponentScreenSaysEachSlotsHostOnlyWhenSlotsRunOnSeveralHosts() throws {
+        let wide = TerminalSize(rows: 60, columns: 200)
+        let one = Console.render(RichFixtures.on(.component, RichFixtures.state(size: wide)))
+        #expect(!one.text.contains(" on build-1"), "one host: as before")
+
+        var state = RichFixtures.state(size: wide)
+        var elsewhere = RichFixtures.slot("staging", "green", "3f9a2c1b7d4e")
+        elsewhere.host = "build-2"
+        state.snapshot.slots.append(elsewhere)
+        let frame = Console.render(RichFixtures.on(.component, state))
+        let greens = frame.lines.filter { $0.hasPrefix("staging      green  3f9a2c1b7d4e") }
+        #expect(greens.count == 2, "\(frame.text)")
+        #expect(greens.first?.contains("restarts 0  on build-1") == true && greens.last?.contains("restarts 0  on build-2") == true, "\(frame.text)")
+    }
+
     @Test func theHealthScreenShowsADashForFiguresItDoesNotHave() throws {
         let frame = Console.render(RichFixtures.on(.health, RichFixtures.state(size: TerminalSize(rows: 24, columns: 120))))
         let billing = try #require(frame.lines.first { $0.hasPrefix("billing") && $0.contains("staging") })

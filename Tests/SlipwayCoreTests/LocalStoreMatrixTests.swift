@@ -68,14 +68,15 @@ struct LocalStoreMatrixTests {
         let moto = ProcessRecord(role: ProcessRecord.standInRole("moto"), identity: ProcessIdentity(host: "build-1", pid: 400, startTime: "4"), socket: "")
         for process in [router, agent, moto] { try store.save(process) }
         #expect(try other.processes() == [agent, router, moto])
-        #expect(try other.process(role: "agent") == agent)
-        #expect(try other.process(role: "nobody") == nil)
+        #expect(try other.process(role: "agent", on: "build-1") == agent)
+        #expect(try other.process(role: "nobody", on: "build-1") == nil)
 
-        let restarted = ProcessRecord(role: "agent", identity: ProcessIdentity(host: "build-2", pid: 201, startTime: "9"), socket: "/tmp/b.sock")
+        // Keyed by host and role: an agent of another host would be a row of its own (HostStoreMatrixTests).
+        let restarted = ProcessRecord(role: "agent", identity: ProcessIdentity(host: "build-1", pid: 201, startTime: "9"), socket: "/tmp/b.sock")
         try other.save(restarted)
-        #expect(try store.process(role: "agent") == restarted)
-        try store.deleteProcess(role: "router")
-        try store.deleteProcess(role: "nobody")
+        #expect(try store.process(role: "agent", on: "build-1") == restarted)
+        try store.deleteProcess(role: "router", on: "build-1")
+        try store.deleteProcess(role: "nobody", on: "build-1")
         #expect(try other.processes() == [restarted, moto])
     }
 

@@ -53,6 +53,31 @@ import Testing
         #expect(past.first { $0.component == "accounts" && $0.environment == "staging" }?.liveVersion == "v1")
     }
 
+    /// With routes and probes of several hosts, a row's URL is this host's router's and its
+    /// health the newest probe's, whichever host made it.
+    @Test func aRowTakesThisHostsRouteAndTheNewestProbeOfAnyHost() async throws {
+        let workspace = try TemporaryWorkspace()
+        let engine = try await engine(workspace)
+        try deploy(engine.store, "accounts", "v1", color: "blue", at: Self.start)
+        try engine.store.append(NewEvent(
+            .healthChecked, component: "accounts", environment: "staging", details: EventDetails(healthy: true), time: Self.start))
+        let elsewhere = ProcessIdentity.hostName + "-other"
+        let routes = [
+            RouteRecord(component: "accounts", environment: "staging", host: "10.0.0.2", port: 9000, liveColor: "blue", greenWeight: 0,
+                        hostName: elsewhere),
+            RouteRecord(component: "accounts", environment: "staging", host: "127.0.0.1", port: 8080, liveColor: "blue", greenWeight: 0),
+        ]
+        let probes = [
+            LiveProbe(component: "accounts", environment: "staging", checkedAt: Self.start - 1, healthy: true),
+            LiveProbe(component: "accounts", environment: "staging", checkedAt: Self.start + 1, healthy: true, host: elsewhere),
+        ]
+        let rows = FleetRow.rows(
+            workspace: engine.workspace, projection: try engine.store.projection(), routes: routes, probes: probes, now: Self.start + 2)
+        let staging = try #require(rows.first { $0.component == "accounts" && $0.environment == "staging" })
+        #expect(staging.url == "http://127.0.0.1:8080")
+        #expect(staging.healthCheckedAt == Self.start + 1)
+    }
+
     @Test func aSnapshotReadsTheProjectionOnceAndNoneWhenGivenOne() async throws {
         let workspace = try TemporaryWorkspace()
         let engine = try await engine(workspace)

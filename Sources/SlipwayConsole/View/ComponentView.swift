@@ -41,7 +41,7 @@ struct ComponentView {
         frame.put("SLOTS", row: row, column: 0, style: .bold)
         row += 1
         for deployment in rows {
-            for slot in state.snapshot.slots(deployment.component, deployment.environment).sorted(by: { $0.color < $1.color }) {
+            for slot in state.snapshot.slots(deployment.component, deployment.environment).sorted(by: { ($0.color, $0.host) < ($1.color, $1.host) }) {
                 guard row < bottom else { return }
                 drawSlot(slot, live: deployment.liveColor == slot.color ? deployment.health : nil, into: &frame, row: row)
                 row += 1
@@ -187,13 +187,18 @@ struct ComponentView {
             // A stopped slot's start time says nothing about how long it has been down.
             let since = stoppedAt(slot).map { " since \(TimeText.stamp($0))" } ?? ""
             x = frame.put("\(slot.state.rawValue)\(since)", row: row, column: x, width: 46, style: .dim)
-            frame.put("restarts \(slot.restarts)", row: row, column: x, style: .dim)
+            frame.put("restarts \(slot.restarts)\(hostText(of: slot))", row: row, column: x, style: .dim)
             return
         }
         let role = health.map { "live, \($0.rawValue)" } ?? (waiting ? "idle, waiting for switch" : "idle")
         x = frame.put("\(slot.state), \(role)", row: row, column: x, width: waiting ? 35 : 24)
         x = frame.put("since \(TimeText.stamp(slot.startedAt))", row: row, column: x, width: 22)
-        frame.put("restarts \(slot.restarts)", row: row, column: x, style: .dim)
+        frame.put("restarts \(slot.restarts)\(hostText(of: slot))", row: row, column: x, style: .dim)
+    }
+
+    /// `  on web-1` when the fleet's slots run on more than one host; nothing on one host.
+    private func hostText(of slot: SlotRecord) -> String {
+        Set(state.snapshot.slots.map(\.host)).count > 1 ? "  on \(slot.host)" : ""
     }
 
     /// When `slot` last stopped or crashed, from the recent events (nil when that is older than them).

@@ -122,7 +122,7 @@ public struct DemoWorkspace: Sendable {
     private func reuse() async throws(SlipwayError) -> Bool {
         let engine = try await reopen()
         let client = AgentClient(workspace: engine.workspace.root, statePath: engine.statePath)
-        let standIns = try engine.store.processes().filter { $0.isStandIn && $0.identity.isAlive(lastHeartbeat: .distantPast) }
+        let standIns = try engine.store.processes(on: .thisHost).filter { $0.isStandIn && $0.identity.isAlive(lastHeartbeat: .distantPast) }
         let variables = try? String(contentsOf: directory.appendingPathComponent(DemoCloud.variablesFile), encoding: .utf8)
         if cloud != nil, standIns.count < 2 || variables == nil {
             output("the demo in \(directory.path) has no cloud stand-ins running (they keep nothing once stopped): making it again")

@@ -103,8 +103,9 @@ public struct FleetRow: Sendable, Equatable, Codable {
     }
 
     /// Rows for every component and environment, in workspace then environment order.
-    /// `routes` give local components their router's address as the URL; `probes` are the agent's
-    /// latest probes, and `agentIsAlive` whether it still probes.
+    /// `routes` give local components their router's address as the URL (this host's router's when
+    /// it has one); `probes` are the agents' latest probes (the newest counts), and `agentIsAlive`
+    /// whether an agent still probes.
     public static func rows(
         workspace: Workspace, projection: Projection, routes: [RouteRecord] = [], probes: [LiveProbe] = [],
         agentIsAlive: Bool = true, now: Date = Date()
@@ -112,8 +113,10 @@ public struct FleetRow: Sendable, Equatable, Codable {
         workspace.components.flatMap { component in
             workspace.config.environments.map { environment in
                 let state = projection.states[.init(component: component.name, environment: environment.name)]
-                let route = routes.first { $0.component == component.name && $0.environment == environment.name }
-                let probe = probes.first { $0.component == component.name && $0.environment == environment.name }
+                let ofRow = routes.filter { $0.component == component.name && $0.environment == environment.name }
+                let route = ofRow.first { $0.hostName == ProcessIdentity.hostName } ?? ofRow.first
+                let probe = probes.filter { $0.component == component.name && $0.environment == environment.name }
+                    .max { $0.checkedAt < $1.checkedAt }
                 let (health, checkedAt) = Self.health(
                     of: state, probedBy: route == nil ? nil : (probe, agentIsAlive), interval: component.settings.health.interval,
                     now: now)
@@ -121,7 +124,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
                     component: component.name, kind: component.kind, environment: environment.name,
                     technology: component.technology, target: component.target, liveVersion: state?.liveVersion,
                     liveColor: state?.liveColor, health: health, healthCheckedAt: checkedAt,
-                    url: component.settings.urls[environment.name] ?? route.map { "http://\($0.host):\($0.port)" },
+                    url: component.settings.urls[environment.name] ?? route?.url,
                     runningRun: state?.runsInProgress.first { $0.kind == .deploy || $0.kind == .rollback }?.runID,
                     lastOutcome: state?.lastDeploy?.outcome, ready: state?.ready)
             }

@@ -82,19 +82,25 @@ public protocol EventStore: AnyObject, Sendable {
     func gatesPassed(component: String, version: String) throws(SlipwayError) -> Bool?
     func gateChecks(component: String, version: String) throws(SlipwayError) -> [GateCheckRecord]?
 
-    // MARK: Local slots, routes, processes and live health
-    func slots() throws(SlipwayError) -> [SlotRecord]
+    // MARK: Local slots, routes, processes and live health, each host's own
+    func slots(on hosts: HostScope) throws(SlipwayError) -> [SlotRecord]
     func save(_ slot: SlotRecord, event: NewEvent?) throws(SlipwayError)
-    func routes() throws(SlipwayError) -> [RouteRecord]
+    func routes(on hosts: HostScope) throws(SlipwayError) -> [RouteRecord]
     func save(_ route: RouteRecord, event: NewEvent?) throws(SlipwayError)
-    func process(role: String) throws(SlipwayError) -> ProcessRecord?
-    func processes() throws(SlipwayError) -> [ProcessRecord]
+    func process(role: String, on host: String) throws(SlipwayError) -> ProcessRecord?
+    func processes(on hosts: HostScope) throws(SlipwayError) -> [ProcessRecord]
     func save(_ process: ProcessRecord) throws(SlipwayError)
-    func deleteProcess(role: String) throws(SlipwayError)
+    func deleteProcess(role: String, on host: String) throws(SlipwayError)
     func save(_ probe: LiveProbe) throws(SlipwayError)
-    func liveProbes() throws(SlipwayError) -> [LiveProbe]
+    func liveProbes(on hosts: HostScope) throws(SlipwayError) -> [LiveProbe]
     func save(_ reading: PlatformReading) throws(SlipwayError)
     func platformReadings() throws(SlipwayError) -> [PlatformReading]
+
+    // MARK: Hosts
+    /// Records that `host`'s agent is up now (or, with `stoppedAt`, that it stopped), replacing its row.
+    func recordHeartbeat(of host: HostRecord) throws(SlipwayError)
+    /// Every host whose agent ever recorded a heartbeat, by name.
+    func hosts() throws(SlipwayError) -> [HostRecord]
 
     // MARK: Hosts' steps of a deploy to several hosts
     func add(_ steps: [HostStep]) throws(SlipwayError)
@@ -184,6 +190,19 @@ extension EventStore {
         try finish(requestID: id, refusal: nil)
     }
 
+    /// Every host's slots, for status and the console.
+    public func slots() throws(SlipwayError) -> [SlotRecord] { try slots(on: .everyHost) }
+    /// Every host's routes, for status and the console.
+    public func routes() throws(SlipwayError) -> [RouteRecord] { try routes(on: .everyHost) }
+    /// Every host's long-lived processes.
+    public func processes() throws(SlipwayError) -> [ProcessRecord] { try processes(on: .everyHost) }
+    /// Every host's latest live probes.
+    public func liveProbes() throws(SlipwayError) -> [LiveProbe] { try liveProbes(on: .everyHost) }
+    /// This host's process of `role`.
+    public func process(role: String) throws(SlipwayError) -> ProcessRecord? { try process(role: role, on: ProcessIdentity.hostName) }
+    /// Deletes this host's process of `role`.
+    public func deleteProcess(role: String) throws(SlipwayError) { try deleteProcess(role: role, on: ProcessIdentity.hostName) }
+
     public func save(_ slot: SlotRecord) throws(SlipwayError) { try save(slot, event: nil) }
     public func save(_ route: RouteRecord) throws(SlipwayError) { try save(route, event: nil) }
     public func save(_ canary: CanaryRecord) throws(SlipwayError) { try save(canary, event: nil) }
@@ -212,9 +231,10 @@ extension EventStore {
         try recordAttempt(id, error: error, nextAttempt: nextAttempt, at: Date())
     }
 
-    /// Whether the workspace's agent process is alive, as its record says.
-    public func agentIsAlive() -> Bool {
-        guard let record = try? process(role: "agent") else { return false }
-        return record.identity.isAlive(lastHeartbeat: .distantPast)
+    /// Whether an agent probes the fleet: this host's, alive as its process record says, or
+    /// another host's, up as its heartbeat says.
+    public func agentIsAlive(now: Date = Date()) -> Bool {
+        if let record = try? process(role: "agent"), record.identity.isAlive(lastHeartbeat: .distantPast) { return true }
+        return ((try? hosts()) ?? []).contains { $0.host != ProcessIdentity.hostName && $0.isUp(at: now) }
     }
 }

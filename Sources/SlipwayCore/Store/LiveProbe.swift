@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The agent's latest probe of one live release.
+/// An agent's latest probe of one live release on its host.
 public struct LiveProbe: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "live_health"
 
@@ -9,16 +9,19 @@ public struct LiveProbe: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var environment: String
     public var checkedAt: Date
     public var healthy: Bool
+    /// The host whose agent probed its own router's route (`ProcessIdentity.hostName`).
+    public var host: String
 
-    public init(component: String, environment: String, checkedAt: Date, healthy: Bool) {
+    public init(component: String, environment: String, checkedAt: Date, healthy: Bool, host: String = ProcessIdentity.hostName) {
         self.component = component
         self.environment = environment
         self.checkedAt = checkedAt
         self.healthy = healthy
+        self.host = host
     }
 
     enum CodingKeys: String, CodingKey {
-        case component, environment, checkedAt = "checked_at", healthy
+        case component, environment, checkedAt = "checked_at", healthy, host
     }
 }
 
@@ -32,9 +35,9 @@ extension SQLiteStore {
         }
     }
 
-    public func liveProbes() throws(SlipwayError) -> [LiveProbe] {
+    public func liveProbes(on hosts: HostScope) throws(SlipwayError) -> [LiveProbe] {
         do {
-            return try pool.read { db in try LiveProbe.fetchAll(db) }
+            return try pool.read { db in try LiveProbe.all().on(hosts).order(Column("host"), Column("component"), Column("environment")).fetchAll(db) }
         } catch {
             throw failure(error)
         }

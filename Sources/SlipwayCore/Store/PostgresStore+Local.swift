@@ -2,20 +2,22 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The local target's slots, routes and long-lived processes, written by the agent, and its
-/// latest live probes and cloud platforms' readings, on the shared store. Each record keeps the
+/// The local target's slots, routes and long-lived processes, written by each host's agent and
+/// kept per host, its latest live probes, and cloud platforms' readings, on the shared store. Each record keeps the
 /// embedded store's column values (enums by raw value, a reading's shares as the same JSON text),
 /// so a store's records can be copied between the two. Lists are in key order, compared bytewise
 /// (`COLLATE "C"`) as SQLite compares text, whatever the database's collation.
 extension PostgresStore {
     // MARK: Slots
 
-    public func slots() throws(SlipwayError) -> [SlotRecord] {
-        try reading("cannot read the store's slots") { connection, logger in
+    public func slots(on hosts: HostScope) throws(SlipwayError) -> [SlotRecord] {
+        let host = hosts.name
+        return try reading("cannot read the store's slots") { connection, logger in
             let rows = try await connection.query("""
                 SELECT component, environment, color, version, port, pid::integer, pid_start_time, host, directory,
                        command, variables, log_path, state, restarts, started_at, retire_at
-                FROM slipway.slots ORDER BY component COLLATE "C", environment COLLATE "C", color COLLATE "C"
+                FROM slipway.slots WHERE (\(host)::text IS NULL OR host = \(host))
+                ORDER BY component COLLATE "C", environment COLLATE "C", color COLLATE "C", host COLLATE "C"
                 """, logger: logger)
             var slots: [SlotRecord] = []
             for try await (
@@ -34,80 +36,64 @@ extension PostgresStore {
         }
     }
 
-    /// Saves `slot` (replacing the one of its component, environment and colour) and appends
-    /// `event` with it, in one transaction.
+    /// Saves `slot` (replacing the one of its host, component, environment and colour) and
+    /// appends `event` with it, in one transaction.
     public func save(_ slot: SlotRecord, event: NewEvent?) throws(SlipwayError) {
         try writing("cannot save a slot in the store") { connection, logger in
-            _ = try await connection.query("""
-                INSERT INTO slipway.slots (
-                    component, environment, color, version, port, pid, pid_start_time, host, directory, command, variables,
-                    log_path, state, restarts, started_at, retire_at)
-                VALUES (
-                    \(slot.component), \(slot.environment), \(slot.color), \(slot.version), \(slot.port), \(Int64(slot.pid)),
-                    \(slot.pidStartTime), \(slot.host), \(slot.directory), \(slot.command), \(slot.variables), \(slot.logPath),
-                    \(slot.state.rawValue), \(slot.restarts), \(slot.startedAt), \(slot.retireAt))
-                ON CONFLICT (component, environment, color) DO UPDATE SET
-                    version = EXCLUDED.version, port = EXCLUDED.port, pid = EXCLUDED.pid,
-                    pid_start_time = EXCLUDED.pid_start_time, host = EXCLUDED.host, directory = EXCLUDED.directory,
-                    command = EXCLUDED.command, variables = EXCLUDED.variables, log_path = EXCLUDED.log_path,
-                    state = EXCLUDED.state, restarts = EXCLUDED.restarts, started_at = EXCLUDED.started_at,
-                    retire_at = EXCLUDED.retire_at
-                """, logger: logger)
+            try await Self.upsert(slot, on: connection, logger: logger)
             if let event { _ = try await self.append([event], on: connection, logger: logger) }
         }
     }
 
     // MARK: Routes
 
-    public func routes() throws(SlipwayError) -> [RouteRecord] {
-        try reading("cannot read the store's routes") { connection, logger in
+    public func routes(on hosts: HostScope) throws(SlipwayError) -> [RouteRecord] {
+        let hostName = hosts.name
+        return try reading("cannot read the store's routes") { connection, logger in
             let rows = try await connection.query("""
-                SELECT component, environment, host, port, live_color, green_weight
-                FROM slipway.routes ORDER BY component COLLATE "C", environment COLLATE "C"
+                SELECT component, environment, host, port, live_color, green_weight, host_name
+                FROM slipway.routes WHERE (\(hostName)::text IS NULL OR host_name = \(hostName))
+                ORDER BY component COLLATE "C", environment COLLATE "C", host_name COLLATE "C"
                 """, logger: logger)
             var routes: [RouteRecord] = []
-            for try await (component, environment, host, port, liveColor, greenWeight)
-                in rows.decode((String, String, String, Int, String?, Int).self) {
+            for try await (component, environment, host, port, liveColor, greenWeight, hostName)
+                in rows.decode((String, String, String, Int, String?, Int, String).self) {
                 routes.append(RouteRecord(
                     component: component, environment: environment, host: host, port: port, liveColor: liveColor,
-                    greenWeight: greenWeight))
+                    greenWeight: greenWeight, hostName: hostName))
             }
             return routes
         }
     }
 
-    /// Saves `route` (replacing the one of its component and environment) and appends `event`
-    /// with it, in one transaction.
+    /// Saves `route` (replacing the one of its host, component and environment) and appends
+    /// `event` with it, in one transaction.
     public func save(_ route: RouteRecord, event: NewEvent?) throws(SlipwayError) {
         try writing("cannot save a route in the store") { connection, logger in
-            _ = try await connection.query("""
-                INSERT INTO slipway.routes (component, environment, host, port, live_color, green_weight)
-                VALUES (\(route.component), \(route.environment), \(route.host), \(route.port), \(route.liveColor), \(route.greenWeight))
-                ON CONFLICT (component, environment) DO UPDATE SET
-                    host = EXCLUDED.host, port = EXCLUDED.port, live_color = EXCLUDED.live_color,
-                    green_weight = EXCLUDED.green_weight
-                """, logger: logger)
+            try await Self.upsert(route, on: connection, logger: logger)
             if let event { _ = try await self.append([event], on: connection, logger: logger) }
         }
     }
 
     // MARK: Processes
 
-    public func process(role: String) throws(SlipwayError) -> ProcessRecord? {
+    public func process(role: String, on host: String) throws(SlipwayError) -> ProcessRecord? {
         try reading("cannot read the store's processes") { connection, logger in
             try await Self.processes(
-                "SELECT role, pid::integer, pid_start_time, host, socket FROM slipway.processes WHERE role = \(role)",
+                "SELECT role, pid::integer, pid_start_time, host, socket FROM slipway.processes WHERE role = \(role) AND host = \(host)",
                 on: connection, logger: logger
             ).first
         }
     }
 
-    /// Every long-lived process recorded: the agent, the router and the platform stand-ins.
-    public func processes() throws(SlipwayError) -> [ProcessRecord] {
-        try reading("cannot read the store's processes") { connection, logger in
-            try await Self.processes(
-                #"SELECT role, pid::integer, pid_start_time, host, socket FROM slipway.processes ORDER BY role COLLATE "C""#,
-                on: connection, logger: logger)
+    /// Every long-lived process recorded: the agents, the routers and the platform stand-ins.
+    public func processes(on hosts: HostScope) throws(SlipwayError) -> [ProcessRecord] {
+        let host = hosts.name
+        return try reading("cannot read the store's processes") { connection, logger in
+            try await Self.processes("""
+                SELECT role, pid::integer, pid_start_time, host, socket FROM slipway.processes
+                WHERE (\(host)::text IS NULL OR host = \(host)) ORDER BY role COLLATE "C", host COLLATE "C"
+                """, on: connection, logger: logger)
         }
     }
 
@@ -120,46 +106,83 @@ extension PostgresStore {
         return processes
     }
 
-    /// Saves `process`, replacing the one of its role.
+    /// Saves `process`, replacing the one of its host and role.
     public func save(_ process: ProcessRecord) throws(SlipwayError) {
         try writing("cannot save a process in the store") { connection, logger in
-            _ = try await connection.query("""
-                INSERT INTO slipway.processes (role, pid, pid_start_time, host, socket)
-                VALUES (\(process.role), \(Int64(process.pid)), \(process.pidStartTime), \(process.host), \(process.socket))
-                ON CONFLICT (role) DO UPDATE SET
-                    pid = EXCLUDED.pid, pid_start_time = EXCLUDED.pid_start_time, host = EXCLUDED.host, socket = EXCLUDED.socket
-                """, logger: logger)
+            try await Self.upsert(process, on: connection, logger: logger)
         }
     }
 
-    public func deleteProcess(role: String) throws(SlipwayError) {
+    public func deleteProcess(role: String, on host: String) throws(SlipwayError) {
         try writing("cannot delete a process from the store") { connection, logger in
-            _ = try await connection.query("DELETE FROM slipway.processes WHERE role = \(role)", logger: logger)
+            _ = try await connection.query("DELETE FROM slipway.processes WHERE role = \(role) AND host = \(host)", logger: logger)
         }
+    }
+
+    // MARK: Writing a row whole
+
+    // Each as the embedded store's `save`: the row of its key written whole.
+
+    static func upsert(_ route: RouteRecord, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO slipway.routes (component, environment, host, port, live_color, green_weight, host_name)
+            VALUES (
+                \(route.component), \(route.environment), \(route.host), \(route.port), \(route.liveColor), \(route.greenWeight),
+                \(route.hostName))
+            ON CONFLICT (host_name, component, environment) DO UPDATE SET host = EXCLUDED.host, port = EXCLUDED.port,
+                live_color = EXCLUDED.live_color, green_weight = EXCLUDED.green_weight
+            """, logger: logger)
+    }
+
+    static func upsert(_ slot: SlotRecord, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO slipway.slots (
+                component, environment, color, version, port, pid, pid_start_time, host, directory, command, variables, log_path,
+                state, restarts, started_at, retire_at)
+            VALUES (
+                \(slot.component), \(slot.environment), \(slot.color), \(slot.version), \(slot.port), \(Int64(slot.pid)),
+                \(slot.pidStartTime), \(slot.host), \(slot.directory), \(slot.command), \(slot.variables), \(slot.logPath),
+                \(slot.state.rawValue), \(slot.restarts), \(slot.startedAt), \(slot.retireAt))
+            ON CONFLICT (host, component, environment, color) DO UPDATE SET version = EXCLUDED.version, port = EXCLUDED.port,
+                pid = EXCLUDED.pid, pid_start_time = EXCLUDED.pid_start_time, directory = EXCLUDED.directory,
+                command = EXCLUDED.command, variables = EXCLUDED.variables, log_path = EXCLUDED.log_path, state = EXCLUDED.state,
+                restarts = EXCLUDED.restarts, started_at = EXCLUDED.started_at, retire_at = EXCLUDED.retire_at
+            """, logger: logger)
+    }
+
+    static func upsert(_ process: ProcessRecord, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO slipway.processes (role, pid, pid_start_time, host, socket)
+            VALUES (\(process.role), \(Int64(process.pid)), \(process.pidStartTime), \(process.host), \(process.socket))
+            ON CONFLICT (host, role) DO UPDATE SET pid = EXCLUDED.pid, pid_start_time = EXCLUDED.pid_start_time,
+                socket = EXCLUDED.socket
+            """, logger: logger)
     }
 
     // MARK: Live probes
 
-    /// Records a probe (replacing the one before).
+    /// Records a probe (replacing the one before of its host).
     public func save(_ probe: LiveProbe) throws(SlipwayError) {
         try writing("cannot save a live probe in the store") { connection, logger in
             _ = try await connection.query("""
-                INSERT INTO slipway.live_health (component, environment, checked_at, healthy)
-                VALUES (\(probe.component), \(probe.environment), \(probe.checkedAt), \(probe.healthy))
-                ON CONFLICT (component, environment) DO UPDATE SET checked_at = EXCLUDED.checked_at, healthy = EXCLUDED.healthy
+                INSERT INTO slipway.live_health (component, environment, checked_at, healthy, host)
+                VALUES (\(probe.component), \(probe.environment), \(probe.checkedAt), \(probe.healthy), \(probe.host))
+                ON CONFLICT (host, component, environment) DO UPDATE SET checked_at = EXCLUDED.checked_at, healthy = EXCLUDED.healthy
                 """, logger: logger)
         }
     }
 
-    public func liveProbes() throws(SlipwayError) -> [LiveProbe] {
-        try reading("cannot read the store's live probes") { connection, logger in
+    public func liveProbes(on hosts: HostScope) throws(SlipwayError) -> [LiveProbe] {
+        let host = hosts.name
+        return try reading("cannot read the store's live probes") { connection, logger in
             let rows = try await connection.query("""
-                SELECT component, environment, checked_at, healthy
-                FROM slipway.live_health ORDER BY component COLLATE "C", environment COLLATE "C"
+                SELECT component, environment, checked_at, healthy, host
+                FROM slipway.live_health WHERE (\(host)::text IS NULL OR host = \(host))
+                ORDER BY host COLLATE "C", component COLLATE "C", environment COLLATE "C"
                 """, logger: logger)
             var probes: [LiveProbe] = []
-            for try await (component, environment, checkedAt, healthy) in rows.decode((String, String, Date, Bool).self) {
-                probes.append(LiveProbe(component: component, environment: environment, checkedAt: checkedAt, healthy: healthy))
+            for try await (component, environment, checkedAt, healthy, host) in rows.decode((String, String, Date, Bool, String).self) {
+                probes.append(LiveProbe(component: component, environment: environment, checkedAt: checkedAt, healthy: healthy, host: host))
             }
             return probes
         }

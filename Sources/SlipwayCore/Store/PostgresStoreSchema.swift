@@ -62,7 +62,8 @@ enum PostgresStoreSchema {
             """,
         ], fill: { connection, logger in try await PostgresEventStore.fillStoredProjection(on: connection, logger: logger) }),
         operations,
-        Version(number: 4, description: "host steps; the actor check only on an event naming someone else", statements: [
+        hosts,
+        Version(number: 5, description: "host steps; the actor check only on an event naming someone else", statements: [
             HostStep.tableDefinition(schema: "slipway.", time: "timestamptz"),
             "CREATE INDEX host_steps_by_host ON slipway.host_steps (host, state)",
             // An append leaves the actor to its default, the login: the check (a PL/pgSQL call and

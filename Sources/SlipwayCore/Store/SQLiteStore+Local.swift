@@ -1,11 +1,14 @@
 import Foundation
 import GRDB
 
-/// The local target's slots, routes and long-lived processes, written by the agent.
+/// The local target's slots, routes and long-lived processes, written by each host's agent and
+/// kept per host.
 extension SQLiteStore {
-    public func slots() throws(SlipwayError) -> [SlotRecord] {
+    public func slots(on hosts: HostScope) throws(SlipwayError) -> [SlotRecord] {
         do {
-            return try pool.read { db in try SlotRecord.order(Column("component"), Column("environment"), Column("color")).fetchAll(db) }
+            return try pool.read { db in
+                try SlotRecord.all().on(hosts).order(Column("component"), Column("environment"), Column("color"), Column("host")).fetchAll(db)
+            }
         } catch {
             throw failure(error)
         }
@@ -22,9 +25,11 @@ extension SQLiteStore {
         }
     }
 
-    public func routes() throws(SlipwayError) -> [RouteRecord] {
+    public func routes(on hosts: HostScope) throws(SlipwayError) -> [RouteRecord] {
         do {
-            return try pool.read { db in try RouteRecord.order(Column("component"), Column("environment")).fetchAll(db) }
+            return try pool.read { db in
+                try RouteRecord.all().on(hosts, column: "host_name").order(Column("component"), Column("environment"), Column("host_name")).fetchAll(db)
+            }
         } catch {
             throw failure(error)
         }
@@ -41,18 +46,18 @@ extension SQLiteStore {
         }
     }
 
-    public func process(role: String) throws(SlipwayError) -> ProcessRecord? {
+    public func process(role: String, on host: String) throws(SlipwayError) -> ProcessRecord? {
         do {
-            return try pool.read { db in try ProcessRecord.fetchOne(db, key: role) }
+            return try pool.read { db in try ProcessRecord.fetchOne(db, key: ["host": host, "role": role]) }
         } catch {
             throw failure(error)
         }
     }
 
-    /// Every long-lived process recorded: the agent, the router and the platform stand-ins.
-    public func processes() throws(SlipwayError) -> [ProcessRecord] {
+    /// Every long-lived process recorded: the agents, the routers and the platform stand-ins.
+    public func processes(on hosts: HostScope) throws(SlipwayError) -> [ProcessRecord] {
         do {
-            return try pool.read { db in try ProcessRecord.order(Column("role")).fetchAll(db) }
+            return try pool.read { db in try ProcessRecord.all().on(hosts).order(Column("role"), Column("host")).fetchAll(db) }
         } catch {
             throw failure(error)
         }
@@ -66,11 +71,21 @@ extension SQLiteStore {
         }
     }
 
-    public func deleteProcess(role: String) throws(SlipwayError) {
+    public func deleteProcess(role: String, on host: String) throws(SlipwayError) {
         do {
-            _ = try pool.write { db in try ProcessRecord.deleteOne(db, key: role) }
+            _ = try pool.write { db in try ProcessRecord.deleteOne(db, key: ["host": host, "role": role]) }
         } catch {
             throw failure(error)
+        }
+    }
+}
+
+extension QueryInterfaceRequest {
+    /// The rows of the hosts in `hosts`, their host named in `column`.
+    func on(_ hosts: HostScope, column: String = "host") -> Self {
+        switch hosts {
+        case .everyHost: self
+        case .host(let name): filter(Column(column) == name)
         }
     }
 }

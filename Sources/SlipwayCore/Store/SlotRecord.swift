@@ -58,28 +58,47 @@ public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var process: ProcessIdentity { ProcessIdentity(host: host, pid: pid, startTime: pidStartTime) }
 }
 
-/// A component's stable address in one environment, and where its traffic goes.
+/// A component's stable address in one environment on one host, and where its traffic goes.
 public struct RouteRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "routes"
 
     public var component: String
     public var environment: String
+    /// The address the route listens on (`127.0.0.1`, `0.0.0.0`).
     public var host: String
     public var port: Int
     public var liveColor: String?
     public var greenWeight: Int
+    /// The host whose agent and router keep the route (`ProcessIdentity.hostName`).
+    public var hostName: String
 
-    public init(component: String, environment: String, host: String, port: Int, liveColor: String?, greenWeight: Int) {
+    public init(
+        component: String, environment: String, host: String, port: Int, liveColor: String?, greenWeight: Int,
+        hostName: String = ProcessIdentity.hostName
+    ) {
         self.component = component
         self.environment = environment
         self.host = host
         self.port = port
         self.liveColor = liveColor
         self.greenWeight = greenWeight
+        self.hostName = hostName
     }
 
     enum CodingKeys: String, CodingKey {
-        case component, environment, host, port, liveColor = "live_color", greenWeight = "green_weight"
+        case component, environment, host, port, liveColor = "live_color", greenWeight = "green_weight", hostName = "host_name"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        component = try container.decode(String.self, forKey: .component)
+        environment = try container.decode(String.self, forKey: .environment)
+        host = try container.decode(String.self, forKey: .host)
+        port = try container.decode(Int.self, forKey: .port)
+        liveColor = try container.decodeIfPresent(String.self, forKey: .liveColor)
+        greenWeight = try container.decode(Int.self, forKey: .greenWeight)
+        // An agent of an older Slipway hands its records over without it: they are its own host's.
+        hostName = try container.decodeIfPresent(String.self, forKey: .hostName) ?? ProcessIdentity.hostName
     }
 }
 

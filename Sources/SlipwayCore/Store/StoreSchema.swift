@@ -292,10 +292,97 @@ enum StoreSchema {
             // process of a claim only on its own host.
             try db.execute(sql: "ALTER TABLE run_requests ADD COLUMN executor_host TEXT")
         }
-        migrator.registerMigration("v12-host-steps") { db in
+        migrator.registerMigration("v12-hosts") { db in try migrateToHosts(db) }
+        migrator.registerMigration("v13-host-steps") { db in
             try db.execute(sql: HostStep.tableDefinition(time: "DATETIME"))
             try db.execute(sql: "CREATE INDEX host_steps_by_host ON host_steps (host, state)")
         }
         return migrator
+    }
+
+    /// Agents of several hosts share a store: each keeps its own slots, routes, processes and
+    /// live probes, keyed by host, and says it is up in `hosts`. A store's rows so far are its
+    /// one host's: a route and a probe take the host of the router (else the agent, else this
+    /// process), as slots and processes already name theirs.
+    static func migrateToHosts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE slots_by_host (
+                component TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                color TEXT NOT NULL,
+                version TEXT NOT NULL,
+                port INTEGER NOT NULL,
+                pid INTEGER NOT NULL,
+                pid_start_time TEXT NOT NULL,
+                host TEXT NOT NULL,
+                directory TEXT NOT NULL,
+                command TEXT NOT NULL,
+                variables TEXT NOT NULL,
+                log_path TEXT NOT NULL,
+                state TEXT NOT NULL,
+                restarts INTEGER NOT NULL DEFAULT 0,
+                started_at DATETIME NOT NULL,
+                retire_at DATETIME,
+                PRIMARY KEY (host, component, environment, color)
+            );
+            INSERT INTO slots_by_host SELECT
+                component, environment, color, version, port, pid, pid_start_time, host, directory, command, variables,
+                log_path, state, restarts, started_at, retire_at
+            FROM slots;
+            DROP TABLE slots;
+            ALTER TABLE slots_by_host RENAME TO slots;
+
+            CREATE TABLE processes_by_host (
+                role TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                pid_start_time TEXT NOT NULL,
+                host TEXT NOT NULL,
+                socket TEXT NOT NULL,
+                PRIMARY KEY (host, role)
+            );
+            INSERT INTO processes_by_host SELECT role, pid, pid_start_time, host, socket FROM processes;
+            DROP TABLE processes;
+            ALTER TABLE processes_by_host RENAME TO processes;
+            """)
+        let host = try String.fetchOne(db, sql: """
+            SELECT host FROM processes WHERE role IN ('router', 'agent') ORDER BY role = 'router' DESC LIMIT 1
+            """) ?? ProcessIdentity.hostName
+        try db.execute(sql: """
+            CREATE TABLE routes_by_host (
+                component TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                host TEXT NOT NULL,
+                port INTEGER NOT NULL,
+                live_color TEXT,
+                green_weight INTEGER NOT NULL DEFAULT 0,
+                host_name TEXT NOT NULL,
+                PRIMARY KEY (host_name, component, environment)
+            );
+            INSERT INTO routes_by_host SELECT component, environment, host, port, live_color, green_weight, ? FROM routes;
+            DROP TABLE routes;
+            ALTER TABLE routes_by_host RENAME TO routes;
+
+            CREATE TABLE live_health_by_host (
+                component TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                checked_at DATETIME NOT NULL,
+                healthy BOOLEAN NOT NULL,
+                host TEXT NOT NULL,
+                PRIMARY KEY (host, component, environment)
+            );
+            INSERT INTO live_health_by_host SELECT component, environment, checked_at, healthy, ? FROM live_health;
+            DROP TABLE live_health;
+            ALTER TABLE live_health_by_host RENAME TO live_health;
+
+            CREATE TABLE hosts (
+                host TEXT PRIMARY KEY,
+                pid INTEGER NOT NULL,
+                pid_start_time TEXT NOT NULL,
+                version TEXT NOT NULL,
+                started_at DATETIME NOT NULL,
+                last_seen DATETIME NOT NULL,
+                stopped_at DATETIME
+            );
+            """, arguments: [host, host])
     }
 }

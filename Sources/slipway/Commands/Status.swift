@@ -52,5 +52,22 @@ struct Status: AsyncParsableCommand {
                  $0.runningRun ?? "-", $0.target, $0.url ?? "-"]
             }
         ).print()
+        if moment == nil { try printSlotsByHost(engine: engine) }
+    }
+
+    /// With more than one host, where the slots run: each host's, then the total.
+    private func printSlotsByHost(engine: Engine) throws {
+        let now = engine.clock.now()
+        let hosts = try engine.hosts(at: now).map { host in
+            var shown = host
+            shown.slots = host.slots.filter { env == nil || $0.environment == env }
+            return shown
+        }
+        guard hosts.count > 1 else { return }
+        print("")
+        var rows = hosts.map { host in [host.host, host.state.rawValue, String(host.slots.count), host.slotsText] }
+        let up = hosts.count { $0.state == .up }
+        rows.append(["total", "\(up) of \(hosts.count) up", String(hosts.reduce(0) { $0 + $1.slots.count }), "-"])
+        Table(headers: ["HOST", "STATE", "SLOTS", "LIVE SLOTS"], rows: rows).print()
     }
 }

@@ -23,8 +23,8 @@ public struct BackgroundProcesses: Equatable, Sendable {
     public static func running(in store: EventStore) throws(SlipwayError) -> BackgroundProcesses {
         let agent = try store.process(role: "agent").flatMap { $0.identity.isAlive(lastHeartbeat: .distantPast) ? $0 : nil }
         let router = try store.process(role: "router").flatMap { $0.identity.isAlive(lastHeartbeat: .distantPast) ? $0 : nil }
-        let slots = try store.slots().filter { $0.state == .running && $0.host == ProcessIdentity.hostName && DetachedProcess.isRunning($0.pid) }
-        let standIns = try store.processes().filter { $0.isStandIn && $0.identity.isAlive(lastHeartbeat: .distantPast) }
+        let slots = try store.slots(on: .thisHost).filter { $0.state == .running && DetachedProcess.isRunning($0.pid) }
+        let standIns = try store.processes(on: .thisHost).filter { $0.isStandIn && $0.identity.isAlive(lastHeartbeat: .distantPast) }
         let leaders = Set([agent?.pid, router?.pid].compactMap(\.self) + slots.map(\.pid) + standIns.map(\.pid))
         return BackgroundProcesses(
             agent: agent != nil, router: router != nil, slots: slots.count, standIns: standIns.compactMap(\.standInName),
