@@ -112,4 +112,18 @@ struct HostFleetDeploymentTests {
         _ = try await play("web-1", in: store)
         try await task.value.get()
     }
+
+    @Test func aHostTheRegistryKnowsDownIsCalledDownAtOnceAndAnUnknownOneAfterItsClaimTime() {
+        let start = Date(timeIntervalSince1970: 1_750_000_000)
+        let step = HostStep(runID: "r1", host: "web-3", kind: .prepare, component: "api", environment: "production",
+                            version: "v2", color: .green, requestedAt: start)
+        let up = HostRecord(host: "web-3", pid: 7, pidStartTime: "1", version: "dev", startedAt: start, lastSeen: start)
+        #expect(HostFleetDeployment.downReason(of: step, known: up, at: start + 1) == nil, "up, and the step just asked")
+        #expect(HostFleetDeployment.downReason(of: step, known: nil, at: start + 1) == nil, "unknown: it may still take it")
+        #expect(HostFleetDeployment.downReason(of: step, known: nil, at: start + 11) == "its agent did not take the step within 10 s")
+        #expect(HostFleetDeployment.downReason(of: step, known: up, at: start + 16) == "its agent was last seen 16 s ago")
+        var stopped = up
+        stopped.stoppedAt = start
+        #expect(HostFleetDeployment.downReason(of: step, known: stopped, at: start + 1) == "its agent stopped at 2025-06-15T15:06:40Z")
+    }
 }

@@ -104,11 +104,11 @@ public struct HostFleetDeployment: Sendable {
         while true {
             let current = try store.hostSteps(ofRun: runID).filter { asked.contains("\($0.host)/\($0.kind.rawValue)") }
             let now = engine.clock.now()
-            for step in current where !step.state.isFinal && step.hostLooksDown(at: now) {
-                let why = step.state == .pending
-                    ? "its agent did not take the step within \(Int(HostStep.claimWithin)) s"
-                    : "its agent stopped answering for \(Int(HostStep.staleAfter)) s"
-                try store.finish(step.finished(.failed, detail: "host down: \(why)", at: now))
+            let known = Dictionary(try store.hosts().map { ($0.host, $0) }) { first, _ in first }
+            for step in current where !step.state.isFinal {
+                if let why = Self.downReason(of: step, known: known[step.host], at: now) {
+                    try store.finish(step.finished(.failed, detail: "host down: \(why)", at: now))
+                }
             }
             let latest = try store.hostSteps(ofRun: runID).filter { asked.contains("\($0.host)/\($0.kind.rawValue)") }
             for step in latest where step.state.isFinal && !told.contains(step.host) {
@@ -119,6 +119,20 @@ public struct HostFleetDeployment: Sendable {
             if log.cancellation.isSet { throw SlipwayError(.cancelled("while waiting for the hosts")) }
             try? await engine.clock.sleep(seconds: pollInterval)
         }
+    }
+
+    /// Why the host of an unfinished `step` counts as down at `now`, nil while it may still do it:
+    /// its agent said it stopped or was last seen too long ago (the hosts' registry), or it never
+    /// took the step or stopped touching it (a host the registry does not know yet).
+    static func downReason(of step: HostStep, known host: HostRecord?, at now: Date) -> String? {
+        if let host, !host.isUp(at: now) {
+            if let stopped = host.stoppedAt { return "its agent stopped at \(TimeText.rfc3339(stopped))" }
+            return "its agent was last seen \(Int(now.timeIntervalSince(host.lastSeen))) s ago"
+        }
+        guard step.hostLooksDown(at: now) else { return nil }
+        return step.state == .pending
+            ? "its agent did not take the step within \(Int(HostStep.claimWithin)) s"
+            : "its agent stopped answering for \(Int(HostStep.staleAfter)) s"
     }
 
     private func problems(in steps: [HostStep]) -> [String] {
