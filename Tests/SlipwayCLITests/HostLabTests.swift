@@ -138,10 +138,7 @@ struct HostLabTests {
 
     /// Three agents on one PostgreSQL store, each in its own namespace: each runs a router of
     /// its own there (a router's control socket is a file, reachable from every namespace, so an
-    /// agent that adopted another host's router would still talk to it), and a deploy on web-1
-    /// serves at web-1's address while the others run. On main the agents share one `router`
-    /// process record, and so web-1's router: a known issue until local records are scoped by
-    /// host (issue 14 item 3, slice A).
+    /// agent that adopted another host's router would still talk to it).
     @Test func threeAgentsOnOneSharedStoreEachRunARouterOfTheirOwn() async throws {
         let url = try await PostgresCluster.shared().createDatabase()
         let origin = try LocalServiceWorkspace.create(settings: "bind_address: 0.0.0.0")
@@ -158,15 +155,103 @@ struct HostLabTests {
         let first = try FakeCloudWorkspace.version(origin, "services/api")
         let port = try #require(try hosts[0].routerPort())
         #expect(httpGet(port, host: hosts[0].host.address)?.body == "api \(first) blue\n")
-
-        withKnownIssue("on main the agents of one store share the router's process record (slice A scopes it by host)") {
-            for host in hosts {
-                let router = try #require(try host.agentStatus()["router_pid"] as? Int, "\(host.host.name) has a router")
-                let own = lab.processes(on: host.host)
-                #expect(own.contains(pid_t(router)), "\(host.host.name)'s router \(router) runs in its namespace, which runs \(own.map { Self.commandLine(of: $0) })")
-            }
+        for host in hosts {
+            let router = try #require(try host.agentStatus()["router_pid"] as? Int, "\(host.host.name) has a router")
+            let own = lab.processes(on: host.host)
+            #expect(own.contains(pid_t(router)), "\(host.host.name)'s router \(router) runs in its namespace, which runs \(own.map { Self.commandLine(of: $0) })")
         }
         for host in hosts { _ = try host("agent", "stop") }
+    }
+
+    /// The issue's scene: a service placed on three hosts (`hosts:`, `min_healthy: 2`) on one
+    /// PostgreSQL store, each host's agent and router in its own namespace. A deploy asked on
+    /// web-1 is prepared and switched on all three; a second one, with web-3's agent killed
+    /// (SIGKILL) as the hosts are asked, moves web-1 and web-2 and reports web-3 down; a bounded
+    /// load through each host's router sees no failed request throughout; `hosts` shows the
+    /// three, web-3 down, and up again once its agent is back (adopting its router and slots).
+    @Test func aServiceOnThreeHostsIsDeployedOnEachAndAHostKilledMidDeployIsSkipped() async throws {
+        let url = try await PostgresCluster.shared().createDatabase()
+        let origin = try LocalServiceWorkspace.create(settings: """
+            bind_address: 0.0.0.0
+            environments:
+              staging:
+                hosts: [web-1, web-2, web-3]
+                min_healthy: 2
+            """)
+        let lab = try HostLab.create(hosts: ["web-1", "web-2", "web-3"])
+        defer { lab.tearDown() }
+        let hosts = try lab.hosts.map { try HostSlipway(lab: lab, host: $0, origin: origin, store: url) }
+        defer { for host in hosts { _ = try? host("agent", "stop") } }
+        for host in hosts {
+            let started = try host("agent", "start")
+            #expect(started.status == 0, "\(host.host.name): \(started.stderr)")
+        }
+        let first = try FakeCloudWorkspace.version(origin, "services/api")
+        let deployed = try hosts[0]("deploy-service", "api", "--env", "staging")
+        #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
+        for host in hosts {
+            #expect(deployed.stdout.contains("\(host.host.name): switch done: traffic on blue"), "\(deployed.stdout)")
+        }
+        let ports = try hosts.map { host in try #require(try host.routerPort(), "\(host.host.name) has a route") }
+        for (host, port) in zip(hosts, ports) {
+            #expect(httpGet(port, host: host.host.address)?.body == "api \(first) blue\n",
+                    "\(host.host.name) serves through its own router at \(host.host.address):\(port)")
+        }
+        let loads = zip(hosts, ports).map { host, port in
+            let load = LoadLoop()
+            load.start(port: port, host: host.host.address, seconds: 400)
+            return load
+        }
+
+        try LocalServiceWorkspace.newVersion(origin, note: "second")
+        let second = try FakeCloudWorkspace.version(origin, "services/api")
+        for host in hosts { try host.pull() }
+        let victimPID = try #require((try hosts[2].agentStatus()["pid"] as? Int).map(pid_t.init))
+        let log = hosts[0].checkout.root.appendingPathComponent("deploy-2.log")
+        let deploy = try hosts[0].start("deploy-service", "api", "--env", "staging", log: log)
+        #expect(eventually(120) { ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("asked web-1, web-2, web-3") },
+                "the hosts were asked: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        kill(victimPID, SIGKILL)
+        #expect(lab.wait(for: deploy) == 0, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(said.contains("web-3: ") && said.contains("host down"), "web-3 reported down: \(said)")
+        #expect(said.contains("traffic moved on 2 of 3 hosts"), "\(said)")
+        for (host, port) in zip(hosts.prefix(2), ports) {
+            #expect(httpGet(port, host: host.host.address)?.body == "api \(second) green\n", "\(host.host.name) moved to green")
+        }
+        #expect(httpGet(ports[2], host: hosts[2].host.address)?.body == "api \(first) blue\n",
+                "web-3's router, without its agent, still serves what it served")
+
+        #expect(eventually(120) { loads.allSatisfy { $0.count >= 200 } }, "200 requests per host: \(loads.map(\.count))")
+        for (host, load) in zip(hosts, loads) {
+            let answers = load.stop()
+            let failed = answers.filter { $0.status != 200 }
+            #expect(answers.count >= 200 && failed.isEmpty,
+                    "\(host.host.name): \(failed.count) of \(answers.count) requests failed: \(failed.prefix(5).map { $0.status.map(String.init) ?? "no answer" })")
+        }
+
+        func states() -> [String: String] {
+            let listed = (try? hosts[0].json("hosts") as? [[String: Any]]) ?? []
+            return Dictionary(listed.compactMap { row in
+                (row["host"] as? String).map { ($0, row["state"] as? String ?? "") }
+            }) { first, _ in first }
+        }
+        #expect(eventually(60) { states() == ["web-1": "up", "web-2": "up", "web-3": "down"] }, "\(states())")
+        #expect(try hosts[2]("agent", "start").status == 0)
+        #expect(eventually(60) { states()["web-3"] == "up" }, "\(states())")
+        #expect(httpGet(ports[2], host: hosts[2].host.address)?.body == "api \(first) blue\n", "web-3's new agent adopted its router")
+
+        for host in hosts {
+            let stopped = try host("agent", "stop")
+            #expect(stopped.status == 0, "\(host.host.name): \(stopped.stderr)")
+            var left: [pid_t] = []
+            #expect(eventually(15) {
+                left = lab.processes(on: host.host)
+                return left.isEmpty
+            }, "\(host.host.name) still runs \(left.map { Self.commandLine(of: $0) })")
+        }
+        lab.tearDown()
+        #expect(lab.remnants().isEmpty, "left behind: \(lab.remnants())")
     }
 
     static func commandLine(of pid: pid_t) -> String {
