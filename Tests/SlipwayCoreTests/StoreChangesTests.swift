@@ -143,6 +143,23 @@ struct StoreChangesTests {
         #expect(clock.heldPauses == 0)
     }
 
+    /// What an agent waits on: a request recorded through another handle commits with its event,
+    /// so it notifies as an append does.
+    @Test func aRecordedRequestIsHeardWithoutReadingOnATimer() async throws {
+        let url = try StoreURL(try await PostgresCluster.shared().createDatabase(), name: "test")
+        let agent = try await PostgresStore.open(url)
+        let requester = try await PostgresStore.open(url)
+        let clock = HeldClock(holding: 0.2)
+        let changes = agent.changes(every: 0.2, clock: clock)
+        #expect(await changes.wait(after: -1, atMost: 60) == 0)
+        let deploy = RunRequest.deploy(.init(component: "accounts", kind: .service, environment: "production", version: nil, force: false))
+        try requester.record(deploy, origin: "cli")
+        let recorded = try requester.latestEventID()
+        #expect(recorded > 0)
+        #expect(await changes.wait(after: 0, atMost: 60) == recorded)
+        #expect(clock.heldPauses == 0)
+    }
+
     @Test func aChangeMadeWhileTheListenerWasKilledIsSignalledAndItListensAgain() async throws {
         let cluster = try PostgresCluster.shared()
         let base = try await cluster.createDatabase()
