@@ -32,12 +32,16 @@ public actor Agent {
     /// the next request starts one again. A deployed cloud component keeps it up: it reads that
     /// component's figures from the platform.
     let idleExit: TimeInterval = 30
-    private var lastOrphanScan = Date.distantPast
     /// This host in the store's registry, as the agent started; each heartbeat records it seen again.
     private let hostRecord = HostRecord.agent(startedAt: Date())
     private var lastHeartbeat = Date.distantPast
     /// Seconds between two heartbeats of the host: well within `HostRecord.staleAfter`.
     private let heartbeatInterval: TimeInterval = 5
+    /// Seconds between two looks for orphaned requests when the store tells of no change: an
+    /// executor on another host can die without an event.
+    let orphanScanInterval: TimeInterval = 2
+    /// Seconds between two reads of a store that cannot tell of its changes (the embedded one).
+    let changePollInterval: TimeInterval = 0.5
     private let makeRouter: @Sendable (String) throws -> any RouterLink
     /// How long requests in flight on a colour that lost its traffic may take, as the router's.
     let drainTimeout: TimeInterval = 30
@@ -110,6 +114,8 @@ public actor Agent {
                 await serially { await supervise() }
             }
         }
+        let changes = store.changes(every: changePollInterval, clock: clock)
+        Task { await scanForOrphans(on: changes) }
         let collector = SLICollector(root: root, store: store)
         let watch = SLOWatch(root: root, store: store)
         Task {
@@ -624,6 +630,29 @@ public actor Agent {
         }
     }
 
+    /// Takes over requests no agent executes, as soon as one is recorded, approved or left
+    /// behind (`changes` tells), when the first request still in its hand-over grace is due, and
+    /// every `orphanScanInterval` for what tells of itself by no event (an executor gone silent,
+    /// an approval run out).
+    private func scanForOrphans(on changes: StoreChanges) async {
+        var seen: Int64 = 0
+        var lastExpiry = Date.distantPast
+        while !isStopping {
+            let due = await serially { () -> Date? in
+                guard !isStopping else { return nil }
+                let now = clock.now()
+                // A write: on the timer only, never for each event.
+                if now.timeIntervalSince(lastExpiry) >= orphanScanInterval {
+                    lastExpiry = now
+                    try? store.expireOverdueApprovals(now: now)
+                }
+                return runs.takeOverOrphans(now: now)
+            }
+            let untilDue = due.map { $0.timeIntervalSince(clock.now()) + 0.01 } ?? orphanScanInterval
+            seen = await changes.wait(after: seen, atMost: max(0.01, min(orphanScanInterval, untilDue)))
+        }
+    }
+
     private func supervise() async {
         DetachedProcess.reapExited()
         guard !isStopping else { return }
@@ -634,11 +663,6 @@ public actor Agent {
         }
         let now = Date()
         if now.timeIntervalSince(lastHeartbeat) >= heartbeatInterval { recordHeartbeat(now: now) }
-        if now.timeIntervalSince(lastOrphanScan) > 2 {
-            lastOrphanScan = now
-            try? store.expireOverdueApprovals(now: now)
-            runs.takeOverOrphans()
-        }
         await exitWhenIdle(now: now)
         let routerAnswers = await router?.ping() ?? false
         if !routerAnswers { await adoptOrStartRouter() }

@@ -35,12 +35,20 @@ final class RequestedRuns: Sendable {
         }
     }
 
+    /// Seconds a requester has to hand its request over (from the request, or from its last
+    /// approval) before any agent takes it.
+    static let handOverGrace: TimeInterval = 3
+
     /// Requests left by a dead agent: each is resumed from its checkpoint, begun again when its
     /// run had not begun, or, without a checkpoint, recorded as interrupted. Pending requests
-    /// whose requester has had time to hand them over (3 s from the request, or from its last
-    /// approval) are taken too.
-    func takeOverOrphans() {
-        for orphan in orphans() { execute(requestID: orphan.id, environment: ProcessInfo.processInfo.environment) }
+    /// whose requester has had time to hand them over are taken too. Returns when the first
+    /// pending request still in its grace will be due, if one is.
+    func takeOverOrphans(now: Date) -> Date? {
+        let candidates = (try? store.orphanedRequests()) ?? []
+        for orphan in candidates where Self.isDue(orphan, now: now) {
+            execute(requestID: orphan.id, environment: ProcessInfo.processInfo.environment)
+        }
+        return candidates.filter { !Self.isDue($0, now: now) }.map { Self.graceEnd(of: $0) }.min()
     }
 
     /// The takeover at the agent's start: requests asked meanwhile wait until each left-behind
@@ -60,9 +68,15 @@ final class RequestedRuns: Sendable {
     }
 
     private func orphans() -> [RequestRecord] {
-        ((try? store.orphanedRequests()) ?? []).filter { orphan in
-            orphan.state == .claimed || Date().timeIntervalSince(orphan.approvedAt ?? orphan.requestedAt) > 3
-        }
+        ((try? store.orphanedRequests()) ?? []).filter { Self.isDue($0, now: Date()) }
+    }
+
+    private static func isDue(_ orphan: RequestRecord, now: Date) -> Bool {
+        orphan.state == .claimed || now > graceEnd(of: orphan)
+    }
+
+    private static func graceEnd(of request: RequestRecord) -> Date {
+        (request.approvedAt ?? request.requestedAt).addingTimeInterval(handOverGrace)
     }
 
     /// `queued` is told once the request has its turn, or will not wait for one.

@@ -5,7 +5,8 @@ import Testing
 
 /// Two consoles and a CI-style pipeline on one shared PostgreSQL store, as a team has them: both
 /// consoles show the run live, and a killed connection (every backend of the database terminated
-/// mid-run) costs no event and repeats none.
+/// mid-run) costs no event and repeats none. A console hears of another process's append by the
+/// store's notification, also after its listening connection was killed.
 @Suite(.postgresCluster, .timeLimit(.minutes(10)))
 struct SharedStoreConsoleTests {
     @Test func twoConsolesFollowAPipelineOnTheSharedStoreThroughKilledConnections() async throws {
@@ -69,5 +70,66 @@ struct SharedStoreConsoleTests {
         let finished = try slipway("events", "--json", "--limit", "100000", environment: shared).stdout
             .split(separator: "\n").filter { $0.contains("\"run.finished\"") && $0.contains("\"pipeline\"") }
         #expect(finished.count == 1, "the pipeline's end is recorded once")
+    }
+
+    @Test func aConsoleShowsAnotherProcesssAppendAsTheStoreTellsOfItThroughAKilledListener() async throws {
+        let (workspace, _) = try PipelineWorkspace.create()
+        let cluster = try PostgresCluster.shared()
+        let base = try await cluster.createDatabase()
+        let application = "console_\(PostgresCluster.databaseName(of: base).suffix(8))"
+        let url = base + "&application_name=\(application)"
+        let drawn = workspace.root.appendingPathComponent("drawn.jsonl")
+        // No heartbeat within the test: what the console shows after its first load, the store told it of.
+        let command = "\(StoreURL.variable)='\(url)' SLIPWAY_TEST_CONSOLE_HEARTBEAT=3600 SLIPWAY_BENCH_CONSOLE_DRAWN='\(drawn.path)' "
+            + "'\(SlipwayProcess.binary.path)' console"
+        let console = try TmuxConsole(command, width: 180, height: 45, directory: workspace.root)
+        defer { console.stop() }
+        #expect(console.waitFor("fleet", 30), "\(console.screen())")
+        func row(_ words: String...) -> (String) -> Bool {
+            { text in text.split(separator: "\n").contains { line in words.allSatisfy { line.contains($0) } } }
+        }
+        func listeners() async throws -> [String] {
+            try await cluster.strings(
+                "SELECT pid::text FROM pg_stat_activity WHERE application_name = '\(application)' AND query ILIKE 'listen%'",
+                database: "postgres"
+            ).compactMap { $0 }
+        }
+        func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+            for _ in 0..<300 {
+                if try await condition() { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        // Another process's appends: this test's own handle on the store.
+        let writer = try await PostgresStore.open(StoreURL(base, name: "test"))
+        func deploy(_ version: String, run: String) -> [NewEvent] {
+            [
+                NewEvent(.runStarted, component: "web", environment: "staging", runID: run, details: EventDetails(runKind: .deploy, version: version)),
+                NewEvent(.deploySucceeded, component: "web", environment: "staging", runID: run, details: EventDetails(version: version, color: "green")),
+                NewEvent(.runFinished, component: "web", environment: "staging", runID: run,
+                         details: EventDetails(runKind: .deploy, version: version, outcome: "succeeded")),
+            ]
+        }
+
+        #expect(try await eventually { try await !listeners().isEmpty }, "the console listens")
+        try writer.append(deploy("heard-1", run: "r1"))
+        #expect(console.waitFor(30, row("web", "heard-1")), "\(console.screen())")
+
+        let killed = try await listeners()
+        try await cluster.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid IN (\(killed.joined(separator: ", ")))")
+        try writer.append(deploy("heard-2", run: "r2"))
+        #expect(console.waitFor(30, row("web", "heard-2")), "\(console.screen())")
+        #expect(try await eventually { try await listeners().contains { !killed.contains($0) } }, "the console listens again")
+        let last = try writer.append(deploy("heard-3", run: "r3")).last?.id
+        #expect(console.waitFor(30, row("web", "heard-3")), "\(console.screen())")
+        // The bench hook saw the frames too: newer events only, up to the last one.
+        func drawnIDs() -> [Int64] {
+            ((try? String(contentsOf: drawn, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { line in
+                ((try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? Int).map(Int64.init)
+            }
+        }
+        #expect(try await eventually { drawnIDs().last == last }, "\(drawnIDs())")
+        #expect(drawnIDs() == drawnIDs().sorted() && Set(drawnIDs()).count == drawnIDs().count, "\(drawnIDs())")
     }
 }

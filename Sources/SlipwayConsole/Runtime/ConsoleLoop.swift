@@ -31,11 +31,13 @@ struct ConsoleLoop {
             header: header, readOnly: settings.readOnly, size: terminal.size, now: Date(), symbols: terminal.symbols,
             bindings: settings.bindings)
         var drawn: ConsoleState?
+        var drawnEvents = DrawnEventLog()
         var second = Self.second(of: state.now)
         while true {
             if let number = signals.caught { return .signal(number) }
             if drawn != state {
                 terminal.draw(Console.render(state))
+                drawnEvents?.drew(state)
                 drawn = state
                 mailbox.focus = state.focus
             }

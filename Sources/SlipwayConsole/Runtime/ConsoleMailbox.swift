@@ -6,6 +6,8 @@ final class ConsoleMailbox: Sendable {
     private let messages = Mutex<[ConsoleMessage]>([])
     private let reloadRequested = Mutex(false)
     private let currentFocus = Mutex(ConsoleFocus())
+    /// Ends the store watcher's wait, so a reload or a new focus is read at once.
+    private let wake = Mutex<(@Sendable () -> Void)?>(nil)
 
     func post(_ message: ConsoleMessage) {
         messages.withLock { $0.append(message) }
@@ -21,6 +23,12 @@ final class ConsoleMailbox: Sendable {
 
     func requestReload() {
         reloadRequested.withLock { $0 = true }
+        wake.withLock { $0 }?()
+    }
+
+    /// Has `body` called on each reload request and change of focus.
+    func wakeWatcher(with body: @escaping @Sendable () -> Void) {
+        wake.withLock { $0 = body }
     }
 
     func takeReloadRequest() -> Bool {
@@ -32,6 +40,12 @@ final class ConsoleMailbox: Sendable {
 
     var focus: ConsoleFocus {
         get { currentFocus.withLock { $0 } }
-        set { currentFocus.withLock { $0 = newValue } }
+        set {
+            let changed = currentFocus.withLock { focus in
+                defer { focus = newValue }
+                return focus != newValue
+            }
+            if changed { wake.withLock { $0 }?() }
+        }
     }
 }

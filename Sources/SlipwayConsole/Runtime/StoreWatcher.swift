@@ -2,13 +2,16 @@ import Foundation
 import SlipwayCore
 
 /// Follows the shared store off the terminal thread: it reloads when another process (or
-/// this one) appended an event, on request, and every few seconds as a heartbeat. It also
-/// reads what the focused screen needs: a component's releases, a run's stages or output, a slot's log.
+/// this one) appended an event, which it waits to be told of (`StoreChanges`), on request, and
+/// every few seconds as a heartbeat. It also reads what the focused screen needs: a component's
+/// releases, a run's stages or output, a slot's log.
 struct StoreWatcher: Sendable {
-    static let pollInterval = Duration.milliseconds(500)
-    /// Also refreshes branch and commit and the router's counts, reaps runs whose process died
-    /// and child processes that exited.
-    static let heartbeatInterval = Duration.seconds(5)
+    /// Seconds between two reads of what tells of no change: a store that cannot (the embedded
+    /// one), and a run's output or a slot's log while one is on screen.
+    static let pollInterval = 0.5
+    /// Seconds between two passes that also refresh branch and commit and the router's counts,
+    /// reap runs whose process died and child processes that exited.
+    static let heartbeatInterval = 5.0
     static let runLimit = 200
     static let eventLimit = 300
     /// Alert events read to know which alerts fire: each rule's newest event decides.
@@ -17,6 +20,9 @@ struct StoreWatcher: Sendable {
     /// Test hook: when set, the first read of the store fails with this message, as an engine
     /// error would, so a test can see the console restore the terminal and exit.
     static let failureHook = "SLIPWAY_TEST_CONSOLE_ENGINE_ERROR"
+    /// Test hook: seconds between heartbeats instead of `heartbeatInterval`, so a test sees the
+    /// console show what the store told of alone.
+    static let heartbeatHook = "SLIPWAY_TEST_CONSOLE_HEARTBEAT"
 
     let engine: Engine
     let readOnly: Bool
@@ -35,10 +41,14 @@ struct StoreWatcher: Sendable {
     }
 
     func watch() async {
-        let clock = ContinuousClock()
+        let clock = engine.clock
+        let heartbeatInterval = environment[Self.heartbeatHook].flatMap(Double.init) ?? Self.heartbeatInterval
+        let changes = engine.store.changes(every: Self.pollInterval, clock: clock)
+        // A reload asked for, or another screen in focus, is read at once, as a change would be.
+        mailbox.wakeWatcher { [weak changes] in changes?.nudge() }
         var lastEventID: Int64?
         var follower = FleetFollower(eventLimit: Self.eventLimit)
-        var lastHeartbeat: ContinuousClock.Instant?
+        var lastHeartbeat: Date?
         var header = ConsoleHeader(
             workspace: engine.workspace.root.path, actor: engine.identity.name, skipped: engine.workspace.problems.map(\.path),
             roles: engine.rolesByEnvironment)
@@ -48,10 +58,10 @@ struct StoreWatcher: Sendable {
         var isFirstLoad = true
         while !Task.isCancelled {
             let forced = mailbox.takeReloadRequest()
-            let heartbeat = lastHeartbeat.map { clock.now - $0 >= Self.heartbeatInterval } ?? true
+            let heartbeat = lastHeartbeat.map { clock.now().timeIntervalSince($0) >= heartbeatInterval } ?? true
             var problem: String?
             if heartbeat || forced {
-                lastHeartbeat = clock.now
+                lastHeartbeat = clock.now()
                 // An agent this process started (`slipway demo` does) that stopped would stay a
                 // `<defunct>` zombie under the console for as long as it runs.
                 DetachedProcess.reapExited()
@@ -92,7 +102,10 @@ struct StoreWatcher: Sendable {
             if heartbeat || forced, let lost = engine.storeFileProblem { problem = lost }
             // After the load, which clears the status line, so the problem stays in view.
             if let problem { mailbox.post(.loadFailed(problem)) }
-            try? await Task.sleep(for: Self.pollInterval)
+            var wait = heartbeatInterval - clock.now().timeIntervalSince(lastHeartbeat ?? clock.now())
+            // Output lines and log files are no events: while one is on screen it is read on a timer.
+            if mailbox.focus.log != nil { wait = min(wait, Self.pollInterval) }
+            await changes.wait(after: lastEventID ?? 0, atMost: max(0, wait))
         }
     }
 

@@ -31,6 +31,10 @@ public protocol EventStore: AnyObject, Sendable {
     func events(kind: EventKind, component: String, environment: String) throws(SlipwayError) -> [Event]
     func events(kinds: [EventKind], component: String, environment: String) throws(SlipwayError) -> [Event]
     func latestEventID() throws(SlipwayError) -> Int64
+    /// Tells of every move of the newest event id, made through any handle on the store, for as
+    /// long as the answer is kept; the store is read every `interval` seconds of `clock` when it
+    /// has no way to tell (the embedded one, or the shared one while it cannot listen).
+    func changes(every interval: Double, clock: any EngineClock) -> StoreChanges
     func projection() throws(SlipwayError) -> Projection
     func releases(component: String, environment: String) throws(SlipwayError) -> [ReleaseTag]
 
@@ -154,6 +158,11 @@ extension EventStore {
     /// `component`'s events after `id`, oldest first.
     public func events(component: String, after id: Int64 = 0, limit: Int = 1000) throws(SlipwayError) -> [Event] {
         try events(after: id, limit: limit, component: component)
+    }
+
+    /// Changes read every half second where the store cannot tell of them, on the system's clock.
+    public func changes() -> StoreChanges {
+        changes(every: 0.5, clock: SystemClock())
     }
 
     public func runs(asOf moment: Date) throws(SlipwayError) -> [RunRecord] {

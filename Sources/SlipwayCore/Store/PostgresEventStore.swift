@@ -427,7 +427,7 @@ public struct PostgresEventStore: EventLog {
         return (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 
-    private struct ListenerEnded: Error, CustomStringConvertible {
+    struct ListenerEnded: Error, CustomStringConvertible {
         var description: String { "the server ended the notifications" }
     }
 

@@ -131,6 +131,12 @@ public final class PostgresStore: EventStore {
         return try executor.run { () async throws(SlipwayError) -> Int64 in try await log.latestEventID() }
     }
 
+    /// Changes as the log's listener hears of them, on a connection of its own.
+    public func changes(every interval: Double, clock: any EngineClock) -> StoreChanges {
+        let log = log
+        return StoreChanges(clock: clock) { signal in await log.listenForChanges(signal: signal, pollEvery: interval, clock: clock) }
+    }
+
     public func projection() throws(SlipwayError) -> Projection {
         countProjectionRead()
         let log = log

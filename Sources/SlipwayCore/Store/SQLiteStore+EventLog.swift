@@ -11,6 +11,11 @@ extension SQLiteStore: ProjectedEventLog {
         pollingFollow(after: id, component: component, interval: .milliseconds(200))
     }
 
+    /// Changes by reading the newest id every `interval`: SQLite tells no other connection of a commit.
+    public func changes(every interval: Double, clock: any EngineClock) -> StoreChanges {
+        StoreChanges.polling(every: interval, clock: clock) { () throws(SlipwayError) -> Int64 in try self.latestEventID() }
+    }
+
     public func rebuildProjection(
         reporting progress: (@Sendable (_ reached: Int64, _ last: Int64) -> Void)?
     ) throws(SlipwayError) -> StoredProjectionRebuild {
