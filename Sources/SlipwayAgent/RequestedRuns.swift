@@ -44,7 +44,7 @@ final class RequestedRuns: Sendable {
     /// whose requester has had time to hand them over are taken too. Returns when the first
     /// pending request still in its grace will be due, if one is.
     func takeOverOrphans(now: Date) -> Date? {
-        let candidates = (try? store.orphanedRequests()) ?? []
+        let candidates = ((try? store.orphanedRequests()) ?? []).filter(\.isThisHosts)
         for orphan in candidates where Self.isDue(orphan, now: now) {
             execute(requestID: orphan.id, environment: ProcessInfo.processInfo.environment)
         }
@@ -68,7 +68,7 @@ final class RequestedRuns: Sendable {
     }
 
     private func orphans() -> [RequestRecord] {
-        ((try? store.orphanedRequests()) ?? []).filter { Self.isDue($0, now: Date()) }
+        ((try? store.orphanedRequests()) ?? []).filter { $0.isThisHosts && Self.isDue($0, now: Date()) }
     }
 
     private static func isDue(_ orphan: RequestRecord, now: Date) -> Bool {

@@ -188,7 +188,7 @@ struct HostStoreMatrixTests {
         }
 
         let store = try await PostgresStore.open(StoreURL(url, name: "test"))
-        #expect(try await cluster.strings("SELECT max(version)::text FROM slipway.schema_versions", database: database) == ["4"])
+        #expect(try await cluster.strings("SELECT max(version)::text FROM slipway.schema_versions", database: database) == ["\(PostgresStoreSchema.latest)"])
         #expect(try store.slots(on: .host("build-1")).map(\.color) == ["blue"])
         #expect(try store.routes(on: .host("build-1")).map(\.port) == [8080])
         #expect(try store.process(role: "router", on: "build-1")?.pid == 11)

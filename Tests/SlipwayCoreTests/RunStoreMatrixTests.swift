@@ -196,6 +196,21 @@ struct RunStoreMatrixTests {
         #expect(try store.claim(requestID: "nope", by: .current) == nil)
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func aRequestRemembersTheHostItWasAskedOnAndOnlyThatHostTakesItOver(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        let recorded = try store.record(Self.deploy, origin: "cli")
+        let read = try other.request(id: recorded.id)
+        #expect(read.requesterHost == ProcessIdentity.hostName)
+        #expect(read.isThisHosts)
+        var elsewhere = read
+        elsewhere.requesterHost = "\(ProcessIdentity.hostName)-other"
+        #expect(!elsewhere.isThisHosts, "an agent of another host leaves it to the host it was asked on")
+        elsewhere.requesterHost = nil
+        #expect(elsewhere.isThisHosts, "a request recorded before hosts were is anyone's, as before")
+    }
+
     /// `body` on a thread of its own: two store calls that block run at once.
     static func onThread<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in

@@ -15,6 +15,7 @@ extension PostgresStore {
         var record = RequestRecord(
             id: id, request: request, actor: actor, origin: origin, requestedAt: now,
             state: approvalRule == nil ? .pending : .awaitingApproval, noWait: noWait, errorIsUsage: false)
+        record.requesterHost = ProcessIdentity.hostName
         if let approvalRule {
             record.approvalsNeeded = approvalRule.approvals
             record.expiresAt = now.addingTimeInterval(approvalRule.timeout)
@@ -27,7 +28,7 @@ extension PostgresStore {
                 INSERT INTO slipway.run_requests (\(unescaped: Self.requestColumns)) VALUES (
                     \(inserted.id), \(asked), \(inserted.actor), \(inserted.origin), \(inserted.requestedAt), \(inserted.state.rawValue),
                     NULL, NULL, \(inserted.noWait), NULL, NULL, false, \(Int32(inserted.approvalsNeeded)), \(approvers),
-                    \(inserted.expiresAt), NULL, NULL)
+                    \(inserted.expiresAt), NULL, NULL, \(inserted.requesterHost))
                 """, logger: logger)
             _ = try await self.append([NewEvent(
                 .runRequested, component: request.component, environment: request.environment, runID: id,

@@ -12,7 +12,7 @@ extension PostgresStore {
     static let lockColumns = "component, environment, run_id, actor, acquired_at"
     static let requestColumns = """
         id, request, actor, origin, requested_at, state, executor_pid, executor_start, no_wait, checkpoint, error, \
-        error_is_usage, approvals_needed, approved_by, expires_at, approved_at, executor_host
+        error_is_usage, approvals_needed, approved_by, expires_at, approved_at, executor_host, requester_host
         """
 
     static func runRecords(from rows: PostgresRowSequence) async throws -> [RunRecord] {
@@ -42,9 +42,9 @@ extension PostgresStore {
     static func requestRecords(from rows: PostgresRowSequence) async throws -> [RequestRecord] {
         var requests: [RequestRecord] = []
         let decoded = rows.decode(
-            (String, String, String, String, Date, String, Int64?, String?, Bool, String?, String?, Bool, Int32, String, Date?, Date?, String?).self)
+            (String, String, String, String, Date, String, Int64?, String?, Bool, String?, String?, Bool, Int32, String, Date?, Date?, String?, String?).self)
         for try await (id, request, actor, origin, requestedAt, state, executorPID, executorStart, noWait, checkpoint, error,
-                       errorIsUsage, approvalsNeeded, approvedBy, expiresAt, approvedAt, executorHost) in decoded
+                       errorIsUsage, approvalsNeeded, approvedBy, expiresAt, approvedAt, executorHost, requesterHost) in decoded
         {
             requests.append(RequestRecord(
                 id: id, request: try requestColumn(RunRequest.self, from: request), actor: actor, origin: origin,
@@ -52,7 +52,8 @@ extension PostgresStore {
                 executorPID: executorPID.map { Int32(clamping: $0) }, executorStart: executorStart, noWait: noWait,
                 checkpoint: try checkpoint.map { text in try requestColumn(RunCheckpoint.self, from: text) }, error: error,
                 errorIsUsage: errorIsUsage, approvalsNeeded: Int(approvalsNeeded),
-                approvedBy: try requestColumn([String].self, from: approvedBy), expiresAt: expiresAt, approvedAt: approvedAt, executorHost: executorHost))
+                approvedBy: try requestColumn([String].self, from: approvedBy), expiresAt: expiresAt, approvedAt: approvedAt, executorHost: executorHost,
+                requesterHost: requesterHost))
         }
         return requests
     }

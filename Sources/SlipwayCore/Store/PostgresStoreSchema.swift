@@ -63,9 +63,10 @@ enum PostgresStoreSchema {
         ], fill: { connection, logger in try await PostgresEventStore.fillStoredProjection(on: connection, logger: logger) }),
         operations,
         hosts,
-        Version(number: 5, description: "host steps; the actor check only on an event naming someone else", statements: [
+        Version(number: 5, description: "host steps, requests' hosts; the actor check only on an event naming someone else", statements: [
             HostStep.tableDefinition(schema: "slipway.", time: "timestamptz"),
             "CREATE INDEX host_steps_by_host ON slipway.host_steps (host, state)",
+            "ALTER TABLE slipway.run_requests ADD COLUMN requester_host text",
             // An append leaves the actor to its default, the login: the check (a PL/pgSQL call and
             // a catalogue look-up per row, about a third of a 1,000-event append) is for the rows
             // that name someone else, which only `store migrate` writes.

@@ -14,6 +14,7 @@ extension SQLiteStore {
         var record = RequestRecord(
             id: id, request: request, actor: actor, origin: origin, requestedAt: now,
             state: approvalRule == nil ? .pending : .awaitingApproval, noWait: noWait, errorIsUsage: false)
+        record.requesterHost = ProcessIdentity.hostName
         if let approvalRule {
             record.approvalsNeeded = approvalRule.approvals
             record.expiresAt = now.addingTimeInterval(approvalRule.timeout)

@@ -296,6 +296,7 @@ enum StoreSchema {
         migrator.registerMigration("v13-host-steps") { db in
             try db.execute(sql: HostStep.tableDefinition(time: "DATETIME"))
             try db.execute(sql: "CREATE INDEX host_steps_by_host ON host_steps (host, state)")
+            try db.execute(sql: "ALTER TABLE run_requests ADD COLUMN requester_host TEXT")
         }
         return migrator
     }

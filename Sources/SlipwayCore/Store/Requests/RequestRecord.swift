@@ -48,12 +48,15 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var approvedAt: Date?
     /// The host of the agent that claimed it; nil when claimed before hosts were recorded.
     public var executorHost: String? = nil
+    /// The host it was asked on: on a shared store only that host's agents take it over (a
+    /// `local` component's slots are that host's); nil when asked before hosts were recorded.
+    public var requesterHost: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, request, actor, origin, requestedAt = "requested_at", state, executorPID = "executor_pid"
         case executorStart = "executor_start", noWait = "no_wait", checkpoint, error, errorIsUsage = "error_is_usage"
         case approvalsNeeded = "approvals_needed", approvedBy = "approved_by", expiresAt = "expires_at", approvedAt = "approved_at"
-        case executorHost = "executor_host"
+        case executorHost = "executor_host", requesterHost = "requester_host"
     }
 
     /// The refusal, as the error it was.
@@ -63,6 +66,9 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
 
     /// Whether it still waits for approvers.
     public var awaitsApproval: Bool { state == .awaitingApproval }
+
+    /// Whether an agent of this host may take it over: one asked on another host is that host's.
+    public var isThisHosts: Bool { requesterHost.map { $0 == ProcessIdentity.hostName } ?? true }
 
     /// Whether the agent that claimed it is gone (then another agent takes it over).
     public var executorIsGone: Bool {
