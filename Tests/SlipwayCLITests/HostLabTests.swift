@@ -59,10 +59,7 @@ struct HostLabTests {
         let survivors = hosts.prefix(2)
         let victim = hosts[2]
 
-        for host in hosts {
-            let started = try host("agent", "start")
-            #expect(started.status == 0, "\(host.host.name): \(started.stderr)")
-        }
+        try Self.startAgents(on: hosts)
         let first = try FakeCloudWorkspace.version(origin, "services/api")
         for host in hosts {
             let deployed = try host("deploy-service", "api", "--env", "staging")
@@ -123,17 +120,7 @@ struct HostLabTests {
             print("\(host.host.name): \(answers.count) requests through its router, \(failed.count) failed")
         }
 
-        for host in hosts {
-            let stopped = try host("agent", "stop")
-            #expect(stopped.status == 0, "\(host.host.name): \(stopped.stderr)")
-            var left: [pid_t] = []
-            #expect(eventually(15) {
-                left = lab.processes(on: host.host)
-                return left.isEmpty
-            }, "\(host.host.name) still runs \(left.map { Self.commandLine(of: $0) })")
-        }
-        lab.tearDown()
-        #expect(lab.remnants().isEmpty, "left behind: \(lab.remnants())")
+        try Self.stopAgentsLeavingNothing(on: hosts, in: lab)
     }
 
     /// Three agents on one PostgreSQL store, each in its own namespace: each runs a router of
@@ -146,10 +133,7 @@ struct HostLabTests {
         defer { lab.tearDown() }
         let hosts = try lab.hosts.map { try HostSlipway(lab: lab, host: $0, origin: origin, store: url) }
         defer { for host in hosts { _ = try? host("agent", "stop") } }
-        for host in hosts {
-            let started = try host("agent", "start")
-            #expect(started.status == 0, "\(host.host.name): \(started.stderr)")
-        }
+        try Self.startAgents(on: hosts)
         let deployed = try hosts[0]("deploy-service", "api", "--env", "staging")
         #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
         let first = try FakeCloudWorkspace.version(origin, "services/api")
@@ -182,10 +166,7 @@ struct HostLabTests {
         defer { lab.tearDown() }
         let hosts = try lab.hosts.map { try HostSlipway(lab: lab, host: $0, origin: origin, store: url) }
         defer { for host in hosts { _ = try? host("agent", "stop") } }
-        for host in hosts {
-            let started = try host("agent", "start")
-            #expect(started.status == 0, "\(host.host.name): \(started.stderr)")
-        }
+        try Self.startAgents(on: hosts)
         let first = try FakeCloudWorkspace.version(origin, "services/api")
         let deployed = try hosts[0]("deploy-service", "api", "--env", "staging")
         #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
@@ -241,6 +222,19 @@ struct HostLabTests {
         #expect(eventually(60) { states()["web-3"] == "up" }, "\(states())")
         #expect(httpGet(ports[2], host: hosts[2].host.address)?.body == "api \(first) blue\n", "web-3's new agent adopted its router")
 
+        try Self.stopAgentsLeavingNothing(on: hosts, in: lab)
+    }
+
+    static func startAgents(on hosts: [HostSlipway]) throws {
+        for host in hosts {
+            let started = try host("agent", "start")
+            #expect(started.status == 0, "\(host.host.name): \(started.stderr)")
+        }
+    }
+
+    /// Stops each host's agent, checks nothing of the fleet runs in its namespace, and that the
+    /// lab leaves nothing behind.
+    static func stopAgentsLeavingNothing(on hosts: [HostSlipway], in lab: HostLab) throws {
         for host in hosts {
             let stopped = try host("agent", "stop")
             #expect(stopped.status == 0, "\(host.host.name): \(stopped.stderr)")
@@ -248,7 +242,7 @@ struct HostLabTests {
             #expect(eventually(15) {
                 left = lab.processes(on: host.host)
                 return left.isEmpty
-            }, "\(host.host.name) still runs \(left.map { Self.commandLine(of: $0) })")
+            }, "\(host.host.name) still runs \(left.map { commandLine(of: $0) })")
         }
         lab.tearDown()
         #expect(lab.remnants().isEmpty, "left behind: \(lab.remnants())")
