@@ -152,7 +152,8 @@ struct HostLabTests {
     /// web-1 is prepared and switched on all three; a second one, with web-3's agent killed
     /// (SIGKILL) as the hosts are asked, moves web-1 and web-2 and reports web-3 down; a bounded
     /// load through each host's router sees no failed request throughout; `hosts` shows the
-    /// three, web-3 down, and up again once its agent is back (adopting its router and slots).
+    /// three, web-3 down, and up again once its agent is back (adopting its router and slots);
+    /// a console on web-1's side names each host's slot.
     @Test func aServiceOnThreeHostsIsDeployedOnEachAndAHostKilledMidDeployIsSkipped() async throws {
         let url = try await PostgresCluster.shared().createDatabase()
         let origin = try LocalServiceWorkspace.create(settings: """
@@ -178,6 +179,18 @@ struct HostLabTests {
             #expect(httpGet(port, host: host.host.address)?.body == "api \(first) blue\n",
                     "\(host.host.name) serves through its own router at \(host.host.address):\(port)")
         }
+        // The console on a host's side (web-1's namespace and checkout) shows the three hosts' slots.
+        let console = try TmuxConsole(
+            "ip netns exec \(hosts[0].host.namespace) env SLIPWAY_HOST=web-1 SLIPWAY_ACTOR=tester "
+                + "\(StoreURL.variable)='\(url)' '\(SlipwayProcess.binary.path)' console",
+            width: 200, height: 50, directory: hosts[0].checkout.root)
+        defer { console.stop() }
+        #expect(console.waitFor(60) { $0.contains("\(first) blue") }, "the fleet shows the release: \(console.screen())")
+        try console.press("Enter")
+        #expect(console.waitFor(60) { screen in hosts.allSatisfy { screen.contains("on \($0.host.name)") } },
+                "each host's slot, named by its host: \(console.screen())")
+        // Its process runs in web-1's namespace, where nothing may be left at the end.
+        console.stop()
         let loads = zip(hosts, ports).map { host, port in
             let load = LoadLoop()
             load.start(port: port, host: host.host.address, seconds: 400)
