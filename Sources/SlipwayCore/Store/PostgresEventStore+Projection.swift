@@ -102,8 +102,12 @@ extension PostgresEventStore: ProjectedEventLog {
             let kind = row.event.kind
             var details = EventDetails()
             if Projection.kindsReadingDetails.contains(kind) {
-                guard let decoded = try? decoder.decode(EventDetails.self, from: Data(row.payload.utf8)) else { continue }
-                details = decoded
+                if row.stored {
+                    details = row.event.details
+                } else {
+                    guard let decoded = try? decoder.decode(EventDetails.self, from: Data(row.payload.utf8)) else { continue }
+                    details = decoded
+                }
             }
             projection.apply(
                 id: id, time: Date(milliseconds: row.time), kind: kind, component: row.event.component,

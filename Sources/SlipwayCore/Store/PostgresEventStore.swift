@@ -151,7 +151,9 @@ public struct PostgresEventStore: EventLog {
         do {
             for event in events {
                 let milliseconds = Int64(((event.time ?? now).timeIntervalSince1970 * 1000).rounded())
-                rows.append((milliseconds, event, masker.mask(String(decoding: try encoder.encode(event.details), as: UTF8.self))))
+                let encoded = String(decoding: try encoder.encode(event.details), as: UTF8.self)
+                let masked = masker.mask(encoded)
+                rows.append((milliseconds, event, masked, masked == encoded))
             }
         } catch {
             throw SlipwayError.failure("cannot encode an event for the store at \(location): \(error)")
@@ -168,7 +170,9 @@ public struct PostgresEventStore: EventLog {
         }
     }
 
-    typealias PendingRow = (time: Int64, event: NewEvent, payload: String)
+    /// `stored` says the payload is the event's details as they are (nothing masked), so the fold
+    /// may take them without decoding what was just encoded.
+    typealias PendingRow = (time: Int64, event: NewEvent, payload: String, stored: Bool)
 
     /// Appends of more events than this go in by COPY.
     static let copyThreshold = 32
