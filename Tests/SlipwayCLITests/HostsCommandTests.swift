@@ -13,6 +13,27 @@ import Testing
             state: state, restarts: 0, startedAt: Date())
     }
 
+    @Test func aHostWithManyRoutesShowsTheFirstThreeAndHowManyMoreWhileJSONListsThemAll() throws {
+        let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
+        let slipway = SlipwayProcess(workspace)
+        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+        let now = Date()
+        try store.recordHeartbeat(of: HostRecord(
+            host: "web-1", pid: 10, pidStartTime: "1", version: "0.1.0", startedAt: now - 120, lastSeen: now))
+        for (index, name) in ["api", "billing", "cart", "docs", "edge"].enumerated() {
+            try store.save(RouteRecord(
+                component: name, environment: "staging", host: "127.0.0.1", port: 8080 + index, liveColor: "blue", greenWeight: 0,
+                hostName: "web-1"))
+        }
+        let text = try slipway("hosts")
+        let line = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("web-1") }, "\(text.stdout)")
+        #expect(line.contains("api/staging http://127.0.0.1:8080, billing/staging http://127.0.0.1:8081, cart/staging http://127.0.0.1:8082, +2 more"),
+                "\(line)")
+        #expect(!line.contains("edge/staging"))
+        let listed = try #require(try slipway.json("hosts") as? [[String: Any]])
+        #expect((listed.first?["routes"] as? [[String: Any]])?.count == 5, "--json lists every route")
+    }
+
     @Test func eachHostIsShownUpOrDownWithItsRoutesAndLiveSlots() throws {
         let workspace = try TemporaryWorkspace(files: ["slipway.yml": "environments:\n  staging: {}\n"])
         let slipway = SlipwayProcess(workspace)

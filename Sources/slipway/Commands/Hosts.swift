@@ -20,7 +20,7 @@ struct Hosts: AsyncParsableCommand {
             headers: ["HOST", "STATE", "LAST SEEN", "ROUTES", "LIVE SLOTS"],
             rows: hosts.map { host in
                 [host.host, host.state.rawValue, host.lastSeen.map { TimeText.age(of: $0, now: now) } ?? "never",
-                 host.routes.isEmpty ? "-" : host.routes.map { "\($0.component)/\($0.environment) \($0.url)" }.joined(separator: ", "),
+                 HostSummary.listed(host.routes.map { "\($0.component)/\($0.environment) \($0.url)" }),
                  host.slotsText]
             }
         ).print()
@@ -30,6 +30,14 @@ struct Hosts: AsyncParsableCommand {
 extension HostSummary {
     /// `web/staging blue v1, api/staging green v2`, or `-`.
     var slotsText: String {
-        slots.isEmpty ? "-" : slots.map { "\($0.component)/\($0.environment) \($0.color) \($0.version)" }.joined(separator: ", ")
+        Self.listed(slots.map { "\($0.component)/\($0.environment) \($0.color) \($0.version)" })
+    }
+
+    /// The first `shown` of `items` and how many more (a host of a large fleet would make a line
+    /// of hundreds of columns; `--json` lists them all), or `-`.
+    static func listed(_ items: [String], shown: Int = 3) -> String {
+        guard !items.isEmpty else { return "-" }
+        let more = items.count > shown ? ", +\(items.count - shown) more" : ""
+        return items.prefix(shown).joined(separator: ", ") + more
     }
 }
