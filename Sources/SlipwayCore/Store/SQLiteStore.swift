@@ -112,8 +112,9 @@ public final class SQLiteStore: EventStore {
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
             if superseded {
+                let unknown = try unknownMigrations(known: Set(migrator.migrations))
                 throw SlipwayError.failure(
-                    "the store at \(path.path) was written by a newer Slipway (schema \(try storedMigrations().sorted().last ?? "?")); "
+                    "the store at \(path.path) was written by a newer Slipway (migrations unknown here: \(unknown.joined(separator: ", "))); "
                         + "this slipway knows up to \(migrator.migrations.last ?? "?"): upgrade slipway or use --state")
             }
             // Migrating takes the write lock even when there is nothing to do: a reader of an
@@ -128,8 +129,12 @@ public final class SQLiteStore: EventStore {
         }
     }
 
-    private func storedMigrations() throws -> Set<String> {
-        try pool.read { db in try StoreSchema.migrator.appliedIdentifiers(db) }
+    /// The migrations recorded in the file that this Slipway does not have, oldest first: GRDB's
+    /// own look-ups name only the migrations it knows.
+    private func unknownMigrations(known: Set<String>) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid").filter { !known.contains($0) }
+        }
     }
 
     func failure(_ error: any Error) -> SlipwayError {
