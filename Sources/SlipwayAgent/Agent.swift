@@ -140,7 +140,7 @@ public actor Agent {
             await platformMetrics.watch(clock: clock, pause: platformMetricsPause, while: running)
         }
         let hostSteps = HostStepsWatch(root: root, statePath: statePath, store: store)
-        Task { [clock] in await hostSteps.watch(clock: clock, pause: 0.5, while: running) }
+        Task { [clock] in await hostSteps.watch(on: changes, clock: clock, pause: HostStepsWatch.touchInterval, while: running) }
         let sinks = AlertSinks(root: root, store: store, clock: clock)
         Task { await sinks.watch(pause: 0.5) { true } }
         let scheduler = BackupScheduler(root: root, store: store)

@@ -22,9 +22,11 @@ final class HostStepsWatch: Sendable {
         self.host = host
     }
 
-    /// A look for new steps every `pause` seconds of `clock` while `running` says so.
-    func watch(clock: any EngineClock, pause: Double, while running: @escaping @Sendable () -> Bool) async {
+    /// A look for new steps each time the store changes (a step's request is an event), and at
+    /// least every `pause` seconds of `clock`, while `running` says so.
+    func watch(on changes: StoreChanges, clock: any EngineClock, pause: Double, while running: @escaping @Sendable () -> Bool) async {
         var lastTouch = clock.now()
+        var seen: Int64 = 0
         while running() {
             do {
                 for step in try store.claimHostSteps(of: host) { start(step) }
@@ -35,11 +37,8 @@ final class HostStepsWatch: Sendable {
             } catch {
                 AgentLog.logger.error("cannot take this host's steps from the store: \(error.message)")
             }
-            do {
-                try await clock.sleep(seconds: pause)
-            } catch {
-                return
-            }
+            seen = await changes.wait(after: seen, atMost: pause)
+            if Task.isCancelled { return }
         }
     }
 

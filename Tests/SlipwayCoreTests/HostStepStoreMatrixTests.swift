@@ -60,6 +60,25 @@ struct HostStepStoreMatrixTests {
         #expect(event.details?.color == "blue" && event.details?.version == "v7")
     }
 
+    /// A host's agent waits on the store's changes, not a timer: asking for steps must be a change
+    /// it hears of (on PostgreSQL a NOTIFY, on SQLite a newer event id).
+    @Test(arguments: StoreKind.allCases)
+    func askingForStepsIsRecordedAndWakesAnAgentWaitingOnChanges(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        let changes = other.changes(every: 0.1, clock: SystemClock())
+        let before = await changes.wait(after: -1, atMost: 10)
+        let woken = Task { await changes.wait(after: before, atMost: 30) }
+        try store.add([Self.step("web-1"), Self.step("web-2")])
+        let after = await woken.value
+        #expect(after > before, "the waiter was woken by the request, not by its 30 s timeout")
+
+        let events = try other.events(after: before, limit: 10, component: "api")
+        #expect(events.map(\.knownKind) == [.hostStepRequested, .hostStepRequested])
+        #expect(events.map { $0.details?.origin } == ["web-1", "web-2"])
+        #expect(events.allSatisfy { $0.runID == "r1" && $0.details?.stage == "prepare" && $0.details?.version == "v7" })
+    }
+
     @Test func aHostLooksDownWhenItsStepIsUnclaimedOrUntouchedTooLong() {
         let pending = Self.step("web-3")
         #expect(!pending.hostLooksDown(at: Self.start + HostStep.claimWithin))

@@ -20,6 +20,7 @@ public enum EventKind: String, Sendable, CaseIterable, Codable {
     case trafficSwitched = "traffic.switched"
     /// A host's part of a deploy to several hosts ended: `origin` names the host, `stage` the
     /// step (prepare, switch, abort, check), `outcome` done or failed, `reason` how.
+    case hostStepRequested = "host.step_requested"
     case hostStepFinished = "host.step_finished"
     /// A healthy release waits in the idle colour for a switch by hand (`auto_promote: false`).
     case releaseReady = "release.ready"

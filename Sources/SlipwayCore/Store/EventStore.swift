@@ -107,6 +107,7 @@ public protocol EventStore: AnyObject, Sendable {
     func hosts() throws(SlipwayError) -> [HostRecord]
 
     // MARK: Hosts' steps of a deploy to several hosts
+    /// Records `steps` as pending, each with its `host.step_requested` event, in one transaction.
     func add(_ steps: [HostStep]) throws(SlipwayError)
     /// Marks `host`'s pending steps working and returns them; a step goes to one claimer.
     func claimHostSteps(of host: String) throws(SlipwayError) -> [HostStep]

@@ -110,6 +110,13 @@ extension HostStep {
         """
     }
 
+    /// The audit trail's record that a host was asked for this step; its append is also what
+    /// wakes the hosts' agents, which wait on the store's changes.
+    var requestedEvent: NewEvent {
+        NewEvent(.hostStepRequested, component: component, environment: environment, runID: runID, details: EventDetails(
+            version: version, color: color.rawValue, stage: kind.rawValue, origin: host))
+    }
+
     /// The audit trail's record of how this step ended.
     var finishedEvent: NewEvent {
         NewEvent(.hostStepFinished, component: component, environment: environment, runID: runID, details: EventDetails(

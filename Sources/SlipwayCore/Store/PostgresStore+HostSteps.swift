@@ -7,6 +7,7 @@ extension PostgresStore {
     public func add(_ steps: [HostStep]) throws(SlipwayError) {
         try writing("cannot record hosts' steps in the store") { connection, logger in
             for step in steps { try await Self.save(step, on: connection, logger: logger) }
+            _ = try await self.append(steps.map(\.requestedEvent), on: connection, logger: logger)
         }
     }
 

@@ -95,7 +95,7 @@ public struct Projection: Sendable, Equatable {
              .jobStarted, .jobFinished, .canaryChanged, .alertRaised, .migrationApplied, .backupCreated, .storeRestored, .checkOverridden,
              .accessRefused, .alertSilenced, .databaseRestored, .backupDrilled, .requestApproved, .requestDenied, .requestExpired,
              .requestRejected, .projectionStarted, .projectionCheckpoint, .projectionBuilt, .projectionCompared, .projectionSwitched,
-             .projectionFailed, .hostStepFinished:
+             .projectionFailed, .hostStepRequested, .hostStepFinished:
             break
         }
         states[key] = state

@@ -7,6 +7,7 @@ extension SQLiteStore {
         do {
             try pool.write { db in
                 for step in steps { try step.save(db) }
+                _ = try self.append(steps.map(\.requestedEvent), in: db)
             }
         } catch {
             throw failure(error)

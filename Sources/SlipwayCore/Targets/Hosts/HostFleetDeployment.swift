@@ -10,8 +10,10 @@ public struct HostFleetDeployment: Sendable {
     public var component: Component
     public var environment: String
     public var placement: HostPlacement
-    /// How often the run reads its hosts' steps.
-    var pollInterval: Double = 0.25
+    /// The longest the run waits between two reads of its hosts' steps: it reads them again as
+    /// soon as the store changes (each step's end is an event), and at least this often to see
+    /// a host go quiet.
+    var pollInterval: Double = 1
 
     public init(engine: Engine, component: Component, environment: String, placement: HostPlacement) {
         self.engine = engine
@@ -101,6 +103,9 @@ public struct HostFleetDeployment: Sendable {
         guard let runID = steps.first?.runID else { return [] }
         let asked = Set(steps.map { "\($0.host)/\($0.kind.rawValue)" })
         var told: Set<String> = []
+        // Read at the same pace where the store cannot tell of its changes (SQLite).
+        let changes = store.changes(every: min(pollInterval, 0.25), clock: engine.clock)
+        var seen: Int64 = 0
         while true {
             let current = try store.hostSteps(ofRun: runID).filter { asked.contains("\($0.host)/\($0.kind.rawValue)") }
             let now = engine.clock.now()
@@ -117,7 +122,7 @@ public struct HostFleetDeployment: Sendable {
             }
             if latest.count == asked.count, latest.allSatisfy(\.state.isFinal) { return latest }
             if log.cancellation.isSet { throw SlipwayError(.cancelled("while waiting for the hosts")) }
-            try? await engine.clock.sleep(seconds: pollInterval)
+            seen = await changes.wait(after: seen, atMost: pollInterval)
         }
     }
 
