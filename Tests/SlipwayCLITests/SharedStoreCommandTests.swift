@@ -206,7 +206,7 @@ struct SharedStoreCommandTests {
         try await Task.sleep(for: .milliseconds(500))
         #expect(printedIDs() == Array(1...60))
         let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(said.contains("lost the store's connection"))
+        #expect(said.contains("lost the store's listening connection"))
         #expect(said.contains("listening to the store at postgres://postgres@/"))
 
         // One change at a time from this process, each waited for generously; the figures are

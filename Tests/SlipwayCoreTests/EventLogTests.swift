@@ -426,7 +426,7 @@ struct EventLogTests {
         let seen = try await Self.take(60, from: events)
         try await writes.value
         #expect(seen.map(\.id) == Array(1...60))
-        #expect(notices.lines.contains { $0.contains("lost the store's connection") })
+        #expect(notices.lines.contains { $0.contains("lost the store's listening connection") })
         #expect(notices.lines.contains { $0.contains("listening to the store at") && $0.contains("again") })
     }
 
@@ -509,7 +509,7 @@ struct EventLogTests {
         case .revokedRead: #expect(error.message.contains("permission denied for table events (SQLSTATE 42501)"), "\(error.message)")
         case .droppedSchema: #expect(error.message.contains("(SQLSTATE 42P01)"), "\(error.message)")
         }
-        #expect(!notices.lines.contains { $0.contains("lost the store's connection") }, "\(notices.lines)")
+        #expect(!notices.lines.contains { $0.contains("lost the store's listening connection") }, "\(notices.lines)")
     }
 
     /// Ends every backend of `application` (waiting until one is there to end).

@@ -347,62 +347,34 @@ public struct PostgresEventStore: EventLog {
 
     // MARK: Following
 
-    /// Listens on `channel` and reads the events after the last one seen on each notification.
-    /// When the listening connection drops, it reads by polling every `pollInterval` and tries
-    /// to listen again each time, resuming from the last id seen, so no event is lost or repeated.
+    /// Reads the events after the last one seen each time the store's changes (`listenForChanges`:
+    /// LISTEN on a connection of its own, polling every `pollInterval` while it cannot listen)
+    /// tell of a newer one, resuming from the last id seen, so no event is lost or repeated.
     /// An answer that retrying will not change (`lastingFailure`: the login may no longer read
     /// the events, or their schema or database is gone) ends the stream with that error.
     public func follow(after id: Int64, component: String?) -> AsyncThrowingStream<Event, any Error> {
         AsyncThrowingStream { continuation in
             let follower = Task {
+                let clock = SystemClock()
+                let interval = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
+                let changes = StoreChanges(clock: clock) { signal in
+                    await self.listenForChanges(signal: signal, pollEvery: interval, clock: clock)
+                }
                 var last = id
-                var lost = false
+                // The newest id read up to: the last event delivered may be older when following one component.
+                var caughtUp = id
                 while !Task.isCancelled {
-                    do {
-                        let connection = try await connect()
-                        do {
-                            try await connection.listen(on: Self.channel) { notifications in
-                                // Listening from here on: what committed before is read now, the rest on notice.
-                                try await deliver(after: &last, component: component, on: connection, to: continuation)
-                                if lost {
-                                    lost = false
-                                    notice("listening to the store at \(location) again")
-                                }
-                                for try await _ in notifications {
-                                    try await deliver(after: &last, component: component, on: connection, to: continuation)
-                                }
-                                if !Task.isCancelled { throw ListenerEnded() }
-                            }
-                        } catch {
-                            try? await connection.close()
-                            throw error
-                        }
-                        try? await connection.close()
-                    } catch {
-                        guard !Task.isCancelled else { break }
-                        if let lasting = lastingFailure(error) { return continuation.finish(throwing: lasting) }
-                        if !lost {
-                            lost = true
-                            notice("lost the store's connection (\(masker.mask(Self.describe(error)))); reading it every "
-                                + "\(pollInterval) until it listens again")
-                        }
-                    }
+                    let newest = await changes.wait(after: caughtUp, atMost: interval)
                     guard !Task.isCancelled else { break }
-                    // Polling while there is no listener; a read that fails too is tried again next
-                    // time, unless its failure lasts.
+                    guard newest > caughtUp else { continue }
                     do {
-                        let connection = try await connect()
-                        do {
-                            try await deliver(after: &last, component: component, on: connection, to: continuation)
-                        } catch {
-                            try? await connection.close()
-                            throw error
-                        }
-                        try? await connection.close()
+                        try await deliver(after: &last, component: component, to: continuation)
+                        caughtUp = max(newest, last)
                     } catch {
                         if let lasting = lastingFailure(error) { return continuation.finish(throwing: lasting) }
+                        // Tried again after a pause: the changes still say there is more to read.
+                        guard (try? await clock.sleep(seconds: interval)) != nil else { break }
                     }
-                    try? await Task.sleep(for: pollInterval)
                 }
                 continuation.finish()
             }
@@ -436,19 +408,26 @@ public struct PostgresEventStore: EventLog {
     }
 
     /// Yields every event after `last`, moving `last` on with each, so a page that fails after
-    /// others were yielded repeats none of them.
+    /// others were yielded repeats none of them. Reads on a kept connection; one that failed is
+    /// dropped, and the error is the server's own, for `lastingFailure` to judge.
     private func deliver(
-        after last: inout Int64, component: String?, on connection: PostgresConnection,
-        to continuation: AsyncThrowingStream<Event, any Error>.Continuation
+        after last: inout Int64, component: String?, to continuation: AsyncThrowingStream<Event, any Error>.Continuation
     ) async throws {
-        while true {
-            let events = try await Self.events(after: last, limit: 1000, component: component, on: connection, logger: logger)
-            for event in events {
-                continuation.yield(event)
-                last = event.id
+        let lease = try await connections.lease(fresh: false)
+        do {
+            while true {
+                let events = try await Self.events(after: last, limit: 1000, component: component, on: lease.connection, logger: logger)
+                for event in events {
+                    continuation.yield(event)
+                    last = event.id
+                }
+                if events.count < 1000 { break }
             }
-            if events.count < 1000 { return }
+        } catch {
+            await connections.discard(lease.connection)
+            throw error
         }
+        await connections.giveBack(lease.connection)
     }
 
     // MARK: Migrating
