@@ -74,6 +74,12 @@ struct SharedStoreHostsTests {
         #expect(hosts.compactMap { $0["state"] as? String } == ["up", "up"])
         let status = try a.slipway("status")
         #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("total") && $0.contains("2 of 2 up") }, "\(status.stdout)")
+        let rows = try #require(try a.slipway.json("status", "--env", "staging", "--json") as? [[String: Any]])
+        let api = try #require(rows.first { $0["component"] as? String == "api" }?["hosts"] as? [[String: Any]])
+        #expect(api.compactMap { $0["host"] as? String } == ["a", "b"], "\(api)")
+        #expect(api.compactMap { $0["state"] as? String } == ["up", "up"])
+        #expect(api.compactMap { $0["live_color"] as? String }.count == 2, "each host's router has its own live colour")
+        #expect((api.first?["versions"] as? [String: String]) == ["blue": versionA], "\(api)")
 
         #expect(try b.slipway("agent", "stop").status == 0)
         #expect(httpGet(portA)?.body == "api \(versionA) blue\n", "host b's stop leaves host a serving")

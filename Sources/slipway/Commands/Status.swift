@@ -42,6 +42,12 @@ struct Status: AsyncParsableCommand {
                 if let version = try await target.platformLiveVersion() { rows[index].record(platformVersion: version) }
             }
         }
+        let hosts = try moment == nil ? engine.hosts(at: engine.clock.now()) : []
+        if moment == nil {
+            for index in rows.indices {
+                rows[index].hosts = FleetHost.parts(of: rows[index].component, in: rows[index].environment, from: hosts)
+            }
+        }
         let shown = rows
         if json { return try JSONOutput.print(shown) }
         if let moment { print("as of \(moment.formatted(.iso8601)), from the events recorded by then") }
@@ -52,13 +58,12 @@ struct Status: AsyncParsableCommand {
                  $0.runningRun ?? "-", $0.target, $0.url ?? "-"]
             }
         ).print()
-        if moment == nil { try printSlotsByHost(engine: engine) }
+        if moment == nil { printSlotsByHost(hosts) }
     }
 
     /// With more than one host, where the slots run: each host's, then the total.
-    private func printSlotsByHost(engine: Engine) throws {
-        let now = engine.clock.now()
-        let hosts = try engine.hosts(at: now).map { host in
+    private func printSlotsByHost(_ summaries: [HostSummary]) {
+        let hosts = summaries.map { host in
             var shown = host
             shown.slots = host.slots.filter { env == nil || $0.environment == env }
             return shown
