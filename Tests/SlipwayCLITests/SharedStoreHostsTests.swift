@@ -29,8 +29,8 @@ struct SharedStoreHostsTests {
         }
     }
 
-    static func host(_ name: String, url: String, function: String = #function) throws -> Host {
-        let workspace = try LocalServiceWorkspace.create(function: "\(function)-\(name)")
+    static func host(_ name: String, url: String, settings: String = "", function: String = #function) throws -> Host {
+        let workspace = try LocalServiceWorkspace.create(settings: settings, function: "\(function)-\(name)")
         var slipway = SlipwayProcess(workspace)
         slipway.environment[ProcessIdentity.hostVariable] = name
         slipway.environment[StoreURL.variable] = url
@@ -85,5 +85,44 @@ struct SharedStoreHostsTests {
         #expect(httpGet(portA)?.body == "api \(versionA) blue\n", "host b's stop leaves host a serving")
         let after = try #require(try a.slipway.json("hosts", "--json") as? [[String: Any]])
         #expect(after.compactMap { $0["state"] as? String } == ["up", "stopped"])
+    }
+
+    /// A host's checkout lags the asking host's: its agent fetches the deploy's commit and builds
+    /// it in a temporary worktree, leaving the checkout as it was. Uncommitted changes cannot be
+    /// fetched: that host's step fails saying so.
+    @Test func aHostWhoseCheckoutLagsBuildsTheDeploysCommitFetchedFromItsRemote() async throws {
+        let url = try await PostgresCluster.shared().createDatabase()
+        let a = try Self.host("a", url: url, settings: "environments:\n  staging:\n    hosts: [b]\n")
+        let behind = try TemporaryWorkspace()
+        let cloned = try behind.run("/usr/bin/env", ["git", "clone", "-q", a.workspace.root.path, behind.root.path])
+        #expect(cloned.status == 0, "\(cloned.output)")
+        var slipway = SlipwayProcess(behind)
+        slipway.environment[ProcessIdentity.hostVariable] = "b"
+        slipway.environment[StoreURL.variable] = url
+        let b = Host(slipway: slipway, workspace: behind)
+        defer {
+            for host in [a, b] { #expect(host.slipway.stopAgentAndListLeftovers().isEmpty) }
+        }
+        #expect(try b.slipway("agent", "start").status == 0)
+        let checkout = try behind.git("rev-parse", "HEAD")
+        let old = try FakeCloudWorkspace.version(behind, "services/api")
+
+        try LocalServiceWorkspace.newVersion(a.workspace, note: "two")
+        let version = try FakeCloudWorkspace.version(a.workspace, "services/api")
+        #expect(version != old)
+        let deployed = try a.slipway("deploy-service", "api", "--env", "staging")
+        #expect(deployed.status == 0, "\(deployed.stdout)\(deployed.stderr)")
+        #expect(deployed.stdout.contains("b: prepare done: \(version) healthy in the blue slot"), "\(deployed.stdout)")
+        #expect(httpGet(try b.routePort())?.body == "api \(version) blue\n", "host b serves the deploy's commit")
+        #expect(try behind.git("rev-parse", "HEAD") == checkout, "host b's checkout is left where it was")
+        #expect(try behind.git("worktree", "list").split(separator: "\n").count == 1, "the temporary worktree is gone")
+
+        try a.workspace.write(["services/api/NOTE": "not committed\n"])
+        let dirty = try a.slipway("deploy-service", "api", "--env", "staging")
+        #expect(dirty.status == 1, "\(dirty.stdout)\(dirty.stderr)")
+        #expect(dirty.stdout.contains(
+            "b: prepare failed: this host's checkout gives api version \(old), the deploy is \(version)-dirty, built from uncommitted changes"),
+            "\(dirty.stdout)")
+        #expect(httpGet(try b.routePort())?.body == "api \(version) blue\n", "host b still serves what it did")
     }
 }

@@ -105,6 +105,11 @@ public struct GitRepository: Sendable {
         _ = try await git(["worktree", "add", "--detach", "--force", path.path, commit])
     }
 
+    /// Fetches from every remote, so a commit pushed since is known here.
+    public func fetch() async throws(SlipwayError) {
+        _ = try await git(["fetch", "--quiet", "--all"])
+    }
+
     public func removeWorktree(at path: URL) async {
         _ = try? await git(["worktree", "remove", "--force", path.path])
         try? FileManager.default.removeItem(at: path)

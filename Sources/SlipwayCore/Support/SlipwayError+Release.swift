@@ -12,6 +12,10 @@ extension SlipwayError.Reason {
         case unknownRelease(String, component: String, environment: String, known: [String])
         /// No kept release of `version` and it cannot be rebuilt: built from uncommitted changes (`dirty`), or no recorded commit.
         case cannotRebuild(version: String, dirty: Bool)
+        /// A host's checkout gives `checkout`, and the deploy's `version` cannot be built there:
+        /// uncommitted changes on the asking host (`dirty`), or a commit this host's repository
+        /// does not have even after fetching.
+        case notOnThisHost(component: String, version: String, checkout: String, dirty: Bool)
         case nothingToPromote(component: String, environment: String)
         /// The live version failed its last deploy in `environment`.
         case failedIn(component: String, version: String, environment: String, runID: String)
@@ -57,6 +61,12 @@ extension SlipwayError.Reason {
                 "cannot roll back to \(version): it was built from uncommitted changes and no kept release of it exists, so it cannot be rebuilt"
             case .cannotRebuild(let version, false):
                 "cannot roll back to \(version): no kept release and no recorded commit to rebuild it from"
+            case .notOnThisHost(let component, let version, let checkout, true):
+                "this host's checkout gives \(component) version \(checkout), the deploy is \(version), built from uncommitted changes: "
+                    + "commit them and deploy again"
+            case .notOnThisHost(let component, let version, let checkout, false):
+                "this host's checkout gives \(component) version \(checkout), and its repository has no commit \(version) even after "
+                    + "git fetch: push the deploy's commit where this host fetches from"
             case .nothingToPromote(let component, let environment):
                 "\(component) has no release live in \(environment) to promote"
             case .failedIn(let component, let version, let environment, let runID):
