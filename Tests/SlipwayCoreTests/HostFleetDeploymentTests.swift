@@ -92,6 +92,32 @@ struct HostFleetDeploymentTests {
         #expect(lines.written.withLock { $0 }.contains("web-2: prepare failed: played"))
     }
 
+    /// A deploy that cannot stand (too few hosts switched) leaves no host on the new release: the
+    /// hosts that did switch are asked to give their traffic back to the colour they had.
+    @Test(arguments: [HostPlacement.SwitchOrder.together, .oneByOne])
+    func tooFewSwitchedHostsSwitchTheOnesThatDidBack(order: HostPlacement.SwitchOrder) async throws {
+        let fleet = try await fleet(HostPlacement(hosts: ["web-1", "web-2"], switchOrder: order))
+        let store = fleet.engine.store
+        let now = Date()
+        try store.add(["web-1", "web-2"].map { host in
+            HostStep(runID: "r1", host: host, kind: .prepare, component: "api", environment: "production", version: "v2",
+                     color: .green, requestedAt: now).finished(.done, detail: "ready")
+        })
+        let (task, lines) = run(fleet.target.switchStage(runID: "r1", version: "v2", color: nil))
+        #expect(try await play("web-1", in: store).map(\.kind) == [.switch])
+        #expect(try await play("web-2", in: store, .failed).map(\.kind) == [.switch])
+        let reverted = try await play("web-1", in: store)
+        #expect(reverted.map(\.kind) == [.revert])
+        #expect(reverted.map(\.color) == [.blue], "back to the colour web-1 served before the green it switched to")
+        let result = await task.value
+        guard case .failure(let error) = result else { Issue.record("the stage succeeded"); return }
+        #expect(error.message == "traffic moved on 1 of 2 hosts, min_healthy is 2 (web-2: played)")
+        let written = lines.written.withLock { $0 }
+        #expect(written.contains("too few hosts switched: switching web-1 back"), "\(written)")
+        #expect(written.contains("web-1: revert done: played"), "\(written)")
+        #expect(try store.hostSteps(ofRun: "r1").filter { $0.host == "web-2" }.map(\.kind) == [.prepare, .switch], "web-2 never switched")
+    }
+
     @Test func togetherAsksEveryReadyHostAtOnceAndSkipsTheOnesThatWereNotReady() async throws {
         let fleet = try await fleet(HostPlacement(hosts: ["web-1", "web-2", "web-3"], minHealthy: 2))
         let store = fleet.engine.store

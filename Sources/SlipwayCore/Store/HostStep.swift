@@ -17,6 +17,9 @@ public struct HostStep: Codable, Sendable, Equatable, FetchableRecord, Persistab
         case abort
         /// Check what users reach through the host's router.
         case check
+        /// Give the host's traffic back to the colour it had (still warm): the deploy switched it,
+        /// but too few other hosts switched for the deploy to stand.
+        case revert
     }
 
     public enum State: String, Codable, Sendable {

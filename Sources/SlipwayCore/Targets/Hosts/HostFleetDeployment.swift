@@ -88,13 +88,27 @@ public struct HostFleetDeployment: Sendable {
                     ended += try await wait(for: [step], log: log)
                 }
             }
-            let switched = ended.filter { $0.state == .done }.count
-            guard switched >= placement.minHealthy else {
+            let switched = ended.filter { $0.state == .done }
+            guard switched.count >= placement.minHealthy else {
+                try await revert(switched, runID: runID, log: log)
                 throw SlipwayError(.target(.tooFewSwitchedHosts(
-                    switched: switched, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
+                    switched: switched.count, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
             }
-            log("traffic moved on \(switched) of \(placement.hosts.count) hosts")
+            log("traffic moved on \(switched.count) of \(placement.hosts.count) hosts")
         }
+    }
+
+    /// Gives the hosts of `switched` back the colour they served before, so a deploy that does
+    /// not stand leaves no host on the new release while the others keep the old one.
+    private func revert(_ switched: [HostStep], runID: String, log: StageLog) async throws(SlipwayError) {
+        guard !switched.isEmpty else { return }
+        log("too few hosts switched: switching \(switched.map(\.host).joined(separator: ", ")) back")
+        let reverts = switched.map { step in
+            HostStep(runID: runID, host: step.host, kind: .revert, component: component.name, environment: environment,
+                     version: step.version, color: step.color.other, requestedAt: engine.clock.now())
+        }
+        try store.add(reverts)
+        _ = try await wait(for: reverts, log: log)
     }
 
     /// Waits until each of `steps` ended, calling a host down (and its step failed) once it

@@ -27,6 +27,11 @@ public struct HostStepWork: Sendable {
             case .check:
                 try await local.checkLive(log: log)
                 return step.finished(.done, detail: "healthy through the router")
+            case .revert:
+                let port = try await local.slotPort(color: step.color)
+                try await local.probeUntilHealthy(port: port, color: step.color, log: log)
+                try await local.switchTraffic(to: step.color, log: log)
+                return step.finished(.done, detail: "traffic back on \(step.color)")
             }
         } catch {
             return step.finished(.failed, detail: error.message)
