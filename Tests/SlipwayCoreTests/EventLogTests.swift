@@ -512,6 +512,44 @@ struct EventLogTests {
         #expect(!notices.lines.contains { $0.contains("lost the store's listening connection") }, "\(notices.lines)")
     }
 
+    /// The refusal came before the follower listened: its listener cannot read the newest id,
+    /// so no change is ever told, and the follower's own quiet-time read ends it (it waited
+    /// forever before).
+    @Test func aFollowerRefusedBeforeItListensEndsToo() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = PostgresCluster.databaseName(of: url)
+        let appender = try await PostgresEventStore.open(StoreURL(url, name: "test"))
+        try await appender.append(Self.deploy("api", "v1"))
+        let role = try await cluster.createEventReader(of: database)
+        let viewer = try await PostgresEventStore.open(
+            StoreURL(url.replacingOccurrences(of: "postgres://postgres@", with: "postgres://\(role)@"), name: "test"),
+            pollInterval: .milliseconds(100))
+        try await cluster.execute("REVOKE SELECT ON slipway.events FROM \(role)", database: database)
+        let events = viewer.follow(after: 3, component: nil)
+        let ended = Task {
+            do {
+                for try await _ in events {}
+                return nil as SlipwayError?
+            } catch {
+                return error as? SlipwayError
+            }
+        }
+        let outcome = try await withThrowingTaskGroup(of: SlipwayError??.self) { group in
+            group.addTask { await ended.value }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            ended.cancel()
+            return try #require(first, "the follower did not end within 60 s")
+        }
+        let error = try #require(outcome, "the follower ended without an error")
+        #expect(error.message.contains("permission denied for table events (SQLSTATE 42501)"), "\(error.message)")
+    }
+
     /// Ends every backend of `application` (waiting until one is there to end).
     static func terminateBackends(of application: String, in cluster: PostgresCluster) async throws {
         for _ in 0..<100 {

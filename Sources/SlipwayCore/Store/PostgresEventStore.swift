@@ -363,10 +363,15 @@ public struct PostgresEventStore: EventLog {
                 var last = id
                 // The newest id read up to: the last event delivered may be older when following one component.
                 var caughtUp = id
+                var lastRead = clock.now()
                 while !Task.isCancelled {
                     let newest = await changes.wait(after: caughtUp, atMost: interval)
                     guard !Task.isCancelled else { break }
-                    guard newest > caughtUp else { continue }
+                    // A read now and then even when nothing is told: a refusal that lasts (rights
+                    // revoked) stops the listener from reading the newest id, and only a read
+                    // of the events themselves ends the follower with it.
+                    guard newest > caughtUp || clock.now().timeIntervalSince(lastRead) >= Self.quietRead else { continue }
+                    lastRead = clock.now()
                     do {
                         try await deliver(after: &last, component: component, to: continuation)
                         caughtUp = max(newest, last)
@@ -381,6 +386,9 @@ public struct PostgresEventStore: EventLog {
             continuation.onTermination = { _ in follower.cancel() }
         }
     }
+
+    /// Seconds a follower goes without reading the events when no change is told.
+    static let quietRead = 5.0
 
     /// SQLSTATE classes of answers that the same request will get again however often it is
     /// retried: invalid authorization (28: the login or its password refused), invalid catalog
