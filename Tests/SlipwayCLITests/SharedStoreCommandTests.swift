@@ -248,6 +248,15 @@ struct SharedStoreCommandTests {
         try await appender.append(Self.deploy("api", "v1", run: "r1"))
         let printed = try await waitUntil(30) { said().filter { $0.hasPrefix("{") }.count == 3 }
         #expect(printed, "\(said())")
+        // Its rights go while it listens (a refusal before it listens is EventLogTests' case).
+        var listening = false
+        for _ in 0..<300 where !listening {
+            listening = try await !cluster.strings(
+                "SELECT pid::text FROM pg_stat_activity WHERE datname = '\(database)' AND usename = '\(role)' AND query LIKE 'LISTEN%'",
+                database: "postgres").isEmpty
+            if !listening { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(listening, "the follower never listened")
 
         try await cluster.execute("REVOKE SELECT ON slipway.events FROM \(role)", database: database)
         try await appender.append(Self.deploy("api", "v2", run: "r2"))
