@@ -19,7 +19,7 @@ struct UpstreamResponseParser {
         case end
     }
 
-    /// Like NIO's parser (llhttp's default), which the router used before.
+    /// The limit NIO's decoder, which the router used before, put on a head's headers.
     static let maximumHeadLength = 80 * 1024
 
     private enum State {
