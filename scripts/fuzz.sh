@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ ${#targets[@]} -gt 0 ] || targets=(config workspace-config component-settings report jscpd path-glob makefile router)
+[ ${#targets[@]} -gt 0 ] || targets=(config workspace-config component-settings report jscpd path-glob makefile router upstream-response)
 
 flags=(--package-path fuzz --scratch-path "$SCRATCH" --product slipway-fuzz
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library

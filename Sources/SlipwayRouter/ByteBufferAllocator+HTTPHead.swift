@@ -48,6 +48,31 @@ extension ByteBufferAllocator {
         return buffer
     }
 
+    /// An upstream's response head as it goes to a client: the start line with the client's
+    /// `version` and the rest of the upstream's, the header lines it keeps copied as they came
+    /// (already checked by ``UpstreamResponseParser``), then the up to three added ones.
+    func httpHead(
+        _ version: String, passing head: UpstreamResponseHead,
+        adding added1: AddedHeader? = nil, _ added2: AddedHeader? = nil, _ added3: AddedHeader? = nil,
+        extraCapacity: Int = 0
+    ) -> ByteBuffer {
+        var length = version.utf8.count + 1 + head.writtenLength + 2
+        length += Self.length(of: added1) + Self.length(of: added2) + Self.length(of: added3)
+        var buffer = buffer(capacity: length + extraCapacity)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { bytes in
+            var offset = 0
+            bytes.put(version, at: &offset)
+            bytes.put(UInt8(ascii: " "), at: &offset)
+            head.write(to: bytes, at: &offset)
+            bytes.put(added1, at: &offset)
+            bytes.put(added2, at: &offset)
+            bytes.put(added3, at: &offset)
+            bytes.putLineEnd(at: &offset)
+            return offset
+        }
+        return buffer
+    }
+
     private static func length(of header: AddedHeader?) -> Int {
         guard let header else { return 0 }
         return header.name.utf8CodeUnitCount + header.value.utf8.count + 4

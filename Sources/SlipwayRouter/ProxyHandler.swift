@@ -299,26 +299,29 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     // MARK: Upstream side
 
-    func upstreamDidReceive(_ part: HTTPClientResponsePart) {
+    func upstreamDidReceiveHead(_ head: UpstreamResponseHead) {
         guard let context, let exchange else { return }
-        switch part {
-        case .head(let head):
-            exchange.statusCode = Int(head.status.code)
-            exchange.upstreamKeepAlive = head.isKeepAlive
-            writeClientHead(from: head, for: exchange, context: context)
-            hasUnflushedResponse = true
-        case .body(let buffer):
-            writeBody(buffer, context: context)
-            hasUnflushedResponse = true
-        case .end(let trailers):
-            self.exchange = nil
-            // Back to the pool before the client sees the end, so its next request finds it.
-            route.release(exchange.connection, reusable: exchange.upstreamKeepAlive)
-            route.record(
-                exchange.color, statusCode: exchange.statusCode ?? 0, connectionFailed: false,
-                since: exchange.request.start)
-            finishResponse(trailers: trailers, keepAlive: exchange.clientKeepAlive, context: context)
-        }
+        exchange.statusCode = head.statusCode
+        exchange.upstreamKeepAlive = head.isKeepAlive
+        writeClientHead(from: head, for: exchange, context: context)
+        hasUnflushedResponse = true
+    }
+
+    func upstreamDidReceiveBody(_ bytes: ByteBuffer) {
+        guard let context, exchange != nil else { return }
+        writeBody(bytes, context: context)
+        hasUnflushedResponse = true
+    }
+
+    func upstreamDidReceiveEnd() {
+        guard let context, let exchange else { return }
+        self.exchange = nil
+        // Back to the pool before the client sees the end, so its next request finds it.
+        route.release(exchange.connection, reusable: exchange.upstreamKeepAlive)
+        route.record(
+            exchange.color, statusCode: exchange.statusCode ?? 0, connectionFailed: false,
+            since: exchange.request.start)
+        finishResponse(keepAlive: exchange.clientKeepAlive, context: context)
     }
 
     /// Once per read from the upstream rather than per part: the activity that holds off the
@@ -352,49 +355,34 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         }
     }
 
-    private func writeClientHead(from upstream: HTTPResponseHead, for exchange: Exchange, context: ChannelHandlerContext) {
+    private func writeClientHead(from upstream: UpstreamResponseHead, for exchange: Exchange, context: ChannelHandlerContext) {
         let version = exchange.request.head.version
         let method = exchange.request.head.method
         let canChunk = version.major > 1 || (version.major == 1 && version.minor >= 1)
-        let mayHaveBody = upstream.status.mayHaveResponseBody
-        var length: Int?
-        var hasLength = false
-        var namesOthers = false
-        // One pass tells what is left out and finds the length.
-        var selection = HeaderSelection(upstream.headers) { name, value in
-            switch name.utf8.count {
-            case 10 where HopByHopHeaders.namesOthers(name: name, value: value):
-                namesOthers = true
-            case 14 where name.equalsIgnoringASCIICase("content-length"):
-                length = hasLength ? nil : Int(value)
-                hasLength = true
-                return !mayHaveBody
-            case 15 where name.equalsIgnoringASCIICase("x-slipway-color"):
-                return true
-            default:
-                break
-            }
-            return HopByHopHeaders.isStandard(name)
-        }
-        if namesOthers {
-            let hopByHop = HopByHopHeaders(of: upstream.headers)
-            selection = HeaderSelection(upstream.headers) { name, _ in
-                hopByHop.contains(name) || (name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-slipway-color"))
-                    || (!mayHaveBody && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
-            }
-        }
+        let mayHaveBody = upstream.statusMayHaveBody
+        let hasLength = upstream.contentLength != nil
         // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
         exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method == .HEAD) && !quiescing
         // Framed as NIO's encoder framed it: no length for a status without a body, chunked when
         // an HTTP/1.1 body's length is not known (announced to HEAD too, but never sent to it).
+        // An upstream's chunks reach such a client as they came; only a body that runs until
+        // the upstream's close is chunked here.
         let announcesChunks = mayHaveBody && !hasLength && canChunk
-        responseBody = !mayHaveBody || method == .HEAD ? .none : announcesChunks ? .chunked : .asIs
+        responseBody =
+            if !mayHaveBody || method == .HEAD { .none }
+            else if announcesChunks, upstream.framing != .chunked { .chunked }
+            else { .asIs }
         let connection: String? =
             if !exchange.clientKeepAlive { "close" } else if !canChunk { "keep-alive" } else { nil }
         // Room for a small body, which then goes out in the head's buffer (see `writeBody`).
-        let bodyRoom = if case .asIs = responseBody, let length, length <= Self.largestBodyInHead { length } else { 0 }
+        let bodyRoom =
+            if case .asIs = responseBody, let length = upstream.contentLength, length <= Self.largestBodyInHead {
+                length
+            } else {
+                0
+            }
         pendingHead = context.channel.allocator.httpHead(
-            version.text, String(upstream.status.code), upstream.status.reasonPhrase, headers: selection,
+            version.text, passing: upstream,
             adding: ("x-slipway-color", exchange.color.rawValue),
             announcesChunks ? ("transfer-encoding", "chunked") : nil,
             connection.map { ("connection", $0) }, extraCapacity: bodyRoom)
@@ -446,19 +434,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         }
     }
 
-    /// What ends the body: the last chunk and the trailers when chunked, nothing otherwise.
-    private func endOfBody(trailers: HTTPHeaders?, context: ChannelHandlerContext) -> ByteBuffer {
-        var buffer = context.channel.allocator.buffer(capacity: 0)
-        guard case .chunked = responseBody else { return buffer }
-        buffer.writeStaticString("0\r\n")
-        for (name, value) in trailers ?? [:] {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("\r\n")
-        return buffer
+    /// What ends the body: the last chunk when the router chunks it, nothing otherwise (an
+    /// upstream's own chunks end with theirs).
+    private var endOfBody: ByteBuffer {
+        if case .chunked = responseBody { ByteBuffer(staticString: "0\r\n\r\n") } else { ByteBuffer() }
     }
 
     // MARK: Client timeouts
@@ -576,22 +555,22 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         head.headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
         writeOwnHead(head, answering: request.method, context: context)
         writeBody(body, context: context)
-        finishResponse(trailers: nil, keepAlive: keepAlive, context: context)
+        finishResponse(keepAlive: keepAlive, context: context)
     }
 
-    private func finishResponse(trailers: HTTPHeaders?, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func finishResponse(keepAlive: Bool, context: ChannelHandlerContext) {
         lastClientActivity = .now()
         hasUnflushedResponse = false
         writePendingHead(context: context)
         guard keepAlive, !quiescing else {
             waiting.removeAll()
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(endOfBody(trailers: trailers, context: context))).whenComplete { _ in
+            context.writeAndFlush(wrapOutboundOut(endOfBody)).whenComplete { _ in
                 channel.close(promise: nil)
             }
             return
         }
-        let end = endOfBody(trailers: trailers, context: context)
+        let end = endOfBody
         if end.readableBytes > 0 {
             context.write(wrapOutboundOut(end), promise: nil)
         }

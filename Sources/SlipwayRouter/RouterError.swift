@@ -13,6 +13,8 @@ public enum RouterError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case controlNoAnswer(path: String)
     case invalidRequest(String)
     case malformedAnswer(String)
+    /// An upstream's response the router cannot pass on; the client gets 502.
+    case malformedUpstreamResponse(String)
     /// The router answered `{"ok":false}`; the message is its `error` field.
     case rejected(String)
 
@@ -40,6 +42,8 @@ public enum RouterError: Error, Equatable, Sendable, CustomStringConvertible, Lo
             "invalid request: \(reason)"
         case .malformedAnswer(let reason):
             "the router's answer is not understood: \(reason)"
+        case .malformedUpstreamResponse(let reason):
+            "the upstream's response is malformed: \(reason)"
         case .rejected(let message):
             message
         }

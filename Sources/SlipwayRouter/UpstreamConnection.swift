@@ -35,11 +35,7 @@ final class UpstreamConnection: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // The writer tells the decoder of each request head, so that it knows a HEAD's
-                    // answer has no body, and writes beneath it.
-                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestWriter(responseDecoder: decoder))
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+                    try channel.pipeline.syncOperations.addHandler(UpstreamRequestWriter())
                     try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler())
                 }
             }
@@ -62,7 +58,10 @@ final class UpstreamConnection: Sendable {
         _ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?, to receiver: any UpstreamResponseReceiver,
         flushingWith batch: UpstreamFlushBatch?
     ) {
-        handler.value.receiver = receiver
+        // The client's version decides whether a chunked answer reaches it as it is: HTTP/1.0
+        // knows no chunks.
+        handler.value.expectResponse(
+            to: receiver, toHEAD: head.method == .HEAD, passingChunks: head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1))
         writer.value.write(head, body: body, from: clientAddress)
         if let batch {
             batch.add(self)
@@ -72,7 +71,7 @@ final class UpstreamConnection: Sendable {
     }
 
     /// Flushes what was written, from the writer's place: a flush from the channel would pass
-    /// the decoder's handler and the writer first. Call on the connection's loop.
+    /// the response handler and the writer first. Call on the connection's loop.
     func flush() {
         writer.value.flush()
     }
@@ -88,7 +87,7 @@ final class UpstreamConnection: Sendable {
 
     /// Closes the connection without reporting to the request that gave up on it.
     func abandon() {
-        handler.value.receiver = nil
+        handler.value.stopReporting()
         channel.close(promise: nil)
     }
 }

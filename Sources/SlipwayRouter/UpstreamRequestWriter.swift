@@ -9,18 +9,12 @@ import NIOHTTP1
 /// always goes with its length.
 ///
 /// It sits next to the channel's head, and no write passes through it: ``UpstreamConnection`` calls
-/// ``write(_:body:from:)``, which tells the response decoder the request's method itself (a HEAD's
-/// answer has no body) and writes from its own place. Sent down the pipeline as a part instead, a
-/// request went through the decoder's handler and this one, boxed and cast at each.
+/// ``write(_:body:from:)``, which writes from its own place. Sent down the pipeline as a part
+/// instead, a request went through the response handler and this one, boxed and cast at each.
 final class UpstreamRequestWriter: ChannelOutboundHandler {
     typealias OutboundIn = ByteBuffer
 
-    private let responseDecoder: HTTPResponseDecoder
     private var context: ChannelHandlerContext?
-
-    init(responseDecoder: HTTPResponseDecoder) {
-        self.responseDecoder = responseDecoder
-    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -33,7 +27,6 @@ final class UpstreamRequestWriter: ChannelOutboundHandler {
     /// Writes a whole request, a client's as it came, from `clientAddress` (for `X-Forwarded-For`).
     func write(_ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?) {
         guard let context else { return }
-        responseDecoder.write(data: .head(head))
         let buffer = encode(head, body: body, from: clientAddress, allocator: context.channel.allocator)
         context.write(NIOAny(buffer), promise: nil)
     }

@@ -1,26 +1,54 @@
 import NIOCore
-import NIOHTTP1
 
-/// Hands each part of an upstream response to the request waiting for it, and tells that request
-/// when the connection breaks first.
+/// Reads an upstream's responses as they arrive and hands their parts to the request waiting for
+/// them, and tells that request when the connection breaks first or answers something malformed.
+/// The channel's bytes come straight here: see ``UpstreamResponseParser`` for why NIO's decoder
+/// is not in front.
 final class UpstreamResponseHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
 
-    var receiver: (any UpstreamResponseReceiver)?
+    private(set) var receiver: (any UpstreamResponseReceiver)?
     /// The channel's `autoRead`, as last set through ``UpstreamConnection/setReading(_:)``.
     var isReading = true
+    private var parser = UpstreamResponseParser()
+    /// The upstream answered something malformed; the close that follows is a failure.
+    private var isMalformed = false
+
+    /// Hands the answer to the request just written to `receiver`.
+    func expectResponse(to receiver: any UpstreamResponseReceiver, toHEAD: Bool, passingChunks: Bool) {
+        self.receiver = receiver
+        parser.expectResponse(toHEAD: toHEAD, passingChunks: passingChunks)
+    }
+
+    func stopReporting() {
+        receiver = nil
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        guard let receiver else {
-            // Bytes nobody asked for: this connection can no longer be trusted with a request.
+        var buffer = unwrapInboundIn(data)
+        do {
+            // A receiver may send its next request from `upstreamDidReceiveEnd`, so bytes left
+            // after an end are the start of that one's answer.
+            while let receiver, let event = try parser.next(&buffer) {
+                switch event {
+                case .head(let head):
+                    receiver.upstreamDidReceiveHead(head)
+                case .body(let bytes):
+                    receiver.upstreamDidReceiveBody(bytes)
+                case .end:
+                    self.receiver = nil
+                    receiver.upstreamDidReceiveEnd()
+                }
+            }
+        } catch {
+            isMalformed = true
             context.close(promise: nil)
             return
         }
-        if case .end = part {
-            self.receiver = nil
+        if buffer.readableBytes > 0 {
+            // Bytes nobody asked for: this connection can no longer be trusted with a request.
+            context.close(promise: nil)
         }
-        receiver.upstreamDidReceive(part)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -36,7 +64,12 @@ final class UpstreamResponseHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         let receiver = self.receiver
         self.receiver = nil
-        receiver?.upstreamDidFail()
+        if !isMalformed, parser.finish() {
+            // The close is how this response's body ends.
+            receiver?.upstreamDidReceiveEnd()
+        } else {
+            receiver?.upstreamDidFail()
+        }
         context.fireChannelInactive()
     }
 }

@@ -69,4 +69,59 @@ struct ResponseFramingTests {
             #expect(responses.bodies == [TestBackend.smallBodyInParts, TestBackend.largeBody, "blue"])
         }
     }
+
+    /// The answer of a route whose blue upstream answers `answer` to `request`.
+    private func exchange(_ request: String, answer: String, thenClosing closes: Bool) async throws -> String {
+        let backend = try await RawBackend.start(answering: answer, thenClosing: closes)
+        let router = TrafficRouter(configuration: .forTests, numberOfThreads: 1)
+        do {
+            let port = try await router.addRoute(name: "web")
+            try router.setUpstream(route: "web", color: .blue, host: "127.0.0.1", port: backend.port)
+            let connection = try await RawConnection.connect(port: port)
+            defer { connection.close() }
+            try await connection.send(request)
+            try await waitUntil("the response closes the connection") { !connection.isOpen }
+            try? await router.shutdown()
+            await backend.stop()
+            return connection.response
+        } catch {
+            try? await router.shutdown()
+            await backend.stop()
+            throw error
+        }
+    }
+
+    @Test("an upstream's chunks reach an HTTP/1.1 client as they came, extensions and trailers included")
+    func passesChunksAsTheyCame() async throws {
+        let body = "3;x=y\r\nabc\r\n0\r\nX-Sum: 1\r\n\r\n"
+        let text = try await exchange(
+            "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+            answer: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Slipway-Color: fake\r\nX-Kept: 1\r\n\r\n" + body,
+            thenClosing: false)
+        #expect(text == "HTTP/1.1 200 OK\r\nX-Kept: 1\r\nx-slipway-color: blue\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n" + body)
+    }
+
+    @Test("a body that runs until the upstream closes goes to an HTTP/1.1 client in chunks")
+    func chunksBodiesEndedByTheClose() async throws {
+        let text = try await exchange(
+            "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", answer: "HTTP/1.1 200 OK\r\n\r\nuntil the close",
+            thenClosing: true)
+        let responses = try RawResponses(text, bodiless: [false])
+        #expect(responses.heads.first?.fields["transfer-encoding"] == ["chunked"])
+        #expect(responses.bodies == ["until the close"])
+    }
+
+    @Test(
+        "a malformed upstream response is answered 502",
+        arguments: [
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nX-A: a\r\n folded\r\nContent-Length: 0\r\n\r\n",
+            "SSH-2.0-OpenSSH\r\n\r\n",
+        ])
+    func answersMalformedResponsesWith502(_ answer: String) async throws {
+        let text = try await exchange(
+            "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", answer: answer, thenClosing: false)
+        #expect(text.hasPrefix("HTTP/1.1 502 Bad Gateway\r\n"))
+        #expect(text.contains("x-slipway-color: blue\r\n"))
+    }
 }

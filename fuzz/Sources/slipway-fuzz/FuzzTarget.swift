@@ -13,6 +13,7 @@ enum FuzzTarget: String, CaseIterable {
     case pathGlob = "path-glob"
     case makefile
     case router
+    case upstreamResponse = "upstream-response"
 
     func run(_ data: Data) {
         switch self {
@@ -24,6 +25,7 @@ enum FuzzTarget: String, CaseIterable {
         case .pathGlob: Self.pathGlob(data)
         case .makefile: Self.makefile(data)
         case .router: RouterRequest.handle(data)
+        case .upstreamResponse: UpstreamResponse.handle(data)
         }
     }
 

@@ -1,0 +1,301 @@
+/// One pass over the bytes of an upstream's response head: the status line and every header line
+/// checked, the framing and the connection's fate found, and each line marked kept or left out
+/// for ``UpstreamResponseHead``. A failure is noted rather than thrown, since the pass runs inside
+/// `withUnsafeReadableBytes`.
+struct HeadReading {
+    /// Where the status code starts: after `HTTP/1.x `.
+    static let statusStart = 9
+
+    private(set) var failure: String?
+    private(set) var statusCode = 0
+    /// Nil for an informational head.
+    private(set) var framing: UpstreamResponseHead.Framing?
+    private(set) var isKeepAlive = false
+    private(set) var kept = KeptHeaderLines()
+    private(set) var contentLength: Int?
+    private(set) var linesStart = 0
+
+    private var isHTTP11 = false
+    private var saysClose = false
+    private var saysKeepAlive = false
+    private var hasTransferEncoding = false
+    private var isChunked = false
+    /// Ranges of the names the Connection header lists beyond `close` and `keep-alive`.
+    private var listedNames: [Range<Int>] = []
+
+    init(_ bytes: UnsafeRawBufferPointer, answeringHEAD: Bool) {
+        guard readStatusLine(bytes) else { return }
+        var lineStart = linesStart
+        let end = bytes.count - 2
+        while lineStart < end {
+            guard let lineEnd = readHeaderLine(bytes, from: lineStart) else { return }
+            lineStart = lineEnd
+        }
+        if !listedNames.isEmpty {
+            omitListedNames(bytes)
+        }
+        if statusCode < 200 {
+            if statusCode == 101 {
+                failure = "a 101 Switching Protocols the router did not ask for"
+            }
+            return
+        }
+        let statusMayHaveBody = statusCode != 204 && statusCode != 304
+        let framing: UpstreamResponseHead.Framing
+        if answeringHEAD || !statusMayHaveBody {
+            framing = .none
+        } else if hasTransferEncoding {
+            guard contentLength == nil else {
+                failure = "both Content-Length and Transfer-Encoding"
+                return
+            }
+            // A coding other than chunked last leaves the end to the close (RFC 9112 6.3).
+            framing = isChunked ? .chunked : .untilClose
+        } else if let contentLength {
+            framing = .length(contentLength)
+        } else {
+            framing = .untilClose
+        }
+        self.framing = framing
+        isKeepAlive = framing != .untilClose && !saysClose && (isHTTP11 || saysKeepAlive)
+    }
+
+    /// `HTTP/1.x NNN reason` and its line end.
+    private mutating func readStatusLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let prefix: StaticString = "HTTP/1."
+        guard bytes.count >= 14,
+            prefix.withUTF8Buffer({ bytes.starts(with: $0) }),
+            bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1"),
+            bytes[8] == UInt8(ascii: " "),
+            let code = Self.statusCode(bytes[9..<12]),
+            bytes[12] == UInt8(ascii: " ") || bytes[12] == UInt8(ascii: "\r")
+        else {
+            failure = "not an HTTP/1 status line"
+            return false
+        }
+        isHTTP11 = bytes[7] == UInt8(ascii: "1")
+        statusCode = code
+        var index = 12
+        while bytes[index] != UInt8(ascii: "\r") {
+            guard !bytes[index].isControl else {
+                failure = "a control byte in the status line"
+                return false
+            }
+            index += 1
+        }
+        guard bytes[index + 1] == UInt8(ascii: "\n") else {
+            failure = "a status line without its line end"
+            return false
+        }
+        linesStart = index + 2
+        return true
+    }
+
+    private static func statusCode(_ digits: Slice<UnsafeRawBufferPointer>) -> Int? {
+        var code = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+            code = code * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return code >= 100 ? code : nil
+    }
+
+    /// Reads the line from `start`; returns where the next one starts, or nil with a failure.
+    private mutating func readHeaderLine(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count, bytes[index].isTokenCharacter {
+            index += 1
+        }
+        guard index > start, bytes[index] == UInt8(ascii: ":") else {
+            // A line starting with a space or tab is a folded one (RFC 9112 5.2), refused too.
+            failure = "a header line without a name and a colon"
+            return nil
+        }
+        let nameEnd = index
+        index += 1
+        while bytes[index] != UInt8(ascii: "\r") {
+            guard !bytes[index].isControl else {
+                failure = "a control byte in a header value"
+                return nil
+            }
+            index += 1
+        }
+        guard bytes[index + 1] == UInt8(ascii: "\n") else {
+            failure = "a header line without its line end"
+            return nil
+        }
+        let lineEnd = index + 2
+        let value = Self.trimmed(bytes, nameEnd + 1..<index)
+        let isKept = readHeader(bytes, name: start..<nameEnd, value: value)
+        kept.append(isKept: isKept, length: lineEnd - start)
+        return failure == nil ? lineEnd : nil
+    }
+
+    /// Notes what the header says of the framing and the connection; false when it is left out.
+    private mutating func readHeader(_ bytes: UnsafeRawBufferPointer, name: Range<Int>, value: Range<Int>) -> Bool {
+        // Names told apart by their length before any bytes are compared.
+        switch name.count {
+        case 2:
+            return !bytes.equalsLowercased(name, "te")
+        case 7:
+            return !bytes.equalsLowercased(name, "trailer") && !bytes.equalsLowercased(name, "upgrade")
+        case 10 where bytes.equalsLowercased(name, "connection"):
+            readConnection(bytes, value)
+            return false
+        case 10:
+            return !bytes.equalsLowercased(name, "keep-alive")
+        case 14 where bytes.equalsLowercased(name, "content-length"):
+            readContentLength(bytes, value)
+            return statusCode >= 200 && statusCode != 204 && statusCode != 304
+        case 15:
+            return !bytes.equalsLowercased(name, "x-slipway-color")
+        case 16:
+            return !bytes.equalsLowercased(name, "proxy-connection")
+        case 17 where bytes.equalsLowercased(name, "transfer-encoding"):
+            hasTransferEncoding = true
+            // The last coding of the last such header is the one that frames the body.
+            isChunked =
+                bytes.equalsLowercased(value, "chunked")
+                || (bytes.tokens(in: value).last.map { bytes.equalsLowercased($0, "chunked") } ?? false)
+            return false
+        default:
+            return true
+        }
+    }
+
+    private mutating func readConnection(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) {
+        // The usual values alone, without making a list of them.
+        if bytes.equalsLowercased(value, "keep-alive") {
+            saysKeepAlive = true
+            return
+        }
+        if bytes.equalsLowercased(value, "close") {
+            saysClose = true
+            return
+        }
+        for token in bytes.tokens(in: value) {
+            if bytes.equalsLowercased(token, "close") {
+                saysClose = true
+            } else if bytes.equalsLowercased(token, "keep-alive") {
+                saysKeepAlive = true
+            } else {
+                listedNames.append(token)
+            }
+        }
+    }
+
+    private mutating func readContentLength(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) {
+        var length = 0
+        for index in value {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), length < Int.max / 10 - 9 else {
+                failure = "a Content-Length that is not a number"
+                return
+            }
+            length = length * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        guard !value.isEmpty else {
+            failure = "an empty Content-Length"
+            return
+        }
+        guard contentLength == nil || contentLength == length else {
+            failure = "two different Content-Length values"
+            return
+        }
+        contentLength = length
+    }
+
+    /// A second pass, only for a Connection header that lists other names: those lines go too.
+    private mutating func omitListedNames(_ bytes: UnsafeRawBufferPointer) {
+        var lineStart = linesStart
+        var index = 0
+        while lineStart < bytes.count - 2 {
+            var nameEnd = lineStart
+            while bytes[nameEnd] != UInt8(ascii: ":") { nameEnd += 1 }
+            var lineEnd = nameEnd
+            while bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            lineEnd += 1
+            let name = lineStart..<nameEnd
+            if listedNames.contains(where: { bytes.equalIgnoringASCIICase($0, name) }) {
+                kept.omit(index, length: lineEnd - lineStart)
+            }
+            lineStart = lineEnd
+            index += 1
+        }
+    }
+
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") { lower += 1 }
+        while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") || bytes[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
+        return lower..<upper
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// Whether the bytes in `range` are `lowercase` (lowercase letters, digits and `-`) in any case.
+    /// Setting bit 5 lowercases a letter and changes no `tchar` or visible byte into another
+    /// of those; only CR would become `-`, and no range here holds one.
+    fileprivate func equalsLowercased(_ range: Range<Int>, _ lowercase: StaticString) -> Bool {
+        guard range.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            var index = 0
+            while index < expected.count {
+                if self[range.lowerBound + index] | 0x20 != expected[index] { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    fileprivate func equalIgnoringASCIICase(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
+        guard left.count == right.count else { return false }
+        var index = 0
+        while index < left.count {
+            if self[left.lowerBound + index].lowercasedASCII != self[right.lowerBound + index].lowercasedASCII {
+                return false
+            }
+            index += 1
+        }
+        return true
+    }
+
+    /// The comma-separated elements of a list value, spaces trimmed, empty ones left out.
+    fileprivate func tokens(in range: Range<Int>) -> [Range<Int>] {
+        var tokens: [Range<Int>] = []
+        var start = range.lowerBound
+        for index in range.lowerBound...range.upperBound where index == range.upperBound || self[index] == UInt8(ascii: ",") {
+            var lower = start
+            var upper = index
+            while lower < upper, self[lower] == UInt8(ascii: " ") || self[lower] == UInt8(ascii: "\t") { lower += 1 }
+            while upper > lower, self[upper - 1] == UInt8(ascii: " ") || self[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
+            if lower < upper {
+                tokens.append(lower..<upper)
+            }
+            start = index + 1
+        }
+        return tokens
+    }
+}
+
+extension UInt8 {
+    /// A `tchar` of RFC 9110 5.6.2, which header names are made of.
+    fileprivate var isTokenCharacter: Bool {
+        switch self {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    fileprivate var lowercasedASCII: UInt8 {
+        self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z") ? self | 0x20 : self
+    }
+}
