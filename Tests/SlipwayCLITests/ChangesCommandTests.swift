@@ -68,4 +68,38 @@ import Testing
         #expect(try listed(slipway, base: start, head: head) == ["web": "global", "api": "global"])
         #expect(try listed(slipway, base: start, head: "HEAD") == ["web": "global", "api": "global", "later": "files"])
     }
+
+    /// A git that fails part-way through reading head's objects: one line saying why, exit 1,
+    /// and no git left running in the workspace.
+    @Test func aGitThatFailsMidwayIsOneErrorLine() throws {
+        let (workspace, start) = try repository()
+        try workspace.write(["apps/web/index.js": "2"])
+        try workspace.commitAll("web")
+        let git = try workspace.run("/bin/sh", ["-c", "command -v git"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Stands in for git: `cat-file` answers its first round of requests, then dies as git does.
+        let standin = workspace.root.appendingPathComponent(".slipway-test-bin")
+        try FileManager.default.createDirectory(at: standin, withIntermediateDirectories: true)
+        let script = """
+            #!/bin/sh
+            if [ "$1" = cat-file ]; then
+              head -n 2 | "\(git)" "$@"
+              echo "fatal: standing in for a damaged repository" >&2
+              exit 128
+            fi
+            exec "\(git)" "$@"
+            """
+        try Data(script.utf8).write(to: standin.appendingPathComponent("git"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: standin.appendingPathComponent("git").path)
+        try workspace.write([".gitignore": ".slipway/\n.slipway-test-bin/\n"])
+
+        let slipway = SlipwayProcess(workspace)
+        let path = standin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try slipway.run(["changes", "--base", start, "--head", "HEAD", "--json"], environment: ["PATH": path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.contains("git cat-file: fatal: standing in for a damaged repository") == true, "\(result.stderr)")
+        #expect(slipway.stopAgentAndListLeftovers().isEmpty)
+    }
 }

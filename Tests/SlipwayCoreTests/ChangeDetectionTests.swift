@@ -231,6 +231,65 @@ import Testing
         #expect(reasons(changes) == ["web": .files, "billing": .files])
     }
 
+    /// Replaces the loose object `name` (a `git rev-parse` expression) with bytes git cannot inflate.
+    func damage(_ workspace: TemporaryWorkspace, _ name: String) throws {
+        let id = try workspace.git("rev-parse", name).trimmingCharacters(in: .whitespacesAndNewlines)
+        let file = workspace.root.appendingPathComponent(".git/objects/\(id.prefix(2))/\(id.dropFirst(2))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+        try Data("damaged".utf8).write(to: file)
+    }
+
+    @Test func aDamagedTreeAtHeadIsAnErrorNotAnEmptyFolder() async throws {
+        let workspace = try repository(extra: ["apps/web/slipway.yml": "paths: [\"docs/**\"]\n"])
+        try workspace.write(["docs/guide.md": "1"])
+        try workspace.commitAll("docs")
+        // Only head's reading opens apps/web's tree: the diff and the merge-base never do. Read as
+        // an empty folder it would lose web's `paths`, and web with them.
+        try damage(workspace, "HEAD:apps/web")
+        await #expect {
+            try await detect(workspace)
+        } throws: { error in
+            "\(error)".contains("(apps/web) is missing or unreadable") && !"\(error)".contains("\n")
+        }
+    }
+
+    /// Enough components that head's files are asked for in several chunks (each smaller than a
+    /// pipe holds), with settings, manifests and packages: the same components, settings and
+    /// dependencies as the working tree at head gives.
+    @Test func manyComponentsReadInChunksAnswerAsTheWorkingTree() async throws {
+        var files: [String: String] = [:]
+        for index in 0..<300 {
+            let folder = index % 2 == 0 ? "apps/c\(index)" : "services/c\(index)"
+            files["\(folder)/Makefile"] = Self.makefile
+            files["\(folder)/main.txt"] = "\(index)"
+            if index % 3 == 1 { files["\(folder)/slipway.yml"] = "depends_on: [c\(index - 1)]\n" }
+            if index % 3 == 2 { files["\(folder)/slipway.yml"] = "paths: [\"packages/p\(index % 7)/**\", \"!**/*.md\"]\n" }
+            if index % 5 == 0 {
+                files["\(folder)/package.json"] = #"{"name": "c\#(index)", "dependencies": {"@acme/p\#(index % 7)": "workspace:*"}}"#
+            }
+        }
+        for package in 0..<7 {
+            files["packages/p\(package)/package.json"] = #"{"name": "@acme/p\#(package)"}"#
+            files["packages/p\(package)/index.js"] = "1"
+        }
+        let workspace = try repository(extra: files)
+        var changed: [String: String] = ["deploy/x.yaml": "1"]
+        for package in [1, 4] { changed["packages/p\(package)/index.js"] = "2" }
+        for index in stride(from: 0, to: 300, by: 37) {
+            changed[index % 2 == 0 ? "apps/c\(index)/main.txt" : "services/c\(index)/main.txt"] = "changed"
+        }
+        try workspace.write(changed)
+        try workspace.commitAll("some of everything")
+        let changes = try await ChangeDetector(root: workspace.root).detect(base: "HEAD~1", head: "HEAD", baseSource: "given")
+
+        let loaded = try Workspace.load(at: workspace.root)
+        let expected = ChangeDetector.classify(
+            changes.files.map { ChangedFile(path: $0, change: .modified) }, components: loaded.components,
+            graph: try DependencyGraph(workspace: loaded), globalPaths: loaded.config.globalPaths)
+        #expect(changes.components.count > 30)
+        #expect(changes.components == expected)
+    }
+
     @Test func uncommittedChangesCountWhenAsked() async throws {
         let workspace = try repository()
         try workspace.write(["apps/admin/index.js": "dirty", "services/billing/untracked.go": "x"])

@@ -110,6 +110,25 @@ import Testing
         #expect(try await detect(workspace) == cold)
     }
 
+    @Test func aCachedSettingsFileIsNotReadFromGitAgain() async throws {
+        let workspace = try repository()
+        try changeEverything(workspace)
+        let cold = try await detect(workspace)
+        // apps/web's settings blob made unreadable (the range does not touch it, so the diff never
+        // opens it): a warm run answers without it, a cold one cannot.
+        let id = try workspace.git("rev-parse", "HEAD:apps/web/slipway.yml").trimmingCharacters(in: .whitespacesAndNewlines)
+        let object = workspace.root.appendingPathComponent(".git/objects/\(id.prefix(2))/\(id.dropFirst(2))")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: object.path)
+        try Data("damaged".utf8).write(to: object)
+        #expect(try await detect(workspace) == cold)
+        try FileManager.default.removeItem(at: cacheFile(workspace))
+        await #expect {
+            try await detect(workspace)
+        } throws: { error in
+            "\(error)".contains("\(id) is missing or unreadable")
+        }
+    }
+
     @Test func aCacheFolderThatCannotBeWrittenOnlyCostsTime() async throws {
         let workspace = try repository()
         try changeEverything(workspace)

@@ -36,7 +36,8 @@ public struct ChangeDetector: Sendable {
     public func detectWithProblems(
         base: String, head: String, baseSource: String, includeUncommitted: Bool = false
     ) async throws(SlipwayError) -> (changes: ChangeSet, problems: [ComponentProblem]) {
-        // The merge-base, the diff (which finds it again) and head's tree run at once: one wait, not three.
+        // Three git processes at once, one wait: the merge-base (printed), the diff (which finds it
+        // again) and one `cat-file` that reads head's components.
         async let mergeBaseRun = attempt(["merge-base", base, head])
         async let diffRun = attempt(["diff", "--name-status", "-M", "-z", "--relative", "\(base)...\(head)"])
         async let headRun = committed(head, needed: !includeUncommitted)

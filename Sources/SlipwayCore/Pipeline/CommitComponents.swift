@@ -12,73 +12,116 @@ struct CommitComponents: Sendable {
     var globalPaths: [String]
 
     /// The components of `revision` in the workspace at `root`, or nil when `revision` names no commit.
-    /// Two git processes: `ls-tree` of the roots' tops for the folders, then one `cat-file --batch`
-    /// for the files read by object id (a third only when a package folder holds more folders). A
-    /// component whose `slipway.yml` blob is in the discovery cache is not parsed again.
+    /// One git process, `cat-file --batch-command`, asked in rounds: the commit, then its tree's
+    /// roots, then the folders under them, then the files read by object id. A component whose
+    /// `slipway.yml` blob is in the discovery cache is neither read nor parsed again.
     static func read(_ revision: String, workspace root: URL) async throws(SlipwayError) -> CommitComponents? {
-        let commit = "\(revision)^{commit}"
-        // The tops of the roots only (trailing slashes list their children): one line per folder,
-        // not one per file under it.
-        let listing = try await GitRepository.run(
-            ["ls-tree", "-z", commit, "--", Workspace.configFileName, "apps/", "services/", "packages/"], input: "", in: root)
-        guard listing.status == 0 else { return nil }
-        let tree = Listing(listing.output)
-
-        // Asked by object id, so paths are never re-resolved against the commit; answered in order.
-        var requests = [commit]
-        if let config = tree.config { requests.append(config) }
-        for folder in tree.components {
-            requests += ["\(folder.object):\(Workspace.configFileName)", "\(folder.object):package.json"]
+        try await GitObjectReader.session(in: root) { git throws(SlipwayError) in
+            try await read(revision, workspace: root, git: git)
         }
-        if let manifest = tree.packagesManifest { requests.append(manifest) }
-        for folder in tree.packages { requests += ["\(folder.object):package.json", folder.object] }
-        var answers = try await batch(requests, in: root)[...]
-        guard let resolved = answers.popFirst(), resolved.type == "commit" else { return nil }
+    }
+
+    private static func read(_ revision: String, workspace root: URL, git: GitObjectReader) async throws(SlipwayError) -> CommitComponents? {
+        guard !revision.contains("\n"), let resolved = try await git.objects(["\(revision)^{commit}"]).first,
+              resolved.type == "commit",
+              let treeLine = resolved.content.split(separator: UInt8(ascii: "\n")).first, treeLine.starts(with: "tree ".utf8)
+        else { return nil }
         let hashLength = resolved.object.utf8.count / 2
+        let commitTree = String(decoding: treeLine.dropFirst(5), as: UTF8.self)
+
+        // By the commit's tree id, so paths are never re-resolved against a ref that may move.
+        let tops = try await git.objects(
+            [Workspace.configFileName, "apps", "services", "packages"].map { "\(commitTree):\($0)" })
+        let configBlob = tops[0].type == "blob" ? tops[0] : nil
+        // A component is a folder (a submodule's included), as `Workspace.load` finds it on disk.
+        var folders: [Folder] = []
+        for (kind, tree) in [("apps", tops[1]), ("services", tops[2])] {
+            for entry in tree.entries(hashLength: hashLength) where !entry.isFile && !entry.name.hasPrefix(".") {
+                folders.append(Folder(path: "\(kind)/\(entry.name)", name: entry.name, object: entry.object, isTree: entry.isFolder))
+            }
+        }
+        let packageEntries = tops[3].entries(hashLength: hashLength)
+        let packagesManifest = packageEntries.first { $0.isFile && $0.name == "package.json" }
+        let packages = packageEntries.filter(\.isFolder).map {
+            Folder(path: "packages/\($0.name)", name: $0.name, object: $0.object, isTree: true)
+        }
+
+        // The folders' own trees: which of `slipway.yml` and `package.json` each holds, by blob id.
+        let componentTrees = folders.filter(\.isTree)
+        var answers = try await git.objects(componentTrees.map(\.object) + packages.map(\.object))[...]
+        var files: [String: (settings: String?, manifest: String?)] = [:]
+        for folder in componentTrees {
+            let entries = try present(answers.popFirst(), folder).entries(hashLength: hashLength)
+            files[folder.path] = (
+                entries.first { $0.isFile && $0.name == Workspace.configFileName }?.object,
+                entries.first { $0.isFile && $0.name == "package.json" }?.object)
+        }
+        var packageFiles: [(folder: Folder, manifest: String?, subfolders: [GitObjectReader.Entry])] = []
+        for folder in packages {
+            let entries = try present(answers.popFirst(), folder).entries(hashLength: hashLength)
+            packageFiles.append((
+                folder, entries.first { $0.isFile && $0.name == "package.json" }?.object,
+                // Hidden ones and `node_modules` are skipped, as `workspacePackages` skips them.
+                entries.filter { $0.isFolder && !$0.name.hasPrefix(".") && $0.name != "node_modules" }))
+        }
+
+        // Then the files, each blob once; a cached settings blob is not read at all.
+        let cacheFile = DiscoveryCache.file(in: root)
+        let cache = DiscoveryCache.load(from: cacheFile, config: configBlob?.object ?? "")
+        var blobs: [String] = []
+        if let configBlob { blobs.append(configBlob.object) }
+        for folder in componentTrees {
+            guard let own = files[folder.path] else { continue }
+            if let settings = own.settings, cache.components[folder.path]?.blob != settings { blobs.append(settings) }
+            if let manifest = own.manifest { blobs.append(manifest) }
+        }
+        if let packagesManifest { blobs.append(packagesManifest.object) }
+        blobs += packageFiles.compactMap(\.manifest)
+        var seen: Set<String> = []
+        blobs = blobs.filter { seen.insert($0).inserted }
+        var contents: [String: GitObjectReader.Object] = [:]
+        for (blob, object) in zip(blobs, try await git.objects(blobs)) {
+            guard object.type == "blob" else { throw unreadable(blob) }
+            contents[blob] = object
+        }
 
         var config = WorkspaceConfig()
         var overrides: [String: (key: ConfigLocation, node: ConfigNode)] = [:]
-        if tree.config != nil, let configText = answers.popFirst()?.text {
+        if let configBlob, let configText = contents[configBlob.object]?.text {
             (config, overrides) = try WorkspaceConfig.read(configText, file: Workspace.configFileName)
         }
-        var settingsBlobs: [String: Object] = [:]
         var manifests: [String: PackageManifest] = [:]
-        for folder in tree.components {
-            settingsBlobs[folder.path] = answers.popFirst()
-            manifests[folder.path] = answers.popFirst()?.manifest
+        for folder in componentTrees {
+            manifests[folder.path] = files[folder.path]?.manifest.flatMap { contents[$0]?.manifest }
         }
         var packageManifests: [String: PackageManifest] = [:]
-        if tree.packagesManifest != nil { packageManifests["packages"] = answers.popFirst()?.manifest }
-        var deeper: [Listing.Folder] = []
-        for folder in tree.packages {
-            let manifest = answers.popFirst()?.manifest
+        if let packagesManifest { packageManifests["packages"] = contents[packagesManifest.object]?.manifest }
+        var deeper: [Folder] = []
+        for (folder, manifest, subfolders) in packageFiles {
+            let manifest = manifest.flatMap { contents[$0]?.manifest }
             packageManifests[folder.path] = manifest
-            let folderTree = answers.popFirst()
             // A folder whose manifest names a package holds no other (as `workspacePackages` reads it).
-            guard manifest?.name == nil, let folderTree, folderTree.type == "tree" else { continue }
-            deeper += Self.subfolders(of: folderTree.content, hashLength: hashLength).map { name, object in
-                Listing.Folder(path: "\(folder.path)/\(name)", name: name, object: object)
-            }
+            guard manifest?.name == nil else { continue }
+            deeper += subfolders.map { Folder(path: "\(folder.path)/\($0.name)", name: $0.name, object: $0.object, isTree: true) }
         }
         if packageManifests["packages"]?.name == nil, !deeper.isEmpty {
-            let answers = try await batch(deeper.map { "\($0.object):package.json" }, in: root)
+            let answers = try await git.objects(deeper.map { "\($0.object):package.json" })
             for (folder, answer) in zip(deeper, answers) { packageManifests[folder.path] = answer.manifest }
         }
 
-        let cacheFile = DiscoveryCache.file(in: root)
-        let cache = DiscoveryCache.load(from: cacheFile, config: tree.config ?? "")
-        var fresh = DiscoveryCache(config: tree.config ?? "")
+        var fresh = DiscoveryCache(config: configBlob?.object ?? "")
         let (components, problems) = try Workspace.components(
-            apps: tree.names(under: "apps"), services: tree.names(under: "services"), overrides: overrides
+            apps: names(of: folders, under: "apps"), services: names(of: folders, under: "services"), overrides: overrides
         ) { name, kind, path throws(SlipwayError) in
-            let own = settingsBlobs[path].flatMap { $0.type == "blob" ? $0 : nil }
+            let blob = files[path]?.settings
             let settings: ComponentSettings
-            if let entry = cache.components[path], entry.blob == own?.object ?? "" {
+            if let entry = cache.components[path], entry.blob == blob ?? "" {
                 settings = entry.settings(over: config.componentDefaults)
             } else {
-                settings = try Workspace.settings(path: path, config: config, override: overrides[name]?.node, ownText: own?.text)
+                let text = blob.flatMap { contents[$0]?.text }
+                settings = try Workspace.settings(path: path, config: config, override: overrides[name]?.node, ownText: text)
             }
-            fresh.components[path] = DiscoveryCache.Entry(blob: own?.object ?? "", settings: settings)
+            fresh.components[path] = DiscoveryCache.Entry(blob: blob ?? "", settings: settings)
             // Detection reads neither technology nor target: they stay as settings give them.
             return Component(
                 name: name, kind: kind, path: path, directory: root.appendingPathComponent(path),
@@ -95,117 +138,28 @@ struct CommitComponents: Sendable {
             commit: resolved.object, components: components, problems: problems, graph: graph, globalPaths: config.globalPaths)
     }
 
-    /// The entries of `ls-tree -z` (not recursive) that matter: the configuration's blob, the
-    /// component folders under `apps/` and `services/`, and the package folders and manifest of `packages/`.
-    struct Listing {
-        struct Folder {
-            /// `apps/web`
-            var path: String
-            var name: String
-            var object: String
-        }
-
-        var config: String?
-        var components: [Folder] = []
-        var packagesManifest: String?
-        var packages: [Folder] = []
-
-        init(_ output: [UInt8]) {
-            for entry in output.split(separator: 0) {
-                // "<mode> <type> <object>\t<path>"
-                guard let tab = entry.firstIndex(of: UInt8(ascii: "\t")) else { continue }
-                let fields = entry[..<tab].split(separator: UInt8(ascii: " "))
-                guard fields.count == 3 else { continue }
-                let type = fields[1], object = String(decoding: fields[2], as: UTF8.self)
-                let path = String(decoding: entry[(tab + 1)...], as: UTF8.self)
-                let isBlob = type.elementsEqual("blob".utf8)
-                if path == Workspace.configFileName {
-                    if isBlob { config = object }
-                    continue
-                }
-                let parts = path.split(separator: "/", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                let name = String(parts[1])
-                if parts[0] == "packages" {
-                    if isBlob, name == "package.json" { packagesManifest = object }
-                    if type.elementsEqual("tree".utf8) { packages.append(Folder(path: path, name: name, object: object)) }
-                    continue
-                }
-                // A component is a folder (a submodule's included), as `Workspace.load` finds it on disk.
-                guard !isBlob, !name.hasPrefix(".") else { continue }
-                components.append(Folder(path: path, name: name, object: object))
-            }
-        }
-
-        func names(under kind: String) -> [String] {
-            components.filter { $0.path.hasPrefix(kind + "/") }.map(\.name).sorted()
-        }
-    }
-
-    /// One object `cat-file --batch` printed for a request, or a missing one (`type` "missing").
-    struct Object {
+    /// A folder of the commit's tree under `apps/`, `services/` or `packages/`.
+    struct Folder {
+        /// `apps/web`
+        var path: String
+        var name: String
         var object: String
-        var type: String
-        var content: ArraySlice<UInt8>
-
-        var text: String? { type == "blob" ? String(decoding: content, as: UTF8.self) : nil }
-        var manifest: PackageManifest? { type == "blob" ? PackageManifest(json: Data(content)) : nil }
+        /// False for a submodule, whose commit is not in this repository: it holds no file detection reads.
+        var isTree: Bool
     }
 
-    /// `requests` through one `git cat-file --batch`, answered one object each, in order.
-    private static func batch(_ requests: [String], in root: URL) async throws(SlipwayError) -> [Object] {
-        let run = try await GitRepository.run(["cat-file", "--batch"], input: requests.map { $0 + "\n" }.joined(), in: root)
-        guard run.status == 0 else {
-            let line = run.error.split(separator: "\n").first.map(String.init)
-            throw SlipwayError(.commandFailed(command: "git cat-file", status: run.status, firstLine: line))
-        }
-        let output = run.output
-        var objects: [Object] = []
-        var index = 0
-        while index < output.count, objects.count < requests.count {
-            guard let newline = output[index...].firstIndex(of: UInt8(ascii: "\n")) else { break }
-            let header = output[index..<newline]
-            index = newline + 1
-            // "<object> <type> <size>", or "<request> missing" (a request may hold spaces).
-            if header.reversed().starts(with: " missing".utf8.reversed()) || header.reversed().starts(with: " ambiguous".utf8.reversed()) {
-                objects.append(Object(object: "", type: "missing", content: []))
-                continue
-            }
-            let fields = header.split(separator: UInt8(ascii: " "))
-            guard fields.count == 3, let size = Int(String(decoding: fields[2], as: UTF8.self)), index + size <= output.count else {
-                throw .failure("git cat-file: unexpected output '\(String(decoding: header, as: UTF8.self))'")
-            }
-            objects.append(Object(
-                object: String(decoding: fields[0], as: UTF8.self), type: String(decoding: fields[1], as: UTF8.self),
-                content: output[index..<(index + size)]))
-            index += size + 1
-        }
-        guard objects.count == requests.count else {
-            throw .failure("git cat-file: \(objects.count) answers to \(requests.count) requests")
-        }
-        return objects
+    /// The answer for `folder`'s tree, which its parent tree names: a missing one is a damaged
+    /// repository (git says "missing" for an object it cannot read), never an empty folder.
+    private static func present(_ answer: GitObjectReader.Object?, _ folder: Folder) throws(SlipwayError) -> GitObjectReader.Object {
+        guard let answer, answer.type == "tree" else { throw unreadable(folder.object, of: folder.path) }
+        return answer
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static func unreadable(_ object: String, of path: String? = nil) -> SlipwayError {
+        .failure("git cat-file: object \(object)\(path.map { " (\($0))" } ?? "") is missing or unreadable; `git fsck` says why")
+    }
 
-    /// The folders a raw tree object holds (`<mode> <name>\0<binary id>` entries), by name and
-    /// object id, without hidden ones and `node_modules`, as `workspacePackages` skips them.
-    static func subfolders(of tree: ArraySlice<UInt8>, hashLength: Int) -> [(name: String, object: String)] {
-        var folders: [(name: String, object: String)] = []
-        var index = tree.startIndex
-        while index < tree.endIndex {
-            guard let space = tree[index...].firstIndex(of: UInt8(ascii: " ")),
-                  let end = tree[space...].firstIndex(of: 0), end + 1 + hashLength <= tree.endIndex
-            else { break }
-            let mode = tree[index..<space]
-            let name = String(decoding: tree[(space + 1)..<end], as: UTF8.self)
-            let id = tree[(end + 1)..<(end + 1 + hashLength)]
-            index = end + 1 + hashLength
-            guard mode.elementsEqual("40000".utf8), !name.hasPrefix("."), name != "node_modules" else { continue }
-            var hex: [UInt8] = []
-            for byte in id { hex += [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xf)]] }
-            folders.append((name, String(decoding: hex, as: UTF8.self)))
-        }
-        return folders
+    private static func names(of folders: [Folder], under kind: String) -> [String] {
+        folders.filter { $0.path.hasPrefix(kind + "/") }.map(\.name).sorted()
     }
 }
