@@ -6,8 +6,10 @@
 
 Each command runs --runs times as a process, interleaved (one of each in turn, so the machine's
 load falls on all alike), its output read fully. Wall time is measured around the spawn and the
-wait. Peak RSS is the median of 10 runs under /usr/bin/time (see peak_rss_mb). Prints best,
-median and p90 of the times, the peak RSS, and each slipway median against git's.
+wait; CPU time (user + system, from the child's rusage) is steadier than wall time on a loaded
+machine. Peak RSS is the median of 10 runs under /usr/bin/time (see peak_rss_mb). Prints best,
+median and p90 of the times, the median CPU time, the peak RSS, and each slipway median against
+git's.
 """
 import argparse
 import os
@@ -33,12 +35,12 @@ def measure(argv, cwd):
     while os.read(read_end, 65536):
         pass
     os.close(read_end)
-    _, status = os.waitpid(pid, 0)
+    _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"{' '.join(argv)} exited {code}")
-    return elapsed
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def peak_rss_mb(argv, cwd, runs=10):
@@ -76,20 +78,23 @@ def main():
     for argv, cwd in commands.values():
         measure(argv, cwd)
     figures = {name: [] for name in commands}
+    cpu = {name: [] for name in commands}
     for _ in range(args.runs):
         for name, (argv, cwd) in commands.items():
-            figures[name].append(measure(argv, cwd) * 1000)
+            elapsed, used = measure(argv, cwd)
+            figures[name].append(elapsed * 1000)
+            cpu[name].append(used * 1000)
     rss = {name: peak_rss_mb(argv, cwd) for name, (argv, cwd) in commands.items()}
     load = os.getloadavg()[0]
     print(f"{args.runs} runs each, interleaved; load average {load:.1f} at the end ({os.cpu_count()} cores)")
-    print("| command | best ms | median ms | p90 ms | peak RSS MB (median) | median vs git |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| command | best ms | median ms | p90 ms | CPU median ms | peak RSS MB (median) | median vs git |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     git_median = statistics.median(figures["git --version"])
     for name, times in figures.items():
         times.sort()
         p90 = times[int(len(times) * 0.9) - 1]
         print(f"| `{name}` | {times[0]:.1f} | {statistics.median(times):.1f} | {p90:.1f} | "
-              f"{rss[name]:.1f} | {statistics.median(times) / git_median:.1f}x |")
+              f"{statistics.median(cpu[name]):.1f} | {rss[name]:.1f} | {statistics.median(times) / git_median:.1f}x |")
     # Issue 15's aims, on the medians; bench/run.sh --all collects these rows.
     version = statistics.median(figures["slipway version"])
     status = statistics.median(figures["slipway status (demo)"])
