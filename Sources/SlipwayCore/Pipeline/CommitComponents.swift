@@ -69,7 +69,6 @@ struct CommitComponents: Sendable {
         let cacheFile = DiscoveryCache.file(in: root)
         let cache = DiscoveryCache.load(from: cacheFile, config: configBlob?.object ?? "")
         var blobs: [String] = []
-        if let configBlob { blobs.append(configBlob.object) }
         for folder in componentTrees {
             guard let own = files[folder.path] else { continue }
             if let settings = own.settings, cache.components[folder.path]?.blob != settings { blobs.append(settings) }
@@ -87,7 +86,7 @@ struct CommitComponents: Sendable {
 
         var config = WorkspaceConfig()
         var overrides: [String: (key: ConfigLocation, node: ConfigNode)] = [:]
-        if let configBlob, let configText = contents[configBlob.object]?.text {
+        if let configText = configBlob?.text {
             (config, overrides) = try WorkspaceConfig.read(configText, file: Workspace.configFileName)
         }
         var manifests: [String: PackageManifest] = [:]
