@@ -75,10 +75,7 @@ let package = Package(
                 "SlipwayRouter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // A fixed-address executable: the loader applies none of its ~159,000 relative
-            // relocations at every start (bench/README.md, CLI start-up round 3).
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux]))]
+            ]
         ),
         .executableTarget(
             name: "slipway-router-bench",

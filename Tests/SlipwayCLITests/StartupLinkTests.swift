@@ -18,14 +18,4 @@ import Testing
             #expect(!libraries.contains { $0.hasPrefix(unwanted) }, "\(unwanted) is linked: \(ldd.output)")
         }
     }
-
-    /// A position-independent executable has every pointer in its data relocated by the loader at
-    /// each start (about 158,000 in a release build), which dirties those pages: slipway is linked
-    /// as a fixed-address executable, ELF type ET_EXEC (2) rather than ET_DYN (3).
-    @Test func theBinaryIsNotPositionIndependent() throws {
-        let header = try FileHandle(forReadingFrom: SlipwayProcess.binary).read(upToCount: 18) ?? Data()
-        try #require(header.count == 18 && header.starts(with: [0x7F, 0x45, 0x4C, 0x46]), "not an ELF file: \(SlipwayProcess.binary.path)")
-        let type = UInt16(header[16]) | UInt16(header[17]) << 8
-        #expect(type == 2, "ELF type \(type) (3 is a position-independent executable)")
-    }
 }
