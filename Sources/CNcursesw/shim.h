@@ -14,7 +14,6 @@
 #include <locale.h>
 #include <langinfo.h>
 #include <string.h>
-#include <malloc.h>
 
 static const attr_t slipway_attr_normal = A_NORMAL;
 static const attr_t slipway_attr_bold = A_BOLD;
@@ -61,8 +60,5 @@ static inline int slipway_put_cell(int y, int x, wchar_t ch, attr_t attrs, short
     setcchar(&cell, text, attrs, pair, NULL);
     return mvadd_wch(y, x, &cell);
 }
-
-// glibc's M_ARENA_MAX is a macro too: the console keeps to one malloc arena (Console.run says why).
-static inline int slipway_use_one_malloc_arena(void) { return mallopt(M_ARENA_MAX, 1); }
 
 #endif

@@ -1,4 +1,3 @@
-import CNcursesw
 import Foundation
 import SlipwayCore
 
@@ -8,9 +7,6 @@ public enum Console {
     /// Runs the console on the terminal until the operator quits or a signal arrives. The
     /// terminal is restored in every case, also when an error is thrown.
     public static func run(engine: Engine, settings: ConsoleSettings) async throws -> ConsoleExit {
-        // One malloc arena: the watcher, the past loader and the terminal thread otherwise each
-        // keep an arena of their own, and what one frees stays in it (about 3 MB at the peak).
-        _ = slipway_use_one_malloc_arena()
         let mailbox = ConsoleMailbox()
         let signals = SignalWatch()
         signals.start()

@@ -56,10 +56,6 @@ struct StoreWatcher: Sendable {
         var progress = FocusProgress()
         var service = ServiceLevels()
         var isFirstLoad = true
-        // The first frame shows the fleet as soon as the stored projection is read; the alerts,
-        // objectives, backups, the agent and git follow in the first pass, which folds on from
-        // here instead of reading the projection again. A failure here is the first pass's to report.
-        var isCaughtUp = showFleet(&follower, header: header)
         while !Task.isCancelled {
             let forced = mailbox.takeReloadRequest()
             let heartbeat = lastHeartbeat.map { clock.now().timeIntervalSince($0) >= heartbeatInterval } ?? true
@@ -86,8 +82,7 @@ struct StoreWatcher: Sendable {
                 if heartbeat || forced || changed {
                     let previous = lastEventID ?? 0
                     lastEventID = eventID
-                    try follower.catchUp(engine, full: (heartbeat || forced) && !isCaughtUp)
-                    isCaughtUp = false
+                    try follower.catchUp(engine, full: heartbeat || forced)
                     let newAlert = follower.events.prefix { $0.id > previous }.contains { $0.knownKind == .alertRaised }
                     try service.refresh(engine, force: forced || newAlert || isFirstLoad)
                     mailbox.post(.loaded(try snapshot(follower, metrics: metrics, service: service), header))
@@ -111,26 +106,6 @@ struct StoreWatcher: Sendable {
             // Output lines and log files are no events: while one is on screen it is read on a timer.
             if mailbox.focus.log != nil { wait = min(wait, Self.pollInterval) }
             await changes.wait(after: lastEventID ?? 0, atMost: max(0, wait))
-        }
-    }
-
-    /// Posts the fleet from the store alone, before the slower reads of the first load; whether it could.
-    private func showFleet(_ follower: inout FleetFollower, header: ConsoleHeader) -> Bool {
-        guard environment[Self.failureHook] == nil else { return false }
-        // As the first pass would: a child that exited is gone by the first frame.
-        DetachedProcess.reapExited()
-        do throws(SlipwayError) {
-            try follower.catchUp(engine, full: true)
-            let fleet = try engine.fleetSnapshot(projection: follower.projection, runLimit: Self.runLimit)
-            mailbox.post(.loaded(
-                ConsoleSnapshot(
-                    rows: fleet.rows, runs: fleet.runs, states: fleet.projection.states, slots: fleet.slots, routes: fleet.routes,
-                    events: follower.events, canaries: fleet.canaries.compactMap { CanaryPanel($0.record, runState: $0.runState) },
-                    approvals: fleet.approvals),
-                header))
-            return true
-        } catch {
-            return false
         }
     }
 
