@@ -489,17 +489,7 @@ struct EventLogTests {
             try await cluster.execute("DROP SCHEMA slipway CASCADE", database: database)
             try await cluster.execute("NOTIFY \(PostgresEventStore.channel), '4'", database: database)
         }
-        let outcome = try await withThrowingTaskGroup(of: SlipwayError??.self) { group in
-            group.addTask { await ended.value }
-            group.addTask {
-                try await Task.sleep(for: .seconds(60))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            ended.cancel()
-            return try #require(first, "the follower did not end within 60 s")
-        }
+        let outcome = try await Self.end(of: ended)
         #expect(seen.lines == ["1", "2", "3"])
         let error = try #require(outcome, "the follower ended without an error")
         #expect(error.exitCode == 1)
@@ -535,7 +525,14 @@ struct EventLogTests {
                 return error as? SlipwayError
             }
         }
-        let outcome = try await withThrowingTaskGroup(of: SlipwayError??.self) { group in
+        let outcome = try await Self.end(of: ended)
+        let error = try #require(outcome, "the follower ended without an error")
+        #expect(error.message.contains("permission denied for table events (SQLSTATE 42501)"), "\(error.message)")
+    }
+
+    /// How the follower of `ended` ended (nil: without an error), waiting at most 60 s for it.
+    static func end(of ended: Task<SlipwayError?, Never>) async throws -> SlipwayError? {
+        try await withThrowingTaskGroup(of: SlipwayError??.self) { group in
             group.addTask { await ended.value }
             group.addTask {
                 try await Task.sleep(for: .seconds(60))
@@ -546,8 +543,6 @@ struct EventLogTests {
             ended.cancel()
             return try #require(first, "the follower did not end within 60 s")
         }
-        let error = try #require(outcome, "the follower ended without an error")
-        #expect(error.message.contains("permission denied for table events (SQLSTATE 42501)"), "\(error.message)")
     }
 
     /// Ends every backend of `application` (waiting until one is there to end).

@@ -3,7 +3,7 @@ import Foundation
 /// One host's part of a component in an environment: the colour its own router sends traffic
 /// to and the releases its slots run. A component placed on several hosts (`hosts:`) has one
 /// per host, each with a router of its own, so they may differ while a deploy moves host by host.
-public struct FleetHost: Sendable, Equatable, Codable {
+public struct FleetHost: Sendable, Equatable, Encodable {
     public var host: String
     public var state: HostSummary.State
     /// The colour this host's router sends the traffic to; nil when it has no route for it.

@@ -3,7 +3,7 @@ import Foundation
 /// One host of the fleet as `slipway hosts` and `status` show it: whether its agent is up, its
 /// router's routes and its running slots.
 public struct HostSummary: Sendable, Equatable, Encodable {
-    public enum State: String, Sendable, Codable {
+    public enum State: String, Sendable, Encodable {
         /// Its agent beat within `HostRecord.staleAfter`.
         case up
         /// Its agent said it stopped (`agent stop`, or its idle exit).

@@ -26,8 +26,6 @@ public struct FleetRow: Sendable, Equatable, Codable {
     /// Whether the platform and the store disagree on the live colour or version (a change they
     /// did not both see, such as a rollback made in the platform's own dashboard).
     public private(set) var drift = false
-    /// Where it runs, host by host, when the caller read the hosts (`status`); nil when it did not.
-    public var hosts: [FleetHost]?
 
     /// Takes in the live colour read back from the platform.
     public mutating func record(platformColor color: String) {
@@ -80,7 +78,7 @@ public struct FleetRow: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case component, kind, environment, technology, target, liveVersion = "live_version", liveColor = "live_color"
         case health, healthCheckedAt = "health_checked_at", url, runningRun = "running_run", lastOutcome = "last_outcome", ready
-        case platformColor = "platform_color", platformVersion = "platform_version", drift, hosts
+        case platformColor = "platform_color", platformVersion = "platform_version", drift
     }
 
     /// Absent values are written as `null`, so every key is always there for scripts.
@@ -102,7 +100,6 @@ public struct FleetRow: Sendable, Equatable, Codable {
         try container.encode(platformColor, forKey: .platformColor)
         try container.encode(platformVersion, forKey: .platformVersion)
         try container.encode(drift, forKey: .drift)
-        try container.encode(hosts, forKey: .hosts)
     }
 
     /// Rows for every component and environment, in workspace then environment order.

@@ -43,13 +43,12 @@ struct Status: AsyncParsableCommand {
             }
         }
         let hosts = try moment == nil ? engine.hosts(at: engine.clock.now()) : []
-        if moment == nil {
-            for index in rows.indices {
-                rows[index].hosts = FleetHost.parts(of: rows[index].component, in: rows[index].environment, from: hosts)
-            }
-        }
         let shown = rows
-        if json { return try JSONOutput.print(shown) }
+        if json {
+            return try JSONOutput.print(shown.map { row in
+                StatusLine(row: row, hosts: moment == nil ? FleetHost.parts(of: row.component, in: row.environment, from: hosts) : nil)
+            })
+        }
         if let moment { print("as of \(moment.formatted(.iso8601)), from the events recorded by then") }
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "VERSION", "COLOR", "HEALTH", "RUNNING", "TARGET", "URL"],
