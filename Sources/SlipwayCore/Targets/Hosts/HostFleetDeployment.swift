@@ -35,13 +35,14 @@ public struct HostFleetDeployment: Sendable {
     func prepareStage(version: String, color: SlotColor, runID: String) -> RunPlan.Stage {
         let hosts = placement.hosts.joined(separator: ", ")
         return RunPlan.Stage(name: "prepare-hosts", description: "\(version) healthy in \(color) on \(hosts)") { log throws(SlipwayError) in
+            let changes = changeFeed()
             let steps = placement.hosts.map { host in
                 HostStep(runID: runID, host: host, kind: .prepare, component: component.name, environment: environment,
                          version: version, color: color, requestedAt: engine.clock.now())
             }
             try store.add(steps)
             log("asked \(hosts) to build \(version) and start it in \(color)")
-            let ended = try await wait(for: steps, log: log)
+            let ended = try await wait(for: steps, on: changes, log: log)
             let ready = ended.filter { $0.state == .done }
             guard ready.count >= placement.minHealthy else {
                 if !ready.isEmpty {
@@ -51,7 +52,7 @@ public struct HostFleetDeployment: Sendable {
                                  version: version, color: step.color, requestedAt: engine.clock.now())
                     }
                     try store.add(aborts)
-                    _ = try? await wait(for: aborts, log: log)
+                    _ = try? await wait(for: aborts, on: changes, log: log)
                 }
                 throw SlipwayError(.target(.tooFewHealthyHosts(
                     healthy: ready.count, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
@@ -65,6 +66,7 @@ public struct HostFleetDeployment: Sendable {
     func switchStage(runID: String, version: String?, color: SlotColor?) -> RunPlan.Stage {
         let order = placement.switchOrder == .together ? "together" : "one by one"
         return RunPlan.Stage(name: "switch-traffic", description: "move each ready host's traffic, \(order)") { log throws(SlipwayError) in
+            let changes = changeFeed()
             let prepared = try store.hostSteps(ofRun: runID).filter { $0.kind == .prepare && $0.state == .done }
             let targets: [(host: String, color: SlotColor)] = if let color {
                 placement.hosts.map { ($0, color) }
@@ -79,18 +81,18 @@ public struct HostFleetDeployment: Sendable {
             switch placement.switchOrder {
             case .together:
                 try store.add(switches)
-                ended = try await wait(for: switches, log: log)
+                ended = try await wait(for: switches, on: changes, log: log)
             case .oneByOne:
                 for var step in switches {
                     step.requestedAt = engine.clock.now()
                     step.updatedAt = step.requestedAt
                     try store.add([step])
-                    ended += try await wait(for: [step], log: log)
+                    ended += try await wait(for: [step], on: changes, log: log)
                 }
             }
             let switched = ended.filter { $0.state == .done }
             guard switched.count >= placement.minHealthy else {
-                try await revert(switched, runID: runID, log: log)
+                try await revert(switched, runID: runID, on: changes, log: log)
                 throw SlipwayError(.target(.tooFewSwitchedHosts(
                     switched: switched.count, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
             }
@@ -100,7 +102,7 @@ public struct HostFleetDeployment: Sendable {
 
     /// Gives the hosts of `switched` back the colour they served before, so a deploy that does
     /// not stand leaves no host on the new release while the others keep the old one.
-    private func revert(_ switched: [HostStep], runID: String, log: StageLog) async throws(SlipwayError) {
+    private func revert(_ switched: [HostStep], runID: String, on changes: StoreChanges, log: StageLog) async throws(SlipwayError) {
         guard !switched.isEmpty else { return }
         log("too few hosts switched: switching \(switched.map(\.host).joined(separator: ", ")) back")
         let reverts = switched.map { step in
@@ -108,17 +110,21 @@ public struct HostFleetDeployment: Sendable {
                      version: step.version, color: step.color.other, requestedAt: engine.clock.now())
         }
         try store.add(reverts)
-        _ = try await wait(for: reverts, log: log)
+        _ = try await wait(for: reverts, on: changes, log: log)
+    }
+
+    /// The store's changes a stage's waits share (one listening connection on PostgreSQL), read
+    /// at the waits' own pace where the store cannot tell of them (SQLite).
+    func changeFeed() -> StoreChanges {
+        store.changes(every: min(pollInterval, 0.25), clock: engine.clock)
     }
 
     /// Waits until each of `steps` ended, calling a host down (and its step failed) once it
     /// looks down; says each end as it comes. Returns the steps as they ended.
-    func wait(for steps: [HostStep], log: StageLog) async throws(SlipwayError) -> [HostStep] {
+    func wait(for steps: [HostStep], on changes: StoreChanges, log: StageLog) async throws(SlipwayError) -> [HostStep] {
         guard let runID = steps.first?.runID else { return [] }
         let asked = Set(steps.map { "\($0.host)/\($0.kind.rawValue)" })
         var told: Set<String> = []
-        // Read at the same pace where the store cannot tell of its changes (SQLite).
-        let changes = store.changes(every: min(pollInterval, 0.25), clock: engine.clock)
         var seen: Int64 = 0
         while true {
             let current = try store.hostSteps(ofRun: runID).filter { asked.contains("\($0.host)/\($0.kind.rawValue)") }
@@ -177,13 +183,14 @@ extension HostFleetDeployment: DeployTarget {
 
     public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? {
         RunPlan.Stage(name: "health-check", description: "each host's router, min_healthy \(placement.minHealthy)") { log throws(SlipwayError) in
+            let changes = changeFeed()
             let checks = placement.hosts.map { host in
                 HostStep(runID: runID, host: host, kind: .check, component: component.name, environment: environment,
                          version: state?.liveVersion ?? "", color: state?.liveColor.flatMap(SlotColor.init(rawValue:)) ?? .blue,
                          requestedAt: engine.clock.now())
             }
             try store.add(checks)
-            let ended = try await wait(for: checks, log: log)
+            let ended = try await wait(for: checks, on: changes, log: log)
             let healthy = ended.filter { $0.state == .done }.count
             guard healthy >= placement.minHealthy else {
                 throw SlipwayError(.target(.tooFewHealthyHosts(
