@@ -79,6 +79,36 @@ struct HostStepStoreMatrixTests {
         #expect(events.allSatisfy { $0.runID == "r1" && $0.details?.stage == "prepare" && $0.details?.version == "v7" })
     }
 
+    /// A host whose agent comes back after its run ended (the coordinator's host died, or the run
+    /// gave up on it) must not act on what that run asked: a late `switch` would move its traffic
+    /// for a run nobody follows. Its steps are refused, failed with their event; a running run's are taken.
+    @Test(arguments: StoreKind.allCases)
+    func aStepOfARunThatEndedIsRefusedNotTaken(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        for id in ["r-ended", "r-live"] {
+            let process = ProcessIdentity.current
+            try store.begin(
+                RunRecord(
+                    id: id, kind: .deploy, component: "api-\(id)", environment: "production", version: "v7", state: .running,
+                    actor: "alice", origin: "test", host: process.host, pid: process.pid, pidStartTime: process.startTime,
+                    startedAt: Self.start, heartbeatAt: Self.start),
+                lock: false, details: EventDetails(runKind: .deploy, version: "v7"))
+        }
+        try store.finish(runID: "r-ended", state: .interrupted, reason: "its coordinator's host went down", events: [])
+        try store.add([Self.step("web-3", .switch, run: "r-ended"), Self.step("web-3", run: "r-live", at: Self.start + 1)])
+
+        let claimed = try other.claimHostSteps(of: "web-3")
+        #expect(claimed.map(\.runID) == ["r-live"], "only the running run's step is taken")
+        let refused = try #require(try store.hostSteps(ofRun: "r-ended").first)
+        #expect(refused.state == .failed)
+        #expect(refused.detail == "not taken: its run ended (interrupted) before this host's agent took the step")
+        #expect(try store.claimHostSteps(of: "web-3").isEmpty, "a refused step is not offered again")
+        let event = try #require(try store.events(after: 0, limit: 100, component: "api").last)
+        #expect(event.knownKind == .hostStepFinished && event.runID == "r-ended")
+        #expect(event.details?.stage == "switch" && event.details?.outcome == "failed" && event.details?.origin == "web-3")
+    }
+
     @Test func aHostLooksDownWhenItsStepIsUnclaimedOrUntouchedTooLong() {
         let pending = Self.step("web-3")
         #expect(!pending.hostLooksDown(at: Self.start + HostStep.claimWithin))

@@ -109,7 +109,8 @@ public protocol EventStore: AnyObject, Sendable {
     // MARK: Hosts' steps of a deploy to several hosts
     /// Records `steps` as pending, each with its `host.step_requested` event, in one transaction.
     func add(_ steps: [HostStep]) throws(SlipwayError)
-    /// Marks `host`'s pending steps working and returns them; a step goes to one claimer.
+    /// Marks `host`'s pending steps working and returns them; a step goes to one claimer. A pending
+    /// step of a run that already ended is refused instead: failed, with its `host.step_finished` event.
     func claimHostSteps(of host: String) throws(SlipwayError) -> [HostStep]
     /// Tells the runs waiting on `host`'s working steps that its agent is still at them.
     func touchHostSteps(of host: String) throws(SlipwayError)

@@ -72,6 +72,15 @@ public struct HostStep: Codable, Sendable, Equatable, FetchableRecord, Persistab
     /// How long a working step may go without its agent touching it before the run calls the host down.
     public static let staleAfter: TimeInterval = 15
 
+    /// Why an agent refuses a pending step of a run that already ended (its coordinator stopped,
+    /// or gave up on this host while it was down): done now, it would move traffic for a run nobody
+    /// follows. `%s` is the run's state; PostgreSQL's `format` fills it in there.
+    static let runEndedFormat = "not taken: its run ended (%s) before this host's agent took the step"
+
+    static func runEndedDetail(_ state: RunState) -> String {
+        runEndedFormat.replacingOccurrences(of: "%s", with: state.rawValue)
+    }
+
     /// Whether the host looks down as of `now`: its agent never claimed the step, or stopped touching it.
     public func hostLooksDown(at now: Date) -> Bool {
         switch state {

@@ -11,7 +11,8 @@ extension PostgresStore {
         }
     }
 
-    /// One UPDATE ... RETURNING: of two agents claiming as the same host, each step goes to one.
+    /// Two UPDATE ... RETURNING, the first refusing the steps of runs that ended: of two agents
+    /// claiming as the same host, each step goes to one.
     public func claimHostSteps(of host: String) throws(SlipwayError) -> [HostStep] {
         // Read first: an agent looks twice a second, and a write would take the append lock each time.
         let waiting = try reading("cannot read hosts' steps from the store") { connection, logger in
@@ -21,8 +22,19 @@ extension PostgresStore {
         }
         guard waiting else { return [] }
         return try writing("cannot claim hosts' steps in the store") { connection, logger in
+            let now = Date()
+            let refused = try await Self.hostSteps("""
+                UPDATE slipway.host_steps AS step
+                SET state = \(HostStep.State.failed.rawValue), updated_at = \(now),
+                    detail = format(\(HostStep.runEndedFormat), run.state)
+                FROM slipway.runs AS run
+                WHERE step.host = \(host) AND step.state = \(HostStep.State.pending.rawValue)
+                  AND run.id = step.run_id AND run.state <> \(RunState.running.rawValue)
+                RETURNING \(unescaped: Self.hostStepColumns(of: "step"))
+                """, on: connection, logger: logger)
+            if !refused.isEmpty { _ = try await self.append(refused.map(\.finishedEvent), on: connection, logger: logger) }
             let steps = try await Self.hostSteps("""
-                UPDATE slipway.host_steps SET state = \(HostStep.State.working.rawValue), updated_at = \(Date())
+                UPDATE slipway.host_steps SET state = \(HostStep.State.working.rawValue), updated_at = \(now)
                 WHERE host = \(host) AND state = \(HostStep.State.pending.rawValue)
                 RETURNING \(unescaped: Self.hostStepColumns)
                 """, on: connection, logger: logger)
@@ -57,8 +69,14 @@ extension PostgresStore {
 
     // MARK: Rows
 
-    private static let hostStepColumns =
-        "run_id, host, kind, state, component, environment, version, color, detail, requested_at, updated_at"
+    private static let hostStepColumns = hostStepColumns(of: nil)
+
+    /// The columns in `HostStep`'s order, each qualified by `table` when one is given.
+    private static func hostStepColumns(of table: String?) -> String {
+        ["run_id", "host", "kind", "state", "component", "environment", "version", "color", "detail", "requested_at", "updated_at"]
+            .map { column in table.map { "\($0).\(column)" } ?? column }
+            .joined(separator: ", ")
+    }
 
     private static func save(_ step: HostStep, on connection: PostgresConnection, logger: Logger) async throws {
         _ = try await connection.query("""

@@ -27,13 +27,20 @@ extension SQLiteStore {
                     .order(Column("requested_at"), Column("run_id"), Column("kind"))
                     .fetchAll(db)
                 let now = Date()
-                return try pending.map { step in
-                    var claimed = step
-                    claimed.state = .working
-                    claimed.updatedAt = now
-                    try claimed.update(db)
-                    return claimed
+                var claimed: [HostStep] = []
+                var refused: [HostStep] = []
+                for step in pending {
+                    let runState = try String.fetchOne(db, sql: "SELECT state FROM runs WHERE id = ?", arguments: [step.runID])
+                        .flatMap(RunState.init(rawValue:))
+                    if let runState, runState.isFinal {
+                        refused.append(step.finished(.failed, detail: HostStep.runEndedDetail(runState), at: now))
+                    } else {
+                        claimed.append(step.finished(.working, detail: nil, at: now))
+                    }
                 }
+                for step in claimed + refused { try step.update(db) }
+                if !refused.isEmpty { _ = try self.append(refused.map(\.finishedEvent), in: db) }
+                return claimed
             }
         } catch {
             throw failure(error)
