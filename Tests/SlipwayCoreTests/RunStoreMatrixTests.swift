@@ -75,7 +75,7 @@ struct RunStoreMatrixTests {
         try Self.begin(Self.run("r2", at: now), in: other)
         let reaped = try store.run(id: "r1")
         #expect(reaped.state == .interrupted && reaped.finishedAt != nil)
-        #expect(reaped.reason == "the process running it (pid \(elsewhere.pid) on build-7.elsewhere.example) is gone")
+        #expect(reaped.reason == "its host build-7.elsewhere.example stopped answering (no heartbeat for 15 s)")
         #expect(try store.lock(component: "accounts", environment: "staging")?.runID == "r2")
         let finished = try #require(try Self.events(.runFinished, in: store).first)
         #expect(finished.runID == "r1" && finished.details?.outcome == "interrupted")
@@ -260,6 +260,39 @@ struct RunStoreMatrixTests {
         #expect(try other.orphanedRequests().isEmpty, "its agent's process cannot be looked at from here")
         #expect(try other.claim(requestID: request.id, by: .current) == nil)
         #expect(try other.request(id: request.id).executorPID == Self.gone.pid)
+    }
+
+    /// The lease: a run an agent of another host executes holds its deploy lock only while
+    /// that host's heartbeats come. Once they stop, it is reaped like any run of that host and its
+    /// request ended, so an agent of that host coming back later does not resume it over what
+    /// others deployed meanwhile; while they come, nothing is taken from it.
+    @Test(arguments: StoreKind.allCases)
+    func aRunAnAgentOfAHostThatWentQuietExecutesIsReapedAndItsLockFreed(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        let elsewhere = ProcessIdentity(host: "\(ProcessIdentity.hostName)-other", pid: Self.gone.pid, startTime: Self.gone.startTime)
+        let now = Date()
+        let billing = RunRequest.deploy(.init(component: "billing", kind: .service, environment: "staging", version: nil, force: false))
+        let alive = try store.record(billing, origin: "console")
+        _ = try store.claim(requestID: alive.id, by: elsewhere)
+        try Self.begin(Self.run(alive.id, component: "billing", process: elsewhere, at: now - 120, heartbeat: now), in: store)
+        // Begun last: beginning a run reaps first.
+        let quiet = try store.record(Self.deploy, origin: "console")
+        _ = try store.claim(requestID: quiet.id, by: elsewhere)
+        try Self.begin(Self.run(quiet.id, process: elsewhere, at: now - 120, heartbeat: now - 60), in: store)
+
+        #expect(try other.reapInterruptedRuns().map(\.id) == [quiet.id], "the run whose host still beats stays")
+        let reaped = try store.run(id: quiet.id)
+        #expect(reaped.state == .interrupted)
+        #expect(reaped.reason == "its host \(elsewhere.host) stopped answering (no heartbeat for 15 s)")
+        #expect(try store.lock(component: "accounts", environment: "staging") == nil, "its lock is freed")
+        #expect(try store.request(id: quiet.id).state == .done, "its request ended: nobody resumes it")
+        #expect(try store.orphanedRequests().isEmpty)
+        #expect(try store.run(id: alive.id).state == .running)
+        #expect(try store.lock(component: "billing", environment: "staging")?.runID == alive.id)
+        #expect(try store.request(id: alive.id).state == .claimed)
+        try Self.begin(Self.run("r-next", at: now), in: other)
+        #expect(try store.lock(component: "accounts", environment: "staging")?.runID == "r-next", "another host may deploy now")
     }
 
     @Test(arguments: StoreKind.allCases)

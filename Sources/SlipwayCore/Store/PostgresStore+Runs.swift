@@ -106,11 +106,14 @@ extension PostgresStore {
             .filter { !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
         var events: [NewEvent] = []
         for run in dead {
-            let reason = "the process running it (pid \(run.pid) on \(run.host)) is gone"
+            let reason = run.interruptionReason
             try await connection.query("""
                 UPDATE slipway.runs SET state = 'interrupted', finished_at = \(now), reason = \(reason) WHERE id = \(run.id)
                 """, logger: logger)
             try await connection.query("DELETE FROM slipway.locks WHERE run_id = \(run.id)", logger: logger)
+            // Ended for good: an agent of its host coming back does not resume it.
+            try await connection.query(
+                "UPDATE slipway.run_requests SET state = 'done' WHERE id = \(run.id) AND state = 'claimed'", logger: logger)
             events.append(NewEvent(
                 .runFinished, component: run.component, environment: run.environment, runID: run.id,
                 details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason)))
@@ -119,12 +122,16 @@ extension PostgresStore {
         return dead
     }
 
-    /// Running runs that may be reaped when their process is gone: not those an agent executes,
-    /// which the next agent takes over from their checkpoint.
+    /// Running runs that may be reaped when their process is gone: not those an agent of this
+    /// host executes, which the next agent here takes over from their checkpoint; those of
+    /// another host's agent once its heartbeats stop, as only that host could take them over and
+    /// their deploy locks must not wait on a host that may never come back.
     private static func reapable(on connection: PostgresConnection, logger: Logger) async throws -> [RunRecord] {
         try await runRecords(from: connection.query("""
             SELECT \(unescaped: runColumns) FROM slipway.runs
-            WHERE state = 'running' AND id NOT IN (SELECT id FROM slipway.run_requests WHERE state = 'claimed')
+            WHERE state = 'running' AND id NOT IN (
+                SELECT id FROM slipway.run_requests
+                WHERE state = 'claimed' AND (executor_host IS NULL OR executor_host = \(ProcessIdentity.hostName)))
             ORDER BY started_at, id
             """, logger: logger))
     }

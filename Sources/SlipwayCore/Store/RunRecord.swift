@@ -54,6 +54,13 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
 
     public var process: ProcessIdentity { ProcessIdentity(host: host, pid: pid, startTime: pidStartTime) }
 
+    /// Why the reaper ends it, as its host's process died or its host went quiet.
+    var interruptionReason: String {
+        host == ProcessIdentity.hostName
+            ? "the process running it (pid \(pid) on \(host)) is gone"
+            : "its host \(host) stopped answering (no heartbeat for \(Int(ProcessIdentity.heartbeatLease)) s)"
+    }
+
     /// A short, unique, sortable id such as `r20261129093012-3fa9`.
     private static let nextSuffix = Atomic<UInt16>(UInt16.random(in: 0...UInt16.max))
 

@@ -107,16 +107,23 @@ extension SQLiteStore {
 
     func reapInterruptedRuns(in db: Database) throws -> [RunRecord] {
         let now = Date()
-        // A run an agent executes is not reaped: the next agent takes it over from its checkpoint.
-        let takenOver = try Set(String.fetchAll(db, sql: "SELECT id FROM run_requests WHERE state = 'claimed'"))
+        // A run an agent of this host executes is not reaped: the next agent here takes it over
+        // from its checkpoint. One executed on another host is, once its heartbeats stop: only
+        // that host's agents could take it over, and its deploy lock must not wait on a host that
+        // may never come back.
+        let takenOver = try Set(String.fetchAll(
+            db, sql: "SELECT id FROM run_requests WHERE state = 'claimed' AND (executor_host IS NULL OR executor_host = ?)",
+            arguments: [ProcessIdentity.hostName]))
         let dead = try RunRecord.filter(Column("state") == RunState.running.rawValue).fetchAll(db)
             .filter { !takenOver.contains($0.id) && !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt, now: now) }
         for run in dead {
-            let reason = "the process running it (pid \(run.pid) on \(run.host)) is gone"
+            let reason = run.interruptionReason
             try db.execute(
                 sql: "UPDATE runs SET state = 'interrupted', finished_at = ?, reason = ? WHERE id = ?",
                 arguments: [now, reason, run.id])
             try db.execute(sql: "DELETE FROM locks WHERE run_id = ?", arguments: [run.id])
+            // Ended for good: an agent of its host coming back does not resume it.
+            try db.execute(sql: "UPDATE run_requests SET state = 'done' WHERE id = ? AND state = 'claimed'", arguments: [run.id])
             _ = try append([NewEvent(
                 .runFinished, component: run.component, environment: run.environment, runID: run.id,
                 details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason))], in: db)

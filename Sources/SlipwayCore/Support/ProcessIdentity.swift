@@ -38,9 +38,13 @@ public struct ProcessIdentity: Sendable, Equatable {
         return String(fields[19])
     }
 
+    /// How long a process on another host counts as alive after its last heartbeat: the lease of
+    /// what it holds (a run, its deploy lock).
+    public static let heartbeatLease: TimeInterval = 15
+
     /// Whether the process is still running, as far as this machine can tell: for a process on
     /// this host, by pid and start time; for one elsewhere, by a heartbeat newer than `staleAfter`.
-    public func isAlive(lastHeartbeat: Date, now: Date = Date(), staleAfter: TimeInterval = 15) -> Bool {
+    public func isAlive(lastHeartbeat: Date, now: Date = Date(), staleAfter: TimeInterval = heartbeatLease) -> Bool {
         if host == Self.hostName {
             // A zombie (an agent this process started and nobody reaped yet) is gone too.
             guard DetachedProcess.isRunning(pid), let current = Self.startTime(of: pid) else { return false }
