@@ -57,7 +57,9 @@ struct HostsView {
         }
         x = frame.put(state, row: row, column: x, width: Self.stateWidth, style: style)
         let color = host.liveColor ?? "-"
-        x = frame.put(color, row: row, column: x, width: Self.colorWidth, style: ComponentView.style(ofColor: color).with(.bold))
+        // Of a host not up, nobody vouches for the colour now: it is what its router last reported.
+        x = frame.put(color, row: row, column: x, width: Self.colorWidth,
+                      style: host.isUp ? ComponentView.style(ofColor: color).with(.bold) : .dim)
         frame.put(versionsText(of: host, columns: frame.columns - x).text, row: row, column: x, style: host.isUp ? .plain : .dim)
     }
 
