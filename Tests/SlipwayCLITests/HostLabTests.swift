@@ -153,7 +153,7 @@ struct HostLabTests {
     /// (SIGKILL) as the hosts are asked, moves web-1 and web-2 and reports web-3 down; a bounded
     /// load through each host's router sees no failed request throughout; `hosts` shows the
     /// three, web-3 down, and up again once its agent is back (adopting its router and slots);
-    /// a console on web-1's side names each host's slot.
+    /// a console on web-1's side names each host's slot and gives the total over the hosts.
     @Test func aServiceOnThreeHostsIsDeployedOnEachAndAHostKilledMidDeployIsSkipped() async throws {
         let url = try await PostgresCluster.shared().createDatabase()
         let origin = try LocalServiceWorkspace.create(settings: """
@@ -189,6 +189,8 @@ struct HostLabTests {
         try console.press("Enter")
         #expect(console.waitFor(60) { screen in hosts.allSatisfy { screen.contains("on \($0.host.name)") } },
                 "each host's slot, named by its host: \(console.screen())")
+        #expect(console.waitFor(60) { $0.contains("traffic on blue on 3 of 3 hosts (min_healthy 2)") },
+                "each host and the total: \(console.screen())")
         // Its process runs in web-1's namespace, where nothing may be left at the end.
         console.stop()
         let loads = zip(hosts, ports).map { host, port in

@@ -32,13 +32,16 @@ struct ConsoleSnapshot: Equatable, Sendable {
     var cutovers: [DNSCutoverPanel]
     /// The agent's latest reading of each cloud component's traffic from its platform.
     var platform: [PlatformReading]
+    /// Each component on several hosts, per environment, as the hosts' agents last published it;
+    /// none for a past moment, which has no hosts' records.
+    var hosts: [HostPanel]
 
     init(
         rows: [FleetRow] = [], runs: [RunRecord] = [], states: [Projection.Key: DeploymentState] = [:],
         slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
         canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], recovery: [DatabaseBackupStatus] = [],
         projections: [ProjectionRebuild] = [], alerts: [FiringAlert] = [], approvals: [RequestRecord] = [],
-        cutovers: [DNSCutoverPanel] = [], platform: [PlatformReading] = []
+        cutovers: [DNSCutoverPanel] = [], platform: [PlatformReading] = [], hosts: [HostPanel] = []
     ) {
         self.rows = rows
         components = FleetComponent.group(rows)
@@ -57,6 +60,7 @@ struct ConsoleSnapshot: Equatable, Sendable {
         self.approvals = approvals
         self.cutovers = cutovers
         self.platform = platform
+        self.hosts = hosts
     }
 
     func canary(_ component: String, _ environment: String) -> CanaryPanel? {
@@ -81,6 +85,10 @@ struct ConsoleSnapshot: Equatable, Sendable {
 
     func cutover(_ component: String, _ environment: String) -> DNSCutoverPanel? {
         cutovers.first { $0.component == component && $0.environment == environment }
+    }
+
+    func hosts(_ component: String, _ environment: String) -> HostPanel? {
+        hosts.first { $0.component == component && $0.environment == environment }
     }
 
     func slots(_ component: String, _ environment: String) -> [SlotRecord] {

@@ -114,13 +114,17 @@ struct StoreWatcher: Sendable {
     ) throws(SlipwayError) -> ConsoleSnapshot {
         // The follower's projection is up to date: the snapshot folds none of its own.
         let fleet = try engine.fleetSnapshot(projection: follower.projection, runLimit: Self.runLimit)
+        // Read on every load, heartbeats included: a host goes down by its agent's silence, not by an event.
+        let summaries = HostSummary.summaries(
+            hosts: try engine.store.hosts(), routes: fleet.routes, slots: fleet.slots, now: engine.clock.now())
         return ConsoleSnapshot(
             rows: fleet.rows, runs: fleet.runs, states: fleet.projection.states, slots: fleet.slots, routes: fleet.routes,
             metrics: metrics, events: follower.events,
             canaries: fleet.canaries.compactMap { CanaryPanel($0.record, runState: $0.runState) },
             objectives: service.objectives, recovery: service.recovery,
             projections: try engine.projectionRebuilds().filter { $0.attempt != nil }, alerts: service.alerts, approvals: fleet.approvals,
-            cutovers: DNSCutoverPanel.panels(in: engine.workspace), platform: try engine.store.platformReadings())
+            cutovers: DNSCutoverPanel.panels(in: engine.workspace), platform: try engine.store.platformReadings(),
+            hosts: HostPanel.panels(in: engine.workspace, summaries: summaries))
     }
 
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are

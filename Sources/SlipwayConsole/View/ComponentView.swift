@@ -2,7 +2,8 @@ import Foundation
 import SlipwayCore
 
 /// The component screen: one component in every environment (live colour, health, traffic
-/// share, run in progress or release waiting for a switch), both slots of each, and its last events.
+/// share, run in progress or release waiting for a switch), its hosts when it is placed on
+/// several, both slots of each, and its last events.
 struct ComponentView {
     static let environmentWidth = 13
 
@@ -35,6 +36,11 @@ struct ComponentView {
             let view = CanaryView(canary: canary, now: state.now, symbols: state.symbols, keyHint: canaryKeyHint(canary))
             row = view.draw(into: &frame, row: row, bottom: bottom) + 1
         }
+        // Where each host of a placement stands: while a deploy moves host by host, this is its progress.
+        let panels = rows.compactMap { deployment in
+            state.snapshot.hosts(deployment.component, deployment.environment).map { (panel: $0, live: deployment.liveColor) }
+        }
+        row = HostsView(panels: panels, symbols: symbols).draw(into: &frame, row: row, bottom: bottom)
         row = drawCutovers(rows, into: &frame, row: row, bottom: bottom)
         row = drawPlatform(rows, into: &frame, row: row, bottom: bottom)
         guard row < bottom else { return }

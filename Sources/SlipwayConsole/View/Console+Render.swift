@@ -70,7 +70,7 @@ extension Console {
             return FleetTable(
                 components: state.visibleComponents, all: state.snapshot.components,
                 environments: state.environments, symbols: state.symbols, workspace: state.header.workspace,
-                width: width, preferred: state.environment, alerts: state.snapshot.alerts)
+                width: width, preferred: state.environment, alerts: state.snapshot.alerts, hosts: state.snapshot.hosts)
         case .runs:
             return RunsTable.make(state.visibleRuns, symbols: state.symbols, width: width)
         case .health:

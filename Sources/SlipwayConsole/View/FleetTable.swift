@@ -2,7 +2,8 @@ import SlipwayCore
 
 /// The fleet screen's table: one line per component, one column group per environment
 /// (live version, colour, health, deploy in progress or release waiting for a switch), then
-/// technology and target.
+/// technology and target. Where a component's hosts disagree, on how many of them the colour is
+/// live stands in place of the version (`2/3 hosts green`).
 struct FleetTable: ListView {
     static let versionWidth = 12
     static let colorWidth = 5
@@ -19,6 +20,8 @@ struct FleetTable: ListView {
     let workspace: String
     /// The firing alerts: a deployment with one is never drawn plain green.
     let alerts: [FiringAlert]
+    /// The deployments on several hosts: one whose hosts disagree says so in place of its version.
+    let hosts: [HostPanel]
     private let nameWidth: Int
     private let technologyWidth: Int
     private let targetWidth: Int
@@ -30,10 +33,11 @@ struct FleetTable: ListView {
     /// (never a colour cut to `gre`), the one `:env` chose (`preferred`) last.
     init(
         components: [FleetComponent], all: [FleetComponent], environments: [String], symbols: SymbolSet,
-        workspace: String, width: Int = .max, preferred: String? = nil, alerts: [FiringAlert] = []
+        workspace: String, width: Int = .max, preferred: String? = nil, alerts: [FiringAlert] = [], hosts: [HostPanel] = []
     ) {
         self.components = components
         self.alerts = alerts
+        self.hosts = hosts
         self.symbols = symbols
         self.workspace = workspace
         nameWidth = TextLayout.columnWidth(all.map(\.name), heading: "COMPONENT", limit: 24)
@@ -92,12 +96,24 @@ struct FleetTable: ListView {
     }
 
     private func drawDeployment(_ deployment: FleetRow?, into frame: inout Frame, row: Int, column: Int) -> Int {
-        let version = deployment?.liveVersion.map {
-            TextLayout.truncate($0, to: Self.versionWidth, ellipsis: symbols.ellipsis)
+        let panel = deployment.flatMap { deployment in
+            hosts.first { $0.component == deployment.component && $0.environment == deployment.environment && !$0.hostsAgree }
         }
-        var x = frame.put(
-            version ?? "-", row: row, column: column, width: Self.versionWidth + 1, style: version == nil ? .dim : .plain)
-        let color = deployment?.liveColor ?? "-"
+        var x: Int
+        var color = deployment?.liveColor ?? "-"
+        if let panel {
+            // No one version or colour is true of every host: say on how many the row's colour is live.
+            let counted = panel.countedColor(live: deployment?.liveColor)
+            color = counted ?? "-"
+            x = frame.put("\(panel.hostsUp(on: counted))/\(panel.hosts.count) hosts", row: row, column: column,
+                          width: Self.versionWidth + 1, style: .colored(.inProgress, .bold))
+        } else {
+            let version = deployment?.liveVersion.map {
+                TextLayout.truncate($0, to: Self.versionWidth, ellipsis: symbols.ellipsis)
+            }
+            x = frame.put(
+                version ?? "-", row: row, column: column, width: Self.versionWidth + 1, style: version == nil ? .dim : .plain)
+        }
         let colorStyle: CellStyle = switch color {
         case "blue": .colored(.blue)
         case "green": .colored(.green)
