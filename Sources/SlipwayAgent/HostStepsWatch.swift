@@ -14,12 +14,22 @@ final class HostStepsWatch: Sendable {
     private let inHand = Atomic<Int>(0)
     /// Seconds between two touches of the steps in hand: well within `HostStep.staleAfter`.
     static let touchInterval = 2.0
+    /// Test hook: when set, this host's agent fails each `switch` step it takes with this
+    /// message, as a switch whose health gate failed would, so a test sees a deploy whose prepare
+    /// went well on every host stand or be reverted on the hosts that did switch.
+    static let switchFailureHook = "SLIPWAY_TEST_HOST_SWITCH_FAILS"
+    /// What `switchFailureHook` says; nil (always, outside tests) does every switch.
+    private let switchFailure: String?
 
-    init(root: URL, statePath: URL, store: EventStore, host: String = ProcessIdentity.hostName) {
+    init(
+        root: URL, statePath: URL, store: EventStore, host: String = ProcessIdentity.hostName,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.root = root
         self.statePath = statePath
         self.store = store
         self.host = host
+        switchFailure = environment[Self.switchFailureHook]
     }
 
     /// A look for new steps each time the store changes (a step's request is an event), and at
@@ -44,22 +54,32 @@ final class HostStepsWatch: Sendable {
 
     private func start(_ step: HostStep) {
         inHand.add(1, ordering: .relaxed)
-        Task { [root, statePath, store] in
+        Task { [root, statePath, store, switchFailure] in
             defer { inHand.subtract(1, ordering: .relaxed) }
             let label = "\(step.component)/\(step.environment) \(step.kind.rawValue) of run \(step.runID)"
             let log = StageLog(cancellation: CancellationFlag()) { line in AgentLog.logger.notice("\(label): \(line)") }
             let finished: HostStep
-            do throws(SlipwayError) {
-                let engine = try await Engine.open(workspace: root, state: statePath, origin: "agent", output: { line in log(line) })
-                finished = await HostStepWork(engine: engine).perform(step, log: log)
-            } catch {
-                finished = step.finished(.failed, detail: error.message)
+            if step.kind == .switch, let switchFailure {
+                log("failing the switch (\(Self.switchFailureHook)): \(switchFailure)")
+                finished = step.finished(.failed, detail: switchFailure)
+            } else {
+                finished = await Self.perform(step, root: root, statePath: statePath, log: log)
             }
             do throws(SlipwayError) {
                 try store.finish(finished)
             } catch {
                 AgentLog.logger.error("cannot record the end of \(label): \(error.message)")
             }
+        }
+    }
+
+    /// Does `step` with an engine of this host's checkout; returns it finished.
+    private static func perform(_ step: HostStep, root: URL, statePath: URL, log: StageLog) async -> HostStep {
+        do throws(SlipwayError) {
+            let engine = try await Engine.open(workspace: root, state: statePath, origin: "agent", output: { line in log(line) })
+            return await HostStepWork(engine: engine).perform(step, log: log)
+        } catch {
+            return step.finished(.failed, detail: error.message)
         }
     }
 }

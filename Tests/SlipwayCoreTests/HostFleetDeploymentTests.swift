@@ -68,13 +68,18 @@ struct HostFleetDeploymentTests {
                      color: .green, requestedAt: now).finished(.done, detail: "ready")
         })
         let (task, _) = run(fleet.target.switchStage(runID: "r1", version: "v2", color: nil))
-        for (index, host) in ["web-1", "web-2", "web-3"].enumerated() {
+        for host in ["web-1", "web-2", "web-3"] {
             let asked = try await play(host, in: store)
             #expect(asked.map(\.kind) == [.switch])
-            let switches = try store.hostSteps(ofRun: "r1").filter { $0.kind == .switch }
-            #expect(switches.count == index + 1, "only \(host) was asked to switch so far: \(switches.map(\.host))")
         }
         try await task.value.get()
+        // The stage may ask the next host as soon as the previous one's end is recorded, so the
+        // order shows in the steps' times, not in a count read while the stage goes on.
+        let switches = try store.hostSteps(ofRun: "r1").filter { $0.kind == .switch }.sorted { $0.requestedAt < $1.requestedAt }
+        #expect(switches.map(\.host) == ["web-1", "web-2", "web-3"])
+        for (previous, next) in zip(switches, switches.dropFirst()) {
+            #expect(next.requestedAt >= previous.updatedAt, "\(next.host) was asked only after \(previous.host) switched")
+        }
     }
 
     @Test func aPrepareWithTooFewHealthyHostsStopsTheReadyOnesAndNamesTheOthers() async throws {
@@ -111,7 +116,7 @@ struct HostFleetDeploymentTests {
         #expect(reverted.map(\.color) == [.blue], "back to the colour web-1 served before the green it switched to")
         let result = await task.value
         guard case .failure(let error) = result else { Issue.record("the stage succeeded"); return }
-        #expect(error.message == "traffic moved on 1 of 2 hosts, min_healthy is 2 (web-2: played)")
+        #expect(error.message == "traffic moved on 1 of 2 hosts, min_healthy is 2: switched web-1 back to the previous release (web-2: played)")
         let written = lines.written.withLock { $0 }
         #expect(written.contains("too few hosts switched: switching web-1 back"), "\(written)")
         #expect(written.contains("web-1: revert done: played"), "\(written)")
@@ -151,5 +156,37 @@ struct HostFleetDeploymentTests {
         var stopped = up
         stopped.stoppedAt = start
         #expect(HostFleetDeployment.downReason(of: step, known: stopped, at: start + 1) == "its agent stopped at 2025-06-15T15:06:40Z")
+    }
+
+    /// A rollback across hosts is a switch only where each up host of the placement runs the
+    /// release in the same idle colour, and enough of them do; otherwise it names the host in the way.
+    @Test func aReleaseIsWarmOnTheHostsOnlyWhenEveryUpHostRunsItInTheSameIdleColour() {
+        let now = Date(timeIntervalSince1970: 1_750_000_000)
+        let placement = HostPlacement(hosts: ["web-1", "web-2", "web-3"], minHealthy: 2)
+        let up = ["web-1", "web-2", "web-3"].map { HostRecord(host: $0, pid: 7, pidStartTime: "1", version: "dev", startedAt: now, lastSeen: now) }
+        func route(_ host: String, live: String) -> RouteRecord {
+            RouteRecord(component: "api", environment: "production", host: "127.0.0.1", port: 9000, liveColor: live,
+                        greenWeight: live == "green" ? 100 : 0, hostName: host)
+        }
+        func slot(_ host: String, _ color: String, _ version: String) -> SlotRecord {
+            SlotRecord(component: "api", environment: "production", color: color, version: version, port: 9001, pid: 8, pidStartTime: "1",
+                       host: host, directory: "/", command: "serve", variables: "", logPath: "/dev/null", state: .running, restarts: 0,
+                       startedAt: now)
+        }
+        let routes = ["web-1", "web-2", "web-3"].map { route($0, live: "green") }
+        let slots = ["web-1", "web-2", "web-3"].flatMap { [slot($0, "green", "v2"), slot($0, "blue", "v1")] }
+        func warmth(hosts: [HostRecord] = up, routes: [RouteRecord] = routes, slots: [SlotRecord] = slots) -> HostFleetDeployment.Warmth {
+            HostFleetDeployment.warmth(of: "v1", component: "api", environment: "production", placement: placement,
+                                       hosts: hosts, routes: routes, slots: slots, at: now + 1)
+        }
+        #expect(warmth() == .warm(.blue))
+        #expect(warmth(hosts: Array(up.prefix(2))) == .warm(.blue), "web-3, down, is left out: its switch fails as down")
+        #expect(warmth(slots: slots.filter { !($0.host == "web-2" && $0.color == "blue") })
+            == .cold("web-2 runs no v1 in its idle blue slot"))
+        #expect(warmth(routes: [route("web-1", live: "green"), route("web-2", live: "blue"), route("web-3", live: "green")],
+                       slots: slots + [slot("web-2", "green", "v1")])
+            == .cold("its idle colour differs from host to host: web-1 blue, web-2 green, web-3 blue"))
+        #expect(warmth(hosts: Array(up.prefix(1))) == .cold("1 of 3 hosts are up with it, min_healthy is 2"))
+        #expect(warmth(routes: Array(routes.prefix(2))) == .cold("web-3 sends no traffic of api to a colour"))
     }
 }

@@ -59,8 +59,9 @@ extension SlipwayError.Reason {
         /// Fewer hosts than `min_healthy` have the release healthy: no traffic moved. `problems`
         /// says of each other host what went wrong, one line each.
         case tooFewHealthyHosts(healthy: Int, of: Int, needed: Int, problems: [String])
-        /// Fewer hosts than `min_healthy` took the traffic.
-        case tooFewSwitchedHosts(switched: Int, of: Int, needed: Int, problems: [String])
+        /// Fewer hosts than `min_healthy` took the traffic; the hosts of `switchedBack` that did
+        /// were given their previous colour again.
+        case tooFewSwitchedHosts(switched: Int, of: Int, needed: Int, switchedBack: [String], problems: [String])
 
         var category: SlipwayError.Category {
             switch self {
@@ -139,8 +140,9 @@ extension SlipwayError.Reason {
             case .tooFewHealthyHosts(let healthy, let total, let needed, let problems):
                 return "\(healthy) of \(total) hosts healthy, min_healthy is \(needed): no traffic moved"
                     + (problems.isEmpty ? "" : " (\(problems.joined(separator: "; ")))")
-            case .tooFewSwitchedHosts(let switched, let total, let needed, let problems):
+            case .tooFewSwitchedHosts(let switched, let total, let needed, let switchedBack, let problems):
                 return "traffic moved on \(switched) of \(total) hosts, min_healthy is \(needed)"
+                    + (switchedBack.isEmpty ? "" : ": switched \(switchedBack.joined(separator: ", ")) back to the previous release")
                     + (problems.isEmpty ? "" : " (\(problems.joined(separator: "; ")))")
             case .canaryAbandoned(let stable):
                 return "the agent running the canary died; traffic is back on \(stable)"

@@ -92,25 +92,30 @@ public struct HostFleetDeployment: Sendable {
             }
             let switched = ended.filter { $0.state == .done }
             guard switched.count >= placement.minHealthy else {
-                try await revert(switched, runID: runID, on: changes, log: log)
+                let reverts = try await revert(switched, runID: runID, on: changes, log: log)
+                let stuck = reverts.filter { $0.state == .failed }.map { "\($0.host) not switched back: \($0.detail ?? "failed")" }
                 throw SlipwayError(.target(.tooFewSwitchedHosts(
-                    switched: switched.count, of: placement.hosts.count, needed: placement.minHealthy, problems: problems(in: ended))))
+                    switched: switched.count, of: placement.hosts.count, needed: placement.minHealthy,
+                    switchedBack: reverts.filter { $0.state == .done }.map(\.host), problems: problems(in: ended) + stuck)))
             }
             log("traffic moved on \(switched.count) of \(placement.hosts.count) hosts")
         }
     }
 
     /// Gives the hosts of `switched` back the colour they served before, so a deploy that does
-    /// not stand leaves no host on the new release while the others keep the old one.
-    private func revert(_ switched: [HostStep], runID: String, on changes: StoreChanges, log: StageLog) async throws(SlipwayError) {
-        guard !switched.isEmpty else { return }
+    /// not stand leaves no host on the new release while the others keep the old one. Returns
+    /// the reverts as they ended.
+    private func revert(
+        _ switched: [HostStep], runID: String, on changes: StoreChanges, log: StageLog
+    ) async throws(SlipwayError) -> [HostStep] {
+        guard !switched.isEmpty else { return [] }
         log("too few hosts switched: switching \(switched.map(\.host).joined(separator: ", ")) back")
         let reverts = switched.map { step in
             HostStep(runID: runID, host: step.host, kind: .revert, component: component.name, environment: environment,
                      version: step.version, color: step.color.other, requestedAt: engine.clock.now())
         }
         try store.add(reverts)
-        _ = try await wait(for: reverts, on: changes, log: log)
+        return try await wait(for: reverts, on: changes, log: log)
     }
 
     /// The store's changes a stage's waits share (one listening connection on PostgreSQL), read
@@ -175,11 +180,10 @@ extension HostFleetDeployment: DeployTarget {
     }
 
     public func trafficMove(to color: SlotColor, state: DeploymentState?, runID: String) async throws(SlipwayError) -> TrafficMove {
-        TrafficMove(kind: .switchTo(version: nil), stages: [switchStage(runID: runID, version: nil, color: color)], confirmedByTarget: true)
+        let running = try version(runningIn: color)
+        return TrafficMove(
+            kind: .switchTo(version: running), stages: [switchStage(runID: runID, version: running, color: color)], confirmedByTarget: true)
     }
-
-    /// Each host keeps its own colours: a rollback builds the release again on each.
-    public func warmColor(running version: String, live: SlotColor?) async -> SlotColor? { nil }
 
     public func liveCheck(state: DeploymentState?, runID: String) -> RunPlan.Stage? {
         RunPlan.Stage(name: "health-check", description: "each host's router, min_healthy \(placement.minHealthy)") { log throws(SlipwayError) in
