@@ -5,6 +5,7 @@
 #
 #   bash bench/scripts/router-callgrind.sh                 # 64 connections; 640 and 2,560 requests
 #   bash bench/scripts/router-callgrind.sh --small 640 --large 2560 --connections 64 --keep DIR
+#   bash bench/scripts/router-callgrind.sh --peer          # nginx's proxy worker measured the same way too
 #
 # The router (`slipway-router-bench router`, the body of `slipway router`, release build) runs under
 # `valgrind --tool=callgrind`, pinned to CPU 1 so it runs one event loop as in bench/router.sh, with
@@ -26,13 +27,15 @@ SMALL=640
 LARGE=2560
 CONNECTIONS=64
 KEEP=""
+PEER=0
 while (($#)); do
     case "$1" in
         --small) SMALL="$2"; shift 2 ;;
         --large) LARGE="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --keep) KEEP="$2"; shift 2 ;;
-        *) echo "usage: $0 [--small N] [--large N] [--connections C] [--keep DIR]" >&2; exit 2 ;;
+        --peer) PEER=1; shift ;;
+        *) echo "usage: $0 [--small N] [--large N] [--connections C] [--keep DIR] [--peer]" >&2; exit 2 ;;
     esac
 done
 if ((SMALL % CONNECTIONS != 0 || LARGE % CONNECTIONS != 0 || LARGE <= SMALL)); then
@@ -160,6 +163,52 @@ measure() {
     awk '/^totals:/ { print $2 }' "$out"
 }
 
+# nginx as the proxy, configured as in bench/router.sh, one process (no master) under callgrind.
+# $1: total requests. Prints the run's total Ir.
+measure_nginx() {
+    local total=$1 dir="$WORK/proxy.$1"
+    P_ROUTER=$("$BIN" ports 1)
+    mkdir -p "$dir"
+    cat >"$dir/nginx.conf" <<EOF
+$user
+worker_processes 1;
+master_process off;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    upstream backend { server 127.0.0.1:$P_OK; keepalive 64; keepalive_requests 1000000; }
+    server {
+        listen 127.0.0.1:$P_ROUTER;
+        location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+EOF
+    taskset -c 1 valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" \
+        "$NGINX" -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/valgrind.log" &
+    local proxy=$!
+    PIDS+=("$proxy")
+    wait_port "$P_ROUTER"
+    if ((total > 0)) && ! load "$CONNECTIONS" $((total / CONNECTIONS)); then
+        kill -QUIT "$proxy"
+        wait "$proxy" || true
+        echo "$0: the load through nginx got an unexpected answer; no figure" >&2
+        exit 1
+    fi
+    # SIGQUIT: nginx's graceful shutdown, so callgrind writes its totals.
+    kill -QUIT "$proxy"
+    wait "$proxy" || true
+    awk '/^totals:/ { print $2 }' "$dir/callgrind.out"
+}
+
 echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), $(valgrind --version), load1 $(cut -d' ' -f1 /proc/loadavg)" >&2
 IR_SMALL=$(measure "$SMALL")
 IR_LARGE=$(measure "$LARGE")
@@ -167,6 +216,14 @@ printf '%-12s %16s\n' requests Ir
 printf '%-12s %16s\n' "$SMALL" "$IR_SMALL" "$LARGE" "$IR_LARGE"
 awk -v s="$SMALL" -v l="$LARGE" -v a="$IR_SMALL" -v b="$IR_LARGE" -v c="$CONNECTIONS" \
     'BEGIN { printf "instructions per request at %d connections: %.0f\n", c, (b - a) / (l - s) }'
+if ((PEER)); then
+    NGINX_SMALL=$(measure_nginx "$SMALL")
+    NGINX_LARGE=$(measure_nginx "$LARGE")
+    printf '%-12s %16s\n' "nginx $SMALL" "$NGINX_SMALL" "nginx $LARGE" "$NGINX_LARGE"
+    awk -v s="$SMALL" -v l="$LARGE" -v a="$NGINX_SMALL" -v b="$NGINX_LARGE" -v ra="$IR_SMALL" -v rb="$IR_LARGE" -v c="$CONNECTIONS" \
+        'BEGIN { n = (b - a) / (l - s); r = (rb - ra) / (l - s)
+                 printf "nginx instructions per request at %d connections: %.0f (router / nginx: %.2fx)\n", c, n, r / n }'
+fi
 if [[ -n "$KEEP" ]]; then
     mkdir -p "$KEEP"
     cp "$WORK/callgrind.$LARGE.out" "$WORK/callgrind.$SMALL.out" "$KEEP/"
