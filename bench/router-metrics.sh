@@ -36,23 +36,8 @@ cleanup() {
 trap cleanup EXIT
 
 P_BACKEND=$("$BIN" ports 1)
-user=""
-[[ $(id -u) == 0 ]] && user="user root;"
-cat >"$WORK/nginx.conf" <<CONF
-$user
-worker_processes 1;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/body; proxy_temp_path $WORK/proxy; fastcgi_temp_path $WORK/fastcgi;
-    uwsgi_temp_path $WORK/uwsgi; scgi_temp_path $WORK/scgi;
-    server { listen 127.0.0.1:$P_BACKEND; location / { return 200 "ok"; } }
-}
-CONF
+source bench/scripts/nginx-conf.sh
+nginx_conf "$WORK" "    server { listen 127.0.0.1:$P_BACKEND; location / { return 200 \"ok\"; } }"
 taskset -c 1 "$NGINX" -p "$WORK/" -c "$WORK/nginx.conf" -e "$WORK/error.log" &
 PIDS+=("$!")
 

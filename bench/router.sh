@@ -51,37 +51,12 @@ trap cleanup EXIT
 mapfile -t PORTS < <("$BIN" ports 5)
 P_OK=${PORTS[0]} P_BLUE=${PORTS[1]} P_GREEN=${PORTS[2]} P_NGINX=${PORTS[3]}
 
-# $1: name; $2: the http { } body.
-nginx_conf() {
-    local dir="$WORK/$1"
-    mkdir -p "$dir"
-    local user=""
-    [[ $(id -u) == 0 ]] && user="user root;"
-    cat >"$dir/nginx.conf" <<EOF
-$user
-worker_processes 1;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-$2
-}
-EOF
-}
-
-nginx_conf backend "
+source bench/scripts/nginx-conf.sh
+nginx_conf "$WORK/backend" "
     server { listen 127.0.0.1:$P_OK; location / { return 200 \"ok\"; } }
     server { listen 127.0.0.1:$P_BLUE; location / { return 200 \"blue\"; } }
     server { listen 127.0.0.1:$P_GREEN; location / { return 200 \"green\"; } }"
-nginx_conf proxy "
+nginx_conf "$WORK/proxy" "
     upstream backend { server 127.0.0.1:$P_OK; keepalive 64; keepalive_requests 1000000; }
     server {
         listen 127.0.0.1:$P_NGINX;

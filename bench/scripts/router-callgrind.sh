@@ -87,27 +87,8 @@ wait_port() {
 }
 
 P_OK=$("$BIN" ports 1)
-mkdir -p "$WORK/backend"
-user=""
-[[ $(id -u) == 0 ]] && user="user root;"
-cat >"$WORK/backend/nginx.conf" <<EOF
-$user
-worker_processes 1;
-daemon off;
-pid $WORK/backend/nginx.pid;
-error_log $WORK/backend/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/backend/body;
-    proxy_temp_path $WORK/backend/proxy;
-    fastcgi_temp_path $WORK/backend/fastcgi;
-    uwsgi_temp_path $WORK/backend/uwsgi;
-    scgi_temp_path $WORK/backend/scgi;
-    server { listen 127.0.0.1:$P_OK; location / { return 200 "ok"; } }
-}
-EOF
+source bench/scripts/nginx-conf.sh
+nginx_conf "$WORK/backend" "    server { listen 127.0.0.1:$P_OK; location / { return 200 \"ok\"; } }"
 "$NGINX" -p "$WORK/backend/" -c "$WORK/backend/nginx.conf" -e "$WORK/backend/error.log" &
 PIDS+=("$!")
 wait_port "$P_OK"
@@ -168,30 +149,12 @@ measure() {
 measure_nginx() {
     local total=$1 dir="$WORK/proxy.$1"
     P_ROUTER=$("$BIN" ports 1)
-    mkdir -p "$dir"
-    cat >"$dir/nginx.conf" <<EOF
-$user
-worker_processes 1;
-master_process off;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $dir/body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
+    nginx_conf "$dir" "
     upstream backend { server 127.0.0.1:$P_OK; keepalive 64; keepalive_requests 1000000; }
     server {
         listen 127.0.0.1:$P_ROUTER;
-        location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
-    }
-}
-EOF
+        location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+    }" "master_process off;"
     taskset -c 1 valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" \
         "$NGINX" -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" 2>"$dir/valgrind.log" &
     local proxy=$!
