@@ -63,6 +63,33 @@ import Testing
         #expect(again.status == 0, "\(again.stderr)")
     }
 
+    /// An agent killed in a stage that is not safe to repeat (a Makefile's deploy goal): the next
+    /// agent records the run as interrupted, and the command following it says why before exiting 1.
+    @Test func aFollowedRunEndedByTheNextAgentSaysWhyItWasInterrupted() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        let slipway = SlipwayProcess(workspace)
+        defer {
+            let leftovers = slipway.stopAgentAndListLeftovers()
+            #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        }
+        let hold = workspace.root.appendingPathComponent("hold")
+        let (process, runID) = try startHeldDeploy(slipway, workspace, hold: hold)
+        let agent = try #require(try slipway.json("agent", "status") as? [String: Any])
+        let agentPID = try #require(agent["pid"] as? Int)
+        kill(Int32(agentPID), SIGKILL)
+        // The recipe outlives its agent; let it end so nothing is left behind.
+        try FileManager.default.removeItem(at: hold)
+        if let pid = shellPID(hold) { #expect(eventually { kill(pid, 0) != 0 }) }
+        process.waitUntilExit()
+
+        let log = try workspace.read("held.log")
+        #expect(process.terminationStatus == 1, "\(log)")
+        let ending = "run \(runID): interrupted (the agent executing it (pid \(agentPID)) died"
+        #expect(log.split(separator: "\n").contains { $0.hasPrefix(ending) }, "\(log)")
+        let run = try #require(try slipway.json("runs", "show", runID) as? [String: Any])
+        #expect(run["state"] as? String == "interrupted")
+    }
+
     /// `--local` keeps the old way for CI machines that want no agent: the run dies with its process.
     @Test func aLocalRunKilledWithSIGKILLIsInterruptedAndItsLockFreed() throws {
         let workspace = try FakeCloudWorkspace.create()

@@ -17,6 +17,8 @@ public struct RequestedRun: Sendable {
     public func follow(cancellation: CancellationFlag = CancellationFlag()) async throws(SlipwayError) -> RunResult {
         let store = engine.store
         var printed = -1
+        // The last line the run printed about itself: its headline, then how it ended.
+        var lastRunLine = ""
         var cancelAsked = false
         var waitingSaid = false
         var lastRestart = Date.distantPast
@@ -67,12 +69,22 @@ public struct RequestedRun: Sendable {
             for line in try store.output(runID: id, after: printed) {
                 engine.output(line.text)
                 printed = line.sequence
+                if line.text.hasPrefix("run \(id): ") { lastRunLine = line.text }
             }
             pause = printed != printedBefore ? briskInterval : min(pause * 2, pollInterval)
             // The executor still has work after the run's end (a git release tag, pruning old
             // releases): the request ends when that is done, or when its executor is gone.
             if let run, run.state.isFinal, request.state != .claimed || request.executorIsGone {
-                for line in try store.output(runID: id, after: printed) { engine.output(line.text) }
+                for line in try store.output(runID: id, after: printed) {
+                    engine.output(line.text)
+                    if line.text.hasPrefix("run \(id): ") { lastRunLine = line.text }
+                }
+                // A run ended by someone other than its executor (a reaper, or an agent that found
+                // it with no checkpoint to resume from) has no closing line of its own: say how it ended.
+                let ending = "run \(id): \(run.state.rawValue)"
+                if !lastRunLine.hasPrefix(ending) {
+                    engine.output(ending + (run.reason.map { " (\($0))" } ?? ""))
+                }
                 return RunResult(runID: id, state: run.state, failedStage: nil, reason: run.reason)
             }
             let executorGone = run.map { !$0.process.isAlive(lastHeartbeat: $0.heartbeatAt) }
