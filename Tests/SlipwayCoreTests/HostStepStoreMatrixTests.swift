@@ -109,6 +109,41 @@ struct HostStepStoreMatrixTests {
         #expect(event.details?.stage == "switch" && event.details?.outcome == "failed" && event.details?.origin == "web-3")
     }
 
+    /// A run reaped because its coordinator's host went quiet ends the steps nobody else would:
+    /// one still pending, and one whose host's agent took it and went silent (often the same dead
+    /// host). A step a live agent still touches is left to that agent.
+    @Test(arguments: StoreKind.allCases)
+    func aReapedRunEndsItsPendingStepsAndThoseItsHostsAbandoned(kind: StoreKind) async throws {
+        let folder = try TemporaryWorkspace()
+        let (store, other) = try await kind.open(in: folder)
+        let now = Date()
+        try store.begin(
+            RunRecord(
+                id: "r-quiet", kind: .deploy, component: "api", environment: "production", version: "v7", state: .running,
+                actor: "alice", origin: "test", host: "\(ProcessIdentity.hostName)-gone", pid: 4_000_000, pidStartTime: "1",
+                startedAt: now - 120, heartbeatAt: now - 60),
+            lock: true, details: EventDetails(runKind: .deploy, version: "v7"))
+        func working(_ host: String, touched: Date) -> HostStep {
+            var step = Self.step(host, .switch, run: "r-quiet", at: now - 90)
+            step.state = .working
+            step.updatedAt = touched
+            return step
+        }
+        try store.add([
+            working("web-1", touched: now - 60), working("web-2", touched: now), Self.step("web-3", .switch, run: "r-quiet", at: now - 90),
+        ])
+
+        #expect(try other.reapInterruptedRuns().map(\.id) == ["r-quiet"])
+        let steps = Dictionary(uniqueKeysWithValues: try store.hostSteps(ofRun: "r-quiet").map { ($0.host, $0) })
+        #expect(steps["web-1"]?.state == .failed)
+        #expect(steps["web-1"]?.detail == "abandoned: its run ended (interrupted) while this host's agent was silent")
+        #expect(steps["web-2"]?.state == .working, "a step its agent still touches ends by that agent")
+        #expect(steps["web-3"]?.state == .failed)
+        #expect(steps["web-3"]?.detail == "not taken: its run ended (interrupted) before this host's agent took the step")
+        let finished = try store.events(after: 0, limit: 100, component: "api").filter { $0.knownKind == .hostStepFinished }
+        #expect(finished.compactMap(\.details?.origin).sorted() == ["web-1", "web-3"], "each ended step is in the audit trail")
+    }
+
     @Test func aHostLooksDownWhenItsStepIsUnclaimedOrUntouchedTooLong() {
         let pending = Self.step("web-3")
         #expect(!pending.hostLooksDown(at: Self.start + HostStep.claimWithin))

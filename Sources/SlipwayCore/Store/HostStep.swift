@@ -81,6 +81,20 @@ public struct HostStep: Codable, Sendable, Equatable, FetchableRecord, Persistab
         runEndedFormat.replacingOccurrences(of: "%s", with: state.rawValue)
     }
 
+    /// Why a step a host's agent took and then stopped touching ends when its run is reaped:
+    /// nothing else would ever end it.
+    static let abandonedDetail = "abandoned: its run ended (interrupted) while this host's agent was silent"
+
+    /// How this step ends when its run is reaped as interrupted at `now`, or nil when it is left
+    /// as it is: a step a live agent still works on ends by that agent.
+    func endedByReaping(at now: Date) -> HostStep? {
+        switch state {
+        case .pending: finished(.failed, detail: Self.runEndedDetail(.interrupted), at: now)
+        case .working where now.timeIntervalSince(updatedAt) > Self.staleAfter: finished(.failed, detail: Self.abandonedDetail, at: now)
+        case .working, .done, .failed: nil
+        }
+    }
+
     /// Whether the host looks down as of `now`: its agent never claimed the step, or stopped touching it.
     public func hostLooksDown(at now: Date) -> Bool {
         switch state {

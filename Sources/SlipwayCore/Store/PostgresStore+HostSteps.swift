@@ -58,6 +58,16 @@ extension PostgresStore {
         }
     }
 
+    /// Ends the steps of a run being reaped that nobody would end otherwise (see `HostStep.endedByReaping`).
+    static func endStepsOfReapedRun(_ runID: String, at now: Date, on connection: PostgresConnection, logger: Logger) async throws -> [HostStep] {
+        let ended = try await hostSteps(
+            "SELECT \(unescaped: hostStepColumns) FROM slipway.host_steps WHERE run_id = \(runID) FOR UPDATE",
+            on: connection, logger: logger
+        ).compactMap { $0.endedByReaping(at: now) }
+        for step in ended { try await save(step, on: connection, logger: logger) }
+        return ended
+    }
+
     public func hostSteps(ofRun runID: String) throws(SlipwayError) -> [HostStep] {
         try reading("cannot read hosts' steps from the store") { connection, logger in
             try await Self.hostSteps("""

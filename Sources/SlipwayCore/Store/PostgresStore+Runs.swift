@@ -114,6 +114,7 @@ extension PostgresStore {
             // Ended for good: an agent of its host coming back does not resume it.
             try await connection.query(
                 "UPDATE slipway.run_requests SET state = 'done' WHERE id = \(run.id) AND state = 'claimed'", logger: logger)
+            events += try await Self.endStepsOfReapedRun(run.id, at: now, on: connection, logger: logger).map(\.finishedEvent)
             events.append(NewEvent(
                 .runFinished, component: run.component, environment: run.environment, runID: run.id,
                 details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason)))

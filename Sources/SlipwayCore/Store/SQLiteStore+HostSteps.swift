@@ -70,6 +70,13 @@ extension SQLiteStore {
         }
     }
 
+    /// Ends the steps of a run being reaped that nobody would end otherwise (see `HostStep.endedByReaping`).
+    func endStepsOfReapedRun(_ runID: String, at now: Date, in db: Database) throws -> [HostStep] {
+        let ended = try HostStep.filter(Column("run_id") == runID).fetchAll(db).compactMap { $0.endedByReaping(at: now) }
+        for step in ended { try step.update(db) }
+        return ended
+    }
+
     public func hostSteps(ofRun runID: String) throws(SlipwayError) -> [HostStep] {
         do {
             return try pool.read { db in

@@ -124,7 +124,8 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM locks WHERE run_id = ?", arguments: [run.id])
             // Ended for good: an agent of its host coming back does not resume it.
             try db.execute(sql: "UPDATE run_requests SET state = 'done' WHERE id = ? AND state = 'claimed'", arguments: [run.id])
-            _ = try append([NewEvent(
+            let steps = try endStepsOfReapedRun(run.id, at: now, in: db)
+            _ = try append(steps.map(\.finishedEvent) + [NewEvent(
                 .runFinished, component: run.component, environment: run.environment, runID: run.id,
                 details: EventDetails(runKind: run.kind, version: run.version, outcome: "interrupted", reason: reason))], in: db)
         }
