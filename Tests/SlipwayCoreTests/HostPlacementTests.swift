@@ -32,8 +32,9 @@ struct HostPlacementTests {
 
     @Test(arguments: [
         ("    hosts: [web-1]\n    min_healthy: 2\n", "services/api/slipway.yml:6:18", "min_healthy must be"),
-        ("    hosts: [web-1, web-1]\n", "services/api/slipway.yml:5:12", "host 'web-1' is named twice"),
-        ("    hosts: [web 1]\n", "services/api/slipway.yml:5:12", "host name 'web 1'"),
+        ("    hosts: [web-1, web-1]\n", "services/api/slipway.yml:5:20", "host 'web-1' is named twice"),
+        ("    hosts: [web-1, web 1]\n", "services/api/slipway.yml:5:20", "host name 'web 1'"),
+        ("    hosts:\n      - web-1\n      - web_2!\n", "services/api/slipway.yml:7:9", "host name 'web_2!'"),
         ("    hosts: []\n", "services/api/slipway.yml:5:12", "hosts must name at least one host"),
         ("    min_healthy: 1\n", "services/api/slipway.yml:5:18", "min_healthy and host_switch need hosts:"),
         ("    hosts: [web-1]\n    host_switch: rolling\n", "services/api/slipway.yml:6:18", "host_switch must be together or one-by-one"),

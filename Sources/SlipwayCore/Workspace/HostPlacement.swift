@@ -36,13 +36,15 @@ public struct HostPlacement: Sendable, Equatable {
             }
             return nil
         }
-        let hosts = try hostsNode.stringList("hosts")
+        let entries = try hostsNode.stringEntries("hosts")
+        let hosts = entries.map(\.value)
         guard !hosts.isEmpty else { throw hostsNode.location.error("hosts must name at least one host") }
-        if let bad = hosts.first(where: { !HostPlacement.isValidName($0) }) {
-            throw hostsNode.location.error("host name '\(bad)' must be letters, digits, '.', '-' or '_'")
+        // Each refusal points at the entry itself, not at the list.
+        if let bad = entries.first(where: { !HostPlacement.isValidName($0.value) }) {
+            throw bad.node.location.error("host name '\(bad.value)' must be letters, digits, '.', '-' or '_'")
         }
-        if let twice = hosts.first(where: { name in hosts.filter { $0 == name }.count > 1 }) {
-            throw hostsNode.location.error("host '\(twice)' is named twice in hosts")
+        if let twice = entries.enumerated().first(where: { index, entry in hosts[..<index].contains(entry.value) })?.element {
+            throw twice.node.location.error("host '\(twice.value)' is named twice in hosts")
         }
         var placement = HostPlacement(hosts: hosts, location: hostsNode.location)
         if let node = fields["min_healthy"] { placement.minHealthy = try node.int("min_healthy", in: 1...hosts.count) }
