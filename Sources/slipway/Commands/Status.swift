@@ -43,16 +43,15 @@ struct Status: AsyncParsableCommand {
             }
         }
         let hosts = try moment == nil ? engine.hosts(at: engine.clock.now()) : []
-        let shown = rows
         if json {
-            return try JSONOutput.print(shown.map { row in
+            return try JSONOutput.print(rows.map { row in
                 StatusLine(row: row, hosts: moment == nil ? FleetHost.parts(of: row.component, in: row.environment, from: hosts) : nil)
             })
         }
         if let moment { print("as of \(moment.formatted(.iso8601)), from the events recorded by then") }
         Table(
             headers: ["COMPONENT", "ENVIRONMENT", "VERSION", "COLOR", "HEALTH", "RUNNING", "TARGET", "URL"],
-            rows: shown.map {
+            rows: rows.map {
                 [$0.component, $0.environment, $0.versionText, $0.colorText, $0.health.rawValue,
                  $0.runningRun ?? "-", $0.target, $0.url ?? "-"]
             }
