@@ -138,6 +138,15 @@ import Testing
         #expect(frame[row, column].style.role == .inProgress)
     }
 
+    @Test func searchingTheFleetForAHostNameFindsWhatThatHostRuns() throws {
+        let state = Self.state([Self.midDeploy])
+        #expect(state.visibleComponents.count > 1, "the fixture has other components")
+        let searched = Fixtures.pressing([.character("/")] + Fixtures.typing("WEB-3") + [.enter], in: state)
+        #expect(searched.visibleComponents.map(\.name) == ["accounts"])
+        let nowhere = Fixtures.pressing([.character("/")] + Fixtures.typing("web-9") + [.enter], in: state)
+        #expect(nowhere.visibleComponents.isEmpty)
+    }
+
     @Test func aFleetRowWithAHostDownCountsOnlyTheHostsUp() throws {
         let accounts = try #require(Console.render(Self.state([Self.hostsMissing])).line(containing: "accounts")).text
         #expect(accounts.contains("2/4 hosts    green"), "\(accounts)")

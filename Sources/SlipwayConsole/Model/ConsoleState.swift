@@ -141,7 +141,7 @@ struct ConsoleState: Equatable, Sendable {
 
     var visibleComponents: [FleetComponent] {
         let filter = filter(.fleet)
-        return filter.isEmpty ? snapshot.components : snapshot.components.filter { $0.matches(filter) }
+        return filter.isEmpty ? snapshot.components : snapshot.components.filter { $0.matches(filter, hosts: snapshot.hosts) }
     }
 
     var visibleRuns: [RunRecord] {

@@ -11,11 +11,13 @@ struct FleetComponent: Equatable, Sendable {
 
     var isDeploying: Bool { deployments.values.contains { $0.runningRun != nil } }
 
-    /// Whether `filter` occurs, ignoring case, in anything the line shows.
-    func matches(_ filter: String) -> Bool {
+    /// Whether `filter` occurs, ignoring case, in anything the line shows, or in the name of a
+    /// host it is on (`hosts`, the snapshot's panels): `/web-2` finds what a host runs.
+    func matches(_ filter: String, hosts: [HostPanel] = []) -> Bool {
         guard !filter.isEmpty else { return true }
         let shown = [name, kind.rawValue, technology, target]
             + deployments.values.flatMap { [$0.liveVersion, $0.liveColor, $0.health.rawValue].compactMap(\.self) }
+            + hosts.filter { $0.component == name }.flatMap { $0.hosts.map(\.name) }
         return shown.contains { $0.localizedCaseInsensitiveContains(filter) }
     }
 
