@@ -113,12 +113,13 @@ struct HeadReading {
         }
         let nameEnd = index
         index += 1
-        while bytes[index] != UInt8(ascii: "\r") {
-            guard !bytes[index].isControl else {
-                failure = "a control byte in a header value"
-                return nil
-            }
+        // Visible bytes, bytes past ASCII and tabs pass; the first other byte must be the line's CR.
+        while (bytes[index] >= 0x20 && bytes[index] != 0x7F) || bytes[index] == UInt8(ascii: "\t") {
             index += 1
+        }
+        guard bytes[index] == UInt8(ascii: "\r") else {
+            failure = "a control byte in a header value"
+            return nil
         }
         guard bytes[index + 1] == UInt8(ascii: "\n") else {
             failure = "a header line without its line end"

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 
 /// Reads an upstream's responses from its bytes as they arrive, in place of NIO's
@@ -131,12 +136,13 @@ struct UpstreamResponseParser {
     /// end has not arrived. The first `searchedAlready` bytes held no end.
     private static func headLength(in buffer: ByteBuffer, searchedAlready: Int) throws(RouterError) -> Int? {
         let length = buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
             var index = max(3, searchedAlready)
             let limit = min(bytes.count, maximumHeadLength)
-            while index < limit {
-                if bytes[index] == UInt8(ascii: "\n"), bytes[index - 1] == UInt8(ascii: "\r"),
-                    bytes[index - 2] == UInt8(ascii: "\n"), bytes[index - 3] == UInt8(ascii: "\r")
-                {
+            // From line feed to line feed with memchr: a head has a dozen, against hundreds of bytes.
+            while index < limit, let found = memchr(base + index, Int32(UInt8(ascii: "\n")), limit - index) {
+                index = base.distance(to: UnsafeRawPointer(found))
+                if bytes[index - 1] == UInt8(ascii: "\r"), bytes[index - 2] == UInt8(ascii: "\n"), bytes[index - 3] == UInt8(ascii: "\r") {
                     return index + 1
                 }
                 index += 1

@@ -221,6 +221,38 @@ struct UpstreamResponseParserTests {
         #expect(Self.isMalformed(text))
     }
 
+    /// Whether a head made of `bytes` (raw, so bytes past ASCII go as they are) is refused.
+    static func isMalformed(bytes: [UInt8]) -> Bool {
+        var parser = UpstreamResponseParser()
+        parser.expectResponse(toHEAD: false, passingChunks: true)
+        var buffer = ByteBuffer(bytes: bytes)
+        do {
+            while try parser.next(&buffer) != nil {}
+            return false
+        } catch {
+            return true
+        }
+    }
+
+    @Test("a header name is made of RFC 9110's token characters and nothing else, byte for byte")
+    func headerNamesTakeTokenCharactersOnly() {
+        let tokenCharacters = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        // A colon would only end the name early.
+        for byte in UInt8.min...UInt8.max where byte != UInt8(ascii: ":") {
+            let head = Array("HTTP/1.1 200 OK\r\nX".utf8) + [byte] + Array("A: v\r\nContent-Length: 0\r\n\r\n".utf8)
+            #expect(Self.isMalformed(bytes: head) == !tokenCharacters.contains(byte), "byte \(byte) in a name")
+        }
+    }
+
+    @Test("a header value takes tabs, visible characters and bytes past ASCII, and refuses every other control byte")
+    func headerValuesRefuseControlBytes() {
+        for byte in UInt8.min...UInt8.max {
+            let head = Array("HTTP/1.1 200 OK\r\nX-A: a".utf8) + [byte] + Array("b\r\nContent-Length: 0\r\n\r\n".utf8)
+            let allowed = byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+            #expect(Self.isMalformed(bytes: head) == !allowed, "byte \(byte) in a value")
+        }
+    }
+
     @Test("a head longer than the limit is refused, whole or still coming; one at the limit is read")
     func refusesHeadsTooLarge() throws {
         let start = "HTTP/1.1 200 OK\r\nX-Long: "
