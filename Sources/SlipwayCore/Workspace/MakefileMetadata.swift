@@ -32,8 +32,7 @@ public struct MakefileMetadata: Sendable, Equatable {
     private mutating func read(_ text: String, directory: URL, depth: Int, contents: (URL) -> String?) {
         for rawLine in Self.joinedContinuations(text) {
             if rawLine.hasPrefix("\t") { continue }
-            let line = Self.stripComment(rawLine)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = Self.trimmingWhitespace(Self.stripComment(rawLine)[...])
             if trimmed.isEmpty { continue }
             if depth < 5, let included = Self.includedFiles(trimmed, variables: variables) {
                 for path in included {
@@ -68,6 +67,8 @@ public struct MakefileMetadata: Sendable, Equatable {
         guard let first = words.first, ["include", "-include", "sinclude"].contains(String(first)) else { return nil }
         return words.dropFirst().map { word in
             var expanded = String(word)
+            // Every reference starts with `$`: a word without one is kept as written.
+            guard expanded.utf8.contains(UInt8(ascii: "$")) else { return expanded }
             for (name, value) in variables {
                 expanded = expanded.replacingOccurrences(of: "$(\(name))", with: value)
                     .replacingOccurrences(of: "${\(name)}", with: value)
@@ -79,11 +80,14 @@ public struct MakefileMetadata: Sendable, Equatable {
     private static func joinedContinuations(_ text: String) -> [String] {
         var lines: [String] = []
         var pending = ""
+        // Appended in place: `String + Substring` is the generic one, a Character at a time.
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasSuffix("\\") {
-                pending += line.dropLast() + " "
+                pending.append(contentsOf: line.dropLast())
+                pending.append(" ")
             } else {
-                lines.append(pending + line)
+                pending.append(contentsOf: line)
+                lines.append(pending)
                 pending = ""
             }
         }
@@ -93,6 +97,7 @@ public struct MakefileMetadata: Sendable, Equatable {
 
     /// Drops a trailing `# comment` unless the `#` is escaped, as make does.
     private static func stripComment(_ line: String) -> String {
+        guard line.utf8.contains(UInt8(ascii: "#")) else { return line }
         var previous: Character = " "
         for index in line.indices {
             if line[index] == "#" && previous != "\\" { return String(line[..<index]) }
@@ -102,17 +107,34 @@ public struct MakefileMetadata: Sendable, Equatable {
     }
 
     private static func parseAssignment(_ line: String) -> (String, String, String)? {
+        // Every operator ends in `=`: a line without one assigns nothing.
+        guard line.utf8.contains(UInt8(ascii: "=")) else { return nil }
         for op in ["::=", ":=", "?=", "+=", "!=", "="] {
-            guard let range = line.range(of: op) else { continue }
-            var name = line[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-            if name.hasPrefix("export ") { name = String(name.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-            if name.hasPrefix("override ") { name = String(name.dropFirst(9)).trimmingCharacters(in: .whitespaces) }
+            guard let range = line.firstRange(of: op) else { continue }
+            var name = trimmingWhitespace(line[..<range.lowerBound])
+            if name.hasPrefix("export ") { name = trimmingWhitespace(name.dropFirst(7)) }
+            if name.hasPrefix("override ") { name = trimmingWhitespace(name.dropFirst(9)) }
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
                 return nil
             }
-            let value = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            let value = trimmingWhitespace(line[range.upperBound...])
             return (name, op == "::=" ? ":=" : op, value)
         }
         return nil
+    }
+
+    /// `text` without the whitespace `CharacterSet.whitespaces` holds (tab and the space
+    /// separators) at either end, as Foundation's `trimmingCharacters(in:)` trims it: unicode
+    /// scalar by scalar. Not Foundation's: that bridged call was most of a workspace's loading time.
+    private static func trimmingWhitespace(_ text: Substring) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !isWhitespace($0) })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
     }
 }
