@@ -63,6 +63,8 @@ public struct MakefileMetadata: Sendable, Equatable {
 
     /// The files named by an `include`/`-include`/`sinclude` line, with `$(VAR)` expanded.
     private static func includedFiles(_ line: String, variables: [String: String]) -> [String]? {
+        // The split below goes a Character at a time: most lines are not includes.
+        guard line.hasPrefix("include") || line.hasPrefix("-include") || line.hasPrefix("sinclude") else { return nil }
         let words = line.split(separator: " ", omittingEmptySubsequences: true)
         guard let first = words.first, ["include", "-include", "sinclude"].contains(String(first)) else { return nil }
         return words.dropFirst().map { word in
@@ -81,7 +83,7 @@ public struct MakefileMetadata: Sendable, Equatable {
         var lines: [String] = []
         var pending = ""
         // Appended in place: `String + Substring` is the generic one, a Character at a time.
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in Self.lines(of: text) {
             if line.hasSuffix("\\") {
                 pending.append(contentsOf: line.dropLast())
                 pending.append(" ")
@@ -110,7 +112,7 @@ public struct MakefileMetadata: Sendable, Equatable {
         // Every operator ends in `=`: a line without one assigns nothing.
         guard line.utf8.contains(UInt8(ascii: "=")) else { return nil }
         for op in ["::=", ":=", "?=", "+=", "!=", "="] {
-            guard let range = line.firstRange(of: op) else { continue }
+            guard let range = firstRange(of: op, in: line) else { continue }
             var name = trimmingWhitespace(line[..<range.lowerBound])
             if name.hasPrefix("export ") { name = trimmingWhitespace(name.dropFirst(7)) }
             if name.hasPrefix("override ") { name = trimmingWhitespace(name.dropFirst(9)) }
@@ -119,6 +121,42 @@ public struct MakefileMetadata: Sendable, Equatable {
             }
             let value = trimmingWhitespace(line[range.upperBound...])
             return (name, op == "::=" ? ":=" : op, value)
+        }
+        return nil
+    }
+
+    /// `text` split at each "\n" Character, as `split(separator: "\n", omittingEmptySubsequences:
+    /// false)` splits it, but byte by byte: a line feed is a Character of its own unless it
+    /// follows a carriage return ("\r\n" is one Character, which ends no line).
+    private static func lines(of text: String) -> [Substring] {
+        var lines: [Substring] = []
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var previous: UInt8 = 0
+        var index = start
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") && previous != UInt8(ascii: "\r") {
+                lines.append(text[start..<index])
+                start = bytes.index(after: index)
+            }
+            previous = byte
+            index = bytes.index(after: index)
+        }
+        lines.append(text[start...])
+        return lines
+    }
+
+    /// Where `op` (ASCII) first stands in `line`, as `firstRange(of:)` finds it. An ASCII line
+    /// is searched byte by byte, each byte being a Character there; any other, Character by Character.
+    private static func firstRange(of op: String, in line: String) -> Range<String.Index>? {
+        let bytes = line.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return line.firstRange(of: op) }
+        let wanted = Array(op.utf8)
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index...].starts(with: wanted) { return index..<bytes.index(index, offsetBy: wanted.count) }
+            index = bytes.index(after: index)
         }
         return nil
     }
