@@ -62,6 +62,31 @@ import Testing
         #expect(site.hasGoal("deploy") && site.hasGoal("health-check"))
     }
 
+    /// The reader trims and splits without Foundation's string calls: continued lines, prefixes,
+    /// tabs and Unicode spaces at the ends, escaped `#` and operators inside values as before.
+    @Test func readsContinuedLinesPrefixesAndOddWhitespaceAsMakeDoes() throws {
+        let workspace = try TemporaryWorkspace(files: [
+            "deploy/shared.mk": "shared-goal:\n\ttrue\n",
+            "apps/site/Makefile": """
+                export  APP_TYPE :=\tnodejs\u{00A0}
+                override DEPLOYMENT_TARGET ?= local # where it runs
+                FLAGS := one \\
+                two
+                FLAGS += three
+                NOTE = a \\# b == c
+                ROOT = ../..
+                \u{2003}include $(ROOT)/deploy/shared.mk
+                build test: FLAGS
+                .PHONY: build
+                """,
+        ])
+        let site = try #require(try Workspace.load(at: workspace.root).component(named: "site").makefile)
+        #expect(site.variables == [
+            "APP_TYPE": "nodejs", "DEPLOYMENT_TARGET": "local", "FLAGS": "one  two three", "NOTE": "a \\# b == c", "ROOT": "../..",
+        ])
+        #expect(site.goals == ["build", "test", "shared-goal"])
+    }
+
     @Test(arguments: ["Bad Name", "UPPER", "-dash", "a;rm"])
     func refusesBadComponentNames(name: String) throws {
         let workspace = try TemporaryWorkspace()

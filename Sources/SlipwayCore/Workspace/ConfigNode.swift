@@ -16,8 +16,12 @@ public struct ConfigNode {
     public static func parse(_ text: String, file: String) throws(SlipwayError) -> ConfigNode? {
         do {
             // UTF-8 named: Yams' default copies the whole environment on every parse to look for an
-            // override (6% of `slipway changes`' profile at 1,000 components).
-            guard let node = try Yams.compose(yaml: text, .default, .default, .utf8) else { return nil }
+            // override (6% of `slipway changes`' profile at 1,000 components). The basic resolver:
+            // every value is read by its text here, never by a resolved tag, and the default one
+            // compiles seven regular expressions at the first parse (7% of `slipway status`) to
+            // tell `true` from `"true"` when Yams looks for duplicate keys, a difference no key
+            // of ours has.
+            guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return nil }
             return ConfigNode(node: node, file: file)
         } catch let error as YamlError {
             throw describe(error, file: file)

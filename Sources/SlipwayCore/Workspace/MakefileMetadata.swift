@@ -32,8 +32,7 @@ public struct MakefileMetadata: Sendable, Equatable {
     private mutating func read(_ text: String, directory: URL, depth: Int, contents: (URL) -> String?) {
         for rawLine in Self.joinedContinuations(text) {
             if rawLine.hasPrefix("\t") { continue }
-            let line = Self.stripComment(rawLine)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = Self.trimmingWhitespace(Self.stripComment(rawLine)[...])
             if trimmed.isEmpty { continue }
             if depth < 5, let included = Self.includedFiles(trimmed, variables: variables) {
                 for path in included {
@@ -64,10 +63,14 @@ public struct MakefileMetadata: Sendable, Equatable {
 
     /// The files named by an `include`/`-include`/`sinclude` line, with `$(VAR)` expanded.
     private static func includedFiles(_ line: String, variables: [String: String]) -> [String]? {
+        // The split below goes a Character at a time: most lines are not includes.
+        guard line.hasPrefix("include") || line.hasPrefix("-include") || line.hasPrefix("sinclude") else { return nil }
         let words = line.split(separator: " ", omittingEmptySubsequences: true)
         guard let first = words.first, ["include", "-include", "sinclude"].contains(String(first)) else { return nil }
         return words.dropFirst().map { word in
             var expanded = String(word)
+            // Every reference starts with `$`: a word without one is kept as written.
+            guard expanded.utf8.contains(UInt8(ascii: "$")) else { return expanded }
             for (name, value) in variables {
                 expanded = expanded.replacingOccurrences(of: "$(\(name))", with: value)
                     .replacingOccurrences(of: "${\(name)}", with: value)
@@ -79,11 +82,14 @@ public struct MakefileMetadata: Sendable, Equatable {
     private static func joinedContinuations(_ text: String) -> [String] {
         var lines: [String] = []
         var pending = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Appended in place: `String + Substring` is the generic one, a Character at a time.
+        for line in Self.lines(of: text) {
             if line.hasSuffix("\\") {
-                pending += line.dropLast() + " "
+                pending.append(contentsOf: line.dropLast())
+                pending.append(" ")
             } else {
-                lines.append(pending + line)
+                pending.append(contentsOf: line)
+                lines.append(pending)
                 pending = ""
             }
         }
@@ -93,6 +99,7 @@ public struct MakefileMetadata: Sendable, Equatable {
 
     /// Drops a trailing `# comment` unless the `#` is escaped, as make does.
     private static func stripComment(_ line: String) -> String {
+        guard line.utf8.contains(UInt8(ascii: "#")) else { return line }
         var previous: Character = " "
         for index in line.indices {
             if line[index] == "#" && previous != "\\" { return String(line[..<index]) }
@@ -102,17 +109,70 @@ public struct MakefileMetadata: Sendable, Equatable {
     }
 
     private static func parseAssignment(_ line: String) -> (String, String, String)? {
+        // Every operator ends in `=`: a line without one assigns nothing.
+        guard line.utf8.contains(UInt8(ascii: "=")) else { return nil }
         for op in ["::=", ":=", "?=", "+=", "!=", "="] {
-            guard let range = line.range(of: op) else { continue }
-            var name = line[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-            if name.hasPrefix("export ") { name = String(name.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-            if name.hasPrefix("override ") { name = String(name.dropFirst(9)).trimmingCharacters(in: .whitespaces) }
+            guard let range = firstRange(of: op, in: line) else { continue }
+            var name = trimmingWhitespace(line[..<range.lowerBound])
+            if name.hasPrefix("export ") { name = trimmingWhitespace(name.dropFirst(7)) }
+            if name.hasPrefix("override ") { name = trimmingWhitespace(name.dropFirst(9)) }
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) else {
                 return nil
             }
-            let value = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            let value = trimmingWhitespace(line[range.upperBound...])
             return (name, op == "::=" ? ":=" : op, value)
         }
         return nil
+    }
+
+    /// `text` split at each "\n" Character, as `split(separator: "\n", omittingEmptySubsequences:
+    /// false)` splits it, but byte by byte: a line feed is a Character of its own unless it
+    /// follows a carriage return ("\r\n" is one Character, which ends no line).
+    private static func lines(of text: String) -> [Substring] {
+        var lines: [Substring] = []
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var previous: UInt8 = 0
+        var index = start
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") && previous != UInt8(ascii: "\r") {
+                lines.append(text[start..<index])
+                start = bytes.index(after: index)
+            }
+            previous = byte
+            index = bytes.index(after: index)
+        }
+        lines.append(text[start...])
+        return lines
+    }
+
+    /// Where `op` (ASCII) first stands in `line`, as `firstRange(of:)` finds it. An ASCII line
+    /// is searched byte by byte, each byte being a Character there; any other, Character by Character.
+    private static func firstRange(of op: String, in line: String) -> Range<String.Index>? {
+        let bytes = line.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return line.firstRange(of: op) }
+        let wanted = Array(op.utf8)
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            if bytes[index...].starts(with: wanted) { return index..<bytes.index(index, offsetBy: wanted.count) }
+            index = bytes.index(after: index)
+        }
+        return nil
+    }
+
+    /// `text` without the whitespace `CharacterSet.whitespaces` holds (tab and the space
+    /// separators) at either end, as Foundation's `trimmingCharacters(in:)` trims it: unicode
+    /// scalar by scalar. Not Foundation's: that bridged call was most of a workspace's loading time.
+    private static func trimmingWhitespace(_ text: Substring) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !isWhitespace($0) })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
     }
 }
