@@ -87,6 +87,21 @@ import Testing
         #expect(site.goals == ["build", "test", "shared-goal"])
     }
 
+    /// A Makefile saved on Windows: make reads its lines without their carriage returns, and so
+    /// does Slipway, exactly as it reads the same file with line feeds alone.
+    @Test func readsAMakefileWithCRLFLineEndsAsWithLineFeeds() throws {
+        let text = "APP_TYPE := nodejs\nDEPLOYMENT_TARGET = local\nFLAGS := one \\\ntwo\ndeploy:\n\ttrue\nbuild test:\n"
+        let workspace = try TemporaryWorkspace(files: [
+            "apps/unix/Makefile": text,
+            "apps/windows/Makefile": text.replacingOccurrences(of: "\n", with: "\r\n"),
+        ])
+        let loaded = try Workspace.load(at: workspace.root)
+        let windows = try #require(try loaded.component(named: "windows").makefile)
+        #expect(windows == (try loaded.component(named: "unix").makefile))
+        #expect(windows.variables["APP_TYPE"] == "nodejs" && windows.variables["DEPLOYMENT_TARGET"] == "local")
+        #expect(windows.goals == ["deploy", "build", "test"])
+    }
+
     @Test(arguments: ["Bad Name", "UPPER", "-dash", "a;rm"])
     func refusesBadComponentNames(name: String) throws {
         let workspace = try TemporaryWorkspace()

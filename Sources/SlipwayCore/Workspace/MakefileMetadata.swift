@@ -125,22 +125,20 @@ public struct MakefileMetadata: Sendable, Equatable {
         return nil
     }
 
-    /// `text` split at each "\n" Character, as `split(separator: "\n", omittingEmptySubsequences:
-    /// false)` splits it, but byte by byte: a line feed is a Character of its own unless it
-    /// follows a carriage return ("\r\n" is one Character, which ends no line).
+    /// `text` split at each line feed, a carriage return before it left out, as GNU make reads a
+    /// makefile saved with CRLF line ends.
     private static func lines(of text: String) -> [Substring] {
         var lines: [Substring] = []
         let bytes = text.utf8
         var start = bytes.startIndex
-        var previous: UInt8 = 0
         var index = start
         while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\n") && previous != UInt8(ascii: "\r") {
-                lines.append(text[start..<index])
+            if bytes[index] == UInt8(ascii: "\n") {
+                var end = index
+                if end != start, bytes[bytes.index(before: end)] == UInt8(ascii: "\r") { end = bytes.index(before: end) }
+                lines.append(text[start..<end])
                 start = bytes.index(after: index)
             }
-            previous = byte
             index = bytes.index(after: index)
         }
         lines.append(text[start...])
