@@ -16,6 +16,9 @@ public enum ConsoleExit: Equatable, Sendable {
 struct ConsoleLoop {
     /// The longest wait for a key, so messages from the watcher show within this time.
     static let longestWait: Int32 = 250
+    /// The longest wait for a key until the first fleet has arrived: a posted message does not end
+    /// the wait, and the first frame is what the operator is waiting for (about 100 ms sooner on the bench).
+    static let firstLoadWait: Int32 = 10
 
     let header: ConsoleHeader
     let settings: ConsoleSettings
@@ -42,7 +45,7 @@ struct ConsoleLoop {
                 mailbox.focus = state.focus
             }
             var messages: [ConsoleMessage] = []
-            if let input = terminal.read(timeout: Self.wait(until: second + 1)) {
+            if let input = terminal.read(timeout: Self.keyWait(loaded: state.hasLoaded, until: second + 1)) {
                 messages.append(input)
             }
             messages += mailbox.takeMessages()
@@ -87,9 +90,11 @@ struct ConsoleLoop {
         Int(date.timeIntervalSince1970.rounded(.down))
     }
 
-    /// Milliseconds until the clock shows `second`, so the tick lands on time.
-    private static func wait(until second: Int) -> Int32 {
-        let milliseconds = (Double(second) - Date().timeIntervalSince1970) * 1000
-        return Int32(min(Double(longestWait), max(1, milliseconds.rounded(.up))))
+    /// Milliseconds to wait for a key: until the clock shows `second`, so the tick lands on time,
+    /// and at most `longestWait`, or `firstLoadWait` before the first load.
+    static func keyWait(loaded: Bool, until second: Int, now: Date = Date()) -> Int32 {
+        let milliseconds = (Double(second) - now.timeIntervalSince1970) * 1000
+        let longest = loaded ? longestWait : firstLoadWait
+        return Int32(min(Double(longest), max(1, milliseconds.rounded(.up))))
     }
 }

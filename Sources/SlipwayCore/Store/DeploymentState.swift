@@ -73,4 +73,14 @@ extension DeploymentState {
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return decoder
     }()
+
+    /// A state as a store keeps it: read by `StoredStateReader` (far cheaper; a console reads every
+    /// state for its first frame), or by `storedDecoder` when the reader declines the text.
+    init(stored text: String) throws {
+        if let state = StoredStateReader.state(from: text) {
+            self = state
+        } else {
+            self = try Self.storedDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+        }
+    }
 }

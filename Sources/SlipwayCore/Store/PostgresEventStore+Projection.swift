@@ -49,7 +49,7 @@ extension PostgresEventStore: ProjectedEventLog {
     private static func states(from rows: PostgresRowSequence) async throws -> Projection {
         var projection = Projection()
         for try await text in rows.decode(String.self) {
-            let state = try DeploymentState.storedDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+            let state = try DeploymentState(stored: text)
             projection.states[.init(component: state.component, environment: state.environment)] = state
         }
         return projection

@@ -302,7 +302,7 @@ public final class SQLiteStore: EventStore {
         let select = try db.cachedStatement(sql: "SELECT state FROM deployment_state WHERE component = ? AND environment = ?")
         for key in keys {
             if let text = try String.fetchOne(select, arguments: [key.component, key.environment]) {
-                states[key] = try DeploymentState.storedDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+                states[key] = try DeploymentState(stored: text)
             }
         }
         return states
@@ -343,7 +343,7 @@ public final class SQLiteStore: EventStore {
         var projection = Projection()
         for row in try Row.fetchAll(db, sql: "SELECT state FROM deployment_state") {
             let text: String = row["state"]
-            let state = try DeploymentState.storedDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+            let state = try DeploymentState(stored: text)
             projection.states[.init(component: state.component, environment: state.environment)] = state
         }
         return projection
@@ -382,7 +382,7 @@ public final class SQLiteStore: EventStore {
                     for row in try Row.fetchAll(
                         db, sql: "SELECT state FROM projection_checkpoints WHERE event_id = ?", arguments: [checkpoint]) {
                         let text: String = row["state"]
-                        let state = try DeploymentState.storedDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+                        let state = try DeploymentState(stored: text)
                         start.states[.init(component: state.component, environment: state.environment)] = state
                     }
                 }

@@ -4,7 +4,11 @@ import Foundation
 /// for components whose Makefile does not say.
 public enum PlatformInference {
     public static func technology(in directory: URL) -> String {
-        let has = { (name: String) in FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) }
+        technology(in: ComponentFolder(directory))
+    }
+
+    static func technology(in folder: ComponentFolder) -> String {
+        let has = folder.fileExists
         if has("package.json") { return "nodejs" }
         if has("requirements.txt") || has("pyproject.toml") { return "python" }
         if has("Dockerfile") || has("deploy/Dockerfile") { return "docker" }
@@ -14,12 +18,14 @@ public enum PlatformInference {
     }
 
     public static func target(in directory: URL) -> String {
-        let wrangler = directory.appendingPathComponent("wrangler.toml")
-        if let text = try? String(contentsOf: wrangler, encoding: .utf8) {
+        target(in: ComponentFolder(directory))
+    }
+
+    static func target(in folder: ComponentFolder) -> String {
+        if let text = folder.text(of: "wrangler.toml") {
             return text.contains("pages_build_output_dir") ? "cloudflare-pages" : "cloudflare-worker"
         }
-        for candidate in ["ecs-task-definition.json", "deploy/ecs-task-definition.json"]
-        where FileManager.default.fileExists(atPath: directory.appendingPathComponent(candidate).path) {
+        for candidate in ["ecs-task-definition.json", "deploy/ecs-task-definition.json"] where folder.fileExists(candidate) {
             return "aws-ecs"
         }
         return "unknown"

@@ -133,12 +133,15 @@ public struct Workspace: Sendable {
         name: String, kind: ComponentKind, path: String, root: URL, config: WorkspaceConfig, override: ConfigNode?
     ) throws(SlipwayError) -> Component {
         let directory = root.appendingPathComponent(path)
-        let makefile = MakefileMetadata.load(from: directory.appendingPathComponent("Makefile"), directory: directory)
+        // Listed once: a file not in the listing is not probed (most are not there).
+        let folder = ComponentFolder(directory)
+        let makefile = folder.mayHold("Makefile")
+            ? MakefileMetadata.load(from: folder.url(of: "Makefile"), directory: directory) : nil
         let settings = try settings(
             path: path, config: config, override: override,
-            ownText: try readIfPresent(root.appendingPathComponent("\(path)/\(configFileName)")))
-        let technology = settings.technology ?? makefile?.technology ?? PlatformInference.technology(in: directory)
-        let target = settings.target ?? makefile?.target ?? PlatformInference.target(in: directory)
+            ownText: folder.mayHold(configFileName) ? try readIfPresent(folder.url(of: configFileName)) : nil)
+        let technology = settings.technology ?? makefile?.technology ?? PlatformInference.technology(in: folder)
+        let target = settings.target ?? makefile?.target ?? PlatformInference.target(in: folder)
         return Component(
             name: name, kind: kind, path: path, directory: directory, technology: technology, target: target,
             makefile: makefile, settings: settings)
