@@ -41,7 +41,7 @@ import Testing
             log: workspace.root.appendingPathComponent("pipeline.log"))
         defer {
             try? FileManager.default.removeItem(at: state.appendingPathComponent("hold-web"))
-            pipeline.waitUntilExit()
+            _ = pipeline.waitUntilExit(within: 120)
         }
         func row(_ words: String...) -> (String) -> Bool {
             { text in text.split(separator: "\n").contains { line in words.allSatisfy { line.contains($0) } } }
@@ -77,7 +77,8 @@ import Testing
         #expect(row("web", "succeeded")(screen()), "\(screen())")
         _ = try tmux(server, ["send-keys", "Escape"], in: workspace)
         #expect(eventually(30) { row("health-check", "web", "succeeded")(screen()) }, "\(screen())")
-        pipeline.waitUntilExit()
+        let hung = pipeline.waitUntilExit(within: 180)
+        try #require(hung == nil, "the pipeline did not end within 180 s:\n\((try? workspace.read("pipeline.log")) ?? "")\n\(hung ?? "")")
         #expect(pipeline.terminationStatus == 1, "docs failed its tests: \((try? workspace.read("pipeline.log")) ?? "")")
     }
 }

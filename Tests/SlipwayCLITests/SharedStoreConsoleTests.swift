@@ -36,7 +36,7 @@ struct SharedStoreConsoleTests {
             log: workspace.root.appendingPathComponent("pipeline.log"))
         defer {
             try? FileManager.default.removeItem(at: workspace.root.appendingPathComponent("state/hold-web"))
-            pipeline.waitUntilExit()
+            _ = pipeline.waitUntilExit(within: 120)
         }
         for console in consoles {
             #expect(console.waitFor(30, row("pipeline", "staging", "running")), "\(console.screen())")
@@ -47,8 +47,9 @@ struct SharedStoreConsoleTests {
         try await cluster.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()")
         try FileManager.default.removeItem(at: workspace.root.appendingPathComponent("state/hold-web"))
-        pipeline.waitUntilExit()
+        let hung = pipeline.waitUntilExit(within: 180)
         let log = (try? String(contentsOf: workspace.root.appendingPathComponent("pipeline.log"), encoding: .utf8)) ?? ""
+        try #require(hung == nil, "the pipeline did not end within 180 s after the hold was lifted:\n\(log)\n\(hung ?? "")")
         #expect(pipeline.terminationStatus == 0, "\(log)")
         for console in consoles {
             #expect(console.waitFor(60, row("deploy", "web", "succeeded")), "\(console.screen())")

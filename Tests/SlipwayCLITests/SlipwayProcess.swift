@@ -139,6 +139,33 @@ struct SlipwayProcess {
     }
 }
 
+extension Process {
+    /// Waits up to `seconds` for the process to end. One still running then has its threads'
+    /// stacks taken with gdb and is killed and reaped, so a hung child fails its test saying where
+    /// it hung instead of hanging the suite. Answers nil when it ended in time, else the stacks.
+    func waitUntilExit(within seconds: Double) -> String? {
+        if eventually(seconds, { !isRunning }) {
+            waitUntilExit()
+            return nil
+        }
+        let gdb = Process()
+        gdb.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gdb.arguments = ["gdb", "-p", "\(processIdentifier)", "-batch", "-ex", "thread apply all bt"]
+        let out = Pipe()
+        gdb.standardOutput = out
+        gdb.standardError = out
+        gdb.standardInput = FileHandle.nullDevice
+        var stacks = "(gdb could not be run)"
+        if (try? gdb.run()) != nil {
+            stacks = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            gdb.waitUntilExit()
+        }
+        kill(processIdentifier, SIGKILL)
+        waitUntilExit()
+        return stacks
+    }
+}
+
 /// Waits up to `seconds` for `condition`, polling; generous by design (behaviour, not timing).
 func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
