@@ -11,7 +11,7 @@ struct DeployOptions: ParsableArguments {
     @OptionGroup var run: RunOptions
 
     func run(global: GlobalOptions, reference: String, kind: ComponentKind) async throws {
-        let engine = try await global.openEngine()
+        let engine = try await global.openEngine(naming: reference)
         // Checked here, so a typo is answered at once and never recorded as a request.
         let component = try engine.workspace.component(named: reference, kind: kind)
         let environment = try await engine.environment(named: env).name

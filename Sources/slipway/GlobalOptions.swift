@@ -39,9 +39,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the workspace and its store; `warnings` says on stderr which component folders were
-    /// set aside (commands go on without them).
+    /// set aside (commands go on without them). A folder the command itself `names` is not warned
+    /// about: the command fails with that folder's error, one line rather than the same said twice.
     func openEngine(
-        origin: String = "cli", warnings: Bool = true, output: (@Sendable (String) -> Void)? = nil
+        origin: String = "cli", warnings: Bool = true, naming reference: String? = nil,
+        output: (@Sendable (String) -> Void)? = nil
     ) async throws(SlipwayError) -> Engine {
         guard let timeout = DurationText.seconds(lockTimeout) else {
             throw SlipwayError(.invalidValue(option: "--lock-timeout", value: lockTimeout, expected: "a duration (e.g. 30s, 2m)"))
@@ -55,7 +57,7 @@ struct GlobalOptions: ParsableArguments {
                 guard origin != "console" else { return }
                 Self.diagnostics.notice("\(notice)")
             }, output: output ?? { line in StreamedOutput.standard.write(line) })
-        if warnings { Self.warn(about: engine.workspace.problems) }
+        if warnings { Self.warn(about: engine.workspace.problems.filter { !(reference.map($0.isNamed(by:)) ?? false) }) }
         do {
             try engine.store.reapInterruptedRuns()
         } catch {
@@ -129,9 +131,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// For commands that print JSON: engine progress goes to stderr so stdout stays parseable.
-    func openEngine(json: Bool) async throws(SlipwayError) -> Engine {
-        guard json else { return try await openEngine() }
-        return try await openEngine(output: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+    func openEngine(json: Bool, naming reference: String? = nil) async throws(SlipwayError) -> Engine {
+        guard json else { return try await openEngine(naming: reference) }
+        return try await openEngine(naming: reference, output: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
     }
 }
 

@@ -54,9 +54,15 @@ import Testing
         let switched = try slipway("switch", "api", "--env", "production")
         #expect(switched.status == 0, "the emergency switch works: \(switched.stderr)")
 
-        let named = try slipway("deploy-service", "web", "--env", "staging")
-        #expect(named.status == 2)
-        #expect(named.stderr.contains("slipway: error: services/web/slipway.yml:3:7: port"), "\(named.stderr)")
+        // A command that names the bad folder fails with its error, said once: no warning beside it.
+        for arguments in [["deploy-service", "web", "--env", "staging"], ["test-service", "web"], ["rollback", "web", "--env", "staging"]] {
+            let named = try slipway.run(arguments)
+            #expect(named.status == 2, "\(arguments): \(named.stderr)")
+            #expect(named.stderr.contains("slipway: error: services/web/slipway.yml:3:7: port"), "\(arguments): \(named.stderr)")
+            let aboutWeb = named.stderr.split(separator: "\n").filter { $0.contains("services/web/slipway.yml:3:7") }
+            #expect(aboutWeb.count == 1, "\(arguments): \(named.stderr)")
+            #expect(named.stderr.contains("warning: services/sp ace"), "the other folders are still warned about: \(named.stderr)")
+        }
         let check = try slipway("config", "check")
         #expect(check.status == 2)
         #expect(check.stderr.contains("3 components cannot be loaded"), "\(check.stderr)")

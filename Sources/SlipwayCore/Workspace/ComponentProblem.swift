@@ -15,7 +15,7 @@ public struct ComponentProblem: Sendable, Equatable {
     }
 
     /// Whether `reference` (as a command names a component: `web` or `services/web`) means this folder.
-    func isNamed(by reference: String) -> Bool {
+    public func isNamed(by reference: String) -> Bool {
         reference == name || reference == path
     }
 

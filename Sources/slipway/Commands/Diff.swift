@@ -15,7 +15,7 @@ struct Diff: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let engine = try await global.openEngine(json: json)
+        let engine = try await global.openEngine(json: json, naming: component)
         let resolved = try engine.workspace.component(named: component)
         let environment = try engine.workspace.environment(named: env)
         let diff = try await engine.releaseDiff(resolved, environment: environment.name, to: to)

@@ -21,7 +21,7 @@ struct Gate: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let engine = try await global.openEngine(json: json)
+        let engine = try await global.openEngine(json: json, naming: component)
         let workspace = engine.workspace
         let component = try workspace.component(named: self.component)
         let environment = try env ?? defaultEnvironment(workspace)

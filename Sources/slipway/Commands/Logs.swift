@@ -13,7 +13,7 @@ struct Logs: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Keep printing new lines.") var follow = false
 
     func run() async throws {
-        let engine = try await global.openEngine()
+        let engine = try await global.openEngine(naming: component)
         let resolved = try engine.workspace.component(named: component)
         let environment = try engine.workspace.environment(named: env)
         let live = try engine.deploymentState(of: resolved.name, in: environment.name)?.liveColor

@@ -27,7 +27,7 @@ struct Releases: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try await global.openEngine(json: json)
+        let engine = try await global.openEngine(json: json, naming: component)
         let resolved = try engine.workspace.component(named: component)
         let environment = try engine.workspace.environment(named: env)
         let history = try engine.releaseHistory(of: resolved.name, in: environment.name)

@@ -16,7 +16,7 @@ struct Rollback: AsyncParsableCommand {
     @OptionGroup var run: RunOptions
 
     func run() async throws {
-        let engine = try await global.openEngine()
+        let engine = try await global.openEngine(naming: component)
         let name = try engine.workspace.component(named: component).name
         let environment = try engine.workspace.environment(named: env).name
         let overrideGates = try override.gateOverride(reasonAlone: force)

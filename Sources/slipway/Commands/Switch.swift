@@ -14,7 +14,7 @@ struct Switch: AsyncParsableCommand {
 
     func run() async throws {
         let color = try to.map { text throws(SlipwayError) in try SlotColor.parse(text) }
-        let engine = try await global.openEngine()
+        let engine = try await global.openEngine(naming: component)
         let name = try engine.workspace.component(named: component).name
         let environment = try engine.workspace.environment(named: env).name
         try await run.perform(.switchTraffic(.init(component: name, environment: environment, color: color)), engine: engine)
