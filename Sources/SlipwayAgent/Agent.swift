@@ -564,7 +564,7 @@ public actor Agent {
                 continue
             }
             try? await stopSlot(component: slot.component, environment: slot.environment, color: color,
-                          reason: "kept warm until \(ISO8601DateFormatter().string(from: retireAt)); no traffic since")
+                          reason: "kept warm until \(TimeText.rfc3339(retireAt)); no traffic since")
         }
     }
 

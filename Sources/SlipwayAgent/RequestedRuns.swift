@@ -118,7 +118,7 @@ final class RequestedRuns: Sendable {
     private func refuse(_ record: RequestRecord, heldBy holder: String) {
         let request = record.request
         let lock = try? store.lock(component: request.component, environment: request.environment)
-        let owner = lock.map { " of \($0.actor) since \(ISO8601DateFormatter().string(from: $0.acquiredAt))" } ?? ""
+        let owner = lock.map { " of \($0.actor) since \(TimeText.rfc3339($0.acquiredAt))" } ?? ""
         let reason = "deploy lock for \(request.component) in \(request.environment) is held by run \(lock?.runID ?? holder)\(owner); "
             + "wait for it (leave out --no-wait) or run 'slipway cancel \(lock?.runID ?? holder)'"
         _ = try? store.append(NewEvent(

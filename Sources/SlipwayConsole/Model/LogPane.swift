@@ -30,9 +30,8 @@ struct LogLine: Equatable, Sendable {
     /// becomes the line's time, so `t` shows or hides it like a run's; an unstamped line is kept whole.
     init(stamped line: String) {
         let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if parts.count == 2, let time = formatter.date(from: String(parts[0])) {
+        // Foundation's ISO8601DateFormatter would load ICU's data into the console for this.
+        if parts.count == 2, let time = try? Date(String(parts[0]), strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
             self.init(time: time, text: String(parts[1]))
         } else {
             self.init(time: nil, text: line)

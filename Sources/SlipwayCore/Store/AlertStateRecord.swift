@@ -7,6 +7,10 @@ import GRDB
 public struct AlertStateRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "alert_states"
 
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var objective: String

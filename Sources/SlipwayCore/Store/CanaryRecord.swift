@@ -6,6 +6,10 @@ import GRDB
 public struct CanaryRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "canaries"
 
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var runID: String
@@ -40,6 +44,10 @@ public struct CanaryRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
 /// A person's word to a running canary: `pause`, `resume`, `promote` or `abort`.
 public struct CanaryCommand: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "canary_commands"
+
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
 
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case pause, resume, promote, abort

@@ -6,6 +6,10 @@ import GRDB
 /// it stopped at `agent stop`; a host whose agent died just stops being seen.
 public struct HostRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "hosts"
+
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
     /// A host not seen for this long is down: the same age that makes a run's executor dead.
     public static let staleAfter: TimeInterval = 15
 

@@ -8,6 +8,10 @@ import GRDB
 public struct HostStep: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "host_steps"
 
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
+
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// Build the release from the host's checkout, start it in the idle colour, health-gate it.
         case prepare

@@ -5,6 +5,10 @@ import GRDB
 public struct LiveProbe: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "live_health"
 
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var checkedAt: Date

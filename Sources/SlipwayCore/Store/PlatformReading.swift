@@ -8,6 +8,10 @@ import GRDB
 public struct PlatformReading: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "platform_readings"
 
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var readAt: Date

@@ -6,6 +6,10 @@ import GRDB
 public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "runs"
 
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
+
     public var id: String
     public var kind: RunKind
     public var component: String?
@@ -65,20 +69,20 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     private static let nextSuffix = Atomic<UInt16>(UInt16.random(in: 0...UInt16.max))
 
     public static func newID(now: Date = Date()) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMddHHmmss"
         // A pipeline starts dozens of runs a second from one process: a counter from a random
         // start keeps those apart (random suffixes alone collided once in CI).
         let suffix = String(nextSuffix.wrappingAdd(1, ordering: .relaxed).oldValue, radix: 16)
-        return "r\(formatter.string(from: now))-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
+        return "r\(CivilTime(roundingAsFormatters: now).text(.compact))-\(String(repeating: "0", count: 4 - suffix.count))\(suffix)"
     }
 }
 
 /// The deploy lock of one component in one environment.
 public struct DeployLock: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "locks"
+
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
 
     public var component: String
     public var environment: String

@@ -27,7 +27,7 @@ extension SQLiteStore {
         for sink in routing.sinks(for: alert) {
             try db.execute(
                 sql: "INSERT INTO alert_outbox (sink, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [sink, alert.json, alert.time, alert.time])
+                arguments: [sink, alert.json, StoredMoment(alert.time), StoredMoment(alert.time)])
         }
     }
 
@@ -41,8 +41,8 @@ extension SQLiteStore {
                     INSERT INTO alert_silences (id, severity, component, environment, starts_at, ends_at, reason, actor)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [
-                        silence.id, silence.severity?.rawValue, silence.component, silence.environment, silence.startsAt,
-                        silence.endsAt, silence.reason, self.actor,
+                        silence.id, silence.severity?.rawValue, silence.component, silence.environment,
+                        StoredMoment(silence.startsAt), StoredMoment(silence.endsAt), silence.reason, self.actor,
                     ])
                 _ = try self.append([NewEvent(
                     .alertSilenced, component: silence.component, environment: silence.environment,
@@ -68,7 +68,7 @@ extension SQLiteStore {
     static func silences(at moment: Date, in db: Database) throws -> [AlertSilence] {
         try Row.fetchAll(db, sql: """
             SELECT * FROM alert_silences WHERE starts_at <= ? AND ends_at > ? ORDER BY ends_at DESC, id
-            """, arguments: [moment, moment]
+            """, arguments: [StoredMoment(moment), StoredMoment(moment)]
         ).map { row in
             AlertSilence(
                 id: row["id"], severity: (row["severity"] as String?).flatMap(AlertSeverity.init(rawValue:)),
@@ -96,7 +96,7 @@ extension SQLiteStore {
                             AND sink NOT IN (SELECT value FROM json_each(?))
                         ORDER BY id LIMIT ?)
                     RETURNING id, sink, payload, attempts
-                    """, arguments: [owner, now.addingTimeInterval(lease), now, now, excluded, limit]
+                    """, arguments: [owner, StoredMoment(now.addingTimeInterval(lease)), StoredMoment(now), StoredMoment(now), excluded, limit]
                 ).map { AlertDelivery(id: $0["id"], sink: $0["sink"], payload: $0["payload"], attempts: $0["attempts"]) }
                     .sorted { $0.id < $1.id }
             }
@@ -116,14 +116,14 @@ extension SQLiteStore {
                             UPDATE alert_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
                                 claimed_by = NULL, claimed_until = NULL WHERE id = ?
                             """,
-                        arguments: [error, nextAttempt, id])
+                        arguments: [error, StoredMoment(nextAttempt), id])
                 } else {
                     try db.execute(
                         sql: """
                             UPDATE alert_outbox SET attempts = attempts + 1, delivered_at = ?, last_error = NULL,
                                 claimed_by = NULL, claimed_until = NULL WHERE id = ?
                             """,
-                        arguments: [now, id])
+                        arguments: [StoredMoment(now), id])
                 }
             }
         } catch {

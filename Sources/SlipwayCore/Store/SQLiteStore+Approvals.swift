@@ -23,7 +23,7 @@ extension SQLiteStore {
         do {
             try pool.write { db in
                 let overdue = try RequestRecord.filter(Column("state") == RequestRecord.State.awaitingApproval.rawValue)
-                    .filter(Column("expires_at") <= now).fetchAll(db)
+                    .filter(Column("expires_at") <= StoredMoment(now)).fetchAll(db)
                 for var record in overdue {
                     let timeout = DurationText.format(record.expiresAt.map { $0.timeIntervalSince(record.requestedAt) } ?? 0)
                     let reason = "not approved within \(timeout) (\(record.approvedBy.count) of \(record.approvalsNeeded) approvals)"

@@ -52,7 +52,7 @@ extension SQLiteStore {
             try pool.write { db in
                 try db.execute(
                     sql: "UPDATE host_steps SET updated_at = ? WHERE host = ? AND state = ?",
-                    arguments: [Date(), host, HostStep.State.working.rawValue])
+                    arguments: [StoredMoment(Date()), host, HostStep.State.working.rawValue])
             }
         } catch {
             throw failure(error)

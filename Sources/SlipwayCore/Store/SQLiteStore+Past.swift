@@ -75,7 +75,7 @@ extension SQLiteStore {
         let started: [RunRecord]
         do {
             started = try pool.read { db in
-                try RunRecord.filter(Column("started_at") <= moment)
+                try RunRecord.filter(Column("started_at") <= StoredMoment(moment))
                     .order(Column("started_at").desc, Column("id").desc).limit(limit).fetchAll(db)
             }
         } catch {

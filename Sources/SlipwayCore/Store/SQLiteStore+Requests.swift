@@ -132,7 +132,7 @@ extension SQLiteStore {
             try pool.write { db in
                 try db.execute(
                     sql: "UPDATE runs SET host = ?, pid = ?, pid_start_time = ?, heartbeat_at = ? WHERE id = ?",
-                    arguments: [executor.host, executor.pid, executor.startTime, Date(), runID])
+                    arguments: [executor.host, executor.pid, executor.startTime, StoredMoment(Date()), runID])
                 let run = try RunRecord.fetchOne(db, key: runID)
                 _ = try self.append([NewEvent(
                     .runResumed, component: run?.component, environment: run?.environment, runID: runID,

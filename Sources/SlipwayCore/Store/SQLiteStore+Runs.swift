@@ -46,7 +46,7 @@ extension SQLiteStore {
             try pool.write { db in
                 try db.execute(
                     sql: "UPDATE runs SET state = ?, finished_at = ?, reason = ? WHERE id = ? AND state = 'running'",
-                    arguments: [state.rawValue, Date(), reason.map(self.masker.mask), runID])
+                    arguments: [state.rawValue, StoredMoment(Date()), reason.map(self.masker.mask), runID])
                 try db.execute(sql: "DELETE FROM locks WHERE run_id = ?", arguments: [runID])
                 _ = try self.append(events, in: db)
             }
@@ -59,7 +59,7 @@ extension SQLiteStore {
     public func heartbeat(runID: String) throws(SlipwayError) -> Bool {
         do {
             return try pool.write { db in
-                try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Date(), runID])
+                try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [StoredMoment(Date()), runID])
                 return try Bool.fetchOne(db, sql: "SELECT cancel_requested FROM runs WHERE id = ?", arguments: [runID]) ?? false
             }
         } catch {
@@ -120,7 +120,7 @@ extension SQLiteStore {
             let reason = run.interruptionReason
             try db.execute(
                 sql: "UPDATE runs SET state = 'interrupted', finished_at = ?, reason = ? WHERE id = ?",
-                arguments: [now, reason, run.id])
+                arguments: [StoredMoment(now), reason, run.id])
             try db.execute(sql: "DELETE FROM locks WHERE run_id = ?", arguments: [run.id])
             // Ended for good: an agent of its host coming back does not resume it.
             try db.execute(sql: "UPDATE run_requests SET state = 'done' WHERE id = ? AND state = 'claimed'", arguments: [run.id])

@@ -168,7 +168,7 @@ extension SlipwayError {
             case .reasonRequired(let what, let why):
                 return "\(what) needs --reason TEXT: \(why)"
             case .lockHeld(let holder):
-                let since = ISO8601DateFormatter().string(from: holder.since)
+                let since = TimeText.rfc3339(holder.since)
                 let process = holder.pid.map { " (pid \($0) on \(holder.host ?? "?"))" } ?? ""
                 return "deploy lock for \(holder.component) in \(holder.environment) is held by run \(holder.runID) "
                     + "of \(holder.actor)\(process) since \(since); wait for it or run 'slipway cancel \(holder.runID)'"

@@ -3,41 +3,30 @@ import Foundation
 /// Times as Slipway writes them for people, always in UTC so every operator sees the same
 /// clock: RFC 3339 on the command line, short forms in the console.
 public enum TimeText {
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        return calendar
-    }()
-
     /// `2026-12-03T09:30:12Z`
     public static func rfc3339(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        CivilTime(roundingAsFormatters: date).text(.rfc3339)
     }
 
     /// `2026-12-03T09:30:12.345Z`: where a second is too coarse, as for the moments a database
     /// restores to (rounded down, so a moment printed is never later than the one meant).
     public static func rfc3339Milliseconds(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000))
+        CivilTime(truncating: date).text(.rfc3339Milliseconds)
     }
 
     /// `09:30:12`
     public static func clock(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.hour, .minute, .second], from: date)
-        return [parts.hour, parts.minute, parts.second].map { pad($0 ?? 0) }.joined(separator: ":")
+        CivilTime(truncating: date).text(.clock)
     }
 
     /// `2026-11-29 09:30:12`: a moment in full, without the `T` and `Z` of RFC 3339.
     public static func dateTime(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return "\(parts.year ?? 0)-\(pad(parts.month ?? 0))-\(pad(parts.day ?? 0)) \(clock(date))"
+        CivilTime(truncating: date).text(.dateTime)
     }
 
     /// `11-29 09:30:12`: a run's start, short enough for the runs table.
     public static func stamp(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.month, .day], from: date)
-        return "\(pad(parts.month ?? 0))-\(pad(parts.day ?? 0)) \(clock(date))"
+        CivilTime(truncating: date).text(.monthDayClock)
     }
 
     /// `3s ago`, `4m ago`, `2h ago`, `3d ago`: how old a fact is, which a clock time makes the
@@ -61,9 +50,5 @@ public enum TimeText {
         case ..<86400: "\(whole / 3600)h"
         default: "\(whole / 86400)d"
         }
-    }
-
-    private static func pad(_ number: Int) -> String {
-        number < 10 ? "0\(number)" : "\(number)"
     }
 }

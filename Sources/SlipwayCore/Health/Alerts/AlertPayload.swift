@@ -20,7 +20,7 @@ public enum AlertPayload {
                 routingKey: routingKey ?? "", eventAction: alert.change == "cleared" ? "resolve" : "trigger", dedupKey: key,
                 payload: .init(
                     summary: String(alert.message.prefix(1024)), source: "slipway \(alert.component) \(alert.environment)",
-                    severity: pagerDutySeverity(alert.severity), timestamp: ISO8601DateFormatter().string(from: alert.time),
+                    severity: pagerDutySeverity(alert.severity), timestamp: TimeText.rfc3339(alert.time),
                     component: alert.component, group: alert.environment, customDetails: details)))
         }
     }

@@ -3,6 +3,10 @@ import GRDB
 
 /// A recorded `RunRequest`: who asked, from where, and how far its execution got.
 public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+
+    public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        StoredMoment.encodingStrategy
+    }
     public enum State: String, Codable, Sendable {
         /// Recorded under the two-person rule: no agent may take it until it is approved.
         case awaitingApproval = "awaiting_approval"

@@ -178,7 +178,7 @@ public struct LocalDeployment: Sendable {
             try? manager.removeItem(at: staging)
             try manager.copyItem(at: source, to: staging)
             try? manager.removeItem(at: staging.appendingPathComponent(".slipway"))
-            try "component=\(component.name)\nbuilt=\(ISO8601DateFormatter().string(from: Date()))\n"
+            try "component=\(component.name)\nbuilt=\(TimeText.rfc3339(Date()))\n"
                 .write(to: staging.appendingPathComponent(".slipway-release"), atomically: true, encoding: .utf8)
             try? manager.removeItem(at: release)
             try manager.moveItem(at: staging, to: release)

@@ -49,9 +49,7 @@ public final class RotatingLog: @unchecked Sendable {
     }
 
     static func stamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        CivilTime(roundingAsFormatters: date).text(.rfc3339Milliseconds)
     }
 
     /// The lines of the log and its rotated files, oldest first, at most `limit` from the end.

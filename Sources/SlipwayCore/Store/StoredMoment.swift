@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+
+/// A moment as the embedded store writes it: GRDB's text for a `Date` (`yyyy-MM-dd HH:mm:ss.SSS`
+/// in UTC, to the nearest millisecond), made by `CivilTime` instead of GRDB's `DateFormatter`,
+/// whose first use loads ICU's data into every process that writes a moment (the console reads
+/// silences at a moment, every run writes its heartbeat). The text is GRDB's byte for byte, so
+/// stored moments compare and read back as before.
+struct StoredMoment: DatabaseValueConvertible, Sendable {
+    var date: Date
+
+    init(_ date: Date) {
+        self.date = date
+    }
+
+    /// For records: their `Date` columns written as `StoredMoment`s.
+    static let encodingStrategy = DatabaseDateEncodingStrategy.custom { StoredMoment($0) }
+
+    var text: String {
+        CivilTime(roundingAsFormatters: date).text(.storedMoment)
+    }
+
+    var databaseValue: DatabaseValue {
+        text.databaseValue
+    }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredMoment? {
+        Date.fromDatabaseValue(dbValue).map(StoredMoment.init)
+    }
+}
