@@ -16,10 +16,29 @@ import Testing
         #expect(differing.isEmpty, "\(differing.count) differ, first: \(differing.prefix(5))")
     }
 
-    @Test func readsBackAsTheDateGRDBReadsFromItsOwnText() {
-        for date in SampleMoments.all.prefix(2000) {
-            #expect(StoredMoment.fromDatabaseValue(StoredMoment(date).databaseValue)?.date == Date.fromDatabaseValue(date.databaseValue))
+    @Test func readsTheSameDateGRDBReadsFromTheSameText() {
+        var differing: [String] = []
+        for date in SampleMoments.all {
+            let text = StoredMoment(date).databaseValue
+            let withoutFraction = String(StoredMoment(date).text.prefix(19)).databaseValue
+            for value in [text, withoutFraction] {
+                let ours = StoredMoment.fromDatabaseValue(value)?.date, theirs = Date.fromDatabaseValue(value)
+                if ours != theirs || ours == nil { differing.append("\(value): \(String(describing: ours)) != \(String(describing: theirs))") }
+            }
         }
+        #expect(differing.isEmpty, "\(differing.count) differ, first: \(differing.prefix(5))")
+    }
+
+    @Test func readsOtherFormsOfAMomentAsGRDBDoes() {
+        let values: [DatabaseValue] = [
+            "2026-12-03T09:30:12Z".databaseValue, "2026-12-03 09:30".databaseValue, "2026-12-03".databaseValue,
+            "2026-12-03 09:30:12.5".databaseValue, 1_764_754_212.25.databaseValue, 1_764_754_212.databaseValue,
+        ]
+        for value in values {
+            #expect(StoredMoment.fromDatabaseValue(value)?.date == Date.fromDatabaseValue(value), "\(value)")
+            #expect(StoredMoment.fromDatabaseValue(value) != nil, "\(value)")
+        }
+        #expect(StoredMoment.fromDatabaseValue("not a moment".databaseValue) == nil)
     }
 
     /// The text is the same either way, so what shows a record skipping GRDB's formatter is its strategy.
@@ -40,6 +59,25 @@ import Testing
         for (record, strategy) in strategies {
             guard case .custom = strategy else {
                 Issue.record("\(record) writes its moments with GRDB's DateFormatter")
+                continue
+            }
+        }
+        let decoding: [(String, DatabaseDateDecodingStrategy)] = [
+            ("RunRecord", RunRecord.databaseDateDecodingStrategy(for: "started_at")),
+            ("DeployLock", DeployLock.databaseDateDecodingStrategy(for: "acquired_at")),
+            ("RequestRecord", RequestRecord.databaseDateDecodingStrategy(for: "requested_at")),
+            ("PlatformReading", PlatformReading.databaseDateDecodingStrategy(for: "read_at")),
+            ("HostRecord", HostRecord.databaseDateDecodingStrategy(for: "seen_at")),
+            ("SlotRecord", SlotRecord.databaseDateDecodingStrategy(for: "started_at")),
+            ("HostStep", HostStep.databaseDateDecodingStrategy(for: "requested_at")),
+            ("CanaryRecord", CanaryRecord.databaseDateDecodingStrategy(for: "started_at")),
+            ("CanaryCommand", CanaryCommand.databaseDateDecodingStrategy(for: "requested_at")),
+            ("LiveProbe", LiveProbe.databaseDateDecodingStrategy(for: "checked_at")),
+            ("AlertStateRecord", AlertStateRecord.databaseDateDecodingStrategy(for: "since")),
+        ]
+        for (record, strategy) in decoding {
+            guard case .custom = strategy else {
+                Issue.record("\(record) reads its moments with GRDB's Calendar")
                 continue
             }
         }

@@ -11,6 +11,10 @@ public struct AlertStateRecord: Codable, Sendable, Equatable, FetchableRecord, P
         StoredMoment.encodingStrategy
     }
 
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var objective: String

@@ -10,6 +10,10 @@ public struct CanaryRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
         StoredMoment.encodingStrategy
     }
 
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var runID: String
@@ -47,6 +51,10 @@ public struct CanaryCommand: Codable, Sendable, Equatable, FetchableRecord, Pers
 
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
         StoredMoment.encodingStrategy
+    }
+
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
     }
 
     public enum Kind: String, Codable, Sendable, CaseIterable {

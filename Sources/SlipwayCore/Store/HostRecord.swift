@@ -10,6 +10,10 @@ public struct HostRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
         StoredMoment.encodingStrategy
     }
+
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
     /// A host not seen for this long is down: the same age that makes a run's executor dead.
     public static let staleAfter: TimeInterval = 15
 

@@ -12,6 +12,10 @@ public struct HostStep: Codable, Sendable, Equatable, FetchableRecord, Persistab
         StoredMoment.encodingStrategy
     }
 
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
+
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// Build the release from the host's checkout, start it in the idle colour, health-gate it.
         case prepare

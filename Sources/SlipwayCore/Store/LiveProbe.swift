@@ -9,6 +9,10 @@ public struct LiveProbe: Codable, Sendable, Equatable, FetchableRecord, Persista
         StoredMoment.encodingStrategy
     }
 
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var checkedAt: Date

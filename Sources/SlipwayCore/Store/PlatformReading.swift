@@ -12,6 +12,10 @@ public struct PlatformReading: Codable, Sendable, Equatable, FetchableRecord, Pe
         StoredMoment.encodingStrategy
     }
 
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var readAt: Date

@@ -10,6 +10,10 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         StoredMoment.encodingStrategy
     }
 
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
+
     public var id: String
     public var kind: RunKind
     public var component: String?
@@ -82,6 +86,10 @@ public struct DeployLock: Codable, Sendable, Equatable, FetchableRecord, Persist
 
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
         StoredMoment.encodingStrategy
+    }
+
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
     }
 
     public var component: String

@@ -72,8 +72,8 @@ extension SQLiteStore {
         ).map { row in
             AlertSilence(
                 id: row["id"], severity: (row["severity"] as String?).flatMap(AlertSeverity.init(rawValue:)),
-                component: row["component"], environment: row["environment"], startsAt: row["starts_at"],
-                endsAt: row["ends_at"], reason: row["reason"], actor: row["actor"])
+                component: row["component"], environment: row["environment"], startsAt: (row["starts_at"] as StoredMoment).date,
+                endsAt: (row["ends_at"] as StoredMoment).date, reason: row["reason"], actor: row["actor"])
         }
     }
 

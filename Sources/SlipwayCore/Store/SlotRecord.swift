@@ -9,6 +9,10 @@ public struct SlotRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
         StoredMoment.encodingStrategy
     }
 
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
+
     public var component: String
     public var environment: String
     public var color: String

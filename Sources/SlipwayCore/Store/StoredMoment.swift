@@ -24,7 +24,15 @@ struct StoredMoment: DatabaseValueConvertible, Sendable {
         text.databaseValue
     }
 
+    /// Its own text read without GRDB's `Calendar` (ICU again, as for writing); any other form a
+    /// moment may take in the store (a number, another of SQLite's date texts) as GRDB reads it.
     static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredMoment? {
-        Date.fromDatabaseValue(dbValue).map(StoredMoment.init)
+        if case .string(let text) = dbValue.storage, let civil = CivilTime(storedMoment: text) {
+            return StoredMoment(civil.date)
+        }
+        return Date.fromDatabaseValue(dbValue).map(StoredMoment.init)
     }
+
+    /// For records: their `Date` columns read as `StoredMoment`s.
+    static let decodingStrategy = DatabaseDateDecodingStrategy.custom { fromDatabaseValue($0)?.date }
 }

@@ -37,6 +37,58 @@ struct CivilTime: Equatable, Sendable {
         millisecond = Int(inDay % 1000)
     }
 
+    init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) {
+        (self.year, self.month, self.day) = (year, month, day)
+        (self.hour, self.minute, self.second, self.millisecond) = (hour, minute, second, millisecond)
+    }
+
+    /// The moment, as Foundation's Gregorian calendar makes it from these fields (from the Julian
+    /// day, then the seconds of the day added one field at a time), so the `Date` is the same to
+    /// the last bit as the one GRDB reads from the same text.
+    var date: Date {
+        // Howard Hinnant's `days_from_civil`.
+        let shiftedYear = Int64(month <= 2 ? year - 1 : year)
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * Int64(month > 2 ? month - 3 : month + 9) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let julianDay = Double(era * 146_097 + dayOfEra - 719_468 + 2_440_588)
+        var secondsInDay = 0.0
+        secondsInDay += Double(hour) * 3600
+        secondsInDay += Double(minute) * 60
+        secondsInDay += Double(second)
+        secondsInDay += Double(millisecond * 1_000_000) / 1_000_000_000
+        return Date(timeIntervalSinceReferenceDate: ((julianDay - 2_451_910.5) * 86400 - 43200) + secondsInDay)
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss.SSS` or `yyyy-MM-dd HH:mm:ss`, exactly; nil for any other text.
+    init?(storedMoment text: String) {
+        var text = text
+        let parsed = text.withUTF8 { bytes -> CivilTime? in
+            guard bytes.count == 19 || bytes.count == 23 else { return nil }
+            func number(_ start: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in start..<(start + count) {
+                    let digit = Int(bytes[index]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            let separators: [(Int, Unicode.Scalar)] = [(4, "-"), (7, "-"), (10, " "), (13, ":"), (16, ":")]
+                + (bytes.count == 23 ? [(19, ".")] : [])
+            guard separators.allSatisfy({ bytes[$0.0] == UInt8(ascii: $0.1) }),
+                  let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                  let minute = number(14, 2), let second = number(17, 2),
+                  let millisecond = bytes.count == 23 ? number(20, 3) : 0,
+                  (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            else { return nil }
+            return CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second, millisecond: millisecond)
+        }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
     /// `date` to the millisecond below, as `Calendar.dateComponents` has it.
     init(truncating date: Date) {
         self.init(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))

@@ -7,6 +7,10 @@ public struct RequestRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
         StoredMoment.encodingStrategy
     }
+
+    public static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        StoredMoment.decodingStrategy
+    }
     public enum State: String, Codable, Sendable {
         /// Recorded under the two-person rule: no agent may take it until it is approved.
         case awaitingApproval = "awaiting_approval"
