@@ -43,43 +43,17 @@ import Testing
 
     /// The text is the same either way, so what shows a record skipping GRDB's formatter is its strategy.
     @Test func everyRecordWithMomentsWritesThemAsStoredMoments() {
-        let strategies: [(String, DatabaseDateEncodingStrategy)] = [
-            ("RunRecord", RunRecord.databaseDateEncodingStrategy(for: "started_at")),
-            ("DeployLock", DeployLock.databaseDateEncodingStrategy(for: "acquired_at")),
-            ("RequestRecord", RequestRecord.databaseDateEncodingStrategy(for: "requested_at")),
-            ("PlatformReading", PlatformReading.databaseDateEncodingStrategy(for: "read_at")),
-            ("HostRecord", HostRecord.databaseDateEncodingStrategy(for: "seen_at")),
-            ("SlotRecord", SlotRecord.databaseDateEncodingStrategy(for: "started_at")),
-            ("HostStep", HostStep.databaseDateEncodingStrategy(for: "requested_at")),
-            ("CanaryRecord", CanaryRecord.databaseDateEncodingStrategy(for: "started_at")),
-            ("CanaryCommand", CanaryCommand.databaseDateEncodingStrategy(for: "requested_at")),
-            ("LiveProbe", LiveProbe.databaseDateEncodingStrategy(for: "checked_at")),
-            ("AlertStateRecord", AlertStateRecord.databaseDateEncodingStrategy(for: "since")),
-        ]
-        for (record, strategy) in strategies {
-            guard case .custom = strategy else {
-                Issue.record("\(record) writes its moments with GRDB's DateFormatter")
-                continue
-            }
+        func strategies<Record: EncodableRecord & FetchableRecord>(_ type: Record.Type) -> (String, DatabaseDateEncodingStrategy, DatabaseDateDecodingStrategy) {
+            ("\(type)", type.databaseDateEncodingStrategy(for: "moment"), type.databaseDateDecodingStrategy(for: "moment"))
         }
-        let decoding: [(String, DatabaseDateDecodingStrategy)] = [
-            ("RunRecord", RunRecord.databaseDateDecodingStrategy(for: "started_at")),
-            ("DeployLock", DeployLock.databaseDateDecodingStrategy(for: "acquired_at")),
-            ("RequestRecord", RequestRecord.databaseDateDecodingStrategy(for: "requested_at")),
-            ("PlatformReading", PlatformReading.databaseDateDecodingStrategy(for: "read_at")),
-            ("HostRecord", HostRecord.databaseDateDecodingStrategy(for: "seen_at")),
-            ("SlotRecord", SlotRecord.databaseDateDecodingStrategy(for: "started_at")),
-            ("HostStep", HostStep.databaseDateDecodingStrategy(for: "requested_at")),
-            ("CanaryRecord", CanaryRecord.databaseDateDecodingStrategy(for: "started_at")),
-            ("CanaryCommand", CanaryCommand.databaseDateDecodingStrategy(for: "requested_at")),
-            ("LiveProbe", LiveProbe.databaseDateDecodingStrategy(for: "checked_at")),
-            ("AlertStateRecord", AlertStateRecord.databaseDateDecodingStrategy(for: "since")),
+        let records = [
+            strategies(RunRecord.self), strategies(DeployLock.self), strategies(RequestRecord.self), strategies(PlatformReading.self),
+            strategies(HostRecord.self), strategies(SlotRecord.self), strategies(HostStep.self), strategies(CanaryRecord.self),
+            strategies(CanaryCommand.self), strategies(LiveProbe.self), strategies(AlertStateRecord.self),
         ]
-        for (record, strategy) in decoding {
-            guard case .custom = strategy else {
-                Issue.record("\(record) reads its moments with GRDB's Calendar")
-                continue
-            }
+        for (record, encoding, decoding) in records {
+            if case .custom = encoding {} else { Issue.record("\(record) writes its moments with GRDB's DateFormatter") }
+            if case .custom = decoding {} else { Issue.record("\(record) reads its moments with GRDB's Calendar") }
         }
     }
 
