@@ -9,6 +9,7 @@ event to its frame (the bench hook SLIPWAY_BENCH_CONSOLE_DRAWN), peak memory.
 import json
 import atexit
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -107,8 +108,9 @@ def past_steps(session, keys):
 
 
 def idle(session, ready, seconds, store=None):
-    """CPU seconds used over `seconds` once ready; with `store`, a health event is appended every
-    second. Answers the CPU share and, with `store`, each appended event's (id, unix time)."""
+    """CPU seconds used over `seconds` once ready; with `store`, a health event is appended about
+    every second (0.75 to 1.25 s apart, so its delay is not locked to one phase of the watcher's
+    0.5 s poll of an SQLite store). Answers the CPU share and each appended event's (id, unix time)."""
     session.wait(ready)
     time.sleep(2)
     before = session.cpu_seconds()
@@ -125,7 +127,9 @@ def idle(session, ready, seconds, store=None):
                                      "'production', '{\"healthy\":true}'); SELECT last_insert_rowid();"],
                                     check=True, capture_output=True, text=True)
             appended.append((int(result.stdout.split()[-1]), started))
-        time.sleep(1)
+            time.sleep(0.75 + random.random() / 2)
+        else:
+            time.sleep(1)
     return (session.cpu_seconds() - before) / seconds * 100, appended
 
 
