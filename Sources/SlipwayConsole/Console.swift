@@ -7,9 +7,9 @@ public enum Console {
     /// Runs the console on the terminal until the operator quits or a signal arrives. The
     /// terminal is restored in every case, also when an error is thrown.
     public static func run(engine: Engine, settings: ConsoleSettings) async throws -> ConsoleExit {
-        let mailbox = ConsoleMailbox()
+        let mailbox = try ConsoleMailbox()
         let signals = SignalWatch()
-        signals.start()
+        signals.start { mailbox.terminalWake.wake() }
         let watcher = Task {
             await StoreWatcher(engine: engine, readOnly: settings.readOnly, mailbox: mailbox).watch()
         }

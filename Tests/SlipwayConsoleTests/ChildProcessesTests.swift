@@ -36,7 +36,7 @@ import Testing
             workspace: folder, state: folder.appendingPathComponent(".slipway/state.db"), output: { _ in })
         let pid = try DetachedProcess.spawn(["/bin/true"], environment: [:])
         #expect(await Self.eventually { Self.state(of: pid) == "Z" }, "an exited child nobody waited for is a zombie")
-        let mailbox = ConsoleMailbox()
+        let mailbox = try ConsoleMailbox()
         let watcher = Task { await StoreWatcher(engine: engine, readOnly: true, mailbox: mailbox).watch() }
         defer { watcher.cancel() }
         var loaded = false

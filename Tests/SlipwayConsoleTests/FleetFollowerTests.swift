@@ -19,6 +19,7 @@ import Testing
         try follower.catchUp(engine, full: true)
         #expect(store.projectionReads - reads == 1, "a full read reads the stored projection once")
         #expect(follower.projection == (try store.projection()))
+        #expect(follower.changed == nil, "after a full read every row may have changed")
         _ = try store.append([
             NewEvent(.deploySucceeded, component: "accounts", environment: "staging",
                      details: EventDetails(runKind: .deploy, version: "v2", color: "green")),
@@ -32,5 +33,8 @@ import Testing
         #expect(follower.projection.states[.init(component: "accounts", environment: "staging")]?.liveVersion == "v2")
         #expect(follower.events.map(\.kind) == ["traffic.switched", "health.checked"])
         #expect(follower.lastEventID == (try store.latestEventID()))
+        #expect(follower.changed == [
+            Projection.Key(component: "accounts", environment: "staging"), Projection.Key(component: "accounts", environment: "production"),
+        ], "the deployments the new events went into, for the snapshot to make again")
     }
 }

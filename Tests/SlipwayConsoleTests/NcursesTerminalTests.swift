@@ -1,13 +1,18 @@
 import CNcursesw
+import Foundation
 import Testing
 @testable import SlipwayConsole
 import SlipwayCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Draws to `/dev/null` as xterm-256color and reads the cells back from ncurses' screen.
 /// Serialized: ncurses has one current screen per process.
 @Suite(.serialized) struct NcursesTerminalTests {
-    private func open() throws -> NcursesTerminal {
-        try NcursesTerminal(device: "/dev/null", terminalType: "xterm-256color", environment: ["NO_COLOR": "1"])
+    private func open(wake: WakePipe? = nil) throws -> NcursesTerminal {
+        try NcursesTerminal(device: "/dev/null", terminalType: "xterm-256color", environment: ["NO_COLOR": "1"], wake: wake)
     }
 
     private func screenLine(_ row: Int, width: Int) -> String {
@@ -53,6 +58,41 @@ import SlipwayCore
         terminal.draw(Console.render(small))
         #expect(screenLine(4, width: terminal.size.columns) == "    terminal too small (need 60x15)")
         #expect(screenLine(0, width: terminal.size.columns).isEmpty)
+    }
+
+    /// ncurses reads ahead (the rest of an escape sequence, several keys in one read) into a
+    /// buffer `poll` cannot see: every key held there is read after one wait, not one per wait.
+    @Test func everyKeyNcursesHoldsIsReadWithoutWaiting() throws {
+        let terminal = try open()
+        defer { terminal.close() }
+        // `unget_wch` pushes onto the front of ncurses' buffer: pushed last, read first.
+        for character in "kjq".unicodeScalars { unget_wch(wchar_t(bitPattern: character.value)) }
+        #expect(terminal.readAvailable() == [.key(.character("q")), .key(.character("j")), .key(.character("k"))])
+        #expect(terminal.readAvailable().isEmpty)
+    }
+
+    /// SIGWINCH may land on any thread: the terminal thread is woken through the pipe, and ncurses
+    /// (whose handler still runs first) then reads a resize. Sent to the process, not `raise`d:
+    /// this test's own thread may block signals, as the concurrency runtime's threads do.
+    @Test func aResizeWakesTheTerminalThreadAndReadsAsAResize() throws {
+        let wake = try WakePipe()
+        let terminal = try open(wake: wake)
+        let idle = try WakePipe()
+        kill(getpid(), SIGWINCH)
+        #expect(InputWait.wait(terminal: idle.readDescriptor, wake: wake.readDescriptor, milliseconds: 60_000) == .woken)
+        let size = terminal.size
+        #expect(terminal.readAvailable() == [.resize(rows: size.rows, columns: size.columns)])
+        // Closed, the terminal puts the handler it chained onto back in place.
+        var chained = sigaction()
+        sigaction(SIGWINCH, nil, &chained)
+        terminal.close()
+        var restored = sigaction()
+        sigaction(SIGWINCH, nil, &restored)
+        #expect(Self.address(of: restored) != Self.address(of: chained))
+    }
+
+    private static func address(of action: sigaction) -> Int {
+        unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self)
     }
 
     @Test func anUnknownTerminalIsAnErrorNotAnExit() {

@@ -3,10 +3,13 @@
 
     measure.py WORK SLIPWAY [--runs 5] [--keys 20] [--idle 60]
 
-Prints one table: launch to first complete frame, keypress to frame, idle CPU, peak memory.
+Prints one table: launch to first complete frame, keypress to frame, idle CPU, an appended
+event to its frame (the bench hook SLIPWAY_BENCH_CONSOLE_DRAWN), peak memory.
 """
+import json
 import atexit
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -105,21 +108,41 @@ def past_steps(session, keys):
 
 
 def idle(session, ready, seconds, store=None):
-    """CPU seconds used over `seconds` once ready; with `store`, a health event is appended every second."""
+    """CPU seconds used over `seconds` once ready; with `store`, a health event is appended about
+    every second (0.75 to 1.25 s apart, so its delay is not locked to one phase of the watcher's
+    0.5 s poll of an SQLite store). Answers the CPU share and each appended event's (id, unix time)."""
     session.wait(ready)
     time.sleep(2)
     before = session.cpu_seconds()
     end = time.monotonic() + seconds
     tick = 0
+    appended = []
     while time.monotonic() < end:
         if store:
             tick += 1
-            subprocess.run(["sqlite3", store,
-                            "INSERT INTO events (time, actor, kind, schema_version, component, environment, payload) "
-                            f"VALUES ({int(time.time() * 1000)}, 'bench', 'health.checked', 1, 'svc-{tick % 500:04d}', "
-                            "'production', '{\"healthy\":true}');"], check=True)
-        time.sleep(1)
-    return (session.cpu_seconds() - before) / seconds * 100
+            started = time.time()
+            result = subprocess.run(["sqlite3", store,
+                                     "INSERT INTO events (time, actor, kind, schema_version, component, environment, payload) "
+                                     f"VALUES ({int(time.time() * 1000)}, 'bench', 'health.checked', 1, 'svc-{tick % 500:04d}', "
+                                     "'production', '{\"healthy\":true}'); SELECT last_insert_rowid();"],
+                                    check=True, capture_output=True, text=True)
+            appended.append((int(result.stdout.split()[-1]), started))
+            time.sleep(0.75 + random.random() / 2)
+        else:
+            time.sleep(1)
+    return (session.cpu_seconds() - before) / seconds * 100, appended
+
+
+def event_delays(appended, drawn_path):
+    """For each appended event, seconds from the start of its append to the first frame drawn
+    holding it or a newer one (the console's log of frames, SLIPWAY_BENCH_CONSOLE_DRAWN)."""
+    frames = [json.loads(line) for line in open(drawn_path) if line.strip()]
+    delays = []
+    for event, started in appended:
+        drawn = [frame["drawn"] for frame in frames if frame["id"] >= event and frame["drawn"] >= started]
+        if drawn:
+            delays.append(min(drawn) - started)
+    return delays
 
 
 def main():
@@ -135,12 +158,15 @@ def main():
     console_first = first_frame(console, workspace, console_ready, environment, runs)
     tig_first = first_frame("tig", repository, tig_ready, "env LANG=C.UTF-8", runs)
 
-    session = Session(console, workspace, environment)
+    drawn_path = os.path.join(work, f"drawn-{uuid.uuid4().hex[:8]}.jsonl")
+    atexit.register(lambda: os.path.exists(drawn_path) and os.remove(drawn_path))
+    session = Session(console, workspace, f"{environment} SLIPWAY_BENCH_CONSOLE_DRAWN='{drawn_path}'")
     console_keys = keypress(session, console_ready, keys)
     past_enter, past_keys = past_steps(session, keys)
-    console_idle = idle(session, console_ready, seconds, os.path.join(workspace, ".slipway/state.db"))
+    console_idle, appended = idle(session, console_ready, seconds, os.path.join(workspace, ".slipway/state.db"))
     console_memory = session.peak_memory_mb()
     session.close()
+    delays = event_delays(appended, drawn_path)
 
     session = Session("tig", repository, "env LANG=C.UTF-8")
     tig_keys = keypress(session, tig_ready, keys)
@@ -149,7 +175,7 @@ def main():
     session.close()
 
     session = Session("htop -d 5", work, "env LANG=C.UTF-8")
-    htop_idle = idle(session, lambda text: "Load average" in text, seconds)
+    htop_idle, _ = idle(session, lambda text: "Load average" in text, seconds)
     htop_memory = session.peak_memory_mb()
     session.close()
 
@@ -160,6 +186,8 @@ def main():
     print(f"{'past view: t to moment shown':32} {past_enter * 1000:.0f} ms")
     print(f"{'past view: [ to event before':32} {ms(past_keys)}")
     print(f"{'idle CPU over ' + str(seconds) + ' s':32} {console_idle:.2f}% (health event each 1 s)   htop -d 5: {htop_idle:.2f}%")
+    print(f"{'appended event to its frame':32} {ms(delays) if delays else 'no frame logged'}, "
+          f"max {max(delays, default=0) * 1000:.0f} ms ({len(delays)} of {len(appended)} events)")
     print(f"{'peak memory (VmHWM)':32} {console_memory:.1f} MB{'':26} tig: {tig_memory:.1f} MB, htop: {htop_memory:.1f} MB")
 
 

@@ -41,11 +41,18 @@ struct ConsoleSnapshot: Equatable, Sendable {
         slots: [SlotRecord] = [], routes: [RouteRecord] = [], metrics: [AgentResponse.Route]? = nil, events: [Event] = [],
         canaries: [CanaryPanel] = [], objectives: [SLOLine] = [], recovery: [DatabaseBackupStatus] = [],
         projections: [ProjectionRebuild] = [], alerts: [FiringAlert] = [], approvals: [RequestRecord] = [],
-        cutovers: [DNSCutoverPanel] = [], platform: [PlatformReading] = [], hosts: [HostPanel] = []
+        cutovers: [DNSCutoverPanel] = [], platform: [PlatformReading] = [], hosts: [HostPanel] = [],
+        regrouping previous: ConsoleSnapshot? = nil
     ) {
         self.rows = rows
-        components = FleetComponent.group(rows)
-        environments = FleetComponent.environments(in: rows)
+        // The previous grouping, where only a few rows changed (an event's), costs those rows only.
+        if let previous, let lines = FleetComponent.regroup(previous.components, from: previous.rows, to: rows) {
+            components = lines
+            environments = previous.environments
+        } else {
+            components = FleetComponent.group(rows)
+            environments = FleetComponent.environments(in: rows)
+        }
         self.runs = runs
         self.states = states
         self.slots = slots

@@ -39,6 +39,23 @@ struct FleetComponent: Equatable, Sendable {
         return lines
     }
 
+    /// `group(rows)`, given `lines` grouped from `previous` rows: only the rows that differ are
+    /// put in again, so an event costs the rows it changed. Nil unless the rows are of the same
+    /// shape (each component, kind and environment where it was), which also leaves the
+    /// environments as they were.
+    static func regroup(_ lines: [FleetComponent], from previous: [FleetRow], to rows: [FleetRow]) -> [FleetComponent]? {
+        guard previous.count == rows.count else { return nil }
+        var lines = lines
+        for (index, row) in rows.enumerated() where row != previous[index] {
+            let before = previous[index]
+            guard before.component == row.component, before.kind == row.kind, before.environment == row.environment,
+                  let position = lines.firstIndex(where: { $0.name == row.component && $0.kind == row.kind })
+            else { return nil }
+            lines[position].deployments[row.environment] = row
+        }
+        return lines
+    }
+
     /// The environments in the order the rows name them first (the workspace's order).
     static func environments(in rows: [FleetRow]) -> [String] {
         var seen = Set<String>()

@@ -10,15 +10,12 @@ public enum ConsoleExit: Equatable, Sendable {
     case signal(Int32)
 }
 
-/// The terminal thread's loop: read a key or time out, fold messages through `update`,
-/// hand effects to the runtime, and redraw only when the state changed (the clock changes it
-/// once a second).
+/// The terminal thread's loop: wait for a key, a posted message or the next second, fold
+/// messages through `update`, hand effects to the runtime, and redraw only when the state
+/// changed (the clock changes it once a second).
 struct ConsoleLoop {
-    /// The longest wait for a key, so messages from the watcher show within this time.
-    static let longestWait: Int32 = 250
-    /// The longest wait for a key until the first fleet has arrived: a posted message does not end
-    /// the wait, and the first frame is what the operator is waiting for (about 100 ms sooner on the bench).
-    static let firstLoadWait: Int32 = 10
+    /// The longest wait, also when the system clock jumps back: the clock on screen ticks once a second.
+    static let longestWait: Int32 = 1000
 
     let header: ConsoleHeader
     let settings: ConsoleSettings
@@ -28,7 +25,7 @@ struct ConsoleLoop {
     let signals: SignalWatch
 
     func run() throws -> ConsoleExit {
-        let terminal = try NcursesTerminal(theme: settings.usesColor ? settings.theme : .standard)
+        let terminal = try NcursesTerminal(theme: settings.usesColor ? settings.theme : .standard, wake: mailbox.terminalWake)
         defer { terminal.close() }
         var state = ConsoleState(
             header: header, readOnly: settings.readOnly, size: terminal.size, now: Date(), symbols: terminal.symbols,
@@ -44,16 +41,20 @@ struct ConsoleLoop {
                 drawn = state
                 mailbox.focus = state.focus
             }
-            var messages: [ConsoleMessage] = []
-            if let input = terminal.read(timeout: Self.keyWait(loaded: state.hasLoaded, until: second + 1)) {
-                messages.append(input)
-            }
+            let readiness = InputWait.wait(
+                terminal: terminal.inputDescriptor, wake: mailbox.terminalWake.readDescriptor,
+                milliseconds: Self.wait(until: second + 1))
+            // A hung-up terminal answers every wait at once: without these checks a console that
+            // missed the SIGHUP would spin with nowhere to draw (the one each second is for a
+            // hang-up that `poll` does not report).
+            if readiness.contains(.hungUp), !terminal.isConnected { return .signal(SIGHUP) }
+            // Drained before the messages are taken, so a message posted after this wakes the next wait.
+            if readiness.contains(.woken) { mailbox.terminalWake.drain() }
+            var messages = terminal.readAvailable()
             messages += mailbox.takeMessages()
             let now = Date()
             if Self.second(of: now) != second {
                 second = Self.second(of: now)
-                // A hung-up terminal answers every read at once: without this check a console
-                // that missed the SIGHUP would spin with nowhere to draw.
                 guard terminal.isConnected else { return .signal(SIGHUP) }
                 messages.append(.tick(now))
             }
@@ -90,11 +91,10 @@ struct ConsoleLoop {
         Int(date.timeIntervalSince1970.rounded(.down))
     }
 
-    /// Milliseconds to wait for a key: until the clock shows `second`, so the tick lands on time,
-    /// and at most `longestWait`, or `firstLoadWait` before the first load.
-    static func keyWait(loaded: Bool, until second: Int, now: Date = Date()) -> Int32 {
+    /// Milliseconds to wait: until the clock shows `second`, so the tick lands on time, and at
+    /// most `longestWait`. Keys and posted messages end the wait sooner.
+    static func wait(until second: Int, now: Date = Date()) -> Int32 {
         let milliseconds = (Double(second) - now.timeIntervalSince1970) * 1000
-        let longest = loaded ? longestWait : firstLoadWait
-        return Int32(min(Double(longest), max(1, milliseconds.rounded(.up))))
+        return Int32(min(Double(longestWait), max(1, milliseconds.rounded(.up))))
     }
 }

@@ -12,6 +12,8 @@ struct FleetFollower {
     /// Newest first, at most `eventLimit`.
     private(set) var events: [Event] = []
     private(set) var lastEventID: Int64?
+    /// The deployments the last catch-up folded events into; nil when it read everything again.
+    private(set) var changed: Set<Projection.Key>?
     let eventLimit: Int
 
     init(eventLimit: Int) {
@@ -24,6 +26,11 @@ struct FleetFollower {
             let new = try engine.events(after: lastEventID, limit: Self.gapLimit)
             if new.count < Self.gapLimit {
                 for event in new { projection.apply(event) }
+                changed = Set(new.compactMap { event in
+                    event.component.flatMap { component in
+                        event.environment.map { Projection.Key(component: component, environment: $0) }
+                    }
+                })
                 events = Array((new.reversed() + events).prefix(eventLimit))
                 self.lastEventID = new.last?.id ?? lastEventID
                 return
@@ -34,5 +41,6 @@ struct FleetFollower {
         projection = try engine.projection()
         events = try engine.latestEvents(limit: eventLimit)
         lastEventID = events.first?.id ?? 0
+        changed = nil
     }
 }

@@ -12,12 +12,14 @@ final class SignalWatch: @unchecked Sendable {
     /// Kept so the sources live as long as the watch; written once, before any handler runs.
     private var sources: [any DispatchSourceSignal] = []
 
-    func start() {
+    /// Starts watching; `wake` is called after each signal caught, so the terminal thread sees it at once.
+    func start(wake: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM, SIGHUP] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
                 _ = received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
+                wake()
             }
             source.resume()
             sources.append(source)

@@ -56,6 +56,8 @@ struct StoreWatcher: Sendable {
         var progress = FocusProgress()
         var service = ServiceLevels()
         var isFirstLoad = true
+        // What the last load sent, for the next to make again only what new events change.
+        var loaded: (fleet: FleetSnapshot, console: ConsoleSnapshot)?
         while !Task.isCancelled {
             let forced = mailbox.takeReloadRequest()
             let heartbeat = lastHeartbeat.map { clock.now().timeIntervalSince($0) >= heartbeatInterval } ?? true
@@ -82,10 +84,15 @@ struct StoreWatcher: Sendable {
                 if heartbeat || forced || changed {
                     let previous = lastEventID ?? 0
                     lastEventID = eventID
+                    // A pass that fails after folding events must not leave a load behind them to build on.
+                    let previousLoad = loaded
+                    loaded = nil
                     try follower.catchUp(engine, full: heartbeat || forced)
                     let newAlert = follower.events.prefix { $0.id > previous }.contains { $0.knownKind == .alertRaised }
                     try service.refresh(engine, force: forced || newAlert || isFirstLoad)
-                    mailbox.post(.loaded(try snapshot(follower, metrics: metrics, service: service), header))
+                    let made = try snapshot(follower, metrics: metrics, service: service, previous: previousLoad)
+                    loaded = made
+                    mailbox.post(.loaded(made.console, header))
                 }
                 try readFocus(&progress, eventID: eventID)
                 await readDiff(&progress, eventID: eventID)
@@ -109,22 +116,27 @@ struct StoreWatcher: Sendable {
         }
     }
 
+    /// The fleet and the console's snapshot; after a catch-up that folded only a few events,
+    /// made from `previous` again where those events changed it.
     private func snapshot(
-        _ follower: FleetFollower, metrics: [AgentResponse.Route]?, service: ServiceLevels
-    ) throws(SlipwayError) -> ConsoleSnapshot {
+        _ follower: FleetFollower, metrics: [AgentResponse.Route]?, service: ServiceLevels,
+        previous: (fleet: FleetSnapshot, console: ConsoleSnapshot)?
+    ) throws(SlipwayError) -> (fleet: FleetSnapshot, console: ConsoleSnapshot) {
+        let since = previous.flatMap { previous in follower.changed.map { (snapshot: previous.fleet, changed: $0) } }
         // The follower's projection is up to date: the snapshot folds none of its own.
-        let fleet = try engine.fleetSnapshot(projection: follower.projection, runLimit: Self.runLimit)
+        let fleet = try engine.fleetSnapshot(projection: follower.projection, runLimit: Self.runLimit, previous: since)
         // Read on every load, heartbeats included: a host goes down by its agent's silence, not by an event.
         let summaries = HostSummary.summaries(
             hosts: try engine.store.hosts(), routes: fleet.routes, slots: fleet.slots, now: engine.clock.now())
-        return ConsoleSnapshot(
+        let console = ConsoleSnapshot(
             rows: fleet.rows, runs: fleet.runs, states: fleet.projection.states, slots: fleet.slots, routes: fleet.routes,
             metrics: metrics, events: follower.events,
             canaries: fleet.canaries.compactMap { CanaryPanel($0.record, runState: $0.runState) },
             objectives: service.objectives, recovery: service.recovery,
             projections: try engine.projectionRebuilds().filter { $0.attempt != nil }, alerts: service.alerts, approvals: fleet.approvals,
             cutovers: DNSCutoverPanel.panels(in: engine.workspace), platform: try engine.store.platformReadings(),
-            hosts: HostPanel.panels(in: engine.workspace, summaries: summaries))
+            hosts: HostPanel.panels(in: engine.workspace, summaries: summaries), regrouping: previous?.console)
+        return (fleet, console)
     }
 
     /// The SLO figures and firing alerts, read again when a minute completes (the figures are

@@ -16,9 +16,11 @@ final class NcursesTerminal {
 
     /// Opens `device` with `newterm`, which, unlike `initscr`, reports a bad terminal instead
     /// of exiting the process. Tests draw to `/dev/null` as `xterm-256color` and read back.
+    /// With `wake`, a resize also wakes the terminal thread's `InputWait` through it.
     init(
         device: String = "/dev/tty", terminalType: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment, theme: Theme = .standard
+        environment: [String: String] = ProcessInfo.processInfo.environment, theme: Theme = .standard,
+        wake: WakePipe? = nil
     ) throws(SlipwayError) {
         slipway_adopt_environment_locale()
         symbols = slipway_locale_is_utf8() != 0 ? .unicode : .ascii
@@ -36,6 +38,8 @@ final class NcursesTerminal {
         cbreak()
         noecho()
         keypad(window, true)
+        // Reads never wait: the terminal thread waits in `InputWait`, beside its wake pipe.
+        wtimeout(window, 0)
         // Without this a lone `esc` waits a second to be told apart from an arrow key.
         set_escdelay(25)
         curs_set(0)
@@ -50,6 +54,8 @@ final class NcursesTerminal {
                 init_pair(Int16(role.rawValue + 1), foreground, background)
             }
         }
+        // After `newterm`, which installs ncurses' own handler.
+        if let wake { ResizeSignal.chain(waking: wake.writeDescriptor) }
     }
 
     deinit { close() }
@@ -79,18 +85,30 @@ final class NcursesTerminal {
         return tcgetattr(fileno(tty), &attributes) == 0 || errno != EIO
     }
 
-    /// The next key or resize, or nil when none came within `milliseconds`.
-    func read(timeout milliseconds: Int32) -> ConsoleMessage? {
-        wtimeout(window, milliseconds)
-        var code: wint_t = 0
-        let status = wget_wch(window, &code)
-        return TerminalInput.message(status: status, code: UInt32(code)) { size }
+    /// The descriptor the terminal's input arrives on, for `InputWait`.
+    var inputDescriptor: Int32 { fileno(tty) }
+
+    /// Every key and resize that has come in, oldest first, without waiting (but for the rest
+    /// of an escape sequence, up to its short delay). ncurses may hold keys it already read from
+    /// the terminal in a buffer of its own, where `poll` does not see them: so this reads until
+    /// ncurses has nothing, not one key per wait.
+    func readAvailable() -> [ConsoleMessage] {
+        var messages: [ConsoleMessage] = []
+        while true {
+            var code: wint_t = 0
+            let status = wget_wch(window, &code)
+            guard status != slipway_err() else { return messages }
+            if let message = TerminalInput.message(status: status, code: UInt32(code), size: { size }) {
+                messages.append(message)
+            }
+        }
     }
 
     /// Restores the terminal; safe to call more than once.
     func close() {
         guard isOpen else { return }
         isOpen = false
+        ResizeSignal.unchain()
         endwin()
         delscreen(screen)
         fclose(tty)

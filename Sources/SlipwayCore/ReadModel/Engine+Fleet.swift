@@ -19,18 +19,27 @@ extension Engine {
     }
 
     /// What the console's top screens show now, from `projection` when the caller keeps one up
-    /// to date (the console folds new events itself), else from one read of the store's.
-    public func fleetSnapshot(projection known: Projection? = nil, runLimit: Int) throws(SlipwayError) -> FleetSnapshot {
+    /// to date (the console folds new events itself), else from one read of the store's. With
+    /// `previous` (the snapshot before, and the deployments the events folded since then went
+    /// into), only the rows those can change are made again.
+    public func fleetSnapshot(
+        projection known: Projection? = nil, runLimit: Int, previous: (snapshot: FleetSnapshot, changed: Set<Projection.Key>)? = nil
+    ) throws(SlipwayError) -> FleetSnapshot {
         let projection: Projection
         if let known { projection = known } else { projection = try store.projection() }
         let routes = try store.routes()
         let runs = try store.runs(limit: runLimit)
+        let probes = try store.liveProbes()
+        let rows = if let previous {
+            FleetRow.rows(
+                updating: previous.snapshot.rows, changed: previous.changed, previousRoutes: previous.snapshot.routes,
+                workspace: workspace, projection: projection, routes: routes, probes: probes, agentIsAlive: store.agentIsAlive())
+        } else {
+            FleetRow.rows(
+                workspace: workspace, projection: projection, routes: routes, probes: probes, agentIsAlive: store.agentIsAlive())
+        }
         return FleetSnapshot(
-            projection: projection,
-            rows: FleetRow.rows(
-                workspace: workspace, projection: projection, routes: routes, probes: try store.liveProbes(),
-                agentIsAlive: store.agentIsAlive()),
-            runs: runs, slots: try store.slots(), routes: routes, canaries: try canaries(knownRuns: runs),
+            projection: projection, rows: rows, runs: runs, slots: try store.slots(), routes: routes, canaries: try canaries(knownRuns: runs),
             approvals: try store.requestsAwaitingApproval())
     }
 

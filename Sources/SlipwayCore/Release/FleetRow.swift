@@ -112,23 +112,58 @@ public struct FleetRow: Sendable, Equatable, Codable {
     ) -> [FleetRow] {
         workspace.components.flatMap { component in
             workspace.config.environments.map { environment in
-                let state = projection.states[.init(component: component.name, environment: environment.name)]
-                let ofRow = routes.filter { $0.component == component.name && $0.environment == environment.name }
-                let route = ofRow.first { $0.hostName == ProcessIdentity.hostName } ?? ofRow.first
-                let probe = probes.filter { $0.component == component.name && $0.environment == environment.name }
-                    .max { $0.checkedAt < $1.checkedAt }
-                let (health, checkedAt) = Self.health(
-                    of: state, probedBy: route == nil ? nil : (probe, agentIsAlive), interval: component.settings.health.interval,
-                    now: now)
-                return FleetRow(
-                    component: component.name, kind: component.kind, environment: environment.name,
-                    technology: component.technology, target: component.target, liveVersion: state?.liveVersion,
-                    liveColor: state?.liveColor, health: health, healthCheckedAt: checkedAt,
-                    url: component.settings.urls[environment.name] ?? route?.url,
-                    runningRun: state?.runsInProgress.first { $0.kind == .deploy || $0.kind == .rollback }?.runID,
-                    lastOutcome: state?.lastDeploy?.outcome, ready: state?.ready)
+                row(component, environment.name, projection: projection, routes: routes, probes: probes, agentIsAlive: agentIsAlive, now: now)
             }
         }
+    }
+
+    /// The same rows as `rows(workspace:projection:routes:probes:agentIsAlive:now:)`, made again only
+    /// where they can differ from `previous` (the rows of the same workspace before): the deployments
+    /// in `changed` (those the events since then were folded into) and those with a route, now or in
+    /// `previousRoutes`, whose URL and health also depend on the probes and the time. So an event
+    /// costs the rows it touches, not the whole fleet.
+    public static func rows(
+        updating previous: [FleetRow], changed: Set<Projection.Key>, previousRoutes: [RouteRecord],
+        workspace: Workspace, projection: Projection, routes: [RouteRecord] = [], probes: [LiveProbe] = [],
+        agentIsAlive: Bool = true, now: Date = Date()
+    ) -> [FleetRow] {
+        let environments = workspace.config.environments.map(\.name)
+        guard previous.count == workspace.components.count * environments.count else {
+            return rows(workspace: workspace, projection: projection, routes: routes, probes: probes, agentIsAlive: agentIsAlive, now: now)
+        }
+        var rows = previous
+        let routed = (routes + previousRoutes).map { Projection.Key(component: $0.component, environment: $0.environment) }
+        for key in changed.union(routed) {
+            guard let environmentIndex = environments.firstIndex(of: key.environment) else { continue }
+            // Every component of that name: two kinds may share one.
+            for (componentIndex, component) in workspace.components.enumerated() where component.name == key.component {
+                rows[componentIndex * environments.count + environmentIndex] = row(
+                    component, key.environment, projection: projection, routes: routes, probes: probes, agentIsAlive: agentIsAlive,
+                    now: now)
+            }
+        }
+        return rows
+    }
+
+    private static func row(
+        _ component: Component, _ environment: String, projection: Projection, routes: [RouteRecord], probes: [LiveProbe],
+        agentIsAlive: Bool, now: Date
+    ) -> FleetRow {
+        let state = projection.states[.init(component: component.name, environment: environment)]
+        let ofRow = routes.filter { $0.component == component.name && $0.environment == environment }
+        let route = ofRow.first { $0.hostName == ProcessIdentity.hostName } ?? ofRow.first
+        let probe = probes.filter { $0.component == component.name && $0.environment == environment }
+            .max { $0.checkedAt < $1.checkedAt }
+        let (health, checkedAt) = Self.health(
+            of: state, probedBy: route == nil ? nil : (probe, agentIsAlive), interval: component.settings.health.interval,
+            now: now)
+        return FleetRow(
+            component: component.name, kind: component.kind, environment: environment,
+            technology: component.technology, target: component.target, liveVersion: state?.liveVersion,
+            liveColor: state?.liveColor, health: health, healthCheckedAt: checkedAt,
+            url: component.settings.urls[environment] ?? route?.url,
+            runningRun: state?.runsInProgress.first { $0.kind == .deploy || $0.kind == .rollback }?.runID,
+            lastOutcome: state?.lastDeploy?.outcome, ready: state?.ready)
     }
 
     /// Health as a fact with an age. A release the agent probes (`probedBy` given) is `stale`
