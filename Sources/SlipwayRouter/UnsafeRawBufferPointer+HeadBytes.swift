@@ -94,11 +94,22 @@ extension UInt8 {
 }
 
 extension UnsafeMutableRawBufferPointer {
-    /// Copies `source` in at `offset`, and moves `offset` past it.
+    /// Copies `source` in at `offset`, and moves `offset` past it. A head is written in many short
+    /// pieces (a method, a separator, a line end, a run of lines): those of up to 16 bytes go byte
+    /// by byte, which costs less than a call to `memcpy`.
+    @inline(__always)
     func copy(_ source: Slice<UnsafeRawBufferPointer>, at offset: inout Int) {
-        guard !source.isEmpty else { return }
-        UnsafeMutableRawBufferPointer(rebasing: self[offset..<offset + source.count])
-            .copyMemory(from: UnsafeRawBufferPointer(rebasing: source))
-        offset += source.count
+        let count = source.count
+        if count <= 16 {
+            var index = 0
+            while index < count {
+                self[offset + index] = source[source.startIndex + index]
+                index += 1
+            }
+        } else {
+            UnsafeMutableRawBufferPointer(rebasing: self[offset..<offset + count])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: source))
+        }
+        offset += count
     }
 }
