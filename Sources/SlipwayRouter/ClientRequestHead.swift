@@ -6,7 +6,10 @@ import NIOHTTP1
 /// the connection, and which header lines go on to an upstream. Written out for the upstream it
 /// is the client's own bytes, the version set to HTTP/1.1, the cut lines left out and the
 /// router's own lines (`Content-Length`, `X-Forwarded-*`) added; see ``UpstreamRequestWriter``.
-struct ClientRequestHead {
+///
+/// A class: a head goes from the parser's event to the pending request to the exchange, and a
+/// struct of this size was copied whole at each step.
+final class ClientRequestHead {
     /// The head's bytes, request line to the empty line.
     let bytes: ByteBuffer
     let method: HTTPMethod
