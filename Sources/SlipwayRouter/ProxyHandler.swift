@@ -167,7 +167,9 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         switch arrival {
         case .malformed(let reason):
             receiving = nil
-            respond(status: .badRequest, color: nil, message: reason, version: .http1_1, method: nil, keepAlive: false, context: context)
+            respond(
+                status: .badRequest, color: nil, message: reason, version: .http1_1, method: nil, keepAlive: false,
+                context: context)
         case .part(.head(let head)):
             let path: String?
             switch head.target {
