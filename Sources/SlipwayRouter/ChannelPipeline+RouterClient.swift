@@ -14,9 +14,8 @@ extension ChannelPipeline.SynchronousOperations {
             try configureHTTPServerPipeline(withPipeliningAssistance: false, withOutboundHeaderValidation: false)
             try addHandler(ConnectionLimitResponder(route: route.name, configuration: route.configuration))
         } else {
-            // `ProxyHandler` writes responses as bytes itself (no `HTTPResponseEncoder`), holds back
-            // pipelined requests and answers malformed ones, so the parser is all it needs.
-            try addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+            // `ProxyHandler` reads requests from the bytes and writes responses as bytes itself,
+            // holds back pipelined requests and answers malformed ones: it is all it needs.
             try addHandler(ProxyHandler(route: route))
         }
     }

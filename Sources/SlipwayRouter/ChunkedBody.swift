@@ -4,6 +4,11 @@ import NIOCore
 /// the bytes reads the same: chunk sizes and their extensions, the data, the trailer lines.
 /// Nothing is buffered; extensions and trailers are checked for control bytes and passed over.
 struct ChunkedBody {
+    /// Why the body cannot be read; each parser tells its own side of it.
+    struct Malformed: Error {
+        let reason: String
+    }
+
     private enum Step {
         case size
         case sizeExtension
@@ -32,7 +37,7 @@ struct ChunkedBody {
     /// Takes the next bytes of the body from `buffer`: with `passing`, everything up to its end as
     /// it is, chunk sizes and all, in one slice; otherwise the data of one chunk at most, the
     /// framing before it read and dropped. Nil when `buffer` holds nothing of either.
-    mutating func take(passing: Bool, from buffer: inout ByteBuffer) throws(RouterError) -> ByteBuffer? {
+    mutating func take(passing: Bool, from buffer: inout ByteBuffer) throws(Malformed) -> ByteBuffer? {
         if passing {
             let count = buffer.withUnsafeReadableBytes { bytes in
                 var offset = 0
@@ -67,9 +72,9 @@ struct ChunkedBody {
         if case .malformed = step { true } else { false }
     }
 
-    private func checkWellFormed() throws(RouterError) {
+    private func checkWellFormed() throws(Malformed) {
         if case .malformed(let reason) = step {
-            throw .malformedUpstreamResponse(reason)
+            throw Malformed(reason: reason)
         }
     }
 

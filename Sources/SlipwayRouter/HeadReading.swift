@@ -32,7 +32,7 @@ struct HeadReading {
             lineStart = lineEnd
         }
         if !listedNames.isEmpty {
-            omitListedNames(bytes)
+            kept.omitLines(named: listedNames, in: bytes, linesStart: linesStart)
         }
         if statusCode < 200 {
             if statusCode == 101 {
@@ -102,34 +102,10 @@ struct HeadReading {
 
     /// Reads the line from `start`; returns where the next one starts, or nil with a failure.
     private mutating func readHeaderLine(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        var index = start
-        while index < bytes.count, bytes[index].isTokenCharacter {
-            index += 1
-        }
-        guard index > start, bytes[index] == UInt8(ascii: ":") else {
-            // A line starting with a space or tab is a folded one (RFC 9112 5.2), refused too.
-            failure = "a header line without a name and a colon"
-            return nil
-        }
-        let nameEnd = index
-        index += 1
-        // Visible bytes, bytes past ASCII and tabs pass; the first other byte must be the line's CR.
-        while (bytes[index] >= 0x20 && bytes[index] != 0x7F) || bytes[index] == UInt8(ascii: "\t") {
-            index += 1
-        }
-        guard bytes[index] == UInt8(ascii: "\r") else {
-            failure = "a control byte in a header value"
-            return nil
-        }
-        guard bytes[index + 1] == UInt8(ascii: "\n") else {
-            failure = "a header line without its line end"
-            return nil
-        }
-        let lineEnd = index + 2
-        let value = Self.trimmed(bytes, nameEnd + 1..<index)
-        let isKept = readHeader(bytes, name: start..<nameEnd, value: value)
-        kept.append(isKept: isKept, length: lineEnd - start)
-        return failure == nil ? lineEnd : nil
+        guard let line = HeaderLine.read(bytes, from: start, failure: &failure) else { return nil }
+        let isKept = readHeader(bytes, name: line.name, value: line.value)
+        kept.append(isKept: isKept, length: line.end - start)
+        return failure == nil ? line.end : nil
     }
 
     /// Notes what the header says of the framing and the connection; false when it is left out.
@@ -186,117 +162,11 @@ struct HeadReading {
     }
 
     private mutating func readContentLength(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) {
-        var length = 0
-        for index in value {
-            let byte = bytes[index]
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), length < Int.max / 10 - 9 else {
-                failure = "a Content-Length that is not a number"
-                return
-            }
-            length = length * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        guard !value.isEmpty else {
-            failure = "an empty Content-Length"
-            return
-        }
+        guard let length = bytes.contentLength(value, failure: &failure) else { return }
         guard contentLength == nil || contentLength == length else {
             failure = "two different Content-Length values"
             return
         }
         contentLength = length
-    }
-
-    /// A second pass, only for a Connection header that lists other names: those lines go too.
-    private mutating func omitListedNames(_ bytes: UnsafeRawBufferPointer) {
-        var lineStart = linesStart
-        var index = 0
-        while lineStart < bytes.count - 2 {
-            var nameEnd = lineStart
-            while bytes[nameEnd] != UInt8(ascii: ":") { nameEnd += 1 }
-            var lineEnd = nameEnd
-            while bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            lineEnd += 1
-            let name = lineStart..<nameEnd
-            if listedNames.contains(where: { bytes.equalIgnoringASCIICase($0, name) }) {
-                kept.omit(index, length: lineEnd - lineStart)
-            }
-            lineStart = lineEnd
-            index += 1
-        }
-    }
-
-    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
-        var lower = range.lowerBound
-        var upper = range.upperBound
-        while lower < upper, bytes[lower] == UInt8(ascii: " ") || bytes[lower] == UInt8(ascii: "\t") { lower += 1 }
-        while upper > lower, bytes[upper - 1] == UInt8(ascii: " ") || bytes[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
-        return lower..<upper
-    }
-}
-
-extension UnsafeRawBufferPointer {
-    /// Whether the bytes in `range` are `lowercase` (lowercase letters, digits and `-`) in any case.
-    /// Setting bit 5 lowercases a letter and changes no `tchar` or visible byte into another
-    /// of those; only CR would become `-`, and no range here holds one.
-    fileprivate func equalsLowercased(_ range: Range<Int>, _ lowercase: StaticString) -> Bool {
-        guard range.count == lowercase.utf8CodeUnitCount else { return false }
-        return lowercase.withUTF8Buffer { expected in
-            var index = 0
-            while index < expected.count {
-                if self[range.lowerBound + index] | 0x20 != expected[index] { return false }
-                index += 1
-            }
-            return true
-        }
-    }
-
-    fileprivate func equalIgnoringASCIICase(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
-        guard left.count == right.count else { return false }
-        var index = 0
-        while index < left.count {
-            if self[left.lowerBound + index].lowercasedASCII != self[right.lowerBound + index].lowercasedASCII {
-                return false
-            }
-            index += 1
-        }
-        return true
-    }
-
-    /// The comma-separated elements of a list value, spaces trimmed, empty ones left out.
-    fileprivate func tokens(in range: Range<Int>) -> [Range<Int>] {
-        var tokens: [Range<Int>] = []
-        var start = range.lowerBound
-        for index in range.lowerBound...range.upperBound where index == range.upperBound || self[index] == UInt8(ascii: ",") {
-            var lower = start
-            var upper = index
-            while lower < upper, self[lower] == UInt8(ascii: " ") || self[lower] == UInt8(ascii: "\t") { lower += 1 }
-            while upper > lower, self[upper - 1] == UInt8(ascii: " ") || self[upper - 1] == UInt8(ascii: "\t") { upper -= 1 }
-            if lower < upper {
-                tokens.append(lower..<upper)
-            }
-            start = index + 1
-        }
-        return tokens
-    }
-}
-
-extension UInt8 {
-    /// A `tchar` of RFC 9110 5.6.2, which header names are made of.
-    fileprivate var isTokenCharacter: Bool {
-        switch self {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
-
-    fileprivate var lowercasedASCII: UInt8 {
-        self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z") ? self | 0x20 : self
     }
 }

@@ -31,4 +31,48 @@ struct KeptHeaderLines {
     func contains(_ index: Int) -> Bool {
         index < 64 ? omitted & (1 << UInt64(index)) == 0 : !omittedPast64[index - 64]
     }
+
+    /// Copies the kept lines of a head's `source`, whose lines start at `linesStart`, runs of kept
+    /// lines in one copy each; the empty line that ends the head is not copied.
+    func copy(
+        from source: UnsafeRawBufferPointer, linesStart: Int, to destination: UnsafeMutableRawBufferPointer,
+        at offset: inout Int
+    ) {
+        var lineStart = linesStart
+        var runStart = linesStart
+        var index = 0
+        let end = source.count - 2
+        while lineStart < end {
+            var lineEnd = lineStart
+            while source[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            lineEnd += 1
+            if !contains(index) {
+                destination.copy(source[runStart..<lineStart], at: &offset)
+                runStart = lineEnd
+            }
+            lineStart = lineEnd
+            index += 1
+        }
+        destination.copy(source[runStart..<end], at: &offset)
+    }
+
+    /// A second pass over a head's lines (already checked), only for a Connection header that
+    /// lists other names: the lines of those names go too.
+    mutating func omitLines(named names: [Range<Int>], in bytes: UnsafeRawBufferPointer, linesStart: Int) {
+        var lineStart = linesStart
+        var index = 0
+        while lineStart < bytes.count - 2 {
+            var nameEnd = lineStart
+            while bytes[nameEnd] != UInt8(ascii: ":") { nameEnd += 1 }
+            var lineEnd = nameEnd
+            while bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            lineEnd += 1
+            let name = lineStart..<nameEnd
+            if names.contains(where: { bytes.equalIgnoringASCIICase($0, name) }) {
+                omit(index, length: lineEnd - lineStart)
+            }
+            lineStart = lineEnd
+            index += 1
+        }
+    }
 }

@@ -1,9 +1,9 @@
 import NIOCore
 import NIOHTTP1
 
-/// Proxies the requests of one client connection, one at a time: buffers the request, lets the
-/// route pick a colour and a pooled upstream connection, and streams the response back with
-/// `X-Slipway-Color`.
+/// Proxies the requests of one client connection, one at a time: reads them from the channel's
+/// bytes (``ClientRequestParser``), buffers each, lets the route pick a colour and a pooled
+/// upstream connection, and streams the response back with `X-Slipway-Color`.
 ///
 /// Responses are written as bytes here rather than through NIO's `HTTPResponseEncoder`: the head
 /// in one buffer write, with the hop-by-hop headers left out and the router's own added as it goes,
@@ -13,14 +13,22 @@ import NIOHTTP1
 /// stops reading the socket while any response is owed and so costs two `epoll_ctl` calls per
 /// request. Here reading stops only while parts of a pipelined request are actually waiting.
 final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private struct Request {
-        var head: HTTPRequestHead
+        let head: ClientRequestHead
+        /// The path an absolute-form target goes upstream as.
+        let path: String?
         var body: ByteBuffer?
         let start: NIODeadline
+    }
+
+    /// What came of a client's bytes: a part of a request, or a request that cannot be read.
+    private enum Arrival {
+        case part(ClientRequestParser.Event)
+        case malformed(String)
     }
 
     /// A request handed to an upstream connection, until its response ends.
@@ -46,12 +54,15 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private let route: Route
     private var context: ChannelHandlerContext?
     private var clientAddress: String?
+    private var parser = ClientRequestParser()
     private var receiving: Request?
     private var exchange: Exchange?
     /// A request is on its way to an upstream (connecting), so the client is not idle.
     private var connecting = false
     /// Parts of pipelined requests that arrived while a response was owed, in order.
-    private var waiting = CircularBuffer<HTTPServerRequestPart>()
+    private var waiting = CircularBuffer<Arrival>()
+    /// A response that closes the connection was written: nothing the client sends is read.
+    private var isClosing = false
     private var isReplaying = false
     /// A read the channel asked for while parts were waiting; issued once they are handled.
     private var readWithheld = false
@@ -112,12 +123,22 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     private var isBusy: Bool { exchange != nil || connecting }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        readMadePart = true
+        var buffer = unwrapInboundIn(data)
+        do {
+            while !isClosing, let event = try parser.next(&buffer) {
+                readMadePart = true
+                arrive(.part(event), context: context)
+            }
+        } catch {
+            arrive(.malformed(error.description), context: context)
+        }
+    }
+
+    private func arrive(_ arrival: Arrival, context: ChannelHandlerContext) {
         if isBusy || !waiting.isEmpty {
-            waiting.append(part)
+            waiting.append(arrival)
         } else {
-            handle(part, context: context)
+            handle(arrival, context: context)
         }
     }
 
@@ -142,34 +163,36 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         }
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(var head):
+    private func handle(_ arrival: Arrival, context: ChannelHandlerContext) {
+        switch arrival {
+        case .malformed(let reason):
+            receiving = nil
+            respond(
+                status: .badRequest, color: nil, message: reason, version: .http1_1, method: nil, keepAlive: false,
+                context: context)
+        case .part(.head(let head)):
+            let path: String?
             switch head.target {
             case .valid:
-                break
-            case .sameHost(let path):
+                path = nil
+            case .sameHost(let origin):
                 // Upstreams get the origin form they expect; the Host header already names the host.
-                head.uri = path
+                path = origin
             case .invalid(let reason):
                 reject(head, status: .badRequest, message: reason, context: context)
                 return
             }
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init),
-                length > configuration.maximumRequestBodySize
-            {
+            if let length = head.contentLength, length > configuration.maximumRequestBodySize {
                 rejectTooLarge(head, context: context)
                 return
             }
-            if head.headers.contains(name: "expect"),
-                head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" })
-            {
+            if head.expectsContinue {
                 // The body is buffered here, so the router, not the upstream, invites it.
                 writeOwnHead(HTTPResponseHead(version: head.version, status: .continue), answering: head.method, context: context)
                 context.flush()
             }
-            receiving = Request(head: head, body: nil, start: .now())
-        case .body(var chunk):
+            receiving = Request(head: head, path: path, body: nil, start: .now())
+        case .part(.body(var chunk)):
             // Reads through the optional, never a copy: a copy would make every append copy the body.
             guard let head = receiving?.head else { return }
             if (receiving?.body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maximumRequestBodySize {
@@ -181,7 +204,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             } else {
                 receiving?.body?.writeBuffer(&chunk)
             }
-        case .end:
+        case .part(.end):
             guard let request = receiving else { return }
             receiving = nil
             forward(request, context: context)
@@ -226,17 +249,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A malformed request is answered with 400, unless part of a response is out; that one is
-        // finished first. Done here rather than by NIO's `HTTPServerProtocolErrorHandler`, which
-        // would be one more hop for every part of every request and response. A closed connection
-        // gets nothing: the parser also complains of a body cut short by the router's own close.
-        if error is HTTPParserError, exchange?.statusCode == nil, context.channel.isActive {
-            let head = HTTPResponseHead(
-                version: .http1_1, status: .badRequest,
-                headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
-            writeOwnHead(head, answering: nil, context: context)
-            context.flush()
-        }
+        // A socket's error: what is being answered is finished first.
         if isBusy {
             quiescing = true
         } else {
@@ -294,7 +307,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             upstreamTimer = scheduleTimeout(in: TimeAmount(configuration.upstreamTimeout), context: context)
         }
         connection.setReading(context.channel.isWritable)
-        connection.send(request.head, body: request.body, from: clientAddress, to: self, flushingWith: flushBatch)
+        connection.send(
+            request.head, path: request.path, body: request.body, from: clientAddress, to: self, flushingWith: flushBatch)
     }
 
     // MARK: Upstream side
@@ -522,11 +536,12 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         context: ChannelHandlerContext
     ) {
         route.record(color, statusCode: Int(status.code), connectionFailed: connectionFailed, since: request.start)
-        respond(status: status, color: color, message: message, to: request.head,
-                keepAlive: request.head.isKeepAlive && !quiescing, context: context)
+        respond(
+            status: status, color: color, message: message, version: request.head.version, method: request.head.method,
+            keepAlive: request.head.isKeepAlive && !quiescing, context: context)
     }
 
-    private func rejectTooLarge(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func rejectTooLarge(_ head: ClientRequestHead, context: ChannelHandlerContext) {
         reject(
             head, status: .payloadTooLarge,
             message: "request body is larger than \(configuration.maximumRequestBodySize) bytes", context: context)
@@ -535,25 +550,27 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
     /// Answers a request that goes to no upstream, and closes: the rest of what the client sends
     /// (a body we will not use, say) is not worth reading.
     private func reject(
-        _ head: HTTPRequestHead, status: HTTPResponseStatus, message: String, context: ChannelHandlerContext
+        _ head: ClientRequestHead, status: HTTPResponseStatus, message: String, context: ChannelHandlerContext
     ) {
         receiving = nil
-        respond(status: status, color: nil, message: message, to: head, keepAlive: false, context: context)
+        respond(
+            status: status, color: nil, message: message, version: head.version, method: head.method, keepAlive: false,
+            context: context)
     }
 
     private func respond(
-        status: HTTPResponseStatus, color: SlotColor?, message: String, to request: HTTPRequestHead, keepAlive: Bool,
-        context: ChannelHandlerContext
+        status: HTTPResponseStatus, color: SlotColor?, message: String, version: HTTPVersion, method: HTTPMethod?,
+        keepAlive: Bool, context: ChannelHandlerContext
     ) {
         let body = context.channel.allocator.buffer(string: "slipway router: \(message)\n")
-        var head = HTTPResponseHead(version: request.version, status: status)
+        var head = HTTPResponseHead(version: version, status: status)
         head.headers.add(name: "content-type", value: "text/plain; charset=utf-8")
         head.headers.add(name: "content-length", value: String(body.readableBytes))
         if let color {
             head.headers.add(name: "x-slipway-color", value: color.rawValue)
         }
         head.headers.add(name: "connection", value: keepAlive ? "keep-alive" : "close")
-        writeOwnHead(head, answering: request.method, context: context)
+        writeOwnHead(head, answering: method, context: context)
         writeBody(body, context: context)
         finishResponse(keepAlive: keepAlive, context: context)
     }
@@ -563,6 +580,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         hasUnflushedResponse = false
         writePendingHead(context: context)
         guard keepAlive, !quiescing else {
+            isClosing = true
             waiting.removeAll()
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(endOfBody)).whenComplete { _ in
@@ -584,8 +602,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         // A request answered at once (502) finishes inside `handle`; the outer loop goes on.
         guard !isReplaying else { return }
         isReplaying = true
-        while !isBusy, let part = waiting.popFirst() {
-            handle(part, context: context)
+        while !isBusy, let arrival = waiting.popFirst() {
+            handle(arrival, context: context)
         }
         isReplaying = false
         if waiting.isEmpty, readWithheld {

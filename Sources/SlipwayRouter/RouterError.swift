@@ -15,6 +15,8 @@ public enum RouterError: Error, Equatable, Sendable, CustomStringConvertible, Lo
     case malformedAnswer(String)
     /// An upstream's response the router cannot pass on; the client gets 502.
     case malformedUpstreamResponse(String)
+    /// A client's request the router cannot read; the client gets 400 and the connection closes.
+    case malformedRequest(String)
     /// The router answered `{"ok":false}`; the message is its `error` field.
     case rejected(String)
 
@@ -44,6 +46,8 @@ public enum RouterError: Error, Equatable, Sendable, CustomStringConvertible, Lo
             "the router's answer is not understood: \(reason)"
         case .malformedUpstreamResponse(let reason):
             "the upstream's response is malformed: \(reason)"
+        case .malformedRequest(let reason):
+            "the request is malformed: \(reason)"
         case .rejected(let message):
             message
         }

@@ -52,17 +52,17 @@ final class UpstreamConnection: Sendable {
     }
 
     /// Writes a whole request, a client's as it came (the head is rewritten for the upstream as it
-    /// is written), from `clientAddress`; the response goes to `receiver`. Call on the connection's
-    /// loop. With `batch` (the loop's), the flush waits for the end of the loop iteration.
+    /// is written; `path` stands in for an absolute-form target), from `clientAddress`; the
+    /// response goes to `receiver`. Call on the connection's loop. With `batch` (the loop's), the
+    /// flush waits for the end of the loop iteration.
     func send(
-        _ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?, to receiver: any UpstreamResponseReceiver,
-        flushingWith batch: UpstreamFlushBatch?
+        _ head: ClientRequestHead, path: String?, body: ByteBuffer?, from clientAddress: String?,
+        to receiver: any UpstreamResponseReceiver, flushingWith batch: UpstreamFlushBatch?
     ) {
         // The client's version decides whether a chunked answer reaches it as it is: HTTP/1.0
         // knows no chunks.
-        handler.value.expectResponse(
-            to: receiver, toHEAD: head.method == .HEAD, passingChunks: head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1))
-        writer.value.write(head, body: body, from: clientAddress)
+        handler.value.expectResponse(to: receiver, toHEAD: head.method == .HEAD, passingChunks: head.version == .http1_1)
+        writer.value.write(head, path: path, body: body, from: clientAddress)
         if let batch {
             batch.add(self)
         } else {

@@ -1,15 +1,14 @@
 import NIOCore
-import NIOHTTP1
 
-/// Writes a client's request to an upstream as one buffer, the head rewritten for the upstream as
-/// it is written (hop-by-hop headers and `Expect` left out, `Content-Length` and `X-Forwarded-*`
-/// set) and the buffered body after it, in place of NIO's `HTTPRequestEncoder`. That one writes
-/// every header piece by piece and the head, body and end separately, and rewriting the head
-/// before it meant copying and editing the client's `HTTPHeaders`. Nothing is ever chunked: a body
-/// always goes with its length.
+/// Writes a client's request to an upstream as one buffer, in place of NIO's `HTTPRequestEncoder`:
+/// the client's head as it came, its request line set to HTTP/1.1 and the lines
+/// ``ClientRequestHead`` marks as cut left out (hop-by-hop ones, `Expect`, `Content-Length`,
+/// `X-Forwarded-For`), runs of kept lines copied whole; then the router's `Content-Length` and
+/// `X-Forwarded-*`, and the buffered body. Nothing is ever chunked: a body always goes with its
+/// length.
 ///
 /// It sits next to the channel's head, and no write passes through it: ``UpstreamConnection`` calls
-/// ``write(_:body:from:)``, which writes from its own place. Sent down the pipeline as a part
+/// ``write(_:path:body:from:)``, which writes from its own place. Sent down the pipeline as a part
 /// instead, a request went through the response handler and this one, boxed and cast at each.
 final class UpstreamRequestWriter: ChannelOutboundHandler {
     typealias OutboundIn = ByteBuffer
@@ -24,10 +23,11 @@ final class UpstreamRequestWriter: ChannelOutboundHandler {
         self.context = nil
     }
 
-    /// Writes a whole request, a client's as it came, from `clientAddress` (for `X-Forwarded-For`).
-    func write(_ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?) {
+    /// Writes a whole request, a client's as it came, from `clientAddress` (for `X-Forwarded-For`);
+    /// `path` stands in for an absolute-form target.
+    func write(_ head: ClientRequestHead, path: String?, body: ByteBuffer?, from clientAddress: String?) {
         guard let context else { return }
-        let buffer = encode(head, body: body, from: clientAddress, allocator: context.channel.allocator)
+        let buffer = Self.encode(head, path: path, body: body, from: clientAddress, allocator: context.channel.allocator)
         context.write(NIOAny(buffer), promise: nil)
     }
 
@@ -35,62 +35,80 @@ final class UpstreamRequestWriter: ChannelOutboundHandler {
         context?.flush()
     }
 
-    private func encode(
-        _ head: HTTPRequestHead, body: ByteBuffer?, from clientAddress: String?, allocator: ByteBufferAllocator
+    static func encode(
+        _ head: ClientRequestHead, path: String?, body: ByteBuffer?, from clientAddress: String?,
+        allocator: ByteBufferAllocator
     ) -> ByteBuffer {
-        var host: String?
-        var forwardedFor = ""
-        var hasForwardedProto = false
-        var hasForwardedHost = false
-        var hasLength = false
-        var namesOthers = false
-        // One pass tells what is left out and notes what the added headers depend on.
-        var selection = HeaderSelection(head.headers) { name, value in
-            switch name.utf8.count {
-            case 4 where host == nil && name.equalsIgnoringASCIICase("host"):
-                host = value
-            case 6 where name.equalsIgnoringASCIICase("expect"):
-                return true
-            case 10 where HopByHopHeaders.namesOthers(name: name, value: value):
-                namesOthers = true
-            case 14 where name.equalsIgnoringASCIICase("content-length"):
-                hasLength = true
-                return body != nil
-            case 15 where name.equalsIgnoringASCIICase("x-forwarded-for"):
-                forwardedFor = forwardedFor.isEmpty ? value : "\(forwardedFor), \(value)"
-                return clientAddress != nil
-            case 16 where name.equalsIgnoringASCIICase("x-forwarded-host"):
-                hasForwardedHost = true
-            case 17 where name.equalsIgnoringASCIICase("x-forwarded-proto"):
-                hasForwardedProto = true
-            default:
-                break
-            }
-            return HopByHopHeaders.isStandard(name)
-        }
-        if namesOthers {
-            let hopByHop = HopByHopHeaders(of: head.headers)
-            selection = HeaderSelection(head.headers) { name, _ in
-                hopByHop.contains(name)
-                    || (name.utf8.count == 6 && name.equalsIgnoringASCIICase("expect"))
-                    || (body != nil && name.utf8.count == 14 && name.equalsIgnoringASCIICase("content-length"))
-                    || (clientAddress != nil && name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-forwarded-for"))
-            }
-        }
         // A method that defines a body is told there is none, rather than left to guess.
         let definesBody = head.method == .POST || head.method == .PUT || head.method == .PATCH
-        let length: String? =
-            if let body { String(body.readableBytes) } else if definesBody, !hasLength { "0" } else { nil }
-        var buffer = allocator.httpHead(
-            head.method.rawValue, head.uri, "HTTP/1.1", headers: selection,
-            adding: length.map { ("content-length", $0) },
-            clientAddress.map { ("x-forwarded-for", forwardedFor.isEmpty ? $0 : "\(forwardedFor), \($0)") },
-            hasForwardedProto ? nil : ("x-forwarded-proto", "http"),
-            hasForwardedHost ? nil : host.map { ("x-forwarded-host", $0) },
-            extraCapacity: body?.readableBytes ?? 0)
+        let length: Int? =
+            if let body { body.readableBytes } else if head.contentLength != nil || definesBody { 0 } else { nil }
+        let lengthText = length.map { String($0) }
+        let forwardedFor = head.forwardedFor.reduce(0) { $0 + $1.count + 2 } + (clientAddress?.utf8.count ?? 0)
+        var capacity = head.methodBytes.count + 1 + (path?.utf8.count ?? head.targetBytes.count) + 11 + head.kept.byteCount
+        capacity += lengthText.map { 16 + $0.utf8.count + 2 } ?? 0
+        capacity += forwardedFor > 0 ? 17 + forwardedFor + 2 : 0
+        capacity += head.hasForwardedProto ? 0 : 25
+        capacity += head.hasForwardedHost ? 0 : (head.host.map { 18 + $0.count + 2 } ?? 0)
+        capacity += 2
+        var buffer = allocator.buffer(capacity: capacity + (body?.readableBytes ?? 0))
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { destination in
+            head.bytes.withUnsafeReadableBytes { source in
+                var offset = 0
+                destination.copy(source[head.methodBytes], at: &offset)
+                destination.put(" ", at: &offset)
+                if let path {
+                    destination.put(string: path, at: &offset)
+                } else {
+                    destination.copy(source[head.targetBytes], at: &offset)
+                }
+                destination.put(" HTTP/1.1\r\n", at: &offset)
+                head.kept.copy(from: source, linesStart: head.linesStart, to: destination, at: &offset)
+                if let lengthText {
+                    destination.put("content-length: ", at: &offset)
+                    destination.put(string: lengthText, at: &offset)
+                    destination.put("\r\n", at: &offset)
+                }
+                if forwardedFor > 0 {
+                    destination.put("x-forwarded-for: ", at: &offset)
+                    var separator = false
+                    for value in head.forwardedFor {
+                        if separator { destination.put(", ", at: &offset) }
+                        destination.copy(source[value], at: &offset)
+                        separator = true
+                    }
+                    if let clientAddress {
+                        if separator { destination.put(", ", at: &offset) }
+                        destination.put(string: clientAddress, at: &offset)
+                    }
+                    destination.put("\r\n", at: &offset)
+                }
+                if !head.hasForwardedProto {
+                    destination.put("x-forwarded-proto: http\r\n", at: &offset)
+                }
+                if !head.hasForwardedHost, let host = head.host {
+                    destination.put("x-forwarded-host: ", at: &offset)
+                    destination.copy(source[host], at: &offset)
+                    destination.put("\r\n", at: &offset)
+                }
+                destination.put("\r\n", at: &offset)
+                return offset
+            }
+        }
         if var body {
             buffer.writeBuffer(&body)
         }
         return buffer
+    }
+}
+
+extension UnsafeMutableRawBufferPointer {
+    fileprivate func put(_ text: StaticString, at offset: inout Int) {
+        text.withUTF8Buffer { copy(UnsafeRawBufferPointer($0)[...], at: &offset) }
+    }
+
+    fileprivate func put(string text: String, at offset: inout Int) {
+        var text = text
+        text.withUTF8 { copy(UnsafeRawBufferPointer($0)[...], at: &offset) }
     }
 }

@@ -60,37 +60,11 @@ struct UpstreamResponseHead {
         linesStart - statusStart + kept.byteCount
     }
 
-    /// Copies the status line from the code on, then the kept header lines, runs of kept lines in
-    /// one copy each.
+    /// Copies the status line from the code on, then the kept header lines.
     func write(to destination: UnsafeMutableRawBufferPointer, at offset: inout Int) {
         bytes.withUnsafeReadableBytes { source in
             destination.copy(source[statusStart..<linesStart], at: &offset)
-            var lineStart = linesStart
-            var runStart = linesStart
-            var index = 0
-            // The last two bytes are the empty line that ends the head.
-            let end = source.count - 2
-            while lineStart < end {
-                var lineEnd = lineStart
-                while source[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-                lineEnd += 1
-                if !kept.contains(index) {
-                    destination.copy(source[runStart..<lineStart], at: &offset)
-                    runStart = lineEnd
-                }
-                lineStart = lineEnd
-                index += 1
-            }
-            destination.copy(source[runStart..<end], at: &offset)
+            kept.copy(from: source, linesStart: linesStart, to: destination, at: &offset)
         }
-    }
-}
-
-extension UnsafeMutableRawBufferPointer {
-    fileprivate func copy(_ source: Slice<UnsafeRawBufferPointer>, at offset: inout Int) {
-        guard !source.isEmpty else { return }
-        UnsafeMutableRawBufferPointer(rebasing: self[offset..<offset + source.count])
-            .copyMemory(from: UnsafeRawBufferPointer(rebasing: source))
-        offset += source.count
     }
 }

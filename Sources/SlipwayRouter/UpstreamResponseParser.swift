@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 
 /// Reads an upstream's responses from its bytes as they arrive, in place of NIO's
@@ -37,9 +32,7 @@ struct UpstreamResponseParser {
     }
 
     private var state = State.head
-    /// The start of a head that came in parts, and how much of it was searched for its end.
-    private var partialHead: ByteBuffer?
-    private var searched = 0
+    private var collector = HeadCollector(maximumLength: UpstreamResponseParser.maximumHeadLength)
     private var answersHEAD = false
     private var passesChunks = true
 
@@ -63,7 +56,12 @@ struct UpstreamResponseParser {
             state = count == remaining ? .complete : .sized(remaining: remaining - count)
             return buffer.readSlice(length: count).map(Event.body)
         case .chunked(var body):
-            let bytes = try body.take(passing: passesChunks, from: &buffer)
+            let bytes: ByteBuffer?
+            do {
+                bytes = try body.take(passing: passesChunks, from: &buffer)
+            } catch {
+                throw .malformedUpstreamResponse(error.reason)
+            }
             state = body.isDone ? .complete : .chunked(body)
             if let bytes {
                 return .body(bytes)
@@ -103,55 +101,11 @@ struct UpstreamResponseParser {
         return nil
     }
 
-    /// A whole head from `buffer`, or nil once it holds no more than the start of one, kept here.
     private mutating func takeHead(from buffer: inout ByteBuffer) throws(RouterError) -> ByteBuffer? {
-        guard var partial = partialHead.take() else {
-            // Empty lines before a head are passed over (RFC 9112 2.2).
-            while let byte = buffer.readableBytesView.first, byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
-                buffer.moveReaderIndex(forwardBy: 1)
-            }
-            guard buffer.readableBytes > 0 else { return nil }
-            if let length = try Self.headLength(in: buffer, searchedAlready: 0) {
-                return buffer.readSlice(length: length)
-            }
-            partialHead = buffer
-            searched = buffer.readableBytes
-            buffer.moveReaderIndex(to: buffer.writerIndex)
-            return nil
+        do {
+            return try collector.take(from: &buffer)
+        } catch {
+            throw .malformedUpstreamResponse(error.reason)
         }
-        partial.writeBuffer(&buffer)
-        guard let length = try Self.headLength(in: partial, searchedAlready: searched) else {
-            searched = partial.readableBytes
-            partialHead = partial
-            return nil
-        }
-        searched = 0
-        let head = partial.readSlice(length: length)
-        // What follows the head is the start of its body.
-        buffer = partial
-        return head
-    }
-
-    /// The length of the head at the start of `buffer`, to the end of its empty line; nil if its
-    /// end has not arrived. The first `searchedAlready` bytes held no end.
-    private static func headLength(in buffer: ByteBuffer, searchedAlready: Int) throws(RouterError) -> Int? {
-        let length = buffer.withUnsafeReadableBytes { bytes -> Int? in
-            guard let base = bytes.baseAddress else { return nil }
-            var index = max(3, searchedAlready)
-            let limit = min(bytes.count, maximumHeadLength)
-            // From line feed to line feed with memchr: a head has a dozen, against hundreds of bytes.
-            while index < limit, let found = memchr(base + index, Int32(UInt8(ascii: "\n")), limit - index) {
-                index = base.distance(to: UnsafeRawPointer(found))
-                if bytes[index - 1] == UInt8(ascii: "\r"), bytes[index - 2] == UInt8(ascii: "\n"), bytes[index - 3] == UInt8(ascii: "\r") {
-                    return index + 1
-                }
-                index += 1
-            }
-            return nil
-        }
-        if length == nil, buffer.readableBytes >= maximumHeadLength {
-            throw .malformedUpstreamResponse("a head of over \(maximumHeadLength) bytes")
-        }
-        return length
     }
 }

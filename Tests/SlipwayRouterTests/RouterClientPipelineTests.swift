@@ -53,7 +53,7 @@ struct RouterClientPipelineTests {
         try channel.pipeline.syncOperations.addRouterClientHandlers(route: route, overLimit: exchange.overLimit)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
 
-        // A request the parser rejects comes back as its error, once the router has answered it.
+        // On the over-limit pipeline (NIO's decoder) a request it rejects comes back as its error, once answered.
         _ = try? channel.writeInbound(ByteBuffer(string: exchange.request))
         loop.run()
         var output = ByteBuffer()

@@ -1,5 +1,3 @@
-import NIOHTTP1
-
 /// What the router makes of a request's Host header and target, before anything is forwarded.
 enum RequestTarget: Equatable {
     /// A path (origin form), or `*` for OPTIONS, with one Host header where HTTP/1.1 needs it.
@@ -10,29 +8,23 @@ enum RequestTarget: Equatable {
     case invalid(String)
 }
 
-extension HTTPRequestHead {
-    /// Checked on every request, so an ordinary one (a path and one Host) costs one pass over the
-    /// header names and allocates nothing.
+extension ClientRequestHead {
+    /// Checked on every request, so an ordinary one (a path and one Host) makes no string.
     var target: RequestTarget {
-        var host: String?
-        for (name, value) in headers where name.equalsIgnoringASCIICase("host") {
-            guard host == nil else { return .invalid("more than one Host header") }
-            host = value
-        }
-        let needsHost = version.major > 1 || (version.major == 1 && version.minor >= 1)
-        if needsHost, host == nil {
+        guard hostCount <= 1 else { return .invalid("more than one Host header") }
+        if version == .http1_1, host == nil {
             return .invalid("an HTTP/1.1 request needs a Host header")
         }
-        if let host, host.utf8.isEmpty {
+        if let host, host.isEmpty {
             return .invalid("the Host header is empty")
         }
-        switch uri.utf8.first {
+        switch targetStart {
         case UInt8(ascii: "/"):
             return .valid
-        case UInt8(ascii: "*") where uri == "*" && method == .OPTIONS:
+        case UInt8(ascii: "*") where targetBytes.count == 1 && method == .OPTIONS:
             return .valid
         default:
-            return absoluteTarget(host: host)
+            return absoluteTarget(host: hostText)
         }
     }
 
