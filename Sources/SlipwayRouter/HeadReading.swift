@@ -16,12 +16,9 @@ struct HeadReading {
     private(set) var linesStart = 0
 
     private var isHTTP11 = false
-    private var saysClose = false
-    private var saysKeepAlive = false
+    private var connection = ConnectionOptions()
     private var hasTransferEncoding = false
     private var isChunked = false
-    /// Ranges of the names the Connection header lists beyond `close` and `keep-alive`.
-    private var listedNames: [Range<Int>] = []
 
     init(_ bytes: UnsafeRawBufferPointer, answeringHEAD: Bool) {
         guard readStatusLine(bytes) else { return }
@@ -31,8 +28,8 @@ struct HeadReading {
             guard let lineEnd = readHeaderLine(bytes, from: lineStart) else { return }
             lineStart = lineEnd
         }
-        if !listedNames.isEmpty {
-            kept.omitLines(named: listedNames, in: bytes, linesStart: linesStart)
+        if !connection.listedNames.isEmpty {
+            kept.omitLines(named: connection.listedNames, in: bytes, linesStart: linesStart)
         }
         if statusCode < 200 {
             if statusCode == 101 {
@@ -57,7 +54,7 @@ struct HeadReading {
             framing = .untilClose
         }
         self.framing = framing
-        isKeepAlive = framing != .untilClose && !saysClose && (isHTTP11 || saysKeepAlive)
+        isKeepAlive = framing != .untilClose && !connection.saysClose && (isHTTP11 || connection.saysKeepAlive)
     }
 
     /// `HTTP/1.x NNN reason` and its line end.
@@ -117,7 +114,7 @@ struct HeadReading {
         case 7:
             return !bytes.equalsLowercased(name, "trailer") && !bytes.equalsLowercased(name, "upgrade")
         case 10 where bytes.equalsLowercased(name, "connection"):
-            readConnection(bytes, value)
+            connection.read(bytes, value)
             return false
         case 10:
             return !bytes.equalsLowercased(name, "keep-alive")
@@ -137,27 +134,6 @@ struct HeadReading {
             return false
         default:
             return true
-        }
-    }
-
-    private mutating func readConnection(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) {
-        // The usual values alone, without making a list of them.
-        if bytes.equalsLowercased(value, "keep-alive") {
-            saysKeepAlive = true
-            return
-        }
-        if bytes.equalsLowercased(value, "close") {
-            saysClose = true
-            return
-        }
-        for token in bytes.tokens(in: value) {
-            if bytes.equalsLowercased(token, "close") {
-                saysClose = true
-            } else if bytes.equalsLowercased(token, "keep-alive") {
-                saysKeepAlive = true
-            } else {
-                listedNames.append(token)
-            }
         }
     }
 

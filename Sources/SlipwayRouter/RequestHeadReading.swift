@@ -23,11 +23,8 @@ struct RequestHeadReading {
     private(set) var hasForwardedHost = false
     private(set) var hasForwardedProto = false
 
-    private var saysClose = false
-    private var saysKeepAlive = false
+    private var connection = ConnectionOptions()
     private var hasTransferEncoding = false
-    /// Ranges of the names the Connection header lists beyond `close` and `keep-alive`.
-    private var listedNames: [Range<Int>] = []
 
     init(_ bytes: UnsafeRawBufferPointer) {
         guard readRequestLine(bytes) else { return }
@@ -39,8 +36,8 @@ struct RequestHeadReading {
             guard failure == nil else { return }
             lineStart = line.end
         }
-        if !listedNames.isEmpty {
-            kept.omitLines(named: listedNames, in: bytes, linesStart: linesStart)
+        if !connection.listedNames.isEmpty {
+            kept.omitLines(named: connection.listedNames, in: bytes, linesStart: linesStart)
         }
         if hasTransferEncoding {
             // A length beside a coding is how requests are smuggled past a proxy (RFC 9112 6.3).
@@ -55,7 +52,7 @@ struct RequestHeadReading {
     }
 
     var isKeepAlive: Bool {
-        !saysClose && (version == .http1_1 || saysKeepAlive)
+        !connection.saysClose && (version == .http1_1 || connection.saysKeepAlive)
     }
 
     /// `METHOD target HTTP/1.x` and its line end.
@@ -125,7 +122,7 @@ struct RequestHeadReading {
         case 7:
             return !bytes.equalsLowercased(name, "trailer") && !bytes.equalsLowercased(name, "upgrade")
         case 10 where bytes.equalsLowercased(name, "connection"):
-            readConnection(bytes, value)
+            connection.read(bytes, value)
             return false
         case 10:
             return !bytes.equalsLowercased(name, "keep-alive")
@@ -148,27 +145,6 @@ struct RequestHeadReading {
             return false
         default:
             return true
-        }
-    }
-
-    private mutating func readConnection(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) {
-        // The usual values alone, without making a list of them.
-        if bytes.equalsLowercased(value, "keep-alive") {
-            saysKeepAlive = true
-            return
-        }
-        if bytes.equalsLowercased(value, "close") {
-            saysClose = true
-            return
-        }
-        for token in bytes.tokens(in: value) {
-            if bytes.equalsLowercased(token, "close") {
-                saysClose = true
-            } else if bytes.equalsLowercased(token, "keep-alive") {
-                saysKeepAlive = true
-            } else {
-                listedNames.append(token)
-            }
         }
     }
 
