@@ -16,7 +16,7 @@ struct ComponentFolder {
     init(_ directory: URL) {
         self.directory = directory
         path = directory.path
-        names = (try? FileManager.default.contentsOfDirectory(atPath: path)).map { Set($0.map { $0.lowercased() }) }
+        names = (try? FolderListing(path: path)).map { Set($0.entries.map { $0.name.lowercased() }) }
     }
 
     /// Whether `relativePath` (`package.json`, `deploy/Dockerfile`) exists, as `FileManager` says.

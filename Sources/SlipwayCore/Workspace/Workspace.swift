@@ -148,19 +148,8 @@ public struct Workspace: Sendable {
     }
 
     private static func folderNames(in directory: URL) throws(SlipwayError) -> [String] {
-        guard FileManager.default.fileExists(atPath: directory.path) else { return [] }
-        let entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        } catch {
-            throw SlipwayError(.fileAccess(.read, path: directory.path, problem: error.localizedDescription))
-        }
-        return entries.filter { name in
-            var isDirectory: ObjCBool = false
-            return !name.hasPrefix(".")
-                && FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
-                && isDirectory.boolValue
-        }.sorted()
+        guard let listing = try FolderListing(path: directory.path) else { return [] }
+        return listing.entries.filter { $0.isFolder && !$0.name.hasPrefix(".") }.map(\.name).sorted()
     }
 
     private static func readIfPresent(_ url: URL) throws(SlipwayError) -> String? {
