@@ -21,6 +21,14 @@ public struct Engine: Sendable {
     /// The environment of whoever asked: a run the agent executes gets it (tokens included).
     public var environment: [String: String] = [:]
 
+    /// The workspace at `root` as an engine opened on it has it: the component folders its targets
+    /// cannot deploy as configured are set aside. For commands that need no store.
+    public static func workspace(at root: URL) throws(SlipwayError) -> Workspace {
+        var workspace = try Workspace.load(at: root)
+        setAsideUnsupportedStrategies(in: &workspace)
+        return workspace
+    }
+
     /// Opens the workspace at `root` (or the nearest one above `directory`) and its store.
     public static func open(
         workspace root: URL?, state: URL?, from directory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
@@ -31,8 +39,7 @@ public struct Engine: Sendable {
         guard let location = root ?? Workspace.locate(from: directory) else {
             throw SlipwayError(.noWorkspace(searchedFrom: directory.path))
         }
-        var workspace = try Workspace.load(at: location)
-        setAsideUnsupportedStrategies(in: &workspace)
+        let workspace = try self.workspace(at: location)
         let masker = Self.masker(for: workspace, environment: environment)
         let store: any EventStore
         // A team's shared store when one is chosen; never a quiet fallback to the SQLite file, which

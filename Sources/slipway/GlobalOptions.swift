@@ -99,6 +99,14 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// The components as the engine has them (with the warnings of those set aside), without
+    /// opening the store: listing them needs no store, local or shared.
+    func loadComponents() throws(SlipwayError) -> Workspace {
+        let loaded = try Engine.workspace(at: workspaceRoot())
+        Self.warn(about: loaded.problems)
+        return loaded
+    }
+
     /// The workspace alone, without its store: for commands that read only configuration and git.
     func loadWorkspace() throws(SlipwayError) -> Workspace {
         let loaded = try Workspace.load(at: workspaceRoot())

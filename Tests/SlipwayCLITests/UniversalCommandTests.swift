@@ -13,6 +13,29 @@ import Testing
         #expect(services.first?["kind"] == "service")
     }
 
+    /// Listing components reads the workspace only: no store is opened (none is created), and a
+    /// shared store that cannot be reached does not stop it. Folders the engine sets aside are
+    /// still left out, with their warning.
+    @Test func listingComponentsOpensNoStore() throws {
+        let workspace = try FakeCloudWorkspace.create()
+        try workspace.write(["services/weighted/slipway.yml": "strategy: canary\n"])
+        try workspace.write(["services/weighted/Makefile": "deploy:\n\ttrue\n"])
+        let slipway = SlipwayProcess(workspace)
+        let store = workspace.root.appendingPathComponent(".slipway/state.db").path
+        for command in ["list-apps", "list-services"] {
+            let listed = try slipway(command)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: store), "\(command) created the store")
+        }
+        let unreachable = ["SLIPWAY_STORE_URL": "postgres://nobody@127.0.0.1:1/slipway?connect_timeout=2"]
+        let services = try slipway("list-services", environment: unreachable)
+        #expect(services.status == 0, "\(services.stderr)")
+        #expect(services.stdout.contains("accounts") && !services.stdout.contains("weighted"), "\(services.stdout)")
+        #expect(services.stderr.contains("warning: services/weighted") && services.stderr.contains("strategy canary needs a target"), "\(services.stderr)")
+        let apps = try #require(try JSONSerialization.jsonObject(with: Data(try slipway("list-apps", "--json", environment: unreachable).stdout.utf8)) as? [[String: String]])
+        #expect(apps.map { $0["name"] } == ["web"])
+    }
+
     @Test func deployStreamsOutputStoresItAndRecordsEvents() throws {
         let workspace = try FakeCloudWorkspace.create()
         let slipway = SlipwayProcess(workspace)

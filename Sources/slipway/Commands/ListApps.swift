@@ -8,7 +8,7 @@ struct ListApps: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let workspace = try await global.openEngine(json: json).workspace
+        let workspace = try global.loadComponents()
         try ComponentListing(components: workspace.apps).print(json: json)
     }
 }

@@ -8,7 +8,7 @@ struct ListServices: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let workspace = try await global.openEngine(json: json).workspace
+        let workspace = try global.loadComponents()
         try ComponentListing(components: workspace.services).print(json: json)
     }
 }
