@@ -67,7 +67,7 @@ run startup bash -c '"$0/slipway" demo --dir "$1/demo" --no-console >/dev/null &
 run changes bash bench/pipeline.sh $(quick --quick "")
 run router bash bench/router.sh $(quick --quick "")
 run metrics bash bench/router-metrics.sh $(quick "--duration 3 --rounds 1" "")
-run console bash bench/console.sh $(quick "--idle 10 --runs 2 --keys 5" "")
+run console env SLIPWAY_BENCH_PAST_EVENTS="$(quick 100000 1000000)" bash bench/console.sh $(quick "--idle 10 --runs 2 --keys 5" "")
 run lcov bash bench/lcov.sh $(quick "--megabytes 10 --runs 3" "")
 run migrate "$BIN/slipway-migrate-bench" --statements "$(quick 1000 10000)" --runs "$(quick 3 9)"
 run deploy python3 bench/deploy_overhead.py --slipway "$BIN/slipway" --rounds "$(quick 3 10)"
