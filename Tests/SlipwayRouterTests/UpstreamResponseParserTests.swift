@@ -92,6 +92,15 @@ struct UpstreamResponseParserTests {
         ])
     }
 
+    @Test("a Content-Length given twice with the same value is one length")
+    func readsARepeatedContentLength() throws {
+        let parts = try Self.parseSplitEverywhere("HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nhi")
+        #expect(parts == [
+            .head(200, .length(2), keepAlive: true, written: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\n"),
+            .body("hi"), .end,
+        ])
+    }
+
     @Test("responses back to back in one read are each read whole, a zero length one with no body")
     func readsResponsesBackToBack() throws {
         let parts = try Self.parseSplitEverywhere(
