@@ -376,14 +376,14 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         let mayHaveBody = upstream.statusMayHaveBody
         let hasLength = upstream.contentLength != nil
         // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
-        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method == .HEAD) && !quiescing
+        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method.isHEAD) && !quiescing
         // Framed as NIO's encoder framed it: no length for a status without a body, chunked when
         // an HTTP/1.1 body's length is not known (announced to HEAD too, but never sent to it).
         // An upstream's chunks reach such a client as they came; only a body that runs until
         // the upstream's close is chunked here.
         let announcesChunks = mayHaveBody && !hasLength && canChunk
         responseBody =
-            if !mayHaveBody || method == .HEAD { .none }
+            if !mayHaveBody || method.isHEAD { .none }
             else if announcesChunks, upstream.framing != .chunked { .chunked }
             else { .asIs }
         let connection: String? =
@@ -411,7 +411,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     /// Writes a head of the router's own, which carries its Content-Length if it has a body.
     private func writeOwnHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, context: ChannelHandlerContext) {
-        responseBody = !head.status.mayHaveResponseBody || method == .HEAD ? .none : .asIs
+        responseBody = !head.status.mayHaveResponseBody || method?.isHEAD == true ? .none : .asIs
         let buffer = context.channel.allocator.httpHead(
             head.version.text, String(head.status.code), head.status.reasonPhrase,
             headers: HeaderSelection(head.headers) { _, _ in false })
