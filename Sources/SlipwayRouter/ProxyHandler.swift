@@ -128,6 +128,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             while !isClosing, let event = try parser.next(&buffer) {
                 readMadePart = true
                 arrive(.part(event), context: context)
+                // A request's end leaves the parser between heads: with no bytes left, it has nothing more.
+                if case .end = event, buffer.readableBytes == 0 {
+                    break
+                }
             }
         } catch {
             arrive(.malformed(error.description), context: context)
@@ -606,7 +610,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             handle(arrival, context: context)
         }
         isReplaying = false
-        if waiting.isEmpty, readWithheld {
+        // `readWithheld` first: it is rarely set, and a look at `waiting` is an exclusivity check.
+        if readWithheld, waiting.isEmpty {
             readWithheld = false
             context.read()
         }
