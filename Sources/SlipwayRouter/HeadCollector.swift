@@ -31,21 +31,23 @@ struct HeadCollector {
     /// What follows a head is left in `buffer`.
     mutating func take(from buffer: inout ByteBuffer) throws(Failure) -> ByteBuffer? {
         guard var held = partial.take() else {
-            // Empty lines before a head are passed over (RFC 9112 2.2).
-            while let byte = buffer.readableBytesView.first, byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
-                buffer.moveReaderIndex(forwardBy: 1)
-            }
+            // A read used up by the request before: the usual last call.
             guard buffer.readableBytes > 0 else { return nil }
-            if let length = try headLength(in: buffer, searchedAlready: 0) {
+            // Empty lines before a head are passed over (RFC 9112 2.2), in the same look at the
+            // bytes as the search for its end.
+            let (skipped, length) = try headLength(in: buffer, skippingEmptyLines: true, searchedAlready: 0)
+            buffer.moveReaderIndex(forwardBy: skipped)
+            if let length {
                 return buffer.readSlice(length: length)
             }
+            guard buffer.readableBytes > 0 else { return nil }
             partial = buffer
             searched = buffer.readableBytes
             buffer.moveReaderIndex(to: buffer.writerIndex)
             return nil
         }
         held.writeBuffer(&buffer)
-        guard let length = try headLength(in: held, searchedAlready: searched) else {
+        guard let length = try headLength(in: held, skippingEmptyLines: false, searchedAlready: searched).length else {
             searched = held.readableBytes
             partial = held
             return nil
@@ -56,13 +58,22 @@ struct HeadCollector {
         return head
     }
 
-    /// The length of the head at the start of `buffer`, to the end of its empty line; nil if its
-    /// end has not arrived. The first `searchedAlready` bytes held no end.
-    private func headLength(in buffer: ByteBuffer, searchedAlready: Int) throws(Failure) -> Int? {
-        let found = buffer.withUnsafeReadableBytes { bytes -> Result<Int?, Failure> in
-            guard let base = bytes.baseAddress else { return .success(nil) }
-            var index = max(1, searchedAlready)
-            let limit = min(bytes.count, maximumLength)
+    /// The length of the head in `buffer`, to the end of its empty line, after the `skipped` empty
+    /// lines before it (with `skippingEmptyLines`); nil if its end has not arrived. The first
+    /// `searchedAlready` bytes held no end.
+    private func headLength(
+        in buffer: ByteBuffer, skippingEmptyLines: Bool, searchedAlready: Int
+    ) throws(Failure) -> (skipped: Int, length: Int?) {
+        let found = buffer.withUnsafeReadableBytes { bytes -> Result<(Int, Int?), Failure> in
+            guard let base = bytes.baseAddress else { return .success((0, nil)) }
+            var start = 0
+            if skippingEmptyLines {
+                while start < bytes.count, bytes[start] == UInt8(ascii: "\r") || bytes[start] == UInt8(ascii: "\n") {
+                    start += 1
+                }
+            }
+            var index = max(start + 1, searchedAlready)
+            let limit = min(bytes.count, start + maximumLength)
             // A head has a dozen line feeds, against hundreds of bytes.
             while index < limit, let found = memchr(base + index, Int32(UInt8(ascii: "\n")), limit - index) {
                 index = base.distance(to: UnsafeRawPointer(found))
@@ -70,17 +81,17 @@ struct HeadCollector {
                 guard bytes[index - 1] == UInt8(ascii: "\r") else {
                     return .failure(Failure(reason: "a head line ended by a line feed alone"))
                 }
-                if index >= 3, bytes[index - 2] == UInt8(ascii: "\n"), bytes[index - 3] == UInt8(ascii: "\r") {
-                    return .success(index + 1)
+                if index >= start + 3, bytes[index - 2] == UInt8(ascii: "\n"), bytes[index - 3] == UInt8(ascii: "\r") {
+                    return .success((start, index + 1 - start))
                 }
                 index += 1
             }
-            return .success(nil)
+            return .success((start, nil))
         }
-        let length = try found.get()
-        if length == nil, buffer.readableBytes >= maximumLength {
+        let (skipped, length) = try found.get()
+        if length == nil, buffer.readableBytes - skipped >= maximumLength {
             throw Failure(reason: "a head of over \(maximumLength) bytes")
         }
-        return length
+        return (skipped, length)
     }
 }

@@ -119,7 +119,7 @@ struct HeadReading {
         case 10:
             return !bytes.equalsLowercased(name, "keep-alive")
         case 14 where bytes.equalsLowercased(name, "content-length"):
-            readContentLength(bytes, value)
+            contentLength = bytes.contentLength(value, agreeingWith: contentLength, failure: &failure)
             return statusCode >= 200 && statusCode != 204 && statusCode != 304
         case 15:
             return !bytes.equalsLowercased(name, "x-slipway-color")
@@ -135,14 +135,5 @@ struct HeadReading {
         default:
             return true
         }
-    }
-
-    private mutating func readContentLength(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) {
-        guard let length = bytes.contentLength(value, failure: &failure) else { return }
-        guard contentLength == nil || contentLength == length else {
-            failure = "two different Content-Length values"
-            return
-        }
-        contentLength = length
     }
 }

@@ -24,6 +24,11 @@ struct HeaderLine {
         let nameEnd = index
         index += 1
         // Visible bytes, bytes past ASCII and tabs pass; the first other byte must be the line's CR.
+        // Eight at a time while a word holds no control byte and no DEL (its CR always stops it);
+        // from the word that does, one at a time.
+        while index + 8 <= bytes.count, !Self.holdsControlByte(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            index += 8
+        }
         while (bytes[index] >= 0x20 && bytes[index] != 0x7F) || bytes[index] == UInt8(ascii: "\t") {
             index += 1
         }
@@ -36,5 +41,17 @@ struct HeaderLine {
             return nil
         }
         return HeaderLine(name: start..<nameEnd, value: bytes.trimmed(nameEnd + 1..<index), end: index + 2)
+    }
+
+    /// Whether any byte of `word` is below 0x20 or is 0x7F: the classic tests for a byte less than
+    /// a value and for a zero byte, exact as a yes or no.
+    @inline(__always)
+    private static func holdsControlByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let belowSpace = (word &- ones &* 0x20) & ~word & highBits
+        let delete = word ^ (ones &* 0x7F)
+        let isDelete = (delete &- ones) & ~delete & highBits
+        return belowSpace | isDelete != 0
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Which header lines of a head go on, by their index among the head's lines, and the bytes they
 /// take with their line ends. Most heads have under 64 lines: a bit each, nothing allocated.
 struct KeptHeaderLines {
@@ -33,7 +39,9 @@ struct KeptHeaderLines {
     }
 
     /// Copies the kept lines of a head's `source`, whose lines start at `linesStart`, runs of kept
-    /// lines in one copy each; the empty line that ends the head is not copied.
+    /// lines in one copy each; the empty line that ends the head is not copied. Lines are passed
+    /// over with `memchr` (a head's bytes were checked, so each ends with a line feed) until no
+    /// left-out line is ahead; the rest goes in one copy.
     func copy(
         from source: UnsafeRawBufferPointer, linesStart: Int, to destination: UnsafeMutableRawBufferPointer,
         at offset: inout Int
@@ -43,9 +51,13 @@ struct KeptHeaderLines {
         var index = 0
         let end = source.count - 2
         while lineStart < end {
-            var lineEnd = lineStart
-            while source[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-            lineEnd += 1
+            if count <= 64, omitted >> UInt64(index) == 0 {
+                break
+            }
+            guard let base = source.baseAddress,
+                let lineFeed = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), end - lineStart)
+            else { break }
+            let lineEnd = base.distance(to: UnsafeRawPointer(lineFeed)) + 1
             if !contains(index) {
                 destination.copy(source[runStart..<lineStart], at: &offset)
                 runStart = lineEnd

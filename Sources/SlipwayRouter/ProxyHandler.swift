@@ -128,6 +128,10 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             while !isClosing, let event = try parser.next(&buffer) {
                 readMadePart = true
                 arrive(.part(event), context: context)
+                // A request's end leaves the parser between heads: with no bytes left, it has nothing more.
+                if case .end = event, buffer.readableBytes == 0 {
+                    break
+                }
             }
         } catch {
             arrive(.malformed(error.description), context: context)
@@ -376,14 +380,14 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
         let mayHaveBody = upstream.statusMayHaveBody
         let hasLength = upstream.contentLength != nil
         // An HTTP/1.0 client learns where a body of unknown length ends only from the close.
-        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method == .HEAD) && !quiescing
+        exchange.clientKeepAlive = exchange.clientKeepAlive && (canChunk || hasLength || method.isHEAD) && !quiescing
         // Framed as NIO's encoder framed it: no length for a status without a body, chunked when
         // an HTTP/1.1 body's length is not known (announced to HEAD too, but never sent to it).
         // An upstream's chunks reach such a client as they came; only a body that runs until
         // the upstream's close is chunked here.
         let announcesChunks = mayHaveBody && !hasLength && canChunk
         responseBody =
-            if !mayHaveBody || method == .HEAD { .none }
+            if !mayHaveBody || method.isHEAD { .none }
             else if announcesChunks, upstream.framing != .chunked { .chunked }
             else { .asIs }
         let connection: String? =
@@ -411,7 +415,7 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
 
     /// Writes a head of the router's own, which carries its Content-Length if it has a body.
     private func writeOwnHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, context: ChannelHandlerContext) {
-        responseBody = !head.status.mayHaveResponseBody || method == .HEAD ? .none : .asIs
+        responseBody = !head.status.mayHaveResponseBody || method?.isHEAD == true ? .none : .asIs
         let buffer = context.channel.allocator.httpHead(
             head.version.text, String(head.status.code), head.status.reasonPhrase,
             headers: HeaderSelection(head.headers) { _, _ in false })
@@ -606,7 +610,8 @@ final class ProxyHandler: ChannelDuplexHandler, UpstreamResponseReceiver {
             handle(arrival, context: context)
         }
         isReplaying = false
-        if waiting.isEmpty, readWithheld {
+        // `readWithheld` first: it is rarely set, and a look at `waiting` is an exclusivity check.
+        if readWithheld, waiting.isEmpty {
             readWithheld = false
             context.read()
         }

@@ -127,7 +127,7 @@ struct RequestHeadReading {
         case 10:
             return !bytes.equalsLowercased(name, "keep-alive")
         case 14 where bytes.equalsLowercased(name, "content-length"):
-            readContentLength(bytes, value)
+            contentLength = bytes.contentLength(value, agreeingWith: contentLength, failure: &failure)
             return false
         case 15 where bytes.equalsLowercased(name, "x-forwarded-for"):
             forwardedFor.append(value)
@@ -146,15 +146,6 @@ struct RequestHeadReading {
         default:
             return true
         }
-    }
-
-    private mutating func readContentLength(_ bytes: UnsafeRawBufferPointer, _ value: Range<Int>) {
-        guard let length = bytes.contentLength(value, failure: &failure) else { return }
-        guard contentLength == nil || contentLength == length else {
-            failure = "two different Content-Length values"
-            return
-        }
-        contentLength = length
     }
 
     /// Chunked must be the last coding, and come once (RFC 9112 6.1), across all such headers.

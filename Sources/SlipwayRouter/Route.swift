@@ -136,9 +136,11 @@ final class Route: Sendable {
     /// is current, closed otherwise (which is how busy connections of a drained colour go away).
     func release(_ connection: UpstreamConnection, reusable: Bool) {
         let kept = state.withLock { state in
+            // The pool's colours are counted only when the whole pool could be over the limit.
             guard reusable, state.isCurrent(connection), connection.channel.isActive,
-                state.idle.count(where: { $0.color == connection.color })
-                    < configuration.maximumIdleConnectionsPerColor
+                state.idle.count < configuration.maximumIdleConnectionsPerColor
+                    || state.idle.count(where: { $0.color == connection.color })
+                        < configuration.maximumIdleConnectionsPerColor
             else {
                 return false
             }

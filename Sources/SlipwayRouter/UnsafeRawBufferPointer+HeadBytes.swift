@@ -1,7 +1,18 @@
 extension UnsafeRawBufferPointer {
+    /// The value of a `Content-Length` header, which must agree with the head's `earlier` one if it
+    /// had one (RFC 9112 6.3); nil with `failure` set otherwise. Requests and responses read it alike.
+    func contentLength(_ value: Range<Int>, agreeingWith earlier: Int?, failure: inout String?) -> Int? {
+        guard let length = contentLength(value, failure: &failure) else { return nil }
+        guard earlier == nil || earlier == length else {
+            failure = "two different Content-Length values"
+            return nil
+        }
+        return length
+    }
+
     /// The value of a `Content-Length` header: decimal digits, none too many for `Int`; nil with
     /// `failure` set otherwise.
-    func contentLength(_ value: Range<Int>, failure: inout String?) -> Int? {
+    private func contentLength(_ value: Range<Int>, failure: inout String?) -> Int? {
         guard !value.isEmpty else {
             failure = "an empty Content-Length"
             return nil

@@ -61,7 +61,7 @@ final class UpstreamConnection: Sendable {
     ) {
         // The client's version decides whether a chunked answer reaches it as it is: HTTP/1.0
         // knows no chunks.
-        handler.value.expectResponse(to: receiver, toHEAD: head.method == .HEAD, passingChunks: head.version == .http1_1)
+        handler.value.expectResponse(to: receiver, toHEAD: head.method.isHEAD, passingChunks: head.version == .http1_1)
         writer.value.write(head, path: path, body: body, from: clientAddress)
         if let batch {
             batch.add(self)

@@ -40,9 +40,8 @@ final class UpstreamRequestWriter: ChannelOutboundHandler {
         allocator: ByteBufferAllocator
     ) -> ByteBuffer {
         // A method that defines a body is told there is none, rather than left to guess.
-        let definesBody = head.method == .POST || head.method == .PUT || head.method == .PATCH
         let length: Int? =
-            if let body { body.readableBytes } else if head.contentLength != nil || definesBody { 0 } else { nil }
+            if let body { body.readableBytes } else if head.contentLength != nil || head.method.definesBody { 0 } else { nil }
         let lengthText = length.map { String($0) }
         let forwardedFor = head.forwardedFor.reduce(0) { $0 + $1.count + 2 } + (clientAddress?.utf8.count ?? 0)
         var capacity = head.methodBytes.count + 1 + (path?.utf8.count ?? head.targetBytes.count) + 11 + head.kept.byteCount

@@ -93,6 +93,16 @@ struct ClientRequestParserTests {
         ])
     }
 
+    @Test("a Content-Length given twice with the same value is one length")
+    func readsARepeatedContentLength() throws {
+        let requests = try Self.parseSplitEverywhere(
+            "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nhi"
+        ).get()
+        #expect(requests.map(\.upstream) == [
+            "POST /p HTTP/1.1\r\nHost: t\r\ncontent-length: 2\r\n" + Self.forwarded + "x-forwarded-host: t\r\n\r\nhi"
+        ])
+    }
+
     @Test("a chunked body's data goes upstream with its length; sizes, extensions and trailers stop here")
     func readsChunkedBodies() throws {
         let requests = try Self.parseSplitEverywhere(

@@ -203,6 +203,29 @@ struct TrafficRouterTests {
         }
     }
 
+    @Test("upstream connections past the idle limit of a colour are closed rather than pooled")
+    func limitsIdleUpstreamConnections() async throws {
+        var configuration = RouterConfiguration.forTests
+        configuration.maximumIdleConnectionsPerColor = 2
+        try await RoutedBackends.run(configuration: configuration) { routed in
+            var clients: [TestHTTPClient] = []
+            for _ in 0..<3 {
+                clients.append(try await TestHTTPClient.connect(port: routed.port))
+            }
+            defer { clients.forEach { $0.close() } }
+            let held = clients.map { client in Task { try await client.send(path: "/hold") } }
+            try await waitUntil("blue holds three requests at once") { routed.blue.heldRequests == 3 }
+            routed.blue.releaseHeldRequests()
+            for request in held {
+                #expect(try await request.value.body == "blue")
+            }
+            try await waitUntil("the third connection back is closed, two are pooled") {
+                routed.blue.openConnections == 2
+            }
+            #expect(routed.blue.acceptedConnections == 3)
+        }
+    }
+
     @Test("request bodies are forwarded, and one over the limit gets 413")
     func limitsRequestBodies() async throws {
         var configuration = RouterConfiguration.forTests

@@ -92,6 +92,15 @@ struct UpstreamResponseParserTests {
         ])
     }
 
+    @Test("a Content-Length given twice with the same value is one length")
+    func readsARepeatedContentLength() throws {
+        let parts = try Self.parseSplitEverywhere("HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nhi")
+        #expect(parts == [
+            .head(200, .length(2), keepAlive: true, written: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\n"),
+            .body("hi"), .end,
+        ])
+    }
+
     @Test("responses back to back in one read are each read whole, a zero length one with no body")
     func readsResponsesBackToBack() throws {
         let parts = try Self.parseSplitEverywhere(
@@ -244,12 +253,17 @@ struct UpstreamResponseParserTests {
         }
     }
 
-    @Test("a header value takes tabs, visible characters and bytes past ASCII, and refuses every other control byte")
+    @Test("a header value takes tabs, visible characters and bytes past ASCII, and refuses every other control byte, wherever it stands")
     func headerValuesRefuseControlBytes() {
+        // Values are checked eight bytes at a time: each byte goes at every place of a value two words long.
         for byte in UInt8.min...UInt8.max {
-            let head = Array("HTTP/1.1 200 OK\r\nX-A: a".utf8) + [byte] + Array("b\r\nContent-Length: 0\r\n\r\n".utf8)
             let allowed = byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
-            #expect(Self.isMalformed(bytes: head) == !allowed, "byte \(byte) in a value")
+            for place in 0..<17 {
+                var value = Array(repeating: UInt8(ascii: "v"), count: 17)
+                value[place] = byte
+                let head = Array("HTTP/1.1 200 OK\r\nX-A: ".utf8) + value + Array("\r\nContent-Length: 0\r\n\r\n".utf8)
+                #expect(Self.isMalformed(bytes: head) == !allowed, "byte \(byte) at \(place) of a value")
+            }
         }
     }
 
