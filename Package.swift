@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SlipwayConsoleTests",
-            dependencies: ["SlipwayConsole", "SlipwayCore"]
+            dependencies: ["SlipwayConsole", "SlipwayCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SlipwayCLITests",

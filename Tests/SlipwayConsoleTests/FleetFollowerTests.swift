@@ -36,5 +36,30 @@ import Testing
         #expect(follower.changed == [
             Projection.Key(component: "accounts", environment: "staging"), Projection.Key(component: "accounts", environment: "production"),
         ], "the deployments the new events went into, for the snapshot to make again")
+
+        try follower.catchUp(engine, full: true)
+        #expect(follower.changed == [], "a heartbeat's full read that finds the folded copy makes no row again")
+    }
+
+    /// A full read after the first tells which deployments' states it found changed, added or gone.
+    @Test func theDifferencesOfTwoProjectionsAreTheirChangedAddedAndRemovedDeployments() {
+        func state(_ component: String, _ environment: String, version: String?) -> (Projection.Key, DeploymentState) {
+            var state = DeploymentState(component: component, environment: environment)
+            state.liveVersion = version
+            return (Projection.Key(component: component, environment: environment), state)
+        }
+        let old = Projection(states: Dictionary(uniqueKeysWithValues: [
+            state("accounts", "staging", version: "v1"), state("accounts", "production", version: "v1"),
+            state("billing", "staging", version: nil),
+        ]))
+        let new = Projection(states: Dictionary(uniqueKeysWithValues: [
+            state("accounts", "staging", version: "v1"), state("accounts", "production", version: "v2"),
+            state("search", "staging", version: "v3"),
+        ]))
+        #expect(FleetFollower.differences(between: old, and: new) == [
+            Projection.Key(component: "accounts", environment: "production"), Projection.Key(component: "billing", environment: "staging"),
+            Projection.Key(component: "search", environment: "staging"),
+        ])
+        #expect(FleetFollower.differences(between: new, and: new).isEmpty)
     }
 }

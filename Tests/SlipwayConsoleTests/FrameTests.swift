@@ -22,6 +22,19 @@ import Testing
         #expect(frame.text == "a?[2J")
     }
 
+    /// The ASCII shortcut answers as Unicode's table does, for every scalar up to U+2FFF and
+    /// for characters of several scalars (CR LF, a letter with a combining mark, flags).
+    @Test func controlCharactersAreThoseOfUnicodesTable() {
+        for value in UInt32(0)...0x2FFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(Frame.isControl(Character(scalar)) == (scalar.properties.generalCategory == .control), "U+\(value)")
+        }
+        #expect(Frame.isControl("\r\n"))
+        #expect(!Frame.isControl("e\u{301}"))
+        #expect(!Frame.isControl("🇳🇱"))
+        #expect(Frame.isControl(Character("\u{85}")))
+    }
+
     @Test func writingOutsideTheFrameIsIgnored() {
         var frame = Frame(rows: 2, columns: 4)
         frame.put("x", row: 5, column: 0)

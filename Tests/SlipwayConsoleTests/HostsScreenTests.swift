@@ -223,4 +223,37 @@ import Testing
         #expect(panel.hosts[0].liveColor == "blue")
         #expect(!panel.hostsAgree)
     }
+
+    /// Panels need a placement or a deployment on two hosts: a workspace with neither skips the
+    /// look-ups, one with either still gets its panels.
+    @Test func aPanelNeedsAPlacementOrTwoHosts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("host-panel-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = [
+            "services/api/Makefile": "deploy:\n\t@true\n",
+            "services/api/slipway.yml": "environments:\n  staging:\n    hosts: [web-1, web-2]\n",
+            "services/plain/Makefile": "deploy:\n\t@true\n",
+        ]
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let placed = try Workspace.load(at: folder)
+        #expect(HostPanel.placesHosts(in: placed))
+        let panels = HostPanel.panels(in: placed, summaries: [])
+        #expect(panels.map(\.component) == ["api"] && panels.first?.hosts.map(\.state) == [nil, nil], "placed, no host seen yet")
+
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("services/api/slipway.yml"))
+        let unplaced = try Workspace.load(at: folder)
+        #expect(!HostPanel.placesHosts(in: unplaced))
+        var slot = RichFixtures.slot("staging", "blue", Self.old)
+        slot.component = "plain"
+        slot.host = "web-1"
+        var other = slot
+        other.host = "web-2"
+        let twoHosts = HostSummary.summaries(hosts: [], routes: [], slots: [slot, other], now: Fixtures.now)
+        #expect(HostPanel.panels(in: unplaced, summaries: twoHosts).map(\.component) == ["plain"])
+        #expect(HostPanel.panels(in: unplaced, summaries: Array(twoHosts.prefix(1))).isEmpty)
+    }
 }

@@ -46,7 +46,9 @@ struct FleetComponent: Equatable, Sendable {
     static func regroup(_ lines: [FleetComponent], from previous: [FleetRow], to rows: [FleetRow]) -> [FleetComponent]? {
         guard previous.count == rows.count else { return nil }
         var lines = lines
-        for (index, row) in rows.enumerated() where row != previous[index] {
+        // By index, so the unchanged rows are compared in place rather than each copied out first.
+        for index in rows.indices where rows[index] != previous[index] {
+            let row = rows[index]
             let before = previous[index]
             guard before.component == row.component, before.kind == row.kind, before.environment == row.environment,
                   let position = lines.firstIndex(where: { $0.name == row.component && $0.kind == row.kind })

@@ -26,7 +26,10 @@ struct HostPanel: Equatable, Sendable {
     /// A panel per component and environment that `hosts:` places or that runs on more than one
     /// host, in workspace order; placed hosts first, in the placement's order.
     static func panels(in workspace: Workspace, summaries: [HostSummary]) -> [HostPanel] {
-        workspace.components.flatMap { component in
+        // Without a placement a panel needs two hosts: most workspaces have neither, and every
+        // load would otherwise look each component and environment up in the summaries.
+        guard summaries.count > 1 || placesHosts(in: workspace) else { return [] }
+        return workspace.components.flatMap { component in
             workspace.config.environments.compactMap { environment -> HostPanel? in
                 let placement = component.settings.placements[environment.name]
                 let parts = FleetHost.parts(of: component.name, in: environment.name, from: summaries)
@@ -43,6 +46,11 @@ struct HostPanel: Equatable, Sendable {
                 return HostPanel(component: component.name, environment: environment.name, hosts: hosts, minHealthy: placement?.minHealthy)
             }
         }
+    }
+
+    /// Whether a component of `workspace` names hosts to place it on, in any environment.
+    static func placesHosts(in workspace: Workspace) -> Bool {
+        workspace.components.contains { component in component.settings.placements.values.contains { !$0.hosts.isEmpty } }
     }
 
     /// The colour the total counts: `live` (the fleet row's) when given, else the one most up hosts route to.

@@ -3,7 +3,7 @@ import SlipwayCore
 /// Keeps the console's copy of the projection and the latest events up to date by folding only
 /// the events appended since the last read, rather than decoding every deployment's state again.
 /// The store's projection is the same fold (`Projection.apply`), so both agree; a full read
-/// still happens on every heartbeat and after a large gap.
+/// still happens on every heartbeat and after a large gap, and tells which deployments it changed.
 struct FleetFollower {
     /// More new events than this at once: read the stored projection instead of folding them.
     static let gapLimit = 1000
@@ -12,7 +12,9 @@ struct FleetFollower {
     /// Newest first, at most `eventLimit`.
     private(set) var events: [Event] = []
     private(set) var lastEventID: Int64?
-    /// The deployments the last catch-up folded events into; nil when it read everything again.
+    /// The deployments the last catch-up changed: those it folded events into, or after a full
+    /// read those whose stored state differs from the copy before it (another process may have
+    /// rebuilt the stored projection); nil after the first read, with nothing to compare.
     private(set) var changed: Set<Projection.Key>?
     let eventLimit: Int
 
@@ -36,11 +38,19 @@ struct FleetFollower {
                 return
             }
         }
+        let before = lastEventID == nil ? nil : projection
         // The projection first, then the events: an event appended in between is left for the
         // next heartbeat's full read, rather than folded twice.
         projection = try engine.projection()
         events = try engine.latestEvents(limit: eventLimit)
         lastEventID = events.first?.id ?? 0
-        changed = nil
+        changed = before.map { Self.differences(between: $0, and: projection) }
+    }
+
+    /// The deployments whose state differs between two projections, a state in one only included.
+    static func differences(between old: Projection, and new: Projection) -> Set<Projection.Key> {
+        var keys = Set(new.states.compactMap { key, state in old.states[key] == state ? nil : key })
+        for key in old.states.keys where new.states[key] == nil { keys.insert(key) }
+        return keys
     }
 }

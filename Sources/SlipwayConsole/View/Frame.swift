@@ -25,8 +25,7 @@ struct Frame: Equatable, Sendable {
         for character in text {
             guard x < end else { break }
             // One cell per character: control characters would move the terminal's cursor.
-            let safe: Character = character.unicodeScalars.contains { $0.properties.generalCategory == .control }
-                ? "?" : character
+            let safe: Character = Self.isControl(character) ? "?" : character
             cells[row * columns + x] = Cell(character: safe, style: style)
             x += 1
         }
@@ -38,6 +37,14 @@ struct Frame: Equatable, Sendable {
             return column + (width ?? 0)
         }
         return x
+    }
+
+    /// Whether any scalar of `character` is a control character (Unicode's `Cc`). ASCII, most of
+    /// what is drawn, is answered without Unicode's property tables, which a frame asked once per cell.
+    static func isControl(_ character: Character) -> Bool {
+        character.unicodeScalars.contains { scalar in
+            scalar.isASCII ? scalar.value < 0x20 || scalar.value == 0x7F : scalar.properties.generalCategory == .control
+        }
     }
 
     /// Draws a whole row in reverse video, keeping its characters and colours.
