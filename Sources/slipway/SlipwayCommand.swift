@@ -54,6 +54,13 @@ enum Entry {
             }
             return DiagnosticLogHandler(logLevel: level)
         }
+        // Nothing to parse: building argument-parser's tree of 40 commands costs 45 first-time
+        // conformance look-ups, each a scan of the whole binary, which is most of what `version`
+        // would otherwise cost (bench/README.md, "The floor of a Swift binary").
+        if VersionCommand.isWholeCommandLine(CommandLine.arguments) {
+            VersionCommand().run()
+            exit(0)
+        }
         do {
             var command = try SlipwayCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
