@@ -75,6 +75,15 @@ let package = Package(
                 "SlipwayRouter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // Every command pays at start for what the loader does to a 200 MB binary. As a
+            // position-independent executable it applies 161,000 relocations, writing into 2 MB
+            // of pages; and the static Swift libraries export its every symbol, which Swift's
+            // backtracer set-up then walks (dladdr) before main. A fixed address and no exported
+            // symbols take `version` from 909 to 373 page faults (bench/README.md, fifteenth
+            // session). Release only: debug builds, which the tests run, keep SwiftPM's defaults.
+            linkerSettings: [
+                .unsafeFlags(["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))
             ]
         ),
         .executableTarget(

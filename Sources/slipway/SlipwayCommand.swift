@@ -43,6 +43,14 @@ enum Entry {
         // A closed pipe (an agent killed mid-answer, `slipway events | head`) is an error to
         // report on the write that met it, never a silent death by signal 13.
         signal(SIGPIPE, SIG_IGN)
+        // Nothing to parse or log: building argument-parser's tree of 40 commands (and reading the
+        // environment for the log level) costs 46 first-time conformance look-ups, each a scan of
+        // the whole binary, which is most of what `version` would otherwise cost
+        // (bench/README.md, "The floor of a Swift binary").
+        if VersionCommand.isWholeCommandLine(CommandLine.arguments) {
+            VersionCommand().run()
+            exit(0)
+        }
         // Diagnostics on stderr (the agent's is its log file), from --log-level or SLIPWAY_LOG_LEVEL,
         // read before the command is parsed so that parsing the workspace can say things too.
         let level = GlobalOptions.logLevel(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
@@ -53,13 +61,6 @@ enum Entry {
                 return handler
             }
             return DiagnosticLogHandler(logLevel: level)
-        }
-        // Nothing to parse: building argument-parser's tree of 40 commands costs 45 first-time
-        // conformance look-ups, each a scan of the whole binary, which is most of what `version`
-        // would otherwise cost (bench/README.md, "The floor of a Swift binary").
-        if VersionCommand.isWholeCommandLine(CommandLine.arguments) {
-            VersionCommand().run()
-            exit(0)
         }
         do {
             var command = try SlipwayCommand.parseAsRoot()
