@@ -28,7 +28,8 @@ def main():
         open(os.path.join(folder, "requirements.txt"), "w").write("flask\n")
     # The store's own migrations make the schema; the events then go in through sqlite3 and
     # `slipway store rebuild` folds the projection, as the store would have.
-    subprocess.run([slipway, "--workspace", workspace, "list-services"], check=True, stdout=subprocess.DEVNULL)
+    # (`status` opens the store; the listing commands no longer do.)
+    subprocess.run([slipway, "--workspace", workspace, "status"], check=True, stdout=subprocess.DEVNULL)
     environments = ["development", "staging", "production"]
     now = int(time.time() * 1000) - events * 10
     rows = []
