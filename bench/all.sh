@@ -37,10 +37,11 @@ for name in ${ONLY//,/ }; do
     done
 done
 BIN="$(swift build -c release --scratch-path .build-bench --show-bin-path)"
-# Start-up and change detection are timed on the binary users install (`make release`: the Swift
-# libraries linked in, a fixed address), whose start differs most from the bench build's.
+# Start-up, change detection and the console are timed on the binary users install (`make
+# release`: the Swift libraries linked in, a fixed address), whose start and memory differ most
+# from the bench build's.
 SHIPPED="$BIN/slipway"
-if [[ ",$ONLY," == *",startup,"* || ",$ONLY," == *",changes,"* ]]; then
+if [[ ",$ONLY," == *",startup,"* || ",$ONLY," == *",changes,"* || ",$ONLY," == *",console,"* ]]; then
     echo "==> swift build -c release --static-swift-stdlib --product slipway (make release)"
     swift build -c release --static-swift-stdlib --product slipway >/dev/null ||
         { echo "cannot build the static slipway" >&2; exit 1; }
@@ -77,7 +78,7 @@ run startup bash -c '"$0/slipway" demo --dir "$1/demo" --no-console >/dev/null &
 run changes env SLIPWAY_BENCH_SLIPWAY="$SHIPPED" bash bench/pipeline.sh $(quick --quick "")
 run router bash bench/router.sh $(quick --quick "")
 run metrics bash bench/router-metrics.sh $(quick "--duration 3 --rounds 1" "")
-run console env SLIPWAY_BENCH_PAST_EVENTS="$(quick 100000 1000000)" bash bench/console.sh $(quick "--idle 10 --runs 2 --keys 5" "")
+run console env SLIPWAY_BIN="$SHIPPED" SLIPWAY_BENCH_PAST_EVENTS="$(quick 100000 1000000)" bash bench/console.sh $(quick "--idle 10 --runs 2 --keys 5" "")
 run lcov bash bench/lcov.sh $(quick "--megabytes 10 --runs 3" "")
 run migrate "$BIN/slipway-migrate-bench" --statements "$(quick 1000 10000)" --runs "$(quick 3 9)"
 run deploy python3 bench/deploy_overhead.py --slipway "$BIN/slipway" --rounds "$(quick 3 10)"
