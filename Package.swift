@@ -77,7 +77,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Every command pays at start for what the loader does to a 200 MB binary. As a
-            // position-independent executable it applies 161,000 relocations, writing into 2 MB
+            // position-independent executable it applies 160,000 relocations, writing into 2 MB
             // of pages; and the static Swift libraries export its every symbol, which Swift's
             // backtracer set-up then walks (dladdr) before main. A fixed address and no exported
             // symbols take `version` from 909 to 373 page faults (bench/README.md, fifteenth

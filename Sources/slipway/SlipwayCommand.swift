@@ -43,10 +43,10 @@ enum Entry {
         // A closed pipe (an agent killed mid-answer, `slipway events | head`) is an error to
         // report on the write that met it, never a silent death by signal 13.
         signal(SIGPIPE, SIG_IGN)
-        // Nothing to parse or log: building argument-parser's tree of 40 commands (and reading the
-        // environment for the log level) costs 46 first-time conformance look-ups, each a scan of
-        // the whole binary, which is most of what `version` would otherwise cost
-        // (bench/README.md, "The floor of a Swift binary").
+        // Nothing to parse or log: the parsed `version` makes 49 first-time conformance look-ups
+        // (argument-parser's reflection of its tree of 40 commands, mostly), each a scan of the
+        // whole binary, which is most of what it would otherwise cost (bench/README.md, "Start-up:
+        // the loader's share").
         if VersionCommand.isWholeCommandLine(CommandLine.arguments) {
             VersionCommand().run()
             exit(0)
