@@ -99,11 +99,20 @@ import Testing
         // Roll back from the releases screen to the oldest release (the other two are in the slots).
         try console.press("r")
         #expect(console.waitFor("accounts in staging: 3 releases"))
-        try console.press("G")
-        let lines = console.screen().split(separator: "\n").map(String.init)
-        let version = try #require(lines[5].split(separator: " ").first.map(String.init))
-        try console.press("Enter")
-        #expect(console.waitFor(" to \(version)?"))
+        try console.press("G", "Enter")
+        // The confirmation and the list's last row read from one screen: the console reads the
+        // list again whenever the store changes, so a row read before the keys can be stale (a CI
+        // run once saw the confirmation name another version than a row read that way).
+        var version = ""
+        #expect(console.waitFor(30) { screen in
+            let lines = screen.split(separator: "\n").map(String.init)
+            guard lines.count > 5, let prompt = lines.first(where: { $0.contains("roll back accounts in staging from ") }),
+                  let target = prompt.components(separatedBy: " to ").last?.components(separatedBy: "?").first,
+                  !target.isEmpty, lines[5].hasPrefix(target) else { return false }
+            version = target
+            return true
+        }, "\(console.screen())")
+        try #require(!version.isEmpty)
         try console.press("y")
         #expect(console.waitFor(60) { screen in
             screen.split(separator: "\n").contains {
