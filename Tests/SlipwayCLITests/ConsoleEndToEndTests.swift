@@ -100,15 +100,18 @@ import Testing
         try console.press("r")
         #expect(console.waitFor("accounts in staging: 3 releases"))
         try console.press("G", "Enter")
-        // The confirmation and the list's last row read from one screen: the console reads the
-        // list again whenever the store changes, so a row read before the keys can be stale (a CI
-        // run once saw the confirmation name another version than a row read that way).
+        // The confirmation and the list's last row read from one screen: the list is read again
+        // whenever the store changes, and a release tagged meanwhile (the deploy above) adds a row,
+        // so a row read before the keys can be stale.
         var version = ""
         #expect(console.waitFor(30) { screen in
             let lines = screen.split(separator: "\n").map(String.init)
-            guard lines.count > 5, let prompt = lines.first(where: { $0.contains("roll back accounts in staging from ") }),
+            let releases = lines.dropFirst(3).prefix { line in
+                line.split(separator: " ").first.map { $0.count == 12 && $0.allSatisfy(\.isHexDigit) } ?? false
+            }
+            guard let prompt = lines.first(where: { $0.contains("roll back accounts in staging from ") }),
                   let target = prompt.components(separatedBy: " to ").last?.components(separatedBy: "?").first,
-                  !target.isEmpty, lines[5].hasPrefix(target) else { return false }
+                  !target.isEmpty, releases.last?.hasPrefix(target) == true else { return false }
             version = target
             return true
         }, "\(console.screen())")

@@ -25,7 +25,12 @@ extension Console {
             state.loadProblem = nil
             if state.statusMessage?.hasPrefix("reloading") == true { state.statusMessage = nil }
         case .releasesLoaded(let component, let environment, let tags):
-            if state.component == component, state.releasesEnvironment == environment { state.releases = tags }
+            // Read again at every store change: a release tagged meanwhile must not move the
+            // highlight, or Enter would offer to roll back to another release than the one chosen.
+            guard state.component == component, state.releasesEnvironment == environment else { break }
+            let before = selectedItems(in: state)
+            state.releases = tags
+            keepSelection(on: before, in: &state)
         case .logLoaded(let source, let lines, let replacing):
             if state.log?.source == source { state.log?.receive(lines, replacing: replacing) }
         case .runEventsLoaded(let runID, let events):
