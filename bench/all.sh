@@ -25,6 +25,7 @@ while (($#)); do
 done
 [ -n "$TIMEOUT" ] || TIMEOUT=$((QUICK ? 600 : 1800))
 quick() { [ "$QUICK" = 1 ] && echo "$1" || echo "$2"; }
+chosen() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 # Only the programs the chosen benchmarks run (their own scripts build theirs too; a no-op then).
 declare -A NEEDS=([store]=slipway-bench [output]=slipway [slo]=slipway-slo-bench [startup]=slipway [changes]="slipway slipway-pipeline-bench"
@@ -41,7 +42,7 @@ BIN="$(swift build -c release --scratch-path .build-bench --show-bin-path)"
 # release`: the Swift libraries linked in, a fixed address), whose start and memory differ most
 # from the bench build's.
 SHIPPED="$BIN/slipway"
-if [[ ",$ONLY," == *",startup,"* || ",$ONLY," == *",changes,"* || ",$ONLY," == *",console,"* ]]; then
+if chosen startup || chosen changes || chosen console; then
     echo "==> swift build -c release --static-swift-stdlib --product slipway (make release)"
     swift build -c release --static-swift-stdlib --product slipway >/dev/null ||
         { echo "cannot build the static slipway" >&2; exit 1; }
@@ -55,7 +56,7 @@ echo "==> $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), Linux $(uname -
 declare -A STATUS
 run() { # name command...: runs one benchmark under the timeout, its output in $LOGS/name.log
     local name="$1"; shift
-    [[ ",$ONLY," == *",$name,"* ]] || return 0
+    chosen "$name" || return 0
     echo "==> $name: $*"
     local start=$SECONDS
     timeout --kill-after=30 "$TIMEOUT" "$@" >"$LOGS/$name.log" 2>&1
