@@ -37,8 +37,12 @@ import Testing
             Projection.Key(component: "accounts", environment: "staging"), Projection.Key(component: "accounts", environment: "production"),
         ], "the deployments the new events went into, for the snapshot to make again")
 
+        let embedded = try #require(store as? SQLiteStore)
+        let decoded = embedded.statesDecoded
         try follower.catchUp(engine, full: true)
         #expect(follower.changed == [], "a heartbeat's full read that finds the folded copy makes no row again")
+        #expect(embedded.statesDecoded - decoded == 2, "it decodes only the two states whose stored text changed")
+        #expect(follower.projection == (try store.projection()))
     }
 
     /// A full read after the first tells which deployments' states it found changed, added or gone.

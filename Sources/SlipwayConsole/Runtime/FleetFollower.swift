@@ -3,7 +3,8 @@ import SlipwayCore
 /// Keeps the console's copy of the projection and the latest events up to date by folding only
 /// the events appended since the last read, rather than decoding every deployment's state again.
 /// The store's projection is the same fold (`Projection.apply`), so both agree; a full read
-/// still happens on every heartbeat and after a large gap, and tells which deployments it changed.
+/// still happens on every heartbeat and after a large gap (decoding only the states whose stored
+/// text changed since the last), and tells which deployments it changed.
 struct FleetFollower {
     /// More new events than this at once: read the stored projection instead of folding them.
     static let gapLimit = 1000
@@ -17,6 +18,10 @@ struct FleetFollower {
     /// rebuilt the stored projection); nil after the first read, with nothing to compare.
     private(set) var changed: Set<Projection.Key>?
     let eventLimit: Int
+    /// The last full read, for the next to decode only the states whose stored text changed.
+    private var stored: StoredProjectionRead?
+    /// The deployments new events went into since the last full read.
+    private var foldedSinceRead: Set<Projection.Key> = []
 
     init(eventLimit: Int) {
         self.eventLimit = eventLimit
@@ -33,6 +38,7 @@ struct FleetFollower {
                         event.environment.map { Projection.Key(component: component, environment: $0) }
                     }
                 })
+                foldedSinceRead.formUnion(changed ?? [])
                 events = Array((new.reversed() + events).prefix(eventLimit))
                 self.lastEventID = new.last?.id ?? lastEventID
                 return
@@ -41,10 +47,17 @@ struct FleetFollower {
         let before = lastEventID == nil ? nil : projection
         // The projection first, then the events: an event appended in between is left for the
         // next heartbeat's full read, rather than folded twice.
-        projection = try engine.projection()
+        let read = try engine.storedProjection(since: stored)
+        stored = read
+        projection = read.projection
         events = try engine.latestEvents(limit: eventLimit)
         lastEventID = events.first?.id ?? 0
-        changed = before.map { Self.differences(between: $0, and: projection) }
+        changed = before.map { before in
+            // A state neither reread nor folded into since the last full read is the one both hold.
+            guard let reread = read.reread else { return Self.differences(between: before, and: projection) }
+            return reread.union(foldedSinceRead).filter { before.states[$0] != projection.states[$0] }
+        }
+        foldedSinceRead = []
     }
 
     /// The deployments whose state differs between two projections, a state in one only included.

@@ -7,6 +7,11 @@ extension Engine {
         try store.projection()
     }
 
+    /// The projection as stored, decoding only what changed since `previous` where the store can tell.
+    public func storedProjection(since previous: StoredProjectionRead?) throws(SlipwayError) -> StoredProjectionRead {
+        try store.storedProjection(since: previous)
+    }
+
     /// Every component in every environment now, with health from the agent's latest probes.
     public func fleet() throws(SlipwayError) -> [FleetRow] {
         try fleetRows(projection: try store.projection())

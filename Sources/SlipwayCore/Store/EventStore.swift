@@ -36,6 +36,9 @@ public protocol EventStore: AnyObject, Sendable {
     /// has no way to tell (the embedded one, or the shared one while it cannot listen).
     func changes(every interval: Double, clock: any EngineClock) -> StoreChanges
     func projection() throws(SlipwayError) -> Projection
+    /// The projection as stored, decoding only the states whose stored text changed since `previous`
+    /// where the store can tell; the others decode every state and say nothing of what changed.
+    func storedProjection(since previous: StoredProjectionRead?) throws(SlipwayError) -> StoredProjectionRead
     func releases(component: String, environment: String) throws(SlipwayError) -> [ReleaseTag]
 
     // MARK: The past
@@ -147,6 +150,10 @@ public protocol EventStore: AnyObject, Sendable {
 extension EventStore {
     /// The actor's name, as events record it.
     public var actor: String { identity.name }
+
+    public func storedProjection(since previous: StoredProjectionRead?) throws(SlipwayError) -> StoredProjectionRead {
+        StoredProjectionRead(projection: try projection(), reread: nil)
+    }
 
     @discardableResult
     public func append(_ event: NewEvent) throws(SlipwayError) -> Event {
