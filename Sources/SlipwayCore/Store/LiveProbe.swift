@@ -45,7 +45,7 @@ extension SQLiteStore {
 
     public func liveProbes(on hosts: HostScope) throws(SlipwayError) -> [LiveProbe] {
         do {
-            return try pool.read { db in try LiveProbe.all().on(hosts).order(Column("host"), Column("component"), Column("environment")).fetchAll(db) }
+            return try pool.read { db in try LiveProbe.fetchAll(db, on: hosts, orderedBy: "host, component, environment") }
         } catch {
             throw failure(error)
         }

@@ -68,7 +68,7 @@ extension SQLiteStore {
 
     public func platformReadings() throws(SlipwayError) -> [PlatformReading] {
         do {
-            return try pool.read { db in try PlatformReading.fetchAll(db) }
+            return try pool.read { db in try PlatformReading.fetchAll(db, orderedBy: "component, environment") }
         } catch {
             throw failure(error)
         }

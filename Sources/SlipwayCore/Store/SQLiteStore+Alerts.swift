@@ -66,9 +66,9 @@ extension SQLiteStore {
     }
 
     static func silences(at moment: Date, in db: Database) throws -> [AlertSilence] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(db.cachedStatement(sql: """
             SELECT * FROM alert_silences WHERE starts_at <= ? AND ends_at > ? ORDER BY ends_at DESC, id
-            """, arguments: [StoredMoment(moment), StoredMoment(moment)]
+            """), arguments: [StoredMoment(moment), StoredMoment(moment)]
         ).map { row in
             AlertSilence(
                 id: row["id"], severity: (row["severity"] as String?).flatMap(AlertSeverity.init(rawValue:)),

@@ -10,8 +10,8 @@ extension SQLiteStore {
     public func requestsAwaitingApproval() throws(SlipwayError) -> [RequestRecord] {
         do {
             return try pool.read { db in
-                try RequestRecord.filter(Column("state") == RequestRecord.State.awaitingApproval.rawValue)
-                    .order(Column("requested_at"), Column("id")).fetchAll(db)
+                try RequestRecord.fetchAll(
+                    db, where: "state = ?", arguments: [RequestRecord.State.awaitingApproval.rawValue], orderedBy: "requested_at, id")
             }
         } catch {
             throw failure(error)

@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteStore {
     public func canaries() throws(SlipwayError) -> [CanaryRecord] {
         do {
-            return try pool.read { db in try CanaryRecord.order(Column("component"), Column("environment")).fetchAll(db) }
+            return try pool.read { db in try CanaryRecord.fetchAll(db, orderedBy: "component, environment") }
         } catch {
             throw failure(error)
         }

@@ -13,7 +13,7 @@ extension SQLiteStore {
 
     public func hosts() throws(SlipwayError) -> [HostRecord] {
         do {
-            return try pool.read { db in try HostRecord.order(Column("host")).fetchAll(db) }
+            return try pool.read { db in try HostRecord.fetchAll(db, orderedBy: "host") }
         } catch {
             throw failure(error)
         }

@@ -7,7 +7,7 @@ extension SQLiteStore {
     public func slots(on hosts: HostScope) throws(SlipwayError) -> [SlotRecord] {
         do {
             return try pool.read { db in
-                try SlotRecord.all().on(hosts).order(Column("component"), Column("environment"), Column("color"), Column("host")).fetchAll(db)
+                try SlotRecord.fetchAll(db, on: hosts, orderedBy: "component, environment, color, host")
             }
         } catch {
             throw failure(error)
@@ -28,7 +28,7 @@ extension SQLiteStore {
     public func routes(on hosts: HostScope) throws(SlipwayError) -> [RouteRecord] {
         do {
             return try pool.read { db in
-                try RouteRecord.all().on(hosts, column: "host_name").order(Column("component"), Column("environment"), Column("host_name")).fetchAll(db)
+                try RouteRecord.fetchAll(db, on: hosts, hostColumn: "host_name", orderedBy: "component, environment, host_name")
             }
         } catch {
             throw failure(error)
@@ -48,7 +48,9 @@ extension SQLiteStore {
 
     public func process(role: String, on host: String) throws(SlipwayError) -> ProcessRecord? {
         do {
-            return try pool.read { db in try ProcessRecord.fetchOne(db, key: ["host": host, "role": role]) }
+            return try pool.read { db in
+                try ProcessRecord.fetchAll(db, where: "host = ? AND role = ?", arguments: [host, role]).first
+            }
         } catch {
             throw failure(error)
         }
@@ -57,7 +59,7 @@ extension SQLiteStore {
     /// Every long-lived process recorded: the agents, the routers and the platform stand-ins.
     public func processes(on hosts: HostScope) throws(SlipwayError) -> [ProcessRecord] {
         do {
-            return try pool.read { db in try ProcessRecord.all().on(hosts).order(Column("role"), Column("host")).fetchAll(db) }
+            return try pool.read { db in try ProcessRecord.fetchAll(db, on: hosts, orderedBy: "role, host") }
         } catch {
             throw failure(error)
         }
@@ -76,16 +78,6 @@ extension SQLiteStore {
             _ = try pool.write { db in try ProcessRecord.deleteOne(db, key: ["host": host, "role": role]) }
         } catch {
             throw failure(error)
-        }
-    }
-}
-
-extension QueryInterfaceRequest {
-    /// The rows of the hosts in `hosts`, their host named in `column`.
-    func on(_ hosts: HostScope, column: String = "host") -> Self {
-        switch hosts {
-        case .everyHost: self
-        case .host(let name): filter(Column(column) == name)
         }
     }
 }

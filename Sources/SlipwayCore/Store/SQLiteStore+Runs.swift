@@ -136,7 +136,7 @@ extension SQLiteStore {
     public func runs(limit: Int) throws(SlipwayError) -> [RunRecord] {
         do {
             return try pool.read { db in
-                try RunRecord.order(Column("started_at").desc, Column("id").desc).limit(limit).fetchAll(db)
+                try RunRecord.fetchAll(db, orderedBy: "started_at DESC, id DESC", limit: limit)
             }
         } catch {
             throw failure(error)

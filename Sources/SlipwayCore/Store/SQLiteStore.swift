@@ -264,7 +264,7 @@ public final class SQLiteStore: EventStore {
                 }
                 sql += " ORDER BY id LIMIT ?"
                 arguments += [limit]
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.event(from:))
+                return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.event(from:))
             }
         } catch {
             throw failure(error)
@@ -275,7 +275,7 @@ public final class SQLiteStore: EventStore {
     public func latestEvents(limit: Int) throws(SlipwayError) -> [Event] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit])
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?"), arguments: [limit])
                     .map(Self.event(from:))
             }
         } catch {
@@ -297,7 +297,7 @@ public final class SQLiteStore: EventStore {
     /// The id of the newest event: a cheap way for a watcher to notice another process's writes.
     public func latestEventID() throws(SlipwayError) -> Int64 {
         do {
-            return try pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0 }
+            return try pool.read { db in try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM events")) ?? 0 }
         } catch {
             throw failure(error)
         }
@@ -362,6 +362,10 @@ public final class SQLiteStore: EventStore {
                 var projection = Projection()
                 var fingerprints: [Projection.Key: Int] = [:]
                 var reread: Set<Projection.Key> = []
+                if let count = previous?.fingerprints.count {
+                    projection.states.reserveCapacity(count)
+                    fingerprints.reserveCapacity(count)
+                }
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT component, environment, state FROM deployment_state"))
                 while let row = try rows.next() {
                     let key = Projection.Key(component: row[0], environment: row[1])
