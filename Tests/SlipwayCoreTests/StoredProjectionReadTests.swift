@@ -7,14 +7,39 @@ import Testing
 /// The console's heartbeat reads the stored projection again every few seconds: a read against
 /// the last one decodes only the states whose stored text changed, and still gives what a full
 /// read gives, whoever changed the text (an append, or another process writing the table).
-@Suite struct StoredProjectionReadTests {
+@Suite(.postgresCluster, .timeLimit(.minutes(5)))
+struct StoredProjectionReadTests {
     static func key(_ component: String, _ environment: String) -> Projection.Key {
         Projection.Key(component: component, environment: environment)
     }
 
-    @Test func aReadAgainDecodesOnlyWhatChangedAndGivesTheFullRead() throws {
+    /// A store of `kind`, and a way to run SQL on its projection's table (named by `{table}`)
+    /// behind the store object, as a rebuild or restore by another process would.
+    static func open(_ kind: StoreKind, in workspace: TemporaryWorkspace) async throws -> (
+        store: any EventStore, behind: @Sendable (String) async throws -> Void
+    ) {
+        switch kind {
+        case .sqlite:
+            let path = workspace.statePath.path
+            return (try SQLiteStore(path: workspace.statePath, actor: "tester"), { sql in
+                try await DatabaseQueue(path: path).write { db in
+                    try db.execute(sql: sql.replacingOccurrences(of: "{table}", with: "deployment_state"))
+                }
+            })
+        case .postgres:
+            let cluster = try PostgresCluster.shared()
+            let url = try await cluster.createDatabase()
+            return (try await PostgresStore.open(try StoreURL(url, name: "test")), { sql in
+                try await cluster.execute(
+                    sql.replacingOccurrences(of: "{table}", with: "slipway.deployment_state"), database: PostgresCluster.databaseName(of: url))
+            })
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aReadAgainDecodesOnlyWhatChangedAndGivesTheFullRead(kind: StoreKind) async throws {
         let workspace = try TemporaryWorkspace()
-        let store = try SQLiteStore(path: workspace.statePath, actor: "tester")
+        let (store, behind) = try await Self.open(kind, in: workspace)
         try store.append([
             NewEvent(.deploySucceeded, component: "accounts", environment: "staging", details: EventDetails(version: "v1", color: "blue")),
             NewEvent(.deploySucceeded, component: "billing", environment: "production", details: EventDetails(version: "v1", color: "green")),
@@ -34,14 +59,10 @@ import Testing
             NewEvent(.healthChecked, component: "accounts", environment: "staging", details: EventDetails(healthy: false)),
             NewEvent(.deploySucceeded, component: "admin", environment: "staging", details: EventDetails(version: "v2", color: "blue")),
         ])
-        // Behind the store object, as a rebuild or restore by another process would.
-        try DatabaseQueue(path: workspace.statePath.path).write { db in
-            try db.execute(sql: """
-                UPDATE deployment_state SET state = replace(state, '"liveVersion":"v1"', '"liveVersion":"v9"')
-                WHERE component = 'billing'
-                """)
-            try db.execute(sql: "DELETE FROM deployment_state WHERE component = 'search'")
-        }
+        try await behind("""
+            UPDATE {table} SET state = replace(state, '"liveVersion":"v1"', '"liveVersion":"v9"') WHERE component = 'billing'
+            """)
+        try await behind("DELETE FROM {table} WHERE component = 'search'")
         let changed = try store.storedProjection(since: unchanged)
         #expect(changed.projection == (try store.projection()))
         #expect(changed.projection.states[Self.key("billing", "production")]?.liveVersion == "v9")

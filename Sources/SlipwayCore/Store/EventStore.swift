@@ -17,6 +17,8 @@ public protocol EventStore: AnyObject, Sendable {
     var fileProblem: String? { get }
     /// How many projections this store object has read or folded: one per read-model query.
     var projectionReads: Int { get }
+    /// How many states `storedProjection(since:)` has decoded, where it could not reuse one.
+    var statesDecoded: Int { get }
     /// The event log and its stored projection, for what reads or follows the log alone.
     var eventLog: any ProjectedEventLog { get }
     /// Masks `values` too from now on: secrets a provider handed over after the store was opened.
@@ -36,8 +38,7 @@ public protocol EventStore: AnyObject, Sendable {
     /// has no way to tell (the embedded one, or the shared one while it cannot listen).
     func changes(every interval: Double, clock: any EngineClock) -> StoreChanges
     func projection() throws(SlipwayError) -> Projection
-    /// The projection as stored, decoding only the states whose stored text changed since `previous`
-    /// where the store can tell; the others decode every state and say nothing of what changed.
+    /// The projection as stored, decoding only the states whose stored text changed since `previous`.
     func storedProjection(since previous: StoredProjectionRead?) throws(SlipwayError) -> StoredProjectionRead
     func releases(component: String, environment: String) throws(SlipwayError) -> [ReleaseTag]
 
@@ -150,10 +151,6 @@ public protocol EventStore: AnyObject, Sendable {
 extension EventStore {
     /// The actor's name, as events record it.
     public var actor: String { identity.name }
-
-    public func storedProjection(since previous: StoredProjectionRead?) throws(SlipwayError) -> StoredProjectionRead {
-        StoredProjectionRead(projection: try projection(), reread: nil)
-    }
 
     @discardableResult
     public func append(_ event: NewEvent) throws(SlipwayError) -> Event {

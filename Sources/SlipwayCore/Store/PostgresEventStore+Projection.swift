@@ -14,6 +14,22 @@ extension PostgresEventStore: ProjectedEventLog {
         }
     }
 
+    /// The projection as stored, decoding only the states whose stored text changed since
+    /// `previous`, and how many it decoded.
+    func storedProjection(since previous: StoredProjectionRead?) async throws(SlipwayError) -> (StoredProjectionRead, Int) {
+        try await withConnection(doing: "cannot read the store's projection") { connection in
+            var builder = StoredProjectionRead.Builder(against: previous)
+            let rows = try await connection.query("SELECT component, environment, state FROM slipway.deployment_state", logger: logger)
+            for try await (component, environment, text) in rows.decode((String, String, String).self) {
+                var text = text
+                try text.withUTF8 { bytes in
+                    try builder.add(.init(component: component, environment: environment), text: UnsafeRawBufferPointer(bytes))
+                }
+            }
+            return (builder.finish(), builder.decoded)
+        }
+    }
+
     public func rebuildProjection(
         reporting progress: (@Sendable (_ reached: Int64, _ last: Int64) -> Void)?
     ) async throws(SlipwayError) -> StoredProjectionRebuild {

@@ -25,6 +25,8 @@ public final class PostgresStore: EventStore {
     public var location: String { log.location }
     public var fileProblem: String? { nil }
     public var projectionReads: Int { projectionReadCount.load(ordering: .relaxed) }
+    private let decodedStateCount = Atomic<Int>(0)
+    public var statesDecoded: Int { decodedStateCount.load(ordering: .relaxed) }
     public var eventLog: any ProjectedEventLog { log }
 
     private init(log: PostgresEventStore, identity: ActorIdentity) {
@@ -141,5 +143,15 @@ public final class PostgresStore: EventStore {
         countProjectionRead()
         let log = log
         return try executor.run { () async throws(SlipwayError) -> Projection in try await log.projection() }
+    }
+
+    public func storedProjection(since previous: StoredProjectionRead?) throws(SlipwayError) -> StoredProjectionRead {
+        countProjectionRead()
+        let log = log
+        let (read, decoded) = try executor.run { () async throws(SlipwayError) -> (StoredProjectionRead, Int) in
+            try await log.storedProjection(since: previous)
+        }
+        decodedStateCount.add(decoded, ordering: .relaxed)
+        return read
     }
 }

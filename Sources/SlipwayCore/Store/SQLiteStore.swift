@@ -30,7 +30,6 @@ public final class SQLiteStore: EventStore {
     /// the read model promises one per query, and this is how that promise is checked.
     public var projectionReads: Int { projectionReadCount.load(ordering: .relaxed) }
     private let decodedStateCount = Atomic<Int>(0)
-    /// How many states `storedProjection(since:)` has decoded, where it could not reuse one.
     public var statesDecoded: Int { decodedStateCount.load(ordering: .relaxed) }
     /// Bytes the -wal file is cut back to after a checkpoint has emptied it (SQLite's default
     /// keeps it at its largest); the last connection to close cuts it to nothing.
@@ -359,32 +358,16 @@ public final class SQLiteStore: EventStore {
         projectionReadCount.add(1, ordering: .relaxed)
         do {
             return try pool.read { db in
-                var projection = Projection()
-                var fingerprints: [Projection.Key: Int] = [:]
-                var reread: Set<Projection.Key> = []
-                if let count = previous?.fingerprints.count {
-                    projection.states.reserveCapacity(count)
-                    fingerprints.reserveCapacity(count)
-                }
+                var builder = StoredProjectionRead.Builder(against: previous)
                 let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT component, environment, state FROM deployment_state"))
                 while let row = try rows.next() {
                     let key = Projection.Key(component: row[0], environment: row[1])
-                    let fingerprint = try row.withUnsafeData(atIndex: 2) { text in
-                        (text ?? Data()).withUnsafeBytes(StoredProjectionRead.fingerprint(of:))
+                    try row.withUnsafeData(atIndex: 2) { text in
+                        try (text ?? Data()).withUnsafeBytes { bytes in try builder.add(key, text: bytes) }
                     }
-                    fingerprints[key] = fingerprint
-                    if let state = previous?.state(key, unlessChangedFrom: fingerprint) {
-                        projection.states[key] = state
-                        continue
-                    }
-                    let state = try DeploymentState(stored: row[2])
-                    decodedStateCount.add(1, ordering: .relaxed)
-                    projection.states[.init(component: state.component, environment: state.environment)] = state
-                    reread.insert(key)
                 }
-                guard let previous else { return StoredProjectionRead(projection: projection, reread: nil, fingerprints: fingerprints) }
-                for key in previous.fingerprints.keys where fingerprints[key] == nil { reread.insert(key) }
-                return StoredProjectionRead(projection: projection, reread: reread, fingerprints: fingerprints)
+                decodedStateCount.add(builder.decoded, ordering: .relaxed)
+                return builder.finish()
             }
         } catch {
             throw failure(error)

@@ -12,23 +12,51 @@ public struct StoredProjectionRead: Sendable {
     /// fingerprints (then every state was decoded).
     public private(set) var reread: Set<Projection.Key>?
     /// Each state's fingerprint, by its row's component and environment.
-    private(set) var fingerprints: [Projection.Key: Int]
+    private var fingerprints: [Projection.Key: Int]
 
-    init(projection: Projection, reread: Set<Projection.Key>?, fingerprints: [Projection.Key: Int] = [:]) {
+    init(projection: Projection) {
         self.projection = projection
-        self.reread = reread
-        self.fingerprints = fingerprints
+        self.fingerprints = [:]
     }
 
-    /// The fingerprint of a state's stored text; it lives in this process only.
-    static func fingerprint(of text: UnsafeRawBufferPointer) -> Int {
-        var hasher = Hasher()
-        hasher.combine(bytes: text)
-        return hasher.finalize()
-    }
+    /// Makes a read row by row, against the read before it.
+    struct Builder {
+        private let previous: StoredProjectionRead?
+        private var read = StoredProjectionRead(projection: Projection())
+        private var reread: Set<Projection.Key> = []
+        /// How many states were decoded, where none could be reused.
+        private(set) var decoded = 0
 
-    /// The state a read against `self` may reuse for a row of `key` whose text has `fingerprint`.
-    func state(_ key: Projection.Key, unlessChangedFrom fingerprint: Int) -> DeploymentState? {
-        fingerprints[key] == fingerprint ? projection.states[key] : nil
+        init(against previous: StoredProjectionRead?) {
+            self.previous = previous
+            if let count = previous?.fingerprints.count {
+                read.projection.states.reserveCapacity(count)
+                read.fingerprints.reserveCapacity(count)
+            }
+        }
+
+        /// The row of `key` holding `text`: its state reused when the text is the one read before.
+        mutating func add(_ key: Projection.Key, text: UnsafeRawBufferPointer) throws {
+            var hasher = Hasher()
+            hasher.combine(bytes: text)
+            let fingerprint = hasher.finalize()
+            read.fingerprints[key] = fingerprint
+            if let previous, previous.fingerprints[key] == fingerprint, let state = previous.projection.states[key] {
+                read.projection.states[key] = state
+                return
+            }
+            let state = try DeploymentState(stored: String(decoding: text, as: UTF8.self))
+            decoded += 1
+            read.projection.states[.init(component: state.component, environment: state.environment)] = state
+            reread.insert(key)
+        }
+
+        /// The read, once every row is added.
+        func finish() -> StoredProjectionRead {
+            var read = read
+            guard let previous else { return read }
+            read.reread = reread.union(previous.fingerprints.keys.filter { read.fingerprints[$0] == nil })
+            return read
+        }
     }
 }
