@@ -73,8 +73,6 @@ extension Console {
 
     /// Shows `snapshot`, keeping each list's selection on the item it was on.
     static func replaceSnapshot(with snapshot: ConsoleSnapshot, in state: inout ConsoleState) {
-        let before = selectedItems(in: state)
-        state.snapshot = snapshot
-        keepSelection(on: before, in: &state)
+        keepingSelection(in: &state) { $0.snapshot = snapshot }
     }
 }

@@ -28,9 +28,7 @@ extension Console {
             // Read again at every store change: a release tagged meanwhile must not move the
             // highlight, or Enter would offer to roll back to another release than the one chosen.
             guard state.component == component, state.releasesEnvironment == environment else { break }
-            let before = selectedItems(in: state)
-            state.releases = tags
-            keepSelection(on: before, in: &state)
+            keepingSelection(in: &state) { $0.releases = tags }
         case .logLoaded(let source, let lines, let replacing):
             if state.log?.source == source { state.log?.receive(lines, replacing: replacing) }
         case .runEventsLoaded(let runID, let events):
@@ -39,9 +37,7 @@ extension Console {
         case .diffLoaded(let diff):
             state.diff = diff
         case .driftLoaded(let report):
-            let before = selectedItems(in: state)
-            state.drift = report
-            keepSelection(on: before, in: &state)
+            keepingSelection(in: &state) { $0.drift = report }
         case .pastLoaded(let target, let mark, let snapshot):
             receivePast(target, mark, snapshot, in: &state)
         case .loadFailed(let reason):
@@ -323,9 +319,17 @@ extension Console {
         state.log?.top = match
     }
 
-    /// Keeps every screen's cursor on a line that exists after the lists changed.
+    /// Makes `change` to what the lists show, keeping every list's selection on the item it was
+    /// on (a run, not a row number) and counting what arrived above it, so `b` or `x` never acts
+    /// on another item than the one highlighted.
+    static func keepingSelection(in state: inout ConsoleState, _ change: (inout ConsoleState) -> Void) {
+        let before = selectedItems(in: state)
+        change(&state)
+        keepSelection(on: before, in: &state)
+    }
+
     /// Each list's selected item, by id, with its place.
-    static func selectedItems(in state: ConsoleState) -> [ConsoleScreen: (id: String, index: Int)] {
+    private static func selectedItems(in state: ConsoleState) -> [ConsoleScreen: (id: String, index: Int)] {
         var selected: [ConsoleScreen: (id: String, index: Int)] = [:]
         for (screen, list) in state.lists {
             guard let ids = state.itemIDs(of: screen), ids.indices.contains(list.selection) else { continue }
@@ -334,9 +338,8 @@ extension Console {
         return selected
     }
 
-    /// Keeps every list's selection on the item it was on (a run, not a row number), counting
-    /// what arrived above it, so `b` or `x` never acts on another item than the one highlighted.
-    static func keepSelection(on before: [ConsoleScreen: (id: String, index: Int)], in state: inout ConsoleState) {
+    /// Puts every list's selection back on the item it was on, where that item moved.
+    private static func keepSelection(on before: [ConsoleScreen: (id: String, index: Int)], in state: inout ConsoleState) {
         for (screen, item) in before {
             guard let ids = state.itemIDs(of: screen), let index = ids.firstIndex(of: item.id), index != item.index else { continue }
             state.lists[screen]?.selection = index
