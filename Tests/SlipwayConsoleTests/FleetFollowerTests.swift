@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import SlipwayCore
+import SlipwayTestSupport
 import Testing
 @testable import SlipwayConsole
 
@@ -44,25 +46,38 @@ import Testing
         #expect(follower.projection == (try store.projection()))
     }
 
-    /// A full read after the first tells which deployments' states it found changed, added or gone.
-    @Test func theDifferencesOfTwoProjectionsAreTheirChangedAddedAndRemovedDeployments() {
-        func state(_ component: String, _ environment: String, version: String?) -> (Projection.Key, DeploymentState) {
-            var state = DeploymentState(component: component, environment: environment)
-            state.liveVersion = version
-            return (Projection.Key(component: component, environment: environment), state)
+    /// A full read after the first tells which deployments' states it found changed, added or
+    /// gone, by an event folded meanwhile or by another process writing the stored projection.
+    @Test func aFullReadTellsTheDeploymentsChangedAddedAndRemovedBehindIt() async throws {
+        let folder = try TemporaryWorkspace()
+        try folder.makeFolder("services/accounts")
+        let engine = try await Engine.open(workspace: folder.root, state: folder.statePath, output: { _ in })
+        let store = engine.store
+        func key(_ component: String, _ environment: String) -> Projection.Key {
+            Projection.Key(component: component, environment: environment)
         }
-        let old = Projection(states: Dictionary(uniqueKeysWithValues: [
-            state("accounts", "staging", version: "v1"), state("accounts", "production", version: "v1"),
-            state("billing", "staging", version: nil),
-        ]))
-        let new = Projection(states: Dictionary(uniqueKeysWithValues: [
-            state("accounts", "staging", version: "v1"), state("accounts", "production", version: "v2"),
-            state("search", "staging", version: "v3"),
-        ]))
-        #expect(FleetFollower.differences(between: old, and: new) == [
-            Projection.Key(component: "accounts", environment: "production"), Projection.Key(component: "billing", environment: "staging"),
-            Projection.Key(component: "search", environment: "staging"),
+        try store.append([
+            NewEvent(.deploySucceeded, component: "accounts", environment: "staging", details: EventDetails(version: "v1", color: "blue")),
+            NewEvent(.deploySucceeded, component: "billing", environment: "staging", details: EventDetails(version: "v1", color: "blue")),
+            NewEvent(.deploySucceeded, component: "search", environment: "staging", details: EventDetails(version: "v1", color: "blue")),
+            NewEvent(.deploySucceeded, component: "admin", environment: "staging", details: EventDetails(version: "v1", color: "blue")),
         ])
-        #expect(FleetFollower.differences(between: new, and: new).isEmpty)
+        var follower = FleetFollower(eventLimit: 10)
+        try follower.catchUp(engine, full: true)
+        try store.append(NewEvent(.deploySucceeded, component: "accounts", environment: "production",
+                                  details: EventDetails(version: "v2", color: "green")))
+        try follower.catchUp(engine, full: false)
+        try await DatabaseQueue(path: folder.statePath.path).write { db in
+            try db.execute(sql: """
+                UPDATE deployment_state SET state = replace(state, '"liveVersion":"v1"', '"liveVersion":"v9"')
+                WHERE component = 'billing'
+                """)
+            try db.execute(sql: "DELETE FROM deployment_state WHERE component = 'search'")
+        }
+        try store.append(NewEvent(.deploySucceeded, component: "web", environment: "staging", details: EventDetails(version: "v3", color: "blue")))
+        try follower.catchUp(engine, full: true)
+        #expect(follower.projection == (try store.projection()))
+        #expect(follower.changed == [key("billing", "staging"), key("search", "staging"), key("web", "staging")],
+                "rewritten, removed and added; not accounts in production, folded already, nor admin, untouched")
     }
 }

@@ -54,16 +54,9 @@ struct FleetFollower {
         lastEventID = events.first?.id ?? 0
         changed = before.map { before in
             // A state neither reread nor folded into since the last full read is the one both hold.
-            guard let reread = read.reread else { return Self.differences(between: before, and: projection) }
-            return reread.union(foldedSinceRead).filter { before.states[$0] != projection.states[$0] }
+            let candidates = read.reread ?? Set(before.states.keys).union(projection.states.keys)
+            return candidates.union(foldedSinceRead).filter { before.states[$0] != projection.states[$0] }
         }
         foldedSinceRead = []
-    }
-
-    /// The deployments whose state differs between two projections, a state in one only included.
-    static func differences(between old: Projection, and new: Projection) -> Set<Projection.Key> {
-        var keys = Set(new.states.compactMap { key, state in old.states[key] == state ? nil : key })
-        for key in old.states.keys where new.states[key] == nil { keys.insert(key) }
-        return keys
     }
 }
