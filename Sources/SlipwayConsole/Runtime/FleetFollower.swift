@@ -44,7 +44,7 @@ struct FleetFollower {
                 return
             }
         }
-        let before = lastEventID == nil ? nil : projection
+        let before = projection
         // The projection first, then the events: an event appended in between is left for the
         // next heartbeat's full read, rather than folded twice.
         let read = try engine.storedProjection(since: stored)
@@ -52,10 +52,9 @@ struct FleetFollower {
         projection = read.projection
         events = try engine.latestEvents(limit: eventLimit)
         lastEventID = events.first?.id ?? 0
-        changed = before.map { before in
-            // A state neither reread nor folded into since the last full read is the one both hold.
-            let candidates = read.reread ?? Set(before.states.keys).union(projection.states.keys)
-            return candidates.union(foldedSinceRead).filter { before.states[$0] != projection.states[$0] }
+        // A state neither reread nor folded into since the last full read is the one both hold.
+        changed = read.reread.map { reread in
+            reread.union(foldedSinceRead).filter { before.states[$0] != projection.states[$0] }
         }
         foldedSinceRead = []
     }

@@ -8,8 +8,7 @@ public struct StoredProjectionRead: Sendable {
     /// The projection as stored, every state equal to what a full decode gives.
     public private(set) var projection: Projection
     /// The deployments whose stored text differs from the read this one was made against, new
-    /// and removed ones included; nil when there was no read to compare, or the store keeps no
-    /// fingerprints (then every state was decoded).
+    /// and removed ones included; nil for a first read, with nothing to compare.
     public private(set) var reread: Set<Projection.Key>?
     /// Each state's fingerprint, by its row's component and environment.
     private var fingerprints: [Projection.Key: Int]
