@@ -73,4 +73,24 @@ struct StoredProjectionReadTests {
         ], "changed, added and removed")
         #expect(store.statesDecoded == 6, "the changed and the added state decoded, not the others")
     }
+
+    /// A stored state that cannot be decoded fails every read of the projection, so the one
+    /// command that repairs it must not need to read it.
+    @Test(arguments: StoreKind.allCases)
+    func aRebuildReplacesAStoredStateThatCannotBeRead(kind: StoreKind) async throws {
+        let workspace = try TemporaryWorkspace()
+        let (store, behind) = try await Self.open(kind, in: workspace)
+        try store.append([
+            NewEvent(.deploySucceeded, component: "accounts", environment: "staging", details: EventDetails(version: "v1", color: "blue")),
+            NewEvent(.deploySucceeded, component: "billing", environment: "staging", details: EventDetails(version: "v2", color: "green")),
+        ])
+        let good = try store.projection()
+        try await behind("UPDATE {table} SET state = 'not json' WHERE component = 'billing'")
+        #expect(throws: SlipwayError.self, "the damaged row fails a read") { try store.projection() }
+
+        let rebuild = try await store.eventLog.rebuildProjection(reporting: nil)
+        #expect(rebuild.storedDiffered, "the damaged projection counts as differing")
+        #expect(rebuild.projection == good)
+        #expect(try store.projection() == good)
+    }
 }

@@ -37,7 +37,8 @@ extension PostgresEventStore: ProjectedEventLog {
         return try await withConnection(doing: "cannot rebuild the store's projection") { connection in
             try await connection.withTransaction(logger: logger) { connection in
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLockKey))", logger: logger)
-                let stored = try await Self.storedProjection(on: connection, logger: logger)
+                // A stored state that cannot be read is damage the rebuild is there to replace: it differs.
+                let stored = try? await Self.storedProjection(on: connection, logger: logger)
                 let (folded, last) = try await Self.fold(on: connection, logger: logger, progress: progress)
                 try await Self.replaceStoredProjection(with: folded, on: connection, logger: logger)
                 return StoredProjectionRebuild(projection: folded, lastEventID: last, storedDiffered: stored != folded)

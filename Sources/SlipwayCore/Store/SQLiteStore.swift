@@ -490,7 +490,8 @@ public final class SQLiteStore: EventStore {
         do {
             return try pool.write { db in
                 self.projectionEpoch.add(1, ordering: .relaxed)
-                let stored = try Self.storedProjection(in: db)
+                // A stored state that cannot be read is damage the rebuild is there to replace: it differs.
+                let stored = try? Self.storedProjection(in: db)
                 try db.execute(sql: "DELETE FROM projection_checkpoints")
                 let last = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0
                 let projection = try Self.fold(in: db, every: self.checkpointInterval, checkpoint: { id, projection in
