@@ -71,7 +71,15 @@ for target in "${targets[@]}"; do
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         echo "fuzz: $target: nothing found in $runs runs (${seconds}s, corpus $(ls "$corpus" | wc -l) inputs)"
     else
-        grep -E "^(==[0-9]+==ERROR|SUMMARY|Fatal error|.*Fatal error:|artifact_prefix|Test unit written)" "$log" | head -n 20 || tail -n 40 "$log"
+        # The log and the input live in this clone's .build-fuzz/, which may be gone by the time
+        # anyone reads a CI log: what is needed to replay the finding goes to the output too.
+        grep -E "ERROR|SUMMARY|Fatal error|runtime failure|^ +#[0-9]+ |artifact_prefix|Test unit written" "$log" | head -n 60 || tail -n 40 "$log"
+        for input in "$artifacts"/*; do
+            [ -f "$input" ] || continue
+            echo "fuzz: $target: $(basename "$input") in hex (replay: python3 -c 'import sys; open(\"FILE\", \"wb\").write(bytes.fromhex(sys.argv[1]))' HEX; SLIPWAY_FUZZ_TARGET=$target $fuzzer FILE):"
+            od -An -tx1 -v "$input" | tr -d ' \n' | head -c 16384
+            echo
+        done
         echo "fuzz: $target: FOUND a crash, leak, out-of-memory or timeout (log $log, input in $artifacts/)" >&2
         failed+=("$target")
     fi

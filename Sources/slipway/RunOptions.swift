@@ -15,8 +15,8 @@ struct RunOptions: ParsableArguments {
         local || ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["SLIPWAY_NO_AGENT"]?.lowercased() ?? "")
     }
 
-    /// Runs `request` and exits 1 unless it succeeded. Ctrl-C cancels it either way; killing
-    /// this process does not stop a run the agent executes.
+    /// Runs `request` and exits 1 unless it succeeded, saying why in one line on stderr. Ctrl-C
+    /// cancels it either way; killing this process does not stop a run the agent executes.
     func perform(_ request: RunRequest, engine: Engine) async throws {
         let cancellation = CancellationFlag()
         SignalTrap.cancel(cancellation)
@@ -31,7 +31,12 @@ struct RunOptions: ParsableArguments {
         } else {
             result = try await engine.request(request, noWait: noWait).follow(cancellation: cancellation)
         }
-        if !result.succeeded { throw ExitCode(1) }
+        if !result.succeeded {
+            // The run's own lines went to stdout as they came; what went wrong also goes where
+            // errors go, for a script or CI log that reads stderr alone.
+            Entry.printError("\(request.title) \(result.state.rawValue) (run \(result.runID))" + (result.reason.map { ": \($0)" } ?? ""))
+            throw ExitCode(1)
+        }
     }
 
     /// Shows the rollout of a canary of the request's component begun after this command started

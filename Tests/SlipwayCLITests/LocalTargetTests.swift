@@ -149,6 +149,10 @@ import Testing
         let refused = try live.slipway("deploy-service", "api", "--env", "staging")
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("never became healthy after 5 checks; last answer: 503 unhealthy on purpose"))
+        // Why it failed also goes to stderr, in one line, for a script that reads only that.
+        let said = refused.stderr.split(separator: "\n")
+        #expect(said.count == 1 && said[0].hasPrefix("slipway: error: ") && said[0].contains(" failed (run r")
+            && said[0].contains("never became healthy"), "\(refused.stderr)")
         #expect(httpGet(try live.routePort())?.body == "api \(first) blue\n", "the old release keeps serving")
         let green = try live.slots().first { $0["color"] as? String == "green" }
         #expect(green?["state"] as? String == "stopped", "the failed slot was stopped")

@@ -70,7 +70,7 @@ import Testing
         func deployEverywhere() throws {
             for (component, environment) in Self.lanes {
                 let deploy = try slipway("deploy-service", component, "--env", environment)
-                #expect(deploy.status == 0, "\(component) in \(environment): \(deploy.stderr)")
+                #expect(deploy.status == 0, "\(component) in \(environment): \(deploy.stderr)\(deploy.stdout.suffix(1500))")
             }
         }
         func row(_ component: String, _ environment: String) throws -> [String: Any]? {
