@@ -86,7 +86,13 @@ struct StoredProjectionReadTests {
         ])
         let good = try store.projection()
         try await behind("UPDATE {table} SET state = 'not json' WHERE component = 'billing'")
-        #expect(throws: SlipwayError.self, "the damaged row fails a read") { try store.projection() }
+        // The damaged row fails a read, naming the deployment and the repair.
+        #expect {
+            try store.projection()
+        } throws: { error in
+            (error as? SlipwayError)?.message
+                == "the store's recorded state of billing in staging cannot be read (not JSON); 'slipway store rebuild' folds it again from the events"
+        }
 
         let rebuild = try await store.eventLog.rebuildProjection(reporting: nil)
         #expect(rebuild.storedDiffered, "the damaged projection counts as differing")

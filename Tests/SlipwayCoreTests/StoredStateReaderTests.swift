@@ -83,7 +83,13 @@ import Testing
     func malformedTextsAreDeclinedAndFailAsBefore(text: String) {
         #expect(StoredStateReader.state(from: text) == nil)
         #expect(throws: (any Error).self) { try Self.decoded(text) }
-        #expect(throws: (any Error).self) { try DeploymentState(stored: text) }
+        // The error names the deployment whose row it is, for the one command that repairs it.
+        let key = Projection.Key(component: "c", environment: "e")
+        #expect {
+            try DeploymentState(stored: text, of: key)
+        } throws: { error in
+            (error as? SlipwayError)?.message.hasPrefix("the store's recorded state of c in e cannot be read (") == true
+        }
     }
 
     @Test func textsTheReaderDeclinesAreStillReadByJSONDecoder() throws {
@@ -99,10 +105,10 @@ import Testing
         ]
         for text in texts {
             #expect(StoredStateReader.state(from: text) == nil)
-            #expect((try? DeploymentState(stored: text)) == (try? Self.decoded(text)))
+            #expect((try? DeploymentState(stored: text, of: .init(component: "c", environment: "e"))) == (try? Self.decoded(text)))
         }
         var trailingComma = DeploymentState(component: "c", environment: "e")
         trailingComma.lastEventID = 1
-        #expect(try DeploymentState(stored: texts[0]) == trailingComma)
+        #expect(try DeploymentState(stored: texts[0], of: .init(component: "c", environment: "e")) == trailingComma)
     }
 }

@@ -76,11 +76,30 @@ extension DeploymentState {
 
     /// A state as a store keeps it: read by `StoredStateReader` (far cheaper; a console reads every
     /// state for its first frame), or by `storedDecoder` when the reader declines the text.
-    init(stored text: String) throws {
+    init(stored text: String, of key: Projection.Key) throws(SlipwayError) {
         if let state = StoredStateReader.state(from: text) {
             self = state
-        } else {
+            return
+        }
+        do {
             self = try Self.storedDecoder.decode(DeploymentState.self, from: Data(text.utf8))
+        } catch {
+            throw SlipwayError(.unreadableStoredState(
+                component: key.component, environment: key.environment, problem: Self.problem(decoding: error)))
+        }
+    }
+
+    /// What JSONDecoder found wrong, in a few words rather than its whole description.
+    private static func problem(decoding error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted:
+            "not JSON"
+        case .keyNotFound(let key, _):
+            "no '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is not what it should be"
+        default:
+            "\(error)"
         }
     }
 }

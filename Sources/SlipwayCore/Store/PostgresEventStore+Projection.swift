@@ -50,7 +50,7 @@ extension PostgresEventStore: ProjectedEventLog {
 
     static func storedProjection(on connection: PostgresConnection, logger: Logger) async throws -> Projection {
         try await states(
-            from: connection.query("SELECT state FROM slipway.deployment_state", logger: logger))
+            from: connection.query("SELECT component, environment, state FROM slipway.deployment_state", logger: logger))
     }
 
     /// The stored states of `keys` (those that have one).
@@ -58,16 +58,16 @@ extension PostgresEventStore: ProjectedEventLog {
         let components = keys.map(\.component)
         let environments = keys.map(\.environment)
         return try await states(from: connection.query("""
-            SELECT state FROM slipway.deployment_state
+            SELECT component, environment, state FROM slipway.deployment_state
             WHERE (component, environment) IN (SELECT * FROM unnest(\(components)::text[], \(environments)::text[]))
             """, logger: logger))
     }
 
     private static func states(from rows: PostgresRowSequence) async throws -> Projection {
         var projection = Projection()
-        for try await text in rows.decode(String.self) {
-            let state = try DeploymentState(stored: text)
-            projection.states[.init(component: state.component, environment: state.environment)] = state
+        for try await (component, environment, text) in rows.decode((String, String, String).self) {
+            let key = Projection.Key(component: component, environment: environment)
+            projection.states[key] = try DeploymentState(stored: text, of: key)
         }
         return projection
     }

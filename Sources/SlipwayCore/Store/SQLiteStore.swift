@@ -316,7 +316,7 @@ public final class SQLiteStore: EventStore {
         let select = try db.cachedStatement(sql: "SELECT state FROM deployment_state WHERE component = ? AND environment = ?")
         for key in keys {
             if let text = try String.fetchOne(select, arguments: [key.component, key.environment]) {
-                states[key] = try DeploymentState(stored: text)
+                states[key] = try DeploymentState(stored: text, of: key)
             }
         }
         return states
@@ -376,10 +376,9 @@ public final class SQLiteStore: EventStore {
 
     static func storedProjection(in db: Database) throws -> Projection {
         var projection = Projection()
-        for row in try Row.fetchAll(db, sql: "SELECT state FROM deployment_state") {
-            let text: String = row["state"]
-            let state = try DeploymentState(stored: text)
-            projection.states[.init(component: state.component, environment: state.environment)] = state
+        for row in try Row.fetchAll(db, sql: "SELECT component, environment, state FROM deployment_state") {
+            let key = Projection.Key(component: row["component"], environment: row["environment"])
+            projection.states[key] = try DeploymentState(stored: row["state"], of: key)
         }
         return projection
     }
@@ -415,10 +414,10 @@ public final class SQLiteStore: EventStore {
                     db, sql: "SELECT MAX(event_id) FROM projection_checkpoints WHERE event_id <= ?", arguments: [id])
                 if let checkpoint {
                     for row in try Row.fetchAll(
-                        db, sql: "SELECT state FROM projection_checkpoints WHERE event_id = ?", arguments: [checkpoint]) {
-                        let text: String = row["state"]
-                        let state = try DeploymentState(stored: text)
-                        start.states[.init(component: state.component, environment: state.environment)] = state
+                        db, sql: "SELECT component, environment, state FROM projection_checkpoints WHERE event_id = ?",
+                        arguments: [checkpoint]) {
+                        let key = Projection.Key(component: row["component"], environment: row["environment"])
+                        start.states[key] = try DeploymentState(stored: row["state"], of: key)
                     }
                 }
                 return try Self.fold(in: db, from: start, after: checkpoint ?? 0, through: id)

@@ -44,9 +44,8 @@ public struct StoredProjectionRead: Sendable {
                 read.projection.states[key] = state
                 return
             }
-            let state = try DeploymentState(stored: String(decoding: text, as: UTF8.self))
+            read.projection.states[key] = try DeploymentState(stored: String(decoding: text, as: UTF8.self), of: key)
             decoded += 1
-            read.projection.states[.init(component: state.component, environment: state.environment)] = state
             reread.insert(key)
         }
 

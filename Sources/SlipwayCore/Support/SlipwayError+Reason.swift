@@ -43,6 +43,8 @@ extension SlipwayError {
         case store(path: String, StoreProblem, doing: String?)
         /// A command that works on the embedded store only while a shared store (`chosen`, masked) is chosen.
         case embeddedStoreNeeded(chosen: String)
+        /// The stored state of a deployment that cannot be decoded: damage `store rebuild` replaces.
+        case unreadableStoredState(component: String, environment: String, problem: String)
         /// No workspace in the folder searched from or any folder above it.
         case noWorkspace(searchedFrom: String)
         /// A file or folder could not be acted on; `what` names it when its path alone does not.
@@ -133,7 +135,8 @@ extension SlipwayError {
                 .usage
             case .cancelled, .lockHeld, .notHealthy, .gateRefused, .accessRefused, .selfApproval, .approvalsBypassed,
                  .cannotRun, .commandFailed, .malformedReport, .store, .fileAccess, .cannotGiveAway, .runNotRunning,
-                 .noCanaryInProgress, .alreadyApproved, .notAwaitingApproval, .socket, .agent, .database, .migrationPlan, .ecs:
+                 .noCanaryInProgress, .alreadyApproved, .notAwaitingApproval, .socket, .agent, .database, .migrationPlan, .ecs,
+                 .unreadableStoredState:
                 .failure
             case .report(_, let problem): problem.category
             case .platform(let problem): problem.category
@@ -209,6 +212,9 @@ extension SlipwayError {
                 case .failed(let said):
                     return "\(doing)store \(path): \(said)"
                 }
+            case .unreadableStoredState(let component, let environment, let problem):
+                return "the store's recorded state of \(component) in \(environment) cannot be read (\(problem)); "
+                    + "'slipway store rebuild' folds it again from the events"
             case .embeddedStoreNeeded(let chosen):
                 return "this command works on the embedded store's files, and the store chosen is \(chosen) "
                     + "(store: in slipway.yml or \(StoreURL.variable)); back the shared store up with PostgreSQL's own tools (pg_dump, pg_basebackup)"
