@@ -86,6 +86,24 @@ import Testing
         #expect(near.verdict == .pass)
     }
 
+    /// Of fewer than 20 requests the p95 is the slowest one: comparing it would roll a release
+    /// back for one slow request (TrafficBurstTests did, on a delayed ACK: 48 ms against 44 ms).
+    @Test func p95sAreComparedOnlyOnceEachColourHasTwentyRequests() {
+        let lenient = CanaryPolicy(minRequests: 1)
+        for (canaryRequests, stableRequests, compared) in [(19, 100, false), (100, 19, false), (20, 20, true)] {
+            let check = CanaryAnalysis.judge(
+                canary: ColorInterval(requests: canaryRequests, failures: 0, p95Milliseconds: 50),
+                stable: ColorInterval(requests: stableRequests, failures: 0, p95Milliseconds: 40), policy: lenient)
+            #expect(check.verdict == (compared ? .fail : .pass), "\(canaryRequests) against \(stableRequests)")
+            #expect(CanaryAnalysis.comparesLatency(canary: check.canary, stable: check.stable) == compared)
+        }
+        // The error rate still judges an interval of few requests.
+        let failing = CanaryAnalysis.judge(
+            canary: ColorInterval(requests: 10, failures: 1, p95Milliseconds: 1),
+            stable: ColorInterval(requests: 10, failures: 0, p95Milliseconds: 1), policy: lenient)
+        #expect(failing.reasons == ["error rate 10% is not below 1%"])
+    }
+
     @Test func tooLittleTrafficIsInconclusiveNotAPass() {
         let check = CanaryAnalysis.judge(
             canary: ColorInterval(requests: 49, failures: 0, p95Milliseconds: 100),

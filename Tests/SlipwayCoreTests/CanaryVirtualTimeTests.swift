@@ -1,5 +1,5 @@
 import Foundation
-import SlipwayCore
+@testable import SlipwayCore
 import SlipwayTestSupport
 import Synchronization
 import Testing
@@ -90,6 +90,19 @@ final class StandInTraffic: WeightedTraffic {
         #expect(traffic.state.withLock { $0.rolledBackTo } == nil)
         #expect(clock.now().timeIntervalSince(start) >= 1800, "three 10-minute intervals passed on the clock")
         #expect(try lastCanaryReason(in: workspace)?.hasPrefix("promoted") == true)
+    }
+
+    @Test func aCheckWhoseP95sWereNotComparedSaysSo() throws {
+        let (rollout, _) = try rollout(StandInTraffic(canaryFailureRate: 0), clock: VirtualClock())
+        let few = CanaryAnalysis.judge(
+            canary: ColorInterval(requests: 11, failures: 0, p95Milliseconds: 48),
+            stable: ColorInterval(requests: 10, failures: 0, p95Milliseconds: 44), policy: CanaryPolicy(minRequests: 1))
+        #expect(rollout.describe(few, weight: 50) == "check at 50%: canary 11 requests, 0% failed, p95 48ms; "
+            + "stable 10 requests, 0% failed, p95 44ms -> pass (p95s not compared: fewer than 20 requests on a side)")
+        let many = CanaryAnalysis.judge(
+            canary: ColorInterval(requests: 20, failures: 0, p95Milliseconds: 50),
+            stable: ColorInterval(requests: 20, failures: 0, p95Milliseconds: 40), policy: CanaryPolicy(minRequests: 1))
+        #expect(rollout.describe(many, weight: 50).hasSuffix("-> fail: p95 50ms is 25% above the stable 40ms, more than 10%"))
     }
 
     @Test func aFailingCanaryIsRolledBackToTheStableColour() async throws {

@@ -32,7 +32,8 @@ public enum CanaryAnalysis {
         if let rate = canary.errorRate, canary.failures > 0, rate >= policy.maxErrorRate {
             reasons.append("error rate \(percent(rate)) is not below \(percent(policy.maxErrorRate))")
         }
-        if let canaryP95 = canary.p95Milliseconds, let stableP95 = stable.p95Milliseconds, stableP95 > 0 {
+        if comparesLatency(canary: canary, stable: stable), let canaryP95 = canary.p95Milliseconds,
+            let stableP95 = stable.p95Milliseconds, stableP95 > 0 {
             let increase = (canaryP95 / stableP95 - 1) * 100
             if increase > policy.maxLatencyIncrease {
                 reasons.append("p95 \(milliseconds(canaryP95)) is \(percent(increase)) above the stable \(milliseconds(stableP95)), "
@@ -40,6 +41,15 @@ public enum CanaryAnalysis {
             }
         }
         return Check(verdict: reasons.isEmpty ? .pass : .fail, canary: canary, stable: stable, reasons: reasons)
+    }
+
+    /// Requests each colour needs in an interval before their p95s are compared. Of fewer, the
+    /// p95 is the slowest request, and one slow request (a delayed ACK, a pause of the machine)
+    /// would decide the release: the error rate alone judges such an interval.
+    public static let requestsForLatency = 20
+
+    public static func comparesLatency(canary: ColorInterval, stable: ColorInterval) -> Bool {
+        canary.requests >= requestsForLatency && stable.requests >= requestsForLatency
     }
 
     /// One decimal at most: `20%`, `4.5%`.

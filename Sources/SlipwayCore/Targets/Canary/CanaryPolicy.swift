@@ -11,7 +11,8 @@ public struct CanaryPolicy: Sendable, Equatable, Codable {
     public var minRequests: Int
     /// Percent of canary requests that may fail in an interval (failing needs at least this much).
     public var maxErrorRate: Double
-    /// Percent by which the canary's p95 may exceed the stable colour's.
+    /// Percent by which the canary's p95 may exceed the stable colour's, compared once each has
+    /// `CanaryAnalysis.requestsForLatency` requests in the interval.
     public var maxLatencyIncrease: Double
 
     public init(

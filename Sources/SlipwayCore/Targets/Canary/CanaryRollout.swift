@@ -160,6 +160,8 @@ public struct CanaryRollout: Sendable {
             return "\(interval.requests) requests, \(rate) failed, p95 \(p95)"
         }
         let verdict = check.reasons.isEmpty ? check.verdict.rawValue : "\(check.verdict.rawValue): \(check.reasons.joined(separator: "; "))"
-        return "check at \(weight)%: canary \(figures(check.canary)); stable \(figures(check.stable)) -> \(verdict)"
+        let latency = check.verdict == .inconclusive || CanaryAnalysis.comparesLatency(canary: check.canary, stable: check.stable)
+            ? "" : " (p95s not compared: fewer than \(CanaryAnalysis.requestsForLatency) requests on a side)"
+        return "check at \(weight)%: canary \(figures(check.canary)); stable \(figures(check.stable)) -> \(verdict)\(latency)"
     }
 }
