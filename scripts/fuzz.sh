@@ -73,7 +73,7 @@ for target in "${targets[@]}"; do
     else
         # The log and the input live in this clone's .build-fuzz/, which may be gone by the time
         # anyone reads a CI log: what is needed to replay the finding goes to the output too.
-        grep -E "ERROR|SUMMARY|Fatal error|runtime failure|^ +#[0-9]+ |artifact_prefix|Test unit written" "$log" | head -n 60 || tail -n 40 "$log"
+        grep -E "ERROR|SUMMARY|Fatal error|Precondition failed|Assertion failed|runtime failure|^ +#[0-9]+ |artifact_prefix|Test unit written" "$log" | head -n 60 || tail -n 40 "$log"
         for input in "$artifacts"/*; do
             [ -f "$input" ] || continue
             echo "fuzz: $target: $(basename "$input") in hex (replay: python3 -c 'import sys; open(\"FILE\", \"wb\").write(bytes.fromhex(sys.argv[1]))' HEX; SLIPWAY_FUZZ_TARGET=$target $fuzzer FILE):"

@@ -22,7 +22,8 @@ enum UpstreamResponse {
         var parser = UpstreamResponseParser()
         parser.expectResponse(toHEAD: toHEAD, passingChunks: passingChunks)
         var parts: [String?] = []
-        var body = ""
+        // Bytes, not text: a UTF-8 sequence cut between two reads decodes otherwise than whole.
+        var body: [UInt8] = []
         do {
             for read in reads {
                 var buffer = ByteBuffer(bytes: read)
@@ -32,16 +33,16 @@ enum UpstreamResponse {
                         parts.append(written(head))
                     case .body(let bytes):
                         precondition(bytes.readableBytes > 0, "an empty body part")
-                        body += String(decoding: bytes.readableBytesView, as: UTF8.self)
+                        body += bytes.readableBytesView
                     case .end:
-                        parts.append(body)
-                        body = ""
+                        parts.append(latin1(body))
+                        body = []
                         parts.append("end")
                         parser.expectResponse(toHEAD: toHEAD, passingChunks: passingChunks)
                     }
                 }
             }
-            parts.append(body)
+            parts.append(latin1(body))
             parts.append(parser.finish() ? "closed" : "cut")
         } catch .malformedUpstreamResponse {
             // The body read before the refusal is left out: how much of it was passed on depends
@@ -51,6 +52,11 @@ enum UpstreamResponse {
             preconditionFailure("refused with another error: \(error)")
         }
         return parts
+    }
+
+    /// Each byte as the character of the same number, so that different bytes read different.
+    private static func latin1(_ bytes: [UInt8]) -> String {
+        String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
     }
 
     /// The head as it goes to a client, checked to read back the same.
