@@ -92,6 +92,24 @@ import Testing
         }
     }
 
+    @Test func anUnreadableStateSaysWhatIsWrongWithIt() {
+        let key = Projection.Key(component: "api", environment: "staging")
+        let cases = [
+            ("not json", "not JSON"),
+            (#"{"environment":"e","previousVersions":[],"runsInProgress":[],"lastEventID":1}"#, "no 'component'"),
+            (#"{"component":"c","environment":"e","previousVersions":[],"runsInProgress":[],"lastEventID":"one"}"#, "'lastEventID' has the wrong type"),
+            (#"{"component":"c","environment":null,"previousVersions":[],"runsInProgress":[],"lastEventID":1}"#, "'environment' is null"),
+        ]
+        for (text, problem) in cases {
+            #expect {
+                try DeploymentState(stored: text, of: key)
+            } throws: { error in
+                (error as? SlipwayError)?.message == "the store's recorded state of api in staging cannot be read (\(problem)); "
+                    + "'slipway store rebuild' folds it again from the events"
+            }
+        }
+    }
+
     @Test func textsTheReaderDeclinesAreStillReadByJSONDecoder() throws {
         // A repeated key, an integer written with a fraction, a trailing comma (JSONDecoder takes it),
         // a key the reader does not know (a field it was not taught must not be dropped):

@@ -89,6 +89,10 @@ extension DeploymentState {
         }
     }
 
+    private static func field(_ context: DecodingError.Context) -> String {
+        context.codingPath.isEmpty ? "the state" : "'\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+    }
+
     /// What JSONDecoder found wrong, in a few words rather than its whole description.
     private static func problem(decoding error: any Error) -> String {
         switch error as? DecodingError {
@@ -96,8 +100,10 @@ extension DeploymentState {
             "not JSON"
         case .keyNotFound(let key, _):
             "no '\(key.stringValue)'"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is not what it should be"
+        case .typeMismatch(_, let context):
+            "\(field(context)) has the wrong type"
+        case .valueNotFound(_, let context):
+            "\(field(context)) is null"
         default:
             "\(error)"
         }
