@@ -5,6 +5,11 @@
 #   bash bench/router.sh                 # 10 s per wrk run, 2 rounds, 100 switches (about 2 minutes)
 #   bash bench/router.sh --quick         # 3 s per wrk run, 1 round, 20 switches
 #   bash bench/router.sh --duration 10 --rounds 2 --switches 100
+#   bash bench/router.sh --dynamic       # the router linked to the shared Swift runtime
+#
+# The router is built as `make release` ships it, with the Swift runtime linked in
+# (`--static-swift-stdlib`, scratch path .build-bench-static); `--dynamic` measures the build that
+# loads libswiftCore.so (.build-bench), as the figures before the eighteenth session were.
 #
 # CPU 0: wrk (and the switch-latency driver). CPU 1: the proxy under test (nginx's proxy worker or
 # the router process) and the backend nginx. Both proxies are started once and stay up for the
@@ -16,13 +21,15 @@ DURATION=10
 ROUNDS=2
 SWITCHES=100
 WARMUP=2
+LINK=(--static-swift-stdlib --scratch-path .build-bench-static)
 while (($#)); do
     case "$1" in
         --quick) DURATION=3; ROUNDS=1; SWITCHES=20; shift ;;
         --duration) DURATION="$2"; shift 2 ;;
         --rounds) ROUNDS="$2"; shift 2 ;;
         --switches) SWITCHES="$2"; shift 2 ;;
-        *) echo "usage: $0 [--quick] [--duration S] [--rounds N] [--switches N]" >&2; exit 2 ;;
+        --dynamic) LINK=(--scratch-path .build-bench); shift ;;
+        *) echo "usage: $0 [--quick] [--duration S] [--rounds N] [--switches N] [--dynamic]" >&2; exit 2 ;;
     esac
 done
 
@@ -35,8 +42,8 @@ if [[ -z "$NGINX" ]] || ! command -v wrk >/dev/null; then
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 
-swift build -c release --scratch-path .build-bench --product slipway-router-bench
-BIN="$(swift build -c release --scratch-path .build-bench --show-bin-path)/slipway-router-bench"
+swift build -c release "${LINK[@]}" --product slipway-router-bench
+BIN="$(swift build -c release "${LINK[@]}" --show-bin-path)/slipway-router-bench"
 
 WORK=$(mktemp -d /tmp/slipway-router-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -109,7 +116,7 @@ cpu_ticks() { # utime + stime of a process (all its threads)
     sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
 }
 
-echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), nproc $(nproc), $(uname -r), $("$NGINX" -v 2>&1), $(wrk -v 2>&1 | head -1)"
+echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ), router built with ${LINK[*]}, nproc $(nproc), $(uname -r), $("$NGINX" -v 2>&1), $(wrk -v 2>&1 | head -1)"
 echo "backend nginx 127.0.0.1:$P_OK (blue :$P_BLUE, green :$P_GREEN), pid $BACKEND worker $BACKEND_WORKER, CPU 1"
 echo "nginx proxy 127.0.0.1:$P_NGINX, pid $PROXY worker $PROXY_WORKER, CPU 1"
 echo "router 127.0.0.1:$P_ROUTER, pid $ROUTER ($(ls /proc/$ROUTER/task | wc -l) threads), CPU 1"

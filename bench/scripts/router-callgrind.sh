@@ -6,6 +6,11 @@
 #   bash bench/scripts/router-callgrind.sh                 # 64 connections; 640 and 2,560 requests
 #   bash bench/scripts/router-callgrind.sh --small 640 --large 2560 --connections 64 --keep DIR
 #   bash bench/scripts/router-callgrind.sh --peer          # nginx's proxy worker measured the same way too
+#   bash bench/scripts/router-callgrind.sh --dynamic       # the router linked to the shared Swift runtime
+#
+# The router is built as `make release` ships it, with the Swift runtime linked in
+# (`--static-swift-stdlib`, scratch path .build-bench-static); `--dynamic` measures the build that
+# loads libswiftCore.so (.build-bench), as the figures before the eighteenth session were.
 #
 # The router (`slipway-router-bench router`, the body of `slipway router`, release build) runs under
 # `valgrind --tool=callgrind`, pinned to CPU 1 so it runs one event loop as in bench/router.sh, with
@@ -28,6 +33,7 @@ LARGE=2560
 CONNECTIONS=64
 KEEP=""
 PEER=0
+LINK=(--static-swift-stdlib --scratch-path .build-bench-static)
 while (($#)); do
     case "$1" in
         --small) SMALL="$2"; shift 2 ;;
@@ -35,7 +41,8 @@ while (($#)); do
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --keep) KEEP="$2"; shift 2 ;;
         --peer) PEER=1; shift ;;
-        *) echo "usage: $0 [--small N] [--large N] [--connections C] [--keep DIR] [--peer]" >&2; exit 2 ;;
+        --dynamic) LINK=(--scratch-path .build-bench); shift ;;
+        *) echo "usage: $0 [--small N] [--large N] [--connections C] [--keep DIR] [--peer] [--dynamic]" >&2; exit 2 ;;
     esac
 done
 if ((SMALL % CONNECTIONS != 0 || LARGE % CONNECTIONS != 0 || LARGE <= SMALL)); then
@@ -52,8 +59,8 @@ if [[ -z "$NGINX" ]] || ! command -v valgrind >/dev/null; then
     NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 
-nice swift build -c release --scratch-path .build-bench --product slipway-router-bench >&2
-BIN="$(swift build -c release --scratch-path .build-bench --show-bin-path)/slipway-router-bench"
+nice swift build -c release "${LINK[@]}" --product slipway-router-bench >&2
+BIN="$(swift build -c release "${LINK[@]}" --show-bin-path)/slipway-router-bench"
 
 WORK=$(mktemp -d /tmp/slipway-router-callgrind.XXXXXX)
 chmod 755 "$WORK"
