@@ -14,19 +14,47 @@ extension PostgresEventStore: ProjectedEventLog {
         }
     }
 
-    /// The projection as stored, decoding only the states whose stored text changed since
-    /// `previous`, and how many it decoded.
-    func storedProjection(since previous: StoredProjectionRead?) async throws(SlipwayError) -> (StoredProjectionRead, Int) {
-        try await withConnection(doing: "cannot read the store's projection") { connection in
-            var builder = StoredProjectionRead.Builder(against: previous)
-            let rows = try await connection.query("SELECT component, environment, state FROM slipway.deployment_state", logger: logger)
-            for try await (component, environment, text) in rows.decode((String, String, String).self) {
-                var text = text
-                try text.withUTF8 { bytes in
-                    try builder.add(.init(component: component, environment: environment), text: UnsafeRawBufferPointer(bytes))
+    /// The projection as stored, fetching and decoding only the states whose stored text changed
+    /// since `previous`, with how many states it decoded and how many texts it fetched. The server fingerprints
+    /// the texts (`md5`), so a heartbeat's read of an unchanged fleet moves a digest per row
+    /// rather than every state's text.
+    func storedProjection(
+        since previous: StoredProjectionRead?
+    ) async throws(SlipwayError) -> (read: StoredProjectionRead, decoded: Int, fetched: Int) {
+        try await withConnection(doing: "cannot read the store's projection", repeatable: true) { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                // Both statements see one snapshot: an append between them cannot pair a digest with another text.
+                _ = try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                var builder = StoredProjectionRead.Builder(against: previous)
+                var changed: [Projection.Key: Int] = [:]
+                var fetched = 0
+                let digests = try await connection.query(
+                    "SELECT component, environment, md5(state) FROM slipway.deployment_state", logger: logger)
+                for try await (component, environment, digest) in digests.decode((String, String, String).self) {
+                    let key = Projection.Key(component: component, environment: environment)
+                    if !builder.reuse(key, fingerprint: digest.hashValue) {
+                        changed[key] = digest.hashValue
+                    }
                 }
+                if !changed.isEmpty {
+                    let keys = Array(changed.keys)
+                    let components = keys.map(\.component)
+                    let environments = keys.map(\.environment)
+                    let rows = try await connection.query("""
+                        SELECT component, environment, state FROM slipway.deployment_state
+                        WHERE (component, environment) IN (SELECT * FROM unnest(\(components)::text[], \(environments)::text[]))
+                        """, logger: logger)
+                    for try await (component, environment, text) in rows.decode((String, String, String).self) {
+                        let key = Projection.Key(component: component, environment: environment)
+                        fetched += 1
+                        var text = text
+                        try text.withUTF8 { bytes in
+                            try builder.add(key, fingerprint: changed[key] ?? 0, text: UnsafeRawBufferPointer(bytes))
+                        }
+                    }
+                }
+                return (builder.finish(), builder.decoded, fetched)
             }
-            return (builder.finish(), builder.decoded)
         }
     }
 

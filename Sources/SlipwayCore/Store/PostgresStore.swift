@@ -27,6 +27,9 @@ public final class PostgresStore: EventStore {
     public var projectionReads: Int { projectionReadCount.load(ordering: .relaxed) }
     private let decodedStateCount = Atomic<Int>(0)
     public var statesDecoded: Int { decodedStateCount.load(ordering: .relaxed) }
+    private let fetchedStateCount = Atomic<Int>(0)
+    /// How many stored states' texts `storedProjection(since:)` has fetched from the server.
+    public var statesFetched: Int { fetchedStateCount.load(ordering: .relaxed) }
     public var eventLog: any ProjectedEventLog { log }
 
     private init(log: PostgresEventStore, identity: ActorIdentity) {
@@ -148,10 +151,11 @@ public final class PostgresStore: EventStore {
     public func storedProjection(since previous: StoredProjectionRead?) throws(SlipwayError) -> StoredProjectionRead {
         countProjectionRead()
         let log = log
-        let (read, decoded) = try executor.run { () async throws(SlipwayError) -> (StoredProjectionRead, Int) in
+        let result = try executor.run { () async throws(SlipwayError) -> (read: StoredProjectionRead, decoded: Int, fetched: Int) in
             try await log.storedProjection(since: previous)
         }
-        decodedStateCount.add(decoded, ordering: .relaxed)
-        return read
+        decodedStateCount.add(result.decoded, ordering: .relaxed)
+        fetchedStateCount.add(result.fetched, ordering: .relaxed)
+        return result.read
     }
 }

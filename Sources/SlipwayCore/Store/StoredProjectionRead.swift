@@ -38,12 +38,25 @@ public struct StoredProjectionRead: Sendable {
         mutating func add(_ key: Projection.Key, text: UnsafeRawBufferPointer) throws {
             var hasher = Hasher()
             hasher.combine(bytes: text)
-            let fingerprint = hasher.finalize()
-            read.fingerprints[key] = fingerprint
-            if let previous, previous.fingerprints[key] == fingerprint, let state = previous.projection.states[key] {
-                read.projection.states[key] = state
-                return
+            try add(key, fingerprint: hasher.finalize(), text: text)
+        }
+
+        /// Takes over the state of `key` read before when its text's `fingerprint` is the one seen
+        /// then; false when the text must be read. For a store that fingerprints its texts itself
+        /// (PostgreSQL's `md5`), so an unchanged text need not be fetched at all.
+        mutating func reuse(_ key: Projection.Key, fingerprint: Int) -> Bool {
+            guard let previous, previous.fingerprints[key] == fingerprint, let state = previous.projection.states[key] else {
+                return false
             }
+            read.fingerprints[key] = fingerprint
+            read.projection.states[key] = state
+            return true
+        }
+
+        /// The row of `key` holding `text`, whose fingerprint is `fingerprint`.
+        mutating func add(_ key: Projection.Key, fingerprint: Int, text: UnsafeRawBufferPointer) throws {
+            if reuse(key, fingerprint: fingerprint) { return }
+            read.fingerprints[key] = fingerprint
             read.projection.states[key] = try DeploymentState(stored: String(decoding: text, as: UTF8.self), of: key)
             decoded += 1
             reread.insert(key)
