@@ -32,24 +32,20 @@ extension PostgresEventStore: ProjectedEventLog {
                     "SELECT component, environment, md5(state) FROM slipway.deployment_state", logger: logger)
                 for try await (component, environment, digest) in digests.decode((String, String, String).self) {
                     let key = Projection.Key(component: component, environment: environment)
-                    if !builder.reuse(key, fingerprint: digest.hashValue) {
-                        changed[key] = digest.hashValue
+                    let fingerprint = digest.hashValue
+                    if !builder.reuse(key, fingerprint: fingerprint) {
+                        changed[key] = fingerprint
                     }
                 }
                 if !changed.isEmpty {
-                    let keys = Array(changed.keys)
-                    let components = keys.map(\.component)
-                    let environments = keys.map(\.environment)
-                    let rows = try await connection.query("""
-                        SELECT component, environment, state FROM slipway.deployment_state
-                        WHERE (component, environment) IN (SELECT * FROM unnest(\(components)::text[], \(environments)::text[]))
-                        """, logger: logger)
+                    let rows = try await Self.storedRows(of: Array(changed.keys), on: connection, logger: logger)
                     for try await (component, environment, text) in rows.decode((String, String, String).self) {
                         let key = Projection.Key(component: component, environment: environment)
+                        guard let fingerprint = changed[key] else { continue }
                         fetched += 1
                         var text = text
                         try text.withUTF8 { bytes in
-                            try builder.add(key, fingerprint: changed[key] ?? 0, text: UnsafeRawBufferPointer(bytes))
+                            try builder.add(key, fingerprint: fingerprint, text: UnsafeRawBufferPointer(bytes))
                         }
                     }
                 }
@@ -83,12 +79,17 @@ extension PostgresEventStore: ProjectedEventLog {
 
     /// The stored states of `keys` (those that have one).
     static func storedStates(of keys: [Projection.Key], on connection: PostgresConnection, logger: Logger) async throws -> Projection {
+        try await states(from: storedRows(of: keys, on: connection, logger: logger))
+    }
+
+    /// The rows (component, environment, state's text) of `keys`, those that have one.
+    static func storedRows(of keys: [Projection.Key], on connection: PostgresConnection, logger: Logger) async throws -> PostgresRowSequence {
         let components = keys.map(\.component)
         let environments = keys.map(\.environment)
-        return try await states(from: connection.query("""
+        return try await connection.query("""
             SELECT component, environment, state FROM slipway.deployment_state
             WHERE (component, environment) IN (SELECT * FROM unnest(\(components)::text[], \(environments)::text[]))
-            """, logger: logger))
+            """, logger: logger)
     }
 
     private static func states(from rows: PostgresRowSequence) async throws -> Projection {
