@@ -73,10 +73,10 @@ run store bash bench/run.sh $(quick "--quick --settle 5" "")
 run output python3 bench/chatty_output.py --slipway "$BIN/slipway" --rounds "$(quick 2 5)"
 run slo "$BIN/slipway-slo-bench" --store "$WORK/slo" --runs "$(quick 3 5)" $(quick "--days 3" "")
 # Memory is measured on the binaries' pages as a machine that installed them reads them, not as
-# the linker left them in the page cache: this kernel maps a freshly written file's large folios
-# whole at each fault (0.4-0.9 MB a fault), which put about 8 MB on `version`'s peak RSS and 14 MB
-# on the console's (bench/README.md, nineteenth session). Dropping the files' cached pages first
-# makes them read from disk as after an install.
+# the linker left them in the page cache: here a freshly linked file is mapped 0.4-0.9 MB at a
+# fault, which put about 8 MB on `version`'s peak RSS and 14 MB on the console's (bench/README.md,
+# nineteenth session). Dropping the files' cached pages first makes them read from disk as after
+# an install.
 drop_page_cache() {
     python3 -c 'import os, sys
 for path in sys.argv[1:]:
