@@ -10,9 +10,13 @@ import json
 import atexit
 import os
 import random
+import select
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import uuid
 
@@ -74,17 +78,57 @@ def first_frame(command, directory, ready, environment="", runs=5):
 
 
 def keypress(session, ready, keys):
-    """Presses j `keys` times; each time, how long until the screen differs."""
+    """Presses j `keys` times; each time, how long until the tool has written the whole frame it
+    answers with: the arrival of the last byte of the first burst of output after the key (bytes
+    less than 20 ms apart), from `tmux pipe-pane`, a copy of all the tool writes to its terminal.
+    The burst ends before a later, unrelated write (the console's clock) could join it. Polling
+    `capture-pane` for a changed screen, as before, timed at the grain of a tmux client's start."""
     session.wait(ready)
     time.sleep(1)
+    folder = tempfile.mkdtemp(prefix="slipway-keys-")
+    fifo = os.path.join(folder, "pane")
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    # Held open so the reader sees no end of file before tmux's copy starts or after it stops.
+    holder = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    arrivals = []
+
+    def read_pane():
+        while True:
+            select.select([reader], [], [])
+            data = os.read(reader, 65536)
+            if not data:
+                return
+            arrivals.append(time.monotonic())
+
+    thread = threading.Thread(target=read_pane, daemon=True)
+    thread.start()
+    session.tmux("pipe-pane", "-t", "main", "-o", f"cat > '{fifo}'")
     times = []
-    for _ in range(keys):
-        before = session.screen()
-        start = time.monotonic()
-        session.tmux("send-keys", "-t", "main", "j")
-        session.wait(lambda text: text != before, timeout=10)
-        times.append(time.monotonic() - start)
-        time.sleep(0.1)
+    try:
+        for _ in range(keys):
+            time.sleep(0.2)
+            arrivals.clear()
+            start = time.monotonic()
+            session.tmux("send-keys", "-t", "main", "j")
+            deadline = start + 10
+            while time.monotonic() < deadline and (not arrivals or time.monotonic() - arrivals[-1] < 0.1):
+                time.sleep(0.005)
+            burst = [arrival for arrival in arrivals if arrival >= start]
+            if not burst:
+                raise SystemExit("no output after a key within 10 s")
+            end = burst[0]
+            for arrival in burst[1:]:
+                if arrival - end > 0.02:
+                    break
+                end = arrival
+            times.append(end - start)
+    finally:
+        session.tmux("pipe-pane", "-t", "main")
+        os.close(holder)
+        thread.join(timeout=10)
+        os.close(reader)
+        shutil.rmtree(folder)
     return times
 
 
@@ -180,9 +224,10 @@ def main():
     session.close()
 
     ms = lambda values: f"median {statistics.median(values) * 1000:.0f} ms, best {min(values) * 1000:.0f} ms"
+    fine = lambda values: f"median {statistics.median(values) * 1000:.1f} ms, best {min(values) * 1000:.1f} ms"
     print(f"{'':32} {'slipway console':34} peer")
     print(f"{'launch to first frame':32} {ms(console_first):34} tig: {ms(tig_first)}")
-    print(f"{'keypress (j) to frame':32} {ms(console_keys):34} tig: {ms(tig_keys)}")
+    print(f"{'keypress (j) to frame':32} {fine(console_keys):34} tig: {fine(tig_keys)}")
     print(f"{'past view: t to moment shown':32} {past_enter * 1000:.0f} ms")
     print(f"{'past view: [ to event before':32} {ms(past_keys)}")
     print(f"{'idle CPU over ' + str(seconds) + ' s':32} {console_idle:.2f}% (health event each 1 s)   htop -d 5: {htop_idle:.2f}%")
