@@ -112,9 +112,10 @@ def keypress(session, ready, keys):
             start = time.monotonic()
             session.tmux("send-keys", "-t", "main", "j")
             deadline = start + 10
-            while time.monotonic() < deadline and (not arrivals or time.monotonic() - arrivals[-1] < 0.1):
+            burst = []
+            while time.monotonic() < deadline and (not burst or time.monotonic() - burst[-1] < 0.1):
                 time.sleep(0.005)
-            burst = [arrival for arrival in arrivals if arrival >= start]
+                burst = [arrival for arrival in arrivals if arrival >= start]
             if not burst:
                 raise SystemExit("no output after a key within 10 s")
             end = burst[0]
@@ -223,11 +224,11 @@ def main():
     htop_memory = session.peak_memory_mb()
     session.close()
 
-    ms = lambda values: f"median {statistics.median(values) * 1000:.0f} ms, best {min(values) * 1000:.0f} ms"
-    fine = lambda values: f"median {statistics.median(values) * 1000:.1f} ms, best {min(values) * 1000:.1f} ms"
+    ms = lambda values, digits=0: (f"median {statistics.median(values) * 1000:.{digits}f} ms, "
+                                   f"best {min(values) * 1000:.{digits}f} ms")
     print(f"{'':32} {'slipway console':34} peer")
     print(f"{'launch to first frame':32} {ms(console_first):34} tig: {ms(tig_first)}")
-    print(f"{'keypress (j) to frame':32} {fine(console_keys):34} tig: {fine(tig_keys)}")
+    print(f"{'keypress (j) to frame':32} {ms(console_keys, 1):34} tig: {ms(tig_keys, 1)}")
     print(f"{'past view: t to moment shown':32} {past_enter * 1000:.0f} ms")
     print(f"{'past view: [ to event before':32} {ms(past_keys)}")
     print(f"{'idle CPU over ' + str(seconds) + ' s':32} {console_idle:.2f}% (health event each 1 s)   htop -d 5: {htop_idle:.2f}%")
