@@ -13,6 +13,14 @@ import Testing
         #expect(frame.lines[22] == "/ACC_")
     }
 
+    /// The columns are as wide as all components need, not only those the filter leaves.
+    @Test func theColumnsStayPutWhileFiltering() {
+        let all = Console.render(Fixtures.state()).lines[2]
+        let narrowed = Console.render(Fixtures.pressing(Fixtures.typing("ACC"), in: filtering)).lines[2]
+        #expect(narrowed == all)
+        #expect(Fixtures.state().snapshot.components.map(\.name.count).max()! > "accounts".count)
+    }
+
     @Test func filterMatchesTargetsAndHealthToo() {
         let frame = Console.render(Fixtures.pressing(Fixtures.typing("unhealthy"), in: filtering))
         #expect(frame.line(containing: "landing-page") != nil)

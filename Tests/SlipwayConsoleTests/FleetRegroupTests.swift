@@ -1,5 +1,6 @@
+import Foundation
 @testable import SlipwayConsole
-import SlipwayCore
+@testable import SlipwayCore
 import SlipwayTestSupport
 import Testing
 
@@ -43,6 +44,40 @@ import Testing
         var moved = rows
         moved[0].environment = "qa"
         #expect(FleetComponent.regroup(lines, from: rows, to: moved) == nil)
+    }
+
+    /// A line takes its technology and target from its component's first row, so a new one
+    /// (the workspace's config changed) groups the rows afresh: in place, the line and the
+    /// table's column widths would keep the old text.
+    @Test func aNewTechnologyOrTargetIsGroupedAfresh() {
+        let rows = Self.rows()
+        let lines = FleetComponent.group(rows)
+        var retold = rows
+        retold[6].technology = "typescript"
+        #expect(FleetComponent.regroup(lines, from: rows, to: retold) == nil)
+        var moved = rows
+        moved[7].target = "cloudflare-workers"
+        #expect(FleetComponent.regroup(lines, from: rows, to: moved) == nil)
+        let previous = ConsoleSnapshot(rows: rows)
+        let everywhere = rows.map { row in
+            var row = row
+            if row.component == "accounts" { row.target = "aws-lambda-container" }
+            return row
+        }
+        let regrouped = ConsoleSnapshot(rows: everywhere, regrouping: previous)
+        #expect(regrouped == ConsoleSnapshot(rows: everywhere))
+        #expect(regrouped.textLengths.target == "aws-lambda-container".count)
+    }
+
+    @Test func aSnapshotCountsTheLongestTextsAndTheReleasesWaiting() {
+        var rows = Self.rows()
+        rows[0].ready = DeploymentState.ReadyRelease(version: "v2", commit: nil, color: "green", since: Date(timeIntervalSince1970: 0))
+        rows[5].ready = DeploymentState.ReadyRelease(version: "v3", commit: nil, color: "blue", since: Date(timeIntervalSince1970: 0))
+        let snapshot = ConsoleSnapshot(rows: rows)
+        #expect(snapshot.textLengths.name == "accounts".count)
+        #expect(snapshot.textLengths.technology == "python".count)
+        #expect(snapshot.textLengths.target == "local".count)
+        #expect(snapshot.waitingForSwitch == 2)
     }
 
     @Test func aSnapshotGroupsFromThePreviousOneAsItWouldAfresh() {

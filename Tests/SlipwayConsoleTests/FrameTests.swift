@@ -35,6 +35,16 @@ import Testing
         #expect(Frame.isControl(Character("\u{85}")))
     }
 
+    /// Printable ASCII is written a byte at a time, anything else a character at a time: either
+    /// way one cell per character, holding the character's first scalar.
+    @Test func eachCharacterTakesOneCell() {
+        var frame = Frame(rows: 3, columns: 12)
+        #expect(frame.put("plain text", row: 0, column: 0) == 10)
+        #expect(frame.put("cafe\u{301} \u{2026}x", row: 1, column: 0) == 7)
+        #expect(frame.put("a\r\nb\tc", row: 2, column: 0) == 5)
+        #expect(frame.lines == ["plain text", "cafe \u{2026}x", "a?b?c"])
+    }
+
     @Test func writingOutsideTheFrameIsIgnored() {
         var frame = Frame(rows: 2, columns: 4)
         frame.put("x", row: 5, column: 0)

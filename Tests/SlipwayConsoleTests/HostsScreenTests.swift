@@ -87,7 +87,7 @@ import Testing
         #expect(web3.contains("✗ down"), "\(web3)")
         let row = try #require(frame.line(containing: "web-3 ")).row
         #expect(frame[row, 9].style.role == .unhealthy, "down is coloured like unhealthy")
-        #expect(frame[row, 21].character == "g" && frame[row, 21].style.emphasis == .dim, "a down host's colour is only what it last was")
+        #expect(frame[row, 21].scalar == "g" && frame[row, 21].style.emphasis == .dim, "a down host's colour is only what it last was")
         let total = try #require(frame.line(containing: "traffic on")).text
         #expect(total.contains("traffic on green on 2 of 4 hosts, 1 down, 1 never seen (min_healthy 2)"), "\(total)")
     }

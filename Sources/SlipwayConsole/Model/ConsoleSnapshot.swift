@@ -7,6 +7,9 @@ struct ConsoleSnapshot: Equatable, Sendable {
     /// once per load (off the terminal thread), not on every key.
     let components: [FleetComponent]
     let environments: [String]
+    let textLengths: FleetTextLengths
+    /// How many deployments hold a release waiting for a switch.
+    let waitingForSwitch: Int
     /// Newest first.
     var runs: [RunRecord]
     var states: [Projection.Key: DeploymentState]
@@ -49,10 +52,13 @@ struct ConsoleSnapshot: Equatable, Sendable {
         if let previous, let lines = FleetComponent.regroup(previous.components, from: previous.rows, to: rows) {
             components = lines
             environments = previous.environments
+            textLengths = previous.textLengths
         } else {
             components = FleetComponent.group(rows)
             environments = FleetComponent.environments(in: rows)
+            textLengths = FleetTextLengths(components)
         }
+        waitingForSwitch = rows.count { $0.ready != nil }
         self.runs = runs
         self.states = states
         self.slots = slots

@@ -41,8 +41,8 @@ struct FleetComponent: Equatable, Sendable {
 
     /// `group(rows)`, given `lines` grouped from `previous` rows: only the rows that differ are
     /// put in again, so an event costs the rows it changed. Nil unless the rows are of the same
-    /// shape (each component, kind and environment where it was), which also leaves the
-    /// environments as they were.
+    /// shape (each component, kind, environment, technology and target where it was), which also
+    /// leaves the environments and the lines' texts as they were.
     static func regroup(_ lines: [FleetComponent], from previous: [FleetRow], to rows: [FleetRow]) -> [FleetComponent]? {
         guard previous.count == rows.count else { return nil }
         var lines = lines
@@ -51,6 +51,7 @@ struct FleetComponent: Equatable, Sendable {
             let row = rows[index]
             let before = previous[index]
             guard before.component == row.component, before.kind == row.kind, before.environment == row.environment,
+                  before.technology == row.technology, before.target == row.target,
                   let position = lines.firstIndex(where: { $0.name == row.component && $0.kind == row.kind })
             else { return nil }
             lines[position].deployments[row.environment] = row

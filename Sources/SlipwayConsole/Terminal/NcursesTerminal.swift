@@ -115,7 +115,6 @@ final class NcursesTerminal {
     }
 
     private func put(_ cell: Cell, row: Int, column: Int) {
-        let scalar = cell.character.unicodeScalars.first ?? " "
         let attributes: attr_t = switch cell.style.emphasis {
         case .normal: slipway_attr_normal
         case .bold: slipway_attr_bold
@@ -124,6 +123,6 @@ final class NcursesTerminal {
         }
         // Pair 0 cannot be redefined, so plain text takes its own pair for a theme's background.
         let pair = usesColor ? Int16(cell.style.role.rawValue + 1) : 0
-        _ = slipway_put_cell(Int32(row), Int32(column), wchar_t(bitPattern: scalar.value), attributes, pair)
+        _ = slipway_put_cell(Int32(row), Int32(column), wchar_t(bitPattern: cell.scalar.value), attributes, pair)
     }
 }

@@ -68,7 +68,7 @@ extension Console {
         switch state.screen {
         case .fleet:
             return FleetTable(
-                components: state.visibleComponents, all: state.snapshot.components,
+                components: state.visibleComponents, lengths: state.snapshot.textLengths,
                 environments: state.environments, symbols: state.symbols, workspace: state.header.workspace,
                 width: width, preferred: state.environment, alerts: state.snapshot.alerts, hosts: state.snapshot.hosts)
         case .runs:
@@ -197,7 +197,7 @@ extension Console {
             let shown = state.visibleComponents.count
             let components = shown == total ? "\(total) components" : "\(shown) of \(total) components"
             // Releases waiting for a switch come first, so 80 columns still show them.
-            let waiting = state.rows.filter { $0.ready != nil }.count
+            let waiting = state.snapshot.waitingForSwitch
             let releases = waiting == 0 ? "" : "\(waiting) \(state.symbols.waiting) waiting for switch, "
             // After `:env`, the fleet's actions go to that environment: say so where they are taken.
             let target = state.environment.map { ", actions go to \($0)" } ?? ""

@@ -28,11 +28,11 @@ struct FleetTable: ListView {
     private let showsTechnology: Bool
     private let showsTarget: Bool
 
-    /// Column widths come from `all` components, so the columns stay put while a filter
-    /// narrows the list to `components`. Environments that do not fit `width` are left out whole
-    /// (never a colour cut to `gre`), the one `:env` chose (`preferred`) last.
+    /// Column widths come from the `lengths` of all components, so the columns stay put while a
+    /// filter narrows the list to `components`. Environments that do not fit `width` are left out
+    /// whole (never a colour cut to `gre`), the one `:env` chose (`preferred`) last.
     init(
-        components: [FleetComponent], all: [FleetComponent], environments: [String], symbols: SymbolSet,
+        components: [FleetComponent], lengths: FleetTextLengths, environments: [String], symbols: SymbolSet,
         workspace: String, width: Int = .max, preferred: String? = nil, alerts: [FiringAlert] = [], hosts: [HostPanel] = []
     ) {
         self.components = components
@@ -40,9 +40,9 @@ struct FleetTable: ListView {
         self.hosts = hosts
         self.symbols = symbols
         self.workspace = workspace
-        nameWidth = TextLayout.columnWidth(all.map(\.name), heading: "COMPONENT", limit: 24)
-        technologyWidth = TextLayout.columnWidth(all.map(\.technology), heading: "TECHNOLOGY", limit: 14)
-        targetWidth = TextLayout.columnWidth(all.map(\.target), heading: "TARGET", limit: 18)
+        nameWidth = TextLayout.columnWidth(longest: lengths.name, heading: "COMPONENT", limit: 24)
+        technologyWidth = TextLayout.columnWidth(longest: lengths.technology, heading: "TECHNOLOGY", limit: 14)
+        targetWidth = TextLayout.columnWidth(longest: lengths.target, heading: "TARGET", limit: 18)
         let group = Self.groupWidth + Self.gap
         let fitting = max(1, (width - nameWidth - Self.gap) / group)
         let order = environments.filter { $0 == preferred } + environments.filter { $0 != preferred }

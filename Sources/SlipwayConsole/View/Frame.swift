@@ -22,21 +22,34 @@ struct Frame: Equatable, Sendable {
         let end = min(columns, width.map { column + max(0, $0) } ?? columns)
         guard (0..<rows).contains(row), column < end else { return width.map { column + $0 } ?? column }
         var x = max(0, column)
-        for character in text {
-            guard x < end else { break }
-            // One cell per character: control characters would move the terminal's cursor.
-            let safe: Character = Self.isControl(character) ? "?" : character
-            cells[row * columns + x] = Cell(character: safe, style: style)
-            x += 1
+        if text.utf8.allSatisfy(Self.isPrintableASCII) {
+            // Most of what is drawn: a byte is a character, so no grapheme breaking is needed.
+            for byte in text.utf8 {
+                guard x < end else { break }
+                cells[row * columns + x] = Cell(scalar: Unicode.Scalar(byte), style: style)
+                x += 1
+            }
+        } else {
+            for character in text {
+                guard x < end else { break }
+                // One cell per character: control characters would move the terminal's cursor.
+                let scalar: Unicode.Scalar = Self.isControl(character) ? "?" : character.unicodeScalars.first ?? " "
+                cells[row * columns + x] = Cell(scalar: scalar, style: style)
+                x += 1
+            }
         }
         if width != nil {
             while x < end {
-                cells[row * columns + x] = Cell(character: " ", style: style)
+                cells[row * columns + x] = Cell(scalar: " ", style: style)
                 x += 1
             }
             return column + (width ?? 0)
         }
         return x
+    }
+
+    private static func isPrintableASCII(_ byte: UInt8) -> Bool {
+        (0x20..<0x7F).contains(byte)
     }
 
     /// Whether any scalar of `character` is a control character (Unicode's `Cc`). ASCII, most of
@@ -58,7 +71,7 @@ struct Frame: Equatable, Sendable {
     /// Each row as text, without trailing blanks.
     var lines: [String] {
         (0..<rows).map { row in
-            var line = String(cells[(row * columns)..<((row + 1) * columns)].map(\.character))
+            var line = String(String.UnicodeScalarView(cells[(row * columns)..<((row + 1) * columns)].map(\.scalar)))
             while line.last == " " { line.removeLast() }
             return line
         }
