@@ -52,6 +52,8 @@ public actor Agent {
     /// is the test hook that shortens it.
     private let platformMetricsPause = ProcessInfo.processInfo.environment["SLIPWAY_PLATFORM_METRICS_PAUSE"].flatMap(Double.init) ?? 15
     private let platformMetrics: PlatformMetricsWatch
+    /// The task of `platformMetrics`' passes, ended before the agent exits.
+    private var platformReads: Task<Void, Never>?
 
     init(
         root: URL, store: EventStore, statePath: URL, socketPath: String,
@@ -136,7 +138,7 @@ public actor Agent {
             try? await clock.sleep(seconds: 0.5)
             await liveHealth.watch(clock: clock, pause: 0.25, while: running)
         }
-        Task { [clock, platformMetrics, platformMetricsPause] in
+        platformReads = Task { [clock, platformMetrics, platformMetricsPause] in
             await platformMetrics.watch(clock: clock, pause: platformMetricsPause, while: running)
         }
         let hostSteps = HostStepsWatch(root: root, statePath: statePath, store: store)
@@ -230,6 +232,7 @@ public actor Agent {
             return answerAtOnce(request) ?? .done
         case .handOver:
             stopping.store(true, ordering: .relaxed)
+            await endPlatformReads()
             return .handedOver(records: AgentRecords(
                 routes: try store.routes(on: .thisHost), slots: try store.slots(on: .thisHost), router: try store.process(role: "router")))
         case .status:
@@ -255,6 +258,9 @@ public actor Agent {
             // From here on the timers do nothing: a supervision pass between this answer and the
             // exit would find the router gone and start a new one.
             stopping.store(true, ordering: .relaxed)
+            // Before the stand-ins stop: an `aws` call left running would outlive the agent, retrying
+            // a moto that is gone.
+            await endPlatformReads()
             // The colours with traffic are parked: the next agent starts them again, so
             // `agent stop` then `agent start` gives the fleet back as it was.
             let routes = try store.routes(on: .thisHost)
@@ -278,6 +284,14 @@ public actor Agent {
             try? store.recordHeartbeat(of: hostRecord.stopped(at: Date()))
             return .stopping
         }
+    }
+
+    /// Cancels the platform figures' pass in flight and waits for it: cancelled, swift-subprocess
+    /// kills the `aws` process of a call in flight, which `exit` would leave running.
+    private func endPlatformReads() async {
+        platformReads?.cancel()
+        await platformReads?.value
+        platformReads = nil
     }
 
     private nonisolated func pong() -> AgentResponse {

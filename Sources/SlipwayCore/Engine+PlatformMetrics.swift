@@ -54,6 +54,8 @@ extension Engine {
                 result.reading.problem = masker.mask(error.message)
                 result.windowDone = false
             }
+            // Cut short (the agent stopping): what the calls gave is not the platform's answer.
+            guard !Task.isCancelled else { break }
             if !increments.isEmpty {
                 do throws(SlipwayError) {
                     try store.add(increments, now: now)

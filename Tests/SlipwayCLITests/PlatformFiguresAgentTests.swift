@@ -123,6 +123,33 @@ import Testing
         #expect(minutes.reduce(0) { $0 + $1.total } == 50 && minutes.reduce(0) { $0 + $1.bad } == 1, "\(minutes)")
     }
 
+    /// `agent stop` ends the platform call in flight with the agent. The hook: an `aws` on the
+    /// agent's PATH that never answers, so a call is surely in flight at the stop; left running, it
+    /// would outlive the agent (as the real CLI did, retrying a moto the stop had ended).
+    @Test func agentStopKillsAPlatformCallInFlight() throws {
+        var (_, deployed) = try Self.deployedOnECS()
+        defer { deployed.finish() }
+        let hook = deployed.workspace.root.appendingPathComponent("never-answering")
+        try FileManager.default.createDirectory(at: hook, withIntermediateDirectories: true)
+        let pidFile = hook.appendingPathComponent("pid")
+        let aws = hook.appendingPathComponent("aws")
+        try "#!/bin/sh\necho $$ > '\(pidFile.path)'\nexec sleep 300\n".write(to: aws, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: aws.path)
+        deployed.slipway.environment["PATH"] = hook.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+
+        try deployed.startAgent()
+        var pid: Int32?
+        #expect(eventually(60) {
+            pid = (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            return pid != nil
+        }, "the agent called aws for the figures")
+        let call = try #require(pid)
+        #expect(DetachedProcess.isRunning(call))
+        let leftovers = deployed.slipway.stopAgentAndListLeftovers()
+        #expect(leftovers.isEmpty, "processes left behind: \(leftovers)")
+        #expect(eventually(5) { !DetachedProcess.isRunning(call) }, "the aws call in flight was ended with the agent")
+    }
+
     @Test func theAgentRecordsEachVersionsFiguresOfAWorkerFromTheWorkersAnalytics() throws {
         let (standin, workspace, base) = try CloudflareWorkersTests().worker()
         let deployed = try Deployed("edge", version: "v1", slipway: base, workspace: workspace)
